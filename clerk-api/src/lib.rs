@@ -1,0 +1,39 @@
+//! A typed async client for [Clerk's Backend API](https://clerk.com/docs/reference/backend-api).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), clerk_api::Error> {
+//! use clerk_api::organizations::ListOrganizationsParams;
+//!
+//! let client = clerk_api::Client::from_env()?; // reads CLERK_SECRET_KEY
+//! let page = client
+//!     .list_organizations(&ListOrganizationsParams { limit: Some(20), ..Default::default() })
+//!     .await?;
+//! for org in &page.data {
+//!     println!("{} {}", org.id, org.name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Layout: [`models`] holds the request and response types; every tag of the API is a
+//! module (for example [`organizations`]) holding the parameter structs of its
+//! operations, and every operation is an async method on [`Client`]. The operations and
+//! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
+//! (authentication, errors, retries) is hand-written in `src/runtime`.
+
+#![warn(missing_debug_implementations)]
+
+#[doc(hidden)]
+pub mod runtime;
+
+// prettyplease formats the generated files (deterministically, with no toolchain
+// dependency); rustfmt would reformat them differently, so it leaves them alone.
+#[rustfmt::skip]
+#[path = "generated/mod.rs"]
+mod generated;
+
+pub use generated::*;
+pub use runtime::{
+    ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, Error, FilePart, Nullable,
+    RequestOptions, RetryPolicy,
+};

@@ -1,0 +1,296 @@
+//! The crate's one error type.
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::Deserialize;
+use std::fmt;
+use std::time::Duration;
+
+/// What can go wrong with a call.
+///
+/// - [`Error::Api`]: Clerk answered with a non-success status; see [`ApiError`].
+/// - [`Error::Transport`]: no complete answer: connection refused or reset, timeout.
+/// - [`Error::Decode`]: a success answer whose body does not match the expected type.
+/// - [`Error::InvalidRequest`]: the request could not be built (e.g. an empty path id).
+/// - [`Error::Config`]: the client could not be configured (e.g. no secret key).
+///
+/// `Display` is one line naming the operation; the secret key never appears.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    Api(Box<ApiError>),
+    Transport(Box<TransportError>),
+    Decode(Box<DecodeError>),
+    InvalidRequest {
+        operation_id: &'static str,
+        message: String,
+    },
+    Config(String),
+}
+
+/// A non-success HTTP answer, with Clerk's error body parsed when it parses.
+#[derive(Debug)]
+pub struct ApiError {
+    pub(crate) operation_id: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) parsed: Option<ApiErrorBody>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+/// Clerk's error body (`ClerkErrors` in the spec).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ApiErrorBody {
+    pub errors: Vec<ApiErrorDetail>,
+    #[serde(default)]
+    pub clerk_trace_id: Option<String>,
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}
+
+/// One entry of [`ApiErrorBody::errors`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ApiErrorDetail {
+    pub message: String,
+    #[serde(default)]
+    pub long_message: Option<String>,
+    pub code: String,
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}
+
+/// A request that got no complete answer.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) operation_id: &'static str,
+    pub(crate) source: reqwest::Error,
+}
+
+/// A success answer whose body is not the documented type.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) operation_id: &'static str,
+    pub(crate) status: StatusCode,
+    /// Where in the body it failed, e.g. `data[3].created_at`.
+    pub(crate) path: String,
+    pub(crate) message: String,
+    pub(crate) body: Bytes,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        operation_id: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        let parsed = serde_json::from_slice::<ApiErrorBody>(&body).ok();
+        ApiError {
+            operation_id,
+            status,
+            headers,
+            body,
+            parsed,
+            retry_after,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The parsed `ClerkErrors` body, or `None` when the body was not that shape.
+    pub fn body(&self) -> Option<&ApiErrorBody> {
+        self.parsed.as_ref()
+    }
+
+    /// The individual errors of the parsed body (empty when it did not parse).
+    pub fn errors(&self) -> &[ApiErrorDetail] {
+        self.parsed.as_ref().map_or(&[], |b| &b.errors)
+    }
+
+    /// The body as received.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Clerk's trace id: from the body, else from the `x-clerk-trace-id` header.
+    pub fn clerk_trace_id(&self) -> Option<&str> {
+        self.parsed
+            .as_ref()
+            .and_then(|b| b.clerk_trace_id.as_deref())
+            .or_else(|| {
+                self.headers
+                    .get("x-clerk-trace-id")
+                    .and_then(|v| v.to_str().ok())
+            })
+    }
+
+    /// How long the server asked to wait (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+}
+
+impl DecodeError {
+    /// The JSON path of the field that failed, e.g. `data[3].created_at`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl Error {
+    pub(crate) fn invalid_request(operation_id: &'static str, message: String) -> Self {
+        Error::InvalidRequest {
+            operation_id,
+            message,
+        }
+    }
+
+    pub(crate) fn transport(operation_id: &'static str, source: reqwest::Error) -> Self {
+        Error::Transport(Box::new(TransportError {
+            operation_id,
+            source,
+        }))
+    }
+
+    pub(crate) fn decode(
+        operation_id: &'static str,
+        status: StatusCode,
+        path: String,
+        message: String,
+        body: Bytes,
+    ) -> Self {
+        Error::Decode(Box::new(DecodeError {
+            operation_id,
+            status,
+            path,
+            message,
+            body,
+        }))
+    }
+
+    /// The operationId of the call that failed (`None` for configuration errors).
+    pub fn operation_id(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(e) => Some(e.operation_id),
+            Error::Transport(e) => Some(e.operation_id),
+            Error::Decode(e) => Some(e.operation_id),
+            Error::InvalidRequest { operation_id, .. } => Some(operation_id),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// The HTTP status, when an answer arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API error, when Clerk answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// `true` for timeouts (connect or whole request).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.source.is_timeout())
+    }
+
+    /// `true` when no complete answer arrived.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport(_))
+    }
+
+    /// The raw response body, for API and decode errors.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            Error::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => {
+                write!(f, "{}: HTTP {}", e.operation_id, e.status)?;
+                match e.errors().first() {
+                    Some(first) => {
+                        write!(
+                            f,
+                            ": {}: {}",
+                            first.code,
+                            first.long_message.as_deref().unwrap_or(&first.message)
+                        )?;
+                        if e.errors().len() > 1 {
+                            write!(f, " (+{} more)", e.errors().len() - 1)?;
+                        }
+                    }
+                    None if !e.body.is_empty() => {
+                        let text = String::from_utf8_lossy(&e.body);
+                        let snippet: String = text.chars().take(200).collect();
+                        write!(f, ": {}", snippet.replace('\n', " "))?;
+                    }
+                    None => {}
+                }
+                if let Some(trace) = e.clerk_trace_id() {
+                    write!(f, " (trace {trace})")?;
+                }
+                Ok(())
+            }
+            Error::Transport(e) => {
+                let what = if e.source.is_timeout() {
+                    "timed out"
+                } else if e.source.is_connect() {
+                    "could not connect"
+                } else {
+                    "transport error"
+                };
+                write!(f, "{}: {what}: {}", e.operation_id, e.source)
+            }
+            Error::Decode(e) => write!(
+                f,
+                "{}: HTTP {} body does not match the expected type at `{}`: {}",
+                e.operation_id, e.status, e.path, e.message
+            ),
+            Error::InvalidRequest {
+                operation_id,
+                message,
+            } => write!(f, "{operation_id}: invalid request: {message}"),
+            Error::Config(message) => write!(f, "client configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}

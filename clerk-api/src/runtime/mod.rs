@@ -1,0 +1,22 @@
+//! The hand-written half of the crate: everything generated code calls into.
+//!
+//! Nothing here knows a Clerk endpoint; the generated modules describe each operation
+//! as a [`Request`] and this runtime sends it.
+
+mod client;
+mod error;
+mod multipart;
+mod nullable;
+mod request;
+mod response;
+mod retry;
+mod serde_support;
+
+pub use client::{Client, ClientBuilder, RequestOptions};
+pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, Error};
+pub use multipart::{FilePart, Multipart};
+pub use nullable::Nullable;
+pub use request::{ArrayStyle, ParamValue, Request};
+pub use response::Response;
+pub use retry::RetryPolicy;
+pub use serde_support::{deserialize_enum_str, from_json_value};

@@ -1,0 +1,295 @@
+//! One API call described as data: what generated methods build and `Client::send` sends.
+
+use super::error::Error;
+use super::multipart::Multipart;
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use std::borrow::Cow;
+
+/// Everything but RFC 3986's unreserved characters is encoded in a path parameter, so
+/// a value containing `/`, `?`, `#` or `%` stays inside its own segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A value that can be written into a path, query string, header or form field.
+pub trait ParamValue {
+    fn to_param(&self) -> Cow<'_, str>;
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+display_param!(bool, i32, i64, u32, u64, f32, f64);
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> Cow<'_, str> {
+        (**self).to_param()
+    }
+}
+
+/// How an array query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    /// `name=a&name=b` (`style: form`, `explode: true`).
+    Repeat,
+    /// `name=a<sep>b` (`form` unexploded: `,`; `spaceDelimited`: ` `; `pipeDelimited`: `|`).
+    Joined(char),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Empty,
+    Bytes {
+        content_type: &'static str,
+        bytes: Bytes,
+    },
+    Multipart(Multipart),
+}
+
+/// A request under construction. Generated code fills it; [`crate::Client`] sends it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+}
+
+impl Request {
+    pub fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
+        Request {
+            operation_id,
+            method,
+            path_template,
+            path: String::with_capacity(path_template.len() + 16),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
+    }
+
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The path built so far (percent-encoded).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query pairs so far, unencoded.
+    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+        &self.query
+    }
+
+    /// Appends a literal piece of the path template.
+    pub fn push_path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends one path parameter, percent-encoded. Values that would change which
+    /// resource the path names (empty, `.` or `..`) are refused.
+    pub fn path_param<V: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+    ) -> Result<(), Error> {
+        self.push_path_value(name, &value.to_param())
+    }
+
+    fn push_path_value(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(Error::invalid_request(
+                self.operation_id,
+                format!("path parameter `{name}` must not be empty, `.` or `..` (got {value:?})"),
+            ));
+        }
+        self.path.extend(utf8_percent_encode(value, PATH_SEGMENT));
+        Ok(())
+    }
+
+    /// An array path parameter, comma-joined (`style: simple`).
+    pub fn path_param_array<V: ParamValue>(
+        &mut self,
+        name: &'static str,
+        values: &[V],
+    ) -> Result<(), Error> {
+        let joined = join(values, ',');
+        self.push_path_value(name, &joined)
+    }
+
+    pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.query.push((name, value.to_param().into_owned()));
+    }
+
+    /// An array query parameter; an empty array is not sent.
+    pub fn query_array<V: ParamValue>(
+        &mut self,
+        name: &'static str,
+        values: &[V],
+        style: ArrayStyle,
+    ) {
+        if values.is_empty() {
+            return;
+        }
+        match style {
+            ArrayStyle::Repeat => self
+                .query
+                .extend(values.iter().map(|v| (name, v.to_param().into_owned()))),
+            ArrayStyle::Joined(sep) => self.query.push((name, join(values, sep))),
+        }
+    }
+
+    pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.headers.push((name, value.to_param().into_owned()));
+    }
+
+    pub fn header_array<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
+        if !values.is_empty() {
+            self.headers.push((name, join(values, ',')));
+        }
+    }
+
+    /// A JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_request(self.operation_id, format!("body does not serialize: {e}"))
+        })?;
+        self.body = Body::Bytes {
+            content_type: "application/json",
+            bytes: bytes.into(),
+        };
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let text = serde_urlencoded::to_string(body).map_err(|e| {
+            Error::invalid_request(
+                self.operation_id,
+                format!("form body does not serialize: {e}"),
+            )
+        })?;
+        self.body = Body::Bytes {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: text.into(),
+        };
+        Ok(())
+    }
+
+    pub fn multipart(&mut self, form: Multipart) {
+        self.body = Body::Multipart(form);
+    }
+
+    /// A raw `application/octet-stream` body.
+    pub fn bytes(&mut self, bytes: Bytes) {
+        self.body = Body::Bytes {
+            content_type: "application/octet-stream",
+            bytes,
+        };
+    }
+
+    /// The JSON or form body bytes, if any (for tests and logging of shapes).
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Bytes { bytes, .. } => Some(bytes),
+            Body::Empty | Body::Multipart(_) => None,
+        }
+    }
+}
+
+fn join<V: ParamValue>(values: &[V], sep: char) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(&v.to_param());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> Request {
+        Request::new("Op", Method::GET, "/x/{id}")
+    }
+
+    #[test]
+    fn path_params_cannot_escape_their_segment() {
+        let table = [
+            ("org_123", "/x/org_123"),
+            ("a/b", "/x/a%2Fb"),
+            ("a?b=c", "/x/a%3Fb%3Dc"),
+            ("a#frag", "/x/a%23frag"),
+            ("../admin", "/x/..%2Fadmin"),
+            ("a b%", "/x/a%20b%25"),
+            ("ünï", "/x/%C3%BCn%C3%AF"),
+        ];
+        for (value, want) in table {
+            let mut r = request();
+            r.push_path("/x/");
+            r.path_param("id", value).expect("valid value");
+            assert_eq!(r.path(), want, "value {value:?}");
+        }
+    }
+
+    #[test]
+    fn path_params_that_name_another_resource_are_refused() {
+        for value in ["", ".", ".."] {
+            let mut r = request();
+            let err = r.path_param("id", value).expect_err("must refuse");
+            assert!(err.to_string().contains("path parameter `id`"), "{err}");
+        }
+    }
+
+    #[test]
+    fn query_arrays_follow_their_style() {
+        let mut r = request();
+        r.query_array("user_id", &["a", "b"], ArrayStyle::Repeat);
+        r.query_array("mode", &["x", "y"], ArrayStyle::Joined(','));
+        r.query_array("empty", &[] as &[&str], ArrayStyle::Repeat);
+        r.query("limit", &10i64);
+        let pairs: Vec<(&str, &str)> = r
+            .query_pairs()
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("user_id", "a"),
+                ("user_id", "b"),
+                ("mode", "x,y"),
+                ("limit", "10")
+            ]
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Operations -> async methods on `Client` (one `impl` per tag module) and the structs
+//! carrying their optional parameters.
+//!
+//! Every method is a thin typed wrapper: it fills a `runtime::Request` (path, query,
+//! headers, body) and hands it to the one non-generic `Client::send`; only the final
+//! deserialization is generic. That keeps the generated code small and fast to compile.
+
+use super::docs::doc_attrs;
+use super::{ident, type_tokens, Scope};
+use crate::ir::{
+    Api, ArrayStyle, BodyMedia, Location, Method, ModelKind, Module, Operation, Param, PathSegment,
+    Response, Type,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn module(module: &Module, api: &Api) -> TokenStream {
+    let methods = module.operations.iter().map(|op| method(op, api));
+    let params = module.operations.iter().filter_map(params_struct);
+    quote! {
+        use crate::runtime::Request;
+        use crate::{Client, Error};
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#params)*
+    }
+}
+
+fn http_method(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(::reqwest::Method::GET),
+        Method::Put => quote!(::reqwest::Method::PUT),
+        Method::Post => quote!(::reqwest::Method::POST),
+        Method::Delete => quote!(::reqwest::Method::DELETE),
+        Method::Options => quote!(::reqwest::Method::OPTIONS),
+        Method::Head => quote!(::reqwest::Method::HEAD),
+        Method::Patch => quote!(::reqwest::Method::PATCH),
+        Method::Trace => quote!(::reqwest::Method::TRACE),
+    }
+}
+
+fn is_vec(ty: &Type) -> bool {
+    matches!(ty, Type::Vec(_))
+}
+
+/// The argument type of a required parameter: strings borrowed, arrays as slices.
+fn arg_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(&str),
+        Type::Vec(inner) => {
+            let inner = type_tokens(inner, Scope::Operations);
+            quote!(&[#inner])
+        }
+        Type::Named(_) => {
+            let ty = type_tokens(ty, Scope::Operations);
+            quote!(&#ty)
+        }
+        other => type_tokens(other, Scope::Operations),
+    }
+}
+
+fn style_tokens(style: ArrayStyle) -> TokenStream {
+    match style {
+        ArrayStyle::Repeat => quote!(crate::runtime::ArrayStyle::Repeat),
+        ArrayStyle::Joined(c) => quote!(crate::runtime::ArrayStyle::Joined(#c)),
+    }
+}
+
+/// The statement that writes one parameter into the request; `value` is an expression
+/// of the parameter's type (a reference for non-`Copy` types).
+fn write_param(param: &Param, value: TokenStream) -> TokenStream {
+    let wire = &param.wire;
+    match (param.location, is_vec(&param.ty)) {
+        (Location::Query, true) => {
+            let style = style_tokens(param.style);
+            quote!(request.query_array(#wire, #value, #style);)
+        }
+        (Location::Query, false) => quote!(request.query(#wire, #value);),
+        (Location::Header, true) => quote!(request.header_array(#wire, #value);),
+        (Location::Header, false) => quote!(request.header(#wire, #value);),
+        (Location::Path, true) => quote!(request.path_param_array(#wire, #value)?;),
+        (Location::Path, false) => quote!(request.path_param(#wire, #value)?;),
+    }
+}
+
+fn method(op: &Operation, api: &Api) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let id = &op.id;
+    let path = &op.path;
+    let http = http_method(op.method);
+    let location_doc = format!(
+        " `{} {}` (operation `{}`)",
+        op.method.as_str(),
+        op.path,
+        op.id
+    );
+    let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref()]);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = arg_type(&p.ty);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(params) = &op.params_struct {
+        let params = ident(params);
+        args.push(quote!(params: &#params));
+    }
+    let mut body_stmt = quote!();
+    if let Some(body) = &op.body {
+        let ty = match body.media {
+            BodyMedia::Bytes => quote!(::bytes::Bytes),
+            _ => {
+                let ty = type_tokens(&body.ty, Scope::Operations);
+                quote!(&#ty)
+            }
+        };
+        let write = match body.media {
+            BodyMedia::Json => quote!(request.json(body)?;),
+            BodyMedia::Form => quote!(request.form(body)?;),
+            BodyMedia::Multipart => quote!(request.multipart(body.to_multipart());),
+            BodyMedia::Bytes => quote!(request.bytes(body);),
+        };
+        if body.required {
+            args.push(quote!(body: #ty));
+            body_stmt = write;
+        } else {
+            args.push(quote!(body: ::std::option::Option<#ty>));
+            body_stmt = quote!(if let ::std::option::Option::Some(body) = body { #write });
+        }
+    }
+
+    let path_stmts = op.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(lit) => quote!(request.push_path(#lit);),
+        PathSegment::Param(i) => {
+            let param = &op.params[*i];
+            let name = ident(&param.name);
+            write_param(param, quote!(#name))
+        }
+    });
+    let param_stmts = op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path)
+        .map(|p| {
+            let name = ident(&p.name);
+            match (p.required, is_vec(&p.ty)) {
+                (true, true) => write_param(p, quote!(#name)),
+                (true, false) if matches!(p.ty, Type::String | Type::Named(_)) => {
+                    write_param(p, quote!(#name))
+                }
+                (true, false) => write_param(p, quote!(&#name)),
+                (false, true) => write_param(p, quote!(&params.#name)),
+                (false, false) => {
+                    let write = write_param(p, quote!(value));
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &params.#name {
+                            #write
+                        }
+                    }
+                }
+            }
+        });
+
+    let (ret, finish) = match &op.response {
+        Response::Json(ty) => {
+            let ty = type_tokens(ty, Scope::Operations);
+            (ty, quote!(self.send(request).await?.json()))
+        }
+        Response::Empty => (quote!(()), quote!(self.send(request).await.map(drop))),
+        Response::Text => (
+            quote!(::std::string::String),
+            quote!(self.send(request).await?.text()),
+        ),
+        Response::Bytes => (
+            quote!(::bytes::Bytes),
+            quote!(Ok(self.send(request).await?.into_bytes())),
+        ),
+    };
+    let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let touches_deprecated =
+        op.params.iter().any(|p| p.deprecated) || body_has_deprecated_fields(op, api);
+    let allow_deprecated = touches_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let mut_request = if op.segments.is_empty() && op.params.is_empty() && op.body.is_none() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
+    quote! {
+        #docs
+        ///
+        #[doc = #location_doc]
+        #[doc(alias = #id)]
+        #deprecated
+        #many_args
+        #allow_deprecated
+        pub async fn #fn_name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
+            #mut_request = Request::new(#id, #http, #path);
+            #(#path_stmts)*
+            #(#param_stmts)*
+            #body_stmt
+            #finish
+        }
+    }
+}
+
+fn body_has_deprecated_fields(op: &Operation, api: &Api) -> bool {
+    let Some(name) = op.body.as_ref().and_then(|b| b.ty.named()) else {
+        return false;
+    };
+    api.models.iter().any(|m| {
+        m.name == name
+            && matches!(&m.kind, ModelKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    })
+}
+
+fn params_struct(op: &Operation) -> Option<TokenStream> {
+    let name = ident(op.params_struct.as_ref()?);
+    let doc = format!(
+        " Optional parameters of [`Client::{}`].",
+        op.fn_name.trim_start_matches("r#")
+    );
+    let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+        let docs = doc_attrs([p.doc.as_deref()]);
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        let fname = ident(&p.name);
+        let ty = type_tokens(&p.ty, Scope::Operations);
+        let ty = if is_vec(&p.ty) {
+            // An empty list is not sent.
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        quote! {
+            #docs
+            #deprecated
+            pub #fname: #ty,
+        }
+    });
+    let allow_deprecated = op
+        .params
+        .iter()
+        .any(|p| !p.required && p.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #allow_deprecated
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}

@@ -1,0 +1,64 @@
+//! Turns Clerk's OpenAPI 3.0.3 spec into the source of the `clerk-api` crate.
+//!
+//! The pipeline, one module per stage: [`parse`] (text -> `openapiv3`), [`lower`]
+//! (`openapiv3` -> [`ir`]), [`emit`] (IR -> tokens), [`format`](mod@format) (tokens -> files).
+//! Naming policy lives in [`naming`]; locations in the spec are [`pointer`](mod@pointer)s.
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod lower;
+pub mod naming;
+pub mod parse;
+pub mod pointer;
+
+pub use error::{Error, Result, Warning};
+
+/// One generated source file, relative to the generated directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Everything one generation produces, in memory: nothing is written by this crate.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Warning>,
+    /// Operations generated, for reporting.
+    pub operation_ids: Vec<String>,
+}
+
+/// Where the generated code says it came from (the header of every file).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec path as the header should name it, e.g. `spec/clerk-backend-api.yaml`.
+    pub spec_label: String,
+}
+
+/// Runs the whole pipeline on the text of a spec.
+pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
+    let doc = parse::parse(spec_text)?;
+    let (api, warnings) = lower::lower(&doc)?;
+    let operation_ids = api
+        .modules
+        .iter()
+        .flat_map(|m| m.operations.iter().map(|o| o.id.clone()))
+        .collect();
+    let files = emit::emit(&api)
+        .into_iter()
+        .map(|(path, tokens)| {
+            Ok(GeneratedFile {
+                contents: format::render(&path, tokens, &options.spec_label)?,
+                path,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Output {
+        files,
+        warnings,
+        operation_ids,
+    })
+}

@@ -1,0 +1,790 @@
+//! Schemas -> IR types and models.
+//!
+//! openapiv3 splits a schema across `SchemaKind` variants; [`View`] flattens it back into
+//! one record of keywords so each rule below reads like the OpenAPI text it handles.
+
+use super::{Hint, Lowerer};
+use crate::error::{Error, Result};
+use crate::ir::{
+    EnumVariant, Field, Model, ModelKind, StringEnum, Struct, Type, Union, UnionVariant, Usage,
+};
+use crate::lower::refs::{component_schema_name, resolve};
+use crate::naming::{snake_ident, type_name, variant_name, UniqueNames};
+use crate::pointer::Pointer;
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// A lowered schema: its Rust type and whether `null` is a valid value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lowered {
+    pub ty: Type,
+    pub nullable: bool,
+}
+
+impl Lowered {
+    fn new(ty: Type) -> Self {
+        Lowered {
+            ty,
+            nullable: false,
+        }
+    }
+}
+
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// The keywords of one schema, whichever `SchemaKind` openapiv3 chose for it.
+struct View<'s> {
+    ty: Option<&'static str>,
+    format: Option<String>,
+    properties: Option<&'s Properties>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    enum_values: Vec<Value>,
+    one_of: &'s [ReferenceOr<Schema>],
+    all_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    has_not: bool,
+}
+
+fn format_name<T: serde::Serialize>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match f {
+        openapiv3::VariantOrUnknownOrEmpty::Item(item) => {
+            serde_json::to_value(item).ok()?.as_str().map(str::to_owned)
+        }
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn values<T: Into<Value> + Clone>(items: &[Option<T>]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|v| v.clone().map(Into::into).unwrap_or(Value::Null))
+        .collect()
+}
+
+impl<'s> View<'s> {
+    fn of(schema: &'s Schema) -> View<'s> {
+        let mut v = View {
+            ty: None,
+            format: None,
+            properties: None,
+            required: &[],
+            additional: None,
+            items: None,
+            enum_values: Vec::new(),
+            one_of: &[],
+            all_of: &[],
+            any_of: &[],
+            has_not: false,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(OaType::String(s)) => {
+                v.ty = Some("string");
+                v.format = format_name(&s.format);
+                v.enum_values = values(&s.enumeration);
+            }
+            SchemaKind::Type(OaType::Integer(i)) => {
+                v.ty = Some("integer");
+                v.format = format_name(&i.format);
+                v.enum_values = values(&i.enumeration);
+            }
+            SchemaKind::Type(OaType::Number(n)) => {
+                v.ty = Some("number");
+                v.format = format_name(&n.format);
+                v.enum_values = values(&n.enumeration);
+            }
+            SchemaKind::Type(OaType::Boolean(b)) => {
+                v.ty = Some("boolean");
+                v.enum_values = values(&b.enumeration);
+            }
+            SchemaKind::Type(OaType::Object(o)) => {
+                v.ty = Some("object");
+                v.properties = Some(&o.properties);
+                v.required = &o.required;
+                v.additional = o.additional_properties.as_ref();
+            }
+            SchemaKind::Type(OaType::Array(a)) => {
+                v.ty = Some("array");
+                v.items = a.items.as_ref();
+            }
+            SchemaKind::OneOf { one_of } => v.one_of = one_of,
+            SchemaKind::AllOf { all_of } => v.all_of = all_of,
+            SchemaKind::AnyOf { any_of } => v.any_of = any_of,
+            SchemaKind::Not { .. } => v.has_not = true,
+            SchemaKind::Any(any) => {
+                v.ty = match any.typ.as_deref() {
+                    Some("string") => Some("string"),
+                    Some("integer") => Some("integer"),
+                    Some("number") => Some("number"),
+                    Some("boolean") => Some("boolean"),
+                    Some("object") => Some("object"),
+                    Some("array") => Some("array"),
+                    Some("null") => Some("null"),
+                    _ => None,
+                };
+                v.format = any.format.clone();
+                v.properties = (!any.properties.is_empty()).then_some(&any.properties);
+                v.required = &any.required;
+                v.additional = any.additional_properties.as_ref();
+                v.items = any.items.as_ref();
+                v.enum_values = any.enumeration.clone();
+                v.one_of = &any.one_of;
+                v.all_of = &any.all_of;
+                v.any_of = &any.any_of;
+                v.has_not = any.not.is_some();
+            }
+        }
+        v
+    }
+
+    fn has_properties(&self) -> bool {
+        self.properties.is_some_and(|p| !p.is_empty())
+    }
+
+    /// `{required: [a]}` alone: an `anyOf` branch that constrains, not a shape.
+    fn is_constraint_only(&self) -> bool {
+        self.ty.is_none()
+            && !self.has_properties()
+            && self.items.is_none()
+            && self.enum_values.is_empty()
+            && self.one_of.is_empty()
+            && self.all_of.is_empty()
+            && self.any_of.is_empty()
+    }
+
+    /// `null` and nothing else: a branch that only makes a union nullable.
+    fn is_null_only(&self) -> bool {
+        self.ty == Some("null")
+            || (!self.enum_values.is_empty() && self.enum_values.iter().all(Value::is_null))
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Registers every component schema's type name, then lowers each one, so that
+    /// references (including recursive ones) resolve to final names.
+    pub(super) fn lower_component_schemas(&mut self) -> Result<()> {
+        let doc = self.doc;
+        let Some(components) = &doc.api.components else {
+            return Ok(());
+        };
+        for key in components.schemas.keys() {
+            let name = self.type_names.claim(type_name(key));
+            self.component_names.insert(key.clone(), name);
+        }
+        let base = Pointer::root().join("components").join("schemas");
+        for (key, schema) in &components.schemas {
+            let name = self.component_names[key].clone();
+            let at = base.join(key);
+            let lowered = self.schema_ref(schema, &at, Hint::Fixed(name.clone()))?;
+            if lowered.ty != Type::Named(name.clone()) {
+                let doc_text = match schema {
+                    ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                self.models.insert(
+                    name.clone(),
+                    Model {
+                        name,
+                        doc: doc_text,
+                        deprecated: false,
+                        source: at,
+                        kind: ModelKind::Alias(lowered.ty),
+                        usage: Usage::default(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn schema_ref(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(s) => self.schema(s, at, hint),
+        }
+    }
+
+    pub(super) fn schema_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(s) => self.schema(s, at, hint),
+        }
+    }
+
+    /// A `$ref` to a component is its model; a ref elsewhere is lowered in place.
+    fn reference(&mut self, reference: &str, at: &Pointer) -> Result<Lowered> {
+        if let Some(key) = component_schema_name(reference) {
+            let Some(name) = self.component_names.get(&key).cloned() else {
+                return Err(Error::new(
+                    at.to_string(),
+                    format!("dangling reference {reference:?}"),
+                ));
+            };
+            let nullable = self
+                .component_schema(&key)
+                .is_some_and(|s| s.schema_data.nullable);
+            return Ok(Lowered {
+                ty: Type::Named(name),
+                nullable,
+            });
+        }
+        let doc = self.doc;
+        let (schema, target) = resolve(
+            doc,
+            |d| d.api.components.as_ref().map(|c| &c.schemas),
+            "schemas",
+            reference,
+            at,
+        )?;
+        let hint = Hint::Suggest(target.tokens().last().unwrap_or_default());
+        self.schema(&schema, &target, hint)
+    }
+
+    fn component_schema(&self, key: &str) -> Option<&Schema> {
+        let schema = self.doc.api.components.as_ref()?.schemas.get(key)?;
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn resolve_schema<'d>(
+        &self,
+        schema: &'d ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<(Cow<'d, Schema>, Pointer)>
+    where
+        'a: 'd,
+    {
+        match schema {
+            ReferenceOr::Item(s) => Ok((Cow::Borrowed(s), at.clone())),
+            ReferenceOr::Reference { reference } => resolve(
+                self.doc,
+                |d| d.api.components.as_ref().map(|c| &c.schemas),
+                "schemas",
+                reference,
+                at,
+            ),
+        }
+    }
+
+    fn schema(&mut self, schema: &Schema, at: &Pointer, hint: Hint) -> Result<Lowered> {
+        let view = View::of(schema);
+        let nullable = schema.schema_data.nullable;
+        let mut lowered = if !view.all_of.is_empty() {
+            self.all_of(schema, &view, at, hint)?
+        } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            self.union(schema, &view, at, hint)?
+        } else if !view.enum_values.is_empty() {
+            self.enumeration(schema, &view, at, hint)?
+        } else {
+            self.by_type(schema, &view, at, hint)?
+        };
+        lowered.nullable |= nullable;
+        Ok(lowered)
+    }
+
+    fn by_type(
+        &mut self,
+        schema: &Schema,
+        view: &View,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        let format = view.format.as_deref();
+        let ty = match view.ty {
+            Some("string") if format == Some("binary") => Type::Bytes,
+            Some("string") => Type::String,
+            Some("integer") if format == Some("int32") => Type::I32,
+            Some("integer") => Type::I64,
+            Some("number") if format == Some("float") => Type::F32,
+            Some("number") => Type::F64,
+            Some("boolean") => Type::Bool,
+            Some("null") => {
+                return Ok(Lowered {
+                    ty: Type::Json,
+                    nullable: true,
+                })
+            }
+            Some("array") => {
+                let item = match view.items {
+                    Some(items) => {
+                        let item = self.schema_boxed(items, &at.join("items"), hint.item())?;
+                        if item.nullable {
+                            Type::Option(Box::new(item.ty))
+                        } else {
+                            item.ty
+                        }
+                    }
+                    None => Type::Json,
+                };
+                Type::Vec(Box::new(item))
+            }
+            _ if view.has_properties() => {
+                let parts = vec![Part::of(schema, view, at.clone())];
+                return self.object(schema, parts, at, hint);
+            }
+            Some("object") => self.free_form(view, at, &hint)?,
+            None if view.items.is_some() => {
+                let items = view.items.expect("checked");
+                Type::Vec(Box::new(
+                    self.schema_boxed(items, &at.join("items"), hint.item())?.ty,
+                ))
+            }
+            None if view.additional.is_some() => self.free_form(view, at, &hint)?,
+            None if matches!(format, Some("binary")) => Type::Bytes,
+            None if matches!(format, Some("base64" | "byte")) => Type::String,
+            None => {
+                if view.has_not {
+                    self.warn(
+                        at,
+                        "`not` is not expressible in Rust types: using serde_json::Value",
+                    );
+                }
+                Type::Json
+            }
+            Some(other) => {
+                return Err(Error::new(
+                    at.to_string(),
+                    format!("unknown schema type {other:?}"),
+                ))
+            }
+        };
+        Ok(Lowered::new(ty))
+    }
+
+    /// An object without properties: a typed map when `additionalProperties` has a
+    /// schema, otherwise any JSON object.
+    fn free_form(&mut self, view: &View, at: &Pointer, hint: &Hint) -> Result<Type> {
+        Ok(match view.additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value =
+                    self.schema_ref(schema, &at.join("additionalProperties"), hint.value())?;
+                if value.ty == Type::Json {
+                    Type::JsonObject
+                } else {
+                    Type::Map(Box::new(value.ty))
+                }
+            }
+            _ => Type::JsonObject,
+        })
+    }
+
+    fn enumeration(
+        &mut self,
+        schema: &Schema,
+        view: &View,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        let nullable = view.enum_values.iter().any(Value::is_null);
+        let present: Vec<&Value> = view.enum_values.iter().filter(|v| !v.is_null()).collect();
+        let ty =
+            if present.iter().all(|v| v.is_string()) && matches!(view.ty, Some("string") | None) {
+                let mut names = UniqueNames::new();
+                // The catch-all variant for values the spec does not list.
+                names.reserve("Unknown");
+                let variants = present.iter().filter_map(|v| v.as_str()).fold(
+                    Vec::<EnumVariant>::new(),
+                    |mut acc, wire| {
+                        if !acc.iter().any(|v| v.wire == wire) {
+                            let mut name = variant_name(wire);
+                            if name == "Unknown" {
+                                name = "UnknownValue".to_owned();
+                            }
+                            acc.push(EnumVariant {
+                                wire: wire.to_owned(),
+                                name: names.claim(name),
+                            });
+                        }
+                        acc
+                    },
+                );
+                if variants.is_empty() {
+                    Type::String
+                } else {
+                    let name = self.model_name(&hint);
+                    self.insert_model(
+                        name.clone(),
+                        schema,
+                        at,
+                        ModelKind::Enum(StringEnum { variants }),
+                    );
+                    Type::Named(name)
+                }
+            } else if present.iter().all(|v| v.is_boolean()) {
+                Type::Bool
+            } else if present.iter().all(|v| v.is_i64()) {
+                if view.format.as_deref() == Some("int32") {
+                    Type::I32
+                } else {
+                    Type::I64
+                }
+            } else if present.iter().all(|v| v.is_number()) {
+                Type::F64
+            } else {
+                self.warn(at, "enum mixes value types: using serde_json::Value");
+                Type::Json
+            };
+        Ok(Lowered { ty, nullable })
+    }
+
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        view: &View,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        let wrapper_only = view.all_of.len() == 1
+            && !view.has_properties()
+            && view.one_of.is_empty()
+            && view.any_of.is_empty()
+            && view.enum_values.is_empty();
+        if wrapper_only {
+            return self.schema_ref(&view.all_of[0], &at.join("allOf").join(0), hint);
+        }
+        let mut parts = Vec::new();
+        self.collect_parts(schema, at, &mut parts, 0)?;
+        if parts.iter().all(|p| p.properties.is_empty()) {
+            // Nothing to merge: an allOf of constraints or of non-objects.
+            self.warn(
+                at,
+                "allOf without object properties: using serde_json::Value",
+            );
+            return Ok(Lowered::new(Type::Json));
+        }
+        self.object(schema, parts, at, hint)
+    }
+
+    /// Gathers the properties of a schema and, transitively, of its `allOf` parts.
+    fn collect_parts(
+        &mut self,
+        schema: &Schema,
+        at: &Pointer,
+        parts: &mut Vec<Part>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > 32 {
+            return Err(Error::new(
+                at.to_string(),
+                "allOf nests too deeply (a cycle?)",
+            ));
+        }
+        let view = View::of(schema);
+        for (i, part) in view.all_of.iter().enumerate() {
+            let part_at = at.join("allOf").join(i);
+            let (resolved, resolved_at) = self.resolve_schema(part, &part_at)?;
+            self.collect_parts(&resolved, &resolved_at, parts, depth + 1)?;
+        }
+        if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            let constraint_only = view.any_of.iter().chain(view.one_of).all(|b| match b {
+                ReferenceOr::Item(s) => View::of(s).is_constraint_only(),
+                ReferenceOr::Reference { .. } => false,
+            });
+            if !constraint_only {
+                self.warn(
+                    at,
+                    "oneOf/anyOf inside allOf is not merged: its properties are left out",
+                );
+            }
+        }
+        parts.push(Part::of(schema, &view, at.clone()));
+        Ok(())
+    }
+
+    /// A struct from one or more property sets; later definitions of a property win
+    /// (an `allOf` part that narrows an inherited property).
+    fn object(
+        &mut self,
+        schema: &Schema,
+        parts: Vec<Part>,
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        let name = self.model_name(&hint);
+        let mut merged: IndexMap<String, (ReferenceOr<Box<Schema>>, Pointer)> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        for part in &parts {
+            for (wire, prop) in &part.properties {
+                merged.insert(
+                    wire.clone(),
+                    (prop.clone(), part.at.join("properties").join(wire)),
+                );
+            }
+            required.extend(part.required.iter().cloned());
+            if let Some(AdditionalProperties::Schema(s)) = &part.additional {
+                additional = Some(((**s).clone(), part.at.join("additionalProperties")));
+            }
+        }
+        let mut names = UniqueNames::new();
+        let mut fields = Vec::with_capacity(merged.len());
+        for (wire, (prop, prop_at)) in &merged {
+            let lowered =
+                self.schema_boxed(prop, prop_at, Hint::Suggest(format!("{name}_{wire}")))?;
+            let data = match prop {
+                ReferenceOr::Item(s) => Some(&s.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                wire: wire.clone(),
+                name: names.claim(snake_ident(wire)),
+                ty: lowered.ty,
+                required: required.contains(wire),
+                nullable: lowered.nullable,
+                doc: data.and_then(|d| d.description.clone()),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                read_only: data.is_some_and(|d| d.read_only),
+                boxed: false,
+            });
+        }
+        let additional = match additional {
+            Some((s, s_at)) => {
+                let value = self.schema_ref(&s, &s_at, Hint::Suggest(format!("{name}_value")))?;
+                Some(value.ty)
+            }
+            None => None,
+        };
+        self.insert_model(
+            name.clone(),
+            schema,
+            at,
+            ModelKind::Struct(Struct { fields, additional }),
+        );
+        Ok(Lowered::new(Type::Named(name)))
+    }
+
+    fn union(&mut self, schema: &Schema, view: &View, at: &Pointer, hint: Hint) -> Result<Lowered> {
+        let (branches, keyword) = if view.one_of.is_empty() {
+            (view.any_of, "anyOf")
+        } else {
+            (view.one_of, "oneOf")
+        };
+        let constraint_only = branches.iter().all(|b| match b {
+            ReferenceOr::Item(s) => View::of(s).is_constraint_only(),
+            ReferenceOr::Reference { .. } => false,
+        });
+        if constraint_only {
+            // `anyOf: [{required: [a]}, {required: [b]}]` constrains the object's own
+            // properties; the shape is the object itself.
+            return self.by_type(schema, view, at, hint);
+        }
+        if view.has_properties() {
+            self.warn(
+                at,
+                format!("{keyword} beside properties: the {keyword} branches are left out"),
+            );
+            return self.by_type(schema, view, at, hint);
+        }
+        let mut nullable = false;
+        let mut real = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_at = at.join(keyword).join(i);
+            let (resolved, _) = self.resolve_schema(branch, &branch_at)?;
+            if View::of(&resolved).is_null_only() {
+                nullable = true;
+            } else {
+                real.push((branch, branch_at));
+            }
+        }
+        if real.len() == 1 {
+            let (branch, branch_at) = real.pop().expect("one branch");
+            let mut lowered = self.schema_ref(branch, &branch_at, hint)?;
+            lowered.nullable |= nullable;
+            return Ok(lowered);
+        }
+        let name = self.model_name(&hint);
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut names = UniqueNames::new();
+        names.reserve("Unknown");
+        let mut variants = Vec::with_capacity(real.len());
+        for (i, (branch, branch_at)) in real.iter().enumerate() {
+            let (variant_base, tags) = match branch {
+                ReferenceOr::Reference { reference } => {
+                    let key = component_schema_name(reference);
+                    let mut tags: Vec<String> = discriminator
+                        .map(|d| {
+                            d.mapping
+                                .iter()
+                                .filter(|(_, target)| {
+                                    *target == reference || Some(target.as_str()) == key.as_deref()
+                                })
+                                .map(|(tag, _)| tag.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if tags.is_empty() {
+                        if let Some(key) = &key {
+                            tags.push(key.clone());
+                        }
+                    }
+                    let base = key
+                        .as_deref()
+                        .map(type_name)
+                        .unwrap_or_else(|| format!("Variant{}", i + 1));
+                    (base, tags)
+                }
+                ReferenceOr::Item(s) => {
+                    let tags = discriminator
+                        .and_then(|d| inline_tag(s, &d.property_name))
+                        .into_iter()
+                        .collect::<Vec<_>>();
+                    let base = s
+                        .schema_data
+                        .title
+                        .as_deref()
+                        .map(type_name)
+                        .or_else(|| tags.first().map(|t| variant_name(t)))
+                        .unwrap_or_else(|| shape_name(&View::of(s), i));
+                    (base, tags)
+                }
+            };
+            let variant = names.claim(variant_base);
+            let lowered = self.schema_ref(
+                branch,
+                branch_at,
+                Hint::Suggest(format!("{name}_{variant}")),
+            )?;
+            nullable |= lowered.nullable;
+            variants.push(UnionVariant {
+                name: variant,
+                ty: lowered.ty,
+                tags,
+            });
+        }
+        let tag = discriminator.map(|d| d.property_name.clone());
+        let tagged = tag.is_some() && variants.iter().all(|v| !v.tags.is_empty());
+        if !tagged {
+            // Untagged: try the most specific shapes first, so a struct with many required
+            // fields is not swallowed by a looser one or by a plain string.
+            let rank = self.union_ranks(&variants);
+            let mut ranked: Vec<_> = variants.into_iter().zip(rank).collect();
+            ranked.sort_by_key(|(_, r)| std::cmp::Reverse(*r));
+            variants = ranked.into_iter().map(|(v, _)| v).collect();
+        }
+        let union = Union {
+            variants,
+            tag: if tagged { tag } else { None },
+        };
+        self.insert_model(name.clone(), schema, at, ModelKind::Union(union));
+        Ok(Lowered {
+            ty: Type::Named(name),
+            nullable,
+        })
+    }
+
+    /// Specificity of each union variant: structs by number of required fields, then
+    /// containers, then scalars (integers before floats before strings).
+    fn union_ranks(&self, variants: &[UnionVariant]) -> Vec<usize> {
+        variants
+            .iter()
+            .map(|v| match &v.ty {
+                Type::Named(n) => match self.models.get(n).map(|m| &m.kind) {
+                    Some(ModelKind::Struct(s)) => {
+                        100 + s.fields.iter().filter(|f| f.required).count()
+                    }
+                    Some(ModelKind::Union(_)) => 60,
+                    Some(ModelKind::Enum(_)) => 15,
+                    _ => 50,
+                },
+                Type::Vec(_) => 40,
+                Type::Map(_) | Type::JsonObject => 35,
+                Type::Bool => 30,
+                Type::I32 | Type::I64 => 25,
+                Type::F32 | Type::F64 => 20,
+                Type::String | Type::Bytes => 10,
+                Type::Option(_) => 5,
+                Type::Json => 0,
+            })
+            .collect()
+    }
+
+    /// The name a new model takes: the fixed component name, or a fresh one from the hint.
+    fn model_name(&mut self, hint: &Hint) -> String {
+        match hint {
+            Hint::Fixed(name) => name.clone(),
+            Hint::Suggest(raw) => self.type_names.claim(type_name(raw)),
+        }
+    }
+
+    fn insert_model(&mut self, name: String, schema: &Schema, at: &Pointer, kind: ModelKind) {
+        self.models.insert(
+            name.clone(),
+            Model {
+                name,
+                doc: schema
+                    .schema_data
+                    .description
+                    .clone()
+                    .or_else(|| schema.schema_data.title.clone()),
+                deprecated: schema.schema_data.deprecated,
+                source: at.clone(),
+                kind,
+                usage: Usage::default(),
+            },
+        );
+    }
+}
+
+/// One property set contributing to a struct.
+struct Part {
+    properties: Properties,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+    at: Pointer,
+}
+
+impl Part {
+    fn of(_schema: &Schema, view: &View, at: Pointer) -> Part {
+        Part {
+            properties: view.properties.cloned().unwrap_or_default(),
+            required: view.required.to_vec(),
+            additional: view.additional.cloned(),
+            at,
+        }
+    }
+}
+
+/// The discriminator value an inline branch pins with a one-value enum.
+fn inline_tag(schema: &Schema, property: &str) -> Option<String> {
+    let view = View::of(schema);
+    let prop = view.properties?.get(property)?;
+    match prop {
+        ReferenceOr::Item(p) => {
+            let values = View::of(p).enum_values;
+            match values.as_slice() {
+                [Value::String(s)] => Some(s.clone()),
+                _ => None,
+            }
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// A variant name for an untitled inline branch, after its shape.
+fn shape_name(view: &View, index: usize) -> String {
+    match view.ty {
+        Some("string") => "String".to_owned(),
+        Some("integer") => "Integer".to_owned(),
+        Some("number") => "Number".to_owned(),
+        Some("boolean") => "Boolean".to_owned(),
+        Some("array") => "Array".to_owned(),
+        Some("object") => "Object".to_owned(),
+        _ => format!("Variant{}", index + 1),
+    }
+}

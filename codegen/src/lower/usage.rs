@@ -1,0 +1,187 @@
+//! Whole-API passes after lowering: which serde directions each model needs, which
+//! fields must be boxed to break recursion, and which operations page.
+
+use crate::ir::{Location, Model, ModelKind, Module, Operation, Pagination, Response, Type, Usage};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Marks each model with the directions it travels: request parameters and bodies
+/// serialize, responses deserialize, and a model passes its usage to what it contains.
+/// Models no operation reaches are treated as responses.
+pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
+    let mut work: Vec<(String, Usage)> = Vec::new();
+    for op in modules.iter().flat_map(|m| &m.operations) {
+        for p in &op.params {
+            work.extend(p.ty.named().map(|n| (n.to_owned(), Usage::REQUEST)));
+        }
+        if let Some(body) = &op.body {
+            work.extend(body.ty.named().map(|n| (n.to_owned(), Usage::REQUEST)));
+        }
+        if let Response::Json(ty) = &op.response {
+            work.extend(ty.named().map(|n| (n.to_owned(), Usage::RESPONSE)));
+        }
+    }
+    let unreached: Vec<String> = models.keys().cloned().collect();
+    let spread = |models: &mut BTreeMap<String, Model>, mut work: Vec<(String, Usage)>| {
+        while let Some((name, usage)) = work.pop() {
+            let Some(model) = models.get_mut(&name) else {
+                continue;
+            };
+            if model.usage.covers(usage) {
+                continue;
+            }
+            model.usage = model.usage.union(usage);
+            work.extend(contained(&model.kind).into_iter().map(|n| (n, usage)));
+        }
+    };
+    spread(models, work);
+    let rest: Vec<(String, Usage)> = unreached
+        .into_iter()
+        .filter(|n| models[n].usage == Usage::default())
+        .map(|n| (n, Usage::RESPONSE))
+        .collect();
+    spread(models, rest);
+}
+
+/// The models a model's definition names.
+fn contained(kind: &ModelKind) -> Vec<String> {
+    let types: Vec<&Type> = match kind {
+        ModelKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.additional.as_ref())
+            .collect(),
+        ModelKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) => Vec::new(),
+    };
+    types
+        .into_iter()
+        .filter_map(|t| t.named().map(str::to_owned))
+        .collect()
+}
+
+/// The models a type embeds by value (not behind a `Vec` or map): the edges along which
+/// a type can contain itself.
+fn by_value(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Named(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Boxes struct fields that would make a type contain itself by value.
+pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
+    let edges: BTreeMap<String, Vec<String>> = models
+        .iter()
+        .map(|(name, m)| {
+            let targets = match &m.kind {
+                ModelKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter_map(|f| by_value(&f.ty))
+                    .map(str::to_owned)
+                    .collect(),
+                ModelKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .filter_map(|v| by_value(&v.ty))
+                    .map(str::to_owned)
+                    .collect(),
+                ModelKind::Alias(ty) => by_value(ty).map(str::to_owned).into_iter().collect(),
+                ModelKind::Enum(_) => Vec::new(),
+            };
+            (name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let names: Vec<String> = models.keys().cloned().collect();
+    for name in names {
+        let Some(Model {
+            kind: ModelKind::Struct(s),
+            ..
+        }) = models.get(&name)
+        else {
+            continue;
+        };
+        let to_box: Vec<usize> = s
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| by_value(&f.ty).is_some_and(|target| reaches(target, &name)))
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(Model {
+            kind: ModelKind::Struct(s),
+            ..
+        }) = models.get_mut(&name)
+        {
+            for i in to_box {
+                s.fields[i].boxed = true;
+            }
+        }
+    }
+}
+
+/// A GET with `limit` and `offset` query parameters whose response is a
+/// `{data: [...], total_count}` wrapper or a bare array pages by offset.
+pub fn pagination(models: &BTreeMap<String, Model>, op: &Operation) -> Option<Pagination> {
+    let has = |wire: &str| {
+        op.params
+            .iter()
+            .any(|p| p.location == Location::Query && p.wire == wire && !p.required)
+    };
+    if op.method != crate::ir::Method::Get || !has("limit") || !has("offset") {
+        return None;
+    }
+    let Response::Json(ty) = &op.response else {
+        return None;
+    };
+    let ty = dealias(models, ty);
+    match ty {
+        Type::Vec(item) => Some(Pagination {
+            item: (**item).clone(),
+            wrapped: false,
+        }),
+        Type::Named(n) => {
+            let ModelKind::Struct(s) = &models.get(n)?.kind else {
+                return None;
+            };
+            let data = s
+                .fields
+                .iter()
+                .find(|f| f.wire == "data" && f.required && !f.nullable)?;
+            s.fields.iter().find(|f| f.wire == "total_count")?;
+            match dealias(models, &data.ty) {
+                Type::Vec(item) => Some(Pagination {
+                    item: (**item).clone(),
+                    wrapped: true,
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn dealias<'m>(models: &'m BTreeMap<String, Model>, ty: &'m Type) -> &'m Type {
+    match ty {
+        Type::Named(n) => match models.get(n).map(|m| &m.kind) {
+            Some(ModelKind::Alias(inner)) => dealias(models, inner),
+            _ => ty,
+        },
+        _ => ty,
+    }
+}

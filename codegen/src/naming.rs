@@ -1,0 +1,279 @@
+//! Every naming decision of the generator: how spec names become Rust identifiers.
+//!
+//! Names go through heck for casing, then are made valid (digits, symbols, keywords) and
+//! unique within their scope by [`UniqueNames`]. Wire names are never changed: serde
+//! renames and query keys keep the spec's spelling.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashSet;
+
+/// Words that are keywords in Rust 2021 (strict and reserved).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is invalid).
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Names generated code uses unqualified inside model and operation modules; a type by
+/// one of these names would shadow them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box",
+    "Default", "Nullable", "Value", "Map", "Self",
+];
+
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Turns a spec word into a `snake_case` identifier (fields, methods, modules).
+/// Keywords become raw identifiers (`type` -> `r#type`), or get a trailing `_` where a
+/// raw identifier is not allowed (`self` -> `self_`).
+pub fn snake_ident(raw: &str) -> String {
+    let mut name = words(&join_initial_capital(raw)).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+/// Like [`snake_ident`], but never a raw identifier: module and file names.
+pub fn module_name(raw: &str) -> String {
+    let name = snake_ident(raw);
+    match name.strip_prefix("r#") {
+        Some(bare) => format!("{bare}_"),
+        None => name,
+    }
+}
+
+/// Turns a spec name into an `UpperCamelCase` type name.
+pub fn type_name(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Anonymous".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// Turns an enum value into a variant name. Values that casing would erase or merge
+/// (`""`, `*`, `-created_at` vs `created_at`) keep a spelled-out marker.
+pub fn variant_name(wire: &str) -> String {
+    let mut spelled = String::new();
+    for (i, c) in wire.chars().enumerate() {
+        match c {
+            '+' if i == 0 => spelled.push_str("Plus "),
+            '-' if i == 0 => spelled.push_str("Minus "),
+            '*' => spelled.push_str(" Star "),
+            '@' => spelled.push_str(" At "),
+            _ => spelled.push(c),
+        }
+    }
+    let mut name = words(&spelled).to_upper_camel_case();
+    if name.is_empty() {
+        name = if wire.is_empty() { "Empty" } else { "Symbol" }.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// heck reads `OAuth` as the words `O` and `Auth` (`o_auth`); a lone capital that
+/// starts a word and runs into a capitalized word belongs to it (`oauth`). Acronyms of
+/// two or more capitals (`HTTPResponse` -> `http_response`) are left alone.
+fn join_initial_capital(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    for (i, &c) in chars.iter().enumerate() {
+        // A word starts after a non-capital (`update|OAuth`, `_OAuth`) or at the start.
+        let starts_word = i == 1 || (i >= 2 && !chars[i - 2].is_ascii_uppercase());
+        let joins = i >= 1
+            && starts_word
+            && chars[i - 1].is_ascii_uppercase()
+            && c.is_ascii_uppercase()
+            && chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        out.push(if joins { c.to_ascii_lowercase() } else { c });
+    }
+    out
+}
+
+/// Replaces every character heck would not split on with a space, so that symbols such
+/// as `#` or `.` separate words instead of vanishing into one.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if is_keyword(&name) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// Hands out names that are unique within one scope (a module's types, a struct's
+/// fields, an enum's variants): a second `frontend_api` becomes `frontend_api_2`, a
+/// second `Foo` becomes `Foo2`.
+#[derive(Debug, Default, Clone)]
+pub struct UniqueNames {
+    used: HashSet<String>,
+}
+
+impl UniqueNames {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Marks a name as taken without handing it out.
+    pub fn reserve(&mut self, name: &str) {
+        self.used.insert(name.to_owned());
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+
+    /// Returns `name`, or `name` with the smallest numeric suffix that is still free.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.used.insert(name.clone()) {
+            return name;
+        }
+        let (stem, sep) = match name.strip_prefix("r#") {
+            Some(bare) => (bare.to_owned(), "_"),
+            None if name.ends_with(|c: char| c.is_ascii_digit()) => (name.clone(), "_"),
+            None if name.starts_with(|c: char| c.is_ascii_uppercase()) => (name.clone(), ""),
+            None => (name.clone(), "_"),
+        };
+        (2..)
+            .map(|n| format!("{stem}{sep}{n}"))
+            .find(|candidate| self.used.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_idents() {
+        let table = [
+            ("organization_id", "organization_id"),
+            ("frontendApi", "frontend_api"),
+            ("ListOrganizations", "list_organizations"),
+            (
+                "InstanceGetOrganizationMemberships",
+                "instance_get_organization_memberships",
+            ),
+            ("type", "r#type"),
+            ("use", "r#use"),
+            ("self", "self_"),
+            ("super", "super_"),
+            ("x5t#S256", "x5t_s256"),
+            ("2fa_enabled", "_2fa_enabled"),
+            ("", "value"),
+            ("$", "value"),
+            ("public-metadata", "public_metadata"),
+            ("OAuthApplication", "oauth_application"),
+            ("UpdateOAuthApplication", "update_oauth_application"),
+            ("x_OAuth", "x_oauth"),
+            ("ATest", "atest"),
+            ("HTTPResponse", "http_response"),
+            ("getHTTPResponse", "get_http_response"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(snake_ident(raw), want, "snake_ident({raw:?})");
+        }
+    }
+
+    #[test]
+    fn module_names_are_never_raw() {
+        let table = [
+            ("Organizations", "organizations"),
+            ("Organization Memberships", "organization_memberships"),
+            ("Sign-ups", "sign_ups"),
+            ("JWT Templates", "jwt_templates"),
+            ("OAuth Applications", "oauth_applications"),
+            ("SAML Connections", "saml_connections"),
+            ("type", "type_"),
+            ("Self", "self_"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(module_name(raw), want, "module_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("Organization", "Organization"),
+            ("organization_domain", "OrganizationDomain"),
+            ("JWTTemplate", "JwtTemplate"),
+            ("OAuthApplication", "OAuthApplication"),
+            ("saml-connection", "SamlConnection"),
+            ("2FA", "T2fa"),
+            ("Error", "ErrorModel"),
+            ("Option", "OptionModel"),
+            ("", "Anonymous"),
+            ("a.b", "AB"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(type_name(raw), want, "type_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("automatic_invitation", "AutomaticInvitation"),
+            ("created_at", "CreatedAt"),
+            ("-created_at", "MinusCreatedAt"),
+            ("+created_at", "PlusCreatedAt"),
+            ("", "Empty"),
+            ("*", "Star"),
+            ("payer-credits", "PayerCredits"),
+            ("oauth_google", "OauthGoogle"),
+            ("2fa", "V2fa"),
+            ("Self", "Self_"),
+            ("#", "Symbol"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(variant_name(raw), want, "variant_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn unique_names_suffix_collisions() {
+        let mut names = UniqueNames::new();
+        assert_eq!(names.claim(snake_ident("frontendApi")), "frontend_api");
+        assert_eq!(names.claim(snake_ident("frontend_api")), "frontend_api_2");
+        assert_eq!(names.claim(snake_ident("FrontendAPI")), "frontend_api_3");
+        assert_eq!(names.claim("r#type".into()), "r#type");
+        assert_eq!(names.claim("r#type".into()), "type_2");
+        assert_eq!(names.claim("Foo".into()), "Foo");
+        assert_eq!(names.claim("Foo".into()), "Foo2");
+        assert_eq!(names.claim("Foo2".into()), "Foo2_2");
+        names.reserve("Bar");
+        assert_eq!(names.claim("Bar".into()), "Bar2");
+    }
+}

@@ -1,0 +1,223 @@
+//! `cargo xtask gen [--check] [--spec PATH] [--out DIR]`.
+
+use crate::{write_atomically, DEFAULT_SPEC, GENERATED_DIR};
+use codegen::{GeneratedFile, Options, Output};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What it takes to bring a directory in line with a generation.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to create or replace: (path, old contents if any, new contents).
+    pub writes: Vec<(PathBuf, Option<String>, String)>,
+    /// Generated-looking files the spec no longer produces.
+    pub removals: Vec<(PathBuf, String)>,
+    pub unchanged: usize,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.removals.is_empty()
+    }
+
+    /// A unified diff from what is on disk to what the spec generates.
+    pub fn diff(&self, root: &Path) -> String {
+        let mut out = String::new();
+        let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+        for (path, old, new) in &self.writes {
+            let name = rel(path);
+            let old = old.as_deref().unwrap_or("");
+            let diff = similar::TextDiff::from_lines(old, new);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+                    .to_string(),
+            );
+        }
+        for (path, old) in &self.removals {
+            let name = rel(path);
+            let diff = similar::TextDiff::from_lines(old.as_str(), "");
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .header(&format!("a/{name}"), "/dev/null")
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// Carries the plan out: atomic replacements, then removals.
+    pub fn apply(&self) -> std::io::Result<()> {
+        for (path, _, new) in &self.writes {
+            write_atomically(path, new)?;
+        }
+        for (path, _) in &self.removals {
+            fs::remove_file(path)?;
+        }
+        Ok(())
+    }
+}
+
+/// The label the generated header gives a spec path: relative to the workspace when
+/// inside it, else the bare file name, so output never depends on where a checkout is.
+pub fn spec_label(root: &Path, spec: &Path) -> String {
+    let absolute = if spec.is_absolute() {
+        spec.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(spec))
+            .unwrap_or_else(|_| spec.to_path_buf())
+    };
+    let canonical = absolute.canonicalize().unwrap_or(absolute);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match canonical.strip_prefix(&root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => canonical
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "spec".to_owned()),
+    }
+}
+
+/// Reads and generates a spec, entirely in memory.
+pub fn generate(root: &Path, spec: &Path) -> Result<Output, String> {
+    let text =
+        fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let options = Options {
+        spec_label: spec_label(root, spec),
+    };
+    codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))
+}
+
+/// Compares a generation with a directory.
+pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Plan> {
+    let mut plan = Plan::default();
+    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match fs::read_to_string(&path) {
+            Ok(old) if old == file.contents => plan.unchanged += 1,
+            Ok(old) => plan.writes.push((path, Some(old), file.contents.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                plan.writes.push((path, None, file.contents.clone()))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if out_dir.is_dir() {
+        let mut entries: Vec<_> = fs::read_dir(out_dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".rs") && !produced.contains(name.as_str()) {
+                let old = fs::read_to_string(entry.path())?;
+                plan.removals.push((entry.path(), old));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+struct Args {
+    check: bool,
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args {
+        check: false,
+        spec: root.join(DEFAULT_SPEC),
+        out: root.join(GENERATED_DIR),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
+            "--out" => parsed.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(parsed)
+}
+
+pub const USAGE: &str = "usage: cargo xtask gen [--check] [--spec PATH] [--out DIR]
+  --check      write nothing; fail with a diff if the crate differs from the spec
+  --spec PATH  generate from another spec file (default: spec/clerk-backend-api.yaml)
+  --out DIR    write into another directory (default: clerk-api/src/generated)";
+
+/// Runs `gen`; returns the process exit code.
+pub fn run(root: &Path, args: &[String]) -> i32 {
+    let args = match parse_args(root, args) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let started = std::time::Instant::now();
+    let output = match generate(root, &args.spec) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was written");
+            return 1;
+        }
+    };
+    let elapsed = started.elapsed();
+    for warning in &output.warnings {
+        eprintln!("{warning}");
+    }
+    let plan = match plan(&args.out, &output.files) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.out.display());
+            return 1;
+        }
+    };
+    if args.check {
+        if plan.is_empty() {
+            eprintln!(
+                "{} is up to date with {} ({} files)",
+                args.out.display(),
+                args.spec.display(),
+                plan.unchanged
+            );
+            return 0;
+        }
+        print!("{}", plan.diff(root));
+        eprintln!(
+            "error: {} differs from what {} generates ({} files to write, {} to remove)",
+            args.out.display(),
+            args.spec.display(),
+            plan.writes.len(),
+            plan.removals.len()
+        );
+        eprintln!("hint: run `cargo xtask gen` and commit the result");
+        return 1;
+    }
+    if let Err(e) = plan.apply() {
+        eprintln!("error: writing {}: {e}", args.out.display());
+        return 1;
+    }
+    eprintln!(
+        "generated {} operations into {} in {:.1} ms: {} written, {} removed, {} unchanged, {} warnings",
+        output.operation_ids.len(),
+        args.out.display(),
+        elapsed.as_secs_f64() * 1000.0,
+        plan.writes.len(),
+        plan.removals.len(),
+        plan.unchanged,
+        output.warnings.len()
+    );
+    0
+}

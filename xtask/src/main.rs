@@ -1,0 +1,15 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = xtask::workspace_root();
+    let code = match args.first().map(String::as_str) {
+        Some("gen") => xtask::gen::run(&root, &args[1..]),
+        Some("test") => xtask::test::run(&root, &args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  gen    regenerate clerk-api from the spec\n  test   install the test tools if missing, then run every test\n\n{}", xtask::gen::USAGE);
+            2
+        }
+    };
+    ExitCode::from(code as u8)
+}
