@@ -8,10 +8,10 @@
 use crate::error::{Error, Result};
 use crate::pointer::Pointer;
 use openapiv3::OpenAPI;
-use serde_json::{Map, Value};
+use serde_yaml::{Mapping, Value};
 
-/// A parsed spec: the typed document plus the raw tree, which resolves `$ref`s that
-/// point somewhere other than a components map.
+/// A parsed spec: the typed document plus the raw tree (in document order), which
+/// resolves `$ref`s that point somewhere other than a components map.
 pub struct Document {
     pub api: OpenAPI,
     pub raw: Value,
@@ -37,14 +37,14 @@ const SCHEMA_SIBLINGS: &[&str] = &[
 ];
 
 pub fn parse(text: &str) -> Result<Document> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let mut raw: Value = serde_yaml::from_str(text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
             .unwrap_or_default();
         Error::new("#", format!("not valid YAML or JSON{at}: {e}"))
     })?;
-    let mut raw = yaml_to_json(yaml, &Pointer::root())?;
+    normalize(&mut raw, &Pointer::root())?;
     check_version(&raw)?;
     wrap_ref_siblings(&mut raw);
     let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
@@ -57,6 +57,84 @@ pub fn parse(text: &str) -> Result<Document> {
         })
     })?;
     Ok(Document { api, raw })
+}
+
+fn check_version(raw: &Value) -> Result<()> {
+    match raw.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(v) => Err(Error::new(
+            "#/openapi",
+            format!("unsupported OpenAPI version {v:?}: the generator reads OpenAPI 3.0.x"),
+        )),
+        None if raw.get("swagger").is_some() => Err(Error::new(
+            "#/swagger",
+            "Swagger 2.0 documents are not supported: convert to OpenAPI 3.0 first",
+        )),
+        None => Err(Error::new("#/openapi", "missing `openapi` version field")),
+    }
+}
+
+/// Makes every mapping key a string (YAML reads `200:` as a number) and drops YAML
+/// tags, which JSON-shaped OpenAPI has no use for.
+fn normalize(value: &mut Value, at: &Pointer) -> Result<()> {
+    match value {
+        Value::Tagged(tagged) => {
+            let inner = std::mem::replace(&mut tagged.value, Value::Null);
+            *value = inner;
+            normalize(value, at)
+        }
+        Value::Sequence(items) => items
+            .iter_mut()
+            .enumerate()
+            .try_for_each(|(i, v)| normalize(v, &at.join(i))),
+        Value::Mapping(map) => {
+            let mut out = Mapping::with_capacity(map.len());
+            for (key, mut child) in std::mem::take(map) {
+                let key = match key {
+                    Value::String(s) => s,
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(Error::new(
+                            at.to_string(),
+                            format!("mapping key {other:?} is not a string"),
+                        ))
+                    }
+                };
+                normalize(&mut child, &at.join(&key))?;
+                out.insert(Value::String(key), child);
+            }
+            *map = out;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn wrap_ref_siblings(value: &mut Value) {
+    match value {
+        Value::Mapping(map) => {
+            for (_, child) in map.iter_mut() {
+                wrap_ref_siblings(child);
+            }
+            let has_sibling = map.contains_key("$ref")
+                && map
+                    .keys()
+                    .any(|k| k.as_str().is_some_and(|k| SCHEMA_SIBLINGS.contains(&k)));
+            if has_sibling {
+                let reference = map.remove("$ref").expect("checked above");
+                let mut target = Mapping::new();
+                target.insert(Value::from("$ref"), reference);
+                let mut parts = vec![Value::Mapping(target)];
+                if let Some(Value::Sequence(existing)) = map.remove("allOf") {
+                    parts.extend(existing);
+                }
+                map.insert(Value::from("allOf"), Value::Sequence(parts));
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(wrap_ref_siblings),
+        _ => {}
+    }
 }
 
 /// openapiv3's untagged and flattened types lose the error path at the first such
@@ -79,11 +157,12 @@ fn locate_error(raw: &Value) -> Option<Error> {
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
     let paths_at = Pointer::root().join("paths");
-    for (path, item) in raw.get("paths")?.as_object()?.iter() {
-        let item_at = paths_at.join(path);
-        for (key, node) in item.as_object()?.iter() {
+    for (path, item) in raw.get("paths")?.as_mapping()? {
+        let item_at = paths_at.join(path.as_str()?);
+        for (key, node) in item.as_mapping()? {
+            let key = key.as_str()?;
             let at = item_at.join(key);
-            let found = if METHODS.contains(&key.as_str()) {
+            let found = if METHODS.contains(&key) {
                 check::<Operation>(node, at)
             } else if key == "parameters" {
                 check::<Vec<ReferenceOr<Parameter>>>(node, at)
@@ -95,12 +174,12 @@ fn locate_error(raw: &Value) -> Option<Error> {
             }
         }
     }
-    let components = raw.get("components")?.as_object()?;
     let components_at = Pointer::root().join("components");
-    for (section, entries) in components {
-        for (name, node) in entries.as_object().into_iter().flatten() {
-            let at = components_at.join(section).join(name);
-            let found = match section.as_str() {
+    for (section, entries) in raw.get("components")?.as_mapping()? {
+        let section = section.as_str()?;
+        for (name, node) in entries.as_mapping().into_iter().flatten() {
+            let at = components_at.join(section).join(name.as_str()?);
+            let found = match section {
                 "schemas" => check::<ReferenceOr<Schema>>(node, at),
                 "parameters" => check::<ReferenceOr<Parameter>>(node, at),
                 "responses" => check::<ReferenceOr<Response>>(node, at),
@@ -113,94 +192,6 @@ fn locate_error(raw: &Value) -> Option<Error> {
         }
     }
     None
-}
-
-fn check_version(raw: &Value) -> Result<()> {
-    match raw.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        Some(v) => Err(Error::new(
-            "#/openapi",
-            format!("unsupported OpenAPI version {v:?}: the generator reads OpenAPI 3.0.x"),
-        )),
-        None if raw.get("swagger").is_some() => Err(Error::new(
-            "#/swagger",
-            "Swagger 2.0 documents are not supported: convert to OpenAPI 3.0 first",
-        )),
-        None => Err(Error::new("#/openapi", "missing `openapi` version field")),
-    }
-}
-
-/// YAML allows non-string keys and values JSON has no form for; the spec must not.
-fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| Error::new(at.to_string(), "number has no JSON form"))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &at.join(i)))
-                .collect::<Result<_>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(Error::new(
-                            at.to_string(),
-                            format!("mapping key {other:?} is not a string"),
-                        ))
-                    }
-                };
-                let child = at.join(&key);
-                out.insert(key, yaml_to_json(v, &child)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
-    })
-}
-
-fn wrap_ref_siblings(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for child in map.values_mut() {
-                wrap_ref_siblings(child);
-            }
-            let has_sibling = map.contains_key("$ref")
-                && map.keys().any(|k| SCHEMA_SIBLINGS.contains(&k.as_str()));
-            if has_sibling {
-                let reference = map.remove("$ref").expect("checked above");
-                let mut target = Map::new();
-                target.insert("$ref".to_owned(), reference);
-                let mut parts = vec![Value::Object(target)];
-                if let Some(Value::Array(existing)) = map.remove("allOf") {
-                    parts.extend(existing);
-                }
-                map.insert("allOf".to_owned(), Value::Array(parts));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(wrap_ref_siblings),
-        _ => {}
-    }
 }
 
 fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> String {
@@ -218,8 +209,8 @@ fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> String {
 /// Resolves a local JSON pointer against the raw tree.
 pub fn lookup<'a>(raw: &'a Value, pointer: &Pointer) -> Option<&'a Value> {
     pointer.tokens().try_fold(raw, |node, token| match node {
-        Value::Object(map) => map.get(&token),
-        Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        Value::Mapping(map) => map.get(token.as_str()),
+        Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
         _ => None,
     })
 }
@@ -252,19 +243,35 @@ mod tests {
         assert_eq!(err.pointer(), "#/paths/~1a/get/responses", "{err}");
     }
 
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
     #[test]
     fn ref_with_siblings_becomes_all_of() {
-        let mut v = serde_json::json!({"$ref": "#/x", "nullable": true, "description": "d"});
+        let mut v = yaml("{$ref: '#/x', nullable: true, description: d}");
         wrap_ref_siblings(&mut v);
         assert_eq!(
             v,
-            serde_json::json!({"allOf": [{"$ref": "#/x"}], "nullable": true, "description": "d"})
+            yaml("{nullable: true, description: d, allOf: [{$ref: '#/x'}]}")
         );
-        let mut plain = serde_json::json!({"$ref": "#/x", "description": "d"});
+        let mut plain = yaml("{$ref: '#/x', description: d}");
         wrap_ref_siblings(&mut plain);
-        assert_eq!(
-            plain,
-            serde_json::json!({"$ref": "#/x", "description": "d"})
-        );
+        assert_eq!(plain, yaml("{$ref: '#/x', description: d}"));
+    }
+
+    #[test]
+    fn numeric_keys_become_strings_and_order_is_kept() {
+        let mut v = yaml("{z: 1, 200: {b: 1, a: 2}, true: x}");
+        normalize(&mut v, &Pointer::root()).unwrap();
+        let keys = |v: &Value| -> Vec<String> {
+            v.as_mapping()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(keys(&v), ["z", "200", "true"]);
+        assert_eq!(keys(&v["200"]), ["b", "a"]);
     }
 }

@@ -9,6 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub mod gen;
+pub mod scratch;
 pub mod test;
 
 /// The spec `cargo xtask gen` reads by default, relative to the workspace root.

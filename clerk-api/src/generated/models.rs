@@ -4,25 +4,25 @@
 /// Token that lets one user (the actor) act on behalf of another user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ActorToken {
-    pub actor: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub id: ::std::string::String,
     /// Type tag with the constant value `actor_token`.
     pub object: ActorTokenObject,
+    pub id: ::std::string::String,
     pub status: ActorTokenStatus,
+    pub user_id: ::std::string::String,
+    pub actor: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default)]
     pub token: ::std::option::Option<::std::string::String>,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
-    pub user_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// Type tag with the constant value `actor_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActorTokenObject {
-    /// `actor_token`
+    /// `"actor_token"`
     ActorToken,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -63,11 +63,11 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActorTokenStatus {
-    /// `pending`
+    /// `"pending"`
     Pending,
-    /// `accepted`
+    /// `"accepted"`
     Accepted,
-    /// `revoked`
+    /// `"revoked"`
     Revoked,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -113,18 +113,18 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
 /// Body of POST /domains (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct AddDomainRequest {
-    pub is_satellite: bool,
     pub name: ::std::string::String,
+    pub is_satellite: bool,
     #[serde(default)]
     pub proxy_url: ::std::option::Option<::std::string::String>,
 }
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AdjustCreditBalanceRequest {
-    /// Direction of the adjustment.
-    pub action: AdjustCreditBalanceRequestAction,
     /// Amount to add or remove, in cents; must be positive.
     pub amount: i64,
+    /// Direction of the adjustment.
+    pub action: AdjustCreditBalanceRequestAction,
     /// ISO currency code; USD when omitted.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
@@ -137,13 +137,13 @@ pub struct AdjustCreditBalanceRequest {
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
-        action: AdjustCreditBalanceRequestAction,
         amount: i64,
+        action: AdjustCreditBalanceRequestAction,
         idempotency_key: ::std::string::String,
     ) -> Self {
         Self {
-            action,
             amount,
+            action,
             currency: ::std::default::Default::default(),
             idempotency_key,
             note: ::std::default::Default::default(),
@@ -153,9 +153,9 @@ impl AdjustCreditBalanceRequest {
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdjustCreditBalanceRequestAction {
-    /// `increase`
+    /// `"increase"`
     Increase,
-    /// `decrease`
+    /// `"decrease"`
     Decrease,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -200,33 +200,33 @@ impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
 /// Identifier that is allowed to sign up while the allowlist is on.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct AllowlistIdentifier {
-    /// Creation time (Unix epoch, milliseconds).
+    /// Type tag with the constant value `allowlist_identifier`.
     #[serde(default)]
-    pub created_at: ::std::option::Option<i64>,
+    pub object: ::std::option::Option<AllowlistIdentifierObject>,
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub invitation_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub identifier_type: ::std::option::Option<AllowlistIdentifierIdentifierType>,
     #[serde(default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
     #[serde(default)]
-    pub invitation_id: ::std::option::Option<::std::string::String>,
-    /// Type tag with the constant value `allowlist_identifier`.
-    #[serde(default)]
-    pub object: ::std::option::Option<AllowlistIdentifierObject>,
+    pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowlistIdentifierIdentifierType {
-    /// `email_address`
+    /// `"email_address"`
     EmailAddress,
-    /// `phone_number`
+    /// `"phone_number"`
     PhoneNumber,
-    /// `web3_wallet`
+    /// `"web3_wallet"`
     Web3Wallet,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -272,7 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
 /// Type tag with the constant value `allowlist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowlistIdentifierObject {
-    /// `allowlist_identifier`
+    /// `"allowlist_identifier"`
     AllowlistIdentifier,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -329,9 +329,9 @@ pub struct BillingProrationDiscountDetail {
 /// Identifier that is barred from signing up or signing in.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct BlocklistIdentifier {
-    /// Creation time (Unix epoch, milliseconds).
+    /// Type tag with the constant value `blocklist_identifier`.
     #[serde(default)]
-    pub created_at: ::std::option::Option<i64>,
+    pub object: ::std::option::Option<BlocklistIdentifierObject>,
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -340,20 +340,20 @@ pub struct BlocklistIdentifier {
     pub identifier_type: ::std::option::Option<BlocklistIdentifierIdentifierType>,
     #[serde(default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Type tag with the constant value `blocklist_identifier`.
+    /// Creation time (Unix epoch, milliseconds).
     #[serde(default)]
-    pub object: ::std::option::Option<BlocklistIdentifierObject>,
+    pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlocklistIdentifierIdentifierType {
-    /// `email_address`
+    /// `"email_address"`
     EmailAddress,
-    /// `phone_number`
+    /// `"phone_number"`
     PhoneNumber,
-    /// `web3_wallet`
+    /// `"web3_wallet"`
     Web3Wallet,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -399,7 +399,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
 /// Type tag with the constant value `blocklist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlocklistIdentifierObject {
-    /// `blocklist_identifier`
+    /// `"blocklist_identifier"`
     BlocklistIdentifier,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -449,9 +449,9 @@ pub struct BlocklistIdentifiers {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CNameTarget {
     pub host: ::std::string::String,
+    pub value: ::std::string::String,
     /// True when the record must exist before the domain counts as deployed.
     pub required: bool,
-    pub value: ::std::string::String,
 }
 /// Body of POST /instance/change_domain (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
@@ -464,12 +464,12 @@ pub struct ChangeProductionInstanceDomainRequest {
 /// One error entry returned by the API.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ClerkError {
-    /// Stable, machine-readable error code.
-    pub code: ::std::string::String,
-    /// Longer explanation of the problem.
-    pub long_message: ::std::string::String,
     /// Short, human-readable summary of the problem.
     pub message: ::std::string::String,
+    /// Longer explanation of the problem.
+    pub long_message: ::std::string::String,
+    /// Stable, machine-readable error code.
+    pub code: ::std::string::String,
     #[serde(default)]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -478,40 +478,40 @@ pub struct ClerkError {
 /// Error envelope returned by every failing request.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ClerkErrors {
-    /// Trace identifier to quote when contacting Clerk support.
-    #[serde(default)]
-    pub clerk_trace_id: ::std::option::Option<::std::string::String>,
     pub errors: ::std::vec::Vec<ClerkError>,
     #[serde(default)]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Trace identifier to quote when contacting Clerk support.
+    #[serde(default)]
+    pub clerk_trace_id: ::std::option::Option<::std::string::String>,
 }
 /// Device-level container for sessions and sign-in/sign-up attempts.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ClientModel {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub last_active_session_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub last_authentication_strategy: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `client`.
     pub object: ClientModelObject,
+    pub id: ::std::string::String,
     pub session_ids: ::std::vec::Vec<::std::string::String>,
     pub sessions: ::std::vec::Vec<Session>,
     #[serde(default)]
     pub sign_in_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub sign_up_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_active_session_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_authentication_strategy: ::std::option::Option<::std::string::String>,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
 }
 /// Type tag with the constant value `client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClientModelObject {
-    /// `client`
+    /// `"client"`
     Client,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -553,31 +553,31 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
 /// Credit balance of a billing payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditBalanceResponse {
+    pub object: ::std::string::String,
     /// Current balance; null if the payer never had any credits.
     #[serde(default)]
     pub balance: ::std::option::Option<CommerceMoneyResponse>,
-    pub object: ::std::string::String,
 }
 /// Ledger entry recorded for one credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditLedgerResponse {
-    pub amount: CommerceMoneyResponse,
-    pub created_at: ::std::string::String,
+    pub object: ::std::string::String,
     pub id: ::std::string::String,
+    pub payer_id: ::std::string::String,
+    pub amount: CommerceMoneyResponse,
+    pub source_type: ::std::string::String,
+    pub source_id: ::std::string::String,
     #[serde(default)]
     pub note: ::std::option::Option<::std::string::String>,
-    pub object: ::std::string::String,
-    pub payer_id: ::std::string::String,
-    pub source_id: ::std::string::String,
-    pub source_type: ::std::string::String,
+    pub created_at: ::std::string::String,
 }
 /// Credits applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditsResponse {
     #[serde(default)]
-    pub payer: ::std::option::Option<CommercePayerCreditResponse>,
-    #[serde(default)]
     pub proration: ::std::option::Option<CommerceProrationCreditDetailResponse>,
+    #[serde(default)]
+    pub payer: ::std::option::Option<CommercePayerCreditResponse>,
     pub total: CommerceMoneyResponse,
 }
 /// Discounts applied to a billing total.
@@ -599,43 +599,43 @@ pub struct CommerceMoneyResponse {
 /// Payer credit consumed by a charge.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerCreditResponse {
-    pub applied_amount: CommerceMoneyResponse,
     pub remaining_balance: CommerceMoneyResponse,
+    pub applied_amount: CommerceMoneyResponse,
 }
 /// User or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerResponse {
-    /// Creation time (Unix epoch, milliseconds).
-    #[serde(default)]
-    pub created_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub credits_balance: ::std::option::Option<CommerceMoneyResponse>,
-    #[serde(default)]
-    pub email: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub image_url: ::std::option::Option<::std::string::String>,
-    pub instance_id: ::std::string::String,
-    #[serde(default)]
-    pub last_name: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `commerce_payer`.
     pub object: CommercePayerResponseObject,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub email: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub organization_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub credits_balance: ::std::option::Option<CommerceMoneyResponse>,
+    /// Creation time (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub user_id: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePayerResponseObject {
-    /// `commerce_payer`
+    /// `"commerce_payer"`
     CommercePayer,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -677,41 +677,41 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
 /// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePaymentMethodResponse {
+    /// Type tag with the constant value `commerce_payment_method`.
+    pub object: CommercePaymentMethodResponseObject,
+    pub id: ::std::string::String,
+    pub payer_id: ::std::string::String,
+    pub payment_type: CommercePaymentMethodResponsePaymentType,
+    #[serde(default)]
+    pub is_default: ::std::option::Option<bool>,
+    pub gateway: ::std::string::String,
+    pub gateway_external_id: ::std::string::String,
+    #[serde(default)]
+    pub gateway_external_account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last4: ::std::option::Option<::std::string::String>,
+    pub status: CommercePaymentMethodResponseStatus,
+    #[serde(default)]
+    pub wallet_type: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub card_type: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub expiry_year: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expiry_month: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     #[serde(default)]
     pub created_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expiry_month: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expiry_year: ::std::option::Option<i64>,
-    pub gateway: ::std::string::String,
-    #[serde(default)]
-    pub gateway_external_account_id: ::std::option::Option<::std::string::String>,
-    pub gateway_external_id: ::std::string::String,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub is_default: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub is_removable: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub last4: ::std::option::Option<::std::string::String>,
-    /// Type tag with the constant value `commerce_payment_method`.
-    pub object: CommercePaymentMethodResponseObject,
-    pub payer_id: ::std::string::String,
-    pub payment_type: CommercePaymentMethodResponsePaymentType,
-    pub status: CommercePaymentMethodResponseStatus,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
     #[serde(default)]
-    pub wallet_type: ::std::option::Option<::std::string::String>,
+    pub is_removable: ::std::option::Option<bool>,
 }
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponseObject {
-    /// `commerce_payment_method`
+    /// `"commerce_payment_method"`
     CommercePaymentMethod,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -756,11 +756,11 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponsePaymentType {
-    /// `card`
+    /// `"card"`
     Card,
-    /// `link`
+    /// `"link"`
     Link,
-    /// `payer-credits`
+    /// `"payer-credits"`
     PayerCredits,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -805,9 +805,9 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponseStatus {
-    /// `active`
+    /// `"active"`
     Active,
-    /// `disconnected`
+    /// `"disconnected"`
     Disconnected,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -851,73 +851,73 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
 /// Charge for a per-unit priced item, such as seats.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal {
-    pub block_size: i64,
     pub name: ::std::string::String,
+    pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier>,
 }
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal2 {
-    pub block_size: i64,
     pub name: ::std::string::String,
+    pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier2>,
 }
 /// Charge computed for one pricing tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier {
-    pub fee_per_block: CommerceMoneyResponse,
     /// Units billed in the tier; null stands for unlimited.
     #[serde(default)]
     pub quantity: ::std::option::Option<i64>,
+    pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
 /// Charge computed for one pricing tier (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier2 {
-    pub fee_per_block: CommerceMoneyResponse,
     /// Units billed in the tier; null stands for unlimited.
     #[serde(default)]
     pub quantity: ::std::option::Option<i64>,
+    pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
 /// Billing plan that a payer can subscribe to.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct CommercePlan {
+    /// Type tag with the constant value `commerce_plan`.
+    pub object: CommercePlanObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
     #[serde(default)]
-    pub annual_fee: ::std::option::Option<CommerceMoneyResponse>,
+    pub fee: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
     pub annual_monthly_fee: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub annual_fee: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub features: ::std::option::Option<::std::vec::Vec<FeatureResponse>>,
-    #[serde(default)]
-    pub fee: ::std::option::Option<CommerceMoneyResponse>,
-    pub for_payer_type: ::std::string::String,
-    #[serde(default)]
-    pub free_trial_days: ::std::option::Option<i64>,
-    pub free_trial_enabled: bool,
-    pub has_base_fee: bool,
-    pub id: ::std::string::String,
-    pub is_default: bool,
-    pub is_recurring: bool,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `commerce_plan`.
-    pub object: CommercePlanObject,
     #[deprecated]
     pub product_id: ::std::string::String,
+    pub is_default: bool,
+    pub is_recurring: bool,
     pub publicly_visible: bool,
+    pub has_base_fee: bool,
+    pub for_payer_type: ::std::string::String,
     pub slug: ::std::string::String,
+    #[serde(default)]
+    pub avatar_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub features: ::std::option::Option<::std::vec::Vec<FeatureResponse>>,
+    pub free_trial_enabled: bool,
+    #[serde(default)]
+    pub free_trial_days: ::std::option::Option<i64>,
     #[serde(default)]
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePlanObject {
-    /// `commerce_plan`
+    /// `"commerce_plan"`
     CommercePlan,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -959,18 +959,18 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
 /// Tiered per-unit price attached to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPrice {
-    pub block_size: i64,
     pub name: ::std::string::String,
+    pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePlanUnitPriceTier>,
 }
 /// One tier of a per-unit price.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPriceTier {
+    pub starts_at_block: i64,
     /// Last block (inclusive) of the tier; null stands for unlimited.
     #[serde(default)]
     pub ends_after_block: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
-    pub starts_at_block: i64,
 }
 /// Credit granted for the unused part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -991,25 +991,25 @@ pub struct CommerceProrationDiscountResponse {
 /// Billing subscription of a payer, made of subscription items.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscription {
-    #[serde(default)]
-    pub active_at: ::std::option::Option<i64>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    #[serde(default)]
-    pub eligible_for_free_trial: ::std::option::Option<bool>,
-    pub id: ::std::string::String,
-    pub instance_id: ::std::string::String,
-    #[serde(default)]
-    pub next_payment: ::std::option::Option<CommerceSubscriptionNextPayment>,
     /// Type tag with the constant value `commerce_subscription`.
     pub object: CommerceSubscriptionObject,
-    #[serde(default)]
-    pub past_due_at: ::std::option::Option<i64>,
-    pub payer_id: ::std::string::String,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
     pub status: CommerceSubscriptionStatus,
-    pub subscription_items: ::std::vec::Vec<CommerceSubscriptionItem>,
+    pub payer_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
+    #[serde(default)]
+    pub active_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub past_due_at: ::std::option::Option<i64>,
+    pub subscription_items: ::std::vec::Vec<CommerceSubscriptionItem>,
+    #[serde(default)]
+    pub next_payment: ::std::option::Option<CommerceSubscriptionNextPayment>,
+    #[serde(default)]
+    pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
 /// Credit attached to a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
@@ -1022,53 +1022,53 @@ pub struct CommerceSubscriptionCreditResponse {
 /// One plan inside a billing subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItem {
-    #[serde(default)]
-    pub canceled_at: ::std::option::Option<i64>,
-    /// Creation time (Unix epoch, milliseconds).
-    #[serde(default)]
-    pub created_at: ::std::option::Option<i64>,
+    /// Type tag with the constant value `commerce_subscription_item`.
+    pub object: CommerceSubscriptionItemObject,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    pub status: CommerceSubscriptionItemStatus,
     #[serde(default)]
     pub credit: ::std::option::Option<CommerceSubscriptionCreditResponse>,
     #[serde(default)]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
     #[serde(default)]
-    pub ended_at: ::std::option::Option<i64>,
-    pub id: ::std::string::String,
-    pub instance_id: ::std::string::String,
-    pub is_free_trial: bool,
+    pub plan_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub price_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub plan: ::std::option::Option<CommercePlan>,
+    pub plan_period: CommerceSubscriptionItemPlanPeriod,
+    #[serde(default)]
+    pub payment_method: ::std::option::Option<CommercePaymentMethodResponse>,
     #[serde(default)]
     pub lifetime_paid: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
     pub next_payment: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
-    /// Type tag with the constant value `commerce_subscription_item`.
-    pub object: CommerceSubscriptionItemObject,
-    #[serde(default)]
-    pub past_due_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub payer: ::std::option::Option<CommercePayerResponse>,
     pub payer_id: ::std::string::String,
     #[serde(default)]
-    pub payment_method: ::std::option::Option<CommercePaymentMethodResponse>,
-    #[serde(default)]
-    pub period_end: ::std::option::Option<i64>,
+    pub payer: ::std::option::Option<CommercePayerResponse>,
+    pub is_free_trial: bool,
     pub period_start: i64,
     #[serde(default)]
-    pub plan: ::std::option::Option<CommercePlan>,
-    #[serde(default)]
-    pub plan_id: ::std::option::Option<::std::string::String>,
-    pub plan_period: CommerceSubscriptionItemPlanPeriod,
-    #[serde(default)]
-    pub price_id: ::std::option::Option<::std::string::String>,
+    pub period_end: ::std::option::Option<i64>,
     #[serde(default)]
     pub proration_date: ::std::option::Option<::std::string::String>,
     #[serde(default)]
-    pub seats: ::std::option::Option<CommerceSubscriptionItemSeatsResponse>,
-    pub status: CommerceSubscriptionItemStatus,
+    pub canceled_at: ::std::option::Option<i64>,
     #[serde(default)]
-    pub totals: ::std::option::Option<CommerceTotalsResponse2>,
+    pub past_due_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub ended_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub seats: ::std::option::Option<CommerceSubscriptionItemSeatsResponse>,
+    #[serde(default)]
+    pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 /// Upcoming charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
@@ -1086,7 +1086,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemObject {
-    /// `commerce_subscription_item`
+    /// `"commerce_subscription_item"`
     CommerceSubscriptionItem,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1131,9 +1131,9 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemPlanPeriod {
-    /// `month`
+    /// `"month"`
     Month,
-    /// `annual`
+    /// `"annual"`
     Annual,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1185,21 +1185,21 @@ pub struct CommerceSubscriptionItemSeatsResponse {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemStatus {
-    /// `active`
+    /// `"active"`
     Active,
-    /// `canceled`
+    /// `"canceled"`
     Canceled,
-    /// `expired`
+    /// `"expired"`
     Expired,
-    /// `ended`
+    /// `"ended"`
     Ended,
-    /// `past_due`
+    /// `"past_due"`
     PastDue,
-    /// `upcoming`
+    /// `"upcoming"`
     Upcoming,
-    /// `incomplete`
+    /// `"incomplete"`
     Incomplete,
-    /// `abandoned`
+    /// `"abandoned"`
     Abandoned,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1255,8 +1255,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
 /// Upcoming charge for a whole subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionNextPayment {
-    pub amount: CommerceMoneyResponse,
     pub date: i64,
+    pub amount: CommerceMoneyResponse,
     #[serde(default)]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
     #[serde(default)]
@@ -1265,7 +1265,7 @@ pub struct CommerceSubscriptionNextPayment {
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionObject {
-    /// `commerce_subscription`
+    /// `"commerce_subscription"`
     CommerceSubscription,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1306,17 +1306,17 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionStatus {
-    /// `active`
+    /// `"active"`
     Active,
-    /// `past_due`
+    /// `"past_due"`
     PastDue,
-    /// `canceled`
+    /// `"canceled"`
     Canceled,
-    /// `ended`
+    /// `"ended"`
     Ended,
-    /// `abandoned`
+    /// `"abandoned"`
     Abandoned,
-    /// `incomplete`
+    /// `"incomplete"`
     Incomplete,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1368,40 +1368,40 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
 /// Breakdown of a billed total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse {
+    pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
+    pub tax_total: CommerceMoneyResponse,
+    pub grand_total: CommerceMoneyResponse,
+    #[serde(default)]
+    pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal>>,
     #[serde(default)]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
     #[serde(default)]
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
-    pub grand_total: CommerceMoneyResponse,
-    #[serde(default)]
-    pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal>>,
-    pub subtotal: CommerceMoneyResponse,
-    pub tax_total: CommerceMoneyResponse,
 }
 /// Breakdown of a billed total (variant used for next payments).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse2 {
+    pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
+    pub tax_total: CommerceMoneyResponse,
+    pub grand_total: CommerceMoneyResponse,
+    #[serde(default)]
+    pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
     #[serde(default)]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
     #[serde(default)]
     pub discounts: ::std::option::Option<BillingDiscountsResponse>,
-    pub grand_total: CommerceMoneyResponse,
-    #[serde(default)]
-    pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
-    pub subtotal: CommerceMoneyResponse,
-    pub tax_total: CommerceMoneyResponse,
 }
 /// Body of POST /actor_tokens (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CreateActorTokenRequest {
+    pub user_id: ::std::string::String,
     pub actor: CreateActorTokenRequestActor,
     #[serde(default)]
     pub expires_in_seconds: ::std::option::Option<i64>,
     #[serde(default)]
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
-    pub user_id: ::std::string::String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CreateActorTokenRequestActor {
@@ -1422,25 +1422,19 @@ pub struct CreateBlocklistIdentifierRequest {
 /// Body of POST /email_addresses (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CreateEmailAddressRequest {
+    pub user_id: ::std::string::String,
     pub email_address: ::std::string::String,
     #[serde(default)]
-    pub notify_primary_email_address_changed: ::std::option::Option<bool>,
+    pub verified: ::std::option::Option<bool>,
     #[serde(default)]
     pub primary: ::std::option::Option<bool>,
-    pub user_id: ::std::string::String,
     #[serde(default)]
-    pub verified: ::std::option::Option<bool>,
+    pub notify_primary_email_address_changed: ::std::option::Option<bool>,
 }
 /// Body of POST /invitations (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CreateInvitationRequest {
     pub email_address: ::std::string::String,
-    #[serde(default)]
-    pub expires_in_days: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub ignore_existing: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub notify: ::std::option::Option<bool>,
     #[serde(default)]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1448,13 +1442,19 @@ pub struct CreateInvitationRequest {
     #[serde(default)]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    pub notify: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub ignore_existing: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub expires_in_days: ::std::option::Option<i64>,
+    #[serde(default)]
     pub template_slug: ::std::option::Option<CreateInvitationRequestTemplateSlug>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateInvitationRequestTemplateSlug {
-    /// `invitation`
+    /// `"invitation"`
     Invitation,
-    /// `waitlist_invitation`
+    /// `"waitlist_invitation"`
     WaitlistInvitation,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1502,14 +1502,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateInvitationRequestTemplateSlug {
 /// Body of POST /jwt_templates (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CreateJwtTemplateRequest {
-    #[serde(default)]
-    pub allowed_clock_skew: ::std::option::Option<i64>,
+    pub name: ::std::string::String,
     pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default)]
-    pub custom_signing_key: ::std::option::Option<bool>,
-    #[serde(default)]
     pub lifetime: ::std::option::Option<i64>,
-    pub name: ::std::string::String,
+    #[serde(default)]
+    pub allowed_clock_skew: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub custom_signing_key: ::std::option::Option<bool>,
     #[serde(default)]
     pub signing_algorithm: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -1519,30 +1519,30 @@ pub struct CreateJwtTemplateRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct CreateOAuthApplicationRequest {
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[deprecated]
     #[serde(default)]
     pub callback_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    pub scopes: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub consent_screen_enabled: ::std::option::Option<bool>,
-    pub name: ::std::string::String,
     #[serde(default)]
     pub pkce_required: ::std::option::Option<bool>,
     #[serde(default)]
     pub public: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default)]
-    pub scopes: ::std::option::Option<::std::string::String>,
 }
 /// Body for attaching a domain to an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateOrganizationDomainRequest {
-    /// One of `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enrollment_mode: ::std::option::Option<::std::string::String>,
     /// Domain name, for example `example.com`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// One of `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enrollment_mode: ::std::option::Option<::std::string::String>,
     /// Initial verification state; true when omitted.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
@@ -1550,46 +1550,40 @@ pub struct CreateOrganizationDomainRequest {
 /// Body for adding a member to an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMembershipRequest {
-    /// Initial membership metadata only visible to the backend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    /// User to add; must belong to the same instance and not be a member yet.
+    pub user_id: ::std::string::String,
+    /// Role key the new member receives.
+    pub role: ::std::string::String,
     /// Initial membership metadata readable by the frontend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Role key the new member receives.
-    pub role: ::std::string::String,
-    /// User to add; must belong to the same instance and not be a member yet.
-    pub user_id: ::std::string::String,
+    /// Initial membership metadata only visible to the backend.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl CreateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(role: ::std::string::String, user_id: ::std::string::String) -> Self {
+    pub fn new(user_id: ::std::string::String, role: ::std::string::String) -> Self {
         Self {
-            private_metadata: ::std::default::Default::default(),
-            public_metadata: ::std::default::Default::default(),
-            role,
             user_id,
+            role,
+            public_metadata: ::std::default::Default::default(),
+            private_metadata: ::std::default::Default::default(),
         }
     }
 }
 /// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationRequest {
-    /// Backdated creation time as an RFC 3339 string.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<::std::string::String>,
+    /// Display name of the organization; no URLs or HTML, 256 characters at most.
+    pub name: ::std::string::String,
     /// User who becomes the first admin of the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_by: crate::Nullable<::std::string::String>,
-    /// Upper bound on the number of memberships.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /// Display name of the organization; no URLs or HTML, 256 characters at most.
-    pub name: ::std::string::String,
     /// Initial metadata only visible to the backend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<
@@ -1600,63 +1594,69 @@ pub struct CreateOrganizationRequest {
     pub public_metadata: crate::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Key of the role set to use for the organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub role_set_key: crate::Nullable<::std::string::String>,
     /// Unique slug of lowercase letters, digits and dashes; only send it when slugs are enabled.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<::std::string::String>,
+    /// Upper bound on the number of memberships.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// Backdated creation time as an RFC 3339 string.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<::std::string::String>,
+    /// Key of the role set to use for the organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub role_set_key: crate::Nullable<::std::string::String>,
 }
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
-            created_at: ::std::default::Default::default(),
-            created_by: ::std::default::Default::default(),
-            max_allowed_memberships: ::std::default::Default::default(),
             name,
+            created_by: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
             public_metadata: ::std::default::Default::default(),
-            role_set_key: ::std::default::Default::default(),
             slug: ::std::default::Default::default(),
+            max_allowed_memberships: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            role_set_key: ::std::default::Default::default(),
         }
     }
 }
 /// Stub returned after a resource has been deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct DeletedObject {
+    pub object: ::std::string::String,
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub slug: ::std::option::Option<::std::string::String>,
     pub deleted: bool,
     #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub id: ::std::option::Option<::std::string::String>,
-    pub object: ::std::string::String,
-    #[serde(default)]
-    pub slug: ::std::option::Option<::std::string::String>,
 }
 /// Domain (primary or satellite) served by the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Domain {
+    /// Type tag with the constant value `domain`.
+    pub object: DomainObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub is_satellite: bool,
+    pub frontend_api_url: ::std::string::String,
     /// URL of the Account Portal; satellite domains have none (null).
     #[serde(default)]
     pub accounts_portal_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
-    pub development_origin: ::std::string::String,
-    pub frontend_api_url: ::std::string::String,
-    pub id: ::std::string::String,
-    pub is_satellite: bool,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `domain`.
-    pub object: DomainObject,
     /// URL of the proxy that forwards to the Frontend API, when one is configured.
     #[serde(default)]
     pub proxy_url: ::std::option::Option<::std::string::String>,
+    pub development_origin: ::std::string::String,
+    #[serde(default)]
+    pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
 /// Type tag with the constant value `domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DomainObject {
-    /// `domain`
+    /// `"domain"`
     Domain,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1705,27 +1705,27 @@ pub struct Domains {
 /// Email address owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct EmailAddress {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub email_address: ::std::string::String,
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Type tag with the constant value `email_address`.
+    pub object: EmailAddressObject,
+    pub email_address: ::std::string::String,
+    pub reserved: bool,
+    #[serde(default)]
+    pub verification: ::std::option::Option<EmailAddressVerification>,
     pub linked_to: ::std::vec::Vec<IdentificationLink>,
     /// True when the address domain belongs to an active enterprise connection.
     #[serde(default)]
     pub matches_sso_connection: ::std::option::Option<bool>,
-    /// Type tag with the constant value `email_address`.
-    pub object: EmailAddressObject,
-    pub reserved: bool,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    #[serde(default)]
-    pub verification: ::std::option::Option<EmailAddressVerification>,
 }
 /// Type tag with the constant value `email_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmailAddressObject {
-    /// `email_address`
+    /// `"email_address"`
     EmailAddress,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1819,62 +1819,62 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
 /// Link between a user and an enterprise identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct EnterpriseAccount {
-    pub active: bool,
-    pub email_address: ::std::string::String,
-    #[serde(default)]
-    pub enterprise_connection: ::std::option::Option<EnterpriseAccountConnection>,
-    #[serde(default)]
-    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub first_name: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
-    #[serde(default)]
-    pub last_authenticated_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub last_name: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `enterprise_account`.
     pub object: EnterpriseAccountObject,
     #[serde(default)]
     pub protocol: ::std::option::Option<EnterpriseAccountProtocol>,
     pub provider: ::std::string::String,
+    pub active: bool,
+    pub email_address: ::std::string::String,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(default)]
     pub verification: ::std::option::Option<EnterpriseAccountVerification>,
+    #[serde(default)]
+    pub enterprise_connection: ::std::option::Option<EnterpriseAccountConnection>,
+    #[serde(default)]
+    pub last_authenticated_at: ::std::option::Option<i64>,
 }
 /// Enterprise connection referenced from an enterprise account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct EnterpriseAccountConnection {
-    pub active: bool,
-    pub allow_idp_initiated: bool,
-    pub allow_subdomains: bool,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub disable_additional_identifications: bool,
+    pub id: ::std::string::String,
+    pub protocol: ::std::string::String,
+    pub provider: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub logo_public_url: ::std::option::Option<::std::string::String>,
     #[deprecated]
     #[serde(default)]
     pub domain: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub logo_public_url: ::std::option::Option<::std::string::String>,
-    pub name: ::std::string::String,
-    pub protocol: ::std::string::String,
-    pub provider: ::std::string::String,
+    pub active: bool,
     pub sync_user_attributes: bool,
+    pub allow_subdomains: bool,
+    pub allow_idp_initiated: bool,
+    pub disable_additional_identifications: bool,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
 /// Type tag with the constant value `enterprise_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountObject {
-    /// `enterprise_account`
+    /// `"enterprise_account"`
     EnterpriseAccount,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1915,9 +1915,9 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountProtocol {
-    /// `oauth`
+    /// `"oauth"`
     Oauth,
-    /// `saml`
+    /// `"saml"`
     Saml,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -1994,43 +1994,43 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct ExternalAccountWithVerification {
+    pub object: ExternalAccountWithVerificationObject,
+    pub id: ::std::string::String,
+    pub provider: ::std::string::String,
+    pub identification_id: ::std::string::String,
+    pub provider_user_id: ::std::string::String,
     pub approved_scopes: ::std::string::String,
-    #[deprecated]
-    #[serde(default)]
-    pub avatar_url: ::std::option::Option<::std::string::String>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
     pub email_address: ::std::string::String,
     #[serde(default)]
     pub email_address_verified: ::std::option::Option<bool>,
     pub first_name: ::std::string::String,
-    pub id: ::std::string::String,
-    pub identification_id: ::std::string::String,
+    pub last_name: ::std::string::String,
+    #[deprecated]
+    #[serde(default)]
+    pub avatar_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
-    pub label: ::std::option::Option<::std::string::String>,
-    pub last_name: ::std::string::String,
-    pub object: ExternalAccountWithVerificationObject,
+    pub username: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    pub provider: ::std::string::String,
-    pub provider_user_id: ::std::string::String,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    #[serde(default)]
-    pub username: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAccountWithVerificationObject {
-    /// `external_account`
+    /// `"external_account"`
     ExternalAccount,
-    /// `facebook_account`
+    /// `"facebook_account"`
     FacebookAccount,
-    /// `google_account`
+    /// `"google_account"`
     GoogleAccount,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2109,20 +2109,20 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
 /// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct FeatureResponse {
-    #[serde(default)]
-    pub avatar_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
     /// Type tag with the constant value `feature`.
     pub object: FeatureResponseObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
     pub slug: ::std::string::String,
+    #[serde(default)]
+    pub avatar_url: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureResponseObject {
-    /// `feature`
+    /// `"feature"`
     Feature,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2168,24 +2168,24 @@ pub type GetTemplateListResponse = ::std::vec::Vec<Template>;
 /// Reference from an identifier to the account that provides it.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct IdentificationLink {
-    pub id: ::std::string::String,
     pub r#type: ::std::string::String,
+    pub id: ::std::string::String,
 }
 /// Allowlist, blocklist and email restriction switches of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct InstanceRestrictions {
-    pub allowlist: bool,
-    pub allowlist_blocklist_disabled_on_sign_in: bool,
-    pub block_disposable_email_domains: bool,
-    pub block_email_subaddresses: bool,
-    pub blocklist: bool,
     /// Type tag with the constant value `instance_restrictions`.
     pub object: InstanceRestrictionsObject,
+    pub allowlist: bool,
+    pub blocklist: bool,
+    pub allowlist_blocklist_disabled_on_sign_in: bool,
+    pub block_email_subaddresses: bool,
+    pub block_disposable_email_domains: bool,
 }
 /// Type tag with the constant value `instance_restrictions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceRestrictionsObject {
-    /// `instance_restrictions`
+    /// `"instance_restrictions"`
     InstanceRestrictions,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2228,26 +2228,26 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct InstanceSettings {
-    /// Legacy switch for sending production emails through Clerk-managed delivery; being retired.
-    #[deprecated]
-    #[serde(default)]
-    pub enhanced_email_deliverability: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub from_email_address: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `instance_settings`.
     #[serde(default)]
     pub object: ::std::option::Option<InstanceSettingsObject>,
     #[serde(default)]
-    pub progressive_sign_up: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub restricted_to_allowlist: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub from_email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub progressive_sign_up: ::std::option::Option<bool>,
+    /// Legacy switch for sending production emails through Clerk-managed delivery; being retired.
+    #[deprecated]
+    #[serde(default)]
+    pub enhanced_email_deliverability: ::std::option::Option<bool>,
 }
 /// Type tag with the constant value `instance_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceSettingsObject {
-    /// `instance_settings`
+    /// `"instance_settings"`
     InstanceSettings,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2289,27 +2289,27 @@ impl<'de> ::serde::Deserialize<'de> for InstanceSettingsObject {
 /// Invitation to sign up to the application.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Invitation {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub email_address: ::std::string::String,
-    #[serde(default)]
-    pub expires_at: ::std::option::Option<i64>,
-    pub id: ::std::string::String,
     /// Type tag with the constant value `invitation`.
     pub object: InvitationObject,
+    pub id: ::std::string::String,
+    pub email_address: ::std::string::String,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default)]
     pub revoked: ::std::option::Option<bool>,
     pub status: InvitationStatus,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvitationObject {
-    /// `invitation`
+    /// `"invitation"`
     Invitation,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2350,13 +2350,13 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvitationStatus {
-    /// `pending`
+    /// `"pending"`
     Pending,
-    /// `accepted`
+    /// `"accepted"`
     Accepted,
-    /// `revoked`
+    /// `"revoked"`
     Revoked,
-    /// `expired`
+    /// `"expired"`
     Expired,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2404,24 +2404,24 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
 /// Template describing the claims of custom JWTs.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct JwtTemplate {
-    pub allowed_clock_skew: i64,
-    pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub custom_signing_key: bool,
-    pub id: ::std::string::String,
-    pub lifetime: i64,
-    pub name: ::std::string::String,
     /// Type tag with the constant value `jwt_template`.
     pub object: JwtTemplateObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub lifetime: i64,
+    pub allowed_clock_skew: i64,
+    pub custom_signing_key: bool,
     pub signing_algorithm: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
 /// Type tag with the constant value `jwt_template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JwtTemplateObject {
-    /// `jwt_template`
+    /// `"jwt_template"`
     JwtTemplate,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2462,21 +2462,21 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
-    /// `manual_invitation`
+    /// `"manual_invitation"`
     ManualInvitation,
-    /// `automatic_invitation`
+    /// `"automatic_invitation"`
     AutomaticInvitation,
-    /// `automatic_suggestion`
+    /// `"automatic_suggestion"`
     AutomaticSuggestion,
-    /// `enterprise_sso`
+    /// `"enterprise_sso"`
     EnterpriseSso,
-    /// `-manual_invitation`
+    /// `"-manual_invitation"`
     MinusManualInvitation,
-    /// `-automatic_invitation`
+    /// `"-automatic_invitation"`
     MinusAutomaticInvitation,
-    /// `-automatic_suggestion`
+    /// `"-automatic_suggestion"`
     MinusAutomaticSuggestion,
-    /// `-enterprise_sso`
+    /// `"-enterprise_sso"`
     MinusEnterpriseSso,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2566,9 +2566,9 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListAllOrganizationDomainsVerified {
-    /// `true`
+    /// `"true"`
     True,
-    /// `false`
+    /// `"false"`
     False,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2619,14 +2619,14 @@ pub type ListJwtTemplatesResponse = ::std::vec::Vec<JwtTemplate>;
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MergeOrganizationMetadataRequest {
-    /// Keys to merge into the private metadata.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// Keys to merge into the public metadata.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys to merge into the private metadata.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
@@ -2634,39 +2634,39 @@ pub struct MergeOrganizationMetadataRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OAuthApplication {
-    pub authorize_url: ::std::string::String,
-    /// Superseded by `redirect_uris`.
-    #[deprecated]
-    pub callback_url: ::std::string::String,
-    pub client_id: ::std::string::String,
-    #[serde(default)]
-    pub client_image_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub client_uri: ::std::option::Option<::std::string::String>,
-    pub consent_screen_enabled: bool,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub discovery_url: ::std::string::String,
-    pub dynamically_registered: bool,
+    /// Type tag with the constant value `oauth_application`.
+    pub object: OAuthApplicationObject,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
     pub name: ::std::string::String,
-    /// Type tag with the constant value `oauth_application`.
-    pub object: OAuthApplicationObject,
+    pub client_id: ::std::string::String,
+    #[serde(default)]
+    pub client_uri: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub client_image_url: ::std::option::Option<::std::string::String>,
+    pub dynamically_registered: bool,
+    pub consent_screen_enabled: bool,
     pub pkce_required: bool,
     pub public: bool,
-    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
     pub scopes: ::std::string::String,
+    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+    /// Superseded by `redirect_uris`.
+    #[deprecated]
+    pub callback_url: ::std::string::String,
+    pub authorize_url: ::std::string::String,
     pub token_fetch_url: ::std::string::String,
+    pub user_info_url: ::std::string::String,
+    pub discovery_url: ::std::string::String,
     pub token_introspection_url: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    pub user_info_url: ::std::string::String,
 }
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OAuthApplicationObject {
-    /// `oauth_application`
+    /// `"oauth_application"`
     OauthApplication,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2709,34 +2709,34 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OAuthApplicationWithSecret {
-    pub authorize_url: ::std::string::String,
-    /// Superseded by `redirect_uris`.
-    #[deprecated]
-    pub callback_url: ::std::string::String,
-    pub client_id: ::std::string::String,
-    #[serde(default)]
-    pub client_image_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub client_uri: ::std::option::Option<::std::string::String>,
-    pub consent_screen_enabled: bool,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub discovery_url: ::std::string::String,
-    pub dynamically_registered: bool,
+    /// Type tag with the constant value `oauth_application`.
+    pub object: OAuthApplicationWithSecretObject,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
     pub name: ::std::string::String,
-    /// Type tag with the constant value `oauth_application`.
-    pub object: OAuthApplicationWithSecretObject,
+    pub client_id: ::std::string::String,
+    #[serde(default)]
+    pub client_uri: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub client_image_url: ::std::option::Option<::std::string::String>,
+    pub dynamically_registered: bool,
+    pub consent_screen_enabled: bool,
     pub pkce_required: bool,
     pub public: bool,
-    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
     pub scopes: ::std::string::String,
+    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+    /// Superseded by `redirect_uris`.
+    #[deprecated]
+    pub callback_url: ::std::string::String,
+    pub authorize_url: ::std::string::String,
     pub token_fetch_url: ::std::string::String,
+    pub user_info_url: ::std::string::String,
+    pub discovery_url: ::std::string::String,
     pub token_introspection_url: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    pub user_info_url: ::std::string::String,
     /// Client secret; empty for public clients.
     #[serde(default)]
     pub client_secret: ::std::option::Option<::std::string::String>,
@@ -2744,7 +2744,7 @@ pub struct OAuthApplicationWithSecret {
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OAuthApplicationWithSecretObject {
-    /// `oauth_application`
+    /// `"oauth_application"`
     OauthApplication,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2793,90 +2793,90 @@ pub struct OAuthApplications {
 /// Organization (team or tenant) of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Organization {
-    pub admin_delete_enabled: bool,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    #[serde(default)]
-    pub created_by: ::std::option::Option<::std::string::String>,
-    pub has_image: bool,
+    /// Type tag with the constant value `organization`.
+    pub object: OrganizationObject,
     pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub slug: ::std::string::String,
     #[serde(default)]
     pub image_url: ::std::option::Option<::std::string::String>,
-    /// Time of the latest activity in the organization (Unix epoch, milliseconds).
-    #[serde(default)]
-    pub last_active_at: ::std::option::Option<i64>,
-    pub max_allowed_memberships: i64,
+    pub has_image: bool,
     /// Member count; only filled in when requested with `include_members_count`.
     #[serde(default)]
     pub members_count: ::std::option::Option<i64>,
     /// Only filled in when requested; tells whether the organization lacks a member with elevated permissions.
     #[serde(default)]
     pub missing_member_with_elevated_permissions: ::std::option::Option<bool>,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `organization`.
-    pub object: OrganizationObject,
     #[serde(default)]
     pub pending_invitations_count: ::std::option::Option<i64>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
+    /// Metadata readable by the frontend and writable only from the backend.
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
     #[serde(default)]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Metadata readable by the frontend and writable only from the backend.
-    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Time of the latest activity in the organization (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub last_active_at: ::std::option::Option<i64>,
     /// Key of the role set used by the organization, if any.
     #[serde(default)]
     pub role_set_key: ::std::option::Option<::std::string::String>,
-    pub slug: ::std::string::String,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
 }
 /// Email domain attached to an organization, used for automatic enrollment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OrganizationDomain {
+    /// Type tag with the constant value `organization_domain`.
+    pub object: OrganizationDomainObject,
+    pub id: ::std::string::String,
+    pub organization_id: ::std::string::String,
+    pub name: ::std::string::String,
+    /// How users with a matching email address get into the organization.
+    pub enrollment_mode: OrganizationDomainEnrollmentMode,
     #[serde(default)]
     pub affiliation_email_address: ::std::option::Option<::std::string::String>,
     /// State of the check that ties the domain to the organization via an affiliation email.
     #[serde(default)]
     pub affiliation_verification: ::std::option::Option<OrganizationDomainVerification>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    /// How users with a matching email address get into the organization.
-    pub enrollment_mode: OrganizationDomainEnrollmentMode,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `organization_domain`.
-    pub object: OrganizationDomainObject,
-    pub organization_id: ::std::string::String,
     /// State of the DNS ownership check of the domain.
     #[serde(default)]
     pub ownership_verification: ::std::option::Option<OrganizationDomainVerification>,
-    #[serde(default)]
-    pub public_organization_data: ::std::option::Option<
-        OrganizationInvitationPublicOrganizationData,
-    >,
-    /// Number of invitations created for this domain that are still pending.
-    pub total_pending_invitations: i32,
-    /// Number of membership suggestions created for this domain that are still pending.
-    pub total_pending_suggestions: i32,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
     /// Older name of `affiliation_verification`.
     #[deprecated]
     #[serde(default)]
     pub verification: ::std::option::Option<OrganizationDomainVerification>,
+    /// Number of invitations created for this domain that are still pending.
+    pub total_pending_invitations: i32,
+    /// Number of membership suggestions created for this domain that are still pending.
+    pub total_pending_suggestions: i32,
+    #[serde(default)]
+    pub public_organization_data: ::std::option::Option<
+        OrganizationInvitationPublicOrganizationData,
+    >,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// How users with a matching email address get into the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationDomainEnrollmentMode {
-    /// `manual_invitation`
+    /// `"manual_invitation"`
     ManualInvitation,
-    /// `automatic_invitation`
+    /// `"automatic_invitation"`
     AutomaticInvitation,
-    /// `automatic_suggestion`
+    /// `"automatic_suggestion"`
     AutomaticSuggestion,
-    /// `enterprise_sso`
+    /// `"enterprise_sso"`
     EnterpriseSso,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2932,7 +2932,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
 /// Type tag with the constant value `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationDomainObject {
-    /// `organization_domain`
+    /// `"organization_domain"`
     OrganizationDomain,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -2974,12 +2974,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
 /// Verification state of an organization domain.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationDomainVerification {
+    pub status: ::std::string::String,
+    pub strategy: ::std::string::String,
     #[serde(default)]
     pub attempts: ::std::option::Option<i64>,
     #[serde(default)]
     pub expire_at: ::std::option::Option<i64>,
-    pub status: ::std::string::String,
-    pub strategy: ::std::string::String,
     /// When ownership was proven (Unix epoch, milliseconds); only set for ownership checks.
     #[serde(default)]
     pub verified_at: ::std::option::Option<i64>,
@@ -2994,41 +2994,41 @@ pub struct OrganizationDomains {
 /// Publicly visible subset of organization data.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
-    pub has_image: bool,
     pub id: ::std::string::String,
-    #[serde(default)]
-    pub image_url: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     pub slug: ::std::string::String,
+    #[serde(default)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    pub has_image: bool,
 }
 /// Membership of a user in an organization, with role and permissions.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationMembership {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
     pub id: ::std::string::String,
     /// Type tag with the constant value `organization_membership`.
     pub object: OrganizationMembershipObject,
-    pub organization: Organization,
+    pub role: ::std::string::String,
+    #[serde(default)]
+    pub role_name: ::std::option::Option<::std::string::String>,
     /// Permission keys granted through the role.
     pub permissions: ::std::vec::Vec<::std::string::String>,
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default)]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub organization: Organization,
     #[serde(default)]
     pub public_user_data: ::std::option::Option<OrganizationMembershipPublicUserData>,
-    pub role: ::std::string::String,
-    #[serde(default)]
-    pub role_name: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
 /// Type tag with the constant value `organization_membership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMembershipObject {
-    /// `organization_membership`
+    /// `"organization_membership"`
     OrganizationMembership,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3075,24 +3075,24 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OrganizationMembershipPublicUserData {
-    #[serde(default)]
-    pub banned: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub deprovisioned: ::std::option::Option<bool>,
+    pub user_id: ::std::string::String,
     #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
-    pub has_image: bool,
-    #[serde(default)]
-    pub identifier: ::std::option::Option<::std::string::String>,
-    pub image_url: ::std::string::String,
     #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     #[deprecated]
     #[serde(default)]
     pub profile_image_url: ::std::option::Option<::std::string::String>,
-    pub user_id: ::std::string::String,
+    pub image_url: ::std::string::String,
+    pub has_image: bool,
+    #[serde(default)]
+    pub identifier: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub banned: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub deprovisioned: ::std::option::Option<bool>,
 }
 /// Page of organization memberships plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3104,7 +3104,7 @@ pub struct OrganizationMemberships {
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationObject {
-    /// `organization`
+    /// `"organization"`
     Organization,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3147,40 +3147,40 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OrganizationSettings {
-    pub admin_delete_enabled: bool,
-    /// Role key given to the user who creates an organization.
-    pub creator_role: ::std::string::String,
-    /// Role key used for invitations and suggestions generated from organization domains.
-    pub domains_default_role: ::std::string::String,
-    pub domains_enabled: bool,
-    pub domains_enrollment_modes: ::std::vec::Vec<
-        OrganizationSettingsDomainsEnrollmentModesItem,
-    >,
+    /// Type tag with the constant value `organization_settings`.
+    pub object: OrganizationSettingsObject,
     pub enabled: bool,
-    /// Role set assigned to newly created organizations.
-    #[serde(default)]
-    pub initial_role_set_key: ::std::option::Option<::std::string::String>,
-    pub max_allowed_domains: i64,
     pub max_allowed_memberships: i64,
+    pub max_allowed_roles: i64,
+    #[serde(default)]
+    pub max_role_sets_allowed: ::std::option::Option<i64>,
+    pub max_allowed_domains: i64,
     /// No longer enforced; permissions are unlimited.
     #[deprecated]
     #[serde(default)]
     pub max_allowed_permissions: ::std::option::Option<i64>,
-    pub max_allowed_roles: i64,
-    #[serde(default)]
-    pub max_role_sets_allowed: ::std::option::Option<i64>,
-    /// Type tag with the constant value `organization_settings`.
-    pub object: OrganizationSettingsObject,
+    /// Role key given to the user who creates an organization.
+    pub creator_role: ::std::string::String,
+    pub admin_delete_enabled: bool,
+    pub domains_enabled: bool,
     #[serde(default)]
     pub slug_disabled: ::std::option::Option<bool>,
+    pub domains_enrollment_modes: ::std::vec::Vec<
+        OrganizationSettingsDomainsEnrollmentModesItem,
+    >,
+    /// Role key used for invitations and suggestions generated from organization domains.
+    pub domains_default_role: ::std::string::String,
+    /// Role set assigned to newly created organizations.
+    #[serde(default)]
+    pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
-    /// `manual_invitation`
+    /// `"manual_invitation"`
     ManualInvitation,
-    /// `automatic_invitation`
+    /// `"automatic_invitation"`
     AutomaticInvitation,
-    /// `automatic_suggestion`
+    /// `"automatic_suggestion"`
     AutomaticSuggestion,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3240,7 +3240,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
 /// Type tag with the constant value `organization_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationSettingsObject {
-    /// `organization_settings`
+    /// `"organization_settings"`
     OrganizationSettings,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3283,42 +3283,42 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct OrganizationWithLogo {
-    pub admin_delete_enabled: bool,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    #[serde(default)]
-    pub created_by: ::std::option::Option<::std::string::String>,
-    pub has_image: bool,
+    /// Type tag with the constant value `organization`.
+    pub object: OrganizationWithLogoObject,
     pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub slug: ::std::string::String,
     pub image_url: ::std::string::String,
-    /// Time of the latest activity in the organization (Unix epoch, milliseconds).
-    #[serde(default)]
-    pub last_active_at: ::std::option::Option<i64>,
-    pub max_allowed_memberships: i64,
+    pub has_image: bool,
     /// Member count; only filled in when requested with `include_members_count`.
     #[serde(default)]
     pub members_count: ::std::option::Option<i64>,
     /// Only filled in when requested; tells whether the organization lacks a member with elevated permissions.
     #[serde(default)]
     pub missing_member_with_elevated_permissions: ::std::option::Option<bool>,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `organization`.
-    pub object: OrganizationWithLogoObject,
     #[serde(default)]
     pub pending_invitations_count: ::std::option::Option<i64>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
+    /// Metadata readable by the frontend and writable only from the backend.
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
     #[serde(default)]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Metadata readable by the frontend and writable only from the backend.
-    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Time of the latest activity in the organization (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub last_active_at: ::std::option::Option<i64>,
     /// Key of the role set used by the organization, if any.
     #[serde(default)]
     pub role_set_key: ::std::option::Option<::std::string::String>,
-    pub slug: ::std::string::String,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
     /// Old name of `image_url`.
     #[deprecated]
     #[serde(default)]
@@ -3327,7 +3327,7 @@ pub struct OrganizationWithLogo {
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationWithLogoObject {
-    /// `organization`
+    /// `"organization"`
     Organization,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3378,17 +3378,17 @@ pub struct Organizations {
 pub struct Passkey {
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
-    pub last_used_at: i64,
-    pub name: ::std::string::String,
     /// Type tag with the constant value `passkey`.
     pub object: PasskeyObject,
+    pub name: ::std::string::String,
+    pub last_used_at: i64,
     #[serde(default)]
     pub verification: ::std::option::Option<VerificationPasskey>,
 }
 /// Type tag with the constant value `passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasskeyObject {
-    /// `passkey`
+    /// `"passkey"`
     Passkey,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3433,29 +3433,29 @@ pub type PasswordHasher = ::std::string::String;
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct PhoneNumber {
     #[serde(default)]
-    pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    #[serde(default)]
-    pub default_second_factor: ::std::option::Option<bool>,
-    #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
-    pub linked_to: ::std::vec::Vec<IdentificationLink>,
     /// Type tag with the constant value `phone_number`.
     pub object: PhoneNumberObject,
     pub phone_number: ::std::string::String,
-    pub reserved: bool,
     #[serde(default)]
     pub reserved_for_second_factor: ::std::option::Option<bool>,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
+    #[serde(default)]
+    pub default_second_factor: ::std::option::Option<bool>,
+    pub reserved: bool,
     #[serde(default)]
     pub verification: ::std::option::Option<PhoneNumberVerification>,
+    pub linked_to: ::std::vec::Vec<IdentificationLink>,
+    #[serde(default)]
+    pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// Type tag with the constant value `phone_number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhoneNumberObject {
-    /// `phone_number`
+    /// `"phone_number"`
     PhoneNumber,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3525,13 +3525,13 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct PreviewTemplateRequest {
     #[serde(default)]
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub body: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub from_email_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub subject: ::std::option::Option<::std::string::String>,
 }
 /// Response of POST /templates/{template_type}/{slug}/preview (not an operation of this document).
 pub type PreviewTemplateResponse = ::serde_json::Map<
@@ -3541,27 +3541,27 @@ pub type PreviewTemplateResponse = ::serde_json::Map<
 /// Response of POST /invitations/{invitation_id}/revoke (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct RevokeInvitationResponse {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub email_address: ::std::string::String,
-    #[serde(default)]
-    pub expires_at: ::std::option::Option<i64>,
-    pub id: ::std::string::String,
     /// Type tag with the constant value `invitation`.
     pub object: RevokeInvitationResponseObject,
+    pub id: ::std::string::String,
+    pub email_address: ::std::string::String,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(default)]
     pub revoked: ::std::option::Option<bool>,
     pub status: RevokeInvitationResponseStatus,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RevokeInvitationResponseObject {
-    /// `invitation`
+    /// `"invitation"`
     Invitation,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3602,7 +3602,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RevokeInvitationResponseStatus {
-    /// `revoked`
+    /// `"revoked"`
     Revoked,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3644,58 +3644,58 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
 /// Link between a user and a SAML identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlAccount {
+    pub id: ::std::string::String,
+    /// Type tag with the constant value `saml_account`.
+    pub object: SamlAccountObject,
+    pub provider: ::std::string::String,
     pub active: bool,
     pub email_address: ::std::string::String,
     #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub last_authenticated_at: ::std::option::Option<i64>,
     #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// Type tag with the constant value `saml_account`.
-    pub object: SamlAccountObject,
-    pub provider: ::std::string::String,
     #[serde(default)]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_authenticated_at: ::std::option::Option<i64>,
     #[serde(default)]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(default)]
-    pub saml_connection: ::std::option::Option<SamlAccountConnection>,
-    #[serde(default)]
     pub verification: ::std::option::Option<SamlAccountVerification>,
+    #[serde(default)]
+    pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
 /// SAML connection referenced from a SAML account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct SamlAccountConnection {
-    pub active: bool,
-    #[serde(default)]
-    pub allow_idp_initiated: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub allow_subdomains: ::std::option::Option<bool>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    #[serde(default)]
-    pub disable_additional_identifications: ::std::option::Option<bool>,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
     #[deprecated]
     #[serde(default)]
     pub domain: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
+    pub active: bool,
     pub provider: ::std::string::String,
     pub sync_user_attributes: bool,
+    #[serde(default)]
+    pub allow_subdomains: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub allow_idp_initiated: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub disable_additional_identifications: ::std::option::Option<bool>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
 /// Type tag with the constant value `saml_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlAccountObject {
-    /// `saml_account`
+    /// `"saml_account"`
     SamlAccount,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3765,62 +3765,62 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct SamlConnection {
-    pub acs_url: ::std::string::String,
-    pub active: bool,
-    pub allow_idp_initiated: bool,
-    pub allow_organization_account_linking: bool,
-    pub allow_subdomains: bool,
-    #[serde(default)]
-    pub attribute_mapping: ::std::option::Option<SamlConnectionAttributeMapping>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub disable_additional_identifications: bool,
+    /// Type tag with the constant value `saml_connection`.
+    pub object: SamlConnectionObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
     #[deprecated]
     #[serde(default)]
     pub domain: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default)]
-    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
-    pub force_authn: bool,
-    pub id: ::std::string::String,
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub idp_sso_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub idp_certificate: ::std::option::Option<::std::string::String>,
-    /// IdP certificate valid-until time (X.509 NotAfter), Unix epoch milliseconds.
-    #[serde(default)]
-    pub idp_certificate_expires_at: ::std::option::Option<i64>,
     /// IdP certificate valid-from time (X.509 NotBefore), Unix epoch milliseconds.
     #[serde(default)]
     pub idp_certificate_issued_at: ::std::option::Option<i64>,
+    /// IdP certificate valid-until time (X.509 NotAfter), Unix epoch milliseconds.
     #[serde(default)]
-    pub idp_entity_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub idp_metadata: ::std::option::Option<::std::string::String>,
+    pub idp_certificate_expires_at: ::std::option::Option<i64>,
     #[serde(default)]
     pub idp_metadata_url: ::std::option::Option<::std::string::String>,
     #[serde(default)]
-    pub idp_sso_url: ::std::option::Option<::std::string::String>,
-    pub login_hint: SamlConnectionLoginHint,
-    pub name: ::std::string::String,
-    /// Type tag with the constant value `saml_connection`.
-    pub object: SamlConnectionObject,
-    #[serde(default)]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    pub provider: ::std::string::String,
+    pub idp_metadata: ::std::option::Option<::std::string::String>,
+    pub acs_url: ::std::string::String,
     pub sp_entity_id: ::std::string::String,
     pub sp_metadata_url: ::std::string::String,
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub attribute_mapping: ::std::option::Option<SamlConnectionAttributeMapping>,
+    pub active: bool,
+    pub provider: ::std::string::String,
+    pub user_count: i64,
     pub sync_user_attributes: bool,
+    pub allow_subdomains: bool,
+    pub allow_idp_initiated: bool,
+    pub disable_additional_identifications: bool,
+    pub allow_organization_account_linking: bool,
+    pub force_authn: bool,
+    pub login_hint: SamlConnectionLoginHint,
+    #[serde(default)]
+    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    pub user_count: i64,
 }
 /// Names of the IdP attributes that feed user fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
+    pub user_id: ::std::string::String,
     pub email_address: ::std::string::String,
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
-    pub user_id: ::std::string::String,
 }
 /// How the login_hint parameter is filled when redirecting to the IdP.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3831,11 +3831,11 @@ pub struct SamlConnectionLoginHint {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionLoginHintMode {
-    /// `email_address`
+    /// `"email_address"`
     EmailAddress,
-    /// `custom_attribute`
+    /// `"custom_attribute"`
     CustomAttribute,
-    /// `off`
+    /// `"off"`
     Off,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3881,7 +3881,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
 /// Type tag with the constant value `saml_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionObject {
-    /// `saml_connection`
+    /// `"saml_connection"`
     SamlConnection,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -3923,62 +3923,62 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
 /// Directory (SCIM) provisioning details of a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ScimUserMetadata {
+    pub directory_id: ::std::string::String,
     #[serde(default)]
     pub directory_enabled: ::std::option::Option<bool>,
-    pub directory_id: ::std::string::String,
     #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 /// Authenticated session of a user on a client.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Session {
-    pub abandon_at: i64,
+    /// Type tag with the constant value `session`.
+    pub object: SessionObject,
+    pub id: ::std::string::String,
+    pub user_id: ::std::string::String,
+    pub client_id: ::std::string::String,
     #[serde(default)]
     pub actor: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub client_id: ::std::string::String,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub expire_at: i64,
-    pub id: ::std::string::String,
-    pub last_active_at: i64,
-    #[serde(default)]
-    pub last_active_organization_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub latest_activity: ::std::option::Option<SessionActivityResponse>,
-    /// Type tag with the constant value `session`.
-    pub object: SessionObject,
     pub status: SessionStatus,
     #[serde(default)]
-    pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
+    pub last_active_organization_id: ::std::option::Option<::std::string::String>,
+    pub last_active_at: i64,
+    #[serde(default)]
+    pub latest_activity: ::std::option::Option<SessionActivityResponse>,
+    pub expire_at: i64,
+    pub abandon_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
-    pub user_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    #[serde(default)]
+    pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
 }
 /// Device and location details of the latest session activity.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SessionActivityResponse {
+    pub object: ::std::string::String,
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    pub is_mobile: bool,
     #[serde(default)]
     pub browser_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub browser_version: ::std::option::Option<::std::string::String>,
     #[serde(default)]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub city: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub country: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub device_type: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub ip_address: ::std::option::Option<::std::string::String>,
-    pub is_mobile: bool,
-    pub object: ::std::string::String,
 }
 /// Type tag with the constant value `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionObject {
-    /// `session`
+    /// `"session"`
     Session,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4019,21 +4019,21 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionStatus {
-    /// `active`
+    /// `"active"`
     Active,
-    /// `revoked`
+    /// `"revoked"`
     Revoked,
-    /// `ended`
+    /// `"ended"`
     Ended,
-    /// `expired`
+    /// `"expired"`
     Expired,
-    /// `removed`
+    /// `"removed"`
     Removed,
-    /// `abandoned`
+    /// `"abandoned"`
     Abandoned,
-    /// `replaced`
+    /// `"replaced"`
     Replaced,
-    /// `pending`
+    /// `"pending"`
     Pending,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4095,58 +4095,58 @@ pub struct SessionTask {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct SignUp {
-    pub abandon_at: i64,
+    /// Type tag with the constant value `sign_up_attempt`.
+    pub object: SignUpObject,
+    pub id: ::std::string::String,
+    pub status: SignUpStatus,
+    pub required_fields: ::std::vec::Vec<::std::string::String>,
+    pub optional_fields: ::std::vec::Vec<::std::string::String>,
+    pub missing_fields: ::std::vec::Vec<::std::string::String>,
+    pub unverified_fields: ::std::vec::Vec<::std::string::String>,
+    pub verifications: SignUpVerifications,
+    #[serde(default)]
+    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub phone_number: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub web3_wallet: ::std::option::Option<::std::string::String>,
+    pub password_enabled: bool,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub unsafe_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(default)]
+    pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub custom_action: bool,
+    #[serde(default)]
+    pub external_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub created_session_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub created_user_id: ::std::option::Option<::std::string::String>,
-    pub custom_action: bool,
+    pub abandon_at: i64,
     #[serde(default)]
-    pub email_address: ::std::option::Option<::std::string::String>,
+    pub legal_accepted_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub locale: ::std::option::Option<::std::string::String>,
     #[deprecated]
     #[serde(default)]
     pub external_account: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(default)]
-    pub external_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub legal_accepted_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub locale: ::std::option::Option<::std::string::String>,
-    pub missing_fields: ::std::vec::Vec<::std::string::String>,
-    /// Type tag with the constant value `sign_up_attempt`.
-    pub object: SignUpObject,
-    pub optional_fields: ::std::vec::Vec<::std::string::String>,
-    pub password_enabled: bool,
-    #[serde(default)]
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub public_metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub required_fields: ::std::vec::Vec<::std::string::String>,
-    pub status: SignUpStatus,
-    #[serde(default)]
-    pub unsafe_metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub unverified_fields: ::std::vec::Vec<::std::string::String>,
-    #[serde(default)]
-    pub username: ::std::option::Option<::std::string::String>,
-    pub verifications: SignUpVerifications,
-    #[serde(default)]
-    pub web3_wallet: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `sign_up_attempt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpObject {
-    /// `sign_up_attempt`
+    /// `"sign_up_attempt"`
     SignUpAttempt,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4187,11 +4187,11 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpStatus {
-    /// `missing_requirements`
+    /// `"missing_requirements"`
     MissingRequirements,
-    /// `complete`
+    /// `"complete"`
     Complete,
-    /// `abandoned`
+    /// `"abandoned"`
     Abandoned,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4246,11 +4246,11 @@ pub struct SignUpVerification {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpVerificationNextAction {
-    /// `needs_prepare`
+    /// `"needs_prepare"`
     NeedsPrepare,
-    /// `needs_attempt`
+    /// `"needs_attempt"`
     NeedsAttempt,
-    /// ``
+    /// `""`
     Empty,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4299,77 +4299,77 @@ pub struct SignUpVerifications {
     #[serde(default)]
     pub email_address: ::std::option::Option<SignUpVerification>,
     #[serde(default)]
-    pub external_account: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[serde(default)]
     pub phone_number: ::std::option::Option<SignUpVerification>,
     #[serde(default)]
     pub web3_wallet: ::std::option::Option<SignUpVerification>,
+    #[serde(default)]
+    pub external_account: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 /// Email or SMS template of the instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct Template {
     #[serde(default)]
-    pub available_variables: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Type tag with the constant value `template`.
     #[serde(default)]
-    pub body: ::std::option::Option<::std::string::String>,
+    pub object: ::std::option::Option<TemplateObject>,
+    #[serde(default)]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub resource_type: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub template_type: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub slug: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub position: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub can_revert: ::std::option::Option<bool>,
     #[serde(default)]
     pub can_delete: ::std::option::Option<bool>,
     #[serde(default)]
     pub can_edit_body: ::std::option::Option<bool>,
     #[serde(default)]
-    pub can_revert: ::std::option::Option<bool>,
-    #[serde(default)]
     pub can_toggle: ::std::option::Option<bool>,
-    /// Creation time (Unix epoch, milliseconds).
     #[serde(default)]
-    pub created_at: ::std::option::Option<i64>,
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub markup: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub body: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub available_variables: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    #[serde(default)]
+    pub required_variables: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    #[serde(default)]
+    pub from_email_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub reply_to_email_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub delivered_by_clerk: ::std::option::Option<bool>,
     #[serde(default)]
     pub enabled: ::std::option::Option<bool>,
     #[serde(default)]
     pub flagged_as_suspicious: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub from_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub markup: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Type tag with the constant value `template`.
-    #[serde(default)]
-    pub object: ::std::option::Option<TemplateObject>,
-    #[serde(default)]
-    pub position: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub reply_to_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub required_variables: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    #[serde(default)]
-    pub resource_type: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub slug: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub template_type: ::std::option::Option<::std::string::String>,
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub created_at: ::std::option::Option<i64>,
 }
 /// Type tag with the constant value `template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TemplateObject {
-    /// `template`
+    /// `"template"`
     Template,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4417,131 +4417,131 @@ pub struct ToggleTemplateDeliveryRequest {
 /// Partial update of an instance domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateDomainRequest {
-    /// Marks the domain as belonging to a secondary app, so its subdomain is kept as part of the domain.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub is_secondary: crate::Nullable<bool>,
     /// New host name; may include a port on development instances, must be a bare FQDN without scheme in production.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<::std::string::String>,
     /// Full URL of a proxy in front of the Frontend API (production only); null switches back to DNS.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<::std::string::String>,
+    /// Marks the domain as belonging to a secondary app, so its subdomain is kept as part of the domain.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub is_secondary: crate::Nullable<bool>,
 }
 /// Partial update of an email address.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEmailAddressRequest {
-    /// When this update changes the primary address, email the old primary about it. Off by default.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify_primary_email_address_changed: crate::Nullable<bool>,
-    /// Make this the primary address of the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
     /// Mark the address as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Make this the primary address of the user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// When this update changes the primary address, email the old primary about it. Off by default.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateInstanceAuthConfigRequest {
-    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
-    #[deprecated]
+    /// Only identifiers on the allowlist may sign up.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub enhanced_email_deliverability: crate::Nullable<bool>,
+    pub restricted_to_allowlist: crate::Nullable<bool>,
     /// Local part (alphanumeric, before the @) of the sender address of authentication emails.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub from_email_address: crate::Nullable<::std::string::String>,
     /// Turns progressive sign-up on or off; the feature is being phased out.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub progressive_sign_up: crate::Nullable<bool>,
-    /// Only identifiers on the allowlist may sign up.
+    /// Lets test emails and phone numbers be used; on by default for development instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub restricted_to_allowlist: crate::Nullable<bool>,
+    pub test_mode: crate::Nullable<bool>,
     /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Name of the JWT template applied to session tokens, empty string to disable.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub session_token_template: crate::Nullable<::std::string::String>,
-    /// Lets test emails and phone numbers be used; on by default for development instances.
+    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub test_mode: crate::Nullable<bool>,
+    pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 /// Partial update of the organization settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceOrganizationSettingsRequest {
-    /// Whether admins may delete organizations through the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    /// Role given to the creator of an organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub creator_role_id: crate::Nullable<::std::string::String>,
-    /// Role used for domain-based invitations and suggestions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_default_role_id: crate::Nullable<::std::string::String>,
-    /// Turns organization domains on or off.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_enabled: crate::Nullable<bool>,
-    /// Enrollment modes offered for organization domains (`automatic_invitation`, `automatic_suggestion`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub domains_enrollment_modes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
     /// Turns the organizations feature on or off.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enabled: crate::Nullable<bool>,
     /// Default cap on memberships per organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
+    /// Whether admins may delete organizations through the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    /// Turns organization domains on or off.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_enabled: crate::Nullable<bool>,
     /// Turns organization slugs off.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug_disabled: crate::Nullable<bool>,
+    /// Enrollment modes offered for organization domains (`automatic_invitation`, `automatic_suggestion`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domains_enrollment_modes: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Role given to the creator of an organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub creator_role_id: crate::Nullable<::std::string::String>,
+    /// Role used for domain-based invitations and suggestions.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_default_role_id: crate::Nullable<::std::string::String>,
 }
 /// Partial update of the instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateInstanceRequest {
-    /// Extra origins allowed to call the instance, needed by browser extensions, Electron or Capacitor apps (e.g. `chrome-extension://<id>`, `http://localhost:3000`, `capacitor://localhost`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Lets test emails and phone numbers be used; on by default for development instances.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub test_mode: crate::Nullable<bool>,
+    /// Check passwords against the Have I Been Pwned breach corpus.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hibp: crate::Nullable<bool>,
+    /// Support contact address shown to users.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub support_email: crate::Nullable<::std::string::String>,
     /// clerk-js version the instance is pinned to.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub clerk_js_version: crate::Nullable<::std::string::String>,
+    /// Origin of the development application.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub development_origin: crate::Nullable<::std::string::String>,
+    /// Extra origins allowed to call the instance, needed by browser extensions, Electron or Capacitor apps (e.g. `chrome-extension://<id>`, `http://localhost:3000`, `capacitor://localhost`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Old switch for development without third-party cookies, replaced by `url_based_session_syncing`.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub cookieless_dev: crate::Nullable<bool>,
-    /// Origin of the development application.
+    /// Sync development sessions through the URL instead of third-party cookies.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub development_origin: crate::Nullable<::std::string::String>,
-    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub enhanced_email_deliverability: crate::Nullable<bool>,
-    /// Check passwords against the Have I Been Pwned breach corpus.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub hibp: crate::Nullable<bool>,
+    pub url_based_session_syncing: crate::Nullable<bool>,
     /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub preferred_sign_in_strategy_when_password_required: crate::Nullable<
         UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
     >,
-    /// Support contact address shown to users.
+    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub support_email: crate::Nullable<::std::string::String>,
-    /// Lets test emails and phone numbers be used; on by default for development instances.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub test_mode: crate::Nullable<bool>,
-    /// Sync development sessions through the URL instead of third-party cookies.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub url_based_session_syncing: crate::Nullable<bool>,
+    pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
-    /// `password`
+    /// `"password"`
     Password,
-    /// `otp`
+    /// `"otp"`
     Otp,
-    /// ``
+    /// `""`
     Empty,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4609,35 +4609,35 @@ pub struct UpdateInstanceRestrictionsRequest {
     /// Only allowlisted identifiers may sign up.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowlist: crate::Nullable<bool>,
-    /// Skip allowlist and blocklist checks at sign-in.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowlist_blocklist_disabled_on_sign_in: crate::Nullable<bool>,
-    /// Refuse addresses from throwaway email providers.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub block_disposable_email_domains: crate::Nullable<bool>,
-    /// Refuse addresses using `+` subaddressing.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub block_email_subaddresses: crate::Nullable<bool>,
     /// Blocklisted identifiers are refused.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub blocklist: crate::Nullable<bool>,
+    /// Skip allowlist and blocklist checks at sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowlist_blocklist_disabled_on_sign_in: crate::Nullable<bool>,
+    /// Refuse addresses using `+` subaddressing.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub block_email_subaddresses: crate::Nullable<bool>,
+    /// Refuse addresses from throwaway email providers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub block_disposable_email_domains: crate::Nullable<bool>,
 }
 /// New definition of a JWT template.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateJwtTemplateRequest {
-    /// Tolerated clock skew in seconds.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Template name.
+    pub name: ::std::string::String,
     /// Claims object the template renders.
     pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Sign with a caller-supplied key and algorithm.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_signing_key: ::std::option::Option<bool>,
     /// Token lifetime in seconds.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub lifetime: crate::Nullable<i64>,
-    /// Template name.
-    pub name: ::std::string::String,
+    /// Tolerated clock skew in seconds.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Sign with a caller-supplied key and algorithm.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_signing_key: ::std::option::Option<bool>,
     /// Algorithm for the custom key; needed when `custom_signing_key` is true.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_algorithm: crate::Nullable<::std::string::String>,
@@ -4648,15 +4648,15 @@ pub struct UpdateJwtTemplateRequest {
 impl UpdateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
-        claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         name: ::std::string::String,
+        claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self {
-            allowed_clock_skew: ::std::default::Default::default(),
-            claims,
-            custom_signing_key: ::std::default::Default::default(),
-            lifetime: ::std::default::Default::default(),
             name,
+            claims,
+            lifetime: ::std::default::Default::default(),
+            allowed_clock_skew: ::std::default::Default::default(),
+            custom_signing_key: ::std::default::Default::default(),
             signing_algorithm: ::std::default::Default::default(),
             signing_key: ::std::default::Default::default(),
         }
@@ -4666,28 +4666,28 @@ impl UpdateJwtTemplateRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateOAuthApplicationRequest {
+    /// New display name, 256 characters at most.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
+    /// Allowed redirect URIs.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<::std::vec::Vec<::std::string::String>>,
     /// Single redirect URI; superseded by `redirect_uris`.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<::std::string::String>,
+    /// Space-separated list of scopes that decide what the user-info endpoint returns, chosen among profile, email, public_metadata and private_metadata.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub scopes: crate::Nullable<::std::string::String>,
     /// Show a consent screen during authorization; cannot be turned off for dynamically registered apps.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_screen_enabled: crate::Nullable<bool>,
-    /// New display name, 256 characters at most.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
     /// Require PKCE in the authorization code flow.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub pkce_required: crate::Nullable<bool>,
     /// Treat the app as a public client that uses PKCE instead of a secret.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public: crate::Nullable<bool>,
-    /// Allowed redirect URIs.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub redirect_uris: crate::Nullable<::std::vec::Vec<::std::string::String>>,
-    /// Space-separated list of scopes that decide what the user-info endpoint returns, chosen among profile, email, public_metadata and private_metadata.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub scopes: crate::Nullable<::std::string::String>,
 }
 /// Partial update of an organization domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4702,14 +4702,14 @@ pub struct UpdateOrganizationDomainRequest {
 /// Metadata to deep-merge into a membership.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationMembershipMetadataRequest {
-    /// Keys to merge into the private membership metadata.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// Keys to merge into the public membership metadata.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys to merge into the private membership metadata.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
@@ -4729,49 +4729,49 @@ impl UpdateOrganizationMembershipRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateOrganizationRequest {
-    /// Whether admins may delete the organization through the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    /// Backdated creation time as an RFC 3339 string.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<::std::string::String>,
-    /// Upper bound on the number of memberships.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /// New display name; no URLs or HTML, 256 characters at most.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
-    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// Replaces the public metadata. Deprecated; use the metadata endpoints instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Key of the role set to use for the organization.
+    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub role_set_key: crate::Nullable<::std::string::String>,
+    pub private_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// New display name; no URLs or HTML, 256 characters at most.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
     /// New slug; must stay unique within the instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<::std::string::String>,
+    /// Upper bound on the number of memberships.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// Whether admins may delete the organization through the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    /// Backdated creation time as an RFC 3339 string.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<::std::string::String>,
+    /// Key of the role set to use for the organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub role_set_key: crate::Nullable<::std::string::String>,
 }
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdatePhoneNumberRequest {
+    /// Mark the number as verified.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub verified: crate::Nullable<bool>,
     /// Make this the primary number of the user.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary: crate::Nullable<bool>,
     /// Reserve the (verified) number for MFA; it becomes the default second factor if there is no other.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
-    /// Mark the number as verified.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub verified: crate::Nullable<bool>,
 }
 /// Body of PUT /beta_features/domain (not an operation of this document).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
@@ -4785,27 +4785,9 @@ pub struct UpdateProductionInstanceDomainRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateSamlConnectionRequest {
-    /// Enable or disable the connection.
+    /// Human-readable name of the connection.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub active: crate::Nullable<bool>,
-    /// Accept IdP-initiated sign-ins.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_idp_initiated: crate::Nullable<bool>,
-    /// Allow account linking through organization membership.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_organization_account_linking: crate::Nullable<bool>,
-    /// Also accept addresses from subdomains of the connection domains.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_subdomains: crate::Nullable<bool>,
-    /// Names of the IdP attributes to read user fields from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub attribute_mapping: crate::Nullable<UpdateSamlConnectionRequestAttributeMapping>,
-    /// When activating, delete conflicting verified organization domains (true) instead of failing (false or omitted).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub consent_verified_domains_deletion: crate::Nullable<bool>,
-    /// Prevent users of this connection from adding other identifiers.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub disable_additional_identifications: crate::Nullable<bool>,
+    pub name: crate::Nullable<::std::string::String>,
     /// Single email domain; superseded by `domains`.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -4813,48 +4795,66 @@ pub struct UpdateSamlConnectionRequest {
     /// Email domains routed to this connection.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains: crate::Nullable<::std::vec::Vec<::std::string::String>>,
-    /// Ask the IdP to re-authenticate the user every time (ForceAuthn).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub force_authn: ::std::option::Option<bool>,
-    /// X.509 signing certificate of the IdP.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<::std::string::String>,
     /// Entity ID issued by the IdP.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<::std::string::String>,
-    /// IdP metadata document (XML) given inline; when set it overrides the individual IdP fields.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<::std::string::String>,
-    /// URL of the IdP metadata; when set it overrides the individual IdP fields.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<::std::string::String>,
     /// Single sign-on URL of the IdP.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_sso_url: crate::Nullable<::std::string::String>,
-    /// Rules for filling the login_hint parameter on IdP redirects.
+    /// X.509 signing certificate of the IdP.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub login_hint: crate::Nullable<UpdateSamlConnectionRequestLoginHint>,
-    /// Human-readable name of the connection.
+    pub idp_certificate: crate::Nullable<::std::string::String>,
+    /// URL of the IdP metadata; when set it overrides the individual IdP fields.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
+    pub idp_metadata_url: crate::Nullable<::std::string::String>,
+    /// IdP metadata document (XML) given inline; when set it overrides the individual IdP fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<::std::string::String>,
     /// Organization that users of this connection are added to.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<::std::string::String>,
+    /// Names of the IdP attributes to read user fields from.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<UpdateSamlConnectionRequestAttributeMapping>,
+    /// Enable or disable the connection.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub active: crate::Nullable<bool>,
     /// Refresh user attributes from the IdP at every sign-in.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sync_user_attributes: crate::Nullable<bool>,
+    /// Also accept addresses from subdomains of the connection domains.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    /// Accept IdP-initiated sign-ins.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    /// Prevent users of this connection from adding other identifiers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub disable_additional_identifications: crate::Nullable<bool>,
+    /// Allow account linking through organization membership.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_organization_account_linking: crate::Nullable<bool>,
+    /// Ask the IdP to re-authenticate the user every time (ForceAuthn).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_authn: ::std::option::Option<bool>,
+    /// Rules for filling the login_hint parameter on IdP redirects.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<UpdateSamlConnectionRequestLoginHint>,
+    /// When activating, delete conflicting verified organization domains (true) instead of failing (false or omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestAttributeMapping {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
 }
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4874,11 +4874,11 @@ impl UpdateSamlConnectionRequestLoginHint {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
-    /// `email_address`
+    /// `"email_address"`
     EmailAddress,
-    /// `custom_attribute`
+    /// `"custom_attribute"`
     CustomAttribute,
-    /// `off`
+    /// `"off"`
     Off,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -4929,24 +4929,24 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
 /// Partial update of a sign-up attempt.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSignUpRequest {
-    /// Flag the sign-up as a custom action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub custom_action: crate::Nullable<bool>,
     /// Your own identifier for the prospective user; carried over to the user once the sign-up completes.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<::std::string::String>,
+    /// Flag the sign-up as a custom action.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub custom_action: crate::Nullable<bool>,
 }
 /// Metadata to deep-merge into a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
-    /// Keys to merge into the private metadata.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// Keys to merge into the public metadata.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys to merge into the private metadata.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Keys to merge into the frontend-writable metadata.
@@ -4959,24 +4959,6 @@ pub struct UpdateUserMetadataRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
 pub struct UpdateUserRequest {
-    /// Backup codes to install, in plain text or as bcrypt digests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Exempt the user from Device Trust checks at sign-in.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub bypass_client_trust: crate::Nullable<bool>,
-    /// Whether the user may create organizations from the frontend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organization_enabled: crate::Nullable<bool>,
-    /// Cap on organizations the user may create; 0 means no cap.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organizations_limit: crate::Nullable<i64>,
-    /// Backdated sign-up time as an RFC 3339 string.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<::std::string::String>,
-    /// Whether the user may delete their own account from the frontend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delete_self_enabled: crate::Nullable<bool>,
     /// Your own identifier for the user; unique within the instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<::std::string::String>,
@@ -4986,15 +4968,27 @@ pub struct UpdateUserRequest {
     /// Family name.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<::std::string::String>,
-    /// Time of legal-terms acceptance, as an RFC 3339 string.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub legal_accepted_at: crate::Nullable<::std::string::String>,
     /// Preferred locale as a language tag, e.g. `fr-FR`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<::std::string::String>,
+    /// Verified email address of this user to make primary.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_email_address_id: crate::Nullable<::std::string::String>,
     /// Tell the user by email that the primary address changed. Off by default.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
+    /// Verified phone number of this user to make primary.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_phone_number_id: crate::Nullable<::std::string::String>,
+    /// Verified web3 wallet of this user to make primary.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_web3_wallet_id: crate::Nullable<::std::string::String>,
+    /// New unique username; null or empty string removes it when allowed.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub username: crate::Nullable<::std::string::String>,
+    /// Uploaded image to use as profile picture.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub profile_image_id: crate::Nullable<::std::string::String>,
     /// New plaintext password (8+ characters, not found in breach lists).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<::std::string::String>,
@@ -5003,66 +4997,72 @@ pub struct UpdateUserRequest {
     pub password_digest: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password_hasher: ::std::option::Option<PasswordHasher>,
-    /// Verified email address of this user to make primary.
+    /// With `password`, bypass the instance password policy.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_email_address_id: crate::Nullable<::std::string::String>,
-    /// Verified phone number of this user to make primary.
+    pub skip_password_checks: crate::Nullable<bool>,
+    /// With `password`, end every other active session of the user.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_phone_number_id: crate::Nullable<::std::string::String>,
-    /// Verified web3 wallet of this user to make primary.
+    pub sign_out_of_other_sessions: crate::Nullable<bool>,
+    /// TOTP secret to enable authenticator-app MFA without re-enrolment (30 s period, 6 digits, SHA1).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_web3_wallet_id: crate::Nullable<::std::string::String>,
-    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Uploaded image to use as profile picture.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub profile_image_id: crate::Nullable<::std::string::String>,
+    pub totp_secret: crate::Nullable<::std::string::String>,
+    /// Backup codes to install, in plain text or as bcrypt digests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Replaces the public metadata. Deprecated; use the metadata endpoints instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// With `password`, end every other active session of the user.
+    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub sign_out_of_other_sessions: crate::Nullable<bool>,
-    /// Skip legal-acceptance checks; meant for migrations only.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_legal_checks: crate::Nullable<bool>,
-    /// With `password`, bypass the instance password policy.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_password_checks: crate::Nullable<bool>,
-    /// TOTP secret to enable authenticator-app MFA without re-enrolment (30 s period, 6 digits, SHA1).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub totp_secret: crate::Nullable<::std::string::String>,
+    pub private_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// Replaces the unsafe metadata. Deprecated; use the metadata endpoints instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsafe_metadata: crate::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// New unique username; null or empty string removes it when allowed.
+    /// Whether the user may delete their own account from the frontend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub username: crate::Nullable<::std::string::String>,
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// Whether the user may create organizations from the frontend.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// Time of legal-terms acceptance, as an RFC 3339 string.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<::std::string::String>,
+    /// Skip legal-acceptance checks; meant for migrations only.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// Cap on organizations the user may create; 0 means no cap.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// Backdated sign-up time as an RFC 3339 string.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<::std::string::String>,
+    /// Exempt the user from Device Trust checks at sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bypass_client_trust: crate::Nullable<bool>,
 }
 /// Multipart form carrying the logo image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOrganizationLogoRequest {
-    /// Image file contents.
-    pub file: crate::FilePart,
     /// User recorded as the uploader of the image.
     pub uploader_user_id: ::std::option::Option<::std::string::String>,
+    /// Image file contents.
+    pub file: crate::FilePart,
 }
 impl UploadOrganizationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
         Self {
-            file,
             uploader_user_id: ::std::default::Default::default(),
+            file,
         }
     }
 }
@@ -5070,15 +5070,15 @@ impl UploadOrganizationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
         let mut form = crate::runtime::Multipart::new();
-        {
-            let value = &self.file;
-            form.file("file", value.clone());
-        }
         if let ::std::option::Option::Some(value) = self.uploader_user_id.as_ref() {
             form.text(
                 "uploader_user_id",
                 crate::runtime::ParamValue::to_param(value).into_owned(),
             );
+        }
+        {
+            let value = &self.file;
+            form.file("file", value.clone());
         }
         form
     }
@@ -5087,117 +5087,117 @@ impl UploadOrganizationLogoRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct UpsertTemplateRequest {
     #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub markup: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub body: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub delivered_by_clerk: ::std::option::Option<bool>,
     #[serde(default)]
     pub from_email_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
-    pub markup: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub subject: ::std::option::Option<::std::string::String>,
 }
 /// User of the instance with identifiers, linked accounts and flags.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct User {
-    pub backup_code_enabled: bool,
-    pub banned: bool,
-    #[serde(default)]
-    pub bypass_client_trust: ::std::option::Option<bool>,
-    pub create_organization_enabled: bool,
-    /// Cap on organizations the user may create; 0 means no cap.
-    #[serde(default)]
-    pub create_organizations_limit: ::std::option::Option<i64>,
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
-    pub delete_self_enabled: bool,
-    #[serde(default)]
-    pub deprovisioned: ::std::option::Option<bool>,
-    pub email_addresses: ::std::vec::Vec<EmailAddress>,
-    pub enterprise_accounts: ::std::vec::Vec<EnterpriseAccount>,
-    pub external_accounts: ::std::vec::Vec<ExternalAccountWithVerification>,
-    #[serde(default)]
-    pub external_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub has_image: bool,
     pub id: ::std::string::String,
-    #[serde(default)]
-    pub image_url: ::std::option::Option<::std::string::String>,
-    /// Latest session activity (Unix epoch, milliseconds; day precision).
-    #[serde(default)]
-    pub last_active_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub last_sign_in_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub legal_accepted_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub locale: ::std::option::Option<::std::string::String>,
-    pub locked: bool,
-    /// Seconds left until a locked user is unlocked.
-    #[serde(default)]
-    pub lockout_expires_in_seconds: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub mfa_disabled_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub mfa_enabled_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `user`.
     pub object: UserObject,
     #[serde(default)]
-    pub organization_memberships: ::std::option::Option<
-        ::std::vec::Vec<OrganizationMembership>,
-    >,
-    pub passkeys: ::std::vec::Vec<Passkey>,
-    pub password_enabled: bool,
-    #[serde(default)]
-    pub password_last_updated_at: ::std::option::Option<i64>,
-    pub phone_numbers: ::std::vec::Vec<PhoneNumber>,
+    pub external_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub primary_email_address_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub primary_phone_number_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub primary_web3_wallet_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub locale: ::std::option::Option<::std::string::String>,
+    #[deprecated]
+    #[serde(default)]
+    pub profile_image_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub image_url: ::std::option::Option<::std::string::String>,
+    pub has_image: bool,
+    /// Metadata readable by the frontend and writable only from the backend.
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
     #[serde(default)]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[deprecated]
-    #[serde(default)]
-    pub profile_image_url: ::std::option::Option<::std::string::String>,
-    /// Metadata readable by the frontend and writable only from the backend.
-    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    pub saml_accounts: ::std::vec::Vec<SamlAccount>,
-    #[serde(default)]
-    pub scim: ::std::option::Option<ScimUserMetadata>,
-    pub totp_enabled: bool,
-    pub two_factor_enabled: bool,
     /// Metadata that the frontend may also write; treat it as untrusted.
     #[serde(default)]
     pub unsafe_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
+    pub email_addresses: ::std::vec::Vec<EmailAddress>,
+    pub phone_numbers: ::std::vec::Vec<PhoneNumber>,
+    pub web3_wallets: ::std::vec::Vec<Web3Wallet>,
+    pub passkeys: ::std::vec::Vec<Passkey>,
+    pub password_enabled: bool,
+    pub two_factor_enabled: bool,
+    pub totp_enabled: bool,
+    pub backup_code_enabled: bool,
     #[serde(default)]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub mfa_enabled_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub mfa_disabled_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub password_last_updated_at: ::std::option::Option<i64>,
+    pub external_accounts: ::std::vec::Vec<ExternalAccountWithVerification>,
+    pub saml_accounts: ::std::vec::Vec<SamlAccount>,
+    pub enterprise_accounts: ::std::vec::Vec<EnterpriseAccount>,
+    #[serde(default)]
+    pub organization_memberships: ::std::option::Option<
+        ::std::vec::Vec<OrganizationMembership>,
+    >,
+    #[serde(default)]
+    pub last_sign_in_at: ::std::option::Option<i64>,
+    pub banned: bool,
+    pub locked: bool,
+    #[serde(default)]
+    pub deprovisioned: ::std::option::Option<bool>,
+    /// Seconds left until a locked user is unlocked.
+    #[serde(default)]
+    pub lockout_expires_in_seconds: ::std::option::Option<i64>,
     /// Failed attempts left before the user gets locked; null when lockout is off.
     #[serde(default)]
     pub verification_attempts_remaining: ::std::option::Option<i64>,
-    pub web3_wallets: ::std::vec::Vec<Web3Wallet>,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    pub delete_self_enabled: bool,
+    pub create_organization_enabled: bool,
+    /// Cap on organizations the user may create; 0 means no cap.
+    #[serde(default)]
+    pub create_organizations_limit: ::std::option::Option<i64>,
+    /// Latest session activity (Unix epoch, milliseconds; day precision).
+    #[serde(default)]
+    pub last_active_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub legal_accepted_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub bypass_client_trust: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub scim: ::std::option::Option<ScimUserMetadata>,
 }
 /// Type tag with the constant value `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserObject {
-    /// `user`
+    /// `"user"`
     User,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5239,22 +5239,22 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
 /// Verification performed by an administrator through the API.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationAdmin {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_admin`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationAdminObject>,
     pub status: VerificationAdminStatus,
     pub strategy: VerificationAdminStrategy,
     #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminObject {
-    /// `verification_admin`
+    /// `"verification_admin"`
     VerificationAdmin,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5295,7 +5295,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminStatus {
-    /// `verified`
+    /// `"verified"`
     Verified,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5336,7 +5336,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminStrategy {
-    /// `admin`
+    /// `"admin"`
     Admin,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5378,22 +5378,22 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
 /// Verification through an emailed link.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationEmailLink {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_email_link`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationEmailLinkObject>,
     pub status: VerificationEmailLinkStatus,
     pub strategy: VerificationEmailLinkStrategy,
     #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_email_link`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkObject {
-    /// `verification_email_link`
+    /// `"verification_email_link"`
     VerificationEmailLink,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5438,13 +5438,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `failed`
+    /// `"failed"`
     Failed,
-    /// `expired`
+    /// `"expired"`
     Expired,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5491,7 +5491,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStrategy {
-    /// `email_link`
+    /// `"email_link"`
     EmailLink,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5533,24 +5533,24 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
 /// Verification inherited from an OAuth provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationFromOauth {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub error: ::std::option::Option<ClerkError>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_from_oauth`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationFromOauthObject>,
     pub status: VerificationFromOauthStatus,
     pub strategy: ::std::string::String,
     #[serde(default)]
+    pub error: ::std::option::Option<ClerkError>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthObject {
-    /// `verification_from_oauth`
+    /// `"verification_from_oauth"`
     VerificationFromOauth,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5595,9 +5595,9 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5641,24 +5641,24 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
 /// Verification through Google One Tap.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationGoogleOneTap {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub error: ::std::option::Option<ClerkError>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_google_one_tap`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationGoogleOneTapObject>,
     pub status: VerificationGoogleOneTapStatus,
     pub strategy: VerificationGoogleOneTapStrategy,
     #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub error: ::std::option::Option<ClerkError>,
 }
 /// Type tag with the constant value `verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapObject {
-    /// `verification_google_one_tap`
+    /// `"verification_google_one_tap"`
     VerificationGoogleOneTap,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5703,9 +5703,9 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5748,7 +5748,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStrategy {
-    /// `google_one_tap`
+    /// `"google_one_tap"`
     GoogleOneTap,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5790,25 +5790,25 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
 /// Verification through an OAuth redirect flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationOauth {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub error: ::std::option::Option<ClerkError>,
-    pub expire_at: i64,
-    #[serde(default)]
-    pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `verification_oauth`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationOauthObject>,
     pub status: VerificationOauthStatus,
     pub strategy: ::std::string::String,
     #[serde(default)]
+    pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub error: ::std::option::Option<ClerkError>,
+    pub expire_at: i64,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthObject {
-    /// `verification_oauth`
+    /// `"verification_oauth"`
     VerificationOauth,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5849,15 +5849,15 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `failed`
+    /// `"failed"`
     Failed,
-    /// `expired`
+    /// `"expired"`
     Expired,
-    /// `transferable`
+    /// `"transferable"`
     Transferable,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5907,24 +5907,24 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
 /// Verification through a one-time code.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationOtp {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub channel: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_otp`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationOtpObject>,
     pub status: VerificationOtpStatus,
     pub strategy: VerificationOtpStrategy,
     #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub channel: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_otp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpObject {
-    /// `verification_otp`
+    /// `"verification_otp"`
     VerificationOtp,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -5965,13 +5965,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `failed`
+    /// `"failed"`
     Failed,
-    /// `expired`
+    /// `"expired"`
     Expired,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6018,11 +6018,11 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStrategy {
-    /// `phone_code`
+    /// `"phone_code"`
     PhoneCode,
-    /// `email_code`
+    /// `"email_code"`
     EmailCode,
-    /// `reset_password_email_code`
+    /// `"reset_password_email_code"`
     ResetPasswordEmailCode,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6072,25 +6072,25 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
 /// Verification through a passkey challenge.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationPasskey {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub message: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub nonce: ::std::option::Option<VerificationPasskeyNonce>,
     /// Type tag with the constant value `verification_passkey`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationPasskeyObject>,
     pub status: VerificationPasskeyStatus,
     pub strategy: VerificationPasskeyStrategy,
     #[serde(default)]
+    pub nonce: ::std::option::Option<VerificationPasskeyNonce>,
+    #[serde(default)]
+    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyNonce {
-    /// `nonce`
+    /// `"nonce"`
     Nonce,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6132,7 +6132,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
 /// Type tag with the constant value `verification_passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyObject {
-    /// `verification_passkey`
+    /// `"verification_passkey"`
     VerificationPasskey,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6173,7 +6173,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyStatus {
-    /// `verified`
+    /// `"verified"`
     Verified,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6214,7 +6214,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyStrategy {
-    /// `passkey`
+    /// `"passkey"`
     Passkey,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6256,26 +6256,26 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
 /// Verification through a SAML flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationSaml {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub error: ::std::option::Option<ClerkError>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `verification_saml`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationSamlObject>,
     pub status: VerificationSamlStatus,
     pub strategy: VerificationSamlStrategy,
     #[serde(default)]
+    pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub error: ::std::option::Option<ClerkError>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_saml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlObject {
-    /// `verification_saml`
+    /// `"verification_saml"`
     VerificationSaml,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6316,15 +6316,15 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `failed`
+    /// `"failed"`
     Failed,
-    /// `expired`
+    /// `"expired"`
     Expired,
-    /// `transferable`
+    /// `"transferable"`
     Transferable,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6373,7 +6373,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStrategy {
-    /// `saml`
+    /// `"saml"`
     Saml,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6415,20 +6415,20 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
 /// Verification done by SCIM directory provisioning.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationScim {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_scim`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationScimObject>,
     pub status: VerificationScimStatus,
     pub strategy: VerificationScimStrategy,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
 }
 /// Type tag with the constant value `verification_scim`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimObject {
-    /// `verification_scim`
+    /// `"verification_scim"`
     VerificationScim,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6469,7 +6469,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimStatus {
-    /// `verified`
+    /// `"verified"`
     Verified,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6510,7 +6510,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimStrategy {
-    /// `scim`
+    /// `"scim"`
     Scim,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6552,22 +6552,22 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
 /// Verification through a ticket (for example an invitation).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationTicket {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
     /// Type tag with the constant value `verification_ticket`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationTicketObject>,
     pub status: VerificationTicketStatus,
     pub strategy: VerificationTicketStrategy,
     #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketObject {
-    /// `verification_ticket`
+    /// `"verification_ticket"`
     VerificationTicket,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6608,11 +6608,11 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStatus {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `expired`
+    /// `"expired"`
     Expired,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6657,7 +6657,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStrategy {
-    /// `ticket`
+    /// `"ticket"`
     Ticket,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6699,26 +6699,26 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
 /// Verification through a web3 wallet signature.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationWeb3 {
-    #[serde(default)]
-    pub attempts: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub expire_at: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub message: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub nonce: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `verification_web3`.
     #[serde(default)]
     pub object: ::std::option::Option<VerificationWeb3Object>,
     pub status: VerificationWeb3Status,
     pub strategy: VerificationWeb3Strategy,
     #[serde(default)]
+    pub nonce: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `verification_web3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Object {
-    /// `verification_web3`
+    /// `"verification_web3"`
     VerificationWeb3,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6759,13 +6759,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Status {
-    /// `unverified`
+    /// `"unverified"`
     Unverified,
-    /// `verified`
+    /// `"verified"`
     Verified,
-    /// `failed`
+    /// `"failed"`
     Failed,
-    /// `expired`
+    /// `"expired"`
     Expired,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6812,15 +6812,15 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Strategy {
-    /// `web3_metamask_signature`
+    /// `"web3_metamask_signature"`
     Web3MetamaskSignature,
-    /// `web3_base_signature`
+    /// `"web3_base_signature"`
     Web3BaseSignature,
-    /// `web3_coinbase_wallet_signature`
+    /// `"web3_coinbase_wallet_signature"`
     Web3CoinbaseWalletSignature,
-    /// `web3_okx_wallet_signature`
+    /// `"web3_okx_wallet_signature"`
     Web3OkxWalletSignature,
-    /// `web3_solana_signature`
+    /// `"web3_solana_signature"`
     Web3SolanaSignature,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
@@ -6883,22 +6883,22 @@ pub struct VerifyClientRequest {
 /// Web3 wallet owned by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Web3Wallet {
-    /// Creation time (Unix epoch, milliseconds).
-    pub created_at: i64,
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `web3_wallet`.
     pub object: Web3WalletObject,
-    /// Time of the latest change (Unix epoch, milliseconds).
-    pub updated_at: i64,
+    pub web3_wallet: ::std::string::String,
     #[serde(default)]
     pub verification: ::std::option::Option<Web3WalletVerification>,
-    pub web3_wallet: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
 }
 /// Type tag with the constant value `web3_wallet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Web3WalletObject {
-    /// `web3_wallet`
+    /// `"web3_wallet"`
     Web3Wallet,
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),

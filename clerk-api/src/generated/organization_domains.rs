@@ -4,50 +4,6 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
-    /// List organization domains across the instance
-    ///
-    /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
-    ///
-    /// `GET /organization_domains` (operation `ListAllOrganizationDomains`)
-    #[doc(alias = "ListAllOrganizationDomains")]
-    pub async fn list_all_organization_domains(
-        &self,
-        params: &ListAllOrganizationDomainsParams,
-    ) -> ::std::result::Result<super::models::OrganizationDomains, Error> {
-        let mut request = Request::new(
-            "ListAllOrganizationDomains",
-            ::reqwest::Method::GET,
-            "/organization_domains",
-        );
-        request.push_path("/organization_domains");
-        if let ::std::option::Option::Some(value) = &params.organization_id {
-            request.query("organization_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.verified {
-            request.query("verified", value);
-        }
-        request
-            .query_array(
-                "enrollment_mode",
-                &params.enrollment_mode,
-                crate::runtime::ArrayStyle::Joined(','),
-            );
-        if let ::std::option::Option::Some(value) = &params.query {
-            request.query("query", value);
-        }
-        request
-            .query_array("domains", &params.domains, crate::runtime::ArrayStyle::Repeat);
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
-    }
     /// List organization domains
     ///
     /// Returns one page of the domains attached to a single organization.
@@ -149,6 +105,62 @@ impl Client {
         request.json(body)?;
         self.send(request).await?.json()
     }
+    /// List organization domains across the instance
+    ///
+    /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
+    ///
+    /// `GET /organization_domains` (operation `ListAllOrganizationDomains`)
+    #[doc(alias = "ListAllOrganizationDomains")]
+    pub async fn list_all_organization_domains(
+        &self,
+        params: &ListAllOrganizationDomainsParams,
+    ) -> ::std::result::Result<super::models::OrganizationDomains, Error> {
+        let mut request = Request::new(
+            "ListAllOrganizationDomains",
+            ::reqwest::Method::GET,
+            "/organization_domains",
+        );
+        request.push_path("/organization_domains");
+        if let ::std::option::Option::Some(value) = &params.organization_id {
+            request.query("organization_id", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.verified {
+            request.query("verified", value);
+        }
+        request
+            .query_array(
+                "enrollment_mode",
+                &params.enrollment_mode,
+                crate::runtime::ArrayStyle::Joined(','),
+            );
+        if let ::std::option::Option::Some(value) = &params.query {
+            request.query("query", value);
+        }
+        request
+            .query_array("domains", &params.domains, crate::runtime::ArrayStyle::Repeat);
+        if let ::std::option::Option::Some(value) = &params.order_by {
+            request.query("order_by", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.limit {
+            request.query("limit", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.offset {
+            request.query("offset", value);
+        }
+        self.send(request).await?.json()
+    }
+}
+/// Optional parameters of [`Client::list_organization_domains`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOrganizationDomainsParams {
+    /// Filter on verification state; pass the string `true` or `false`.
+    pub verified: ::std::option::Option<::std::string::String>,
+    /// Filter on enrollment mode (`automatic_invitation`, `automatic_suggestion`, `manual_invitation`, `enterprise_sso`); a leading `-` excludes the mode instead.
+    pub enrollment_mode: ::std::option::Option<::std::string::String>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
 }
 /// Optional parameters of [`Client::list_all_organization_domains`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -169,18 +181,6 @@ pub struct ListAllOrganizationDomainsParams {
     pub domains: ::std::vec::Vec<::std::string::String>,
     /// Sort key: `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending). Without a prefix the order is ascending.
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// Page size: the maximum number of records to return (1 to 500).
-    pub limit: ::std::option::Option<i64>,
-    /// Number of records to skip before the page starts; combine with `limit`.
-    pub offset: ::std::option::Option<i64>,
-}
-/// Optional parameters of [`Client::list_organization_domains`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListOrganizationDomainsParams {
-    /// Filter on verification state; pass the string `true` or `false`.
-    pub verified: ::std::option::Option<::std::string::String>,
-    /// Filter on enrollment mode (`automatic_invitation`, `automatic_suggestion`, `manual_invitation`, `enterprise_sso`); a leading `-` excludes the mode instead.
-    pub enrollment_mode: ::std::option::Option<::std::string::String>,
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.

@@ -4,33 +4,6 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
-    /// List memberships across the instance
-    ///
-    /// Returns one page of organization memberships from every organization in the instance.
-    ///
-    /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
-    #[doc(alias = "InstanceGetOrganizationMemberships")]
-    pub async fn instance_get_organization_memberships(
-        &self,
-        params: &InstanceGetOrganizationMembershipsParams,
-    ) -> ::std::result::Result<super::models::OrganizationMemberships, Error> {
-        let mut request = Request::new(
-            "InstanceGetOrganizationMemberships",
-            ::reqwest::Method::GET,
-            "/organization_memberships",
-        );
-        request.push_path("/organization_memberships");
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
-    }
     /// List organization members
     ///
     /// Returns one page of the memberships of an organization. The user-oriented filters narrow the list down to matching members.
@@ -208,16 +181,33 @@ impl Client {
         request.json(body)?;
         self.send(request).await?.json()
     }
-}
-/// Optional parameters of [`Client::instance_get_organization_memberships`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InstanceGetOrganizationMembershipsParams {
-    /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
-    pub order_by: ::std::option::Option<::std::string::String>,
-    /// Page size: the maximum number of records to return (1 to 500).
-    pub limit: ::std::option::Option<i64>,
-    /// Number of records to skip before the page starts; combine with `limit`.
-    pub offset: ::std::option::Option<i64>,
+    /// List memberships across the instance
+    ///
+    /// Returns one page of organization memberships from every organization in the instance.
+    ///
+    /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
+    #[doc(alias = "InstanceGetOrganizationMemberships")]
+    pub async fn instance_get_organization_memberships(
+        &self,
+        params: &InstanceGetOrganizationMembershipsParams,
+    ) -> ::std::result::Result<super::models::OrganizationMemberships, Error> {
+        let mut request = Request::new(
+            "InstanceGetOrganizationMemberships",
+            ::reqwest::Method::GET,
+            "/organization_memberships",
+        );
+        request.push_path("/organization_memberships");
+        if let ::std::option::Option::Some(value) = &params.order_by {
+            request.query("order_by", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.limit {
+            request.query("limit", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.offset {
+            request.query("offset", value);
+        }
+        self.send(request).await?.json()
+    }
 }
 /// Optional parameters of [`Client::list_organization_memberships`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -254,6 +244,16 @@ pub struct ListOrganizationMembershipsParams {
     pub created_at_before: ::std::option::Option<i64>,
     /// Keep only members whose user account was created after this Unix time in milliseconds.
     pub created_at_after: ::std::option::Option<i64>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::instance_get_organization_memberships`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InstanceGetOrganizationMembershipsParams {
+    /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
+    pub order_by: ::std::option::Option<::std::string::String>,
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.

@@ -138,66 +138,26 @@ impl Client {
         request.json(body)?;
         self.send(request).await?.json()
     }
-    /// Get organization credit balance
+    /// Merge organization metadata
     ///
-    /// Returns how many billing credits the organization currently holds.
+    /// Deep-merges the supplied public and/or private metadata into what is already stored on the organization. A key set to `null` is removed.
     ///
-    /// `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`)
-    #[doc(alias = "GetOrganizationBillingCreditBalance")]
-    pub async fn get_organization_billing_credit_balance(
+    /// `PATCH /organizations/{organization_id}/metadata` (operation `MergeOrganizationMetadata`)
+    #[doc(alias = "MergeOrganizationMetadata")]
+    pub async fn merge_organization_metadata(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::CommerceCreditBalanceResponse, Error> {
+        body: &super::models::MergeOrganizationMetadataRequest,
+    ) -> ::std::result::Result<super::models::Organization, Error> {
         let mut request = Request::new(
-            "GetOrganizationBillingCreditBalance",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/billing/credits",
+            "MergeOrganizationMetadata",
+            ::reqwest::Method::PATCH,
+            "/organizations/{organization_id}/metadata",
         );
         request.push_path("/organizations/");
         request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/credits");
-        self.send(request).await?.json()
-    }
-    /// Adjust organization credit balance
-    ///
-    /// Adds credits to, or removes credits from, the organization balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
-    ///
-    /// `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`)
-    #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
-    pub async fn adjust_organization_billing_credit_balance(
-        &self,
-        organization_id: &str,
-        body: &super::models::AdjustCreditBalanceRequest,
-    ) -> ::std::result::Result<super::models::CommerceCreditLedgerResponse, Error> {
-        let mut request = Request::new(
-            "AdjustOrganizationBillingCreditBalance",
-            ::reqwest::Method::POST,
-            "/organizations/{organization_id}/billing/credits",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/credits");
+        request.push_path("/metadata");
         request.json(body)?;
-        self.send(request).await?.json()
-    }
-    /// Get organization billing subscription
-    ///
-    /// Returns the billing subscription of an organization, with its subscription items (plans), payment status and next scheduled payment.
-    ///
-    /// `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`)
-    #[doc(alias = "GetOrganizationBillingSubscription")]
-    pub async fn get_organization_billing_subscription(
-        &self,
-        organization_id: &str,
-    ) -> ::std::result::Result<super::models::CommerceSubscription, Error> {
-        let mut request = Request::new(
-            "GetOrganizationBillingSubscription",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/billing/subscription",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/subscription");
         self.send(request).await?.json()
     }
     /// Upload organization logo
@@ -242,25 +202,65 @@ impl Client {
         request.push_path("/logo");
         self.send(request).await?.json()
     }
-    /// Merge organization metadata
+    /// Get organization billing subscription
     ///
-    /// Deep-merges the supplied public and/or private metadata into what is already stored on the organization. A key set to `null` is removed.
+    /// Returns the billing subscription of an organization, with its subscription items (plans), payment status and next scheduled payment.
     ///
-    /// `PATCH /organizations/{organization_id}/metadata` (operation `MergeOrganizationMetadata`)
-    #[doc(alias = "MergeOrganizationMetadata")]
-    pub async fn merge_organization_metadata(
+    /// `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`)
+    #[doc(alias = "GetOrganizationBillingSubscription")]
+    pub async fn get_organization_billing_subscription(
         &self,
         organization_id: &str,
-        body: &super::models::MergeOrganizationMetadataRequest,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
+    ) -> ::std::result::Result<super::models::CommerceSubscription, Error> {
         let mut request = Request::new(
-            "MergeOrganizationMetadata",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}/metadata",
+            "GetOrganizationBillingSubscription",
+            ::reqwest::Method::GET,
+            "/organizations/{organization_id}/billing/subscription",
         );
         request.push_path("/organizations/");
         request.path_param("organization_id", organization_id)?;
-        request.push_path("/metadata");
+        request.push_path("/billing/subscription");
+        self.send(request).await?.json()
+    }
+    /// Get organization credit balance
+    ///
+    /// Returns how many billing credits the organization currently holds.
+    ///
+    /// `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`)
+    #[doc(alias = "GetOrganizationBillingCreditBalance")]
+    pub async fn get_organization_billing_credit_balance(
+        &self,
+        organization_id: &str,
+    ) -> ::std::result::Result<super::models::CommerceCreditBalanceResponse, Error> {
+        let mut request = Request::new(
+            "GetOrganizationBillingCreditBalance",
+            ::reqwest::Method::GET,
+            "/organizations/{organization_id}/billing/credits",
+        );
+        request.push_path("/organizations/");
+        request.path_param("organization_id", organization_id)?;
+        request.push_path("/billing/credits");
+        self.send(request).await?.json()
+    }
+    /// Adjust organization credit balance
+    ///
+    /// Adds credits to, or removes credits from, the organization balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
+    ///
+    /// `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`)
+    #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
+    pub async fn adjust_organization_billing_credit_balance(
+        &self,
+        organization_id: &str,
+        body: &super::models::AdjustCreditBalanceRequest,
+    ) -> ::std::result::Result<super::models::CommerceCreditLedgerResponse, Error> {
+        let mut request = Request::new(
+            "AdjustOrganizationBillingCreditBalance",
+            ::reqwest::Method::POST,
+            "/organizations/{organization_id}/billing/credits",
+        );
+        request.push_path("/organizations/");
+        request.path_param("organization_id", organization_id)?;
+        request.push_path("/billing/credits");
         request.json(body)?;
         self.send(request).await?.json()
     }

@@ -220,7 +220,7 @@ fn string_enum(model: &Model, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = &v.wire;
-        let doc = format!(" `{}`", wire.replace('`', "'"));
+        let doc = format!(" `{wire:?}`");
         quote!(#[doc = #doc] #vname,)
     });
     let as_str = e.variants.iter().map(|v| {

@@ -62,6 +62,15 @@ fn arg_type(ty: &Type) -> TokenStream {
     }
 }
 
+/// A required argument as a reference: `&str`, slices and enums already are one.
+fn required_ref(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    match param.ty {
+        Type::String | Type::Named(_) | Type::Vec(_) => quote!(#name),
+        _ => quote!(&#name),
+    }
+}
+
 fn style_tokens(style: ArrayStyle) -> TokenStream {
     match style {
         ArrayStyle::Repeat => quote!(crate::runtime::ArrayStyle::Repeat),
@@ -98,6 +107,7 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
         op.id
     );
     let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref()]);
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -139,11 +149,7 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
 
     let path_stmts = op.segments.iter().map(|segment| match segment {
         PathSegment::Literal(lit) => quote!(request.push_path(#lit);),
-        PathSegment::Param(i) => {
-            let param = &op.params[*i];
-            let name = ident(&param.name);
-            write_param(param, quote!(#name))
-        }
+        PathSegment::Param(i) => write_param(&op.params[*i], required_ref(&op.params[*i])),
     });
     let param_stmts = op
         .params
@@ -195,7 +201,7 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
     };
     quote! {
         #docs
-        ///
+        #separator
         #[doc = #location_doc]
         #[doc(alias = #id)]
         #deprecated

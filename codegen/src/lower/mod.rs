@@ -67,6 +67,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
         warnings: Vec::new(),
     };
     lowerer.lower_component_schemas()?;
+    usage::check_alias_cycles(&lowerer.models)?;
     let operations = lowerer.lower_operations()?;
 
     let mut by_tag: BTreeMap<String, Module> = BTreeMap::new();

@@ -50,7 +50,7 @@ pub fn resolve<'a, T: Clone + DeserializeOwned>(
                         format!("dangling reference {reference:?}"),
                     )
                 })?;
-                let parsed: ReferenceOr<T> = serde_json::from_value(node.clone()).map_err(|e| {
+                let parsed: ReferenceOr<T> = serde_yaml::from_value(node.clone()).map_err(|e| {
                     Error::new(
                         target.to_string(),
                         format!("reference target is not a valid {section} node: {e}"),

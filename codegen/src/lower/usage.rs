@@ -70,6 +70,30 @@ fn by_value(ty: &Type) -> Option<&str> {
     }
 }
 
+/// `A: {$ref: B}` and `B: {$ref: A}` would be type aliases of each other, which no
+/// Rust type can express.
+pub fn check_alias_cycles(models: &BTreeMap<String, Model>) -> crate::error::Result<()> {
+    for (name, model) in models {
+        let mut current = model;
+        for _ in 0..=models.len() {
+            let ModelKind::Alias(Type::Named(next)) = &current.kind else {
+                break;
+            };
+            if next == name {
+                return Err(crate::error::Error::new(
+                    model.source.to_string(),
+                    "schema is only a chain of references back to itself",
+                ));
+            }
+            match models.get(next) {
+                Some(m) => current = m,
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Boxes struct fields that would make a type contain itself by value.
 pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
     let edges: BTreeMap<String, Vec<String>> = models

@@ -1,0 +1,147 @@
+//! Scratch copies of the `clerk-api` crate, generated from other specs and compiled in
+//! a workspace of their own under `target/`: how fixture specs and other Clerk releases
+//! are proven to build without touching the real crate.
+
+use codegen::GeneratedFile;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// One crate of a scratch workspace: a copy of `clerk-api` with other generated files,
+/// plus integration tests (file name, source) to run against them.
+pub struct ScratchCrate {
+    pub name: String,
+    pub files: Vec<GeneratedFile>,
+    pub tests: Vec<(String, String)>,
+}
+
+/// A workspace of generated crates, each a copy of `clerk-api` with its own spec's code.
+pub struct ScratchWorkspace {
+    pub dir: PathBuf,
+    members: Vec<String>,
+}
+
+impl ScratchWorkspace {
+    /// Creates (or refreshes) `dir` as a workspace holding one crate per entry.
+    pub fn create(repo: &Path, dir: &Path, crates: &[ScratchCrate]) -> io::Result<Self> {
+        fs::create_dir_all(dir)?;
+        let manifest = fs::read_to_string(repo.join("Cargo.toml"))?;
+        let members: Vec<String> = crates.iter().map(|c| c.name.clone()).collect();
+        let member_list = members
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let manifest: String = manifest
+            .lines()
+            .map(|line| {
+                if line.starts_with("members") {
+                    format!("members = [{member_list}]")
+                } else if line.starts_with("default-members") {
+                    String::new()
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        fs::write(dir.join("Cargo.toml"), manifest + "\n")?;
+        if let Ok(lock) = fs::read(repo.join("Cargo.lock")) {
+            fs::write(dir.join("Cargo.lock"), lock)?;
+        }
+        let crate_src = repo.join("clerk-api");
+        for ScratchCrate { name, files, tests } in crates {
+            let root = dir.join(name);
+            let generated = root.join("src/generated");
+            for stale in [generated.clone(), root.join("tests")] {
+                if stale.exists() {
+                    fs::remove_dir_all(&stale)?;
+                }
+            }
+            fs::create_dir_all(&generated)?;
+            if !tests.is_empty() {
+                fs::create_dir_all(root.join("tests"))?;
+            }
+            for (file, source) in tests {
+                fs::write(root.join("tests").join(file), source)?;
+            }
+            let cargo = fs::read_to_string(crate_src.join("Cargo.toml"))?.replacen(
+                "name = \"clerk-api\"",
+                &format!("name = {name:?}"),
+                1,
+            );
+            fs::write(root.join("Cargo.toml"), cargo)?;
+            fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
+            copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
+            for file in files {
+                fs::write(generated.join(&file.path), &file.contents)?;
+            }
+        }
+        Ok(ScratchWorkspace {
+            dir: dir.to_path_buf(),
+            members,
+        })
+    }
+
+    pub fn members(&self) -> &[String] {
+        &self.members
+    }
+
+    /// `cargo clippy --workspace --all-features --all-targets -- -D warnings`, with its
+    /// own target directory (the outer build may hold the main one's lock).
+    pub fn clippy(&self, target_dir: &Path) -> io::Result<Output> {
+        self.cargo(
+            target_dir,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-features",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    }
+
+    /// `cargo test --workspace --all-features --tests`: unit and integration tests (the
+    /// runtime's doctests name `clerk_api`, which a fixture copy is not).
+    pub fn test(&self, target_dir: &Path) -> io::Result<Output> {
+        self.cargo(
+            target_dir,
+            &[
+                "test",
+                "--workspace",
+                "--all-features",
+                "--tests",
+                "--quiet",
+            ],
+        )
+    }
+
+    fn cargo(&self, target_dir: &Path, args: &[&str]) -> io::Result<Output> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        Command::new(cargo)
+            .current_dir(&self.dir)
+            .args(args)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env_remove("CARGO_PRIMARY_PACKAGE")
+            .output()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
