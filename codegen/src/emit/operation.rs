@@ -109,6 +109,8 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
     let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref()]);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // rustdoc rejects an alias equal to the item's own name (`verify` for `verify`).
+    let alias = (op.fn_name.trim_start_matches("r#") != op.id).then(|| quote!(#[doc(alias = #id)]));
 
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut args: Vec<TokenStream> = required
@@ -203,7 +205,7 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
         #docs
         #separator
         #[doc = #location_doc]
-        #[doc(alias = #id)]
+        #alias
         #deprecated
         #many_args
         #allow_deprecated

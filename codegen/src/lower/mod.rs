@@ -57,6 +57,15 @@ impl Lowerer<'_> {
     }
 }
 
+/// A server URL with its `{variables}` replaced by their declared defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
+}
+
 /// Lowers a parsed spec into the IR, with the warnings for every fallback taken.
 pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     let mut lowerer = Lowerer {
@@ -109,7 +118,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
         description: doc.api.info.description.clone(),
-        server_url: doc.api.servers.first().map(|s| s.url.clone()),
+        server_url: doc.api.servers.first().map(server_url),
         models: lowerer.models.into_values().collect(),
         modules,
     };

@@ -296,7 +296,14 @@ impl Lowerer<'_> {
             }
             (Some(schema), _) => self.schema_ref(schema, &media_at.join("schema"), hint)?.ty,
         };
-        if matches!(kind, BodyMedia::Multipart | BodyMedia::Form) && !self.is_struct(&ty) {
+        // Multipart parts come from struct fields; a urlencoded form may also be a
+        // free-form object (`{type: object}` with no properties means "no fields").
+        let shape_ok = match kind {
+            BodyMedia::Multipart => self.is_struct(&ty),
+            BodyMedia::Form => self.is_struct(&ty) || matches!(ty, Type::JsonObject | Type::Map(_)),
+            BodyMedia::Json | BodyMedia::Bytes => true,
+        };
+        if !shape_ok {
             return Err(Error::new(
                 media_at.join("schema").to_string(),
                 "form and multipart bodies must be objects with properties",
