@@ -34,6 +34,10 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, Error, FilePart, Nullable,
-    RequestOptions, RetryPolicy,
+    ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, DecodeError, Error, FilePart,
+    Nullable, Paginated, RequestOptions, RetryPolicy, TransportError,
 };
+
+/// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
+/// `StatusCode`/`HeaderMap` types errors carry.
+pub use reqwest;

@@ -287,6 +287,14 @@ pub enum Response {
 pub struct Pagination {
     /// Type of one item.
     pub item: Type,
-    /// `true` when the response is `{data, total_count}`; `false` for a bare array.
-    pub wrapped: bool,
+    /// The response field holding the items (`data`); `None` for a bare array.
+    pub data_field: Option<String>,
+    /// The response field holding the total (`total_count`), its type, and whether it
+    /// is optional in the response.
+    pub total_field: Option<(String, Type, bool)>,
+    /// The `limit` and `offset` fields of the params struct, with their types.
+    pub limit: (String, Type),
+    pub offset: (String, Type),
+    /// The name of the generated stream method.
+    pub stream_fn: String,
 }

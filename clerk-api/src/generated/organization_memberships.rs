@@ -88,6 +88,39 @@ impl Client {
         }
         self.send(request).await?.json()
     }
+    /// Every item of [`Client::list_organization_memberships`], fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn list_organization_memberships_stream(
+        &self,
+        organization_id: &str,
+        params: &ListOrganizationMembershipsParams,
+    ) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.clone();
+        let params = params.clone();
+        let organization_id = organization_id.to_owned();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |limit, offset| {
+                let client = client.clone();
+                let organization_id = organization_id.clone();
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(limit);
+                params.offset = ::std::option::Option::Some(offset);
+                async move {
+                    let page = client
+                        .list_organization_memberships(&organization_id, &params)
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        items: page.data,
+                        total_count: ::std::option::Option::Some(page.total_count),
+                    })
+                }
+            },
+        )
+    }
     /// Add organization member
     ///
     /// Makes an existing user of the instance a member of the organization with the given role.
@@ -207,6 +240,36 @@ impl Client {
             request.query("offset", value);
         }
         self.send(request).await?.json()
+    }
+    /// Every item of [`Client::instance_get_organization_memberships`], fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn instance_get_organization_memberships_stream(
+        &self,
+        params: &InstanceGetOrganizationMembershipsParams,
+    ) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |limit, offset| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(limit);
+                params.offset = ::std::option::Option::Some(offset);
+                async move {
+                    let page = client
+                        .instance_get_organization_memberships(&params)
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        items: page.data,
+                        total_count: ::std::option::Option::Some(page.total_count),
+                    })
+                }
+            },
+        )
     }
 }
 /// Optional parameters of [`Client::list_organization_memberships`].

@@ -50,6 +50,34 @@ impl Client {
         }
         self.send(request).await?.json()
     }
+    /// Every item of [`Client::list_organizations`], fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn list_organizations_stream(
+        &self,
+        params: &ListOrganizationsParams,
+    ) -> crate::Paginated<super::models::Organization> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |limit, offset| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(limit);
+                params.offset = ::std::option::Option::Some(offset);
+                async move {
+                    let page = client.list_organizations(&params).await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        items: page.data,
+                        total_count: ::std::option::Option::Some(page.total_count),
+                    })
+                }
+            },
+        )
+    }
     /// Create organization
     ///
     /// Creates an organization in the instance. `name` is mandatory; a slug, metadata, a membership cap and the creating user may also be supplied. The creating user becomes an admin member.

@@ -62,6 +62,14 @@ impl RequestOptions {
         self.timeout = Some(timeout);
         self
     }
+
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
+
+    pub fn timeout_override(&self) -> Option<Duration> {
+        self.timeout
+    }
 }
 
 /// Configures a [`Client`].
@@ -249,13 +257,26 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// A handle whose calls use these overrides (retries, timeout); it shares this
-    /// client's connections.
+    /// A handle whose calls use these overrides (retries, timeout) on top of this
+    /// handle's own; it shares this client's connections.
     pub fn with_options(&self, options: RequestOptions) -> Client {
         Client {
             inner: Arc::clone(&self.inner),
-            options,
+            options: RequestOptions {
+                retry: options.retry.or_else(|| self.options.retry.clone()),
+                timeout: options.timeout.or(self.options.timeout),
+            },
         }
+    }
+
+    /// The retry policy calls through this handle use.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.options.retry.as_ref().unwrap_or(&self.inner.retry)
+    }
+
+    /// The per-attempt timeout calls through this handle use.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout.unwrap_or(self.inner.timeout)
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {
@@ -294,8 +315,8 @@ impl Client {
         }
         let auth = &self.inner.auth;
         let url = self.url(&request)?;
-        let policy = self.options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let timeout = self.options.timeout.unwrap_or(self.inner.timeout);
+        let policy = self.retry_policy();
+        let timeout = self.timeout();
         let started = Instant::now();
         let span = tracing::Span::current();
         let mut attempt = 0;
@@ -326,7 +347,10 @@ impl Client {
                         .then(|| policy.backoff(attempt))
                 }
             };
-            let within_budget = wait.is_some_and(|w| started.elapsed() + w <= policy.max_elapsed);
+            // `checked_add`: a server may send an absurd `Retry-After`.
+            let within_budget = wait
+                .and_then(|w| started.elapsed().checked_add(w))
+                .is_some_and(|end| end <= policy.max_elapsed);
             if attempt >= policy.max_attempts || !within_budget {
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
                 return Err(match outcome {

@@ -143,7 +143,31 @@ impl ApiError {
     }
 }
 
+impl TransportError {
+    /// The underlying reqwest error.
+    pub fn source_error(&self) -> &reqwest::Error {
+        &self.source
+    }
+
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+}
+
 impl DecodeError {
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// What did not match.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The JSON path of the field that failed, e.g. `data[3].created_at`.
     pub fn path(&self) -> &str {
         &self.path
@@ -240,12 +264,8 @@ impl fmt::Display for Error {
                 write!(f, "{}: HTTP {}", e.operation_id, e.status)?;
                 match e.errors().first() {
                     Some(first) => {
-                        write!(
-                            f,
-                            ": {}: {}",
-                            first.code,
-                            first.long_message.as_deref().unwrap_or(&first.message)
-                        )?;
+                        let message = first.long_message.as_deref().unwrap_or(&first.message);
+                        write!(f, ": {}: {}", one_line(&first.code), one_line(message))?;
                         if e.errors().len() > 1 {
                             write!(f, " (+{} more)", e.errors().len() - 1)?;
                         }
@@ -253,12 +273,12 @@ impl fmt::Display for Error {
                     None if !e.body.is_empty() => {
                         let text = String::from_utf8_lossy(&e.body);
                         let snippet: String = text.chars().take(200).collect();
-                        write!(f, ": {}", snippet.replace('\n', " "))?;
+                        write!(f, ": {}", one_line(&snippet))?;
                     }
                     None => {}
                 }
                 if let Some(trace) = e.clerk_trace_id() {
-                    write!(f, " (trace {trace})")?;
+                    write!(f, " (trace {})", one_line(trace))?;
                 }
                 Ok(())
             }
@@ -284,6 +304,15 @@ impl fmt::Display for Error {
             Error::Config(message) => write!(f, "client configuration: {message}"),
         }
     }
+}
+
+/// Server text with its line breaks and other control characters folded into spaces,
+/// so `Display` stays one line whatever the server sent.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl std::error::Error for Error {

@@ -7,15 +7,17 @@ mod client;
 mod error;
 mod multipart;
 mod nullable;
+mod pagination;
 mod request;
 mod response;
 mod retry;
 mod serde_support;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
-pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, Error};
+pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TransportError};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
+pub use pagination::{Page, Paginated, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use request::{ArrayStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;

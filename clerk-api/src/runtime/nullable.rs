@@ -50,13 +50,6 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
-impl<T> From<Option<T>> for Nullable<T> {
-    /// `None` becomes `Null` (an explicit clear), `Some(v)` a value.
-    fn from(value: Option<T>) -> Self {
-        value.map_or(Nullable::Null, Nullable::Value)
-    }
-}
-
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -70,6 +63,9 @@ impl<T: Serialize> Serialize for Nullable<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Option::<T>::deserialize(deserializer)?.into())
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
     }
 }

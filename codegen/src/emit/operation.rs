@@ -8,14 +8,18 @@
 use super::docs::doc_attrs;
 use super::{ident, type_tokens, Scope};
 use crate::ir::{
-    Api, ArrayStyle, BodyMedia, Location, Method, ModelKind, Module, Operation, Param, PathSegment,
-    Response, Type,
+    Api, ArrayStyle, BodyMedia, Location, Method, ModelKind, Module, Operation, Pagination, Param,
+    PathSegment, Response, Type,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn module(module: &Module, api: &Api) -> TokenStream {
-    let methods = module.operations.iter().map(|op| method(op, api));
+    let methods = module.operations.iter().map(|op| {
+        let call = method(op, api);
+        let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+        quote!(#call #stream)
+    });
     let params = module.operations.iter().filter_map(params_struct);
     quote! {
         use crate::runtime::Request;
@@ -215,6 +219,115 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
             #(#param_stmts)*
             #body_stmt
             #finish
+        }
+    }
+}
+
+/// `<op>_stream`: every item of a paginated operation, as a lazily paged `Stream`.
+fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let call = ident(&op.fn_name);
+    let stream_fn = ident(&pagination.stream_fn);
+    let item = type_tokens(&pagination.item, Scope::Operations);
+    let params_ty = ident(
+        op.params_struct
+            .as_deref()
+            .expect("paginated operations have optional params"),
+    );
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = arg_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    // Required arguments are owned by the stream, then lent to each page's call.
+    let owned = required.iter().map(|p| {
+        let name = ident(&p.name);
+        match &p.ty {
+            Type::String => quote!(let #name = #name.to_owned();),
+            Type::Vec(_) => quote!(let #name = #name.to_vec();),
+            Type::Named(_) => quote!(let #name = #name.clone();),
+            _ => quote!(),
+        }
+    });
+    let per_page_clone = required
+        .iter()
+        .filter(|p| matches!(p.ty, Type::String | Type::Vec(_) | Type::Named(_)))
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(let #name = #name.clone();)
+        });
+    let call_args = required.iter().map(|p| {
+        let name = ident(&p.name);
+        match &p.ty {
+            Type::String | Type::Vec(_) | Type::Named(_) => quote!(&#name),
+            _ => quote!(#name),
+        }
+    });
+    let (limit_field, limit_ty) = &pagination.limit;
+    let (offset_field, offset_ty) = &pagination.offset;
+    let limit_field = ident(limit_field);
+    let offset_field = ident(offset_field);
+    let to_i64 = |ty: &Type, value: TokenStream| match ty {
+        Type::I32 => quote!(#value.map(i64::from)),
+        _ => value,
+    };
+    let from_i64 = |ty: &Type, value: TokenStream| match ty {
+        Type::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        _ => value,
+    };
+    let start_limit = to_i64(limit_ty, quote!(params.#limit_field));
+    let start_offset = to_i64(offset_ty, quote!(params.#offset_field));
+    let set_limit = from_i64(limit_ty, quote!(limit));
+    let set_offset = from_i64(offset_ty, quote!(offset));
+    let (items, total) = match (&pagination.data_field, &pagination.total_field) {
+        (Some(data), total) => {
+            let data = ident(data);
+            let total = match total {
+                Some((name, ty, optional)) => {
+                    let name = ident(name);
+                    match (ty, optional) {
+                        (Type::I32, true) => quote!(page.#name.map(i64::from)),
+                        (Type::I32, false) => {
+                            quote!(::std::option::Option::Some(i64::from(page.#name)))
+                        }
+                        (_, true) => quote!(page.#name),
+                        (_, false) => quote!(::std::option::Option::Some(page.#name)),
+                    }
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            (quote!(page.#data), total)
+        }
+        (None, _) => (quote!(page), quote!(::std::option::Option::None)),
+    };
+    let doc = format!(
+        " Every item of [`Client::{}`], fetched page by page as the stream is polled.",
+        op.fn_name.trim_start_matches("r#")
+    );
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[doc = #doc]
+        ///
+        /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+        /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+        #deprecated
+        #allow_deprecated
+        pub fn #stream_fn(&self, #(#args,)* params: &#params_ty) -> crate::Paginated<#item> {
+            let client = self.clone();
+            let params = params.clone();
+            #(#owned)*
+            crate::Paginated::new(#start_limit, #start_offset, move |limit, offset| {
+                let client = client.clone();
+                #(#per_page_clone)*
+                let mut params = params.clone();
+                params.#limit_field = ::std::option::Option::Some(#set_limit);
+                params.#offset_field = ::std::option::Option::Some(#set_offset);
+                async move {
+                    let page = client.#call(#(#call_args,)* &params).await?;
+                    ::std::result::Result::Ok(crate::runtime::Page { items: #items, total_count: #total })
+                }
+            })
         }
     }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Lowerer<'a> {
     models: BTreeMap<String, Model>,
     type_names: UniqueNames,
     component_names: HashMap<String, String>,
+    /// Method names on `Client` (operations and their stream variants).
+    fn_names: UniqueNames,
     warnings: Vec<Warning>,
 }
 
@@ -73,6 +75,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
         models: BTreeMap::new(),
         type_names: UniqueNames::new(),
         component_names: HashMap::new(),
+        fn_names: UniqueNames::new(),
         warnings: Vec::new(),
     };
     lowerer.lower_component_schemas()?;
@@ -111,7 +114,11 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     usage::box_recursive_fields(&mut lowerer.models);
     for module in &mut modules {
         for op in &mut module.operations {
-            op.pagination = usage::pagination(&lowerer.models, op);
+            let candidate = format!("{}_stream", op.fn_name.trim_start_matches("r#"));
+            if let Some(mut pagination) = usage::pagination(&lowerer.models, op, &candidate) {
+                pagination.stream_fn = lowerer.fn_names.claim(candidate);
+                op.pagination = Some(pagination);
+            }
         }
     }
     let api = ir::Api {

@@ -34,9 +34,8 @@ impl Lowerer<'_> {
     /// Every operation in spec order, with the tag whose module it belongs in.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<(String, Operation)>> {
         let doc = self.doc;
-        let mut fn_names = UniqueNames::new();
         for reserved in RUNTIME_METHODS {
-            fn_names.reserve(reserved);
+            self.fn_names.reserve(reserved);
         }
         let mut seen_ids: IndexMap<String, Pointer> = IndexMap::new();
         let mut out = Vec::new();
@@ -72,7 +71,7 @@ impl Lowerer<'_> {
                         format!("operationId {id:?} is already used at {first}"),
                     ));
                 }
-                let fn_name = fn_names.claim(snake_ident(&id));
+                let fn_name = self.fn_names.claim(snake_ident(&id));
                 let shared = (&item.parameters[..], &path_at);
                 let lowered = self.operation(path, method, &id, fn_name, op, shared, &at)?;
                 let tag = op

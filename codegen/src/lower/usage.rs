@@ -159,26 +159,30 @@ pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
     }
 }
 
-/// A GET with `limit` and `offset` query parameters whose response is a
-/// `{data: [...], total_count}` wrapper or a bare array pages by offset.
-pub fn pagination(models: &BTreeMap<String, Model>, op: &Operation) -> Option<Pagination> {
-    let has = |wire: &str| {
+/// A GET with optional integer `limit` and `offset` query parameters, no body, and a
+/// response that is a `{data: [...], total_count}` wrapper or a bare array pages by
+/// offset. `stream_fn` is the name its stream method gets.
+pub fn pagination(
+    models: &BTreeMap<String, Model>,
+    op: &Operation,
+    stream_fn: &str,
+) -> Option<Pagination> {
+    let param = |wire: &str| {
         op.params
             .iter()
-            .any(|p| p.location == Location::Query && p.wire == wire && !p.required)
+            .find(|p| p.location == Location::Query && p.wire == wire && !p.required)
+            .filter(|p| matches!(p.ty, Type::I64 | Type::I32))
+            .map(|p| (p.name.clone(), p.ty.clone()))
     };
-    if op.method != crate::ir::Method::Get || !has("limit") || !has("offset") {
+    let (limit, offset) = (param("limit")?, param("offset")?);
+    if op.method != crate::ir::Method::Get || op.body.is_some() {
         return None;
     }
     let Response::Json(ty) = &op.response else {
         return None;
     };
-    let ty = dealias(models, ty);
-    match ty {
-        Type::Vec(item) => Some(Pagination {
-            item: (**item).clone(),
-            wrapped: false,
-        }),
+    let (item, data_field, total_field) = match dealias(models, ty) {
+        Type::Vec(item) => ((**item).clone(), None, None),
         Type::Named(n) => {
             let ModelKind::Struct(s) = &models.get(n)?.kind else {
                 return None;
@@ -187,17 +191,26 @@ pub fn pagination(models: &BTreeMap<String, Model>, op: &Operation) -> Option<Pa
                 .fields
                 .iter()
                 .find(|f| f.wire == "data" && f.required && !f.nullable)?;
-            s.fields.iter().find(|f| f.wire == "total_count")?;
-            match dealias(models, &data.ty) {
-                Type::Vec(item) => Some(Pagination {
-                    item: (**item).clone(),
-                    wrapped: true,
-                }),
-                _ => None,
-            }
+            let Type::Vec(item) = dealias(models, &data.ty) else {
+                return None;
+            };
+            let total = s
+                .fields
+                .iter()
+                .find(|f| f.wire == "total_count" && matches!(f.ty, Type::I64 | Type::I32))
+                .map(|f| (f.name.clone(), f.ty.clone(), !f.required || f.nullable));
+            ((**item).clone(), Some(data.name.clone()), total)
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(Pagination {
+        item,
+        data_field,
+        total_field,
+        limit,
+        offset,
+        stream_fn: stream_fn.to_owned(),
+    })
 }
 
 fn dealias<'m>(models: &'m BTreeMap<String, Model>, ty: &'m Type) -> &'m Type {
