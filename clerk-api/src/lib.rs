@@ -41,3 +41,8 @@ pub use runtime::{
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
 /// `StatusCode`/`HeaderMap` types errors carry.
 pub use reqwest;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

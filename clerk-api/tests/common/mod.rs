@@ -14,6 +14,8 @@ use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
 pub const SECRET: &str = "sk_test_secret";
 
 /// A builder for a client that talks to `server` with [`SECRET`].
+pub mod fault_server;
+
 pub fn builder_for(server: &MockServer) -> ClientBuilder {
     Client::builder(SECRET).base_url(server.uri())
 }
