@@ -90,6 +90,9 @@ pub struct Model {
     pub source: Pointer,
     pub kind: ModelKind,
     pub usage: Usage,
+    /// The tag modules (cargo features) whose operations use this model, sorted;
+    /// empty when no operation does.
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

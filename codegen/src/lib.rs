@@ -29,6 +29,9 @@ pub struct Output {
     pub warnings: Vec<Warning>,
     /// Operations generated, for reporting.
     pub operation_ids: Vec<String>,
+    /// One cargo feature per tag module, sorted: each gates its module and the models
+    /// only its operations use.
+    pub features: Vec<String>,
 }
 
 /// Where the generated code says it came from (the header of every file).
@@ -47,6 +50,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         .iter()
         .flat_map(|m| m.operations.iter().map(|o| o.id.clone()))
         .collect();
+    let features = api.modules.iter().map(|m| m.name.clone()).collect();
     let files = emit::emit(&api)
         .into_iter()
         .map(|(path, tokens)| {
@@ -60,5 +64,6 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         files,
         warnings,
         operation_ids,
+        features,
     })
 }

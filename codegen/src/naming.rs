@@ -34,7 +34,7 @@ pub fn is_keyword(s: &str) -> bool {
 /// Keywords become raw identifiers (`type` -> `r#type`), or get a trailing `_` where a
 /// raw identifier is not allowed (`self` -> `self_`).
 pub fn snake_ident(raw: &str) -> String {
-    let mut name = words(&join_initial_capital(raw)).to_snake_case();
+    let mut name = words(&normalize_capitals(raw, true)).to_snake_case();
     if name.is_empty() {
         name = "value".to_owned();
     }
@@ -55,7 +55,7 @@ pub fn module_name(raw: &str) -> String {
 
 /// Turns a spec name into an `UpperCamelCase` type name.
 pub fn type_name(raw: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
+    let mut name = words(&normalize_capitals(raw, false)).to_upper_camel_case();
     if name.is_empty() {
         name = "Anonymous".to_owned();
     }
@@ -94,23 +94,50 @@ pub fn variant_name(wire: &str) -> String {
     name
 }
 
-/// heck reads `OAuth` as the words `O` and `Auth` (`o_auth`); a lone capital that
-/// starts a word and runs into a capitalized word belongs to it (`oauth`). Acronyms of
-/// two or more capitals (`HTTPResponse` -> `http_response`) are left alone.
-fn join_initial_capital(raw: &str) -> String {
+/// Adjusts capitals heck would split badly: `OAuth` reads as `O` + `Auth` (`o_auth`),
+/// so a lone capital that starts a word and runs into a capitalized word joins it
+/// (`oauth`); a plural acronym `URLs` reads as `UR` + `Ls` (`ur_ls`), so a run of
+/// capitals ending in `s` becomes one word (`urls`). Other acronyms are left alone
+/// (`HTTPResponse` -> `http_response`). Type names keep `OAuth` as heck writes it
+/// (`join_lone_capital: false`).
+fn normalize_capitals(raw: &str, join_lone_capital: bool) -> String {
     let chars: Vec<char> = raw.chars().collect();
-    let mut out = String::with_capacity(raw.len());
-    for (i, &c) in chars.iter().enumerate() {
+    let mut out: Vec<char> = chars.clone();
+    for i in 1..chars.len() {
         // A word starts after a non-capital (`update|OAuth`, `_OAuth`) or at the start.
-        let starts_word = i == 1 || (i >= 2 && !chars[i - 2].is_ascii_uppercase());
-        let joins = i >= 1
+        let starts_word = i == 1 || !chars[i - 2].is_ascii_uppercase();
+        let joins = join_lone_capital
             && starts_word
             && chars[i - 1].is_ascii_uppercase()
-            && c.is_ascii_uppercase()
+            && chars[i].is_ascii_uppercase()
             && chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-        out.push(if joins { c.to_ascii_lowercase() } else { c });
+        if joins {
+            out[i] = chars[i].to_ascii_lowercase();
+        }
     }
-    out
+    // Plural acronyms: two or more capitals, then `s`, then the end of the word.
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_uppercase() && (i == 0 || !chars[i - 1].is_ascii_uppercase()) {
+            let run = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_uppercase())
+                .count();
+            let after = i + run;
+            let plural = run >= 2
+                && chars.get(after) == Some(&'s')
+                && chars.get(after + 1).is_none_or(|c| !c.is_ascii_lowercase());
+            if plural {
+                for c in out.iter_mut().take(after).skip(i + 1) {
+                    *c = c.to_ascii_lowercase();
+                }
+            }
+            i = after.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Replaces every character heck would not split on with a space, so that symbols such
@@ -214,6 +241,10 @@ mod tests {
             ("Sign-ups", "sign_ups"),
             ("JWT Templates", "jwt_templates"),
             ("OAuth Applications", "oauth_applications"),
+            ("Redirect URLs", "redirect_urls"),
+            ("RedirectURLs", "redirect_urls"),
+            ("userIDs", "user_ids"),
+            ("JWTsAndKeys", "jwts_and_keys"),
             ("SAML Connections", "saml_connections"),
             ("type", "type_"),
             ("Self", "self_"),
@@ -236,6 +267,8 @@ mod tests {
             ("Option", "OptionModel"),
             ("", "Anonymous"),
             ("a.b", "AB"),
+            ("RedirectURLs", "RedirectUrls"),
+            ("OAuthApplications", "OAuthApplications"),
         ];
         for (raw, want) in table {
             assert_eq!(type_name(raw), want, "type_name({raw:?})");

@@ -97,7 +97,36 @@ pub fn generate(root: &Path, spec: &Path) -> Result<Output, String> {
     codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))
 }
 
-/// Compares a generation with a directory.
+/// The manifest whose `[features]` a generation into `out_dir` updates: the crate's,
+/// when `out_dir` is a crate's `src/generated`.
+pub fn manifest_for(out_dir: &Path) -> Option<PathBuf> {
+    if !out_dir.ends_with("src/generated") {
+        return None;
+    }
+    let manifest = out_dir.parent()?.parent()?.join("Cargo.toml");
+    manifest.exists().then_some(manifest)
+}
+
+/// Compares a generation with a directory and, when it belongs to a crate, with the
+/// crate manifest's generated `[features]` block.
+pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
+    let mut plan = plan(out_dir, &output.files)
+        .map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
+    if let Some(manifest) = manifest_for(out_dir) {
+        let old = fs::read_to_string(&manifest)
+            .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+        let new = crate::manifest::with_features(&old, &output.features)
+            .map_err(|e| format!("{}: {e}", manifest.display()))?;
+        if new == old {
+            plan.unchanged += 1;
+        } else {
+            plan.writes.push((manifest, Some(old), new));
+        }
+    }
+    Ok(plan)
+}
+
+/// Compares generated files with a directory.
 pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Plan> {
     let mut plan = Plan::default();
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -177,10 +206,10 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
     for warning in &output.warnings {
         eprintln!("{warning}");
     }
-    let plan = match plan(&args.out, &output.files) {
+    let plan = match plan_output(&args.out, &output) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.out.display());
+            eprintln!("error: {e}");
             return 1;
         }
     };

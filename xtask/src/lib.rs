@@ -9,6 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub mod gen;
+pub mod manifest;
 pub mod scratch;
 pub mod test;
 

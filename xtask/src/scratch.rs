@@ -13,7 +13,24 @@ use std::process::{Command, Output};
 pub struct ScratchCrate {
     pub name: String,
     pub files: Vec<GeneratedFile>,
+    /// The tag features of the generation, for the manifest's `[features]`.
+    pub features: Vec<String>,
     pub tests: Vec<(String, String)>,
+}
+
+impl ScratchCrate {
+    pub fn new(
+        name: impl Into<String>,
+        output: codegen::Output,
+        tests: Vec<(String, String)>,
+    ) -> Self {
+        ScratchCrate {
+            name: name.into(),
+            files: output.files,
+            features: output.features,
+            tests,
+        }
+    }
 }
 
 /// A workspace of generated crates, each a copy of `clerk-api` with its own spec's code.
@@ -51,7 +68,13 @@ impl ScratchWorkspace {
             fs::write(dir.join("Cargo.lock"), lock)?;
         }
         let crate_src = repo.join("clerk-api");
-        for ScratchCrate { name, files, tests } in crates {
+        for ScratchCrate {
+            name,
+            files,
+            features,
+            tests,
+        } in crates
+        {
             let root = dir.join(name);
             let generated = root.join("src/generated");
             for stale in [generated.clone(), root.join("tests")] {
@@ -71,6 +94,8 @@ impl ScratchWorkspace {
                 &format!("name = {name:?}"),
                 1,
             );
+            let cargo =
+                crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
             fs::write(root.join("Cargo.toml"), cargo)?;
             fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
             copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
@@ -117,6 +142,28 @@ impl ScratchWorkspace {
                 "--all-features",
                 "--tests",
                 "--quiet",
+            ],
+        )
+    }
+
+    /// `cargo check -p <package> --no-default-features --features <features>`: one
+    /// tag's slice of a generated crate builds on its own.
+    pub fn check_features(
+        &self,
+        target_dir: &Path,
+        package: &str,
+        features: &str,
+    ) -> io::Result<Output> {
+        self.cargo(
+            target_dir,
+            &[
+                "check",
+                "--quiet",
+                "-p",
+                package,
+                "--no-default-features",
+                "--features",
+                features,
             ],
         )
     }

@@ -37,11 +37,7 @@ fn fixture_crates_build_clippy_clean_and_pass_their_tests() {
             Ok(source) => vec![("behaviour.rs".to_owned(), source)],
             Err(_) => Vec::new(),
         };
-        crates.push(ScratchCrate {
-            name: format!("fixture-{stem}"),
-            files: output.files,
-            tests,
-        });
+        crates.push(ScratchCrate::new(format!("fixture-{stem}"), output, tests));
     }
     assert!(crates.len() >= 2);
     let scratch = root.join("target/scratch/fixtures");

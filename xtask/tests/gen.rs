@@ -11,7 +11,7 @@ use xtask::{gen, workspace_root, DEFAULT_SPEC, GENERATED_DIR};
 fn committed_crate_matches_the_spec() {
     let root = workspace_root();
     let output = gen::generate(&root, &root.join(DEFAULT_SPEC)).unwrap();
-    let plan = gen::plan(&root.join(GENERATED_DIR), &output.files).unwrap();
+    let plan = gen::plan_output(&root.join(GENERATED_DIR), &output).unwrap();
     assert!(
         plan.is_empty(),
         "{GENERATED_DIR} has drifted from {DEFAULT_SPEC}; run `cargo xtask gen`.\n{}",

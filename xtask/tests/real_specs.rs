@@ -55,11 +55,11 @@ fn published_clerk_specs_generate_crates_that_build_clippy_clean() {
             .unwrap()
             .to_string_lossy()
             .replace('.', "-");
-        crates.push(ScratchCrate {
-            name: format!("spec-{stem}"),
-            files: output.files,
-            tests: Vec::new(),
-        });
+        crates.push(ScratchCrate::new(
+            format!("spec-{stem}"),
+            output,
+            Vec::new(),
+        ));
     }
     let workspace =
         ScratchWorkspace::create(&root, &root.join("target/scratch/specs"), &crates).unwrap();

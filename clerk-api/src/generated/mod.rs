@@ -9,28 +9,67 @@ pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
 /// Request and response types shared by the operations.
 pub mod models;
 /// Settings that Clerk still offers as beta functionality.
+///
+/// Operations of the `Beta Features` tag (cargo feature `beta_features`).
+#[cfg(feature = "beta_features")]
 pub mod beta_features;
 /// Primary and satellite domains served by the instance.
+///
+/// Operations of the `Domains` tag (cargo feature `domains`).
+#[cfg(feature = "domains")]
 pub mod domains;
 /// Email addresses owned by users.
+///
+/// Operations of the `Email Addresses` tag (cargo feature `email_addresses`).
+#[cfg(feature = "email_addresses")]
 pub mod email_addresses;
 /// Instance-wide configuration, restrictions and organization options.
+///
+/// Operations of the `Instance Settings` tag (cargo feature `instance_settings`).
+#[cfg(feature = "instance_settings")]
 pub mod instance_settings;
 /// Templates for minting custom JSON Web Tokens.
+///
+/// Operations of the `JWT Templates` tag (cargo feature `jwt_templates`).
+#[cfg(feature = "jwt_templates")]
 pub mod jwt_templates;
 /// Applications that use the instance as an OAuth identity provider.
+///
+/// Operations of the `OAuth Applications` tag (cargo feature `oauth_applications`).
+#[cfg(feature = "oauth_applications")]
 pub mod oauth_applications;
 /// Manage email domains attached to organizations for automatic enrollment.
+///
+/// Operations of the `Organization Domains` tag (cargo feature `organization_domains`).
+#[cfg(feature = "organization_domains")]
 pub mod organization_domains;
 /// Manage which users belong to an organization and with what role.
+///
+/// Operations of the `Organization Memberships` tag (cargo feature `organization_memberships`).
+#[cfg(feature = "organization_memberships")]
 pub mod organization_memberships;
 /// Create, read, update and delete organizations, their metadata, logo and billing.
+///
+/// Operations of the `Organizations` tag (cargo feature `organizations`).
+#[cfg(feature = "organizations")]
 pub mod organizations;
 /// Phone numbers owned by users.
+///
+/// Operations of the `Phone Numbers` tag (cargo feature `phone_numbers`).
+#[cfg(feature = "phone_numbers")]
 pub mod phone_numbers;
 /// SAML single sign-on connections (superseded by Enterprise Connections).
+///
+/// Operations of the `SAML Connections` tag (cargo feature `saml_connections`).
+#[cfg(feature = "saml_connections")]
 pub mod saml_connections;
 /// In-progress sign-up attempts.
+///
+/// Operations of the `Sign Ups` tag (cargo feature `sign_ups`).
+#[cfg(feature = "sign_ups")]
 pub mod sign_ups;
 /// User accounts of the instance.
+///
+/// Operations of the `Users` tag (cargo feature `users`).
+#[cfg(feature = "users")]
 pub mod users;

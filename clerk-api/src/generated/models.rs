@@ -118,6 +118,7 @@ pub struct AddDomainRequest {
     #[serde(default)]
     pub proxy_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AdjustCreditBalanceRequest {
@@ -134,6 +135,7 @@ pub struct AdjustCreditBalanceRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -150,6 +152,7 @@ impl AdjustCreditBalanceRequest {
         }
     }
 }
+#[cfg(feature = "organizations")]
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdjustCreditBalanceRequestAction {
@@ -160,6 +163,7 @@ pub enum AdjustCreditBalanceRequestAction {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl AdjustCreditBalanceRequestAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -170,6 +174,7 @@ impl AdjustCreditBalanceRequestAction {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     fn from(value: &str) -> Self {
         match value {
@@ -179,16 +184,19 @@ impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for AdjustCreditBalanceRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for AdjustCreditBalanceRequestAction {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -311,6 +319,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Discounts taken off a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct BillingDiscountsResponse {
@@ -318,6 +327,7 @@ pub struct BillingDiscountsResponse {
     pub proration: ::std::option::Option<BillingProrationDiscountDetail>,
     pub total: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Proration discount computed from the part of the cycle already used.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct BillingProrationDiscountDetail {
@@ -550,6 +560,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Credit balance of a billing payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditBalanceResponse {
@@ -558,6 +569,7 @@ pub struct CommerceCreditBalanceResponse {
     #[serde(default)]
     pub balance: ::std::option::Option<CommerceMoneyResponse>,
 }
+#[cfg(feature = "organizations")]
 /// Ledger entry recorded for one credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditLedgerResponse {
@@ -571,6 +583,7 @@ pub struct CommerceCreditLedgerResponse {
     pub note: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::string::String,
 }
+#[cfg(feature = "organizations")]
 /// Credits applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditsResponse {
@@ -580,6 +593,7 @@ pub struct CommerceCreditsResponse {
     pub payer: ::std::option::Option<CommercePayerCreditResponse>,
     pub total: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Discounts applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceDiscountsResponse {
@@ -587,6 +601,7 @@ pub struct CommerceDiscountsResponse {
     pub proration: ::std::option::Option<CommerceProrationDiscountResponse>,
     pub total: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Amount of money with currency and display formatting.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceMoneyResponse {
@@ -596,12 +611,14 @@ pub struct CommerceMoneyResponse {
     pub currency: ::std::string::String,
     pub currency_symbol: ::std::string::String,
 }
+#[cfg(feature = "organizations")]
 /// Payer credit consumed by a charge.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerCreditResponse {
     pub remaining_balance: CommerceMoneyResponse,
     pub applied_amount: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// User or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerResponse {
@@ -632,6 +649,7 @@ pub struct CommercePayerResponse {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePayerResponseObject {
@@ -640,6 +658,7 @@ pub enum CommercePayerResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommercePayerResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -649,6 +668,7 @@ impl CommercePayerResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommercePayerResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -657,16 +677,19 @@ impl ::std::convert::From<&str> for CommercePayerResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommercePayerResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommercePayerResponseObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -674,6 +697,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePaymentMethodResponse {
@@ -708,6 +732,7 @@ pub struct CommercePaymentMethodResponse {
     #[serde(default)]
     pub is_removable: ::std::option::Option<bool>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponseObject {
@@ -716,6 +741,7 @@ pub enum CommercePaymentMethodResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommercePaymentMethodResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -727,6 +753,7 @@ impl CommercePaymentMethodResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -737,16 +764,19 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommercePaymentMethodResponseObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -754,6 +784,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `"card"`
@@ -765,6 +796,7 @@ pub enum CommercePaymentMethodResponsePaymentType {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommercePaymentMethodResponsePaymentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -776,6 +808,7 @@ impl CommercePaymentMethodResponsePaymentType {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     fn from(value: &str) -> Self {
         match value {
@@ -786,16 +819,19 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommercePaymentMethodResponsePaymentType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -803,6 +839,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePaymentMethodResponseStatus {
     /// `"active"`
@@ -812,6 +849,7 @@ pub enum CommercePaymentMethodResponseStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommercePaymentMethodResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -822,6 +860,7 @@ impl CommercePaymentMethodResponseStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -831,16 +870,19 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommercePaymentMethodResponseStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -848,6 +890,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Charge for a per-unit priced item, such as seats.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal {
@@ -855,6 +898,7 @@ pub struct CommercePerUnitTotal {
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier>,
 }
+#[cfg(feature = "organizations")]
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal2 {
@@ -862,6 +906,7 @@ pub struct CommercePerUnitTotal2 {
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier2>,
 }
+#[cfg(feature = "organizations")]
 /// Charge computed for one pricing tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier {
@@ -871,6 +916,7 @@ pub struct CommercePerUnitTotalTier {
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Charge computed for one pricing tier (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier2 {
@@ -880,6 +926,7 @@ pub struct CommercePerUnitTotalTier2 {
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Billing plan that a payer can subscribe to.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -914,6 +961,7 @@ pub struct CommercePlan {
     #[serde(default)]
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommercePlanObject {
@@ -922,6 +970,7 @@ pub enum CommercePlanObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommercePlanObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -931,6 +980,7 @@ impl CommercePlanObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommercePlanObject {
     fn from(value: &str) -> Self {
         match value {
@@ -939,16 +989,19 @@ impl ::std::convert::From<&str> for CommercePlanObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommercePlanObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommercePlanObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -956,6 +1009,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Tiered per-unit price attached to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPrice {
@@ -963,6 +1017,7 @@ pub struct CommercePlanUnitPrice {
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePlanUnitPriceTier>,
 }
+#[cfg(feature = "organizations")]
 /// One tier of a per-unit price.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPriceTier {
@@ -972,6 +1027,7 @@ pub struct CommercePlanUnitPriceTier {
     pub ends_after_block: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
 }
+#[cfg(feature = "organizations")]
 /// Credit granted for the unused part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceProrationCreditDetailResponse {
@@ -980,6 +1036,7 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_days_total: i64,
     pub cycle_remaining_percent: f64,
 }
+#[cfg(feature = "organizations")]
 /// Discount granted for the elapsed part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceProrationDiscountResponse {
@@ -988,6 +1045,7 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_days_total: i64,
     pub cycle_passed_percent: f32,
 }
+#[cfg(feature = "organizations")]
 /// Billing subscription of a payer, made of subscription items.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscription {
@@ -1011,6 +1069,7 @@ pub struct CommerceSubscription {
     #[serde(default)]
     pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
+#[cfg(feature = "organizations")]
 /// Credit attached to a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct CommerceSubscriptionCreditResponse {
@@ -1019,6 +1078,7 @@ pub struct CommerceSubscriptionCreditResponse {
     #[serde(default)]
     pub cycle_remaining_percent: ::std::option::Option<f32>,
 }
+#[cfg(feature = "organizations")]
 /// One plan inside a billing subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItem {
@@ -1070,6 +1130,7 @@ pub struct CommerceSubscriptionItem {
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
+#[cfg(feature = "organizations")]
 /// Upcoming charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
@@ -1083,6 +1144,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemObject {
@@ -1091,6 +1153,7 @@ pub enum CommerceSubscriptionItemObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommerceSubscriptionItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1102,6 +1165,7 @@ impl CommerceSubscriptionItemObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1112,16 +1176,19 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommerceSubscriptionItemObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1129,6 +1196,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `"month"`
@@ -1138,6 +1206,7 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommerceSubscriptionItemPlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1148,6 +1217,7 @@ impl CommerceSubscriptionItemPlanPeriod {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -1157,16 +1227,19 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommerceSubscriptionItemPlanPeriod {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1174,6 +1247,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Seats billed on a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItemSeatsResponse {
@@ -1183,6 +1257,7 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     #[serde(default)]
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionItemStatus {
     /// `"active"`
@@ -1204,6 +1279,7 @@ pub enum CommerceSubscriptionItemStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommerceSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1220,6 +1296,7 @@ impl CommerceSubscriptionItemStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1235,16 +1312,19 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommerceSubscriptionItemStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1252,6 +1332,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Upcoming charge for a whole subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionNextPayment {
@@ -1262,6 +1343,7 @@ pub struct CommerceSubscriptionNextPayment {
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionObject {
@@ -1270,6 +1352,7 @@ pub enum CommerceSubscriptionObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommerceSubscriptionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1279,6 +1362,7 @@ impl CommerceSubscriptionObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1287,16 +1371,19 @@ impl ::std::convert::From<&str> for CommerceSubscriptionObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommerceSubscriptionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommerceSubscriptionObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1304,6 +1391,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommerceSubscriptionStatus {
     /// `"active"`
@@ -1321,6 +1409,7 @@ pub enum CommerceSubscriptionStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl CommerceSubscriptionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1335,6 +1424,7 @@ impl CommerceSubscriptionStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1348,16 +1438,19 @@ impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for CommerceSubscriptionStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1365,6 +1458,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Breakdown of a billed total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse {
@@ -1379,6 +1473,7 @@ pub struct CommerceTotalsResponse {
     #[serde(default)]
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
 }
+#[cfg(feature = "organizations")]
 /// Breakdown of a billed total (variant used for next payments).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse2 {
@@ -1534,6 +1629,7 @@ pub struct CreateOAuthApplicationRequest {
     #[serde(default)]
     pub public: ::std::option::Option<bool>,
 }
+#[cfg(feature = "organization_domains")]
 /// Body for attaching a domain to an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateOrganizationDomainRequest {
@@ -1547,6 +1643,7 @@ pub struct CreateOrganizationDomainRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
+#[cfg(feature = "organization_memberships")]
 /// Body for adding a member to an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMembershipRequest {
@@ -1565,6 +1662,7 @@ pub struct CreateOrganizationMembershipRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "organization_memberships")]
 impl CreateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String, role: ::std::string::String) -> Self {
@@ -1576,6 +1674,7 @@ impl CreateOrganizationMembershipRequest {
         }
     }
 }
+#[cfg(feature = "organizations")]
 /// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationRequest {
@@ -1607,6 +1706,7 @@ pub struct CreateOrganizationRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -1622,6 +1722,7 @@ impl CreateOrganizationRequest {
         }
     }
 }
+#[cfg(any(feature = "organization_domains", feature = "organizations"))]
 /// Stub returned after a resource has been deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct DeletedObject {
@@ -1702,6 +1803,7 @@ pub struct Domains {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Email address owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct EmailAddress {
@@ -1722,6 +1824,7 @@ pub struct EmailAddress {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `email_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmailAddressObject {
@@ -1730,6 +1833,7 @@ pub enum EmailAddressObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl EmailAddressObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1739,6 +1843,7 @@ impl EmailAddressObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for EmailAddressObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1747,16 +1852,19 @@ impl ::std::convert::From<&str> for EmailAddressObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for EmailAddressObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for EmailAddressObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1764,6 +1872,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EmailAddressVerification {
     VerificationOtp(VerificationOtp),
@@ -1776,6 +1885,7 @@ pub enum EmailAddressVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1816,6 +1926,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
         }
     }
 }
+#[cfg(feature = "users")]
 /// Link between a user and an enterprise identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct EnterpriseAccount {
@@ -1846,6 +1957,7 @@ pub struct EnterpriseAccount {
     #[serde(default)]
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "users")]
 /// Enterprise connection referenced from an enterprise account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -1871,6 +1983,7 @@ pub struct EnterpriseAccountConnection {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `enterprise_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountObject {
@@ -1879,6 +1992,7 @@ pub enum EnterpriseAccountObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl EnterpriseAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1888,6 +2002,7 @@ impl EnterpriseAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for EnterpriseAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1896,16 +2011,19 @@ impl ::std::convert::From<&str> for EnterpriseAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for EnterpriseAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for EnterpriseAccountObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1913,6 +2031,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountProtocol {
     /// `"oauth"`
@@ -1922,6 +2041,7 @@ pub enum EnterpriseAccountProtocol {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl EnterpriseAccountProtocol {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1932,6 +2052,7 @@ impl EnterpriseAccountProtocol {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -1941,16 +2062,19 @@ impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for EnterpriseAccountProtocol {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1958,6 +2082,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnterpriseAccountVerification {
     VerificationTicket(VerificationTicket),
@@ -1966,6 +2091,7 @@ pub enum EnterpriseAccountVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1990,6 +2116,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
         }
     }
 }
+#[cfg(feature = "users")]
 /// Social (OAuth) account linked to a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -2024,6 +2151,7 @@ pub struct ExternalAccountWithVerification {
     #[serde(default)]
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAccountWithVerificationObject {
     /// `"external_account"`
@@ -2035,6 +2163,7 @@ pub enum ExternalAccountWithVerificationObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl ExternalAccountWithVerificationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2046,6 +2175,7 @@ impl ExternalAccountWithVerificationObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2056,16 +2186,19 @@ impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for ExternalAccountWithVerificationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for ExternalAccountWithVerificationObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2073,6 +2206,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExternalAccountWithVerificationVerification {
     VerificationOauth(VerificationOauth),
@@ -2080,6 +2214,7 @@ pub enum ExternalAccountWithVerificationVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2106,6 +2241,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
         }
     }
 }
+#[cfg(feature = "organizations")]
 /// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct FeatureResponse {
@@ -2119,6 +2255,7 @@ pub struct FeatureResponse {
     #[serde(default)]
     pub avatar_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureResponseObject {
@@ -2127,6 +2264,7 @@ pub enum FeatureResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl FeatureResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2136,6 +2274,7 @@ impl FeatureResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for FeatureResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2144,16 +2283,19 @@ impl ::std::convert::From<&str> for FeatureResponseObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for FeatureResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for FeatureResponseObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2165,12 +2307,14 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
 pub type GetClientListResponse = ::std::vec::Vec<ClientModel>;
 /// Response of GET /templates/{template_type} (not an operation of this document).
 pub type GetTemplateListResponse = ::std::vec::Vec<Template>;
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Reference from an identifier to the account that provides it.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct IdentificationLink {
     pub r#type: ::std::string::String,
     pub id: ::std::string::String,
 }
+#[cfg(feature = "instance_settings")]
 /// Allowlist, blocklist and email restriction switches of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct InstanceRestrictions {
@@ -2182,6 +2326,7 @@ pub struct InstanceRestrictions {
     pub block_email_subaddresses: bool,
     pub block_disposable_email_domains: bool,
 }
+#[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance_restrictions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceRestrictionsObject {
@@ -2190,6 +2335,7 @@ pub enum InstanceRestrictionsObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance_settings")]
 impl InstanceRestrictionsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2199,6 +2345,7 @@ impl InstanceRestrictionsObject {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::convert::From<&str> for InstanceRestrictionsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2207,16 +2354,19 @@ impl ::std::convert::From<&str> for InstanceRestrictionsObject {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::fmt::Display for InstanceRestrictionsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl crate::runtime::ParamValue for InstanceRestrictionsObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2224,6 +2374,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "beta_features")]
 /// Beta authentication settings of the instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -2244,6 +2395,7 @@ pub struct InstanceSettings {
     #[serde(default)]
     pub enhanced_email_deliverability: ::std::option::Option<bool>,
 }
+#[cfg(feature = "beta_features")]
 /// Type tag with the constant value `instance_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceSettingsObject {
@@ -2252,6 +2404,7 @@ pub enum InstanceSettingsObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "beta_features")]
 impl InstanceSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2261,6 +2414,7 @@ impl InstanceSettingsObject {
         }
     }
 }
+#[cfg(feature = "beta_features")]
 impl ::std::convert::From<&str> for InstanceSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2269,16 +2423,19 @@ impl ::std::convert::From<&str> for InstanceSettingsObject {
         }
     }
 }
+#[cfg(feature = "beta_features")]
 impl ::std::fmt::Display for InstanceSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "beta_features")]
 impl crate::runtime::ParamValue for InstanceSettingsObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "beta_features")]
 impl<'de> ::serde::Deserialize<'de> for InstanceSettingsObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2460,6 +2617,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organization_domains")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `"manual_invitation"`
@@ -2481,6 +2639,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organization_domains")]
 impl ListAllOrganizationDomainsEnrollmentModeItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2513,6 +2672,7 @@ impl ListAllOrganizationDomainsEnrollmentModeItem {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2546,16 +2706,19 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsEnrollmentModeItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2564,6 +2727,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListAllOrganizationDomainsVerified {
     /// `"true"`
@@ -2573,6 +2737,7 @@ pub enum ListAllOrganizationDomainsVerified {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organization_domains")]
 impl ListAllOrganizationDomainsVerified {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2583,6 +2748,7 @@ impl ListAllOrganizationDomainsVerified {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
     fn from(value: &str) -> Self {
         match value {
@@ -2592,16 +2758,19 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::fmt::Display for ListAllOrganizationDomainsVerified {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsVerified {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2616,6 +2785,7 @@ pub type ListAllowlistIdentifiersResponse = ::std::vec::Vec<AllowlistIdentifier>
 pub type ListInvitationsResponse = ::std::vec::Vec<Invitation>;
 /// Response of GET /jwt_templates (not an operation of this document).
 pub type ListJwtTemplatesResponse = ::std::vec::Vec<JwtTemplate>;
+#[cfg(feature = "organizations")]
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MergeOrganizationMetadataRequest {
@@ -2790,6 +2960,13 @@ pub struct OAuthApplications {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 /// Organization (team or tenant) of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Organization {
@@ -2831,6 +3008,7 @@ pub struct Organization {
     #[serde(default)]
     pub role_set_key: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organization_domains")]
 /// Email domain attached to an organization, used for automatic enrollment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -2867,6 +3045,7 @@ pub struct OrganizationDomain {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "organization_domains")]
 /// How users with a matching email address get into the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationDomainEnrollmentMode {
@@ -2881,6 +3060,7 @@ pub enum OrganizationDomainEnrollmentMode {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organization_domains")]
 impl OrganizationDomainEnrollmentMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2897,6 +3077,7 @@ impl OrganizationDomainEnrollmentMode {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
     fn from(value: &str) -> Self {
         match value {
@@ -2912,16 +3093,19 @@ impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::fmt::Display for OrganizationDomainEnrollmentMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl crate::runtime::ParamValue for OrganizationDomainEnrollmentMode {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2929,6 +3113,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organization_domains")]
 /// Type tag with the constant value `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationDomainObject {
@@ -2937,6 +3122,7 @@ pub enum OrganizationDomainObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organization_domains")]
 impl OrganizationDomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2946,6 +3132,7 @@ impl OrganizationDomainObject {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::convert::From<&str> for OrganizationDomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2954,16 +3141,19 @@ impl ::std::convert::From<&str> for OrganizationDomainObject {
         }
     }
 }
+#[cfg(feature = "organization_domains")]
 impl ::std::fmt::Display for OrganizationDomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl crate::runtime::ParamValue for OrganizationDomainObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organization_domains")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2971,6 +3161,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organization_domains")]
 /// Verification state of an organization domain.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationDomainVerification {
@@ -2984,6 +3175,7 @@ pub struct OrganizationDomainVerification {
     #[serde(default)]
     pub verified_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "organization_domains")]
 /// Page of organization domains plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationDomains {
@@ -2991,6 +3183,7 @@ pub struct OrganizationDomains {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "organization_domains")]
 /// Publicly visible subset of organization data.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
@@ -3001,6 +3194,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Membership of a user in an organization, with role and permissions.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationMembership {
@@ -3025,6 +3219,7 @@ pub struct OrganizationMembership {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Type tag with the constant value `organization_membership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMembershipObject {
@@ -3033,6 +3228,7 @@ pub enum OrganizationMembershipObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl OrganizationMembershipObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3044,6 +3240,7 @@ impl OrganizationMembershipObject {
         }
     }
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl ::std::convert::From<&str> for OrganizationMembershipObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3054,16 +3251,19 @@ impl ::std::convert::From<&str> for OrganizationMembershipObject {
         }
     }
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl ::std::fmt::Display for OrganizationMembershipObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl crate::runtime::ParamValue for OrganizationMembershipObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3071,6 +3271,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Publicly visible subset of the member user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -3094,6 +3295,7 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(default)]
     pub deprovisioned: ::std::option::Option<bool>,
 }
+#[cfg(feature = "organization_memberships")]
 /// Page of organization memberships plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationMemberships {
@@ -3101,6 +3303,13 @@ pub struct OrganizationMemberships {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationObject {
@@ -3109,6 +3318,13 @@ pub enum OrganizationObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl OrganizationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3118,6 +3334,13 @@ impl OrganizationObject {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3126,16 +3349,37 @@ impl ::std::convert::From<&str> for OrganizationObject {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl ::std::fmt::Display for OrganizationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl crate::runtime::ParamValue for OrganizationObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3143,6 +3387,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "instance_settings")]
 /// Instance-wide configuration of the organizations feature.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -3174,6 +3419,7 @@ pub struct OrganizationSettings {
     #[serde(default)]
     pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "instance_settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `"manual_invitation"`
@@ -3185,6 +3431,7 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance_settings")]
 impl OrganizationSettingsDomainsEnrollmentModesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3202,6 +3449,7 @@ impl OrganizationSettingsDomainsEnrollmentModesItem {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -3220,16 +3468,19 @@ impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesIt
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl crate::runtime::ParamValue for OrganizationSettingsDomainsEnrollmentModesItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3237,6 +3488,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `organization_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationSettingsObject {
@@ -3245,6 +3497,7 @@ pub enum OrganizationSettingsObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance_settings")]
 impl OrganizationSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3254,6 +3507,7 @@ impl OrganizationSettingsObject {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::convert::From<&str> for OrganizationSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3262,16 +3516,19 @@ impl ::std::convert::From<&str> for OrganizationSettingsObject {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::fmt::Display for OrganizationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl crate::runtime::ParamValue for OrganizationSettingsObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3279,6 +3536,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Organization as returned after a logo upload.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -3324,6 +3582,7 @@ pub struct OrganizationWithLogo {
     #[serde(default)]
     pub logo_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationWithLogoObject {
@@ -3332,6 +3591,7 @@ pub enum OrganizationWithLogoObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "organizations")]
 impl OrganizationWithLogoObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3341,6 +3601,7 @@ impl OrganizationWithLogoObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::convert::From<&str> for OrganizationWithLogoObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3349,16 +3610,19 @@ impl ::std::convert::From<&str> for OrganizationWithLogoObject {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl ::std::fmt::Display for OrganizationWithLogoObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::ParamValue for OrganizationWithLogoObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3366,6 +3630,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 /// Page of organizations plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Organizations {
@@ -3373,6 +3638,7 @@ pub struct Organizations {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "users")]
 /// Passkey registered by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Passkey {
@@ -3385,6 +3651,7 @@ pub struct Passkey {
     #[serde(default)]
     pub verification: ::std::option::Option<VerificationPasskey>,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasskeyObject {
@@ -3393,6 +3660,7 @@ pub enum PasskeyObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl PasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3402,6 +3670,7 @@ impl PasskeyObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for PasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3410,16 +3679,19 @@ impl ::std::convert::From<&str> for PasskeyObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for PasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for PasskeyObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3427,8 +3699,10 @@ impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Algorithm that produced an imported password digest. Accepted values include bcrypt, bcrypt_sha256_django, md5, md5_phpass, pbkdf2_sha1, pbkdf2_sha256, pbkdf2_sha256_django, pbkdf2_sha512, pbkdf2_sha512_hex, phpass, scrypt_firebase, scrypt_werkzeug, sha256, ldap_ssha, argon2i, argon2id and sha512_symfony; each expects the digest in its own format.
 pub type PasswordHasher = ::std::string::String;
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Phone number owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct PhoneNumber {
@@ -3452,6 +3726,7 @@ pub struct PhoneNumber {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `phone_number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhoneNumberObject {
@@ -3460,6 +3735,7 @@ pub enum PhoneNumberObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl PhoneNumberObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3469,6 +3745,7 @@ impl PhoneNumberObject {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for PhoneNumberObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3477,16 +3754,19 @@ impl ::std::convert::From<&str> for PhoneNumberObject {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for PhoneNumberObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for PhoneNumberObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3494,6 +3774,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PhoneNumberVerification {
     VerificationOtp(VerificationOtp),
@@ -3501,6 +3782,7 @@ pub enum PhoneNumberVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3641,6 +3923,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Link between a user and a SAML identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlAccount {
@@ -3667,6 +3950,7 @@ pub struct SamlAccount {
     #[serde(default)]
     pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
+#[cfg(feature = "users")]
 /// SAML connection referenced from a SAML account.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -3692,6 +3976,7 @@ pub struct SamlAccountConnection {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `saml_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlAccountObject {
@@ -3700,6 +3985,7 @@ pub enum SamlAccountObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl SamlAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3709,6 +3995,7 @@ impl SamlAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for SamlAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3717,16 +4004,19 @@ impl ::std::convert::From<&str> for SamlAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for SamlAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for SamlAccountObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3734,6 +4024,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SamlAccountVerification {
     VerificationSaml(VerificationSaml),
@@ -3741,6 +4032,7 @@ pub enum SamlAccountVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3761,6 +4053,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 /// SAML connection to an enterprise identity provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -3814,6 +4107,7 @@ pub struct SamlConnection {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "saml_connections")]
 /// Names of the IdP attributes that feed user fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
@@ -3822,6 +4116,7 @@ pub struct SamlConnectionAttributeMapping {
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
 }
+#[cfg(feature = "saml_connections")]
 /// How the login_hint parameter is filled when redirecting to the IdP.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlConnectionLoginHint {
@@ -3829,6 +4124,7 @@ pub struct SamlConnectionLoginHint {
     #[serde(default)]
     pub source: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionLoginHintMode {
     /// `"email_address"`
@@ -3840,6 +4136,7 @@ pub enum SamlConnectionLoginHintMode {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "saml_connections")]
 impl SamlConnectionLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3851,6 +4148,7 @@ impl SamlConnectionLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -3861,16 +4159,19 @@ impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::fmt::Display for SamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl crate::runtime::ParamValue for SamlConnectionLoginHintMode {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3878,6 +4179,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "saml_connections")]
 /// Type tag with the constant value `saml_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionObject {
@@ -3886,6 +4188,7 @@ pub enum SamlConnectionObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "saml_connections")]
 impl SamlConnectionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3895,6 +4198,7 @@ impl SamlConnectionObject {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::convert::From<&str> for SamlConnectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3903,16 +4207,19 @@ impl ::std::convert::From<&str> for SamlConnectionObject {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::fmt::Display for SamlConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl crate::runtime::ParamValue for SamlConnectionObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3920,6 +4227,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Directory (SCIM) provisioning details of a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ScimUserMetadata {
@@ -4091,6 +4399,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
 pub struct SessionTask {
     pub key: ::std::string::String,
 }
+#[cfg(feature = "sign_ups")]
 /// In-progress or finished sign-up attempt.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -4143,6 +4452,7 @@ pub struct SignUp {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "sign_ups")]
 /// Type tag with the constant value `sign_up_attempt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpObject {
@@ -4151,6 +4461,7 @@ pub enum SignUpObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "sign_ups")]
 impl SignUpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4160,6 +4471,7 @@ impl SignUpObject {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::convert::From<&str> for SignUpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4168,16 +4480,19 @@ impl ::std::convert::From<&str> for SignUpObject {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::fmt::Display for SignUpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl crate::runtime::ParamValue for SignUpObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4185,6 +4500,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpStatus {
     /// `"missing_requirements"`
@@ -4196,6 +4512,7 @@ pub enum SignUpStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "sign_ups")]
 impl SignUpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4207,6 +4524,7 @@ impl SignUpStatus {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::convert::From<&str> for SignUpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4217,16 +4535,19 @@ impl ::std::convert::From<&str> for SignUpStatus {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::fmt::Display for SignUpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl crate::runtime::ParamValue for SignUpStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4234,6 +4555,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "sign_ups")]
 /// Verification progress of one sign-up identifier.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct SignUpVerification {
@@ -4244,6 +4566,7 @@ pub struct SignUpVerification {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpVerificationNextAction {
     /// `"needs_prepare"`
@@ -4255,6 +4578,7 @@ pub enum SignUpVerificationNextAction {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "sign_ups")]
 impl SignUpVerificationNextAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4266,6 +4590,7 @@ impl SignUpVerificationNextAction {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::convert::From<&str> for SignUpVerificationNextAction {
     fn from(value: &str) -> Self {
         match value {
@@ -4276,16 +4601,19 @@ impl ::std::convert::From<&str> for SignUpVerificationNextAction {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl ::std::fmt::Display for SignUpVerificationNextAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl crate::runtime::ParamValue for SignUpVerificationNextAction {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4293,6 +4621,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "sign_ups")]
 /// Verification progress of each sign-up identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SignUpVerifications {
@@ -4414,6 +4743,7 @@ pub struct ToggleTemplateDeliveryRequest {
     #[serde(default)]
     pub delivered_by_clerk: ::std::option::Option<bool>,
 }
+#[cfg(feature = "domains")]
 /// Partial update of an instance domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateDomainRequest {
@@ -4427,6 +4757,7 @@ pub struct UpdateDomainRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_secondary: crate::Nullable<bool>,
 }
+#[cfg(feature = "email_addresses")]
 /// Partial update of an email address.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEmailAddressRequest {
@@ -4440,6 +4771,7 @@ pub struct UpdateEmailAddressRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
+#[cfg(feature = "beta_features")]
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -4465,6 +4797,7 @@ pub struct UpdateInstanceAuthConfigRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
+#[cfg(feature = "instance_settings")]
 /// Partial update of the organization settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceOrganizationSettingsRequest {
@@ -4495,6 +4828,7 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains_default_role_id: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "instance_settings")]
 /// Partial update of the instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -4534,6 +4868,7 @@ pub struct UpdateInstanceRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
+#[cfg(feature = "instance_settings")]
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
@@ -4546,6 +4881,7 @@ pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance_settings")]
 impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4563,6 +4899,7 @@ impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::convert::From<&str>
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn from(value: &str) -> Self {
@@ -4582,18 +4919,21 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
         }
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::std::fmt::Display
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl crate::runtime::ParamValue
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 impl ::serde::Serialize
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn serialize<S: ::serde::Serializer>(
@@ -4603,6 +4943,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "instance_settings")]
 /// Partial update of the instance restrictions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceRestrictionsRequest {
@@ -4622,6 +4963,7 @@ pub struct UpdateInstanceRestrictionsRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
+#[cfg(feature = "jwt_templates")]
 /// New definition of a JWT template.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateJwtTemplateRequest {
@@ -4645,6 +4987,7 @@ pub struct UpdateJwtTemplateRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_key: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "jwt_templates")]
 impl UpdateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -4662,6 +5005,7 @@ impl UpdateJwtTemplateRequest {
         }
     }
 }
+#[cfg(feature = "oauth_applications")]
 /// Partial update of an OAuth application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -4689,6 +5033,7 @@ pub struct UpdateOAuthApplicationRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public: crate::Nullable<bool>,
 }
+#[cfg(feature = "organization_domains")]
 /// Partial update of an organization domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationDomainRequest {
@@ -4699,6 +5044,7 @@ pub struct UpdateOrganizationDomainRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
+#[cfg(feature = "organization_memberships")]
 /// Metadata to deep-merge into a membership.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationMembershipMetadataRequest {
@@ -4713,18 +5059,21 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "organization_memberships")]
 /// New role of a membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateOrganizationMembershipRequest {
     /// Role key to assign to the member.
     pub role: ::std::string::String,
 }
+#[cfg(feature = "organization_memberships")]
 impl UpdateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role: ::std::string::String) -> Self {
         Self { role }
     }
 }
+#[cfg(feature = "organizations")]
 /// Partial update of an organization; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -4760,6 +5109,7 @@ pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "phone_numbers")]
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdatePhoneNumberRequest {
@@ -4781,6 +5131,7 @@ pub struct UpdateProductionInstanceDomainRequest {
     #[serde(default)]
     pub is_secondary: ::std::option::Option<bool>,
 }
+#[cfg(feature = "saml_connections")]
 /// Partial update of a SAML connection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -4844,6 +5195,7 @@ pub struct UpdateSamlConnectionRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
+#[cfg(feature = "saml_connections")]
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestAttributeMapping {
@@ -4856,6 +5208,7 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "saml_connections")]
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestLoginHint {
@@ -4863,6 +5216,7 @@ pub struct UpdateSamlConnectionRequestLoginHint {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "saml_connections")]
 impl UpdateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: UpdateSamlConnectionRequestLoginHintMode) -> Self {
@@ -4872,6 +5226,7 @@ impl UpdateSamlConnectionRequestLoginHint {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
     /// `"email_address"`
@@ -4883,6 +5238,7 @@ pub enum UpdateSamlConnectionRequestLoginHintMode {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "saml_connections")]
 impl UpdateSamlConnectionRequestLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4896,6 +5252,7 @@ impl UpdateSamlConnectionRequestLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -4908,16 +5265,19 @@ impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::std::fmt::Display for UpdateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl crate::runtime::ParamValue for UpdateSamlConnectionRequestLoginHintMode {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4926,6 +5286,7 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 /// Partial update of a sign-up attempt.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSignUpRequest {
@@ -4936,6 +5297,7 @@ pub struct UpdateSignUpRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_action: crate::Nullable<bool>,
 }
+#[cfg(feature = "users")]
 /// Metadata to deep-merge into a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
@@ -4955,6 +5317,7 @@ pub struct UpdateUserMetadataRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "users")]
 /// Partial update of a user; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[allow(deprecated)]
@@ -5049,6 +5412,7 @@ pub struct UpdateUserRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
+#[cfg(feature = "organizations")]
 /// Multipart form carrying the logo image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOrganizationLogoRequest {
@@ -5057,6 +5421,7 @@ pub struct UploadOrganizationLogoRequest {
     /// Image file contents.
     pub file: crate::FilePart,
 }
+#[cfg(feature = "organizations")]
 impl UploadOrganizationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
@@ -5066,6 +5431,7 @@ impl UploadOrganizationLogoRequest {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl UploadOrganizationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -5101,6 +5467,7 @@ pub struct UpsertTemplateRequest {
     #[serde(default)]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "users")]
 /// User of the instance with identifiers, linked accounts and flags.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
@@ -5194,6 +5561,7 @@ pub struct User {
     #[serde(default)]
     pub scim: ::std::option::Option<ScimUserMetadata>,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserObject {
@@ -5202,6 +5570,7 @@ pub enum UserObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl UserObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5211,6 +5580,7 @@ impl UserObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for UserObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5219,16 +5589,19 @@ impl ::std::convert::From<&str> for UserObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for UserObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for UserObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for UserObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5236,6 +5609,7 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Verification performed by an administrator through the API.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationAdmin {
@@ -5251,6 +5625,7 @@ pub struct VerificationAdmin {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminObject {
@@ -5259,6 +5634,7 @@ pub enum VerificationAdminObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationAdminObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5268,6 +5644,7 @@ impl VerificationAdminObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationAdminObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5276,16 +5653,19 @@ impl ::std::convert::From<&str> for VerificationAdminObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationAdminObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationAdminObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5293,6 +5673,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminStatus {
     /// `"verified"`
@@ -5300,6 +5681,7 @@ pub enum VerificationAdminStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationAdminStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5309,6 +5691,7 @@ impl VerificationAdminStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationAdminStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5317,16 +5700,19 @@ impl ::std::convert::From<&str> for VerificationAdminStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationAdminStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationAdminStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5334,6 +5720,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAdminStrategy {
     /// `"admin"`
@@ -5341,6 +5728,7 @@ pub enum VerificationAdminStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationAdminStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5350,6 +5738,7 @@ impl VerificationAdminStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationAdminStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -5358,16 +5747,19 @@ impl ::std::convert::From<&str> for VerificationAdminStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationAdminStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationAdminStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5375,6 +5767,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through an emailed link.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationEmailLink {
@@ -5390,6 +5783,7 @@ pub struct VerificationEmailLink {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_email_link`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkObject {
@@ -5398,6 +5792,7 @@ pub enum VerificationEmailLinkObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationEmailLinkObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5409,6 +5804,7 @@ impl VerificationEmailLinkObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationEmailLinkObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5419,16 +5815,19 @@ impl ::std::convert::From<&str> for VerificationEmailLinkObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationEmailLinkObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationEmailLinkObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5436,6 +5835,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStatus {
     /// `"unverified"`
@@ -5449,6 +5849,7 @@ pub enum VerificationEmailLinkStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationEmailLinkStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5461,6 +5862,7 @@ impl VerificationEmailLinkStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5472,16 +5874,19 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationEmailLinkStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationEmailLinkStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5489,6 +5894,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStrategy {
     /// `"email_link"`
@@ -5496,6 +5902,7 @@ pub enum VerificationEmailLinkStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationEmailLinkStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5505,6 +5912,7 @@ impl VerificationEmailLinkStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -5513,16 +5921,19 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationEmailLinkStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationEmailLinkStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5530,6 +5941,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification inherited from an OAuth provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationFromOauth {
@@ -5547,6 +5959,7 @@ pub struct VerificationFromOauth {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthObject {
@@ -5555,6 +5968,7 @@ pub enum VerificationFromOauthObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationFromOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5566,6 +5980,7 @@ impl VerificationFromOauthObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationFromOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5576,16 +5991,19 @@ impl ::std::convert::From<&str> for VerificationFromOauthObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationFromOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationFromOauthObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5593,6 +6011,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthStatus {
     /// `"unverified"`
@@ -5602,6 +6021,7 @@ pub enum VerificationFromOauthStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationFromOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5612,6 +6032,7 @@ impl VerificationFromOauthStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationFromOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5621,16 +6042,19 @@ impl ::std::convert::From<&str> for VerificationFromOauthStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationFromOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationFromOauthStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5638,6 +6062,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Verification through Google One Tap.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationGoogleOneTap {
@@ -5655,6 +6080,7 @@ pub struct VerificationGoogleOneTap {
     #[serde(default)]
     pub error: ::std::option::Option<ClerkError>,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapObject {
@@ -5663,6 +6089,7 @@ pub enum VerificationGoogleOneTapObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationGoogleOneTapObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5674,6 +6101,7 @@ impl VerificationGoogleOneTapObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5684,16 +6112,19 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationGoogleOneTapObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationGoogleOneTapObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5701,6 +6132,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStatus {
     /// `"unverified"`
@@ -5710,6 +6142,7 @@ pub enum VerificationGoogleOneTapStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationGoogleOneTapStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5720,6 +6153,7 @@ impl VerificationGoogleOneTapStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5729,16 +6163,19 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationGoogleOneTapStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationGoogleOneTapStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5746,6 +6183,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStrategy {
     /// `"google_one_tap"`
@@ -5753,6 +6191,7 @@ pub enum VerificationGoogleOneTapStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationGoogleOneTapStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5762,6 +6201,7 @@ impl VerificationGoogleOneTapStrategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -5770,16 +6210,19 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationGoogleOneTapStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationGoogleOneTapStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5787,6 +6230,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Verification through an OAuth redirect flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationOauth {
@@ -5805,6 +6249,7 @@ pub struct VerificationOauth {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `verification_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthObject {
@@ -5813,6 +6258,7 @@ pub enum VerificationOauthObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5822,6 +6268,7 @@ impl VerificationOauthObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5830,16 +6277,19 @@ impl ::std::convert::From<&str> for VerificationOauthObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationOauthObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5847,6 +6297,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthStatus {
     /// `"unverified"`
@@ -5862,6 +6313,7 @@ pub enum VerificationOauthStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5875,6 +6327,7 @@ impl VerificationOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5887,16 +6340,19 @@ impl ::std::convert::From<&str> for VerificationOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationOauthStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5904,6 +6360,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Verification through a one-time code.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationOtp {
@@ -5921,6 +6378,7 @@ pub struct VerificationOtp {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_otp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpObject {
@@ -5929,6 +6387,7 @@ pub enum VerificationOtpObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationOtpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5938,6 +6397,7 @@ impl VerificationOtpObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationOtpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5946,16 +6406,19 @@ impl ::std::convert::From<&str> for VerificationOtpObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationOtpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationOtpObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5963,6 +6426,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStatus {
     /// `"unverified"`
@@ -5976,6 +6440,7 @@ pub enum VerificationOtpStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationOtpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5988,6 +6453,7 @@ impl VerificationOtpStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationOtpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5999,16 +6465,19 @@ impl ::std::convert::From<&str> for VerificationOtpStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationOtpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationOtpStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6016,6 +6485,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStrategy {
     /// `"phone_code"`
@@ -6027,6 +6497,7 @@ pub enum VerificationOtpStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl VerificationOtpStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6040,6 +6511,7 @@ impl VerificationOtpStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationOtpStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6052,16 +6524,19 @@ impl ::std::convert::From<&str> for VerificationOtpStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl ::std::fmt::Display for VerificationOtpStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationOtpStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6069,6 +6544,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Verification through a passkey challenge.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationPasskey {
@@ -6088,6 +6564,7 @@ pub struct VerificationPasskey {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyNonce {
     /// `"nonce"`
@@ -6095,6 +6572,7 @@ pub enum VerificationPasskeyNonce {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationPasskeyNonce {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6104,6 +6582,7 @@ impl VerificationPasskeyNonce {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationPasskeyNonce {
     fn from(value: &str) -> Self {
         match value {
@@ -6112,16 +6591,19 @@ impl ::std::convert::From<&str> for VerificationPasskeyNonce {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationPasskeyNonce {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationPasskeyNonce {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6129,6 +6611,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `verification_passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyObject {
@@ -6137,6 +6620,7 @@ pub enum VerificationPasskeyObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationPasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6146,6 +6630,7 @@ impl VerificationPasskeyObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationPasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6154,16 +6639,19 @@ impl ::std::convert::From<&str> for VerificationPasskeyObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationPasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationPasskeyObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6171,6 +6659,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyStatus {
     /// `"verified"`
@@ -6178,6 +6667,7 @@ pub enum VerificationPasskeyStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationPasskeyStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6187,6 +6677,7 @@ impl VerificationPasskeyStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationPasskeyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6195,16 +6686,19 @@ impl ::std::convert::From<&str> for VerificationPasskeyStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationPasskeyStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationPasskeyStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6212,6 +6706,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationPasskeyStrategy {
     /// `"passkey"`
@@ -6219,6 +6714,7 @@ pub enum VerificationPasskeyStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationPasskeyStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6228,6 +6724,7 @@ impl VerificationPasskeyStrategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6236,16 +6733,19 @@ impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationPasskeyStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationPasskeyStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6253,6 +6753,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through a SAML flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationSaml {
@@ -6272,6 +6773,7 @@ pub struct VerificationSaml {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_saml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlObject {
@@ -6280,6 +6782,7 @@ pub enum VerificationSamlObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationSamlObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6289,6 +6792,7 @@ impl VerificationSamlObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationSamlObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6297,16 +6801,19 @@ impl ::std::convert::From<&str> for VerificationSamlObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationSamlObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationSamlObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6314,6 +6821,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStatus {
     /// `"unverified"`
@@ -6329,6 +6837,7 @@ pub enum VerificationSamlStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationSamlStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6342,6 +6851,7 @@ impl VerificationSamlStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationSamlStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6354,16 +6864,19 @@ impl ::std::convert::From<&str> for VerificationSamlStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationSamlStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationSamlStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6371,6 +6884,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStrategy {
     /// `"saml"`
@@ -6378,6 +6892,7 @@ pub enum VerificationSamlStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationSamlStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6387,6 +6902,7 @@ impl VerificationSamlStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationSamlStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6395,16 +6911,19 @@ impl ::std::convert::From<&str> for VerificationSamlStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationSamlStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationSamlStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6412,6 +6931,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification done by SCIM directory provisioning.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationScim {
@@ -6425,6 +6945,7 @@ pub struct VerificationScim {
     #[serde(default)]
     pub expire_at: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_scim`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimObject {
@@ -6433,6 +6954,7 @@ pub enum VerificationScimObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationScimObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6442,6 +6964,7 @@ impl VerificationScimObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationScimObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6450,16 +6973,19 @@ impl ::std::convert::From<&str> for VerificationScimObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationScimObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationScimObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6467,6 +6993,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimStatus {
     /// `"verified"`
@@ -6474,6 +7001,7 @@ pub enum VerificationScimStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationScimStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6483,6 +7011,7 @@ impl VerificationScimStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationScimStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6491,16 +7020,19 @@ impl ::std::convert::From<&str> for VerificationScimStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationScimStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationScimStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6508,6 +7040,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationScimStrategy {
     /// `"scim"`
@@ -6515,6 +7048,7 @@ pub enum VerificationScimStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationScimStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6524,6 +7058,7 @@ impl VerificationScimStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationScimStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6532,16 +7067,19 @@ impl ::std::convert::From<&str> for VerificationScimStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationScimStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationScimStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6549,6 +7087,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through a ticket (for example an invitation).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationTicket {
@@ -6564,6 +7103,7 @@ pub struct VerificationTicket {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketObject {
@@ -6572,6 +7112,7 @@ pub enum VerificationTicketObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationTicketObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6581,6 +7122,7 @@ impl VerificationTicketObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationTicketObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6589,16 +7131,19 @@ impl ::std::convert::From<&str> for VerificationTicketObject {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationTicketObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationTicketObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6606,6 +7151,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStatus {
     /// `"unverified"`
@@ -6617,6 +7163,7 @@ pub enum VerificationTicketStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationTicketStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6628,6 +7175,7 @@ impl VerificationTicketStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationTicketStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6638,16 +7186,19 @@ impl ::std::convert::From<&str> for VerificationTicketStatus {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationTicketStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationTicketStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6655,6 +7206,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStrategy {
     /// `"ticket"`
@@ -6662,6 +7214,7 @@ pub enum VerificationTicketStrategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl VerificationTicketStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6671,6 +7224,7 @@ impl VerificationTicketStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::convert::From<&str> for VerificationTicketStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6679,16 +7233,19 @@ impl ::std::convert::From<&str> for VerificationTicketStrategy {
         }
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl ::std::fmt::Display for VerificationTicketStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl crate::runtime::ParamValue for VerificationTicketStrategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6696,6 +7253,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 /// Verification through a web3 wallet signature.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct VerificationWeb3 {
@@ -6715,6 +7273,7 @@ pub struct VerificationWeb3 {
     #[serde(default)]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `verification_web3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Object {
@@ -6723,6 +7282,7 @@ pub enum VerificationWeb3Object {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationWeb3Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6732,6 +7292,7 @@ impl VerificationWeb3Object {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationWeb3Object {
     fn from(value: &str) -> Self {
         match value {
@@ -6740,16 +7301,19 @@ impl ::std::convert::From<&str> for VerificationWeb3Object {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationWeb3Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationWeb3Object {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6757,6 +7321,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Status {
     /// `"unverified"`
@@ -6770,6 +7335,7 @@ pub enum VerificationWeb3Status {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationWeb3Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6782,6 +7348,7 @@ impl VerificationWeb3Status {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationWeb3Status {
     fn from(value: &str) -> Self {
         match value {
@@ -6793,16 +7360,19 @@ impl ::std::convert::From<&str> for VerificationWeb3Status {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationWeb3Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationWeb3Status {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6810,6 +7380,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Strategy {
     /// `"web3_metamask_signature"`
@@ -6825,6 +7396,7 @@ pub enum VerificationWeb3Strategy {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl VerificationWeb3Strategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6842,6 +7414,7 @@ impl VerificationWeb3Strategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for VerificationWeb3Strategy {
     fn from(value: &str) -> Self {
         match value {
@@ -6858,16 +7431,19 @@ impl ::std::convert::From<&str> for VerificationWeb3Strategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for VerificationWeb3Strategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for VerificationWeb3Strategy {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6880,6 +7456,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
 pub struct VerifyClientRequest {
     pub token: ::std::string::String,
 }
+#[cfg(feature = "users")]
 /// Web3 wallet owned by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Web3Wallet {
@@ -6895,6 +7472,7 @@ pub struct Web3Wallet {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// Type tag with the constant value `web3_wallet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Web3WalletObject {
@@ -6903,6 +7481,7 @@ pub enum Web3WalletObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "users")]
 impl Web3WalletObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6912,6 +7491,7 @@ impl Web3WalletObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::convert::From<&str> for Web3WalletObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6920,16 +7500,19 @@ impl ::std::convert::From<&str> for Web3WalletObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl ::std::fmt::Display for Web3WalletObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl crate::runtime::ParamValue for Web3WalletObject {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6937,6 +7520,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Web3WalletVerification {
     VerificationWeb3(VerificationWeb3),
@@ -6944,6 +7528,7 @@ pub enum Web3WalletVerification {
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

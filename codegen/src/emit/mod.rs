@@ -91,9 +91,17 @@ fn root(api: &ir::Api) -> TokenStream {
     let title_doc = format!(" Generated from {} {}.", api.title, api.version);
     let modules = api.modules.iter().map(|m| {
         let name = ident(&m.name);
+        let feature = &m.name;
         let docs = docs::doc_attrs([m.doc.as_deref().or(Some(m.tag.as_str()))]);
+        let feature_doc = format!(
+            " Operations of the `{}` tag (cargo feature `{feature}`).",
+            m.tag
+        );
         quote! {
             #docs
+            #[doc = ""]
+            #[doc = #feature_doc]
+            #[cfg(feature = #feature)]
             pub mod #name;
         }
     });
@@ -127,11 +135,28 @@ fn models(api: &ir::Api) -> TokenStream {
         .map(|m| (m.name.as_str(), &m.kind))
         .collect();
     let is_enum = |name: &str| matches!(kinds.get(name), Some(ModelKind::Enum(_)));
-    let items = api
-        .models
-        .iter()
-        .map(|m| model::model(m, multipart.contains(m.name.as_str()), &is_enum));
+    let all_features: Vec<&str> = api.modules.iter().map(|m| m.name.as_str()).collect();
+    let items = api.models.iter().flat_map(|m| {
+        let gate = feature_gate(&m.features, &all_features);
+        model::model(m, multipart.contains(m.name.as_str()), &is_enum)
+            .into_iter()
+            .map(move |item| quote!(#gate #item))
+    });
     quote! {
         #(#items)*
     }
+}
+
+/// `#[cfg(...)]` for an item the given tag features use: none when every feature (or
+/// no operation) uses it, so shared and standalone types are always there.
+fn feature_gate(features: &[String], all: &[&str]) -> Option<TokenStream> {
+    if features.is_empty() || features.len() == all.len() {
+        return None;
+    }
+    let names = features.iter().map(|f| quote!(feature = #f));
+    Some(if features.len() == 1 {
+        quote!(#[cfg(#(#names)*)])
+    } else {
+        quote!(#[cfg(any(#(#names),*))])
+    })
 }

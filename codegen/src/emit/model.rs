@@ -6,25 +6,31 @@ use crate::ir::{Field, Model, ModelKind, StringEnum, Struct, Union, Usage};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `is_enum` tells which named types are string enums (written as text in multipart).
-pub fn model(model: &Model, multipart: bool, is_enum: &dyn Fn(&str) -> bool) -> TokenStream {
+/// The items of one model (the type and its impls). `is_enum` tells which named types
+/// are string enums (written as text in multipart).
+pub fn model(model: &Model, multipart: bool, is_enum: &dyn Fn(&str) -> bool) -> Vec<TokenStream> {
     let docs = doc_attrs([model.doc.as_deref()]);
     let deprecated = model.deprecated.then(|| quote!(#[deprecated]));
-    let body = match &model.kind {
+    let mut items = match &model.kind {
         ModelKind::Struct(s) => structure(model, s, multipart, is_enum),
         ModelKind::Enum(e) => string_enum(model, e),
         ModelKind::Union(u) => union(model, u),
         ModelKind::Alias(ty) => {
             let name = ident(&model.name);
             let ty = type_tokens(ty, Scope::Models);
-            quote!(pub type #name = #ty;)
+            vec![quote!(pub type #name = #ty;)]
         }
     };
-    quote! {
-        #docs
-        #deprecated
-        #body
-    }
+    // The type itself is the first item: it carries the docs.
+    items[0] = {
+        let first = &items[0];
+        quote! {
+            #docs
+            #deprecated
+            #first
+        }
+    };
+    items
 }
 
 fn serde_derives(usage: Usage) -> TokenStream {
@@ -84,7 +90,7 @@ fn structure(
     s: &Struct,
     multipart: bool,
     is_enum: &dyn Fn(&str) -> bool,
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let name = ident(&model.name);
     let usage = model.usage;
     let derive_serde = if multipart {
@@ -130,16 +136,18 @@ fn structure(
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
-    quote! {
+    let structure = quote! {
         #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
             #additional
         }
-        #constructor
-        #multipart_impl
-    }
+    };
+    [Some(structure), constructor, multipart_impl]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// `new(required fields...)` for request types, every optional field left unset.
@@ -215,7 +223,7 @@ fn multipart_parts(model: &Model, s: &Struct, is_enum: &dyn Fn(&str) -> bool) ->
     }
 }
 
-fn string_enum(model: &Model, e: &StringEnum) -> TokenStream {
+fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
     let name = ident(&model.name);
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -251,13 +259,15 @@ fn string_enum(model: &Model, e: &StringEnum) -> TokenStream {
             }
         }
     });
-    quote! {
+    let enumeration = quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know; sent back unchanged.
             Unknown(::std::string::String),
         }
+    };
+    let as_str = quote! {
         impl #name {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -267,6 +277,8 @@ fn string_enum(model: &Model, e: &StringEnum) -> TokenStream {
                 }
             }
         }
+    };
+    let from = quote! {
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -275,22 +287,36 @@ fn string_enum(model: &Model, e: &StringEnum) -> TokenStream {
                 }
             }
         }
+    };
+    let display = quote! {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+    };
+    let param = quote! {
         impl crate::runtime::ParamValue for #name {
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
-        #ser
-        #de
-    }
+    };
+    [
+        Some(enumeration),
+        Some(as_str),
+        Some(from),
+        Some(display),
+        Some(param),
+        ser,
+        de,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-fn union(model: &Model, u: &Union) -> TokenStream {
+fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
     let name = ident(&model.name);
     let usage = model.usage;
     // Responses may carry shapes this version does not know; keep them as JSON.
@@ -309,14 +335,14 @@ fn union(model: &Model, u: &Union) -> TokenStream {
     match &u.tag {
         None => {
             let derives = serde_derives(usage);
-            quote! {
+            vec![quote! {
                 #[derive(Debug, Clone, PartialEq, #derives)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
                     #unknown
                 }
-            }
+            }]
         }
         Some(tag) => {
             let ser_arms = u.variants.iter().map(|v| {
@@ -356,15 +382,14 @@ fn union(model: &Model, u: &Union) -> TokenStream {
                     }
                 }
             });
-            quote! {
+            let enumeration = quote! {
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
                     #(#variants)*
                     #unknown
                 }
-                #ser
-                #de
-            }
+            };
+            [Some(enumeration), ser, de].into_iter().flatten().collect()
         }
     }
 }

@@ -84,8 +84,10 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
 
     let mut by_tag: BTreeMap<String, Module> = BTreeMap::new();
     let mut module_names = UniqueNames::new();
-    // `models` is the module of the shared types.
-    module_names.reserve("models");
+    // `models` is the module of the shared types; `default` is cargo's own feature.
+    for reserved in ["models", "runtime", "default"] {
+        module_names.reserve(reserved);
+    }
     let tag_docs: HashMap<&str, Option<&String>> = doc
         .api
         .tags
@@ -111,6 +113,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     }
     let mut modules: Vec<Module> = by_tag.into_values().collect();
     usage::propagate(&mut lowerer.models, &modules);
+    usage::assign_features(&mut lowerer.models, &modules);
     usage::box_recursive_fields(&mut lowerer.models);
     for module in &mut modules {
         for op in &mut module.operations {

@@ -28,7 +28,7 @@ const RUNTIME_METHODS: &[&str] = &[
 ];
 
 /// Tag for operations without one.
-const UNTAGGED: &str = "default";
+const UNTAGGED: &str = "untagged";
 
 impl Lowerer<'_> {
     /// Every operation in spec order, with the tag whose module it belongs in.

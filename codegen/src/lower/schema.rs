@@ -194,6 +194,7 @@ impl<'a> Lowerer<'a> {
                         source: at,
                         kind: ModelKind::Alias(lowered.ty),
                         usage: Usage::default(),
+                        features: Vec::new(),
                     },
                 );
             }
@@ -736,6 +737,7 @@ impl<'a> Lowerer<'a> {
                 source: at.clone(),
                 kind,
                 usage: Usage::default(),
+                features: Vec::new(),
             },
         );
     }

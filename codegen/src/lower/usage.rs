@@ -42,6 +42,59 @@ pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
     spread(models, rest);
 }
 
+/// Records, for every model, the tag modules whose operations reach it: each module
+/// is a cargo feature, and a model is compiled when any of its features is on. Models
+/// no operation reaches (error bodies, standalone schemas) belong to every feature, and
+/// so does everything they contain, so they never name a type that is compiled out.
+pub fn assign_features(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
+    reach_from_operations(models, modules);
+    let all: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
+    let mut work: Vec<String> = models
+        .iter()
+        .filter(|(_, m)| m.features.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect();
+    while let Some(name) = work.pop() {
+        if let Some(model) = models.get_mut(&name) {
+            if model.features != all {
+                model.features = all.clone();
+                work.extend(contained(&model.kind));
+            }
+        }
+    }
+}
+
+fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
+    for module in modules {
+        let mut work: Vec<String> = Vec::new();
+        for op in &module.operations {
+            work.extend(
+                op.params
+                    .iter()
+                    .filter_map(|p| p.ty.named().map(str::to_owned)),
+            );
+            work.extend(
+                op.body
+                    .iter()
+                    .filter_map(|b| b.ty.named().map(str::to_owned)),
+            );
+            if let Response::Json(ty) = &op.response {
+                work.extend(ty.named().map(str::to_owned));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(name) = work.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(model) = models.get_mut(&name) {
+                model.features.push(module.name.clone());
+                work.extend(contained(&model.kind));
+            }
+        }
+    }
+}
+
 /// The models a model's definition names.
 fn contained(kind: &ModelKind) -> Vec<String> {
     let types: Vec<&Type> = match kind {
