@@ -35,7 +35,7 @@ mod generated;
 pub use generated::*;
 pub use runtime::{
     ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, DecodeError, Error, FilePart,
-    Nullable, Paginated, RequestOptions, RetryPolicy, TransportError,
+    Nullable, Paginated, RequestOptions, ResponseMeta, RetryPolicy, TransportError,
 };
 
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the

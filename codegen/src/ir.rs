@@ -109,6 +109,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` with a schema: collected into a flattened map.
     pub additional: Option<Type>,
+    /// `anyOf`/`oneOf` branches that only list `required` names: at least one of these
+    /// groups of (wire) field names must be set.
+    pub required_any_of: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +128,9 @@ pub struct Field {
     pub read_only: bool,
     /// A field that needs `Box` to break a recursive type.
     pub boxed: bool,
+    /// A valid value for the field when it is a scalar (or array of scalars), from the
+    /// schema's `enum`, `example`, `default` or constraints; used by the contract suite.
+    pub sample: Option<serde_json::Value>,
 }
 
 /// A string enum; the emitted type also accepts values the spec does not list.
@@ -209,6 +215,9 @@ pub struct Operation {
     pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,
+    /// Declared 4xx statuses whose JSON body has an `errors` array (Clerk's error
+    /// shape), sorted: the contract suite asks the mock server for some of them.
+    pub error_statuses: Vec<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +254,8 @@ pub struct Param {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub style: ArrayStyle,
+    /// A valid value for the parameter (see [`Field::sample`]).
+    pub sample: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

@@ -29,6 +29,9 @@ pub struct Output {
     pub warnings: Vec<Warning>,
     /// Operations generated, for reporting.
     pub operation_ids: Vec<String>,
+    /// The contract suite (an integration test of the generated crate, written to its
+    /// `tests/contract.rs`).
+    pub contract: GeneratedFile,
     /// One cargo feature per tag module, sorted: each gates its module and the models
     /// only its operations use.
     pub features: Vec<String>,
@@ -60,8 +63,17 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let contract = GeneratedFile {
+        path: "contract.rs".to_owned(),
+        contents: format::render(
+            "contract.rs",
+            emit::contract_suite(&api),
+            &options.spec_label,
+        )?,
+    };
     Ok(Output {
         files,
+        contract,
         warnings,
         operation_ids,
         features,

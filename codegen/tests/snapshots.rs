@@ -33,6 +33,7 @@ fn every_fixture_matches_its_snapshots() {
             let name = format!("{stem}__{}", file.path.trim_end_matches(".rs"));
             insta::assert_snapshot!(name, file.contents);
         }
+        insta::assert_snapshot!(format!("{stem}__contract"), output.contract.contents);
         let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
         insta::assert_snapshot!(format!("{stem}__warnings"), warnings.join("\n"));
     }

@@ -97,30 +97,43 @@ pub fn generate(root: &Path, spec: &Path) -> Result<Output, String> {
     codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))
 }
 
-/// The manifest whose `[features]` a generation into `out_dir` updates: the crate's,
-/// when `out_dir` is a crate's `src/generated`.
-pub fn manifest_for(out_dir: &Path) -> Option<PathBuf> {
+/// The crate a generation into `out_dir` belongs to, when `out_dir` is a crate's
+/// `src/generated`: its manifest's `[features]` and its `tests/contract.rs` are
+/// generated too.
+pub fn crate_root_for(out_dir: &Path) -> Option<PathBuf> {
     if !out_dir.ends_with("src/generated") {
         return None;
     }
-    let manifest = out_dir.parent()?.parent()?.join("Cargo.toml");
-    manifest.exists().then_some(manifest)
+    let root = out_dir.parent()?.parent()?;
+    root.join("Cargo.toml").exists().then(|| root.to_path_buf())
 }
 
+/// Where a crate's generated contract suite lives.
+pub const CONTRACT_TEST: &str = "tests/contract.rs";
+
 /// Compares a generation with a directory and, when it belongs to a crate, with the
-/// crate manifest's generated `[features]` block.
+/// crate manifest's generated `[features]` block and the crate's contract suite.
 pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
     let mut plan = plan(out_dir, &output.files)
         .map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
-    if let Some(manifest) = manifest_for(out_dir) {
-        let old = fs::read_to_string(&manifest)
-            .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-        let new = crate::manifest::with_features(&old, &output.features)
-            .map_err(|e| format!("{}: {e}", manifest.display()))?;
-        if new == old {
+    let Some(root) = crate_root_for(out_dir) else {
+        return Ok(plan);
+    };
+    let manifest = root.join("Cargo.toml");
+    let old = fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let new = crate::manifest::with_features(&old, &output.features)
+        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let contract = root.join(CONTRACT_TEST);
+    let old_contract = fs::read_to_string(&contract).ok();
+    for (path, old, new) in [
+        (manifest, Some(old), new),
+        (contract, old_contract, output.contract.contents.clone()),
+    ] {
+        if old.as_deref() == Some(new.as_str()) {
             plan.unchanged += 1;
         } else {
-            plan.writes.push((manifest, Some(old), new));
+            plan.writes.push((path, old, new));
         }
     }
     Ok(plan)

@@ -8,6 +8,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub mod bench;
+pub mod contract;
 pub mod gen;
 pub mod manifest;
 pub mod scratch;

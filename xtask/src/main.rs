@@ -6,8 +6,10 @@ fn main() -> ExitCode {
     let code = match args.first().map(String::as_str) {
         Some("gen") => xtask::gen::run(&root, &args[1..]),
         Some("test") => xtask::test::run(&root, &args[1..]),
+        Some("contract") => xtask::contract::run(&root, &args[1..]),
+        Some("bench") => xtask::bench::run(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  gen    regenerate clerk-api from the spec\n  test   install the test tools if missing, then run every test\n\n{}", xtask::gen::USAGE);
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  gen    regenerate clerk-api from the spec\n  test   install the test tools if missing, then run every test\n  contract [--spec PATH]  run the generated contract suite against Prism (static and dynamic)\n  bench  measure build, generation and runtime costs against their targets\n\n{}", xtask::gen::USAGE);
             2
         }
     };

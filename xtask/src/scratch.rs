@@ -19,13 +19,23 @@ pub struct ScratchCrate {
 }
 
 impl ScratchCrate {
+    /// A crate for `output`, with its generated contract suite among the tests (its
+    /// `use clerk_api` pointed at this crate's library name).
     pub fn new(
         name: impl Into<String>,
         output: codegen::Output,
-        tests: Vec<(String, String)>,
+        mut tests: Vec<(String, String)>,
     ) -> Self {
+        let name = name.into();
+        let lib = name.replace('-', "_");
+        let contract = output.contract.contents.replacen(
+            "use clerk_api as api;",
+            &format!("use {lib} as api;"),
+            1,
+        );
+        tests.push(("contract.rs".to_owned(), contract));
         ScratchCrate {
-            name: name.into(),
+            name,
             files: output.files,
             features: output.features,
             tests,

@@ -1959,6 +1959,8 @@ pub struct EnterpriseAccount {
 }
 #[cfg(feature = "users")]
 /// Enterprise connection referenced from an enterprise account.
+///
+/// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct EnterpriseAccountConnection {
@@ -3952,6 +3954,8 @@ pub struct SamlAccount {
 }
 #[cfg(feature = "users")]
 /// SAML connection referenced from a SAML account.
+///
+/// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct SamlAccountConnection {
@@ -4055,6 +4059,8 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
 }
 #[cfg(feature = "saml_connections")]
 /// SAML connection to an enterprise identity provider.
+///
+/// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[allow(deprecated)]
 pub struct SamlConnection {

@@ -4,7 +4,9 @@ use super::error::{ApiError, Error};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RetryPolicy};
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::Url;
 use std::fmt;
 use std::sync::Arc;
@@ -38,6 +40,21 @@ struct Inner {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeout: Duration,
+    observer: Option<ResponseObserver>,
+}
+
+/// Called with every HTTP answer the client receives (each attempt), for metrics or
+/// tests that need what typed results do not carry.
+pub type ResponseObserver = Arc<dyn Fn(&ResponseMeta<'_>) + Send + Sync>;
+
+/// What an observer sees of one answer.
+#[derive(Debug)]
+pub struct ResponseMeta<'a> {
+    pub operation_id: &'static str,
+    pub method: &'a reqwest::Method,
+    pub status: reqwest::StatusCode,
+    pub headers: &'a reqwest::header::HeaderMap,
+    pub attempt: u32,
 }
 
 /// Overrides for the calls made through one [`Client::with_options`] handle.
@@ -45,11 +62,27 @@ struct Inner {
 pub struct RequestOptions {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl RequestOptions {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An extra header on every request; it replaces a default header of the same name
+    /// (for example a `Prefer` header for a mock server, or another `Authorization`).
+    /// A name or value that is not a valid header is ignored.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(mut value)) =
+            (HeaderName::try_from(name), HeaderValue::try_from(value))
+        {
+            if name == AUTHORIZATION {
+                value.set_sensitive(true);
+            }
+            self.headers.push((name, value));
+        }
+        self
     }
 
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
@@ -81,6 +114,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     timeout: Duration,
+    observer: Option<ResponseObserver>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -118,6 +152,7 @@ impl ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
+            observer: None,
         }
     }
 
@@ -152,6 +187,15 @@ impl ClientBuilder {
     /// Timeout of each attempt (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Calls `observer` with every HTTP answer (status and headers of each attempt).
+    pub fn on_response(
+        mut self,
+        observer: impl Fn(&ResponseMeta<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -207,6 +251,7 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             timeout: self.timeout,
+            observer: self.observer,
         }
     }
 }
@@ -265,6 +310,13 @@ impl Client {
             options: RequestOptions {
                 retry: options.retry.or_else(|| self.options.retry.clone()),
                 timeout: options.timeout.or(self.options.timeout),
+                headers: self
+                    .options
+                    .headers
+                    .iter()
+                    .cloned()
+                    .chain(options.headers)
+                    .collect(),
             },
         }
     }
@@ -323,7 +375,7 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let outcome = self.attempt(&request, &url, auth, timeout).await;
+            let outcome = self.attempt(&request, &url, auth, timeout, attempt).await;
             let wait = match &outcome {
                 Attempt::Done(response) => {
                     span.record("status", response.status.as_u16());
@@ -380,6 +432,7 @@ impl Client {
         url: &Url,
         auth: &HeaderValue,
         timeout: Duration,
+        attempt: u32,
     ) -> Attempt {
         let mut builder = self
             .inner
@@ -391,6 +444,11 @@ impl Client {
             .timeout(timeout);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
+        }
+        if !self.options.headers.is_empty() {
+            // `headers` replaces same-named defaults rather than adding to them.
+            let extra: HeaderMap = self.options.headers.iter().cloned().collect();
+            builder = builder.headers(extra);
         }
         builder = match &request.body {
             Body::Empty => builder,
@@ -411,6 +469,15 @@ impl Client {
         };
         let status = response.status();
         let headers = response.headers().clone();
+        if let Some(observe) = &self.inner.observer {
+            observe(&ResponseMeta {
+                operation_id: request.operation_id,
+                method: &request.method,
+                status,
+                headers: &headers,
+                attempt,
+            });
+        }
         // The whole body is read here, so a connection dropped mid-body is a transport
         // failure of this attempt (and retried like one), not a decode error later.
         let body = match response.bytes().await {

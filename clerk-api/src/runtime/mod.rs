@@ -13,7 +13,7 @@ mod response;
 mod retry;
 mod serde_support;
 
-pub use client::{Client, ClientBuilder, RequestOptions};
+pub use client::{Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver};
 pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TransportError};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;

@@ -1,9 +1,11 @@
 //! Stage 3: [`ir::Api`] -> token streams, one per generated file.
 
+mod contract;
 mod docs;
 mod model;
 mod operation;
 
+pub use contract::suite as contract_suite;
 pub use docs::rustdoc;
 
 use crate::ir::{self, BodyMedia, ModelKind, Type};

@@ -9,7 +9,27 @@ use quote::quote;
 /// The items of one model (the type and its impls). `is_enum` tells which named types
 /// are string enums (written as text in multipart).
 pub fn model(model: &Model, multipart: bool, is_enum: &dyn Fn(&str) -> bool) -> Vec<TokenStream> {
-    let docs = doc_attrs([model.doc.as_deref()]);
+    let constraint = match &model.kind {
+        ModelKind::Struct(s) if !s.required_any_of.is_empty() => {
+            let groups: Vec<String> = s
+                .required_any_of
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            Some(format!(
+                "At least one of these must be set: {}.",
+                groups.join("; or ")
+            ))
+        }
+        _ => None,
+    };
+    let docs = doc_attrs([model.doc.as_deref(), constraint.as_deref()]);
     let deprecated = model.deprecated.then(|| quote!(#[deprecated]));
     let mut items = match &model.kind {
         ModelKind::Struct(s) => structure(model, s, multipart, is_enum),
@@ -54,7 +74,8 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
     }
     match (field.required, field.nullable) {
         (true, false) => ty,
-        (false, true) if usage.serialize => quote!(crate::Nullable<#ty>),
+        // Multipart has no `null`: an optional nullable part is simply left out.
+        (false, true) if usage.serialize && !multipart => quote!(crate::Nullable<#ty>),
         _ => quote!(::std::option::Option<#ty>),
     }
 }

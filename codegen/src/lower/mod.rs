@@ -3,6 +3,7 @@
 
 mod operation;
 mod refs;
+mod sample;
 mod schema;
 mod usage;
 

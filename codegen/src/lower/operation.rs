@@ -111,6 +111,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let response = self.response(id, &op.responses, &at.join("responses"))?;
+        let error_statuses = self.error_statuses(&op.responses, &at.join("responses"));
         Ok(Operation {
             id: id.to_owned(),
             fn_name,
@@ -125,6 +126,7 @@ impl Lowerer<'_> {
             body,
             response,
             pagination: None,
+            error_statuses,
         })
     }
 
@@ -218,17 +220,19 @@ impl Lowerer<'_> {
                 }
             };
             let data = param.parameter_data_ref();
-            let ty = match &data.format {
+            let (ty, sample) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let hint = Hint::Suggest(format!("{id}_{wire}"));
-                    self.schema_ref(schema, &param_at.join("schema"), hint)?.ty
+                    let schema_at = param_at.join("schema");
+                    let ty = self.schema_ref(schema, &schema_at, hint)?.ty;
+                    (ty, self.sample(schema, &schema_at))
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.warn(
                         &param_at,
                         "parameter with `content` is sent as a plain string",
                     );
-                    Type::String
+                    (Type::String, None)
                 }
             };
             let ty = match ty {
@@ -250,6 +254,7 @@ impl Lowerer<'_> {
                 doc: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
                 style,
+                sample,
             });
         }
         Ok(out)
@@ -326,6 +331,44 @@ impl Lowerer<'_> {
         }
     }
 
+    /// 4xx statuses whose response is JSON with an `errors` array property.
+    fn error_statuses(&self, responses: &openapiv3::Responses, at: &Pointer) -> Vec<u16> {
+        let doc = self.doc;
+        let mut statuses = Vec::new();
+        for (code, response) in &responses.responses {
+            let StatusCode::Code(status @ 400..=499) = code else {
+                continue;
+            };
+            let response_at = at.join(status);
+            let resolved = match response {
+                ReferenceOr::Item(r) => Some(std::borrow::Cow::Borrowed(r)),
+                ReferenceOr::Reference { reference } => resolve(
+                    doc,
+                    |d| d.api.components.as_ref().map(|c| &c.responses),
+                    "responses",
+                    reference,
+                    &response_at,
+                )
+                .ok()
+                .map(|(r, _)| r),
+            };
+            let has_errors_array = resolved.as_deref().is_some_and(|r| {
+                pick_response_media(&r.content).is_some_and(|(_, media, kind)| {
+                    kind == ResponseMedia::Json
+                        && media.schema.as_ref().is_some_and(|schema| {
+                            self.resolve_schema(schema, &response_at)
+                                .is_ok_and(|(s, _)| schema_has_property(&s, "errors"))
+                        })
+                })
+            });
+            if has_errors_array {
+                statuses.push(*status);
+            }
+        }
+        statuses.sort_unstable();
+        statuses
+    }
+
     /// The success response: the lowest 2xx status that has one, else `2XX`, else `default`.
     fn response(
         &mut self,
@@ -399,6 +442,12 @@ impl Lowerer<'_> {
         }
         Ok(lowered)
     }
+}
+
+fn schema_has_property(schema: &openapiv3::Schema, name: &str) -> bool {
+    super::schema::View::of(schema)
+        .properties
+        .is_some_and(|p| p.contains_key(name))
 }
 
 fn parse_method(name: &str) -> Method {

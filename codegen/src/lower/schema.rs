@@ -34,19 +34,31 @@ impl Lowered {
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
+/// Numeric and size constraints, for synthesizing valid samples.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Bounds {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub min_items: usize,
+}
+
 /// The keywords of one schema, whichever `SchemaKind` openapiv3 chose for it.
-struct View<'s> {
-    ty: Option<&'static str>,
-    format: Option<String>,
-    properties: Option<&'s Properties>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
-    items: Option<&'s ReferenceOr<Box<Schema>>>,
-    enum_values: Vec<Value>,
-    one_of: &'s [ReferenceOr<Schema>],
-    all_of: &'s [ReferenceOr<Schema>],
-    any_of: &'s [ReferenceOr<Schema>],
-    has_not: bool,
+pub(super) struct View<'s> {
+    pub ty: Option<&'static str>,
+    pub format: Option<String>,
+    pub pattern: Option<String>,
+    pub bounds: Bounds,
+    pub properties: Option<&'s Properties>,
+    pub required: &'s [String],
+    pub additional: Option<&'s AdditionalProperties>,
+    pub items: Option<&'s ReferenceOr<Box<Schema>>>,
+    pub enum_values: Vec<Value>,
+    pub one_of: &'s [ReferenceOr<Schema>],
+    pub all_of: &'s [ReferenceOr<Schema>],
+    pub any_of: &'s [ReferenceOr<Schema>],
+    pub has_not: bool,
 }
 
 fn format_name<T: serde::Serialize>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
@@ -67,10 +79,12 @@ fn values<T: Into<Value> + Clone>(items: &[Option<T>]) -> Vec<Value> {
 }
 
 impl<'s> View<'s> {
-    fn of(schema: &'s Schema) -> View<'s> {
+    pub fn of(schema: &'s Schema) -> View<'s> {
         let mut v = View {
             ty: None,
             format: None,
+            pattern: None,
+            bounds: Bounds::default(),
             properties: None,
             required: &[],
             additional: None,
@@ -86,16 +100,27 @@ impl<'s> View<'s> {
                 v.ty = Some("string");
                 v.format = format_name(&s.format);
                 v.enum_values = values(&s.enumeration);
+                v.pattern = s.pattern.clone();
+                v.bounds.min_length = s.min_length;
+                v.bounds.max_length = s.max_length;
             }
             SchemaKind::Type(OaType::Integer(i)) => {
                 v.ty = Some("integer");
                 v.format = format_name(&i.format);
                 v.enum_values = values(&i.enumeration);
+                v.bounds.minimum = i
+                    .minimum
+                    .map(|m| m as f64 + f64::from(u8::from(i.exclusive_minimum)));
+                v.bounds.maximum = i
+                    .maximum
+                    .map(|m| m as f64 - f64::from(u8::from(i.exclusive_maximum)));
             }
             SchemaKind::Type(OaType::Number(n)) => {
                 v.ty = Some("number");
                 v.format = format_name(&n.format);
                 v.enum_values = values(&n.enumeration);
+                v.bounds.minimum = n.minimum;
+                v.bounds.maximum = n.maximum;
             }
             SchemaKind::Type(OaType::Boolean(b)) => {
                 v.ty = Some("boolean");
@@ -110,6 +135,7 @@ impl<'s> View<'s> {
             SchemaKind::Type(OaType::Array(a)) => {
                 v.ty = Some("array");
                 v.items = a.items.as_ref();
+                v.bounds.min_items = a.min_items.unwrap_or(0);
             }
             SchemaKind::OneOf { one_of } => v.one_of = one_of,
             SchemaKind::AllOf { all_of } => v.all_of = all_of,
@@ -127,6 +153,14 @@ impl<'s> View<'s> {
                     _ => None,
                 };
                 v.format = any.format.clone();
+                v.pattern = any.pattern.clone();
+                v.bounds = Bounds {
+                    minimum: any.minimum,
+                    maximum: any.maximum,
+                    min_length: any.min_length,
+                    max_length: any.max_length,
+                    min_items: any.min_items.unwrap_or(0),
+                };
                 v.properties = (!any.properties.is_empty()).then_some(&any.properties);
                 v.required = &any.required;
                 v.additional = any.additional_properties.as_ref();
@@ -263,7 +297,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn resolve_schema<'d>(
+    pub(super) fn resolve_schema<'d>(
         &self,
         schema: &'d ReferenceOr<Schema>,
         at: &Pointer,
@@ -542,7 +576,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
                 ReferenceOr::Reference { .. } => None,
             };
+            let sample = self.sample_boxed(prop, prop_at);
             fields.push(Field {
+                sample,
                 wire: wire.clone(),
                 name: names.claim(snake_ident(wire)),
                 ty: lowered.ty,
@@ -565,7 +601,11 @@ impl<'a> Lowerer<'a> {
             name.clone(),
             schema,
             at,
-            ModelKind::Struct(Struct { fields, additional }),
+            ModelKind::Struct(Struct {
+                fields,
+                additional,
+                required_any_of: Vec::new(),
+            }),
         );
         Ok(Lowered::new(Type::Named(name)))
     }
@@ -582,8 +622,26 @@ impl<'a> Lowerer<'a> {
         });
         if constraint_only {
             // `anyOf: [{required: [a]}, {required: [b]}]` constrains the object's own
-            // properties; the shape is the object itself.
-            return self.by_type(schema, view, at, hint);
+            // properties; the shape is the object itself, and the groups are recorded.
+            let lowered = self.by_type(schema, view, at, hint)?;
+            let groups: Vec<Vec<String>> = branches
+                .iter()
+                .filter_map(|b| match b {
+                    ReferenceOr::Item(s) => Some(View::of(s).required.to_vec()),
+                    ReferenceOr::Reference { .. } => None,
+                })
+                .filter(|g| !g.is_empty())
+                .collect();
+            if let Type::Named(name) = &lowered.ty {
+                if let Some(Model {
+                    kind: ModelKind::Struct(s),
+                    ..
+                }) = self.models.get_mut(name)
+                {
+                    s.required_any_of = groups;
+                }
+            }
+            return Ok(lowered);
         }
         if view.has_properties() {
             self.warn(

@@ -1,0 +1,114 @@
+//! One `GET /organizations/{id}` through `clerk_api::Client::get_organization` against the
+//! same request made with bare `reqwest` (same headers, same timeout, same decoding into
+//! the generated `Organization`), both to a loopback HTTP/1.1 keep-alive server started
+//! here that answers every request with one canned response. Run by `cargo xtask bench`,
+//! or `cargo bench -p clerk-api --bench request`.
+//!
+//! Traffic goes to 127.0.0.1 only; the server threads end with the process.
+
+use clerk_api::organizations::GetOrganizationParams;
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+const ORGANIZATION: &str = r#"{"object":"organization","id":"org_2xAcmeCorporation0000000001","name":"Acme Corporation","slug":"acme-corporation","image_url":"https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCIsImlpZCI6Imluc18yeCJ9","has_image":true,"members_count":42,"missing_member_with_elevated_permissions":false,"pending_invitations_count":3,"max_allowed_memberships":500,"admin_delete_enabled":true,"public_metadata":{"plan":"enterprise","region":"eu-west-1"},"private_metadata":{"crm_id":"0015g00000XyZabAAA","seats":500},"created_by":"user_2xFounder00000000000000001","created_at":1690000000000,"updated_at":1735000000000,"last_active_at":1760000000000,"role_set_key":null}"#;
+
+const ORG_ID: &str = "org_2xAcmeCorporation0000000001";
+const SECRET_KEY: &str = "sk_test_benchmark0000000000000000000000000000";
+
+/// Starts the canned responder on an ephemeral loopback port: a thread per connection,
+/// each answering every request head it reads with the same 200 response.
+fn start_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().unwrap();
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-clerk-trace-id: bench\r\n\r\n{ORGANIZATION}",
+        ORGANIZATION.len()
+    )
+    .into_bytes();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let response = response.clone();
+            std::thread::spawn(move || serve(stream, &response));
+        }
+    });
+    addr
+}
+
+/// Answers requests on one connection until the client closes it. Requests are GETs
+/// without a body, so a request ends at the blank line after its head.
+fn serve(mut stream: TcpStream, response: &[u8]) {
+    let _ = stream.set_nodelay(true);
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            buf.drain(..end + 4);
+            if stream.write_all(response).is_err() {
+                return;
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let addr = start_server();
+    let base = format!("http://{addr}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    // Both sides use a reqwest client built the same way (`Client` builds its own with
+    // `reqwest::Client::builder().build()` when none is given).
+    let client = clerk_api::Client::builder(SECRET_KEY)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let http = reqwest::Client::builder().build().unwrap();
+    let auth = format!("Bearer {SECRET_KEY}");
+    // The `User-Agent` `Client` sends.
+    let user_agent = concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION"));
+    let timeout = client.timeout();
+    let params = GetOrganizationParams::default();
+
+    let via_client = || async {
+        client
+            .get_organization(ORG_ID, &params)
+            .await
+            .expect("the client request succeeds")
+    };
+    let via_reqwest = || async {
+        let response = http
+            .get(format!("{base}/organizations/{ORG_ID}"))
+            .header(reqwest::header::AUTHORIZATION, &auth)
+            .header("Clerk-API-Version", clerk_api::API_VERSION)
+            .header(reqwest::header::USER_AGENT, user_agent)
+            .timeout(timeout)
+            .send()
+            .await
+            .expect("the bare request succeeds");
+        assert!(response.status().is_success());
+        let body = response.bytes().await.expect("the body arrives");
+        serde_json::from_slice::<clerk_api::models::Organization>(&body).expect("the body decodes")
+    };
+
+    // Both answer the same, and the connections are open before measuring.
+    let (a, b) = runtime.block_on(async { (via_client().await, via_reqwest().await) });
+    assert_eq!(a, b);
+
+    let mut group = c.benchmark_group("get_organization");
+    group.bench_function("clerk_api_client", |b| {
+        b.to_async(&runtime).iter(via_client)
+    });
+    group.bench_function("bare_reqwest", |b| b.to_async(&runtime).iter(via_reqwest));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
