@@ -107,8 +107,10 @@ pub enum ModelKind {
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// `additionalProperties` with a schema: collected into a flattened map.
+    /// `additionalProperties` with a schema: collected into a flattened map, in the
+    /// field named `additional_name`.
     pub additional: Option<Type>,
+    pub additional_name: String,
     /// `anyOf`/`oneOf` branches that only list `required` names: at least one of these
     /// groups of (wire) field names must be set.
     pub required_any_of: Vec<Vec<String>>,
@@ -288,12 +290,24 @@ impl BodyMedia {
 pub enum Response {
     /// A JSON body of this type.
     Json(Type),
+    /// A JSON body of this type, or no body (another 2xx, such as 204, has none).
+    JsonOrEmpty(Type),
     /// No body worth reading (204, or a 2xx without content).
     Empty,
     /// A text body (`text/*`).
     Text,
     /// Raw bytes (`application/octet-stream` and other binary media).
     Bytes,
+}
+
+impl Response {
+    /// The JSON body type, when there is one.
+    pub fn json_type(&self) -> Option<&Type> {
+        match self {
+            Response::Json(ty) | Response::JsonOrEmpty(ty) => Some(ty),
+            Response::Empty | Response::Text | Response::Bytes => None,
+        }
+    }
 }
 
 /// A limit/offset list operation and where its items are.

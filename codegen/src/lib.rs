@@ -29,9 +29,9 @@ pub struct Output {
     pub warnings: Vec<Warning>,
     /// Operations generated, for reporting.
     pub operation_ids: Vec<String>,
-    /// The contract suite (an integration test of the generated crate, written to its
-    /// `tests/contract.rs`).
-    pub contract: GeneratedFile,
+    /// The contract suite: an integration test of the generated crate, written under
+    /// its `tests/` (`contract/main.rs` and `contract/suite.rs`).
+    pub contract: Vec<GeneratedFile>,
     /// One cargo feature per tag module, sorted: each gates its module and the models
     /// only its operations use.
     pub features: Vec<String>,
@@ -63,14 +63,15 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let contract = GeneratedFile {
-        path: "contract.rs".to_owned(),
-        contents: format::render(
-            "contract.rs",
-            emit::contract_suite(&api),
-            &options.spec_label,
-        )?,
-    };
+    let contract = emit::contract_suite(&api)
+        .into_iter()
+        .map(|(path, tokens)| {
+            Ok(GeneratedFile {
+                contents: format::render(&path, tokens, &options.spec_label)?,
+                path,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Output {
         files,
         contract,

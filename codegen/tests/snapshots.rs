@@ -33,7 +33,12 @@ fn every_fixture_matches_its_snapshots() {
             let name = format!("{stem}__{}", file.path.trim_end_matches(".rs"));
             insta::assert_snapshot!(name, file.contents);
         }
-        insta::assert_snapshot!(format!("{stem}__contract"), output.contract.contents);
+        let suite = output
+            .contract
+            .iter()
+            .find(|f| f.path.ends_with("suite.rs"))
+            .unwrap();
+        insta::assert_snapshot!(format!("{stem}__contract"), suite.contents);
         let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
         insta::assert_snapshot!(format!("{stem}__warnings"), warnings.join("\n"));
     }

@@ -108,8 +108,8 @@ pub fn crate_root_for(out_dir: &Path) -> Option<PathBuf> {
     root.join("Cargo.toml").exists().then(|| root.to_path_buf())
 }
 
-/// Where a crate's generated contract suite lives.
-pub const CONTRACT_TEST: &str = "tests/contract.rs";
+/// Where a crate's generated contract suite lives (`contract/main.rs`, `contract/suite.rs`).
+pub const CONTRACT_DIR: &str = "tests";
 
 /// Compares a generation with a directory and, when it belongs to a crate, with the
 /// crate manifest's generated `[features]` block and the crate's contract suite.
@@ -124,12 +124,13 @@ pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
         .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let new = crate::manifest::with_features(&old, &output.features)
         .map_err(|e| format!("{}: {e}", manifest.display()))?;
-    let contract = root.join(CONTRACT_TEST);
-    let old_contract = fs::read_to_string(&contract).ok();
-    for (path, old, new) in [
-        (manifest, Some(old), new),
-        (contract, old_contract, output.contract.contents.clone()),
-    ] {
+    let mut files = vec![(manifest, Some(old), new)];
+    for file in &output.contract {
+        let path = root.join(CONTRACT_DIR).join(&file.path);
+        let old = fs::read_to_string(&path).ok();
+        files.push((path, old, file.contents.clone()));
+    }
+    for (path, old, new) in files {
         if old.as_deref() == Some(new.as_str()) {
             plan.unchanged += 1;
         } else {

@@ -28,12 +28,12 @@ impl ScratchCrate {
     ) -> Self {
         let name = name.into();
         let lib = name.replace('-', "_");
-        let contract = output.contract.contents.replacen(
-            "use clerk_api as api;",
-            &format!("use {lib} as api;"),
-            1,
-        );
-        tests.push(("contract.rs".to_owned(), contract));
+        for file in &output.contract {
+            let contents =
+                file.contents
+                    .replacen("use clerk_api as api;", &format!("use {lib} as api;"), 1);
+            tests.push((file.path.clone(), contents));
+        }
         ScratchCrate {
             name,
             files: output.files,
@@ -97,7 +97,11 @@ impl ScratchWorkspace {
                 fs::create_dir_all(root.join("tests"))?;
             }
             for (file, source) in tests {
-                fs::write(root.join("tests").join(file), source)?;
+                let path = root.join("tests").join(file);
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                fs::write(path, source)?;
             }
             let cargo = fs::read_to_string(crate_src.join("Cargo.toml"))?.replacen(
                 "name = \"clerk-api\"",

@@ -187,14 +187,35 @@ impl Request {
         Ok(())
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body: arrays as repeated keys
+    /// (`scopes=a&scopes=b`), nested objects as JSON text, `null` and absent fields left out.
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
-        let text = serde_urlencoded::to_string(body).map_err(|e| {
+        let invalid = |e: String| {
             Error::invalid_request(
                 self.operation_id,
                 format!("form body does not serialize: {e}"),
             )
-        })?;
+        };
+        // Through JSON text and back into a list, so fields keep their declared order.
+        let json = serde_json::to_vec(body).map_err(|e| invalid(e.to_string()))?;
+        let OrderedFields(fields) =
+            serde_json::from_slice(&json).map_err(|_| invalid("expected an object".to_owned()))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (name, value) in fields {
+            let values = match value {
+                serde_json::Value::Array(items) => items,
+                single => vec![single],
+            };
+            for value in values {
+                let text = match value {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                pairs.push((name.clone(), text));
+            }
+        }
+        let text = serde_urlencoded::to_string(&pairs).map_err(|e| invalid(e.to_string()))?;
         self.body = Body::Bytes {
             content_type: "application/x-www-form-urlencoded",
             bytes: text.into(),
@@ -220,6 +241,32 @@ impl Request {
             Body::Bytes { bytes, .. } => Some(bytes),
             Body::Empty | Body::Multipart(_) => None,
         }
+    }
+}
+
+/// A JSON object's fields in document order (`serde_json::Map` may sort them).
+struct OrderedFields(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = OrderedFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderedFields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    fields.push(entry);
+                }
+                Ok(OrderedFields(fields))
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 

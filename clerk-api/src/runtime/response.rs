@@ -40,6 +40,14 @@ impl Response {
         })
     }
 
+    /// Like [`Response::json`], but an empty body (a 204, say) is `None`.
+    pub fn json_or_empty<T: DeserializeOwned>(self) -> Result<Option<T>, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+
     /// The body as UTF-8 text (invalid sequences replaced).
     pub fn text(self) -> Result<String, Error> {
         Ok(String::from_utf8_lossy(&self.body).into_owned())

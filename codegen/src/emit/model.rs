@@ -86,6 +86,10 @@ fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
+    if field.read_only && usage.serialize {
+        // Response-only data (`readOnly`) is never sent.
+        return quote!(#[serde(#rename default, skip_serializing)]);
+    }
     let presence = match (field.required, field.nullable) {
         (true, false) => None,
         (false, true) if usage.serialize => Some(quote!(
@@ -144,22 +148,17 @@ fn structure(
     });
     let additional = s.additional.as_ref().map(|ty| {
         let ty = type_tokens(ty, Scope::Models);
+        let additional_name = ident(&s.additional_name);
         quote! {
             /// Properties beyond the named fields.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub #additional_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     let constructor = (usage.serialize && !all_optional).then(|| constructor(model, s, multipart));
     let multipart_impl = multipart.then(|| multipart_parts(model, s, is_enum));
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
     let structure = quote! {
         #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
-        #allow_deprecated
         pub struct #name {
             #(#fields)*
             #additional
@@ -188,18 +187,12 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
             quote!(#fname: ::std::default::Default::default())
         }
     });
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties: ::std::default::Default::default(),));
+    let additional = s.additional.as_ref().map(|_| {
+        let additional_name = ident(&s.additional_name);
+        quote!(#additional_name: ::std::default::Default::default(),)
+    });
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow_deprecated
         impl #name {
             /// A value with the required fields set and every optional field unset.
             #many
@@ -215,17 +208,29 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
 fn multipart_parts(model: &Model, s: &Struct, is_enum: &dyn Fn(&str) -> bool) -> TokenStream {
     use crate::ir::Type;
     let name = ident(&model.name);
-    let parts = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        let add = match &f.ty {
+    // One part per value: files keep their name and type, scalars and enums are text,
+    // arrays of those are one part per item (OpenAPI 3.0), anything else is JSON text.
+    fn add_part(ty: &Type, wire: &str, is_enum: &dyn Fn(&str) -> bool) -> TokenStream {
+        match ty {
             Type::Bytes => quote!(form.file(#wire, value.clone())),
             Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
                 quote!(form.text(#wire, crate::runtime::ParamValue::to_param(value).into_owned()))
             }
             Type::Named(n) if is_enum(n) => quote!(form.text(#wire, value.as_str().to_owned())),
+            Type::Vec(item) if !matches!(**item, Type::Vec(_) | Type::Option(_) | Type::Map(_)) => {
+                let add = add_part(item, wire, is_enum);
+                quote! {
+                    for value in value {
+                        #add;
+                    }
+                }
+            }
             _ => quote!(form.json(#wire, value)),
-        };
+        }
+    }
+    let parts = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let add = add_part(&f.ty, &f.wire, is_enum);
         if f.required && !f.nullable {
             quote! { { let value = &self.#fname; #add; } }
         } else {

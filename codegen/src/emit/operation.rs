@@ -8,20 +8,24 @@
 use super::docs::doc_attrs;
 use super::{ident, type_tokens, Scope};
 use crate::ir::{
-    Api, ArrayStyle, BodyMedia, Location, Method, ModelKind, Module, Operation, Pagination, Param,
-    PathSegment, Response, Type,
+    ArrayStyle, BodyMedia, Location, Method, Module, Operation, Pagination, Param, PathSegment,
+    Response, Type,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn module(module: &Module, api: &Api) -> TokenStream {
+pub fn module(module: &Module) -> TokenStream {
     let methods = module.operations.iter().map(|op| {
-        let call = method(op, api);
+        let call = method(op);
         let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
         quote!(#call #stream)
     });
     let params = module.operations.iter().filter_map(params_struct);
     quote! {
+        // Generated code may use the spec's deprecated items; callers still get the
+        // warning where they use them.
+        #![allow(deprecated)]
+
         use crate::runtime::Request;
         use crate::{Client, Error};
 
@@ -99,7 +103,7 @@ fn write_param(param: &Param, value: TokenStream) -> TokenStream {
     }
 }
 
-fn method(op: &Operation, api: &Api) -> TokenStream {
+fn method(op: &Operation) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let id = &op.id;
     let path = &op.path;
@@ -182,6 +186,13 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
         });
 
     let (ret, finish) = match &op.response {
+        Response::JsonOrEmpty(ty) => {
+            let ty = type_tokens(ty, Scope::Operations);
+            (
+                quote!(::std::option::Option<#ty>),
+                quote!(self.send(request).await?.json_or_empty()),
+            )
+        }
         Response::Json(ty) => {
             let ty = type_tokens(ty, Scope::Operations);
             (ty, quote!(self.send(request).await?.json()))
@@ -197,9 +208,6 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
         ),
     };
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let touches_deprecated =
-        op.params.iter().any(|p| p.deprecated) || body_has_deprecated_fields(op, api);
-    let allow_deprecated = touches_deprecated.then(|| quote!(#[allow(deprecated)]));
     let mut_request = if op.segments.is_empty() && op.params.is_empty() && op.body.is_none() {
         quote!(let request)
     } else {
@@ -212,7 +220,6 @@ fn method(op: &Operation, api: &Api) -> TokenStream {
         #alias
         #deprecated
         #many_args
-        #allow_deprecated
         pub async fn #fn_name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
             #mut_request = Request::new(#id, #http, #path);
             #(#path_stmts)*
@@ -277,8 +284,8 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     };
     let start_limit = to_i64(limit_ty, quote!(params.#limit_field));
     let start_offset = to_i64(offset_ty, quote!(params.#offset_field));
-    let set_limit = from_i64(limit_ty, quote!(limit));
-    let set_offset = from_i64(offset_ty, quote!(offset));
+    let set_limit = from_i64(limit_ty, quote!(page_size));
+    let set_offset = from_i64(offset_ty, quote!(page_offset));
     let (items, total) = match (&pagination.data_field, &pagination.total_field) {
         (Some(data), total) => {
             let data = ident(data);
@@ -305,19 +312,17 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
         op.fn_name.trim_start_matches("r#")
     );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #[doc = #doc]
         ///
         /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
         /// where to start. A failed page is yielded as an `Err` item and ends the stream.
         #deprecated
-        #allow_deprecated
         pub fn #stream_fn(&self, #(#args,)* params: &#params_ty) -> crate::Paginated<#item> {
             let client = self.clone();
             let params = params.clone();
             #(#owned)*
-            crate::Paginated::new(#start_limit, #start_offset, move |limit, offset| {
+            crate::Paginated::new(#start_limit, #start_offset, move |page_size, page_offset| {
                 let client = client.clone();
                 #(#per_page_clone)*
                 let mut params = params.clone();
@@ -330,16 +335,6 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             })
         }
     }
-}
-
-fn body_has_deprecated_fields(op: &Operation, api: &Api) -> bool {
-    let Some(name) = op.body.as_ref().and_then(|b| b.ty.named()) else {
-        return false;
-    };
-    api.models.iter().any(|m| {
-        m.name == name
-            && matches!(&m.kind, ModelKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
-    })
 }
 
 fn params_struct(op: &Operation) -> Option<TokenStream> {
@@ -365,15 +360,9 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
             pub #fname: #ty,
         }
     });
-    let allow_deprecated = op
-        .params
-        .iter()
-        .any(|p| !p.required && p.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
-        #allow_deprecated
         pub struct #name {
             #(#fields)*
         }

@@ -82,6 +82,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     lowerer.lower_component_schemas()?;
     usage::check_alias_cycles(&lowerer.models)?;
     let operations = lowerer.lower_operations()?;
+    usage::order_untagged_unions(&mut lowerer.models);
 
     let mut by_tag: BTreeMap<String, Module> = BTreeMap::new();
     let mut module_names = UniqueNames::new();
@@ -114,6 +115,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     }
     let mut modules: Vec<Module> = by_tag.into_values().collect();
     usage::propagate(&mut lowerer.models, &modules);
+    usage::apply_read_only(&mut lowerer.models);
     usage::assign_features(&mut lowerer.models, &modules);
     usage::box_recursive_fields(&mut lowerer.models);
     for module in &mut modules {

@@ -97,7 +97,17 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> Result<Operation> {
         let mut arg_names = UniqueNames::new();
-        for reserved in ["params", "body", "self"] {
+        // Names the generated method body and stream closure use for their own locals.
+        for reserved in [
+            "params",
+            "body",
+            "self",
+            "request",
+            "client",
+            "page",
+            "page_size",
+            "page_offset",
+        ] {
             arg_names.reserve(reserved);
         }
         let params = self.params(id, op, shared_params, at, &mut arg_names)?;
@@ -425,21 +435,43 @@ impl Lowerer<'_> {
                 }
             },
         };
-        if success.len() > 1 {
-            let others: Vec<_> = success[1..].iter().map(|(_, k, _)| k.clone()).collect();
-            let has_other_body = success[1..].iter().any(|(_, _, r)| match r {
-                ReferenceOr::Item(r) => !r.content.is_empty(),
-                ReferenceOr::Reference { .. } => true,
-            });
-            if has_other_body && lowered != Response::Empty {
-                self.warn(
-                    at,
-                    format!(
-                        "several 2xx responses: the {key} body type is used for {others:?} too"
-                    ),
-                );
+        // Other 2xx answers: an empty one makes the body optional; one with a different
+        // body cannot be typed and is named in a warning.
+        let mut empty_other = false;
+        let mut differing = Vec::new();
+        let chosen_media = pick_response_media(&response.content).map(|(_, m, _)| m.schema.clone());
+        for (_, other_key, other) in success.iter().filter(|(_, k, _)| *k != key) {
+            let other = match other {
+                ReferenceOr::Item(r) => Some(std::borrow::Cow::Borrowed(r)),
+                ReferenceOr::Reference { reference } => resolve(
+                    doc,
+                    |d| d.api.components.as_ref().map(|c| &c.responses),
+                    "responses",
+                    reference,
+                    &at.join(other_key),
+                )
+                .ok()
+                .map(|(r, _)| r),
+            };
+            match other
+                .as_deref()
+                .map(|r| pick_response_media(&r.content).map(|(_, m, _)| m.schema.clone()))
+            {
+                Some(None) => empty_other = true,
+                Some(schema) if schema == chosen_media => {}
+                _ => differing.push(other_key.clone()),
             }
         }
+        if !differing.is_empty() && lowered != Response::Empty {
+            self.warn(
+                at,
+                format!("several 2xx responses: the {key} body type is used for {differing:?} too"),
+            );
+        }
+        let lowered = match lowered {
+            Response::Json(ty) if empty_other => Response::JsonOrEmpty(ty),
+            other => other,
+        };
         Ok(lowered)
     }
 }
@@ -527,52 +559,51 @@ fn param_type_supported(
     }
 }
 
-fn is_json(media: &str) -> bool {
-    let essence = media
+/// A media type without parameters, lower-cased (`Application/JSON; charset=utf-8` ->
+/// `application/json`).
+fn essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(essence: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The first media type of `content` whose kind comes earliest in `preference`.
+fn pick_media<'a, K: Copy + PartialEq>(
+    content: &'a IndexMap<String, MediaType>,
+    preference: &[K],
+    kind: impl Fn(&str) -> Option<K>,
+) -> Option<(&'a String, &'a MediaType, K)> {
+    preference.iter().find_map(|&want| {
+        content
+            .iter()
+            .find(|(name, _)| kind(&essence(name)) == Some(want))
+            .map(|(name, media)| (name, media, want))
+    })
 }
 
 /// The request media type to send, by preference: JSON, multipart, urlencoded, bytes.
 fn pick_request_media(
     content: &IndexMap<String, MediaType>,
 ) -> Option<(&String, &MediaType, BodyMedia)> {
-    let kind = |media: &str| {
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if is_json(&essence) {
-            Some(BodyMedia::Json)
-        } else if essence == "multipart/form-data" {
-            Some(BodyMedia::Multipart)
-        } else if essence == "application/x-www-form-urlencoded" {
-            Some(BodyMedia::Form)
-        } else if essence == "application/octet-stream" || essence.starts_with("image/") {
-            Some(BodyMedia::Bytes)
-        } else {
-            None
-        }
-    };
-    [
-        BodyMedia::Json,
-        BodyMedia::Multipart,
-        BodyMedia::Form,
-        BodyMedia::Bytes,
-    ]
-    .into_iter()
-    .find_map(|want| {
-        content
-            .iter()
-            .find(|(name, _)| kind(name) == Some(want))
-            .map(|(name, media)| (name, media, want))
-    })
+    use BodyMedia::*;
+    pick_media(
+        content,
+        &[Json, Multipart, Form, Bytes],
+        |essence| match essence {
+            e if is_json(e) => Some(Json),
+            "multipart/form-data" => Some(Multipart),
+            "application/x-www-form-urlencoded" => Some(Form),
+            e if e == "application/octet-stream" || e.starts_with("image/") => Some(Bytes),
+            _ => None,
+        },
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -582,34 +613,18 @@ enum ResponseMedia {
     Bytes,
 }
 
+/// The response media type to read, by preference: JSON, text, anything else as bytes.
 fn pick_response_media(
     content: &IndexMap<String, MediaType>,
 ) -> Option<(&String, &MediaType, ResponseMedia)> {
-    let kind = |media: &str| {
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if is_json(&essence) {
-            ResponseMedia::Json
+    use ResponseMedia::*;
+    pick_media(content, &[Json, Text, Bytes], |essence| {
+        Some(if is_json(essence) {
+            Json
         } else if essence.starts_with("text/") {
-            ResponseMedia::Text
+            Text
         } else {
-            ResponseMedia::Bytes
-        }
-    };
-    [
-        ResponseMedia::Json,
-        ResponseMedia::Text,
-        ResponseMedia::Bytes,
-    ]
-    .into_iter()
-    .find_map(|want| {
-        content
-            .iter()
-            .find(|(name, _)| kind(name) == want)
-            .map(|(name, media)| (name, media, want))
+            Bytes
+        })
     })
 }

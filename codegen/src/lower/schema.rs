@@ -604,6 +604,7 @@ impl<'a> Lowerer<'a> {
             ModelKind::Struct(Struct {
                 fields,
                 additional,
+                additional_name: names.claim("additional_properties".to_owned()),
                 required_any_of: Vec::new(),
             }),
         );
@@ -727,15 +728,9 @@ impl<'a> Lowerer<'a> {
             });
         }
         let tag = discriminator.map(|d| d.property_name.clone());
+        // Untagged variants are put in trying order once every model exists
+        // (`usage::order_untagged_unions`): a branch may not be lowered yet.
         let tagged = tag.is_some() && variants.iter().all(|v| !v.tags.is_empty());
-        if !tagged {
-            // Untagged: try the most specific shapes first, so a struct with many required
-            // fields is not swallowed by a looser one or by a plain string.
-            let rank = self.union_ranks(&variants);
-            let mut ranked: Vec<_> = variants.into_iter().zip(rank).collect();
-            ranked.sort_by_key(|(_, r)| std::cmp::Reverse(*r));
-            variants = ranked.into_iter().map(|(v, _)| v).collect();
-        }
         let union = Union {
             variants,
             tag: if tagged { tag } else { None },
@@ -745,32 +740,6 @@ impl<'a> Lowerer<'a> {
             ty: Type::Named(name),
             nullable,
         })
-    }
-
-    /// Specificity of each union variant: structs by number of required fields, then
-    /// containers, then scalars (integers before floats before strings).
-    fn union_ranks(&self, variants: &[UnionVariant]) -> Vec<usize> {
-        variants
-            .iter()
-            .map(|v| match &v.ty {
-                Type::Named(n) => match self.models.get(n).map(|m| &m.kind) {
-                    Some(ModelKind::Struct(s)) => {
-                        100 + s.fields.iter().filter(|f| f.required).count()
-                    }
-                    Some(ModelKind::Union(_)) => 60,
-                    Some(ModelKind::Enum(_)) => 15,
-                    _ => 50,
-                },
-                Type::Vec(_) => 40,
-                Type::Map(_) | Type::JsonObject => 35,
-                Type::Bool => 30,
-                Type::I32 | Type::I64 => 25,
-                Type::F32 | Type::F64 => 20,
-                Type::String | Type::Bytes => 10,
-                Type::Option(_) => 5,
-                Type::Json => 0,
-            })
-            .collect()
     }
 
     /// The name a new model takes: the fixed component name, or a fresh one from the hint.

@@ -16,7 +16,7 @@ pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
         if let Some(body) = &op.body {
             work.extend(body.ty.named().map(|n| (n.to_owned(), Usage::REQUEST)));
         }
-        if let Response::Json(ty) = &op.response {
+        if let Some(ty) = op.response.json_type() {
             work.extend(ty.named().map(|n| (n.to_owned(), Usage::RESPONSE)));
         }
     }
@@ -78,7 +78,7 @@ fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module
                     .iter()
                     .filter_map(|b| b.ty.named().map(str::to_owned)),
             );
-            if let Response::Json(ty) = &op.response {
+            if let Some(ty) = op.response.json_type() {
                 work.extend(ty.named().map(str::to_owned));
             }
         }
@@ -145,6 +145,77 @@ pub fn check_alias_cycles(models: &BTreeMap<String, Model>) -> crate::error::Res
         }
     }
     Ok(())
+}
+
+/// `readOnly` properties travel only in responses: a request-only struct drops them;
+/// a struct used both ways keeps them optional and never serializes them.
+pub fn apply_read_only(models: &mut BTreeMap<String, Model>) {
+    for model in models.values_mut() {
+        let usage = model.usage;
+        let ModelKind::Struct(s) = &mut model.kind else {
+            continue;
+        };
+        if !usage.serialize {
+            continue;
+        }
+        if usage.deserialize {
+            for field in s.fields.iter_mut().filter(|f| f.read_only) {
+                field.required = false;
+                field.nullable = false;
+            }
+        } else {
+            s.fields.retain(|f| !f.read_only);
+        }
+    }
+}
+
+/// Puts the variants of every untagged union in the order serde should try them: the
+/// most specific shape first, so a looser one does not swallow it. Arrays come before
+/// structs (a derived struct also reads a JSON array, positionally), structs with more
+/// required fields before those with fewer, and scalars before the catch-alls (strings,
+/// forward-compatible enums, any JSON). The sort is stable: ties keep spec order.
+pub fn order_untagged_unions(models: &mut BTreeMap<String, Model>) {
+    let rank = |models: &BTreeMap<String, Model>, ty: &Type| -> usize {
+        match ty {
+            Type::Vec(_) => 1000,
+            Type::Named(n) => match models.get(n).map(|m| &m.kind) {
+                Some(ModelKind::Struct(s)) => 100 + s.fields.iter().filter(|f| f.required).count(),
+                Some(ModelKind::Union(_)) => 60,
+                Some(ModelKind::Alias(_)) => 50,
+                Some(ModelKind::Enum(_)) => 15,
+                None => 50,
+            },
+            Type::Map(_) | Type::JsonObject => 35,
+            Type::Bool => 30,
+            Type::I32 | Type::I64 => 25,
+            Type::F32 | Type::F64 => 20,
+            Type::String | Type::Bytes => 10,
+            Type::Option(_) => 5,
+            Type::Json => 0,
+        }
+    };
+    let names: Vec<String> = models.keys().cloned().collect();
+    for name in names {
+        let Some(ModelKind::Union(u)) = models.get(&name).map(|m| &m.kind) else {
+            continue;
+        };
+        if u.tag.is_some() {
+            continue;
+        }
+        let mut ranked: Vec<(usize, crate::ir::UnionVariant)> = u
+            .variants
+            .iter()
+            .map(|v| (rank(models, &v.ty), v.clone()))
+            .collect();
+        ranked.sort_by_key(|(r, _)| std::cmp::Reverse(*r));
+        if let Some(Model {
+            kind: ModelKind::Union(u),
+            ..
+        }) = models.get_mut(&name)
+        {
+            u.variants = ranked.into_iter().map(|(_, v)| v).collect();
+        }
+    }
 }
 
 /// Boxes struct fields that would make a type contain itself by value.

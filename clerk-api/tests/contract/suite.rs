@@ -31,11 +31,11 @@ impl Suite {
             .base_url(url)
             .retry(api::RetryPolicy::disabled())
             .on_response(move |meta| {
-                let Some(report) = meta.headers.get("sl-violations") else {
-                    return;
-                };
-                let entries: Vec<::serde_json::Value> =
-                    ::serde_json::from_slice(report.as_bytes()).unwrap_or_default();
+                let Some(report) = meta.headers.get("sl-violations") else { return };
+                let entries: Vec<::serde_json::Value> = ::serde_json::from_slice(
+                        report.as_bytes(),
+                    )
+                    .unwrap_or_default();
                 let mut seen = seen.lock().unwrap();
                 for entry in entries {
                     let text = entry.to_string();
@@ -69,14 +69,21 @@ impl Suite {
         );
     }
     /// The typed API error with this status and a parsed error body.
-    fn fails_with<T>(&self, operation: &str, status: u16, result: Result<T, api::Error>) {
+    fn fails_with<T>(
+        &self,
+        operation: &str,
+        status: u16,
+        result: Result<T, api::Error>,
+    ) {
         let error = match result {
             Ok(_) => panic!("{operation}: expected HTTP {status}, got a success"),
             Err(error) => error,
         };
         let api_error = error
             .api()
-            .unwrap_or_else(|| panic!("{operation}: expected HTTP {status}, got {error}"));
+            .unwrap_or_else(|| {
+                panic!("{operation}: expected HTTP {status}, got {error}")
+            });
         assert_eq!(api_error.status().as_u16(), status, "{operation}: {error}");
         assert!(
             api_error.body().is_some(),
@@ -88,28 +95,11 @@ impl Suite {
 #[cfg(feature = "beta_features")]
 #[tokio::test]
 async fn update_instance_auth_config_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
-        .update_instance_auth_config(::std::option::Option::Some(
-            &api::models::UpdateInstanceAuthConfigRequest {
-                restricted_to_allowlist: api::Nullable::Absent,
-                from_email_address: api::Nullable::Absent,
-                progressive_sign_up: api::Nullable::Absent,
-                test_mode: api::Nullable::Absent,
-                session_token_template: api::Nullable::Absent,
-                enhanced_email_deliverability: api::Nullable::Absent,
-            },
-        ))
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .update_instance_auth_config(::std::option::Option::Some(
+        .update_instance_auth_config(
+            ::std::option::Option::Some(
                 &api::models::UpdateInstanceAuthConfigRequest {
                     restricted_to_allowlist: api::Nullable::Absent,
                     from_email_address: api::Nullable::Absent,
@@ -118,7 +108,26 @@ async fn update_instance_auth_config_succeeds() {
                     session_token_template: api::Nullable::Absent,
                     enhanced_email_deliverability: api::Nullable::Absent,
                 },
-            ))
+            ),
+        )
+        .await;
+    if suite.answer_broke_the_spec() {
+        let client = &suite
+            .client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        let result = client
+            .update_instance_auth_config(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceAuthConfigRequest {
+                        restricted_to_allowlist: api::Nullable::Absent,
+                        from_email_address: api::Nullable::Absent,
+                        progressive_sign_up: api::Nullable::Absent,
+                        test_mode: api::Nullable::Absent,
+                        session_token_template: api::Nullable::Absent,
+                        enhanced_email_deliverability: api::Nullable::Absent,
+                    },
+                ),
+            )
             .await;
         suite.passes("UpdateInstanceAuthConfig", result);
     } else {
@@ -128,9 +137,7 @@ async fn update_instance_auth_config_succeeds() {
 #[cfg(feature = "domains")]
 #[tokio::test]
 async fn update_domain_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_domain(
@@ -164,9 +171,7 @@ async fn update_domain_succeeds() {
 #[cfg(feature = "domains")]
 #[tokio::test]
 async fn update_domain_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -185,18 +190,18 @@ async fn update_domain_fails_with_404() {
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
 async fn update_email_address_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_email_address(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateEmailAddressRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateEmailAddressRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     if suite.answer_broke_the_spec() {
@@ -206,11 +211,13 @@ async fn update_email_address_succeeds() {
         let result = client
             .update_email_address(
                 "example",
-                ::std::option::Option::Some(&api::models::UpdateEmailAddressRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                }),
+                ::std::option::Option::Some(
+                    &api::models::UpdateEmailAddressRequest {
+                        verified: api::Nullable::Absent,
+                        primary: api::Nullable::Absent,
+                        notify_primary_email_address_changed: api::Nullable::Absent,
+                    },
+                ),
             )
             .await;
         suite.passes("UpdateEmailAddress", result);
@@ -221,20 +228,20 @@ async fn update_email_address_succeeds() {
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
 async fn update_email_address_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .update_email_address(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateEmailAddressRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateEmailAddressRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     suite.fails_with("UpdateEmailAddress", 404u16, result);
@@ -242,20 +249,23 @@ async fn update_email_address_fails_with_404() {
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
 async fn update_email_address_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .update_email_address(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateEmailAddressRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateEmailAddressRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     suite.fails_with("UpdateEmailAddress", 401u16, result);
@@ -263,32 +273,11 @@ async fn update_email_address_fails_with_401() {
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
 async fn update_instance_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
-        .update_instance(::std::option::Option::Some(
-            &api::models::UpdateInstanceRequest {
-                test_mode: api::Nullable::Absent,
-                hibp: api::Nullable::Absent,
-                support_email: api::Nullable::Absent,
-                clerk_js_version: api::Nullable::Absent,
-                development_origin: api::Nullable::Absent,
-                allowed_origins: ::std::option::Option::None,
-                cookieless_dev: api::Nullable::Absent,
-                url_based_session_syncing: api::Nullable::Absent,
-                preferred_sign_in_strategy_when_password_required: api::Nullable::Absent,
-                enhanced_email_deliverability: api::Nullable::Absent,
-            },
-        ))
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .update_instance(::std::option::Option::Some(
+        .update_instance(
+            ::std::option::Option::Some(
                 &api::models::UpdateInstanceRequest {
                     test_mode: api::Nullable::Absent,
                     hibp: api::Nullable::Absent,
@@ -301,7 +290,30 @@ async fn update_instance_succeeds() {
                     preferred_sign_in_strategy_when_password_required: api::Nullable::Absent,
                     enhanced_email_deliverability: api::Nullable::Absent,
                 },
-            ))
+            ),
+        )
+        .await;
+    if suite.answer_broke_the_spec() {
+        let client = &suite
+            .client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        let result = client
+            .update_instance(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceRequest {
+                        test_mode: api::Nullable::Absent,
+                        hibp: api::Nullable::Absent,
+                        support_email: api::Nullable::Absent,
+                        clerk_js_version: api::Nullable::Absent,
+                        development_origin: api::Nullable::Absent,
+                        allowed_origins: ::std::option::Option::None,
+                        cookieless_dev: api::Nullable::Absent,
+                        url_based_session_syncing: api::Nullable::Absent,
+                        preferred_sign_in_strategy_when_password_required: api::Nullable::Absent,
+                        enhanced_email_deliverability: api::Nullable::Absent,
+                    },
+                ),
+            )
             .await;
         suite.passes("UpdateInstance", result);
     } else {
@@ -311,30 +323,11 @@ async fn update_instance_succeeds() {
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
 async fn update_instance_organization_settings_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
-        .update_instance_organization_settings(::std::option::Option::Some(
-            &api::models::UpdateInstanceOrganizationSettingsRequest {
-                enabled: api::Nullable::Absent,
-                max_allowed_memberships: api::Nullable::Absent,
-                admin_delete_enabled: api::Nullable::Absent,
-                domains_enabled: api::Nullable::Absent,
-                slug_disabled: api::Nullable::Absent,
-                domains_enrollment_modes: ::std::option::Option::None,
-                creator_role_id: api::Nullable::Absent,
-                domains_default_role_id: api::Nullable::Absent,
-            },
-        ))
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .update_instance_organization_settings(::std::option::Option::Some(
+        .update_instance_organization_settings(
+            ::std::option::Option::Some(
                 &api::models::UpdateInstanceOrganizationSettingsRequest {
                     enabled: api::Nullable::Absent,
                     max_allowed_memberships: api::Nullable::Absent,
@@ -345,7 +338,28 @@ async fn update_instance_organization_settings_succeeds() {
                     creator_role_id: api::Nullable::Absent,
                     domains_default_role_id: api::Nullable::Absent,
                 },
-            ))
+            ),
+        )
+        .await;
+    if suite.answer_broke_the_spec() {
+        let client = &suite
+            .client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        let result = client
+            .update_instance_organization_settings(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceOrganizationSettingsRequest {
+                        enabled: api::Nullable::Absent,
+                        max_allowed_memberships: api::Nullable::Absent,
+                        admin_delete_enabled: api::Nullable::Absent,
+                        domains_enabled: api::Nullable::Absent,
+                        slug_disabled: api::Nullable::Absent,
+                        domains_enrollment_modes: ::std::option::Option::None,
+                        creator_role_id: api::Nullable::Absent,
+                        domains_default_role_id: api::Nullable::Absent,
+                    },
+                ),
+            )
             .await;
         suite.passes("UpdateInstanceOrganizationSettings", result);
     } else {
@@ -355,52 +369,36 @@ async fn update_instance_organization_settings_succeeds() {
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
 async fn update_instance_organization_settings_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .update_instance_organization_settings(::std::option::Option::Some(
-            &api::models::UpdateInstanceOrganizationSettingsRequest {
-                enabled: api::Nullable::Absent,
-                max_allowed_memberships: api::Nullable::Absent,
-                admin_delete_enabled: api::Nullable::Absent,
-                domains_enabled: api::Nullable::Absent,
-                slug_disabled: api::Nullable::Absent,
-                domains_enrollment_modes: ::std::option::Option::None,
-                creator_role_id: api::Nullable::Absent,
-                domains_default_role_id: api::Nullable::Absent,
-            },
-        ))
+        .update_instance_organization_settings(
+            ::std::option::Option::Some(
+                &api::models::UpdateInstanceOrganizationSettingsRequest {
+                    enabled: api::Nullable::Absent,
+                    max_allowed_memberships: api::Nullable::Absent,
+                    admin_delete_enabled: api::Nullable::Absent,
+                    domains_enabled: api::Nullable::Absent,
+                    slug_disabled: api::Nullable::Absent,
+                    domains_enrollment_modes: ::std::option::Option::None,
+                    creator_role_id: api::Nullable::Absent,
+                    domains_default_role_id: api::Nullable::Absent,
+                },
+            ),
+        )
         .await;
     suite.fails_with("UpdateInstanceOrganizationSettings", 404u16, result);
 }
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
 async fn update_instance_restrictions_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
-        .update_instance_restrictions(::std::option::Option::Some(
-            &api::models::UpdateInstanceRestrictionsRequest {
-                allowlist: api::Nullable::Absent,
-                blocklist: api::Nullable::Absent,
-                allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
-                block_email_subaddresses: api::Nullable::Absent,
-                block_disposable_email_domains: api::Nullable::Absent,
-            },
-        ))
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .update_instance_restrictions(::std::option::Option::Some(
+        .update_instance_restrictions(
+            ::std::option::Option::Some(
                 &api::models::UpdateInstanceRestrictionsRequest {
                     allowlist: api::Nullable::Absent,
                     blocklist: api::Nullable::Absent,
@@ -408,7 +406,25 @@ async fn update_instance_restrictions_succeeds() {
                     block_email_subaddresses: api::Nullable::Absent,
                     block_disposable_email_domains: api::Nullable::Absent,
                 },
-            ))
+            ),
+        )
+        .await;
+    if suite.answer_broke_the_spec() {
+        let client = &suite
+            .client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        let result = client
+            .update_instance_restrictions(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceRestrictionsRequest {
+                        allowlist: api::Nullable::Absent,
+                        blocklist: api::Nullable::Absent,
+                        allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
+                        block_email_subaddresses: api::Nullable::Absent,
+                        block_disposable_email_domains: api::Nullable::Absent,
+                    },
+                ),
+            )
             .await;
         suite.passes("UpdateInstanceRestrictions", result);
     } else {
@@ -418,22 +434,22 @@ async fn update_instance_restrictions_succeeds() {
 #[cfg(feature = "jwt_templates")]
 #[tokio::test]
 async fn update_jwt_template_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_jwt_template(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateJwtTemplateRequest {
-                name: ::std::string::String::from("example"),
-                claims: ::serde_json::Map::new(),
-                lifetime: api::Nullable::Absent,
-                allowed_clock_skew: api::Nullable::Absent,
-                custom_signing_key: ::std::option::Option::None,
-                signing_algorithm: api::Nullable::Absent,
-                signing_key: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateJwtTemplateRequest {
+                    name: ::std::string::String::from("example"),
+                    claims: ::serde_json::Map::new(),
+                    lifetime: api::Nullable::Absent,
+                    allowed_clock_skew: api::Nullable::Absent,
+                    custom_signing_key: ::std::option::Option::None,
+                    signing_algorithm: api::Nullable::Absent,
+                    signing_key: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     if suite.answer_broke_the_spec() {
@@ -443,15 +459,17 @@ async fn update_jwt_template_succeeds() {
         let result = client
             .update_jwt_template(
                 "example",
-                ::std::option::Option::Some(&api::models::UpdateJwtTemplateRequest {
-                    name: ::std::string::String::from("example"),
-                    claims: ::serde_json::Map::new(),
-                    lifetime: api::Nullable::Absent,
-                    allowed_clock_skew: api::Nullable::Absent,
-                    custom_signing_key: ::std::option::Option::None,
-                    signing_algorithm: api::Nullable::Absent,
-                    signing_key: api::Nullable::Absent,
-                }),
+                ::std::option::Option::Some(
+                    &api::models::UpdateJwtTemplateRequest {
+                        name: ::std::string::String::from("example"),
+                        claims: ::serde_json::Map::new(),
+                        lifetime: api::Nullable::Absent,
+                        allowed_clock_skew: api::Nullable::Absent,
+                        custom_signing_key: ::std::option::Option::None,
+                        signing_algorithm: api::Nullable::Absent,
+                        signing_key: api::Nullable::Absent,
+                    },
+                ),
             )
             .await;
         suite.passes("UpdateJWTTemplate", result);
@@ -462,9 +480,7 @@ async fn update_jwt_template_succeeds() {
 #[cfg(feature = "oauth_applications")]
 #[tokio::test]
 async fn update_oauth_application_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_oauth_application(
@@ -506,9 +522,7 @@ async fn update_oauth_application_succeeds() {
 #[cfg(feature = "oauth_applications")]
 #[tokio::test]
 async fn update_oauth_application_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -531,9 +545,7 @@ async fn update_oauth_application_fails_with_404() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn list_organization_domains_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .list_organization_domains(
@@ -559,12 +571,13 @@ async fn list_organization_domains_succeeds() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn list_organization_domains_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .list_organization_domains(
             "example",
@@ -576,9 +589,7 @@ async fn list_organization_domains_fails_with_401() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn create_organization_domain_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .create_organization_domain(
@@ -612,9 +623,7 @@ async fn create_organization_domain_succeeds() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn create_organization_domain_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -633,20 +642,14 @@ async fn create_organization_domain_fails_with_404() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn delete_organization_domain_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
-    let result = client
-        .delete_organization_domain("example", "example")
-        .await;
+    let result = client.delete_organization_domain("example", "example").await;
     if suite.answer_broke_the_spec() {
         let client = &suite
             .client
             .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .delete_organization_domain("example", "example")
-            .await;
+        let result = client.delete_organization_domain("example", "example").await;
         suite.passes("DeleteOrganizationDomain", result);
     } else {
         suite.passes("DeleteOrganizationDomain", result);
@@ -655,9 +658,7 @@ async fn delete_organization_domain_succeeds() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn update_organization_domain_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_organization_domain(
@@ -691,9 +692,7 @@ async fn update_organization_domain_succeeds() {
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn list_all_organization_domains_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .list_all_organization_domains(
@@ -717,9 +716,7 @@ async fn list_all_organization_domains_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn list_organization_memberships_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .list_organization_memberships(
@@ -745,12 +742,13 @@ async fn list_organization_memberships_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn list_organization_memberships_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .list_organization_memberships(
             "example",
@@ -762,9 +760,7 @@ async fn list_organization_memberships_fails_with_401() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn create_organization_membership_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .create_organization_membership(
@@ -800,9 +796,7 @@ async fn create_organization_membership_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn create_organization_membership_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -822,20 +816,14 @@ async fn create_organization_membership_fails_with_404() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn delete_organization_membership_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
-    let result = client
-        .delete_organization_membership("example", "example")
-        .await;
+    let result = client.delete_organization_membership("example", "example").await;
     if suite.answer_broke_the_spec() {
         let client = &suite
             .client
             .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .delete_organization_membership("example", "example")
-            .await;
+        let result = client.delete_organization_membership("example", "example").await;
         suite.passes("DeleteOrganizationMembership", result);
     } else {
         suite.passes("DeleteOrganizationMembership", result);
@@ -844,9 +832,7 @@ async fn delete_organization_membership_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn update_organization_membership_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_organization_membership(
@@ -878,9 +864,7 @@ async fn update_organization_membership_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn update_organization_membership_metadata_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_organization_membership_metadata(
@@ -914,9 +898,7 @@ async fn update_organization_membership_metadata_succeeds() {
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn instance_get_organization_memberships_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .instance_get_organization_memberships(
@@ -940,9 +922,7 @@ async fn instance_get_organization_memberships_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn list_organizations_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .list_organizations(&api::organizations::ListOrganizationsParams::default())
@@ -962,28 +942,11 @@ async fn list_organizations_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn create_organization_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
-        .create_organization(&api::models::CreateOrganizationRequest {
-            name: ::std::string::String::from("example"),
-            created_by: api::Nullable::Absent,
-            private_metadata: api::Nullable::Absent,
-            public_metadata: api::Nullable::Absent,
-            slug: api::Nullable::Absent,
-            max_allowed_memberships: api::Nullable::Absent,
-            created_at: api::Nullable::Absent,
-            role_set_key: api::Nullable::Absent,
-        })
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .create_organization(&api::models::CreateOrganizationRequest {
+        .create_organization(
+            &api::models::CreateOrganizationRequest {
                 name: ::std::string::String::from("example"),
                 created_by: api::Nullable::Absent,
                 private_metadata: api::Nullable::Absent,
@@ -992,7 +955,26 @@ async fn create_organization_succeeds() {
                 max_allowed_memberships: api::Nullable::Absent,
                 created_at: api::Nullable::Absent,
                 role_set_key: api::Nullable::Absent,
-            })
+            },
+        )
+        .await;
+    if suite.answer_broke_the_spec() {
+        let client = &suite
+            .client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        let result = client
+            .create_organization(
+                &api::models::CreateOrganizationRequest {
+                    name: ::std::string::String::from("example"),
+                    created_by: api::Nullable::Absent,
+                    private_metadata: api::Nullable::Absent,
+                    public_metadata: api::Nullable::Absent,
+                    slug: api::Nullable::Absent,
+                    max_allowed_memberships: api::Nullable::Absent,
+                    created_at: api::Nullable::Absent,
+                    role_set_key: api::Nullable::Absent,
+                },
+            )
             .await;
         suite.passes("CreateOrganization", result);
     } else {
@@ -1002,9 +984,7 @@ async fn create_organization_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .get_organization(
@@ -1030,9 +1010,7 @@ async fn get_organization_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -1047,9 +1025,7 @@ async fn get_organization_fails_with_404() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn delete_organization_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client.delete_organization("example").await;
     if suite.answer_broke_the_spec() {
@@ -1065,9 +1041,7 @@ async fn delete_organization_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn update_organization_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_organization(
@@ -1111,9 +1085,7 @@ async fn update_organization_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn merge_organization_metadata_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .merge_organization_metadata(
@@ -1145,12 +1117,13 @@ async fn merge_organization_metadata_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn merge_organization_metadata_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .merge_organization_metadata(
             "example",
@@ -1165,9 +1138,7 @@ async fn merge_organization_metadata_fails_with_401() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn upload_organization_logo_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .upload_organization_logo(
@@ -1203,9 +1174,7 @@ async fn upload_organization_logo_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn delete_organization_logo_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client.delete_organization_logo("example").await;
     if suite.answer_broke_the_spec() {
@@ -1221,20 +1190,14 @@ async fn delete_organization_logo_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_billing_subscription_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
-    let result = client
-        .get_organization_billing_subscription("example")
-        .await;
+    let result = client.get_organization_billing_subscription("example").await;
     if suite.answer_broke_the_spec() {
         let client = &suite
             .client
             .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .get_organization_billing_subscription("example")
-            .await;
+        let result = client.get_organization_billing_subscription("example").await;
         suite.passes("GetOrganizationBillingSubscription", result);
     } else {
         suite.passes("GetOrganizationBillingSubscription", result);
@@ -1243,20 +1206,14 @@ async fn get_organization_billing_subscription_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_billing_credit_balance_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
-    let result = client
-        .get_organization_billing_credit_balance("example")
-        .await;
+    let result = client.get_organization_billing_credit_balance("example").await;
     if suite.answer_broke_the_spec() {
         let client = &suite
             .client
             .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        let result = client
-            .get_organization_billing_credit_balance("example")
-            .await;
+        let result = client.get_organization_billing_credit_balance("example").await;
         suite.passes("GetOrganizationBillingCreditBalance", result);
     } else {
         suite.passes("GetOrganizationBillingCreditBalance", result);
@@ -1265,9 +1222,7 @@ async fn get_organization_billing_credit_balance_succeeds() {
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn adjust_organization_billing_credit_balance_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .adjust_organization_billing_credit_balance(
@@ -1290,7 +1245,9 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
                 "example",
                 &api::models::AdjustCreditBalanceRequest {
                     amount: 1,
-                    action: api::models::AdjustCreditBalanceRequestAction::from("increase"),
+                    action: api::models::AdjustCreditBalanceRequestAction::from(
+                        "increase",
+                    ),
                     currency: ::std::option::Option::None,
                     idempotency_key: ::std::string::String::from("example"),
                     note: ::std::option::Option::None,
@@ -1305,18 +1262,18 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
 async fn update_phone_number_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_phone_number(
             "example",
-            ::std::option::Option::Some(&api::models::UpdatePhoneNumberRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                reserved_for_second_factor: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdatePhoneNumberRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    reserved_for_second_factor: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     if suite.answer_broke_the_spec() {
@@ -1326,11 +1283,13 @@ async fn update_phone_number_succeeds() {
         let result = client
             .update_phone_number(
                 "example",
-                ::std::option::Option::Some(&api::models::UpdatePhoneNumberRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
-                }),
+                ::std::option::Option::Some(
+                    &api::models::UpdatePhoneNumberRequest {
+                        verified: api::Nullable::Absent,
+                        primary: api::Nullable::Absent,
+                        reserved_for_second_factor: api::Nullable::Absent,
+                    },
+                ),
             )
             .await;
         suite.passes("UpdatePhoneNumber", result);
@@ -1341,20 +1300,20 @@ async fn update_phone_number_succeeds() {
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
 async fn update_phone_number_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .update_phone_number(
             "example",
-            ::std::option::Option::Some(&api::models::UpdatePhoneNumberRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                reserved_for_second_factor: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdatePhoneNumberRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    reserved_for_second_factor: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     suite.fails_with("UpdatePhoneNumber", 404u16, result);
@@ -1362,20 +1321,23 @@ async fn update_phone_number_fails_with_404() {
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
 async fn update_phone_number_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .update_phone_number(
             "example",
-            ::std::option::Option::Some(&api::models::UpdatePhoneNumberRequest {
-                verified: api::Nullable::Absent,
-                primary: api::Nullable::Absent,
-                reserved_for_second_factor: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdatePhoneNumberRequest {
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    reserved_for_second_factor: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     suite.fails_with("UpdatePhoneNumber", 401u16, result);
@@ -1383,9 +1345,7 @@ async fn update_phone_number_fails_with_401() {
 #[cfg(feature = "saml_connections")]
 #[tokio::test]
 async fn update_saml_connection_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_saml_connection(
@@ -1451,9 +1411,7 @@ async fn update_saml_connection_succeeds() {
 #[cfg(feature = "saml_connections")]
 #[tokio::test]
 async fn update_saml_connection_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -1488,17 +1446,17 @@ async fn update_saml_connection_fails_with_404() {
 #[cfg(feature = "sign_ups")]
 #[tokio::test]
 async fn update_sign_up_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_sign_up(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateSignUpRequest {
-                external_id: api::Nullable::Absent,
-                custom_action: api::Nullable::Absent,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateSignUpRequest {
+                    external_id: api::Nullable::Absent,
+                    custom_action: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
     if suite.answer_broke_the_spec() {
@@ -1508,10 +1466,12 @@ async fn update_sign_up_succeeds() {
         let result = client
             .update_sign_up(
                 "example",
-                ::std::option::Option::Some(&api::models::UpdateSignUpRequest {
-                    external_id: api::Nullable::Absent,
-                    custom_action: api::Nullable::Absent,
-                }),
+                ::std::option::Option::Some(
+                    &api::models::UpdateSignUpRequest {
+                        external_id: api::Nullable::Absent,
+                        custom_action: api::Nullable::Absent,
+                    },
+                ),
             )
             .await;
         suite.passes("UpdateSignUp", result);
@@ -1522,9 +1482,7 @@ async fn update_sign_up_succeeds() {
 #[cfg(feature = "users")]
 #[tokio::test]
 async fn update_user_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_user(
@@ -1606,9 +1564,7 @@ async fn update_user_succeeds() {
 #[cfg(feature = "users")]
 #[tokio::test]
 async fn update_user_fails_with_404() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
@@ -1651,12 +1607,13 @@ async fn update_user_fails_with_404() {
 #[cfg(feature = "users")]
 #[tokio::test]
 async fn update_user_fails_with_401() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
-    let client = &suite.client.with_options(
-        api::RequestOptions::new().header("Authorization", "Basic not-a-bearer-token"),
-    );
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
     let result = client
         .update_user(
             "example",
@@ -1696,18 +1653,18 @@ async fn update_user_fails_with_401() {
 #[cfg(feature = "users")]
 #[tokio::test]
 async fn update_user_metadata_succeeds() {
-    let Some(suite) = Suite::from_env() else {
-        return;
-    };
+    let Some(suite) = Suite::from_env() else { return };
     let client = &suite.client;
     let result = client
         .update_user_metadata(
             "example",
-            ::std::option::Option::Some(&api::models::UpdateUserMetadataRequest {
-                public_metadata: ::std::option::Option::None,
-                private_metadata: ::std::option::Option::None,
-                unsafe_metadata: ::std::option::Option::None,
-            }),
+            ::std::option::Option::Some(
+                &api::models::UpdateUserMetadataRequest {
+                    public_metadata: ::std::option::Option::None,
+                    private_metadata: ::std::option::Option::None,
+                    unsafe_metadata: ::std::option::Option::None,
+                },
+            ),
         )
         .await;
     if suite.answer_broke_the_spec() {
@@ -1717,11 +1674,13 @@ async fn update_user_metadata_succeeds() {
         let result = client
             .update_user_metadata(
                 "example",
-                ::std::option::Option::Some(&api::models::UpdateUserMetadataRequest {
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                    unsafe_metadata: ::std::option::Option::None,
-                }),
+                ::std::option::Option::Some(
+                    &api::models::UpdateUserMetadataRequest {
+                        public_metadata: ::std::option::Option::None,
+                        private_metadata: ::std::option::Option::None,
+                        unsafe_metadata: ::std::option::Option::None,
+                    },
+                ),
             )
             .await;
         suite.passes("UpdateUserMetadata", result);
