@@ -585,10 +585,7 @@ impl Bench {
 
     /// The criterion benches of `clerk-api`, and the two ratios.
     fn runtime(&self) -> Vec<Row> {
-        const DESERIALIZE: &str =
-            "deserialize 500 `OrganizationMembership`s: generated / plain serde structs";
-        const DESERIALIZE_CLIENT: &str =
-            "same, decoded as `Client` does (`serde_path_to_error`) / plain serde structs";
+        const DESERIALIZE: &str = "deserialize 500 `OrganizationMembership`s as `Client` does: generated models / plain serde structs";
         const REQUEST: &str = "one GET to loopback: `Client::get_organization` / bare `reqwest`";
         let deserialize_target = format!("<= {DESERIALIZE_TARGET:.1}x");
         let request_target = format!("<= {REQUEST_TARGET:.1}x");
@@ -655,14 +652,6 @@ impl Bench {
                 Some(DESERIALIZE_TARGET),
                 DESERIALIZE_GROUP,
                 "generated",
-                "plain",
-            ),
-            ratio_row(
-                DESERIALIZE_CLIENT,
-                "",
-                None,
-                DESERIALIZE_GROUP,
-                "generated_path_to_error",
                 "plain",
             ),
             ratio_row(

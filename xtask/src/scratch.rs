@@ -108,8 +108,8 @@ impl ScratchWorkspace {
                 &format!("name = {name:?}"),
                 1,
             );
-            let cargo =
-                crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
+            let cargo = crate::manifest::with_features(&without_benches(&cargo), features)
+                .map_err(io::Error::other)?;
             fs::write(root.join("Cargo.toml"), cargo)?;
             fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
             copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
@@ -191,6 +191,22 @@ impl ScratchWorkspace {
             .env_remove("CARGO_PRIMARY_PACKAGE")
             .output()
     }
+}
+
+/// The manifest without its `[[bench]]` targets: a scratch copy has no `benches/`.
+fn without_benches(manifest: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    let mut in_bench = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            in_bench = line.trim() == "[[bench]]";
+        }
+        if !in_bench {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {

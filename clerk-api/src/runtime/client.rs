@@ -30,7 +30,8 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// `None` only when no client could be built (then `config_error` says why).
+    http: Option<reqwest::Client>,
     base_url: String,
     /// The `Authorization` header, marked sensitive so no log prints it.
     auth: HeaderValue,
@@ -112,6 +113,7 @@ pub struct ClientBuilder {
     api_version: String,
     user_agent: String,
     http: Option<reqwest::Client>,
+    root_certificates: Vec<Vec<u8>>,
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
@@ -150,6 +152,7 @@ impl ClientBuilder {
             api_version: crate::API_VERSION.to_owned(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http: None,
+            root_certificates: Vec::new(),
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             observer: None,
@@ -170,6 +173,13 @@ impl ClientBuilder {
 
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Also trusts this root certificate (DER), for example a company proxy's CA; the
+    /// Mozilla root store is always trusted. Ignored with [`ClientBuilder::http_client`].
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(der.into());
         self
     }
 
@@ -236,12 +246,14 @@ impl ClientBuilder {
         if self.secret_key.trim().is_empty() {
             problems.push("the secret key is empty".to_owned());
         }
-        let http = self.http.unwrap_or_else(|| {
-            reqwest::Client::builder().build().unwrap_or_else(|e| {
-                problems.push(format!("HTTP client: {e}"));
-                reqwest::Client::new()
-            })
-        });
+        let http = match self.http {
+            Some(http) => Some(http),
+            None => {
+                let (client, root_problems) = super::tls::http_client(&self.root_certificates);
+                problems.extend(root_problems);
+                client.map_err(|e| problems.push(e)).ok()
+            }
+        };
         Inner {
             http,
             base_url,
@@ -362,9 +374,10 @@ impl Client {
     }
 
     async fn send_with_retries(&self, request: Request) -> Result<Response, Error> {
-        if let Some(problem) = &self.inner.config_error {
-            return Err(Error::Config(problem.clone()));
-        }
+        let (Some(http), None) = (&self.inner.http, &self.inner.config_error) else {
+            let problem = self.inner.config_error.clone().unwrap_or_default();
+            return Err(Error::Config(problem));
+        };
         let auth = &self.inner.auth;
         let url = self.url(&request)?;
         let policy = self.retry_policy();
@@ -375,7 +388,9 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let outcome = self.attempt(&request, &url, auth, timeout, attempt).await;
+            let outcome = self
+                .attempt(http, &request, &url, auth, timeout, attempt)
+                .await;
             let wait = match &outcome {
                 Attempt::Done(response) => {
                     span.record("status", response.status.as_u16());
@@ -428,15 +443,14 @@ impl Client {
 
     async fn attempt(
         &self,
+        http: &reqwest::Client,
         request: &Request,
         url: &Url,
         auth: &HeaderValue,
         timeout: Duration,
         attempt: u32,
     ) -> Attempt {
-        let mut builder = self
-            .inner
-            .http
+        let mut builder = http
             .request(request.method.clone(), url.clone())
             .header(AUTHORIZATION, auth.clone())
             .header("Clerk-API-Version", self.inner.api_version.clone())

@@ -5,6 +5,7 @@
 
 mod client;
 mod error;
+mod json_path;
 mod multipart;
 mod nullable;
 mod pagination;
@@ -12,6 +13,7 @@ mod request;
 mod response;
 mod retry;
 mod serde_support;
+mod tls;
 
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver};
 pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TransportError};

@@ -25,11 +25,9 @@ impl Response {
 
     /// Decodes the JSON body; a mismatch names the JSON path of the failing field.
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let decoded = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| (e.path().to_string(), e.into_inner()))
-            .and_then(|value| de.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
-        decoded.map_err(|(path, e)| {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let whole_object = e.to_string().starts_with("missing field");
+            let path = super::json_path::path_at(&self.body, e.line(), e.column(), whole_object);
             Error::decode(
                 self.operation_id,
                 self.status,
