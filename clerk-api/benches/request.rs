@@ -64,12 +64,14 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
 
-    // Both sides use a reqwest client built the same way (`Client` builds its own with
-    // `reqwest::Client::builder().build()` when none is given).
+    // Both sides use the same TLS stack: `Client` builds rustls with the graviola
+    // provider itself; bare reqwest (built with no provider of its own) takes it as the
+    // process default. The requests here are plain HTTP either way.
     let client = clerk_api::Client::builder(SECRET_KEY)
         .base_url(&base)
         .build()
         .unwrap();
+    let _ = rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
     let http = reqwest::Client::builder().build().unwrap();
     let auth = format!("Bearer {SECRET_KEY}");
     // The `User-Agent` `Client` sends.
