@@ -54,24 +54,19 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         .flat_map(|m| m.operations.iter().map(|o| o.id.clone()))
         .collect();
     let features = api.modules.iter().map(|m| m.name.clone()).collect();
-    let files = emit::emit(&api)
-        .into_iter()
-        .map(|(path, tokens)| {
-            Ok(GeneratedFile {
-                contents: format::render(&path, tokens, &options.spec_label)?,
-                path,
+    let render = |files: Vec<(String, proc_macro2::TokenStream)>| {
+        files
+            .into_iter()
+            .map(|(path, tokens)| {
+                Ok(GeneratedFile {
+                    contents: format::render(&path, tokens, &options.spec_label)?,
+                    path,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let contract = emit::contract_suite(&api)
-        .into_iter()
-        .map(|(path, tokens)| {
-            Ok(GeneratedFile {
-                contents: format::render(&path, tokens, &options.spec_label)?,
-                path,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()
+    };
+    let files = render(emit::emit(&api))?;
+    let contract = render(emit::contract_suite(&api))?;
     Ok(Output {
         files,
         contract,

@@ -398,20 +398,7 @@ impl Bench {
                 step(&format!(
                     "`clerk-api` alone, all features: {reps}x clean -p + build"
                 ));
-                let all = self.repeat(reps, || {
-                    let _ = self
-                        .cargo(
-                            &ws_dir,
-                            &ws_target,
-                            &["clean", "--quiet", "-p", "clerk-api"],
-                        )
-                        .status();
-                    self.timed(self.cargo(
-                        &ws_dir,
-                        &ws_target,
-                        &["build", "-p", "clerk-api", "--all-features"],
-                    ))
-                });
+                let all = self.clerk_api_alone(reps, &ws_dir, &ws_target, &["--all-features"]);
                 rows.push(match all {
                     Ok(t) => Row::new(
                         ALL,
@@ -426,27 +413,12 @@ impl Bench {
                     step(&format!(
                         "`clerk-api` alone, only `{ONE_TAG}`: {reps}x clean -p + build"
                     ));
-                    let one = self.repeat(reps, || {
-                        let _ = self
-                            .cargo(
-                                &ws_dir,
-                                &ws_target,
-                                &["clean", "--quiet", "-p", "clerk-api"],
-                            )
-                            .status();
-                        self.timed(self.cargo(
-                            &ws_dir,
-                            &ws_target,
-                            &[
-                                "build",
-                                "-p",
-                                "clerk-api",
-                                "--no-default-features",
-                                "--features",
-                                ONE_TAG,
-                            ],
-                        ))
-                    });
+                    let one = self.clerk_api_alone(
+                        reps,
+                        &ws_dir,
+                        &ws_target,
+                        &["--no-default-features", "--features", ONE_TAG],
+                    );
                     rows.push(match one {
                         Ok(t) => Row::new(
                             &one_tag,
@@ -488,6 +460,25 @@ impl Bench {
             rows.insert(cold + 1, reqwest);
         }
         rows
+    }
+
+    /// `cargo clean -p clerk-api` then `cargo build -p clerk-api <features>`, dependencies
+    /// already built: the median of `reps` runs.
+    fn clerk_api_alone(
+        &self,
+        reps: usize,
+        ws_dir: &Path,
+        ws_target: &Path,
+        features: &[&str],
+    ) -> Result<BuildTime, String> {
+        self.repeat(reps, || {
+            let _ = self
+                .cargo(ws_dir, ws_target, &["clean", "--quiet", "-p", "clerk-api"])
+                .status();
+            let mut args = vec!["build", "-p", "clerk-api"];
+            args.extend_from_slice(features);
+            self.timed(self.cargo(ws_dir, ws_target, &args))
+        })
     }
 
     /// The median (by CPU time) of `reps` timed runs.

@@ -30,7 +30,7 @@ const RUNTIME_METHODS: &[&str] = &[
 /// Tag for operations without one.
 const UNTAGGED: &str = "untagged";
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Every operation in spec order, with the tag whose module it belongs in.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<(String, Operation)>> {
         let doc = self.doc;
@@ -341,27 +341,39 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A response, following a `$ref` into `components/responses`.
+    fn resolve_response<'r>(
+        &self,
+        response: &'r ReferenceOr<openapiv3::Response>,
+        at: &Pointer,
+    ) -> Result<(std::borrow::Cow<'r, openapiv3::Response>, Pointer)>
+    where
+        'a: 'r,
+    {
+        match response {
+            ReferenceOr::Item(r) => Ok((std::borrow::Cow::Borrowed(r), at.clone())),
+            ReferenceOr::Reference { reference } => resolve(
+                self.doc,
+                |d| d.api.components.as_ref().map(|c| &c.responses),
+                "responses",
+                reference,
+                at,
+            ),
+        }
+    }
+
     /// 4xx statuses whose response is JSON with an `errors` array property.
     fn error_statuses(&self, responses: &openapiv3::Responses, at: &Pointer) -> Vec<u16> {
-        let doc = self.doc;
         let mut statuses = Vec::new();
         for (code, response) in &responses.responses {
             let StatusCode::Code(status @ 400..=499) = code else {
                 continue;
             };
             let response_at = at.join(status);
-            let resolved = match response {
-                ReferenceOr::Item(r) => Some(std::borrow::Cow::Borrowed(r)),
-                ReferenceOr::Reference { reference } => resolve(
-                    doc,
-                    |d| d.api.components.as_ref().map(|c| &c.responses),
-                    "responses",
-                    reference,
-                    &response_at,
-                )
+            let resolved = self
+                .resolve_response(response, &response_at)
                 .ok()
-                .map(|(r, _)| r),
-            };
+                .map(|(r, _)| r);
             let has_errors_array = resolved.as_deref().is_some_and(|r| {
                 pick_response_media(&r.content).is_some_and(|(_, media, kind)| {
                     kind == ResponseMedia::Json
@@ -386,7 +398,6 @@ impl Lowerer<'_> {
         responses: &openapiv3::Responses,
         at: &Pointer,
     ) -> Result<Response> {
-        let doc = self.doc;
         let mut success: Vec<(u16, String, &ReferenceOr<openapiv3::Response>)> = responses
             .responses
             .iter()
@@ -408,16 +419,7 @@ impl Lowerer<'_> {
             return Ok(Response::Empty);
         };
         let response_at = at.join(&key);
-        let (response, response_at) = match response {
-            ReferenceOr::Item(r) => (std::borrow::Cow::Borrowed(r), response_at),
-            ReferenceOr::Reference { reference } => resolve(
-                doc,
-                |d| d.api.components.as_ref().map(|c| &c.responses),
-                "responses",
-                reference,
-                &response_at,
-            )?,
-        };
+        let (response, response_at) = self.resolve_response(response, &response_at)?;
         let lowered = match pick_response_media(&response.content) {
             None => Response::Empty,
             Some((_, _, ResponseMedia::Text)) => Response::Text,
@@ -441,18 +443,10 @@ impl Lowerer<'_> {
         let mut differing = Vec::new();
         let chosen_media = pick_response_media(&response.content).map(|(_, m, _)| m.schema.clone());
         for (_, other_key, other) in success.iter().filter(|(_, k, _)| *k != key) {
-            let other = match other {
-                ReferenceOr::Item(r) => Some(std::borrow::Cow::Borrowed(r)),
-                ReferenceOr::Reference { reference } => resolve(
-                    doc,
-                    |d| d.api.components.as_ref().map(|c| &c.responses),
-                    "responses",
-                    reference,
-                    &at.join(other_key),
-                )
+            let other = self
+                .resolve_response(other, &at.join(other_key))
                 .ok()
-                .map(|(r, _)| r),
-            };
+                .map(|(r, _)| r);
             match other
                 .as_deref()
                 .map(|r| pick_response_media(&r.content).map(|(_, m, _)| m.schema.clone()))
