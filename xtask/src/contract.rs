@@ -181,28 +181,29 @@ fn count(output: &str) -> Option<(usize, usize)> {
 fn ensure_prism(root: &Path) -> Result<PathBuf, String> {
     let dir = root.join(PRISM_DIR);
     let bin = dir.join("node_modules/@stoplight/prism-cli/dist/index.js");
+    let mut npm = Command::new("npm");
+    npm.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "--prefix",
+    ])
+    .arg(&dir)
+    .arg(PRISM_PACKAGE);
     let marker = dir.join(".installed");
-    if bin.exists() && fs::read_to_string(&marker).is_ok_and(|m| m == PRISM_PACKAGE) {
-        return Ok(bin);
+    if !bin.exists() {
+        // A marker left by an install whose files have gone does not count.
+        let _ = fs::remove_file(&marker);
     }
-    eprintln!("installing {PRISM_PACKAGE} into {PRISM_DIR} ...");
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let status = Command::new("npm")
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--prefix",
-        ])
-        .arg(&dir)
-        .arg(PRISM_PACKAGE)
-        .status()
-        .map_err(|e| format!("cannot run npm (Node.js and npm are needed): {e}"))?;
-    if !status.success() || !bin.exists() {
-        return Err(format!("npm install {PRISM_PACKAGE} failed ({status})"));
+    let what = format!("{PRISM_PACKAGE} into {PRISM_DIR} (needs Node.js and npm)");
+    crate::install_once(&marker, PRISM_PACKAGE, &what, npm)?;
+    if !bin.exists() {
+        return Err(format!(
+            "npm installed {PRISM_PACKAGE} but {} is missing",
+            bin.display()
+        ));
     }
-    fs::write(&marker, PRISM_PACKAGE).map_err(|e| format!("{}: {e}", marker.display()))?;
     Ok(bin)
 }
 

@@ -29,6 +29,31 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs `installer` unless `marker` already records `key` as installed, then records it:
+/// how tools from package registries (pip, npm) are cached under `.cache/`.
+pub fn install_once(
+    marker: &Path,
+    key: &str,
+    what: &str,
+    mut installer: std::process::Command,
+) -> Result<(), String> {
+    if fs::read_to_string(marker).is_ok_and(|installed| installed == key) {
+        return Ok(());
+    }
+    eprintln!("installing {what} ...");
+    if let Some(dir) = marker.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let program = installer.get_program().to_string_lossy().into_owned();
+    let status = installer
+        .status()
+        .map_err(|e| format!("cannot run {program} to install {what}: {e}"))?;
+    if !status.success() {
+        return Err(format!("installing {what} failed ({status})"));
+    }
+    fs::write(marker, key).map_err(|e| format!("{}: {e}", marker.display()))
+}
+
 /// Writes `contents` to `path` by writing a sibling temporary file and renaming it over,
 /// so readers never see half a file.
 pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {

@@ -46,31 +46,19 @@ fn install_python_tools(root: &Path) -> Result<(), String> {
     let wanted = std::fs::read_to_string(&requirements)
         .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     let target = root.join(PYTHON_CACHE);
-    let marker = target.join(".requirements.txt");
-    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == wanted) {
-        return Ok(());
-    }
-    eprintln!("installing Python test tools into {PYTHON_CACHE} ...");
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--upgrade",
-            "--target",
-        ])
-        .arg(&target)
-        .arg("-r")
-        .arg(&requirements)
-        .status()
-        .map_err(|e| format!("cannot run python3 -m pip: {e}"))?;
-    if !status.success() {
-        return Err(format!(
-            "pip install -r {} failed ({status})",
-            requirements.display()
-        ));
-    }
-    std::fs::write(&marker, wanted).map_err(|e| format!("cannot write {}: {e}", marker.display()))
+    let mut pip = Command::new("python3");
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--upgrade",
+        "--target",
+    ])
+    .arg(&target)
+    .arg("-r")
+    .arg(&requirements);
+    let what = format!("the Python test tools into {PYTHON_CACHE}");
+    crate::install_once(&target.join(".requirements.txt"), &wanted, &what, pip)
 }

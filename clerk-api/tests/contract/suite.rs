@@ -20,6 +20,8 @@ struct Violations {
 }
 struct Suite {
     client: api::Client,
+    /// The same client asking the server for generated examples.
+    dynamic: api::Client,
     violations: Arc<Mutex<Violations>>,
 }
 impl Suite {
@@ -48,7 +50,13 @@ impl Suite {
             })
             .build()
             .expect("contract client");
-        Some(Suite { client, violations })
+        let dynamic = client
+            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+        Some(Suite {
+            client,
+            dynamic,
+            violations,
+        })
     }
     /// Whether the server reported its answer so far as breaking the spec; the
     /// report is cleared.
@@ -96,25 +104,7 @@ impl Suite {
 #[tokio::test]
 async fn update_instance_auth_config_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_instance_auth_config(
-            ::std::option::Option::Some(
-                &api::models::UpdateInstanceAuthConfigRequest {
-                    restricted_to_allowlist: api::Nullable::Absent,
-                    from_email_address: api::Nullable::Absent,
-                    progressive_sign_up: api::Nullable::Absent,
-                    test_mode: api::Nullable::Absent,
-                    session_token_template: api::Nullable::Absent,
-                    enhanced_email_deliverability: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_auth_config(
                 ::std::option::Option::Some(
@@ -129,30 +119,17 @@ async fn update_instance_auth_config_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateInstanceAuthConfig", result);
-    } else {
-        suite.passes("UpdateInstanceAuthConfig", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateInstanceAuthConfig", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "domains")]
 #[tokio::test]
 async fn update_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_domain(
-            "example",
-            &api::models::UpdateDomainRequest {
-                name: api::Nullable::Absent,
-                proxy_url: api::Nullable::Absent,
-                is_secondary: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_domain(
                 "example",
@@ -163,9 +140,10 @@ async fn update_domain_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateDomain", result);
-    } else {
-        suite.passes("UpdateDomain", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateDomain", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "domains")]
@@ -191,23 +169,7 @@ async fn update_domain_fails_with_404() {
 #[tokio::test]
 async fn update_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_email_address(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdateEmailAddressRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_email_address(
                 "example",
@@ -220,9 +182,10 @@ async fn update_email_address_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateEmailAddress", result);
-    } else {
-        suite.passes("UpdateEmailAddress", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateEmailAddress", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "email_addresses")]
@@ -274,29 +237,7 @@ async fn update_email_address_fails_with_401() {
 #[tokio::test]
 async fn update_instance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_instance(
-            ::std::option::Option::Some(
-                &api::models::UpdateInstanceRequest {
-                    test_mode: api::Nullable::Absent,
-                    hibp: api::Nullable::Absent,
-                    support_email: api::Nullable::Absent,
-                    clerk_js_version: api::Nullable::Absent,
-                    development_origin: api::Nullable::Absent,
-                    allowed_origins: ::std::option::Option::None,
-                    cookieless_dev: api::Nullable::Absent,
-                    url_based_session_syncing: api::Nullable::Absent,
-                    preferred_sign_in_strategy_when_password_required: api::Nullable::Absent,
-                    enhanced_email_deliverability: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance(
                 ::std::option::Option::Some(
@@ -315,36 +256,17 @@ async fn update_instance_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateInstance", result);
-    } else {
-        suite.passes("UpdateInstance", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateInstance", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
 async fn update_instance_organization_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_instance_organization_settings(
-            ::std::option::Option::Some(
-                &api::models::UpdateInstanceOrganizationSettingsRequest {
-                    enabled: api::Nullable::Absent,
-                    max_allowed_memberships: api::Nullable::Absent,
-                    admin_delete_enabled: api::Nullable::Absent,
-                    domains_enabled: api::Nullable::Absent,
-                    slug_disabled: api::Nullable::Absent,
-                    domains_enrollment_modes: ::std::option::Option::None,
-                    creator_role_id: api::Nullable::Absent,
-                    domains_default_role_id: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_organization_settings(
                 ::std::option::Option::Some(
@@ -361,9 +283,10 @@ async fn update_instance_organization_settings_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateInstanceOrganizationSettings", result);
-    } else {
-        suite.passes("UpdateInstanceOrganizationSettings", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateInstanceOrganizationSettings", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "instance_settings")]
@@ -395,24 +318,7 @@ async fn update_instance_organization_settings_fails_with_404() {
 #[tokio::test]
 async fn update_instance_restrictions_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_instance_restrictions(
-            ::std::option::Option::Some(
-                &api::models::UpdateInstanceRestrictionsRequest {
-                    allowlist: api::Nullable::Absent,
-                    blocklist: api::Nullable::Absent,
-                    allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
-                    block_email_subaddresses: api::Nullable::Absent,
-                    block_disposable_email_domains: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_restrictions(
                 ::std::option::Option::Some(
@@ -426,36 +332,17 @@ async fn update_instance_restrictions_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateInstanceRestrictions", result);
-    } else {
-        suite.passes("UpdateInstanceRestrictions", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateInstanceRestrictions", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "jwt_templates")]
 #[tokio::test]
 async fn update_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_jwt_template(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdateJwtTemplateRequest {
-                    name: ::std::string::String::from("example"),
-                    claims: ::serde_json::Map::new(),
-                    lifetime: api::Nullable::Absent,
-                    allowed_clock_skew: api::Nullable::Absent,
-                    custom_signing_key: ::std::option::Option::None,
-                    signing_algorithm: api::Nullable::Absent,
-                    signing_key: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_jwt_template(
                 "example",
@@ -472,34 +359,17 @@ async fn update_jwt_template_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateJWTTemplate", result);
-    } else {
-        suite.passes("UpdateJWTTemplate", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateJWTTemplate", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "oauth_applications")]
 #[tokio::test]
 async fn update_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_oauth_application(
-            "example",
-            &api::models::UpdateOAuthApplicationRequest {
-                name: api::Nullable::Absent,
-                redirect_uris: api::Nullable::Absent,
-                callback_url: api::Nullable::Absent,
-                scopes: api::Nullable::Absent,
-                consent_screen_enabled: api::Nullable::Absent,
-                pkce_required: api::Nullable::Absent,
-                public: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_oauth_application(
                 "example",
@@ -514,9 +384,10 @@ async fn update_oauth_application_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateOAuthApplication", result);
-    } else {
-        suite.passes("UpdateOAuthApplication", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateOAuthApplication", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "oauth_applications")]
@@ -546,26 +417,17 @@ async fn update_oauth_application_fails_with_404() {
 #[tokio::test]
 async fn list_organization_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .list_organization_domains(
-            "example",
-            &api::organization_domains::ListOrganizationDomainsParams::default(),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .list_organization_domains(
                 "example",
                 &api::organization_domains::ListOrganizationDomainsParams::default(),
             )
             .await;
-        suite.passes("ListOrganizationDomains", result);
-    } else {
-        suite.passes("ListOrganizationDomains", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("ListOrganizationDomains", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_domains")]
@@ -590,21 +452,7 @@ async fn list_organization_domains_fails_with_401() {
 #[tokio::test]
 async fn create_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .create_organization_domain(
-            "example",
-            &api::models::CreateOrganizationDomainRequest {
-                name: ::std::option::Option::None,
-                enrollment_mode: ::std::option::Option::None,
-                verified: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_domain(
                 "example",
@@ -615,9 +463,10 @@ async fn create_organization_domain_succeeds() {
                 },
             )
             .await;
-        suite.passes("CreateOrganizationDomain", result);
-    } else {
-        suite.passes("CreateOrganizationDomain", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("CreateOrganizationDomain", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_domains")]
@@ -643,37 +492,19 @@ async fn create_organization_domain_fails_with_404() {
 #[tokio::test]
 async fn delete_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.delete_organization_domain("example", "example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_domain("example", "example").await;
-        suite.passes("DeleteOrganizationDomain", result);
-    } else {
-        suite.passes("DeleteOrganizationDomain", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("DeleteOrganizationDomain", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn update_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_organization_domain(
-            "example",
-            "example",
-            &api::models::UpdateOrganizationDomainRequest {
-                enrollment_mode: api::Nullable::Absent,
-                verified: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_organization_domain(
                 "example",
@@ -684,59 +515,43 @@ async fn update_organization_domain_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateOrganizationDomain", result);
-    } else {
-        suite.passes("UpdateOrganizationDomain", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateOrganizationDomain", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
 async fn list_all_organization_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .list_all_organization_domains(
-            &api::organization_domains::ListAllOrganizationDomainsParams::default(),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .list_all_organization_domains(
                 &api::organization_domains::ListAllOrganizationDomainsParams::default(),
             )
             .await;
-        suite.passes("ListAllOrganizationDomains", result);
-    } else {
-        suite.passes("ListAllOrganizationDomains", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("ListAllOrganizationDomains", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn list_organization_memberships_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .list_organization_memberships(
-            "example",
-            &api::organization_memberships::ListOrganizationMembershipsParams::default(),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .list_organization_memberships(
                 "example",
                 &api::organization_memberships::ListOrganizationMembershipsParams::default(),
             )
             .await;
-        suite.passes("ListOrganizationMemberships", result);
-    } else {
-        suite.passes("ListOrganizationMemberships", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("ListOrganizationMemberships", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
@@ -761,22 +576,7 @@ async fn list_organization_memberships_fails_with_401() {
 #[tokio::test]
 async fn create_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .create_organization_membership(
-            "example",
-            &api::models::CreateOrganizationMembershipRequest {
-                user_id: ::std::string::String::from("example"),
-                role: ::std::string::String::from("example"),
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_membership(
                 "example",
@@ -788,9 +588,10 @@ async fn create_organization_membership_succeeds() {
                 },
             )
             .await;
-        suite.passes("CreateOrganizationMembership", result);
-    } else {
-        suite.passes("CreateOrganizationMembership", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("CreateOrganizationMembership", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
@@ -817,36 +618,19 @@ async fn create_organization_membership_fails_with_404() {
 #[tokio::test]
 async fn delete_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.delete_organization_membership("example", "example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_membership("example", "example").await;
-        suite.passes("DeleteOrganizationMembership", result);
-    } else {
-        suite.passes("DeleteOrganizationMembership", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("DeleteOrganizationMembership", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn update_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_organization_membership(
-            "example",
-            "example",
-            &api::models::UpdateOrganizationMembershipRequest {
-                role: ::std::string::String::from("example"),
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_organization_membership(
                 "example",
@@ -856,30 +640,17 @@ async fn update_organization_membership_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateOrganizationMembership", result);
-    } else {
-        suite.passes("UpdateOrganizationMembership", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateOrganizationMembership", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn update_organization_membership_metadata_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_organization_membership_metadata(
-            "example",
-            "example",
-            &api::models::UpdateOrganizationMembershipMetadataRequest {
-                public_metadata: ::std::option::Option::None,
-                private_metadata: ::std::option::Option::None,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_organization_membership_metadata(
                 "example",
@@ -890,78 +661,47 @@ async fn update_organization_membership_metadata_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateOrganizationMembershipMetadata", result);
-    } else {
-        suite.passes("UpdateOrganizationMembershipMetadata", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateOrganizationMembershipMetadata", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organization_memberships")]
 #[tokio::test]
 async fn instance_get_organization_memberships_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .instance_get_organization_memberships(
-            &api::organization_memberships::InstanceGetOrganizationMembershipsParams::default(),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .instance_get_organization_memberships(
                 &api::organization_memberships::InstanceGetOrganizationMembershipsParams::default(),
             )
             .await;
-        suite.passes("InstanceGetOrganizationMemberships", result);
-    } else {
-        suite.passes("InstanceGetOrganizationMemberships", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("InstanceGetOrganizationMemberships", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn list_organizations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .list_organizations(&api::organizations::ListOrganizationsParams::default())
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .list_organizations(&api::organizations::ListOrganizationsParams::default())
             .await;
-        suite.passes("ListOrganizations", result);
-    } else {
-        suite.passes("ListOrganizations", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("ListOrganizations", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn create_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .create_organization(
-            &api::models::CreateOrganizationRequest {
-                name: ::std::string::String::from("example"),
-                created_by: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-                public_metadata: api::Nullable::Absent,
-                slug: api::Nullable::Absent,
-                max_allowed_memberships: api::Nullable::Absent,
-                created_at: api::Nullable::Absent,
-                role_set_key: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization(
                 &api::models::CreateOrganizationRequest {
@@ -976,35 +716,27 @@ async fn create_organization_succeeds() {
                 },
             )
             .await;
-        suite.passes("CreateOrganization", result);
-    } else {
-        suite.passes("CreateOrganization", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("CreateOrganization", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .get_organization(
-            "example",
-            &api::organizations::GetOrganizationParams::default(),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .get_organization(
                 "example",
                 &api::organizations::GetOrganizationParams::default(),
             )
             .await;
-        suite.passes("GetOrganization", result);
-    } else {
-        suite.passes("GetOrganization", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("GetOrganization", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -1026,42 +758,19 @@ async fn get_organization_fails_with_404() {
 #[tokio::test]
 async fn delete_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.delete_organization("example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization("example").await;
-        suite.passes("DeleteOrganization", result);
-    } else {
-        suite.passes("DeleteOrganization", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("DeleteOrganization", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn update_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_organization(
-            "example",
-            &api::models::UpdateOrganizationRequest {
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-                name: api::Nullable::Absent,
-                slug: api::Nullable::Absent,
-                max_allowed_memberships: api::Nullable::Absent,
-                admin_delete_enabled: api::Nullable::Absent,
-                created_at: api::Nullable::Absent,
-                role_set_key: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_organization(
                 "example",
@@ -1077,29 +786,17 @@ async fn update_organization_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateOrganization", result);
-    } else {
-        suite.passes("UpdateOrganization", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateOrganization", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn merge_organization_metadata_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .merge_organization_metadata(
-            "example",
-            &api::models::MergeOrganizationMetadataRequest {
-                public_metadata: ::std::option::Option::None,
-                private_metadata: ::std::option::Option::None,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .merge_organization_metadata(
                 "example",
@@ -1109,9 +806,10 @@ async fn merge_organization_metadata_succeeds() {
                 },
             )
             .await;
-        suite.passes("MergeOrganizationMetadata", result);
-    } else {
-        suite.passes("MergeOrganizationMetadata", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("MergeOrganizationMetadata", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -1139,22 +837,7 @@ async fn merge_organization_metadata_fails_with_401() {
 #[tokio::test]
 async fn upload_organization_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .upload_organization_logo(
-            "example",
-            &api::models::UploadOrganizationLogoRequest {
-                uploader_user_id: ::std::option::Option::None,
-                file: api::FilePart::new(b"contract".to_vec())
-                    .file_name("contract.png")
-                    .content_type("image/png"),
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .upload_organization_logo(
                 "example",
@@ -1166,80 +849,53 @@ async fn upload_organization_logo_succeeds() {
                 },
             )
             .await;
-        suite.passes("UploadOrganizationLogo", result);
-    } else {
-        suite.passes("UploadOrganizationLogo", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UploadOrganizationLogo", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn delete_organization_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.delete_organization_logo("example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_logo("example").await;
-        suite.passes("DeleteOrganizationLogo", result);
-    } else {
-        suite.passes("DeleteOrganizationLogo", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("DeleteOrganizationLogo", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.get_organization_billing_subscription("example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.get_organization_billing_subscription("example").await;
-        suite.passes("GetOrganizationBillingSubscription", result);
-    } else {
-        suite.passes("GetOrganizationBillingSubscription", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("GetOrganizationBillingSubscription", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn get_organization_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client.get_organization_billing_credit_balance("example").await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.get_organization_billing_credit_balance("example").await;
-        suite.passes("GetOrganizationBillingCreditBalance", result);
-    } else {
-        suite.passes("GetOrganizationBillingCreditBalance", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("GetOrganizationBillingCreditBalance", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn adjust_organization_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .adjust_organization_billing_credit_balance(
-            "example",
-            &api::models::AdjustCreditBalanceRequest {
-                amount: 1,
-                action: api::models::AdjustCreditBalanceRequestAction::from("increase"),
-                currency: ::std::option::Option::None,
-                idempotency_key: ::std::string::String::from("example"),
-                note: ::std::option::Option::None,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .adjust_organization_billing_credit_balance(
                 "example",
@@ -1254,32 +910,17 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
                 },
             )
             .await;
-        suite.passes("AdjustOrganizationBillingCreditBalance", result);
-    } else {
-        suite.passes("AdjustOrganizationBillingCreditBalance", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("AdjustOrganizationBillingCreditBalance", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
 async fn update_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_phone_number(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdatePhoneNumberRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_phone_number(
                 "example",
@@ -1292,9 +933,10 @@ async fn update_phone_number_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdatePhoneNumber", result);
-    } else {
-        suite.passes("UpdatePhoneNumber", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdatePhoneNumber", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "phone_numbers")]
@@ -1346,37 +988,7 @@ async fn update_phone_number_fails_with_401() {
 #[tokio::test]
 async fn update_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_saml_connection(
-            "example",
-            &api::models::UpdateSamlConnectionRequest {
-                name: api::Nullable::Absent,
-                domain: api::Nullable::Absent,
-                domains: api::Nullable::Absent,
-                idp_entity_id: api::Nullable::Absent,
-                idp_sso_url: api::Nullable::Absent,
-                idp_certificate: api::Nullable::Absent,
-                idp_metadata_url: api::Nullable::Absent,
-                idp_metadata: api::Nullable::Absent,
-                organization_id: api::Nullable::Absent,
-                attribute_mapping: api::Nullable::Absent,
-                active: api::Nullable::Absent,
-                sync_user_attributes: api::Nullable::Absent,
-                allow_subdomains: api::Nullable::Absent,
-                allow_idp_initiated: api::Nullable::Absent,
-                disable_additional_identifications: api::Nullable::Absent,
-                allow_organization_account_linking: api::Nullable::Absent,
-                force_authn: ::std::option::Option::None,
-                login_hint: api::Nullable::Absent,
-                consent_verified_domains_deletion: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_saml_connection(
                 "example",
@@ -1403,9 +1015,10 @@ async fn update_saml_connection_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateSAMLConnection", result);
-    } else {
-        suite.passes("UpdateSAMLConnection", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateSAMLConnection", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -1447,22 +1060,7 @@ async fn update_saml_connection_fails_with_404() {
 #[tokio::test]
 async fn update_sign_up_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_sign_up(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdateSignUpRequest {
-                    external_id: api::Nullable::Absent,
-                    custom_action: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_sign_up(
                 "example",
@@ -1474,54 +1072,17 @@ async fn update_sign_up_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateSignUp", result);
-    } else {
-        suite.passes("UpdateSignUp", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateSignUp", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "users")]
 #[tokio::test]
 async fn update_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_user(
-            "example",
-            &api::models::UpdateUserRequest {
-                external_id: api::Nullable::Absent,
-                first_name: api::Nullable::Absent,
-                last_name: api::Nullable::Absent,
-                locale: api::Nullable::Absent,
-                primary_email_address_id: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-                primary_phone_number_id: api::Nullable::Absent,
-                primary_web3_wallet_id: api::Nullable::Absent,
-                username: api::Nullable::Absent,
-                profile_image_id: api::Nullable::Absent,
-                password: api::Nullable::Absent,
-                password_digest: ::std::option::Option::None,
-                password_hasher: ::std::option::Option::None,
-                skip_password_checks: api::Nullable::Absent,
-                sign_out_of_other_sessions: api::Nullable::Absent,
-                totp_secret: api::Nullable::Absent,
-                backup_codes: ::std::option::Option::None,
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-                unsafe_metadata: api::Nullable::Absent,
-                delete_self_enabled: api::Nullable::Absent,
-                create_organization_enabled: api::Nullable::Absent,
-                legal_accepted_at: api::Nullable::Absent,
-                skip_legal_checks: api::Nullable::Absent,
-                create_organizations_limit: api::Nullable::Absent,
-                created_at: api::Nullable::Absent,
-                bypass_client_trust: api::Nullable::Absent,
-            },
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_user(
                 "example",
@@ -1556,9 +1117,10 @@ async fn update_user_succeeds() {
                 },
             )
             .await;
-        suite.passes("UpdateUser", result);
-    } else {
-        suite.passes("UpdateUser", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateUser", result);
+            break;
+        }
     }
 }
 #[cfg(feature = "users")]
@@ -1654,23 +1216,7 @@ async fn update_user_fails_with_401() {
 #[tokio::test]
 async fn update_user_metadata_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite.client;
-    let result = client
-        .update_user_metadata(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdateUserMetadataRequest {
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                    unsafe_metadata: ::std::option::Option::None,
-                },
-            ),
-        )
-        .await;
-    if suite.answer_broke_the_spec() {
-        let client = &suite
-            .client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_user_metadata(
                 "example",
@@ -1683,8 +1229,9 @@ async fn update_user_metadata_succeeds() {
                 ),
             )
             .await;
-        suite.passes("UpdateUserMetadata", result);
-    } else {
-        suite.passes("UpdateUserMetadata", result);
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("UpdateUserMetadata", result);
+            break;
+        }
     }
 }

@@ -70,12 +70,19 @@ fn arg_type(ty: &Type) -> TokenStream {
     }
 }
 
-/// A required argument as a reference: `&str`, slices and enums already are one.
+/// Strings, arrays and models are taken by reference (`&str`, `&[T]`, `&T`, see
+/// [`arg_type`]); scalars by value.
+fn passed_by_reference(ty: &Type) -> bool {
+    matches!(ty, Type::String | Type::Vec(_) | Type::Named(_))
+}
+
+/// A required argument as a reference: the borrowed ones already are one.
 fn required_ref(param: &Param) -> TokenStream {
     let name = ident(&param.name);
-    match param.ty {
-        Type::String | Type::Named(_) | Type::Vec(_) => quote!(#name),
-        _ => quote!(&#name),
+    if passed_by_reference(&param.ty) {
+        quote!(#name)
+    } else {
+        quote!(&#name)
     }
 }
 
@@ -258,16 +265,17 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     });
     let per_page_clone = required
         .iter()
-        .filter(|p| matches!(p.ty, Type::String | Type::Vec(_) | Type::Named(_)))
+        .filter(|p| passed_by_reference(&p.ty))
         .map(|p| {
             let name = ident(&p.name);
             quote!(let #name = #name.clone();)
         });
     let call_args = required.iter().map(|p| {
         let name = ident(&p.name);
-        match &p.ty {
-            Type::String | Type::Vec(_) | Type::Named(_) => quote!(&#name),
-            _ => quote!(#name),
+        if passed_by_reference(&p.ty) {
+            quote!(&#name)
+        } else {
+            quote!(#name)
         }
     });
     let (limit_field, limit_ty) = &pagination.limit;

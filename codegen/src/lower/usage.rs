@@ -8,19 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// serialize, responses deserialize, and a model passes its usage to what it contains.
 /// Models no operation reaches are treated as responses.
 pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
-    let mut work: Vec<(String, Usage)> = Vec::new();
-    for op in modules.iter().flat_map(|m| &m.operations) {
-        for p in &op.params {
-            work.extend(p.ty.named().map(|n| (n.to_owned(), Usage::REQUEST)));
-        }
-        if let Some(body) = &op.body {
-            work.extend(body.ty.named().map(|n| (n.to_owned(), Usage::REQUEST)));
-        }
-        if let Some(ty) = op.response.json_type() {
-            work.extend(ty.named().map(|n| (n.to_owned(), Usage::RESPONSE)));
-        }
-    }
-    let unreached: Vec<String> = models.keys().cloned().collect();
+    let work: Vec<(String, Usage)> = modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .flat_map(operation_roots)
+        .collect();
+    let all: Vec<String> = models.keys().cloned().collect();
     let spread = |models: &mut BTreeMap<String, Model>, mut work: Vec<(String, Usage)>| {
         while let Some((name, usage)) = work.pop() {
             let Some(model) = models.get_mut(&name) else {
@@ -34,7 +27,7 @@ pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
         }
     };
     spread(models, work);
-    let rest: Vec<(String, Usage)> = unreached
+    let rest: Vec<(String, Usage)> = all
         .into_iter()
         .filter(|n| models[n].usage == Usage::default())
         .map(|n| (n, Usage::RESPONSE))
@@ -66,22 +59,12 @@ pub fn assign_features(models: &mut BTreeMap<String, Model>, modules: &[Module])
 
 fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
     for module in modules {
-        let mut work: Vec<String> = Vec::new();
-        for op in &module.operations {
-            work.extend(
-                op.params
-                    .iter()
-                    .filter_map(|p| p.ty.named().map(str::to_owned)),
-            );
-            work.extend(
-                op.body
-                    .iter()
-                    .filter_map(|b| b.ty.named().map(str::to_owned)),
-            );
-            if let Some(ty) = op.response.json_type() {
-                work.extend(ty.named().map(str::to_owned));
-            }
-        }
+        let mut work: Vec<String> = module
+            .operations
+            .iter()
+            .flat_map(operation_roots)
+            .map(|(name, _)| name)
+            .collect();
         let mut seen = BTreeSet::new();
         while let Some(name) = work.pop() {
             if !seen.insert(name.clone()) {
@@ -93,6 +76,24 @@ fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module
             }
         }
     }
+}
+
+/// The models an operation names directly, with the direction each travels: parameters
+/// and bodies are sent, JSON responses received.
+fn operation_roots(op: &Operation) -> impl Iterator<Item = (String, Usage)> + '_ {
+    let sent = op
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(op.body.iter().map(|b| &b.ty))
+        .filter_map(Type::named)
+        .map(|n| (n.to_owned(), Usage::REQUEST));
+    let received = op
+        .response
+        .json_type()
+        .and_then(Type::named)
+        .map(|n| (n.to_owned(), Usage::RESPONSE));
+    sent.chain(received)
 }
 
 /// The models a model's definition names.
