@@ -1,6 +1,7 @@
 //! The intermediate representation between the spec and the tokens: every `$ref` is
 //! resolved, every name is final, every type is a Rust shape. Emitting is a plain walk.
 
+use crate::naming::RustIdent;
 use crate::pointer::Pointer;
 
 /// The whole API, ready to emit.
@@ -32,7 +33,7 @@ pub enum Type {
     /// A JSON object of unknown shape (`serde_json::Map<String, Value>`).
     JsonObject,
     /// A generated model, by its type name.
-    Named(String),
+    Named(RustIdent),
     Vec(Box<Type>),
     /// A value that may be `null` where the container allows it (array items).
     Option(Box<Type>),
@@ -42,7 +43,7 @@ pub enum Type {
 
 impl Type {
     /// Generated models this type mentions directly or through containers.
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<&RustIdent> {
         match self {
             Type::Named(n) => Some(n),
             Type::Vec(inner) | Type::Map(inner) | Type::Option(inner) => inner.named(),
@@ -83,7 +84,7 @@ impl Usage {
 
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub name: String,
+    pub name: RustIdent,
     pub doc: Option<String>,
     pub deprecated: bool,
     /// Where the model comes from, for comments and warnings.
@@ -92,7 +93,7 @@ pub struct Model {
     pub usage: Usage,
     /// The tag modules (cargo features) whose operations use this model, sorted;
     /// empty when no operation does.
-    pub features: Vec<String>,
+    pub features: Vec<RustIdent>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +103,9 @@ pub enum ModelKind {
     Union(Union),
     /// A named schema that is just another type (`type: array`, a bare `string`, ...).
     Alias(Type),
+    /// A named schema that is another type containing itself (`type: array` of itself,
+    /// a map of itself): a transparent tuple struct, since a type alias cannot recurse.
+    Newtype(Type),
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +114,7 @@ pub struct Struct {
     /// `additionalProperties` with a schema: collected into a flattened map, in the
     /// field named `additional_name`.
     pub additional: Option<Type>,
-    pub additional_name: String,
+    pub additional_name: RustIdent,
     /// `anyOf`/`oneOf` branches that only list `required` names: at least one of these
     /// groups of (wire) field names must be set.
     pub required_any_of: Vec<Vec<String>>,
@@ -120,11 +124,9 @@ pub struct Struct {
 pub struct Field {
     /// The property name on the wire.
     pub wire: String,
-    /// The Rust field name (may be a raw identifier).
-    pub name: String,
+    pub name: RustIdent,
     pub ty: Type,
-    pub required: bool,
-    pub nullable: bool,
+    pub presence: Presence,
     pub doc: Option<String>,
     pub deprecated: bool,
     pub read_only: bool,
@@ -133,6 +135,62 @@ pub struct Field {
     /// A valid value for the field when it is a scalar (or array of scalars), from the
     /// schema's `enum`, `example`, `default` or constraints; used by the contract suite.
     pub sample: Option<serde_json::Value>,
+}
+
+/// Whether a field must be present and whether it may be `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    /// Always present, possibly `null`.
+    RequiredNullable,
+    Optional,
+    /// May be absent, `null`, or a value.
+    OptionalNullable,
+}
+
+/// How a field's Rust type wraps its value type `T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    /// `T`.
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// The runtime's three-state `Nullable<T>`: absent, `null`, or a value.
+    Nullable,
+}
+
+impl Presence {
+    pub fn new(required: bool, nullable: bool) -> Presence {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+
+    pub fn is_nullable(self) -> bool {
+        matches!(
+            self,
+            Presence::RequiredNullable | Presence::OptionalNullable
+        )
+    }
+
+    /// The one rule for a field's Rust type: plain when always there and never `null`;
+    /// three-state [`Wrapper::Nullable`] when optional and nullable in data that is
+    /// sent (so a PATCH can send `null` to clear a value; `sent` is false for
+    /// multipart, which has no `null`); `Option` otherwise.
+    pub fn wrapper(self, sent: bool) -> Wrapper {
+        match self {
+            Presence::Required => Wrapper::Plain,
+            Presence::OptionalNullable if sent => Wrapper::Nullable,
+            _ => Wrapper::Option,
+        }
+    }
 }
 
 /// A string enum; the emitted type also accepts values the spec does not list.
@@ -144,7 +202,7 @@ pub struct StringEnum {
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     pub wire: String,
-    pub name: String,
+    pub name: RustIdent,
 }
 
 /// `oneOf`/`anyOf`: a tagged enum when a discriminator names the branches, otherwise
@@ -157,7 +215,7 @@ pub struct Union {
 
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
-    pub name: String,
+    pub name: RustIdent,
     pub ty: Type,
     /// Discriminator values that select this variant (tagged unions only).
     pub tags: Vec<String>,
@@ -166,7 +224,8 @@ pub struct UnionVariant {
 /// The operations of one tag: one Rust module.
 #[derive(Debug, Clone)]
 pub struct Module {
-    pub name: String,
+    /// The module's name, which is also its cargo feature.
+    pub name: RustIdent,
     pub tag: String,
     pub doc: Option<String>,
     pub operations: Vec<Operation>,
@@ -202,7 +261,7 @@ impl Method {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub id: String,
-    pub fn_name: String,
+    pub fn_name: RustIdent,
     pub method: Method,
     /// The path template as the spec writes it (`/organizations/{organization_id}`).
     pub path: String,
@@ -213,13 +272,34 @@ pub struct Operation {
     pub segments: Vec<PathSegment>,
     pub params: Vec<Param>,
     /// Struct carrying the optional parameters, when there are any.
-    pub params_struct: Option<String>,
+    pub params_struct: Option<RustIdent>,
     pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,
     /// Declared 4xx statuses whose JSON body has an `errors` array (Clerk's error
     /// shape), sorted: the contract suite asks the mock server for some of them.
     pub error_statuses: Vec<u16>,
+    /// Names of the generated method's own locals and arguments, chosen so that no
+    /// parameter of the spec has to be renamed.
+    pub locals: Locals,
+}
+
+/// The identifiers a generated method (and its stream method) declares for itself.
+#[derive(Debug, Clone)]
+pub struct Locals {
+    /// The `runtime::Request` being filled.
+    pub request: RustIdent,
+    /// The argument carrying the optional parameters.
+    pub params: RustIdent,
+    /// The request body argument.
+    pub body: RustIdent,
+    /// A bound value inside `if let` and loops.
+    pub value: RustIdent,
+    /// In stream methods: the cloned client, the page, its size and offset.
+    pub client: RustIdent,
+    pub page: RustIdent,
+    pub page_size: RustIdent,
+    pub page_offset: RustIdent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,26 +316,43 @@ pub enum Location {
     Header,
 }
 
-/// How an array parameter is written into the query string.
+/// How a parameter's value is serialized (OpenAPI's `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrayStyle {
-    /// `form`, `explode: true`: `id=a&id=b`.
-    Repeat,
-    /// A single value joined with this delimiter (`form` unexploded: `,`;
-    /// `spaceDelimited`: ` `; `pipeDelimited`: `|`).
-    Joined(char),
+pub enum ParamStyle {
+    /// Query `form`: exploded, arrays repeat the key (`id=a&id=b`) and objects give
+    /// one key per property (`a=1&b=2`); unexploded, values are comma-joined
+    /// (`id=a,b`, `obj=a,1,b,2`).
+    Form { explode: bool },
+    /// Query `spaceDelimited` / `pipeDelimited`: values joined with ` ` or `|`.
+    Delimited(char),
+    /// Query `deepObject`: `obj[a]=1&obj[b]=2`.
+    DeepObject,
+    /// Path and header `simple`: comma-joined.
+    Simple,
+}
+
+/// What kind of value a parameter carries, which decides how it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamShape {
+    /// A scalar or a string enum.
+    Scalar,
+    /// An array of scalars.
+    Array,
+    /// A struct or a map of scalars (query parameters only).
+    Object,
 }
 
 #[derive(Debug, Clone)]
 pub struct Param {
     pub wire: String,
-    pub name: String,
+    pub name: RustIdent,
     pub location: Location,
     pub ty: Type,
+    pub shape: ParamShape,
     pub required: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
-    pub style: ArrayStyle,
+    pub style: ParamStyle,
     /// A valid value for the parameter (see [`Field::sample`]).
     pub sample: Option<serde_json::Value>,
 }
@@ -316,13 +413,13 @@ pub struct Pagination {
     /// Type of one item.
     pub item: Type,
     /// The response field holding the items (`data`); `None` for a bare array.
-    pub data_field: Option<String>,
+    pub data_field: Option<RustIdent>,
     /// The response field holding the total (`total_count`), its type, and whether it
     /// is optional in the response.
-    pub total_field: Option<(String, Type, bool)>,
+    pub total_field: Option<(RustIdent, Type, bool)>,
     /// The `limit` and `offset` fields of the params struct, with their types.
-    pub limit: (String, Type),
-    pub offset: (String, Type),
+    pub limit: (RustIdent, Type),
+    pub offset: (RustIdent, Type),
     /// The name of the generated stream method.
-    pub stream_fn: String,
+    pub stream_fn: RustIdent,
 }

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`parse`] (text -> `openapiv3`), [`lower`]
 //! (`openapiv3` -> [`ir`]), [`emit`] (IR -> tokens), [`format`](mod@format) (tokens -> files).
-//! Naming policy lives in [`naming`]; locations in the spec are [`pointer`](mod@pointer)s.
+//! Naming policy lives in [`naming`]; locations in the spec are [`pointer`](mod@pointer)s;
+//! what the emitted code expects of the hand-written runtime is in [`runtime_api`].
 
 pub mod emit;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod lower;
 pub mod naming;
 pub mod parse;
 pub mod pointer;
+pub mod runtime_api;
 
 pub use error::{Error, Result, Warning};
 
@@ -53,7 +55,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         .iter()
         .flat_map(|m| m.operations.iter().map(|o| o.id.clone()))
         .collect();
-    let features = api.modules.iter().map(|m| m.name.clone()).collect();
+    let features = api.modules.iter().map(|m| m.name.to_string()).collect();
     let render = |files: Vec<(String, proc_macro2::TokenStream)>| {
         files
             .into_iter()

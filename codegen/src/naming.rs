@@ -6,6 +6,7 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::HashSet;
+use std::fmt;
 
 /// Words that are keywords in Rust 2021 (strict and reserved).
 const KEYWORDS: &[&str] = &[
@@ -30,10 +31,113 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// A Rust identifier the generator decided on: its bare spelling, and whether it must be
+/// written as a raw identifier (`r#type`). Equality, order and hashing go by the bare
+/// spelling, because `r#type` and `type` name the same thing.
+#[derive(Debug, Clone)]
+pub struct RustIdent {
+    bare: String,
+    raw: bool,
+}
+
+impl RustIdent {
+    /// An identifier spelled `name`: a keyword becomes a raw identifier (`type` ->
+    /// `r#type`), or gets a trailing `_` where a raw identifier is not allowed (`self` ->
+    /// `self_`). `name` must otherwise be a valid identifier.
+    pub fn new(name: impl Into<String>) -> Self {
+        let mut bare = name.into();
+        if NOT_RAW.contains(&bare.as_str()) {
+            bare.push('_');
+        }
+        let raw = is_keyword(&bare);
+        RustIdent { bare, raw }
+    }
+
+    /// The spelling without `r#`: what docs and derived names use.
+    pub fn bare(&self) -> &str {
+        &self.bare
+    }
+
+    /// A new identifier: this one's bare spelling with `suffix` appended
+    /// (`list_users` + `_stream`).
+    pub fn suffixed(&self, suffix: &str) -> RustIdent {
+        RustIdent::new(format!("{}{suffix}", self.bare))
+    }
+
+    /// The `proc_macro2` identifier, raw where needed.
+    pub fn to_ident(&self) -> proc_macro2::Ident {
+        let span = proc_macro2::Span::call_site();
+        if self.raw {
+            proc_macro2::Ident::new_raw(&self.bare, span)
+        } else {
+            proc_macro2::Ident::new(&self.bare, span)
+        }
+    }
+}
+
+impl PartialEq for RustIdent {
+    fn eq(&self, other: &Self) -> bool {
+        self.bare == other.bare
+    }
+}
+
+impl Eq for RustIdent {}
+
+impl PartialOrd for RustIdent {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RustIdent {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bare.cmp(&other.bare)
+    }
+}
+
+impl std::hash::Hash for RustIdent {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bare.hash(state);
+    }
+}
+
+impl std::borrow::Borrow<str> for RustIdent {
+    fn borrow(&self) -> &str {
+        &self.bare
+    }
+}
+
+impl PartialEq<str> for RustIdent {
+    fn eq(&self, other: &str) -> bool {
+        self.bare == other
+    }
+}
+
+impl PartialEq<&str> for RustIdent {
+    fn eq(&self, other: &&str) -> bool {
+        self.bare == *other
+    }
+}
+
+/// The bare spelling (no `r#`), as docs show it.
+impl fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.bare)
+    }
+}
+
+impl quote::ToTokens for RustIdent {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        tokens.extend(std::iter::once(proc_macro2::TokenTree::Ident(
+            self.to_ident(),
+        )));
+    }
+}
+
 /// Turns a spec word into a `snake_case` identifier (fields, methods, modules).
 /// Keywords become raw identifiers (`type` -> `r#type`), or get a trailing `_` where a
 /// raw identifier is not allowed (`self` -> `self_`).
-pub fn snake_ident(raw: &str) -> String {
+pub fn snake_ident(raw: &str) -> RustIdent {
     let mut name = words(&normalize_capitals(raw, true)).to_snake_case();
     if name.is_empty() {
         name = "value".to_owned();
@@ -41,20 +145,21 @@ pub fn snake_ident(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
-    escape_keyword(name)
+    RustIdent::new(name)
 }
 
-/// Like [`snake_ident`], but never a raw identifier: module and file names.
-pub fn module_name(raw: &str) -> String {
+/// Like [`snake_ident`], but never a raw identifier: module, file and feature names.
+pub fn module_name(raw: &str) -> RustIdent {
     let name = snake_ident(raw);
-    match name.strip_prefix("r#") {
-        Some(bare) => format!("{bare}_"),
-        None => name,
+    if name.raw {
+        RustIdent::new(format!("{}_", name.bare))
+    } else {
+        name
     }
 }
 
 /// Turns a spec name into an `UpperCamelCase` type name.
-pub fn type_name(raw: &str) -> String {
+pub fn type_name(raw: &str) -> RustIdent {
     let mut name = words(&normalize_capitals(raw, false)).to_upper_camel_case();
     if name.is_empty() {
         name = "Anonymous".to_owned();
@@ -65,12 +170,12 @@ pub fn type_name(raw: &str) -> String {
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         name.push_str("Model");
     }
-    name
+    RustIdent::new(name)
 }
 
 /// Turns an enum value into a variant name. Values that casing would erase or merge
 /// (`""`, `*`, `-created_at` vs `created_at`) keep a spelled-out marker.
-pub fn variant_name(wire: &str) -> String {
+pub fn variant_name(wire: &str) -> RustIdent {
     let mut spelled = String::new();
     for (i, c) in wire.chars().enumerate() {
         match c {
@@ -88,10 +193,7 @@ pub fn variant_name(wire: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
-    if name == "Self" {
-        name.push('_');
-    }
-    name
+    RustIdent::new(name)
 }
 
 /// Adjusts capitals heck would split badly: `OAuth` reads as `O` + `Auth` (`o_auth`),
@@ -148,16 +250,6 @@ fn words(raw: &str) -> String {
         .collect()
 }
 
-fn escape_keyword(name: String) -> String {
-    if NOT_RAW.contains(&name.as_str()) {
-        format!("{name}_")
-    } else if is_keyword(&name) {
-        format!("r#{name}")
-    } else {
-        name
-    }
-}
-
 /// Hands out names that are unique within one scope (a module's types, a struct's
 /// fields, an enum's variants): a second `frontend_api` becomes `frontend_api_2`, a
 /// second `Foo` becomes `Foo2`.
@@ -176,24 +268,24 @@ impl UniqueNames {
         self.used.insert(name.to_owned());
     }
 
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.used.contains(name)
-    }
-
     /// Returns `name`, or `name` with the smallest numeric suffix that is still free.
-    pub fn claim(&mut self, name: String) -> String {
-        if self.used.insert(name.clone()) {
+    pub fn claim(&mut self, name: RustIdent) -> RustIdent {
+        if self.used.insert(name.bare.clone()) {
             return name;
         }
-        let (stem, sep) = match name.strip_prefix("r#") {
-            Some(bare) => (bare.to_owned(), "_"),
-            None if name.ends_with(|c: char| c.is_ascii_digit()) => (name.clone(), "_"),
-            None if name.starts_with(|c: char| c.is_ascii_uppercase()) => (name.clone(), ""),
-            None => (name.clone(), "_"),
+        let stem = &name.bare;
+        let sep = if name.raw
+            || stem.ends_with(|c: char| c.is_ascii_digit())
+            || !stem.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            "_"
+        } else {
+            ""
         };
         (2..)
             .map(|n| format!("{stem}{sep}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))
+            .map(RustIdent::new)
             .expect("an unbounded range always yields a free name")
     }
 }
@@ -201,6 +293,11 @@ impl UniqueNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How the identifier is written in code (`r#type`).
+    fn written(ident: RustIdent) -> String {
+        ident.to_ident().to_string()
+    }
 
     #[test]
     fn snake_idents() {
@@ -229,7 +326,7 @@ mod tests {
             ("getHTTPResponse", "get_http_response"),
         ];
         for (raw, want) in table {
-            assert_eq!(snake_ident(raw), want, "snake_ident({raw:?})");
+            assert_eq!(written(snake_ident(raw)), want, "snake_ident({raw:?})");
         }
     }
 
@@ -250,7 +347,7 @@ mod tests {
             ("Self", "self_"),
         ];
         for (raw, want) in table {
-            assert_eq!(module_name(raw), want, "module_name({raw:?})");
+            assert_eq!(written(module_name(raw)), want, "module_name({raw:?})");
         }
     }
 
@@ -271,7 +368,7 @@ mod tests {
             ("OAuthApplications", "OAuthApplications"),
         ];
         for (raw, want) in table {
-            assert_eq!(type_name(raw), want, "type_name({raw:?})");
+            assert_eq!(written(type_name(raw)), want, "type_name({raw:?})");
         }
     }
 
@@ -291,22 +388,31 @@ mod tests {
             ("#", "Symbol"),
         ];
         for (raw, want) in table {
-            assert_eq!(variant_name(raw), want, "variant_name({raw:?})");
+            assert_eq!(written(variant_name(raw)), want, "variant_name({raw:?})");
         }
     }
 
     #[test]
     fn unique_names_suffix_collisions() {
         let mut names = UniqueNames::new();
-        assert_eq!(names.claim(snake_ident("frontendApi")), "frontend_api");
-        assert_eq!(names.claim(snake_ident("frontend_api")), "frontend_api_2");
-        assert_eq!(names.claim(snake_ident("FrontendAPI")), "frontend_api_3");
-        assert_eq!(names.claim("r#type".into()), "r#type");
-        assert_eq!(names.claim("r#type".into()), "type_2");
-        assert_eq!(names.claim("Foo".into()), "Foo");
-        assert_eq!(names.claim("Foo".into()), "Foo2");
-        assert_eq!(names.claim("Foo2".into()), "Foo2_2");
+        assert_eq!(
+            written(names.claim(snake_ident("frontendApi"))),
+            "frontend_api"
+        );
+        assert_eq!(
+            written(names.claim(snake_ident("frontend_api"))),
+            "frontend_api_2"
+        );
+        assert_eq!(
+            written(names.claim(snake_ident("FrontendAPI"))),
+            "frontend_api_3"
+        );
+        assert_eq!(written(names.claim(RustIdent::new("type"))), "r#type");
+        assert_eq!(written(names.claim(RustIdent::new("type"))), "type_2");
+        assert_eq!(written(names.claim(RustIdent::new("Foo"))), "Foo");
+        assert_eq!(written(names.claim(RustIdent::new("Foo"))), "Foo2");
+        assert_eq!(written(names.claim(RustIdent::new("Foo2"))), "Foo2_2");
         names.reserve("Bar");
-        assert_eq!(names.claim("Bar".into()), "Bar2");
+        assert_eq!(written(names.claim(RustIdent::new("Bar"))), "Bar2");
     }
 }

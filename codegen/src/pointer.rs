@@ -23,6 +23,17 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, token))
     }
 
+    /// The name a reference gives inside one components section
+    /// (`#/components/schemas/A~1B` in `schemas` is `A/B`); `None` for any other target.
+    pub fn component_name(reference: &str, section: &str) -> Option<String> {
+        reference
+            .strip_prefix("#/components/")?
+            .strip_prefix(section)?
+            .strip_prefix('/')
+            .filter(|rest| !rest.contains('/'))
+            .map(unescape)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -33,8 +44,13 @@ impl Pointer {
             .trim_start_matches('#')
             .split('/')
             .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(unescape)
     }
+}
+
+/// One reference token with RFC 6901's escapes undone (`~1` is `/`, `~0` is `~`).
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 impl fmt::Display for Pointer {
@@ -62,6 +78,24 @@ mod tests {
         assert_eq!(p.as_str(), "#/paths/~1organizations~1{id}/a~0b");
         let tokens: Vec<_> = p.tokens().collect();
         assert_eq!(tokens, ["paths", "/organizations/{id}", "a~b"]);
+    }
+
+    #[test]
+    fn component_names_are_unescaped() {
+        let name = Pointer::component_name("#/components/schemas/A~1B~0C", "schemas");
+        assert_eq!(name.as_deref(), Some("A/B~C"));
+        assert_eq!(
+            Pointer::component_name("#/components/schemas/A/x", "schemas"),
+            None
+        );
+        assert_eq!(
+            Pointer::component_name("#/components/responses/A", "schemas"),
+            None
+        );
+        assert_eq!(
+            Pointer::component_name("#/components/schemasX/A", "schemas"),
+            None
+        );
     }
 
     #[test]

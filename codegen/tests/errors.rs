@@ -32,9 +32,29 @@ fn errors_name_the_offending_node() {
             "no path parameter declares it",
         ),
         (
-            "paths:\n  /a:\n    get:\n      parameters:\n        - {name: f, in: query, style: deepObject, schema: {type: object}}\n      responses: {'204': {description: x}}\n",
+            "paths:\n  /a/{f}:\n    get:\n      parameters:\n        - {name: f, in: path, required: true, schema: {type: object, properties: {x: {type: string}}}}\n      responses: {'204': {description: x}}\n",
+            "#/paths/~1a~1{f}/get/parameters/0",
+            "only query parameters may be objects",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      parameters:\n        - {name: f, in: header, schema: {type: object}}\n      responses: {'204': {description: x}}\n",
             "#/paths/~1a/get/parameters/0",
-            "deepObject",
+            "only query parameters may be objects",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      parameters:\n        - {name: f, in: query, schema: {type: array, items: {type: object}}}\n      responses: {'204': {description: x}}\n",
+            "#/paths/~1a/get/parameters/0",
+            "parameters must be scalars, enums, arrays of those, or (in the query) objects",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/paths/~1a/get/responses/200/content/application~1json/schema'}}\n",
+            "#/paths/~1a/get/responses/200/content/application~1json/schema",
+            "nest more than 64 levels deep",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: x}\n        '404': {$ref: '#/components/responses/Missing'}\n",
+            "#/paths/~1a/get/responses/404",
+            "dangling reference",
         ),
         (
             "paths:\n  /a:\n    get:\n      operationId: Same\n      responses: {'204': {description: x}}\n  /b:\n    get:\n      operationId: Same\n      responses: {'204': {description: x}}\n",
@@ -65,11 +85,6 @@ fn errors_name_the_offending_node() {
             "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
             "#/components/schemas/A",
             "chain of references back to itself",
-        ),
-        (
-            "paths:\n  /a:\n    get:\n      parameters:\n        - {name: f, in: query, schema: {type: object, properties: {x: {type: string}}}}\n      responses: {'204': {description: x}}\n",
-            "#/paths/~1a/get/parameters/0",
-            "only scalar, enum and array-of-scalar parameters",
         ),
     ];
     for (body, pointer, message) in table {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub mod bench;
 pub mod contract;
+pub mod fuzz;
 pub mod gen;
 pub mod manifest;
 pub mod scratch;
@@ -21,12 +22,39 @@ pub const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 /// The directory the generator owns, relative to the workspace root.
 pub const GENERATED_DIR: &str = "clerk-api/src/generated";
 
-/// The workspace root (the parent of this crate).
+/// The root of the checkout this task runs in; see [`find_workspace_root`]. Panics when
+/// there is none (for tests, which always run inside a checkout).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    find_workspace_root().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The root of the checkout this task runs in, found at run time, never from the path
+/// the binary was compiled at: checkouts that share a target directory (a global
+/// `CARGO_TARGET_DIR`, git worktrees) share one xtask binary. `cargo run` and `cargo
+/// test` set `CARGO_MANIFEST_DIR` to the xtask package of the checkout they run in; a
+/// binary started directly looks upwards from the current directory.
+pub fn find_workspace_root() -> Result<PathBuf, String> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let cwd = std::env::current_dir().ok();
+    root_from(manifest_dir.as_deref(), cwd.as_deref()).ok_or_else(|| {
+        "not inside a clerk-api checkout: no directory above holds both Cargo.toml and \
+         xtask/Cargo.toml (run `cargo xtask` from the checkout)"
+            .to_owned()
+    })
+}
+
+/// The workspace root from the xtask package directory cargo names, else from the
+/// nearest ancestor of `cwd` that is the workspace.
+pub fn root_from(manifest_dir: Option<&Path>, cwd: Option<&Path>) -> Option<PathBuf> {
+    let is_root =
+        |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file();
+    let from_manifest = manifest_dir
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "xtask"))
+        .and_then(Path::parent)
+        .filter(|dir| is_root(dir));
+    from_manifest
+        .or_else(|| cwd?.ancestors().find(|dir| is_root(dir)))
+        .map(Path::to_path_buf)
 }
 
 /// Runs `installer` unless `marker` already records `key` as installed, then records it:
@@ -67,4 +95,30 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     fs::rename(&tmp, path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_from;
+    use std::fs;
+
+    /// Two checkouts, as with a shared target directory: each run finds the checkout
+    /// cargo names (or the one the current directory is in), not the other.
+    #[test]
+    fn the_root_is_the_checkout_the_task_runs_in() {
+        let base = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let (a, b) = (base.join("a"), base.join("b"));
+        for checkout in [&a, &b] {
+            fs::create_dir_all(checkout.join("xtask")).unwrap();
+            fs::create_dir_all(checkout.join("spec/deep")).unwrap();
+            fs::write(checkout.join("Cargo.toml"), "[workspace]\n").unwrap();
+            fs::write(checkout.join("xtask/Cargo.toml"), "[package]\n").unwrap();
+        }
+        assert_eq!(root_from(Some(&b.join("xtask")), Some(&a)), Some(b.clone()));
+        assert_eq!(root_from(None, Some(&a.join("spec/deep"))), Some(a.clone()));
+        // A manifest directory that is not an xtask package is not trusted.
+        assert_eq!(root_from(Some(&b.join("spec")), Some(&a)), Some(a.clone()));
+        assert_eq!(root_from(None, Some(&base)), None);
+        fs::remove_dir_all(&base).unwrap();
+    }
 }

@@ -1,12 +1,19 @@
 //! Scratch copies of the `clerk-api` crate, generated from other specs and compiled in
 //! a workspace of their own under `target/`: how fixture specs and other Clerk releases
 //! are proven to build without touching the real crate.
+//!
+//! Files are only rewritten when their contents change, so cargo rebuilds only the
+//! crates whose spec (or the generator's output for it) changed since the last run.
 
 use codegen::GeneratedFile;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The hand-written files of the contract suite, beside the generated `suite.rs`.
+const CONTRACT_HARNESS: &[&str] = &["contract/main.rs", "contract/support.rs"];
 
 /// One crate of a scratch workspace: a copy of `clerk-api` with other generated files,
 /// plus integration tests (file name, source) to run against them.
@@ -19,20 +26,16 @@ pub struct ScratchCrate {
 }
 
 impl ScratchCrate {
-    /// A crate for `output`, with its generated contract suite among the tests (its
-    /// `use clerk_api` pointed at this crate's library name).
+    /// A crate for `output`, with its generated contract suite among the tests (the
+    /// suite's hand-written harness is copied beside it, pointed at this crate).
     pub fn new(
         name: impl Into<String>,
         output: codegen::Output,
         mut tests: Vec<(String, String)>,
     ) -> Self {
         let name = name.into();
-        let lib = name.replace('-', "_");
         for file in &output.contract {
-            let contents =
-                file.contents
-                    .replacen("use clerk_api as api;", &format!("use {lib} as api;"), 1);
-            tests.push((file.path.clone(), contents));
+            tests.push((file.path.clone(), file.contents.clone()));
         }
         ScratchCrate {
             name,
@@ -73,9 +76,9 @@ impl ScratchWorkspace {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        fs::write(dir.join("Cargo.toml"), manifest + "\n")?;
-        if let Ok(lock) = fs::read(repo.join("Cargo.lock")) {
-            fs::write(dir.join("Cargo.lock"), lock)?;
+        write_if_changed(&dir.join("Cargo.toml"), &(manifest + "\n"))?;
+        if let Ok(lock) = fs::read_to_string(repo.join("Cargo.lock")) {
+            write_if_changed(&dir.join("Cargo.lock"), &lock)?;
         }
         let crate_src = repo.join("clerk-api");
         for ScratchCrate {
@@ -86,22 +89,20 @@ impl ScratchWorkspace {
         } in crates
         {
             let root = dir.join(name);
-            let generated = root.join("src/generated");
-            for stale in [generated.clone(), root.join("tests")] {
-                if stale.exists() {
-                    fs::remove_dir_all(&stale)?;
-                }
-            }
-            fs::create_dir_all(&generated)?;
-            if !tests.is_empty() {
-                fs::create_dir_all(root.join("tests"))?;
-            }
+            let lib = name.replace('-', "_");
+            let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
             for (file, source) in tests {
-                let path = root.join("tests").join(file);
-                if let Some(dir) = path.parent() {
-                    fs::create_dir_all(dir)?;
+                wanted.insert(PathBuf::from("tests").join(file), source.clone());
+            }
+            if tests
+                .iter()
+                .any(|(file, _)| file == codegen::emit::SUITE_FILE)
+            {
+                for harness in CONTRACT_HARNESS {
+                    let source = fs::read_to_string(crate_src.join("tests").join(harness))?
+                        .replacen("use clerk_api as api;", &format!("use {lib} as api;"), 1);
+                    wanted.insert(PathBuf::from("tests").join(harness), source);
                 }
-                fs::write(path, source)?;
             }
             let cargo = fs::read_to_string(crate_src.join("Cargo.toml"))?.replacen(
                 "name = \"clerk-api\"",
@@ -110,12 +111,23 @@ impl ScratchWorkspace {
             );
             let cargo = crate::manifest::with_features(&without_benches(&cargo), features)
                 .map_err(io::Error::other)?;
-            fs::write(root.join("Cargo.toml"), cargo)?;
-            fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
-            copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
+            wanted.insert(PathBuf::from("Cargo.toml"), cargo);
+            wanted.insert(
+                PathBuf::from("src/lib.rs"),
+                fs::read_to_string(crate_src.join("src/lib.rs"))?,
+            );
+            read_dir_into(
+                &crate_src.join("src/runtime"),
+                Path::new("src/runtime"),
+                &mut wanted,
+            )?;
             for file in files {
-                fs::write(generated.join(&file.path), &file.contents)?;
+                wanted.insert(
+                    PathBuf::from("src/generated").join(&file.path),
+                    file.contents.clone(),
+                );
             }
+            sync_dir(&root, &wanted)?;
         }
         Ok(ScratchWorkspace {
             dir: dir.to_path_buf(),
@@ -160,28 +172,6 @@ impl ScratchWorkspace {
         )
     }
 
-    /// `cargo check -p <package> --no-default-features --features <features>`: one
-    /// tag's slice of a generated crate builds on its own.
-    pub fn check_features(
-        &self,
-        target_dir: &Path,
-        package: &str,
-        features: &str,
-    ) -> io::Result<Output> {
-        self.cargo(
-            target_dir,
-            &[
-                "check",
-                "--quiet",
-                "-p",
-                package,
-                "--no-default-features",
-                "--features",
-                features,
-            ],
-        )
-    }
-
     fn cargo(&self, target_dir: &Path, args: &[&str]) -> io::Result<Output> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         Command::new(cargo)
@@ -209,15 +199,63 @@ fn without_benches(manifest: &str) -> String {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    fs::create_dir_all(to)?;
+/// Reads every file under `from` into `into`, keyed by its path under `prefix`.
+fn read_dir_into(
+    from: &Path,
+    prefix: &Path,
+    into: &mut BTreeMap<PathBuf, String>,
+) -> io::Result<()> {
     for entry in fs::read_dir(from)? {
         let entry = entry?;
-        let target = to.join(entry.file_name());
+        let rel = prefix.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
+            read_dir_into(&entry.path(), &rel, into)?;
         } else {
-            fs::copy(entry.path(), target)?;
+            into.insert(rel, fs::read_to_string(entry.path())?);
+        }
+    }
+    Ok(())
+}
+
+/// Makes `root` hold exactly `files` (paths relative to it) under the directories this
+/// module manages (`src/`, `tests/`, `Cargo.toml`): unchanged files keep their
+/// modification time, so cargo sees them as unchanged; files no longer wanted go.
+fn sync_dir(root: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<()> {
+    for (rel, contents) in files {
+        write_if_changed(&root.join(rel), contents)?;
+    }
+    for managed in ["src", "tests"] {
+        remove_unwanted(root, Path::new(managed), files)?;
+    }
+    Ok(())
+}
+
+/// Writes `contents` unless the file already holds exactly that.
+fn write_if_changed(path: &Path, contents: &str) -> io::Result<()> {
+    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(path, contents)
+}
+
+fn remove_unwanted(root: &Path, rel: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<()> {
+    let dir = root.join(rel);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(&dir)? {
+        let entry = entry?;
+        let child = rel.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            remove_unwanted(root, &child, files)?;
+            if fs::read_dir(entry.path())?.next().is_none() {
+                fs::remove_dir(entry.path())?;
+            }
+        } else if !files.contains_key(&child) {
+            fs::remove_file(entry.path())?;
         }
     }
     Ok(())

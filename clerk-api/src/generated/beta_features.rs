@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update beta instance settings
     ///
     /// Changes instance-wide authentication settings that are still offered as beta features, such as allowlist-only sign-up or progressive sign-up.
@@ -14,8 +12,8 @@ impl Client {
     pub async fn update_instance_auth_config(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
-    ) -> ::std::result::Result<super::models::InstanceSettings, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::InstanceSettings, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateInstanceAuthConfig",
             ::reqwest::Method::PATCH,
             "/beta_features/instance_settings",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update domain
     ///
     /// Changes the name, proxy URL or secondary flag of one of the instance domains (primary or satellite). A proxy URL is only accepted on production instances; send `null` to go back to a DNS-based setup. Renaming a primary production domain also moves the home origin and needs matching DNS and email setup, otherwise expect an outage.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         domain_id: &str,
         body: &super::models::UpdateDomainRequest,
-    ) -> ::std::result::Result<super::models::Domain, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Domain, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateDomain",
             ::reqwest::Method::PATCH,
             "/domains/{domain_id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update email address
     ///
     /// Marks an email address as verified and/or makes it the primary address of its user.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         email_address_id: &str,
         body: ::std::option::Option<&super::models::UpdateEmailAddressRequest>,
-    ) -> ::std::result::Result<super::models::EmailAddress, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::EmailAddress, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateEmailAddress",
             ::reqwest::Method::PATCH,
             "/email_addresses/{email_address_id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Patch general instance settings
     ///
     /// Changes general settings of the instance, such as test mode, breached-password checks, allowed origins or the pinned clerk-js version. Answers with an empty 204 response.
@@ -14,8 +12,8 @@ impl Client {
     pub async fn update_instance(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
-    ) -> ::std::result::Result<(), Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<(), crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateInstance",
             ::reqwest::Method::PATCH,
             "/instance",
@@ -37,8 +35,8 @@ impl Client {
         body: ::std::option::Option<
             &super::models::UpdateInstanceOrganizationSettingsRequest,
         >,
-    ) -> ::std::result::Result<super::models::OrganizationSettings, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationSettings, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateInstanceOrganizationSettings",
             ::reqwest::Method::PATCH,
             "/instance/organization_settings",
@@ -58,8 +56,8 @@ impl Client {
     pub async fn update_instance_restrictions(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-    ) -> ::std::result::Result<super::models::InstanceRestrictions, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::InstanceRestrictions, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateInstanceRestrictions",
             ::reqwest::Method::PATCH,
             "/instance/restrictions",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update JWT template
     ///
     /// Replaces the definition of an existing JWT template. `name` and `claims` are mandatory in the body.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         template_id: &str,
         body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
-    ) -> ::std::result::Result<super::models::JwtTemplate, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::JwtTemplate, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateJWTTemplate",
             ::reqwest::Method::PATCH,
             "/jwt_templates/{template_id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Patch an OAuth application
     ///
     /// Changes the name, redirect URIs, scopes or client options of an OAuth application.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         oauth_application_id: &str,
         body: &super::models::UpdateOAuthApplicationRequest,
-    ) -> ::std::result::Result<super::models::OAuthApplication, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OAuthApplication, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateOAuthApplication",
             ::reqwest::Method::PATCH,
             "/oauth_applications/{oauth_application_id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// List organization domains
     ///
     /// Returns one page of the domains attached to a single organization.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         organization_id: &str,
         params: &ListOrganizationDomainsParams,
-    ) -> ::std::result::Result<super::models::OrganizationDomains, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationDomains, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "ListOrganizationDomains",
             ::reqwest::Method::GET,
             "/organizations/{organization_id}/domains",
@@ -38,7 +36,7 @@ impl Client {
         }
         self.send(request).await?.json()
     }
-    /// Every item of [`Client::list_organization_domains`], fetched page by page as the stream is polled.
+    /// Every item of [`Client::list_organization_domains`](crate::Client::list_organization_domains), fetched page by page as the stream is polled.
     ///
     /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
     /// where to start. A failed page is yielded as an `Err` item and ends the stream.
@@ -81,8 +79,8 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::CreateOrganizationDomainRequest,
-    ) -> ::std::result::Result<super::models::OrganizationDomain, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationDomain, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "CreateOrganizationDomain",
             ::reqwest::Method::POST,
             "/organizations/{organization_id}/domains",
@@ -103,8 +101,8 @@ impl Client {
         &self,
         organization_id: &str,
         domain_id: &str,
-    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::DeletedObject, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "DeleteOrganizationDomain",
             ::reqwest::Method::DELETE,
             "/organizations/{organization_id}/domains/{domain_id}",
@@ -126,8 +124,8 @@ impl Client {
         organization_id: &str,
         domain_id: &str,
         body: &super::models::UpdateOrganizationDomainRequest,
-    ) -> ::std::result::Result<super::models::OrganizationDomain, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationDomain, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateOrganizationDomain",
             ::reqwest::Method::PATCH,
             "/organizations/{organization_id}/domains/{domain_id}",
@@ -148,8 +146,8 @@ impl Client {
     pub async fn list_all_organization_domains(
         &self,
         params: &ListAllOrganizationDomainsParams,
-    ) -> ::std::result::Result<super::models::OrganizationDomains, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationDomains, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "ListAllOrganizationDomains",
             ::reqwest::Method::GET,
             "/organization_domains",
@@ -183,7 +181,7 @@ impl Client {
         }
         self.send(request).await?.json()
     }
-    /// Every item of [`Client::list_all_organization_domains`], fetched page by page as the stream is polled.
+    /// Every item of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), fetched page by page as the stream is polled.
     ///
     /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
     /// where to start. A failed page is yielded as an `Err` item and ends the stream.
@@ -212,7 +210,7 @@ impl Client {
         )
     }
 }
-/// Optional parameters of [`Client::list_organization_domains`].
+/// Optional parameters of [`Client::list_organization_domains`](crate::Client::list_organization_domains).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrganizationDomainsParams {
     /// Filter on verification state; pass the string `true` or `false`.
@@ -224,7 +222,7 @@ pub struct ListOrganizationDomainsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::list_all_organization_domains`].
+/// Optional parameters of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAllOrganizationDomainsParams {
     /// Keep only the domains of this organization.

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// List organization members
     ///
     /// Returns one page of the memberships of an organization. The user-oriented filters narrow the list down to matching members.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         organization_id: &str,
         params: &ListOrganizationMembershipsParams,
-    ) -> ::std::result::Result<super::models::OrganizationMemberships, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMemberships, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "ListOrganizationMemberships",
             ::reqwest::Method::GET,
             "/organizations/{organization_id}/memberships",
@@ -89,7 +87,7 @@ impl Client {
         }
         self.send(request).await?.json()
     }
-    /// Every item of [`Client::list_organization_memberships`], fetched page by page as the stream is polled.
+    /// Every item of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships), fetched page by page as the stream is polled.
     ///
     /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
     /// where to start. A failed page is yielded as an `Err` item and ends the stream.
@@ -132,8 +130,8 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::CreateOrganizationMembershipRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "CreateOrganizationMembership",
             ::reqwest::Method::POST,
             "/organizations/{organization_id}/memberships",
@@ -154,8 +152,8 @@ impl Client {
         &self,
         organization_id: &str,
         user_id: &str,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "DeleteOrganizationMembership",
             ::reqwest::Method::DELETE,
             "/organizations/{organization_id}/memberships/{user_id}",
@@ -177,8 +175,8 @@ impl Client {
         organization_id: &str,
         user_id: &str,
         body: &super::models::UpdateOrganizationMembershipRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateOrganizationMembership",
             ::reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}",
@@ -201,8 +199,8 @@ impl Client {
         organization_id: &str,
         user_id: &str,
         body: &super::models::UpdateOrganizationMembershipMetadataRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateOrganizationMembershipMetadata",
             ::reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}/metadata",
@@ -224,8 +222,8 @@ impl Client {
     pub async fn instance_get_organization_memberships(
         &self,
         params: &InstanceGetOrganizationMembershipsParams,
-    ) -> ::std::result::Result<super::models::OrganizationMemberships, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationMemberships, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "InstanceGetOrganizationMemberships",
             ::reqwest::Method::GET,
             "/organization_memberships",
@@ -242,7 +240,7 @@ impl Client {
         }
         self.send(request).await?.json()
     }
-    /// Every item of [`Client::instance_get_organization_memberships`], fetched page by page as the stream is polled.
+    /// Every item of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), fetched page by page as the stream is polled.
     ///
     /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
     /// where to start. A failed page is yielded as an `Err` item and ends the stream.
@@ -273,7 +271,7 @@ impl Client {
         )
     }
 }
-/// Optional parameters of [`Client::list_organization_memberships`].
+/// Optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrganizationMembershipsParams {
     /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
@@ -313,7 +311,7 @@ pub struct ListOrganizationMembershipsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::instance_get_organization_memberships`].
+/// Optional parameters of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceGetOrganizationMembershipsParams {
     /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// List organizations
     ///
     /// Returns one page of the organizations in the instance. Results come back newest first unless `order_by` is given; page through them with `limit` and `offset`.
@@ -14,8 +12,8 @@ impl Client {
     pub async fn list_organizations(
         &self,
         params: &ListOrganizationsParams,
-    ) -> ::std::result::Result<super::models::Organizations, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organizations, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "ListOrganizations",
             ::reqwest::Method::GET,
             "/organizations",
@@ -51,7 +49,7 @@ impl Client {
         }
         self.send(request).await?.json()
     }
-    /// Every item of [`Client::list_organizations`], fetched page by page as the stream is polled.
+    /// Every item of [`Client::list_organizations`](crate::Client::list_organizations), fetched page by page as the stream is polled.
     ///
     /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
     /// where to start. A failed page is yielded as an `Err` item and ends the stream.
@@ -88,8 +86,8 @@ impl Client {
     pub async fn create_organization(
         &self,
         body: &super::models::CreateOrganizationRequest,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "CreateOrganization",
             ::reqwest::Method::POST,
             "/organizations",
@@ -108,8 +106,8 @@ impl Client {
         &self,
         organization_id: &str,
         params: &GetOrganizationParams,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "GetOrganization",
             ::reqwest::Method::GET,
             "/organizations/{organization_id}",
@@ -135,8 +133,8 @@ impl Client {
     pub async fn delete_organization(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::DeletedObject, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "DeleteOrganization",
             ::reqwest::Method::DELETE,
             "/organizations/{organization_id}",
@@ -155,8 +153,8 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::UpdateOrganizationRequest,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateOrganization",
             ::reqwest::Method::PATCH,
             "/organizations/{organization_id}",
@@ -176,8 +174,8 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::MergeOrganizationMetadataRequest,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "MergeOrganizationMetadata",
             ::reqwest::Method::PATCH,
             "/organizations/{organization_id}/metadata",
@@ -198,8 +196,8 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::UploadOrganizationLogoRequest,
-    ) -> ::std::result::Result<super::models::OrganizationWithLogo, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::OrganizationWithLogo, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UploadOrganizationLogo",
             ::reqwest::Method::PUT,
             "/organizations/{organization_id}/logo",
@@ -207,7 +205,7 @@ impl Client {
         request.push_path("/organizations/");
         request.path_param("organization_id", organization_id)?;
         request.push_path("/logo");
-        request.multipart(body.to_multipart());
+        request.multipart(body.to_multipart())?;
         self.send(request).await?.json()
     }
     /// Delete organization logo
@@ -219,8 +217,8 @@ impl Client {
     pub async fn delete_organization_logo(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::Organization, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "DeleteOrganizationLogo",
             ::reqwest::Method::DELETE,
             "/organizations/{organization_id}/logo",
@@ -239,8 +237,8 @@ impl Client {
     pub async fn get_organization_billing_subscription(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::CommerceSubscription, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::CommerceSubscription, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "GetOrganizationBillingSubscription",
             ::reqwest::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
@@ -259,8 +257,11 @@ impl Client {
     pub async fn get_organization_billing_credit_balance(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::CommerceCreditBalanceResponse, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<
+        super::models::CommerceCreditBalanceResponse,
+        crate::Error,
+    > {
+        let mut request = crate::runtime::Request::new(
             "GetOrganizationBillingCreditBalance",
             ::reqwest::Method::GET,
             "/organizations/{organization_id}/billing/credits",
@@ -280,8 +281,11 @@ impl Client {
         &self,
         organization_id: &str,
         body: &super::models::AdjustCreditBalanceRequest,
-    ) -> ::std::result::Result<super::models::CommerceCreditLedgerResponse, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<
+        super::models::CommerceCreditLedgerResponse,
+        crate::Error,
+    > {
+        let mut request = crate::runtime::Request::new(
             "AdjustOrganizationBillingCreditBalance",
             ::reqwest::Method::POST,
             "/organizations/{organization_id}/billing/credits",
@@ -293,7 +297,7 @@ impl Client {
         self.send(request).await?.json()
     }
 }
-/// Optional parameters of [`Client::list_organizations`].
+/// Optional parameters of [`Client::list_organizations`](crate::Client::list_organizations).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrganizationsParams {
     /// When true, each returned organization carries its `members_count`.
@@ -313,7 +317,7 @@ pub struct ListOrganizationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::get_organization`].
+/// Optional parameters of [`Client::get_organization`](crate::Client::get_organization).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetOrganizationParams {
     /// When true, each returned organization carries its `members_count`.

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update phone number
     ///
     /// Marks a phone number as verified, makes it the primary number of its user, or reserves it for second-factor use.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         phone_number_id: &str,
         body: ::std::option::Option<&super::models::UpdatePhoneNumberRequest>,
-    ) -> ::std::result::Result<super::models::PhoneNumber, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::PhoneNumber, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdatePhoneNumber",
             ::reqwest::Method::PATCH,
             "/phone_numbers/{phone_number_id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update SAML connection
     ///
     /// Changes the identity provider settings, attribute mapping or behaviour flags of a SAML connection. Deprecated in favour of the Enterprise Connections endpoints.
@@ -16,8 +14,8 @@ impl Client {
         &self,
         saml_connection_id: &str,
         body: &super::models::UpdateSamlConnectionRequest,
-    ) -> ::std::result::Result<super::models::SamlConnection, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::SamlConnection, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateSAMLConnection",
             ::reqwest::Method::PATCH,
             "/saml_connections/{saml_connection_id}",

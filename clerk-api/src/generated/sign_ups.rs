@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update sign-up
     ///
     /// Sets the external ID or the custom-action flag on an in-progress sign-up.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         id: &str,
         body: ::std::option::Option<&super::models::UpdateSignUpRequest>,
-    ) -> ::std::result::Result<super::models::SignUp, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::SignUp, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateSignUp",
             ::reqwest::Method::PATCH,
             "/sign_ups/{id}",

@@ -2,9 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
-use crate::runtime::Request;
-use crate::{Client, Error};
-impl Client {
+impl crate::Client {
     /// Update user
     ///
     /// Changes attributes of a user: names, username, primary identifiers, password, profile image, MFA secrets and account flags. Primary email/phone IDs must point to verified identifiers owned by the user. A username can be removed with `null` or an empty string when the instance makes it optional. With `password`, `skip_password_checks` bypasses the password policy and `sign_out_of_other_sessions` ends the user's other sessions.
@@ -15,8 +13,8 @@ impl Client {
         &self,
         user_id: &str,
         body: &super::models::UpdateUserRequest,
-    ) -> ::std::result::Result<super::models::User, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::User, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateUser",
             ::reqwest::Method::PATCH,
             "/users/{user_id}",
@@ -36,8 +34,8 @@ impl Client {
         &self,
         user_id: &str,
         body: ::std::option::Option<&super::models::UpdateUserMetadataRequest>,
-    ) -> ::std::result::Result<super::models::User, Error> {
-        let mut request = Request::new(
+    ) -> ::std::result::Result<super::models::User, crate::Error> {
+        let mut request = crate::runtime::Request::new(
             "UpdateUserMetadata",
             ::reqwest::Method::PATCH,
             "/users/{user_id}/metadata",

@@ -64,6 +64,9 @@ pub struct RequestOptions {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// Settings that could not be used: every call through these options fails with
+    /// [`Error::InvalidRequest`] naming them, rather than going out without them.
+    problems: Vec<String>,
 }
 
 impl RequestOptions {
@@ -73,15 +76,23 @@ impl RequestOptions {
 
     /// An extra header on every request; it replaces a default header of the same name
     /// (for example a `Prefer` header for a mock server, or another `Authorization`).
-    /// A name or value that is not a valid header is ignored.
+    /// A name or value that is not a valid header makes every call through these
+    /// options fail with [`Error::InvalidRequest`]; it is never silently dropped.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        if let (Ok(name), Ok(mut value)) =
-            (HeaderName::try_from(name), HeaderValue::try_from(value))
-        {
-            if name == AUTHORIZATION {
-                value.set_sensitive(true);
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(mut value)) => {
+                if name == AUTHORIZATION {
+                    value.set_sensitive(true);
+                }
+                self.headers.push((name, value));
             }
-            self.headers.push((name, value));
+            (Err(_), _) => self
+                .problems
+                .push(format!("{name:?} is not a valid header name")),
+            // The value is not shown: it may be a credential.
+            (Ok(_), Err(_)) => self.problems.push(format!(
+                "the value of header `{name}` contains characters a header cannot carry"
+            )),
         }
         self
     }
@@ -329,6 +340,13 @@ impl Client {
                     .cloned()
                     .chain(options.headers)
                     .collect(),
+                problems: self
+                    .options
+                    .problems
+                    .iter()
+                    .cloned()
+                    .chain(options.problems)
+                    .collect(),
             },
         }
     }
@@ -352,8 +370,7 @@ impl Client {
                 )
             })?;
         if !request.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(request.query_pairs());
         }
         Ok(url)
     }
@@ -378,6 +395,13 @@ impl Client {
             let problem = self.inner.config_error.clone().unwrap_or_default();
             return Err(Error::Config(problem));
         };
+        if !self.options.problems.is_empty() {
+            let problems = self.options.problems.join("; ");
+            return Err(Error::invalid_request(
+                request.operation_id,
+                format!("request options: {problems}"),
+            ));
+        }
         let auth = &self.inner.auth;
         let url = self.url(&request)?;
         let policy = self.retry_policy();

@@ -20,7 +20,7 @@ pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, Tran
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Page, Paginated, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use request::{ArrayStyle, ParamValue, Request};
+pub use request::{ArrayStyle, ObjectStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use serde_support::{deserialize_enum_str, from_json_value};

@@ -67,6 +67,8 @@ enum PartData {
 #[derive(Debug, Clone, Default)]
 pub struct Multipart {
     parts: Vec<(String, PartData)>,
+    /// Why a part could not be built; the request is refused before it is sent.
+    problem: Option<String>,
 }
 
 impl Multipart {
@@ -82,10 +84,20 @@ impl Multipart {
         self.parts.push((name.to_owned(), PartData::File(file)));
     }
 
-    /// A structured value, sent as its JSON text.
+    /// A structured value, sent as its JSON text. A value that does not serialize is
+    /// recorded, and [`Request::multipart`](super::Request::multipart) refuses the body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-        self.text(name, text);
+        match serde_json::to_string(value) {
+            Ok(text) => self.text(name, text),
+            Err(e) => {
+                self.problem
+                    .get_or_insert_with(|| format!("part `{name}` does not serialize: {e}"));
+            }
+        }
+    }
+
+    pub(crate) fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
     }
 
     /// A fresh reqwest form for one attempt (a form is consumed by sending it).

@@ -58,6 +58,19 @@ pub enum ArrayStyle {
     Joined(char),
 }
 
+/// How an object query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// One key per property: `a=1&b=2` (`style: form`, `explode: true`).
+    Explode,
+    /// `name=a<sep>1<sep>b<sep>2` (`form` unexploded: `,`; `spaceDelimited`: ` `;
+    /// `pipeDelimited`: `|`).
+    Joined(char),
+    /// `name[a]=1&name[b]=2`; nested objects nest the brackets (`name[a][c]=3`) and
+    /// arrays repeat the key (`style: deepObject`).
+    DeepObject,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
@@ -75,7 +88,7 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
 }
@@ -103,8 +116,8 @@ impl Request {
     }
 
     /// The query pairs so far, unencoded.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
-        &self.query
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
     }
 
     /// Appends a literal piece of the path template.
@@ -144,7 +157,8 @@ impl Request {
     }
 
     pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        self.query.push((name, value.to_param().into_owned()));
+        self.query
+            .push((name.into(), value.to_param().into_owned()));
     }
 
     /// An array query parameter; an empty array is not sent.
@@ -158,11 +172,96 @@ impl Request {
             return;
         }
         match style {
-            ArrayStyle::Repeat => self
-                .query
-                .extend(values.iter().map(|v| (name, v.to_param().into_owned()))),
-            ArrayStyle::Joined(sep) => self.query.push((name, join(values, sep))),
+            ArrayStyle::Repeat => self.query.extend(
+                values
+                    .iter()
+                    .map(|v| (name.into(), v.to_param().into_owned())),
+            ),
+            ArrayStyle::Joined(sep) => self.query.push((name.into(), join(values, sep))),
         }
+    }
+
+    /// An object query parameter. Absent and `null` properties are not sent; property
+    /// values that are arrays repeat their key, other nested values are sent as JSON
+    /// text (except under [`ObjectStyle::DeepObject`], which nests brackets).
+    pub fn query_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ObjectStyle,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value).map_err(|e| {
+            Error::invalid_request(
+                self.operation_id,
+                format!("query parameter `{name}` does not serialize: {e}"),
+            )
+        })?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(Error::invalid_request(
+                self.operation_id,
+                format!("query parameter `{name}` is not an object"),
+            ));
+        };
+        self.push_object(name, fields, style);
+        Ok(())
+    }
+
+    /// The non-generic part of [`Request::query_object`].
+    fn push_object(
+        &mut self,
+        name: &'static str,
+        fields: serde_json::Map<String, serde_json::Value>,
+        style: ObjectStyle,
+    ) {
+        match style {
+            ObjectStyle::Explode => {
+                for (key, value) in fields {
+                    for text in scalar_texts(value) {
+                        self.query_owned(key.clone(), text);
+                    }
+                }
+            }
+            ObjectStyle::Joined(sep) => {
+                let mut joined = String::new();
+                for (key, value) in fields {
+                    for text in scalar_texts(value) {
+                        if !joined.is_empty() {
+                            joined.push(sep);
+                        }
+                        joined.push_str(&key);
+                        joined.push(sep);
+                        joined.push_str(&text);
+                    }
+                }
+                if !joined.is_empty() {
+                    self.query.push((name.into(), joined));
+                }
+            }
+            ObjectStyle::DeepObject => {
+                for (key, value) in fields {
+                    self.push_deep(format!("{name}[{key}]"), value);
+                }
+            }
+        }
+    }
+
+    fn push_deep(&mut self, key: String, value: serde_json::Value) {
+        match value {
+            serde_json::Value::Object(fields) => {
+                for (inner, value) in fields {
+                    self.push_deep(format!("{key}[{inner}]"), value);
+                }
+            }
+            other => {
+                for text in scalar_texts(other) {
+                    self.query_owned(key.clone(), text);
+                }
+            }
+        }
+    }
+
+    fn query_owned(&mut self, key: String, value: String) {
+        self.query.push((key.into(), value));
     }
 
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
@@ -223,8 +322,16 @@ impl Request {
         Ok(())
     }
 
-    pub fn multipart(&mut self, form: Multipart) {
+    /// A multipart body; a part that could not be built fails the call here.
+    pub fn multipart(&mut self, form: Multipart) -> Result<(), Error> {
+        if let Some(problem) = form.problem() {
+            return Err(Error::invalid_request(
+                self.operation_id,
+                format!("multipart body: {problem}"),
+            ));
+        }
         self.body = Body::Multipart(form);
+        Ok(())
     }
 
     /// A raw `application/octet-stream` body.
@@ -233,14 +340,6 @@ impl Request {
             content_type: "application/octet-stream",
             bytes,
         };
-    }
-
-    /// The JSON or form body bytes, if any (for tests and logging of shapes).
-    pub fn body_bytes(&self) -> Option<&[u8]> {
-        match &self.body {
-            Body::Bytes { bytes, .. } => Some(bytes),
-            Body::Empty | Body::Multipart(_) => None,
-        }
     }
 }
 
@@ -267,6 +366,17 @@ impl<'de> serde::Deserialize<'de> for OrderedFields {
             }
         }
         deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+/// The texts a JSON value is sent as in a query: nothing for `null`, one text per item
+/// for an array, a string as itself, anything else as JSON.
+fn scalar_texts(value: serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::Array(items) => items.into_iter().flat_map(scalar_texts).collect(),
+        serde_json::Value::String(s) => vec![s],
+        other => vec![other.to_string()],
     }
 }
 
@@ -324,11 +434,7 @@ mod tests {
         r.query_array("mode", &["x", "y"], ArrayStyle::Joined(','));
         r.query_array("empty", &[] as &[&str], ArrayStyle::Repeat);
         r.query("limit", &10i64);
-        let pairs: Vec<(&str, &str)> = r
-            .query_pairs()
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
+        let pairs: Vec<(&str, &str)> = r.query_pairs().collect();
         assert_eq!(
             pairs,
             [
@@ -337,6 +443,56 @@ mod tests {
                 ("mode", "x,y"),
                 ("limit", "10")
             ]
+        );
+    }
+
+    #[test]
+    fn object_query_params_follow_their_style() {
+        // Keys in sorted order, so the result is the same whether or not serde_json
+        // keeps insertion order.
+        let filter = serde_json::json!({
+            "ids": ["a", "b"],
+            "range": {"from": 1, "to": 2},
+            "role": "admin",
+            "skip": null,
+        });
+        let pairs = |style| {
+            let mut r = request();
+            r.query_object("filter", &filter, style).expect("an object");
+            r.query_pairs()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(ObjectStyle::Explode),
+            [
+                "ids=a",
+                "ids=b",
+                "range={\"from\":1,\"to\":2}",
+                "role=admin"
+            ]
+        );
+        assert_eq!(
+            pairs(ObjectStyle::Joined(',')),
+            ["filter=ids,a,ids,b,range,{\"from\":1,\"to\":2},role,admin"]
+        );
+        assert_eq!(
+            pairs(ObjectStyle::DeepObject),
+            [
+                "filter[ids]=a",
+                "filter[ids]=b",
+                "filter[range][from]=1",
+                "filter[range][to]=2",
+                "filter[role]=admin"
+            ]
+        );
+        let mut r = request();
+        let err = r
+            .query_object("filter", &[1, 2], ObjectStyle::Explode)
+            .expect_err("not an object");
+        assert!(
+            err.to_string().contains("`filter` is not an object"),
+            "{err}"
         );
     }
 }

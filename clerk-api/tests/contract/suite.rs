@@ -2,104 +2,11 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 //! Contract tests: every operation called with valid arguments against a mock
-//! server implementing the spec. `cargo xtask contract` starts the server (Prism)
-//! and sets `CLERK_CONTRACT_URL`; without it, every test returns at once.
-//!
-//! A test passes on a 2xx answer that decodes into the documented type, with no
-//! request violation reported by the server (`sl-violations`). When the server
-//! reports that its own answer breaks the spec (Prism's static examples cannot
-//! satisfy every schema), the operation is asked again for a generated example
-//! (`Prefer: dynamic=true`) and judged on that answer.
+//! server implementing the spec; `support.rs` says how each call is judged.
 #![allow(deprecated)]
-use clerk_api as api;
-use std::sync::{Arc, Mutex};
-#[derive(Default)]
-struct Violations {
-    request: Vec<String>,
-    response: Vec<String>,
-}
-struct Suite {
-    client: api::Client,
-    /// The same client asking the server for generated examples.
-    dynamic: api::Client,
-    violations: Arc<Mutex<Violations>>,
-}
-impl Suite {
-    fn from_env() -> Option<Suite> {
-        let url = std::env::var("CLERK_CONTRACT_URL").ok()?;
-        let violations: Arc<Mutex<Violations>> = Arc::default();
-        let seen = Arc::clone(&violations);
-        let client = api::Client::builder("sk_test_contract_suite")
-            .base_url(url)
-            .retry(api::RetryPolicy::disabled())
-            .on_response(move |meta| {
-                let Some(report) = meta.headers.get("sl-violations") else { return };
-                let entries: Vec<::serde_json::Value> = ::serde_json::from_slice(
-                        report.as_bytes(),
-                    )
-                    .unwrap_or_default();
-                let mut seen = seen.lock().unwrap();
-                for entry in entries {
-                    let text = entry.to_string();
-                    if entry["location"][0] == "response" {
-                        seen.response.push(text);
-                    } else {
-                        seen.request.push(text);
-                    }
-                }
-            })
-            .build()
-            .expect("contract client");
-        let dynamic = client
-            .with_options(api::RequestOptions::new().header("Prefer", "dynamic=true"));
-        Some(Suite {
-            client,
-            dynamic,
-            violations,
-        })
-    }
-    /// Whether the server reported its answer so far as breaking the spec; the
-    /// report is cleared.
-    fn answer_broke_the_spec(&self) -> bool {
-        let mut violations = self.violations.lock().unwrap();
-        !std::mem::take(&mut violations.response).is_empty()
-    }
-    /// A 2xx answer that decoded into the documented type, with no violations.
-    fn passes<T>(&self, operation: &str, result: Result<T, api::Error>) {
-        if let Err(error) = &result {
-            panic!("{operation}: {error}");
-        }
-        let violations = self.violations.lock().unwrap();
-        assert!(
-            violations.request.is_empty(),
-            "{operation}: the server reports that the request breaks the spec: {:?}",
-            violations.request
-        );
-    }
-    /// The typed API error with this status and a parsed error body.
-    fn fails_with<T>(
-        &self,
-        operation: &str,
-        status: u16,
-        result: Result<T, api::Error>,
-    ) {
-        let error = match result {
-            Ok(_) => panic!("{operation}: expected HTTP {status}, got a success"),
-            Err(error) => error,
-        };
-        let api_error = error
-            .api()
-            .unwrap_or_else(|| {
-                panic!("{operation}: expected HTTP {status}, got {error}")
-            });
-        assert_eq!(api_error.status().as_u16(), status, "{operation}: {error}");
-        assert!(
-            api_error.body().is_some(),
-            "{operation}: the {status} body does not parse as Clerk errors: {}",
-            String::from_utf8_lossy(api_error.raw_body())
-        );
-    }
-}
+#[allow(unused_imports)]
+use super::api;
+use super::support::Suite;
 #[cfg(feature = "beta_features")]
 #[tokio::test]
 async fn update_instance_auth_config_succeeds() {
@@ -119,7 +26,7 @@ async fn update_instance_auth_config_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateInstanceAuthConfig", result);
             break;
         }
@@ -140,7 +47,7 @@ async fn update_domain_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateDomain", result);
             break;
         }
@@ -182,7 +89,7 @@ async fn update_email_address_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateEmailAddress", result);
             break;
         }
@@ -256,7 +163,7 @@ async fn update_instance_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateInstance", result);
             break;
         }
@@ -283,7 +190,7 @@ async fn update_instance_organization_settings_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateInstanceOrganizationSettings", result);
             break;
         }
@@ -332,7 +239,7 @@ async fn update_instance_restrictions_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateInstanceRestrictions", result);
             break;
         }
@@ -359,7 +266,7 @@ async fn update_jwt_template_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateJWTTemplate", result);
             break;
         }
@@ -384,7 +291,7 @@ async fn update_oauth_application_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateOAuthApplication", result);
             break;
         }
@@ -424,7 +331,7 @@ async fn list_organization_domains_succeeds() {
                 &api::organization_domains::ListOrganizationDomainsParams::default(),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationDomains", result);
             break;
         }
@@ -463,7 +370,7 @@ async fn create_organization_domain_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateOrganizationDomain", result);
             break;
         }
@@ -494,7 +401,7 @@ async fn delete_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_domain("example", "example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationDomain", result);
             break;
         }
@@ -515,7 +422,7 @@ async fn update_organization_domain_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateOrganizationDomain", result);
             break;
         }
@@ -531,7 +438,7 @@ async fn list_all_organization_domains_succeeds() {
                 &api::organization_domains::ListAllOrganizationDomainsParams::default(),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListAllOrganizationDomains", result);
             break;
         }
@@ -548,7 +455,7 @@ async fn list_organization_memberships_succeeds() {
                 &api::organization_memberships::ListOrganizationMembershipsParams::default(),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationMemberships", result);
             break;
         }
@@ -588,7 +495,7 @@ async fn create_organization_membership_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateOrganizationMembership", result);
             break;
         }
@@ -620,7 +527,7 @@ async fn delete_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_membership("example", "example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationMembership", result);
             break;
         }
@@ -640,7 +547,7 @@ async fn update_organization_membership_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateOrganizationMembership", result);
             break;
         }
@@ -661,7 +568,7 @@ async fn update_organization_membership_metadata_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateOrganizationMembershipMetadata", result);
             break;
         }
@@ -677,7 +584,7 @@ async fn instance_get_organization_memberships_succeeds() {
                 &api::organization_memberships::InstanceGetOrganizationMembershipsParams::default(),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("InstanceGetOrganizationMemberships", result);
             break;
         }
@@ -691,7 +598,7 @@ async fn list_organizations_succeeds() {
         let result = client
             .list_organizations(&api::organizations::ListOrganizationsParams::default())
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizations", result);
             break;
         }
@@ -716,7 +623,7 @@ async fn create_organization_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateOrganization", result);
             break;
         }
@@ -733,7 +640,7 @@ async fn get_organization_succeeds() {
                 &api::organizations::GetOrganizationParams::default(),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganization", result);
             break;
         }
@@ -760,7 +667,7 @@ async fn delete_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization("example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganization", result);
             break;
         }
@@ -786,7 +693,7 @@ async fn update_organization_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateOrganization", result);
             break;
         }
@@ -806,7 +713,7 @@ async fn merge_organization_metadata_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("MergeOrganizationMetadata", result);
             break;
         }
@@ -849,7 +756,7 @@ async fn upload_organization_logo_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UploadOrganizationLogo", result);
             break;
         }
@@ -861,7 +768,7 @@ async fn delete_organization_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.delete_organization_logo("example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationLogo", result);
             break;
         }
@@ -873,7 +780,7 @@ async fn get_organization_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.get_organization_billing_subscription("example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingSubscription", result);
             break;
         }
@@ -885,7 +792,7 @@ async fn get_organization_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client.get_organization_billing_credit_balance("example").await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingCreditBalance", result);
             break;
         }
@@ -910,7 +817,7 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("AdjustOrganizationBillingCreditBalance", result);
             break;
         }
@@ -933,7 +840,7 @@ async fn update_phone_number_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdatePhoneNumber", result);
             break;
         }
@@ -1015,7 +922,7 @@ async fn update_saml_connection_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UpdateSAMLConnection", result);
             break;
         }
@@ -1072,7 +979,7 @@ async fn update_sign_up_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateSignUp", result);
             break;
         }
@@ -1117,7 +1024,7 @@ async fn update_user_succeeds() {
                 },
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UpdateUser", result);
             break;
         }
@@ -1229,7 +1136,7 @@ async fn update_user_metadata_succeeds() {
                 ),
             )
             .await;
-        if retry == 1 || !suite.answer_broke_the_spec() {
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UpdateUserMetadata", result);
             break;
         }

@@ -5,12 +5,14 @@ mod docs;
 mod model;
 mod operation;
 
-pub use contract::suite as contract_suite;
+pub use contract::{suite as contract_suite, SUITE_FILE};
 pub use docs::rustdoc;
 
 use crate::ir::{self, BodyMedia, ModelKind, Type};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use crate::naming::RustIdent;
+use crate::runtime_api::RootItem;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a type is written, which decides how it is spelled.
@@ -24,12 +26,13 @@ pub enum Scope {
     Operations,
 }
 
-/// An identifier from a name the naming module produced (`r#type` becomes raw).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(bare) => Ident::new_raw(bare, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
+/// The one rule for how a required parameter is taken: strings as `&str`, arrays as
+/// slices, models and maps by reference; other scalars by value.
+fn passed_by_reference(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::String | Type::Vec(_) | Type::Named(_) | Type::Map(_) | Type::JsonObject
+    )
 }
 
 pub fn type_tokens(ty: &Type, scope: Scope) -> TokenStream {
@@ -41,20 +44,17 @@ pub fn type_tokens(ty: &Type, scope: Scope) -> TokenStream {
         Type::F64 => quote!(f64),
         Type::String => quote!(::std::string::String),
         Type::Bytes => match scope {
-            Scope::Multipart => quote!(crate::FilePart),
+            Scope::Multipart => RootItem::FilePart.to_token_stream(),
             Scope::Operations => quote!(::bytes::Bytes),
             // Binary inside JSON can only travel as a string.
             Scope::Models => quote!(::std::string::String),
         },
         Type::Json => quote!(::serde_json::Value),
         Type::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        Type::Named(name) => {
-            let name = ident(name);
-            match scope {
-                Scope::Operations => quote!(super::models::#name),
-                Scope::Models | Scope::Multipart => quote!(#name),
-            }
-        }
+        Type::Named(name) => match scope {
+            Scope::Operations => quote!(super::models::#name),
+            Scope::Models | Scope::Multipart => quote!(#name),
+        },
         Type::Vec(inner) => {
             let inner = type_tokens(inner, scope);
             quote!(::std::vec::Vec<#inner>)
@@ -89,8 +89,8 @@ fn root(api: &ir::Api) -> TokenStream {
         .unwrap_or_else(|| "http://localhost".to_owned());
     let title_doc = format!(" Generated from {} {}.", api.title, api.version);
     let modules = api.modules.iter().map(|m| {
-        let name = ident(&m.name);
-        let feature = &m.name;
+        let name = &m.name;
+        let feature = m.name.bare();
         let docs = docs::doc_attrs([m.doc.as_deref().or(Some(m.tag.as_str()))]);
         let feature_doc = format!(
             " Operations of the `{}` tag (cargo feature `{feature}`).",
@@ -120,7 +120,7 @@ fn root(api: &ir::Api) -> TokenStream {
 }
 
 fn models(api: &ir::Api) -> TokenStream {
-    let multipart: BTreeSet<&str> = api
+    let multipart: BTreeSet<&RustIdent> = api
         .modules
         .iter()
         .flat_map(|m| &m.operations)
@@ -128,16 +128,13 @@ fn models(api: &ir::Api) -> TokenStream {
         .filter(|b| b.media == BodyMedia::Multipart)
         .filter_map(|b| b.ty.named())
         .collect();
-    let kinds: BTreeMap<&str, &ModelKind> = api
-        .models
-        .iter()
-        .map(|m| (m.name.as_str(), &m.kind))
-        .collect();
-    let is_enum = |name: &str| matches!(kinds.get(name), Some(ModelKind::Enum(_)));
-    let all_features: Vec<&str> = api.modules.iter().map(|m| m.name.as_str()).collect();
+    let kinds: BTreeMap<&RustIdent, &ModelKind> =
+        api.models.iter().map(|m| (&m.name, &m.kind)).collect();
+    let is_enum = |name: &RustIdent| matches!(kinds.get(name), Some(ModelKind::Enum(_)));
+    let feature_count = api.modules.len();
     let items = api.models.iter().flat_map(|m| {
-        let gate = feature_gate(&m.features, &all_features);
-        model::model(m, multipart.contains(m.name.as_str()), &is_enum)
+        let gate = feature_gate(&m.features, feature_count);
+        model::model(m, multipart.contains(&m.name), &is_enum)
             .into_iter()
             .map(move |item| quote!(#gate #item))
     });
@@ -152,11 +149,14 @@ fn models(api: &ir::Api) -> TokenStream {
 
 /// `#[cfg(...)]` for an item the given tag features use: none when every feature (or
 /// no operation) uses it, so shared and standalone types are always there.
-fn feature_gate(features: &[String], all: &[&str]) -> Option<TokenStream> {
-    if features.is_empty() || features.len() == all.len() {
+fn feature_gate(features: &[RustIdent], feature_count: usize) -> Option<TokenStream> {
+    if features.is_empty() || features.len() == feature_count {
         return None;
     }
-    let names = features.iter().map(|f| quote!(feature = #f));
+    let names = features.iter().map(|f| {
+        let f = f.bare();
+        quote!(feature = #f)
+    });
     Some(if features.len() == 1 {
         quote!(#[cfg(#(#names)*)])
     } else {

@@ -1,14 +1,21 @@
 //! Models -> structs, forward-compatible string enums, unions and aliases.
 
 use super::docs::doc_attrs;
-use super::{ident, type_tokens, Scope};
-use crate::ir::{Field, Model, ModelKind, StringEnum, Struct, Union, Usage};
+use super::{type_tokens, Scope};
+use crate::ir::{
+    Field, Model, ModelKind, Presence, StringEnum, Struct, Type, Union, Usage, Wrapper,
+};
+use crate::naming::RustIdent;
+use crate::runtime_api::{RootItem, RuntimeItem};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Tells which named types are string enums (written as text in multipart).
+pub type IsEnum<'a> = &'a dyn Fn(&RustIdent) -> bool;
+
 /// The items of one model (the type and its impls). `is_enum` tells which named types
 /// are string enums (written as text in multipart).
-pub fn model(model: &Model, multipart: bool, is_enum: &dyn Fn(&str) -> bool) -> Vec<TokenStream> {
+pub fn model(model: &Model, multipart: bool, is_enum: IsEnum) -> Vec<TokenStream> {
     let constraint = match &model.kind {
         ModelKind::Struct(s) if !s.required_any_of.is_empty() => {
             let groups: Vec<String> = s
@@ -36,9 +43,19 @@ pub fn model(model: &Model, multipart: bool, is_enum: &dyn Fn(&str) -> bool) -> 
         ModelKind::Enum(e) => string_enum(model, e),
         ModelKind::Union(u) => union(model, u),
         ModelKind::Alias(ty) => {
-            let name = ident(&model.name);
+            let name = &model.name;
             let ty = type_tokens(ty, Scope::Models);
             vec![quote!(pub type #name = #ty;)]
+        }
+        ModelKind::Newtype(ty) => {
+            let name = &model.name;
+            let ty = type_tokens(ty, Scope::Models);
+            let derives = serde_derives(model.usage);
+            vec![quote! {
+                #[derive(Debug, Clone, PartialEq, #derives)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }]
         }
     };
     // The type itself is the first item: it carries the docs.
@@ -59,9 +76,8 @@ fn serde_derives(usage: Usage) -> TokenStream {
     quote!(#ser #de)
 }
 
-/// The Rust type of a field: required fields are plain, optional ones `Option`, and
-/// optional nullable ones in request types three-state [`Nullable`] so a PATCH can
-/// send `null` to clear a value.
+/// The Rust type of a field, by [`Presence::wrapper`]: multipart has no `null`, and only
+/// sent data needs to tell `null` from absent.
 pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
     let scope = if multipart {
         Scope::Multipart
@@ -72,17 +88,18 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
     if field.boxed {
         ty = quote!(::std::boxed::Box<#ty>);
     }
-    match (field.required, field.nullable) {
-        (true, false) => ty,
-        // Multipart has no `null`: an optional nullable part is simply left out.
-        (false, true) if usage.serialize && !multipart => quote!(crate::Nullable<#ty>),
-        _ => quote!(::std::option::Option<#ty>),
+    match field.presence.wrapper(usage.serialize && !multipart) {
+        Wrapper::Plain => ty,
+        Wrapper::Nullable => {
+            let nullable = RootItem::Nullable;
+            quote!(#nullable<#ty>)
+        }
+        Wrapper::Option => quote!(::std::option::Option<#ty>),
     }
 }
 
 fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
-    let bare = field.name.trim_start_matches("r#");
-    let rename = (bare != field.wire).then(|| {
+    let rename = (field.name != field.wire.as_str()).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
@@ -90,19 +107,19 @@ fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
         // Response-only data (`readOnly`) is never sent.
         return quote!(#[serde(#rename default, skip_serializing)]);
     }
-    let presence = match (field.required, field.nullable) {
-        (true, false) => None,
-        (false, true) if usage.serialize => Some(quote!(
-            default,
-            skip_serializing_if = "crate::Nullable::is_absent",
-        )),
-        (false, _) if usage.serialize => Some(quote!(
+    let presence = match (field.presence.wrapper(usage.serialize), usage.serialize) {
+        (Wrapper::Plain, _) => None,
+        (Wrapper::Nullable, _) => {
+            let is_absent = format!("{}::is_absent", RootItem::Nullable.path());
+            Some(quote!(default, skip_serializing_if = #is_absent,))
+        }
+        // A required nullable field is always sent (as `null` when `None`).
+        (Wrapper::Option, true) if field.presence != Presence::RequiredNullable => Some(quote!(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
         )),
-        // Optional fields may be absent; required nullable ones are always sent (as
-        // `null` when `None`) and tolerated when absent.
-        (false, _) | (true, true) => Some(quote!(default,)),
+        // Optional fields may be absent; required nullable ones are tolerated when absent.
+        (Wrapper::Option, _) => Some(quote!(default,)),
     };
     if rename.is_none() && presence.is_none() {
         return quote!();
@@ -110,13 +127,8 @@ fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
     quote!(#[serde(#rename #presence)])
 }
 
-fn structure(
-    model: &Model,
-    s: &Struct,
-    multipart: bool,
-    is_enum: &dyn Fn(&str) -> bool,
-) -> Vec<TokenStream> {
-    let name = ident(&model.name);
+fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec<TokenStream> {
+    let name = &model.name;
     let usage = model.usage;
     let derive_serde = if multipart {
         // Multipart bodies are written part by part, not through serde.
@@ -127,7 +139,7 @@ fn structure(
     } else {
         serde_derives(usage)
     };
-    let all_optional = s.fields.iter().all(|f| !f.required);
+    let all_optional = s.fields.iter().all(|f| !f.presence.is_required());
     let default = (all_optional && s.additional.is_none()).then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let docs = doc_attrs([f.doc.as_deref()]);
@@ -137,7 +149,7 @@ fn structure(
         } else {
             field_attrs(f, usage)
         };
-        let fname = ident(&f.name);
+        let fname = &f.name;
         let ty = field_type(f, usage, multipart);
         quote! {
             #docs
@@ -148,7 +160,7 @@ fn structure(
     });
     let additional = s.additional.as_ref().map(|ty| {
         let ty = type_tokens(ty, Scope::Models);
-        let additional_name = ident(&s.additional_name);
+        let additional_name = &s.additional_name;
         quote! {
             /// Properties beyond the named fields.
             #[serde(flatten)]
@@ -172,23 +184,27 @@ fn structure(
 
 /// `new(required fields...)` for request types, every optional field left unset.
 fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
-    let name = ident(&model.name);
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let name = &model.name;
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence.is_required())
+        .collect();
     let args = required.iter().map(|f| {
-        let fname = ident(&f.name);
+        let fname = &f.name;
         let ty = field_type(f, model.usage, multipart);
         quote!(#fname: #ty)
     });
     let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        if f.required {
+        let fname = &f.name;
+        if f.presence.is_required() {
             quote!(#fname)
         } else {
             quote!(#fname: ::std::default::Default::default())
         }
     });
     let additional = s.additional.as_ref().map(|_| {
-        let additional_name = ident(&s.additional_name);
+        let additional_name = &s.additional_name;
         quote!(#additional_name: ::std::default::Default::default(),)
     });
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -204,34 +220,15 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
 }
 
 /// `multipart/form-data` bodies: each field becomes a part; files keep their name and
-/// content type, scalars are written as text, anything else as JSON text.
-fn multipart_parts(model: &Model, s: &Struct, is_enum: &dyn Fn(&str) -> bool) -> TokenStream {
-    use crate::ir::Type;
-    let name = ident(&model.name);
-    // One part per value: files keep their name and type, scalars and enums are text,
-    // arrays of those are one part per item (OpenAPI 3.0), anything else is JSON text.
-    fn add_part(ty: &Type, wire: &str, is_enum: &dyn Fn(&str) -> bool) -> TokenStream {
-        match ty {
-            Type::Bytes => quote!(form.file(#wire, value.clone())),
-            Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
-                quote!(form.text(#wire, crate::runtime::ParamValue::to_param(value).into_owned()))
-            }
-            Type::Named(n) if is_enum(n) => quote!(form.text(#wire, value.as_str().to_owned())),
-            Type::Vec(item) if !matches!(**item, Type::Vec(_) | Type::Option(_) | Type::Map(_)) => {
-                let add = add_part(item, wire, is_enum);
-                quote! {
-                    for value in value {
-                        #add;
-                    }
-                }
-            }
-            _ => quote!(form.json(#wire, value)),
-        }
-    }
+/// content type, scalars and enums are text, arrays of those are one part per item
+/// (OpenAPI 3.0), anything else is JSON text.
+fn multipart_parts(model: &Model, s: &Struct, is_enum: IsEnum) -> TokenStream {
+    let name = &model.name;
+    let multipart = RuntimeItem::Multipart;
     let parts = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
+        let fname = &f.name;
         let add = add_part(&f.ty, &f.wire, is_enum);
-        if f.required && !f.nullable {
+        if f.presence == Presence::Required {
             quote! { { let value = &self.#fname; #add; } }
         } else {
             quote! { if let ::std::option::Option::Some(value) = self.#fname.as_ref() { #add; } }
@@ -240,8 +237,8 @@ fn multipart_parts(model: &Model, s: &Struct, is_enum: &dyn Fn(&str) -> bool) ->
     quote! {
         impl #name {
             #[doc(hidden)]
-            pub fn to_multipart(&self) -> crate::runtime::Multipart {
-                let mut form = crate::runtime::Multipart::new();
+            pub fn to_multipart(&self) -> #multipart {
+                let mut form = #multipart::new();
                 #(#parts)*
                 form
             }
@@ -249,21 +246,42 @@ fn multipart_parts(model: &Model, s: &Struct, is_enum: &dyn Fn(&str) -> bool) ->
     }
 }
 
+/// The statement adding `value` (a reference to a `ty`) to `form` as part `wire`.
+fn add_part(ty: &Type, wire: &str, is_enum: IsEnum) -> TokenStream {
+    match ty {
+        Type::Bytes => quote!(form.file(#wire, value.clone())),
+        Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
+            let param = RuntimeItem::ParamValue;
+            quote!(form.text(#wire, #param::to_param(value).into_owned()))
+        }
+        Type::Named(n) if is_enum(n) => quote!(form.text(#wire, value.as_str().to_owned())),
+        Type::Vec(item) if !matches!(**item, Type::Vec(_) | Type::Option(_) | Type::Map(_)) => {
+            let add = add_part(item, wire, is_enum);
+            quote! {
+                for value in value {
+                    #add;
+                }
+            }
+        }
+        _ => quote!(form.json(#wire, value)),
+    }
+}
+
 fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
-    let name = ident(&model.name);
+    let name = &model.name;
     let variants = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let wire = &v.wire;
         let doc = format!(" `{wire:?}`");
         quote!(#[doc = #doc] #vname,)
     });
     let as_str = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let wire = &v.wire;
         quote!(#name::#vname => #wire,)
     });
     let from_str = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let wire = &v.wire;
         quote!(#wire => #name::#vname,)
     });
@@ -277,10 +295,11 @@ fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
         }
     });
     let de = model.usage.deserialize.then(|| {
+        let read = RuntimeItem::DeserializeEnumStr;
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    crate::runtime::deserialize_enum_str(deserializer)
+                    #read(deserializer)
                 }
             }
         }
@@ -321,8 +340,9 @@ fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
             }
         }
     };
+    let param_value = RuntimeItem::ParamValue;
     let param = quote! {
-        impl crate::runtime::ParamValue for #name {
+        impl #param_value for #name {
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
@@ -343,12 +363,12 @@ fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
 }
 
 fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
-    let name = ident(&model.name);
+    let name = &model.name;
     let usage = model.usage;
     // Responses may carry shapes this version does not know; keep them as JSON.
     let catch_all = usage.deserialize;
     let variants = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let ty = type_tokens(&v.ty, Scope::Models);
         quote!(#vname(#ty),)
     });
@@ -372,7 +392,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
         }
         Some(tag) => {
             let ser_arms = u.variants.iter().map(|v| {
-                let vname = ident(&v.name);
+                let vname = &v.name;
                 quote!(#name::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
             });
             let unknown_ser = catch_all.then(|| quote!(#name::Unknown(value) => ::serde::Serialize::serialize(value, serializer),));
@@ -388,11 +408,12 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
                     }
                 }
             });
+            let from_json_value = RuntimeItem::FromJsonValue;
             let de_arms = u.variants.iter().map(|v| {
-                let vname = ident(&v.name);
+                let vname = &v.name;
                 let tags = &v.tags;
                 quote! {
-                    ::std::option::Option::Some(#(#tags)|*) => crate::runtime::from_json_value(value).map(#name::#vname),
+                    ::std::option::Option::Some(#(#tags)|*) => #from_json_value(value).map(#name::#vname),
                 }
             });
             let de = usage.deserialize.then(|| {

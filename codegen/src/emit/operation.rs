@@ -4,13 +4,16 @@
 //! Every method is a thin typed wrapper: it fills a `runtime::Request` (path, query,
 //! headers, body) and hands it to the one non-generic `Client::send`; only the final
 //! deserialization is generic. That keeps the generated code small and fast to compile.
+//! Everything the code names outside itself is fully qualified, so no spec name can
+//! shadow it.
 
 use super::docs::doc_attrs;
-use super::{ident, type_tokens, Scope};
+use super::{passed_by_reference, type_tokens, Scope};
 use crate::ir::{
-    ArrayStyle, BodyMedia, Location, Method, Module, Operation, Pagination, Param, PathSegment,
-    Response, Type,
+    BodyMedia, Location, Method, Module, Operation, Pagination, Param, ParamShape, ParamStyle,
+    PathSegment, Response, Type,
 };
+use crate::runtime_api::{RootItem, RuntimeItem};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -21,15 +24,13 @@ pub fn module(module: &Module) -> TokenStream {
         quote!(#call #stream)
     });
     let params = module.operations.iter().filter_map(params_struct);
+    let client = RootItem::Client;
     quote! {
         // Generated code may use the spec's deprecated items; callers still get the
         // warning where they use them.
         #![allow(deprecated)]
 
-        use crate::runtime::Request;
-        use crate::{Client, Error};
-
-        impl Client {
+        impl #client {
             #(#methods)*
         }
 
@@ -50,11 +51,7 @@ fn http_method(method: Method) -> TokenStream {
     }
 }
 
-fn is_vec(ty: &Type) -> bool {
-    matches!(ty, Type::Vec(_))
-}
-
-/// The argument type of a required parameter: strings borrowed, arrays as slices.
+/// The argument type of a required parameter, following [`passed_by_reference`].
 fn arg_type(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(&str),
@@ -62,23 +59,17 @@ fn arg_type(ty: &Type) -> TokenStream {
             let inner = type_tokens(inner, Scope::Operations);
             quote!(&[#inner])
         }
-        Type::Named(_) => {
-            let ty = type_tokens(ty, Scope::Operations);
+        other if passed_by_reference(other) => {
+            let ty = type_tokens(other, Scope::Operations);
             quote!(&#ty)
         }
         other => type_tokens(other, Scope::Operations),
     }
 }
 
-/// Strings, arrays and models are taken by reference (`&str`, `&[T]`, `&T`, see
-/// [`arg_type`]); scalars by value.
-fn passed_by_reference(ty: &Type) -> bool {
-    matches!(ty, Type::String | Type::Vec(_) | Type::Named(_))
-}
-
-/// A required argument as a reference: the borrowed ones already are one.
-fn required_ref(param: &Param) -> TokenStream {
-    let name = ident(&param.name);
+/// A required parameter's argument as a reference: the borrowed ones already are one.
+fn arg_ref(param: &Param) -> TokenStream {
+    let name = &param.name;
     if passed_by_reference(&param.ty) {
         quote!(#name)
     } else {
@@ -86,32 +77,161 @@ fn required_ref(param: &Param) -> TokenStream {
     }
 }
 
-fn style_tokens(style: ArrayStyle) -> TokenStream {
+/// How an array is written, by its parameter's style.
+fn array_style(style: ParamStyle) -> TokenStream {
+    let array = RuntimeItem::ArrayStyle;
     match style {
-        ArrayStyle::Repeat => quote!(crate::runtime::ArrayStyle::Repeat),
-        ArrayStyle::Joined(c) => quote!(crate::runtime::ArrayStyle::Joined(#c)),
+        ParamStyle::Form { explode: true } | ParamStyle::DeepObject => quote!(#array::Repeat),
+        ParamStyle::Form { explode: false } | ParamStyle::Simple => quote!(#array::Joined(',')),
+        ParamStyle::Delimited(c) => quote!(#array::Joined(#c)),
     }
 }
 
-/// The statement that writes one parameter into the request; `value` is an expression
-/// of the parameter's type (a reference for non-`Copy` types).
-fn write_param(param: &Param, value: TokenStream) -> TokenStream {
+/// How an object is written, by its parameter's style.
+fn object_style(style: ParamStyle) -> TokenStream {
+    let object = RuntimeItem::ObjectStyle;
+    match style {
+        ParamStyle::Form { explode: true } => quote!(#object::Explode),
+        ParamStyle::Form { explode: false } | ParamStyle::Simple => quote!(#object::Joined(',')),
+        ParamStyle::Delimited(c) => quote!(#object::Joined(#c)),
+        ParamStyle::DeepObject => quote!(#object::DeepObject),
+    }
+}
+
+/// The statement that writes one parameter into the request; `value` is a reference
+/// to a value of the parameter's type (or the value itself, for `Copy` scalars behind
+/// a reference).
+fn write_param(op: &Operation, param: &Param, value: TokenStream) -> TokenStream {
+    let request = &op.locals.request;
     let wire = &param.wire;
-    match (param.location, is_vec(&param.ty)) {
-        (Location::Query, true) => {
-            let style = style_tokens(param.style);
-            quote!(request.query_array(#wire, #value, #style);)
+    match (param.location, param.shape) {
+        (Location::Query, ParamShape::Scalar) => quote!(#request.query(#wire, #value);),
+        (Location::Query, ParamShape::Array) => {
+            let style = array_style(param.style);
+            quote!(#request.query_array(#wire, #value, #style);)
         }
-        (Location::Query, false) => quote!(request.query(#wire, #value);),
-        (Location::Header, true) => quote!(request.header_array(#wire, #value);),
-        (Location::Header, false) => quote!(request.header(#wire, #value);),
-        (Location::Path, true) => quote!(request.path_param_array(#wire, #value)?;),
-        (Location::Path, false) => quote!(request.path_param(#wire, #value)?;),
+        (_, ParamShape::Object) => {
+            let style = object_style(param.style);
+            quote!(#request.query_object(#wire, #value, #style)?;)
+        }
+        (Location::Header, ParamShape::Array) => quote!(#request.header_array(#wire, #value);),
+        (Location::Header, _) => quote!(#request.header(#wire, #value);),
+        (Location::Path, ParamShape::Array) => {
+            quote!(#request.path_param_array(#wire, #value)?;)
+        }
+        (Location::Path, _) => quote!(#request.path_param(#wire, #value)?;),
+    }
+}
+
+/// The arguments of an operation's method: required parameters, then the optional
+/// ones' struct, then the body.
+fn args(op: &Operation) -> Vec<TokenStream> {
+    let mut args: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let name = &p.name;
+            let ty = arg_type(&p.ty);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(params_ty) = &op.params_struct {
+        let params = &op.locals.params;
+        args.push(quote!(#params: &#params_ty));
+    }
+    if let Some(body) = &op.body {
+        let name = &op.locals.body;
+        let ty = match body.media {
+            BodyMedia::Bytes => quote!(::bytes::Bytes),
+            _ => {
+                let ty = type_tokens(&body.ty, Scope::Operations);
+                quote!(&#ty)
+            }
+        };
+        args.push(if body.required {
+            quote!(#name: #ty)
+        } else {
+            quote!(#name: ::std::option::Option<#ty>)
+        });
+    }
+    args
+}
+
+/// The statement that writes the body, if there is one.
+fn body_statement(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let request = &op.locals.request;
+    let name = &op.locals.body;
+    let write = match body.media {
+        BodyMedia::Json => quote!(#request.json(#name)?;),
+        BodyMedia::Form => quote!(#request.form(#name)?;),
+        BodyMedia::Multipart => quote!(#request.multipart(#name.to_multipart())?;),
+        BodyMedia::Bytes => quote!(#request.bytes(#name);),
+    };
+    Some(if body.required {
+        write
+    } else {
+        quote!(if let ::std::option::Option::Some(#name) = #name { #write })
+    })
+}
+
+/// The statements writing the path, then the query and header parameters.
+fn param_statements(op: &Operation) -> Vec<TokenStream> {
+    let request = &op.locals.request;
+    let path = op.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(lit) => quote!(#request.push_path(#lit);),
+        PathSegment::Param(i) => write_param(op, &op.params[*i], arg_ref(&op.params[*i])),
+    });
+    let params = &op.locals.params;
+    let value = &op.locals.value;
+    let others = op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path)
+        .map(|p| {
+            let name = &p.name;
+            match (p.required, p.shape) {
+                (true, _) => write_param(op, p, arg_ref(p)),
+                // An empty list is not sent: arrays are not wrapped in `Option`.
+                (false, ParamShape::Array) => write_param(op, p, quote!(&#params.#name)),
+                (false, _) => {
+                    let write = write_param(op, p, quote!(#value));
+                    quote! {
+                        if let ::std::option::Option::Some(#value) = &#params.#name {
+                            #write
+                        }
+                    }
+                }
+            }
+        });
+    path.chain(others).collect()
+}
+
+/// The return type and the expression that sends the request and reads the answer.
+fn finish(op: &Operation) -> (TokenStream, TokenStream) {
+    let request = &op.locals.request;
+    let sent = quote!(self.send(#request).await);
+    match &op.response {
+        Response::JsonOrEmpty(ty) => {
+            let ty = type_tokens(ty, Scope::Operations);
+            (
+                quote!(::std::option::Option<#ty>),
+                quote!(#sent?.json_or_empty()),
+            )
+        }
+        Response::Json(ty) => (type_tokens(ty, Scope::Operations), quote!(#sent?.json())),
+        Response::Empty => (quote!(()), quote!(#sent.map(drop))),
+        Response::Text => (quote!(::std::string::String), quote!(#sent?.text())),
+        Response::Bytes => (
+            quote!(::bytes::Bytes),
+            quote!(::std::result::Result::Ok(#sent?.into_bytes())),
+        ),
     }
 }
 
 fn method(op: &Operation) -> TokenStream {
-    let fn_name = ident(&op.fn_name);
+    let fn_name = &op.fn_name;
     let id = &op.id;
     let path = &op.path;
     let http = http_method(op.method);
@@ -125,101 +245,19 @@ fn method(op: &Operation) -> TokenStream {
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // rustdoc rejects an alias equal to the item's own name (`verify` for `verify`).
-    let alias = (op.fn_name.trim_start_matches("r#") != op.id).then(|| quote!(#[doc(alias = #id)]));
-
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let mut args: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let name = ident(&p.name);
-            let ty = arg_type(&p.ty);
-            quote!(#name: #ty)
-        })
-        .collect();
-    if let Some(params) = &op.params_struct {
-        let params = ident(params);
-        args.push(quote!(params: &#params));
-    }
-    let mut body_stmt = quote!();
-    if let Some(body) = &op.body {
-        let ty = match body.media {
-            BodyMedia::Bytes => quote!(::bytes::Bytes),
-            _ => {
-                let ty = type_tokens(&body.ty, Scope::Operations);
-                quote!(&#ty)
-            }
-        };
-        let write = match body.media {
-            BodyMedia::Json => quote!(request.json(body)?;),
-            BodyMedia::Form => quote!(request.form(body)?;),
-            BodyMedia::Multipart => quote!(request.multipart(body.to_multipart());),
-            BodyMedia::Bytes => quote!(request.bytes(body);),
-        };
-        if body.required {
-            args.push(quote!(body: #ty));
-            body_stmt = write;
-        } else {
-            args.push(quote!(body: ::std::option::Option<#ty>));
-            body_stmt = quote!(if let ::std::option::Option::Some(body) = body { #write });
-        }
-    }
-
-    let path_stmts = op.segments.iter().map(|segment| match segment {
-        PathSegment::Literal(lit) => quote!(request.push_path(#lit);),
-        PathSegment::Param(i) => write_param(&op.params[*i], required_ref(&op.params[*i])),
-    });
-    let param_stmts = op
-        .params
-        .iter()
-        .filter(|p| p.location != Location::Path)
-        .map(|p| {
-            let name = ident(&p.name);
-            match (p.required, is_vec(&p.ty)) {
-                (true, true) => write_param(p, quote!(#name)),
-                (true, false) if matches!(p.ty, Type::String | Type::Named(_)) => {
-                    write_param(p, quote!(#name))
-                }
-                (true, false) => write_param(p, quote!(&#name)),
-                (false, true) => write_param(p, quote!(&params.#name)),
-                (false, false) => {
-                    let write = write_param(p, quote!(value));
-                    quote! {
-                        if let ::std::option::Option::Some(value) = &params.#name {
-                            #write
-                        }
-                    }
-                }
-            }
-        });
-
-    let (ret, finish) = match &op.response {
-        Response::JsonOrEmpty(ty) => {
-            let ty = type_tokens(ty, Scope::Operations);
-            (
-                quote!(::std::option::Option<#ty>),
-                quote!(self.send(request).await?.json_or_empty()),
-            )
-        }
-        Response::Json(ty) => {
-            let ty = type_tokens(ty, Scope::Operations);
-            (ty, quote!(self.send(request).await?.json()))
-        }
-        Response::Empty => (quote!(()), quote!(self.send(request).await.map(drop))),
-        Response::Text => (
-            quote!(::std::string::String),
-            quote!(self.send(request).await?.text()),
-        ),
-        Response::Bytes => (
-            quote!(::bytes::Bytes),
-            quote!(Ok(self.send(request).await?.into_bytes())),
-        ),
-    };
+    let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
+    let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let mut_request = if op.segments.is_empty() && op.params.is_empty() && op.body.is_none() {
-        quote!(let request)
+    let statements = param_statements(op);
+    let body = body_statement(op);
+    let (ret, finish) = finish(op);
+    let request = &op.locals.request;
+    let binding = if statements.is_empty() && body.is_none() {
+        quote!(let #request)
     } else {
-        quote!(let mut request)
+        quote!(let mut #request)
     };
+    let (request_ty, error) = (RuntimeItem::Request, RootItem::Error);
     quote! {
         #docs
         #separator
@@ -227,11 +265,10 @@ fn method(op: &Operation) -> TokenStream {
         #alias
         #deprecated
         #many_args
-        pub async fn #fn_name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
-            #mut_request = Request::new(#id, #http, #path);
-            #(#path_stmts)*
-            #(#param_stmts)*
-            #body_stmt
+        pub async fn #fn_name(&self, #(#args),*) -> ::std::result::Result<#ret, #error> {
+            #binding = #request_ty::new(#id, #http, #path);
+            #(#statements)*
+            #body
             #finish
         }
     }
@@ -239,39 +276,48 @@ fn method(op: &Operation) -> TokenStream {
 
 /// `<op>_stream`: every item of a paginated operation, as a lazily paged `Stream`.
 fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let call = ident(&op.fn_name);
-    let stream_fn = ident(&pagination.stream_fn);
+    let call = &op.fn_name;
+    let stream_fn = &pagination.stream_fn;
     let item = type_tokens(&pagination.item, Scope::Operations);
-    let params_ty = ident(
-        op.params_struct
-            .as_deref()
-            .expect("paginated operations have optional params"),
+    let params_ty = op
+        .params_struct
+        .as_ref()
+        .expect("paginated operations have optional params");
+    let locals = &op.locals;
+    let (client, params, page, page_size, page_offset) = (
+        &locals.client,
+        &locals.params,
+        &locals.page,
+        &locals.page_size,
+        &locals.page_offset,
     );
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
-        let name = ident(&p.name);
+        let name = &p.name;
         let ty = arg_type(&p.ty);
         quote!(#name: #ty)
     });
     // Required arguments are owned by the stream, then lent to each page's call.
     let owned = required.iter().map(|p| {
-        let name = ident(&p.name);
+        let name = &p.name;
         match &p.ty {
             Type::String => quote!(let #name = #name.to_owned();),
             Type::Vec(_) => quote!(let #name = #name.to_vec();),
-            Type::Named(_) => quote!(let #name = #name.clone();),
+            ty if passed_by_reference(ty) => quote!(let #name = #name.clone();),
             _ => quote!(),
         }
     });
-    let per_page_clone = required
+    let borrowed: Vec<&Param> = required
         .iter()
+        .copied()
         .filter(|p| passed_by_reference(&p.ty))
-        .map(|p| {
-            let name = ident(&p.name);
-            quote!(let #name = #name.clone();)
-        });
+        .collect();
+    let per_page_clone = borrowed.iter().map(|p| {
+        let name = &p.name;
+        quote!(let #name = #name.clone();)
+    });
     let call_args = required.iter().map(|p| {
-        let name = ident(&p.name);
+        let name = &p.name;
         if passed_by_reference(&p.ty) {
             quote!(&#name)
         } else {
@@ -280,83 +326,88 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     });
     let (limit_field, limit_ty) = &pagination.limit;
     let (offset_field, offset_ty) = &pagination.offset;
-    let limit_field = ident(limit_field);
-    let offset_field = ident(offset_field);
-    let to_i64 = |ty: &Type, value: TokenStream| match ty {
-        Type::I32 => quote!(#value.map(i64::from)),
-        _ => value,
-    };
-    let from_i64 = |ty: &Type, value: TokenStream| match ty {
-        Type::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
-        _ => value,
-    };
-    let start_limit = to_i64(limit_ty, quote!(params.#limit_field));
-    let start_offset = to_i64(offset_ty, quote!(params.#offset_field));
-    let set_limit = from_i64(limit_ty, quote!(page_size));
-    let set_offset = from_i64(offset_ty, quote!(page_offset));
-    let (items, total) = match (&pagination.data_field, &pagination.total_field) {
-        (Some(data), total) => {
-            let data = ident(data);
-            let total = match total {
-                Some((name, ty, optional)) => {
-                    let name = ident(name);
-                    match (ty, optional) {
-                        (Type::I32, true) => quote!(page.#name.map(i64::from)),
-                        (Type::I32, false) => {
-                            quote!(::std::option::Option::Some(i64::from(page.#name)))
-                        }
-                        (_, true) => quote!(page.#name),
-                        (_, false) => quote!(::std::option::Option::Some(page.#name)),
-                    }
-                }
-                None => quote!(::std::option::Option::None),
-            };
-            (quote!(page.#data), total)
-        }
-        (None, _) => (quote!(page), quote!(::std::option::Option::None)),
-    };
-    let doc = format!(
-        " Every item of [`Client::{}`], fetched page by page as the stream is polled.",
-        op.fn_name.trim_start_matches("r#")
-    );
+    let start_limit = to_i64(limit_ty, quote!(#params.#limit_field));
+    let start_offset = to_i64(offset_ty, quote!(#params.#offset_field));
+    let set_limit = from_i64(limit_ty, quote!(#page_size));
+    let set_offset = from_i64(offset_ty, quote!(#page_offset));
+    let (items, total) = page_contents(pagination, page);
+    let doc =
+        format!(" Every item of [`Client::{call}`](crate::Client::{call}), fetched page by page as the stream is polled.");
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let (paginated, page_ty) = (RootItem::Paginated, RuntimeItem::Page);
     quote! {
         #[doc = #doc]
         ///
         /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
         /// where to start. A failed page is yielded as an `Err` item and ends the stream.
         #deprecated
-        pub fn #stream_fn(&self, #(#args,)* params: &#params_ty) -> crate::Paginated<#item> {
-            let client = self.clone();
-            let params = params.clone();
+        pub fn #stream_fn(&self, #(#args,)* #params: &#params_ty) -> #paginated<#item> {
+            let #client = self.clone();
+            let #params = #params.clone();
             #(#owned)*
-            crate::Paginated::new(#start_limit, #start_offset, move |page_size, page_offset| {
-                let client = client.clone();
+            #paginated::new(#start_limit, #start_offset, move |#page_size, #page_offset| {
+                let #client = #client.clone();
                 #(#per_page_clone)*
-                let mut params = params.clone();
-                params.#limit_field = ::std::option::Option::Some(#set_limit);
-                params.#offset_field = ::std::option::Option::Some(#set_offset);
+                let mut #params = #params.clone();
+                #params.#limit_field = ::std::option::Option::Some(#set_limit);
+                #params.#offset_field = ::std::option::Option::Some(#set_offset);
                 async move {
-                    let page = client.#call(#(#call_args,)* &params).await?;
-                    ::std::result::Result::Ok(crate::runtime::Page { items: #items, total_count: #total })
+                    let #page = #client.#call(#(#call_args,)* &#params).await?;
+                    ::std::result::Result::Ok(#page_ty { items: #items, total_count: #total })
                 }
             })
         }
     }
 }
 
+/// An optional `i32` or `i64` field as an `Option<i64>`.
+fn to_i64(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::I32 => quote!(#value.map(i64::from)),
+        _ => value,
+    }
+}
+
+/// An `i64` as the field's type (`i32` saturates).
+fn from_i64(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        _ => value,
+    }
+}
+
+/// The items of one fetched page and its total count, as expressions over `page`.
+fn page_contents(
+    pagination: &Pagination,
+    page: &crate::naming::RustIdent,
+) -> (TokenStream, TokenStream) {
+    let Some(data) = &pagination.data_field else {
+        return (quote!(#page), quote!(::std::option::Option::None));
+    };
+    let total = match &pagination.total_field {
+        Some((name, ty, optional)) => match (ty, optional) {
+            (Type::I32, true) => quote!(#page.#name.map(i64::from)),
+            (Type::I32, false) => quote!(::std::option::Option::Some(i64::from(#page.#name))),
+            (_, true) => quote!(#page.#name),
+            (_, false) => quote!(::std::option::Option::Some(#page.#name)),
+        },
+        None => quote!(::std::option::Option::None),
+    };
+    (quote!(#page.#data), total)
+}
+
 fn params_struct(op: &Operation) -> Option<TokenStream> {
-    let name = ident(op.params_struct.as_ref()?);
+    let name = op.params_struct.as_ref()?;
     let doc = format!(
-        " Optional parameters of [`Client::{}`].",
-        op.fn_name.trim_start_matches("r#")
+        " Optional parameters of [`Client::{0}`](crate::Client::{0}).",
+        op.fn_name
     );
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let docs = doc_attrs([p.doc.as_deref()]);
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-        let fname = ident(&p.name);
+        let fname = &p.name;
         let ty = type_tokens(&p.ty, Scope::Operations);
-        let ty = if is_vec(&p.ty) {
+        let ty = if p.shape == ParamShape::Array {
             // An empty list is not sent.
             ty
         } else {

@@ -2,23 +2,30 @@
 //! type, and decides every Rust shape; the emitter only prints what this decided.
 
 mod operation;
+mod params;
 mod refs;
 mod sample;
 mod schema;
 mod usage;
 
-use crate::error::{Result, Warning};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{self, Model, Module};
-use crate::naming::{module_name, UniqueNames};
+use crate::naming::{module_name, RustIdent, UniqueNames};
 use crate::parse::Document;
 use crate::pointer::Pointer;
+use crate::runtime_api::{CLIENT_METHODS, HAND_WRITTEN_FEATURES, ROOT_MODULES};
 use std::collections::{BTreeMap, HashMap};
+
+/// How deeply schemas may nest (inline, or through references outside
+/// `#/components/schemas`, which are lowered in place) before the spec is refused: far
+/// beyond what real specs use, well within the stack.
+const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// How to name a model a schema turns into.
 #[derive(Debug, Clone)]
 pub(crate) enum Hint {
     /// A component schema: the name is already claimed.
-    Fixed(String),
+    Fixed(RustIdent),
     /// An inline schema: claim a name from these words.
     Suggest(String),
 }
@@ -26,7 +33,8 @@ pub(crate) enum Hint {
 impl Hint {
     fn base(&self) -> &str {
         match self {
-            Hint::Fixed(s) | Hint::Suggest(s) => s,
+            Hint::Fixed(name) => name.bare(),
+            Hint::Suggest(s) => s,
         }
     }
 
@@ -43,12 +51,14 @@ impl Hint {
 
 pub(crate) struct Lowerer<'a> {
     doc: &'a Document,
-    models: BTreeMap<String, Model>,
+    models: BTreeMap<RustIdent, Model>,
     type_names: UniqueNames,
-    component_names: HashMap<String, String>,
+    component_names: HashMap<String, RustIdent>,
     /// Method names on `Client` (operations and their stream variants).
     fn_names: UniqueNames,
     warnings: Vec<Warning>,
+    /// How many schemas enclose the one being lowered.
+    depth: usize,
 }
 
 impl Lowerer<'_> {
@@ -57,6 +67,23 @@ impl Lowerer<'_> {
             pointer: at.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Runs `lower` one schema level deeper, refusing specs that nest beyond
+    /// [`MAX_SCHEMA_DEPTH`] (in practice: a reference cycle outside the components).
+    fn nested<T>(&mut self, at: &Pointer, lower: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            return Err(Error::new(
+                at.to_string(),
+                format!(
+                    "schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (a reference cycle outside #/components/schemas?)"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let result = lower(self);
+        self.depth -= 1;
+        result
     }
 }
 
@@ -78,53 +105,26 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
         component_names: HashMap::new(),
         fn_names: UniqueNames::new(),
         warnings: Vec::new(),
+        depth: 0,
     };
+    for reserved in CLIENT_METHODS {
+        lowerer.fn_names.reserve(reserved);
+    }
     lowerer.lower_component_schemas()?;
     usage::check_alias_cycles(&lowerer.models)?;
+    usage::newtype_recursive_aliases(&mut lowerer.models);
     let operations = lowerer.lower_operations()?;
     usage::order_untagged_unions(&mut lowerer.models);
-
-    let mut by_tag: BTreeMap<String, Module> = BTreeMap::new();
-    let mut module_names = UniqueNames::new();
-    // `models` is the module of the shared types; `default` is cargo's own feature.
-    for reserved in ["models", "runtime", "default"] {
-        module_names.reserve(reserved);
-    }
-    let tag_docs: HashMap<&str, Option<&String>> = doc
-        .api
-        .tags
-        .iter()
-        .map(|t| (t.name.as_str(), t.description.as_ref()))
-        .collect();
-    let mut tag_modules: HashMap<String, String> = HashMap::new();
-    for (tag, op) in operations {
-        let name = tag_modules
-            .entry(tag.clone())
-            .or_insert_with(|| module_names.claim(module_name(&tag)))
-            .clone();
-        by_tag
-            .entry(name.clone())
-            .or_insert_with(|| Module {
-                name,
-                doc: tag_docs.get(tag.as_str()).copied().flatten().cloned(),
-                tag,
-                operations: Vec::new(),
-            })
-            .operations
-            .push(op);
-    }
-    let mut modules: Vec<Module> = by_tag.into_values().collect();
+    let mut modules = group_by_tag(doc, operations);
     usage::propagate(&mut lowerer.models, &modules);
     usage::apply_read_only(&mut lowerer.models);
     usage::assign_features(&mut lowerer.models, &modules);
     usage::box_recursive_fields(&mut lowerer.models);
-    for module in &mut modules {
-        for op in &mut module.operations {
-            let candidate = format!("{}_stream", op.fn_name.trim_start_matches("r#"));
-            if let Some(mut pagination) = usage::pagination(&lowerer.models, op, &candidate) {
-                pagination.stream_fn = lowerer.fn_names.claim(candidate);
-                op.pagination = Some(pagination);
-            }
+    for op in modules.iter_mut().flat_map(|m| &mut m.operations) {
+        let candidate = op.fn_name.suffixed("_stream");
+        if let Some(mut pagination) = usage::pagination(&lowerer.models, op, candidate) {
+            pagination.stream_fn = lowerer.fn_names.claim(pagination.stream_fn);
+            op.pagination = Some(pagination);
         }
     }
     let api = ir::Api {
@@ -139,4 +139,39 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     warnings.sort();
     warnings.dedup();
     Ok((api, warnings))
+}
+
+/// One module per tag (an operation's first), sorted by module name. A module's name is
+/// also its cargo feature, so it keeps clear of the crate root's own modules and
+/// features.
+fn group_by_tag(doc: &Document, operations: Vec<(String, ir::Operation)>) -> Vec<Module> {
+    let mut module_names = UniqueNames::new();
+    for reserved in ROOT_MODULES.iter().chain(HAND_WRITTEN_FEATURES) {
+        module_names.reserve(reserved);
+    }
+    let tag_docs: HashMap<&str, Option<&String>> = doc
+        .api
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.description.as_ref()))
+        .collect();
+    let mut tag_modules: HashMap<String, RustIdent> = HashMap::new();
+    let mut by_name: BTreeMap<RustIdent, Module> = BTreeMap::new();
+    for (tag, op) in operations {
+        let name = tag_modules
+            .entry(tag.clone())
+            .or_insert_with(|| module_names.claim(module_name(&tag)))
+            .clone();
+        by_name
+            .entry(name.clone())
+            .or_insert_with(|| Module {
+                name,
+                doc: tag_docs.get(tag.as_str()).copied().flatten().cloned(),
+                tag,
+                operations: Vec::new(),
+            })
+            .operations
+            .push(op);
+    }
+    by_name.into_values().collect()
 }

@@ -1,31 +1,16 @@
 //! Paths and operations -> IR operations, grouped by their first tag.
 
-use super::refs::resolve;
+use super::refs;
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    ArrayStyle, Body, BodyMedia, Location, Method, Operation, Param, PathSegment, Response, Type,
+    Body, BodyMedia, Locals, Location, Method, ModelKind, Operation, Param, PathSegment, Response,
+    Type,
 };
-use crate::naming::{snake_ident, type_name, UniqueNames};
+use crate::naming::{snake_ident, type_name, RustIdent, UniqueNames};
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
-use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
-};
-
-/// Methods the hand-written runtime defines on `Client`; an operation may not take them.
-const RUNTIME_METHODS: &[&str] = &[
-    "new",
-    "from_env",
-    "builder",
-    "base_url",
-    "with_base_url",
-    "with_options",
-    "send",
-    "clone",
-    "fmt",
-    "api_version",
-];
+use openapiv3::{MediaType, Parameter, ReferenceOr, RequestBody, StatusCode};
 
 /// Tag for operations without one.
 const UNTAGGED: &str = "untagged";
@@ -34,9 +19,6 @@ impl<'a> Lowerer<'a> {
     /// Every operation in spec order, with the tag whose module it belongs in.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<(String, Operation)>> {
         let doc = self.doc;
-        for reserved in RUNTIME_METHODS {
-            self.fn_names.reserve(reserved);
-        }
         let mut seen_ids: IndexMap<String, Pointer> = IndexMap::new();
         let mut out = Vec::new();
         let paths_at = Pointer::root().join("paths");
@@ -53,27 +35,21 @@ impl<'a> Lowerer<'a> {
             };
             for (method_name, op) in item.iter() {
                 let at = path_at.join(method_name);
-                let method = parse_method(method_name);
-                let id = match &op.operation_id {
-                    Some(id) if !id.trim().is_empty() => id.clone(),
-                    _ => {
-                        let derived = format!("{method_name} {path}");
-                        self.warn(
-                            &at,
-                            format!("no operationId: named {:?}", snake_ident(&derived)),
-                        );
-                        derived
-                    }
-                };
+                let id = self.operation_id(op, method_name, path, &at);
                 if let Some(first) = seen_ids.insert(id.clone(), at.clone()) {
                     return Err(Error::new(
                         at.to_string(),
                         format!("operationId {id:?} is already used at {first}"),
                     ));
                 }
-                let fn_name = self.fn_names.claim(snake_ident(&id));
-                let shared = (&item.parameters[..], &path_at);
-                let lowered = self.operation(path, method, &id, fn_name, op, shared, &at)?;
+                let place = OperationPlace {
+                    path,
+                    method: parse_method(method_name),
+                    shared_params: &item.parameters,
+                    path_item_at: &path_at,
+                    at: &at,
+                };
+                let lowered = self.operation(&id, op, &place)?;
                 let tag = op
                     .tags
                     .first()
@@ -85,33 +61,42 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    fn operation_id(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: &str,
+        path: &str,
+        at: &Pointer,
+    ) -> String {
+        match &op.operation_id {
+            Some(id) if !id.trim().is_empty() => id.clone(),
+            _ => {
+                let derived = format!("{method} {path}");
+                self.warn(
+                    at,
+                    format!("no operationId: named {:?}", snake_ident(&derived).bare()),
+                );
+                derived
+            }
+        }
+    }
+
     fn operation(
         &mut self,
-        path: &str,
-        method: Method,
         id: &str,
-        fn_name: String,
         op: &openapiv3::Operation,
-        shared_params: (&[ReferenceOr<Parameter>], &Pointer),
-        at: &Pointer,
+        place: &OperationPlace<'_>,
     ) -> Result<Operation> {
+        let at = place.at;
+        let fn_name = self.fn_names.claim(snake_ident(id));
+        // The spec's parameters keep their names; the method's own arguments and
+        // locals take what is left.
         let mut arg_names = UniqueNames::new();
-        // Names the generated method body and stream closure use for their own locals.
-        for reserved in [
-            "params",
-            "body",
-            "self",
-            "request",
-            "client",
-            "page",
-            "page_size",
-            "page_offset",
-        ] {
-            arg_names.reserve(reserved);
-        }
-        let params = self.params(id, op, shared_params, at, &mut arg_names)?;
-        let segments = segments(path, &params, at)?;
+        arg_names.reserve("self");
+        let shared = (place.shared_params, place.path_item_at);
+        let params = self.params(id, op, shared, at, &mut arg_names)?;
+        let locals = Locals::claim(&mut arg_names);
+        let segments = segments(place.path, &params, at)?;
         let params_struct = params
             .iter()
             .any(|p| !p.required)
@@ -120,13 +105,14 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.body(id, body, &at.join("requestBody"))?,
             None => None,
         };
-        let response = self.response(id, &op.responses, &at.join("responses"))?;
-        let error_statuses = self.error_statuses(&op.responses, &at.join("responses"));
+        let responses_at = at.join("responses");
+        let response = self.response(id, &op.responses, &responses_at)?;
+        let error_statuses = self.error_statuses(&op.responses, &responses_at)?;
         Ok(Operation {
             id: id.to_owned(),
             fn_name,
-            method,
-            path: path.to_owned(),
+            method: place.method,
+            path: place.path.to_owned(),
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
@@ -137,156 +123,18 @@ impl<'a> Lowerer<'a> {
             response,
             pagination: None,
             error_statuses,
+            locals,
         })
-    }
-
-    /// Path-level parameters (`shared`, with the path item's location) overridden by
-    /// operation-level ones of the same name and location, in declaration order.
-    fn params(
-        &mut self,
-        id: &str,
-        op: &openapiv3::Operation,
-        (shared, path_item_at): (&[ReferenceOr<Parameter>], &Pointer),
-        at: &Pointer,
-        names: &mut UniqueNames,
-    ) -> Result<Vec<Param>> {
-        let doc = self.doc;
-        let mut merged: IndexMap<(String, &'static str), (Parameter, Pointer)> = IndexMap::new();
-        let sources = shared
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, path_item_at.join("parameters").join(i)))
-            .chain(
-                op.parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, at.join("parameters").join(i))),
-            );
-        for (param, param_at) in sources {
-            let (param, param_at) = match param {
-                ReferenceOr::Item(p) => (p.clone(), param_at),
-                ReferenceOr::Reference { reference } => {
-                    let (p, p_at) = resolve(
-                        doc,
-                        |d| d.api.components.as_ref().map(|c| &c.parameters),
-                        "parameters",
-                        reference,
-                        &param_at,
-                    )?;
-                    (p.into_owned(), p_at)
-                }
-            };
-            let location = match &param {
-                Parameter::Query { .. } => "query",
-                Parameter::Header { .. } => "header",
-                Parameter::Path { .. } => "path",
-                Parameter::Cookie { .. } => "cookie",
-            };
-            let name = param.parameter_data_ref().name.clone();
-            merged.insert((name, location), (param, param_at));
-        }
-
-        let mut out = Vec::with_capacity(merged.len());
-        for ((wire, _), (param, param_at)) in merged {
-            let (location, style) = match &param {
-                Parameter::Path { .. } => (Location::Path, ArrayStyle::Joined(',')),
-                Parameter::Header { .. } => {
-                    if ["accept", "content-type", "authorization"]
-                        .contains(&wire.to_ascii_lowercase().as_str())
-                    {
-                        // OpenAPI says these header parameters are ignored.
-                        continue;
-                    }
-                    (Location::Header, ArrayStyle::Joined(','))
-                }
-                Parameter::Query {
-                    style,
-                    parameter_data,
-                    ..
-                } => {
-                    let explode = parameter_data
-                        .explode
-                        .unwrap_or(matches!(style, QueryStyle::Form));
-                    let style = match style {
-                        QueryStyle::Form if explode => ArrayStyle::Repeat,
-                        QueryStyle::Form => ArrayStyle::Joined(','),
-                        QueryStyle::SpaceDelimited => ArrayStyle::Joined(' '),
-                        QueryStyle::PipeDelimited => ArrayStyle::Joined('|'),
-                        QueryStyle::DeepObject => {
-                            return Err(Error::new(
-                                param_at.to_string(),
-                                "query parameters with `style: deepObject` are not supported",
-                            ))
-                        }
-                    };
-                    (Location::Query, style)
-                }
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        &param_at,
-                        "cookie parameters are not sent: the parameter is left out",
-                    );
-                    continue;
-                }
-            };
-            let data = param.parameter_data_ref();
-            let (ty, sample) = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let hint = Hint::Suggest(format!("{id}_{wire}"));
-                    let schema_at = param_at.join("schema");
-                    let ty = self.schema_ref(schema, &schema_at, hint)?.ty;
-                    (ty, self.sample(schema, &schema_at))
-                }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(
-                        &param_at,
-                        "parameter with `content` is sent as a plain string",
-                    );
-                    (Type::String, None)
-                }
-            };
-            let ty = match ty {
-                Type::Option(inner) => *inner,
-                other => other,
-            };
-            if !param_type_supported(&ty, &self.models) {
-                return Err(Error::new(
-                    param_at.to_string(),
-                    "only scalar, enum and array-of-scalar parameters are supported",
-                ));
-            }
-            out.push(Param {
-                name: names.claim(snake_ident(&wire)),
-                wire,
-                location,
-                ty,
-                required: data.required || location == Location::Path,
-                doc: data.description.clone(),
-                deprecated: data.deprecated.unwrap_or(false),
-                style,
-                sample,
-            });
-        }
-        Ok(out)
     }
 
     fn body(
         &mut self,
         id: &str,
-        body: &ReferenceOr<openapiv3::RequestBody>,
+        body: &ReferenceOr<RequestBody>,
         at: &Pointer,
     ) -> Result<Option<Body>> {
         let doc = self.doc;
-        let (body, at) = match body {
-            ReferenceOr::Item(b) => (std::borrow::Cow::Borrowed(b), at.clone()),
-            ReferenceOr::Reference { reference } => resolve(
-                doc,
-                |d| d.api.components.as_ref().map(|c| &c.request_bodies),
-                "requestBodies",
-                reference,
-                at,
-            )?,
-        };
+        let (body, at) = refs::resolve::<RequestBody>(doc, body, at)?;
         let Some((media_name, media, kind)) = pick_request_media(&body.content) else {
             if body.content.is_empty() {
                 return Ok(None);
@@ -308,7 +156,7 @@ impl<'a> Lowerer<'a> {
                     "form bodies need a schema",
                 ));
             }
-            (Some(schema), _) => self.schema_ref(schema, &media_at.join("schema"), hint)?.ty,
+            (Some(schema), _) => self.schema_node(schema, &media_at.join("schema"), hint)?.ty,
         };
         // Multipart parts come from struct fields; a urlencoded form may also be a
         // free-form object (`{type: object}` with no properties means "no fields").
@@ -330,65 +178,47 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
+    /// Whether `ty` is a struct model, through aliases.
     fn is_struct(&self, ty: &Type) -> bool {
-        match ty {
-            Type::Named(n) => match self.models.get(n).map(|m| &m.kind) {
-                Some(crate::ir::ModelKind::Struct(_)) => true,
-                Some(crate::ir::ModelKind::Alias(inner)) => self.is_struct(inner),
-                _ => false,
-            },
-            _ => false,
+        let mut ty = ty;
+        // Alias cycles were refused; the bound only keeps this loop finite regardless.
+        for _ in 0..=self.models.len() {
+            let Type::Named(n) = ty else {
+                return false;
+            };
+            match self.models.get(n).map(|m| &m.kind) {
+                Some(ModelKind::Struct(_)) => return true,
+                Some(ModelKind::Alias(inner)) => ty = inner,
+                _ => return false,
+            }
         }
-    }
-
-    /// A response, following a `$ref` into `components/responses`.
-    fn resolve_response<'r>(
-        &self,
-        response: &'r ReferenceOr<openapiv3::Response>,
-        at: &Pointer,
-    ) -> Result<(std::borrow::Cow<'r, openapiv3::Response>, Pointer)>
-    where
-        'a: 'r,
-    {
-        match response {
-            ReferenceOr::Item(r) => Ok((std::borrow::Cow::Borrowed(r), at.clone())),
-            ReferenceOr::Reference { reference } => resolve(
-                self.doc,
-                |d| d.api.components.as_ref().map(|c| &c.responses),
-                "responses",
-                reference,
-                at,
-            ),
-        }
+        false
     }
 
     /// 4xx statuses whose response is JSON with an `errors` array property.
-    fn error_statuses(&self, responses: &openapiv3::Responses, at: &Pointer) -> Vec<u16> {
+    fn error_statuses(&self, responses: &openapiv3::Responses, at: &Pointer) -> Result<Vec<u16>> {
         let mut statuses = Vec::new();
         for (code, response) in &responses.responses {
             let StatusCode::Code(status @ 400..=499) = code else {
                 continue;
             };
-            let response_at = at.join(status);
-            let resolved = self
-                .resolve_response(response, &response_at)
-                .ok()
-                .map(|(r, _)| r);
-            let has_errors_array = resolved.as_deref().is_some_and(|r| {
-                pick_response_media(&r.content).is_some_and(|(_, media, kind)| {
-                    kind == ResponseMedia::Json
-                        && media.schema.as_ref().is_some_and(|schema| {
-                            self.resolve_schema(schema, &response_at)
-                                .is_ok_and(|(s, _)| schema_has_property(&s, "errors"))
-                        })
-                })
-            });
-            if has_errors_array {
+            let (response, response_at) =
+                refs::resolve::<openapiv3::Response>(self.doc, response, &at.join(status))?;
+            let Some((name, media, ResponseMedia::Json)) = pick_response_media(&response.content)
+            else {
+                continue;
+            };
+            let Some(schema) = &media.schema else {
+                continue;
+            };
+            let schema_at = response_at.join("content").join(name).join("schema");
+            let (schema, _) = self.resolve_schema(schema, &schema_at)?;
+            if schema_has_property(&schema, "errors") {
                 statuses.push(*status);
             }
         }
         statuses.sort_unstable();
-        statuses
+        Ok(statuses)
     }
 
     /// The success response: the lowest 2xx status that has one, else `2XX`, else `default`.
@@ -418,55 +248,79 @@ impl<'a> Lowerer<'a> {
         let Some((key, response)) = chosen else {
             return Ok(Response::Empty);
         };
-        let response_at = at.join(&key);
-        let (response, response_at) = self.resolve_response(response, &response_at)?;
+        let (response, response_at) =
+            refs::resolve::<openapiv3::Response>(self.doc, response, &at.join(&key))?;
         let lowered = match pick_response_media(&response.content) {
             None => Response::Empty,
             Some((_, _, ResponseMedia::Text)) => Response::Text,
             Some((_, _, ResponseMedia::Bytes)) => Response::Bytes,
-            Some((name, media, ResponseMedia::Json)) => match &media.schema {
-                None => Response::Json(Type::Json),
-                Some(schema) => {
-                    let schema_at = response_at.join("content").join(name).join("schema");
-                    let hint = Hint::Suggest(format!("{id}_response"));
-                    let lowered = self.schema_ref(schema, &schema_at, hint)?;
-                    match lowered.ty {
-                        ty if lowered.nullable => Response::Json(Type::Option(Box::new(ty))),
-                        ty => Response::Json(ty),
-                    }
+            Some((_, media, ResponseMedia::Json)) if media.schema.is_none() => {
+                Response::Json(Type::Json)
+            }
+            Some((name, media, ResponseMedia::Json)) => {
+                let schema = media.schema.as_ref().expect("checked above");
+                let schema_at = response_at.join("content").join(name).join("schema");
+                let hint = Hint::Suggest(format!("{id}_response"));
+                let lowered = self.schema_node(schema, &schema_at, hint)?;
+                match lowered.ty {
+                    ty if lowered.nullable => Response::Json(Type::Option(Box::new(ty))),
+                    ty => Response::Json(ty),
                 }
-            },
+            }
         };
-        // Other 2xx answers: an empty one makes the body optional; one with a different
-        // body cannot be typed and is named in a warning.
+        let chosen_schema = pick_response_media(&response.content).map(|(_, m, _)| &m.schema);
+        let others = success.iter().filter(|(_, k, _)| *k != key);
         let mut empty_other = false;
         let mut differing = Vec::new();
-        let chosen_media = pick_response_media(&response.content).map(|(_, m, _)| m.schema.clone());
-        for (_, other_key, other) in success.iter().filter(|(_, k, _)| *k != key) {
-            let other = self
-                .resolve_response(other, &at.join(other_key))
-                .ok()
-                .map(|(r, _)| r);
-            match other
-                .as_deref()
-                .map(|r| pick_response_media(&r.content).map(|(_, m, _)| m.schema.clone()))
-            {
-                Some(None) => empty_other = true,
-                Some(schema) if schema == chosen_media => {}
+        for (_, other_key, other) in others {
+            let (other, _) =
+                refs::resolve::<openapiv3::Response>(self.doc, *other, &at.join(other_key))?;
+            match pick_response_media(&other.content).map(|(_, m, _)| &m.schema) {
+                None => empty_other = true,
+                schema if schema == chosen_schema => {}
                 _ => differing.push(other_key.clone()),
             }
         }
+        // Another 2xx with no body makes the body optional; one with a different body
+        // cannot be typed, and is named in a warning.
         if !differing.is_empty() && lowered != Response::Empty {
             self.warn(
                 at,
                 format!("several 2xx responses: the {key} body type is used for {differing:?} too"),
             );
         }
-        let lowered = match lowered {
+        Ok(match lowered {
             Response::Json(ty) if empty_other => Response::JsonOrEmpty(ty),
             other => other,
-        };
-        Ok(lowered)
+        })
+    }
+}
+
+/// Where an operation sits in the spec.
+struct OperationPlace<'p> {
+    path: &'p str,
+    method: Method,
+    /// The path item's own parameters, which every operation of the path shares.
+    shared_params: &'p [ReferenceOr<Parameter>],
+    path_item_at: &'p Pointer,
+    at: &'p Pointer,
+}
+
+impl Locals {
+    /// The generated method's own names, each clear of the spec's parameter names
+    /// already in `names`.
+    fn claim(names: &mut UniqueNames) -> Locals {
+        let mut claim = |name: &str| names.claim(RustIdent::new(name));
+        Locals {
+            request: claim("request"),
+            params: claim("params"),
+            body: claim("body"),
+            value: claim("value"),
+            client: claim("client"),
+            page: claim("page"),
+            page_size: claim("page_size"),
+            page_offset: claim("page_offset"),
+        }
     }
 }
 
@@ -534,23 +388,6 @@ fn segments(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathSegmen
         ));
     }
     Ok(out)
-}
-
-fn param_type_supported(
-    ty: &Type,
-    models: &std::collections::BTreeMap<String, crate::ir::Model>,
-) -> bool {
-    use crate::ir::ModelKind;
-    match ty {
-        Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => true,
-        Type::Named(n) => match models.get(n).map(|m| &m.kind) {
-            Some(ModelKind::Enum(_)) => true,
-            Some(ModelKind::Alias(inner)) => param_type_supported(inner, models),
-            _ => false,
-        },
-        Type::Vec(inner) => !matches!(**inner, Type::Vec(_)) && param_type_supported(inner, models),
-        _ => false,
-    }
 }
 
 /// A media type without parameters, lower-cased (`Application/JSON; charset=utf-8` ->

@@ -5,88 +5,93 @@
 //! constraints. Objects are not sampled here: the contract emitter builds them field by
 //! field from the IR, using these leaf values.
 
-use super::schema::View;
+use super::refs::AsNode;
+use super::schema::{SchemaType, View};
 use super::Lowerer;
+use crate::error::Result;
 use crate::pointer::Pointer;
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::Schema;
 use serde_json::Value;
+
+/// Samples look this many schemas deep (through `allOf`, `oneOf` and array items), so
+/// a schema that contains itself ends the search instead of the stack.
+const MAX_SAMPLE_DEPTH: usize = 8;
 
 impl Lowerer<'_> {
     /// A value valid for `schema` when it is a scalar or an array of scalars.
-    pub(super) fn sample(&self, schema: &ReferenceOr<Schema>, at: &Pointer) -> Option<Value> {
-        self.sample_depth(schema, at, 0)
-    }
-
-    pub(super) fn sample_boxed(
+    pub(super) fn sample(
         &self,
-        schema: &ReferenceOr<Box<Schema>>,
+        schema: &impl AsNode<Schema>,
         at: &Pointer,
-    ) -> Option<Value> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.sample(&ReferenceOr::ref_(reference), at),
-            ReferenceOr::Item(s) => self.sample_schema(s, at, 0),
-        }
+    ) -> Result<Option<Value>> {
+        self.sample_at_depth(schema, at, 0)
     }
 
-    fn sample_depth(
+    fn sample_at_depth(
         &self,
-        schema: &ReferenceOr<Schema>,
+        schema: &impl AsNode<Schema>,
         at: &Pointer,
         depth: usize,
-    ) -> Option<Value> {
-        if depth > 8 {
-            return None;
+    ) -> Result<Option<Value>> {
+        if depth > MAX_SAMPLE_DEPTH {
+            return Ok(None);
         }
-        let (schema, at) = self.resolve_schema(schema, at).ok()?;
+        let (schema, at) = self.resolve_schema(schema, at)?;
         self.sample_schema(&schema, &at, depth)
     }
 
-    fn sample_schema(&self, schema: &Schema, at: &Pointer, depth: usize) -> Option<Value> {
+    fn sample_schema(&self, schema: &Schema, at: &Pointer, depth: usize) -> Result<Option<Value>> {
         let view = View::of(schema);
         if let Some(first) = view.enum_values.iter().find(|v| !v.is_null()) {
-            return Some(first.clone());
+            return Ok(Some(first.clone()));
         }
         let data = &schema.schema_data;
         let scalar = |v: &Value| !v.is_object() && !v.is_null();
         if let Some(example) = data.example.as_ref().filter(|v| scalar(v)) {
-            return Some(example.clone());
+            return Ok(Some(example.clone()));
         }
         if let Some(default) = data.default.as_ref().filter(|v| scalar(v)) {
-            return Some(default.clone());
+            return Ok(Some(default.clone()));
         }
         if let [only] = view.all_of {
-            return self.sample_depth(only, &at.join("allOf").join(0), depth + 1);
+            return self.sample_at_depth(only, &at.join("allOf").join(0), depth + 1);
         }
-        if let Some(first) = view.one_of.first().or(view.any_of.first()) {
-            return self.sample_depth(first, &at.join("oneOf").join(0), depth + 1);
+        if let Some(first) = view.one_of.first() {
+            return self.sample_at_depth(first, &at.join("oneOf").join(0), depth + 1);
+        }
+        if let Some(first) = view.any_of.first() {
+            return self.sample_at_depth(first, &at.join("anyOf").join(0), depth + 1);
         }
         let bounds = view.bounds;
-        match view.ty {
-            Some("string") => Some(Value::String(string_sample(
+        Ok(match view.ty {
+            Some(SchemaType::String) => Some(Value::String(string_sample(
                 view.format.as_deref(),
                 view.pattern.as_deref(),
                 bounds.min_length,
                 bounds.max_length,
             ))),
-            Some("integer") => {
+            Some(SchemaType::Integer) => {
                 let low = bounds.minimum.map_or(1, |m| m.ceil() as i64);
                 let value = bounds
                     .maximum
                     .map_or(low.max(1), |m| low.max(1).min(m.floor() as i64));
                 Some(Value::from(value.max(low)))
             }
-            Some("number") => {
+            Some(SchemaType::Number) => {
                 let low = bounds.minimum.unwrap_or(1.0);
                 let value = bounds.maximum.map_or(low.max(1.0), |m| low.max(1.0).min(m));
                 Some(Value::from(value.max(low)))
             }
-            Some("boolean") => Some(Value::Bool(true)),
-            Some("array") => {
-                let item = self.sample_boxed(view.items?, &at.join("items"))?;
-                Some(Value::Array(vec![item; bounds.min_items.max(1)]))
+            Some(SchemaType::Boolean) => Some(Value::Bool(true)),
+            Some(SchemaType::Array) => {
+                let Some(items) = view.items else {
+                    return Ok(None);
+                };
+                self.sample_at_depth(items, &at.join("items"), depth + 1)?
+                    .map(|item| Value::Array(vec![item; bounds.min_items.max(1)]))
             }
             _ => None,
-        }
+        })
     }
 }
 

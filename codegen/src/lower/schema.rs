@@ -3,13 +3,14 @@
 //! openapiv3 splits a schema across `SchemaKind` variants; [`View`] flattens it back into
 //! one record of keywords so each rule below reads like the OpenAPI text it handles.
 
+use super::refs::{self, AsNode, Node};
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    EnumVariant, Field, Model, ModelKind, StringEnum, Struct, Type, Union, UnionVariant, Usage,
+    EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, Type, Union, UnionVariant,
+    Usage,
 };
-use crate::lower::refs::{component_schema_name, resolve};
-use crate::naming::{snake_ident, type_name, variant_name, UniqueNames};
+use crate::naming::{snake_ident, type_name, variant_name, RustIdent, UniqueNames};
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType};
@@ -34,6 +35,34 @@ impl Lowered {
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
+/// A schema's `type` keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SchemaType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+    /// Not an OpenAPI 3.0 type, but written in the wild for "only `null`".
+    Null,
+}
+
+impl SchemaType {
+    fn parse(name: &str) -> Option<SchemaType> {
+        Some(match name {
+            "string" => SchemaType::String,
+            "integer" => SchemaType::Integer,
+            "number" => SchemaType::Number,
+            "boolean" => SchemaType::Boolean,
+            "object" => SchemaType::Object,
+            "array" => SchemaType::Array,
+            "null" => SchemaType::Null,
+            _ => return None,
+        })
+    }
+}
+
 /// Numeric and size constraints, for synthesizing valid samples.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Bounds {
@@ -46,7 +75,10 @@ pub(super) struct Bounds {
 
 /// The keywords of one schema, whichever `SchemaKind` openapiv3 chose for it.
 pub(super) struct View<'s> {
-    pub ty: Option<&'static str>,
+    pub ty: Option<SchemaType>,
+    /// A `type` this generator does not know (`file`, a typo): lowered as any JSON,
+    /// with a warning.
+    pub unknown_type: Option<&'s str>,
     pub format: Option<String>,
     pub pattern: Option<String>,
     pub bounds: Bounds,
@@ -82,6 +114,7 @@ impl<'s> View<'s> {
     pub fn of(schema: &'s Schema) -> View<'s> {
         let mut v = View {
             ty: None,
+            unknown_type: None,
             format: None,
             pattern: None,
             bounds: Bounds::default(),
@@ -97,7 +130,7 @@ impl<'s> View<'s> {
         };
         match &schema.schema_kind {
             SchemaKind::Type(OaType::String(s)) => {
-                v.ty = Some("string");
+                v.ty = Some(SchemaType::String);
                 v.format = format_name(&s.format);
                 v.enum_values = values(&s.enumeration);
                 v.pattern = s.pattern.clone();
@@ -105,7 +138,7 @@ impl<'s> View<'s> {
                 v.bounds.max_length = s.max_length;
             }
             SchemaKind::Type(OaType::Integer(i)) => {
-                v.ty = Some("integer");
+                v.ty = Some(SchemaType::Integer);
                 v.format = format_name(&i.format);
                 v.enum_values = values(&i.enumeration);
                 v.bounds.minimum = i
@@ -116,24 +149,24 @@ impl<'s> View<'s> {
                     .map(|m| m as f64 - f64::from(u8::from(i.exclusive_maximum)));
             }
             SchemaKind::Type(OaType::Number(n)) => {
-                v.ty = Some("number");
+                v.ty = Some(SchemaType::Number);
                 v.format = format_name(&n.format);
                 v.enum_values = values(&n.enumeration);
                 v.bounds.minimum = n.minimum;
                 v.bounds.maximum = n.maximum;
             }
             SchemaKind::Type(OaType::Boolean(b)) => {
-                v.ty = Some("boolean");
+                v.ty = Some(SchemaType::Boolean);
                 v.enum_values = values(&b.enumeration);
             }
             SchemaKind::Type(OaType::Object(o)) => {
-                v.ty = Some("object");
+                v.ty = Some(SchemaType::Object);
                 v.properties = Some(&o.properties);
                 v.required = &o.required;
                 v.additional = o.additional_properties.as_ref();
             }
             SchemaKind::Type(OaType::Array(a)) => {
-                v.ty = Some("array");
+                v.ty = Some(SchemaType::Array);
                 v.items = a.items.as_ref();
                 v.bounds.min_items = a.min_items.unwrap_or(0);
             }
@@ -142,16 +175,8 @@ impl<'s> View<'s> {
             SchemaKind::AnyOf { any_of } => v.any_of = any_of,
             SchemaKind::Not { .. } => v.has_not = true,
             SchemaKind::Any(any) => {
-                v.ty = match any.typ.as_deref() {
-                    Some("string") => Some("string"),
-                    Some("integer") => Some("integer"),
-                    Some("number") => Some("number"),
-                    Some("boolean") => Some("boolean"),
-                    Some("object") => Some("object"),
-                    Some("array") => Some("array"),
-                    Some("null") => Some("null"),
-                    _ => None,
-                };
+                v.ty = any.typ.as_deref().and_then(SchemaType::parse);
+                v.unknown_type = any.typ.as_deref().filter(|_| v.ty.is_none());
                 v.format = any.format.clone();
                 v.pattern = any.pattern.clone();
                 v.bounds = Bounds {
@@ -182,6 +207,7 @@ impl<'s> View<'s> {
     /// `{required: [a]}` alone: an `anyOf` branch that constrains, not a shape.
     fn is_constraint_only(&self) -> bool {
         self.ty.is_none()
+            && self.unknown_type.is_none()
             && !self.has_properties()
             && self.items.is_none()
             && self.enum_values.is_empty()
@@ -192,9 +218,17 @@ impl<'s> View<'s> {
 
     /// `null` and nothing else: a branch that only makes a union nullable.
     fn is_null_only(&self) -> bool {
-        self.ty == Some("null")
+        self.ty == Some(SchemaType::Null)
             || (!self.enum_values.is_empty() && self.enum_values.iter().all(Value::is_null))
     }
+}
+
+/// Whether every branch of a `oneOf`/`anyOf` is inline and only lists `required` names.
+fn constraint_only<'s>(mut branches: impl Iterator<Item = &'s ReferenceOr<Schema>>) -> bool {
+    branches.all(|b| match b {
+        ReferenceOr::Item(s) => View::of(s).is_constraint_only(),
+        ReferenceOr::Reference { .. } => false,
+    })
 }
 
 impl<'a> Lowerer<'a> {
@@ -213,7 +247,7 @@ impl<'a> Lowerer<'a> {
         for (key, schema) in &components.schemas {
             let name = self.component_names[key].clone();
             let at = base.join(key);
-            let lowered = self.schema_ref(schema, &at, Hint::Fixed(name.clone()))?;
+            let lowered = self.schema_node(schema, &at, Hint::Fixed(name.clone()))?;
             if lowered.ty != Type::Named(name.clone()) {
                 let doc_text = match schema {
                     ReferenceOr::Item(s) => s.schema_data.description.clone(),
@@ -236,33 +270,22 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    pub(super) fn schema_ref(
+    /// A schema as the spec writes it, inline or a `$ref`.
+    pub(super) fn schema_node(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &impl AsNode<Schema>,
         at: &Pointer,
         hint: Hint,
     ) -> Result<Lowered> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, at),
-            ReferenceOr::Item(s) => self.schema(s, at, hint),
-        }
-    }
-
-    pub(super) fn schema_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        at: &Pointer,
-        hint: Hint,
-    ) -> Result<Lowered> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, at),
-            ReferenceOr::Item(s) => self.schema(s, at, hint),
+        match schema.as_node() {
+            Node::Ref(reference) => self.reference(reference, at),
+            Node::Item(s) => self.schema(s, at, hint),
         }
     }
 
     /// A `$ref` to a component is its model; a ref elsewhere is lowered in place.
     fn reference(&mut self, reference: &str, at: &Pointer) -> Result<Lowered> {
-        if let Some(key) = component_schema_name(reference) {
+        if let Some(key) = Pointer::component_name(reference, "schemas") {
             let Some(name) = self.component_names.get(&key).cloned() else {
                 return Err(Error::new(
                     at.to_string(),
@@ -278,18 +301,12 @@ impl<'a> Lowerer<'a> {
             });
         }
         let doc = self.doc;
-        let (schema, target) = resolve(
-            doc,
-            |d| d.api.components.as_ref().map(|c| &c.schemas),
-            "schemas",
-            reference,
-            at,
-        )?;
+        let (schema, target) = refs::follow::<Schema>(doc, reference, at)?;
         let hint = Hint::Suggest(target.tokens().last().unwrap_or_default());
         self.schema(&schema, &target, hint)
     }
 
-    fn component_schema(&self, key: &str) -> Option<&Schema> {
+    fn component_schema(&self, key: &str) -> Option<&'a Schema> {
         let schema = self.doc.api.components.as_ref()?.schemas.get(key)?;
         match schema {
             ReferenceOr::Item(s) => Some(s),
@@ -297,40 +314,33 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The schema a node stands for, with its location.
     pub(super) fn resolve_schema<'d>(
         &self,
-        schema: &'d ReferenceOr<Schema>,
+        schema: &'d impl AsNode<Schema>,
         at: &Pointer,
     ) -> Result<(Cow<'d, Schema>, Pointer)>
     where
         'a: 'd,
     {
-        match schema {
-            ReferenceOr::Item(s) => Ok((Cow::Borrowed(s), at.clone())),
-            ReferenceOr::Reference { reference } => resolve(
-                self.doc,
-                |d| d.api.components.as_ref().map(|c| &c.schemas),
-                "schemas",
-                reference,
-                at,
-            ),
-        }
+        refs::resolve(self.doc, schema, at)
     }
 
     fn schema(&mut self, schema: &Schema, at: &Pointer, hint: Hint) -> Result<Lowered> {
-        let view = View::of(schema);
-        let nullable = schema.schema_data.nullable;
-        let mut lowered = if !view.all_of.is_empty() {
-            self.all_of(schema, &view, at, hint)?
-        } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            self.union(schema, &view, at, hint)?
-        } else if !view.enum_values.is_empty() {
-            self.enumeration(schema, &view, at, hint)?
-        } else {
-            self.by_type(schema, &view, at, hint)?
-        };
-        lowered.nullable |= nullable;
-        Ok(lowered)
+        self.nested(at, |this| {
+            let view = View::of(schema);
+            let mut lowered = if !view.all_of.is_empty() {
+                this.all_of(schema, &view, at, hint)?
+            } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
+                this.union(schema, &view, at, hint)?
+            } else if !view.enum_values.is_empty() {
+                this.enumeration(schema, &view, at, hint)?
+            } else {
+                this.by_type(schema, &view, at, hint)?
+            };
+            lowered.nullable |= schema.schema_data.nullable;
+            Ok(lowered)
+        })
     }
 
     fn by_type(
@@ -342,49 +352,36 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Lowered> {
         let format = view.format.as_deref();
         let ty = match view.ty {
-            Some("string") if format == Some("binary") => Type::Bytes,
-            Some("string") => Type::String,
-            Some("integer") if format == Some("int32") => Type::I32,
-            Some("integer") => Type::I64,
-            Some("number") if format == Some("float") => Type::F32,
-            Some("number") => Type::F64,
-            Some("boolean") => Type::Bool,
-            Some("null") => {
+            Some(SchemaType::String) if format == Some("binary") => Type::Bytes,
+            Some(SchemaType::String) => Type::String,
+            Some(SchemaType::Integer) if format == Some("int32") => Type::I32,
+            Some(SchemaType::Integer) => Type::I64,
+            Some(SchemaType::Number) if format == Some("float") => Type::F32,
+            Some(SchemaType::Number) => Type::F64,
+            Some(SchemaType::Boolean) => Type::Bool,
+            Some(SchemaType::Null) => {
                 return Ok(Lowered {
                     ty: Type::Json,
                     nullable: true,
                 })
             }
-            Some("array") => {
-                let item = match view.items {
-                    Some(items) => {
-                        let item = self.schema_boxed(items, &at.join("items"), hint.item())?;
-                        if item.nullable {
-                            Type::Option(Box::new(item.ty))
-                        } else {
-                            item.ty
-                        }
-                    }
-                    None => Type::Json,
-                };
-                Type::Vec(Box::new(item))
-            }
+            Some(SchemaType::Array) => self.array(view, at, &hint, true)?,
             _ if view.has_properties() => {
-                let parts = vec![Part::of(schema, view, at.clone())];
+                let parts = vec![Part::of(view, at.clone())];
                 return self.object(schema, parts, at, hint);
             }
-            Some("object") => self.free_form(view, at, &hint)?,
-            None if view.items.is_some() => {
-                let items = view.items.expect("checked");
-                Type::Vec(Box::new(
-                    self.schema_boxed(items, &at.join("items"), hint.item())?.ty,
-                ))
-            }
+            Some(SchemaType::Object) => self.free_form(view, at, &hint)?,
+            None if view.items.is_some() => self.array(view, at, &hint, false)?,
             None if view.additional.is_some() => self.free_form(view, at, &hint)?,
             None if matches!(format, Some("binary")) => Type::Bytes,
             None if matches!(format, Some("base64" | "byte")) => Type::String,
             None => {
-                if view.has_not {
+                if let Some(unknown) = view.unknown_type {
+                    self.warn(
+                        at,
+                        format!("unknown schema type {unknown:?}: using serde_json::Value"),
+                    );
+                } else if view.has_not {
                     self.warn(
                         at,
                         "`not` is not expressible in Rust types: using serde_json::Value",
@@ -392,14 +389,23 @@ impl<'a> Lowerer<'a> {
                 }
                 Type::Json
             }
-            Some(other) => {
-                return Err(Error::new(
-                    at.to_string(),
-                    format!("unknown schema type {other:?}"),
-                ))
-            }
         };
         Ok(Lowered::new(ty))
+    }
+
+    /// `Vec<item>`; with `typed` (an explicit `type: array`), nullable items become
+    /// `Option`s, and a missing `items` means any JSON.
+    fn array(&mut self, view: &View, at: &Pointer, hint: &Hint, typed: bool) -> Result<Type> {
+        let Some(items) = view.items else {
+            return Ok(Type::Vec(Box::new(Type::Json)));
+        };
+        let item = self.schema_node(items, &at.join("items"), hint.item())?;
+        let ty = if typed && item.nullable {
+            Type::Option(Box::new(item.ty))
+        } else {
+            item.ty
+        };
+        Ok(Type::Vec(Box::new(ty)))
     }
 
     /// An object without properties: a typed map when `additionalProperties` has a
@@ -407,8 +413,8 @@ impl<'a> Lowerer<'a> {
     fn free_form(&mut self, view: &View, at: &Pointer, hint: &Hint) -> Result<Type> {
         Ok(match view.additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value =
-                    self.schema_ref(schema, &at.join("additionalProperties"), hint.value())?;
+                let at = at.join("additionalProperties");
+                let value = self.schema_node(&**schema, &at, hint.value())?;
                 if value.ty == Type::Json {
                     Type::JsonObject
                 } else {
@@ -428,53 +434,32 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Lowered> {
         let nullable = view.enum_values.iter().any(Value::is_null);
         let present: Vec<&Value> = view.enum_values.iter().filter(|v| !v.is_null()).collect();
-        let ty =
-            if present.iter().all(|v| v.is_string()) && matches!(view.ty, Some("string") | None) {
-                let mut names = UniqueNames::new();
-                // The catch-all variant for values the spec does not list.
-                names.reserve("Unknown");
-                let variants = present.iter().filter_map(|v| v.as_str()).fold(
-                    Vec::<EnumVariant>::new(),
-                    |mut acc, wire| {
-                        if !acc.iter().any(|v| v.wire == wire) {
-                            let mut name = variant_name(wire);
-                            if name == "Unknown" {
-                                name = "UnknownValue".to_owned();
-                            }
-                            acc.push(EnumVariant {
-                                wire: wire.to_owned(),
-                                name: names.claim(name),
-                            });
-                        }
-                        acc
-                    },
-                );
-                if variants.is_empty() {
-                    Type::String
-                } else {
-                    let name = self.model_name(&hint);
-                    self.insert_model(
-                        name.clone(),
-                        schema,
-                        at,
-                        ModelKind::Enum(StringEnum { variants }),
-                    );
-                    Type::Named(name)
-                }
-            } else if present.iter().all(|v| v.is_boolean()) {
-                Type::Bool
-            } else if present.iter().all(|v| v.is_i64()) {
-                if view.format.as_deref() == Some("int32") {
-                    Type::I32
-                } else {
-                    Type::I64
-                }
-            } else if present.iter().all(|v| v.is_number()) {
-                Type::F64
+        let stringly = matches!(view.ty, Some(SchemaType::String) | None);
+        let ty = if stringly && present.iter().all(|v| v.is_string()) {
+            let wires = present.iter().filter_map(|v| v.as_str());
+            let variants = enum_variants(wires);
+            if variants.is_empty() {
+                Type::String
             } else {
-                self.warn(at, "enum mixes value types: using serde_json::Value");
-                Type::Json
-            };
+                let name = self.model_name(&hint);
+                let kind = ModelKind::Enum(StringEnum { variants });
+                self.insert_model(name.clone(), schema, at, kind);
+                Type::Named(name)
+            }
+        } else if present.iter().all(|v| v.is_boolean()) {
+            Type::Bool
+        } else if present.iter().all(|v| v.is_i64()) {
+            if view.format.as_deref() == Some("int32") {
+                Type::I32
+            } else {
+                Type::I64
+            }
+        } else if present.iter().all(|v| v.is_number()) {
+            Type::F64
+        } else {
+            self.warn(at, "enum mixes value types: using serde_json::Value");
+            Type::Json
+        };
         Ok(Lowered { ty, nullable })
     }
 
@@ -491,7 +476,7 @@ impl<'a> Lowerer<'a> {
             && view.any_of.is_empty()
             && view.enum_values.is_empty();
         if wrapper_only {
-            return self.schema_ref(&view.all_of[0], &at.join("allOf").join(0), hint);
+            return self.schema_node(&view.all_of[0], &at.join("allOf").join(0), hint);
         }
         let mut parts = Vec::new();
         self.collect_parts(schema, at, &mut parts, 0)?;
@@ -526,19 +511,14 @@ impl<'a> Lowerer<'a> {
             let (resolved, resolved_at) = self.resolve_schema(part, &part_at)?;
             self.collect_parts(&resolved, &resolved_at, parts, depth + 1)?;
         }
-        if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let constraint_only = view.any_of.iter().chain(view.one_of).all(|b| match b {
-                ReferenceOr::Item(s) => View::of(s).is_constraint_only(),
-                ReferenceOr::Reference { .. } => false,
-            });
-            if !constraint_only {
-                self.warn(
-                    at,
-                    "oneOf/anyOf inside allOf is not merged: its properties are left out",
-                );
-            }
+        let mut branches = view.any_of.iter().chain(view.one_of).peekable();
+        if branches.peek().is_some() && !constraint_only(branches) {
+            self.warn(
+                at,
+                "oneOf/anyOf inside allOf is not merged: its properties are left out",
+            );
         }
-        parts.push(Part::of(schema, &view, at.clone()));
+        parts.push(Part::of(&view, at.clone()));
         Ok(())
     }
 
@@ -570,20 +550,18 @@ impl<'a> Lowerer<'a> {
         let mut names = UniqueNames::new();
         let mut fields = Vec::with_capacity(merged.len());
         for (wire, (prop, prop_at)) in &merged {
-            let lowered =
-                self.schema_boxed(prop, prop_at, Hint::Suggest(format!("{name}_{wire}")))?;
+            let hint = Hint::Suggest(format!("{name}_{wire}"));
+            let lowered = self.schema_node(prop, prop_at, hint)?;
             let data = match prop {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
                 ReferenceOr::Reference { .. } => None,
             };
-            let sample = self.sample_boxed(prop, prop_at);
             fields.push(Field {
-                sample,
+                sample: self.sample(prop, prop_at)?,
                 wire: wire.clone(),
                 name: names.claim(snake_ident(wire)),
                 ty: lowered.ty,
-                required: required.contains(wire),
-                nullable: lowered.nullable,
+                presence: Presence::new(required.contains(wire), lowered.nullable),
                 doc: data.and_then(|d| d.description.clone()),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 read_only: data.is_some_and(|d| d.read_only),
@@ -592,22 +570,18 @@ impl<'a> Lowerer<'a> {
         }
         let additional = match additional {
             Some((s, s_at)) => {
-                let value = self.schema_ref(&s, &s_at, Hint::Suggest(format!("{name}_value")))?;
-                Some(value.ty)
+                let hint = Hint::Suggest(format!("{name}_value"));
+                Some(self.schema_node(&s, &s_at, hint)?.ty)
             }
             None => None,
         };
-        self.insert_model(
-            name.clone(),
-            schema,
-            at,
-            ModelKind::Struct(Struct {
-                fields,
-                additional,
-                additional_name: names.claim("additional_properties".to_owned()),
-                required_any_of: Vec::new(),
-            }),
-        );
+        let kind = ModelKind::Struct(Struct {
+            fields,
+            additional,
+            additional_name: names.claim(RustIdent::new("additional_properties")),
+            required_any_of: Vec::new(),
+        });
+        self.insert_model(name.clone(), schema, at, kind);
         Ok(Lowered::new(Type::Named(name)))
     }
 
@@ -617,32 +591,8 @@ impl<'a> Lowerer<'a> {
         } else {
             (view.one_of, "oneOf")
         };
-        let constraint_only = branches.iter().all(|b| match b {
-            ReferenceOr::Item(s) => View::of(s).is_constraint_only(),
-            ReferenceOr::Reference { .. } => false,
-        });
-        if constraint_only {
-            // `anyOf: [{required: [a]}, {required: [b]}]` constrains the object's own
-            // properties; the shape is the object itself, and the groups are recorded.
-            let lowered = self.by_type(schema, view, at, hint)?;
-            let groups: Vec<Vec<String>> = branches
-                .iter()
-                .filter_map(|b| match b {
-                    ReferenceOr::Item(s) => Some(View::of(s).required.to_vec()),
-                    ReferenceOr::Reference { .. } => None,
-                })
-                .filter(|g| !g.is_empty())
-                .collect();
-            if let Type::Named(name) = &lowered.ty {
-                if let Some(Model {
-                    kind: ModelKind::Struct(s),
-                    ..
-                }) = self.models.get_mut(name)
-                {
-                    s.required_any_of = groups;
-                }
-            }
-            return Ok(lowered);
+        if constraint_only(branches.iter()) {
+            return self.constrained_object(schema, view, branches, at, hint);
         }
         if view.has_properties() {
             self.warn(
@@ -662,9 +612,9 @@ impl<'a> Lowerer<'a> {
                 real.push((branch, branch_at));
             }
         }
-        if real.len() == 1 {
-            let (branch, branch_at) = real.pop().expect("one branch");
-            let mut lowered = self.schema_ref(branch, &branch_at, hint)?;
+        if let [(branch, branch_at)] = real.as_slice() {
+            // `oneOf: [X, null]`: X, nullable.
+            let mut lowered = self.schema_node(*branch, branch_at, hint)?;
             lowered.nullable |= nullable;
             return Ok(lowered);
         }
@@ -674,52 +624,10 @@ impl<'a> Lowerer<'a> {
         names.reserve("Unknown");
         let mut variants = Vec::with_capacity(real.len());
         for (i, (branch, branch_at)) in real.iter().enumerate() {
-            let (variant_base, tags) = match branch {
-                ReferenceOr::Reference { reference } => {
-                    let key = component_schema_name(reference);
-                    let mut tags: Vec<String> = discriminator
-                        .map(|d| {
-                            d.mapping
-                                .iter()
-                                .filter(|(_, target)| {
-                                    *target == reference || Some(target.as_str()) == key.as_deref()
-                                })
-                                .map(|(tag, _)| tag.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    if tags.is_empty() {
-                        if let Some(key) = &key {
-                            tags.push(key.clone());
-                        }
-                    }
-                    let base = key
-                        .as_deref()
-                        .map(type_name)
-                        .unwrap_or_else(|| format!("Variant{}", i + 1));
-                    (base, tags)
-                }
-                ReferenceOr::Item(s) => {
-                    let tags = discriminator
-                        .and_then(|d| inline_tag(s, &d.property_name))
-                        .into_iter()
-                        .collect::<Vec<_>>();
-                    let base = s
-                        .schema_data
-                        .title
-                        .as_deref()
-                        .map(type_name)
-                        .or_else(|| tags.first().map(|t| variant_name(t)))
-                        .unwrap_or_else(|| shape_name(&View::of(s), i));
-                    (base, tags)
-                }
-            };
+            let (variant_base, tags) = variant_naming(branch, discriminator, i);
             let variant = names.claim(variant_base);
-            let lowered = self.schema_ref(
-                branch,
-                branch_at,
-                Hint::Suggest(format!("{name}_{variant}")),
-            )?;
+            let hint = Hint::Suggest(format!("{name}_{variant}"));
+            let lowered = self.schema_node(*branch, branch_at, hint)?;
             nullable |= lowered.nullable;
             variants.push(UnionVariant {
                 name: variant,
@@ -742,31 +650,127 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// `anyOf: [{required: [a]}, {required: [b]}]` constrains the object's own
+    /// properties: the shape is the object itself, and the groups are recorded.
+    fn constrained_object(
+        &mut self,
+        schema: &Schema,
+        view: &View,
+        branches: &[ReferenceOr<Schema>],
+        at: &Pointer,
+        hint: Hint,
+    ) -> Result<Lowered> {
+        let lowered = self.by_type(schema, view, at, hint)?;
+        let groups: Vec<Vec<String>> = branches
+            .iter()
+            .filter_map(|b| match b {
+                ReferenceOr::Item(s) => Some(View::of(s).required.to_vec()),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        if let Type::Named(name) = &lowered.ty {
+            if let Some(Model {
+                kind: ModelKind::Struct(s),
+                ..
+            }) = self.models.get_mut(name)
+            {
+                s.required_any_of = groups;
+            }
+        }
+        Ok(lowered)
+    }
+
     /// The name a new model takes: the fixed component name, or a fresh one from the hint.
-    fn model_name(&mut self, hint: &Hint) -> String {
+    fn model_name(&mut self, hint: &Hint) -> RustIdent {
         match hint {
             Hint::Fixed(name) => name.clone(),
             Hint::Suggest(raw) => self.type_names.claim(type_name(raw)),
         }
     }
 
-    fn insert_model(&mut self, name: String, schema: &Schema, at: &Pointer, kind: ModelKind) {
+    fn insert_model(&mut self, name: RustIdent, schema: &Schema, at: &Pointer, kind: ModelKind) {
+        let data = &schema.schema_data;
         self.models.insert(
             name.clone(),
             Model {
                 name,
-                doc: schema
-                    .schema_data
-                    .description
-                    .clone()
-                    .or_else(|| schema.schema_data.title.clone()),
-                deprecated: schema.schema_data.deprecated,
+                doc: data.description.clone().or_else(|| data.title.clone()),
+                deprecated: data.deprecated,
                 source: at.clone(),
                 kind,
                 usage: Usage::default(),
                 features: Vec::new(),
             },
         );
+    }
+}
+
+/// The variants of a forward-compatible string enum, one per distinct value; the name
+/// `Unknown` is the catch-all's.
+fn enum_variants<'w>(wires: impl Iterator<Item = &'w str>) -> Vec<EnumVariant> {
+    let mut names = UniqueNames::new();
+    names.reserve("Unknown");
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    for wire in wires {
+        if variants.iter().any(|v| v.wire == wire) {
+            continue;
+        }
+        let mut name = variant_name(wire);
+        if name == "Unknown" {
+            name = RustIdent::new("UnknownValue");
+        }
+        variants.push(EnumVariant {
+            wire: wire.to_owned(),
+            name: names.claim(name),
+        });
+    }
+    variants
+}
+
+/// A union branch's variant name and the discriminator values that select it.
+fn variant_naming(
+    branch: &ReferenceOr<Schema>,
+    discriminator: Option<&openapiv3::Discriminator>,
+    index: usize,
+) -> (RustIdent, Vec<String>) {
+    match branch {
+        ReferenceOr::Reference { reference } => {
+            let key = Pointer::component_name(reference, "schemas");
+            let mut tags: Vec<String> = discriminator
+                .map(|d| {
+                    d.mapping
+                        .iter()
+                        .filter(|(_, target)| {
+                            *target == reference || Some(target.as_str()) == key.as_deref()
+                        })
+                        .map(|(tag, _)| tag.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if tags.is_empty() {
+                tags.extend(key.clone());
+            }
+            let base = key
+                .as_deref()
+                .map(type_name)
+                .unwrap_or_else(|| RustIdent::new(format!("Variant{}", index + 1)));
+            (base, tags)
+        }
+        ReferenceOr::Item(s) => {
+            let tags: Vec<String> = discriminator
+                .and_then(|d| inline_tag(s, &d.property_name))
+                .into_iter()
+                .collect();
+            let base = s
+                .schema_data
+                .title
+                .as_deref()
+                .map(type_name)
+                .or_else(|| tags.first().map(|t| variant_name(t)))
+                .unwrap_or_else(|| shape_name(&View::of(s), index));
+            (base, tags)
+        }
     }
 }
 
@@ -779,7 +783,7 @@ struct Part {
 }
 
 impl Part {
-    fn of(_schema: &Schema, view: &View, at: Pointer) -> Part {
+    fn of(view: &View, at: Pointer) -> Part {
         Part {
             properties: view.properties.cloned().unwrap_or_default(),
             required: view.required.to_vec(),
@@ -806,14 +810,14 @@ fn inline_tag(schema: &Schema, property: &str) -> Option<String> {
 }
 
 /// A variant name for an untitled inline branch, after its shape.
-fn shape_name(view: &View, index: usize) -> String {
-    match view.ty {
-        Some("string") => "String".to_owned(),
-        Some("integer") => "Integer".to_owned(),
-        Some("number") => "Number".to_owned(),
-        Some("boolean") => "Boolean".to_owned(),
-        Some("array") => "Array".to_owned(),
-        Some("object") => "Object".to_owned(),
+fn shape_name(view: &View, index: usize) -> RustIdent {
+    RustIdent::new(match view.ty {
+        Some(SchemaType::String) => "String".to_owned(),
+        Some(SchemaType::Integer) => "Integer".to_owned(),
+        Some(SchemaType::Number) => "Number".to_owned(),
+        Some(SchemaType::Boolean) => "Boolean".to_owned(),
+        Some(SchemaType::Array) => "Array".to_owned(),
+        Some(SchemaType::Object) => "Object".to_owned(),
         _ => format!("Variant{}", index + 1),
-    }
+    })
 }

@@ -1,20 +1,25 @@
 //! Whole-API passes after lowering: which serde directions each model needs, which
 //! fields must be boxed to break recursion, and which operations page.
 
-use crate::ir::{Location, Model, ModelKind, Module, Operation, Pagination, Response, Type, Usage};
+use crate::ir::{
+    Location, Model, ModelKind, Module, Operation, Pagination, Presence, Response, Type, Usage,
+};
+use crate::naming::RustIdent;
 use std::collections::{BTreeMap, BTreeSet};
+
+type Models = BTreeMap<RustIdent, Model>;
 
 /// Marks each model with the directions it travels: request parameters and bodies
 /// serialize, responses deserialize, and a model passes its usage to what it contains.
 /// Models no operation reaches are treated as responses.
-pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
-    let work: Vec<(String, Usage)> = modules
+pub fn propagate(models: &mut Models, modules: &[Module]) {
+    let work: Vec<(RustIdent, Usage)> = modules
         .iter()
         .flat_map(|m| &m.operations)
         .flat_map(operation_roots)
         .collect();
-    let all: Vec<String> = models.keys().cloned().collect();
-    let spread = |models: &mut BTreeMap<String, Model>, mut work: Vec<(String, Usage)>| {
+    let all: Vec<RustIdent> = models.keys().cloned().collect();
+    let spread = |models: &mut Models, mut work: Vec<(RustIdent, Usage)>| {
         while let Some((name, usage)) = work.pop() {
             let Some(model) = models.get_mut(&name) else {
                 continue;
@@ -27,7 +32,7 @@ pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
         }
     };
     spread(models, work);
-    let rest: Vec<(String, Usage)> = all
+    let rest: Vec<(RustIdent, Usage)> = all
         .into_iter()
         .filter(|n| models[n].usage == Usage::default())
         .map(|n| (n, Usage::RESPONSE))
@@ -39,10 +44,10 @@ pub fn propagate(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
 /// is a cargo feature, and a model is compiled when any of its features is on. Models
 /// no operation reaches (error bodies, standalone schemas) belong to every feature, and
 /// so does everything they contain, so they never name a type that is compiled out.
-pub fn assign_features(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
+pub fn assign_features(models: &mut Models, modules: &[Module]) {
     reach_from_operations(models, modules);
-    let all: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
-    let mut work: Vec<String> = models
+    let all: Vec<RustIdent> = modules.iter().map(|m| m.name.clone()).collect();
+    let mut work: Vec<RustIdent> = models
         .iter()
         .filter(|(_, m)| m.features.is_empty())
         .map(|(n, _)| n.clone())
@@ -57,9 +62,9 @@ pub fn assign_features(models: &mut BTreeMap<String, Model>, modules: &[Module])
     }
 }
 
-fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module]) {
+fn reach_from_operations(models: &mut Models, modules: &[Module]) {
     for module in modules {
-        let mut work: Vec<String> = module
+        let mut work: Vec<RustIdent> = module
             .operations
             .iter()
             .flat_map(operation_roots)
@@ -80,24 +85,24 @@ fn reach_from_operations(models: &mut BTreeMap<String, Model>, modules: &[Module
 
 /// The models an operation names directly, with the direction each travels: parameters
 /// and bodies are sent, JSON responses received.
-fn operation_roots(op: &Operation) -> impl Iterator<Item = (String, Usage)> + '_ {
+fn operation_roots(op: &Operation) -> impl Iterator<Item = (RustIdent, Usage)> + '_ {
     let sent = op
         .params
         .iter()
         .map(|p| &p.ty)
         .chain(op.body.iter().map(|b| &b.ty))
         .filter_map(Type::named)
-        .map(|n| (n.to_owned(), Usage::REQUEST));
+        .map(|n| (n.clone(), Usage::REQUEST));
     let received = op
         .response
         .json_type()
         .and_then(Type::named)
-        .map(|n| (n.to_owned(), Usage::RESPONSE));
+        .map(|n| (n.clone(), Usage::RESPONSE));
     sent.chain(received)
 }
 
 /// The models a model's definition names.
-fn contained(kind: &ModelKind) -> Vec<String> {
+fn contained(kind: &ModelKind) -> Vec<RustIdent> {
     let types: Vec<&Type> = match kind {
         ModelKind::Struct(s) => s
             .fields
@@ -106,18 +111,15 @@ fn contained(kind: &ModelKind) -> Vec<String> {
             .chain(s.additional.as_ref())
             .collect(),
         ModelKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Alias(ty) | ModelKind::Newtype(ty) => vec![ty],
         ModelKind::Enum(_) => Vec::new(),
     };
-    types
-        .into_iter()
-        .filter_map(|t| t.named().map(str::to_owned))
-        .collect()
+    types.into_iter().filter_map(Type::named).cloned().collect()
 }
 
 /// The models a type embeds by value (not behind a `Vec` or map): the edges along which
 /// a type can contain itself.
-fn by_value(ty: &Type) -> Option<&str> {
+fn by_value(ty: &Type) -> Option<&RustIdent> {
     match ty {
         Type::Named(n) => Some(n),
         _ => None,
@@ -126,7 +128,7 @@ fn by_value(ty: &Type) -> Option<&str> {
 
 /// `A: {$ref: B}` and `B: {$ref: A}` would be type aliases of each other, which no
 /// Rust type can express.
-pub fn check_alias_cycles(models: &BTreeMap<String, Model>) -> crate::error::Result<()> {
+pub fn check_alias_cycles(models: &Models) -> crate::error::Result<()> {
     for (name, model) in models {
         let mut current = model;
         for _ in 0..=models.len() {
@@ -148,9 +150,49 @@ pub fn check_alias_cycles(models: &BTreeMap<String, Model>) -> crate::error::Res
     Ok(())
 }
 
+/// Turns aliases that contain themselves through arrays, maps or other aliases
+/// (`Nest: {type: array, items: {$ref: Nest}}`) into newtypes: `type Nest = Vec<Nest>`
+/// is not valid Rust, `struct Nest(Vec<Nest>)` is.
+pub fn newtype_recursive_aliases(models: &mut Models) {
+    let recursive: Vec<RustIdent> = models
+        .iter()
+        .filter(
+            |(name, m)| matches!(&m.kind, ModelKind::Alias(ty) if alias_reaches(models, ty, name)),
+        )
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in recursive {
+        if let Some(model) = models.get_mut(&name) {
+            if let ModelKind::Alias(ty) = &model.kind {
+                model.kind = ModelKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
+/// Whether `ty` names `target` without passing through a struct or union (which are
+/// types of their own, so recursion through them is fine).
+fn alias_reaches(models: &Models, ty: &Type, target: &RustIdent) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut work = vec![ty];
+    while let Some(ty) = work.pop() {
+        match ty {
+            Type::Vec(inner) | Type::Map(inner) | Type::Option(inner) => work.push(inner),
+            Type::Named(n) if n == target => return true,
+            Type::Named(n) if seen.insert(n) => {
+                if let Some(ModelKind::Alias(inner)) = models.get(n).map(|m| &m.kind) {
+                    work.push(inner);
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// `readOnly` properties travel only in responses: a request-only struct drops them;
 /// a struct used both ways keeps them optional and never serializes them.
-pub fn apply_read_only(models: &mut BTreeMap<String, Model>) {
+pub fn apply_read_only(models: &mut Models) {
     for model in models.values_mut() {
         let usage = model.usage;
         let ModelKind::Struct(s) = &mut model.kind else {
@@ -161,8 +203,7 @@ pub fn apply_read_only(models: &mut BTreeMap<String, Model>) {
         }
         if usage.deserialize {
             for field in s.fields.iter_mut().filter(|f| f.read_only) {
-                field.required = false;
-                field.nullable = false;
+                field.presence = Presence::Optional;
             }
         } else {
             s.fields.retain(|f| !f.read_only);
@@ -175,14 +216,17 @@ pub fn apply_read_only(models: &mut BTreeMap<String, Model>) {
 /// structs (a derived struct also reads a JSON array, positionally), structs with more
 /// required fields before those with fewer, and scalars before the catch-alls (strings,
 /// forward-compatible enums, any JSON). The sort is stable: ties keep spec order.
-pub fn order_untagged_unions(models: &mut BTreeMap<String, Model>) {
-    let rank = |models: &BTreeMap<String, Model>, ty: &Type| -> usize {
+pub fn order_untagged_unions(models: &mut Models) {
+    let rank = |models: &Models, ty: &Type| -> usize {
         match ty {
             Type::Vec(_) => 1000,
             Type::Named(n) => match models.get(n).map(|m| &m.kind) {
-                Some(ModelKind::Struct(s)) => 100 + s.fields.iter().filter(|f| f.required).count(),
+                Some(ModelKind::Struct(s)) => {
+                    100 + s.fields.iter().filter(|f| f.presence.is_required()).count()
+                }
                 Some(ModelKind::Union(_)) => 60,
                 Some(ModelKind::Alias(_)) => 50,
+                Some(ModelKind::Newtype(_)) => 50,
                 Some(ModelKind::Enum(_)) => 15,
                 None => 50,
             },
@@ -195,7 +239,7 @@ pub fn order_untagged_unions(models: &mut BTreeMap<String, Model>) {
             Type::Json => 0,
         }
     };
-    let names: Vec<String> = models.keys().cloned().collect();
+    let names: Vec<RustIdent> = models.keys().cloned().collect();
     for name in names {
         let Some(ModelKind::Union(u)) = models.get(&name).map(|m| &m.kind) else {
             continue;
@@ -220,8 +264,8 @@ pub fn order_untagged_unions(models: &mut BTreeMap<String, Model>) {
 }
 
 /// Boxes struct fields that would make a type contain itself by value.
-pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
-    let edges: BTreeMap<String, Vec<String>> = models
+pub fn box_recursive_fields(models: &mut Models) {
+    let edges: BTreeMap<RustIdent, Vec<RustIdent>> = models
         .iter()
         .map(|(name, m)| {
             let targets = match &m.kind {
@@ -229,25 +273,27 @@ pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
                     .fields
                     .iter()
                     .filter_map(|f| by_value(&f.ty))
-                    .map(str::to_owned)
+                    .cloned()
                     .collect(),
                 ModelKind::Union(u) => u
                     .variants
                     .iter()
                     .filter_map(|v| by_value(&v.ty))
-                    .map(str::to_owned)
+                    .cloned()
                     .collect(),
-                ModelKind::Alias(ty) => by_value(ty).map(str::to_owned).into_iter().collect(),
+                ModelKind::Alias(ty) | ModelKind::Newtype(ty) => {
+                    by_value(ty).cloned().into_iter().collect()
+                }
                 ModelKind::Enum(_) => Vec::new(),
             };
             (name.clone(), targets)
         })
         .collect();
-    let reaches = |from: &str, to: &str| {
+    let reaches = |from: &RustIdent, to: &RustIdent| {
         let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_owned()];
+        let mut stack = vec![from.clone()];
         while let Some(n) = stack.pop() {
-            if n == to {
+            if &n == to {
                 return true;
             }
             if seen.insert(n.clone()) {
@@ -256,7 +302,7 @@ pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
         }
         false
     };
-    let names: Vec<String> = models.keys().cloned().collect();
+    let names: Vec<RustIdent> = models.keys().cloned().collect();
     for name in names {
         let Some(Model {
             kind: ModelKind::Struct(s),
@@ -287,11 +333,7 @@ pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
 /// A GET with optional integer `limit` and `offset` query parameters, no body, and a
 /// response that is a `{data: [...], total_count}` wrapper or a bare array pages by
 /// offset. `stream_fn` is the name its stream method gets.
-pub fn pagination(
-    models: &BTreeMap<String, Model>,
-    op: &Operation,
-    stream_fn: &str,
-) -> Option<Pagination> {
+pub fn pagination(models: &Models, op: &Operation, stream_fn: RustIdent) -> Option<Pagination> {
     let param = |wire: &str| {
         op.params
             .iter()
@@ -315,7 +357,7 @@ pub fn pagination(
             let data = s
                 .fields
                 .iter()
-                .find(|f| f.wire == "data" && f.required && !f.nullable)?;
+                .find(|f| f.wire == "data" && f.presence == Presence::Required)?;
             let Type::Vec(item) = dealias(models, &data.ty) else {
                 return None;
             };
@@ -323,7 +365,13 @@ pub fn pagination(
                 .fields
                 .iter()
                 .find(|f| f.wire == "total_count" && matches!(f.ty, Type::I64 | Type::I32))
-                .map(|f| (f.name.clone(), f.ty.clone(), !f.required || f.nullable));
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.ty.clone(),
+                        f.presence != Presence::Required,
+                    )
+                });
             ((**item).clone(), Some(data.name.clone()), total)
         }
         _ => return None,
@@ -334,16 +382,21 @@ pub fn pagination(
         total_field,
         limit,
         offset,
-        stream_fn: stream_fn.to_owned(),
+        stream_fn,
     })
 }
 
-fn dealias<'m>(models: &'m BTreeMap<String, Model>, ty: &'m Type) -> &'m Type {
-    match ty {
-        Type::Named(n) => match models.get(n).map(|m| &m.kind) {
-            Some(ModelKind::Alias(inner)) => dealias(models, inner),
-            _ => ty,
-        },
-        _ => ty,
+/// The type an alias chain ends in (alias cycles were refused; the walk is bounded
+/// regardless).
+fn dealias<'m>(models: &'m Models, mut ty: &'m Type) -> &'m Type {
+    for _ in 0..=models.len() {
+        match ty {
+            Type::Named(n) => match models.get(n).map(|m| &m.kind) {
+                Some(ModelKind::Alias(inner)) => ty = inner,
+                _ => break,
+            },
+            _ => break,
+        }
     }
+    ty
 }

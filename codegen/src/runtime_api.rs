@@ -1,0 +1,156 @@
+//! The contract between generated code and clerk-api's hand-written runtime.
+//!
+//! Every path the emitted code names in the runtime is a [`RuntimeItem`] or a
+//! [`RootItem`], and every name the runtime already takes (methods of `Client`, modules
+//! and features of the crate root) is listed here, so lowering can keep spec names clear
+//! of them. `xtask/tests/runtime_api.rs` checks these lists against the runtime's source,
+//! so they cannot drift from it.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+/// Methods a generated operation may not take: `Client`'s hand-written inherent methods,
+/// public or not (two inherent methods of one name clash wherever they are defined), and
+/// the trait methods generated code calls on a `Client` (an inherent method of the same
+/// name would shadow them).
+pub const CLIENT_METHODS: &[&str] = &[
+    // Inherent methods (checked against the `impl Client` blocks of the runtime).
+    "new",
+    "builder",
+    "from_env",
+    "base_url",
+    "with_options",
+    "retry_policy",
+    "timeout",
+    "send",
+    "url",
+    "send_with_retries",
+    "attempt",
+    // Trait methods: `Clone` (generated stream methods clone the client) and `Debug`.
+    "clone",
+    "fmt",
+];
+
+/// The inherent methods among [`CLIENT_METHODS`]; the rest are trait methods.
+pub const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "fmt"];
+
+/// Names the crate root defines by hand beside the generated tag modules (its modules
+/// and re-exports); no tag module may take one.
+pub const ROOT_MODULES: &[&str] = &[
+    "models",
+    "runtime",
+    "generated",
+    "auth",
+    "webhook",
+    "testing",
+    "reqwest",
+];
+
+/// Cargo features the crate's manifest declares by hand; no tag feature may take one.
+pub const HAND_WRITTEN_FEATURES: &[&str] = &["default", "auth", "webhook", "axum", "test-util"];
+
+/// Items of `crate::runtime` generated code uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeItem {
+    Request,
+    ParamValue,
+    Multipart,
+    ArrayStyle,
+    ObjectStyle,
+    Page,
+    DeserializeEnumStr,
+    FromJsonValue,
+}
+
+impl RuntimeItem {
+    pub const ALL: &'static [RuntimeItem] = &[
+        RuntimeItem::Request,
+        RuntimeItem::ParamValue,
+        RuntimeItem::Multipart,
+        RuntimeItem::ArrayStyle,
+        RuntimeItem::ObjectStyle,
+        RuntimeItem::Page,
+        RuntimeItem::DeserializeEnumStr,
+        RuntimeItem::FromJsonValue,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeItem::Request => "Request",
+            RuntimeItem::ParamValue => "ParamValue",
+            RuntimeItem::Multipart => "Multipart",
+            RuntimeItem::ArrayStyle => "ArrayStyle",
+            RuntimeItem::ObjectStyle => "ObjectStyle",
+            RuntimeItem::Page => "Page",
+            RuntimeItem::DeserializeEnumStr => "deserialize_enum_str",
+            RuntimeItem::FromJsonValue => "from_json_value",
+        }
+    }
+}
+
+/// `crate::runtime::<item>`.
+impl ToTokens for RuntimeItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = proc_macro2::Ident::new(self.name(), proc_macro2::Span::call_site());
+        tokens.extend(quote!(crate::runtime::#name));
+    }
+}
+
+/// Items of the crate root (re-exported from the runtime) generated code uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootItem {
+    Client,
+    Error,
+    Nullable,
+    Paginated,
+    FilePart,
+    RequestOptions,
+    RetryPolicy,
+}
+
+impl RootItem {
+    pub const ALL: &'static [RootItem] = &[
+        RootItem::Client,
+        RootItem::Error,
+        RootItem::Nullable,
+        RootItem::Paginated,
+        RootItem::FilePart,
+        RootItem::RequestOptions,
+        RootItem::RetryPolicy,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RootItem::Client => "Client",
+            RootItem::Error => "Error",
+            RootItem::Nullable => "Nullable",
+            RootItem::Paginated => "Paginated",
+            RootItem::FilePart => "FilePart",
+            RootItem::RequestOptions => "RequestOptions",
+            RootItem::RetryPolicy => "RetryPolicy",
+        }
+    }
+
+    /// The item's path as text (`crate::Nullable`), for attributes that take a string.
+    pub fn path(self) -> String {
+        format!("crate::{}", self.name())
+    }
+
+    fn ident(self) -> proc_macro2::Ident {
+        proc_macro2::Ident::new(self.name(), proc_macro2::Span::call_site())
+    }
+
+    /// The item as an integration test names it (`api::Client`, with `api` the crate).
+    pub fn from_tests(self) -> TokenStream {
+        let name = self.ident();
+        quote!(api::#name)
+    }
+}
+
+/// `crate::<item>`.
+impl ToTokens for RootItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = self.ident();
+        tokens.extend(quote!(crate::#name));
+    }
+}

@@ -1,0 +1,185 @@
+//! The generator's picture of the hand-written runtime (`codegen::runtime_api`) matches
+//! the runtime's source: every method `Client` has by hand is reserved, every runtime
+//! item the emitted code names exists, and every module and feature the crate root
+//! declares by hand is kept from the tag modules. A change to the runtime that the
+//! generator does not know about fails here instead of in a user's build.
+
+use codegen::runtime_api::{
+    RootItem, RuntimeItem, CLIENT_METHODS, CLIENT_TRAIT_METHODS, HAND_WRITTEN_FEATURES,
+    ROOT_MODULES,
+};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn crate_src() -> PathBuf {
+    xtask::workspace_root().join("clerk-api/src")
+}
+
+fn parse(path: &Path) -> syn::File {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every hand-written source file of the crate (everything but `src/generated/`).
+fn hand_written_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "generated") {
+                hand_written_sources(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Names of the functions in `impl Client { .. }` blocks (not trait impls), in these
+/// items and their inline modules.
+fn client_methods(items: &[syn::Item], out: &mut BTreeSet<String>) {
+    for item in items {
+        match item {
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let syn::Type::Path(ty) = &*block.self_ty else {
+                    continue;
+                };
+                if ty.path.segments.last().is_some_and(|s| s.ident == "Client") {
+                    for inner in &block.items {
+                        if let syn::ImplItem::Fn(f) = inner {
+                            out.insert(f.sig.ident.to_string());
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    client_methods(inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The names a file makes public with `pub use` (renames count by their new name).
+fn public_uses(file: &syn::File) -> BTreeSet<String> {
+    fn leaves(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(p) => leaves(&p.tree, out),
+            syn::UseTree::Name(n) => {
+                out.insert(n.ident.to_string());
+            }
+            syn::UseTree::Rename(r) => {
+                out.insert(r.rename.to_string());
+            }
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| leaves(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for item in &file.items {
+        if let syn::Item::Use(u) = item {
+            if matches!(u.vis, syn::Visibility::Public(_)) {
+                leaves(&u.tree, &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_hand_written_client_method_is_reserved() {
+    let mut files = Vec::new();
+    hand_written_sources(&crate_src(), &mut files);
+    let mut found = BTreeSet::new();
+    for file in &files {
+        client_methods(&parse(file).items, &mut found);
+    }
+    let reserved: BTreeSet<String> = CLIENT_METHODS
+        .iter()
+        .filter(|m| !CLIENT_TRAIT_METHODS.contains(m))
+        .map(|m| m.to_string())
+        .collect();
+    let missing: Vec<_> = found.difference(&reserved).collect();
+    let stale: Vec<_> = reserved.difference(&found).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "codegen::runtime_api::CLIENT_METHODS is out of step with `impl Client` in clerk-api/src: \
+         add {missing:?}, remove {stale:?}"
+    );
+    for method in CLIENT_TRAIT_METHODS {
+        assert!(
+            CLIENT_METHODS.contains(method),
+            "{method} must be reserved too"
+        );
+    }
+}
+
+#[test]
+fn every_runtime_item_the_generated_code_names_exists() {
+    let runtime = public_uses(&parse(&crate_src().join("runtime/mod.rs")));
+    for item in RuntimeItem::ALL {
+        assert!(
+            runtime.contains(item.name()),
+            "generated code names crate::runtime::{}, which runtime/mod.rs does not export",
+            item.name()
+        );
+    }
+    let root = public_uses(&parse(&crate_src().join("lib.rs")));
+    for item in RootItem::ALL {
+        assert!(
+            root.contains(item.name()),
+            "generated code names crate::{}, which lib.rs does not export",
+            item.name()
+        );
+    }
+}
+
+#[test]
+fn every_hand_written_root_module_and_feature_is_reserved() {
+    let lib = parse(&crate_src().join("lib.rs"));
+    let mut declared: BTreeSet<String> = lib
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    declared.extend(
+        public_uses(&lib)
+            .into_iter()
+            .filter(|name| name.starts_with(|c: char| c.is_ascii_lowercase())),
+    );
+    for name in &declared {
+        assert!(
+            ROOT_MODULES.contains(&name.as_str()),
+            "lib.rs declares `{name}`: add it to codegen::runtime_api::ROOT_MODULES so no tag module takes the name"
+        );
+    }
+
+    let manifest =
+        fs::read_to_string(xtask::workspace_root().join("clerk-api/Cargo.toml")).unwrap();
+    let begin = manifest
+        .find(xtask::manifest::BEGIN)
+        .expect("generated block");
+    let end = manifest
+        .find(xtask::manifest::END)
+        .expect("generated block end");
+    let features_start = manifest.find("[features]").expect("[features]");
+    let section_end = manifest[features_start + 1..]
+        .find("\n[")
+        .map_or(manifest.len(), |i| features_start + 1 + i);
+    let hand_written = manifest[features_start..begin]
+        .lines()
+        .chain(manifest[end..section_end].lines().skip(1))
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim().to_owned()))
+        .filter(|name| !name.is_empty() && !name.starts_with('#'));
+    for feature in hand_written {
+        assert!(
+            HAND_WRITTEN_FEATURES.contains(&feature.as_str()),
+            "clerk-api/Cargo.toml declares feature `{feature}` by hand: add it to codegen::runtime_api::HAND_WRITTEN_FEATURES"
+        );
+    }
+}
