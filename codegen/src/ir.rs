@@ -410,6 +410,10 @@ impl Response {
 /// A limit/offset list operation and where its items are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// Type of one page (the operation's JSON response).
+    pub page: Type,
+    /// The operation's params struct, which carries `limit` and `offset`.
+    pub params: RustIdent,
     /// Type of one item.
     pub item: Type,
     /// The response field holding the items (`data`); `None` for a bare array.

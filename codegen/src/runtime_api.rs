@@ -53,6 +53,8 @@ pub const HAND_WRITTEN_FEATURES: &[&str] = &["default", "auth", "webhook", "axum
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuntimeItem {
     Request,
+    Response,
+    Call,
     ParamValue,
     Multipart,
     ArrayStyle,
@@ -65,6 +67,8 @@ pub enum RuntimeItem {
 impl RuntimeItem {
     pub const ALL: &'static [RuntimeItem] = &[
         RuntimeItem::Request,
+        RuntimeItem::Response,
+        RuntimeItem::Call,
         RuntimeItem::ParamValue,
         RuntimeItem::Multipart,
         RuntimeItem::ArrayStyle,
@@ -77,6 +81,8 @@ impl RuntimeItem {
     pub fn name(self) -> &'static str {
         match self {
             RuntimeItem::Request => "Request",
+            RuntimeItem::Response => "Response",
+            RuntimeItem::Call => "Call",
             RuntimeItem::ParamValue => "ParamValue",
             RuntimeItem::Multipart => "Multipart",
             RuntimeItem::ArrayStyle => "ArrayStyle",

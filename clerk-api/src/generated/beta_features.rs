@@ -9,19 +9,28 @@ impl crate::Client {
     ///
     /// `PATCH /beta_features/instance_settings` (operation `UpdateInstanceAuthConfig`)
     #[doc(alias = "UpdateInstanceAuthConfig")]
-    pub async fn update_instance_auth_config(
+    pub fn update_instance_auth_config(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
-    ) -> ::std::result::Result<super::models::InstanceSettings, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateInstanceAuthConfig",
-            ::reqwest::Method::PATCH,
-            "/beta_features/instance_settings",
-        );
-        request.push_path("/beta_features/instance_settings");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::InstanceSettings> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_auth_config_request(body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_instance_auth_config_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceAuthConfig",
+        ::reqwest::Method::PATCH,
+        "/beta_features/instance_settings",
+    );
+    request.push_path("/beta_features/instance_settings");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

@@ -9,19 +9,29 @@ impl crate::Client {
     ///
     /// `PATCH /domains/{domain_id}` (operation `UpdateDomain`)
     #[doc(alias = "UpdateDomain")]
-    pub async fn update_domain(
+    pub fn update_domain(
         &self,
         domain_id: &str,
         body: &super::models::UpdateDomainRequest,
-    ) -> ::std::result::Result<super::models::Domain, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateDomain",
-            ::reqwest::Method::PATCH,
-            "/domains/{domain_id}",
-        );
-        request.push_path("/domains/");
-        request.path_param("domain_id", domain_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Domain> {
+        crate::runtime::Call::new(
+            self,
+            update_domain_request(domain_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_domain_request(
+    domain_id: &str,
+    body: &super::models::UpdateDomainRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateDomain",
+        ::reqwest::Method::PATCH,
+        "/domains/{domain_id}",
+    );
+    request.push_path("/domains/");
+    request.path_param("domain_id", domain_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
 }

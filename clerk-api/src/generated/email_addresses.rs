@@ -9,21 +9,31 @@ impl crate::Client {
     ///
     /// `PATCH /email_addresses/{email_address_id}` (operation `UpdateEmailAddress`)
     #[doc(alias = "UpdateEmailAddress")]
-    pub async fn update_email_address(
+    pub fn update_email_address(
         &self,
         email_address_id: &str,
         body: ::std::option::Option<&super::models::UpdateEmailAddressRequest>,
-    ) -> ::std::result::Result<super::models::EmailAddress, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateEmailAddress",
-            ::reqwest::Method::PATCH,
-            "/email_addresses/{email_address_id}",
-        );
-        request.push_path("/email_addresses/");
-        request.path_param("email_address_id", email_address_id)?;
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
+        crate::runtime::Call::new(
+            self,
+            update_email_address_request(email_address_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_email_address_request(
+    email_address_id: &str,
+    body: ::std::option::Option<&super::models::UpdateEmailAddressRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateEmailAddress",
+        ::reqwest::Method::PATCH,
+        "/email_addresses/{email_address_id}",
+    );
+    request.push_path("/email_addresses/");
+    request.path_param("email_address_id", email_address_id)?;
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

@@ -9,20 +9,15 @@ impl crate::Client {
     ///
     /// `PATCH /instance` (operation `UpdateInstance`)
     #[doc(alias = "UpdateInstance")]
-    pub async fn update_instance(
+    pub fn update_instance(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
-    ) -> ::std::result::Result<(), crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateInstance",
-            ::reqwest::Method::PATCH,
-            "/instance",
-        );
-        request.push_path("/instance");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await.map(drop)
+    ) -> crate::runtime::Call<'_, ()> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_request(body),
+            crate::runtime::Response::empty,
+        )
     }
     /// Update organization settings
     ///
@@ -30,22 +25,17 @@ impl crate::Client {
     ///
     /// `PATCH /instance/organization_settings` (operation `UpdateInstanceOrganizationSettings`)
     #[doc(alias = "UpdateInstanceOrganizationSettings")]
-    pub async fn update_instance_organization_settings(
+    pub fn update_instance_organization_settings(
         &self,
         body: ::std::option::Option<
             &super::models::UpdateInstanceOrganizationSettingsRequest,
         >,
-    ) -> ::std::result::Result<super::models::OrganizationSettings, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateInstanceOrganizationSettings",
-            ::reqwest::Method::PATCH,
-            "/instance/organization_settings",
-        );
-        request.push_path("/instance/organization_settings");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationSettings> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_organization_settings_request(body),
+            crate::runtime::Response::json,
+        )
     }
     /// Patch instance restrictions
     ///
@@ -53,19 +43,58 @@ impl crate::Client {
     ///
     /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
     #[doc(alias = "UpdateInstanceRestrictions")]
-    pub async fn update_instance_restrictions(
+    pub fn update_instance_restrictions(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-    ) -> ::std::result::Result<super::models::InstanceRestrictions, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateInstanceRestrictions",
-            ::reqwest::Method::PATCH,
-            "/instance/restrictions",
-        );
-        request.push_path("/instance/restrictions");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::InstanceRestrictions> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_restrictions_request(body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_instance_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstance",
+        ::reqwest::Method::PATCH,
+        "/instance",
+    );
+    request.push_path("/instance");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn update_instance_organization_settings_request(
+    body: ::std::option::Option<
+        &super::models::UpdateInstanceOrganizationSettingsRequest,
+    >,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceOrganizationSettings",
+        ::reqwest::Method::PATCH,
+        "/instance/organization_settings",
+    );
+    request.push_path("/instance/organization_settings");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn update_instance_restrictions_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceRestrictions",
+        ::reqwest::Method::PATCH,
+        "/instance/restrictions",
+    );
+    request.push_path("/instance/restrictions");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

@@ -9,21 +9,31 @@ impl crate::Client {
     ///
     /// `PATCH /jwt_templates/{template_id}` (operation `UpdateJWTTemplate`)
     #[doc(alias = "UpdateJWTTemplate")]
-    pub async fn update_jwt_template(
+    pub fn update_jwt_template(
         &self,
         template_id: &str,
         body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
-    ) -> ::std::result::Result<super::models::JwtTemplate, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateJWTTemplate",
-            ::reqwest::Method::PATCH,
-            "/jwt_templates/{template_id}",
-        );
-        request.push_path("/jwt_templates/");
-        request.path_param("template_id", template_id)?;
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
+        crate::runtime::Call::new(
+            self,
+            update_jwt_template_request(template_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_jwt_template_request(
+    template_id: &str,
+    body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateJWTTemplate",
+        ::reqwest::Method::PATCH,
+        "/jwt_templates/{template_id}",
+    );
+    request.push_path("/jwt_templates/");
+    request.path_param("template_id", template_id)?;
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

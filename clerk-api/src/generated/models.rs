@@ -21,7 +21,7 @@ pub struct ActorToken {
     pub updated_at: i64,
 }
 /// Type tag with the constant value `actor_token`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenObject {
     /// `"actor_token"`
     ActorToken,
@@ -50,11 +50,6 @@ impl ::std::fmt::Display for ActorTokenObject {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for ActorTokenObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62,7 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenStatus {
     /// `"pending"`
     Pending,
@@ -97,11 +92,6 @@ impl ::std::convert::From<&str> for ActorTokenStatus {
 impl ::std::fmt::Display for ActorTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for ActorTokenStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
@@ -155,7 +145,7 @@ impl AdjustCreditBalanceRequest {
 }
 #[cfg(feature = "organizations")]
 /// Direction of the adjustment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdjustCreditBalanceRequestAction {
     /// `"increase"`
     Increase,
@@ -192,12 +182,6 @@ impl ::std::fmt::Display for AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for AdjustCreditBalanceRequestAction {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -229,7 +213,7 @@ pub struct AllowlistIdentifier {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierIdentifierType {
     /// `"email_address"`
     EmailAddress,
@@ -266,11 +250,6 @@ impl ::std::fmt::Display for AllowlistIdentifierIdentifierType {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for AllowlistIdentifierIdentifierType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -279,7 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     }
 }
 /// Type tag with the constant value `allowlist_identifier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierObject {
     /// `"allowlist_identifier"`
     AllowlistIdentifier,
@@ -306,11 +285,6 @@ impl ::std::convert::From<&str> for AllowlistIdentifierObject {
 impl ::std::fmt::Display for AllowlistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for AllowlistIdentifierObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
@@ -358,7 +332,7 @@ pub struct BlocklistIdentifier {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierIdentifierType {
     /// `"email_address"`
     EmailAddress,
@@ -395,11 +369,6 @@ impl ::std::fmt::Display for BlocklistIdentifierIdentifierType {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for BlocklistIdentifierIdentifierType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -408,7 +377,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     }
 }
 /// Type tag with the constant value `blocklist_identifier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierObject {
     /// `"blocklist_identifier"`
     BlocklistIdentifier,
@@ -435,11 +404,6 @@ impl ::std::convert::From<&str> for BlocklistIdentifierObject {
 impl ::std::fmt::Display for BlocklistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for BlocklistIdentifierObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
@@ -520,7 +484,7 @@ pub struct ClientModel {
     pub created_at: i64,
 }
 /// Type tag with the constant value `client`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClientModelObject {
     /// `"client"`
     Client,
@@ -547,11 +511,6 @@ impl ::std::convert::From<&str> for ClientModelObject {
 impl ::std::fmt::Display for ClientModelObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for ClientModelObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
@@ -652,7 +611,7 @@ pub struct CommercePayerResponse {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_payer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePayerResponseObject {
     /// `"commerce_payer"`
     CommercePayer,
@@ -682,12 +641,6 @@ impl ::std::convert::From<&str> for CommercePayerResponseObject {
 impl ::std::fmt::Display for CommercePayerResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommercePayerResponseObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -735,7 +688,7 @@ pub struct CommercePaymentMethodResponse {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_payment_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseObject {
     /// `"commerce_payment_method"`
     CommercePaymentMethod,
@@ -772,12 +725,6 @@ impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommercePaymentMethodResponseObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -786,7 +733,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `"card"`
     Card,
@@ -827,12 +774,6 @@ impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommercePaymentMethodResponsePaymentType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -841,7 +782,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
     }
 }
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseStatus {
     /// `"active"`
     Active,
@@ -875,12 +816,6 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
 impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommercePaymentMethodResponseStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -963,7 +898,7 @@ pub struct CommercePlan {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_plan`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePlanObject {
     /// `"commerce_plan"`
     CommercePlan,
@@ -993,12 +928,6 @@ impl ::std::convert::From<&str> for CommercePlanObject {
 impl ::std::fmt::Display for CommercePlanObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommercePlanObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -1146,7 +1075,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_subscription_item`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemObject {
     /// `"commerce_subscription_item"`
     CommerceSubscriptionItem,
@@ -1183,12 +1112,6 @@ impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommerceSubscriptionItemObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1197,7 +1120,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `"month"`
     Month,
@@ -1234,12 +1157,6 @@ impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommerceSubscriptionItemPlanPeriod {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1258,7 +1175,7 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemStatus {
     /// `"active"`
     Active,
@@ -1319,12 +1236,6 @@ impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommerceSubscriptionItemStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1345,7 +1256,7 @@ pub struct CommerceSubscriptionNextPayment {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `commerce_subscription`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionObject {
     /// `"commerce_subscription"`
     CommerceSubscription,
@@ -1378,12 +1289,6 @@ impl ::std::fmt::Display for CommerceSubscriptionObject {
     }
 }
 #[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommerceSubscriptionObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1392,7 +1297,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     }
 }
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionStatus {
     /// `"active"`
     Active,
@@ -1442,12 +1347,6 @@ impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
 impl ::std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for CommerceSubscriptionStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -1545,7 +1444,7 @@ pub struct CreateInvitationRequest {
     #[serde(default)]
     pub template_slug: ::std::option::Option<CreateInvitationRequestTemplateSlug>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateInvitationRequestTemplateSlug {
     /// `"invitation"`
     Invitation,
@@ -1580,11 +1479,6 @@ impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
 impl ::std::fmt::Display for CreateInvitationRequestTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for CreateInvitationRequestTemplateSlug {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateInvitationRequestTemplateSlug {
@@ -1754,7 +1648,7 @@ pub struct Domain {
     pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
 /// Type tag with the constant value `domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomainObject {
     /// `"domain"`
     Domain,
@@ -1781,11 +1675,6 @@ impl ::std::convert::From<&str> for DomainObject {
 impl ::std::fmt::Display for DomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for DomainObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DomainObject {
@@ -1825,7 +1714,7 @@ pub struct EmailAddress {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `email_address`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailAddressObject {
     /// `"email_address"`
     EmailAddress,
@@ -1855,12 +1744,6 @@ impl ::std::convert::From<&str> for EmailAddressObject {
 impl ::std::fmt::Display for EmailAddressObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for EmailAddressObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -1985,7 +1868,7 @@ pub struct EnterpriseAccountConnection {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `enterprise_account`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseAccountObject {
     /// `"enterprise_account"`
     EnterpriseAccount,
@@ -2018,12 +1901,6 @@ impl ::std::fmt::Display for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for EnterpriseAccountObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2032,7 +1909,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseAccountProtocol {
     /// `"oauth"`
     Oauth,
@@ -2066,12 +1943,6 @@ impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
 impl ::std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
-impl crate::runtime::ParamValue for EnterpriseAccountProtocol {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
@@ -2151,7 +2022,7 @@ pub struct ExternalAccountWithVerification {
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalAccountWithVerificationObject {
     /// `"external_account"`
     ExternalAccount,
@@ -2189,12 +2060,6 @@ impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
 impl ::std::fmt::Display for ExternalAccountWithVerificationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
-impl crate::runtime::ParamValue for ExternalAccountWithVerificationObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
@@ -2256,7 +2121,7 @@ pub struct FeatureResponse {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `feature`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeatureResponseObject {
     /// `"feature"`
     Feature,
@@ -2286,12 +2151,6 @@ impl ::std::convert::From<&str> for FeatureResponseObject {
 impl ::std::fmt::Display for FeatureResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for FeatureResponseObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -2327,7 +2186,7 @@ pub struct InstanceRestrictions {
 }
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance_restrictions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceRestrictionsObject {
     /// `"instance_restrictions"`
     InstanceRestrictions,
@@ -2360,12 +2219,6 @@ impl ::std::fmt::Display for InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
-impl crate::runtime::ParamValue for InstanceRestrictionsObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2395,7 +2248,7 @@ pub struct InstanceSettings {
 }
 #[cfg(feature = "beta_features")]
 /// Type tag with the constant value `instance_settings`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceSettingsObject {
     /// `"instance_settings"`
     InstanceSettings,
@@ -2428,12 +2281,6 @@ impl ::std::fmt::Display for InstanceSettingsObject {
     }
 }
 #[cfg(feature = "beta_features")]
-impl crate::runtime::ParamValue for InstanceSettingsObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "beta_features")]
 impl<'de> ::serde::Deserialize<'de> for InstanceSettingsObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2462,7 +2309,7 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 /// Type tag with the constant value `invitation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationObject {
     /// `"invitation"`
     Invitation,
@@ -2491,11 +2338,6 @@ impl ::std::fmt::Display for InvitationObject {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for InvitationObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2503,7 +2345,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationStatus {
     /// `"pending"`
     Pending,
@@ -2544,11 +2386,6 @@ impl ::std::fmt::Display for InvitationStatus {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for InvitationStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2574,7 +2411,7 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 /// Type tag with the constant value `jwt_template`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwtTemplateObject {
     /// `"jwt_template"`
     JwtTemplate,
@@ -2603,11 +2440,6 @@ impl ::std::fmt::Display for JwtTemplateObject {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for JwtTemplateObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2616,7 +2448,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     }
 }
 #[cfg(feature = "organization_domains")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -2726,7 +2558,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 #[cfg(feature = "organization_domains")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListAllOrganizationDomainsVerified {
     /// `"true"`
     True,
@@ -2831,7 +2663,7 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 /// Type tag with the constant value `oauth_application`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationObject {
     /// `"oauth_application"`
     OauthApplication,
@@ -2858,11 +2690,6 @@ impl ::std::convert::From<&str> for OAuthApplicationObject {
 impl ::std::fmt::Display for OAuthApplicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for OAuthApplicationObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
@@ -2908,7 +2735,7 @@ pub struct OAuthApplicationWithSecret {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `oauth_application`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationWithSecretObject {
     /// `"oauth_application"`
     OauthApplication,
@@ -2935,11 +2762,6 @@ impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
 impl ::std::fmt::Display for OAuthApplicationWithSecretObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for OAuthApplicationWithSecretObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
@@ -3042,7 +2864,7 @@ pub struct OrganizationDomain {
 }
 #[cfg(feature = "organization_domains")]
 /// How users with a matching email address get into the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationDomainEnrollmentMode {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -3095,12 +2917,6 @@ impl ::std::fmt::Display for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
-impl crate::runtime::ParamValue for OrganizationDomainEnrollmentMode {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "organization_domains")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3110,7 +2926,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
 }
 #[cfg(feature = "organization_domains")]
 /// Type tag with the constant value `organization_domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationDomainObject {
     /// `"organization_domain"`
     OrganizationDomain,
@@ -3140,12 +2956,6 @@ impl ::std::convert::From<&str> for OrganizationDomainObject {
 impl ::std::fmt::Display for OrganizationDomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organization_domains")]
-impl crate::runtime::ParamValue for OrganizationDomainObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
@@ -3216,7 +3026,7 @@ pub struct OrganizationMembership {
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Type tag with the constant value `organization_membership`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationMembershipObject {
     /// `"organization_membership"`
     OrganizationMembership,
@@ -3250,12 +3060,6 @@ impl ::std::convert::From<&str> for OrganizationMembershipObject {
 impl ::std::fmt::Display for OrganizationMembershipObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
-impl crate::runtime::ParamValue for OrganizationMembershipObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
@@ -3305,7 +3109,7 @@ pub struct OrganizationMemberships {
     )
 )]
 /// Type tag with the constant value `organization`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationObject {
     /// `"organization"`
     Organization,
@@ -3362,18 +3166,6 @@ impl ::std::fmt::Display for OrganizationObject {
         feature = "users"
     )
 )]
-impl crate::runtime::ParamValue for OrganizationObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "organization_memberships",
-        feature = "organizations",
-        feature = "users"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3413,7 +3205,7 @@ pub struct OrganizationSettings {
     pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -3468,12 +3260,6 @@ impl ::std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 #[cfg(feature = "instance_settings")]
-impl crate::runtime::ParamValue for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3483,7 +3269,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
 }
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `organization_settings`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationSettingsObject {
     /// `"organization_settings"`
     OrganizationSettings,
@@ -3513,12 +3299,6 @@ impl ::std::convert::From<&str> for OrganizationSettingsObject {
 impl ::std::fmt::Display for OrganizationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance_settings")]
-impl crate::runtime::ParamValue for OrganizationSettingsObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
@@ -3576,7 +3356,7 @@ pub struct OrganizationWithLogo {
 }
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `organization`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationWithLogoObject {
     /// `"organization"`
     Organization,
@@ -3606,12 +3386,6 @@ impl ::std::convert::From<&str> for OrganizationWithLogoObject {
 impl ::std::fmt::Display for OrganizationWithLogoObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "organizations")]
-impl crate::runtime::ParamValue for OrganizationWithLogoObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
@@ -3645,7 +3419,7 @@ pub struct Passkey {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `passkey`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PasskeyObject {
     /// `"passkey"`
     Passkey,
@@ -3675,12 +3449,6 @@ impl ::std::convert::From<&str> for PasskeyObject {
 impl ::std::fmt::Display for PasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
-impl crate::runtime::ParamValue for PasskeyObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
@@ -3720,7 +3488,7 @@ pub struct PhoneNumber {
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `phone_number`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhoneNumberObject {
     /// `"phone_number"`
     PhoneNumber,
@@ -3750,12 +3518,6 @@ impl ::std::convert::From<&str> for PhoneNumberObject {
 impl ::std::fmt::Display for PhoneNumberObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for PhoneNumberObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
@@ -3833,7 +3595,7 @@ pub struct RevokeInvitationResponse {
     pub updated_at: i64,
 }
 /// Type tag with the constant value `invitation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseObject {
     /// `"invitation"`
     Invitation,
@@ -3862,11 +3624,6 @@ impl ::std::fmt::Display for RevokeInvitationResponseObject {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for RevokeInvitationResponseObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3874,7 +3631,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseStatus {
     /// `"revoked"`
     Revoked,
@@ -3901,11 +3658,6 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
 impl ::std::fmt::Display for RevokeInvitationResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for RevokeInvitationResponseStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
@@ -3971,7 +3723,7 @@ pub struct SamlAccountConnection {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `saml_account`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlAccountObject {
     /// `"saml_account"`
     SamlAccount,
@@ -4001,12 +3753,6 @@ impl ::std::convert::From<&str> for SamlAccountObject {
 impl ::std::fmt::Display for SamlAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
-impl crate::runtime::ParamValue for SamlAccountObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
@@ -4119,7 +3865,7 @@ pub struct SamlConnectionLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlConnectionLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -4160,12 +3906,6 @@ impl ::std::fmt::Display for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
-impl crate::runtime::ParamValue for SamlConnectionLoginHintMode {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "saml_connections")]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4175,7 +3915,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
 }
 #[cfg(feature = "saml_connections")]
 /// Type tag with the constant value `saml_connection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlConnectionObject {
     /// `"saml_connection"`
     SamlConnection,
@@ -4205,12 +3945,6 @@ impl ::std::convert::From<&str> for SamlConnectionObject {
 impl ::std::fmt::Display for SamlConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "saml_connections")]
-impl crate::runtime::ParamValue for SamlConnectionObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -4278,7 +4012,7 @@ pub struct SessionActivityResponse {
     pub country: ::std::option::Option<::std::string::String>,
 }
 /// Type tag with the constant value `session`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionObject {
     /// `"session"`
     Session,
@@ -4307,11 +4041,6 @@ impl ::std::fmt::Display for SessionObject {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::ParamValue for SessionObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for SessionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4319,7 +4048,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionStatus {
     /// `"active"`
     Active,
@@ -4374,11 +4103,6 @@ impl ::std::convert::From<&str> for SessionStatus {
 impl ::std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for SessionStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionStatus {
@@ -4447,7 +4171,7 @@ pub struct SignUp {
 }
 #[cfg(feature = "sign_ups")]
 /// Type tag with the constant value `sign_up_attempt`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpObject {
     /// `"sign_up_attempt"`
     SignUpAttempt,
@@ -4480,12 +4204,6 @@ impl ::std::fmt::Display for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
-impl crate::runtime::ParamValue for SignUpObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4494,7 +4212,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpStatus {
     /// `"missing_requirements"`
     MissingRequirements,
@@ -4535,12 +4253,6 @@ impl ::std::fmt::Display for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
-impl crate::runtime::ParamValue for SignUpStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4560,7 +4272,7 @@ pub struct SignUpVerification {
     >,
 }
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpVerificationNextAction {
     /// `"needs_prepare"`
     NeedsPrepare,
@@ -4598,12 +4310,6 @@ impl ::std::convert::From<&str> for SignUpVerificationNextAction {
 impl ::std::fmt::Display for SignUpVerificationNextAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sign_ups")]
-impl crate::runtime::ParamValue for SignUpVerificationNextAction {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
@@ -4689,7 +4395,7 @@ pub struct Template {
     pub created_at: ::std::option::Option<i64>,
 }
 /// Type tag with the constant value `template`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TemplateObject {
     /// `"template"`
     Template,
@@ -4716,11 +4422,6 @@ impl ::std::convert::From<&str> for TemplateObject {
 impl ::std::fmt::Display for TemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ParamValue for TemplateObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TemplateObject {
@@ -4861,7 +4562,7 @@ pub struct UpdateInstanceRequest {
 }
 #[cfg(feature = "instance_settings")]
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// `"password"`
     Password,
@@ -4915,13 +4616,6 @@ impl ::std::fmt::Display
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance_settings")]
-impl crate::runtime::ParamValue
-for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
@@ -5215,7 +4909,7 @@ impl UpdateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -5257,12 +4951,6 @@ impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
 impl ::std::fmt::Display for UpdateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "saml_connections")]
-impl crate::runtime::ParamValue for UpdateSamlConnectionRequestLoginHintMode {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -5549,7 +5237,7 @@ pub struct User {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `user`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserObject {
     /// `"user"`
     User,
@@ -5582,12 +5270,6 @@ impl ::std::fmt::Display for UserObject {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for UserObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for UserObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5613,7 +5295,7 @@ pub struct VerificationAdmin {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_admin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminObject {
     /// `"verification_admin"`
     VerificationAdmin,
@@ -5646,12 +5328,6 @@ impl ::std::fmt::Display for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationAdminObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5660,7 +5336,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminStatus {
     /// `"verified"`
     Verified,
@@ -5693,12 +5369,6 @@ impl ::std::fmt::Display for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationAdminStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5707,7 +5377,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminStrategy {
     /// `"admin"`
     Admin,
@@ -5740,12 +5410,6 @@ impl ::std::fmt::Display for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationAdminStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5771,7 +5435,7 @@ pub struct VerificationEmailLink {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_email_link`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkObject {
     /// `"verification_email_link"`
     VerificationEmailLink,
@@ -5808,12 +5472,6 @@ impl ::std::fmt::Display for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationEmailLinkObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5822,7 +5480,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkStatus {
     /// `"unverified"`
     Unverified,
@@ -5867,12 +5525,6 @@ impl ::std::fmt::Display for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationEmailLinkStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5881,7 +5533,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkStrategy {
     /// `"email_link"`
     EmailLink,
@@ -5914,12 +5566,6 @@ impl ::std::fmt::Display for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationEmailLinkStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5947,7 +5593,7 @@ pub struct VerificationFromOauth {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_from_oauth`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationFromOauthObject {
     /// `"verification_from_oauth"`
     VerificationFromOauth,
@@ -5984,12 +5630,6 @@ impl ::std::fmt::Display for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationFromOauthObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5998,7 +5638,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationFromOauthStatus {
     /// `"unverified"`
     Unverified,
@@ -6035,12 +5675,6 @@ impl ::std::fmt::Display for VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationFromOauthStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6068,7 +5702,7 @@ pub struct VerificationGoogleOneTap {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_google_one_tap`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapObject {
     /// `"verification_google_one_tap"`
     VerificationGoogleOneTap,
@@ -6105,12 +5739,6 @@ impl ::std::fmt::Display for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationGoogleOneTapObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6119,7 +5747,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapStatus {
     /// `"unverified"`
     Unverified,
@@ -6156,12 +5784,6 @@ impl ::std::fmt::Display for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationGoogleOneTapStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6170,7 +5792,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapStrategy {
     /// `"google_one_tap"`
     GoogleOneTap,
@@ -6203,12 +5825,6 @@ impl ::std::fmt::Display for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationGoogleOneTapStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6237,7 +5853,7 @@ pub struct VerificationOauth {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_oauth`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOauthObject {
     /// `"verification_oauth"`
     VerificationOauth,
@@ -6270,12 +5886,6 @@ impl ::std::fmt::Display for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationOauthObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6284,7 +5894,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOauthStatus {
     /// `"unverified"`
     Unverified,
@@ -6333,12 +5943,6 @@ impl ::std::fmt::Display for VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationOauthStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6366,7 +5970,7 @@ pub struct VerificationOtp {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_otp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpObject {
     /// `"verification_otp"`
     VerificationOtp,
@@ -6399,12 +6003,6 @@ impl ::std::fmt::Display for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationOtpObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6413,7 +6011,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpStatus {
     /// `"unverified"`
     Unverified,
@@ -6458,12 +6056,6 @@ impl ::std::fmt::Display for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationOtpStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6472,7 +6064,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpStrategy {
     /// `"phone_code"`
     PhoneCode,
@@ -6517,12 +6109,6 @@ impl ::std::fmt::Display for VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationOtpStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6551,7 +6137,7 @@ pub struct VerificationPasskey {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyNonce {
     /// `"nonce"`
     Nonce,
@@ -6584,12 +6170,6 @@ impl ::std::fmt::Display for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationPasskeyNonce {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6599,7 +6179,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_passkey`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyObject {
     /// `"verification_passkey"`
     VerificationPasskey,
@@ -6632,12 +6212,6 @@ impl ::std::fmt::Display for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationPasskeyObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6646,7 +6220,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyStatus {
     /// `"verified"`
     Verified,
@@ -6679,12 +6253,6 @@ impl ::std::fmt::Display for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationPasskeyStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6693,7 +6261,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyStrategy {
     /// `"passkey"`
     Passkey,
@@ -6726,12 +6294,6 @@ impl ::std::fmt::Display for VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationPasskeyStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6761,7 +6323,7 @@ pub struct VerificationSaml {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_saml`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlObject {
     /// `"verification_saml"`
     VerificationSaml,
@@ -6794,12 +6356,6 @@ impl ::std::fmt::Display for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationSamlObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6808,7 +6364,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlStatus {
     /// `"unverified"`
     Unverified,
@@ -6857,12 +6413,6 @@ impl ::std::fmt::Display for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationSamlStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6871,7 +6421,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlStrategy {
     /// `"saml"`
     Saml,
@@ -6904,12 +6454,6 @@ impl ::std::fmt::Display for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationSamlStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6933,7 +6477,7 @@ pub struct VerificationScim {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_scim`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimObject {
     /// `"verification_scim"`
     VerificationScim,
@@ -6966,12 +6510,6 @@ impl ::std::fmt::Display for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationScimObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6980,7 +6518,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimStatus {
     /// `"verified"`
     Verified,
@@ -7013,12 +6551,6 @@ impl ::std::fmt::Display for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationScimStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7027,7 +6559,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimStrategy {
     /// `"scim"`
     Scim,
@@ -7060,12 +6592,6 @@ impl ::std::fmt::Display for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationScimStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7091,7 +6617,7 @@ pub struct VerificationTicket {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_ticket`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketObject {
     /// `"verification_ticket"`
     VerificationTicket,
@@ -7124,12 +6650,6 @@ impl ::std::fmt::Display for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationTicketObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7138,7 +6658,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketStatus {
     /// `"unverified"`
     Unverified,
@@ -7179,12 +6699,6 @@ impl ::std::fmt::Display for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationTicketStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7193,7 +6707,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketStrategy {
     /// `"ticket"`
     Ticket,
@@ -7226,12 +6740,6 @@ impl ::std::fmt::Display for VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-impl crate::runtime::ParamValue for VerificationTicketStrategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7261,7 +6769,7 @@ pub struct VerificationWeb3 {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_web3`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Object {
     /// `"verification_web3"`
     VerificationWeb3,
@@ -7294,12 +6802,6 @@ impl ::std::fmt::Display for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationWeb3Object {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7308,7 +6810,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Status {
     /// `"unverified"`
     Unverified,
@@ -7353,12 +6855,6 @@ impl ::std::fmt::Display for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationWeb3Status {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7367,7 +6863,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Strategy {
     /// `"web3_metamask_signature"`
     Web3MetamaskSignature,
@@ -7424,12 +6920,6 @@ impl ::std::fmt::Display for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
-impl crate::runtime::ParamValue for VerificationWeb3Strategy {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7460,7 +6950,7 @@ pub struct Web3Wallet {
 }
 #[cfg(feature = "users")]
 /// Type tag with the constant value `web3_wallet`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Web3WalletObject {
     /// `"web3_wallet"`
     Web3Wallet,
@@ -7490,12 +6980,6 @@ impl ::std::convert::From<&str> for Web3WalletObject {
 impl ::std::fmt::Display for Web3WalletObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "users")]
-impl crate::runtime::ParamValue for Web3WalletObject {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]

@@ -9,19 +9,29 @@ impl crate::Client {
     ///
     /// `PATCH /oauth_applications/{oauth_application_id}` (operation `UpdateOAuthApplication`)
     #[doc(alias = "UpdateOAuthApplication")]
-    pub async fn update_oauth_application(
+    pub fn update_oauth_application(
         &self,
         oauth_application_id: &str,
         body: &super::models::UpdateOAuthApplicationRequest,
-    ) -> ::std::result::Result<super::models::OAuthApplication, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateOAuthApplication",
-            ::reqwest::Method::PATCH,
-            "/oauth_applications/{oauth_application_id}",
-        );
-        request.push_path("/oauth_applications/");
-        request.path_param("oauth_application_id", oauth_application_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
+        crate::runtime::Call::new(
+            self,
+            update_oauth_application_request(oauth_application_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_oauth_application_request(
+    oauth_application_id: &str,
+    body: &super::models::UpdateOAuthApplicationRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateOAuthApplication",
+        ::reqwest::Method::PATCH,
+        "/oauth_applications/{oauth_application_id}",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
 }

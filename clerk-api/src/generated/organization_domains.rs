@@ -9,32 +9,16 @@ impl crate::Client {
     ///
     /// `GET /organizations/{organization_id}/domains` (operation `ListOrganizationDomains`)
     #[doc(alias = "ListOrganizationDomains")]
-    pub async fn list_organization_domains(
+    pub fn list_organization_domains(
         &self,
         organization_id: &str,
         params: &ListOrganizationDomainsParams,
-    ) -> ::std::result::Result<super::models::OrganizationDomains, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "ListOrganizationDomains",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/domains",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/domains");
-        if let ::std::option::Option::Some(value) = &params.verified {
-            request.query("verified", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.enrollment_mode {
-            request.query("enrollment_mode", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationDomains> {
+        crate::runtime::Call::new(
+            self,
+            list_organization_domains_request(organization_id, params),
+            crate::runtime::Response::json,
+        )
     }
     /// Every item of [`Client::list_organization_domains`](crate::Client::list_organization_domains), fetched page by page as the stream is polled.
     ///
@@ -52,20 +36,20 @@ impl crate::Client {
             params.limit,
             params.offset,
             move |page_size, page_offset| {
-                let client = client.clone();
-                let organization_id = organization_id.clone();
                 let mut params = params.clone();
                 params.limit = ::std::option::Option::Some(page_size);
                 params.offset = ::std::option::Option::Some(page_offset);
-                async move {
-                    let page = client
-                        .list_organization_domains(&organization_id, &params)
-                        .await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: ::std::option::Option::Some(page.total_count),
-                    })
-                }
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_organization_domains_request(&organization_id, &params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationDomains = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
             },
         )
     }
@@ -75,21 +59,16 @@ impl crate::Client {
     ///
     /// `POST /organizations/{organization_id}/domains` (operation `CreateOrganizationDomain`)
     #[doc(alias = "CreateOrganizationDomain")]
-    pub async fn create_organization_domain(
+    pub fn create_organization_domain(
         &self,
         organization_id: &str,
         body: &super::models::CreateOrganizationDomainRequest,
-    ) -> ::std::result::Result<super::models::OrganizationDomain, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "CreateOrganizationDomain",
-            ::reqwest::Method::POST,
-            "/organizations/{organization_id}/domains",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/domains");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
+        crate::runtime::Call::new(
+            self,
+            create_organization_domain_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Remove organization domain
     ///
@@ -97,21 +76,16 @@ impl crate::Client {
     ///
     /// `DELETE /organizations/{organization_id}/domains/{domain_id}` (operation `DeleteOrganizationDomain`)
     #[doc(alias = "DeleteOrganizationDomain")]
-    pub async fn delete_organization_domain(
+    pub fn delete_organization_domain(
         &self,
         organization_id: &str,
         domain_id: &str,
-    ) -> ::std::result::Result<super::models::DeletedObject, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "DeleteOrganizationDomain",
-            ::reqwest::Method::DELETE,
-            "/organizations/{organization_id}/domains/{domain_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/domains/");
-        request.path_param("domain_id", domain_id)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_organization_domain_request(organization_id, domain_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Update organization domain
     ///
@@ -119,23 +93,17 @@ impl crate::Client {
     ///
     /// `PATCH /organizations/{organization_id}/domains/{domain_id}` (operation `UpdateOrganizationDomain`)
     #[doc(alias = "UpdateOrganizationDomain")]
-    pub async fn update_organization_domain(
+    pub fn update_organization_domain(
         &self,
         organization_id: &str,
         domain_id: &str,
         body: &super::models::UpdateOrganizationDomainRequest,
-    ) -> ::std::result::Result<super::models::OrganizationDomain, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateOrganizationDomain",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}/domains/{domain_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/domains/");
-        request.path_param("domain_id", domain_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
+        crate::runtime::Call::new(
+            self,
+            update_organization_domain_request(organization_id, domain_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// List organization domains across the instance
     ///
@@ -143,43 +111,15 @@ impl crate::Client {
     ///
     /// `GET /organization_domains` (operation `ListAllOrganizationDomains`)
     #[doc(alias = "ListAllOrganizationDomains")]
-    pub async fn list_all_organization_domains(
+    pub fn list_all_organization_domains(
         &self,
         params: &ListAllOrganizationDomainsParams,
-    ) -> ::std::result::Result<super::models::OrganizationDomains, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "ListAllOrganizationDomains",
-            ::reqwest::Method::GET,
-            "/organization_domains",
-        );
-        request.push_path("/organization_domains");
-        if let ::std::option::Option::Some(value) = &params.organization_id {
-            request.query("organization_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.verified {
-            request.query("verified", value);
-        }
-        request
-            .query_array(
-                "enrollment_mode",
-                &params.enrollment_mode,
-                crate::runtime::ArrayStyle::Joined(','),
-            );
-        if let ::std::option::Option::Some(value) = &params.query {
-            request.query("query", value);
-        }
-        request
-            .query_array("domains", &params.domains, crate::runtime::ArrayStyle::Repeat);
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationDomains> {
+        crate::runtime::Call::new(
+            self,
+            list_all_organization_domains_request(params),
+            crate::runtime::Response::json,
+        )
     }
     /// Every item of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), fetched page by page as the stream is polled.
     ///
@@ -195,20 +135,132 @@ impl crate::Client {
             params.limit,
             params.offset,
             move |page_size, page_offset| {
-                let client = client.clone();
                 let mut params = params.clone();
                 params.limit = ::std::option::Option::Some(page_size);
                 params.offset = ::std::option::Option::Some(page_offset);
-                async move {
-                    let page = client.list_all_organization_domains(&params).await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: ::std::option::Option::Some(page.total_count),
-                    })
-                }
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_all_organization_domains_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationDomains = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
             },
         )
     }
+}
+fn list_organization_domains_request(
+    organization_id: &str,
+    params: &ListOrganizationDomainsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListOrganizationDomains",
+        ::reqwest::Method::GET,
+        "/organizations/{organization_id}/domains",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/domains");
+    if let ::std::option::Option::Some(value) = &params.verified {
+        request.query("verified", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.enrollment_mode {
+        request.query("enrollment_mode", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_organization_domain_request(
+    organization_id: &str,
+    body: &super::models::CreateOrganizationDomainRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateOrganizationDomain",
+        ::reqwest::Method::POST,
+        "/organizations/{organization_id}/domains",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/domains");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_organization_domain_request(
+    organization_id: &str,
+    domain_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteOrganizationDomain",
+        ::reqwest::Method::DELETE,
+        "/organizations/{organization_id}/domains/{domain_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/domains/");
+    request.path_param("domain_id", domain_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn update_organization_domain_request(
+    organization_id: &str,
+    domain_id: &str,
+    body: &super::models::UpdateOrganizationDomainRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateOrganizationDomain",
+        ::reqwest::Method::PATCH,
+        "/organizations/{organization_id}/domains/{domain_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/domains/");
+    request.path_param("domain_id", domain_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn list_all_organization_domains_request(
+    params: &ListAllOrganizationDomainsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListAllOrganizationDomains",
+        ::reqwest::Method::GET,
+        "/organization_domains",
+    );
+    request.push_path("/organization_domains");
+    if let ::std::option::Option::Some(value) = &params.organization_id {
+        request.query("organization_id", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.verified {
+        request.query("verified", value);
+    }
+    request
+        .query_array(
+            "enrollment_mode",
+            &params.enrollment_mode,
+            crate::runtime::ArrayStyle::Joined(','),
+        );
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    request.query_array("domains", &params.domains, crate::runtime::ArrayStyle::Repeat);
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
 }
 /// Optional parameters of [`Client::list_organization_domains`](crate::Client::list_organization_domains).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -9,83 +9,16 @@ impl crate::Client {
     ///
     /// `GET /organizations/{organization_id}/memberships` (operation `ListOrganizationMemberships`)
     #[doc(alias = "ListOrganizationMemberships")]
-    pub async fn list_organization_memberships(
+    pub fn list_organization_memberships(
         &self,
         organization_id: &str,
         params: &ListOrganizationMembershipsParams,
-    ) -> ::std::result::Result<super::models::OrganizationMemberships, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "ListOrganizationMemberships",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/memberships",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/memberships");
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        request
-            .query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
-        request
-            .query_array(
-                "email_address",
-                &params.email_address,
-                crate::runtime::ArrayStyle::Repeat,
-            );
-        request
-            .query_array(
-                "phone_number",
-                &params.phone_number,
-                crate::runtime::ArrayStyle::Repeat,
-            );
-        request
-            .query_array(
-                "username",
-                &params.username,
-                crate::runtime::ArrayStyle::Repeat,
-            );
-        request
-            .query_array(
-                "web3_wallet",
-                &params.web3_wallet,
-                crate::runtime::ArrayStyle::Repeat,
-            );
-        request.query_array("role", &params.role, crate::runtime::ArrayStyle::Repeat);
-        if let ::std::option::Option::Some(value) = &params.query {
-            request.query("query", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.email_address_query {
-            request.query("email_address_query", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.phone_number_query {
-            request.query("phone_number_query", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.username_query {
-            request.query("username_query", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.name_query {
-            request.query("name_query", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.last_active_at_before {
-            request.query("last_active_at_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.last_active_at_after {
-            request.query("last_active_at_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.created_at_before {
-            request.query("created_at_before", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.created_at_after {
-            request.query("created_at_after", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
+        crate::runtime::Call::new(
+            self,
+            list_organization_memberships_request(organization_id, params),
+            crate::runtime::Response::json,
+        )
     }
     /// Every item of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships), fetched page by page as the stream is polled.
     ///
@@ -103,20 +36,20 @@ impl crate::Client {
             params.limit,
             params.offset,
             move |page_size, page_offset| {
-                let client = client.clone();
-                let organization_id = organization_id.clone();
                 let mut params = params.clone();
                 params.limit = ::std::option::Option::Some(page_size);
                 params.offset = ::std::option::Option::Some(page_offset);
-                async move {
-                    let page = client
-                        .list_organization_memberships(&organization_id, &params)
-                        .await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: ::std::option::Option::Some(page.total_count),
-                    })
-                }
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_organization_memberships_request(&organization_id, &params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationMemberships = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
             },
         )
     }
@@ -126,21 +59,16 @@ impl crate::Client {
     ///
     /// `POST /organizations/{organization_id}/memberships` (operation `CreateOrganizationMembership`)
     #[doc(alias = "CreateOrganizationMembership")]
-    pub async fn create_organization_membership(
+    pub fn create_organization_membership(
         &self,
         organization_id: &str,
         body: &super::models::CreateOrganizationMembershipRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "CreateOrganizationMembership",
-            ::reqwest::Method::POST,
-            "/organizations/{organization_id}/memberships",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/memberships");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
+        crate::runtime::Call::new(
+            self,
+            create_organization_membership_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Remove organization member
     ///
@@ -148,21 +76,16 @@ impl crate::Client {
     ///
     /// `DELETE /organizations/{organization_id}/memberships/{user_id}` (operation `DeleteOrganizationMembership`)
     #[doc(alias = "DeleteOrganizationMembership")]
-    pub async fn delete_organization_membership(
+    pub fn delete_organization_membership(
         &self,
         organization_id: &str,
         user_id: &str,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "DeleteOrganizationMembership",
-            ::reqwest::Method::DELETE,
-            "/organizations/{organization_id}/memberships/{user_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/memberships/");
-        request.path_param("user_id", user_id)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
+        crate::runtime::Call::new(
+            self,
+            delete_organization_membership_request(organization_id, user_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Change a member role
     ///
@@ -170,23 +93,17 @@ impl crate::Client {
     ///
     /// `PATCH /organizations/{organization_id}/memberships/{user_id}` (operation `UpdateOrganizationMembership`)
     #[doc(alias = "UpdateOrganizationMembership")]
-    pub async fn update_organization_membership(
+    pub fn update_organization_membership(
         &self,
         organization_id: &str,
         user_id: &str,
         body: &super::models::UpdateOrganizationMembershipRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateOrganizationMembership",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}/memberships/{user_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/memberships/");
-        request.path_param("user_id", user_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
+        crate::runtime::Call::new(
+            self,
+            update_organization_membership_request(organization_id, user_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Merge organization membership metadata
     ///
@@ -194,24 +111,21 @@ impl crate::Client {
     ///
     /// `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` (operation `UpdateOrganizationMembershipMetadata`)
     #[doc(alias = "UpdateOrganizationMembershipMetadata")]
-    pub async fn update_organization_membership_metadata(
+    pub fn update_organization_membership_metadata(
         &self,
         organization_id: &str,
         user_id: &str,
         body: &super::models::UpdateOrganizationMembershipMetadataRequest,
-    ) -> ::std::result::Result<super::models::OrganizationMembership, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateOrganizationMembershipMetadata",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}/memberships/{user_id}/metadata",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/memberships/");
-        request.path_param("user_id", user_id)?;
-        request.push_path("/metadata");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
+        crate::runtime::Call::new(
+            self,
+            update_organization_membership_metadata_request(
+                organization_id,
+                user_id,
+                body,
+            ),
+            crate::runtime::Response::json,
+        )
     }
     /// List memberships across the instance
     ///
@@ -219,26 +133,15 @@ impl crate::Client {
     ///
     /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
     #[doc(alias = "InstanceGetOrganizationMemberships")]
-    pub async fn instance_get_organization_memberships(
+    pub fn instance_get_organization_memberships(
         &self,
         params: &InstanceGetOrganizationMembershipsParams,
-    ) -> ::std::result::Result<super::models::OrganizationMemberships, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "InstanceGetOrganizationMemberships",
-            ::reqwest::Method::GET,
-            "/organization_memberships",
-        );
-        request.push_path("/organization_memberships");
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
+        crate::runtime::Call::new(
+            self,
+            instance_get_organization_memberships_request(params),
+            crate::runtime::Response::json,
+        )
     }
     /// Every item of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), fetched page by page as the stream is polled.
     ///
@@ -254,22 +157,180 @@ impl crate::Client {
             params.limit,
             params.offset,
             move |page_size, page_offset| {
-                let client = client.clone();
                 let mut params = params.clone();
                 params.limit = ::std::option::Option::Some(page_size);
                 params.offset = ::std::option::Option::Some(page_offset);
-                async move {
-                    let page = client
-                        .instance_get_organization_memberships(&params)
-                        .await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: ::std::option::Option::Some(page.total_count),
-                    })
-                }
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    instance_get_organization_memberships_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationMemberships = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
             },
         )
     }
+}
+fn list_organization_memberships_request(
+    organization_id: &str,
+    params: &ListOrganizationMembershipsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListOrganizationMemberships",
+        ::reqwest::Method::GET,
+        "/organizations/{organization_id}/memberships",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/memberships");
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    request.query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "email_address",
+            &params.email_address,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array(
+            "phone_number",
+            &params.phone_number,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array("username", &params.username, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "web3_wallet",
+            &params.web3_wallet,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request.query_array("role", &params.role, crate::runtime::ArrayStyle::Repeat);
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.email_address_query {
+        request.query("email_address_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.phone_number_query {
+        request.query("phone_number_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.username_query {
+        request.query("username_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.name_query {
+        request.query("name_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_before {
+        request.query("last_active_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_after {
+        request.query("last_active_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_before {
+        request.query("created_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_after {
+        request.query("created_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_organization_membership_request(
+    organization_id: &str,
+    body: &super::models::CreateOrganizationMembershipRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateOrganizationMembership",
+        ::reqwest::Method::POST,
+        "/organizations/{organization_id}/memberships",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/memberships");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_organization_membership_request(
+    organization_id: &str,
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteOrganizationMembership",
+        ::reqwest::Method::DELETE,
+        "/organizations/{organization_id}/memberships/{user_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/memberships/");
+    request.path_param("user_id", user_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn update_organization_membership_request(
+    organization_id: &str,
+    user_id: &str,
+    body: &super::models::UpdateOrganizationMembershipRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateOrganizationMembership",
+        ::reqwest::Method::PATCH,
+        "/organizations/{organization_id}/memberships/{user_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/memberships/");
+    request.path_param("user_id", user_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn update_organization_membership_metadata_request(
+    organization_id: &str,
+    user_id: &str,
+    body: &super::models::UpdateOrganizationMembershipMetadataRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateOrganizationMembershipMetadata",
+        ::reqwest::Method::PATCH,
+        "/organizations/{organization_id}/memberships/{user_id}/metadata",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/memberships/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/metadata");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn instance_get_organization_memberships_request(
+    params: &InstanceGetOrganizationMembershipsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "InstanceGetOrganizationMemberships",
+        ::reqwest::Method::GET,
+        "/organization_memberships",
+    );
+    request.push_path("/organization_memberships");
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
 }
 /// Optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]

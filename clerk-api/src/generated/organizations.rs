@@ -9,45 +9,15 @@ impl crate::Client {
     ///
     /// `GET /organizations` (operation `ListOrganizations`)
     #[doc(alias = "ListOrganizations")]
-    pub async fn list_organizations(
+    pub fn list_organizations(
         &self,
         params: &ListOrganizationsParams,
-    ) -> ::std::result::Result<super::models::Organizations, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "ListOrganizations",
-            ::reqwest::Method::GET,
-            "/organizations",
-        );
-        request.push_path("/organizations");
-        if let ::std::option::Option::Some(value) = &params.include_members_count {
-            request.query("include_members_count", value);
-        }
-        if let ::std::option::Option::Some(value) = &params
-            .include_missing_member_with_elevated_permissions
-        {
-            request.query("include_missing_member_with_elevated_permissions", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.query {
-            request.query("query", value);
-        }
-        request
-            .query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
-        request
-            .query_array(
-                "organization_id",
-                &params.organization_id,
-                crate::runtime::ArrayStyle::Repeat,
-            );
-        if let ::std::option::Option::Some(value) = &params.order_by {
-            request.query("order_by", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &params.offset {
-            request.query("offset", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organizations> {
+        crate::runtime::Call::new(
+            self,
+            list_organizations_request(params),
+            crate::runtime::Response::json,
+        )
     }
     /// Every item of [`Client::list_organizations`](crate::Client::list_organizations), fetched page by page as the stream is polled.
     ///
@@ -63,17 +33,20 @@ impl crate::Client {
             params.limit,
             params.offset,
             move |page_size, page_offset| {
-                let client = client.clone();
                 let mut params = params.clone();
                 params.limit = ::std::option::Option::Some(page_size);
                 params.offset = ::std::option::Option::Some(page_offset);
-                async move {
-                    let page = client.list_organizations(&params).await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: ::std::option::Option::Some(page.total_count),
-                    })
-                }
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_organizations_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::Organizations = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
             },
         )
     }
@@ -83,18 +56,15 @@ impl crate::Client {
     ///
     /// `POST /organizations` (operation `CreateOrganization`)
     #[doc(alias = "CreateOrganization")]
-    pub async fn create_organization(
+    pub fn create_organization(
         &self,
         body: &super::models::CreateOrganizationRequest,
-    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "CreateOrganization",
-            ::reqwest::Method::POST,
-            "/organizations",
-        );
-        request.push_path("/organizations");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            create_organization_request(body),
+            crate::runtime::Response::json,
+        )
     }
     /// Get organization
     ///
@@ -102,27 +72,16 @@ impl crate::Client {
     ///
     /// `GET /organizations/{organization_id}` (operation `GetOrganization`)
     #[doc(alias = "GetOrganization")]
-    pub async fn get_organization(
+    pub fn get_organization(
         &self,
         organization_id: &str,
         params: &GetOrganizationParams,
-    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "GetOrganization",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        if let ::std::option::Option::Some(value) = &params.include_members_count {
-            request.query("include_members_count", value);
-        }
-        if let ::std::option::Option::Some(value) = &params
-            .include_missing_member_with_elevated_permissions
-        {
-            request.query("include_missing_member_with_elevated_permissions", value);
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            get_organization_request(organization_id, params),
+            crate::runtime::Response::json,
+        )
     }
     /// Delete organization
     ///
@@ -130,18 +89,15 @@ impl crate::Client {
     ///
     /// `DELETE /organizations/{organization_id}` (operation `DeleteOrganization`)
     #[doc(alias = "DeleteOrganization")]
-    pub async fn delete_organization(
+    pub fn delete_organization(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::DeletedObject, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "DeleteOrganization",
-            ::reqwest::Method::DELETE,
-            "/organizations/{organization_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_organization_request(organization_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Update organization
     ///
@@ -149,20 +105,16 @@ impl crate::Client {
     ///
     /// `PATCH /organizations/{organization_id}` (operation `UpdateOrganization`)
     #[doc(alias = "UpdateOrganization")]
-    pub async fn update_organization(
+    pub fn update_organization(
         &self,
         organization_id: &str,
         body: &super::models::UpdateOrganizationRequest,
-    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateOrganization",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            update_organization_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Merge organization metadata
     ///
@@ -170,21 +122,16 @@ impl crate::Client {
     ///
     /// `PATCH /organizations/{organization_id}/metadata` (operation `MergeOrganizationMetadata`)
     #[doc(alias = "MergeOrganizationMetadata")]
-    pub async fn merge_organization_metadata(
+    pub fn merge_organization_metadata(
         &self,
         organization_id: &str,
         body: &super::models::MergeOrganizationMetadataRequest,
-    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "MergeOrganizationMetadata",
-            ::reqwest::Method::PATCH,
-            "/organizations/{organization_id}/metadata",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/metadata");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            merge_organization_metadata_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Upload organization logo
     ///
@@ -192,21 +139,16 @@ impl crate::Client {
     ///
     /// `PUT /organizations/{organization_id}/logo` (operation `UploadOrganizationLogo`)
     #[doc(alias = "UploadOrganizationLogo")]
-    pub async fn upload_organization_logo(
+    pub fn upload_organization_logo(
         &self,
         organization_id: &str,
         body: &super::models::UploadOrganizationLogoRequest,
-    ) -> ::std::result::Result<super::models::OrganizationWithLogo, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UploadOrganizationLogo",
-            ::reqwest::Method::PUT,
-            "/organizations/{organization_id}/logo",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/logo");
-        request.multipart(body.to_multipart())?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::OrganizationWithLogo> {
+        crate::runtime::Call::new(
+            self,
+            upload_organization_logo_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Delete organization logo
     ///
@@ -214,19 +156,15 @@ impl crate::Client {
     ///
     /// `DELETE /organizations/{organization_id}/logo` (operation `DeleteOrganizationLogo`)
     #[doc(alias = "DeleteOrganizationLogo")]
-    pub async fn delete_organization_logo(
+    pub fn delete_organization_logo(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::Organization, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "DeleteOrganizationLogo",
-            ::reqwest::Method::DELETE,
-            "/organizations/{organization_id}/logo",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/logo");
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            delete_organization_logo_request(organization_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Get organization billing subscription
     ///
@@ -234,19 +172,15 @@ impl crate::Client {
     ///
     /// `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`)
     #[doc(alias = "GetOrganizationBillingSubscription")]
-    pub async fn get_organization_billing_subscription(
+    pub fn get_organization_billing_subscription(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<super::models::CommerceSubscription, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "GetOrganizationBillingSubscription",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/billing/subscription",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/subscription");
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
+        crate::runtime::Call::new(
+            self,
+            get_organization_billing_subscription_request(organization_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Get organization credit balance
     ///
@@ -254,22 +188,15 @@ impl crate::Client {
     ///
     /// `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`)
     #[doc(alias = "GetOrganizationBillingCreditBalance")]
-    pub async fn get_organization_billing_credit_balance(
+    pub fn get_organization_billing_credit_balance(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<
-        super::models::CommerceCreditBalanceResponse,
-        crate::Error,
-    > {
-        let mut request = crate::runtime::Request::new(
-            "GetOrganizationBillingCreditBalance",
-            ::reqwest::Method::GET,
-            "/organizations/{organization_id}/billing/credits",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/credits");
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
+        crate::runtime::Call::new(
+            self,
+            get_organization_billing_credit_balance_request(organization_id),
+            crate::runtime::Response::json,
+        )
     }
     /// Adjust organization credit balance
     ///
@@ -277,25 +204,198 @@ impl crate::Client {
     ///
     /// `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`)
     #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
-    pub async fn adjust_organization_billing_credit_balance(
+    pub fn adjust_organization_billing_credit_balance(
         &self,
         organization_id: &str,
         body: &super::models::AdjustCreditBalanceRequest,
-    ) -> ::std::result::Result<
-        super::models::CommerceCreditLedgerResponse,
-        crate::Error,
-    > {
-        let mut request = crate::runtime::Request::new(
-            "AdjustOrganizationBillingCreditBalance",
-            ::reqwest::Method::POST,
-            "/organizations/{organization_id}/billing/credits",
-        );
-        request.push_path("/organizations/");
-        request.path_param("organization_id", organization_id)?;
-        request.push_path("/billing/credits");
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
+        crate::runtime::Call::new(
+            self,
+            adjust_organization_billing_credit_balance_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn list_organizations_request(
+    params: &ListOrganizationsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListOrganizations",
+        ::reqwest::Method::GET,
+        "/organizations",
+    );
+    request.push_path("/organizations");
+    if let ::std::option::Option::Some(value) = &params.include_members_count {
+        request.query("include_members_count", value);
+    }
+    if let ::std::option::Option::Some(value) = &params
+        .include_missing_member_with_elevated_permissions
+    {
+        request.query("include_missing_member_with_elevated_permissions", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    request.query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "organization_id",
+            &params.organization_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_organization_request(
+    body: &super::models::CreateOrganizationRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateOrganization",
+        ::reqwest::Method::POST,
+        "/organizations",
+    );
+    request.push_path("/organizations");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn get_organization_request(
+    organization_id: &str,
+    params: &GetOrganizationParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetOrganization",
+        ::reqwest::Method::GET,
+        "/organizations/{organization_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    if let ::std::option::Option::Some(value) = &params.include_members_count {
+        request.query("include_members_count", value);
+    }
+    if let ::std::option::Option::Some(value) = &params
+        .include_missing_member_with_elevated_permissions
+    {
+        request.query("include_missing_member_with_elevated_permissions", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn delete_organization_request(
+    organization_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteOrganization",
+        ::reqwest::Method::DELETE,
+        "/organizations/{organization_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn update_organization_request(
+    organization_id: &str,
+    body: &super::models::UpdateOrganizationRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateOrganization",
+        ::reqwest::Method::PATCH,
+        "/organizations/{organization_id}",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn merge_organization_metadata_request(
+    organization_id: &str,
+    body: &super::models::MergeOrganizationMetadataRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "MergeOrganizationMetadata",
+        ::reqwest::Method::PATCH,
+        "/organizations/{organization_id}/metadata",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/metadata");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn upload_organization_logo_request(
+    organization_id: &str,
+    body: &super::models::UploadOrganizationLogoRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UploadOrganizationLogo",
+        ::reqwest::Method::PUT,
+        "/organizations/{organization_id}/logo",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/logo");
+    request.multipart(body.to_multipart())?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_organization_logo_request(
+    organization_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteOrganizationLogo",
+        ::reqwest::Method::DELETE,
+        "/organizations/{organization_id}/logo",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/logo");
+    ::std::result::Result::Ok(request)
+}
+fn get_organization_billing_subscription_request(
+    organization_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetOrganizationBillingSubscription",
+        ::reqwest::Method::GET,
+        "/organizations/{organization_id}/billing/subscription",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/billing/subscription");
+    ::std::result::Result::Ok(request)
+}
+fn get_organization_billing_credit_balance_request(
+    organization_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetOrganizationBillingCreditBalance",
+        ::reqwest::Method::GET,
+        "/organizations/{organization_id}/billing/credits",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/billing/credits");
+    ::std::result::Result::Ok(request)
+}
+fn adjust_organization_billing_credit_balance_request(
+    organization_id: &str,
+    body: &super::models::AdjustCreditBalanceRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "AdjustOrganizationBillingCreditBalance",
+        ::reqwest::Method::POST,
+        "/organizations/{organization_id}/billing/credits",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/billing/credits");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
 }
 /// Optional parameters of [`Client::list_organizations`](crate::Client::list_organizations).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -9,21 +9,31 @@ impl crate::Client {
     ///
     /// `PATCH /phone_numbers/{phone_number_id}` (operation `UpdatePhoneNumber`)
     #[doc(alias = "UpdatePhoneNumber")]
-    pub async fn update_phone_number(
+    pub fn update_phone_number(
         &self,
         phone_number_id: &str,
         body: ::std::option::Option<&super::models::UpdatePhoneNumberRequest>,
-    ) -> ::std::result::Result<super::models::PhoneNumber, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdatePhoneNumber",
-            ::reqwest::Method::PATCH,
-            "/phone_numbers/{phone_number_id}",
-        );
-        request.push_path("/phone_numbers/");
-        request.path_param("phone_number_id", phone_number_id)?;
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
+        crate::runtime::Call::new(
+            self,
+            update_phone_number_request(phone_number_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_phone_number_request(
+    phone_number_id: &str,
+    body: ::std::option::Option<&super::models::UpdatePhoneNumberRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdatePhoneNumber",
+        ::reqwest::Method::PATCH,
+        "/phone_numbers/{phone_number_id}",
+    );
+    request.push_path("/phone_numbers/");
+    request.path_param("phone_number_id", phone_number_id)?;
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

@@ -10,19 +10,29 @@ impl crate::Client {
     /// `PATCH /saml_connections/{saml_connection_id}` (operation `UpdateSAMLConnection`)
     #[doc(alias = "UpdateSAMLConnection")]
     #[deprecated]
-    pub async fn update_saml_connection(
+    pub fn update_saml_connection(
         &self,
         saml_connection_id: &str,
         body: &super::models::UpdateSamlConnectionRequest,
-    ) -> ::std::result::Result<super::models::SamlConnection, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateSAMLConnection",
-            ::reqwest::Method::PATCH,
-            "/saml_connections/{saml_connection_id}",
-        );
-        request.push_path("/saml_connections/");
-        request.path_param("saml_connection_id", saml_connection_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
+        crate::runtime::Call::new(
+            self,
+            update_saml_connection_request(saml_connection_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_saml_connection_request(
+    saml_connection_id: &str,
+    body: &super::models::UpdateSamlConnectionRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateSAMLConnection",
+        ::reqwest::Method::PATCH,
+        "/saml_connections/{saml_connection_id}",
+    );
+    request.push_path("/saml_connections/");
+    request.path_param("saml_connection_id", saml_connection_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
 }

@@ -9,21 +9,31 @@ impl crate::Client {
     ///
     /// `PATCH /sign_ups/{id}` (operation `UpdateSignUp`)
     #[doc(alias = "UpdateSignUp")]
-    pub async fn update_sign_up(
+    pub fn update_sign_up(
         &self,
         id: &str,
         body: ::std::option::Option<&super::models::UpdateSignUpRequest>,
-    ) -> ::std::result::Result<super::models::SignUp, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateSignUp",
-            ::reqwest::Method::PATCH,
-            "/sign_ups/{id}",
-        );
-        request.push_path("/sign_ups/");
-        request.path_param("id", id)?;
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::SignUp> {
+        crate::runtime::Call::new(
+            self,
+            update_sign_up_request(id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_sign_up_request(
+    id: &str,
+    body: ::std::option::Option<&super::models::UpdateSignUpRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateSignUp",
+        ::reqwest::Method::PATCH,
+        "/sign_ups/{id}",
+    );
+    request.push_path("/sign_ups/");
+    request.path_param("id", id)?;
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

@@ -9,20 +9,16 @@ impl crate::Client {
     ///
     /// `PATCH /users/{user_id}` (operation `UpdateUser`)
     #[doc(alias = "UpdateUser")]
-    pub async fn update_user(
+    pub fn update_user(
         &self,
         user_id: &str,
         body: &super::models::UpdateUserRequest,
-    ) -> ::std::result::Result<super::models::User, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateUser",
-            ::reqwest::Method::PATCH,
-            "/users/{user_id}",
-        );
-        request.push_path("/users/");
-        request.path_param("user_id", user_id)?;
-        request.json(body)?;
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            update_user_request(user_id, body),
+            crate::runtime::Response::json,
+        )
     }
     /// Merge user metadata
     ///
@@ -30,22 +26,46 @@ impl crate::Client {
     ///
     /// `PATCH /users/{user_id}/metadata` (operation `UpdateUserMetadata`)
     #[doc(alias = "UpdateUserMetadata")]
-    pub async fn update_user_metadata(
+    pub fn update_user_metadata(
         &self,
         user_id: &str,
         body: ::std::option::Option<&super::models::UpdateUserMetadataRequest>,
-    ) -> ::std::result::Result<super::models::User, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            "UpdateUserMetadata",
-            ::reqwest::Method::PATCH,
-            "/users/{user_id}/metadata",
-        );
-        request.push_path("/users/");
-        request.path_param("user_id", user_id)?;
-        request.push_path("/metadata");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            update_user_metadata_request(user_id, body),
+            crate::runtime::Response::json,
+        )
     }
+}
+fn update_user_request(
+    user_id: &str,
+    body: &super::models::UpdateUserRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateUser",
+        ::reqwest::Method::PATCH,
+        "/users/{user_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn update_user_metadata_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::UpdateUserMetadataRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateUserMetadata",
+        ::reqwest::Method::PATCH,
+        "/users/{user_id}/metadata",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/metadata");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
 }

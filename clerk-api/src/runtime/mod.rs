@@ -3,6 +3,7 @@
 //! Nothing here knows a Clerk endpoint; the generated modules describe each operation
 //! as a [`Request`] and this runtime sends it.
 
+mod call;
 mod client;
 mod error;
 mod json_path;
@@ -15,6 +16,7 @@ mod retry;
 mod serde_support;
 mod tls;
 
+pub use call::{Call, Decode};
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver};
 pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TransportError};
 pub use multipart::{FilePart, Multipart};

@@ -54,4 +54,14 @@ impl Response {
     pub fn into_bytes(self) -> Bytes {
         self.body
     }
+
+    /// The decode step of operations whose answer has no body worth reading.
+    pub fn empty(self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The decode step of operations answering with raw bytes.
+    pub fn bytes(self) -> Result<Bytes, Error> {
+        Ok(self.body)
+    }
 }

@@ -131,10 +131,24 @@ fn models(api: &ir::Api) -> TokenStream {
     let kinds: BTreeMap<&RustIdent, &ModelKind> =
         api.models.iter().map(|m| (&m.name, &m.kind)).collect();
     let is_enum = |name: &RustIdent| matches!(kinds.get(name), Some(ModelKind::Enum(_)));
+    // Enums that parameters carry get `ParamValue`, which writes them into a request.
+    let param_types: BTreeSet<&RustIdent> = api
+        .modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .flat_map(|op| &op.params)
+        .filter_map(|p| p.ty.named())
+        .flat_map(|name| dealiased(name, &kinds))
+        .collect();
     let feature_count = api.modules.len();
     let items = api.models.iter().flat_map(|m| {
         let gate = feature_gate(&m.features, feature_count);
-        model::model(m, multipart.contains(&m.name), &is_enum)
+        let context = model::Context {
+            multipart: multipart.contains(&m.name),
+            parameter: param_types.contains(&m.name),
+            is_enum: &is_enum,
+        };
+        model::model(m, &context)
             .into_iter()
             .map(move |item| quote!(#gate #item))
     });
@@ -145,6 +159,21 @@ fn models(api: &ir::Api) -> TokenStream {
 
         #(#items)*
     }
+}
+
+/// A model name and the names its alias chain passes through.
+fn dealiased<'a>(
+    name: &'a RustIdent,
+    kinds: &BTreeMap<&RustIdent, &'a ModelKind>,
+) -> Vec<&'a RustIdent> {
+    let mut names = vec![name];
+    while let Some(ModelKind::Alias(ty)) = kinds.get(names[names.len() - 1]) {
+        match ty.named() {
+            Some(next) if names.len() <= kinds.len() => names.push(next),
+            _ => break,
+        }
+    }
+    names
 }
 
 /// `#[cfg(...)]` for an item the given tag features use: none when every feature (or

@@ -13,9 +13,18 @@ use quote::quote;
 /// Tells which named types are string enums (written as text in multipart).
 pub type IsEnum<'a> = &'a dyn Fn(&RustIdent) -> bool;
 
+/// What a model's items depend on beyond the model itself.
+pub struct Context<'a> {
+    /// The model is a `multipart/form-data` body.
+    pub multipart: bool,
+    /// Parameters carry the model (so it is written into requests as text).
+    pub parameter: bool,
+    pub is_enum: IsEnum<'a>,
+}
+
 /// The items of one model (the type and its impls). `is_enum` tells which named types
 /// are string enums (written as text in multipart).
-pub fn model(model: &Model, multipart: bool, is_enum: IsEnum) -> Vec<TokenStream> {
+pub fn model(model: &Model, context: &Context) -> Vec<TokenStream> {
     let constraint = match &model.kind {
         ModelKind::Struct(s) if !s.required_any_of.is_empty() => {
             let groups: Vec<String> = s
@@ -39,8 +48,8 @@ pub fn model(model: &Model, multipart: bool, is_enum: IsEnum) -> Vec<TokenStream
     let docs = doc_attrs([model.doc.as_deref(), constraint.as_deref()]);
     let deprecated = model.deprecated.then(|| quote!(#[deprecated]));
     let mut items = match &model.kind {
-        ModelKind::Struct(s) => structure(model, s, multipart, is_enum),
-        ModelKind::Enum(e) => string_enum(model, e),
+        ModelKind::Struct(s) => structure(model, s, context.multipart, context.is_enum),
+        ModelKind::Enum(e) => string_enum(model, e, context.parameter),
         ModelKind::Union(u) => union(model, u),
         ModelKind::Alias(ty) => {
             let name = &model.name;
@@ -267,7 +276,7 @@ fn add_part(ty: &Type, wire: &str, is_enum: IsEnum) -> TokenStream {
     }
 }
 
-fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
+fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStream> {
     let name = &model.name;
     let variants = e.variants.iter().map(|v| {
         let vname = &v.name;
@@ -305,7 +314,7 @@ fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
         }
     });
     let enumeration = quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know; sent back unchanged.
@@ -341,19 +350,19 @@ fn string_enum(model: &Model, e: &StringEnum) -> Vec<TokenStream> {
         }
     };
     let param_value = RuntimeItem::ParamValue;
-    let param = quote! {
+    let param = parameter.then(|| quote! {
         impl #param_value for #name {
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
-    };
+    });
     [
         Some(enumeration),
         Some(as_str),
         Some(from),
         Some(display),
-        Some(param),
+        param,
         ser,
         de,
     ]

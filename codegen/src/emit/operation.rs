@@ -13,6 +13,7 @@ use crate::ir::{
     BodyMedia, Location, Method, Module, Operation, Pagination, Param, ParamShape, ParamStyle,
     PathSegment, Response, Type,
 };
+use crate::naming::RustIdent;
 use crate::runtime_api::{RootItem, RuntimeItem};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,6 +24,7 @@ pub fn module(module: &Module) -> TokenStream {
         let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
         quote!(#call #stream)
     });
+    let requests = module.operations.iter().map(request_fn);
     let params = module.operations.iter().filter_map(params_struct);
     let client = RootItem::Client;
     quote! {
@@ -34,8 +36,16 @@ pub fn module(module: &Module) -> TokenStream {
             #(#methods)*
         }
 
+        #(#requests)*
+
         #(#params)*
     }
+}
+
+/// The name of the function building an operation's request (free, in the tag
+/// module, so it takes no name from `Client`).
+fn request_fn_name(op: &Operation) -> RustIdent {
+    op.fn_name.suffixed("_request")
 }
 
 fn http_method(method: Method) -> TokenStream {
@@ -123,25 +133,19 @@ fn write_param(op: &Operation, param: &Param, value: TokenStream) -> TokenStream
     }
 }
 
-/// The arguments of an operation's method: required parameters, then the optional
-/// ones' struct, then the body.
-fn args(op: &Operation) -> Vec<TokenStream> {
-    let mut args: Vec<TokenStream> = op
+/// The arguments of an operation's method, as (name, type): required parameters, then
+/// the optional ones' struct, then the body.
+fn args(op: &Operation) -> Vec<(&RustIdent, TokenStream)> {
+    let mut args: Vec<_> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| {
-            let name = &p.name;
-            let ty = arg_type(&p.ty);
-            quote!(#name: #ty)
-        })
+        .map(|p| (&p.name, arg_type(&p.ty)))
         .collect();
     if let Some(params_ty) = &op.params_struct {
-        let params = &op.locals.params;
-        args.push(quote!(#params: &#params_ty));
+        args.push((&op.locals.params, quote!(&#params_ty)));
     }
     if let Some(body) = &op.body {
-        let name = &op.locals.body;
         let ty = match body.media {
             BodyMedia::Bytes => quote!(::bytes::Bytes),
             _ => {
@@ -149,11 +153,12 @@ fn args(op: &Operation) -> Vec<TokenStream> {
                 quote!(&#ty)
             }
         };
-        args.push(if body.required {
-            quote!(#name: #ty)
+        let ty = if body.required {
+            ty
         } else {
-            quote!(#name: ::std::option::Option<#ty>)
-        });
+            quote!(::std::option::Option<#ty>)
+        };
+        args.push((&op.locals.body, ty));
     }
     args
 }
@@ -208,33 +213,29 @@ fn param_statements(op: &Operation) -> Vec<TokenStream> {
     path.chain(others).collect()
 }
 
-/// The return type and the expression that sends the request and reads the answer.
-fn finish(op: &Operation) -> (TokenStream, TokenStream) {
-    let request = &op.locals.request;
-    let sent = quote!(self.send(#request).await);
+/// The result type of a call and the runtime function that decodes it from the answer.
+fn result(op: &Operation) -> (TokenStream, TokenStream) {
+    let response = RuntimeItem::Response;
     match &op.response {
         Response::JsonOrEmpty(ty) => {
             let ty = type_tokens(ty, Scope::Operations);
             (
                 quote!(::std::option::Option<#ty>),
-                quote!(#sent?.json_or_empty()),
+                quote!(#response::json_or_empty),
             )
         }
-        Response::Json(ty) => (type_tokens(ty, Scope::Operations), quote!(#sent?.json())),
-        Response::Empty => (quote!(()), quote!(#sent.map(drop))),
-        Response::Text => (quote!(::std::string::String), quote!(#sent?.text())),
-        Response::Bytes => (
-            quote!(::bytes::Bytes),
-            quote!(::std::result::Result::Ok(#sent?.into_bytes())),
-        ),
+        Response::Json(ty) => (type_tokens(ty, Scope::Operations), quote!(#response::json)),
+        Response::Empty => (quote!(()), quote!(#response::empty)),
+        Response::Text => (quote!(::std::string::String), quote!(#response::text)),
+        Response::Bytes => (quote!(::bytes::Bytes), quote!(#response::bytes)),
     }
 }
 
+/// The method on `Client`: it builds the request and returns the call, which sends it
+/// when awaited.
 fn method(op: &Operation) -> TokenStream {
     let fn_name = &op.fn_name;
     let id = &op.id;
-    let path = &op.path;
-    let http = http_method(op.method);
     let location_doc = format!(
         " `{} {}` (operation `{}`)",
         op.method.as_str(),
@@ -248,9 +249,35 @@ fn method(op: &Operation) -> TokenStream {
     let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
     let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let names = args.iter().map(|(name, _)| name);
+    let request_fn = request_fn_name(op);
+    let (ret, decode) = result(op);
+    let call = RuntimeItem::Call;
+    quote! {
+        #docs
+        #separator
+        #[doc = #location_doc]
+        #alias
+        #deprecated
+        #many_args
+        pub fn #fn_name(&self, #(#decls),*) -> #call<'_, #ret> {
+            #call::new(self, #request_fn(#(#names),*), #decode)
+        }
+    }
+}
+
+/// The function that fills an operation's request from its arguments.
+fn request_fn(op: &Operation) -> TokenStream {
+    let args = args(op);
+    let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let name = request_fn_name(op);
+    let id = &op.id;
+    let path = &op.path;
+    let http = http_method(op.method);
     let statements = param_statements(op);
     let body = body_statement(op);
-    let (ret, finish) = finish(op);
     let request = &op.locals.request;
     let binding = if statements.is_empty() && body.is_none() {
         quote!(let #request)
@@ -259,30 +286,24 @@ fn method(op: &Operation) -> TokenStream {
     };
     let (request_ty, error) = (RuntimeItem::Request, RootItem::Error);
     quote! {
-        #docs
-        #separator
-        #[doc = #location_doc]
-        #alias
-        #deprecated
         #many_args
-        pub async fn #fn_name(&self, #(#args),*) -> ::std::result::Result<#ret, #error> {
+        fn #name(#(#decls),*) -> ::std::result::Result<#request_ty, #error> {
             #binding = #request_ty::new(#id, #http, #path);
             #(#statements)*
             #body
-            #finish
+            ::std::result::Result::Ok(#request)
         }
     }
 }
 
-/// `<op>_stream`: every item of a paginated operation, as a lazily paged `Stream`.
+/// `<op>_stream`: every item of a paginated operation, as a lazily paged `Stream`. Each
+/// page is a call that owns a clone of the client, built by the operation's request
+/// function from arguments the stream owns.
 fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let call = &op.fn_name;
     let stream_fn = &pagination.stream_fn;
     let item = type_tokens(&pagination.item, Scope::Operations);
-    let params_ty = op
-        .params_struct
-        .as_ref()
-        .expect("paginated operations have optional params");
+    let params_ty = &pagination.params;
+    let page_ty = type_tokens(&pagination.page, Scope::Operations);
     let locals = &op.locals;
     let (client, params, page, page_size, page_offset) = (
         &locals.client,
@@ -297,7 +318,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
         let ty = arg_type(&p.ty);
         quote!(#name: #ty)
     });
-    // Required arguments are owned by the stream, then lent to each page's call.
+    // Required arguments are owned by the stream, then lent to each page's request.
     let owned = required.iter().map(|p| {
         let name = &p.name;
         match &p.ty {
@@ -306,15 +327,6 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             ty if passed_by_reference(ty) => quote!(let #name = #name.clone();),
             _ => quote!(),
         }
-    });
-    let borrowed: Vec<&Param> = required
-        .iter()
-        .copied()
-        .filter(|p| passed_by_reference(&p.ty))
-        .collect();
-    let per_page_clone = borrowed.iter().map(|p| {
-        let name = &p.name;
-        quote!(let #name = #name.clone();)
     });
     let call_args = required.iter().map(|p| {
         let name = &p.name;
@@ -331,10 +343,18 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let set_limit = from_i64(limit_ty, quote!(#page_size));
     let set_offset = from_i64(offset_ty, quote!(#page_offset));
     let (items, total) = page_contents(pagination, page);
-    let doc =
-        format!(" Every item of [`Client::{call}`](crate::Client::{call}), fetched page by page as the stream is polled.");
+    let call = &op.fn_name;
+    let doc = format!(
+        " Every item of [`Client::{call}`](crate::Client::{call}), fetched page by page as the stream is polled."
+    );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let (paginated, page_ty) = (RootItem::Paginated, RuntimeItem::Page);
+    let request_fn = request_fn_name(op);
+    let (paginated, page_struct, call_ty, response) = (
+        RootItem::Paginated,
+        RuntimeItem::Page,
+        RuntimeItem::Call,
+        RuntimeItem::Response,
+    );
     quote! {
         #[doc = #doc]
         ///
@@ -346,15 +366,17 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             let #params = #params.clone();
             #(#owned)*
             #paginated::new(#start_limit, #start_offset, move |#page_size, #page_offset| {
-                let #client = #client.clone();
-                #(#per_page_clone)*
                 let mut #params = #params.clone();
                 #params.#limit_field = ::std::option::Option::Some(#set_limit);
                 #params.#offset_field = ::std::option::Option::Some(#set_offset);
-                async move {
-                    let #page = #client.#call(#(#call_args,)* &#params).await?;
-                    ::std::result::Result::Ok(#page_ty { items: #items, total_count: #total })
-                }
+                #call_ty::owned(
+                    #client.clone(),
+                    #request_fn(#(#call_args,)* &#params),
+                    |#page: #response| {
+                        let #page: #page_ty = #page.json()?;
+                        ::std::result::Result::Ok(#page_struct { items: #items, total_count: #total })
+                    },
+                )
             })
         }
     }

@@ -377,6 +377,8 @@ pub fn pagination(models: &Models, op: &Operation, stream_fn: RustIdent) -> Opti
         _ => return None,
     };
     Some(Pagination {
+        page: ty.clone(),
+        params: op.params_struct.clone()?,
         item,
         data_field,
         total_field,

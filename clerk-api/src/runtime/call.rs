@@ -1,0 +1,93 @@
+//! The future every generated method returns.
+//!
+//! A generated method builds its [`Request`] synchronously, then hands it here: the
+//! sending is one boxed, non-generic future shared by every operation, and only the
+//! final decode is typed. So the crate compiles one async state machine for all 249
+//! operations instead of one per operation.
+
+use super::client::Client;
+use super::error::Error;
+use super::request::Request;
+use super::response::Response;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+type Sending<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+
+/// How a call's answer becomes its result (`Response::json`, `Response::text`, ...).
+pub type Decode<T> = fn(Response) -> Result<T, Error>;
+
+/// A call to the API: a future resolving to the operation's typed result. Like any
+/// future it does nothing until awaited (or polled).
+#[must_use = "a call does nothing unless it is awaited"]
+pub struct Call<'a, T> {
+    state: State<'a, T>,
+}
+
+enum State<'a, T> {
+    Sending { sending: Sending<'a>, decode: Decode<T> },
+    /// The request could not be built; the error is returned when polled.
+    Refused(Option<Error>),
+}
+
+impl<'a, T> Call<'a, T> {
+    /// Sends `request` through `client` when polled, and decodes the answer.
+    #[doc(hidden)]
+    pub fn new(client: &'a Client, request: Result<Request, Error>, decode: Decode<T>) -> Self {
+        let state = match request {
+            Ok(request) => State::Sending {
+                sending: Box::pin(client.send(request)),
+                decode,
+            },
+            Err(error) => State::Refused(Some(error)),
+        };
+        Call { state }
+    }
+}
+
+impl<T> Call<'static, T> {
+    /// Like [`Call::new`], owning its client (for futures that outlive the borrow, as
+    /// the pages of a stream do).
+    #[doc(hidden)]
+    pub fn owned(client: Client, request: Result<Request, Error>, decode: Decode<T>) -> Self {
+        let state = match request {
+            Ok(request) => State::Sending {
+                sending: Box::pin(async move { client.send(request).await }),
+                decode,
+            },
+            Err(error) => State::Refused(Some(error)),
+        };
+        Call { state }
+    }
+}
+
+// Nothing is pinned in place: the sending future is boxed.
+impl<T> Unpin for Call<'_, T> {}
+
+impl<T> Future for Call<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.state {
+            State::Sending { sending, decode } => match sending.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(result) => Poll::Ready(result.and_then(*decode)),
+            },
+            State::Refused(error) => Poll::Ready(Err(error
+                .take()
+                .expect("a refused call is polled once, like any finished future"))),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Sending { .. } => "sending",
+            State::Refused(_) => "refused",
+        };
+        f.debug_struct("Call").field("state", &state).finish()
+    }
+}
