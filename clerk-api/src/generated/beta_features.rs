@@ -14,7 +14,7 @@ impl Client {
     pub async fn update_instance_auth_config(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
-    ) -> ::std::result::Result<super::models::InstanceSettings, Error> {
+    ) -> ::std::result::Result<super::models::UpdateInstanceAuthConfigResponse, Error> {
         let mut request = Request::new(
             "UpdateInstanceAuthConfig",
             ::reqwest::Method::PATCH,
@@ -25,5 +25,52 @@ impl Client {
             request.json(body)?;
         }
         self.send(request).await?.json()
+    }
+    /// Change production domain (deprecated)
+    ///
+    /// Moves a production instance to a new domain. Deprecated; use the `/instance/change_domain` operation, which does the same.
+    ///
+    /// `PUT /beta_features/domain` (operation `UpdateProductionInstanceDomain`)
+    #[doc(alias = "UpdateProductionInstanceDomain")]
+    #[deprecated]
+    pub async fn update_production_instance_domain(
+        &self,
+        body: ::std::option::Option<
+            &super::models::UpdateProductionInstanceDomainRequest,
+        >,
+    ) -> ::std::result::Result<(), Error> {
+        let mut request = Request::new(
+            "UpdateProductionInstanceDomain",
+            ::reqwest::Method::PUT,
+            "/beta_features/domain",
+        );
+        request.push_path("/beta_features/domain");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await.map(drop)
+    }
+    /// Change production domain
+    ///
+    /// Moves a production instance to a new domain. DNS records, certificates, social connection redirect URLs and API keys must follow; every session ends and a short downtime is expected.
+    ///
+    /// `POST /instance/change_domain` (operation `ChangeProductionInstanceDomain`)
+    #[doc(alias = "ChangeProductionInstanceDomain")]
+    pub async fn change_production_instance_domain(
+        &self,
+        body: ::std::option::Option<
+            &super::models::ChangeProductionInstanceDomainRequest,
+        >,
+    ) -> ::std::result::Result<(), Error> {
+        let mut request = Request::new(
+            "ChangeProductionInstanceDomain",
+            ::reqwest::Method::POST,
+            "/instance/change_domain",
+        );
+        request.push_path("/instance/change_domain");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await.map(drop)
     }
 }

@@ -5,6 +5,59 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// List domains
+    ///
+    /// Returns the instance's primary domain and its satellite domains, each with the URLs Clerk serves and the CNAME targets it needs.
+    ///
+    /// `GET /domains` (operation `ListDomains`)
+    #[doc(alias = "ListDomains")]
+    pub async fn list_domains(
+        &self,
+    ) -> ::std::result::Result<super::models::Domains, Error> {
+        let mut request = Request::new(
+            "ListDomains",
+            ::reqwest::Method::GET,
+            "/domains",
+        );
+        request.push_path("/domains");
+        self.send(request).await?.json()
+    }
+    /// Add satellite domain
+    ///
+    /// Adds a satellite domain to the instance (only one primary domain exists, so `is_satellite` must be `true`).
+    ///
+    /// `POST /domains` (operation `AddDomain`)
+    #[doc(alias = "AddDomain")]
+    pub async fn add_domain(
+        &self,
+        body: ::std::option::Option<&super::models::AddDomainRequest>,
+    ) -> ::std::result::Result<super::models::Domain, Error> {
+        let mut request = Request::new("AddDomain", ::reqwest::Method::POST, "/domains");
+        request.push_path("/domains");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Delete satellite domain
+    ///
+    /// Removes a satellite domain from the instance; the primary domain cannot be removed.
+    ///
+    /// `DELETE /domains/{domain_id}` (operation `DeleteDomain`)
+    #[doc(alias = "DeleteDomain")]
+    pub async fn delete_domain(
+        &self,
+        domain_id: &str,
+    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
+        let mut request = Request::new(
+            "DeleteDomain",
+            ::reqwest::Method::DELETE,
+            "/domains/{domain_id}",
+        );
+        request.push_path("/domains/");
+        request.path_param("domain_id", domain_id)?;
+        self.send(request).await?.json()
+    }
     /// Update domain
     ///
     /// Changes the name, proxy URL or secondary flag of one of the instance domains (primary or satellite). A proxy URL is only accepted on production instances; send `null` to go back to a DNS-based setup. Renaming a primary production domain also moves the home origin and needs matching DNS and email setup, otherwise expect an outage.

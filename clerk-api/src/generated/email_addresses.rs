@@ -5,6 +5,65 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// Create email address
+    ///
+    /// Adds an email address to a user, optionally already verified and as the new primary address.
+    ///
+    /// `POST /email_addresses` (operation `CreateEmailAddress`)
+    #[doc(alias = "CreateEmailAddress")]
+    pub async fn create_email_address(
+        &self,
+        body: ::std::option::Option<&super::models::CreateEmailAddressRequest>,
+    ) -> ::std::result::Result<super::models::EmailAddress, Error> {
+        let mut request = Request::new(
+            "CreateEmailAddress",
+            ::reqwest::Method::POST,
+            "/email_addresses",
+        );
+        request.push_path("/email_addresses");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get email address
+    ///
+    /// Returns one email address with its verification state.
+    ///
+    /// `GET /email_addresses/{email_address_id}` (operation `GetEmailAddress`)
+    #[doc(alias = "GetEmailAddress")]
+    pub async fn get_email_address(
+        &self,
+        email_address_id: &str,
+    ) -> ::std::result::Result<super::models::EmailAddress, Error> {
+        let mut request = Request::new(
+            "GetEmailAddress",
+            ::reqwest::Method::GET,
+            "/email_addresses/{email_address_id}",
+        );
+        request.push_path("/email_addresses/");
+        request.path_param("email_address_id", email_address_id)?;
+        self.send(request).await?.json()
+    }
+    /// Delete email address
+    ///
+    /// Removes an email address from its user.
+    ///
+    /// `DELETE /email_addresses/{email_address_id}` (operation `DeleteEmailAddress`)
+    #[doc(alias = "DeleteEmailAddress")]
+    pub async fn delete_email_address(
+        &self,
+        email_address_id: &str,
+    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
+        let mut request = Request::new(
+            "DeleteEmailAddress",
+            ::reqwest::Method::DELETE,
+            "/email_addresses/{email_address_id}",
+        );
+        request.push_path("/email_addresses/");
+        request.path_param("email_address_id", email_address_id)?;
+        self.send(request).await?.json()
+    }
     /// Update email address
     ///
     /// Marks an email address as verified and/or makes it the primary address of its user.
@@ -26,6 +85,76 @@ impl Client {
         if let ::std::option::Option::Some(body) = body {
             request.json(body)?;
         }
+        self.send(request).await?.json()
+    }
+    /// Send email verification code
+    ///
+    /// Emails a one-time code to the address so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
+    ///
+    /// `POST /email_addresses/{email_address_id}/prepare_verification` (operation `PrepareEmailAddressVerification`)
+    #[doc(alias = "PrepareEmailAddressVerification")]
+    pub async fn prepare_email_address_verification(
+        &self,
+        email_address_id: &str,
+    ) -> ::std::result::Result<
+        super::models::PrepareEmailAddressVerificationResponse,
+        Error,
+    > {
+        let mut request = Request::new(
+            "PrepareEmailAddressVerification",
+            ::reqwest::Method::POST,
+            "/email_addresses/{email_address_id}/prepare_verification",
+        );
+        request.push_path("/email_addresses/");
+        request.path_param("email_address_id", email_address_id)?;
+        request.push_path("/prepare_verification");
+        self.send(request).await?.json()
+    }
+    /// Check email verification code
+    ///
+    /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the address verified; no session is created.
+    ///
+    /// `POST /email_addresses/{email_address_id}/attempt_verification` (operation `AttemptEmailAddressVerification`)
+    #[doc(alias = "AttemptEmailAddressVerification")]
+    pub async fn attempt_email_address_verification(
+        &self,
+        email_address_id: &str,
+        body: &super::models::AttemptEmailAddressVerificationRequest,
+    ) -> ::std::result::Result<
+        super::models::AttemptEmailAddressVerificationResponse,
+        Error,
+    > {
+        let mut request = Request::new(
+            "AttemptEmailAddressVerification",
+            ::reqwest::Method::POST,
+            "/email_addresses/{email_address_id}/attempt_verification",
+        );
+        request.push_path("/email_addresses/");
+        request.path_param("email_address_id", email_address_id)?;
+        request.push_path("/attempt_verification");
+        request.json(body)?;
+        self.send(request).await?.json()
+    }
+    /// Replace user email addresses
+    ///
+    /// Deletes every email address of the user and sets one new primary address, verified by default. Fails while an existing address is tied to a connected account. An `unverified` replacement can leave the user unable to sign in.
+    ///
+    /// `PUT /users/{user_id}/email_address` (operation `ReplaceUserEmailAddress`)
+    #[doc(alias = "ReplaceUserEmailAddress")]
+    pub async fn replace_user_email_address(
+        &self,
+        user_id: &str,
+        body: &super::models::ReplaceUserEmailAddressRequest,
+    ) -> ::std::result::Result<super::models::EmailAddress, Error> {
+        let mut request = Request::new(
+            "ReplaceUserEmailAddress",
+            ::reqwest::Method::PUT,
+            "/users/{user_id}/email_address",
+        );
+        request.push_path("/users/");
+        request.path_param("user_id", user_id)?;
+        request.push_path("/email_address");
+        request.json(body)?;
         self.send(request).await?.json()
     }
 }

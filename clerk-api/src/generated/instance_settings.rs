@@ -5,6 +5,23 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// Get instance
+    ///
+    /// Returns the settings of the instance the secret key belongs to.
+    ///
+    /// `GET /instance` (operation `GetInstance`)
+    #[doc(alias = "GetInstance")]
+    pub async fn get_instance(
+        &self,
+    ) -> ::std::result::Result<super::models::Instance, Error> {
+        let mut request = Request::new(
+            "GetInstance",
+            ::reqwest::Method::GET,
+            "/instance",
+        );
+        request.push_path("/instance");
+        self.send(request).await?.json()
+    }
     /// Patch general instance settings
     ///
     /// Changes general settings of the instance, such as test mode, breached-password checks, allowed origins or the pinned clerk-js version. Answers with an empty 204 response.
@@ -26,6 +43,160 @@ impl Client {
         }
         self.send(request).await.map(drop)
     }
+    /// Patch instance restrictions
+    ///
+    /// Turns the allowlist, the blocklist and the email address restrictions of the instance on or off.
+    ///
+    /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
+    #[doc(alias = "UpdateInstanceRestrictions")]
+    pub async fn update_instance_restrictions(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
+    ) -> ::std::result::Result<super::models::InstanceRestrictions, Error> {
+        let mut request = Request::new(
+            "UpdateInstanceRestrictions",
+            ::reqwest::Method::PATCH,
+            "/instance/restrictions",
+        );
+        request.push_path("/instance/restrictions");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get instance protect settings
+    ///
+    /// Returns whether the instance's bot and abuse protection features are enabled.
+    ///
+    /// `GET /instance/protect` (operation `GetInstanceProtect`)
+    #[doc(alias = "GetInstanceProtect")]
+    pub async fn get_instance_protect(
+        &self,
+    ) -> ::std::result::Result<super::models::InstanceProtect, Error> {
+        let mut request = Request::new(
+            "GetInstanceProtect",
+            ::reqwest::Method::GET,
+            "/instance/protect",
+        );
+        request.push_path("/instance/protect");
+        self.send(request).await?.json()
+    }
+    /// Update instance protect settings
+    ///
+    /// Turns the instance's bot and abuse protection features on or off.
+    ///
+    /// `PATCH /instance/protect` (operation `UpdateInstanceProtect`)
+    #[doc(alias = "UpdateInstanceProtect")]
+    pub async fn update_instance_protect(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceProtectRequest>,
+    ) -> ::std::result::Result<super::models::InstanceProtect, Error> {
+        let mut request = Request::new(
+            "UpdateInstanceProtect",
+            ::reqwest::Method::PATCH,
+            "/instance/protect",
+        );
+        request.push_path("/instance/protect");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get instance communication settings
+    ///
+    /// Returns the instance's SMS settings, including the countries SMS messages are not sent to.
+    ///
+    /// `GET /instance/communication` (operation `GetInstanceCommunication`)
+    #[doc(alias = "GetInstanceCommunication")]
+    pub async fn get_instance_communication(
+        &self,
+    ) -> ::std::result::Result<super::models::InstanceCommunication, Error> {
+        let mut request = Request::new(
+            "GetInstanceCommunication",
+            ::reqwest::Method::GET,
+            "/instance/communication",
+        );
+        request.push_path("/instance/communication");
+        self.send(request).await?.json()
+    }
+    /// Update instance communication settings
+    ///
+    /// Replaces the list of countries SMS messages are not sent to. Codes that are not SMS countries are dropped; leaving the field out changes nothing.
+    ///
+    /// `PATCH /instance/communication` (operation `UpdateInstanceCommunication`)
+    #[doc(alias = "UpdateInstanceCommunication")]
+    pub async fn update_instance_communication(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceCommunicationRequest>,
+    ) -> ::std::result::Result<super::models::InstanceCommunication, Error> {
+        let mut request = Request::new(
+            "UpdateInstanceCommunication",
+            ::reqwest::Method::PATCH,
+            "/instance/communication",
+        );
+        request.push_path("/instance/communication");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get OAuth application settings
+    ///
+    /// Returns the instance-wide OAuth provider settings, such as dynamic client registration and JWT access tokens.
+    ///
+    /// `GET /instance/oauth_application_settings` (operation `GetInstanceOAuthApplicationSettings`)
+    #[doc(alias = "GetInstanceOAuthApplicationSettings")]
+    pub async fn get_instance_oauth_application_settings(
+        &self,
+    ) -> ::std::result::Result<super::models::OAuthApplicationSettings, Error> {
+        let mut request = Request::new(
+            "GetInstanceOAuthApplicationSettings",
+            ::reqwest::Method::GET,
+            "/instance/oauth_application_settings",
+        );
+        request.push_path("/instance/oauth_application_settings");
+        self.send(request).await?.json()
+    }
+    /// Update OAuth application settings
+    ///
+    /// Changes the instance-wide OAuth provider settings; fields left out keep their values.
+    ///
+    /// `PATCH /instance/oauth_application_settings` (operation `UpdateInstanceOAuthApplicationSettings`)
+    #[doc(alias = "UpdateInstanceOAuthApplicationSettings")]
+    pub async fn update_instance_oauth_application_settings(
+        &self,
+        body: ::std::option::Option<
+            &super::models::UpdateInstanceOAuthApplicationSettingsRequest,
+        >,
+    ) -> ::std::result::Result<super::models::OAuthApplicationSettings, Error> {
+        let mut request = Request::new(
+            "UpdateInstanceOAuthApplicationSettings",
+            ::reqwest::Method::PATCH,
+            "/instance/oauth_application_settings",
+        );
+        request.push_path("/instance/oauth_application_settings");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get instance organization settings
+    ///
+    /// Returns the instance's organization settings, such as membership limits, roles and domains.
+    ///
+    /// `GET /instance/organization_settings` (operation `GetInstanceOrganizationSettings`)
+    #[doc(alias = "GetInstanceOrganizationSettings")]
+    pub async fn get_instance_organization_settings(
+        &self,
+    ) -> ::std::result::Result<super::models::OrganizationSettings, Error> {
+        let mut request = Request::new(
+            "GetInstanceOrganizationSettings",
+            ::reqwest::Method::GET,
+            "/instance/organization_settings",
+        );
+        request.push_path("/instance/organization_settings");
+        self.send(request).await?.json()
+    }
     /// Update organization settings
     ///
     /// Changes the instance-wide configuration of the organizations feature: on/off switch, membership limits, default roles and domain options.
@@ -44,27 +215,6 @@ impl Client {
             "/instance/organization_settings",
         );
         request.push_path("/instance/organization_settings");
-        if let ::std::option::Option::Some(body) = body {
-            request.json(body)?;
-        }
-        self.send(request).await?.json()
-    }
-    /// Patch instance restrictions
-    ///
-    /// Turns the allowlist, the blocklist and the email address restrictions of the instance on or off.
-    ///
-    /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
-    #[doc(alias = "UpdateInstanceRestrictions")]
-    pub async fn update_instance_restrictions(
-        &self,
-        body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-    ) -> ::std::result::Result<super::models::InstanceRestrictions, Error> {
-        let mut request = Request::new(
-            "UpdateInstanceRestrictions",
-            ::reqwest::Method::PATCH,
-            "/instance/restrictions",
-        );
-        request.push_path("/instance/restrictions");
         if let ::std::option::Option::Some(body) = body {
             request.json(body)?;
         }

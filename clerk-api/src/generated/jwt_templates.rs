@@ -5,6 +5,120 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// List JWT templates
+    ///
+    /// Returns the JWT templates of the instance.
+    ///
+    /// `GET /jwt_templates` (operation `ListJWTTemplates`)
+    #[doc(alias = "ListJWTTemplates")]
+    pub async fn list_jwt_templates(
+        &self,
+        params: &ListJwtTemplatesParams,
+    ) -> ::std::result::Result<::std::vec::Vec<super::models::JwtTemplate>, Error> {
+        let mut request = Request::new(
+            "ListJWTTemplates",
+            ::reqwest::Method::GET,
+            "/jwt_templates",
+        );
+        request.push_path("/jwt_templates");
+        if let ::std::option::Option::Some(value) = &params.paginated {
+            request.query("paginated", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.limit {
+            request.query("limit", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.offset {
+            request.query("offset", value);
+        }
+        self.send(request).await?.json()
+    }
+    /// Every item of [`Client::list_jwt_templates`], fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn list_jwt_templates_stream(
+        &self,
+        params: &ListJwtTemplatesParams,
+    ) -> crate::Paginated<super::models::JwtTemplate> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                async move {
+                    let page = client.list_jwt_templates(&params).await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        items: page,
+                        total_count: ::std::option::Option::None,
+                    })
+                }
+            },
+        )
+    }
+    /// Create JWT template
+    ///
+    /// Creates a template for minting custom JWTs from sessions, with its claims, lifetime and optional own signing key.
+    ///
+    /// `POST /jwt_templates` (operation `CreateJWTTemplate`)
+    #[doc(alias = "CreateJWTTemplate")]
+    pub async fn create_jwt_template(
+        &self,
+        body: ::std::option::Option<&super::models::CreateJwtTemplateRequest>,
+    ) -> ::std::result::Result<super::models::JwtTemplate, Error> {
+        let mut request = Request::new(
+            "CreateJWTTemplate",
+            ::reqwest::Method::POST,
+            "/jwt_templates",
+        );
+        request.push_path("/jwt_templates");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get JWT template
+    ///
+    /// Returns one JWT template.
+    ///
+    /// `GET /jwt_templates/{template_id}` (operation `GetJWTTemplate`)
+    #[doc(alias = "GetJWTTemplate")]
+    pub async fn get_jwt_template(
+        &self,
+        template_id: &str,
+    ) -> ::std::result::Result<super::models::JwtTemplate, Error> {
+        let mut request = Request::new(
+            "GetJWTTemplate",
+            ::reqwest::Method::GET,
+            "/jwt_templates/{template_id}",
+        );
+        request.push_path("/jwt_templates/");
+        request.path_param("template_id", template_id)?;
+        self.send(request).await?.json()
+    }
+    /// Delete JWT template
+    ///
+    /// Deletes a JWT template; tokens can no longer be minted from it.
+    ///
+    /// `DELETE /jwt_templates/{template_id}` (operation `DeleteJWTTemplate`)
+    #[doc(alias = "DeleteJWTTemplate")]
+    pub async fn delete_jwt_template(
+        &self,
+        template_id: &str,
+    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
+        let mut request = Request::new(
+            "DeleteJWTTemplate",
+            ::reqwest::Method::DELETE,
+            "/jwt_templates/{template_id}",
+        );
+        request.push_path("/jwt_templates/");
+        request.path_param("template_id", template_id)?;
+        self.send(request).await?.json()
+    }
     /// Update JWT template
     ///
     /// Replaces the definition of an existing JWT template. `name` and `claims` are mandatory in the body.
@@ -28,4 +142,13 @@ impl Client {
         }
         self.send(request).await?.json()
     }
+}
+/// Optional parameters of [`Client::list_jwt_templates`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJwtTemplatesParams {
+    pub paginated: ::std::option::Option<bool>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
 }

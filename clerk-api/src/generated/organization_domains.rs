@@ -139,6 +139,29 @@ impl Client {
         request.json(body)?;
         self.send(request).await?.json()
     }
+    /// Mark organization domain ownership verified
+    ///
+    /// Records the domain's ownership as verified by manual override, skipping the DNS TXT challenge. Calling it again on a verified domain changes nothing.
+    ///
+    /// `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` (operation `VerifyOrganizationDomainOwnership`)
+    #[doc(alias = "VerifyOrganizationDomainOwnership")]
+    pub async fn verify_organization_domain_ownership(
+        &self,
+        organization_id: &str,
+        domain_id: &str,
+    ) -> ::std::result::Result<super::models::OrganizationDomain, Error> {
+        let mut request = Request::new(
+            "VerifyOrganizationDomainOwnership",
+            ::reqwest::Method::POST,
+            "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
+        );
+        request.push_path("/organizations/");
+        request.path_param("organization_id", organization_id)?;
+        request.push_path("/domains/");
+        request.path_param("domain_id", domain_id)?;
+        request.push_path("/verify_ownership");
+        self.send(request).await?.json()
+    }
     /// List organization domains across the instance
     ///
     /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
@@ -175,11 +198,11 @@ impl Client {
         if let ::std::option::Option::Some(value) = &params.order_by {
             request.query("order_by", value);
         }
-        if let ::std::option::Option::Some(value) = &params.limit {
-            request.query("limit", value);
-        }
         if let ::std::option::Option::Some(value) = &params.offset {
             request.query("offset", value);
+        }
+        if let ::std::option::Option::Some(value) = &params.limit {
+            request.query("limit", value);
         }
         self.send(request).await?.json()
     }
@@ -243,8 +266,8 @@ pub struct ListAllOrganizationDomainsParams {
     pub domains: ::std::vec::Vec<::std::string::String>,
     /// Sort key: `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending). Without a prefix the order is ascending.
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// Page size: the maximum number of records to return (1 to 500).
-    pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
 }

@@ -147,7 +147,7 @@ impl Client {
     }
     /// Update organization
     ///
-    /// Changes the attributes of an organization. Fields left out of the body keep their current values. Metadata can still be replaced here, but the dedicated metadata endpoint is the preferred way.
+    /// Changes the attributes of an organization; fields left out of the body keep their current values. Since 2026-05-12 metadata is no longer accepted here: use the metadata endpoints (PATCH merges, PUT replaces).
     ///
     /// `PATCH /organizations/{organization_id}` (operation `UpdateOrganization`)
     #[doc(alias = "UpdateOrganization")]
@@ -163,6 +163,28 @@ impl Client {
         );
         request.push_path("/organizations/");
         request.path_param("organization_id", organization_id)?;
+        request.json(body)?;
+        self.send(request).await?.json()
+    }
+    /// Replace organization metadata
+    ///
+    /// Overwrites each metadata field present in the body with the given object; fields left out keep their contents. Use the PATCH variant to merge instead.
+    ///
+    /// `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`)
+    #[doc(alias = "ReplaceOrganizationMetadata")]
+    pub async fn replace_organization_metadata(
+        &self,
+        organization_id: &str,
+        body: &super::models::ReplaceOrganizationMetadataRequest,
+    ) -> ::std::result::Result<super::models::Organization, Error> {
+        let mut request = Request::new(
+            "ReplaceOrganizationMetadata",
+            ::reqwest::Method::PUT,
+            "/organizations/{organization_id}/metadata",
+        );
+        request.push_path("/organizations/");
+        request.path_param("organization_id", organization_id)?;
+        request.push_path("/metadata");
         request.json(body)?;
         self.send(request).await?.json()
     }

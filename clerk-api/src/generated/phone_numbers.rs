@@ -5,6 +5,65 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// Create phone number
+    ///
+    /// Adds a phone number to a user, optionally verified, primary or reserved for second-factor use.
+    ///
+    /// `POST /phone_numbers` (operation `CreatePhoneNumber`)
+    #[doc(alias = "CreatePhoneNumber")]
+    pub async fn create_phone_number(
+        &self,
+        body: ::std::option::Option<&super::models::CreatePhoneNumberRequest>,
+    ) -> ::std::result::Result<super::models::PhoneNumber, Error> {
+        let mut request = Request::new(
+            "CreatePhoneNumber",
+            ::reqwest::Method::POST,
+            "/phone_numbers",
+        );
+        request.push_path("/phone_numbers");
+        if let ::std::option::Option::Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(request).await?.json()
+    }
+    /// Get phone number
+    ///
+    /// Returns one phone number with its verification state.
+    ///
+    /// `GET /phone_numbers/{phone_number_id}` (operation `GetPhoneNumber`)
+    #[doc(alias = "GetPhoneNumber")]
+    pub async fn get_phone_number(
+        &self,
+        phone_number_id: &str,
+    ) -> ::std::result::Result<super::models::PhoneNumber, Error> {
+        let mut request = Request::new(
+            "GetPhoneNumber",
+            ::reqwest::Method::GET,
+            "/phone_numbers/{phone_number_id}",
+        );
+        request.push_path("/phone_numbers/");
+        request.path_param("phone_number_id", phone_number_id)?;
+        self.send(request).await?.json()
+    }
+    /// Delete phone number
+    ///
+    /// Removes a phone number from its user.
+    ///
+    /// `DELETE /phone_numbers/{phone_number_id}` (operation `DeletePhoneNumber`)
+    #[doc(alias = "DeletePhoneNumber")]
+    pub async fn delete_phone_number(
+        &self,
+        phone_number_id: &str,
+    ) -> ::std::result::Result<super::models::DeletedObject, Error> {
+        let mut request = Request::new(
+            "DeletePhoneNumber",
+            ::reqwest::Method::DELETE,
+            "/phone_numbers/{phone_number_id}",
+        );
+        request.push_path("/phone_numbers/");
+        request.path_param("phone_number_id", phone_number_id)?;
+        self.send(request).await?.json()
+    }
     /// Update phone number
     ///
     /// Marks a phone number as verified, makes it the primary number of its user, or reserves it for second-factor use.
@@ -26,6 +85,76 @@ impl Client {
         if let ::std::option::Option::Some(body) = body {
             request.json(body)?;
         }
+        self.send(request).await?.json()
+    }
+    /// Send phone verification code
+    ///
+    /// Texts a one-time code to the number so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
+    ///
+    /// `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`)
+    #[doc(alias = "PreparePhoneNumberVerification")]
+    pub async fn prepare_phone_number_verification(
+        &self,
+        phone_number_id: &str,
+    ) -> ::std::result::Result<
+        super::models::PreparePhoneNumberVerificationResponse,
+        Error,
+    > {
+        let mut request = Request::new(
+            "PreparePhoneNumberVerification",
+            ::reqwest::Method::POST,
+            "/phone_numbers/{phone_number_id}/prepare_verification",
+        );
+        request.push_path("/phone_numbers/");
+        request.path_param("phone_number_id", phone_number_id)?;
+        request.push_path("/prepare_verification");
+        self.send(request).await?.json()
+    }
+    /// Check phone verification code
+    ///
+    /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the number verified.
+    ///
+    /// `POST /phone_numbers/{phone_number_id}/attempt_verification` (operation `AttemptPhoneNumberVerification`)
+    #[doc(alias = "AttemptPhoneNumberVerification")]
+    pub async fn attempt_phone_number_verification(
+        &self,
+        phone_number_id: &str,
+        body: &super::models::AttemptPhoneNumberVerificationRequest,
+    ) -> ::std::result::Result<
+        super::models::AttemptPhoneNumberVerificationResponse,
+        Error,
+    > {
+        let mut request = Request::new(
+            "AttemptPhoneNumberVerification",
+            ::reqwest::Method::POST,
+            "/phone_numbers/{phone_number_id}/attempt_verification",
+        );
+        request.push_path("/phone_numbers/");
+        request.path_param("phone_number_id", phone_number_id)?;
+        request.push_path("/attempt_verification");
+        request.json(body)?;
+        self.send(request).await?.json()
+    }
+    /// Replace user phone numbers
+    ///
+    /// Deletes every phone number of the user and sets one new primary number, verified by default and never reserved for second factor. Replacing a second-factor number turns MFA off; an `unverified` replacement can leave the user unable to sign in.
+    ///
+    /// `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`)
+    #[doc(alias = "ReplaceUserPhoneNumber")]
+    pub async fn replace_user_phone_number(
+        &self,
+        user_id: &str,
+        body: &super::models::ReplaceUserPhoneNumberRequest,
+    ) -> ::std::result::Result<super::models::PhoneNumber, Error> {
+        let mut request = Request::new(
+            "ReplaceUserPhoneNumber",
+            ::reqwest::Method::PUT,
+            "/users/{user_id}/phone_number",
+        );
+        request.push_path("/users/");
+        request.path_param("user_id", user_id)?;
+        request.push_path("/phone_number");
+        request.json(body)?;
         self.send(request).await?.json()
     }
 }

@@ -5,6 +5,25 @@
 use crate::runtime::Request;
 use crate::{Client, Error};
 impl Client {
+    /// Get sign-up
+    ///
+    /// Returns one sign-up attempt with its status, fields and verifications.
+    ///
+    /// `GET /sign_ups/{id}` (operation `GetSignUp`)
+    #[doc(alias = "GetSignUp")]
+    pub async fn get_sign_up(
+        &self,
+        id: &str,
+    ) -> ::std::result::Result<super::models::SignUp, Error> {
+        let mut request = Request::new(
+            "GetSignUp",
+            ::reqwest::Method::GET,
+            "/sign_ups/{id}",
+        );
+        request.push_path("/sign_ups/");
+        request.path_param("id", id)?;
+        self.send(request).await?.json()
+    }
     /// Update sign-up
     ///
     /// Sets the external ID or the custom-action flag on an in-progress sign-up.
