@@ -1769,7 +1769,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-/// A stored way for a payer to pay, such as a card.
+/// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePaymentMethodResponse {
     /// Type tag with the constant value `commerce_payment_method`.
@@ -7482,7 +7482,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-/// A feature a plan includes.
+/// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct FeatureResponse {
     /// Type tag with the constant value `feature`.
