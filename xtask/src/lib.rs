@@ -12,6 +12,7 @@ pub mod bench;
 pub mod contract;
 pub mod gen;
 pub mod manifest;
+pub mod readme;
 pub mod scratch;
 pub mod test;
 
