@@ -1,48 +1,20 @@
-//! `examples/list_organizations.rs` prints every organization exactly once while the
-//! server answers 429 with `Retry-After`, answers 503, and drops a connection.
+//! Every example, run as a user runs it (its binary, `CLERK_SECRET_KEY` and `CLERK_API_URL`
+//! set) against a server on 127.0.0.1: what it sent and what it printed.
+//!
+//! - `list_organizations` prints every organization exactly once while the server answers
+//!   429 with `Retry-After`, answers 503, and drops a connection;
+//! - `list_users`, `create_invitation` and `get_session` against a wiremock server.
 
 mod common;
 
 use common::fault_server::{Action, FaultServer};
-use common::organization_json;
-use serde_json::json;
-use std::path::PathBuf;
-use std::process::Command;
+use common::{example_binary, header, organization_json, query_pairs, received};
+use serde_json::{json, Value};
+use std::process::{Command, Output};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const ORGANIZATIONS: usize = 250;
-
-/// The example as `cargo test` builds it (next to this test's binary), or built on
-/// demand when only this test target was compiled.
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let built = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/list_organizations");
-    if built.exists() {
-        return built;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = root.join("target/scratch/example");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(&root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "clerk-api",
-            "--example",
-            "list_organizations",
-        ])
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    target.join("debug/examples/list_organizations")
-}
 
 /// A page of the fixed data set, for the query's `limit` and `offset`.
 fn page(target: &str) -> Action {
@@ -62,7 +34,7 @@ fn page(target: &str) -> Action {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_example_prints_every_organization_once_through_faults() {
-    let binary = example_binary();
+    let binary = example_binary("list_organizations");
     let script = vec![
         Action::json(
             429,
@@ -120,4 +92,242 @@ async fn the_example_prints_every_organization_once_through_faults() {
             .all(|r| r.starts_with("GET /organizations?")),
         "{requests:?}"
     );
+}
+
+const KEY: &str = "sk_test_example";
+
+/// Runs an example with `args` against `url`.
+async fn run_example(name: &str, args: &[&str], url: String) -> Output {
+    let binary = example_binary(name);
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(binary)
+            .args(args)
+            .env("CLERK_SECRET_KEY", KEY)
+            .env("CLERK_API_URL", url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Every request carries the key and the API version of the spec.
+fn assert_clerk_headers(request: &Request) {
+    assert_eq!(header(request, "authorization"), format!("Bearer {KEY}"));
+    assert_eq!(header(request, "clerk-api-version"), "2026-05-12");
+}
+
+/// A `User` as Clerk returns it; users with an odd number have no primary email or name.
+fn user_json(i: usize) -> Value {
+    let named = i.is_multiple_of(2);
+    json!({
+        "object": "user",
+        "id": format!("user_{i:03}"),
+        "primary_email_address_id": if named { json!(format!("idn_{i:03}")) } else { Value::Null },
+        "first_name": if named { json!("Ada") } else { Value::Null },
+        "last_name": if named { json!(format!("Lovelace {i}")) } else { Value::Null },
+        "has_image": false,
+        "public_metadata": {},
+        "email_addresses": if named {
+            json!([
+                {"object": "email_address", "id": "idn_other", "email_address": "other@example.com",
+                 "reserved": false, "linked_to": [], "created_at": 1, "updated_at": 1},
+                {"object": "email_address", "id": format!("idn_{i:03}"),
+                 "email_address": format!("ada{i}@example.com"), "reserved": false,
+                 "linked_to": [], "created_at": 1, "updated_at": 1},
+            ])
+        } else {
+            json!([])
+        },
+        "phone_numbers": [],
+        "web3_wallets": [],
+        "passkeys": [],
+        "password_enabled": true,
+        "two_factor_enabled": false,
+        "totp_enabled": false,
+        "backup_code_enabled": false,
+        "external_accounts": [],
+        "saml_accounts": [],
+        "enterprise_accounts": [],
+        "banned": false,
+        "locked": false,
+        "delete_self_enabled": true,
+        "create_organization_enabled": true,
+        "updated_at": 1_700_000_000_000_i64,
+        "created_at": 1_700_000_000_000_i64
+    })
+}
+
+const USERS: usize = 150;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_users_pages_through_the_matching_users_and_prints_each() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(|request: &Request| {
+            let pairs = query_pairs(request);
+            let number = |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map_or(0, |(_, v)| v.parse::<usize>().unwrap())
+            };
+            let (limit, offset) = (number("limit"), number("offset"));
+            let page: Vec<Value> = (offset..(offset + limit).min(USERS))
+                .map(user_json)
+                .collect();
+            ResponseTemplate::new(200).set_body_json(page)
+        })
+        .mount(&server)
+        .await;
+
+    let output = run_example("list_users", &["ada"], server.uri()).await;
+    let stdout = stdout(&output);
+    assert!(output.status.success(), "{stdout}\n{}", stderr(&output));
+    let mut expected: Vec<String> = (0..USERS)
+        .map(|i| match i % 2 {
+            0 => format!("user_{i:03} ada{i}@example.com Ada Lovelace {i}"),
+            _ => format!("user_{i:03} -"),
+        })
+        .collect();
+    expected.push(format!("{USERS} users"));
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected);
+
+    // A full page of 100, then a short page of 50 ends the listing.
+    let requests = received(&server).await;
+    let queries: Vec<Vec<(String, String)>> = requests.iter().map(query_pairs).collect();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        queries,
+        [
+            vec![
+                pair("query", "ada"),
+                pair("limit", "100"),
+                pair("offset", "0")
+            ],
+            vec![
+                pair("query", "ada"),
+                pair("limit", "100"),
+                pair("offset", "100")
+            ],
+        ]
+    );
+    requests.iter().for_each(assert_clerk_headers);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_invitation_posts_the_invitation_and_prints_its_link() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/invitations"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "invitation",
+            "id": "inv_123",
+            "email_address": "ada@example.com",
+            "public_metadata": {},
+            "status": "pending",
+            "url": "https://accounts.example.com/sign-up?__clerk_ticket=t",
+            "expires_at": 1_700_604_800_000_i64,
+            "created_at": 1_700_000_000_000_i64,
+            "updated_at": 1_700_000_000_000_i64
+        })))
+        .mount(&server)
+        .await;
+
+    let args = ["ada@example.com", "https://example.com/welcome"];
+    let output = run_example("create_invitation", &args, server.uri()).await;
+    let stdout = stdout(&output);
+    assert!(output.status.success(), "{stdout}\n{}", stderr(&output));
+    assert_eq!(
+        stdout,
+        "invited ada@example.com: inv_123 (pending)\n\
+         link: https://accounts.example.com/sign-up?__clerk_ticket=t\n"
+    );
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    assert_clerk_headers(&requests[0]);
+    assert_eq!(header(&requests[0], "content-type"), "application/json");
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "email_address": "ada@example.com",
+            "redirect_url": "https://example.com/welcome",
+            "notify": true,
+            "expires_in_days": 7
+        })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_invitation_without_an_address_prints_usage_and_sends_nothing() {
+    let server = MockServer::start().await;
+    let output = run_example("create_invitation", &[], server.uri()).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("usage: create_invitation EMAIL"));
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_session_prints_the_session_and_reports_an_unknown_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/sessions/sess_123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "session",
+            "id": "sess_123",
+            "user_id": "user_001",
+            "client_id": "client_9",
+            "status": "active",
+            "last_active_at": 1_700_000_123_000_i64,
+            "latest_activity": {"object": "session_activity", "id": "sess_activity_1",
+                                "is_mobile": false, "browser_name": "Firefox",
+                                "city": "Lisbon", "country": "PT"},
+            "expire_at": 1_700_604_800_000_i64,
+            "abandon_at": 1_702_592_000_000_i64,
+            "updated_at": 1_700_000_123_000_i64,
+            "created_at": 1_700_000_000_000_i64
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/sessions/sess_gone"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "errors": [{"message": "not found", "long_message": "No session was found",
+                        "code": "resource_not_found"}]
+        })))
+        .mount(&server)
+        .await;
+
+    let found = run_example("get_session", &["sess_123"], server.uri()).await;
+    assert!(found.status.success(), "{}", stderr(&found));
+    assert_eq!(
+        stdout(&found),
+        "sess_123 active: user user_001, client client_9\n\
+         last active at 1700000123000 ms with Firefox from Lisbon, PT\n"
+    );
+
+    let missing = run_example("get_session", &["sess_gone"], server.uri()).await;
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    assert_eq!(stdout(&missing), "");
+    assert_eq!(stderr(&missing), "no session sess_gone\n");
+
+    let requests = received(&server).await;
+    let lines: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(lines, ["GET /sessions/sess_123", "GET /sessions/sess_gone"]);
+    requests.iter().for_each(assert_clerk_headers);
 }

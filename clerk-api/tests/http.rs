@@ -69,7 +69,7 @@ async fn list_organizations_sends_get_with_query_and_standard_headers() {
     assert_eq!(pairs, want);
     assert_eq!(query_values(&request, "user_id"), ["a", "b"], "order kept");
     assert_eq!(header(&request, "authorization"), "Bearer sk_test_secret");
-    assert_eq!(header(&request, "clerk-api-version"), "2025-11-10");
+    assert_eq!(header(&request, "clerk-api-version"), "2026-05-12");
     assert!(header(&request, "user-agent").starts_with("clerk-api-rust/"));
     assert_eq!(
         header(&request, "user-agent"),

@@ -37,6 +37,30 @@ pub struct Output {
     /// One cargo feature per tag module, sorted: each gates its module and the models
     /// only its operations use.
     pub features: Vec<String>,
+    /// What each tag module offers, for indexes such as the README's operation list.
+    pub modules: Vec<ModuleIndex>,
+}
+
+/// A generated tag module (also its cargo feature) and its operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleIndex {
+    pub name: String,
+    /// The spec tag it comes from.
+    pub tag: String,
+    pub operations: Vec<OperationIndex>,
+}
+
+/// One generated operation method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationIndex {
+    pub fn_name: String,
+    /// The `*_stream` method of a paginated operation.
+    pub stream_fn: Option<String>,
+    /// `GET`, `POST`, ...
+    pub method: &'static str,
+    pub path: String,
+    pub summary: Option<String>,
+    pub deprecated: bool,
 }
 
 /// Where the generated code says it came from (the header of every file).
@@ -56,6 +80,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         .flat_map(|m| m.operations.iter().map(|o| o.id.clone()))
         .collect();
     let features = api.modules.iter().map(|m| m.name.to_string()).collect();
+    let modules = api.modules.iter().map(module_index).collect();
     let render = |files: Vec<(String, proc_macro2::TokenStream)>| {
         files
             .into_iter()
@@ -75,5 +100,25 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         warnings,
         operation_ids,
         features,
+        modules,
     })
+}
+
+fn module_index(module: &ir::Module) -> ModuleIndex {
+    ModuleIndex {
+        name: module.name.to_string(),
+        tag: module.tag.clone(),
+        operations: module
+            .operations
+            .iter()
+            .map(|op| OperationIndex {
+                fn_name: op.fn_name.to_string(),
+                stream_fn: op.pagination.as_ref().map(|p| p.stream_fn.to_string()),
+                method: op.method.as_str(),
+                path: op.path.clone(),
+                summary: op.summary.clone(),
+                deprecated: op.deprecated,
+            })
+            .collect(),
+    }
 }

@@ -56,3 +56,47 @@ fn generation_is_deterministic() {
         assert_eq!(first, second, "{}", spec.display());
     }
 }
+
+#[test]
+fn the_module_index_names_each_operation_as_generated() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic.yaml");
+    let text = fs::read_to_string(spec).unwrap();
+    let options = Options {
+        spec_label: "x.yaml".into(),
+    };
+    let output = generate(&text, &options).unwrap();
+    let index: Vec<String> = output
+        .modules
+        .iter()
+        .flat_map(|m| {
+            m.operations.iter().map(move |op| {
+                format!(
+                    "{} ({}): {} {} {} {:?} {:?}{}",
+                    m.name,
+                    m.tag,
+                    op.fn_name,
+                    op.method,
+                    op.path,
+                    op.stream_fn,
+                    op.summary,
+                    if op.deprecated { " deprecated" } else { "" }
+                )
+            })
+        })
+        .collect();
+    insta::assert_snapshot!("basic__module_index", index.join("\n"));
+    let names: Vec<&str> = output.modules.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, output.features);
+    for module in &output.modules {
+        for op in &module.operations {
+            let file = output
+                .files
+                .iter()
+                .find(|f| f.path == format!("{}.rs", module.name))
+                .unwrap();
+            assert!(file
+                .contents
+                .contains(&format!("pub fn {}(", op.fn_name)));
+        }
+    }
+}

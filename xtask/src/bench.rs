@@ -24,15 +24,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The spec the issue's targets are stated for, relative to the workspace root.
-pub const BENCH_SPEC: &str = "../shared/specs/clerk-bapi-2025-11-10.yml";
+/// The spec measured by default, relative to the workspace root: the one the crate is
+/// generated from.
+pub const BENCH_SPEC: &str = crate::DEFAULT_SPEC;
 
 /// Where everything this task builds lives, relative to the workspace root.
 pub const BENCH_DIR: &str = "target/bench";
 
 pub const USAGE: &str = "usage: cargo xtask bench [--spec PATH] [--quick]
-  --spec PATH  the spec to generate and build (default: ../shared/specs/clerk-bapi-2025-11-10.yml,
-               else spec/clerk-backend-api.yaml)
+  --spec PATH  the spec to generate and build (default: spec/clerk-backend-api.yaml)
   --quick      a fast smoke run: short criterion runs, fewer repetitions (figures are rough)";
 
 /// Targets of the issue.
@@ -55,13 +55,8 @@ struct Args {
 }
 
 fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
-    let bench_spec = root.join(BENCH_SPEC);
     let mut parsed = Args {
-        spec: if bench_spec.exists() {
-            bench_spec
-        } else {
-            root.join(crate::DEFAULT_SPEC)
-        },
+        spec: root.join(BENCH_SPEC),
         quick: false,
     };
     let mut it = args.iter();

@@ -112,7 +112,8 @@ pub fn crate_root_for(out_dir: &Path) -> Option<PathBuf> {
 pub const CONTRACT_DIR: &str = "tests";
 
 /// Compares a generation with a directory and, when it belongs to a crate, with the
-/// crate manifest's generated `[features]` block and the crate's contract suite.
+/// crate manifest's generated `[features]` block, the crate's contract suite and the
+/// operation list of the workspace README.
 pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
     let mut plan = plan(out_dir, &output.files)
         .map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
@@ -125,6 +126,7 @@ pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
     let new = crate::manifest::with_features(&old, &output.features)
         .map_err(|e| format!("{}: {e}", manifest.display()))?;
     let mut files = vec![(manifest, Some(old), new)];
+    files.extend(crate::readme::planned(&root, &output.modules)?);
     for file in &output.contract {
         let path = root.join(CONTRACT_DIR).join(&file.path);
         let old = fs::read_to_string(&path).ok();

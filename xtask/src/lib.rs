@@ -13,6 +13,7 @@ pub mod contract;
 pub mod fuzz;
 pub mod gen;
 pub mod manifest;
+pub mod readme;
 pub mod scratch;
 pub mod test;
 

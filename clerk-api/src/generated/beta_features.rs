@@ -12,11 +12,48 @@ impl crate::Client {
     pub fn update_instance_auth_config(
         &self,
         body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
-    ) -> crate::runtime::Call<'_, super::models::InstanceSettings> {
+    ) -> crate::runtime::Call<'_, super::models::UpdateInstanceAuthConfigResponse> {
         crate::runtime::Call::new(
             self,
             update_instance_auth_config_request(body),
             crate::runtime::Response::json,
+        )
+    }
+    /// Change production domain (deprecated)
+    ///
+    /// Moves a production instance to a new domain. Deprecated; use the `/instance/change_domain` operation, which does the same.
+    ///
+    /// `PUT /beta_features/domain` (operation `UpdateProductionInstanceDomain`)
+    #[doc(alias = "UpdateProductionInstanceDomain")]
+    #[deprecated]
+    pub fn update_production_instance_domain(
+        &self,
+        body: ::std::option::Option<
+            &super::models::UpdateProductionInstanceDomainRequest,
+        >,
+    ) -> crate::runtime::Call<'_, ()> {
+        crate::runtime::Call::new(
+            self,
+            update_production_instance_domain_request(body),
+            crate::runtime::Response::empty,
+        )
+    }
+    /// Change production domain
+    ///
+    /// Moves a production instance to a new domain. DNS records, certificates, social connection redirect URLs and API keys must follow; every session ends and a short downtime is expected.
+    ///
+    /// `POST /instance/change_domain` (operation `ChangeProductionInstanceDomain`)
+    #[doc(alias = "ChangeProductionInstanceDomain")]
+    pub fn change_production_instance_domain(
+        &self,
+        body: ::std::option::Option<
+            &super::models::ChangeProductionInstanceDomainRequest,
+        >,
+    ) -> crate::runtime::Call<'_, ()> {
+        crate::runtime::Call::new(
+            self,
+            change_production_instance_domain_request(body),
+            crate::runtime::Response::empty,
         )
     }
 }
@@ -29,6 +66,34 @@ fn update_instance_auth_config_request(
         "/beta_features/instance_settings",
     );
     request.push_path("/beta_features/instance_settings");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn update_production_instance_domain_request(
+    body: ::std::option::Option<&super::models::UpdateProductionInstanceDomainRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateProductionInstanceDomain",
+        ::reqwest::Method::PUT,
+        "/beta_features/domain",
+    );
+    request.push_path("/beta_features/domain");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn change_production_instance_domain_request(
+    body: ::std::option::Option<&super::models::ChangeProductionInstanceDomainRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ChangeProductionInstanceDomain",
+        ::reqwest::Method::POST,
+        "/instance/change_domain",
+    );
+    request.push_path("/instance/change_domain");
     if let ::std::option::Option::Some(body) = body {
         request.json(body)?;
     }

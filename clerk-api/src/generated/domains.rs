@@ -3,6 +3,51 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// List domains
+    ///
+    /// Returns the instance's primary domain and its satellite domains, each with the URLs Clerk serves and the CNAME targets it needs.
+    ///
+    /// `GET /domains` (operation `ListDomains`)
+    #[doc(alias = "ListDomains")]
+    pub fn list_domains(&self) -> crate::runtime::Call<'_, super::models::Domains> {
+        crate::runtime::Call::new(
+            self,
+            list_domains_request(),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Add satellite domain
+    ///
+    /// Adds a satellite domain to the instance (only one primary domain exists, so `is_satellite` must be `true`).
+    ///
+    /// `POST /domains` (operation `AddDomain`)
+    #[doc(alias = "AddDomain")]
+    pub fn add_domain(
+        &self,
+        body: ::std::option::Option<&super::models::AddDomainRequest>,
+    ) -> crate::runtime::Call<'_, super::models::Domain> {
+        crate::runtime::Call::new(
+            self,
+            add_domain_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete satellite domain
+    ///
+    /// Removes a satellite domain from the instance; the primary domain cannot be removed.
+    ///
+    /// `DELETE /domains/{domain_id}` (operation `DeleteDomain`)
+    #[doc(alias = "DeleteDomain")]
+    pub fn delete_domain(
+        &self,
+        domain_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_domain_request(domain_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update domain
     ///
     /// Changes the name, proxy URL or secondary flag of one of the instance domains (primary or satellite). A proxy URL is only accepted on production instances; send `null` to go back to a DNS-based setup. Renaming a primary production domain also moves the home origin and needs matching DNS and email setup, otherwise expect an outage.
@@ -20,6 +65,44 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+}
+fn list_domains_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "ListDomains",
+        ::reqwest::Method::GET,
+        "/domains",
+    );
+    request.push_path("/domains");
+    ::std::result::Result::Ok(request)
+}
+fn add_domain_request(
+    body: ::std::option::Option<&super::models::AddDomainRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "AddDomain",
+        ::reqwest::Method::POST,
+        "/domains",
+    );
+    request.push_path("/domains");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn delete_domain_request(
+    domain_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteDomain",
+        ::reqwest::Method::DELETE,
+        "/domains/{domain_id}",
+    );
+    request.push_path("/domains/");
+    request.path_param("domain_id", domain_id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_domain_request(
     domain_id: &str,

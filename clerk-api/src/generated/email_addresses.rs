@@ -3,6 +3,54 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// Create email address
+    ///
+    /// Adds an email address to a user, optionally already verified and as the new primary address.
+    ///
+    /// `POST /email_addresses` (operation `CreateEmailAddress`)
+    #[doc(alias = "CreateEmailAddress")]
+    pub fn create_email_address(
+        &self,
+        body: ::std::option::Option<&super::models::CreateEmailAddressRequest>,
+    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
+        crate::runtime::Call::new(
+            self,
+            create_email_address_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get email address
+    ///
+    /// Returns one email address with its verification state.
+    ///
+    /// `GET /email_addresses/{email_address_id}` (operation `GetEmailAddress`)
+    #[doc(alias = "GetEmailAddress")]
+    pub fn get_email_address(
+        &self,
+        email_address_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
+        crate::runtime::Call::new(
+            self,
+            get_email_address_request(email_address_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete email address
+    ///
+    /// Removes an email address from its user.
+    ///
+    /// `DELETE /email_addresses/{email_address_id}` (operation `DeleteEmailAddress`)
+    #[doc(alias = "DeleteEmailAddress")]
+    pub fn delete_email_address(
+        &self,
+        email_address_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_email_address_request(email_address_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update email address
     ///
     /// Marks an email address as verified and/or makes it the primary address of its user.
@@ -20,6 +68,100 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+    /// Send email verification code
+    ///
+    /// Emails a one-time code to the address so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
+    ///
+    /// `POST /email_addresses/{email_address_id}/prepare_verification` (operation `PrepareEmailAddressVerification`)
+    #[doc(alias = "PrepareEmailAddressVerification")]
+    pub fn prepare_email_address_verification(
+        &self,
+        email_address_id: &str,
+    ) -> crate::runtime::Call<
+        '_,
+        super::models::PrepareEmailAddressVerificationResponse,
+    > {
+        crate::runtime::Call::new(
+            self,
+            prepare_email_address_verification_request(email_address_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Check email verification code
+    ///
+    /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the address verified; no session is created.
+    ///
+    /// `POST /email_addresses/{email_address_id}/attempt_verification` (operation `AttemptEmailAddressVerification`)
+    #[doc(alias = "AttemptEmailAddressVerification")]
+    pub fn attempt_email_address_verification(
+        &self,
+        email_address_id: &str,
+        body: &super::models::AttemptEmailAddressVerificationRequest,
+    ) -> crate::runtime::Call<
+        '_,
+        super::models::AttemptEmailAddressVerificationResponse,
+    > {
+        crate::runtime::Call::new(
+            self,
+            attempt_email_address_verification_request(email_address_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Replace user email addresses
+    ///
+    /// Deletes every email address of the user and sets one new primary address, verified by default. Fails while an existing address is tied to a connected account. An `unverified` replacement can leave the user unable to sign in.
+    ///
+    /// `PUT /users/{user_id}/email_address` (operation `ReplaceUserEmailAddress`)
+    #[doc(alias = "ReplaceUserEmailAddress")]
+    pub fn replace_user_email_address(
+        &self,
+        user_id: &str,
+        body: &super::models::ReplaceUserEmailAddressRequest,
+    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
+        crate::runtime::Call::new(
+            self,
+            replace_user_email_address_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+}
+fn create_email_address_request(
+    body: ::std::option::Option<&super::models::CreateEmailAddressRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateEmailAddress",
+        ::reqwest::Method::POST,
+        "/email_addresses",
+    );
+    request.push_path("/email_addresses");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_email_address_request(
+    email_address_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetEmailAddress",
+        ::reqwest::Method::GET,
+        "/email_addresses/{email_address_id}",
+    );
+    request.push_path("/email_addresses/");
+    request.path_param("email_address_id", email_address_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_email_address_request(
+    email_address_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteEmailAddress",
+        ::reqwest::Method::DELETE,
+        "/email_addresses/{email_address_id}",
+    );
+    request.push_path("/email_addresses/");
+    request.path_param("email_address_id", email_address_id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_email_address_request(
     email_address_id: &str,
@@ -35,5 +177,48 @@ fn update_email_address_request(
     if let ::std::option::Option::Some(body) = body {
         request.json(body)?;
     }
+    ::std::result::Result::Ok(request)
+}
+fn prepare_email_address_verification_request(
+    email_address_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "PrepareEmailAddressVerification",
+        ::reqwest::Method::POST,
+        "/email_addresses/{email_address_id}/prepare_verification",
+    );
+    request.push_path("/email_addresses/");
+    request.path_param("email_address_id", email_address_id)?;
+    request.push_path("/prepare_verification");
+    ::std::result::Result::Ok(request)
+}
+fn attempt_email_address_verification_request(
+    email_address_id: &str,
+    body: &super::models::AttemptEmailAddressVerificationRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "AttemptEmailAddressVerification",
+        ::reqwest::Method::POST,
+        "/email_addresses/{email_address_id}/attempt_verification",
+    );
+    request.push_path("/email_addresses/");
+    request.path_param("email_address_id", email_address_id)?;
+    request.push_path("/attempt_verification");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn replace_user_email_address_request(
+    user_id: &str,
+    body: &super::models::ReplaceUserEmailAddressRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ReplaceUserEmailAddress",
+        ::reqwest::Method::PUT,
+        "/users/{user_id}/email_address",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/email_address");
+    request.json(body)?;
     ::std::result::Result::Ok(request)
 }

@@ -3,6 +3,19 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// Get instance
+    ///
+    /// Returns the settings of the instance the secret key belongs to.
+    ///
+    /// `GET /instance` (operation `GetInstance`)
+    #[doc(alias = "GetInstance")]
+    pub fn get_instance(&self) -> crate::runtime::Call<'_, super::models::Instance> {
+        crate::runtime::Call::new(
+            self,
+            get_instance_request(),
+            crate::runtime::Response::json,
+        )
+    }
     /// Patch general instance settings
     ///
     /// Changes general settings of the instance, such as test mode, breached-password checks, allowed origins or the pinned clerk-js version. Answers with an empty 204 response.
@@ -17,6 +30,132 @@ impl crate::Client {
             self,
             update_instance_request(body),
             crate::runtime::Response::empty,
+        )
+    }
+    /// Patch instance restrictions
+    ///
+    /// Turns the allowlist, the blocklist and the email address restrictions of the instance on or off.
+    ///
+    /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
+    #[doc(alias = "UpdateInstanceRestrictions")]
+    pub fn update_instance_restrictions(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
+    ) -> crate::runtime::Call<'_, super::models::InstanceRestrictions> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_restrictions_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get instance protect settings
+    ///
+    /// Returns whether the instance's bot and abuse protection features are enabled.
+    ///
+    /// `GET /instance/protect` (operation `GetInstanceProtect`)
+    #[doc(alias = "GetInstanceProtect")]
+    pub fn get_instance_protect(
+        &self,
+    ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
+        crate::runtime::Call::new(
+            self,
+            get_instance_protect_request(),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Update instance protect settings
+    ///
+    /// Turns the instance's bot and abuse protection features on or off.
+    ///
+    /// `PATCH /instance/protect` (operation `UpdateInstanceProtect`)
+    #[doc(alias = "UpdateInstanceProtect")]
+    pub fn update_instance_protect(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceProtectRequest>,
+    ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_protect_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get instance communication settings
+    ///
+    /// Returns the instance's SMS settings, including the countries SMS messages are not sent to.
+    ///
+    /// `GET /instance/communication` (operation `GetInstanceCommunication`)
+    #[doc(alias = "GetInstanceCommunication")]
+    pub fn get_instance_communication(
+        &self,
+    ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
+        crate::runtime::Call::new(
+            self,
+            get_instance_communication_request(),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Update instance communication settings
+    ///
+    /// Replaces the list of countries SMS messages are not sent to. Codes that are not SMS countries are dropped; leaving the field out changes nothing.
+    ///
+    /// `PATCH /instance/communication` (operation `UpdateInstanceCommunication`)
+    #[doc(alias = "UpdateInstanceCommunication")]
+    pub fn update_instance_communication(
+        &self,
+        body: ::std::option::Option<&super::models::UpdateInstanceCommunicationRequest>,
+    ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_communication_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get OAuth application settings
+    ///
+    /// Returns the instance-wide OAuth provider settings, such as dynamic client registration and JWT access tokens.
+    ///
+    /// `GET /instance/oauth_application_settings` (operation `GetInstanceOAuthApplicationSettings`)
+    #[doc(alias = "GetInstanceOAuthApplicationSettings")]
+    pub fn get_instance_oauth_application_settings(
+        &self,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationSettings> {
+        crate::runtime::Call::new(
+            self,
+            get_instance_oauth_application_settings_request(),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Update OAuth application settings
+    ///
+    /// Changes the instance-wide OAuth provider settings; fields left out keep their values.
+    ///
+    /// `PATCH /instance/oauth_application_settings` (operation `UpdateInstanceOAuthApplicationSettings`)
+    #[doc(alias = "UpdateInstanceOAuthApplicationSettings")]
+    pub fn update_instance_oauth_application_settings(
+        &self,
+        body: ::std::option::Option<
+            &super::models::UpdateInstanceOAuthApplicationSettingsRequest,
+        >,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationSettings> {
+        crate::runtime::Call::new(
+            self,
+            update_instance_oauth_application_settings_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get instance organization settings
+    ///
+    /// Returns the instance's organization settings, such as membership limits, roles and domains.
+    ///
+    /// `GET /instance/organization_settings` (operation `GetInstanceOrganizationSettings`)
+    #[doc(alias = "GetInstanceOrganizationSettings")]
+    pub fn get_instance_organization_settings(
+        &self,
+    ) -> crate::runtime::Call<'_, super::models::OrganizationSettings> {
+        crate::runtime::Call::new(
+            self,
+            get_instance_organization_settings_request(),
+            crate::runtime::Response::json,
         )
     }
     /// Update organization settings
@@ -37,22 +176,18 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
-    /// Patch instance restrictions
-    ///
-    /// Turns the allowlist, the blocklist and the email address restrictions of the instance on or off.
-    ///
-    /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
-    #[doc(alias = "UpdateInstanceRestrictions")]
-    pub fn update_instance_restrictions(
-        &self,
-        body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-    ) -> crate::runtime::Call<'_, super::models::InstanceRestrictions> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_restrictions_request(body),
-            crate::runtime::Response::json,
-        )
-    }
+}
+fn get_instance_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "GetInstance",
+        ::reqwest::Method::GET,
+        "/instance",
+    );
+    request.push_path("/instance");
+    ::std::result::Result::Ok(request)
 }
 fn update_instance_request(
     body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
@@ -68,6 +203,112 @@ fn update_instance_request(
     }
     ::std::result::Result::Ok(request)
 }
+fn update_instance_restrictions_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceRestrictions",
+        ::reqwest::Method::PATCH,
+        "/instance/restrictions",
+    );
+    request.push_path("/instance/restrictions");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_instance_protect_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "GetInstanceProtect",
+        ::reqwest::Method::GET,
+        "/instance/protect",
+    );
+    request.push_path("/instance/protect");
+    ::std::result::Result::Ok(request)
+}
+fn update_instance_protect_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceProtectRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceProtect",
+        ::reqwest::Method::PATCH,
+        "/instance/protect",
+    );
+    request.push_path("/instance/protect");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_instance_communication_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "GetInstanceCommunication",
+        ::reqwest::Method::GET,
+        "/instance/communication",
+    );
+    request.push_path("/instance/communication");
+    ::std::result::Result::Ok(request)
+}
+fn update_instance_communication_request(
+    body: ::std::option::Option<&super::models::UpdateInstanceCommunicationRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceCommunication",
+        ::reqwest::Method::PATCH,
+        "/instance/communication",
+    );
+    request.push_path("/instance/communication");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_instance_oauth_application_settings_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "GetInstanceOAuthApplicationSettings",
+        ::reqwest::Method::GET,
+        "/instance/oauth_application_settings",
+    );
+    request.push_path("/instance/oauth_application_settings");
+    ::std::result::Result::Ok(request)
+}
+fn update_instance_oauth_application_settings_request(
+    body: ::std::option::Option<
+        &super::models::UpdateInstanceOAuthApplicationSettingsRequest,
+    >,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UpdateInstanceOAuthApplicationSettings",
+        ::reqwest::Method::PATCH,
+        "/instance/oauth_application_settings",
+    );
+    request.push_path("/instance/oauth_application_settings");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_instance_organization_settings_request() -> ::std::result::Result<
+    crate::runtime::Request,
+    crate::Error,
+> {
+    let mut request = crate::runtime::Request::new(
+        "GetInstanceOrganizationSettings",
+        ::reqwest::Method::GET,
+        "/instance/organization_settings",
+    );
+    request.push_path("/instance/organization_settings");
+    ::std::result::Result::Ok(request)
+}
 fn update_instance_organization_settings_request(
     body: ::std::option::Option<
         &super::models::UpdateInstanceOrganizationSettingsRequest,
@@ -79,20 +320,6 @@ fn update_instance_organization_settings_request(
         "/instance/organization_settings",
     );
     request.push_path("/instance/organization_settings");
-    if let ::std::option::Option::Some(body) = body {
-        request.json(body)?;
-    }
-    ::std::result::Result::Ok(request)
-}
-fn update_instance_restrictions_request(
-    body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
-    let mut request = crate::runtime::Request::new(
-        "UpdateInstanceRestrictions",
-        ::reqwest::Method::PATCH,
-        "/instance/restrictions",
-    );
-    request.push_path("/instance/restrictions");
     if let ::std::option::Option::Some(body) = body {
         request.json(body)?;
     }

@@ -3,6 +3,102 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// List JWT templates
+    ///
+    /// Returns the JWT templates of the instance.
+    ///
+    /// `GET /jwt_templates` (operation `ListJWTTemplates`)
+    #[doc(alias = "ListJWTTemplates")]
+    pub fn list_jwt_templates(
+        &self,
+        params: &ListJwtTemplatesParams,
+    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::JwtTemplate>> {
+        crate::runtime::Call::new(
+            self,
+            list_jwt_templates_request(params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn list_jwt_templates_stream(
+        &self,
+        params: &ListJwtTemplatesParams,
+    ) -> crate::Paginated<super::models::JwtTemplate> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_jwt_templates_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: ::std::vec::Vec<super::models::JwtTemplate> = page
+                            .json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page,
+                            total_count: ::std::option::Option::None,
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// Create JWT template
+    ///
+    /// Creates a template for minting custom JWTs from sessions, with its claims, lifetime and optional own signing key.
+    ///
+    /// `POST /jwt_templates` (operation `CreateJWTTemplate`)
+    #[doc(alias = "CreateJWTTemplate")]
+    pub fn create_jwt_template(
+        &self,
+        body: ::std::option::Option<&super::models::CreateJwtTemplateRequest>,
+    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
+        crate::runtime::Call::new(
+            self,
+            create_jwt_template_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get JWT template
+    ///
+    /// Returns one JWT template.
+    ///
+    /// `GET /jwt_templates/{template_id}` (operation `GetJWTTemplate`)
+    #[doc(alias = "GetJWTTemplate")]
+    pub fn get_jwt_template(
+        &self,
+        template_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
+        crate::runtime::Call::new(
+            self,
+            get_jwt_template_request(template_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete JWT template
+    ///
+    /// Deletes a JWT template; tokens can no longer be minted from it.
+    ///
+    /// `DELETE /jwt_templates/{template_id}` (operation `DeleteJWTTemplate`)
+    #[doc(alias = "DeleteJWTTemplate")]
+    pub fn delete_jwt_template(
+        &self,
+        template_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_jwt_template_request(template_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update JWT template
     ///
     /// Replaces the definition of an existing JWT template. `name` and `claims` are mandatory in the body.
@@ -21,6 +117,64 @@ impl crate::Client {
         )
     }
 }
+fn list_jwt_templates_request(
+    params: &ListJwtTemplatesParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListJWTTemplates",
+        ::reqwest::Method::GET,
+        "/jwt_templates",
+    );
+    request.push_path("/jwt_templates");
+    if let ::std::option::Option::Some(value) = &params.paginated {
+        request.query("paginated", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_jwt_template_request(
+    body: ::std::option::Option<&super::models::CreateJwtTemplateRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateJWTTemplate",
+        ::reqwest::Method::POST,
+        "/jwt_templates",
+    );
+    request.push_path("/jwt_templates");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_jwt_template_request(
+    template_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetJWTTemplate",
+        ::reqwest::Method::GET,
+        "/jwt_templates/{template_id}",
+    );
+    request.push_path("/jwt_templates/");
+    request.path_param("template_id", template_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_jwt_template_request(
+    template_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteJWTTemplate",
+        ::reqwest::Method::DELETE,
+        "/jwt_templates/{template_id}",
+    );
+    request.push_path("/jwt_templates/");
+    request.path_param("template_id", template_id)?;
+    ::std::result::Result::Ok(request)
+}
 fn update_jwt_template_request(
     template_id: &str,
     body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
@@ -36,4 +190,13 @@ fn update_jwt_template_request(
         request.json(body)?;
     }
     ::std::result::Result::Ok(request)
+}
+/// Optional parameters of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJwtTemplatesParams {
+    pub paginated: ::std::option::Option<bool>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
 }

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 #![allow(deprecated)]
+#[cfg(feature = "actor_tokens")]
 /// Token that lets one user (the actor) act on behalf of another user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ActorToken {
@@ -20,6 +21,7 @@ pub struct ActorToken {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "actor_tokens")]
 /// Type tag with the constant value `actor_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenObject {
@@ -28,6 +30,7 @@ pub enum ActorTokenObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "actor_tokens")]
 impl ActorTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -37,6 +40,7 @@ impl ActorTokenObject {
         }
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl ::std::convert::From<&str> for ActorTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -45,11 +49,13 @@ impl ::std::convert::From<&str> for ActorTokenObject {
         }
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl ::std::fmt::Display for ActorTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "actor_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenStatus {
     /// `"pending"`
@@ -68,6 +75,7 @@ pub enum ActorTokenStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "actor_tokens")]
 impl ActorTokenStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -79,6 +87,7 @@ impl ActorTokenStatus {
         }
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl ::std::convert::From<&str> for ActorTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -89,11 +98,13 @@ impl ::std::convert::From<&str> for ActorTokenStatus {
         }
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl ::std::fmt::Display for ActorTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "actor_tokens")]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,15 +112,52 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-/// Body of POST /domains (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg(feature = "domains")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddDomainRequest {
+    /// Domain name; development instances may include a port, such as `localhost:3000`.
     pub name: ::std::string::String,
+    /// Must be `true`.
     pub is_satellite: bool,
-    #[serde(default)]
-    pub proxy_url: ::std::option::Option<::std::string::String>,
+    /// URL of a proxy that forwards to the Frontend API for this domain (production only).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub proxy_url: crate::Nullable<::std::string::String>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "domains")]
+impl AddDomainRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, is_satellite: bool) -> Self {
+        Self {
+            name,
+            is_satellite,
+            proxy_url: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct AddRolesToRoleSetRequest {
+    /// Keys of the roles to add, 1 to 10.
+    pub role_keys: ::std::vec::Vec<::std::string::String>,
+    /// One of the added roles to make the default role.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_role_key: ::std::option::Option<::std::string::String>,
+    /// One of the added roles to make the creator role.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub creator_role_key: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "role_sets")]
+impl AddRolesToRoleSetRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(role_keys: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            role_keys,
+            default_role_key: ::std::default::Default::default(),
+            creator_role_key: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AdjustCreditBalanceRequest {
@@ -126,7 +174,7 @@ pub struct AdjustCreditBalanceRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -143,7 +191,7 @@ impl AdjustCreditBalanceRequest {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdjustCreditBalanceRequestAction {
@@ -154,7 +202,7 @@ pub enum AdjustCreditBalanceRequestAction {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl AdjustCreditBalanceRequestAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -165,7 +213,7 @@ impl AdjustCreditBalanceRequestAction {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     fn from(value: &str) -> Self {
         match value {
@@ -175,13 +223,13 @@ impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for AdjustCreditBalanceRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -190,6 +238,66 @@ impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agent_tasks")]
+/// Task through which an AI agent acts for a user.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct AgentTask {
+    /// Type tag with the constant value `agent_task`.
+    pub object: AgentTaskObject,
+    /// Stable ID of the agent, one per agent name in the instance.
+    pub agent_id: ::std::string::String,
+    /// ID of this task.
+    pub agent_task_id: ::std::string::String,
+    /// Older name of `agent_task_id`.
+    #[deprecated]
+    pub task_id: ::std::string::String,
+    /// URL that creates the user's session when opened; only in the answer to the create call.
+    #[serde(default)]
+    pub url: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "agent_tasks")]
+/// Type tag with the constant value `agent_task`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AgentTaskObject {
+    /// `"agent_task"`
+    AgentTask,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "agent_tasks")]
+impl AgentTaskObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AgentTaskObject::AgentTask => "agent_task",
+            AgentTaskObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl ::std::convert::From<&str> for AgentTaskObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "agent_task" => AgentTaskObject::AgentTask,
+            other => AgentTaskObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl ::std::fmt::Display for AgentTaskObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
 /// Identifier that is allowed to sign up while the allowlist is on.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct AllowlistIdentifier {
@@ -200,6 +308,7 @@ pub struct AllowlistIdentifier {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub invitation_id: ::std::option::Option<::std::string::String>,
+    /// Email address or phone number.
     #[serde(default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -213,6 +322,7 @@ pub struct AllowlistIdentifier {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierIdentifierType {
     /// `"email_address"`
@@ -224,6 +334,7 @@ pub enum AllowlistIdentifierIdentifierType {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "allow_list_block_list")]
 impl AllowlistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -235,6 +346,7 @@ impl AllowlistIdentifierIdentifierType {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -245,11 +357,13 @@ impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::fmt::Display for AllowlistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -257,6 +371,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 /// Type tag with the constant value `allowlist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierObject {
@@ -265,6 +380,7 @@ pub enum AllowlistIdentifierObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "allow_list_block_list")]
 impl AllowlistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -274,6 +390,7 @@ impl AllowlistIdentifierObject {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::convert::From<&str> for AllowlistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -282,11 +399,13 @@ impl ::std::convert::From<&str> for AllowlistIdentifierObject {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::fmt::Display for AllowlistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -294,23 +413,555 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// Discount to attach to a subscription item.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ApplyCommerceDiscountRequest {
+    pub discount_id: ::std::string::String,
+}
+#[cfg(feature = "billing")]
+impl ApplyCommerceDiscountRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(discount_id: ::std::string::String) -> Self {
+        Self { discount_id }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct AttemptEmailAddressVerificationRequest {
+    /// Verification to check, as returned by the prepare operation.
+    pub verification_id: ::std::string::String,
+    /// Code the user received.
+    pub code: ::std::string::String,
+}
+#[cfg(feature = "email_addresses")]
+impl AttemptEmailAddressVerificationRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        verification_id: ::std::string::String,
+        code: ::std::string::String,
+    ) -> Self {
+        Self { verification_id, code }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct AttemptEmailAddressVerificationResponse {
+    #[serde(default)]
+    pub object: ::std::option::Option<::std::string::String>,
+    /// Verification ID to pass to the attempt operation.
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `email_code` or `phone_code`.
+    #[serde(default)]
+    pub strategy: ::std::option::Option<::std::string::String>,
+    /// Attempts made so far.
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    /// When the code expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    /// Channel the code went over (phone numbers only).
+    #[serde(default)]
+    pub channel: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "phone_numbers")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct AttemptPhoneNumberVerificationRequest {
+    /// Verification to check, as returned by the prepare operation.
+    pub verification_id: ::std::string::String,
+    /// Code the user received.
+    pub code: ::std::string::String,
+}
+#[cfg(feature = "phone_numbers")]
+impl AttemptPhoneNumberVerificationRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        verification_id: ::std::string::String,
+        code: ::std::string::String,
+    ) -> Self {
+        Self { verification_id, code }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct AttemptPhoneNumberVerificationResponse {
+    #[serde(default)]
+    pub object: ::std::option::Option<::std::string::String>,
+    /// Verification ID to pass to the attempt operation.
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `email_code` or `phone_code`.
+    #[serde(default)]
+    pub strategy: ::std::option::Option<::std::string::String>,
+    /// Attempts made so far.
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    /// When the code expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    /// Channel the code went over (phone numbers only).
+    #[serde(default)]
+    pub channel: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discounts taken off a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct BillingDiscountsResponse {
+    /// Credit for the part of the period already paid for.
     #[serde(default)]
     pub proration: ::std::option::Option<BillingProrationDiscountDetail>,
     pub total: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// One attempt to collect a payment for a subscription item.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct BillingPaymentAttempt {
+    /// Type tag with the constant value `commerce_payment`.
+    pub object: BillingPaymentAttemptObject,
+    pub id: ::std::string::String,
+    pub payment_id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Kind of charge.
+    pub charge_type: ::std::string::String,
+    pub payee_id: ::std::string::String,
+    /// The party paid.
+    pub payee: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub payer_id: ::std::string::String,
+    pub payer: CommercePayerResponse,
+    #[serde(default)]
+    pub subscription_item_id: ::std::option::Option<::std::string::String>,
+    /// Subscription item the payment is for.
+    #[serde(default)]
+    pub subscription_item: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub amount: CommerceMoneyResponse,
+    /// Breakdown of the amount.
+    #[serde(default)]
+    pub totals: ::std::option::Option<CommerceTotalsResponse2>,
+    pub payment_method_id: ::std::string::String,
+    pub payment_method: CommercePaymentMethodResponse,
+    /// Statement the attempt appears on.
+    pub statement_id: ::std::string::String,
+    /// ID of the payment at the gateway.
+    #[serde(default)]
+    pub gateway_external_id: ::std::option::Option<::std::string::String>,
+    /// Link to the payment at the gateway.
+    #[serde(default)]
+    pub gateway_external_url: ::std::option::Option<::std::string::String>,
+    pub status: BillingPaymentAttemptStatus,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub paid_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub failed_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_payment`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingPaymentAttemptObject {
+    /// `"commerce_payment"`
+    CommercePayment,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingPaymentAttemptObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingPaymentAttemptObject::CommercePayment => "commerce_payment",
+            BillingPaymentAttemptObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingPaymentAttemptObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_payment" => BillingPaymentAttemptObject::CommercePayment,
+            other => BillingPaymentAttemptObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingPaymentAttemptObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingPaymentAttemptStatus {
+    /// `"pending"`
+    Pending,
+    /// `"paid"`
+    Paid,
+    /// `"failed"`
+    Failed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingPaymentAttemptStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingPaymentAttemptStatus::Pending => "pending",
+            BillingPaymentAttemptStatus::Paid => "paid",
+            BillingPaymentAttemptStatus::Failed => "failed",
+            BillingPaymentAttemptStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingPaymentAttemptStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => BillingPaymentAttemptStatus::Pending,
+            "paid" => BillingPaymentAttemptStatus::Paid,
+            "failed" => BillingPaymentAttemptStatus::Failed,
+            other => BillingPaymentAttemptStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingPaymentAttemptStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// A price of a billing plan, default or custom.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct BillingPriceResponse {
+    /// Type tag with the constant value `commerce_price`.
+    pub object: BillingPriceResponseObject,
+    pub id: ::std::string::String,
+    pub plan_id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    pub currency: ::std::string::String,
+    pub currency_symbol: ::std::string::String,
+    /// Monthly amount in cents.
+    pub amount: i64,
+    /// Monthly amount in cents when billed yearly.
+    pub annual_monthly_amount: i64,
+    #[serde(default)]
+    pub fee: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(default)]
+    pub annual_monthly_fee: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether this is the plan's default price.
+    pub is_default: bool,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Billing periods this price can be paid in.
+    pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_price`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingPriceResponseObject {
+    /// `"commerce_price"`
+    CommercePrice,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingPriceResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingPriceResponseObject::CommercePrice => "commerce_price",
+            BillingPriceResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingPriceResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_price" => BillingPriceResponseObject::CommercePrice,
+            other => BillingPriceResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingPriceResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// Billing periods this price can be paid in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingPriceResponseSupportedBillingPeriods {
+    /// `"month"`
+    Month,
+    /// `"annual"`
+    Annual,
+    /// `"both"`
+    Both,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingPriceResponseSupportedBillingPeriods {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingPriceResponseSupportedBillingPeriods::Month => "month",
+            BillingPriceResponseSupportedBillingPeriods::Annual => "annual",
+            BillingPriceResponseSupportedBillingPeriods::Both => "both",
+            BillingPriceResponseSupportedBillingPeriods::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingPriceResponseSupportedBillingPeriods {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => BillingPriceResponseSupportedBillingPeriods::Month,
+            "annual" => BillingPriceResponseSupportedBillingPeriods::Annual,
+            "both" => BillingPriceResponseSupportedBillingPeriods::Both,
+            other => {
+                BillingPriceResponseSupportedBillingPeriods::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Proration discount computed from the part of the cycle already used.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct BillingProrationDiscountDetail {
     pub amount: CommerceMoneyResponse,
     pub cycle_days_passed: i64,
     pub cycle_days_total: i64,
+    /// Share of the billing cycle already passed, in percent.
     pub cycle_passed_percent: f64,
 }
+#[cfg(feature = "billing")]
+/// Billing statement of a payer, grouping payment attempts by day with totals.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct BillingStatement {
+    /// Type tag with the constant value `commerce_statement`.
+    pub object: BillingStatementObject,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Unix epoch time in milliseconds.
+    pub timestamp: i64,
+    pub payer: CommercePayerResponse,
+    pub status: BillingStatementStatus,
+    /// Totals of the statement.
+    pub totals: BillingStatementTotals,
+    /// Payment attempts grouped by the time they were made.
+    pub groups: ::std::vec::Vec<BillingStatementGroupsItem>,
+}
+#[cfg(feature = "billing")]
+/// Payment attempts made at one time.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct BillingStatementGroupsItem {
+    /// Type tag with the constant value `commerce_statement_group`.
+    pub object: BillingStatementGroupsItemObject,
+    /// Unix epoch time in milliseconds.
+    pub timestamp: i64,
+    /// The payment attempts.
+    pub items: ::std::vec::Vec<BillingPaymentAttempt>,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_statement_group`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingStatementGroupsItemObject {
+    /// `"commerce_statement_group"`
+    CommerceStatementGroup,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingStatementGroupsItemObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingStatementGroupsItemObject::CommerceStatementGroup => {
+                "commerce_statement_group"
+            }
+            BillingStatementGroupsItemObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingStatementGroupsItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_statement_group" => {
+                BillingStatementGroupsItemObject::CommerceStatementGroup
+            }
+            other => BillingStatementGroupsItemObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingStatementGroupsItemObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_statement`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingStatementObject {
+    /// `"commerce_statement"`
+    CommerceStatement,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingStatementObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingStatementObject::CommerceStatement => "commerce_statement",
+            BillingStatementObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingStatementObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_statement" => BillingStatementObject::CommerceStatement,
+            other => BillingStatementObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingStatementObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingStatementStatus {
+    /// `"open"`
+    Open,
+    /// `"closed"`
+    Closed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl BillingStatementStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingStatementStatus::Open => "open",
+            BillingStatementStatus::Closed => "closed",
+            BillingStatementStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for BillingStatementStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => BillingStatementStatus::Open,
+            "closed" => BillingStatementStatus::Closed,
+            other => BillingStatementStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for BillingStatementStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// Totals of the statement.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct BillingStatementTotals {
+    pub grand_total: CommerceMoneyResponse,
+    pub subtotal: CommerceMoneyResponse,
+    pub base_fee: CommerceMoneyResponse,
+    pub tax_total: CommerceMoneyResponse,
+}
+#[cfg(feature = "allow_list_block_list")]
 /// Identifier that is barred from signing up or signing in.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct BlocklistIdentifier {
@@ -319,6 +970,7 @@ pub struct BlocklistIdentifier {
     pub object: ::std::option::Option<BlocklistIdentifierObject>,
     #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Email address, email domain, phone number or web3 wallet.
     #[serde(default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -332,6 +984,7 @@ pub struct BlocklistIdentifier {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierIdentifierType {
     /// `"email_address"`
@@ -343,6 +996,7 @@ pub enum BlocklistIdentifierIdentifierType {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "allow_list_block_list")]
 impl BlocklistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -354,6 +1008,7 @@ impl BlocklistIdentifierIdentifierType {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -364,11 +1019,13 @@ impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::fmt::Display for BlocklistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -376,6 +1033,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 /// Type tag with the constant value `blocklist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierObject {
@@ -384,6 +1042,7 @@ pub enum BlocklistIdentifierObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "allow_list_block_list")]
 impl BlocklistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -393,6 +1052,7 @@ impl BlocklistIdentifierObject {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::convert::From<&str> for BlocklistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -401,11 +1061,13 @@ impl ::std::convert::From<&str> for BlocklistIdentifierObject {
         }
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl ::std::fmt::Display for BlocklistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -413,6 +1075,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "allow_list_block_list")]
 /// Page of blocklist identifiers plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct BlocklistIdentifiers {
@@ -420,6 +1083,7 @@ pub struct BlocklistIdentifiers {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "domains")]
 /// DNS CNAME record that a domain needs.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CNameTarget {
@@ -428,12 +1092,14 @@ pub struct CNameTarget {
     /// True when the record must exist before the domain counts as deployed.
     pub required: bool,
 }
-/// Body of POST /instance/change_domain (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg(feature = "beta_features")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChangeProductionInstanceDomainRequest {
-    #[serde(default)]
+    /// New home URL, for example `https://www.example.com`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub home_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Whether the domain serves a secondary app, so the full subdomain is kept as part of the domain; lets several apps share one registrable domain.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_secondary: ::std::option::Option<bool>,
 }
 /// One error entry returned by the API.
@@ -462,6 +1128,7 @@ pub struct ClerkErrors {
     #[serde(default)]
     pub clerk_trace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "clients")]
 /// Device-level container for sessions and sign-in/sign-up attempts.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ClientModel {
@@ -474,8 +1141,10 @@ pub struct ClientModel {
     pub sign_in_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub sign_up_id: ::std::option::Option<::std::string::String>,
+    /// Session of this client that was active most recently.
     #[serde(default)]
     pub last_active_session_id: ::std::option::Option<::std::string::String>,
+    /// Strategy the user last authenticated with on this client.
     #[serde(default)]
     pub last_authentication_strategy: ::std::option::Option<::std::string::String>,
     /// Time of the latest change (Unix epoch, milliseconds).
@@ -483,6 +1152,7 @@ pub struct ClientModel {
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
 }
+#[cfg(feature = "clients")]
 /// Type tag with the constant value `client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClientModelObject {
@@ -491,6 +1161,7 @@ pub enum ClientModelObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "clients")]
 impl ClientModelObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -500,6 +1171,7 @@ impl ClientModelObject {
         }
     }
 }
+#[cfg(feature = "clients")]
 impl ::std::convert::From<&str> for ClientModelObject {
     fn from(value: &str) -> Self {
         match value {
@@ -508,11 +1180,13 @@ impl ::std::convert::From<&str> for ClientModelObject {
         }
     }
 }
+#[cfg(feature = "clients")]
 impl ::std::fmt::Display for ClientModelObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "clients")]
 impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -520,30 +1194,35 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Credit balance of a billing payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditBalanceResponse {
+    /// Always `commerce_credit_balance`.
     pub object: ::std::string::String,
     /// Current balance; null if the payer never had any credits.
     #[serde(default)]
     pub balance: ::std::option::Option<CommerceMoneyResponse>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Ledger entry recorded for one credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditLedgerResponse {
+    /// Always `commerce_credit_ledger`.
     pub object: ::std::string::String,
     pub id: ::std::string::String,
     pub payer_id: ::std::string::String,
     pub amount: CommerceMoneyResponse,
+    /// What caused the change, such as `grant`.
     pub source_type: ::std::string::String,
+    /// ID of what caused the change.
     pub source_id: ::std::string::String,
     #[serde(default)]
     pub note: ::std::option::Option<::std::string::String>,
+    /// When the entry was written (RFC 3339).
     pub created_at: ::std::string::String,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credits applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceCreditsResponse {
@@ -553,7 +1232,240 @@ pub struct CommerceCreditsResponse {
     pub payer: ::std::option::Option<CommercePayerCreditResponse>,
     pub total: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// A discount as applied to one subscription item.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommerceDiscountRedemptionResponse {
+    /// Type tag with the constant value `commerce_discount_redemption`.
+    pub object: CommerceDiscountRedemptionResponseObject,
+    pub id: ::std::string::String,
+    pub subscription_item_id: ::std::string::String,
+    pub discount_id: ::std::string::String,
+    /// Display name of the discount.
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// How the discount came to be applied.
+    pub source: CommerceDiscountRedemptionResponseSource,
+    /// Promo code used, if any.
+    #[serde(default)]
+    pub promo_code: ::std::option::Option<::std::string::String>,
+    /// Kind of reduction, fixed when the discount was applied.
+    #[serde(default)]
+    pub effect: ::std::option::Option<CommerceDiscountRedemptionResponseEffect>,
+    /// Percentage taken off, for `percentage` discounts.
+    #[serde(default)]
+    pub percent_off: ::std::option::Option<f64>,
+    /// Fixed amount taken off, for `fixed_amount` discounts.
+    #[serde(default)]
+    pub amount_off: ::std::option::Option<CommerceMoneyResponse>,
+    /// What the discount takes off the next renewal, when known.
+    #[serde(default)]
+    pub amount: ::std::option::Option<CommerceMoneyResponse>,
+    /// Billing cycles the discount still applies to; null means forever.
+    #[serde(default)]
+    pub cycles_remaining: ::std::option::Option<i32>,
+    /// Billing cycles the discount has applied to so far.
+    pub cycles_applied: i32,
+    #[serde(default)]
+    pub status: ::std::option::Option<CommerceDiscountRedemptionResponseStatus>,
+    /// Unix epoch time in milliseconds.
+    pub redeemed_at: i64,
+    /// Who applied the discount, when known.
+    #[serde(default)]
+    pub redeemed_by: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "billing")]
+/// Kind of reduction, fixed when the discount was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceDiscountRedemptionResponseEffect {
+    /// `"percentage"`
+    Percentage,
+    /// `"fixed_amount"`
+    FixedAmount,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceDiscountRedemptionResponseEffect {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceDiscountRedemptionResponseEffect::Percentage => "percentage",
+            CommerceDiscountRedemptionResponseEffect::FixedAmount => "fixed_amount",
+            CommerceDiscountRedemptionResponseEffect::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseEffect {
+    fn from(value: &str) -> Self {
+        match value {
+            "percentage" => CommerceDiscountRedemptionResponseEffect::Percentage,
+            "fixed_amount" => CommerceDiscountRedemptionResponseEffect::FixedAmount,
+            other => CommerceDiscountRedemptionResponseEffect::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_discount_redemption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceDiscountRedemptionResponseObject {
+    /// `"commerce_discount_redemption"`
+    CommerceDiscountRedemption,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceDiscountRedemptionResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceDiscountRedemptionResponseObject::CommerceDiscountRedemption => {
+                "commerce_discount_redemption"
+            }
+            CommerceDiscountRedemptionResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_discount_redemption" => {
+                CommerceDiscountRedemptionResponseObject::CommerceDiscountRedemption
+            }
+            other => CommerceDiscountRedemptionResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceDiscountRedemptionResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// How the discount came to be applied.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceDiscountRedemptionResponseSource {
+    /// `"promotion"`
+    Promotion,
+    /// `"manual"`
+    Manual,
+    /// `"promo_code"`
+    PromoCode,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceDiscountRedemptionResponseSource {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceDiscountRedemptionResponseSource::Promotion => "promotion",
+            CommerceDiscountRedemptionResponseSource::Manual => "manual",
+            CommerceDiscountRedemptionResponseSource::PromoCode => "promo_code",
+            CommerceDiscountRedemptionResponseSource::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "promotion" => CommerceDiscountRedemptionResponseSource::Promotion,
+            "manual" => CommerceDiscountRedemptionResponseSource::Manual,
+            "promo_code" => CommerceDiscountRedemptionResponseSource::PromoCode,
+            other => CommerceDiscountRedemptionResponseSource::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceDiscountRedemptionResponseSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceDiscountRedemptionResponseStatus {
+    /// `"active"`
+    Active,
+    /// `"exhausted"`
+    Exhausted,
+    /// `"removed"`
+    Removed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceDiscountRedemptionResponseStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceDiscountRedemptionResponseStatus::Active => "active",
+            CommerceDiscountRedemptionResponseStatus::Exhausted => "exhausted",
+            CommerceDiscountRedemptionResponseStatus::Removed => "removed",
+            CommerceDiscountRedemptionResponseStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => CommerceDiscountRedemptionResponseStatus::Active,
+            "exhausted" => CommerceDiscountRedemptionResponseStatus::Exhausted,
+            "removed" => CommerceDiscountRedemptionResponseStatus::Removed,
+            other => CommerceDiscountRedemptionResponseStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discounts applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceDiscountsResponse {
@@ -561,24 +1473,26 @@ pub struct CommerceDiscountsResponse {
     pub proration: ::std::option::Option<CommerceProrationDiscountResponse>,
     pub total: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Amount of money with currency and display formatting.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceMoneyResponse {
     /// Amount in the smallest currency unit (cents).
     pub amount: i64,
+    /// Amount as display text, such as `$49.99`.
     pub amount_formatted: ::std::string::String,
+    /// Currency code, such as `USD`.
     pub currency: ::std::string::String,
     pub currency_symbol: ::std::string::String,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Payer credit consumed by a charge.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerCreditResponse {
     pub remaining_balance: CommerceMoneyResponse,
     pub applied_amount: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// User or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePayerResponse {
@@ -586,6 +1500,7 @@ pub struct CommercePayerResponse {
     pub object: CommercePayerResponseObject,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
+    /// Paying user, for user payers.
     #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -594,6 +1509,7 @@ pub struct CommercePayerResponse {
     pub last_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
+    /// Paying organization, for organization payers.
     #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -609,7 +1525,76 @@ pub struct CommercePayerResponse {
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// The user or organization that pays for a subscription.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommercePayerResponse2 {
+    /// Type tag with the constant value `commerce_payer`.
+    pub object: CommercePayerResponse2Object,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Paying user, for user payers.
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    pub first_name: ::std::string::String,
+    pub last_name: ::std::string::String,
+    pub email: ::std::string::String,
+    /// Paying organization, for organization payers.
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub organization_name: ::std::option::Option<::std::string::String>,
+    pub image_url: ::std::string::String,
+    #[serde(default)]
+    pub credits_balance: ::std::option::Option<CommerceMoneyResponse>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_payer`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePayerResponse2Object {
+    /// `"commerce_payer"`
+    CommercePayer,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePayerResponse2Object {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePayerResponse2Object::CommercePayer => "commerce_payer",
+            CommercePayerResponse2Object::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePayerResponse2Object {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_payer" => CommercePayerResponse2Object::CommercePayer,
+            other => CommercePayerResponse2Object::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePayerResponse2Object {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePayerResponseObject {
@@ -618,7 +1603,7 @@ pub enum CommercePayerResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommercePayerResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -628,7 +1613,7 @@ impl CommercePayerResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommercePayerResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -637,13 +1622,13 @@ impl ::std::convert::From<&str> for CommercePayerResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommercePayerResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -651,7 +1636,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePaymentMethodResponse {
@@ -662,10 +1647,14 @@ pub struct CommercePaymentMethodResponse {
     pub payment_type: CommercePaymentMethodResponsePaymentType,
     #[serde(default)]
     pub is_default: ::std::option::Option<bool>,
+    /// Payment gateway holding the method.
     pub gateway: ::std::string::String,
+    /// ID of the method at the gateway.
     pub gateway_external_id: ::std::string::String,
+    /// Account ID at the gateway.
     #[serde(default)]
     pub gateway_external_account_id: ::std::option::Option<::std::string::String>,
+    /// Last four digits of the card.
     #[serde(default)]
     pub last4: ::std::option::Option<::std::string::String>,
     pub status: CommercePaymentMethodResponseStatus,
@@ -683,10 +1672,11 @@ pub struct CommercePaymentMethodResponse {
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
+    /// Whether the payer may remove it.
     #[serde(default)]
     pub is_removable: ::std::option::Option<bool>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseObject {
@@ -695,7 +1685,7 @@ pub enum CommercePaymentMethodResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommercePaymentMethodResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -707,7 +1697,7 @@ impl CommercePaymentMethodResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -718,13 +1708,13 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -732,7 +1722,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `"card"`
@@ -744,7 +1734,7 @@ pub enum CommercePaymentMethodResponsePaymentType {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommercePaymentMethodResponsePaymentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -756,7 +1746,7 @@ impl CommercePaymentMethodResponsePaymentType {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     fn from(value: &str) -> Self {
         match value {
@@ -767,13 +1757,13 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -781,7 +1771,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseStatus {
     /// `"active"`
@@ -791,7 +1781,7 @@ pub enum CommercePaymentMethodResponseStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommercePaymentMethodResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -802,7 +1792,7 @@ impl CommercePaymentMethodResponseStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -812,13 +1802,13 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -826,23 +1816,200 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// A stored way for a payer to pay, such as a card.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommercePaymentSourceResponse {
+    /// Type tag with the constant value `commerce_source`.
+    pub object: CommercePaymentSourceResponseObject,
+    pub id: ::std::string::String,
+    pub payer_id: ::std::string::String,
+    pub payment_method: CommercePaymentSourceResponsePaymentMethod,
+    #[serde(default)]
+    pub is_default: ::std::option::Option<bool>,
+    /// Payment gateway holding the payment source.
+    pub gateway: ::std::string::String,
+    /// ID of the payment source at the gateway.
+    pub gateway_external_id: ::std::string::String,
+    /// Account ID at the gateway.
+    #[serde(default)]
+    pub gateway_external_account_id: ::std::option::Option<::std::string::String>,
+    /// Last four digits of the card.
+    pub last4: ::std::string::String,
+    pub status: CommercePaymentSourceResponseStatus,
+    pub wallet_type: ::std::string::String,
+    pub card_type: ::std::string::String,
+    #[serde(default)]
+    pub expiry_year: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub expiry_month: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Whether the payer may remove it.
+    #[serde(default)]
+    pub is_removable: ::std::option::Option<bool>,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_source`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePaymentSourceResponseObject {
+    /// `"commerce_source"`
+    CommerceSource,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePaymentSourceResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePaymentSourceResponseObject::CommerceSource => "commerce_source",
+            CommercePaymentSourceResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePaymentSourceResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_source" => CommercePaymentSourceResponseObject::CommerceSource,
+            other => CommercePaymentSourceResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePaymentSourceResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePaymentSourceResponsePaymentMethod {
+    /// `"card"`
+    Card,
+    /// `"apple_pay"`
+    ApplePay,
+    /// `"google_pay"`
+    GooglePay,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePaymentSourceResponsePaymentMethod {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePaymentSourceResponsePaymentMethod::Card => "card",
+            CommercePaymentSourceResponsePaymentMethod::ApplePay => "apple_pay",
+            CommercePaymentSourceResponsePaymentMethod::GooglePay => "google_pay",
+            CommercePaymentSourceResponsePaymentMethod::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePaymentSourceResponsePaymentMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "card" => CommercePaymentSourceResponsePaymentMethod::Card,
+            "apple_pay" => CommercePaymentSourceResponsePaymentMethod::ApplePay,
+            "google_pay" => CommercePaymentSourceResponsePaymentMethod::GooglePay,
+            other => {
+                CommercePaymentSourceResponsePaymentMethod::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePaymentSourceResponseStatus {
+    /// `"active"`
+    Active,
+    /// `"disconnected"`
+    Disconnected,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePaymentSourceResponseStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePaymentSourceResponseStatus::Active => "active",
+            CommercePaymentSourceResponseStatus::Disconnected => "disconnected",
+            CommercePaymentSourceResponseStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePaymentSourceResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => CommercePaymentSourceResponseStatus::Active,
+            "disconnected" => CommercePaymentSourceResponseStatus::Disconnected,
+            other => CommercePaymentSourceResponseStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePaymentSourceResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge for a per-unit priced item, such as seats.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal {
+    /// Billable unit, such as `seats`.
     pub name: ::std::string::String,
+    /// Units per pricing block.
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotal2 {
+    /// Billable unit, such as seats.
     pub name: ::std::string::String,
+    /// Units per pricing block.
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier2>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge computed for one pricing tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier {
@@ -852,7 +2019,7 @@ pub struct CommercePerUnitTotalTier {
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge computed for one pricing tier (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePerUnitTotalTier2 {
@@ -862,7 +2029,7 @@ pub struct CommercePerUnitTotalTier2 {
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Billing plan that a payer can subscribe to.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlan {
@@ -878,12 +2045,15 @@ pub struct CommercePlan {
     pub annual_fee: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Product the plan belongs to.
     #[deprecated]
     pub product_id: ::std::string::String,
     pub is_default: bool,
     pub is_recurring: bool,
+    /// Whether the plan is shown to customers.
     pub publicly_visible: bool,
     pub has_base_fee: bool,
+    /// Kind of payer the plan is made for.
     pub for_payer_type: ::std::string::String,
     pub slug: ::std::string::String,
     #[serde(default)]
@@ -891,12 +2061,111 @@ pub struct CommercePlan {
     #[serde(default)]
     pub features: ::std::option::Option<::std::vec::Vec<FeatureResponse>>,
     pub free_trial_enabled: bool,
+    /// Length of the free trial in days.
     #[serde(default)]
     pub free_trial_days: ::std::option::Option<i64>,
+    /// Per-unit pricing tiers, such as for seats.
     #[serde(default)]
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// Billing plan with its prices, features and trial settings.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommercePlan2 {
+    /// Type tag with the constant value `commerce_plan`.
+    pub object: CommercePlan2Object,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub fee: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(default)]
+    pub annual_monthly_fee: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(default)]
+    pub annual_fee: ::std::option::Option<CommerceMoneyResponse>,
+    /// Monthly amount in cents.
+    pub amount: i64,
+    /// Monthly amount as display text, such as `$49.99`.
+    pub amount_formatted: ::std::string::String,
+    /// Monthly amount in cents when billed yearly.
+    pub annual_monthly_amount: i64,
+    pub annual_monthly_amount_formatted: ::std::string::String,
+    /// Yearly amount in cents.
+    pub annual_amount: i64,
+    pub annual_amount_formatted: ::std::string::String,
+    pub currency_symbol: ::std::string::String,
+    pub currency: ::std::string::String,
+    pub description: ::std::string::String,
+    /// Product the plan belongs to.
+    pub product_id: ::std::string::String,
+    pub is_default: bool,
+    /// Whether the plan bills repeatedly.
+    pub is_recurring: bool,
+    /// Whether the plan is shown to customers.
+    pub publicly_visible: bool,
+    /// Whether the plan charges a base fee.
+    pub has_base_fee: bool,
+    /// Kinds of payers that may use the plan.
+    pub payer_type: ::std::vec::Vec<::std::string::String>,
+    /// Kind of payer the plan is made for.
+    pub for_payer_type: ::std::string::String,
+    pub slug: ::std::string::String,
+    pub avatar_url: ::std::string::String,
+    /// Billing period.
+    #[serde(default)]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Number of periods between charges.
+    #[serde(default)]
+    pub interval: ::std::option::Option<i64>,
+    pub features: ::std::vec::Vec<FeatureResponse2>,
+    #[serde(default)]
+    pub free_trial_enabled: ::std::option::Option<bool>,
+    /// Length of the free trial in days.
+    #[serde(default)]
+    pub free_trial_days: ::std::option::Option<i64>,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_plan`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePlan2Object {
+    /// `"commerce_plan"`
+    CommercePlan,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePlan2Object {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePlan2Object::CommercePlan => "commerce_plan",
+            CommercePlan2Object::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePlan2Object {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_plan" => CommercePlan2Object::CommercePlan,
+            other => CommercePlan2Object::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePlan2Object {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePlanObject {
@@ -905,7 +2174,7 @@ pub enum CommercePlanObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommercePlanObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -915,7 +2184,7 @@ impl CommercePlanObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommercePlanObject {
     fn from(value: &str) -> Self {
         match value {
@@ -924,13 +2193,13 @@ impl ::std::convert::From<&str> for CommercePlanObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommercePlanObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -938,25 +2207,223 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Tiered per-unit price attached to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPrice {
+    /// Billable unit, such as seats.
     pub name: ::std::string::String,
+    /// Units per pricing block.
     pub block_size: i64,
     pub tiers: ::std::vec::Vec<CommercePlanUnitPriceTier>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// One tier of a per-unit price.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommercePlanUnitPriceTier {
+    /// First block (inclusive) the tier applies to.
     pub starts_at_block: i64,
     /// Last block (inclusive) of the tier; null stands for unlimited.
     #[serde(default)]
     pub ends_after_block: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// How a price change of a subscription item played out.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommercePriceTransitionDetails {
+    pub previous_plan: CommercePlan2,
+    pub previous_price: BillingPriceResponse,
+    /// Unix epoch time in milliseconds.
+    pub effective_at: i64,
+    /// Whether the new price applies at once or at the end of the period.
+    pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
+    #[serde(default)]
+    pub next_billing_date: ::std::option::Option<i64>,
+    /// Whether something was charged at once.
+    pub charged_immediately: bool,
+    /// Amount charged at once, if any.
+    #[serde(default)]
+    pub immediate_charge: ::std::option::Option<CommerceMoneyResponse>,
+    /// State of the item that was replaced.
+    pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
+    /// The item that was replaced.
+    pub previous_subscription_item_id: ::std::string::String,
+}
+#[cfg(feature = "billing")]
+/// Whether the new price applies at once or at the end of the period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePriceTransitionDetailsEffectiveMode {
+    /// `"immediate"`
+    Immediate,
+    /// `"end_of_period"`
+    EndOfPeriod,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePriceTransitionDetailsEffectiveMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePriceTransitionDetailsEffectiveMode::Immediate => "immediate",
+            CommercePriceTransitionDetailsEffectiveMode::EndOfPeriod => "end_of_period",
+            CommercePriceTransitionDetailsEffectiveMode::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePriceTransitionDetailsEffectiveMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "immediate" => CommercePriceTransitionDetailsEffectiveMode::Immediate,
+            "end_of_period" => CommercePriceTransitionDetailsEffectiveMode::EndOfPeriod,
+            other => {
+                CommercePriceTransitionDetailsEffectiveMode::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// State of the item that was replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    /// `"canceled"`
+    Canceled,
+    /// `"ended"`
+    Ended,
+    /// `"abandoned"`
+    Abandoned,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Canceled => {
+                "canceled"
+            }
+            CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Ended => {
+                "ended"
+            }
+            CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Abandoned => {
+                "abandoned"
+            }
+            CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str>
+for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "canceled" => {
+                CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Canceled
+            }
+            "ended" => {
+                CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Ended
+            }
+            "abandoned" => {
+                CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Abandoned
+            }
+            other => {
+                CommercePriceTransitionDetailsPreviousSubscriptionItemStatus::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display
+for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de>
+for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommercePriceTransitionResponse {
+    /// Type tag with the constant value `commerce_price_transition`.
+    pub object: CommercePriceTransitionResponseObject,
+    pub subscription_item: CommerceSubscriptionItem2,
+    pub transition: CommercePriceTransitionDetails,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_price_transition`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommercePriceTransitionResponseObject {
+    /// `"commerce_price_transition"`
+    CommercePriceTransition,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommercePriceTransitionResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommercePriceTransitionResponseObject::CommercePriceTransition => {
+                "commerce_price_transition"
+            }
+            CommercePriceTransitionResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommercePriceTransitionResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_price_transition" => {
+                CommercePriceTransitionResponseObject::CommercePriceTransition
+            }
+            other => CommercePriceTransitionResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommercePriceTransitionResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credit granted for the unused part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceProrationCreditDetailResponse {
@@ -965,7 +2432,7 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_days_total: i64,
     pub cycle_remaining_percent: f64,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discount granted for the elapsed part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceProrationDiscountResponse {
@@ -974,7 +2441,7 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_days_total: i64,
     pub cycle_passed_percent: f32,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Billing subscription of a payer, made of subscription items.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscription {
@@ -988,26 +2455,30 @@ pub struct CommerceSubscription {
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
+    /// Unix epoch time in milliseconds.
     #[serde(default)]
     pub active_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
     #[serde(default)]
     pub past_due_at: ::std::option::Option<i64>,
     pub subscription_items: ::std::vec::Vec<CommerceSubscriptionItem>,
     #[serde(default)]
     pub next_payment: ::std::option::Option<CommerceSubscriptionNextPayment>,
+    /// Whether the payer may still start a free trial.
     #[serde(default)]
     pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credit attached to a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct CommerceSubscriptionCreditResponse {
     #[serde(default)]
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
+    /// Share of the billing cycle still to run, in percent.
     #[serde(default)]
     pub cycle_remaining_percent: ::std::option::Option<f32>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// One plan inside a billing subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItem {
@@ -1018,6 +2489,7 @@ pub struct CommerceSubscriptionItem {
     pub status: CommerceSubscriptionItemStatus,
     #[serde(default)]
     pub credit: ::std::option::Option<CommerceSubscriptionCreditResponse>,
+    /// All credits applied to the item.
     #[serde(default)]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
     #[serde(default)]
@@ -1026,6 +2498,7 @@ pub struct CommerceSubscriptionItem {
     pub price_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub plan: ::std::option::Option<CommercePlan>,
+    /// Whether it is billed monthly or yearly.
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
     #[serde(default)]
     pub payment_method: ::std::option::Option<CommercePaymentMethodResponse>,
@@ -1036,16 +2509,21 @@ pub struct CommerceSubscriptionItem {
     pub payer_id: ::std::string::String,
     #[serde(default)]
     pub payer: ::std::option::Option<CommercePayerResponse>,
+    /// Whether the item is in a free trial.
     pub is_free_trial: bool,
     pub period_start: i64,
     #[serde(default)]
     pub period_end: ::std::option::Option<i64>,
+    /// Day the item was prorated from; only in some answers.
     #[serde(default)]
     pub proration_date: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
     #[serde(default)]
     pub canceled_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
     #[serde(default)]
     pub past_due_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
     #[serde(default)]
     pub ended_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
@@ -1054,12 +2532,225 @@ pub struct CommerceSubscriptionItem {
     /// Time of the latest change (Unix epoch, milliseconds).
     #[serde(default)]
     pub updated_at: ::std::option::Option<i64>,
+    /// Seat count, for seat-based plans.
     #[serde(default)]
     pub seats: ::std::option::Option<CommerceSubscriptionItemSeatsResponse>,
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+/// One plan within a subscription, with its period, amounts and payment details.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CommerceSubscriptionItem2 {
+    /// Type tag with the constant value `commerce_subscription_item`.
+    pub object: CommerceSubscriptionItem2Object,
+    pub id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    pub status: CommerceSubscriptionItem2Status,
+    /// Credit applied (only in payment attempt events).
+    #[serde(default)]
+    pub credit: ::std::option::Option<CommerceSubscriptionCreditResponse>,
+    pub plan_id: ::std::string::String,
+    #[serde(default)]
+    pub price_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub plan: ::std::option::Option<CommercePlan2>,
+    /// Whether it is billed monthly or yearly.
+    pub plan_period: CommerceSubscriptionItem2PlanPeriod,
+    pub payment_source_id: ::std::string::String,
+    #[serde(default)]
+    pub payment_source: ::std::option::Option<CommercePaymentSourceResponse>,
+    /// Total paid for it so far.
+    #[serde(default)]
+    pub lifetime_paid: ::std::option::Option<CommerceMoneyResponse>,
+    /// Current amount charged per period.
+    #[serde(default)]
+    pub amount: ::std::option::Option<CommerceMoneyResponse>,
+    /// The next invoice, if any.
+    #[serde(default)]
+    pub next_invoice: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
+    /// The next payment, if any.
+    #[serde(default)]
+    pub next_payment: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
+    pub payer_id: ::std::string::String,
+    #[serde(default)]
+    pub payer: ::std::option::Option<CommercePayerResponse2>,
+    /// Whether the item is in a free trial.
+    pub is_free_trial: bool,
+    #[serde(default)]
+    pub period_start: ::std::option::Option<i64>,
+    #[serde(default)]
+    pub period_end: ::std::option::Option<i64>,
+    /// Date used for prorating a change.
+    pub proration_date: ::std::string::String,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub canceled_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub past_due_at: ::std::option::Option<i64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub ended_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `commerce_subscription_item`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceSubscriptionItem2Object {
+    /// `"commerce_subscription_item"`
+    CommerceSubscriptionItem,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceSubscriptionItem2Object {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceSubscriptionItem2Object::CommerceSubscriptionItem => {
+                "commerce_subscription_item"
+            }
+            CommerceSubscriptionItem2Object::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceSubscriptionItem2Object {
+    fn from(value: &str) -> Self {
+        match value {
+            "commerce_subscription_item" => {
+                CommerceSubscriptionItem2Object::CommerceSubscriptionItem
+            }
+            other => CommerceSubscriptionItem2Object::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceSubscriptionItem2Object {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// Whether it is billed monthly or yearly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceSubscriptionItem2PlanPeriod {
+    /// `"month"`
+    Month,
+    /// `"annual"`
+    Annual,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceSubscriptionItem2PlanPeriod {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceSubscriptionItem2PlanPeriod::Month => "month",
+            CommerceSubscriptionItem2PlanPeriod::Annual => "annual",
+            CommerceSubscriptionItem2PlanPeriod::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceSubscriptionItem2PlanPeriod {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => CommerceSubscriptionItem2PlanPeriod::Month,
+            "annual" => CommerceSubscriptionItem2PlanPeriod::Annual,
+            other => CommerceSubscriptionItem2PlanPeriod::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommerceSubscriptionItem2Status {
+    /// `"active"`
+    Active,
+    /// `"ended"`
+    Ended,
+    /// `"past_due"`
+    PastDue,
+    /// `"upcoming"`
+    Upcoming,
+    /// `"incomplete"`
+    Incomplete,
+    /// `"abandoned"`
+    Abandoned,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CommerceSubscriptionItem2Status {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommerceSubscriptionItem2Status::Active => "active",
+            CommerceSubscriptionItem2Status::Ended => "ended",
+            CommerceSubscriptionItem2Status::PastDue => "past_due",
+            CommerceSubscriptionItem2Status::Upcoming => "upcoming",
+            CommerceSubscriptionItem2Status::Incomplete => "incomplete",
+            CommerceSubscriptionItem2Status::Abandoned => "abandoned",
+            CommerceSubscriptionItem2Status::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CommerceSubscriptionItem2Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => CommerceSubscriptionItem2Status::Active,
+            "ended" => CommerceSubscriptionItem2Status::Ended,
+            "past_due" => CommerceSubscriptionItem2Status::PastDue,
+            "upcoming" => CommerceSubscriptionItem2Status::Upcoming,
+            "incomplete" => CommerceSubscriptionItem2Status::Incomplete,
+            "abandoned" => CommerceSubscriptionItem2Status::Abandoned,
+            other => CommerceSubscriptionItem2Status::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CommerceSubscriptionItem2Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Upcoming charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
@@ -1068,12 +2759,14 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
     #[serde(default)]
     pub date: ::std::option::Option<i64>,
+    /// Per-unit part of the next payment, such as seats.
     #[serde(default)]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal>>,
+    /// What the renewal will charge (base fee plus per-unit charges; tax and credits not included).
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemObject {
@@ -1082,7 +2775,7 @@ pub enum CommerceSubscriptionItemObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommerceSubscriptionItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1094,7 +2787,7 @@ impl CommerceSubscriptionItemObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1105,13 +2798,13 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1119,7 +2812,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+/// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `"month"`
@@ -1129,7 +2823,7 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommerceSubscriptionItemPlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1140,7 +2834,7 @@ impl CommerceSubscriptionItemPlanPeriod {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -1150,13 +2844,13 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1164,17 +2858,18 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Seats billed on a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// Seats billed; null stands for unlimited.
     #[serde(default)]
     pub quantity: ::std::option::Option<i64>,
+    /// Cost of the seats per pricing tier.
     #[serde(default)]
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemStatus {
     /// `"active"`
@@ -1196,7 +2891,7 @@ pub enum CommerceSubscriptionItemStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl CommerceSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1213,7 +2908,7 @@ impl CommerceSubscriptionItemStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1229,13 +2924,13 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1243,18 +2938,20 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Upcoming charge for a whole subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceSubscriptionNextPayment {
     pub date: i64,
     pub amount: CommerceMoneyResponse,
+    /// Per-unit part of the next payment, such as seats.
     #[serde(default)]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
+    /// What the renewal will charge (base fee plus per-unit charges; tax and credits not included).
     #[serde(default)]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionObject {
@@ -1263,7 +2960,7 @@ pub enum CommerceSubscriptionObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl CommerceSubscriptionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1273,7 +2970,7 @@ impl CommerceSubscriptionObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1282,13 +2979,13 @@ impl ::std::convert::From<&str> for CommerceSubscriptionObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommerceSubscriptionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1296,7 +2993,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionStatus {
     /// `"active"`
@@ -1314,7 +3011,7 @@ pub enum CommerceSubscriptionStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl CommerceSubscriptionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1329,7 +3026,7 @@ impl CommerceSubscriptionStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1343,13 +3040,13 @@ impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1357,7 +3054,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Breakdown of a billed total.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse {
@@ -1372,7 +3069,7 @@ pub struct CommerceTotalsResponse {
     #[serde(default)]
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Breakdown of a billed total (variant used for next payments).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct CommerceTotalsResponse2 {
@@ -1387,63 +3084,1099 @@ pub struct CommerceTotalsResponse2 {
     #[serde(default)]
     pub discounts: ::std::option::Option<BillingDiscountsResponse>,
 }
-/// Body of POST /actor_tokens (not an operation of this document).
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Cookies {
+    /// Type tag with the constant value `cookies`.
+    pub object: CookiesObject,
+    /// `Set-Cookie` directives to send to the browser.
+    pub cookies: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "sessions")]
+/// Type tag with the constant value `cookies`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CookiesObject {
+    /// `"cookies"`
+    Cookies,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl CookiesObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CookiesObject::Cookies => "cookies",
+            CookiesObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for CookiesObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "cookies" => CookiesObject::Cookies,
+            other => CookiesObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for CookiesObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl<'de> ::serde::Deserialize<'de> for CookiesObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "actor_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateActorTokenRequest {
+    /// User who is impersonated.
     pub user_id: ::std::string::String,
+    /// Claims describing the actor; must contain `sub`, and is copied into the session token.
     pub actor: CreateActorTokenRequestActor,
-    #[serde(default)]
+    /// Lifetime of the token in seconds (one hour when omitted).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_seconds: ::std::option::Option<i64>,
-    #[serde(default)]
+    /// Longest the resulting session may last, in seconds (30 minutes when omitted).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg(feature = "actor_tokens")]
+impl CreateActorTokenRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        user_id: ::std::string::String,
+        actor: CreateActorTokenRequestActor,
+    ) -> Self {
+        Self {
+            user_id,
+            actor,
+            expires_in_seconds: ::std::default::Default::default(),
+            session_max_duration_in_seconds: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "actor_tokens")]
+/// Claims describing the actor; must contain `sub`, and is copied into the session token.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateActorTokenRequestActor {
+    /// ID of the impersonating user.
     pub sub: ::std::string::String,
 }
-/// Body of POST /allowlist_identifiers (not an operation of this document).
+#[cfg(feature = "actor_tokens")]
+impl CreateActorTokenRequestActor {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(sub: ::std::string::String) -> Self {
+        Self { sub }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateAdminPortalLinkTokenRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub it_contact_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub seconds_until_expiration: ::std::option::Option<i64>,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-pub struct CreateAllowlistIdentifierRequest {
-    pub identifier: ::std::string::String,
+pub struct CreateAdminPortalLinkTokenResponse {
+    /// Type tag with the constant value `admin_portal_link_token`.
+    pub object: CreateAdminPortalLinkTokenResponseObject,
+    pub id: ::std::string::String,
+    /// Admin portal link the token was issued for.
+    pub admin_portal_link_id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Organization the link is limited to, when it is.
     #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    /// Caller's reference to the IT contact of the link.
+    #[serde(default)]
+    pub it_contact_id: ::std::option::Option<::std::string::String>,
+    /// Scopes the caller gave the token.
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The token, shown only here; it travels in URLs, so treat it as a secret.
+    pub token: ::std::string::String,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+/// Type tag with the constant value `admin_portal_link_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateAdminPortalLinkTokenResponseObject {
+    /// `"admin_portal_link_token"`
+    AdminPortalLinkToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl CreateAdminPortalLinkTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateAdminPortalLinkTokenResponseObject::AdminPortalLinkToken => {
+                "admin_portal_link_token"
+            }
+            CreateAdminPortalLinkTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl ::std::convert::From<&str> for CreateAdminPortalLinkTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin_portal_link_token" => {
+                CreateAdminPortalLinkTokenResponseObject::AdminPortalLinkToken
+            }
+            other => CreateAdminPortalLinkTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl ::std::fmt::Display for CreateAdminPortalLinkTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "agent_tasks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateAgentTaskRequest {
+    /// The user the agent acts for; give `user_id` or `identifier`, not both.
+    pub on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
+    /// Must be `*`, all permissions.
+    pub permissions: CreateAgentTaskRequestPermissions,
+    /// Name of the agent; the stable `agent_id` derives from it and it is logged for audits.
+    pub agent_name: ::std::string::String,
+    /// What the agent is doing; logged for audits.
+    pub task_description: ::std::string::String,
+    /// Absolute URL to land on after acceptance, on one of the instance's domains; `https` in production.
+    pub redirect_url: ::std::string::String,
+    /// Longest the resulting session may last, in seconds (30 minutes when omitted).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_max_duration_in_seconds: ::std::option::Option<i64>,
+}
+#[cfg(feature = "agent_tasks")]
+impl CreateAgentTaskRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
+        permissions: CreateAgentTaskRequestPermissions,
+        agent_name: ::std::string::String,
+        task_description: ::std::string::String,
+        redirect_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            on_behalf_of,
+            permissions,
+            agent_name,
+            task_description,
+            redirect_url,
+            session_max_duration_in_seconds: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+/// The user the agent acts for; give `user_id` or `identifier`, not both.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateAgentTaskRequestOnBehalfOf {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    /// A verified identifier of the user, such as an email address.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "agent_tasks")]
+/// Must be `*`, all permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateAgentTaskRequestPermissions {
+    /// `"*"`
+    Star,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "agent_tasks")]
+impl CreateAgentTaskRequestPermissions {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateAgentTaskRequestPermissions::Star => "*",
+            CreateAgentTaskRequestPermissions::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl ::std::convert::From<&str> for CreateAgentTaskRequestPermissions {
+    fn from(value: &str) -> Self {
+        match value {
+            "*" => CreateAgentTaskRequestPermissions::Star,
+            other => CreateAgentTaskRequestPermissions::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl ::std::fmt::Display for CreateAgentTaskRequestPermissions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "agent_tasks")]
+impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateAllowlistIdentifierRequest {
+    /// Email address, phone number or web3 wallet address to allow.
+    pub identifier: ::std::string::String,
+    /// Send the identifier an invitation to join (email addresses and phone numbers only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify: ::std::option::Option<bool>,
 }
-/// Body of POST /blocklist_identifiers (not an operation of this document).
+#[cfg(feature = "allow_list_block_list")]
+impl CreateAllowlistIdentifierRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(identifier: ::std::string::String) -> Self {
+        Self {
+            identifier,
+            notify: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateApiKeyRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    pub subject: ::std::string::String,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub claims: crate::Nullable<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_by: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub seconds_until_expiration: crate::Nullable<f64>,
+}
+#[cfg(feature = "api_keys")]
+impl CreateApiKeyRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, subject: ::std::string::String) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            name,
+            description: ::std::default::Default::default(),
+            subject,
+            claims: ::std::default::Default::default(),
+            scopes: ::std::default::Default::default(),
+            created_by: ::std::default::Default::default(),
+            seconds_until_expiration: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CreateApiKeyResponse {
+    /// Type tag with the constant value `api_key`.
+    pub object: CreateApiKeyResponseObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    /// The key itself; keep it, it is only shown here and through the secret operation.
+    pub secret: ::std::string::String,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl CreateApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateApiKeyResponseObject::ApiKey => "api_key",
+            CreateApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for CreateApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => CreateApiKeyResponseObject::ApiKey,
+            other => CreateApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for CreateApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+/// A custom price to add to a plan.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateBillingPriceRequest {
+    /// Plan the price belongs to.
+    pub plan_id: ::std::string::String,
+    /// Currency code (`USD` when omitted).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
+    /// Monthly amount in cents; `0` for a free price, otherwise at least 100.
+    #[serde(default)]
+    pub amount: ::std::option::Option<i64>,
+    /// Monthly amount in cents when billed yearly; `0` for a free price, otherwise at least 100.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub annual_monthly_amount: crate::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Billing periods the price can be paid in; derived from the amounts when omitted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub supported_billing_periods: ::std::option::Option<
+        CreateBillingPriceRequestSupportedBillingPeriods,
+    >,
+}
+#[cfg(feature = "billing")]
+impl CreateBillingPriceRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        plan_id: ::std::string::String,
+        amount: ::std::option::Option<i64>,
+    ) -> Self {
+        Self {
+            plan_id,
+            currency: ::std::default::Default::default(),
+            amount,
+            annual_monthly_amount: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            supported_billing_periods: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+/// Billing periods the price can be paid in; derived from the amounts when omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateBillingPriceRequestSupportedBillingPeriods {
+    /// `"month"`
+    Month,
+    /// `"annual"`
+    Annual,
+    /// `"both"`
+    Both,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl CreateBillingPriceRequestSupportedBillingPeriods {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateBillingPriceRequestSupportedBillingPeriods::Month => "month",
+            CreateBillingPriceRequestSupportedBillingPeriods::Annual => "annual",
+            CreateBillingPriceRequestSupportedBillingPeriods::Both => "both",
+            CreateBillingPriceRequestSupportedBillingPeriods::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for CreateBillingPriceRequestSupportedBillingPeriods {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => CreateBillingPriceRequestSupportedBillingPeriods::Month,
+            "annual" => CreateBillingPriceRequestSupportedBillingPeriods::Annual,
+            "both" => CreateBillingPriceRequestSupportedBillingPeriods::Both,
+            other => {
+                CreateBillingPriceRequestSupportedBillingPeriods::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for CreateBillingPriceRequestSupportedBillingPeriods {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateBlocklistIdentifierRequest {
+    /// Email address, phone number or web3 wallet address to block.
     pub identifier: ::std::string::String,
 }
-/// Body of POST /email_addresses (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-pub struct CreateEmailAddressRequest {
-    pub user_id: ::std::string::String,
-    pub email_address: ::std::string::String,
-    #[serde(default)]
-    pub verified: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub primary: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub notify_primary_email_address_changed: ::std::option::Option<bool>,
+#[cfg(feature = "allow_list_block_list")]
+impl CreateBlocklistIdentifierRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(identifier: ::std::string::String) -> Self {
+        Self { identifier }
+    }
 }
-/// Body of POST /invitations (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-pub struct CreateInvitationRequest {
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateBulkInvitationsRequestItem {
+    /// Address the invitation is sent to.
     pub email_address: ::std::string::String,
-    #[serde(default)]
+    /// JSON object copied to the user's public metadata once they accept and sign up.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Where the invitation link leads; needed only for a custom invitation flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_url: crate::Nullable<::std::string::String>,
+    /// Whether Clerk emails the invitation (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Create the invitation even when one is pending for the address or another user claimed it.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// Days until the invitation expires (30 when omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// Email template used for the invitation.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_slug: ::std::option::Option<
+        CreateBulkInvitationsRequestItemTemplateSlug,
+    >,
+}
+#[cfg(feature = "invitations")]
+impl CreateBulkInvitationsRequestItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            public_metadata: ::std::default::Default::default(),
+            redirect_url: ::std::default::Default::default(),
+            notify: ::std::default::Default::default(),
+            ignore_existing: ::std::default::Default::default(),
+            expires_in_days: ::std::default::Default::default(),
+            template_slug: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+/// Email template used for the invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateBulkInvitationsRequestItemTemplateSlug {
+    /// `"invitation"`
+    Invitation,
+    /// `"waitlist_invitation"`
+    WaitlistInvitation,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "invitations")]
+impl CreateBulkInvitationsRequestItemTemplateSlug {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateBulkInvitationsRequestItemTemplateSlug::Invitation => "invitation",
+            CreateBulkInvitationsRequestItemTemplateSlug::WaitlistInvitation => {
+                "waitlist_invitation"
+            }
+            CreateBulkInvitationsRequestItemTemplateSlug::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::std::convert::From<&str> for CreateBulkInvitationsRequestItemTemplateSlug {
+    fn from(value: &str) -> Self {
+        match value {
+            "invitation" => CreateBulkInvitationsRequestItemTemplateSlug::Invitation,
+            "waitlist_invitation" => {
+                CreateBulkInvitationsRequestItemTemplateSlug::WaitlistInvitation
+            }
+            other => {
+                CreateBulkInvitationsRequestItemTemplateSlug::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::std::fmt::Display for CreateBulkInvitationsRequestItemTemplateSlug {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateBulkWaitlistEntriesRequestItem {
+    pub email_address: ::std::string::String,
+    /// Send the address a confirmation email (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+}
+#[cfg(feature = "waitlist_entries")]
+impl CreateBulkWaitlistEntriesRequestItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            notify: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateDirectoryGroupRoleMappingRequest {
+    /// Group ID at the identity provider; give this or `scim_group_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_group_id: ::std::option::Option<::std::string::String>,
+    /// Older name of `directory_group_id`; if both are sent they must be equal.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_group_id: ::std::option::Option<::std::string::String>,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+    /// Rank of the mapping; the lowest wins for a user in several mapped groups. Appended last when omitted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub precedence: ::std::option::Option<i64>,
+}
+#[cfg(feature = "directories")]
+impl CreateDirectoryGroupRoleMappingRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(role_id: ::std::string::String) -> Self {
+        Self {
+            directory_group_id: ::std::default::Default::default(),
+            scim_group_id: ::std::default::Default::default(),
+            role_id,
+            precedence: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateDirectoryRequest {
+    /// Enterprise connection whose users the directory provisions.
+    pub enterprise_connection_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Identity provider that pushes the directory.
+    pub provider: ::std::string::String,
+    /// Group-to-role mappings created together with the directory.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_role_mappings: ::std::option::Option<
+        ::std::vec::Vec<CreateDirectoryRequestGroupRoleMappingsItem>,
+    >,
+}
+#[cfg(feature = "directories")]
+impl CreateDirectoryRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        enterprise_connection_id: ::std::string::String,
+        provider: ::std::string::String,
+    ) -> Self {
+        Self {
+            enterprise_connection_id,
+            name: ::std::default::Default::default(),
+            provider,
+            group_role_mappings: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateDirectoryRequestGroupRoleMappingsItem {
+    /// Group ID at the identity provider; give this or `scim_group_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_group_id: ::std::option::Option<::std::string::String>,
+    /// Older name of `directory_group_id`; if both are sent they must be equal.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_group_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_group_display_name: ::std::option::Option<::std::string::String>,
+    /// Older name of `directory_group_display_name`; if both are sent they must be equal.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_group_display_name: ::std::option::Option<::std::string::String>,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+    /// Rank of the mapping; defaults to the position in the array.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub precedence: ::std::option::Option<i64>,
+}
+#[cfg(feature = "directories")]
+impl CreateDirectoryRequestGroupRoleMappingsItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(role_id: ::std::string::String) -> Self {
+        Self {
+            directory_group_id: ::std::default::Default::default(),
+            scim_group_id: ::std::default::Default::default(),
+            directory_group_display_name: ::std::default::Default::default(),
+            scim_group_display_name: ::std::default::Default::default(),
+            role_id,
+            precedence: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateEmailAddressRequest {
+    /// User who receives the address.
+    pub user_id: ::std::string::String,
+    /// The address, in RFC 5322 form.
+    pub email_address: ::std::string::String,
+    /// Store the address as verified.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub verified: crate::Nullable<bool>,
+    /// Make it the user's primary address (the first address always is).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// When the new address becomes primary, tell the previous primary address about the change (off by default).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify_primary_email_address_changed: crate::Nullable<bool>,
+}
+#[cfg(feature = "email_addresses")]
+impl CreateEmailAddressRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        user_id: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            user_id,
+            email_address,
+            verified: ::std::default::Default::default(),
+            primary: ::std::default::Default::default(),
+            notify_primary_email_address_changed: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequest {
+    /// Display name of the connection.
+    pub name: ::std::string::String,
+    /// Identity provider flavour, such as `saml_custom` or `oidc_custom`.
+    pub provider: CreateEnterpriseConnectionRequestProvider,
+    /// At least one fully qualified email domain whose users sign in through the connection; stored in lower case.
+    pub domains: ::std::vec::Vec<::std::string::String>,
+    /// Organization the connection belongs to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<::std::string::String>,
+    /// Let accounts be linked through organization membership.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_organization_account_linking: crate::Nullable<bool>,
+    /// Whether users can sign in through it; activating a SAML connection needs the IdP metadata in `saml`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub active: crate::Nullable<bool>,
+    /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub saml: crate::Nullable<CreateEnterpriseConnectionRequestSaml>,
+    /// Client credentials and endpoints; used only for OIDC providers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oidc: crate::Nullable<CreateEnterpriseConnectionRequestOidc>,
+    /// Attributes copied from the IdP into the user's metadata on SSO or SCIM provisioning; needs the custom attributes feature.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_attributes: ::std::option::Option<
+        ::std::vec::Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
+    >,
+}
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        name: ::std::string::String,
+        provider: CreateEnterpriseConnectionRequestProvider,
+        domains: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            name,
+            provider,
+            domains,
+            organization_id: ::std::default::Default::default(),
+            allow_organization_account_linking: ::std::default::Default::default(),
+            active: ::std::default::Default::default(),
+            saml: ::std::default::Default::default(),
+            oidc: ::std::default::Default::default(),
+            custom_attributes: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
+    /// Display name of the attribute.
+    pub name: ::std::string::String,
+    /// Metadata key the value is stored under.
+    pub key: ::std::string::String,
+    /// Where the value is read from in SSO claims.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sso_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in SCIM user resources; older name of `directory_path`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in directory user resources. Send this or `scim_path`, or both with the same value.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_path: ::std::option::Option<::std::string::String>,
+    /// Keep several values, stored as an array in public metadata (default `false`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub multi_valued: ::std::option::Option<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionRequestCustomAttributesItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+        Self {
+            name,
+            key,
+            sso_path: ::std::default::Default::default(),
+            scim_path: ::std::default::Default::default(),
+            directory_path: ::std::default::Default::default(),
+            multi_valued: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// Client credentials and endpoints; used only for OIDC providers.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequestOidc {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_secret: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub discovery_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub auth_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub user_info_url: crate::Nullable<::std::string::String>,
+    /// Use PKCE; must be `true` for a public client without a secret.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub requires_pkce: crate::Nullable<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// Identity provider flavour, such as `saml_custom` or `oidc_custom`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateEnterpriseConnectionRequestProvider {
+    /// `"saml_custom"`
+    SamlCustom,
+    /// `"saml_okta"`
+    SamlOkta,
+    /// `"saml_google"`
+    SamlGoogle,
+    /// `"saml_microsoft"`
+    SamlMicrosoft,
+    /// `"oidc_custom"`
+    OidcCustom,
+    /// `"oidc_github_enterprise"`
+    OidcGithubEnterprise,
+    /// `"oidc_gitlab"`
+    OidcGitlab,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionRequestProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateEnterpriseConnectionRequestProvider::SamlCustom => "saml_custom",
+            CreateEnterpriseConnectionRequestProvider::SamlOkta => "saml_okta",
+            CreateEnterpriseConnectionRequestProvider::SamlGoogle => "saml_google",
+            CreateEnterpriseConnectionRequestProvider::SamlMicrosoft => "saml_microsoft",
+            CreateEnterpriseConnectionRequestProvider::OidcCustom => "oidc_custom",
+            CreateEnterpriseConnectionRequestProvider::OidcGithubEnterprise => {
+                "oidc_github_enterprise"
+            }
+            CreateEnterpriseConnectionRequestProvider::OidcGitlab => "oidc_gitlab",
+            CreateEnterpriseConnectionRequestProvider::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "saml_custom" => CreateEnterpriseConnectionRequestProvider::SamlCustom,
+            "saml_okta" => CreateEnterpriseConnectionRequestProvider::SamlOkta,
+            "saml_google" => CreateEnterpriseConnectionRequestProvider::SamlGoogle,
+            "saml_microsoft" => CreateEnterpriseConnectionRequestProvider::SamlMicrosoft,
+            "oidc_custom" => CreateEnterpriseConnectionRequestProvider::OidcCustom,
+            "oidc_github_enterprise" => {
+                CreateEnterpriseConnectionRequestProvider::OidcGithubEnterprise
+            }
+            "oidc_gitlab" => CreateEnterpriseConnectionRequestProvider::OidcGitlab,
+            other => CreateEnterpriseConnectionRequestProvider::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for CreateEnterpriseConnectionRequestProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequestSaml {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_entity_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<::std::string::String>,
+    /// IdP signing certificate in PEM form.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<::std::string::String>,
+    /// IdP metadata as raw XML.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<::std::string::String>,
+    /// Which SAML attributes fill which user fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<
+        CreateEnterpriseConnectionRequestSamlAttributeMapping,
+    >,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub force_authn: crate::Nullable<bool>,
+    /// What is sent to the IdP as `login_hint` on sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<CreateEnterpriseConnectionRequestSamlLoginHint>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// Which SAML attributes fill which user fields.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub user_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub email_address: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub first_name: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_name: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// What is sent to the IdP as `login_hint` on sign-in.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+    pub mode: CreateEnterpriseConnectionRequestSamlLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionRequestSamlLoginHint {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(mode: CreateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
+        Self {
+            mode,
+            source: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateEnterpriseConnectionRequestSamlLoginHintMode {
+    /// `"email_address"`
+    EmailAddress,
+    /// `"custom_attribute"`
+    CustomAttribute,
+    /// `"off"`
+    Off,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionRequestSamlLoginHintMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateEnterpriseConnectionRequestSamlLoginHintMode::EmailAddress => {
+                "email_address"
+            }
+            CreateEnterpriseConnectionRequestSamlLoginHintMode::CustomAttribute => {
+                "custom_attribute"
+            }
+            CreateEnterpriseConnectionRequestSamlLoginHintMode::Off => "off",
+            CreateEnterpriseConnectionRequestSamlLoginHintMode::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_address" => {
+                CreateEnterpriseConnectionRequestSamlLoginHintMode::EmailAddress
+            }
+            "custom_attribute" => {
+                CreateEnterpriseConnectionRequestSamlLoginHintMode::CustomAttribute
+            }
+            "off" => CreateEnterpriseConnectionRequestSamlLoginHintMode::Off,
+            other => {
+                CreateEnterpriseConnectionRequestSamlLoginHintMode::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for CreateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateInvitationRequest {
+    /// Address the invitation is sent to.
+    pub email_address: ::std::string::String,
+    /// JSON object copied to the user's public metadata once they accept and sign up.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(default)]
+    /// Where the invitation link leads; needed only for a custom invitation flow.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub notify: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub ignore_existing: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub expires_in_days: ::std::option::Option<i64>,
-    #[serde(default)]
+    /// Whether Clerk emails the invitation (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Create the invitation even when one is pending for the address or another user claimed it.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// Days until the invitation expires (30 when omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// Email template used for the invitation.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_slug: ::std::option::Option<CreateInvitationRequestTemplateSlug>,
 }
+#[cfg(feature = "invitations")]
+impl CreateInvitationRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            public_metadata: ::std::default::Default::default(),
+            redirect_url: ::std::default::Default::default(),
+            notify: ::std::default::Default::default(),
+            ignore_existing: ::std::default::Default::default(),
+            expires_in_days: ::std::default::Default::default(),
+            template_slug: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+/// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateInvitationRequestTemplateSlug {
     /// `"invitation"`
@@ -1453,6 +4186,7 @@ pub enum CreateInvitationRequestTemplateSlug {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "invitations")]
 impl CreateInvitationRequestTemplateSlug {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1465,6 +4199,7 @@ impl CreateInvitationRequestTemplateSlug {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -1476,51 +4211,329 @@ impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::fmt::Display for CreateInvitationRequestTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CreateInvitationRequestTemplateSlug {
+#[cfg(feature = "invitations")]
+impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwt_templates")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateJwtTemplateRequest {
+    pub name: ::std::string::String,
+    /// Claims of the token as a JSON object; values may use template shortcodes.
+    pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Token lifetime in seconds.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lifetime: crate::Nullable<i64>,
+    /// Clock skew tolerated when the token is checked, in seconds.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Whether the template signs with its own key and algorithm.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_signing_key: ::std::option::Option<bool>,
+    /// Algorithm used with the template's own key; required when `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_algorithm: crate::Nullable<::std::string::String>,
+    /// Private key used to sign; required when `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_key: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "jwt_templates")]
+impl CreateJwtTemplateRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        name: ::std::string::String,
+        claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self {
+            name,
+            claims,
+            lifetime: ::std::default::Default::default(),
+            allowed_clock_skew: ::std::default::Default::default(),
+            custom_signing_key: ::std::default::Default::default(),
+            signing_algorithm: ::std::default::Default::default(),
+            signing_key: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateM2mTokenRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_format: ::std::option::Option<CreateM2mTokenRequestTokenFormat>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub seconds_until_expiration: crate::Nullable<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub claims: crate::Nullable<::serde_json::Value>,
+    /// Reuse an unrevoked opaque token with the same claims and scopes if it has at least this many seconds left, instead of minting a new one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub min_remaining_ttl_seconds: ::std::option::Option<i64>,
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateM2mTokenRequestTokenFormat {
+    /// `"opaque"`
+    Opaque,
+    /// `"jwt"`
+    Jwt,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "m2m_tokens")]
+impl CreateM2mTokenRequestTokenFormat {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateM2mTokenRequestTokenFormat::Opaque => "opaque",
+            CreateM2mTokenRequestTokenFormat::Jwt => "jwt",
+            CreateM2mTokenRequestTokenFormat::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::convert::From<&str> for CreateM2mTokenRequestTokenFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "opaque" => CreateM2mTokenRequestTokenFormat::Opaque,
+            "jwt" => CreateM2mTokenRequestTokenFormat::Jwt,
+            other => CreateM2mTokenRequestTokenFormat::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::fmt::Display for CreateM2mTokenRequestTokenFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct CreateM2mTokenResponse {
+    /// Type tag with the constant value `machine_to_machine_token`.
+    pub object: CreateM2mTokenResponseObject,
+    pub id: ::std::string::String,
+    pub subject: ::std::string::String,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub token: ::std::string::String,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "m2m_tokens")]
+/// Type tag with the constant value `machine_to_machine_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateM2mTokenResponseObject {
+    /// `"machine_to_machine_token"`
+    MachineToMachineToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "m2m_tokens")]
+impl CreateM2mTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateM2mTokenResponseObject::MachineToMachineToken => {
+                "machine_to_machine_token"
+            }
+            CreateM2mTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::convert::From<&str> for CreateM2mTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_to_machine_token" => {
+                CreateM2mTokenResponseObject::MachineToMachineToken
+            }
+            other => CreateM2mTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::fmt::Display for CreateM2mTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-/// Body of POST /jwt_templates (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-pub struct CreateJwtTemplateRequest {
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateMachineRequest {
     pub name: ::std::string::String,
-    pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    #[serde(default)]
-    pub lifetime: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub allowed_clock_skew: ::std::option::Option<i64>,
-    #[serde(default)]
-    pub custom_signing_key: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub signing_algorithm: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub signing_key: ::std::option::Option<::std::string::String>,
+    /// IDs of the machines this one may reach (150 at most).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scoped_machines: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Default lifetime in seconds of the tokens it creates (at least 1).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_token_ttl: ::std::option::Option<i64>,
 }
-/// Body of POST /oauth_applications (not an operation of this document).
+#[cfg(feature = "machines")]
+impl CreateMachineRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            scoped_machines: ::std::default::Default::default(),
+            default_token_ttl: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-pub struct CreateOAuthApplicationRequest {
+pub struct CreateMachineResponse {
+    /// Type tag with the constant value `machine`.
+    pub object: CreateMachineResponseObject,
+    pub id: ::std::string::String,
     pub name: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Default lifetime in seconds of the tokens it creates.
     #[serde(default)]
-    pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub default_token_ttl: ::std::option::Option<i64>,
+    /// Machines this one may reach.
+    pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
+    /// Secret key of the machine, only returned here.
+    pub secret_key: ::std::string::String,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateMachineResponseObject {
+    /// `"machine"`
+    Machine,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl CreateMachineResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateMachineResponseObject::Machine => "machine",
+            CreateMachineResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for CreateMachineResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine" => CreateMachineResponseObject::Machine,
+            other => CreateMachineResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for CreateMachineResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateMachineScopeRequest {
+    /// Machine that becomes reachable.
+    pub to_machine_id: ::std::string::String,
+}
+#[cfg(feature = "machines")]
+impl CreateMachineScopeRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(to_machine_id: ::std::string::String) -> Self {
+        Self { to_machine_id }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateOAuthApplicationRequest {
+    /// Display name, 256 characters at most.
+    pub name: ::std::string::String,
+    /// URIs the authorization flow may redirect back to.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Single redirect URI; superseded by `redirect_uris`.
     #[deprecated]
-    #[serde(default)]
-    pub callback_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub scopes: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub consent_screen_enabled: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub pkce_required: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub public: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub callback_url: crate::Nullable<::std::string::String>,
+    /// Space-separated scopes the application may request, from `profile`, `email`, `public_metadata` and `private_metadata`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub scopes: crate::Nullable<::std::string::String>,
+    /// Show users a consent screen during authorization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_screen_enabled: crate::Nullable<bool>,
+    /// Require PKCE in the authorization code flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pkce_required: crate::Nullable<bool>,
+    /// Whether the client is public (no secret, PKCE instead).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public: crate::Nullable<bool>,
+}
+#[cfg(feature = "oauth_applications")]
+impl CreateOAuthApplicationRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            redirect_uris: ::std::default::Default::default(),
+            callback_url: ::std::default::Default::default(),
+            scopes: ::std::default::Default::default(),
+            consent_screen_enabled: ::std::default::Default::default(),
+            pkce_required: ::std::default::Default::default(),
+            public: ::std::default::Default::default(),
+        }
+    }
 }
 #[cfg(feature = "organization_domains")]
 /// Body for attaching a domain to an organization.
@@ -1535,6 +4548,104 @@ pub struct CreateOrganizationDomainRequest {
     /// Initial verification state; true when omitted.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateOrganizationInvitationBulkRequestItem {
+    /// Address the invitation is sent to.
+    pub email_address: ::std::string::String,
+    /// User recorded as the sender; must be an admin of the organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub inviter_user_id: crate::Nullable<::std::string::String>,
+    /// Role the invitee receives on joining, such as `org:member`.
+    pub role: ::std::string::String,
+    /// Metadata readable by the frontend; copied to the membership when the invitation is accepted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Metadata only visible to the backend; copied to the membership when the invitation is accepted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Where the invitee lands after following the link in the email.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_url: crate::Nullable<::std::string::String>,
+    /// Days until the invitation expires (30 when omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// Whether Clerk emails the invitation (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_invitations")]
+impl CreateOrganizationInvitationBulkRequestItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        email_address: ::std::string::String,
+        role: ::std::string::String,
+    ) -> Self {
+        Self {
+            email_address,
+            inviter_user_id: ::std::default::Default::default(),
+            role,
+            public_metadata: ::std::default::Default::default(),
+            private_metadata: ::std::default::Default::default(),
+            redirect_url: ::std::default::Default::default(),
+            expires_in_days: ::std::default::Default::default(),
+            notify: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateOrganizationInvitationRequest {
+    /// Address the invitation is sent to.
+    pub email_address: ::std::string::String,
+    /// User recorded as the sender; must be an admin of the organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub inviter_user_id: crate::Nullable<::std::string::String>,
+    /// Role the invitee receives on joining, such as `org:member`.
+    pub role: ::std::string::String,
+    /// Metadata readable by the frontend; copied to the membership when the invitation is accepted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Metadata only visible to the backend; copied to the membership when the invitation is accepted.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Where the invitee lands after following the link in the email, for a custom acceptance flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_url: crate::Nullable<::std::string::String>,
+    /// Days until the invitation expires (30 when omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// Whether Clerk emails the invitation (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_invitations")]
+impl CreateOrganizationInvitationRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        email_address: ::std::string::String,
+        role: ::std::string::String,
+    ) -> Self {
+        Self {
+            email_address,
+            inviter_user_id: ::std::default::Default::default(),
+            role,
+            public_metadata: ::std::default::Default::default(),
+            private_metadata: ::std::default::Default::default(),
+            redirect_url: ::std::default::Default::default(),
+            expires_in_days: ::std::default::Default::default(),
+            notify: ::std::default::Default::default(),
+        }
+    }
 }
 #[cfg(feature = "organization_memberships")]
 /// Body for adding a member to an organization.
@@ -1564,6 +4675,26 @@ impl CreateOrganizationMembershipRequest {
             role,
             public_metadata: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateOrganizationPermissionRequest {
+    pub name: ::std::string::String,
+    /// Key of the form `org:<feature>:<action>`, each part of lower-case letters, digits and underscores, such as `org:team:read`; `org:sys_` is reserved.
+    pub key: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "organization_permissions")]
+impl CreateOrganizationPermissionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+        Self {
+            name,
+            key,
+            description: ::std::default::Default::default(),
         }
     }
 }
@@ -1615,7 +4746,1144 @@ impl CreateOrganizationRequest {
         }
     }
 }
-#[cfg(any(feature = "organization_domains", feature = "organizations"))]
+#[cfg(feature = "organization_roles")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateOrganizationRoleRequest {
+    pub name: ::std::string::String,
+    /// Unique key of the form `org:` followed by lower-case letters, digits and underscores.
+    pub key: ::std::string::String,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    /// IDs of the permissions the role grants.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub permissions: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Add the role to the role set new organizations start with.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub include_in_initial_role_set: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_roles")]
+impl CreateOrganizationRoleRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+        Self {
+            name,
+            key,
+            description: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            include_in_initial_role_set: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreatePhoneNumberRequest {
+    /// User who receives the number.
+    pub user_id: ::std::string::String,
+    /// The number, in E.164 form.
+    pub phone_number: ::std::string::String,
+    /// Store the number as verified.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub verified: crate::Nullable<bool>,
+    /// Make it the user's primary number (the first number always is).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// Reserve the number for multi-factor authentication; it must be verified too, and becomes the default second factor when there is no other.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reserved_for_second_factor: crate::Nullable<bool>,
+}
+#[cfg(feature = "phone_numbers")]
+impl CreatePhoneNumberRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        user_id: ::std::string::String,
+        phone_number: ::std::string::String,
+    ) -> Self {
+        Self {
+            user_id,
+            phone_number,
+            verified: ::std::default::Default::default(),
+            primary: ::std::default::Default::default(),
+            reserved_for_second_factor: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateRedirectUrlRequest {
+    /// Full URL with `https://` or a custom scheme, such as `my-app://oauth-callback`.
+    pub url: ::std::string::String,
+}
+#[cfg(feature = "redirect_urls")]
+impl CreateRedirectUrlRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(url: ::std::string::String) -> Self {
+        Self { url }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateRoleSetRequest {
+    pub name: ::std::string::String,
+    /// Unique key of the form `role_set:` followed by lower-case letters, digits and underscores; derived from the name when omitted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    /// Role new members receive; one of `roles`.
+    pub default_role_key: ::std::string::String,
+    /// Role the creator of an organization receives; one of `roles`.
+    pub creator_role_key: ::std::string::String,
+    /// `initial` makes it the set new organizations start with (one per instance).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<CreateRoleSetRequestType>,
+    /// Keys of the roles in the set, 1 to 10.
+    pub roles: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "role_sets")]
+impl CreateRoleSetRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        name: ::std::string::String,
+        default_role_key: ::std::string::String,
+        creator_role_key: ::std::string::String,
+        roles: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            name,
+            key: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            default_role_key,
+            creator_role_key,
+            r#type: ::std::default::Default::default(),
+            roles,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+/// `initial` makes it the set new organizations start with (one per instance).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateRoleSetRequestType {
+    /// `"initial"`
+    Initial,
+    /// `"custom"`
+    Custom,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl CreateRoleSetRequestType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateRoleSetRequestType::Initial => "initial",
+            CreateRoleSetRequestType::Custom => "custom",
+            CreateRoleSetRequestType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for CreateRoleSetRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => CreateRoleSetRequestType::Initial,
+            "custom" => CreateRoleSetRequestType::Custom,
+            other => CreateRoleSetRequestType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for CreateRoleSetRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::serde::Serialize for CreateRoleSetRequestType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
+/// At least one of these must be set: `domain`; or `domains`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateSamlConnectionRequest {
+    /// Label of the connection.
+    pub name: ::std::string::String,
+    /// Email domain whose users sign in through this connection; superseded by `domains`.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Email domains whose users sign in through this connection.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Identity provider flavour.
+    pub provider: CreateSamlConnectionRequestProvider,
+    /// Entity ID of the identity provider.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_entity_id: crate::Nullable<::std::string::String>,
+    /// Single sign-on URL of the identity provider.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<::std::string::String>,
+    /// X.509 certificate of the identity provider.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<::std::string::String>,
+    /// URL of the provider's metadata; wins over the individual IdP fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<::std::string::String>,
+    /// Provider metadata as XML; wins over the individual IdP fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<::std::string::String>,
+    /// Organization that users signing in through the connection join.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<::std::string::String>,
+    /// Which IdP attributes fill which user fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
+    /// Ask the IdP to authenticate the user again on every sign-in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_authn: ::std::option::Option<bool>,
+    /// What is sent to the IdP as `login_hint` on sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
+}
+#[cfg(feature = "saml_connections")]
+impl CreateSamlConnectionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        name: ::std::string::String,
+        provider: CreateSamlConnectionRequestProvider,
+    ) -> Self {
+        Self {
+            name,
+            domain: ::std::default::Default::default(),
+            domains: ::std::default::Default::default(),
+            provider,
+            idp_entity_id: ::std::default::Default::default(),
+            idp_sso_url: ::std::default::Default::default(),
+            idp_certificate: ::std::default::Default::default(),
+            idp_metadata_url: ::std::default::Default::default(),
+            idp_metadata: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            attribute_mapping: ::std::default::Default::default(),
+            force_authn: ::std::default::Default::default(),
+            login_hint: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+/// Which IdP attributes fill which user fields.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateSamlConnectionRequestAttributeMapping {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "saml_connections")]
+/// What is sent to the IdP as `login_hint` on sign-in.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateSamlConnectionRequestLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+    pub mode: CreateSamlConnectionRequestLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "saml_connections")]
+impl CreateSamlConnectionRequestLoginHint {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(mode: CreateSamlConnectionRequestLoginHintMode) -> Self {
+        Self {
+            mode,
+            source: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateSamlConnectionRequestLoginHintMode {
+    /// `"email_address"`
+    EmailAddress,
+    /// `"custom_attribute"`
+    CustomAttribute,
+    /// `"off"`
+    Off,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "saml_connections")]
+impl CreateSamlConnectionRequestLoginHintMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateSamlConnectionRequestLoginHintMode::EmailAddress => "email_address",
+            CreateSamlConnectionRequestLoginHintMode::CustomAttribute => {
+                "custom_attribute"
+            }
+            CreateSamlConnectionRequestLoginHintMode::Off => "off",
+            CreateSamlConnectionRequestLoginHintMode::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::std::convert::From<&str> for CreateSamlConnectionRequestLoginHintMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_address" => CreateSamlConnectionRequestLoginHintMode::EmailAddress,
+            "custom_attribute" => {
+                CreateSamlConnectionRequestLoginHintMode::CustomAttribute
+            }
+            "off" => CreateSamlConnectionRequestLoginHintMode::Off,
+            other => CreateSamlConnectionRequestLoginHintMode::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::std::fmt::Display for CreateSamlConnectionRequestLoginHintMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
+/// Identity provider flavour.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateSamlConnectionRequestProvider {
+    /// `"saml_custom"`
+    SamlCustom,
+    /// `"saml_okta"`
+    SamlOkta,
+    /// `"saml_google"`
+    SamlGoogle,
+    /// `"saml_microsoft"`
+    SamlMicrosoft,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "saml_connections")]
+impl CreateSamlConnectionRequestProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateSamlConnectionRequestProvider::SamlCustom => "saml_custom",
+            CreateSamlConnectionRequestProvider::SamlOkta => "saml_okta",
+            CreateSamlConnectionRequestProvider::SamlGoogle => "saml_google",
+            CreateSamlConnectionRequestProvider::SamlMicrosoft => "saml_microsoft",
+            CreateSamlConnectionRequestProvider::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::std::convert::From<&str> for CreateSamlConnectionRequestProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "saml_custom" => CreateSamlConnectionRequestProvider::SamlCustom,
+            "saml_okta" => CreateSamlConnectionRequestProvider::SamlOkta,
+            "saml_google" => CreateSamlConnectionRequestProvider::SamlGoogle,
+            "saml_microsoft" => CreateSamlConnectionRequestProvider::SamlMicrosoft,
+            other => CreateSamlConnectionRequestProvider::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::std::fmt::Display for CreateSamlConnectionRequestProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateScimDirectoryRequest {
+    /// Enterprise connection whose users the directory provisions.
+    pub enterprise_connection_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Identity provider that pushes the directory.
+    pub provider: ::std::string::String,
+    /// Group-to-role mappings created together with the directory.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_role_mappings: ::std::option::Option<
+        ::std::vec::Vec<CreateScimDirectoryRequestGroupRoleMappingsItem>,
+    >,
+}
+#[cfg(feature = "scim_directories")]
+impl CreateScimDirectoryRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        enterprise_connection_id: ::std::string::String,
+        provider: ::std::string::String,
+    ) -> Self {
+        Self {
+            enterprise_connection_id,
+            name: ::std::default::Default::default(),
+            provider,
+            group_role_mappings: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
+    /// Group ID at the identity provider.
+    pub scim_group_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_group_display_name: ::std::option::Option<::std::string::String>,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+    /// Rank of the mapping; defaults to the position in the array.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub precedence: ::std::option::Option<i64>,
+}
+#[cfg(feature = "scim_directories")]
+impl CreateScimDirectoryRequestGroupRoleMappingsItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        scim_group_id: ::std::string::String,
+        role_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            scim_group_id,
+            scim_group_display_name: ::std::default::Default::default(),
+            role_id,
+            precedence: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateScimGroupRoleMappingRequest {
+    /// Group ID at the identity provider.
+    pub scim_group_id: ::std::string::String,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+    /// Rank of the mapping; the lowest wins for a user in several mapped groups. Appended last when omitted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub precedence: ::std::option::Option<i64>,
+}
+#[cfg(feature = "scim_directories")]
+impl CreateScimGroupRoleMappingRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        scim_group_id: ::std::string::String,
+        role_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            scim_group_id,
+            role_id,
+            precedence: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateSessionRequest {
+    /// User the session belongs to.
+    pub user_id: ::std::string::String,
+    /// Organization to make active in the session.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub active_organization_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "sessions")]
+impl CreateSessionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(user_id: ::std::string::String) -> Self {
+        Self {
+            user_id,
+            active_organization_id: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateSessionTokenFromTemplateRequest {
+    /// Lifetime of this token in seconds, instead of the template's.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct CreateSessionTokenFromTemplateResponse {
+    /// Type tag with the constant value `token`.
+    #[serde(default)]
+    pub object: ::std::option::Option<CreateSessionTokenFromTemplateResponseObject>,
+    #[serde(default)]
+    pub jwt: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "sessions")]
+/// Type tag with the constant value `token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateSessionTokenFromTemplateResponseObject {
+    /// `"token"`
+    Token,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl CreateSessionTokenFromTemplateResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateSessionTokenFromTemplateResponseObject::Token => "token",
+            CreateSessionTokenFromTemplateResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for CreateSessionTokenFromTemplateResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => CreateSessionTokenFromTemplateResponseObject::Token,
+            other => {
+                CreateSessionTokenFromTemplateResponseObject::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for CreateSessionTokenFromTemplateResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateSessionTokenRequest {
+    /// Lifetime of this token in seconds, instead of the instance default.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct CreateSessionTokenResponse {
+    /// Type tag with the constant value `token`.
+    #[serde(default)]
+    pub object: ::std::option::Option<CreateSessionTokenResponseObject>,
+    #[serde(default)]
+    pub jwt: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "sessions")]
+/// Type tag with the constant value `token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateSessionTokenResponseObject {
+    /// `"token"`
+    Token,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl CreateSessionTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateSessionTokenResponseObject::Token => "token",
+            CreateSessionTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for CreateSessionTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => CreateSessionTokenResponseObject::Token,
+            other => CreateSessionTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for CreateSessionTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateSignInTokenRequest {
+    /// User the token signs in.
+    pub user_id: ::std::string::String,
+    /// Organization made active at sign-in; the user must be a member and organizations enabled.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub org_id: crate::Nullable<::std::string::String>,
+    /// Lifetime of the token in seconds (30 days when omitted).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[cfg(feature = "sign_in_tokens")]
+impl CreateSignInTokenRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(user_id: ::std::string::String) -> Self {
+        Self {
+            user_id,
+            org_id: ::std::default::Default::default(),
+            expires_in_seconds: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct CreateUserRequest {
+    /// Your own identifier for the user, for example from a previous auth system; unique in the instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub external_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub first_name: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_name: crate::Nullable<::std::string::String>,
+    /// Locale tag such as `en-US`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub locale: crate::Nullable<::std::string::String>,
+    /// Email addresses to attach; the first becomes the primary one. Each must be unused in the instance.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// One status per entry of `email_address`, by position. `reserved` stores the address unverified but held for this user; when omitted, every address is verified.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address_identification_status: ::std::option::Option<
+        ::std::vec::Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
+    >,
+    /// Phone numbers to attach; the first becomes the primary one. Each must be unused in the instance.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone_number: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// One status per entry of `phone_number`, by position. `reserved` stores the number unverified but held for this user; when omitted, every number is verified.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone_number_identification_status: ::std::option::Option<
+        ::std::vec::Vec<CreateUserRequestPhoneNumberIdentificationStatusItem>,
+    >,
+    /// Web3 wallet addresses to attach; the first becomes the primary one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub web3_wallet: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Username, unique within the instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub username: crate::Nullable<::std::string::String>,
+    /// Plain-text password (at least 8 characters, not on a list of breached passwords).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password: crate::Nullable<::std::string::String>,
+    /// An existing password hash to import instead of a plain password; `password_hasher` names its algorithm.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password_digest: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub password_hasher: ::std::option::Option<PasswordHasher>,
+    /// Skip the strength and breach checks on the password (meant for migrations).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_password_checks: crate::Nullable<bool>,
+    /// Allow creating the user without a password in an instance that otherwise asks for one; not possible when password is the only way to sign in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_password_requirement: crate::Nullable<bool>,
+    /// TOTP secret to enroll directly (30-second period, 6 digits, SHA-1).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub totp_secret: crate::Nullable<::std::string::String>,
+    /// Backup codes to enroll, either plain or as bcrypt digests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Metadata readable by the frontend and writable only from the backend.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Metadata only visible to the backend.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Metadata that the frontend may also write; treat it as untrusted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub unsafe_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether the user may delete their own account through the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// When the user accepted the legal terms, as an RFC 3339 timestamp.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<::std::string::String>,
+    /// Skip the legal-acceptance requirement (meant for migrations).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// Do not enforce the instance's required identifiers; the user then cannot use the strategies whose identifiers are missing.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_user_requirement: crate::Nullable<bool>,
+    /// Whether the user may create organizations through the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// Cap on organizations the user may create; 0 means no cap.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// Backdated sign-up time as an RFC 3339 timestamp.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<::std::string::String>,
+    /// Exempt the user from device trust checks at sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bypass_client_trust: crate::Nullable<bool>,
+    /// Create the user already banned.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub banned: crate::Nullable<bool>,
+    /// Create the user already locked; needs user lockout enabled on the instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub locked: crate::Nullable<bool>,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
+    /// `"verified"`
+    Verified,
+    /// `"reserved"`
+    Reserved,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl CreateUserRequestEmailAddressIdentificationStatusItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateUserRequestEmailAddressIdentificationStatusItem::Verified => "verified",
+            CreateUserRequestEmailAddressIdentificationStatusItem::Reserved => "reserved",
+            CreateUserRequestEmailAddressIdentificationStatusItem::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str>
+for CreateUserRequestEmailAddressIdentificationStatusItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => CreateUserRequestEmailAddressIdentificationStatusItem::Verified,
+            "reserved" => CreateUserRequestEmailAddressIdentificationStatusItem::Reserved,
+            other => {
+                CreateUserRequestEmailAddressIdentificationStatusItem::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
+    /// `"verified"`
+    Verified,
+    /// `"reserved"`
+    Reserved,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl CreateUserRequestPhoneNumberIdentificationStatusItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateUserRequestPhoneNumberIdentificationStatusItem::Verified => "verified",
+            CreateUserRequestPhoneNumberIdentificationStatusItem::Reserved => "reserved",
+            CreateUserRequestPhoneNumberIdentificationStatusItem::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str>
+for CreateUserRequestPhoneNumberIdentificationStatusItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => CreateUserRequestPhoneNumberIdentificationStatusItem::Verified,
+            "reserved" => CreateUserRequestPhoneNumberIdentificationStatusItem::Reserved,
+            other => {
+                CreateUserRequestPhoneNumberIdentificationStatusItem::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for CreateUserRequestPhoneNumberIdentificationStatusItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct CreateWaitlistEntryRequest {
+    pub email_address: ::std::string::String,
+    /// Send the address a confirmation email (default `true`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+}
+#[cfg(feature = "waitlist_entries")]
+impl CreateWaitlistEntryRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            notify: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DeleteApiKeyResponse {
+    pub id: ::std::string::String,
+    /// Type tag with the constant value `api_key`.
+    pub object: DeleteApiKeyResponseObject,
+    /// Always `true`: the object was deleted.
+    pub deleted: bool,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl DeleteApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeleteApiKeyResponseObject::ApiKey => "api_key",
+            DeleteApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for DeleteApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => DeleteApiKeyResponseObject::ApiKey,
+            other => DeleteApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for DeleteApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct DeleteBackupCodeResponse {
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DeleteDirectoryGroupRoleMappingResponse {
+    /// Type tag with the constant value `directory_group_role_mapping`.
+    pub object: DeleteDirectoryGroupRoleMappingResponseObject,
+    pub id: ::std::string::String,
+    /// Always `true`: the object was deleted.
+    pub deleted: bool,
+}
+#[cfg(feature = "directories")]
+/// Type tag with the constant value `directory_group_role_mapping`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteDirectoryGroupRoleMappingResponseObject {
+    /// `"directory_group_role_mapping"`
+    DirectoryGroupRoleMapping,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "directories")]
+impl DeleteDirectoryGroupRoleMappingResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeleteDirectoryGroupRoleMappingResponseObject::DirectoryGroupRoleMapping => {
+                "directory_group_role_mapping"
+            }
+            DeleteDirectoryGroupRoleMappingResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::convert::From<&str> for DeleteDirectoryGroupRoleMappingResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "directory_group_role_mapping" => {
+                DeleteDirectoryGroupRoleMappingResponseObject::DirectoryGroupRoleMapping
+            }
+            other => {
+                DeleteDirectoryGroupRoleMappingResponseObject::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::fmt::Display for DeleteDirectoryGroupRoleMappingResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
+impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DeleteMachineResponse {
+    /// Type tag with the constant value `machine`.
+    pub object: DeleteMachineResponseObject,
+    pub id: ::std::string::String,
+    /// Always `true`: the object was deleted.
+    pub deleted: bool,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteMachineResponseObject {
+    /// `"machine"`
+    Machine,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl DeleteMachineResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeleteMachineResponseObject::Machine => "machine",
+            DeleteMachineResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for DeleteMachineResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine" => DeleteMachineResponseObject::Machine,
+            other => DeleteMachineResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for DeleteMachineResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DeleteMachineScopeResponse {
+    /// Type tag with the constant value `machine_scope`.
+    pub object: DeleteMachineScopeResponseObject,
+    /// Machine that had access.
+    pub from_machine_id: ::std::string::String,
+    /// Machine it could reach.
+    pub to_machine_id: ::std::string::String,
+    /// Always `true`: the object was deleted.
+    pub deleted: bool,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine_scope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteMachineScopeResponseObject {
+    /// `"machine_scope"`
+    MachineScope,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl DeleteMachineScopeResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeleteMachineScopeResponseObject::MachineScope => "machine_scope",
+            DeleteMachineScopeResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for DeleteMachineScopeResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_scope" => DeleteMachineScopeResponseObject::MachineScope,
+            other => DeleteMachineScopeResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for DeleteMachineScopeResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DeleteScimGroupRoleMappingResponse {
+    /// Type tag with the constant value `scim_group_role_mapping`.
+    pub object: DeleteScimGroupRoleMappingResponseObject,
+    pub id: ::std::string::String,
+    /// Always `true`: the object was deleted.
+    pub deleted: bool,
+}
+#[cfg(feature = "scim_directories")]
+/// Type tag with the constant value `scim_group_role_mapping`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteScimGroupRoleMappingResponseObject {
+    /// `"scim_group_role_mapping"`
+    ScimGroupRoleMapping,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "scim_directories")]
+impl DeleteScimGroupRoleMappingResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeleteScimGroupRoleMappingResponseObject::ScimGroupRoleMapping => {
+                "scim_group_role_mapping"
+            }
+            DeleteScimGroupRoleMappingResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::convert::From<&str> for DeleteScimGroupRoleMappingResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "scim_group_role_mapping" => {
+                DeleteScimGroupRoleMappingResponseObject::ScimGroupRoleMapping
+            }
+            other => DeleteScimGroupRoleMappingResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::fmt::Display for DeleteScimGroupRoleMappingResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct DeleteTotpResponse {
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "allow_list_block_list",
+        feature = "directories",
+        feature = "domains",
+        feature = "email_addresses",
+        feature = "enterprise_connections",
+        feature = "jwt_templates",
+        feature = "oauth_applications",
+        feature = "organization_domains",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "organizations",
+        feature = "phone_numbers",
+        feature = "redirect_urls",
+        feature = "role_sets",
+        feature = "saml_connections",
+        feature = "scim_directories",
+        feature = "users",
+        feature = "waitlist_entries"
+    )
+)]
 /// Stub returned after a resource has been deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct DeletedObject {
@@ -1628,6 +5896,189 @@ pub struct DeletedObject {
     #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "directories")]
+pub type Directories = ::std::vec::Vec<Directory>;
+#[cfg(feature = "directories")]
+/// Directory that provisions users from an identity provider.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Directory {
+    /// Type tag with the constant value `directory`.
+    pub object: DirectoryObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
+    /// Provisioning endpoint to configure at the identity provider.
+    pub endpoint_url: ::std::string::String,
+    /// Identity provider that pushes the directory.
+    pub provider: ::std::string::String,
+    pub enabled: bool,
+    /// Directory groups map to organization roles.
+    pub group_role_mapping_enabled: bool,
+    /// User field to the directory attribute path it is read from.
+    pub attribute_mapping: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    /// Attributes copied from the IdP into user metadata; needs the custom attributes feature.
+    #[serde(default)]
+    pub custom_attributes: ::std::option::Option<
+        ::std::vec::Vec<DirectoryCustomAttributesItem>,
+    >,
+    /// Key the identity provider authenticates with; only present after creation or rotation.
+    #[serde(default)]
+    pub api_key: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct DirectoryCustomAttributesItem {
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Metadata key the value is stored under.
+    #[serde(default)]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(default)]
+    pub sso_path: ::std::option::Option<::std::string::String>,
+    /// Older name of `directory_path`, same value.
+    #[serde(default)]
+    pub scim_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in directory user resources.
+    #[serde(default)]
+    pub directory_path: ::std::option::Option<::std::string::String>,
+    /// Several values are kept, as an array in public metadata.
+    #[serde(default)]
+    pub multi_valued: ::std::option::Option<bool>,
+}
+#[cfg(feature = "directories")]
+/// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct DirectoryGroupRoleMapping {
+    /// Type tag with the constant value `directory_group_role_mapping`.
+    pub object: DirectoryGroupRoleMappingObject,
+    pub id: ::std::string::String,
+    /// Directory the mapping belongs to.
+    pub directory_id: ::std::string::String,
+    /// Older name of `directory_id`, same value.
+    pub scim_directory_id: ::std::string::String,
+    /// Group ID at the identity provider.
+    pub directory_group_id: ::std::string::String,
+    /// Older name of `directory_group_id`, same value.
+    pub scim_group_id: ::std::string::String,
+    /// Group name reported by the identity provider.
+    pub directory_group_display_name: ::std::string::String,
+    /// Older name of `directory_group_display_name`, same value.
+    pub scim_group_display_name: ::std::string::String,
+    #[serde(default)]
+    pub role: ::std::option::Option<Role>,
+    /// Rank from 1; lower wins.
+    pub precedence: i64,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "directories")]
+/// Type tag with the constant value `directory_group_role_mapping`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DirectoryGroupRoleMappingObject {
+    /// `"directory_group_role_mapping"`
+    DirectoryGroupRoleMapping,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "directories")]
+impl DirectoryGroupRoleMappingObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DirectoryGroupRoleMappingObject::DirectoryGroupRoleMapping => {
+                "directory_group_role_mapping"
+            }
+            DirectoryGroupRoleMappingObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::convert::From<&str> for DirectoryGroupRoleMappingObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "directory_group_role_mapping" => {
+                DirectoryGroupRoleMappingObject::DirectoryGroupRoleMapping
+            }
+            other => DirectoryGroupRoleMappingObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::fmt::Display for DirectoryGroupRoleMappingObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
+impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "directories")]
+pub type DirectoryGroupRoleMappings = ::std::vec::Vec<DirectoryGroupRoleMapping>;
+#[cfg(feature = "directories")]
+/// Type tag with the constant value `directory`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DirectoryObject {
+    /// `"directory"`
+    Directory,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "directories")]
+impl DirectoryObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DirectoryObject::Directory => "directory",
+            DirectoryObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::convert::From<&str> for DirectoryObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "directory" => DirectoryObject::Directory,
+            other => DirectoryObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "directories")]
+impl ::std::fmt::Display for DirectoryObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
+impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct DisableMfaResponse {
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "domains")]
 /// Domain (primary or satellite) served by the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Domain {
@@ -1647,6 +6098,7 @@ pub struct Domain {
     #[serde(default)]
     pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
+#[cfg(feature = "domains")]
 /// Type tag with the constant value `domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomainObject {
@@ -1655,6 +6107,7 @@ pub enum DomainObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "domains")]
 impl DomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1664,6 +6117,7 @@ impl DomainObject {
         }
     }
 }
+#[cfg(feature = "domains")]
 impl ::std::convert::From<&str> for DomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1672,11 +6126,13 @@ impl ::std::convert::From<&str> for DomainObject {
         }
     }
 }
+#[cfg(feature = "domains")]
 impl ::std::fmt::Display for DomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "domains")]
 impl<'de> ::serde::Deserialize<'de> for DomainObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1684,6 +6140,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "domains")]
 /// Page of instance domains plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Domains {
@@ -1815,6 +6272,7 @@ pub struct EnterpriseAccount {
     pub id: ::std::string::String,
     /// Type tag with the constant value `enterprise_account`.
     pub object: EnterpriseAccountObject,
+    /// Protocol used to sign in.
     #[serde(default)]
     pub protocol: ::std::option::Option<EnterpriseAccountProtocol>,
     pub provider: ::std::string::String,
@@ -1824,6 +6282,7 @@ pub struct EnterpriseAccount {
     pub first_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
+    /// The user's ID at the provider.
     #[serde(default)]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -1836,6 +6295,7 @@ pub struct EnterpriseAccount {
     pub verification: ::std::option::Option<EnterpriseAccountVerification>,
     #[serde(default)]
     pub enterprise_connection: ::std::option::Option<EnterpriseAccountConnection>,
+    /// Latest sign-in through this account (Unix epoch, milliseconds).
     #[serde(default)]
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
@@ -1909,6 +6369,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+/// Protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseAccountProtocol {
     /// `"oauth"`
@@ -1987,6 +6448,459 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
         }
     }
 }
+#[cfg(feature = "enterprise_connections")]
+/// SAML or OIDC single sign-on connection for one or more email domains.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnection {
+    /// Type tag with the constant value `enterprise_connection`.
+    pub object: EnterpriseConnectionObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub provider: ::std::string::String,
+    #[serde(default)]
+    pub logo_public_url: ::std::option::Option<::std::string::String>,
+    pub active: bool,
+    /// Email domains whose users sign in through it.
+    pub domains: ::std::vec::Vec<::std::string::String>,
+    /// Organization the connection is linked to, if any.
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    /// User attributes are refreshed from the IdP at every sign-in.
+    #[serde(default)]
+    pub sync_user_attributes: ::std::option::Option<bool>,
+    /// Users of the connection may not add other identifiers.
+    #[serde(default)]
+    pub disable_additional_identifications: ::std::option::Option<bool>,
+    /// Accounts may be linked through organization membership.
+    #[serde(default)]
+    pub allow_organization_account_linking: ::std::option::Option<bool>,
+    /// Attributes copied from the IdP into user metadata.
+    #[serde(default)]
+    pub custom_attributes: ::std::option::Option<
+        ::std::vec::Vec<EnterpriseConnectionCustomAttributesItem>,
+    >,
+    /// SAML settings, for SAML connections.
+    #[serde(default)]
+    pub saml_connection: ::std::option::Option<EnterpriseConnectionSamlConnection>,
+    /// OAuth settings, for OIDC and EASIE connections.
+    #[serde(default)]
+    pub oauth_config: ::std::option::Option<EnterpriseConnectionOauthConfig>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionCustomAttributesItem {
+    pub name: ::std::string::String,
+    /// Metadata key the value is stored under.
+    pub key: ::std::string::String,
+    /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(default)]
+    pub sso_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in SCIM user resources.
+    #[serde(default)]
+    pub scim_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in directory user resources; equal to `scim_path`.
+    #[serde(default)]
+    pub directory_path: ::std::option::Option<::std::string::String>,
+    /// Several values are kept, as an array in public metadata.
+    #[serde(default)]
+    pub multi_valued: ::std::option::Option<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// OAuth settings, for OIDC and EASIE connections.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct EnterpriseConnectionOauthConfig {
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Provider key, such as `oidc_custom`.
+    #[serde(default)]
+    pub provider_key: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub discovery_url: ::std::option::Option<::std::string::String>,
+    /// Authorization endpoint, configured or found through discovery.
+    #[serde(default)]
+    pub auth_url: ::std::option::Option<::std::string::String>,
+    /// Token endpoint, configured or found through discovery.
+    #[serde(default)]
+    pub token_url: ::std::option::Option<::std::string::String>,
+    /// Userinfo endpoint, configured or found through discovery.
+    #[serde(default)]
+    pub user_info_url: ::std::option::Option<::std::string::String>,
+    /// The client uses PKCE.
+    #[serde(default)]
+    pub requires_pkce: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub logo_public_url: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub created_at: ::std::option::Option<i64>,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<i64>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// Type tag with the constant value `enterprise_connection`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnterpriseConnectionObject {
+    /// `"enterprise_connection"`
+    EnterpriseConnection,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EnterpriseConnectionObject::EnterpriseConnection => "enterprise_connection",
+            EnterpriseConnectionObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for EnterpriseConnectionObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "enterprise_connection" => EnterpriseConnectionObject::EnterpriseConnection,
+            other => EnterpriseConnectionObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for EnterpriseConnectionObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// SAML settings, for SAML connections.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct EnterpriseConnectionSamlConnection {
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// IdP entity ID, when the details were loaded.
+    #[serde(default)]
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    /// IdP single sign-on URL, when the details were loaded.
+    #[serde(default)]
+    pub idp_sso_url: ::std::option::Option<::std::string::String>,
+    /// IdP metadata URL, when the details were loaded.
+    #[serde(default)]
+    pub idp_metadata_url: ::std::option::Option<::std::string::String>,
+    /// Assertion Consumer Service URL to configure at the IdP.
+    #[serde(default)]
+    pub acs_url: ::std::option::Option<::std::string::String>,
+    /// Service provider entity ID to configure at the IdP.
+    #[serde(default)]
+    pub sp_entity_id: ::std::option::Option<::std::string::String>,
+    /// URL of the service provider metadata.
+    #[serde(default)]
+    pub sp_metadata_url: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub active: ::std::option::Option<bool>,
+    /// Sign-ins started at the IdP are accepted.
+    #[serde(default)]
+    pub allow_idp_initiated: ::std::option::Option<bool>,
+    /// Subdomains of the domains match too.
+    #[serde(default)]
+    pub allow_subdomains: ::std::option::Option<bool>,
+    /// The IdP is asked to authenticate the user again at every sign-in.
+    #[serde(default)]
+    pub force_authn: ::std::option::Option<bool>,
+    /// What is sent to the IdP as `login_hint`.
+    #[serde(default)]
+    pub login_hint: ::std::option::Option<EnterpriseConnectionSamlConnectionLoginHint>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// What is sent to the IdP as `login_hint`.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionSamlConnectionLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+    pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(default)]
+    pub source: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
+    /// `"email_address"`
+    EmailAddress,
+    /// `"custom_attribute"`
+    CustomAttribute,
+    /// `"off"`
+    Off,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionSamlConnectionLoginHintMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EnterpriseConnectionSamlConnectionLoginHintMode::EmailAddress => {
+                "email_address"
+            }
+            EnterpriseConnectionSamlConnectionLoginHintMode::CustomAttribute => {
+                "custom_attribute"
+            }
+            EnterpriseConnectionSamlConnectionLoginHintMode::Off => "off",
+            EnterpriseConnectionSamlConnectionLoginHintMode::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for EnterpriseConnectionSamlConnectionLoginHintMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_address" => {
+                EnterpriseConnectionSamlConnectionLoginHintMode::EmailAddress
+            }
+            "custom_attribute" => {
+                EnterpriseConnectionSamlConnectionLoginHintMode::CustomAttribute
+            }
+            "off" => EnterpriseConnectionSamlConnectionLoginHintMode::Off,
+            other => {
+                EnterpriseConnectionSamlConnectionLoginHintMode::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// One debug sign-in made against an enterprise connection, with what the IdP sent back.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRun {
+    pub id: ::std::string::String,
+    pub status: EnterpriseConnectionTestRunStatus,
+    /// Kind of connection tested.
+    pub connection_type: EnterpriseConnectionTestRunConnectionType,
+    /// User data read from the IdP's answer.
+    #[serde(default)]
+    pub parsed_user_info: ::std::option::Option<
+        EnterpriseConnectionTestRunParsedUserInfo,
+    >,
+    /// Log lines recorded during the run.
+    #[serde(default)]
+    pub logs: ::std::option::Option<
+        ::std::vec::Vec<EnterpriseConnectionTestRunLogsItem>,
+    >,
+    /// SAML details of the run, for SAML connections.
+    #[serde(default)]
+    pub saml: ::std::option::Option<EnterpriseConnectionTestRunSaml>,
+    /// OAuth details of the run, for OIDC connections.
+    #[serde(default)]
+    pub oauth: ::std::option::Option<EnterpriseConnectionTestRunOauth>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+}
+#[cfg(feature = "enterprise_connections")]
+/// Kind of connection tested.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnterpriseConnectionTestRunConnectionType {
+    /// `"saml"`
+    Saml,
+    /// `"oauth"`
+    Oauth,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionTestRunConnectionType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EnterpriseConnectionTestRunConnectionType::Saml => "saml",
+            EnterpriseConnectionTestRunConnectionType::Oauth => "oauth",
+            EnterpriseConnectionTestRunConnectionType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for EnterpriseConnectionTestRunConnectionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "saml" => EnterpriseConnectionTestRunConnectionType::Saml,
+            "oauth" => EnterpriseConnectionTestRunConnectionType::Oauth,
+            other => EnterpriseConnectionTestRunConnectionType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRunLogsItem {
+    pub level: ::std::string::String,
+    #[serde(default)]
+    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub short_message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::string::String,
+}
+#[cfg(feature = "enterprise_connections")]
+/// OAuth details of the run, for OIDC connections.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRunOauth {
+    #[serde(default)]
+    pub id_token: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub user_info: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// User data read from the IdP's answer.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRunParsedUserInfo {
+    #[serde(default)]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRunResponse {
+    /// Short-lived URL that starts the test sign-in.
+    pub url: ::std::string::String,
+}
+#[cfg(feature = "enterprise_connections")]
+/// SAML details of the run, for SAML connections.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRunSaml {
+    #[serde(default)]
+    pub saml_request: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub saml_response: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub relay_state: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnterpriseConnectionTestRunStatus {
+    /// `"pending"`
+    Pending,
+    /// `"success"`
+    Success,
+    /// `"failed"`
+    Failed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionTestRunStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EnterpriseConnectionTestRunStatus::Pending => "pending",
+            EnterpriseConnectionTestRunStatus::Success => "success",
+            EnterpriseConnectionTestRunStatus::Failed => "failed",
+            EnterpriseConnectionTestRunStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for EnterpriseConnectionTestRunStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => EnterpriseConnectionTestRunStatus::Pending,
+            "success" => EnterpriseConnectionTestRunStatus::Success,
+            "failed" => EnterpriseConnectionTestRunStatus::Failed,
+            other => EnterpriseConnectionTestRunStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for EnterpriseConnectionTestRunStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnectionTestRuns {
+    pub data: ::std::vec::Vec<EnterpriseConnectionTestRun>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct EnterpriseConnections {
+    pub data: ::std::vec::Vec<EnterpriseConnection>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "billing")]
+/// New end of a free trial.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ExtendFreeTrialRequest {
+    /// RFC 3339 time in the future, at most 365 days away.
+    pub extend_to: ::std::string::String,
+}
+#[cfg(feature = "billing")]
+impl ExtendFreeTrialRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(extend_to: ::std::string::String) -> Self {
+        Self { extend_to }
+    }
+}
 #[cfg(feature = "users")]
 /// Social (OAuth) account linked to a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1995,13 +6909,16 @@ pub struct ExternalAccountWithVerification {
     pub id: ::std::string::String,
     pub provider: ::std::string::String,
     pub identification_id: ::std::string::String,
+    /// The user's ID at the provider.
     pub provider_user_id: ::std::string::String,
     pub approved_scopes: ::std::string::String,
     pub email_address: ::std::string::String,
+    /// Whether the provider vouched for the email address when the account was linked; null when unknown.
     #[serde(default)]
     pub email_address_verified: ::std::option::Option<bool>,
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
+    /// Older name of `image_url`.
     #[deprecated]
     #[serde(default)]
     pub avatar_url: ::std::option::Option<::std::string::String>,
@@ -2105,7 +7022,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct FeatureResponse {
@@ -2119,7 +7036,60 @@ pub struct FeatureResponse {
     #[serde(default)]
     pub avatar_url: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "organizations")]
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct FeatureResponse2 {
+    /// Type tag with the constant value `feature`.
+    pub object: FeatureResponse2Object,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub description: ::std::string::String,
+    pub slug: ::std::string::String,
+    pub avatar_url: ::std::string::String,
+}
+#[cfg(feature = "billing")]
+/// Type tag with the constant value `feature`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeatureResponse2Object {
+    /// `"feature"`
+    Feature,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl FeatureResponse2Object {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FeatureResponse2Object::Feature => "feature",
+            FeatureResponse2Object::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for FeatureResponse2Object {
+    fn from(value: &str) -> Self {
+        match value {
+            "feature" => FeatureResponse2Object::Feature,
+            other => FeatureResponse2Object::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for FeatureResponse2Object {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeatureResponseObject {
@@ -2128,7 +7098,7 @@ pub enum FeatureResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl FeatureResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2138,7 +7108,7 @@ impl FeatureResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::convert::From<&str> for FeatureResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2147,13 +7117,13 @@ impl ::std::convert::From<&str> for FeatureResponseObject {
         }
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl ::std::fmt::Display for FeatureResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "organizations")]
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2161,16 +7131,858 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-/// Response of GET /clients (not an operation of this document).
-pub type GetClientListResponse = ::std::vec::Vec<ClientModel>;
-/// Response of GET /templates/{template_type} (not an operation of this document).
-pub type GetTemplateListResponse = ::std::vec::Vec<Template>;
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetApiKeyResponse {
+    /// Type tag with the constant value `api_key`.
+    pub object: GetApiKeyResponseObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl GetApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetApiKeyResponseObject::ApiKey => "api_key",
+            GetApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for GetApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => GetApiKeyResponseObject::ApiKey,
+            other => GetApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for GetApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetApiKeySecretResponse {
+    pub secret: ::std::string::String,
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetApiKeysIncludeInvalid {
+    /// `"true"`
+    True,
+    /// `"false"`
+    False,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl GetApiKeysIncludeInvalid {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetApiKeysIncludeInvalid::True => "true",
+            GetApiKeysIncludeInvalid::False => "false",
+            GetApiKeysIncludeInvalid::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for GetApiKeysIncludeInvalid {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => GetApiKeysIncludeInvalid::True,
+            "false" => GetApiKeysIncludeInvalid::False,
+            other => GetApiKeysIncludeInvalid::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for GetApiKeysIncludeInvalid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl crate::runtime::ParamValue for GetApiKeysIncludeInvalid {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::serde::Serialize for GetApiKeysIncludeInvalid {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetApiKeysResponse {
+    pub data: ::std::vec::Vec<GetApiKeysResponseDataItem>,
+    /// Number of matching records across all pages.
+    pub total_count: f64,
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetApiKeysResponseDataItem {
+    /// Type tag with the constant value `api_key`.
+    pub object: GetApiKeysResponseDataItemObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetApiKeysResponseDataItemObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl GetApiKeysResponseDataItemObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetApiKeysResponseDataItemObject::ApiKey => "api_key",
+            GetApiKeysResponseDataItemObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for GetApiKeysResponseDataItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => GetApiKeysResponseDataItemObject::ApiKey,
+            other => GetApiKeysResponseDataItemObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for GetApiKeysResponseDataItemObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetCommercePlanListPayerType {
+    /// `"user"`
+    User,
+    /// `"org"`
+    Org,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl GetCommercePlanListPayerType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetCommercePlanListPayerType::User => "user",
+            GetCommercePlanListPayerType::Org => "org",
+            GetCommercePlanListPayerType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for GetCommercePlanListPayerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => GetCommercePlanListPayerType::User,
+            "org" => GetCommercePlanListPayerType::Org,
+            other => GetCommercePlanListPayerType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for GetCommercePlanListPayerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl crate::runtime::ParamValue for GetCommercePlanListPayerType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl ::serde::Serialize for GetCommercePlanListPayerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetCommerceSubscriptionItemListPayerType {
+    /// `"user"`
+    User,
+    /// `"org"`
+    Org,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl GetCommerceSubscriptionItemListPayerType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetCommerceSubscriptionItemListPayerType::User => "user",
+            GetCommerceSubscriptionItemListPayerType::Org => "org",
+            GetCommerceSubscriptionItemListPayerType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListPayerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => GetCommerceSubscriptionItemListPayerType::User,
+            "org" => GetCommerceSubscriptionItemListPayerType::Org,
+            other => GetCommerceSubscriptionItemListPayerType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for GetCommerceSubscriptionItemListPayerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListPayerType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetCommerceSubscriptionItemListStatus {
+    /// `"active"`
+    Active,
+    /// `"ended"`
+    Ended,
+    /// `"past_due"`
+    PastDue,
+    /// `"upcoming"`
+    Upcoming,
+    /// `"free_trial"`
+    FreeTrial,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "billing")]
+impl GetCommerceSubscriptionItemListStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetCommerceSubscriptionItemListStatus::Active => "active",
+            GetCommerceSubscriptionItemListStatus::Ended => "ended",
+            GetCommerceSubscriptionItemListStatus::PastDue => "past_due",
+            GetCommerceSubscriptionItemListStatus::Upcoming => "upcoming",
+            GetCommerceSubscriptionItemListStatus::FreeTrial => "free_trial",
+            GetCommerceSubscriptionItemListStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => GetCommerceSubscriptionItemListStatus::Active,
+            "ended" => GetCommerceSubscriptionItemListStatus::Ended,
+            "past_due" => GetCommerceSubscriptionItemListStatus::PastDue,
+            "upcoming" => GetCommerceSubscriptionItemListStatus::Upcoming,
+            "free_trial" => GetCommerceSubscriptionItemListStatus::FreeTrial,
+            other => GetCommerceSubscriptionItemListStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "billing")]
+impl ::std::fmt::Display for GetCommerceSubscriptionItemListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
+impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetM2mTokensResponse {
+    pub m2m_tokens: ::std::vec::Vec<GetM2mTokensResponseM2mTokensItem>,
+    /// Number of matching records across all pages.
+    pub total_count: f64,
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetM2mTokensResponseM2mTokensItem {
+    /// Type tag with the constant value `machine_to_machine_token`.
+    pub object: GetM2mTokensResponseM2mTokensItemObject,
+    pub id: ::std::string::String,
+    pub subject: ::std::string::String,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "m2m_tokens")]
+/// Type tag with the constant value `machine_to_machine_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetM2mTokensResponseM2mTokensItemObject {
+    /// `"machine_to_machine_token"`
+    MachineToMachineToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "m2m_tokens")]
+impl GetM2mTokensResponseM2mTokensItemObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetM2mTokensResponseM2mTokensItemObject::MachineToMachineToken => {
+                "machine_to_machine_token"
+            }
+            GetM2mTokensResponseM2mTokensItemObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::convert::From<&str> for GetM2mTokensResponseM2mTokensItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_to_machine_token" => {
+                GetM2mTokensResponseM2mTokensItemObject::MachineToMachineToken
+            }
+            other => GetM2mTokensResponseM2mTokensItemObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::fmt::Display for GetM2mTokensResponseM2mTokensItemObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct GetMachineSecretKeyResponse {
+    /// Type tag with the constant value `machine_secret_key`.
+    pub object: GetMachineSecretKeyResponseObject,
+    pub secret: ::std::string::String,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine_secret_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetMachineSecretKeyResponseObject {
+    /// `"machine_secret_key"`
+    MachineSecretKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl GetMachineSecretKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetMachineSecretKeyResponseObject::MachineSecretKey => "machine_secret_key",
+            GetMachineSecretKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for GetMachineSecretKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_secret_key" => GetMachineSecretKeyResponseObject::MachineSecretKey,
+            other => GetMachineSecretKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for GetMachineSecretKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetSessionListStatus {
+    /// `"abandoned"`
+    Abandoned,
+    /// `"active"`
+    Active,
+    /// `"ended"`
+    Ended,
+    /// `"expired"`
+    Expired,
+    /// `"removed"`
+    Removed,
+    /// `"replaced"`
+    Replaced,
+    /// `"revoked"`
+    Revoked,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl GetSessionListStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetSessionListStatus::Abandoned => "abandoned",
+            GetSessionListStatus::Active => "active",
+            GetSessionListStatus::Ended => "ended",
+            GetSessionListStatus::Expired => "expired",
+            GetSessionListStatus::Removed => "removed",
+            GetSessionListStatus::Replaced => "replaced",
+            GetSessionListStatus::Revoked => "revoked",
+            GetSessionListStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for GetSessionListStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "abandoned" => GetSessionListStatus::Abandoned,
+            "active" => GetSessionListStatus::Active,
+            "ended" => GetSessionListStatus::Ended,
+            "expired" => GetSessionListStatus::Expired,
+            "removed" => GetSessionListStatus::Removed,
+            "replaced" => GetSessionListStatus::Replaced,
+            "revoked" => GetSessionListStatus::Revoked,
+            other => GetSessionListStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for GetSessionListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl crate::runtime::ParamValue for GetSessionListStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::serde::Serialize for GetSessionListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetTemplateListTemplateType {
+    /// `"email"`
+    Email,
+    /// `"sms"`
+    Sms,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_sms_templates")]
+impl GetTemplateListTemplateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetTemplateListTemplateType::Email => "email",
+            GetTemplateListTemplateType::Sms => "sms",
+            GetTemplateListTemplateType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::convert::From<&str> for GetTemplateListTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => GetTemplateListTemplateType::Email,
+            "sms" => GetTemplateListTemplateType::Sms,
+            other => GetTemplateListTemplateType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::fmt::Display for GetTemplateListTemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl crate::runtime::ParamValue for GetTemplateListTemplateType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for GetTemplateListTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetTemplateTemplateType {
+    /// `"email"`
+    Email,
+    /// `"sms"`
+    Sms,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_sms_templates")]
+impl GetTemplateTemplateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetTemplateTemplateType::Email => "email",
+            GetTemplateTemplateType::Sms => "sms",
+            GetTemplateTemplateType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::convert::From<&str> for GetTemplateTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => GetTemplateTemplateType::Email,
+            "sms" => GetTemplateTemplateType::Sms,
+            other => GetTemplateTemplateType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::fmt::Display for GetTemplateTemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl crate::runtime::ParamValue for GetTemplateTemplateType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for GetTemplateTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Reference from an identifier to the account that provides it.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct IdentificationLink {
     pub r#type: ::std::string::String,
     pub id: ::std::string::String,
+}
+#[cfg(feature = "instance_settings")]
+/// Settings of the instance the secret key belongs to.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Instance {
+    /// Type tag with the constant value `instance`.
+    pub object: InstanceObject,
+    pub id: ::std::string::String,
+    pub environment_type: ::std::string::String,
+    #[serde(default)]
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Clerk workspace owning the application; null when it has no owner.
+    #[serde(default)]
+    pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instance_settings")]
+/// SMS settings of the instance.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct InstanceCommunication {
+    /// Type tag with the constant value `instance_communication`.
+    pub object: InstanceCommunicationObject,
+    /// ISO 3166-1 alpha-2 codes of the countries SMS messages are not sent to.
+    pub blocked_country_codes: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "instance_settings")]
+/// Type tag with the constant value `instance_communication`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InstanceCommunicationObject {
+    /// `"instance_communication"`
+    InstanceCommunication,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "instance_settings")]
+impl InstanceCommunicationObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceCommunicationObject::InstanceCommunication => {
+                "instance_communication"
+            }
+            InstanceCommunicationObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::convert::From<&str> for InstanceCommunicationObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance_communication" => {
+                InstanceCommunicationObject::InstanceCommunication
+            }
+            other => InstanceCommunicationObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::fmt::Display for InstanceCommunicationObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "instance_settings")]
+/// Type tag with the constant value `instance`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InstanceObject {
+    /// `"instance"`
+    Instance,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "instance_settings")]
+impl InstanceObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceObject::Instance => "instance",
+            InstanceObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::convert::From<&str> for InstanceObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance" => InstanceObject::Instance,
+            other => InstanceObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::fmt::Display for InstanceObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl<'de> ::serde::Deserialize<'de> for InstanceObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "instance_settings")]
+/// Bot and abuse protection settings of the instance.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct InstanceProtect {
+    /// Type tag with the constant value `instance_protect`.
+    pub object: InstanceProtectObject,
+    pub rules_enabled: bool,
+    pub specter_enabled: bool,
+    /// The instance skips Protect's prerequisite checks, declaring its setup already meets them.
+    pub checks_bypassed: bool,
+}
+#[cfg(feature = "instance_settings")]
+/// Type tag with the constant value `instance_protect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InstanceProtectObject {
+    /// `"instance_protect"`
+    InstanceProtect,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "instance_settings")]
+impl InstanceProtectObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceProtectObject::InstanceProtect => "instance_protect",
+            InstanceProtectObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::convert::From<&str> for InstanceProtectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance_protect" => InstanceProtectObject::InstanceProtect,
+            other => InstanceProtectObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::fmt::Display for InstanceProtectObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
 }
 #[cfg(feature = "instance_settings")]
 /// Allowlist, blocklist and email restriction switches of the instance.
@@ -2226,68 +8038,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-#[cfg(feature = "beta_features")]
-/// Beta authentication settings of the instance.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-pub struct InstanceSettings {
-    /// Type tag with the constant value `instance_settings`.
-    #[serde(default)]
-    pub object: ::std::option::Option<InstanceSettingsObject>,
-    #[serde(default)]
-    pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub restricted_to_allowlist: ::std::option::Option<bool>,
-    #[serde(default)]
-    pub from_email_address: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub progressive_sign_up: ::std::option::Option<bool>,
-    /// Legacy switch for sending production emails through Clerk-managed delivery; being retired.
-    #[deprecated]
-    #[serde(default)]
-    pub enhanced_email_deliverability: ::std::option::Option<bool>,
-}
-#[cfg(feature = "beta_features")]
-/// Type tag with the constant value `instance_settings`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceSettingsObject {
-    /// `"instance_settings"`
-    InstanceSettings,
-    /// A value this version of the crate does not know; sent back unchanged.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "beta_features")]
-impl InstanceSettingsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            InstanceSettingsObject::InstanceSettings => "instance_settings",
-            InstanceSettingsObject::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "beta_features")]
-impl ::std::convert::From<&str> for InstanceSettingsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_settings" => InstanceSettingsObject::InstanceSettings,
-            other => InstanceSettingsObject::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "beta_features")]
-impl ::std::fmt::Display for InstanceSettingsObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "beta_features")]
-impl<'de> ::serde::Deserialize<'de> for InstanceSettingsObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_enum_str(deserializer)
-    }
-}
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// Invitation to sign up to the application.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Invitation {
@@ -2301,6 +8052,7 @@ pub struct Invitation {
     pub status: InvitationStatus,
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
+    /// When the invitation expires (Unix epoch, milliseconds).
     #[serde(default)]
     pub expires_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
@@ -2308,6 +8060,7 @@ pub struct Invitation {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationObject {
@@ -2316,6 +8069,7 @@ pub enum InvitationObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl InvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2325,6 +8079,7 @@ impl InvitationObject {
         }
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl ::std::convert::From<&str> for InvitationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2333,11 +8088,13 @@ impl ::std::convert::From<&str> for InvitationObject {
         }
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl ::std::fmt::Display for InvitationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2345,6 +8102,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationStatus {
     /// `"pending"`
@@ -2358,6 +8116,7 @@ pub enum InvitationStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl InvitationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2370,6 +8129,7 @@ impl InvitationStatus {
         }
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl ::std::convert::From<&str> for InvitationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2381,11 +8141,13 @@ impl ::std::convert::From<&str> for InvitationStatus {
         }
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl ::std::fmt::Display for InvitationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2393,6 +8155,541 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct InviteWaitlistEntryRequest {
+    /// Invite even when the address already has a pending invitation or another user claimed it.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct Jwks {
+    #[serde(default)]
+    pub keys: ::std::option::Option<::std::vec::Vec<JwksKeysItem>>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEcdsaPrivateKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksEcdsaPrivateKeyKty,
+    pub crv: ::std::string::String,
+    pub x: ::std::string::String,
+    pub y: ::std::string::String,
+    pub d: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEcdsaPrivateKeyKty {
+    /// `"EC"`
+    Ec,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEcdsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEcdsaPrivateKeyKty::Ec => "EC",
+            JwksEcdsaPrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "EC" => JwksEcdsaPrivateKeyKty::Ec,
+            other => JwksEcdsaPrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEcdsaPrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEcdsaPublicKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksEcdsaPublicKeyKty,
+    pub crv: ::std::string::String,
+    pub x: ::std::string::String,
+    pub y: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEcdsaPublicKeyKty {
+    /// `"EC"`
+    Ec,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEcdsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEcdsaPublicKeyKty::Ec => "EC",
+            JwksEcdsaPublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "EC" => JwksEcdsaPublicKeyKty::Ec,
+            other => JwksEcdsaPublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEcdsaPublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEd25519PrivateKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksEd25519PrivateKeyKty,
+    pub crv: JwksEd25519PrivateKeyCrv,
+    pub x: ::std::string::String,
+    pub d: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEd25519PrivateKeyCrv {
+    /// `"Ed25519"`
+    Ed25519,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PrivateKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PrivateKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PrivateKeyCrv::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
+    fn from(value: &str) -> Self {
+        match value {
+            "Ed25519" => JwksEd25519PrivateKeyCrv::Ed25519,
+            other => JwksEd25519PrivateKeyCrv::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PrivateKeyCrv {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEd25519PrivateKeyKty {
+    /// `"OKP"`
+    Okp,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PrivateKeyKty::Okp => "OKP",
+            JwksEd25519PrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "OKP" => JwksEd25519PrivateKeyKty::Okp,
+            other => JwksEd25519PrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEd25519PublicKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksEd25519PublicKeyKty,
+    pub crv: JwksEd25519PublicKeyCrv,
+    pub x: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEd25519PublicKeyCrv {
+    /// `"Ed25519"`
+    Ed25519,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PublicKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PublicKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PublicKeyCrv::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
+    fn from(value: &str) -> Self {
+        match value {
+            "Ed25519" => JwksEd25519PublicKeyCrv::Ed25519,
+            other => JwksEd25519PublicKeyCrv::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PublicKeyCrv {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksEd25519PublicKeyKty {
+    /// `"OKP"`
+    Okp,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PublicKeyKty::Okp => "OKP",
+            JwksEd25519PublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "OKP" => JwksEd25519PublicKeyKty::Okp,
+            other => JwksEd25519PublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum JwksKeysItem {
+    JwksRsaPrivateKey(JwksRsaPrivateKey),
+    JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
+    JwksEcdsaPublicKey(JwksEcdsaPublicKey),
+    JwksEd25519PrivateKey(JwksEd25519PrivateKey),
+    JwksEd25519PublicKey(JwksEd25519PublicKey),
+    JwksRsaPublicKey(JwksRsaPublicKey),
+    JwksSymmetricKey(JwksSymmetricKey),
+    /// A value that matches none of the known shapes.
+    Unknown(::serde_json::Value),
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksRsaPrivateKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksRsaPrivateKeyKty,
+    pub n: ::std::string::String,
+    pub e: ::std::string::String,
+    pub d: ::std::string::String,
+    pub p: ::std::string::String,
+    pub q: ::std::string::String,
+    #[serde(default)]
+    pub dp: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub dq: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub qi: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksRsaPrivateKeyKty {
+    /// `"RSA"`
+    Rsa,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksRsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksRsaPrivateKeyKty::Rsa => "RSA",
+            JwksRsaPrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSA" => JwksRsaPrivateKeyKty::Rsa,
+            other => JwksRsaPrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksRsaPrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksRsaPublicKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksRsaPublicKeyKty,
+    pub n: ::std::string::String,
+    pub e: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksRsaPublicKeyKty {
+    /// `"RSA"`
+    Rsa,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksRsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksRsaPublicKeyKty::Rsa => "RSA",
+            JwksRsaPublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSA" => JwksRsaPublicKeyKty::Rsa,
+            other => JwksRsaPublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksRsaPublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksSymmetricKey {
+    pub kid: ::std::string::String,
+    pub alg: ::std::string::String,
+    pub r#use: ::std::string::String,
+    pub kty: JwksSymmetricKeyKty,
+    pub k: ::std::string::String,
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JwksSymmetricKeyKty {
+    /// `"oct"`
+    Oct,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksSymmetricKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksSymmetricKeyKty::Oct => "oct",
+            JwksSymmetricKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "oct" => JwksSymmetricKeyKty::Oct,
+            other => JwksSymmetricKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksSymmetricKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwt_templates")]
 /// Template describing the claims of custom JWTs.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct JwtTemplate {
@@ -2410,6 +8707,7 @@ pub struct JwtTemplate {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "jwt_templates")]
 /// Type tag with the constant value `jwt_template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwtTemplateObject {
@@ -2418,6 +8716,7 @@ pub enum JwtTemplateObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "jwt_templates")]
 impl JwtTemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2427,6 +8726,7 @@ impl JwtTemplateObject {
         }
     }
 }
+#[cfg(feature = "jwt_templates")]
 impl ::std::convert::From<&str> for JwtTemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2435,11 +8735,13 @@ impl ::std::convert::From<&str> for JwtTemplateObject {
         }
     }
 }
+#[cfg(feature = "jwt_templates")]
 impl ::std::fmt::Display for JwtTemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "jwt_templates")]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2609,12 +8911,528 @@ impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
         serializer.serialize_str(self.as_str())
     }
 }
-/// Response of GET /allowlist_identifiers (not an operation of this document).
-pub type ListAllowlistIdentifiersResponse = ::std::vec::Vec<AllowlistIdentifier>;
-/// Response of GET /invitations (not an operation of this document).
-pub type ListInvitationsResponse = ::std::vec::Vec<Invitation>;
-/// Response of GET /jwt_templates (not an operation of this document).
-pub type ListJwtTemplatesResponse = ::std::vec::Vec<JwtTemplate>;
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListDirectoriesResponse {
+    pub data: Directories,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListDirectoryGroupRoleMappingsResponse {
+    pub data: DirectoryGroupRoleMappings,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListEnterpriseConnectionTestRunsStatusItem {
+    /// `"pending"`
+    Pending,
+    /// `"success"`
+    Success,
+    /// `"failed"`
+    Failed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl ListEnterpriseConnectionTestRunsStatusItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListEnterpriseConnectionTestRunsStatusItem::Pending => "pending",
+            ListEnterpriseConnectionTestRunsStatusItem::Success => "success",
+            ListEnterpriseConnectionTestRunsStatusItem::Failed => "failed",
+            ListEnterpriseConnectionTestRunsStatusItem::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => ListEnterpriseConnectionTestRunsStatusItem::Pending,
+            "success" => ListEnterpriseConnectionTestRunsStatusItem::Success,
+            "failed" => ListEnterpriseConnectionTestRunsStatusItem::Failed,
+            other => {
+                ListEnterpriseConnectionTestRunsStatusItem::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl crate::runtime::ParamValue for ListEnterpriseConnectionTestRunsStatusItem {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListInstanceOrganizationInvitationsStatus {
+    /// `"pending"`
+    Pending,
+    /// `"accepted"`
+    Accepted,
+    /// `"revoked"`
+    Revoked,
+    /// `"expired"`
+    Expired,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "organization_invitations")]
+impl ListInstanceOrganizationInvitationsStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListInstanceOrganizationInvitationsStatus::Pending => "pending",
+            ListInstanceOrganizationInvitationsStatus::Accepted => "accepted",
+            ListInstanceOrganizationInvitationsStatus::Revoked => "revoked",
+            ListInstanceOrganizationInvitationsStatus::Expired => "expired",
+            ListInstanceOrganizationInvitationsStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::convert::From<&str> for ListInstanceOrganizationInvitationsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => ListInstanceOrganizationInvitationsStatus::Pending,
+            "accepted" => ListInstanceOrganizationInvitationsStatus::Accepted,
+            "revoked" => ListInstanceOrganizationInvitationsStatus::Revoked,
+            "expired" => ListInstanceOrganizationInvitationsStatus::Expired,
+            other => ListInstanceOrganizationInvitationsStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::fmt::Display for ListInstanceOrganizationInvitationsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl crate::runtime::ParamValue for ListInstanceOrganizationInvitationsStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListInvitationsStatus {
+    /// `"pending"`
+    Pending,
+    /// `"accepted"`
+    Accepted,
+    /// `"revoked"`
+    Revoked,
+    /// `"expired"`
+    Expired,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "invitations")]
+impl ListInvitationsStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListInvitationsStatus::Pending => "pending",
+            ListInvitationsStatus::Accepted => "accepted",
+            ListInvitationsStatus::Revoked => "revoked",
+            ListInvitationsStatus::Expired => "expired",
+            ListInvitationsStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::std::convert::From<&str> for ListInvitationsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => ListInvitationsStatus::Pending,
+            "accepted" => ListInvitationsStatus::Accepted,
+            "revoked" => ListInvitationsStatus::Revoked,
+            "expired" => ListInvitationsStatus::Expired,
+            other => ListInvitationsStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::std::fmt::Display for ListInvitationsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
+impl crate::runtime::ParamValue for ListInvitationsStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
+impl ::serde::Serialize for ListInvitationsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListMachinesResponse {
+    pub data: ::std::vec::Vec<Machine>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListOrganizationInvitationsStatus {
+    /// `"pending"`
+    Pending,
+    /// `"accepted"`
+    Accepted,
+    /// `"revoked"`
+    Revoked,
+    /// `"expired"`
+    Expired,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "organization_invitations")]
+impl ListOrganizationInvitationsStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListOrganizationInvitationsStatus::Pending => "pending",
+            ListOrganizationInvitationsStatus::Accepted => "accepted",
+            ListOrganizationInvitationsStatus::Revoked => "revoked",
+            ListOrganizationInvitationsStatus::Expired => "expired",
+            ListOrganizationInvitationsStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::convert::From<&str> for ListOrganizationInvitationsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => ListOrganizationInvitationsStatus::Pending,
+            "accepted" => ListOrganizationInvitationsStatus::Accepted,
+            "revoked" => ListOrganizationInvitationsStatus::Revoked,
+            "expired" => ListOrganizationInvitationsStatus::Expired,
+            other => ListOrganizationInvitationsStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::fmt::Display for ListOrganizationInvitationsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl crate::runtime::ParamValue for ListOrganizationInvitationsStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::serde::Serialize for ListOrganizationInvitationsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListScimDirectoriesResponse {
+    pub data: ScimDirectories,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListScimGroupRoleMappingsResponse {
+    pub data: ScimGroupRoleMappings,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListUserTrustedDevicesResponse {
+    pub data: ::std::vec::Vec<TrustedDevice>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ListWaitlistEntriesResponse {
+    pub data: ::std::vec::Vec<WaitlistEntry>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListWaitlistEntriesStatus {
+    /// `"pending"`
+    Pending,
+    /// `"invited"`
+    Invited,
+    /// `"completed"`
+    Completed,
+    /// `"rejected"`
+    Rejected,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "waitlist_entries")]
+impl ListWaitlistEntriesStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListWaitlistEntriesStatus::Pending => "pending",
+            ListWaitlistEntriesStatus::Invited => "invited",
+            ListWaitlistEntriesStatus::Completed => "completed",
+            ListWaitlistEntriesStatus::Rejected => "rejected",
+            ListWaitlistEntriesStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::convert::From<&str> for ListWaitlistEntriesStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => ListWaitlistEntriesStatus::Pending,
+            "invited" => ListWaitlistEntriesStatus::Invited,
+            "completed" => ListWaitlistEntriesStatus::Completed,
+            "rejected" => ListWaitlistEntriesStatus::Rejected,
+            other => ListWaitlistEntriesStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::fmt::Display for ListWaitlistEntriesStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl crate::runtime::ParamValue for ListWaitlistEntriesStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::serde::Serialize for ListWaitlistEntriesStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+/// A non-human client with its own secret key.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Machine {
+    /// Type tag with the constant value `machine`.
+    pub object: MachineObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Default lifetime in seconds of the tokens it creates.
+    #[serde(default)]
+    pub default_token_ttl: ::std::option::Option<i64>,
+    /// Machines this one may reach.
+    pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MachineObject {
+    /// `"machine"`
+    Machine,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl MachineObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MachineObject::Machine => "machine",
+            MachineObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for MachineObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine" => MachineObject::Machine,
+            other => MachineObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for MachineObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for MachineObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+/// Permission for one machine to reach another.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct MachineScope {
+    /// Type tag with the constant value `machine_scope`.
+    pub object: MachineScopeObject,
+    /// Machine that has access.
+    pub from_machine_id: ::std::string::String,
+    /// Machine it may reach.
+    pub to_machine_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine_scope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MachineScopeObject {
+    /// `"machine_scope"`
+    MachineScope,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl MachineScopeObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MachineScopeObject::MachineScope => "machine_scope",
+            MachineScopeObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for MachineScopeObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_scope" => MachineScopeObject::MachineScope,
+            other => MachineScopeObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for MachineScopeObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "machines")]
+/// A machine, without the list of machines it may reach.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct MachineWithoutScopedMachines {
+    /// Type tag with the constant value `machine`.
+    pub object: MachineWithoutScopedMachinesObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Default lifetime in seconds of the tokens it creates.
+    #[serde(default)]
+    pub default_token_ttl: ::std::option::Option<i64>,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MachineWithoutScopedMachinesObject {
+    /// `"machine"`
+    Machine,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl MachineWithoutScopedMachinesObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MachineWithoutScopedMachinesObject::Machine => "machine",
+            MachineWithoutScopedMachinesObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for MachineWithoutScopedMachinesObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine" => MachineWithoutScopedMachinesObject::Machine,
+            other => MachineWithoutScopedMachinesObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for MachineWithoutScopedMachinesObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -2630,6 +9448,81 @@ pub struct MergeOrganizationMetadataRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "users")]
+/// Access tokens Clerk holds for a user at an OAuth provider, one per linked account.
+pub type OAuthAccessToken = ::std::vec::Vec<OAuthAccessTokenItem>;
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OAuthAccessTokenItem {
+    /// Type tag with the constant value `oauth_access_token`.
+    pub object: OAuthAccessTokenItemObject,
+    /// Linked external account the token belongs to.
+    pub external_account_id: ::std::string::String,
+    /// The user's ID at the provider.
+    pub provider_user_id: ::std::string::String,
+    /// The access token.
+    pub token: ::std::string::String,
+    /// When the access token expires (Unix epoch).
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Provider key, such as `oauth_google`.
+    pub provider: ::std::string::String,
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// Scopes the token grants (OAuth 2.0 only).
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// OpenID Connect ID token, when the provider returned one.
+    #[serde(default)]
+    pub id_token: ::std::option::Option<::std::string::String>,
+    /// Token secret (OAuth 1.0 only).
+    #[serde(default)]
+    pub token_secret: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "users")]
+/// Type tag with the constant value `oauth_access_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OAuthAccessTokenItemObject {
+    /// `"oauth_access_token"`
+    OauthAccessToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl OAuthAccessTokenItemObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OAuthAccessTokenItemObject::OauthAccessToken => "oauth_access_token",
+            OAuthAccessTokenItemObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for OAuthAccessTokenItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "oauth_access_token" => OAuthAccessTokenItemObject::OauthAccessToken,
+            other => OAuthAccessTokenItemObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for OAuthAccessTokenItemObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "oauth_applications")]
 /// OAuth application for which the instance acts as the identity provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OAuthApplication {
@@ -2662,6 +9555,7 @@ pub struct OAuthApplication {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "oauth_applications")]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationObject {
@@ -2670,6 +9564,7 @@ pub enum OAuthApplicationObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "oauth_applications")]
 impl OAuthApplicationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2679,6 +9574,7 @@ impl OAuthApplicationObject {
         }
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl ::std::convert::From<&str> for OAuthApplicationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2687,11 +9583,13 @@ impl ::std::convert::From<&str> for OAuthApplicationObject {
         }
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl ::std::fmt::Display for OAuthApplicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2699,6 +9597,73 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "instance_settings")]
+/// Instance-wide settings of the instance as an OAuth provider.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OAuthApplicationSettings {
+    /// Type tag with the constant value `oauth_application_settings`.
+    pub object: OAuthApplicationSettingsObject,
+    /// Clients may register themselves (RFC 7591).
+    pub dynamic_oauth_client_registration: bool,
+    /// Scopes granted when a client asks for none.
+    #[serde(default)]
+    pub default_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Access tokens are JWTs rather than opaque strings.
+    pub oauth_jwt_access_tokens: bool,
+    /// Client ID Metadata Document (CIMD) support is advertised in the authorization server metadata.
+    pub client_id_metadata_documents_advertised: bool,
+    /// CIMD clients not seen before are refused.
+    pub client_id_metadata_documents_only_allow_pre_registered_clients: bool,
+    /// CIMD clients that were only allowed implicitly are refused.
+    pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
+}
+#[cfg(feature = "instance_settings")]
+/// Type tag with the constant value `oauth_application_settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OAuthApplicationSettingsObject {
+    /// `"oauth_application_settings"`
+    OauthApplicationSettings,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "instance_settings")]
+impl OAuthApplicationSettingsObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OAuthApplicationSettingsObject::OauthApplicationSettings => {
+                "oauth_application_settings"
+            }
+            OAuthApplicationSettingsObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::convert::From<&str> for OAuthApplicationSettingsObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "oauth_application_settings" => {
+                OAuthApplicationSettingsObject::OauthApplicationSettings
+            }
+            other => OAuthApplicationSettingsObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl ::std::fmt::Display for OAuthApplicationSettingsObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
+impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "oauth_applications")]
 /// OAuth application together with its client secret.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OAuthApplicationWithSecret {
@@ -2734,6 +9699,7 @@ pub struct OAuthApplicationWithSecret {
     #[serde(default)]
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "oauth_applications")]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationWithSecretObject {
@@ -2742,6 +9708,7 @@ pub enum OAuthApplicationWithSecretObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "oauth_applications")]
 impl OAuthApplicationWithSecretObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2751,6 +9718,7 @@ impl OAuthApplicationWithSecretObject {
         }
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2759,11 +9727,13 @@ impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
         }
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl ::std::fmt::Display for OAuthApplicationWithSecretObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "oauth_applications")]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2771,6 +9741,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "oauth_applications")]
 /// Page of OAuth applications plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OAuthApplications {
@@ -2837,6 +9808,7 @@ pub struct OrganizationDomain {
     pub name: ::std::string::String,
     /// How users with a matching email address get into the organization.
     pub enrollment_mode: OrganizationDomainEnrollmentMode,
+    /// Email address that proved affiliation with the domain, if any.
     #[serde(default)]
     pub affiliation_email_address: ::std::option::Option<::std::string::String>,
     /// State of the check that ties the domain to the organization via an affiliation email.
@@ -2970,10 +9942,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
 /// Verification state of an organization domain.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationDomainVerification {
+    /// `unverified`, `verified`, `failed` or `expired`.
     pub status: ::std::string::String,
     pub strategy: ::std::string::String,
     #[serde(default)]
     pub attempts: ::std::option::Option<i64>,
+    /// When the verification expires (Unix epoch, milliseconds).
     #[serde(default)]
     pub expire_at: ::std::option::Option<i64>,
     /// When ownership was proven (Unix epoch, milliseconds); only set for ownership checks.
@@ -2988,7 +9962,92 @@ pub struct OrganizationDomains {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
-#[cfg(feature = "organization_domains")]
+#[cfg(feature = "organization_invitations")]
+/// Invitation to join an organization.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OrganizationInvitation {
+    /// Type tag with the constant value `organization_invitation`.
+    pub object: OrganizationInvitationObject,
+    pub id: ::std::string::String,
+    pub email_address: ::std::string::String,
+    pub role: ::std::string::String,
+    pub role_name: ::std::string::String,
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub inviter_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub public_inviter_data: ::std::option::Option<OrganizationInvitationPublicUserData>,
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub private_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(default)]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// When the invitation expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "organization_invitations")]
+/// Type tag with the constant value `organization_invitation`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrganizationInvitationObject {
+    /// `"organization_invitation"`
+    OrganizationInvitation,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "organization_invitations")]
+impl OrganizationInvitationObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrganizationInvitationObject::OrganizationInvitation => {
+                "organization_invitation"
+            }
+            OrganizationInvitationObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::convert::From<&str> for OrganizationInvitationObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "organization_invitation" => {
+                OrganizationInvitationObject::OrganizationInvitation
+            }
+            other => OrganizationInvitationObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl ::std::fmt::Display for OrganizationInvitationObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "organization_domains",
+        feature = "organization_invitations",
+        feature = "users"
+    )
+)]
 /// Publicly visible subset of organization data.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
@@ -2998,6 +10057,124 @@ pub struct OrganizationInvitationPublicOrganizationData {
     #[serde(default)]
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+/// Public profile of the user who sent an organization invitation.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OrganizationInvitationPublicUserData {
+    pub user_id: ::std::string::String,
+    #[serde(default)]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    pub image_url: ::std::string::String,
+    pub has_image: bool,
+    pub identifier: ::std::string::String,
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+/// Organization invitation together with public data of its organization.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OrganizationInvitationWithPublicOrganizationData {
+    /// Type tag with the constant value `organization_invitation`.
+    pub object: OrganizationInvitationWithPublicOrganizationDataObject,
+    pub id: ::std::string::String,
+    pub email_address: ::std::string::String,
+    pub role: ::std::string::String,
+    pub role_name: ::std::string::String,
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub inviter_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub public_inviter_data: ::std::option::Option<OrganizationInvitationPublicUserData>,
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
+    pub private_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(default)]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// When the invitation expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    #[serde(default)]
+    pub public_organization_data: ::std::option::Option<
+        OrganizationInvitationPublicOrganizationData,
+    >,
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+/// Type tag with the constant value `organization_invitation`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrganizationInvitationWithPublicOrganizationDataObject {
+    /// `"organization_invitation"`
+    OrganizationInvitation,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+impl OrganizationInvitationWithPublicOrganizationDataObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation => {
+                "organization_invitation"
+            }
+            OrganizationInvitationWithPublicOrganizationDataObject::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+impl ::std::convert::From<&str>
+for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "organization_invitation" => {
+                OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation
+            }
+            other => {
+                OrganizationInvitationWithPublicOrganizationDataObject::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+impl ::std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de>
+for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OrganizationInvitations {
+    pub data: ::std::vec::Vec<OrganizationInvitation>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct OrganizationInvitationsWithPublicOrganizationData {
+    pub data: ::std::vec::Vec<OrganizationInvitationWithPublicOrganizationData>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Membership of a user in an organization, with role and permissions.
@@ -3011,7 +10188,9 @@ pub struct OrganizationMembership {
     pub role_name: ::std::option::Option<::std::string::String>,
     /// Permission keys granted through the role.
     pub permissions: ::std::vec::Vec<::std::string::String>,
+    /// Metadata readable by the frontend and writable only from the backend.
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Metadata only visible to the backend.
     #[serde(default)]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3093,7 +10272,7 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(default)]
     pub deprovisioned: ::std::option::Option<bool>,
 }
-#[cfg(feature = "organization_memberships")]
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Page of organization memberships plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct OrganizationMemberships {
@@ -3191,6 +10370,7 @@ pub struct OrganizationSettings {
     pub max_allowed_permissions: ::std::option::Option<i64>,
     /// Role key given to the user who creates an organization.
     pub creator_role: ::std::string::String,
+    /// Default for whether admins may delete their organization through the Frontend API.
     pub admin_delete_enabled: bool,
     pub domains_enabled: bool,
     #[serde(default)]
@@ -3404,6 +10584,46 @@ pub struct Organizations {
     /// Number of matching records across all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "billing")]
+/// One page of payment attempts.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct PaginatedBillingPaymentAttemptResponse {
+    pub data: ::std::vec::Vec<BillingPaymentAttempt>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "billing")]
+/// One page of prices.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct PaginatedBillingPriceResponse {
+    pub data: ::std::vec::Vec<BillingPriceResponse>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "billing")]
+/// One page of billing statements.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct PaginatedBillingStatementResponse {
+    pub data: ::std::vec::Vec<BillingStatement>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "billing")]
+/// One page of billing plans.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct PaginatedCommercePlanResponse {
+    pub data: ::std::vec::Vec<CommercePlan>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "billing")]
+/// One page of subscription items.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct PaginatedCommerceSubscriptionItemResponse {
+    pub data: ::std::vec::Vec<CommerceSubscriptionItem>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
 #[cfg(feature = "users")]
 /// Passkey registered by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3413,6 +10633,7 @@ pub struct Passkey {
     /// Type tag with the constant value `passkey`.
     pub object: PasskeyObject,
     pub name: ::std::string::String,
+    /// Time of the latest use (Unix epoch, milliseconds).
     pub last_used_at: i64,
     #[serde(default)]
     pub verification: ::std::option::Option<VerificationPasskey>,
@@ -3462,6 +10683,112 @@ impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
 #[cfg(feature = "users")]
 /// Algorithm that produced an imported password digest. Accepted values include bcrypt, bcrypt_sha256_django, md5, md5_phpass, pbkdf2_sha1, pbkdf2_sha256, pbkdf2_sha256_django, pbkdf2_sha512, pbkdf2_sha512_hex, phpass, scrypt_firebase, scrypt_werkzeug, sha256, ldap_ssha, argon2i, argon2id and sha512_symfony; each expects the digest in its own format.
 pub type PasswordHasher = ::std::string::String;
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Permission {
+    /// Type tag with the constant value `permission`.
+    pub object: PermissionObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub key: ::std::string::String,
+    pub description: ::std::string::String,
+    pub r#type: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+/// Type tag with the constant value `permission`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PermissionObject {
+    /// `"permission"`
+    Permission,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl PermissionObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PermissionObject::Permission => "permission",
+            PermissionObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl ::std::convert::From<&str> for PermissionObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "permission" => PermissionObject::Permission,
+            other => PermissionObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl ::std::fmt::Display for PermissionObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PermissionObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Permissions {
+    pub data: ::std::vec::Vec<Permission>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Phone number owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3557,24 +10884,831 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
-/// Body of POST /templates/{template_type}/{slug}/preview (not an operation of this document).
+#[cfg(feature = "email_addresses")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct PrepareEmailAddressVerificationResponse {
+    #[serde(default)]
+    pub object: ::std::option::Option<::std::string::String>,
+    /// Verification ID to pass to the attempt operation.
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `email_code` or `phone_code`.
+    #[serde(default)]
+    pub strategy: ::std::option::Option<::std::string::String>,
+    /// Attempts made so far.
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    /// When the code expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    /// Channel the code went over (phone numbers only).
+    #[serde(default)]
+    pub channel: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "phone_numbers")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct PreparePhoneNumberVerificationResponse {
+    #[serde(default)]
+    pub object: ::std::option::Option<::std::string::String>,
+    /// Verification ID to pass to the attempt operation.
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(default)]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `email_code` or `phone_code`.
+    #[serde(default)]
+    pub strategy: ::std::option::Option<::std::string::String>,
+    /// Attempts made so far.
+    #[serde(default)]
+    pub attempts: ::std::option::Option<i64>,
+    /// When the code expires (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub expire_at: ::std::option::Option<i64>,
+    /// Channel the code went over (phone numbers only).
+    #[serde(default)]
+    pub channel: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PreviewTemplateRequest {
-    #[serde(default)]
-    pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Subject line (email templates only).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub subject: crate::Nullable<::std::string::String>,
+    /// Template body before variables are filled in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Local part (before `@`) of the sender address (email templates only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Local part (before `@`) of the reply-to address (email templates only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
-/// Response of POST /templates/{template_type}/{slug}/preview (not an operation of this document).
-pub type PreviewTemplateResponse = ::serde_json::Map<
+#[cfg(feature = "billing")]
+/// Move of a subscription item from one price to another.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct PriceTransitionRequest {
+    /// Price the item has now.
+    pub from_price_id: ::std::string::String,
+    /// Price it moves to.
+    pub to_price_id: ::std::string::String,
+}
+#[cfg(feature = "billing")]
+impl PriceTransitionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        from_price_id: ::std::string::String,
+        to_price_id: ::std::string::String,
+    ) -> Self {
+        Self { from_price_id, to_price_id }
+    }
+}
+#[cfg(feature = "proxy_checks")]
+/// Result of checking that a proxy forwards to the Frontend API.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ProxyCheck {
+    /// Type tag with the constant value `proxy_check`.
+    pub object: ProxyCheckObject,
+    pub id: ::std::string::String,
+    pub domain_id: ::std::string::String,
+    /// When the check last ran (Unix epoch).
+    #[serde(default)]
+    pub last_run_at: ::std::option::Option<i64>,
+    pub proxy_url: ::std::string::String,
+    pub successful: bool,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "proxy_checks")]
+/// Type tag with the constant value `proxy_check`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProxyCheckObject {
+    /// `"proxy_check"`
+    ProxyCheck,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "proxy_checks")]
+impl ProxyCheckObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProxyCheckObject::ProxyCheck => "proxy_check",
+            ProxyCheckObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "proxy_checks")]
+impl ::std::convert::From<&str> for ProxyCheckObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "proxy_check" => ProxyCheckObject::ProxyCheck,
+            other => ProxyCheckObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "proxy_checks")]
+impl ::std::fmt::Display for ProxyCheckObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "proxy_checks")]
+impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+/// Old role key to the new role key its holders receive.
+pub type ReassignmentMappings = ::std::collections::BTreeMap<
     ::std::string::String,
-    ::serde_json::Value,
+    ::std::string::String,
 >;
-/// Response of POST /invitations/{invitation_id}/revoke (not an operation of this document).
+#[cfg(feature = "redirect_urls")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RedirectUrl {
+    /// Type tag with the constant value `redirect_url`.
+    pub object: RedirectUrlObject,
+    pub id: ::std::string::String,
+    pub url: ::std::string::String,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "redirect_urls")]
+/// Type tag with the constant value `redirect_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RedirectUrlObject {
+    /// `"redirect_url"`
+    RedirectUrl,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "redirect_urls")]
+impl RedirectUrlObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RedirectUrlObject::RedirectUrl => "redirect_url",
+            RedirectUrlObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+impl ::std::convert::From<&str> for RedirectUrlObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "redirect_url" => RedirectUrlObject::RedirectUrl,
+            other => RedirectUrlObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+impl ::std::fmt::Display for RedirectUrlObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "redirect_urls")]
+impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct RefreshSessionRequest {
+    /// The expired session JWT from the `__session` cookie; it must belong to this session.
+    pub expired_token: ::std::string::String,
+    /// Refresh token from the `__refresh` cookie set during the handshake.
+    pub refresh_token: ::std::string::String,
+    /// Origin of the request being served.
+    pub request_origin: ::std::string::String,
+    /// Headers of the request being served.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub request_headers: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether the new token comes back as a bare token or as a cookie.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub format: crate::Nullable<RefreshSessionRequestFormat>,
+    /// IP address the request being served came from.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub request_originating_ip: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "sessions")]
+impl RefreshSessionRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        expired_token: ::std::string::String,
+        refresh_token: ::std::string::String,
+        request_origin: ::std::string::String,
+    ) -> Self {
+        Self {
+            expired_token,
+            refresh_token,
+            request_origin,
+            request_headers: ::std::default::Default::default(),
+            format: ::std::default::Default::default(),
+            request_originating_ip: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+/// Whether the new token comes back as a bare token or as a cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefreshSessionRequestFormat {
+    /// `"token"`
+    Token,
+    /// `"cookie"`
+    Cookie,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl RefreshSessionRequestFormat {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RefreshSessionRequestFormat::Token => "token",
+            RefreshSessionRequestFormat::Cookie => "cookie",
+            RefreshSessionRequestFormat::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for RefreshSessionRequestFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => RefreshSessionRequestFormat::Token,
+            "cookie" => RefreshSessionRequestFormat::Cookie,
+            other => RefreshSessionRequestFormat::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for RefreshSessionRequestFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::serde::Serialize for RefreshSessionRequestFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct RemoveUserPasswordRequest {
+    /// Also revoke every session the user has open.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sign_out_of_other_sessions: ::std::option::Option<bool>,
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceDirectoryGroupRoleMappingsRequest {
+    /// The new mappings, highest precedence first.
+    pub mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
+}
+#[cfg(feature = "directories")]
+impl ReplaceDirectoryGroupRoleMappingsRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
+    ) -> Self {
+        Self { mappings }
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
+    /// Group ID at the identity provider; give this or `scim_group_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_group_id: ::std::option::Option<::std::string::String>,
+    /// Older name of `directory_group_id`; if both are sent they must be equal.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_group_id: ::std::option::Option<::std::string::String>,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+}
+#[cfg(feature = "directories")]
+impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(role_id: ::std::string::String) -> Self {
+        Self {
+            directory_group_id: ::std::default::Default::default(),
+            scim_group_id: ::std::default::Default::default(),
+            role_id,
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ReplaceDirectoryGroupRoleMappingsResponse {
+    pub data: DirectoryGroupRoleMappings,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct ReplaceOrganizationMetadataRequest {
+    /// New public metadata, replacing the old value as a whole.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// New private metadata, replacing the old value as a whole.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceRoleInRoleSetRequest {
+    /// Role to remove.
+    pub role_key: ::std::string::String,
+    /// Role its members get instead.
+    pub to_role_key: ::std::string::String,
+}
+#[cfg(feature = "role_sets")]
+impl ReplaceRoleInRoleSetRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        role_key: ::std::string::String,
+        to_role_key: ::std::string::String,
+    ) -> Self {
+        Self { role_key, to_role_key }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceRoleSetRequest {
+    /// Key of the role set organizations move to.
+    pub dest_role_set_key: ::std::string::String,
+    /// For each role of the old set that members hold, the role of the new set they get instead.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reassignment_mappings: ::std::option::Option<ReassignmentMappings>,
+}
+#[cfg(feature = "role_sets")]
+impl ReplaceRoleSetRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(dest_role_set_key: ::std::string::String) -> Self {
+        Self {
+            dest_role_set_key,
+            reassignment_mappings: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceScimGroupRoleMappingsRequest {
+    /// The new mappings, highest precedence first.
+    pub mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
+}
+#[cfg(feature = "scim_directories")]
+impl ReplaceScimGroupRoleMappingsRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
+    ) -> Self {
+        Self { mappings }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
+    /// Group ID at the identity provider.
+    pub scim_group_id: ::std::string::String,
+    /// Organization role given to members of the group.
+    pub role_id: ::std::string::String,
+}
+#[cfg(feature = "scim_directories")]
+impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(
+        scim_group_id: ::std::string::String,
+        role_id: ::std::string::String,
+    ) -> Self {
+        Self { scim_group_id, role_id }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ReplaceScimGroupRoleMappingsResponse {
+    pub data: ScimGroupRoleMappings,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "email_addresses")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceUserEmailAddressRequest {
+    /// The new address, in RFC 5322 form.
+    pub email_address: ::std::string::String,
+    /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identification_status: ::std::option::Option<
+        ReplaceUserEmailAddressRequestIdentificationStatus,
+    >,
+    /// Tell the previous primary address about the change (off by default; never sent when the address stays the same).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify_primary_email_address_changed: crate::Nullable<bool>,
+}
+#[cfg(feature = "email_addresses")]
+impl ReplaceUserEmailAddressRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            identification_status: ::std::default::Default::default(),
+            notify_primary_email_address_changed: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+/// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
+    /// `"verified"`
+    Verified,
+    /// `"reserved"`
+    Reserved,
+    /// `"unverified"`
+    Unverified,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_addresses")]
+impl ReplaceUserEmailAddressRequestIdentificationStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReplaceUserEmailAddressRequestIdentificationStatus::Verified => "verified",
+            ReplaceUserEmailAddressRequestIdentificationStatus::Reserved => "reserved",
+            ReplaceUserEmailAddressRequestIdentificationStatus::Unverified => {
+                "unverified"
+            }
+            ReplaceUserEmailAddressRequestIdentificationStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+impl ::std::convert::From<&str> for ReplaceUserEmailAddressRequestIdentificationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => ReplaceUserEmailAddressRequestIdentificationStatus::Verified,
+            "reserved" => ReplaceUserEmailAddressRequestIdentificationStatus::Reserved,
+            "unverified" => {
+                ReplaceUserEmailAddressRequestIdentificationStatus::Unverified
+            }
+            other => {
+                ReplaceUserEmailAddressRequestIdentificationStatus::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+impl ::std::fmt::Display for ReplaceUserEmailAddressRequestIdentificationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_addresses")]
+impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct ReplaceUserMetadataRequest {
+    /// New public metadata, replacing the old value as a whole.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// New private metadata, replacing the old value as a whole.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// New unsafe metadata (frontend-writable), replacing the old value as a whole.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub unsafe_metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+}
+#[cfg(feature = "phone_numbers")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct ReplaceUserPhoneNumberRequest {
+    /// The new number, in E.164 form.
+    pub phone_number: ::std::string::String,
+    /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identification_status: ::std::option::Option<
+        ReplaceUserPhoneNumberRequestIdentificationStatus,
+    >,
+}
+#[cfg(feature = "phone_numbers")]
+impl ReplaceUserPhoneNumberRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(phone_number: ::std::string::String) -> Self {
+        Self {
+            phone_number,
+            identification_status: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+/// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
+    /// `"verified"`
+    Verified,
+    /// `"reserved"`
+    Reserved,
+    /// `"unverified"`
+    Unverified,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "phone_numbers")]
+impl ReplaceUserPhoneNumberRequestIdentificationStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReplaceUserPhoneNumberRequestIdentificationStatus::Verified => "verified",
+            ReplaceUserPhoneNumberRequestIdentificationStatus::Reserved => "reserved",
+            ReplaceUserPhoneNumberRequestIdentificationStatus::Unverified => "unverified",
+            ReplaceUserPhoneNumberRequestIdentificationStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+impl ::std::convert::From<&str> for ReplaceUserPhoneNumberRequestIdentificationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => ReplaceUserPhoneNumberRequestIdentificationStatus::Verified,
+            "reserved" => ReplaceUserPhoneNumberRequestIdentificationStatus::Reserved,
+            "unverified" => ReplaceUserPhoneNumberRequestIdentificationStatus::Unverified,
+            other => {
+                ReplaceUserPhoneNumberRequestIdentificationStatus::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+impl ::std::fmt::Display for ReplaceUserPhoneNumberRequestIdentificationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "phone_numbers")]
+impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RevertTemplateTemplateType {
+    /// `"email"`
+    Email,
+    /// `"sms"`
+    Sms,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_sms_templates")]
+impl RevertTemplateTemplateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RevertTemplateTemplateType::Email => "email",
+            RevertTemplateTemplateType::Sms => "sms",
+            RevertTemplateTemplateType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::convert::From<&str> for RevertTemplateTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => RevertTemplateTemplateType::Email,
+            "sms" => RevertTemplateTemplateType::Sms,
+            other => RevertTemplateTemplateType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::fmt::Display for RevertTemplateTemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl crate::runtime::ParamValue for RevertTemplateTemplateType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for RevertTemplateTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct RevokeAdminPortalLinkTokenRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revocation_reason: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RevokeAdminPortalLinkTokenResponse {
+    /// Type tag with the constant value `admin_portal_link_token`.
+    pub object: RevokeAdminPortalLinkTokenResponseObject,
+    pub id: ::std::string::String,
+    /// Admin portal link the token was issued for.
+    pub admin_portal_link_id: ::std::string::String,
+    pub instance_id: ::std::string::String,
+    /// Organization the link is limited to, when it is.
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    /// Caller's reference to the IT contact of the link.
+    #[serde(default)]
+    pub it_contact_id: ::std::option::Option<::std::string::String>,
+    /// Scopes the caller gave the token.
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+/// Type tag with the constant value `admin_portal_link_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RevokeAdminPortalLinkTokenResponseObject {
+    /// `"admin_portal_link_token"`
+    AdminPortalLinkToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl RevokeAdminPortalLinkTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RevokeAdminPortalLinkTokenResponseObject::AdminPortalLinkToken => {
+                "admin_portal_link_token"
+            }
+            RevokeAdminPortalLinkTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl ::std::convert::From<&str> for RevokeAdminPortalLinkTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin_portal_link_token" => {
+                RevokeAdminPortalLinkTokenResponseObject::AdminPortalLinkToken
+            }
+            other => RevokeAdminPortalLinkTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl ::std::fmt::Display for RevokeAdminPortalLinkTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct RevokeApiKeyRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revocation_reason: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RevokeApiKeyResponse {
+    /// Type tag with the constant value `api_key`.
+    pub object: RevokeApiKeyResponseObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RevokeApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl RevokeApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RevokeApiKeyResponseObject::ApiKey => "api_key",
+            RevokeApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for RevokeApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => RevokeApiKeyResponseObject::ApiKey,
+            other => RevokeApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for RevokeApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct RevokeInvitationResponse {
     /// Type tag with the constant value `invitation`.
@@ -3587,6 +11721,7 @@ pub struct RevokeInvitationResponse {
     pub status: RevokeInvitationResponseStatus,
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
+    /// When the invitation expires (Unix epoch, milliseconds).
     #[serde(default)]
     pub expires_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
@@ -3594,6 +11729,7 @@ pub struct RevokeInvitationResponse {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
 }
+#[cfg(feature = "invitations")]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseObject {
@@ -3602,6 +11738,7 @@ pub enum RevokeInvitationResponseObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "invitations")]
 impl RevokeInvitationResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3611,6 +11748,7 @@ impl RevokeInvitationResponseObject {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3619,11 +11757,13 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::fmt::Display for RevokeInvitationResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3631,6 +11771,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseStatus {
     /// `"revoked"`
@@ -3638,6 +11779,7 @@ pub enum RevokeInvitationResponseStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "invitations")]
 impl RevokeInvitationResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3647,6 +11789,7 @@ impl RevokeInvitationResponseStatus {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3655,12 +11798,551 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl ::std::fmt::Display for RevokeInvitationResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct RevokeM2mTokenRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revocation_reason: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RevokeM2mTokenResponse {
+    /// Type tag with the constant value `machine_to_machine_token`.
+    pub object: RevokeM2mTokenResponseObject,
+    pub id: ::std::string::String,
+    pub subject: ::std::string::String,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "m2m_tokens")]
+/// Type tag with the constant value `machine_to_machine_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RevokeM2mTokenResponseObject {
+    /// `"machine_to_machine_token"`
+    MachineToMachineToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "m2m_tokens")]
+impl RevokeM2mTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RevokeM2mTokenResponseObject::MachineToMachineToken => {
+                "machine_to_machine_token"
+            }
+            RevokeM2mTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::convert::From<&str> for RevokeM2mTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_to_machine_token" => {
+                RevokeM2mTokenResponseObject::MachineToMachineToken
+            }
+            other => RevokeM2mTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::fmt::Display for RevokeM2mTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct RevokeOAuthApplicationTokenRequest {
+    /// Opaque access token or refresh token; every token of the same grant is revoked with it.
+    pub token: ::std::string::String,
+}
+#[cfg(feature = "oauth_applications")]
+impl RevokeOAuthApplicationTokenRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(token: ::std::string::String) -> Self {
+        Self { token }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct RevokeOrganizationInvitationRequest {
+    /// User recorded as revoking the invitation; must be an admin of the organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub requesting_user_id: crate::Nullable<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+/// Organization role with its permissions.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Role {
+    /// Type tag with the constant value `role`.
+    pub object: RoleObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub key: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the role can be the one organization creators receive.
+    pub is_creator_eligible: bool,
+    pub permissions: ::std::vec::Vec<Permission>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+/// Type tag with the constant value `role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RoleObject {
+    /// `"role"`
+    Role,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl RoleObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleObject::Role => "role",
+            RoleObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl ::std::convert::From<&str> for RoleObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "role" => RoleObject::Role,
+            other => RoleObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl ::std::fmt::Display for RoleObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for RoleObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+/// Named group of organization roles, with the role new members get and the role creators get.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RoleSet {
+    /// Type tag with the constant value `role_set`.
+    pub object: RoleSetObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    /// Unique key, such as `role_set:default`.
+    pub key: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    pub roles: ::std::vec::Vec<RoleSetItem>,
+    /// Role new members receive.
+    #[serde(default)]
+    pub default_role: ::std::option::Option<RoleSetItem>,
+    /// Role the creator of an organization receives.
+    #[serde(default)]
+    pub creator_role: ::std::option::Option<RoleSetItem>,
+    /// `initial` for the set new organizations start with, else `custom`.
+    pub r#type: RoleSetType,
+    /// Migration in progress, while it is enqueued or running.
+    #[serde(default)]
+    pub role_set_migration: ::std::option::Option<RoleSetMigration>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "role_sets")]
+/// A role as part of a role set.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RoleSetItem {
+    /// Type tag with the constant value `role_set_item`.
+    pub object: RoleSetItemObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    /// Role key, such as `org:admin`.
+    pub key: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Members holding this role within the set.
+    #[serde(default)]
+    pub members_count: ::std::option::Option<i64>,
+    /// Whether any member holds this role within the set.
+    #[serde(default)]
+    pub has_members: ::std::option::Option<bool>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "role_sets")]
+/// Type tag with the constant value `role_set_item`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RoleSetItemObject {
+    /// `"role_set_item"`
+    RoleSetItem,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl RoleSetItemObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleSetItemObject::RoleSetItem => "role_set_item",
+            RoleSetItemObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for RoleSetItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "role_set_item" => RoleSetItemObject::RoleSetItem,
+            other => RoleSetItemObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for RoleSetItemObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+/// Progress of moving members from one role set to another.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RoleSetMigration {
+    /// Type tag with the constant value `role_set_migration`.
+    pub object: RoleSetMigrationObject,
+    pub id: ::std::string::String,
+    /// Organization the migration is limited to, if any.
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    pub instance_id: ::std::string::String,
+    /// Role set members move from.
+    pub source_role_set_id: ::std::string::String,
+    /// Role set members move to.
+    #[serde(default)]
+    pub dest_role_set_id: ::std::option::Option<::std::string::String>,
+    /// What started it, such as `role_set_deletion` or `role_removal`.
+    pub trigger_type: ::std::string::String,
+    /// State, such as `enqueued`, `in_progress` or `completed`.
+    pub status: ::std::string::String,
+    /// Members moved so far.
+    pub migrated_members: i64,
+    /// Old role key to new role key.
+    #[serde(default)]
+    pub mappings: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// When it started (Unix epoch).
+    #[serde(default)]
+    pub started_at: ::std::option::Option<i64>,
+    /// When it finished (Unix epoch).
+    #[serde(default)]
+    pub completed_at: ::std::option::Option<i64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "role_sets")]
+/// Type tag with the constant value `role_set_migration`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RoleSetMigrationObject {
+    /// `"role_set_migration"`
+    RoleSetMigration,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl RoleSetMigrationObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleSetMigrationObject::RoleSetMigration => "role_set_migration",
+            RoleSetMigrationObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for RoleSetMigrationObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "role_set_migration" => RoleSetMigrationObject::RoleSetMigration,
+            other => RoleSetMigrationObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for RoleSetMigrationObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+/// Type tag with the constant value `role_set`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RoleSetObject {
+    /// `"role_set"`
+    RoleSet,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl RoleSetObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleSetObject::RoleSet => "role_set",
+            RoleSetObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for RoleSetObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "role_set" => RoleSetObject::RoleSet,
+            other => RoleSetObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for RoleSetObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+/// `initial` for the set new organizations start with, else `custom`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RoleSetType {
+    /// `"initial"`
+    Initial,
+    /// `"custom"`
+    Custom,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl RoleSetType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleSetType::Initial => "initial",
+            RoleSetType::Custom => "custom",
+            RoleSetType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for RoleSetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => RoleSetType::Initial,
+            "custom" => RoleSetType::Custom,
+            other => RoleSetType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for RoleSetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl<'de> ::serde::Deserialize<'de> for RoleSetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RoleSets {
+    pub data: ::std::vec::Vec<RoleSet>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "organization_roles")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Roles {
+    pub data: ::std::vec::Vec<Role>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct RotateMachineSecretKeyRequest {
+    /// Seconds the old key keeps working (0 ends it at once, 28800 at most).
+    pub previous_token_ttl: i64,
+}
+#[cfg(feature = "machines")]
+impl RotateMachineSecretKeyRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(previous_token_ttl: i64) -> Self {
+        Self { previous_token_ttl }
+    }
+}
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct RotateMachineSecretKeyResponse {
+    /// Type tag with the constant value `machine_secret_key`.
+    pub object: RotateMachineSecretKeyResponseObject,
+    pub secret: ::std::string::String,
+}
+#[cfg(feature = "machines")]
+/// Type tag with the constant value `machine_secret_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RotateMachineSecretKeyResponseObject {
+    /// `"machine_secret_key"`
+    MachineSecretKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "machines")]
+impl RotateMachineSecretKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RotateMachineSecretKeyResponseObject::MachineSecretKey => {
+                "machine_secret_key"
+            }
+            RotateMachineSecretKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::convert::From<&str> for RotateMachineSecretKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_secret_key" => {
+                RotateMachineSecretKeyResponseObject::MachineSecretKey
+            }
+            other => RotateMachineSecretKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "machines")]
+impl ::std::fmt::Display for RotateMachineSecretKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
+impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3683,6 +12365,7 @@ pub struct SamlAccount {
     pub last_name: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
+    /// Latest sign-in through this account (Unix epoch, milliseconds).
     #[serde(default)]
     pub last_authenticated_at: ::std::option::Option<i64>,
     #[serde(default)]
@@ -3838,6 +12521,7 @@ pub struct SamlConnection {
     pub allow_idp_initiated: bool,
     pub disable_additional_identifications: bool,
     pub allow_organization_account_linking: bool,
+    /// Whether the IdP is asked to authenticate the user again at every sign-in.
     pub force_authn: bool,
     pub login_hint: SamlConnectionLoginHint,
     #[serde(default)]
@@ -3860,11 +12544,14 @@ pub struct SamlConnectionAttributeMapping {
 /// How the login_hint parameter is filled when redirecting to the IdP.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SamlConnectionLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: SamlConnectionLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
     #[serde(default)]
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlConnectionLoginHintMode {
     /// `"email_address"`
@@ -3955,16 +12642,199 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "saml_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct SamlConnections {
+    pub data: ::std::vec::Vec<SamlConnection>,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "scim_directories")]
+pub type ScimDirectories = ::std::vec::Vec<ScimDirectory>;
+#[cfg(feature = "scim_directories")]
+/// Directory that provisions users over SCIM from an identity provider.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ScimDirectory {
+    /// Type tag with the constant value `scim_directory`.
+    pub object: ScimDirectoryObject,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
+    /// SCIM endpoint to configure at the identity provider.
+    pub endpoint_url: ::std::string::String,
+    /// Identity provider that pushes the directory.
+    pub provider: ::std::string::String,
+    pub enabled: bool,
+    /// Directory groups map to organization roles.
+    pub group_role_mapping_enabled: bool,
+    /// User field to the SCIM attribute path it is read from.
+    pub attribute_mapping: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    /// Attributes copied from the IdP into user metadata; needs the custom attributes feature.
+    #[serde(default)]
+    pub custom_attributes: ::std::option::Option<
+        ::std::vec::Vec<ScimDirectoryCustomAttributesItem>,
+    >,
+    /// Key the identity provider authenticates with; only present after creation or rotation.
+    #[serde(default)]
+    pub api_key: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct ScimDirectoryCustomAttributesItem {
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Metadata key the value is stored under.
+    #[serde(default)]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(default)]
+    pub sso_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in SCIM user resources.
+    #[serde(default)]
+    pub scim_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in directory user resources; equal to `scim_path`.
+    #[serde(default)]
+    pub directory_path: ::std::option::Option<::std::string::String>,
+    /// Several values are kept, as an array in public metadata.
+    #[serde(default)]
+    pub multi_valued: ::std::option::Option<bool>,
+}
+#[cfg(feature = "scim_directories")]
+/// Type tag with the constant value `scim_directory`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScimDirectoryObject {
+    /// `"scim_directory"`
+    ScimDirectory,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "scim_directories")]
+impl ScimDirectoryObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ScimDirectoryObject::ScimDirectory => "scim_directory",
+            ScimDirectoryObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::convert::From<&str> for ScimDirectoryObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "scim_directory" => ScimDirectoryObject::ScimDirectory,
+            other => ScimDirectoryObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::fmt::Display for ScimDirectoryObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "scim_directories")]
+/// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct ScimGroupRoleMapping {
+    /// Type tag with the constant value `scim_group_role_mapping`.
+    pub object: ScimGroupRoleMappingObject,
+    pub id: ::std::string::String,
+    /// Directory the mapping belongs to.
+    pub scim_directory_id: ::std::string::String,
+    /// Same as `scim_directory_id`.
+    pub directory_id: ::std::string::String,
+    /// Group ID at the identity provider.
+    pub scim_group_id: ::std::string::String,
+    /// Same as `scim_group_id`.
+    pub directory_group_id: ::std::string::String,
+    /// Group name reported by the identity provider.
+    pub scim_group_display_name: ::std::string::String,
+    /// Same as `scim_group_display_name`.
+    pub directory_group_display_name: ::std::string::String,
+    #[serde(default)]
+    pub role: ::std::option::Option<Role>,
+    /// Rank from 1; lower wins.
+    pub precedence: i64,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "scim_directories")]
+/// Type tag with the constant value `scim_group_role_mapping`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScimGroupRoleMappingObject {
+    /// `"scim_group_role_mapping"`
+    ScimGroupRoleMapping,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "scim_directories")]
+impl ScimGroupRoleMappingObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ScimGroupRoleMappingObject::ScimGroupRoleMapping => "scim_group_role_mapping",
+            ScimGroupRoleMappingObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::convert::From<&str> for ScimGroupRoleMappingObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "scim_group_role_mapping" => ScimGroupRoleMappingObject::ScimGroupRoleMapping,
+            other => ScimGroupRoleMappingObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl ::std::fmt::Display for ScimGroupRoleMappingObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
+impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "scim_directories")]
+pub type ScimGroupRoleMappings = ::std::vec::Vec<ScimGroupRoleMapping>;
 #[cfg(feature = "users")]
 /// Directory (SCIM) provisioning details of a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ScimUserMetadata {
+    /// Directory the user is provisioned from.
     pub directory_id: ::std::string::String,
+    /// Whether that directory is enabled; left out when it is not.
     #[serde(default)]
     pub directory_enabled: ::std::option::Option<bool>,
+    /// The user's ID in the directory, if it reports one.
     #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// Authenticated session of a user on a client.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Session {
@@ -3983,7 +12853,9 @@ pub struct Session {
     pub last_active_at: i64,
     #[serde(default)]
     pub latest_activity: ::std::option::Option<SessionActivityResponse>,
+    /// When the session expires (Unix epoch, milliseconds).
     pub expire_at: i64,
+    /// When an inactive session is abandoned (Unix epoch, milliseconds).
     pub abandon_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
@@ -3992,6 +12864,7 @@ pub struct Session {
     #[serde(default)]
     pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// Device and location details of the latest session activity.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SessionActivityResponse {
@@ -4011,6 +12884,7 @@ pub struct SessionActivityResponse {
     #[serde(default)]
     pub country: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// Type tag with the constant value `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionObject {
@@ -4019,6 +12893,7 @@ pub enum SessionObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl SessionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4028,6 +12903,7 @@ impl SessionObject {
         }
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl ::std::convert::From<&str> for SessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4036,11 +12912,13 @@ impl ::std::convert::From<&str> for SessionObject {
         }
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl ::std::fmt::Display for SessionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl<'de> ::serde::Deserialize<'de> for SessionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4048,6 +12926,16 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SessionRefresh {
+    Token(Token),
+    Cookies(Cookies),
+    /// A value that matches none of the known shapes.
+    Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "clients", feature = "sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionStatus {
     /// `"active"`
@@ -4069,6 +12957,7 @@ pub enum SessionStatus {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl SessionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4085,6 +12974,7 @@ impl SessionStatus {
         }
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl ::std::convert::From<&str> for SessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4100,11 +12990,13 @@ impl ::std::convert::From<&str> for SessionStatus {
         }
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl ::std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4112,10 +13004,141 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// Pending task the user must finish within the session.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct SessionTask {
     pub key: ::std::string::String,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct SetUserPasswordCompromisedRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revoke_all_sessions: crate::Nullable<bool>,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetUserProfileImageRequest {
+    pub file: ::std::option::Option<crate::FilePart>,
+}
+#[cfg(feature = "users")]
+impl SetUserProfileImageRequest {
+    #[doc(hidden)]
+    pub fn to_multipart(&self) -> crate::runtime::Multipart {
+        let mut form = crate::runtime::Multipart::new();
+        if let ::std::option::Option::Some(value) = self.file.as_ref() {
+            form.file("file", value.clone());
+        }
+        form
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct SignInToken {
+    /// Type tag with the constant value `sign_in_token`.
+    pub object: SignInTokenObject,
+    pub id: ::std::string::String,
+    pub status: SignInTokenStatus,
+    pub user_id: ::std::string::String,
+    #[serde(default)]
+    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+}
+#[cfg(feature = "sign_in_tokens")]
+/// Type tag with the constant value `sign_in_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SignInTokenObject {
+    /// `"sign_in_token"`
+    SignInToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sign_in_tokens")]
+impl SignInTokenObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SignInTokenObject::SignInToken => "sign_in_token",
+            SignInTokenObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl ::std::convert::From<&str> for SignInTokenObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "sign_in_token" => SignInTokenObject::SignInToken,
+            other => SignInTokenObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl ::std::fmt::Display for SignInTokenObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SignInTokenStatus {
+    /// `"pending"`
+    Pending,
+    /// `"accepted"`
+    Accepted,
+    /// `"revoked"`
+    Revoked,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sign_in_tokens")]
+impl SignInTokenStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SignInTokenStatus::Pending => "pending",
+            SignInTokenStatus::Accepted => "accepted",
+            SignInTokenStatus::Revoked => "revoked",
+            SignInTokenStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl ::std::convert::From<&str> for SignInTokenStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => SignInTokenStatus::Pending,
+            "accepted" => SignInTokenStatus::Accepted,
+            "revoked" => SignInTokenStatus::Revoked,
+            other => SignInTokenStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl ::std::fmt::Display for SignInTokenStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
 }
 #[cfg(feature = "sign_ups")]
 /// In-progress or finished sign-up attempt.
@@ -4158,9 +13181,12 @@ pub struct SignUp {
     pub created_session_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub created_user_id: ::std::option::Option<::std::string::String>,
+    /// When the attempt is abandoned (Unix epoch, milliseconds).
     pub abandon_at: i64,
+    /// When the user accepted the legal terms (Unix epoch, milliseconds).
     #[serde(default)]
     pub legal_accepted_at: ::std::option::Option<i64>,
+    /// Locale preference as a BCP 47 tag.
     #[serde(default)]
     pub locale: ::std::option::Option<::std::string::String>,
     #[deprecated]
@@ -4335,6 +13361,12 @@ pub struct SignUpVerifications {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct SvixUrl {
+    pub svix_url: ::std::string::String,
+}
+#[cfg(feature = "email_sms_templates")]
 /// Email or SMS template of the instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 pub struct Template {
@@ -4345,34 +13377,45 @@ pub struct Template {
     pub object: ::std::option::Option<TemplateObject>,
     #[serde(default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `system` for Clerk's default, otherwise an override of the instance.
     #[serde(default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// `email` or `sms`.
     #[serde(default)]
     pub template_type: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Machine-readable name of the template.
     #[serde(default)]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// Place of the template in listings.
     #[serde(default)]
     pub position: ::std::option::Option<i64>,
+    /// Whether the template can be reset to Clerk's default.
     #[serde(default)]
     pub can_revert: ::std::option::Option<bool>,
     #[serde(default)]
     pub can_delete: ::std::option::Option<bool>,
+    /// Whether the body may be changed.
     #[serde(default)]
     pub can_edit_body: ::std::option::Option<bool>,
+    /// Whether the template can be switched on and off (notification SMS templates only).
     #[serde(default)]
     pub can_toggle: ::std::option::Option<bool>,
     #[serde(default)]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Editor markup the body is rendered from.
     #[serde(default)]
     pub markup: ::std::option::Option<::std::string::String>,
+    /// Body before variables are filled in.
     #[serde(default)]
     pub body: ::std::option::Option<::std::string::String>,
+    /// Variables the body may use.
     #[serde(default)]
     pub available_variables: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Variables the body must contain.
     #[serde(default)]
     pub required_variables: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -4394,6 +13437,7 @@ pub struct Template {
     #[serde(default)]
     pub created_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "email_sms_templates")]
 /// Type tag with the constant value `template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TemplateObject {
@@ -4402,6 +13446,7 @@ pub enum TemplateObject {
     /// A value this version of the crate does not know; sent back unchanged.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "email_sms_templates")]
 impl TemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4411,6 +13456,7 @@ impl TemplateObject {
         }
     }
 }
+#[cfg(feature = "email_sms_templates")]
 impl ::std::convert::From<&str> for TemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4419,11 +13465,13 @@ impl ::std::convert::From<&str> for TemplateObject {
         }
     }
 }
+#[cfg(feature = "email_sms_templates")]
 impl ::std::fmt::Display for TemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "email_sms_templates")]
 impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4431,11 +13479,520 @@ impl<'de> ::serde::Deserialize<'de> for TemplateObject {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-/// Body of POST /templates/{template_type}/{slug}/toggle_delivery (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg(feature = "testing_tokens")]
+/// Token that lets automated tests pass bot protection.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct TestingToken {
+    /// Type tag with the constant value `testing_token`.
+    pub object: TestingTokenObject,
+    /// Value to send in the `__clerk_testing_token` query parameter of Frontend API requests.
+    pub token: ::std::string::String,
+    /// When the token expires (Unix epoch).
+    pub expires_at: i64,
+}
+#[cfg(feature = "testing_tokens")]
+/// Type tag with the constant value `testing_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TestingTokenObject {
+    /// `"testing_token"`
+    TestingToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "testing_tokens")]
+impl TestingTokenObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TestingTokenObject::TestingToken => "testing_token",
+            TestingTokenObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "testing_tokens")]
+impl ::std::convert::From<&str> for TestingTokenObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "testing_token" => TestingTokenObject::TestingToken,
+            other => TestingTokenObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "testing_tokens")]
+impl ::std::fmt::Display for TestingTokenObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "testing_tokens")]
+impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ToggleTemplateDeliveryRequest {
-    #[serde(default)]
+    /// Whether Clerk itself sends the messages made from this template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_by_clerk: ::std::option::Option<bool>,
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ToggleTemplateDeliveryTemplateType {
+    /// `"email"`
+    Email,
+    /// `"sms"`
+    Sms,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_sms_templates")]
+impl ToggleTemplateDeliveryTemplateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ToggleTemplateDeliveryTemplateType::Email => "email",
+            ToggleTemplateDeliveryTemplateType::Sms => "sms",
+            ToggleTemplateDeliveryTemplateType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::convert::From<&str> for ToggleTemplateDeliveryTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => ToggleTemplateDeliveryTemplateType::Email,
+            "sms" => ToggleTemplateDeliveryTemplateType::Sms,
+            other => ToggleTemplateDeliveryTemplateType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::fmt::Display for ToggleTemplateDeliveryTemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl crate::runtime::ParamValue for ToggleTemplateDeliveryTemplateType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct Token {
+    /// Type tag with the constant value `token`.
+    pub object: TokenObject,
+    /// The encoded JWT.
+    pub jwt: ::std::string::String,
+}
+#[cfg(feature = "sessions")]
+/// Type tag with the constant value `token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TokenObject {
+    /// `"token"`
+    Token,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sessions")]
+impl TokenObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TokenObject::Token => "token",
+            TokenObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::convert::From<&str> for TokenObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => TokenObject::Token,
+            other => TokenObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+impl ::std::fmt::Display for TokenObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
+impl<'de> ::serde::Deserialize<'de> for TokenObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct TotalCount {
+    /// Type tag with the constant value `total_count`.
+    pub object: TotalCountObject,
+    /// Number of matching records across all pages.
+    pub total_count: i64,
+}
+#[cfg(feature = "users")]
+/// Type tag with the constant value `total_count`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TotalCountObject {
+    /// `"total_count"`
+    TotalCount,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl TotalCountObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TotalCountObject::TotalCount => "total_count",
+            TotalCountObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for TotalCountObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "total_count" => TotalCountObject::TotalCount,
+            other => TotalCountObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for TotalCountObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+/// A device the user marked as trusted, which skips device checks at sign-in.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct TrustedDevice {
+    /// Type tag with the constant value `trusted_device`.
+    pub object: TrustedDeviceObject,
+    pub id: ::std::string::String,
+    pub platform: TrustedDevicePlatform,
+    pub app_identifier: ::std::string::String,
+    #[serde(default)]
+    pub name: ::std::option::Option<::std::string::String>,
+    pub algorithm: TrustedDeviceAlgorithm,
+    pub status: TrustedDeviceStatus,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<i64>,
+    /// When trust was withdrawn (Unix epoch, milliseconds).
+    #[serde(default)]
+    pub revoked_at: ::std::option::Option<i64>,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrustedDeviceAlgorithm {
+    /// `"ES256"`
+    Es256,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl TrustedDeviceAlgorithm {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TrustedDeviceAlgorithm::Es256 => "ES256",
+            TrustedDeviceAlgorithm::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for TrustedDeviceAlgorithm {
+    fn from(value: &str) -> Self {
+        match value {
+            "ES256" => TrustedDeviceAlgorithm::Es256,
+            other => TrustedDeviceAlgorithm::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for TrustedDeviceAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+/// Type tag with the constant value `trusted_device`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrustedDeviceObject {
+    /// `"trusted_device"`
+    TrustedDevice,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl TrustedDeviceObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TrustedDeviceObject::TrustedDevice => "trusted_device",
+            TrustedDeviceObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for TrustedDeviceObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "trusted_device" => TrustedDeviceObject::TrustedDevice,
+            other => TrustedDeviceObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for TrustedDeviceObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrustedDevicePlatform {
+    /// `"ios"`
+    Ios,
+    /// `"android"`
+    Android,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl TrustedDevicePlatform {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TrustedDevicePlatform::Ios => "ios",
+            TrustedDevicePlatform::Android => "android",
+            TrustedDevicePlatform::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for TrustedDevicePlatform {
+    fn from(value: &str) -> Self {
+        match value {
+            "ios" => TrustedDevicePlatform::Ios,
+            "android" => TrustedDevicePlatform::Android,
+            other => TrustedDevicePlatform::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for TrustedDevicePlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrustedDeviceStatus {
+    /// `"active"`
+    Active,
+    /// `"revoked"`
+    Revoked,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl TrustedDeviceStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TrustedDeviceStatus::Active => "active",
+            TrustedDeviceStatus::Revoked => "revoked",
+            TrustedDeviceStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for TrustedDeviceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => TrustedDeviceStatus::Active,
+            "revoked" => TrustedDeviceStatus::Revoked,
+            other => TrustedDeviceStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for TrustedDeviceStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateApiKeyRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub claims: crate::Nullable<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub seconds_until_expiration: crate::Nullable<f64>,
+}
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct UpdateApiKeyResponse {
+    /// Type tag with the constant value `api_key`.
+    pub object: UpdateApiKeyResponseObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl UpdateApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateApiKeyResponseObject::ApiKey => "api_key",
+            UpdateApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for UpdateApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => UpdateApiKeyResponseObject::ApiKey,
+            other => UpdateApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for UpdateApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "directories")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateDirectoryRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+    /// Identity provider that pushes the directory.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
+    /// Entries merged into the attribute mapping (user field to directory path); a key set to `null` is removed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attribute_mapping: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Whether directory groups map to organization roles.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "domains")]
 /// Partial update of an instance domain.
@@ -4465,6 +14022,226 @@ pub struct UpdateEmailAddressRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequest {
+    /// Display name of the connection.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
+    /// New list of email domains, replacing the old one; an empty list changes nothing.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Whether users can sign in through it; activating removes clashing verified organization domains.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub active: crate::Nullable<bool>,
+    /// Refresh user attributes from the IdP on every sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sync_user_attributes: crate::Nullable<bool>,
+    /// Stop users of the connection from adding other identifiers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub disable_additional_identifications: crate::Nullable<bool>,
+    /// Let accounts be linked through organization membership.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_organization_account_linking: crate::Nullable<bool>,
+    /// Organization to link the connection to; a linked organization can be changed but not removed.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<::std::string::String>,
+    /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub saml: crate::Nullable<UpdateEnterpriseConnectionRequestSaml>,
+    /// Client credentials and endpoints; used only for OIDC providers.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oidc: crate::Nullable<UpdateEnterpriseConnectionRequestOidc>,
+    /// Attributes copied from the IdP into the user's metadata on SSO or SCIM provisioning; needs the custom attributes feature.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub custom_attributes: crate::Nullable<
+        ::std::vec::Vec<UpdateEnterpriseConnectionRequestCustomAttributesItem>,
+    >,
+}
+#[cfg(feature = "enterprise_connections")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
+    /// Display name of the attribute.
+    pub name: ::std::string::String,
+    /// Metadata key the value is stored under.
+    pub key: ::std::string::String,
+    /// Where the value is read from in SSO claims.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sso_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in SCIM user resources; older name of `directory_path`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scim_path: ::std::option::Option<::std::string::String>,
+    /// GJSON path of the value in directory user resources. Send this or `scim_path`, or both with the same value.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub directory_path: ::std::option::Option<::std::string::String>,
+    /// Keep several values, stored as an array in public metadata (default `false`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub multi_valued: ::std::option::Option<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+        Self {
+            name,
+            key,
+            sso_path: ::std::default::Default::default(),
+            scim_path: ::std::default::Default::default(),
+            directory_path: ::std::default::Default::default(),
+            multi_valued: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// Client credentials and endpoints; used only for OIDC providers.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequestOidc {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_secret: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub discovery_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub auth_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub token_url: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub user_info_url: crate::Nullable<::std::string::String>,
+    /// Use PKCE; must be `true` for a public client without a secret.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub requires_pkce: crate::Nullable<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequestSaml {
+    /// Display name of the SAML connection.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_entity_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<::std::string::String>,
+    /// IdP signing certificate in PEM form.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<::std::string::String>,
+    /// IdP metadata as raw XML.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<::std::string::String>,
+    /// Which SAML attributes fill which user fields.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<
+        UpdateEnterpriseConnectionRequestSamlAttributeMapping,
+    >,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub force_authn: crate::Nullable<bool>,
+    /// What is sent to the IdP as `login_hint` on sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<UpdateEnterpriseConnectionRequestSamlLoginHint>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// Which SAML attributes fill which user fields.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub user_id: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub email_address: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub first_name: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_name: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+/// What is sent to the IdP as `login_hint` on sign-in.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+    pub mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl UpdateEnterpriseConnectionRequestSamlLoginHint {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
+        Self {
+            mode,
+            source: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateEnterpriseConnectionRequestSamlLoginHintMode {
+    /// `"email_address"`
+    EmailAddress,
+    /// `"custom_attribute"`
+    CustomAttribute,
+    /// `"off"`
+    Off,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "enterprise_connections")]
+impl UpdateEnterpriseConnectionRequestSamlLoginHintMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateEnterpriseConnectionRequestSamlLoginHintMode::EmailAddress => {
+                "email_address"
+            }
+            UpdateEnterpriseConnectionRequestSamlLoginHintMode::CustomAttribute => {
+                "custom_attribute"
+            }
+            UpdateEnterpriseConnectionRequestSamlLoginHintMode::Off => "off",
+            UpdateEnterpriseConnectionRequestSamlLoginHintMode::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::convert::From<&str> for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_address" => {
+                UpdateEnterpriseConnectionRequestSamlLoginHintMode::EmailAddress
+            }
+            "custom_attribute" => {
+                UpdateEnterpriseConnectionRequestSamlLoginHintMode::CustomAttribute
+            }
+            "off" => UpdateEnterpriseConnectionRequestSamlLoginHintMode::Off,
+            other => {
+                UpdateEnterpriseConnectionRequestSamlLoginHintMode::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::std::fmt::Display for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 #[cfg(feature = "beta_features")]
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4481,14 +14258,113 @@ pub struct UpdateInstanceAuthConfigRequest {
     /// Lets test emails and phone numbers be used; on by default for development instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub test_mode: crate::Nullable<bool>,
-    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Name of the JWT template applied to session tokens, empty string to disable.
+    /// Listed for this endpoint by older API references but absent from the published schema; the server may reject it. Name of the JWT template applied to session tokens, empty string to disable.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub session_token_template: crate::Nullable<::std::string::String>,
-    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
+    /// Listed for this endpoint by older API references but absent from the published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
+}
+#[cfg(feature = "beta_features")]
+/// Beta authentication settings of the instance.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct UpdateInstanceAuthConfigResponse {
+    /// Type tag with the constant value `instance_settings`.
+    #[serde(default)]
+    pub object: ::std::option::Option<UpdateInstanceAuthConfigResponseObject>,
+    #[serde(default)]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub restricted_to_allowlist: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub from_email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub progressive_sign_up: ::std::option::Option<bool>,
+    /// Legacy switch for sending production emails through Clerk-managed delivery; being retired.
+    #[deprecated]
+    #[serde(default)]
+    pub enhanced_email_deliverability: ::std::option::Option<bool>,
+}
+#[cfg(feature = "beta_features")]
+/// Type tag with the constant value `instance_settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateInstanceAuthConfigResponseObject {
+    /// `"instance_settings"`
+    InstanceSettings,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "beta_features")]
+impl UpdateInstanceAuthConfigResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateInstanceAuthConfigResponseObject::InstanceSettings => {
+                "instance_settings"
+            }
+            UpdateInstanceAuthConfigResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "beta_features")]
+impl ::std::convert::From<&str> for UpdateInstanceAuthConfigResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance_settings" => {
+                UpdateInstanceAuthConfigResponseObject::InstanceSettings
+            }
+            other => UpdateInstanceAuthConfigResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "beta_features")]
+impl ::std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "beta_features")]
+impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateInstanceCommunicationRequest {
+    /// The complete new list of blocked countries as unique, upper-case ISO 3166-1 alpha-2 codes.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub blocked_country_codes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(feature = "instance_settings")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateInstanceOAuthApplicationSettingsRequest {
+    /// Allow clients to register themselves (RFC 7591 dynamic client registration).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub dynamic_oauth_client_registration: crate::Nullable<bool>,
+    /// Scopes granted when a client asks for none; `null` restores Clerk's defaults.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub default_scopes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Issue access tokens as JWTs instead of opaque strings.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oauth_jwt_access_tokens: crate::Nullable<bool>,
+    /// Advertise Client ID Metadata Document (CIMD) support in the authorization server metadata.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_id_metadata_documents_advertised: crate::Nullable<bool>,
+    /// Refuse CIMD clients not seen before; known and pre-registered clients still work.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_id_metadata_documents_only_allow_pre_registered_clients: crate::Nullable<
+        bool,
+    >,
+    /// Refuse CIMD clients that were only allowed implicitly; tokens already issued stay valid.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub client_id_metadata_documents_block_implicitly_allowed_clients: crate::Nullable<
+        bool,
+    >,
 }
 #[cfg(feature = "instance_settings")]
 /// Partial update of the organization settings.
@@ -4520,6 +14396,14 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
     /// Role used for domain-based invitations and suggestions.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains_default_role_id: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "instance_settings")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateInstanceProtectRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub rules_enabled: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub specter_enabled: crate::Nullable<bool>,
 }
 #[cfg(feature = "instance_settings")]
 /// Partial update of the instance settings.
@@ -4555,7 +14439,7 @@ pub struct UpdateInstanceRequest {
     pub preferred_sign_in_strategy_when_password_required: crate::Nullable<
         UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
     >,
-    /// Listed for this endpoint by older API references but absent from the 2025-11-10 published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
+    /// Listed for this endpoint by older API references but absent from the published schema; the server may reject it. Legacy Clerk-managed email delivery switch.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
@@ -4690,6 +14574,15 @@ impl UpdateJwtTemplateRequest {
         }
     }
 }
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateMachineRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Default lifetime in seconds of the tokens it creates (at least 1).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_token_ttl: ::std::option::Option<i64>,
+}
 #[cfg(feature = "oauth_applications")]
 /// Partial update of an OAuth application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4757,22 +14650,21 @@ impl UpdateOrganizationMembershipRequest {
         Self { role }
     }
 }
+#[cfg(feature = "organization_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateOrganizationPermissionRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Key of the form `org:<feature>:<action>`, each part of lower-case letters, digits and underscores; `org:sys_` is reserved.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+}
 #[cfg(feature = "organizations")]
 /// Partial update of an organization; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationRequest {
-    /// Replaces the public metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// New display name; no URLs or HTML, 256 characters at most.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<::std::string::String>,
@@ -4792,6 +14684,20 @@ pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "organization_roles")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateOrganizationRoleRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
+    /// Unique key of the form `org:` followed by lower-case letters, digits and underscores.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub key: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    /// IDs of the permissions the role grants, replacing the current ones.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub permissions: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+}
 #[cfg(feature = "phone_numbers")]
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4806,13 +14712,78 @@ pub struct UpdatePhoneNumberRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
-/// Body of PUT /beta_features/domain (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg(feature = "beta_features")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateProductionInstanceDomainRequest {
-    #[serde(default)]
+    /// New home URL, for example `https://www.example.com`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub home_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Whether the domain serves a secondary app.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_secondary: ::std::option::Option<bool>,
+}
+#[cfg(feature = "role_sets")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateRoleSetRequest {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
+    /// Unique key of the form `role_set:` followed by lower-case letters, digits and underscores.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub key: crate::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<::std::string::String>,
+    /// `initial` makes it the set new organizations start with; the previous initial set becomes `custom`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub r#type: crate::Nullable<UpdateRoleSetRequestType>,
+    /// Role new members receive; must be in the set.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub default_role_key: crate::Nullable<::std::string::String>,
+    /// Role the creator of an organization receives; must be in the set.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub creator_role_key: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "role_sets")]
+/// `initial` makes it the set new organizations start with; the previous initial set becomes `custom`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateRoleSetRequestType {
+    /// `"initial"`
+    Initial,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role_sets")]
+impl UpdateRoleSetRequestType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateRoleSetRequestType::Initial => "initial",
+            UpdateRoleSetRequestType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::convert::From<&str> for UpdateRoleSetRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => UpdateRoleSetRequestType::Initial,
+            other => UpdateRoleSetRequestType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::std::fmt::Display for UpdateRoleSetRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
+impl ::serde::Serialize for UpdateRoleSetRequestType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 #[cfg(feature = "saml_connections")]
 /// Partial update of a SAML connection.
@@ -4894,7 +14865,9 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestLoginHint {
+    /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: UpdateSamlConnectionRequestLoginHintMode,
+    /// Public metadata key whose value is sent when the mode is `custom_attribute`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
@@ -4909,6 +14882,7 @@ impl UpdateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+/// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
     /// `"email_address"`
@@ -4961,6 +14935,25 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
+}
+#[cfg(feature = "scim_directories")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct UpdateScimDirectoryRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+    /// Identity provider that pushes the directory.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
+    /// Entries merged into the attribute mapping (user field to SCIM path); a key set to `null` is removed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attribute_mapping: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Whether directory groups map to organization roles.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "sign_ups")]
 /// Partial update of a sign-up attempt.
@@ -5047,24 +15040,6 @@ pub struct UpdateUserRequest {
     /// Backup codes to install, in plain text or as bcrypt digests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Replaces the public metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Replaces the private metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Replaces the unsafe metadata. Deprecated; use the metadata endpoints instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub unsafe_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
     /// Whether the user may delete their own account from the frontend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub delete_self_enabled: crate::Nullable<bool>,
@@ -5086,6 +15061,41 @@ pub struct UpdateUserRequest {
     /// Exempt the user from Device Trust checks at sign-in.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub bypass_client_trust: crate::Nullable<bool>,
+}
+#[cfg(feature = "oauth_applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadOAuthApplicationLogoRequest {
+    /// User recorded as the uploader of the image.
+    pub uploader_user_id: ::std::option::Option<::std::string::String>,
+    pub file: crate::FilePart,
+}
+#[cfg(feature = "oauth_applications")]
+impl UploadOAuthApplicationLogoRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self {
+            uploader_user_id: ::std::default::Default::default(),
+            file,
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+impl UploadOAuthApplicationLogoRequest {
+    #[doc(hidden)]
+    pub fn to_multipart(&self) -> crate::runtime::Multipart {
+        let mut form = crate::runtime::Multipart::new();
+        if let ::std::option::Option::Some(value) = self.uploader_user_id.as_ref() {
+            form.text(
+                "uploader_user_id",
+                crate::runtime::ParamValue::to_param(value).into_owned(),
+            );
+        }
+        {
+            let value = &self.file;
+            form.file("file", value.clone());
+        }
+        form
+    }
 }
 #[cfg(feature = "organizations")]
 /// Multipart form carrying the logo image.
@@ -5124,23 +15134,82 @@ impl UploadOrganizationLogoRequest {
         form
     }
 }
-/// Body of PUT /templates/{template_type}/{slug} (not an operation of this document).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpsertTemplateRequest {
-    #[serde(default)]
+    /// Human-readable name of the template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub markup: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Subject line (email templates only).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub subject: crate::Nullable<::std::string::String>,
+    /// Editor markup the template body is rendered from.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub markup: crate::Nullable<::std::string::String>,
+    /// Template body before variables are filled in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    pub delivered_by_clerk: ::std::option::Option<bool>,
-    #[serde(default)]
+    /// Whether Clerk itself sends the messages made from this template.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub delivered_by_clerk: crate::Nullable<bool>,
+    /// Local part (before `@`) of the sender address (email templates only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_email_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
+    /// Local part (before `@`) of the reply-to address (email templates only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "email_sms_templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpsertTemplateTemplateType {
+    /// `"email"`
+    Email,
+    /// `"sms"`
+    Sms,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "email_sms_templates")]
+impl UpsertTemplateTemplateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpsertTemplateTemplateType::Email => "email",
+            UpsertTemplateTemplateType::Sms => "sms",
+            UpsertTemplateTemplateType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::convert::From<&str> for UpsertTemplateTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => UpsertTemplateTemplateType::Email,
+            "sms" => UpsertTemplateTemplateType::Sms,
+            other => UpsertTemplateTemplateType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::std::fmt::Display for UpsertTemplateTemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl crate::runtime::ParamValue for UpsertTemplateTemplateType {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for UpsertTemplateTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 #[cfg(feature = "users")]
 /// User of the instance with identifiers, linked accounts and flags.
@@ -5191,10 +15260,13 @@ pub struct User {
     pub two_factor_enabled: bool,
     pub totp_enabled: bool,
     pub backup_code_enabled: bool,
+    /// Latest time MFA was turned on (Unix epoch, milliseconds); kept after MFA is turned off.
     #[serde(default)]
     pub mfa_enabled_at: ::std::option::Option<i64>,
+    /// Latest time MFA was turned off (Unix epoch, milliseconds); kept after MFA is turned on again.
     #[serde(default)]
     pub mfa_disabled_at: ::std::option::Option<i64>,
+    /// Latest password change (Unix epoch, milliseconds).
     #[serde(default)]
     pub password_last_updated_at: ::std::option::Option<i64>,
     pub external_accounts: ::std::vec::Vec<ExternalAccountWithVerification>,
@@ -5204,10 +15276,13 @@ pub struct User {
     pub organization_memberships: ::std::option::Option<
         ::std::vec::Vec<OrganizationMembership>,
     >,
+    /// Latest sign-in (Unix epoch, milliseconds).
     #[serde(default)]
     pub last_sign_in_at: ::std::option::Option<i64>,
     pub banned: bool,
+    /// Whether the user is locked out of signing in right now.
     pub locked: bool,
+    /// Whether a directory deprovisioned the user, which blocks sign-in.
     #[serde(default)]
     pub deprovisioned: ::std::option::Option<bool>,
     /// Seconds left until a locked user is unlocked.
@@ -5220,7 +15295,9 @@ pub struct User {
     pub updated_at: i64,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
+    /// Whether the user may delete their own account through the Frontend API.
     pub delete_self_enabled: bool,
+    /// Whether the user may create organizations through the Frontend API.
     pub create_organization_enabled: bool,
     /// Cap on organizations the user may create; 0 means no cap.
     #[serde(default)]
@@ -5228,8 +15305,10 @@ pub struct User {
     /// Latest session activity (Unix epoch, milliseconds; day precision).
     #[serde(default)]
     pub last_active_at: ::std::option::Option<i64>,
+    /// When the user accepted the legal terms (Unix epoch, milliseconds).
     #[serde(default)]
     pub legal_accepted_at: ::std::option::Option<i64>,
+    /// The user skips device trust checks at sign-in.
     #[serde(default)]
     pub bypass_client_trust: ::std::option::Option<bool>,
     #[serde(default)]
@@ -5275,6 +15354,92 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct UsersBanRequest {
+    /// IDs of the users to ban.
+    pub user_ids: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "users")]
+impl UsersBanRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self { user_ids }
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UsersGetOrganizationInvitationsStatus {
+    /// `"pending"`
+    Pending,
+    /// `"accepted"`
+    Accepted,
+    /// `"revoked"`
+    Revoked,
+    /// `"expired"`
+    Expired,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl UsersGetOrganizationInvitationsStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UsersGetOrganizationInvitationsStatus::Pending => "pending",
+            UsersGetOrganizationInvitationsStatus::Accepted => "accepted",
+            UsersGetOrganizationInvitationsStatus::Revoked => "revoked",
+            UsersGetOrganizationInvitationsStatus::Expired => "expired",
+            UsersGetOrganizationInvitationsStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for UsersGetOrganizationInvitationsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => UsersGetOrganizationInvitationsStatus::Pending,
+            "accepted" => UsersGetOrganizationInvitationsStatus::Accepted,
+            "revoked" => UsersGetOrganizationInvitationsStatus::Revoked,
+            "expired" => UsersGetOrganizationInvitationsStatus::Expired,
+            other => UsersGetOrganizationInvitationsStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for UsersGetOrganizationInvitationsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl crate::runtime::ParamValue for UsersGetOrganizationInvitationsStatus {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct UsersUnbanRequest {
+    /// IDs of the users to unban.
+    pub user_ids: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "users")]
+impl UsersUnbanRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self { user_ids }
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -5963,6 +16128,7 @@ pub struct VerificationOtp {
     pub attempts: ::std::option::Option<i64>,
     #[serde(default)]
     pub expire_at: ::std::option::Option<i64>,
+    /// Channel the code went over (phone codes only).
     #[serde(default)]
     pub channel: ::std::option::Option<::std::string::String>,
     #[serde(default)]
@@ -6927,10 +17093,491 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
-/// Body of POST /clients/verify (not an operation of this document).
+#[cfg(feature = "api_keys")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct VerifyApiKeyRequest {
+    pub secret: ::std::string::String,
+}
+#[cfg(feature = "api_keys")]
+impl VerifyApiKeyRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(secret: ::std::string::String) -> Self {
+        Self { secret }
+    }
+}
+#[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct VerifyApiKeyResponse {
+    /// Type tag with the constant value `api_key`.
+    pub object: VerifyApiKeyResponseObject,
+    pub id: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    #[serde(default)]
+    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "api_keys")]
+/// Type tag with the constant value `api_key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VerifyApiKeyResponseObject {
+    /// `"api_key"`
+    ApiKey,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "api_keys")]
+impl VerifyApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerifyApiKeyResponseObject::ApiKey => "api_key",
+            VerifyApiKeyResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::convert::From<&str> for VerifyApiKeyResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_key" => VerifyApiKeyResponseObject::ApiKey,
+            other => VerifyApiKeyResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+impl ::std::fmt::Display for VerifyApiKeyResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
+impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "clients")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyClientRequest {
+    /// JWT of the active client.
     pub token: ::std::string::String,
+}
+#[cfg(feature = "clients")]
+impl VerifyClientRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(token: ::std::string::String) -> Self {
+        Self { token }
+    }
+}
+#[cfg(feature = "proxy_checks")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct VerifyDomainProxyRequest {
+    /// Domain the proxy is meant for.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domain_id: ::std::option::Option<::std::string::String>,
+    /// Full URL of the proxy, such as `https://example.com/__clerk`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub proxy_url: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct VerifyM2mTokenRequest {
+    pub token: ::std::string::String,
+}
+#[cfg(feature = "m2m_tokens")]
+impl VerifyM2mTokenRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(token: ::std::string::String) -> Self {
+        Self { token }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct VerifyM2mTokenResponse {
+    /// Type tag with the constant value `machine_to_machine_token`.
+    pub object: VerifyM2mTokenResponseObject,
+    pub id: ::std::string::String,
+    pub subject: ::std::string::String,
+    #[serde(default)]
+    pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Unix epoch time in milliseconds.
+    #[serde(default)]
+    pub last_used_at: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "m2m_tokens")]
+/// Type tag with the constant value `machine_to_machine_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VerifyM2mTokenResponseObject {
+    /// `"machine_to_machine_token"`
+    MachineToMachineToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "m2m_tokens")]
+impl VerifyM2mTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerifyM2mTokenResponseObject::MachineToMachineToken => {
+                "machine_to_machine_token"
+            }
+            VerifyM2mTokenResponseObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::convert::From<&str> for VerifyM2mTokenResponseObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "machine_to_machine_token" => {
+                VerifyM2mTokenResponseObject::MachineToMachineToken
+            }
+            other => VerifyM2mTokenResponseObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl ::std::fmt::Display for VerifyM2mTokenResponseObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+pub struct VerifyOAuthAccessTokenRequest {
+    /// The token to check.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// Older name of `access_token`.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum VerifyOAuthAccessTokenResponse {
+    Object(VerifyOAuthAccessTokenResponseObject),
+    Object2(VerifyOAuthAccessTokenResponseObject2),
+    /// A value that matches none of the known shapes.
+    Unknown(::serde_json::Value),
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct VerifyOAuthAccessTokenResponseObject {
+    /// Type tag with the constant value `clerk_idp_oauth_access_token`.
+    pub object: VerifyOAuthAccessTokenResponseObjectObject,
+    pub id: ::std::string::String,
+    pub client_id: ::std::string::String,
+    pub subject: ::std::string::String,
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    pub revoked: bool,
+    #[serde(default)]
+    pub revocation_reason: ::std::option::Option<::std::string::String>,
+    pub expired: bool,
+    /// Expiry time (Unix epoch, milliseconds); null when it never expires.
+    #[serde(default)]
+    pub expiration: ::std::option::Option<f64>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: f64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: f64,
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct VerifyOAuthAccessTokenResponseObject2 {
+    /// Always `false`, meaning the JWT has expired.
+    pub active: bool,
+}
+#[cfg(feature = "oauth_access_tokens")]
+/// Type tag with the constant value `clerk_idp_oauth_access_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VerifyOAuthAccessTokenResponseObjectObject {
+    /// `"clerk_idp_oauth_access_token"`
+    ClerkIdpOauthAccessToken,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "oauth_access_tokens")]
+impl VerifyOAuthAccessTokenResponseObjectObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerifyOAuthAccessTokenResponseObjectObject::ClerkIdpOauthAccessToken => {
+                "clerk_idp_oauth_access_token"
+            }
+            VerifyOAuthAccessTokenResponseObjectObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+impl ::std::convert::From<&str> for VerifyOAuthAccessTokenResponseObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "clerk_idp_oauth_access_token" => {
+                VerifyOAuthAccessTokenResponseObjectObject::ClerkIdpOauthAccessToken
+            }
+            other => {
+                VerifyOAuthAccessTokenResponseObjectObject::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+impl ::std::fmt::Display for VerifyOAuthAccessTokenResponseObjectObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct VerifyPasswordRequest {
+    /// Password to check.
+    pub password: ::std::string::String,
+}
+#[cfg(feature = "users")]
+impl VerifyPasswordRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(password: ::std::string::String) -> Self {
+        Self { password }
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct VerifyPasswordResponse {
+    #[serde(default)]
+    pub verified: ::std::option::Option<bool>,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct VerifyTotpRequest {
+    /// TOTP or backup code to check.
+    pub code: ::std::string::String,
+}
+#[cfg(feature = "users")]
+impl VerifyTotpRequest {
+    /// A value with the required fields set and every optional field unset.
+    pub fn new(code: ::std::string::String) -> Self {
+        Self { code }
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct VerifyTotpResponse {
+    #[serde(default)]
+    pub verified: ::std::option::Option<bool>,
+    #[serde(default)]
+    pub code_type: ::std::option::Option<VerifyTotpResponseCodeType>,
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VerifyTotpResponseCodeType {
+    /// `"totp"`
+    Totp,
+    /// `"backup_code"`
+    BackupCode,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "users")]
+impl VerifyTotpResponseCodeType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerifyTotpResponseCodeType::Totp => "totp",
+            VerifyTotpResponseCodeType::BackupCode => "backup_code",
+            VerifyTotpResponseCodeType::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::convert::From<&str> for VerifyTotpResponseCodeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "totp" => VerifyTotpResponseCodeType::Totp,
+            "backup_code" => VerifyTotpResponseCodeType::BackupCode,
+            other => VerifyTotpResponseCodeType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl ::std::fmt::Display for VerifyTotpResponseCodeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+/// Someone waiting for access to the application.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct WaitlistEntry {
+    /// Type tag with the constant value `waitlist_entry`.
+    pub object: WaitlistEntryObject,
+    pub id: ::std::string::String,
+    pub email_address: ::std::string::String,
+    pub status: WaitlistEntryStatus,
+    /// The entry is being handled by a batch action and cannot be changed meanwhile.
+    #[serde(default)]
+    pub is_locked: ::std::option::Option<bool>,
+    /// Creation time (Unix epoch, milliseconds).
+    pub created_at: i64,
+    /// Time of the latest change (Unix epoch, milliseconds).
+    pub updated_at: i64,
+    #[serde(default)]
+    pub invitation: ::std::option::Option<Invitation>,
+}
+#[cfg(feature = "waitlist_entries")]
+/// Type tag with the constant value `waitlist_entry`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WaitlistEntryObject {
+    /// `"waitlist_entry"`
+    WaitlistEntry,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "waitlist_entries")]
+impl WaitlistEntryObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WaitlistEntryObject::WaitlistEntry => "waitlist_entry",
+            WaitlistEntryObject::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::convert::From<&str> for WaitlistEntryObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "waitlist_entry" => WaitlistEntryObject::WaitlistEntry,
+            other => WaitlistEntryObject::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::fmt::Display for WaitlistEntryObject {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WaitlistEntryStatus {
+    /// `"pending"`
+    Pending,
+    /// `"invited"`
+    Invited,
+    /// `"rejected"`
+    Rejected,
+    /// `"completed"`
+    Completed,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "waitlist_entries")]
+impl WaitlistEntryStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WaitlistEntryStatus::Pending => "pending",
+            WaitlistEntryStatus::Invited => "invited",
+            WaitlistEntryStatus::Rejected => "rejected",
+            WaitlistEntryStatus::Completed => "completed",
+            WaitlistEntryStatus::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::convert::From<&str> for WaitlistEntryStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => WaitlistEntryStatus::Pending,
+            "invited" => WaitlistEntryStatus::Invited,
+            "rejected" => WaitlistEntryStatus::Rejected,
+            "completed" => WaitlistEntryStatus::Completed,
+            other => WaitlistEntryStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl ::std::fmt::Display for WaitlistEntryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
 }
 #[cfg(feature = "users")]
 /// Web3 wallet owned by a user.

@@ -3,6 +3,101 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// List OAuth applications
+    ///
+    /// Returns one page of the instance's OAuth applications, newest first unless `order_by` says otherwise.
+    ///
+    /// `GET /oauth_applications` (operation `ListOAuthApplications`)
+    #[doc(alias = "ListOAuthApplications")]
+    pub fn list_oauth_applications(
+        &self,
+        params: &ListOAuthApplicationsParams,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplications> {
+        crate::runtime::Call::new(
+            self,
+            list_oauth_applications_request(params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn list_oauth_applications_stream(
+        &self,
+        params: &ListOAuthApplicationsParams,
+    ) -> crate::Paginated<super::models::OAuthApplication> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_oauth_applications_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OAuthApplications = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// Create OAuth application
+    ///
+    /// Registers an application that signs users in with this instance as its OAuth provider. Redirect URIs may use any scheme, such as `https://` or `myapp://`.
+    ///
+    /// `POST /oauth_applications` (operation `CreateOAuthApplication`)
+    #[doc(alias = "CreateOAuthApplication")]
+    pub fn create_oauth_application(
+        &self,
+        body: ::std::option::Option<&super::models::CreateOAuthApplicationRequest>,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
+        crate::runtime::Call::new(
+            self,
+            create_oauth_application_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get OAuth application
+    ///
+    /// Returns one OAuth application.
+    ///
+    /// `GET /oauth_applications/{oauth_application_id}` (operation `GetOAuthApplication`)
+    #[doc(alias = "GetOAuthApplication")]
+    pub fn get_oauth_application(
+        &self,
+        oauth_application_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
+        crate::runtime::Call::new(
+            self,
+            get_oauth_application_request(oauth_application_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete OAuth application
+    ///
+    /// Deletes an OAuth application for good.
+    ///
+    /// `DELETE /oauth_applications/{oauth_application_id}` (operation `DeleteOAuthApplication`)
+    #[doc(alias = "DeleteOAuthApplication")]
+    pub fn delete_oauth_application(
+        &self,
+        oauth_application_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_oauth_application_request(oauth_application_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Patch an OAuth application
     ///
     /// Changes the name, redirect URIs, scopes or client options of an OAuth application.
@@ -20,6 +115,117 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+    /// Upload OAuth application logo
+    ///
+    /// Sets or replaces the application's logo from an image sent as a multipart `file` part (10 MB at most).
+    ///
+    /// `PUT /oauth_applications/{oauth_application_id}/logo` (operation `UploadOAuthApplicationLogo`)
+    #[doc(alias = "UploadOAuthApplicationLogo")]
+    pub fn upload_oauth_application_logo(
+        &self,
+        oauth_application_id: &str,
+        body: ::std::option::Option<&super::models::UploadOAuthApplicationLogoRequest>,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
+        crate::runtime::Call::new(
+            self,
+            upload_oauth_application_logo_request(oauth_application_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Rotate OAuth application secret
+    ///
+    /// Replaces the application's client secret; clients must switch to the new one.
+    ///
+    /// `POST /oauth_applications/{oauth_application_id}/rotate_secret` (operation `RotateOAuthApplicationSecret`)
+    #[doc(alias = "RotateOAuthApplicationSecret")]
+    pub fn rotate_oauth_application_secret(
+        &self,
+        oauth_application_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
+        crate::runtime::Call::new(
+            self,
+            rotate_oauth_application_secret_request(oauth_application_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Revoke OAuth application token
+    ///
+    /// Revokes the access and refresh tokens of one grant of the application, given either of them. JWT access tokens cannot be revoked.
+    ///
+    /// `POST /oauth_applications/{oauth_application_id}/revoke_token` (operation `RevokeOAuthApplicationToken`)
+    #[doc(alias = "RevokeOAuthApplicationToken")]
+    pub fn revoke_oauth_application_token(
+        &self,
+        oauth_application_id: &str,
+        body: &super::models::RevokeOAuthApplicationTokenRequest,
+    ) -> crate::runtime::Call<'_, ()> {
+        crate::runtime::Call::new(
+            self,
+            revoke_oauth_application_token_request(oauth_application_id, body),
+            crate::runtime::Response::empty,
+        )
+    }
+}
+fn list_oauth_applications_request(
+    params: &ListOAuthApplicationsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListOAuthApplications",
+        ::reqwest::Method::GET,
+        "/oauth_applications",
+    );
+    request.push_path("/oauth_applications");
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.name_query {
+        request.query("name_query", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_oauth_application_request(
+    body: ::std::option::Option<&super::models::CreateOAuthApplicationRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateOAuthApplication",
+        ::reqwest::Method::POST,
+        "/oauth_applications",
+    );
+    request.push_path("/oauth_applications");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_oauth_application_request(
+    oauth_application_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetOAuthApplication",
+        ::reqwest::Method::GET,
+        "/oauth_applications/{oauth_application_id}",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_oauth_application_request(
+    oauth_application_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteOAuthApplication",
+        ::reqwest::Method::DELETE,
+        "/oauth_applications/{oauth_application_id}",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_oauth_application_request(
     oauth_application_id: &str,
@@ -34,4 +240,61 @@ fn update_oauth_application_request(
     request.path_param("oauth_application_id", oauth_application_id)?;
     request.json(body)?;
     ::std::result::Result::Ok(request)
+}
+fn upload_oauth_application_logo_request(
+    oauth_application_id: &str,
+    body: ::std::option::Option<&super::models::UploadOAuthApplicationLogoRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UploadOAuthApplicationLogo",
+        ::reqwest::Method::PUT,
+        "/oauth_applications/{oauth_application_id}/logo",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    request.push_path("/logo");
+    if let ::std::option::Option::Some(body) = body {
+        request.multipart(body.to_multipart())?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn rotate_oauth_application_secret_request(
+    oauth_application_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "RotateOAuthApplicationSecret",
+        ::reqwest::Method::POST,
+        "/oauth_applications/{oauth_application_id}/rotate_secret",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    request.push_path("/rotate_secret");
+    ::std::result::Result::Ok(request)
+}
+fn revoke_oauth_application_token_request(
+    oauth_application_id: &str,
+    body: &super::models::RevokeOAuthApplicationTokenRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "RevokeOAuthApplicationToken",
+        ::reqwest::Method::POST,
+        "/oauth_applications/{oauth_application_id}/revoke_token",
+    );
+    request.push_path("/oauth_applications/");
+    request.path_param("oauth_application_id", oauth_application_id)?;
+    request.push_path("/revoke_token");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+/// Optional parameters of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOAuthApplicationsParams {
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+    /// Sort key `created_at` or `name`, optionally prefixed with `+` (ascending) or `-` (descending).
+    pub order_by: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on names; an exact `client_id` also matches, which resolves a client ID to its application.
+    pub name_query: ::std::option::Option<::std::string::String>,
 }

@@ -105,6 +105,23 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+    /// Mark organization domain ownership verified
+    ///
+    /// Records the domain's ownership as verified by manual override, skipping the DNS TXT challenge. Calling it again on a verified domain changes nothing.
+    ///
+    /// `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` (operation `VerifyOrganizationDomainOwnership`)
+    #[doc(alias = "VerifyOrganizationDomainOwnership")]
+    pub fn verify_organization_domain_ownership(
+        &self,
+        organization_id: &str,
+        domain_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
+        crate::runtime::Call::new(
+            self,
+            verify_organization_domain_ownership_request(organization_id, domain_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// List organization domains across the instance
     ///
     /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
@@ -226,6 +243,22 @@ fn update_organization_domain_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+fn verify_organization_domain_ownership_request(
+    organization_id: &str,
+    domain_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "VerifyOrganizationDomainOwnership",
+        ::reqwest::Method::POST,
+        "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/domains/");
+    request.path_param("domain_id", domain_id)?;
+    request.push_path("/verify_ownership");
+    ::std::result::Result::Ok(request)
+}
 fn list_all_organization_domains_request(
     params: &ListAllOrganizationDomainsParams,
 ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
@@ -254,11 +287,11 @@ fn list_all_organization_domains_request(
     if let ::std::option::Option::Some(value) = &params.order_by {
         request.query("order_by", value);
     }
-    if let ::std::option::Option::Some(value) = &params.limit {
-        request.query("limit", value);
-    }
     if let ::std::option::Option::Some(value) = &params.offset {
         request.query("offset", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
     }
     ::std::result::Result::Ok(request)
 }
@@ -293,8 +326,8 @@ pub struct ListAllOrganizationDomainsParams {
     pub domains: ::std::vec::Vec<::std::string::String>,
     /// Sort key: `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending). Without a prefix the order is ascending.
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// Page size: the maximum number of records to return (1 to 500).
-    pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
 }

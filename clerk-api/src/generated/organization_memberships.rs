@@ -335,7 +335,7 @@ fn instance_get_organization_memberships_request(
 /// Optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrganizationMembershipsParams {
-    /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
+    /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
     /// Keep only members with these user IDs (at most 100). Prefix an ID with `+` to include or `-` to exclude it; unknown IDs are skipped.
     pub user_id: ::std::vec::Vec<::std::string::String>,
@@ -375,7 +375,7 @@ pub struct ListOrganizationMembershipsParams {
 /// Optional parameters of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceGetOrganizationMembershipsParams {
-    /// Sort key: `phone_number`, `email_address`, `created_at`, `first_name`, `last_name` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
+    /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,

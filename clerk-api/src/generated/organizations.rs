@@ -101,7 +101,7 @@ impl crate::Client {
     }
     /// Update organization
     ///
-    /// Changes the attributes of an organization. Fields left out of the body keep their current values. Metadata can still be replaced here, but the dedicated metadata endpoint is the preferred way.
+    /// Changes the attributes of an organization; fields left out of the body keep their current values. Since 2026-05-12 metadata is no longer accepted here: use the metadata endpoints (PATCH merges, PUT replaces).
     ///
     /// `PATCH /organizations/{organization_id}` (operation `UpdateOrganization`)
     #[doc(alias = "UpdateOrganization")]
@@ -113,6 +113,23 @@ impl crate::Client {
         crate::runtime::Call::new(
             self,
             update_organization_request(organization_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Replace organization metadata
+    ///
+    /// Overwrites each metadata field present in the body with the given object; fields left out keep their contents. Use the PATCH variant to merge instead.
+    ///
+    /// `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`)
+    #[doc(alias = "ReplaceOrganizationMetadata")]
+    pub fn replace_organization_metadata(
+        &self,
+        organization_id: &str,
+        body: &super::models::ReplaceOrganizationMetadataRequest,
+    ) -> crate::runtime::Call<'_, super::models::Organization> {
+        crate::runtime::Call::new(
+            self,
+            replace_organization_metadata_request(organization_id, body),
             crate::runtime::Response::json,
         )
     }
@@ -310,6 +327,21 @@ fn update_organization_request(
     );
     request.push_path("/organizations/");
     request.path_param("organization_id", organization_id)?;
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn replace_organization_metadata_request(
+    organization_id: &str,
+    body: &super::models::ReplaceOrganizationMetadataRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ReplaceOrganizationMetadata",
+        ::reqwest::Method::PUT,
+        "/organizations/{organization_id}/metadata",
+    );
+    request.push_path("/organizations/");
+    request.path_param("organization_id", organization_id)?;
+    request.push_path("/metadata");
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }

@@ -3,6 +3,54 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// Create phone number
+    ///
+    /// Adds a phone number to a user, optionally verified, primary or reserved for second-factor use.
+    ///
+    /// `POST /phone_numbers` (operation `CreatePhoneNumber`)
+    #[doc(alias = "CreatePhoneNumber")]
+    pub fn create_phone_number(
+        &self,
+        body: ::std::option::Option<&super::models::CreatePhoneNumberRequest>,
+    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
+        crate::runtime::Call::new(
+            self,
+            create_phone_number_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get phone number
+    ///
+    /// Returns one phone number with its verification state.
+    ///
+    /// `GET /phone_numbers/{phone_number_id}` (operation `GetPhoneNumber`)
+    #[doc(alias = "GetPhoneNumber")]
+    pub fn get_phone_number(
+        &self,
+        phone_number_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
+        crate::runtime::Call::new(
+            self,
+            get_phone_number_request(phone_number_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete phone number
+    ///
+    /// Removes a phone number from its user.
+    ///
+    /// `DELETE /phone_numbers/{phone_number_id}` (operation `DeletePhoneNumber`)
+    #[doc(alias = "DeletePhoneNumber")]
+    pub fn delete_phone_number(
+        &self,
+        phone_number_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_phone_number_request(phone_number_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update phone number
     ///
     /// Marks a phone number as verified, makes it the primary number of its user, or reserves it for second-factor use.
@@ -20,6 +68,100 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+    /// Send phone verification code
+    ///
+    /// Texts a one-time code to the number so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
+    ///
+    /// `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`)
+    #[doc(alias = "PreparePhoneNumberVerification")]
+    pub fn prepare_phone_number_verification(
+        &self,
+        phone_number_id: &str,
+    ) -> crate::runtime::Call<
+        '_,
+        super::models::PreparePhoneNumberVerificationResponse,
+    > {
+        crate::runtime::Call::new(
+            self,
+            prepare_phone_number_verification_request(phone_number_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Check phone verification code
+    ///
+    /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the number verified.
+    ///
+    /// `POST /phone_numbers/{phone_number_id}/attempt_verification` (operation `AttemptPhoneNumberVerification`)
+    #[doc(alias = "AttemptPhoneNumberVerification")]
+    pub fn attempt_phone_number_verification(
+        &self,
+        phone_number_id: &str,
+        body: &super::models::AttemptPhoneNumberVerificationRequest,
+    ) -> crate::runtime::Call<
+        '_,
+        super::models::AttemptPhoneNumberVerificationResponse,
+    > {
+        crate::runtime::Call::new(
+            self,
+            attempt_phone_number_verification_request(phone_number_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Replace user phone numbers
+    ///
+    /// Deletes every phone number of the user and sets one new primary number, verified by default and never reserved for second factor. Replacing a second-factor number turns MFA off; an `unverified` replacement can leave the user unable to sign in.
+    ///
+    /// `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`)
+    #[doc(alias = "ReplaceUserPhoneNumber")]
+    pub fn replace_user_phone_number(
+        &self,
+        user_id: &str,
+        body: &super::models::ReplaceUserPhoneNumberRequest,
+    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
+        crate::runtime::Call::new(
+            self,
+            replace_user_phone_number_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+}
+fn create_phone_number_request(
+    body: ::std::option::Option<&super::models::CreatePhoneNumberRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreatePhoneNumber",
+        ::reqwest::Method::POST,
+        "/phone_numbers",
+    );
+    request.push_path("/phone_numbers");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_phone_number_request(
+    phone_number_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetPhoneNumber",
+        ::reqwest::Method::GET,
+        "/phone_numbers/{phone_number_id}",
+    );
+    request.push_path("/phone_numbers/");
+    request.path_param("phone_number_id", phone_number_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_phone_number_request(
+    phone_number_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeletePhoneNumber",
+        ::reqwest::Method::DELETE,
+        "/phone_numbers/{phone_number_id}",
+    );
+    request.push_path("/phone_numbers/");
+    request.path_param("phone_number_id", phone_number_id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_phone_number_request(
     phone_number_id: &str,
@@ -35,5 +177,48 @@ fn update_phone_number_request(
     if let ::std::option::Option::Some(body) = body {
         request.json(body)?;
     }
+    ::std::result::Result::Ok(request)
+}
+fn prepare_phone_number_verification_request(
+    phone_number_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "PreparePhoneNumberVerification",
+        ::reqwest::Method::POST,
+        "/phone_numbers/{phone_number_id}/prepare_verification",
+    );
+    request.push_path("/phone_numbers/");
+    request.path_param("phone_number_id", phone_number_id)?;
+    request.push_path("/prepare_verification");
+    ::std::result::Result::Ok(request)
+}
+fn attempt_phone_number_verification_request(
+    phone_number_id: &str,
+    body: &super::models::AttemptPhoneNumberVerificationRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "AttemptPhoneNumberVerification",
+        ::reqwest::Method::POST,
+        "/phone_numbers/{phone_number_id}/attempt_verification",
+    );
+    request.push_path("/phone_numbers/");
+    request.path_param("phone_number_id", phone_number_id)?;
+    request.push_path("/attempt_verification");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn replace_user_phone_number_request(
+    user_id: &str,
+    body: &super::models::ReplaceUserPhoneNumberRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ReplaceUserPhoneNumber",
+        ::reqwest::Method::PUT,
+        "/users/{user_id}/phone_number",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/phone_number");
+    request.json(body)?;
     ::std::result::Result::Ok(request)
 }

@@ -3,6 +3,106 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// List SAML connections (deprecated)
+    ///
+    /// Returns one page of SAML connections, newest first. Deprecated in favour of enterprise connections.
+    ///
+    /// `GET /saml_connections` (operation `ListSAMLConnections`)
+    #[doc(alias = "ListSAMLConnections")]
+    #[deprecated]
+    pub fn list_saml_connections(
+        &self,
+        params: &ListSamlConnectionsParams,
+    ) -> crate::runtime::Call<'_, super::models::SamlConnections> {
+        crate::runtime::Call::new(
+            self,
+            list_saml_connections_request(params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::list_saml_connections`](crate::Client::list_saml_connections), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    #[deprecated]
+    pub fn list_saml_connections_stream(
+        &self,
+        params: &ListSamlConnectionsParams,
+    ) -> crate::Paginated<super::models::SamlConnection> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    list_saml_connections_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::SamlConnections = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// Create SAML connection (deprecated)
+    ///
+    /// Creates a SAML connection to an identity provider. Deprecated in favour of enterprise connections.
+    ///
+    /// `POST /saml_connections` (operation `CreateSAMLConnection`)
+    #[doc(alias = "CreateSAMLConnection")]
+    #[deprecated]
+    pub fn create_saml_connection(
+        &self,
+        body: ::std::option::Option<&super::models::CreateSamlConnectionRequest>,
+    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
+        crate::runtime::Call::new(
+            self,
+            create_saml_connection_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get SAML connection (deprecated)
+    ///
+    /// Returns one SAML connection. Deprecated in favour of enterprise connections.
+    ///
+    /// `GET /saml_connections/{saml_connection_id}` (operation `GetSAMLConnection`)
+    #[doc(alias = "GetSAMLConnection")]
+    #[deprecated]
+    pub fn get_saml_connection(
+        &self,
+        saml_connection_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
+        crate::runtime::Call::new(
+            self,
+            get_saml_connection_request(saml_connection_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete SAML connection (deprecated)
+    ///
+    /// Deletes a SAML connection. Deprecated in favour of enterprise connections.
+    ///
+    /// `DELETE /saml_connections/{saml_connection_id}` (operation `DeleteSAMLConnection`)
+    #[doc(alias = "DeleteSAMLConnection")]
+    #[deprecated]
+    pub fn delete_saml_connection(
+        &self,
+        saml_connection_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_saml_connection_request(saml_connection_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update SAML connection
     ///
     /// Changes the identity provider settings, attribute mapping or behaviour flags of a SAML connection. Deprecated in favour of the Enterprise Connections endpoints.
@@ -22,6 +122,73 @@ impl crate::Client {
         )
     }
 }
+fn list_saml_connections_request(
+    params: &ListSamlConnectionsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListSAMLConnections",
+        ::reqwest::Method::GET,
+        "/saml_connections",
+    );
+    request.push_path("/saml_connections");
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    request
+        .query_array(
+            "organization_id",
+            &params.organization_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    ::std::result::Result::Ok(request)
+}
+fn create_saml_connection_request(
+    body: ::std::option::Option<&super::models::CreateSamlConnectionRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateSAMLConnection",
+        ::reqwest::Method::POST,
+        "/saml_connections",
+    );
+    request.push_path("/saml_connections");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn get_saml_connection_request(
+    saml_connection_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetSAMLConnection",
+        ::reqwest::Method::GET,
+        "/saml_connections/{saml_connection_id}",
+    );
+    request.push_path("/saml_connections/");
+    request.path_param("saml_connection_id", saml_connection_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_saml_connection_request(
+    saml_connection_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteSAMLConnection",
+        ::reqwest::Method::DELETE,
+        "/saml_connections/{saml_connection_id}",
+    );
+    request.push_path("/saml_connections/");
+    request.path_param("saml_connection_id", saml_connection_id)?;
+    ::std::result::Result::Ok(request)
+}
 fn update_saml_connection_request(
     saml_connection_id: &str,
     body: &super::models::UpdateSamlConnectionRequest,
@@ -35,4 +202,18 @@ fn update_saml_connection_request(
     request.path_param("saml_connection_id", saml_connection_id)?;
     request.json(body)?;
     ::std::result::Result::Ok(request)
+}
+/// Optional parameters of [`Client::list_saml_connections`](crate::Client::list_saml_connections).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListSamlConnectionsParams {
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+    /// Case-insensitive substring match on connection names.
+    pub query: ::std::option::Option<::std::string::String>,
+    /// Sort key, optionally prefixed with `+` (ascending) or `-` (descending).
+    pub order_by: ::std::option::Option<::std::string::String>,
+    /// Only connections of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    pub organization_id: ::std::vec::Vec<::std::string::String>,
 }

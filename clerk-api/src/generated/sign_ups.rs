@@ -3,6 +3,22 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// Get sign-up
+    ///
+    /// Returns one sign-up attempt with its status, fields and verifications.
+    ///
+    /// `GET /sign_ups/{id}` (operation `GetSignUp`)
+    #[doc(alias = "GetSignUp")]
+    pub fn get_sign_up(
+        &self,
+        id: &str,
+    ) -> crate::runtime::Call<'_, super::models::SignUp> {
+        crate::runtime::Call::new(
+            self,
+            get_sign_up_request(id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update sign-up
     ///
     /// Sets the external ID or the custom-action flag on an in-progress sign-up.
@@ -20,6 +36,18 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+}
+fn get_sign_up_request(
+    id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetSignUp",
+        ::reqwest::Method::GET,
+        "/sign_ups/{id}",
+    );
+    request.push_path("/sign_ups/");
+    request.path_param("id", id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_sign_up_request(
     id: &str,

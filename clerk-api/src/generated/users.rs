@@ -3,9 +3,120 @@
 
 #![allow(deprecated)]
 impl crate::Client {
+    /// List users
+    ///
+    /// Returns one page of the instance's users, newest first by default. For deep listings prefer the `starting_after` cursor over a large `offset`, which gets slower the further it reaches.
+    ///
+    /// `GET /users` (operation `GetUserList`)
+    #[doc(alias = "GetUserList")]
+    pub fn get_user_list(
+        &self,
+        params: &GetUserListParams,
+    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
+        crate::runtime::Call::new(
+            self,
+            get_user_list_request(params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::get_user_list`](crate::Client::get_user_list), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn get_user_list_stream(
+        &self,
+        params: &GetUserListParams,
+    ) -> crate::Paginated<super::models::User> {
+        let client = self.clone();
+        let params = params.clone();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    get_user_list_request(&params),
+                    |page: crate::runtime::Response| {
+                        let page: ::std::vec::Vec<super::models::User> = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page,
+                            total_count: ::std::option::Option::None,
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// Create user
+    ///
+    /// Creates a user from identifiers, a password or password digest, names and metadata, following the instance's user model settings. Emails and phone numbers are stored as verified unless marked `reserved`.
+    ///
+    /// `POST /users` (operation `CreateUser`)
+    #[doc(alias = "CreateUser")]
+    pub fn create_user(
+        &self,
+        body: &super::models::CreateUserRequest,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            create_user_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Count users
+    ///
+    /// Returns how many users match the filters; takes the same filters as listing users.
+    ///
+    /// `GET /users/count` (operation `GetUsersCount`)
+    #[doc(alias = "GetUsersCount")]
+    pub fn get_users_count(
+        &self,
+        params: &GetUsersCountParams,
+    ) -> crate::runtime::Call<'_, super::models::TotalCount> {
+        crate::runtime::Call::new(
+            self,
+            get_users_count_request(params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get user
+    ///
+    /// Returns a single user with identifiers, linked accounts and metadata.
+    ///
+    /// `GET /users/{user_id}` (operation `GetUser`)
+    #[doc(alias = "GetUser")]
+    pub fn get_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            get_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user
+    ///
+    /// Permanently deletes a user together with their sessions and identifiers.
+    ///
+    /// `DELETE /users/{user_id}` (operation `DeleteUser`)
+    #[doc(alias = "DeleteUser")]
+    pub fn delete_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
     /// Update user
     ///
-    /// Changes attributes of a user: names, username, primary identifiers, password, profile image, MFA secrets and account flags. Primary email/phone IDs must point to verified identifiers owned by the user. A username can be removed with `null` or an empty string when the instance makes it optional. With `password`, `skip_password_checks` bypasses the password policy and `sign_out_of_other_sessions` ends the user's other sessions.
+    /// Changes attributes of a user: names, username, primary identifiers, password, profile image, MFA secrets and account flags. Primary email/phone IDs must point to verified identifiers owned by the user, and a username can be removed with `null` or an empty string. Metadata is no longer accepted here since 2026-05-12; use the metadata endpoints.
     ///
     /// `PATCH /users/{user_id}` (operation `UpdateUser`)
     #[doc(alias = "UpdateUser")]
@@ -17,6 +128,152 @@ impl crate::Client {
         crate::runtime::Call::new(
             self,
             update_user_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Ban user
+    ///
+    /// Bans a user, which revokes every session and blocks further sign-ins until unbanned.
+    ///
+    /// `POST /users/{user_id}/ban` (operation `BanUser`)
+    #[doc(alias = "BanUser")]
+    pub fn ban_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            ban_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Unban user
+    ///
+    /// Lifts the ban from a user so they can sign in again.
+    ///
+    /// `POST /users/{user_id}/unban` (operation `UnbanUser`)
+    #[doc(alias = "UnbanUser")]
+    pub fn unban_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            unban_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Ban users
+    ///
+    /// Bans several users in one call, revoking their sessions and blocking further sign-ins.
+    ///
+    /// `POST /users/ban` (operation `UsersBan`)
+    #[doc(alias = "UsersBan")]
+    pub fn users_ban(
+        &self,
+        body: &super::models::UsersBanRequest,
+    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
+        crate::runtime::Call::new(
+            self,
+            users_ban_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Unban users
+    ///
+    /// Lifts the ban from several users in one call.
+    ///
+    /// `POST /users/unban` (operation `UsersUnban`)
+    #[doc(alias = "UsersUnban")]
+    pub fn users_unban(
+        &self,
+        body: &super::models::UsersUnbanRequest,
+    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
+        crate::runtime::Call::new(
+            self,
+            users_unban_request(body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Lock user
+    ///
+    /// Locks a user out of signing in until the lock expires; the lock duration comes from the instance restrictions.
+    ///
+    /// `POST /users/{user_id}/lock` (operation `LockUser`)
+    #[doc(alias = "LockUser")]
+    pub fn lock_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            lock_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Unlock user
+    ///
+    /// Removes the lock from a user before it expires.
+    ///
+    /// `POST /users/{user_id}/unlock` (operation `UnlockUser`)
+    #[doc(alias = "UnlockUser")]
+    pub fn unlock_user(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            unlock_user_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Set user profile image
+    ///
+    /// Uploads a new profile image for the user as a multipart `file` part.
+    ///
+    /// `POST /users/{user_id}/profile_image` (operation `SetUserProfileImage`)
+    #[doc(alias = "SetUserProfileImage")]
+    pub fn set_user_profile_image(
+        &self,
+        user_id: &str,
+        body: &super::models::SetUserProfileImageRequest,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            set_user_profile_image_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user profile image
+    ///
+    /// Removes the profile image the user uploaded.
+    ///
+    /// `DELETE /users/{user_id}/profile_image` (operation `DeleteUserProfileImage`)
+    #[doc(alias = "DeleteUserProfileImage")]
+    pub fn delete_user_profile_image(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            delete_user_profile_image_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Replace user metadata
+    ///
+    /// Overwrites each metadata field present in the body with the given object; fields that are left out keep their contents. Use the PATCH variant to merge instead.
+    ///
+    /// `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`)
+    #[doc(alias = "ReplaceUserMetadata")]
+    pub fn replace_user_metadata(
+        &self,
+        user_id: &str,
+        body: ::std::option::Option<&super::models::ReplaceUserMetadataRequest>,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            replace_user_metadata_request(user_id, body),
             crate::runtime::Response::json,
         )
     }
@@ -37,6 +294,662 @@ impl crate::Client {
             crate::runtime::Response::json,
         )
     }
+    /// Get user billing subscription
+    ///
+    /// Returns the billing subscription of a user, with its subscription items (plans), payment status and next scheduled payment.
+    ///
+    /// `GET /users/{user_id}/billing/subscription` (operation `GetUserBillingSubscription`)
+    #[doc(alias = "GetUserBillingSubscription")]
+    pub fn get_user_billing_subscription(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
+        crate::runtime::Call::new(
+            self,
+            get_user_billing_subscription_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get user credit balance
+    ///
+    /// Returns how many billing credits the user currently holds; credits lower checkout and recurring charges.
+    ///
+    /// `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`)
+    #[doc(alias = "GetUserBillingCreditBalance")]
+    pub fn get_user_billing_credit_balance(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
+        crate::runtime::Call::new(
+            self,
+            get_user_billing_credit_balance_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Adjust user credit balance
+    ///
+    /// Adds credits to, or removes credits from, the user's balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
+    ///
+    /// `POST /users/{user_id}/billing/credits` (operation `AdjustUserBillingCreditBalance`)
+    #[doc(alias = "AdjustUserBillingCreditBalance")]
+    pub fn adjust_user_billing_credit_balance(
+        &self,
+        user_id: &str,
+        body: &super::models::AdjustCreditBalanceRequest,
+    ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
+        crate::runtime::Call::new(
+            self,
+            adjust_user_billing_credit_balance_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Get user OAuth access token
+    ///
+    /// Returns the access token Clerk holds for the user at an OAuth provider; an expired OAuth 2.0 token is refreshed first when a refresh token exists.
+    ///
+    /// `GET /users/{user_id}/oauth_access_tokens/{provider}` (operation `GetOAuthAccessToken`)
+    #[doc(alias = "GetOAuthAccessToken")]
+    pub fn get_oauth_access_token(
+        &self,
+        user_id: &str,
+        provider: &str,
+        params: &GetOAuthAccessTokenParams,
+    ) -> crate::runtime::Call<'_, super::models::OAuthAccessToken> {
+        crate::runtime::Call::new(
+            self,
+            get_oauth_access_token_request(user_id, provider, params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn get_oauth_access_token_stream(
+        &self,
+        user_id: &str,
+        provider: &str,
+        params: &GetOAuthAccessTokenParams,
+    ) -> crate::Paginated<super::models::OAuthAccessTokenItem> {
+        let client = self.clone();
+        let params = params.clone();
+        let user_id = user_id.to_owned();
+        let provider = provider.to_owned();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    get_oauth_access_token_request(&user_id, &provider, &params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OAuthAccessToken = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page,
+                            total_count: ::std::option::Option::None,
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// List user organization memberships
+    ///
+    /// Returns one page of the organization memberships of a user.
+    ///
+    /// `GET /users/{user_id}/organization_memberships` (operation `UsersGetOrganizationMemberships`)
+    #[doc(alias = "UsersGetOrganizationMemberships")]
+    pub fn users_get_organization_memberships(
+        &self,
+        user_id: &str,
+        params: &UsersGetOrganizationMembershipsParams,
+    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
+        crate::runtime::Call::new(
+            self,
+            users_get_organization_memberships_request(user_id, params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn users_get_organization_memberships_stream(
+        &self,
+        user_id: &str,
+        params: &UsersGetOrganizationMembershipsParams,
+    ) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.clone();
+        let params = params.clone();
+        let user_id = user_id.to_owned();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    users_get_organization_memberships_request(&user_id, &params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationMemberships = page.json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// List user organization invitations
+    ///
+    /// Returns one page of the organization invitations addressed to a user.
+    ///
+    /// `GET /users/{user_id}/organization_invitations` (operation `UsersGetOrganizationInvitations`)
+    #[doc(alias = "UsersGetOrganizationInvitations")]
+    pub fn users_get_organization_invitations(
+        &self,
+        user_id: &str,
+        params: &UsersGetOrganizationInvitationsParams,
+    ) -> crate::runtime::Call<
+        '_,
+        super::models::OrganizationInvitationsWithPublicOrganizationData,
+    > {
+        crate::runtime::Call::new(
+            self,
+            users_get_organization_invitations_request(user_id, params),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Every item of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations), fetched page by page as the stream is polled.
+    ///
+    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
+    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    pub fn users_get_organization_invitations_stream(
+        &self,
+        user_id: &str,
+        params: &UsersGetOrganizationInvitationsParams,
+    ) -> crate::Paginated<
+        super::models::OrganizationInvitationWithPublicOrganizationData,
+    > {
+        let client = self.clone();
+        let params = params.clone();
+        let user_id = user_id.to_owned();
+        crate::Paginated::new(
+            params.limit,
+            params.offset,
+            move |page_size, page_offset| {
+                let mut params = params.clone();
+                params.limit = ::std::option::Option::Some(page_size);
+                params.offset = ::std::option::Option::Some(page_offset);
+                crate::runtime::Call::owned(
+                    client.clone(),
+                    users_get_organization_invitations_request(&user_id, &params),
+                    |page: crate::runtime::Response| {
+                        let page: super::models::OrganizationInvitationsWithPublicOrganizationData = page
+                            .json()?;
+                        ::std::result::Result::Ok(crate::runtime::Page {
+                            items: page.data,
+                            total_count: ::std::option::Option::Some(page.total_count),
+                        })
+                    },
+                )
+            },
+        )
+    }
+    /// Remove user password
+    ///
+    /// Deletes the user's password without asking for the current one, even when no other sign-in method is left. Sessions stay active unless `sign_out_of_other_sessions` is set.
+    ///
+    /// `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`)
+    #[doc(alias = "RemoveUserPassword")]
+    pub fn remove_user_password(
+        &self,
+        user_id: &str,
+        body: ::std::option::Option<&super::models::RemoveUserPasswordRequest>,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            remove_user_password_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Verify user password
+    ///
+    /// Checks a password against the one stored for the user, for custom sign-in or re-authentication flows.
+    ///
+    /// `POST /users/{user_id}/verify_password` (operation `VerifyPassword`)
+    #[doc(alias = "VerifyPassword")]
+    pub fn verify_password(
+        &self,
+        user_id: &str,
+        body: ::std::option::Option<&super::models::VerifyPasswordRequest>,
+    ) -> crate::runtime::Call<'_, super::models::VerifyPasswordResponse> {
+        crate::runtime::Call::new(
+            self,
+            verify_password_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Verify user TOTP or backup code
+    ///
+    /// Checks a one-time code from the user's authenticator app, or a backup code; a backup code that matches is used up.
+    ///
+    /// `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`)
+    #[doc(alias = "VerifyTOTP")]
+    pub fn verify_totp(
+        &self,
+        user_id: &str,
+        body: ::std::option::Option<&super::models::VerifyTotpRequest>,
+    ) -> crate::runtime::Call<'_, super::models::VerifyTotpResponse> {
+        crate::runtime::Call::new(
+            self,
+            verify_totp_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Disable user MFA
+    ///
+    /// Turns off every second factor of the user (SMS codes, authenticator apps) in one call.
+    ///
+    /// `DELETE /users/{user_id}/mfa` (operation `DisableMFA`)
+    #[doc(alias = "DisableMFA")]
+    pub fn disable_mfa(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DisableMfaResponse> {
+        crate::runtime::Call::new(
+            self,
+            disable_mfa_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user backup codes
+    ///
+    /// Invalidates all backup codes of the user.
+    ///
+    /// `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`)
+    #[doc(alias = "DeleteBackupCode")]
+    pub fn delete_backup_code(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeleteBackupCodeResponse> {
+        crate::runtime::Call::new(
+            self,
+            delete_backup_code_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user passkey
+    ///
+    /// Removes one passkey from the user and tells them about it by email.
+    ///
+    /// `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`)
+    #[doc(alias = "UserPasskeyDelete")]
+    pub fn user_passkey_delete(
+        &self,
+        user_id: &str,
+        passkey_identification_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            user_passkey_delete_request(user_id, passkey_identification_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// List user trusted devices
+    ///
+    /// Returns the devices the user has marked as trusted that are still active.
+    ///
+    /// `GET /users/{user_id}/trusted_devices` (operation `ListUserTrustedDevices`)
+    #[doc(alias = "ListUserTrustedDevices")]
+    pub fn list_user_trusted_devices(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::ListUserTrustedDevicesResponse> {
+        crate::runtime::Call::new(
+            self,
+            list_user_trusted_devices_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Revoke user trusted device
+    ///
+    /// Withdraws trust from one of the user's devices.
+    ///
+    /// `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`)
+    #[doc(alias = "RevokeUserTrustedDevice")]
+    pub fn revoke_user_trusted_device(
+        &self,
+        user_id: &str,
+        trusted_device_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::TrustedDevice> {
+        crate::runtime::Call::new(
+            self,
+            revoke_user_trusted_device_request(user_id, trusted_device_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user web3 wallet
+    ///
+    /// Removes one web3 wallet identifier from the user.
+    ///
+    /// `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`)
+    #[doc(alias = "UserWeb3WalletDelete")]
+    pub fn user_web3_wallet_delete(
+        &self,
+        user_id: &str,
+        web3_wallet_identification_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            user_web3_wallet_delete_request(user_id, web3_wallet_identification_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user TOTPs
+    ///
+    /// Removes every authenticator-app (TOTP) enrollment of the user.
+    ///
+    /// `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`)
+    #[doc(alias = "DeleteTOTP")]
+    pub fn delete_totp(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeleteTotpResponse> {
+        crate::runtime::Call::new(
+            self,
+            delete_totp_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Delete user external account
+    ///
+    /// Unlinks one external (OAuth) account from the user.
+    ///
+    /// `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`)
+    #[doc(alias = "DeleteExternalAccount")]
+    pub fn delete_external_account(
+        &self,
+        user_id: &str,
+        external_account_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
+        crate::runtime::Call::new(
+            self,
+            delete_external_account_request(user_id, external_account_id),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Mark user password compromised
+    ///
+    /// Flags the user's password as compromised, so the next sign-in asks for a new one.
+    ///
+    /// `POST /users/{user_id}/password/set_compromised` (operation `SetUserPasswordCompromised`)
+    #[doc(alias = "SetUserPasswordCompromised")]
+    pub fn set_user_password_compromised(
+        &self,
+        user_id: &str,
+        body: ::std::option::Option<&super::models::SetUserPasswordCompromisedRequest>,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            set_user_password_compromised_request(user_id, body),
+            crate::runtime::Response::json,
+        )
+    }
+    /// Clear compromised password flag
+    ///
+    /// Removes the compromised flag from the user's password. A reserved-email password quarantine stays in place until the password is reset, changed or removed.
+    ///
+    /// `POST /users/{user_id}/password/unset_compromised` (operation `UnsetUserPasswordCompromised`)
+    #[doc(alias = "UnsetUserPasswordCompromised")]
+    pub fn unset_user_password_compromised(
+        &self,
+        user_id: &str,
+    ) -> crate::runtime::Call<'_, super::models::User> {
+        crate::runtime::Call::new(
+            self,
+            unset_user_password_compromised_request(user_id),
+            crate::runtime::Response::json,
+        )
+    }
+}
+fn get_user_list_request(
+    params: &GetUserListParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetUserList",
+        ::reqwest::Method::GET,
+        "/users",
+    );
+    request.push_path("/users");
+    request
+        .query_array(
+            "email_address",
+            &params.email_address,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array(
+            "phone_number",
+            &params.phone_number,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array(
+            "external_id",
+            &params.external_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array("username", &params.username, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "web3_wallet",
+            &params.web3_wallet,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request.query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "organization_id",
+            &params.organization_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.email_address_query {
+        request.query("email_address_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.phone_number_query {
+        request.query("phone_number_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.username_query {
+        request.query("username_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.name_query {
+        request.query("name_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.banned {
+        request.query("banned", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_before {
+        request.query("last_active_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_after {
+        request.query("last_active_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_since {
+        request.query("last_active_at_since", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_before {
+        request.query("created_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_after {
+        request.query("created_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_sign_in_at_before {
+        request.query("last_sign_in_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_sign_in_at_after {
+        request.query("last_sign_in_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.provider {
+        request.query("provider", value);
+    }
+    request
+        .query_array(
+            "provider_user_id",
+            &params.provider_user_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.starting_after {
+        request.query("starting_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.order_by {
+        request.query("order_by", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn create_user_request(
+    body: &super::models::CreateUserRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "CreateUser",
+        ::reqwest::Method::POST,
+        "/users",
+    );
+    request.push_path("/users");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn get_users_count_request(
+    params: &GetUsersCountParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetUsersCount",
+        ::reqwest::Method::GET,
+        "/users/count",
+    );
+    request.push_path("/users/count");
+    request
+        .query_array(
+            "email_address",
+            &params.email_address,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array(
+            "phone_number",
+            &params.phone_number,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array(
+            "external_id",
+            &params.external_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request
+        .query_array("username", &params.username, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "web3_wallet",
+            &params.web3_wallet,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    request.query_array("user_id", &params.user_id, crate::runtime::ArrayStyle::Repeat);
+    request
+        .query_array(
+            "organization_id",
+            &params.organization_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    if let ::std::option::Option::Some(value) = &params.query {
+        request.query("query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.email_address_query {
+        request.query("email_address_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.phone_number_query {
+        request.query("phone_number_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.username_query {
+        request.query("username_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.name_query {
+        request.query("name_query", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.banned {
+        request.query("banned", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_before {
+        request.query("last_active_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_after {
+        request.query("last_active_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_active_at_since {
+        request.query("last_active_at_since", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_before {
+        request.query("created_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.created_at_after {
+        request.query("created_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_sign_in_at_before {
+        request.query("last_sign_in_at_before", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.last_sign_in_at_after {
+        request.query("last_sign_in_at_after", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.provider {
+        request.query("provider", value);
+    }
+    request
+        .query_array(
+            "provider_user_id",
+            &params.provider_user_id,
+            crate::runtime::ArrayStyle::Repeat,
+        );
+    ::std::result::Result::Ok(request)
+}
+fn get_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetUser",
+        ::reqwest::Method::GET,
+        "/users/{user_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteUser",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    ::std::result::Result::Ok(request)
 }
 fn update_user_request(
     user_id: &str,
@@ -50,6 +963,127 @@ fn update_user_request(
     request.push_path("/users/");
     request.path_param("user_id", user_id)?;
     request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn ban_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "BanUser",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/ban",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/ban");
+    ::std::result::Result::Ok(request)
+}
+fn unban_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UnbanUser",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/unban",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/unban");
+    ::std::result::Result::Ok(request)
+}
+fn users_ban_request(
+    body: &super::models::UsersBanRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UsersBan",
+        ::reqwest::Method::POST,
+        "/users/ban",
+    );
+    request.push_path("/users/ban");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn users_unban_request(
+    body: &super::models::UsersUnbanRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UsersUnban",
+        ::reqwest::Method::POST,
+        "/users/unban",
+    );
+    request.push_path("/users/unban");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn lock_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "LockUser",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/lock",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/lock");
+    ::std::result::Result::Ok(request)
+}
+fn unlock_user_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UnlockUser",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/unlock",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/unlock");
+    ::std::result::Result::Ok(request)
+}
+fn set_user_profile_image_request(
+    user_id: &str,
+    body: &super::models::SetUserProfileImageRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "SetUserProfileImage",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/profile_image",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/profile_image");
+    request.multipart(body.to_multipart())?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_user_profile_image_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteUserProfileImage",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/profile_image",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/profile_image");
+    ::std::result::Result::Ok(request)
+}
+fn replace_user_metadata_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::ReplaceUserMetadataRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ReplaceUserMetadata",
+        ::reqwest::Method::PUT,
+        "/users/{user_id}/metadata",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/metadata");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
     ::std::result::Result::Ok(request)
 }
 fn update_user_metadata_request(
@@ -68,4 +1102,441 @@ fn update_user_metadata_request(
         request.json(body)?;
     }
     ::std::result::Result::Ok(request)
+}
+fn get_user_billing_subscription_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetUserBillingSubscription",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/billing/subscription",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/billing/subscription");
+    ::std::result::Result::Ok(request)
+}
+fn get_user_billing_credit_balance_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetUserBillingCreditBalance",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/billing/credits",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/billing/credits");
+    ::std::result::Result::Ok(request)
+}
+fn adjust_user_billing_credit_balance_request(
+    user_id: &str,
+    body: &super::models::AdjustCreditBalanceRequest,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "AdjustUserBillingCreditBalance",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/billing/credits",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/billing/credits");
+    request.json(body)?;
+    ::std::result::Result::Ok(request)
+}
+fn get_oauth_access_token_request(
+    user_id: &str,
+    provider: &str,
+    params: &GetOAuthAccessTokenParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "GetOAuthAccessToken",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/oauth_access_tokens/{provider}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/oauth_access_tokens/");
+    request.path_param("provider", provider)?;
+    if let ::std::option::Option::Some(value) = &params.paginated {
+        request.query("paginated", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn users_get_organization_memberships_request(
+    user_id: &str,
+    params: &UsersGetOrganizationMembershipsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UsersGetOrganizationMemberships",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/organization_memberships",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/organization_memberships");
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn users_get_organization_invitations_request(
+    user_id: &str,
+    params: &UsersGetOrganizationInvitationsParams,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UsersGetOrganizationInvitations",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/organization_invitations",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/organization_invitations");
+    if let ::std::option::Option::Some(value) = &params.limit {
+        request.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.offset {
+        request.query("offset", value);
+    }
+    if let ::std::option::Option::Some(value) = &params.status {
+        request.query("status", value);
+    }
+    ::std::result::Result::Ok(request)
+}
+fn remove_user_password_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::RemoveUserPasswordRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "RemoveUserPassword",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/remove_password",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/remove_password");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn verify_password_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::VerifyPasswordRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "VerifyPassword",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/verify_password",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/verify_password");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn verify_totp_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::VerifyTotpRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "VerifyTOTP",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/verify_totp",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/verify_totp");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn disable_mfa_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DisableMFA",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/mfa",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/mfa");
+    ::std::result::Result::Ok(request)
+}
+fn delete_backup_code_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteBackupCode",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/backup_code",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/backup_code");
+    ::std::result::Result::Ok(request)
+}
+fn user_passkey_delete_request(
+    user_id: &str,
+    passkey_identification_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UserPasskeyDelete",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/passkeys/{passkey_identification_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/passkeys/");
+    request.path_param("passkey_identification_id", passkey_identification_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn list_user_trusted_devices_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "ListUserTrustedDevices",
+        ::reqwest::Method::GET,
+        "/users/{user_id}/trusted_devices",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/trusted_devices");
+    ::std::result::Result::Ok(request)
+}
+fn revoke_user_trusted_device_request(
+    user_id: &str,
+    trusted_device_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "RevokeUserTrustedDevice",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/trusted_devices/{trusted_device_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/trusted_devices/");
+    request.path_param("trusted_device_id", trusted_device_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn user_web3_wallet_delete_request(
+    user_id: &str,
+    web3_wallet_identification_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UserWeb3WalletDelete",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/web3_wallets/");
+    request.path_param("web3_wallet_identification_id", web3_wallet_identification_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn delete_totp_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteTOTP",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/totp",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/totp");
+    ::std::result::Result::Ok(request)
+}
+fn delete_external_account_request(
+    user_id: &str,
+    external_account_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "DeleteExternalAccount",
+        ::reqwest::Method::DELETE,
+        "/users/{user_id}/external_accounts/{external_account_id}",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/external_accounts/");
+    request.path_param("external_account_id", external_account_id)?;
+    ::std::result::Result::Ok(request)
+}
+fn set_user_password_compromised_request(
+    user_id: &str,
+    body: ::std::option::Option<&super::models::SetUserPasswordCompromisedRequest>,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "SetUserPasswordCompromised",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/password/set_compromised",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/password/set_compromised");
+    if let ::std::option::Option::Some(body) = body {
+        request.json(body)?;
+    }
+    ::std::result::Result::Ok(request)
+}
+fn unset_user_password_compromised_request(
+    user_id: &str,
+) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    let mut request = crate::runtime::Request::new(
+        "UnsetUserPasswordCompromised",
+        ::reqwest::Method::POST,
+        "/users/{user_id}/password/unset_compromised",
+    );
+    request.push_path("/users/");
+    request.path_param("user_id", user_id)?;
+    request.push_path("/password/unset_compromised");
+    ::std::result::Result::Ok(request)
+}
+/// Optional parameters of [`Client::get_user_list`](crate::Client::get_user_list).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetUserListParams {
+    /// Only users with one of these email addresses (up to 100; unknown values are ignored).
+    pub email_address: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these phone numbers (up to 100; unknown values are ignored).
+    pub phone_number: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these external IDs (up to 100). Prefix a value with `+` to include or `-` to exclude it.
+    pub external_id: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these usernames (up to 100; unknown values are ignored).
+    pub username: ::std::vec::Vec<::std::string::String>,
+    /// Only users owning one of these web3 wallet addresses (up to 100).
+    pub web3_wallet: ::std::vec::Vec<::std::string::String>,
+    /// Only these users (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    pub user_id: ::std::vec::Vec<::std::string::String>,
+    /// Only members of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    pub organization_id: ::std::vec::Vec<::std::string::String>,
+    /// Free-text search over email addresses, phone numbers, usernames, web3 wallets, user IDs and names; partial values match too.
+    pub query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on email addresses.
+    pub email_address_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on phone numbers.
+    pub phone_number_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on usernames.
+    pub username_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on first and last names.
+    pub name_query: ::std::option::Option<::std::string::String>,
+    /// `true` keeps only banned users, `false` only users who are not banned.
+    pub banned: ::std::option::Option<bool>,
+    /// Only users whose latest session activity is earlier than this time (Unix epoch, milliseconds).
+    pub last_active_at_before: ::std::option::Option<i64>,
+    /// Only users whose latest session activity is later than this time (Unix epoch, milliseconds).
+    pub last_active_at_after: ::std::option::Option<i64>,
+    /// Older name of `last_active_at_after`; prefer that one.
+    #[deprecated]
+    pub last_active_at_since: ::std::option::Option<i64>,
+    /// Only users created before this time (Unix epoch, milliseconds).
+    pub created_at_before: ::std::option::Option<i64>,
+    /// Only users created after this time (Unix epoch, milliseconds).
+    pub created_at_after: ::std::option::Option<i64>,
+    /// Only users whose latest sign-in is earlier than this time (Unix epoch, milliseconds).
+    pub last_sign_in_at_before: ::std::option::Option<i64>,
+    /// Only users whose latest sign-in is later than this time (Unix epoch, milliseconds).
+    pub last_sign_in_at_after: ::std::option::Option<i64>,
+    /// OAuth provider (such as `oauth_google`) whose accounts `provider_user_id` names; send both together.
+    pub provider: ::std::option::Option<::std::string::String>,
+    /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
+    pub provider_user_id: ::std::vec::Vec<::std::string::String>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+    /// Cursor for the next page, the `id` of the last user already received. Works only with the default `created_at` ordering and with `offset` 0; keep the other parameters unchanged between pages.
+    pub starting_after: ::std::option::Option<::std::string::String>,
+    /// Sort key, optionally prefixed with `+` (ascending, the default) or `-` (descending): `created_at`, `email_address`, `first_name`, `last_active_at`, `last_name`, `last_sign_in_at`, `phone_number`, `updated_at`, `username` or `web3wallet`. Only the first value counts.
+    pub order_by: ::std::option::Option<::std::string::String>,
+}
+/// Optional parameters of [`Client::get_users_count`](crate::Client::get_users_count).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetUsersCountParams {
+    /// Only users with one of these email addresses (up to 100; unknown values are ignored).
+    pub email_address: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these phone numbers (up to 100; unknown values are ignored).
+    pub phone_number: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these external IDs (up to 100). Prefix a value with `+` to include or `-` to exclude it.
+    pub external_id: ::std::vec::Vec<::std::string::String>,
+    /// Only users with one of these usernames (up to 100; unknown values are ignored).
+    pub username: ::std::vec::Vec<::std::string::String>,
+    /// Only users owning one of these web3 wallet addresses (up to 100).
+    pub web3_wallet: ::std::vec::Vec<::std::string::String>,
+    /// Only these users (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    pub user_id: ::std::vec::Vec<::std::string::String>,
+    /// Only members of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    pub organization_id: ::std::vec::Vec<::std::string::String>,
+    /// Free-text search over email addresses, phone numbers, usernames, web3 wallets, user IDs and names; partial values match too.
+    pub query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on email addresses.
+    pub email_address_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on phone numbers.
+    pub phone_number_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on usernames.
+    pub username_query: ::std::option::Option<::std::string::String>,
+    /// Case-insensitive substring match on first and last names.
+    pub name_query: ::std::option::Option<::std::string::String>,
+    /// `true` keeps only banned users, `false` only users who are not banned.
+    pub banned: ::std::option::Option<bool>,
+    /// Only users whose latest session activity is earlier than this time (Unix epoch, milliseconds).
+    pub last_active_at_before: ::std::option::Option<i64>,
+    /// Only users whose latest session activity is later than this time (Unix epoch, milliseconds).
+    pub last_active_at_after: ::std::option::Option<i64>,
+    /// Older name of `last_active_at_after`; prefer that one.
+    #[deprecated]
+    pub last_active_at_since: ::std::option::Option<i64>,
+    /// Only users created before this time (Unix epoch, milliseconds).
+    pub created_at_before: ::std::option::Option<i64>,
+    /// Only users created after this time (Unix epoch, milliseconds).
+    pub created_at_after: ::std::option::Option<i64>,
+    /// Only users whose latest sign-in is earlier than this time (Unix epoch, milliseconds).
+    pub last_sign_in_at_before: ::std::option::Option<i64>,
+    /// Only users whose latest sign-in is later than this time (Unix epoch, milliseconds).
+    pub last_sign_in_at_after: ::std::option::Option<i64>,
+    /// OAuth provider (such as `oauth_google`) whose accounts `provider_user_id` names; send both together.
+    pub provider: ::std::option::Option<::std::string::String>,
+    /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
+    pub provider_user_id: ::std::vec::Vec<::std::string::String>,
+}
+/// Optional parameters of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetOAuthAccessTokenParams {
+    pub paginated: ::std::option::Option<bool>,
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsersGetOrganizationMembershipsParams {
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsersGetOrganizationInvitationsParams {
+    /// Page size: the maximum number of records to return (1 to 500).
+    pub limit: ::std::option::Option<i64>,
+    /// Number of records to skip before the page starts; combine with `limit`.
+    pub offset: ::std::option::Option<i64>,
+    /// Only invitations in this state.
+    pub status: ::std::option::Option<
+        super::models::UsersGetOrganizationInvitationsStatus,
+    >,
 }

@@ -6,6 +6,8 @@
 
 use clerk_api::{ApiError, Client, ClientBuilder, Error, RetryPolicy};
 use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
@@ -188,4 +190,31 @@ pub fn expect_api_error(error: &Error) -> &ApiError {
         Error::Api(api) => api,
         other => panic!("expected Error::Api, got {other:?}"),
     }
+}
+
+/// An example binary as `cargo test` builds it (next to the test binary), or built on
+/// demand when only the test target was compiled.
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let built = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    if built.exists() {
+        return built;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = root.join("target/scratch/example");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--quiet", "-p", "clerk-api", "--example", name])
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    target.join("debug/examples").join(name)
 }

@@ -7,6 +7,479 @@
 #[allow(unused_imports)]
 use super::api;
 use super::support::Suite;
+#[cfg(feature = "actor_tokens")]
+#[tokio::test]
+async fn create_actor_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_actor_token(
+                ::std::option::Option::Some(
+                    &api::models::CreateActorTokenRequest {
+                        user_id: ::std::string::String::from("example"),
+                        actor: api::models::CreateActorTokenRequestActor {
+                            sub: ::std::string::String::from("example"),
+                        },
+                        expires_in_seconds: ::std::option::Option::None,
+                        session_max_duration_in_seconds: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateActorToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "actor_tokens")]
+#[tokio::test]
+async fn revoke_actor_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_actor_token("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeActorToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "actor_tokens")]
+#[tokio::test]
+async fn revoke_actor_token_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.revoke_actor_token("example").await;
+    suite.fails_with("RevokeActorToken", 404u16, result);
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[tokio::test]
+async fn create_admin_portal_link_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_admin_portal_link_token(
+                &api::models::CreateAdminPortalLinkTokenRequest {
+                    organization_id: ::std::option::Option::None,
+                    it_contact_id: ::std::option::Option::None,
+                    scopes: ::std::option::Option::None,
+                    seconds_until_expiration: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("createAdminPortalLinkToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[tokio::test]
+async fn create_admin_portal_link_token_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .create_admin_portal_link_token(
+            &api::models::CreateAdminPortalLinkTokenRequest {
+                organization_id: ::std::option::Option::None,
+                it_contact_id: ::std::option::Option::None,
+                scopes: ::std::option::Option::None,
+                seconds_until_expiration: ::std::option::Option::None,
+            },
+        )
+        .await;
+    suite.fails_with("createAdminPortalLinkToken", 401u16, result);
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[tokio::test]
+async fn revoke_admin_portal_link_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revoke_admin_portal_link_token(
+                "aplt_00000000000000000000000000000000",
+                &api::models::RevokeAdminPortalLinkTokenRequest {
+                    revocation_reason: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("revokeAdminPortalLinkToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[tokio::test]
+async fn revoke_admin_portal_link_token_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .revoke_admin_portal_link_token(
+            "aplt_00000000000000000000000000000000",
+            &api::models::RevokeAdminPortalLinkTokenRequest {
+                revocation_reason: api::Nullable::Absent,
+            },
+        )
+        .await;
+    suite.fails_with("revokeAdminPortalLinkToken", 404u16, result);
+}
+#[cfg(feature = "agent_tasks")]
+#[tokio::test]
+async fn create_agent_task_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_agent_task(
+                ::std::option::Option::Some(
+                    &api::models::CreateAgentTaskRequest {
+                        on_behalf_of: api::models::CreateAgentTaskRequestOnBehalfOf {
+                            user_id: ::std::option::Option::None,
+                            identifier: ::std::option::Option::None,
+                        },
+                        permissions: api::models::CreateAgentTaskRequestPermissions::from(
+                            "*",
+                        ),
+                        agent_name: ::std::string::String::from("example"),
+                        task_description: ::std::string::String::from("example"),
+                        redirect_url: ::std::string::String::from("https://example.com"),
+                        session_max_duration_in_seconds: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateAgentTask", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "agent_tasks")]
+#[tokio::test]
+async fn create_agent_task_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_agent_task(
+            ::std::option::Option::Some(
+                &api::models::CreateAgentTaskRequest {
+                    on_behalf_of: api::models::CreateAgentTaskRequestOnBehalfOf {
+                        user_id: ::std::option::Option::None,
+                        identifier: ::std::option::Option::None,
+                    },
+                    permissions: api::models::CreateAgentTaskRequestPermissions::from(
+                        "*",
+                    ),
+                    agent_name: ::std::string::String::from("example"),
+                    task_description: ::std::string::String::from("example"),
+                    redirect_url: ::std::string::String::from("https://example.com"),
+                    session_max_duration_in_seconds: ::std::option::Option::None,
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("CreateAgentTask", 404u16, result);
+}
+#[cfg(feature = "agent_tasks")]
+#[tokio::test]
+async fn revoke_agent_task_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_agent_task("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeAgentTask", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn list_allowlist_identifiers_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_allowlist_identifiers(
+                &api::allow_list_block_list::ListAllowlistIdentifiersParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListAllowlistIdentifiers", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn list_allowlist_identifiers_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_allowlist_identifiers(
+            &api::allow_list_block_list::ListAllowlistIdentifiersParams::default(),
+        )
+        .await;
+    suite.fails_with("ListAllowlistIdentifiers", 401u16, result);
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn create_allowlist_identifier_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_allowlist_identifier(
+                ::std::option::Option::Some(
+                    &api::models::CreateAllowlistIdentifierRequest {
+                        identifier: ::std::string::String::from("example"),
+                        notify: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateAllowlistIdentifier", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn delete_allowlist_identifier_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_allowlist_identifier("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteAllowlistIdentifier", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn delete_allowlist_identifier_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.delete_allowlist_identifier("example").await;
+    suite.fails_with("DeleteAllowlistIdentifier", 404u16, result);
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn list_blocklist_identifiers_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.list_blocklist_identifiers().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListBlocklistIdentifiers", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn create_blocklist_identifier_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_blocklist_identifier(
+                ::std::option::Option::Some(
+                    &api::models::CreateBlocklistIdentifierRequest {
+                        identifier: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateBlocklistIdentifier", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
+#[tokio::test]
+async fn delete_blocklist_identifier_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_blocklist_identifier("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteBlocklistIdentifier", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn get_api_keys_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_api_keys(
+                "user_000000000000000000000000000",
+                &api::api_keys::GetApiKeysParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("getApiKeys", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn get_api_keys_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .get_api_keys(
+            "user_000000000000000000000000000",
+            &api::api_keys::GetApiKeysParams::default(),
+        )
+        .await;
+    suite.fails_with("getApiKeys", 404u16, result);
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn create_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_api_key(
+                &api::models::CreateApiKeyRequest {
+                    r#type: ::std::option::Option::None,
+                    name: ::std::string::String::from("example"),
+                    description: api::Nullable::Absent,
+                    subject: ::std::string::String::from(
+                        "user_000000000000000000000000000",
+                    ),
+                    claims: api::Nullable::Absent,
+                    scopes: ::std::option::Option::None,
+                    created_by: api::Nullable::Absent,
+                    seconds_until_expiration: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("createApiKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn get_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_api_key("ak_00000000000000000000000000000000").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("getApiKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn delete_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_api_key("ak_00000000000000000000000000000000").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("deleteApiKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn update_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_api_key(
+                "ak_00000000000000000000000000000000",
+                &api::models::UpdateApiKeyRequest {
+                    claims: api::Nullable::Absent,
+                    scopes: ::std::option::Option::None,
+                    description: api::Nullable::Absent,
+                    subject: ::std::option::Option::None,
+                    seconds_until_expiration: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("updateApiKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn get_api_key_secret_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_api_key_secret("ak_00000000000000000000000000000000")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("getApiKeySecret", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn revoke_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revoke_api_key(
+                "ak_00000000000000000000000000000000",
+                &api::models::RevokeApiKeyRequest {
+                    revocation_reason: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("revokeApiKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "api_keys")]
+#[tokio::test]
+async fn verify_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_api_key(
+                &api::models::VerifyApiKeyRequest {
+                    secret: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("verifyApiKey", result);
+            break;
+        }
+    }
+}
 #[cfg(feature = "beta_features")]
 #[tokio::test]
 async fn update_instance_auth_config_succeeds() {
@@ -32,6 +505,606 @@ async fn update_instance_auth_config_succeeds() {
         }
     }
 }
+#[cfg(feature = "beta_features")]
+#[tokio::test]
+async fn update_production_instance_domain_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_production_instance_domain(
+                ::std::option::Option::Some(
+                    &api::models::UpdateProductionInstanceDomainRequest {
+                        home_url: ::std::option::Option::None,
+                        is_secondary: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateProductionInstanceDomain", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "beta_features")]
+#[tokio::test]
+async fn change_production_instance_domain_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .change_production_instance_domain(
+                ::std::option::Option::Some(
+                    &api::models::ChangeProductionInstanceDomainRequest {
+                        home_url: ::std::option::Option::None,
+                        is_secondary: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ChangeProductionInstanceDomain", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_commerce_plan_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_commerce_plan_list(&api::billing::GetCommercePlanListParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetCommercePlanList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_commerce_plan_list_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .get_commerce_plan_list(&api::billing::GetCommercePlanListParams::default())
+        .await;
+    suite.fails_with("GetCommercePlanList", 401u16, result);
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_billing_price_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_billing_price_list(&api::billing::GetBillingPriceListParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetBillingPriceList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_billing_price_list_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .get_billing_price_list(&api::billing::GetBillingPriceListParams::default())
+        .await;
+    suite.fails_with("GetBillingPriceList", 404u16, result);
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn create_billing_price_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_billing_price(
+                &api::models::CreateBillingPriceRequest {
+                    plan_id: ::std::string::String::from("example"),
+                    currency: ::std::option::Option::None,
+                    amount: ::std::option::Option::Some(1),
+                    annual_monthly_amount: api::Nullable::Absent,
+                    description: ::std::option::Option::None,
+                    supported_billing_periods: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateBillingPrice", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_commerce_subscription_item_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_commerce_subscription_item_list(
+                &api::billing::GetCommerceSubscriptionItemListParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetCommerceSubscriptionItemList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn cancel_commerce_subscription_item_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .cancel_commerce_subscription_item(
+                "example",
+                &api::billing::CancelCommerceSubscriptionItemParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CancelCommerceSubscriptionItem", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn extend_billing_subscription_item_free_trial_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .extend_billing_subscription_item_free_trial(
+                "example",
+                &api::models::ExtendFreeTrialRequest {
+                    extend_to: ::std::string::String::from("2024-01-01T00:00:00Z"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ExtendBillingSubscriptionItemFreeTrial", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn create_billing_price_transition_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_billing_price_transition(
+                "example",
+                &api::models::PriceTransitionRequest {
+                    from_price_id: ::std::string::String::from("example"),
+                    to_price_id: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateBillingPriceTransition", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn apply_billing_subscription_item_discount_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .apply_billing_subscription_item_discount(
+                "example",
+                &api::models::ApplyCommerceDiscountRequest {
+                    discount_id: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ApplyBillingSubscriptionItemDiscount", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn remove_billing_subscription_item_discount_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .remove_billing_subscription_item_discount("example", "example")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RemoveBillingSubscriptionItemDiscount", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_billing_statement_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_billing_statement_list(
+                &api::billing::GetBillingStatementListParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetBillingStatementList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_billing_statement_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_billing_statement("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetBillingStatement", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn get_billing_statement_payment_attempts_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_billing_statement_payment_attempts(
+                "example",
+                &api::billing::GetBillingStatementPaymentAttemptsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetBillingStatementPaymentAttempts", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "clients")]
+#[tokio::test]
+async fn get_client_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_client_list(&api::clients::GetClientListParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetClientList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "clients")]
+#[tokio::test]
+async fn get_client_list_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .get_client_list(&api::clients::GetClientListParams::default())
+        .await;
+    suite.fails_with("GetClientList", 401u16, result);
+}
+#[cfg(feature = "clients")]
+#[tokio::test]
+async fn verify_client_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_client(
+                ::std::option::Option::Some(
+                    &api::models::VerifyClientRequest {
+                        token: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("VerifyClient", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "clients")]
+#[tokio::test]
+async fn verify_client_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .verify_client(
+            ::std::option::Option::Some(
+                &api::models::VerifyClientRequest {
+                    token: ::std::string::String::from("example"),
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("VerifyClient", 404u16, result);
+}
+#[cfg(feature = "clients")]
+#[tokio::test]
+async fn get_client_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_client("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetClient", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn list_directories_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_directories(&api::directories::ListDirectoriesParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListDirectories", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn list_directories_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_directories(&api::directories::ListDirectoriesParams::default())
+        .await;
+    suite.fails_with("ListDirectories", 401u16, result);
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn create_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_directory(
+                ::std::option::Option::Some(
+                    &api::models::CreateDirectoryRequest {
+                        enterprise_connection_id: ::std::string::String::from("example"),
+                        name: ::std::option::Option::None,
+                        provider: ::std::string::String::from("example"),
+                        group_role_mappings: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn get_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_directory("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn get_directory_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_directory("example").await;
+    suite.fails_with("GetDirectory", 404u16, result);
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn delete_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_directory("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn update_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_directory(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::UpdateDirectoryRequest {
+                        name: ::std::option::Option::None,
+                        enabled: ::std::option::Option::None,
+                        provider: ::std::option::Option::None,
+                        attribute_mapping: ::std::option::Option::None,
+                        group_role_mapping_enabled: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn rotate_directory_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.rotate_directory_api_key("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RotateDirectoryAPIKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn list_directory_group_role_mappings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.list_directory_group_role_mappings("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListDirectoryGroupRoleMappings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn replace_directory_group_role_mappings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_directory_group_role_mappings(
+                "example",
+                &api::models::ReplaceDirectoryGroupRoleMappingsRequest {
+                    mappings: ::std::vec![
+                        api::models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem
+                        { directory_group_id : ::std::option::Option::None, scim_group_id
+                        : ::std::option::Option::None, role_id :
+                        ::std::string::String::from("example"), }
+                    ],
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceDirectoryGroupRoleMappings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn create_directory_group_role_mapping_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_directory_group_role_mapping(
+                "example",
+                &api::models::CreateDirectoryGroupRoleMappingRequest {
+                    directory_group_id: ::std::option::Option::None,
+                    scim_group_id: ::std::option::Option::None,
+                    role_id: ::std::string::String::from("example"),
+                    precedence: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateDirectoryGroupRoleMapping", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "directories")]
+#[tokio::test]
+async fn delete_directory_group_role_mapping_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .delete_directory_group_role_mapping("example", "example")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteDirectoryGroupRoleMapping", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "domains")]
+#[tokio::test]
+async fn list_domains_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.list_domains().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListDomains", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "domains")]
+#[tokio::test]
+async fn add_domain_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .add_domain(
+                ::std::option::Option::Some(
+                    &api::models::AddDomainRequest {
+                        name: ::std::string::String::from("example"),
+                        is_satellite: true,
+                        proxy_url: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AddDomain", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "domains")]
+#[tokio::test]
+async fn delete_domain_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_domain("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteDomain", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "domains")]
+#[tokio::test]
+async fn delete_domain_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.delete_domain("example").await;
+    suite.fails_with("DeleteDomain", 404u16, result);
+}
 #[cfg(feature = "domains")]
 #[tokio::test]
 async fn update_domain_succeeds() {
@@ -53,24 +1126,100 @@ async fn update_domain_succeeds() {
         }
     }
 }
-#[cfg(feature = "domains")]
+#[cfg(feature = "email_addresses")]
 #[tokio::test]
-async fn update_domain_fails_with_404() {
+async fn create_email_address_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_email_address(
+                ::std::option::Option::Some(
+                    &api::models::CreateEmailAddressRequest {
+                        user_id: ::std::string::String::from("example"),
+                        email_address: ::std::string::String::from("example"),
+                        verified: api::Nullable::Absent,
+                        primary: api::Nullable::Absent,
+                        notify_primary_email_address_changed: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateEmailAddress", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[tokio::test]
+async fn create_email_address_fails_with_404() {
     let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .update_domain(
-            "example",
-            &api::models::UpdateDomainRequest {
-                name: api::Nullable::Absent,
-                proxy_url: api::Nullable::Absent,
-                is_secondary: api::Nullable::Absent,
-            },
+        .create_email_address(
+            ::std::option::Option::Some(
+                &api::models::CreateEmailAddressRequest {
+                    user_id: ::std::string::String::from("example"),
+                    email_address: ::std::string::String::from("example"),
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            ),
         )
         .await;
-    suite.fails_with("UpdateDomain", 404u16, result);
+    suite.fails_with("CreateEmailAddress", 404u16, result);
+}
+#[cfg(feature = "email_addresses")]
+#[tokio::test]
+async fn create_email_address_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .create_email_address(
+            ::std::option::Option::Some(
+                &api::models::CreateEmailAddressRequest {
+                    user_id: ::std::string::String::from("example"),
+                    email_address: ::std::string::String::from("example"),
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("CreateEmailAddress", 401u16, result);
+}
+#[cfg(feature = "email_addresses")]
+#[tokio::test]
+async fn get_email_address_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_email_address("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetEmailAddress", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[tokio::test]
+async fn delete_email_address_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_email_address("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteEmailAddress", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
@@ -97,28 +1246,77 @@ async fn update_email_address_succeeds() {
 }
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
-async fn update_email_address_fails_with_404() {
+async fn prepare_email_address_verification_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .update_email_address(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdateEmailAddressRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    suite.fails_with("UpdateEmailAddress", 404u16, result);
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.prepare_email_address_verification("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("PrepareEmailAddressVerification", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "email_addresses")]
 #[tokio::test]
-async fn update_email_address_fails_with_401() {
+async fn attempt_email_address_verification_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .attempt_email_address_verification(
+                "example",
+                &api::models::AttemptEmailAddressVerificationRequest {
+                    verification_id: ::std::string::String::from("example"),
+                    code: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AttemptEmailAddressVerification", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_addresses")]
+#[tokio::test]
+async fn replace_user_email_address_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_user_email_address(
+                "example",
+                &api::models::ReplaceUserEmailAddressRequest {
+                    email_address: ::std::string::String::from("example"),
+                    identification_status: ::std::option::Option::None,
+                    notify_primary_email_address_changed: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceUserEmailAddress", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn get_template_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_template_list(
+                &api::models::GetTemplateListTemplateType::from("email"),
+                &api::email_sms_templates::GetTemplateListParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetTemplateList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn get_template_list_fails_with_401() {
     let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
@@ -127,18 +1325,300 @@ async fn update_email_address_fails_with_401() {
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
     let result = client
-        .update_email_address(
-            "example",
+        .get_template_list(
+            &api::models::GetTemplateListTemplateType::from("email"),
+            &api::email_sms_templates::GetTemplateListParams::default(),
+        )
+        .await;
+    suite.fails_with("GetTemplateList", 401u16, result);
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn get_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_template(
+                &api::models::GetTemplateTemplateType::from("email"),
+                "example",
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn get_template_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .get_template(&api::models::GetTemplateTemplateType::from("email"), "example")
+        .await;
+    suite.fails_with("GetTemplate", 404u16, result);
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn upsert_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .upsert_template(
+                &api::models::UpsertTemplateTemplateType::from("email"),
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::UpsertTemplateRequest {
+                        name: ::std::option::Option::None,
+                        subject: api::Nullable::Absent,
+                        markup: api::Nullable::Absent,
+                        body: ::std::option::Option::None,
+                        delivered_by_clerk: api::Nullable::Absent,
+                        from_email_name: ::std::option::Option::None,
+                        reply_to_email_name: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpsertTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn revert_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revert_template(
+                &api::models::RevertTemplateTemplateType::from("email"),
+                "example",
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevertTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn preview_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .preview_template(
+                "example",
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::PreviewTemplateRequest {
+                        subject: api::Nullable::Absent,
+                        body: ::std::option::Option::None,
+                        from_email_name: ::std::option::Option::None,
+                        reply_to_email_name: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("PreviewTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[tokio::test]
+async fn toggle_template_delivery_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .toggle_template_delivery(
+                &api::models::ToggleTemplateDeliveryTemplateType::from("email"),
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::ToggleTemplateDeliveryRequest {
+                        delivered_by_clerk: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ToggleTemplateDelivery", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn list_enterprise_connections_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_enterprise_connections(
+                &api::enterprise_connections::ListEnterpriseConnectionsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListEnterpriseConnections", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn create_enterprise_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_enterprise_connection(
+                ::std::option::Option::Some(
+                    &api::models::CreateEnterpriseConnectionRequest {
+                        name: ::std::string::String::from("example"),
+                        provider: api::models::CreateEnterpriseConnectionRequestProvider::from(
+                            "saml_custom",
+                        ),
+                        domains: ::std::vec![::std::string::String::from("example")],
+                        organization_id: api::Nullable::Absent,
+                        allow_organization_account_linking: api::Nullable::Absent,
+                        active: api::Nullable::Absent,
+                        saml: api::Nullable::Absent,
+                        oidc: api::Nullable::Absent,
+                        custom_attributes: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateEnterpriseConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn create_enterprise_connection_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_enterprise_connection(
             ::std::option::Option::Some(
-                &api::models::UpdateEmailAddressRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
+                &api::models::CreateEnterpriseConnectionRequest {
+                    name: ::std::string::String::from("example"),
+                    provider: api::models::CreateEnterpriseConnectionRequestProvider::from(
+                        "saml_custom",
+                    ),
+                    domains: ::std::vec![::std::string::String::from("example")],
+                    organization_id: api::Nullable::Absent,
+                    allow_organization_account_linking: api::Nullable::Absent,
+                    active: api::Nullable::Absent,
+                    saml: api::Nullable::Absent,
+                    oidc: api::Nullable::Absent,
+                    custom_attributes: ::std::option::Option::None,
                 },
             ),
         )
         .await;
-    suite.fails_with("UpdateEmailAddress", 401u16, result);
+    suite.fails_with("CreateEnterpriseConnection", 404u16, result);
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn get_enterprise_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_enterprise_connection("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetEnterpriseConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn delete_enterprise_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_enterprise_connection("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteEnterpriseConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn update_enterprise_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_enterprise_connection(
+                "example",
+                &api::models::UpdateEnterpriseConnectionRequest {
+                    name: api::Nullable::Absent,
+                    domains: api::Nullable::Absent,
+                    active: api::Nullable::Absent,
+                    sync_user_attributes: api::Nullable::Absent,
+                    disable_additional_identifications: api::Nullable::Absent,
+                    allow_organization_account_linking: api::Nullable::Absent,
+                    organization_id: api::Nullable::Absent,
+                    saml: api::Nullable::Absent,
+                    oidc: api::Nullable::Absent,
+                    custom_attributes: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateEnterpriseConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn list_enterprise_connection_test_runs_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_enterprise_connection_test_runs(
+                "example",
+                &api::enterprise_connections::ListEnterpriseConnectionTestRunsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListEnterpriseConnectionTestRuns", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[tokio::test]
+async fn create_enterprise_connection_test_run_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.create_enterprise_connection_test_run("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateEnterpriseConnectionTestRun", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_instance().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetInstance", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
@@ -171,6 +1651,154 @@ async fn update_instance_succeeds() {
 }
 #[cfg(feature = "instance_settings")]
 #[tokio::test]
+async fn update_instance_restrictions_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_instance_restrictions(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceRestrictionsRequest {
+                        allowlist: api::Nullable::Absent,
+                        blocklist: api::Nullable::Absent,
+                        allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
+                        block_email_subaddresses: api::Nullable::Absent,
+                        block_disposable_email_domains: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateInstanceRestrictions", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_protect_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_instance_protect().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetInstanceProtect", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn update_instance_protect_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_instance_protect(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceProtectRequest {
+                        rules_enabled: api::Nullable::Absent,
+                        specter_enabled: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateInstanceProtect", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_communication_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_instance_communication().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetInstanceCommunication", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn update_instance_communication_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_instance_communication(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceCommunicationRequest {
+                        blocked_country_codes: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateInstanceCommunication", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_oauth_application_settings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_instance_oauth_application_settings().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetInstanceOAuthApplicationSettings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn update_instance_oauth_application_settings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_instance_oauth_application_settings(
+                ::std::option::Option::Some(
+                    &api::models::UpdateInstanceOAuthApplicationSettingsRequest {
+                        dynamic_oauth_client_registration: api::Nullable::Absent,
+                        default_scopes: api::Nullable::Absent,
+                        oauth_jwt_access_tokens: api::Nullable::Absent,
+                        client_id_metadata_documents_advertised: api::Nullable::Absent,
+                        client_id_metadata_documents_only_allow_pre_registered_clients: api::Nullable::Absent,
+                        client_id_metadata_documents_block_implicitly_allowed_clients: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateInstanceOAuthApplicationSettings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_organization_settings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_instance_organization_settings().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetInstanceOrganizationSettings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
+async fn get_instance_organization_settings_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_instance_organization_settings().await;
+    suite.fails_with("GetInstanceOrganizationSettings", 404u16, result);
+}
+#[cfg(feature = "instance_settings")]
+#[tokio::test]
 async fn update_instance_organization_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
@@ -196,51 +1824,175 @@ async fn update_instance_organization_settings_succeeds() {
         }
     }
 }
-#[cfg(feature = "instance_settings")]
+#[cfg(feature = "invitations")]
 #[tokio::test]
-async fn update_instance_organization_settings_fails_with_404() {
-    let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .update_instance_organization_settings(
-            ::std::option::Option::Some(
-                &api::models::UpdateInstanceOrganizationSettingsRequest {
-                    enabled: api::Nullable::Absent,
-                    max_allowed_memberships: api::Nullable::Absent,
-                    admin_delete_enabled: api::Nullable::Absent,
-                    domains_enabled: api::Nullable::Absent,
-                    slug_disabled: api::Nullable::Absent,
-                    domains_enrollment_modes: ::std::option::Option::None,
-                    creator_role_id: api::Nullable::Absent,
-                    domains_default_role_id: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    suite.fails_with("UpdateInstanceOrganizationSettings", 404u16, result);
-}
-#[cfg(feature = "instance_settings")]
-#[tokio::test]
-async fn update_instance_restrictions_succeeds() {
+async fn list_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_restrictions(
+            .list_invitations(&api::invitations::ListInvitationsParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+#[tokio::test]
+async fn create_invitation_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_invitation(
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceRestrictionsRequest {
-                        allowlist: api::Nullable::Absent,
-                        blocklist: api::Nullable::Absent,
-                        allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
-                        block_email_subaddresses: api::Nullable::Absent,
-                        block_disposable_email_domains: api::Nullable::Absent,
+                    &api::models::CreateInvitationRequest {
+                        email_address: ::std::string::String::from("example"),
+                        public_metadata: ::std::option::Option::None,
+                        redirect_url: ::std::option::Option::None,
+                        notify: api::Nullable::Absent,
+                        ignore_existing: api::Nullable::Absent,
+                        expires_in_days: api::Nullable::Absent,
+                        template_slug: ::std::option::Option::None,
                     },
                 ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
-            suite.passes("UpdateInstanceRestrictions", result);
+            suite.passes("CreateInvitation", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+#[tokio::test]
+async fn create_bulk_invitations_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_bulk_invitations(
+                ::std::option::Option::Some(
+                    &::std::vec![
+                        api::models::CreateBulkInvitationsRequestItem { email_address :
+                        ::std::string::String::from("example"), public_metadata :
+                        api::Nullable::Absent, redirect_url : api::Nullable::Absent,
+                        notify : api::Nullable::Absent, ignore_existing :
+                        api::Nullable::Absent, expires_in_days : api::Nullable::Absent,
+                        template_slug : ::std::option::Option::None, }
+                    ],
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateBulkInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+#[tokio::test]
+async fn revoke_invitation_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_invitation("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeInvitation", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "invitations")]
+#[tokio::test]
+async fn revoke_invitation_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.revoke_invitation("example").await;
+    suite.fails_with("RevokeInvitation", 404u16, result);
+}
+#[cfg(feature = "jwks")]
+#[tokio::test]
+async fn get_jwks_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_jwks().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetJWKS", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "jwt_templates")]
+#[tokio::test]
+async fn list_jwt_templates_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_jwt_templates(&api::jwt_templates::ListJwtTemplatesParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListJWTTemplates", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "jwt_templates")]
+#[tokio::test]
+async fn create_jwt_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_jwt_template(
+                ::std::option::Option::Some(
+                    &api::models::CreateJwtTemplateRequest {
+                        name: ::std::string::String::from("example"),
+                        claims: ::serde_json::Map::new(),
+                        lifetime: api::Nullable::Absent,
+                        allowed_clock_skew: api::Nullable::Absent,
+                        custom_signing_key: ::std::option::Option::None,
+                        signing_algorithm: api::Nullable::Absent,
+                        signing_key: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateJWTTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "jwt_templates")]
+#[tokio::test]
+async fn get_jwt_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_jwt_template("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetJWTTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "jwt_templates")]
+#[tokio::test]
+async fn get_jwt_template_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_jwt_template("example").await;
+    suite.fails_with("GetJWTTemplate", 404u16, result);
+}
+#[cfg(feature = "jwt_templates")]
+#[tokio::test]
+async fn delete_jwt_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_jwt_template("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteJWTTemplate", result);
             break;
         }
     }
@@ -272,6 +2024,395 @@ async fn update_jwt_template_succeeds() {
         }
     }
 }
+#[cfg(feature = "m2m_tokens")]
+#[tokio::test]
+async fn get_m2_mtokens_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_m2_mtokens(
+                "mch_000000000000000000000000000",
+                &api::m2m_tokens::GetM2mTokensParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("getM2MTokens", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[tokio::test]
+async fn get_m2_mtokens_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .get_m2_mtokens(
+            "mch_000000000000000000000000000",
+            &api::m2m_tokens::GetM2mTokensParams::default(),
+        )
+        .await;
+    suite.fails_with("getM2MTokens", 404u16, result);
+}
+#[cfg(feature = "m2m_tokens")]
+#[tokio::test]
+async fn create_m2_mtoken_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_m2_mtoken(
+                &api::models::CreateM2mTokenRequest {
+                    token_format: ::std::option::Option::None,
+                    seconds_until_expiration: api::Nullable::Absent,
+                    claims: api::Nullable::Absent,
+                    min_remaining_ttl_seconds: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("createM2MToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[tokio::test]
+async fn revoke_m2_mtoken_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revoke_m2_mtoken(
+                "mt_00000000000000000000000000000000",
+                &api::models::RevokeM2mTokenRequest {
+                    revocation_reason: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("revokeM2MToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[tokio::test]
+async fn verify_m2_mtoken_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_m2_mtoken(
+                &api::models::VerifyM2mTokenRequest {
+                    token: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("verifyM2MToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn list_machines_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_machines(&api::machines::ListMachinesParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListMachines", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn list_machines_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_machines(&api::machines::ListMachinesParams::default())
+        .await;
+    suite.fails_with("ListMachines", 401u16, result);
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn create_machine_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_machine(
+                ::std::option::Option::Some(
+                    &api::models::CreateMachineRequest {
+                        name: ::std::string::String::from("example"),
+                        scoped_machines: ::std::option::Option::None,
+                        default_token_ttl: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateMachine", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn get_machine_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_machine("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetMachine", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn get_machine_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_machine("example").await;
+    suite.fails_with("GetMachine", 404u16, result);
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn delete_machine_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_machine("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteMachine", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn update_machine_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_machine(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::UpdateMachineRequest {
+                        name: ::std::option::Option::None,
+                        default_token_ttl: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateMachine", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn get_machine_secret_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_machine_secret_key("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetMachineSecretKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn rotate_machine_secret_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .rotate_machine_secret_key(
+                "example",
+                &api::models::RotateMachineSecretKeyRequest {
+                    previous_token_ttl: 1,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RotateMachineSecretKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn create_machine_scope_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_machine_scope(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::CreateMachineScopeRequest {
+                        to_machine_id: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateMachineScope", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "machines")]
+#[tokio::test]
+async fn delete_machine_scope_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_machine_scope("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteMachineScope", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "miscellaneous")]
+#[tokio::test]
+async fn get_public_interstitial_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_public_interstitial(
+                &api::miscellaneous::GetPublicInterstitialParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetPublicInterstitial", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[tokio::test]
+async fn verify_oauth_access_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_oauth_access_token(
+                &api::models::VerifyOAuthAccessTokenRequest {
+                    access_token: ::std::option::Option::None,
+                    secret: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("verifyOAuthAccessToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[tokio::test]
+async fn verify_oauth_access_token_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .verify_oauth_access_token(
+            &api::models::VerifyOAuthAccessTokenRequest {
+                access_token: ::std::option::Option::None,
+                secret: ::std::option::Option::None,
+            },
+        )
+        .await;
+    suite.fails_with("verifyOAuthAccessToken", 404u16, result);
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn list_oauth_applications_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_oauth_applications(
+                &api::oauth_applications::ListOAuthApplicationsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListOAuthApplications", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn create_oauth_application_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_oauth_application(
+                ::std::option::Option::Some(
+                    &api::models::CreateOAuthApplicationRequest {
+                        name: ::std::string::String::from("example"),
+                        redirect_uris: api::Nullable::Absent,
+                        callback_url: api::Nullable::Absent,
+                        scopes: api::Nullable::Absent,
+                        consent_screen_enabled: api::Nullable::Absent,
+                        pkce_required: api::Nullable::Absent,
+                        public: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateOAuthApplication", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn get_oauth_application_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_oauth_application("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetOAuthApplication", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn get_oauth_application_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_oauth_application("example").await;
+    suite.fails_with("GetOAuthApplication", 404u16, result);
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn delete_oauth_application_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_oauth_application("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteOAuthApplication", result);
+            break;
+        }
+    }
+}
 #[cfg(feature = "oauth_applications")]
 #[tokio::test]
 async fn update_oauth_application_succeeds() {
@@ -299,26 +2440,58 @@ async fn update_oauth_application_succeeds() {
 }
 #[cfg(feature = "oauth_applications")]
 #[tokio::test]
-async fn update_oauth_application_fails_with_404() {
+async fn upload_oauth_application_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .update_oauth_application(
-            "example",
-            &api::models::UpdateOAuthApplicationRequest {
-                name: api::Nullable::Absent,
-                redirect_uris: api::Nullable::Absent,
-                callback_url: api::Nullable::Absent,
-                scopes: api::Nullable::Absent,
-                consent_screen_enabled: api::Nullable::Absent,
-                pkce_required: api::Nullable::Absent,
-                public: api::Nullable::Absent,
-            },
-        )
-        .await;
-    suite.fails_with("UpdateOAuthApplication", 404u16, result);
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .upload_oauth_application_logo(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::UploadOAuthApplicationLogoRequest {
+                        uploader_user_id: ::std::option::Option::None,
+                        file: api::FilePart::new(b"contract".to_vec())
+                            .file_name("contract.png")
+                            .content_type("image/png"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UploadOAuthApplicationLogo", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn rotate_oauth_application_secret_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.rotate_oauth_application_secret("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RotateOAuthApplicationSecret", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "oauth_applications")]
+#[tokio::test]
+async fn revoke_oauth_application_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revoke_oauth_application_token(
+                "example",
+                &api::models::RevokeOAuthApplicationTokenRequest {
+                    token: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeOAuthApplicationToken", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
@@ -430,6 +2603,20 @@ async fn update_organization_domain_succeeds() {
 }
 #[cfg(feature = "organization_domains")]
 #[tokio::test]
+async fn verify_organization_domain_ownership_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_organization_domain_ownership("example", "example")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("VerifyOrganizationDomainOwnership", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_domains")]
+#[tokio::test]
 async fn list_all_organization_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
@@ -440,6 +2627,157 @@ async fn list_all_organization_domains_succeeds() {
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListAllOrganizationDomains", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn list_instance_organization_invitations_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_instance_organization_invitations(
+                &api::organization_invitations::ListInstanceOrganizationInvitationsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListInstanceOrganizationInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn list_instance_organization_invitations_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .list_instance_organization_invitations(
+            &api::organization_invitations::ListInstanceOrganizationInvitationsParams::default(),
+        )
+        .await;
+    suite.fails_with("ListInstanceOrganizationInvitations", 404u16, result);
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn list_organization_invitations_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_organization_invitations(
+                "example",
+                &api::organization_invitations::ListOrganizationInvitationsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListOrganizationInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn create_organization_invitation_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_organization_invitation(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::CreateOrganizationInvitationRequest {
+                        email_address: ::std::string::String::from("example"),
+                        inviter_user_id: api::Nullable::Absent,
+                        role: ::std::string::String::from("example"),
+                        public_metadata: api::Nullable::Absent,
+                        private_metadata: api::Nullable::Absent,
+                        redirect_url: api::Nullable::Absent,
+                        expires_in_days: api::Nullable::Absent,
+                        notify: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateOrganizationInvitation", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn create_organization_invitation_bulk_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_organization_invitation_bulk(
+                "example",
+                &::std::vec![
+                    api::models::CreateOrganizationInvitationBulkRequestItem {
+                    email_address : ::std::string::String::from("example"),
+                    inviter_user_id : api::Nullable::Absent, role :
+                    ::std::string::String::from("example"), public_metadata :
+                    api::Nullable::Absent, private_metadata : api::Nullable::Absent,
+                    redirect_url : api::Nullable::Absent, expires_in_days :
+                    api::Nullable::Absent, notify : api::Nullable::Absent, }
+                ],
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateOrganizationInvitationBulk", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn list_pending_organization_invitations_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_pending_organization_invitations(
+                "example",
+                &api::organization_invitations::ListPendingOrganizationInvitationsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListPendingOrganizationInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn get_organization_invitation_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_organization_invitation("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetOrganizationInvitation", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[tokio::test]
+async fn revoke_organization_invitation_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .revoke_organization_invitation(
+                "example",
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::RevokeOrganizationInvitationRequest {
+                        requesting_user_id: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeOrganizationInvitation", result);
             break;
         }
     }
@@ -590,6 +2928,271 @@ async fn instance_get_organization_memberships_succeeds() {
         }
     }
 }
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn list_organization_permissions_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_organization_permissions(
+                &api::organization_permissions::ListOrganizationPermissionsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListOrganizationPermissions", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn list_organization_permissions_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_organization_permissions(
+            &api::organization_permissions::ListOrganizationPermissionsParams::default(),
+        )
+        .await;
+    suite.fails_with("ListOrganizationPermissions", 401u16, result);
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn create_organization_permission_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_organization_permission(
+                &api::models::CreateOrganizationPermissionRequest {
+                    name: ::std::string::String::from("example"),
+                    key: ::std::string::String::from("example"),
+                    description: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateOrganizationPermission", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn create_organization_permission_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_organization_permission(
+            &api::models::CreateOrganizationPermissionRequest {
+                name: ::std::string::String::from("example"),
+                key: ::std::string::String::from("example"),
+                description: ::std::option::Option::None,
+            },
+        )
+        .await;
+    suite.fails_with("CreateOrganizationPermission", 404u16, result);
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn get_organization_permission_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_organization_permission("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetOrganizationPermission", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn delete_organization_permission_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_organization_permission("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteOrganizationPermission", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_permissions")]
+#[tokio::test]
+async fn update_organization_permission_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_organization_permission(
+                "example",
+                &api::models::UpdateOrganizationPermissionRequest {
+                    name: ::std::option::Option::None,
+                    key: ::std::option::Option::None,
+                    description: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateOrganizationPermission", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn list_organization_roles_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_organization_roles(
+                &api::organization_roles::ListOrganizationRolesParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListOrganizationRoles", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn list_organization_roles_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_organization_roles(
+            &api::organization_roles::ListOrganizationRolesParams::default(),
+        )
+        .await;
+    suite.fails_with("ListOrganizationRoles", 401u16, result);
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn create_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_organization_role(
+                &api::models::CreateOrganizationRoleRequest {
+                    name: ::std::string::String::from("example"),
+                    key: ::std::string::String::from("example"),
+                    description: api::Nullable::Absent,
+                    permissions: api::Nullable::Absent,
+                    include_in_initial_role_set: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateOrganizationRole", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn create_organization_role_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_organization_role(
+            &api::models::CreateOrganizationRoleRequest {
+                name: ::std::string::String::from("example"),
+                key: ::std::string::String::from("example"),
+                description: api::Nullable::Absent,
+                permissions: api::Nullable::Absent,
+                include_in_initial_role_set: api::Nullable::Absent,
+            },
+        )
+        .await;
+    suite.fails_with("CreateOrganizationRole", 404u16, result);
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn get_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_organization_role("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetOrganizationRole", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn delete_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_organization_role("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteOrganizationRole", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn update_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_organization_role(
+                "example",
+                &api::models::UpdateOrganizationRoleRequest {
+                    name: api::Nullable::Absent,
+                    key: api::Nullable::Absent,
+                    description: api::Nullable::Absent,
+                    permissions: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateOrganizationRole", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn assign_permission_to_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .assign_permission_to_organization_role("example", "example")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AssignPermissionToOrganizationRole", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organization_roles")]
+#[tokio::test]
+async fn remove_permission_from_organization_role_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .remove_permission_from_organization_role("example", "example")
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RemovePermissionFromOrganizationRole", result);
+            break;
+        }
+    }
+}
 #[cfg(feature = "organizations")]
 #[tokio::test]
 async fn list_organizations_succeeds() {
@@ -682,8 +3285,6 @@ async fn update_organization_succeeds() {
             .update_organization(
                 "example",
                 &api::models::UpdateOrganizationRequest {
-                    public_metadata: api::Nullable::Absent,
-                    private_metadata: api::Nullable::Absent,
                     name: api::Nullable::Absent,
                     slug: api::Nullable::Absent,
                     max_allowed_memberships: api::Nullable::Absent,
@@ -698,6 +3299,47 @@ async fn update_organization_succeeds() {
             break;
         }
     }
+}
+#[cfg(feature = "organizations")]
+#[tokio::test]
+async fn replace_organization_metadata_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_organization_metadata(
+                "example",
+                &api::models::ReplaceOrganizationMetadataRequest {
+                    public_metadata: ::std::option::Option::None,
+                    private_metadata: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceOrganizationMetadata", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "organizations")]
+#[tokio::test]
+async fn replace_organization_metadata_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .replace_organization_metadata(
+            "example",
+            &api::models::ReplaceOrganizationMetadataRequest {
+                public_metadata: ::std::option::Option::None,
+                private_metadata: ::std::option::Option::None,
+            },
+        )
+        .await;
+    suite.fails_with("ReplaceOrganizationMetadata", 401u16, result);
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
@@ -718,27 +3360,6 @@ async fn merge_organization_metadata_succeeds() {
             break;
         }
     }
-}
-#[cfg(feature = "organizations")]
-#[tokio::test]
-async fn merge_organization_metadata_fails_with_401() {
-    let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(
-            api::RequestOptions::new()
-                .header("Authorization", "Basic not-a-bearer-token"),
-        );
-    let result = client
-        .merge_organization_metadata(
-            "example",
-            &api::models::MergeOrganizationMetadataRequest {
-                public_metadata: ::std::option::Option::None,
-                private_metadata: ::std::option::Option::None,
-            },
-        )
-        .await;
-    suite.fails_with("MergeOrganizationMetadata", 401u16, result);
 }
 #[cfg(feature = "organizations")]
 #[tokio::test]
@@ -825,6 +3446,101 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
 }
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
+async fn create_phone_number_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_phone_number(
+                ::std::option::Option::Some(
+                    &api::models::CreatePhoneNumberRequest {
+                        user_id: ::std::string::String::from("example"),
+                        phone_number: ::std::string::String::from("example"),
+                        verified: api::Nullable::Absent,
+                        primary: api::Nullable::Absent,
+                        reserved_for_second_factor: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreatePhoneNumber", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn create_phone_number_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_phone_number(
+            ::std::option::Option::Some(
+                &api::models::CreatePhoneNumberRequest {
+                    user_id: ::std::string::String::from("example"),
+                    phone_number: ::std::string::String::from("example"),
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    reserved_for_second_factor: api::Nullable::Absent,
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("CreatePhoneNumber", 404u16, result);
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn create_phone_number_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .create_phone_number(
+            ::std::option::Option::Some(
+                &api::models::CreatePhoneNumberRequest {
+                    user_id: ::std::string::String::from("example"),
+                    phone_number: ::std::string::String::from("example"),
+                    verified: api::Nullable::Absent,
+                    primary: api::Nullable::Absent,
+                    reserved_for_second_factor: api::Nullable::Absent,
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("CreatePhoneNumber", 401u16, result);
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn get_phone_number_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_phone_number("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetPhoneNumber", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn delete_phone_number_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_phone_number("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeletePhoneNumber", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
 async fn update_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
@@ -848,28 +3564,162 @@ async fn update_phone_number_succeeds() {
 }
 #[cfg(feature = "phone_numbers")]
 #[tokio::test]
-async fn update_phone_number_fails_with_404() {
+async fn prepare_phone_number_verification_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.prepare_phone_number_verification("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("PreparePhoneNumberVerification", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn attempt_phone_number_verification_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .attempt_phone_number_verification(
+                "example",
+                &api::models::AttemptPhoneNumberVerificationRequest {
+                    verification_id: ::std::string::String::from("example"),
+                    code: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AttemptPhoneNumberVerification", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "phone_numbers")]
+#[tokio::test]
+async fn replace_user_phone_number_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_user_phone_number(
+                "example",
+                &api::models::ReplaceUserPhoneNumberRequest {
+                    phone_number: ::std::string::String::from("example"),
+                    identification_status: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceUserPhoneNumber", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "proxy_checks")]
+#[tokio::test]
+async fn verify_domain_proxy_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_domain_proxy(
+                ::std::option::Option::Some(
+                    &api::models::VerifyDomainProxyRequest {
+                        domain_id: ::std::option::Option::None,
+                        proxy_url: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("VerifyDomainProxy", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+#[tokio::test]
+async fn list_redirect_urls_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_redirect_urls(&api::redirect_urls::ListRedirectUrlsParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListRedirectURLs", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+#[tokio::test]
+async fn create_redirect_url_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_redirect_url(
+                ::std::option::Option::Some(
+                    &api::models::CreateRedirectUrlRequest {
+                        url: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateRedirectURL", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+#[tokio::test]
+async fn get_redirect_url_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_redirect_url("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetRedirectURL", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "redirect_urls")]
+#[tokio::test]
+async fn get_redirect_url_fails_with_404() {
     let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .update_phone_number(
-            "example",
-            ::std::option::Option::Some(
-                &api::models::UpdatePhoneNumberRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
-                },
-            ),
-        )
-        .await;
-    suite.fails_with("UpdatePhoneNumber", 404u16, result);
+    let result = client.get_redirect_url("example").await;
+    suite.fails_with("GetRedirectURL", 404u16, result);
 }
-#[cfg(feature = "phone_numbers")]
+#[cfg(feature = "redirect_urls")]
 #[tokio::test]
-async fn update_phone_number_fails_with_401() {
+async fn delete_redirect_url_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_redirect_url("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteRedirectURL", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn list_role_sets_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_role_sets(&api::role_sets::ListRoleSetsParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListRoleSets", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn list_role_sets_fails_with_401() {
     let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
@@ -878,18 +3728,262 @@ async fn update_phone_number_fails_with_401() {
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
     let result = client
-        .update_phone_number(
-            "example",
+        .list_role_sets(&api::role_sets::ListRoleSetsParams::default())
+        .await;
+    suite.fails_with("ListRoleSets", 401u16, result);
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn create_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_role_set(
+                &api::models::CreateRoleSetRequest {
+                    name: ::std::string::String::from("example"),
+                    key: ::std::option::Option::None,
+                    description: api::Nullable::Absent,
+                    default_role_key: ::std::string::String::from("example"),
+                    creator_role_key: ::std::string::String::from("example"),
+                    r#type: ::std::option::Option::None,
+                    roles: ::std::vec![::std::string::String::from("example")],
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn create_role_set_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_role_set(
+            &api::models::CreateRoleSetRequest {
+                name: ::std::string::String::from("example"),
+                key: ::std::option::Option::None,
+                description: api::Nullable::Absent,
+                default_role_key: ::std::string::String::from("example"),
+                creator_role_key: ::std::string::String::from("example"),
+                r#type: ::std::option::Option::None,
+                roles: ::std::vec![::std::string::String::from("example")],
+            },
+        )
+        .await;
+    suite.fails_with("CreateRoleSet", 404u16, result);
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn get_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_role_set("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn update_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_role_set(
+                "example",
+                &api::models::UpdateRoleSetRequest {
+                    name: api::Nullable::Absent,
+                    key: api::Nullable::Absent,
+                    description: api::Nullable::Absent,
+                    r#type: api::Nullable::Absent,
+                    default_role_key: api::Nullable::Absent,
+                    creator_role_key: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn replace_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_role_set(
+                "example",
+                &api::models::ReplaceRoleSetRequest {
+                    dest_role_set_key: ::std::string::String::from("example"),
+                    reassignment_mappings: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn add_roles_to_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .add_roles_to_role_set(
+                "example",
+                &api::models::AddRolesToRoleSetRequest {
+                    role_keys: ::std::vec![::std::string::String::from("example")],
+                    default_role_key: ::std::option::Option::None,
+                    creator_role_key: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AddRolesToRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "role_sets")]
+#[tokio::test]
+async fn replace_role_in_role_set_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_role_in_role_set(
+                "example",
+                &api::models::ReplaceRoleInRoleSetRequest {
+                    role_key: ::std::string::String::from("example"),
+                    to_role_key: ::std::string::String::from("example"),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceRoleInRoleSet", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[tokio::test]
+async fn list_saml_connections_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_saml_connections(
+                &api::saml_connections::ListSamlConnectionsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("ListSAMLConnections", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[tokio::test]
+async fn create_saml_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_saml_connection(
+                ::std::option::Option::Some(
+                    &api::models::CreateSamlConnectionRequest {
+                        name: ::std::string::String::from("example"),
+                        domain: ::std::option::Option::Some(
+                            ::std::string::String::from("example"),
+                        ),
+                        domains: ::std::option::Option::None,
+                        provider: api::models::CreateSamlConnectionRequestProvider::from(
+                            "saml_custom",
+                        ),
+                        idp_entity_id: api::Nullable::Absent,
+                        idp_sso_url: api::Nullable::Absent,
+                        idp_certificate: api::Nullable::Absent,
+                        idp_metadata_url: api::Nullable::Absent,
+                        idp_metadata: api::Nullable::Absent,
+                        organization_id: api::Nullable::Absent,
+                        attribute_mapping: api::Nullable::Absent,
+                        force_authn: ::std::option::Option::None,
+                        login_hint: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("CreateSAMLConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[tokio::test]
+async fn create_saml_connection_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_saml_connection(
             ::std::option::Option::Some(
-                &api::models::UpdatePhoneNumberRequest {
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
+                &api::models::CreateSamlConnectionRequest {
+                    name: ::std::string::String::from("example"),
+                    domain: ::std::option::Option::Some(
+                        ::std::string::String::from("example"),
+                    ),
+                    domains: ::std::option::Option::None,
+                    provider: api::models::CreateSamlConnectionRequestProvider::from(
+                        "saml_custom",
+                    ),
+                    idp_entity_id: api::Nullable::Absent,
+                    idp_sso_url: api::Nullable::Absent,
+                    idp_certificate: api::Nullable::Absent,
+                    idp_metadata_url: api::Nullable::Absent,
+                    idp_metadata: api::Nullable::Absent,
+                    organization_id: api::Nullable::Absent,
+                    attribute_mapping: api::Nullable::Absent,
+                    force_authn: ::std::option::Option::None,
+                    login_hint: api::Nullable::Absent,
                 },
             ),
         )
         .await;
-    suite.fails_with("UpdatePhoneNumber", 401u16, result);
+    suite.fails_with("CreateSAMLConnection", 404u16, result);
+}
+#[cfg(feature = "saml_connections")]
+#[tokio::test]
+async fn get_saml_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_saml_connection("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("GetSAMLConnection", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[tokio::test]
+async fn delete_saml_connection_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_saml_connection("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteSAMLConnection", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "saml_connections")]
 #[tokio::test]
@@ -928,40 +4022,428 @@ async fn update_saml_connection_succeeds() {
         }
     }
 }
-#[cfg(feature = "saml_connections")]
+#[cfg(feature = "scim_directories")]
 #[tokio::test]
-async fn update_saml_connection_fails_with_404() {
+async fn list_scim_directories_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_scim_directories(
+                &api::scim_directories::ListScimDirectoriesParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListSCIMDirectories", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn list_scim_directories_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .list_scim_directories(
+            &api::scim_directories::ListScimDirectoriesParams::default(),
+        )
+        .await;
+    suite.fails_with("ListSCIMDirectories", 401u16, result);
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn create_scim_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_scim_directory(
+                ::std::option::Option::Some(
+                    &api::models::CreateScimDirectoryRequest {
+                        enterprise_connection_id: ::std::string::String::from("example"),
+                        name: ::std::option::Option::None,
+                        provider: ::std::string::String::from("example"),
+                        group_role_mappings: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSCIMDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn get_scim_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_scim_directory("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetSCIMDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn get_scim_directory_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_scim_directory("example").await;
+    suite.fails_with("GetSCIMDirectory", 404u16, result);
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn delete_scim_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_scim_directory("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteSCIMDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn update_scim_directory_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .update_scim_directory(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::UpdateScimDirectoryRequest {
+                        name: ::std::option::Option::None,
+                        enabled: ::std::option::Option::None,
+                        provider: ::std::option::Option::None,
+                        attribute_mapping: ::std::option::Option::None,
+                        group_role_mapping_enabled: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UpdateSCIMDirectory", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn rotate_scim_directory_api_key_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.rotate_scim_directory_api_key("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RotateSCIMDirectoryAPIKey", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn list_scim_group_role_mappings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.list_scim_group_role_mappings("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListSCIMGroupRoleMappings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn replace_scim_group_role_mappings_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_scim_group_role_mappings(
+                "example",
+                &api::models::ReplaceScimGroupRoleMappingsRequest {
+                    mappings: ::std::vec![
+                        api::models::ReplaceScimGroupRoleMappingsRequestMappingsItem {
+                        scim_group_id : ::std::string::String::from("example"), role_id :
+                        ::std::string::String::from("example"), }
+                    ],
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ReplaceSCIMGroupRoleMappings", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn create_scim_group_role_mapping_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_scim_group_role_mapping(
+                "example",
+                &api::models::CreateScimGroupRoleMappingRequest {
+                    scim_group_id: ::std::string::String::from("example"),
+                    role_id: ::std::string::String::from("example"),
+                    precedence: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSCIMGroupRoleMapping", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "scim_directories")]
+#[tokio::test]
+async fn delete_scim_group_role_mapping_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_scim_group_role_mapping("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteSCIMGroupRoleMapping", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn get_session_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_session_list(&api::sessions::GetSessionListParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetSessionList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn get_session_list_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client
+        .get_session_list(&api::sessions::GetSessionListParams::default())
+        .await;
+    suite.fails_with("GetSessionList", 401u16, result);
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn create_session_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_session(
+                ::std::option::Option::Some(
+                    &api::models::CreateSessionRequest {
+                        user_id: ::std::string::String::from("example"),
+                        active_organization_id: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("createSession", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn create_session_fails_with_404() {
     let Some(suite) = Suite::from_env() else { return };
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .update_saml_connection(
-            "example",
-            &api::models::UpdateSamlConnectionRequest {
-                name: api::Nullable::Absent,
-                domain: api::Nullable::Absent,
-                domains: api::Nullable::Absent,
-                idp_entity_id: api::Nullable::Absent,
-                idp_sso_url: api::Nullable::Absent,
-                idp_certificate: api::Nullable::Absent,
-                idp_metadata_url: api::Nullable::Absent,
-                idp_metadata: api::Nullable::Absent,
-                organization_id: api::Nullable::Absent,
-                attribute_mapping: api::Nullable::Absent,
-                active: api::Nullable::Absent,
-                sync_user_attributes: api::Nullable::Absent,
-                allow_subdomains: api::Nullable::Absent,
-                allow_idp_initiated: api::Nullable::Absent,
-                disable_additional_identifications: api::Nullable::Absent,
-                allow_organization_account_linking: api::Nullable::Absent,
-                force_authn: ::std::option::Option::None,
-                login_hint: api::Nullable::Absent,
-                consent_verified_domains_deletion: api::Nullable::Absent,
-            },
+        .create_session(
+            ::std::option::Option::Some(
+                &api::models::CreateSessionRequest {
+                    user_id: ::std::string::String::from("example"),
+                    active_organization_id: ::std::option::Option::None,
+                },
+            ),
         )
         .await;
-    suite.fails_with("UpdateSAMLConnection", 404u16, result);
+    suite.fails_with("createSession", 404u16, result);
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn get_session_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_session("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetSession", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn refresh_session_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .refresh_session(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::RefreshSessionRequest {
+                        expired_token: ::std::string::String::from("example"),
+                        refresh_token: ::std::string::String::from("example"),
+                        request_origin: ::std::string::String::from("example"),
+                        request_headers: api::Nullable::Absent,
+                        format: api::Nullable::Absent,
+                        request_originating_ip: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RefreshSession", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn revoke_session_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_session("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeSession", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn create_session_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_session_token(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::CreateSessionTokenRequest {
+                        expires_in_seconds: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSessionToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sessions")]
+#[tokio::test]
+async fn create_session_token_from_template_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_session_token_from_template(
+                "example",
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::CreateSessionTokenFromTemplateRequest {
+                        expires_in_seconds: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSessionTokenFromTemplate", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+#[tokio::test]
+async fn create_sign_in_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_sign_in_token(
+                ::std::option::Option::Some(
+                    &api::models::CreateSignInTokenRequest {
+                        user_id: ::std::string::String::from("example"),
+                        org_id: api::Nullable::Absent,
+                        expires_in_seconds: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSignInToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
+#[tokio::test]
+async fn create_sign_in_token_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client
+        .create_sign_in_token(
+            ::std::option::Option::Some(
+                &api::models::CreateSignInTokenRequest {
+                    user_id: ::std::string::String::from("example"),
+                    org_id: api::Nullable::Absent,
+                    expires_in_seconds: api::Nullable::Absent,
+                },
+            ),
+        )
+        .await;
+    suite.fails_with("CreateSignInToken", 404u16, result);
+}
+#[cfg(feature = "sign_in_tokens")]
+#[tokio::test]
+async fn revoke_sign_in_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_sign_in_token("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeSignInToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "sign_ups")]
+#[tokio::test]
+async fn get_sign_up_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_sign_up("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetSignUp", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "sign_ups")]
 #[tokio::test]
@@ -981,6 +4463,140 @@ async fn update_sign_up_succeeds() {
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UpdateSignUp", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "testing_tokens")]
+#[tokio::test]
+async fn create_testing_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.create_testing_token().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateTestingToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_list_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_user_list(&api::users::GetUserListParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("GetUserList", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_list_fails_with_401() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(
+            api::RequestOptions::new()
+                .header("Authorization", "Basic not-a-bearer-token"),
+        );
+    let result = client.get_user_list(&api::users::GetUserListParams::default()).await;
+    suite.fails_with("GetUserList", 401u16, result);
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn create_user_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_user(
+                &api::models::CreateUserRequest {
+                    external_id: api::Nullable::Absent,
+                    first_name: api::Nullable::Absent,
+                    last_name: api::Nullable::Absent,
+                    locale: api::Nullable::Absent,
+                    email_address: ::std::option::Option::None,
+                    email_address_identification_status: ::std::option::Option::None,
+                    phone_number: ::std::option::Option::None,
+                    phone_number_identification_status: ::std::option::Option::None,
+                    web3_wallet: ::std::option::Option::None,
+                    username: api::Nullable::Absent,
+                    password: api::Nullable::Absent,
+                    password_digest: api::Nullable::Absent,
+                    password_hasher: ::std::option::Option::None,
+                    skip_password_checks: api::Nullable::Absent,
+                    skip_password_requirement: api::Nullable::Absent,
+                    totp_secret: api::Nullable::Absent,
+                    backup_codes: ::std::option::Option::None,
+                    public_metadata: ::std::option::Option::None,
+                    private_metadata: ::std::option::Option::None,
+                    unsafe_metadata: ::std::option::Option::None,
+                    delete_self_enabled: api::Nullable::Absent,
+                    legal_accepted_at: api::Nullable::Absent,
+                    skip_legal_checks: api::Nullable::Absent,
+                    skip_user_requirement: api::Nullable::Absent,
+                    create_organization_enabled: api::Nullable::Absent,
+                    create_organizations_limit: api::Nullable::Absent,
+                    created_at: api::Nullable::Absent,
+                    bypass_client_trust: api::Nullable::Absent,
+                    banned: api::Nullable::Absent,
+                    locked: api::Nullable::Absent,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("CreateUser", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_users_count_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_users_count(&api::users::GetUsersCountParams::default())
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetUsersCount", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("GetUser", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.get_user("example").await;
+    suite.fails_with("GetUser", 404u16, result);
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn delete_user_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteUser", result);
             break;
         }
     }
@@ -1011,9 +4627,6 @@ async fn update_user_succeeds() {
                     sign_out_of_other_sessions: api::Nullable::Absent,
                     totp_secret: api::Nullable::Absent,
                     backup_codes: ::std::option::Option::None,
-                    public_metadata: api::Nullable::Absent,
-                    private_metadata: api::Nullable::Absent,
-                    unsafe_metadata: api::Nullable::Absent,
                     delete_self_enabled: api::Nullable::Absent,
                     create_organization_enabled: api::Nullable::Absent,
                     legal_accepted_at: api::Nullable::Absent,
@@ -1032,92 +4645,145 @@ async fn update_user_succeeds() {
 }
 #[cfg(feature = "users")]
 #[tokio::test]
-async fn update_user_fails_with_404() {
+async fn ban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .update_user(
-            "example",
-            &api::models::UpdateUserRequest {
-                external_id: api::Nullable::Absent,
-                first_name: api::Nullable::Absent,
-                last_name: api::Nullable::Absent,
-                locale: api::Nullable::Absent,
-                primary_email_address_id: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-                primary_phone_number_id: api::Nullable::Absent,
-                primary_web3_wallet_id: api::Nullable::Absent,
-                username: api::Nullable::Absent,
-                profile_image_id: api::Nullable::Absent,
-                password: api::Nullable::Absent,
-                password_digest: ::std::option::Option::None,
-                password_hasher: ::std::option::Option::None,
-                skip_password_checks: api::Nullable::Absent,
-                sign_out_of_other_sessions: api::Nullable::Absent,
-                totp_secret: api::Nullable::Absent,
-                backup_codes: ::std::option::Option::None,
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-                unsafe_metadata: api::Nullable::Absent,
-                delete_self_enabled: api::Nullable::Absent,
-                create_organization_enabled: api::Nullable::Absent,
-                legal_accepted_at: api::Nullable::Absent,
-                skip_legal_checks: api::Nullable::Absent,
-                create_organizations_limit: api::Nullable::Absent,
-                created_at: api::Nullable::Absent,
-                bypass_client_trust: api::Nullable::Absent,
-            },
-        )
-        .await;
-    suite.fails_with("UpdateUser", 404u16, result);
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.ban_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("BanUser", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "users")]
 #[tokio::test]
-async fn update_user_fails_with_401() {
+async fn unban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
-    let client = &suite
-        .client
-        .with_options(
-            api::RequestOptions::new()
-                .header("Authorization", "Basic not-a-bearer-token"),
-        );
-    let result = client
-        .update_user(
-            "example",
-            &api::models::UpdateUserRequest {
-                external_id: api::Nullable::Absent,
-                first_name: api::Nullable::Absent,
-                last_name: api::Nullable::Absent,
-                locale: api::Nullable::Absent,
-                primary_email_address_id: api::Nullable::Absent,
-                notify_primary_email_address_changed: api::Nullable::Absent,
-                primary_phone_number_id: api::Nullable::Absent,
-                primary_web3_wallet_id: api::Nullable::Absent,
-                username: api::Nullable::Absent,
-                profile_image_id: api::Nullable::Absent,
-                password: api::Nullable::Absent,
-                password_digest: ::std::option::Option::None,
-                password_hasher: ::std::option::Option::None,
-                skip_password_checks: api::Nullable::Absent,
-                sign_out_of_other_sessions: api::Nullable::Absent,
-                totp_secret: api::Nullable::Absent,
-                backup_codes: ::std::option::Option::None,
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-                unsafe_metadata: api::Nullable::Absent,
-                delete_self_enabled: api::Nullable::Absent,
-                create_organization_enabled: api::Nullable::Absent,
-                legal_accepted_at: api::Nullable::Absent,
-                skip_legal_checks: api::Nullable::Absent,
-                create_organizations_limit: api::Nullable::Absent,
-                created_at: api::Nullable::Absent,
-                bypass_client_trust: api::Nullable::Absent,
-            },
-        )
-        .await;
-    suite.fails_with("UpdateUser", 401u16, result);
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.unban_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("UnbanUser", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn users_ban_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .users_ban(
+                &api::models::UsersBanRequest {
+                    user_ids: ::std::vec![::std::string::String::from("example")],
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("UsersBan", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn users_unban_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .users_unban(
+                &api::models::UsersUnbanRequest {
+                    user_ids: ::std::vec![::std::string::String::from("example")],
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("UsersUnban", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn lock_user_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.lock_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("LockUser", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn unlock_user_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.unlock_user("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("UnlockUser", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn set_user_profile_image_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .set_user_profile_image(
+                "example",
+                &api::models::SetUserProfileImageRequest {
+                    file: ::std::option::Option::Some(
+                        api::FilePart::new(b"contract".to_vec())
+                            .file_name("contract.png")
+                            .content_type("image/png"),
+                    ),
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("SetUserProfileImage", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn delete_user_profile_image_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_user_profile_image("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("DeleteUserProfileImage", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn replace_user_metadata_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .replace_user_metadata(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::ReplaceUserMetadataRequest {
+                        public_metadata: ::std::option::Option::None,
+                        private_metadata: ::std::option::Option::None,
+                        unsafe_metadata: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("ReplaceUserMetadata", result);
+            break;
+        }
+    }
 }
 #[cfg(feature = "users")]
 #[tokio::test]
@@ -1138,6 +4804,449 @@ async fn update_user_metadata_succeeds() {
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UpdateUserMetadata", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_billing_subscription_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_user_billing_subscription("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetUserBillingSubscription", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_user_billing_credit_balance_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_user_billing_credit_balance("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetUserBillingCreditBalance", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn adjust_user_billing_credit_balance_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .adjust_user_billing_credit_balance(
+                "example",
+                &api::models::AdjustCreditBalanceRequest {
+                    amount: 1,
+                    action: api::models::AdjustCreditBalanceRequestAction::from(
+                        "increase",
+                    ),
+                    currency: ::std::option::Option::None,
+                    idempotency_key: ::std::string::String::from("example"),
+                    note: ::std::option::Option::None,
+                },
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("AdjustUserBillingCreditBalance", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn get_oauth_access_token_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .get_oauth_access_token(
+                "example",
+                "example",
+                &api::users::GetOAuthAccessTokenParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GetOAuthAccessToken", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn users_get_organization_memberships_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .users_get_organization_memberships(
+                "example",
+                &api::users::UsersGetOrganizationMembershipsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UsersGetOrganizationMemberships", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn users_get_organization_invitations_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .users_get_organization_invitations(
+                "example",
+                &api::users::UsersGetOrganizationInvitationsParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UsersGetOrganizationInvitations", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn remove_user_password_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .remove_user_password(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::RemoveUserPasswordRequest {
+                        sign_out_of_other_sessions: ::std::option::Option::None,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("RemoveUserPassword", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn verify_password_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_password(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::VerifyPasswordRequest {
+                        password: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("VerifyPassword", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn verify_totp_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .verify_totp(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::VerifyTotpRequest {
+                        code: ::std::string::String::from("example"),
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("VerifyTOTP", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn disable_mfa_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.disable_mfa("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DisableMFA", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn delete_backup_code_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_backup_code("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteBackupCode", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn user_passkey_delete_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.user_passkey_delete("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UserPasskeyDelete", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn list_user_trusted_devices_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.list_user_trusted_devices("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListUserTrustedDevices", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn revoke_user_trusted_device_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.revoke_user_trusted_device("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RevokeUserTrustedDevice", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn user_web3_wallet_delete_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.user_web3_wallet_delete("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("UserWeb3WalletDelete", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn delete_totp_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_totp("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteTOTP", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn delete_external_account_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_external_account("example", "example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteExternalAccount", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn set_user_password_compromised_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .set_user_password_compromised(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::SetUserPasswordCompromisedRequest {
+                        revoke_all_sessions: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("SetUserPasswordCompromised", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "users")]
+#[tokio::test]
+async fn unset_user_password_compromised_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.unset_user_password_compromised("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
+            suite.passes("UnsetUserPasswordCompromised", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn list_waitlist_entries_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .list_waitlist_entries(
+                &api::waitlist_entries::ListWaitlistEntriesParams::default(),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("ListWaitlistEntries", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn create_waitlist_entry_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_waitlist_entry(
+                ::std::option::Option::Some(
+                    &api::models::CreateWaitlistEntryRequest {
+                        email_address: ::std::string::String::from("example"),
+                        notify: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateWaitlistEntry", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn create_bulk_waitlist_entries_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .create_bulk_waitlist_entries(
+                ::std::option::Option::Some(
+                    &::std::vec![
+                        api::models::CreateBulkWaitlistEntriesRequestItem { email_address
+                        : ::std::string::String::from("user@example.com"), notify :
+                        api::Nullable::Absent, }
+                    ],
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateBulkWaitlistEntries", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn delete_waitlist_entry_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_waitlist_entry("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteWaitlistEntry", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn delete_waitlist_entry_fails_with_404() {
+    let Some(suite) = Suite::from_env() else { return };
+    let client = &suite
+        .client
+        .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
+    let result = client.delete_waitlist_entry("example").await;
+    suite.fails_with("DeleteWaitlistEntry", 404u16, result);
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn invite_waitlist_entry_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client
+            .invite_waitlist_entry(
+                "example",
+                ::std::option::Option::Some(
+                    &api::models::InviteWaitlistEntryRequest {
+                        ignore_existing: api::Nullable::Absent,
+                    },
+                ),
+            )
+            .await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("InviteWaitlistEntry", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "waitlist_entries")]
+#[tokio::test]
+async fn reject_waitlist_entry_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.reject_waitlist_entry("example").await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("RejectWaitlistEntry", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+#[tokio::test]
+async fn create_svix_app_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.create_svix_app().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("CreateSvixApp", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+#[tokio::test]
+async fn delete_svix_app_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.delete_svix_app().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("DeleteSvixApp", result);
+            break;
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+#[tokio::test]
+async fn generate_svix_auth_url_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.generate_svix_auth_url().await;
+        if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
+            suite.passes("GenerateSvixAuthURL", result);
             break;
         }
     }
