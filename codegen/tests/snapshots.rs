@@ -94,9 +94,7 @@ fn the_module_index_names_each_operation_as_generated() {
                 .iter()
                 .find(|f| f.path == format!("{}.rs", module.name))
                 .unwrap();
-            assert!(file
-                .contents
-                .contains(&format!("pub fn {}(", op.fn_name)));
+            assert!(file.contents.contains(&format!("pub fn {}(", op.fn_name)));
         }
     }
 }

@@ -36,10 +36,7 @@ fn a_changed_operation_id_is_drift() {
     assert!(!plan.is_empty());
     let diff = plan.diff(&root);
     assert!(diff.contains("+    pub fn list_orgs("), "{diff}");
-    assert!(
-        diff.contains("-    pub fn list_organizations("),
-        "{diff}"
-    );
+    assert!(diff.contains("-    pub fn list_organizations("), "{diff}");
     assert!(diff.contains("+        \"ListOrgs\","), "{diff}");
 }
 

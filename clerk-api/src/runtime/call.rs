@@ -27,7 +27,10 @@ pub struct Call<'a, T> {
 }
 
 enum State<'a, T> {
-    Sending { sending: Sending<'a>, decode: Decode<T> },
+    Sending {
+        sending: Sending<'a>,
+        decode: Decode<T>,
+    },
     /// The request could not be built; the error is returned when polled.
     Refused(Option<Error>),
 }

@@ -350,10 +350,12 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
         }
     };
     let param_value = RuntimeItem::ParamValue;
-    let param = parameter.then(|| quote! {
-        impl #param_value for #name {
-            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
+    let param = parameter.then(|| {
+        quote! {
+            impl #param_value for #name {
+                fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                    ::std::borrow::Cow::Borrowed(self.as_str())
+                }
             }
         }
     });
