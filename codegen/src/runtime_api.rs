@@ -60,8 +60,10 @@ pub enum RuntimeItem {
     ArrayStyle,
     ObjectStyle,
     Page,
-    DeserializeEnumStr,
+    ReadText,
     FromJsonValue,
+    Key,
+    Required,
 }
 
 impl RuntimeItem {
@@ -74,8 +76,10 @@ impl RuntimeItem {
         RuntimeItem::ArrayStyle,
         RuntimeItem::ObjectStyle,
         RuntimeItem::Page,
-        RuntimeItem::DeserializeEnumStr,
+        RuntimeItem::ReadText,
         RuntimeItem::FromJsonValue,
+        RuntimeItem::Key,
+        RuntimeItem::Required,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,8 +92,10 @@ impl RuntimeItem {
             RuntimeItem::ArrayStyle => "ArrayStyle",
             RuntimeItem::ObjectStyle => "ObjectStyle",
             RuntimeItem::Page => "Page",
-            RuntimeItem::DeserializeEnumStr => "deserialize_enum_str",
+            RuntimeItem::ReadText => "read_text",
             RuntimeItem::FromJsonValue => "from_json_value",
+            RuntimeItem::Key => "Key",
+            RuntimeItem::Required => "required",
         }
     }
 }

@@ -39,11 +39,12 @@ impl<'a, T> Call<'a, T> {
     /// Sends `request` through `client` when polled, and decodes the answer.
     #[doc(hidden)]
     pub fn new(client: &'a Client, request: Result<Request, Error>, decode: Decode<T>) -> Self {
-        let state = match request {
-            Ok(request) => State::Sending {
-                sending: Box::pin(client.send(request)),
-                decode,
-            },
+        Call::from_sending(borrowing(client, request), decode)
+    }
+
+    fn from_sending(sending: Result<Sending<'a>, Error>, decode: Decode<T>) -> Self {
+        let state = match sending {
+            Ok(sending) => State::Sending { sending, decode },
             Err(error) => State::Refused(Some(error)),
         };
         Call { state }
@@ -55,15 +56,18 @@ impl<T> Call<'static, T> {
     /// the pages of a stream do).
     #[doc(hidden)]
     pub fn owned(client: Client, request: Result<Request, Error>, decode: Decode<T>) -> Self {
-        let state = match request {
-            Ok(request) => State::Sending {
-                sending: Box::pin(async move { client.send(request).await }),
-                decode,
-            },
-            Err(error) => State::Refused(Some(error)),
-        };
-        Call { state }
+        Call::from_sending(owning(client, request), decode)
     }
+}
+
+/// The sending future of a call: non-generic, so compiled once for every operation.
+fn borrowing(client: &Client, request: Result<Request, Error>) -> Result<Sending<'_>, Error> {
+    Ok(Box::pin(client.send(request?)))
+}
+
+fn owning(client: Client, request: Result<Request, Error>) -> Result<Sending<'static>, Error> {
+    let request = request?;
+    Ok(Box::pin(async move { client.send(request).await }))
 }
 
 // Nothing is pinned in place: the sending future is boxed.

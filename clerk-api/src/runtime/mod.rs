@@ -25,4 +25,4 @@ pub use pagination::{Page, Paginated, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use request::{ArrayStyle, ObjectStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use serde_support::{deserialize_enum_str, from_json_value};
+pub use serde_support::{from_json_value, read_text, required, Key};

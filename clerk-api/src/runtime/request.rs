@@ -276,7 +276,13 @@ impl Request {
 
     /// A JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
+        let encoded = serde_json::to_vec(body);
+        self.set_json(encoded)
+    }
+
+    /// The non-generic half of [`Request::json`].
+    fn set_json(&mut self, encoded: serde_json::Result<Vec<u8>>) -> Result<(), Error> {
+        let bytes = encoded.map_err(|e| {
             Error::invalid_request(self.operation_id, format!("body does not serialize: {e}"))
         })?;
         self.body = Body::Bytes {

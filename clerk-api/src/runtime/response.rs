@@ -25,17 +25,23 @@ impl Response {
 
     /// Decodes the JSON body; a mismatch names the JSON path of the failing field.
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            let whole_object = e.to_string().starts_with("missing field");
-            let path = super::json_path::path_at(&self.body, e.line(), e.column(), whole_object);
-            Error::decode(
-                self.operation_id,
-                self.status,
-                path,
-                e.to_string(),
-                self.body.clone(),
-            )
-        })
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(self.decode_error(e)),
+        }
+    }
+
+    /// The non-generic half of [`Response::json`]: compiled once, not per type.
+    fn decode_error(self, e: serde_json::Error) -> Error {
+        let whole_object = e.to_string().starts_with("missing field");
+        let path = super::json_path::path_at(&self.body, e.line(), e.column(), whole_object);
+        Error::decode(
+            self.operation_id,
+            self.status,
+            path,
+            e.to_string(),
+            self.body,
+        )
     }
 
     /// Like [`Response::json`], but an empty body (a 204, say) is `None`.

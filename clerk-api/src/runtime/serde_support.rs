@@ -3,23 +3,13 @@
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use std::fmt;
 
-/// Reads a string (borrowed when possible) and maps it to a forward-compatible enum.
-pub fn deserialize_enum_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: for<'a> From<&'a str>,
-{
-    struct StrVisitor<T>(std::marker::PhantomData<T>);
-    impl<T: for<'a> From<&'a str>> Visitor<'_> for StrVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            Ok(T::from(v))
-        }
-    }
-    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+/// Reads a string, borrowed from the input when it can be: what a forward-compatible
+/// enum is read from. It does not depend on the enum, so it is compiled once, and each
+/// enum adds only its `From<&str>`.
+pub fn read_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    deserializer.deserialize_str(CowVisitor("a string"))
 }
 
 /// Deserializes a branch of a tagged union from the JSON it was read into.
@@ -27,4 +17,54 @@ pub fn from_json_value<T: DeserializeOwned, E: de::Error>(
     value: serde_json::Value,
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// An object key as generated `Deserialize` impls read it: borrowed from the input when
+/// it can be, so matching a key against the field names allocates nothing.
+#[derive(Debug)]
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_identifier(CowVisitor("a field name"))
+            .map(Key)
+    }
+}
+
+/// Reads text, borrowed from the input when it can be; the argument says what was
+/// expected.
+struct CowVisitor(&'static str);
+
+impl<'de> Visitor<'de> for CowVisitor {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v))
+    }
+}
+
+/// A required field's value, or the error serde's derive gives for an absent one
+/// (`Response::json` relies on its wording to locate the object that lacks it).
+#[inline]
+pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
 }

@@ -107,56 +107,139 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
     }
 }
 
-fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
+/// The serde attributes of a field of a struct that derives `Serialize` (deserializing
+/// is emitted by [`deserialize_struct`], which needs none).
+fn serialize_attrs(field: &Field) -> TokenStream {
     let rename = (field.name != field.wire.as_str()).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    if field.read_only && usage.serialize {
+    let skip = if field.read_only {
         // Response-only data (`readOnly`) is never sent.
-        return quote!(#[serde(#rename default, skip_serializing)]);
-    }
-    let presence = match (field.presence.wrapper(usage.serialize), usage.serialize) {
-        (Wrapper::Plain, _) => None,
-        (Wrapper::Nullable, _) => {
-            let is_absent = format!("{}::is_absent", RootItem::Nullable.path());
-            Some(quote!(default, skip_serializing_if = #is_absent,))
+        Some(quote!(skip_serializing))
+    } else {
+        match field.presence.wrapper(true) {
+            Wrapper::Nullable => {
+                let is_absent = format!("{}::is_absent", RootItem::Nullable.path());
+                Some(quote!(skip_serializing_if = #is_absent))
+            }
+            // A required nullable field is always sent (as `null` when `None`).
+            Wrapper::Option if field.presence != Presence::RequiredNullable => Some(quote!(
+                skip_serializing_if = "::std::option::Option::is_none"
+            )),
+            Wrapper::Option | Wrapper::Plain => None,
         }
-        // A required nullable field is always sent (as `null` when `None`).
-        (Wrapper::Option, true) if field.presence != Presence::RequiredNullable => Some(quote!(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )),
-        // Optional fields may be absent; required nullable ones are tolerated when absent.
-        (Wrapper::Option, _) => Some(quote!(default,)),
     };
-    if rename.is_none() && presence.is_none() {
+    if rename.is_none() && skip.is_none() {
         return quote!();
     }
-    quote!(#[serde(#rename #presence)])
+    quote!(#[serde(#rename #skip)])
+}
+
+/// `Deserialize` for a struct, emitted rather than derived (its generic parameters and
+/// local types start with `__`, which no generated type name does): one pass over the object's
+/// keys matched against the wire names (borrowed, so nothing is allocated for them),
+/// unknown keys skipped or collected into the additional-properties map. It is about
+/// half the code serde's derive expands to (no field-identifier type, no sequence
+/// form), which is most of what a crate of hundreds of models spends compiling.
+fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
+    let name = &model.name;
+    let expecting = format!("struct {name}");
+    let (key, required) = (RuntimeItem::Key, RuntimeItem::Required);
+    let usage = model.usage;
+    let locals: Vec<_> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, _)| quote::format_ident!("field{}", i))
+        .collect();
+    let declarations = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let ty = field_type(f, usage, false);
+        match f.presence.wrapper(usage.serialize) {
+            // A plain field is collected as an `Option` and required at the end.
+            Wrapper::Plain => {
+                quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
+            }
+            _ => quote!(let mut #local: #ty = ::std::default::Default::default();),
+        }
+    });
+    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let wire = &f.wire;
+        match f.presence.wrapper(usage.serialize) {
+            Wrapper::Plain => {
+                quote!(#wire => #local = ::std::option::Option::Some(map.next_value()?),)
+            }
+            _ => quote!(#wire => #local = map.next_value()?,),
+        }
+    });
+    let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let fname = &f.name;
+        let wire = &f.wire;
+        match f.presence.wrapper(usage.serialize) {
+            Wrapper::Plain => quote!(#fname: #required(#local, #wire)?,),
+            _ => quote!(#fname: #local,),
+        }
+    });
+    let (additional_local, unknown, additional_init) = match &s.additional {
+        Some(_) => {
+            let field = &s.additional_name;
+            (
+                Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
+                quote!(_ => { additional.insert(key.into_string(), map.next_value()?); }),
+                Some(quote!(#field: additional,)),
+            )
+        }
+        None => (
+            None,
+            quote!(_ => { map.next_value::<::serde::de::IgnoredAny>()?; }),
+            None,
+        ),
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#name, __A::Error> {
+                        #(#declarations)*
+                        #additional_local
+                        while let ::std::option::Option::Some(key) = map.next_key::<#key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                #unknown
+                            }
+                        }
+                        ::std::result::Result::Ok(#name {
+                            #(#inits)*
+                            #additional_init
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
 }
 
 fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec<TokenStream> {
     let name = &model.name;
     let usage = model.usage;
-    let derive_serde = if multipart {
-        // Multipart bodies are written part by part, not through serde.
-        serde_derives(Usage {
-            serialize: false,
-            ..usage
-        })
-    } else {
-        serde_derives(usage)
-    };
+    // Multipart bodies are written part by part, not through serde.
+    let derive_serialize = usage.serialize && !multipart;
+    let derive_serde = derive_serialize.then(|| quote!(::serde::Serialize,));
     let all_optional = s.fields.iter().all(|f| !f.presence.is_required());
     let default = (all_optional && s.additional.is_none()).then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let docs = doc_attrs([f.doc.as_deref()]);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let attrs = if multipart {
-            quote!()
+        let attrs = if derive_serialize {
+            serialize_attrs(f)
         } else {
-            field_attrs(f, usage)
+            quote!()
         };
         let fname = &f.name;
         let ty = field_type(f, usage, multipart);
@@ -170,12 +253,14 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
     let additional = s.additional.as_ref().map(|ty| {
         let ty = type_tokens(ty, Scope::Models);
         let additional_name = &s.additional_name;
+        let flatten = derive_serialize.then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties beyond the named fields.
-            #[serde(flatten)]
+            #flatten
             pub #additional_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let deserialize = usage.deserialize.then(|| deserialize_struct(model, s));
     let constructor = (usage.serialize && !all_optional).then(|| constructor(model, s, multipart));
     let multipart_impl = multipart.then(|| multipart_parts(model, s, is_enum));
     let structure = quote! {
@@ -185,7 +270,7 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
             #additional
         }
     };
-    [Some(structure), constructor, multipart_impl]
+    [Some(structure), deserialize, constructor, multipart_impl]
         .into_iter()
         .flatten()
         .collect()
@@ -297,18 +382,18 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
     let ser = model.usage.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
         }
     });
     let de = model.usage.deserialize.then(|| {
-        let read = RuntimeItem::DeserializeEnumStr;
+        let read = RuntimeItem::ReadText;
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    #read(deserializer)
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    ::std::result::Result::Ok(Self::from(&*#read(deserializer)?))
                 }
             }
         }
@@ -410,7 +495,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
             let ser = usage.serialize.then(|| {
                 quote! {
                     impl ::serde::Serialize for #name {
-                        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                             match self {
                                 #(#ser_arms)*
                                 #unknown_ser
@@ -430,7 +515,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
             let de = usage.deserialize.then(|| {
                 quote! {
                     impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                             let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                             match value.get(#tag).and_then(::serde_json::Value::as_str) {
                                 #(#de_arms)*
