@@ -73,20 +73,29 @@ pub(crate) enum Body {
 pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
-    pub(crate) path_template: &'static str,
+    /// The spec's path template (a caller's own for [`crate::Client::raw`]).
+    pub(crate) path_template: Cow<'static, str>,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
 }
 
 impl Request {
     pub fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
+        Self::with_template(operation_id, method, Cow::Borrowed(path_template))
+    }
+
+    pub(crate) fn with_template(
+        operation_id: &'static str,
+        method: Method,
+        path_template: Cow<'static, str>,
+    ) -> Self {
         Request {
             operation_id,
             method,
-            path_template,
             path: String::with_capacity(path_template.len() + 16),
+            path_template,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
@@ -103,7 +112,7 @@ impl Request {
     }
 
     /// The query pairs so far, unencoded.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+    pub fn query_pairs(&self) -> &[(Cow<'static, str>, String)] {
         &self.query
     }
 
@@ -122,7 +131,7 @@ impl Request {
         self.push_path_value(name, &value.to_param())
     }
 
-    fn push_path_value(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub(crate) fn push_path_value(&mut self, name: &str, value: &str) -> Result<(), Error> {
         if value.is_empty() || value == "." || value == ".." {
             return Err(Error::invalid_request(
                 self.operation_id,
@@ -144,7 +153,13 @@ impl Request {
     }
 
     pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        self.query.push((name, value.to_param().into_owned()));
+        self.query
+            .push((Cow::Borrowed(name), value.to_param().into_owned()));
+    }
+
+    /// A query pair whose name is not a literal (the escape hatch's).
+    pub(crate) fn query_owned(&mut self, name: String, value: String) {
+        self.query.push((Cow::Owned(name), value));
     }
 
     /// An array query parameter; an empty array is not sent.
@@ -158,11 +173,20 @@ impl Request {
             return;
         }
         match style {
-            ArrayStyle::Repeat => self
-                .query
-                .extend(values.iter().map(|v| (name, v.to_param().into_owned()))),
-            ArrayStyle::Joined(sep) => self.query.push((name, join(values, sep))),
+            ArrayStyle::Repeat => self.query.extend(
+                values
+                    .iter()
+                    .map(|v| (Cow::Borrowed(name), v.to_param().into_owned())),
+            ),
+            ArrayStyle::Joined(sep) => self.query.push((Cow::Borrowed(name), join(values, sep))),
         }
+    }
+
+    /// Whether a header of this name (any case) was set, e.g. an `Accept` parameter.
+    pub(crate) fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
@@ -327,7 +351,7 @@ mod tests {
         let pairs: Vec<(&str, &str)> = r
             .query_pairs()
             .iter()
-            .map(|(k, v)| (*k, v.as_str()))
+            .map(|(k, v)| (k.as_ref(), v.as_str()))
             .collect();
         assert_eq!(
             pairs,
