@@ -43,6 +43,9 @@ pub use runtime::{
     MAX_RATE_LIMIT_PAUSE, RAW_OPERATION_ID,
 };
 
+// Helpers for users' tests (a loopback mock server): see the module's docs.
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
 /// `StatusCode`/`HeaderMap` types errors carry.

@@ -111,8 +111,20 @@ impl ScratchWorkspace {
             let cargo = crate::manifest::with_features(&without_benches(&cargo), features)
                 .map_err(io::Error::other)?;
             fs::write(root.join("Cargo.toml"), cargo)?;
-            fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
-            copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
+            // Every hand-written module (runtime, testing, ...); generated code is the
+            // scratch crate's own.
+            for entry in fs::read_dir(crate_src.join("src"))? {
+                let entry = entry?;
+                let name = entry.file_name();
+                if name == "generated" {
+                    continue;
+                }
+                if entry.file_type()?.is_dir() {
+                    copy_dir(&entry.path(), &root.join("src").join(&name))?;
+                } else {
+                    fs::copy(entry.path(), root.join("src").join(&name))?;
+                }
+            }
             for file in files {
                 fs::write(generated.join(&file.path), &file.contents)?;
             }

@@ -26,6 +26,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// TLS handshake.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The header a [`crate::testing::MockServer`] client names each call's operation in, so
+/// canned answers can be keyed by operation id. Never sent by other clients.
+#[cfg(feature = "test-util")]
+pub(crate) const OPERATION_ID_HEADER: &str = "x-clerk-api-operation-id";
 
 /// A Clerk Backend API client. Cheap to clone: clones share one connection pool.
 ///
@@ -54,6 +58,8 @@ struct Inner {
     /// Shared by every clone and `with_options` handle of this client.
     limiter: Option<RateLimiter>,
     observer: Option<ResponseObserver>,
+    #[cfg(feature = "test-util")]
+    send_operation_id: bool,
 }
 
 /// Called with every HTTP answer the client receives (each attempt), for metrics or
@@ -152,6 +158,8 @@ pub struct ClientBuilder {
     rate_limit: Option<RateLimit>,
     compression: bool,
     observer: Option<ResponseObserver>,
+    #[cfg(feature = "test-util")]
+    send_operation_id: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -205,6 +213,8 @@ impl ClientBuilder {
             rate_limit: None,
             compression: true,
             observer: None,
+            #[cfg(feature = "test-util")]
+            send_operation_id: false,
         }
     }
 
@@ -289,6 +299,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Names each call's operation in a header only [`crate::testing::MockServer`]
+    /// reads.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn send_operation_id(mut self) -> Self {
+        self.send_operation_id = true;
+        self
+    }
+
     /// Calls `observer` with every HTTP answer (status and headers of each attempt).
     pub fn on_response(
         mut self,
@@ -361,6 +379,8 @@ impl ClientBuilder {
             deadline: self.deadline,
             limiter: self.rate_limit.map(RateLimiter::new),
             observer: self.observer,
+            #[cfg(feature = "test-util")]
+            send_operation_id: self.send_operation_id,
         }
     }
 }
@@ -622,6 +642,10 @@ impl Client {
         // its own `Accept` (a header parameter, or a per-call header) keeps it.
         if !request.has_header("accept") {
             builder = builder.header(ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        #[cfg(feature = "test-util")]
+        if self.inner.send_operation_id {
+            builder = builder.header(OPERATION_ID_HEADER, request.operation_id);
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);

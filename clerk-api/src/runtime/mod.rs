@@ -17,6 +17,8 @@ mod retry;
 mod serde_support;
 mod tls;
 
+#[cfg(feature = "test-util")]
+pub(crate) use client::OPERATION_ID_HEADER;
 pub use client::{
     Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
