@@ -154,6 +154,7 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
     rows.extend(bench.generation(&args.spec));
     rows.extend(bench.builds(output));
     rows.extend(bench.runtime());
+    rows.push(bench.compression_row());
 
     let table = render(&rows);
     println!();
@@ -654,6 +655,50 @@ impl Bench {
                 "bare_reqwest",
             ),
         ]
+    }
+}
+
+impl Bench {
+    /// The 500-membership page of `benches/request.rs` (run by [`Bench::runtime`]),
+    /// gzip-encoded and not: bytes on the wire, from the line the bench prints into
+    /// `criterion.log`, and the criterion medians.
+    fn compression_row(&self) -> Row {
+        const FIGURE: &str = "500-membership page over loopback, gzip / uncompressed: bytes on the wire; time per page (`Client::list_organization_memberships`)";
+        const GROUP: &str = "page_500_memberships";
+        let log = fs::read_to_string(self.dir.join("criterion.log")).unwrap_or_default();
+        let bytes = log.lines().find_map(|line| {
+            let rest = line.strip_prefix("page_500_memberships wire bytes: identity=")?;
+            let (identity, gzip) = rest.split_once(" gzip=")?;
+            Some((
+                identity.trim().parse::<f64>().ok()?,
+                gzip.trim().parse::<f64>().ok()?,
+            ))
+        });
+        let criterion = self.main_target().join("criterion");
+        let times = median_ns(&criterion, GROUP, "gzip")
+            .and_then(|gzip| median_ns(&criterion, GROUP, "identity").map(|id| (gzip, id)));
+        match (bytes, times) {
+            (Some((identity, gzip)), Ok((gzip_ns, identity_ns))) => Row::new(
+                FIGURE,
+                format!(
+                    "{:.1} kB / {:.1} kB ({:.1}%); {} / {} = {:.2}x",
+                    gzip / 1000.0,
+                    identity / 1000.0,
+                    100.0 * gzip / identity,
+                    human_ns(gzip_ns),
+                    human_ns(identity_ns),
+                    gzip_ns / identity_ns
+                ),
+                "",
+                Verdict::Info,
+            ),
+            (None, _) => Row::not_measured(
+                FIGURE,
+                "",
+                "no `page_500_memberships wire bytes` line in criterion.log".to_owned(),
+            ),
+            (_, Err(e)) => Row::not_measured(FIGURE, "", e),
+        }
     }
 }
 
