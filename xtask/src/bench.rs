@@ -666,14 +666,7 @@ impl Bench {
         const FIGURE: &str = "500-membership page over loopback, gzip / uncompressed: bytes on the wire; time per page (`Client::list_organization_memberships`)";
         const GROUP: &str = "page_500_memberships";
         let log = fs::read_to_string(self.dir.join("criterion.log")).unwrap_or_default();
-        let bytes = log.lines().find_map(|line| {
-            let rest = line.strip_prefix("page_500_memberships wire bytes: identity=")?;
-            let (identity, gzip) = rest.split_once(" gzip=")?;
-            Some((
-                identity.trim().parse::<f64>().ok()?,
-                gzip.trim().parse::<f64>().ok()?,
-            ))
-        });
+        let bytes = wire_bytes(&log);
         let criterion = self.main_target().join("criterion");
         let times = median_ns(&criterion, GROUP, "gzip")
             .and_then(|gzip| median_ns(&criterion, GROUP, "identity").map(|id| (gzip, id)));
@@ -700,6 +693,16 @@ impl Bench {
             (_, Err(e)) => Row::not_measured(FIGURE, "", e),
         }
     }
+}
+
+/// `(identity, gzip)` from the `page_500_memberships wire bytes: identity=N gzip=M` line
+/// `benches/request.rs` prints.
+fn wire_bytes(log: &str) -> Option<(f64, f64)> {
+    log.lines().find_map(|line| {
+        let rest = line.strip_prefix("page_500_memberships wire bytes: identity=")?;
+        let (identity, gzip) = rest.split_once(" gzip=")?;
+        Some((identity.trim().parse().ok()?, gzip.trim().parse().ok()?))
+    })
 }
 
 struct BuildTime {
@@ -906,6 +909,18 @@ mod tests {
             dependency_line(manifest, "reqwest").as_deref(),
             Some("reqwest = { version = \"0.12\" }")
         );
+    }
+
+    #[test]
+    fn reads_the_wire_bytes_the_request_bench_prints() {
+        let log =
+            "Benchmarking x\npage_500_memberships wire bytes: identity=722961 gzip=28080\nmore\n";
+        assert_eq!(wire_bytes(log), Some((722_961.0, 28_080.0)));
+        assert_eq!(
+            wire_bytes("page_500_memberships wire bytes: identity=x gzip=1"),
+            None
+        );
+        assert_eq!(wire_bytes(""), None);
     }
 
     #[test]
