@@ -2,7 +2,7 @@
 //! written the way a user of the crate would (feature `test-util`; `cargo xtask test`
 //! enables every feature).
 //!
-//! The code under test, `invite_admins`, is the kind of function a user writes: it
+//! The code under test, `promote_members`, is the kind of function a user writes: it
 //! pages through an organization's memberships and promotes every member whose email
 //! is on a list, and it must cope with Clerk answering 429.
 #![cfg(feature = "test-util")]
