@@ -1,51 +1,95 @@
-//! One `GET /organizations/{id}` through `clerk_api::Client::get_organization` against the
-//! same request made with bare `reqwest` (same headers, same timeout, same decoding into
-//! the generated `Organization`), both to a loopback HTTP/1.1 keep-alive server started
-//! here that answers every request with one canned response. Run by `cargo xtask bench`,
-//! or `cargo bench -p clerk-api --bench request`.
+//! Requests over loopback, to HTTP/1.1 keep-alive servers started here that answer
+//! every request with a canned response. Run by `cargo xtask bench`, or
+//! `cargo bench -p clerk-api --bench request`.
+//!
+//! - `get_organization`: one `GET /organizations/{id}` through
+//!   `clerk_api::Client::get_organization` against the same request made with bare
+//!   `reqwest` (same headers, same timeout, same decoding into the generated
+//!   `Organization`).
+//! - `page_500_memberships`: a 500-item page of memberships through
+//!   `Client::list_organization_memberships`, gzip-encoded (the client's default) and
+//!   uncompressed (`ClientBuilder::compression(false)`); the server gzips only when the
+//!   request asks. The bytes each answer takes on the wire are printed as one line,
+//!   `page_500_memberships wire bytes: identity=N gzip=M`, which `cargo xtask bench` reads.
 //!
 //! Traffic goes to 127.0.0.1 only; the server threads end with the process.
 
+use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
 use clerk_api::organizations::GetOrganizationParams;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+
+#[path = "support/memberships.rs"]
+mod memberships;
 
 const ORGANIZATION: &str = r#"{"object":"organization","id":"org_2xAcmeCorporation0000000001","name":"Acme Corporation","slug":"acme-corporation","image_url":"https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCIsImlpZCI6Imluc18yeCJ9","has_image":true,"members_count":42,"missing_member_with_elevated_permissions":false,"pending_invitations_count":3,"max_allowed_memberships":500,"admin_delete_enabled":true,"public_metadata":{"plan":"enterprise","region":"eu-west-1"},"private_metadata":{"crm_id":"0015g00000XyZabAAA","seats":500},"created_by":"user_2xFounder00000000000000001","created_at":1690000000000,"updated_at":1735000000000,"last_active_at":1760000000000,"role_set_key":null}"#;
 
 const ORG_ID: &str = "org_2xAcmeCorporation0000000001";
 const SECRET_KEY: &str = "sk_test_benchmark0000000000000000000000000000";
 
-/// Starts the canned responder on an ephemeral loopback port: a thread per connection,
-/// each answering every request head it reads with the same 200 response.
-fn start_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().unwrap();
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-clerk-trace-id: bench\r\n\r\n{ORGANIZATION}",
-        ORGANIZATION.len()
+/// A complete `200` answer with a JSON body (`gzip`: the body is gzip-encoded).
+fn json_response(body: &[u8], gzip: bool) -> Vec<u8> {
+    let encoding = if gzip {
+        "content-encoding: gzip\r\n"
+    } else {
+        ""
+    };
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{encoding}content-length: {}\r\nx-clerk-trace-id: bench\r\n\r\n",
+        body.len()
     )
     .into_bytes();
+    response.extend_from_slice(body);
+    response
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Picks the answer to one request from its head.
+type Answer = Arc<dyn Fn(&[u8]) -> Arc<Vec<u8>> + Send + Sync>;
+
+/// Starts a canned responder on an ephemeral loopback port: a thread per connection,
+/// each answering every request head it reads with `answer(head)`.
+fn start_server(answer: Answer) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            let response = response.clone();
-            std::thread::spawn(move || serve(stream, &response));
+            let answer = answer.clone();
+            std::thread::spawn(move || serve(stream, &*answer));
         }
     });
     addr
 }
 
+/// Whether a request head asks for gzip in its `Accept-Encoding`.
+fn accepts_gzip(head: &[u8]) -> bool {
+    String::from_utf8_lossy(head).lines().any(|line| {
+        line.split_once(':').is_some_and(|(name, value)| {
+            name.eq_ignore_ascii_case("accept-encoding")
+                && value.split(',').any(|coding| coding.trim() == "gzip")
+        })
+    })
+}
+
 /// Answers requests on one connection until the client closes it. Requests are GETs
 /// without a body, so a request ends at the blank line after its head.
-fn serve(mut stream: TcpStream, response: &[u8]) {
+fn serve(mut stream: TcpStream, answer: &(dyn Fn(&[u8]) -> Arc<Vec<u8>> + Send + Sync)) {
     let _ = stream.set_nodelay(true);
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
         while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let response = answer(&buf[..end + 4]);
             buf.drain(..end + 4);
-            if stream.write_all(response).is_err() {
+            if stream.write_all(&response).is_err() {
                 return;
             }
         }
@@ -57,7 +101,13 @@ fn serve(mut stream: TcpStream, response: &[u8]) {
 }
 
 fn bench(c: &mut Criterion) {
-    let addr = start_server();
+    get_organization(c);
+    page_500_memberships(c);
+}
+
+fn get_organization(c: &mut Criterion) {
+    let organization = Arc::new(json_response(ORGANIZATION.as_bytes(), false));
+    let addr = start_server(Arc::new(move |_| organization.clone()));
     let base = format!("http://{addr}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -91,6 +141,7 @@ fn bench(c: &mut Criterion) {
             .header(reqwest::header::AUTHORIZATION, &auth)
             .header("Clerk-API-Version", clerk_api::API_VERSION)
             .header(reqwest::header::USER_AGENT, user_agent)
+            .header(reqwest::header::ACCEPT, "application/json")
             .timeout(timeout)
             .send()
             .await
@@ -109,6 +160,67 @@ fn bench(c: &mut Criterion) {
         b.to_async(&runtime).iter(via_client)
     });
     group.bench_function("bare_reqwest", |b| b.to_async(&runtime).iter(via_reqwest));
+    group.finish();
+}
+
+/// The same 500-item page fetched gzip-encoded and uncompressed.
+fn page_500_memberships(c: &mut Criterion) {
+    let page = memberships::page();
+    let identity = Arc::new(json_response(&page, false));
+    let gzipped = Arc::new(json_response(&gzip(&page), true));
+    println!(
+        "page_500_memberships wire bytes: identity={} gzip={}",
+        identity.len(),
+        gzipped.len()
+    );
+    let addr = start_server(Arc::new(move |head| {
+        if accepts_gzip(head) {
+            gzipped.clone()
+        } else {
+            identity.clone()
+        }
+    }));
+    let base = format!("http://{addr}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = |compression: bool| {
+        clerk_api::Client::builder(SECRET_KEY)
+            .base_url(&base)
+            .compression(compression)
+            .build()
+            .unwrap()
+    };
+    let (gzip_client, identity_client) = (client(true), client(false));
+    let params = ListOrganizationMembershipsParams {
+        limit: Some(memberships::ITEMS as i64),
+        ..Default::default()
+    };
+    let fetch = |client: &clerk_api::Client| {
+        let client = client.clone();
+        let params = params.clone();
+        async move {
+            let page = client
+                .list_organization_memberships(ORG_ID, &params)
+                .await
+                .expect("the page arrives and decodes");
+            assert_eq!(page.data.len(), memberships::ITEMS);
+            page
+        }
+    };
+    // Both decode to the same page, and the connections are open before measuring.
+    let (a, b) =
+        runtime.block_on(async { (fetch(&gzip_client).await, fetch(&identity_client).await) });
+    assert_eq!(a, b);
+
+    let mut group = c.benchmark_group("page_500_memberships");
+    group.bench_function("gzip", |b| {
+        b.to_async(&runtime).iter(|| fetch(&gzip_client))
+    });
+    group.bench_function("identity", |b| {
+        b.to_async(&runtime).iter(|| fetch(&identity_client))
+    });
     group.finish();
 }
 

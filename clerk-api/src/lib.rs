@@ -37,6 +37,15 @@ pub use runtime::{
     ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, DecodeError, Error, FilePart,
     Nullable, Paginated, RequestOptions, ResponseMeta, RetryPolicy, TransportError,
 };
+// Production transport: time limits, the rate limiter and the escape hatch.
+pub use runtime::{
+    RateLimit, RawRequest, Response, TimeoutKind, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    MAX_RATE_LIMIT_PAUSE, RAW_OPERATION_ID,
+};
+
+// Helpers for users' tests (a loopback mock server): see the module's docs.
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
 /// `StatusCode`/`HeaderMap` types errors carry.

@@ -149,6 +149,7 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
     rows.extend(bench.generation(&args.spec));
     rows.extend(bench.builds(output));
     rows.extend(bench.runtime());
+    rows.push(bench.compression_row());
 
     let table = render(&rows);
     println!();
@@ -652,6 +653,53 @@ impl Bench {
     }
 }
 
+impl Bench {
+    /// The 500-membership page of `benches/request.rs` (run by [`Bench::runtime`]),
+    /// gzip-encoded and not: bytes on the wire, from the line the bench prints into
+    /// `criterion.log`, and the criterion medians.
+    fn compression_row(&self) -> Row {
+        const FIGURE: &str = "500-membership page over loopback, gzip / uncompressed: bytes on the wire; time per page (`Client::list_organization_memberships`)";
+        const GROUP: &str = "page_500_memberships";
+        let log = fs::read_to_string(self.dir.join("criterion.log")).unwrap_or_default();
+        let bytes = wire_bytes(&log);
+        let criterion = self.main_target().join("criterion");
+        let times = median_ns(&criterion, GROUP, "gzip")
+            .and_then(|gzip| median_ns(&criterion, GROUP, "identity").map(|id| (gzip, id)));
+        match (bytes, times) {
+            (Some((identity, gzip)), Ok((gzip_ns, identity_ns))) => Row::new(
+                FIGURE,
+                format!(
+                    "{:.1} kB / {:.1} kB ({:.1}%); {} / {} = {:.2}x",
+                    gzip / 1000.0,
+                    identity / 1000.0,
+                    100.0 * gzip / identity,
+                    human_ns(gzip_ns),
+                    human_ns(identity_ns),
+                    gzip_ns / identity_ns
+                ),
+                "",
+                Verdict::Info,
+            ),
+            (None, _) => Row::not_measured(
+                FIGURE,
+                "",
+                "no `page_500_memberships wire bytes` line in criterion.log".to_owned(),
+            ),
+            (_, Err(e)) => Row::not_measured(FIGURE, "", e),
+        }
+    }
+}
+
+/// `(identity, gzip)` from the `page_500_memberships wire bytes: identity=N gzip=M` line
+/// `benches/request.rs` prints.
+fn wire_bytes(log: &str) -> Option<(f64, f64)> {
+    log.lines().find_map(|line| {
+        let rest = line.strip_prefix("page_500_memberships wire bytes: identity=")?;
+        let (identity, gzip) = rest.split_once(" gzip=")?;
+        Some((identity.trim().parse().ok()?, gzip.trim().parse().ok()?))
+    })
+}
+
 struct BuildTime {
     cpu: f64,
     wall: f64,
@@ -856,6 +904,18 @@ mod tests {
             dependency_line(manifest, "reqwest").as_deref(),
             Some("reqwest = { version = \"0.12\" }")
         );
+    }
+
+    #[test]
+    fn reads_the_wire_bytes_the_request_bench_prints() {
+        let log =
+            "Benchmarking x\npage_500_memberships wire bytes: identity=722961 gzip=28080\nmore\n";
+        assert_eq!(wire_bytes(log), Some((722_961.0, 28_080.0)));
+        assert_eq!(
+            wire_bytes("page_500_memberships wire bytes: identity=x gzip=1"),
+            None
+        );
+        assert_eq!(wire_bytes(""), None);
     }
 
     #[test]

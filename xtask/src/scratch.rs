@@ -112,15 +112,21 @@ impl ScratchWorkspace {
             let cargo = crate::manifest::with_features(&scratch_manifest(&cargo), features)
                 .map_err(io::Error::other)?;
             wanted.insert(PathBuf::from("Cargo.toml"), cargo);
-            wanted.insert(
-                PathBuf::from("src/lib.rs"),
-                fs::read_to_string(crate_src.join("src/lib.rs"))?,
-            );
-            read_dir_into(
-                &crate_src.join("src/runtime"),
-                Path::new("src/runtime"),
-                &mut wanted,
-            )?;
+            // Every hand-written module (runtime, testing, ...); generated code is the
+            // scratch crate's own.
+            for entry in fs::read_dir(crate_src.join("src"))? {
+                let entry = entry?;
+                let name = entry.file_name();
+                if name == "generated" {
+                    continue;
+                }
+                let rel = Path::new("src").join(&name);
+                if entry.file_type()?.is_dir() {
+                    read_dir_into(&entry.path(), &rel, &mut wanted)?;
+                } else {
+                    wanted.insert(rel, fs::read_to_string(entry.path())?);
+                }
+            }
             for file in files {
                 wanted.insert(
                     PathBuf::from("src/generated").join(&file.path),

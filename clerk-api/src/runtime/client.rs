@@ -1,11 +1,13 @@
 //! The client: configuration, authentication, and the one `send` every operation uses.
 
 use super::error::{ApiError, Error};
+use super::rate_limit::{RateLimit, RateLimiter};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RetryPolicy};
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
+    USER_AGENT,
 };
 use reqwest::Url;
 use std::fmt;
@@ -16,8 +18,18 @@ use tracing::Instrument;
 /// The `User-Agent` every request carries.
 pub const DEFAULT_USER_AGENT: &str = concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION"));
 
-/// The whole-request timeout unless configured otherwise.
+/// The per-attempt timeout unless configured otherwise: from sending a request to the
+/// end of its answer's body, connecting included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The connect timeout unless configured otherwise: opening the TCP connection and the
+/// TLS handshake.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The header a [`crate::testing::MockServer`] client names each call's operation in, so
+/// canned answers can be keyed by operation id. Never sent by other clients.
+#[cfg(feature = "test-util")]
+pub(crate) const OPERATION_ID_HEADER: &str = "x-clerk-api-operation-id";
 
 /// A Clerk Backend API client. Cheap to clone: clones share one connection pool.
 ///
@@ -41,7 +53,13 @@ struct Inner {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Option<Duration>,
+    /// Shared by every clone and `with_options` handle of this client.
+    limiter: Option<RateLimiter>,
     observer: Option<ResponseObserver>,
+    #[cfg(feature = "test-util")]
+    send_operation_id: bool,
 }
 
 /// Called with every HTTP answer the client receives (each attempt), for metrics or
@@ -63,6 +81,7 @@ pub struct ResponseMeta<'a> {
 pub struct RequestOptions {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     headers: Vec<(HeaderName, HeaderValue)>,
     /// Settings that could not be used: every call through these options fails with
     /// [`Error::InvalidRequest`] naming them, rather than going out without them.
@@ -103,8 +122,22 @@ impl RequestOptions {
     }
 
     /// Timeout of each attempt, from sending the request to the end of the body.
+    ///
+    /// The connect timeout has no per-call setting (reqwest opens connections for the
+    /// whole pool): it is the client's [`ClientBuilder::connect_timeout`]. A call can
+    /// still bound its connecting with this timeout or [`RequestOptions::deadline`],
+    /// both of which cover connecting; [`Error::timeout_kind`] then reports
+    /// [`Attempt`](crate::TimeoutKind::Attempt) or
+    /// [`Deadline`](crate::TimeoutKind::Deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The most a call may take in all: every attempt, the backoff between them and
+    /// any wait for the rate limiter. See [`ClientBuilder::deadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -114,6 +147,10 @@ impl RequestOptions {
 
     pub fn timeout_override(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    pub fn deadline_override(&self) -> Option<Duration> {
+        self.deadline
     }
 }
 
@@ -127,7 +164,13 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     retry: RetryPolicy,
     timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Option<Duration>,
+    rate_limit: Option<RateLimit>,
+    compression: bool,
     observer: Option<ResponseObserver>,
+    #[cfg(feature = "test-util")]
+    send_operation_id: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -138,6 +181,10 @@ impl fmt::Debug for ClientBuilder {
             .field("api_version", &self.api_version)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("rate_limit", &self.rate_limit)
+            .field("compression", &self.compression)
             .finish_non_exhaustive()
     }
 }
@@ -150,6 +197,12 @@ impl fmt::Debug for Client {
             .field("api_version", &self.inner.api_version)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("deadline", &self.inner.deadline)
+            .field(
+                "rate_limit",
+                &self.inner.limiter.as_ref().map(|l| l.limit()),
+            )
             .field("options", &self.options)
             .finish()
     }
@@ -166,7 +219,13 @@ impl ClientBuilder {
             root_certificates: Vec::new(),
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: None,
+            rate_limit: None,
+            compression: true,
             observer: None,
+            #[cfg(feature = "test-util")]
+            send_operation_id: false,
         }
     }
 
@@ -205,9 +264,57 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of each attempt (default 60 s).
+    /// Timeout of each attempt (default [`DEFAULT_TIMEOUT`], 60 s): from sending the
+    /// request to the end of the answer's body, connecting included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection (TCP and TLS) may take (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`], 10 s), reported as
+    /// [`TimeoutKind::Connect`](crate::TimeoutKind::Connect). A connection that never
+    /// opened carried no request, so it is retried for every method.
+    ///
+    /// This is a property of the connection pool, so it is set here only, not per call;
+    /// it does not apply with [`ClientBuilder::http_client`] (configure that client's
+    /// `connect_timeout` instead).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The most one call may take in all, every attempt, the backoff between them and
+    /// any rate-limit wait included (default: none; a call is then bounded by the retry
+    /// policy: `max_attempts` attempts of at most [`ClientBuilder::timeout`] each, and no
+    /// retry starting after `max_elapsed`). When it runs out, the call ends with
+    /// [`TimeoutKind::Deadline`](crate::TimeoutKind::Deadline); a wait that could not
+    /// finish in time is not started. For a stream, it applies to each page.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Keeps every handle of this client within `limit` (default: no limit), and pauses
+    /// them all when an answer is `429`; see [`RateLimit`].
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Whether to ask for compressed answers (`Accept-Encoding: gzip, br`) and decode
+    /// them (default: yes). Does not apply with [`ClientBuilder::http_client`], whose
+    /// own settings decide.
+    pub fn compression(mut self, enabled: bool) -> Self {
+        self.compression = enabled;
+        self
+    }
+
+    /// Names each call's operation in a header only [`crate::testing::MockServer`]
+    /// reads.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn send_operation_id(mut self) -> Self {
+        self.send_operation_id = true;
         self
     }
 
@@ -260,7 +367,12 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => Some(http),
             None => {
-                let (client, root_problems) = super::tls::http_client(&self.root_certificates);
+                let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if !self.compression {
+                    builder = builder.no_gzip().no_brotli();
+                }
+                let (client, root_problems) =
+                    super::tls::http_client(builder, &self.root_certificates);
                 problems.extend(root_problems);
                 client.map_err(|e| problems.push(e)).ok()
             }
@@ -274,7 +386,12 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            deadline: self.deadline,
+            limiter: self.rate_limit.map(RateLimiter::new),
             observer: self.observer,
+            #[cfg(feature = "test-util")]
+            send_operation_id: self.send_operation_id,
         }
     }
 }
@@ -284,6 +401,20 @@ enum Attempt {
     Done(Response),
     Status(Box<ApiError>),
     Transport(reqwest::Error),
+}
+
+impl Attempt {
+    /// The error a failed attempt is reported as.
+    fn into_error(self, operation_id: &'static str, deadline_bound: bool) -> Error {
+        match self {
+            Attempt::Status(error) => Error::Api(error),
+            Attempt::Transport(error) if error.is_builder() => {
+                Error::invalid_request(operation_id, error.to_string())
+            }
+            Attempt::Transport(error) => Error::transport(operation_id, error, deadline_bound),
+            Attempt::Done(_) => unreachable!("a success is no error"),
+        }
+    }
 }
 
 impl Client {
@@ -333,6 +464,7 @@ impl Client {
             options: RequestOptions {
                 retry: options.retry.or_else(|| self.options.retry.clone()),
                 timeout: options.timeout.or(self.options.timeout),
+                deadline: options.deadline.or(self.options.deadline),
                 headers: self
                     .options
                     .headers
@@ -361,6 +493,21 @@ impl Client {
         self.options.timeout.unwrap_or(self.inner.timeout)
     }
 
+    /// The deadline of each call through this handle, if it has one.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.options.deadline.or(self.inner.deadline)
+    }
+
+    /// The client's connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.inner.connect_timeout
+    }
+
+    /// The client's rate limit, if it has one.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.limiter.as_ref().map(|l| l.limit())
+    }
+
     fn url(&self, request: &Request) -> Result<Url, Error> {
         let mut url =
             Url::parse(&format!("{}{}", self.inner.base_url, request.path)).map_err(|e| {
@@ -382,7 +529,7 @@ impl Client {
             "clerk_api.request",
             operation_id = request.operation_id,
             method = %request.method,
-            path = request.path_template,
+            path = request.path_template.as_ref(),
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
@@ -407,60 +554,95 @@ impl Client {
         let policy = self.retry_policy();
         let timeout = self.timeout();
         let started = Instant::now();
+        let deadline = self.deadline().map(|d| started.checked_add(d));
+        // A deadline too far away to represent is no deadline.
+        let deadline = deadline.flatten();
         let span = tracing::Span::current();
+        let finish = |result: Result<Response, Error>| {
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok(_) => tracing::debug!("succeeded"),
+                Err(error) => tracing::debug!(error = %error, "failed"),
+            }
+            result
+        };
         let mut attempt = 0;
+        // How the previous attempt failed, for a deadline that ends the call before the
+        // next one.
+        let mut last_error = None;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
+            if let Some(limiter) = &self.inner.limiter {
+                let until = deadline.map(tokio::time::Instant::from_std);
+                if limiter.acquire(until).await.is_err() {
+                    return finish(Err(Error::deadline(request.operation_id, last_error)));
+                }
+            }
+            // The attempt may use what is left of the deadline, if that is shorter.
+            let (attempt_timeout, deadline_bound) = match deadline {
+                Some(at) => {
+                    let left = at.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return finish(Err(Error::deadline(request.operation_id, last_error)));
+                    }
+                    (left.min(timeout), left < timeout)
+                }
+                None => (timeout, false),
+            };
             let outcome = self
-                .attempt(http, &request, &url, auth, timeout, attempt)
+                .attempt(http, &request, &url, auth, attempt_timeout, attempt)
                 .await;
             let wait = match &outcome {
                 Attempt::Done(response) => {
                     span.record("status", response.status.as_u16());
-                    span.record("duration_ms", started.elapsed().as_millis() as u64);
-                    tracing::debug!("succeeded");
-                    return match outcome {
+                    return finish(match outcome {
                         Attempt::Done(response) => Ok(response),
                         _ => unreachable!("matched Done above"),
-                    };
+                    });
                 }
                 Attempt::Status(error) => {
                     span.record("status", error.status.as_u16());
+                    let wait = error.retry_after.unwrap_or_else(|| policy.backoff(attempt));
+                    if error.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                        if let Some(limiter) = &self.inner.limiter {
+                            // The budget is the server's, not this call's: everyone waits.
+                            limiter.pause(wait);
+                        }
+                    }
                     policy
                         .retries_status(&request.method, error.status)
-                        .then(|| error.retry_after.unwrap_or_else(|| policy.backoff(attempt)))
+                        .then_some(wait)
                 }
                 Attempt::Transport(error) if error.is_builder() => None,
+                // The deadline is spent: nothing is left to retry in.
+                Attempt::Transport(error)
+                    if deadline_bound && error.is_timeout() && !error.is_connect() =>
+                {
+                    None
+                }
                 Attempt::Transport(error) => {
                     // A connection that never opened carried no request: safe to repeat.
                     (error.is_connect() || policy.is_idempotent(&request.method))
                         .then(|| policy.backoff(attempt))
                 }
             };
+            let error = outcome.into_error(request.operation_id, deadline_bound);
             // `checked_add`: a server may send an absurd `Retry-After`.
             let within_budget = wait
                 .and_then(|w| started.elapsed().checked_add(w))
                 .is_some_and(|end| end <= policy.max_elapsed);
-            if attempt >= policy.max_attempts || !within_budget {
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
-                return Err(match outcome {
-                    Attempt::Status(error) => {
-                        tracing::debug!(status = error.status.as_u16(), "failed");
-                        Error::Api(error)
-                    }
-                    Attempt::Transport(error) if error.is_builder() => {
-                        Error::invalid_request(request.operation_id, error.to_string())
-                    }
-                    Attempt::Transport(error) => {
-                        tracing::debug!(error = %error, "failed");
-                        Error::transport(request.operation_id, error)
-                    }
-                    Attempt::Done(_) => unreachable!("returned above"),
-                });
+            let Some(wait) = wait.filter(|_| attempt < policy.max_attempts && within_budget) else {
+                return finish(Err(error));
+            };
+            // A wait that would end past the deadline is not started.
+            if deadline
+                .is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end >= at))
+            {
+                return finish(Err(Error::deadline(request.operation_id, Some(error))));
             }
-            let wait = wait.unwrap_or_default();
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            last_error = Some(error);
             tokio::time::sleep(wait).await;
         }
     }
@@ -480,6 +662,15 @@ impl Client {
             .header("Clerk-API-Version", self.inner.api_version.clone())
             .header(USER_AGENT, self.inner.user_agent.clone())
             .timeout(timeout);
+        // Every operation of Clerk's API answers JSON (errors too); a request that names
+        // its own `Accept` (a header parameter, or a per-call header) keeps it.
+        if !request.has_header("accept") {
+            builder = builder.header(ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        #[cfg(feature = "test-util")]
+        if self.inner.send_operation_id {
+            builder = builder.header(OPERATION_ID_HEADER, request.operation_id);
+        }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }

@@ -10,7 +10,8 @@ use std::time::Duration;
 /// What can go wrong with a call.
 ///
 /// - [`Error::Api`]: Clerk answered with a non-success status; see [`ApiError`].
-/// - [`Error::Transport`]: no complete answer: connection refused or reset, timeout.
+/// - [`Error::Transport`]: no complete answer: connection refused or reset, or a time
+///   limit ran out ([`Error::timeout_kind`] says which).
 /// - [`Error::Decode`]: a success answer whose body does not match the expected type.
 /// - [`Error::InvalidRequest`]: the request could not be built (e.g. an empty path id).
 /// - [`Error::Config`]: the client could not be configured (e.g. no secret key).
@@ -65,7 +66,36 @@ pub struct ApiErrorDetail {
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) operation_id: &'static str,
-    pub(crate) source: reqwest::Error,
+    /// `None` when the deadline ran out between attempts, with no request in flight.
+    pub(crate) source: Option<reqwest::Error>,
+    pub(crate) timeout: Option<TimeoutKind>,
+    /// For [`TimeoutKind::Deadline`]: how the attempt before the deadline failed.
+    pub(crate) last_error: Option<Box<Error>>,
+}
+
+/// Which time limit ended a call (see [`Error::timeout_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// No connection could be opened within the client's connect timeout
+    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
+    Connect,
+    /// One attempt, from sending the request to the end of the answer's body, ran past
+    /// the per-attempt timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Attempt,
+    /// The whole call, retries, backoff and rate-limit waits included, ran past its
+    /// deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    Deadline,
+}
+
+impl TimeoutKind {
+    fn describe(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "connect timed out",
+            TimeoutKind::Attempt => "attempt timed out",
+            TimeoutKind::Deadline => "deadline exceeded",
+        }
+    }
 }
 
 /// A success answer whose body is not the documented type.
@@ -144,9 +174,21 @@ impl ApiError {
 }
 
 impl TransportError {
-    /// The underlying reqwest error.
-    pub fn source_error(&self) -> &reqwest::Error {
-        &self.source
+    /// The underlying reqwest error; `None` when the deadline ran out while the call
+    /// was waiting (for a retry or for the rate limiter), not sending.
+    pub fn source_error(&self) -> Option<&reqwest::Error> {
+        self.source.as_ref()
+    }
+
+    /// Which time limit ended the call, if one did.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        self.timeout
+    }
+
+    /// When the deadline ended a call that had already failed an attempt (say with a
+    /// `503` it would have retried): that attempt's error.
+    pub fn last_error(&self) -> Option<&Error> {
+        self.last_error.as_deref()
     }
 
     pub fn operation_id(&self) -> &'static str {
@@ -186,10 +228,39 @@ impl Error {
         }
     }
 
-    pub(crate) fn transport(operation_id: &'static str, source: reqwest::Error) -> Self {
+    /// A failed send; `deadline_bound` says whether the attempt's time limit was the
+    /// rest of the call's deadline (then a timeout is the deadline's, not the attempt's).
+    pub(crate) fn transport(
+        operation_id: &'static str,
+        source: reqwest::Error,
+        deadline_bound: bool,
+    ) -> Self {
+        // reqwest marks its connect timeout as a connect error; its per-request timeout
+        // (which covers connecting too) as a plain timeout.
+        let timeout = source.is_timeout().then(|| {
+            if source.is_connect() {
+                TimeoutKind::Connect
+            } else if deadline_bound {
+                TimeoutKind::Deadline
+            } else {
+                TimeoutKind::Attempt
+            }
+        });
         Error::Transport(Box::new(TransportError {
             operation_id,
-            source,
+            source: Some(source),
+            timeout,
+            last_error: None,
+        }))
+    }
+
+    /// The deadline ran out before the next attempt could start.
+    pub(crate) fn deadline(operation_id: &'static str, last_error: Option<Error>) -> Self {
+        Error::Transport(Box::new(TransportError {
+            operation_id,
+            source: None,
+            timeout: Some(TimeoutKind::Deadline),
+            last_error: last_error.map(Box::new),
         }))
     }
 
@@ -237,9 +308,30 @@ impl Error {
         }
     }
 
-    /// `true` for timeouts (connect or whole request).
+    /// `true` when a time limit ended the call; [`Error::timeout_kind`] says which.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.source.is_timeout())
+        self.timeout_kind().is_some()
+    }
+
+    /// Which time limit ended the call: the connect timeout, the per-attempt timeout or
+    /// the call's deadline. `None` for every other error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: clerk_api::Client) {
+    /// use clerk_api::TimeoutKind;
+    /// # let params = Default::default();
+    /// match client.get_organization("org_123", &params).await {
+    ///     Err(e) if e.timeout_kind() == Some(TimeoutKind::Connect) => eprintln!("Clerk unreachable: {e}"),
+    ///     Err(e) if e.timeout_kind() == Some(TimeoutKind::Deadline) => eprintln!("gave up in time: {e}"),
+    ///     other => { let _ = other; }
+    /// }
+    /// # }
+    /// ```
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self {
+            Error::Transport(e) => e.timeout,
+            _ => None,
+        }
     }
 
     /// `true` when no complete answer arrived.
@@ -283,14 +375,19 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Transport(e) => {
-                let what = if e.source.is_timeout() {
-                    "timed out"
-                } else if e.source.is_connect() {
-                    "could not connect"
-                } else {
-                    "transport error"
+                let what = match (e.timeout, &e.source) {
+                    (Some(kind), _) => kind.describe(),
+                    (None, Some(source)) if source.is_connect() => "could not connect",
+                    (None, _) => "transport error",
                 };
-                write!(f, "{}: {what}: {}", e.operation_id, e.source)
+                write!(f, "{}: {what}", e.operation_id)?;
+                if let Some(source) = &e.source {
+                    write!(f, ": {source}")?;
+                }
+                if let Some(last) = &e.last_error {
+                    write!(f, " (last attempt: {last})")?;
+                }
+                Ok(())
             }
             Error::Decode(e) => write!(
                 f,
@@ -318,7 +415,11 @@ fn one_line(text: &str) -> String {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => match (&e.source, &e.last_error) {
+                (Some(source), _) => Some(source),
+                (None, Some(last)) => Some(&**last),
+                (None, None) => None,
+            },
             _ => None,
         }
     }

@@ -10,6 +10,8 @@ mod json_path;
 mod multipart;
 mod nullable;
 mod pagination;
+mod rate_limit;
+mod raw;
 mod request;
 mod response;
 mod retry;
@@ -17,11 +19,20 @@ mod serde_support;
 mod tls;
 
 pub use call::{Call, Decode};
-pub use client::{Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver};
-pub use error::{ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TransportError};
+#[cfg(feature = "test-util")]
+pub(crate) use client::OPERATION_ID_HEADER;
+pub use client::{
+    Client, ClientBuilder, RequestOptions, ResponseMeta, ResponseObserver, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{
+    ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TimeoutKind, TransportError,
+};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Page, Paginated, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use rate_limit::{RateLimit, MAX_RATE_LIMIT_PAUSE};
+pub use raw::{RawRequest, RAW_OPERATION_ID};
 pub use request::{ArrayStyle, ObjectStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -86,7 +86,8 @@ pub(crate) enum Body {
 pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
-    pub(crate) path_template: &'static str,
+    /// The spec's path template (a caller's own for [`crate::Client::raw`]).
+    pub(crate) path_template: Cow<'static, str>,
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
@@ -95,11 +96,19 @@ pub struct Request {
 
 impl Request {
     pub fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
+        Self::with_template(operation_id, method, Cow::Borrowed(path_template))
+    }
+
+    pub(crate) fn with_template(
+        operation_id: &'static str,
+        method: Method,
+        path_template: Cow<'static, str>,
+    ) -> Self {
         Request {
             operation_id,
             method,
-            path_template,
             path: String::with_capacity(path_template.len() + 16),
+            path_template,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
@@ -135,7 +144,7 @@ impl Request {
         self.push_path_value(name, &value.to_param())
     }
 
-    fn push_path_value(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub(crate) fn push_path_value(&mut self, name: &str, value: &str) -> Result<(), Error> {
         if value.is_empty() || value == "." || value == ".." {
             return Err(Error::invalid_request(
                 self.operation_id,
@@ -260,8 +269,16 @@ impl Request {
         }
     }
 
-    fn query_owned(&mut self, key: String, value: String) {
+    /// A query pair whose name is not a literal (object parameters', the escape hatch's).
+    pub(crate) fn query_owned(&mut self, key: String, value: String) {
         self.query.push((key.into(), value));
+    }
+
+    /// Whether a header of this name (any case) was set, e.g. an `Accept` parameter.
+    pub(crate) fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-/// A `reqwest::Client` speaking TLS through rustls + graviola. Invalid extra roots are
-/// reported, and the client is built without them.
+/// `builder` (the client's other settings) finished with TLS through rustls + graviola.
+/// Invalid extra roots are reported, and the client is built without them.
 pub(crate) fn http_client(
+    builder: reqwest::ClientBuilder,
     extra_roots: &[Vec<u8>],
 ) -> (Result<reqwest::Client, String>, Vec<String>) {
     let mut problems = Vec::new();
@@ -30,7 +31,7 @@ pub(crate) fn http_client(
         })
         .map_err(|e| format!("TLS configuration: {e}"));
     let client = config.and_then(|config| {
-        reqwest::Client::builder()
+        builder
             .use_preconfigured_tls(config)
             .build()
             .map_err(|e| format!("HTTP client: {e}"))
