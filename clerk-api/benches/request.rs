@@ -193,9 +193,10 @@ fn page_500_memberships(c: &mut Criterion) {
             .unwrap()
     };
     let (gzip_client, identity_client) = (client(true), client(false));
-    let params = ListOrganizationMembershipsParams {
-        limit: Some(memberships::ITEMS as i64),
-        ..Default::default()
+    let params = {
+        let mut value = ListOrganizationMembershipsParams::default();
+        value.limit = Some(memberships::ITEMS as i64);
+        value
     };
     let fetch = |client: &clerk_api::Client| {
         let client = client.clone();

@@ -18,16 +18,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let client = clerk_api::Client::from_env()?;
-    let request = CreateInvitationRequest {
-        email_address,
-        public_metadata: None,
-        redirect_url: args.next(),
-        notify: Nullable::Value(true),
-        ignore_existing: Nullable::Absent,
-        expires_in_days: Nullable::Value(7),
-        template_slug: None,
-    };
-    let invitation = client.create_invitation(Some(&request)).await?;
+    // Request models are `#[non_exhaustive]`: `new` takes the required fields, the
+    // optional ones are set after (so a field Clerk adds later breaks no code).
+    let mut request = CreateInvitationRequest::new(email_address);
+    request.redirect_url = args.next();
+    request.notify = Nullable::Value(true);
+    request.expires_in_days = Nullable::Value(7);
+    let invitation = client
+        .create_invitation(&Default::default(), Some(&request))
+        .await?;
     println!(
         "invited {}: {} ({})",
         invitation.email_address, invitation.id, invitation.status

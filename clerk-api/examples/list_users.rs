@@ -13,9 +13,10 @@ use futures::TryStreamExt;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = clerk_api::Client::from_env()?;
-    let params = GetUserListParams {
-        query: std::env::args().nth(1),
-        ..Default::default()
+    let params = {
+        let mut value = GetUserListParams::default();
+        value.query = std::env::args().nth(1);
+        value
     };
     let mut users = client.get_user_list_stream(&params).page_size(100);
     let mut count = 0;

@@ -5,9 +5,9 @@
 //! use clerk_api::organizations::ListOrganizationsParams;
 //!
 //! let client = clerk_api::Client::from_env()?; // reads CLERK_SECRET_KEY
-//! let page = client
-//!     .list_organizations(&ListOrganizationsParams { limit: Some(20), ..Default::default() })
-//!     .await?;
+//! let mut params = ListOrganizationsParams::default();
+//! params.limit = Some(20);
+//! let page = client.list_organizations(&params).await?;
 //! for org in &page.data {
 //!     println!("{} {}", org.id, org.name);
 //! }
@@ -17,7 +17,7 @@
 //!
 //! Layout: [`models`] holds the request and response types; every tag of the API is a
 //! module (for example [`organizations`]) holding the parameter structs of its
-//! operations, and every operation is an async method on [`Client`]. The operations and
+//! operations, and every operation is a method on [`Client`] returning a future. The operations and
 //! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
 //! (authentication, errors, retries) is hand-written in `src/runtime`.
 

@@ -40,12 +40,13 @@ async fn list_organizations_sends_get_with_query_and_standard_headers() {
     .await;
 
     client
-        .list_organizations(&ListOrganizationsParams {
-            limit: Some(20),
-            offset: Some(40),
-            user_id: vec!["a".to_owned(), "b".to_owned()],
-            include_members_count: Some(true),
-            ..Default::default()
+        .list_organizations(&{
+            let mut value = ListOrganizationsParams::default();
+            value.limit = Some(20);
+            value.offset = Some(40);
+            value.user_id = vec!["a".to_owned(), "b".to_owned()];
+            value.include_members_count = Some(true);
+            value
         })
         .await
         .expect("list succeeds");
@@ -132,10 +133,11 @@ async fn query_values_with_reserved_characters_arrive_unchanged() {
     let user_ids = ["+user_1", "-user_2", "a&b=c", "x y%z"];
 
     client
-        .list_organizations(&ListOrganizationsParams {
-            user_id: user_ids.iter().map(|s| s.to_string()).collect(),
-            query: Some("Acme & Co #1".to_owned()),
-            ..Default::default()
+        .list_organizations(&{
+            let mut value = ListOrganizationsParams::default();
+            value.user_id = user_ids.iter().map(|s| s.to_string()).collect();
+            value.query = Some("Acme & Co #1".to_owned());
+            value
         })
         .await
         .expect("list succeeds");
@@ -178,17 +180,18 @@ async fn unexploded_query_array_is_comma_joined_and_exploded_one_repeated() {
     .await;
 
     client
-        .list_all_organization_domains(&ListAllOrganizationDomainsParams {
-            verified: Some(ListAllOrganizationDomainsVerified::True),
+        .list_all_organization_domains(&{
+            let mut value = ListAllOrganizationDomainsParams::default();
+            value.verified = Some(ListAllOrganizationDomainsVerified::True);
             // `style: form, explode: false` in the spec.
-            enrollment_mode: vec![
+            value.enrollment_mode = vec![
                 EnrollmentMode::AutomaticInvitation,
                 EnrollmentMode::MinusManualInvitation,
                 EnrollmentMode::Unknown("future_mode".to_owned()),
-            ],
+            ];
             // `style: form, explode: true` in the spec.
-            domains: vec!["a.example".to_owned(), "b.example".to_owned()],
-            ..Default::default()
+            value.domains = vec!["a.example".to_owned(), "b.example".to_owned()];
+            value
         })
         .await
         .expect("list succeeds");
@@ -217,15 +220,13 @@ async fn list_organization_memberships_repeats_array_params() {
     .await;
 
     let page = client
-        .list_organization_memberships(
-            "org_1",
-            &ListOrganizationMembershipsParams {
-                role: vec!["org:admin".to_owned(), "org:member".to_owned()],
-                user_id: vec!["user_1".to_owned(), "user_2".to_owned()],
-                limit: Some(10),
-                ..Default::default()
-            },
-        )
+        .list_organization_memberships("org_1", &{
+            let mut value = ListOrganizationMembershipsParams::default();
+            value.role = vec!["org:admin".to_owned(), "org:member".to_owned()];
+            value.user_id = vec!["user_1".to_owned(), "user_2".to_owned()];
+            value.limit = Some(10);
+            value
+        })
         .await
         .expect("list succeeds");
 
@@ -249,14 +250,12 @@ async fn update_organization_sends_value_and_null_and_omits_absent_fields() {
         .await;
 
     let org = client
-        .update_organization(
-            "org_1",
-            &UpdateOrganizationRequest {
-                name: Nullable::Value("New".to_owned()),
-                slug: Nullable::Null,
-                ..Default::default()
-            },
-        )
+        .update_organization("org_1", &Default::default(), &{
+            let mut value = UpdateOrganizationRequest::default();
+            value.name = Nullable::Value("New".to_owned());
+            value.slug = Nullable::Null;
+            value
+        })
         .await
         .expect("update succeeds");
 
@@ -314,7 +313,7 @@ async fn path_params_empty_dot_and_dot_dot_are_refused_before_sending() {
     }
     // A second path parameter is checked as well.
     let err = client
-        .delete_organization_domain("org_1", "..")
+        .delete_organization_domain("org_1", "..", &Default::default())
         .await
         .expect_err("must be refused");
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
@@ -339,14 +338,13 @@ async fn create_organization_domain_posts_json_and_decodes_domain() {
         .await;
 
     let domain = client
-        .create_organization_domain(
-            "org_1",
-            &CreateOrganizationDomainRequest {
-                name: Some("example.com".to_owned()),
-                enrollment_mode: Some("automatic_invitation".to_owned()),
-                verified: Nullable::Value(false),
-            },
-        )
+        .create_organization_domain("org_1", &Default::default(), &{
+            let mut value = CreateOrganizationDomainRequest::default();
+            value.name = Some("example.com".to_owned());
+            value.enrollment_mode = Some("automatic_invitation".to_owned());
+            value.verified = Nullable::Value(false);
+            value
+        })
         .await
         .expect("create succeeds");
 
@@ -385,7 +383,7 @@ async fn delete_organization_domain_sends_delete_and_decodes_deleted_object() {
         .await;
 
     let deleted = client
-        .delete_organization_domain("org_1", "dmn_1")
+        .delete_organization_domain("org_1", "dmn_1", &Default::default())
         .await
         .expect("delete succeeds");
 
@@ -424,7 +422,7 @@ async fn upload_organization_logo_sends_multipart_file_part() {
     body.uploader_user_id = Some("user_9".to_owned());
 
     let org = client
-        .upload_organization_logo("org_1", &body)
+        .upload_organization_logo("org_1", &Default::default(), &body)
         .await
         .expect("upload succeeds");
 
@@ -458,7 +456,7 @@ async fn unusable_file_content_type_is_refused_before_sending() {
     );
 
     let err = client
-        .upload_organization_logo("org_1", &body)
+        .upload_organization_logo("org_1", &Default::default(), &body)
         .await
         .expect_err("content type does not parse");
 
@@ -478,11 +476,15 @@ async fn update_instance_answered_204_returns_unit() {
         .await;
 
     let result = client
-        .update_instance(Some(&UpdateInstanceRequest {
-            test_mode: Nullable::Value(true),
-            support_email: Nullable::Null,
-            ..Default::default()
-        }))
+        .update_instance(
+            &Default::default(),
+            Some(&{
+                let mut value = UpdateInstanceRequest::default();
+                value.test_mode = Nullable::Value(true);
+                value.support_email = Nullable::Null;
+                value
+            }),
+        )
         .await;
 
     assert!(matches!(result, Ok(())), "{result:?}");
@@ -497,7 +499,10 @@ async fn update_instance_without_body_sends_no_body() {
     let (server, client) = server_and_client().await;
     respond_to_any(&server, ResponseTemplate::new(204)).await;
 
-    client.update_instance(None).await.expect("update succeeds");
+    client
+        .update_instance(&Default::default(), None)
+        .await
+        .expect("update succeeds");
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PATCH");

@@ -28,7 +28,10 @@ async fn list(client: &Client) -> Result<clerk_api::models::Organizations, Error
 
 async fn create(client: &Client) -> Result<clerk_api::models::Organization, Error> {
     client
-        .create_organization(&CreateOrganizationRequest::new("Acme".to_owned()))
+        .create_organization(
+            &Default::default(),
+            &CreateOrganizationRequest::new("Acme".to_owned()),
+        )
         .await
 }
 
@@ -316,7 +319,7 @@ async fn multipart_upload_is_sent_again_in_full_on_retry() {
     );
 
     client
-        .upload_organization_logo("org_1", &body)
+        .upload_organization_logo("org_1", &Default::default(), &body)
         .await
         .expect("retried to success");
 

@@ -45,6 +45,7 @@ async fn promote_members(
                 .update_organization_membership(
                     organization_id,
                     &user.user_id,
+                    &Default::default(),
                     &UpdateOrganizationMembershipRequest::new("org:admin".to_owned()),
                 )
                 .await?;

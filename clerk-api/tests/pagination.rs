@@ -33,9 +33,10 @@ fn ids(orgs: &[clerk_api::models::Organization]) -> Vec<&str> {
 }
 
 fn params(limit: i64) -> ListOrganizationsParams {
-    ListOrganizationsParams {
-        limit: Some(limit),
-        ..Default::default()
+    {
+        let mut value = ListOrganizationsParams::default();
+        value.limit = Some(limit);
+        value
     }
 }
 
@@ -147,10 +148,11 @@ async fn a_server_that_caps_the_page_below_the_limit_is_still_read_to_the_total(
 async fn offset_and_page_size_come_from_params_and_are_clamped() {
     let (server, client) = server_and_client().await;
     page(&server, 7, &["h"], 8).await;
-    let start = ListOrganizationsParams {
-        offset: Some(7),
-        query: Some("acme".into()),
-        ..Default::default()
+    let start = {
+        let mut value = ListOrganizationsParams::default();
+        value.offset = Some(7);
+        value.query = Some("acme".into());
+        value
     };
     let all = client
         .list_organizations_stream(&start)
@@ -206,9 +208,10 @@ async fn streams_with_a_path_parameter_send_it_on_every_page() {
             .mount(&server)
             .await;
     }
-    let params = clerk_api::organization_domains::ListOrganizationDomainsParams {
-        limit: Some(1),
-        ..Default::default()
+    let params = {
+        let mut value = clerk_api::organization_domains::ListOrganizationDomainsParams::default();
+        value.limit = Some(1);
+        value
     };
     let all = client
         .list_organization_domains_stream("org/1", &params)

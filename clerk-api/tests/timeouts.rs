@@ -82,7 +82,7 @@ async fn a_connect_timeout_is_retried_even_for_post() {
 
     let body = clerk_api::models::CreateOrganizationRequest::new("Acme".to_owned());
     let err = client
-        .create_organization(&body)
+        .create_organization(&Default::default(), &body)
         .await
         .expect_err("cannot connect");
 

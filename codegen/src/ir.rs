@@ -271,8 +271,9 @@ pub struct Operation {
     /// Path template pieces in order.
     pub segments: Vec<PathSegment>,
     pub params: Vec<Param>,
-    /// Struct carrying the optional parameters, when there are any.
-    pub params_struct: Option<RustIdent>,
+    /// Struct carrying the optional parameters. Every operation has one, empty or not,
+    /// so that a new optional parameter is a new field, not a new argument.
+    pub params_struct: RustIdent,
     pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,

@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreateActorToken")]
     pub fn create_actor_token(
         &self,
+        _: &CreateActorTokenParams,
         body: ::std::option::Option<&super::models::CreateActorTokenRequest>,
     ) -> crate::runtime::Call<'_, super::models::ActorToken> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn revoke_actor_token(
         &self,
         actor_token_id: &str,
+        _: &RevokeActorTokenParams,
     ) -> crate::runtime::Call<'_, super::models::ActorToken> {
         crate::runtime::Call::new(
             self,
@@ -63,3 +65,11 @@ fn revoke_actor_token_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_actor_token`](crate::Client::create_actor_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateActorTokenParams {}
+/// Optional parameters of [`Client::revoke_actor_token`](crate::Client::revoke_actor_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeActorTokenParams {}

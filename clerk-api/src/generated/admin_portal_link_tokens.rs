@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "createAdminPortalLinkToken")]
     pub fn create_admin_portal_link_token(
         &self,
+        _: &CreateAdminPortalLinkTokenParams,
         body: &super::models::CreateAdminPortalLinkTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::CreateAdminPortalLinkTokenResponse> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn revoke_admin_portal_link_token(
         &self,
         admin_portal_link_token_id: &str,
+        _: &RevokeAdminPortalLinkTokenParams,
         body: &super::models::RevokeAdminPortalLinkTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::RevokeAdminPortalLinkTokenResponse> {
         crate::runtime::Call::new(
@@ -64,3 +66,11 @@ fn revoke_admin_portal_link_token_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_admin_portal_link_token`](crate::Client::create_admin_portal_link_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenParams {}
+/// Optional parameters of [`Client::revoke_admin_portal_link_token`](crate::Client::revoke_admin_portal_link_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenParams {}

@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreateAgentTask")]
     pub fn create_agent_task(
         &self,
+        _: &CreateAgentTaskParams,
         body: ::std::option::Option<&super::models::CreateAgentTaskRequest>,
     ) -> crate::runtime::Call<'_, super::models::AgentTask> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn revoke_agent_task(
         &self,
         agent_task_id: &str,
+        _: &RevokeAgentTaskParams,
     ) -> crate::runtime::Call<'_, super::models::AgentTask> {
         crate::runtime::Call::new(
             self,
@@ -63,3 +65,11 @@ fn revoke_agent_task_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_agent_task`](crate::Client::create_agent_task).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAgentTaskParams {}
+/// Optional parameters of [`Client::revoke_agent_task`](crate::Client::revoke_agent_task).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeAgentTaskParams {}

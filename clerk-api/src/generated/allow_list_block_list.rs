@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateAllowlistIdentifier")]
     pub fn create_allowlist_identifier(
         &self,
+        _: &CreateAllowlistIdentifierParams,
         body: ::std::option::Option<&super::models::CreateAllowlistIdentifierRequest>,
     ) -> crate::runtime::Call<'_, super::models::AllowlistIdentifier> {
         crate::runtime::Call::new(
@@ -76,6 +77,7 @@ impl crate::Client {
     pub fn delete_allowlist_identifier(
         &self,
         identifier_id: &str,
+        _: &DeleteAllowlistIdentifierParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     #[doc(alias = "ListBlocklistIdentifiers")]
     pub fn list_blocklist_identifiers(
         &self,
+        _: &ListBlocklistIdentifiersParams,
     ) -> crate::runtime::Call<'_, super::models::BlocklistIdentifiers> {
         crate::runtime::Call::new(
             self,
@@ -106,6 +109,7 @@ impl crate::Client {
     #[doc(alias = "CreateBlocklistIdentifier")]
     pub fn create_blocklist_identifier(
         &self,
+        _: &CreateBlocklistIdentifierParams,
         body: ::std::option::Option<&super::models::CreateBlocklistIdentifierRequest>,
     ) -> crate::runtime::Call<'_, super::models::BlocklistIdentifier> {
         crate::runtime::Call::new(
@@ -123,6 +127,7 @@ impl crate::Client {
     pub fn delete_blocklist_identifier(
         &self,
         identifier_id: &str,
+        _: &DeleteBlocklistIdentifierParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -217,6 +222,7 @@ fn delete_blocklist_identifier_request(
 }
 /// Optional parameters of [`Client::list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAllowlistIdentifiersParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -224,3 +230,23 @@ pub struct ListAllowlistIdentifiersParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_allowlist_identifier`](crate::Client::create_allowlist_identifier).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAllowlistIdentifierParams {}
+/// Optional parameters of [`Client::delete_allowlist_identifier`](crate::Client::delete_allowlist_identifier).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAllowlistIdentifierParams {}
+/// Optional parameters of [`Client::list_blocklist_identifiers`](crate::Client::list_blocklist_identifiers).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListBlocklistIdentifiersParams {}
+/// Optional parameters of [`Client::create_blocklist_identifier`](crate::Client::create_blocklist_identifier).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBlocklistIdentifierParams {}
+/// Optional parameters of [`Client::delete_blocklist_identifier`](crate::Client::delete_blocklist_identifier).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBlocklistIdentifierParams {}

@@ -28,6 +28,7 @@ impl crate::Client {
     #[doc(alias = "createApiKey")]
     pub fn create_api_key(
         &self,
+        _: &CreateApiKeyParams,
         body: &super::models::CreateApiKeyRequest,
     ) -> crate::runtime::Call<'_, super::models::CreateApiKeyResponse> {
         crate::runtime::Call::new(
@@ -45,6 +46,7 @@ impl crate::Client {
     pub fn get_api_key(
         &self,
         api_key_id: &str,
+        _: &GetApiKeyParams,
     ) -> crate::runtime::Call<'_, super::models::GetApiKeyResponse> {
         crate::runtime::Call::new(
             self,
@@ -61,6 +63,7 @@ impl crate::Client {
     pub fn delete_api_key(
         &self,
         api_key_id: &str,
+        _: &DeleteApiKeyParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteApiKeyResponse> {
         crate::runtime::Call::new(
             self,
@@ -77,6 +80,7 @@ impl crate::Client {
     pub fn update_api_key(
         &self,
         api_key_id: &str,
+        _: &UpdateApiKeyParams,
         body: &super::models::UpdateApiKeyRequest,
     ) -> crate::runtime::Call<'_, super::models::UpdateApiKeyResponse> {
         crate::runtime::Call::new(
@@ -94,6 +98,7 @@ impl crate::Client {
     pub fn get_api_key_secret(
         &self,
         api_key_id: &str,
+        _: &GetApiKeySecretParams,
     ) -> crate::runtime::Call<'_, super::models::GetApiKeySecretResponse> {
         crate::runtime::Call::new(
             self,
@@ -110,6 +115,7 @@ impl crate::Client {
     pub fn revoke_api_key(
         &self,
         api_key_id: &str,
+        _: &RevokeApiKeyParams,
         body: &super::models::RevokeApiKeyRequest,
     ) -> crate::runtime::Call<'_, super::models::RevokeApiKeyResponse> {
         crate::runtime::Call::new(
@@ -126,6 +132,7 @@ impl crate::Client {
     #[doc(alias = "verifyApiKey")]
     pub fn verify_api_key(
         &self,
+        _: &VerifyApiKeyParams,
         body: &super::models::VerifyApiKeyRequest,
     ) -> crate::runtime::Call<'_, super::models::VerifyApiKeyResponse> {
         crate::runtime::Call::new(
@@ -255,6 +262,7 @@ fn verify_api_key_request(
 }
 /// Optional parameters of [`Client::get_api_keys`](crate::Client::get_api_keys).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetApiKeysParams {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Whether revoked and expired keys are listed too.
@@ -264,3 +272,31 @@ pub struct GetApiKeysParams {
     /// Text to search key names for.
     pub query: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_api_key`](crate::Client::create_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateApiKeyParams {}
+/// Optional parameters of [`Client::get_api_key`](crate::Client::get_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetApiKeyParams {}
+/// Optional parameters of [`Client::delete_api_key`](crate::Client::delete_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteApiKeyParams {}
+/// Optional parameters of [`Client::update_api_key`](crate::Client::update_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateApiKeyParams {}
+/// Optional parameters of [`Client::get_api_key_secret`](crate::Client::get_api_key_secret).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetApiKeySecretParams {}
+/// Optional parameters of [`Client::revoke_api_key`](crate::Client::revoke_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeApiKeyParams {}
+/// Optional parameters of [`Client::verify_api_key`](crate::Client::verify_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyApiKeyParams {}

@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceAuthConfig")]
     pub fn update_instance_auth_config(
         &self,
+        _: &UpdateInstanceAuthConfigParams,
         body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
     ) -> crate::runtime::Call<'_, super::models::UpdateInstanceAuthConfigResponse> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     #[deprecated]
     pub fn update_production_instance_domain(
         &self,
+        _: &UpdateProductionInstanceDomainParams,
         body: ::std::option::Option<
             &super::models::UpdateProductionInstanceDomainRequest,
         >,
@@ -46,6 +48,7 @@ impl crate::Client {
     #[doc(alias = "ChangeProductionInstanceDomain")]
     pub fn change_production_instance_domain(
         &self,
+        _: &ChangeProductionInstanceDomainParams,
         body: ::std::option::Option<
             &super::models::ChangeProductionInstanceDomainRequest,
         >,
@@ -99,3 +102,15 @@ fn change_production_instance_domain_request(
     }
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::update_instance_auth_config`](crate::Client::update_instance_auth_config).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceAuthConfigParams {}
+/// Optional parameters of [`Client::update_production_instance_domain`](crate::Client::update_production_instance_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateProductionInstanceDomainParams {}
+/// Optional parameters of [`Client::change_production_instance_domain`](crate::Client::change_production_instance_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeProductionInstanceDomainParams {}

@@ -107,6 +107,7 @@ impl crate::Client {
     #[doc(alias = "CreateBillingPrice")]
     pub fn create_billing_price(
         &self,
+        _: &CreateBillingPriceParams,
         body: &super::models::CreateBillingPriceRequest,
     ) -> crate::runtime::Call<'_, super::models::BillingPriceResponse> {
         crate::runtime::Call::new(
@@ -192,6 +193,7 @@ impl crate::Client {
     pub fn extend_billing_subscription_item_free_trial(
         &self,
         subscription_item_id: &str,
+        _: &ExtendBillingSubscriptionItemFreeTrialParams,
         body: &super::models::ExtendFreeTrialRequest,
     ) -> crate::runtime::Call<'_, super::models::CommerceSubscriptionItem2> {
         crate::runtime::Call::new(
@@ -212,6 +214,7 @@ impl crate::Client {
     pub fn create_billing_price_transition(
         &self,
         subscription_item_id: &str,
+        _: &CreateBillingPriceTransitionParams,
         body: &super::models::PriceTransitionRequest,
     ) -> crate::runtime::Call<'_, super::models::CommercePriceTransitionResponse> {
         crate::runtime::Call::new(
@@ -229,6 +232,7 @@ impl crate::Client {
     pub fn apply_billing_subscription_item_discount(
         &self,
         subscription_item_id: &str,
+        _: &ApplyBillingSubscriptionItemDiscountParams,
         body: &super::models::ApplyCommerceDiscountRequest,
     ) -> crate::runtime::Call<'_, super::models::CommerceDiscountRedemptionResponse> {
         crate::runtime::Call::new(
@@ -247,6 +251,7 @@ impl crate::Client {
         &self,
         subscription_item_id: &str,
         discount_id: &str,
+        _: &RemoveBillingSubscriptionItemDiscountParams,
     ) -> crate::runtime::Call<'_, super::models::CommerceDiscountRedemptionResponse> {
         crate::runtime::Call::new(
             self,
@@ -314,6 +319,7 @@ impl crate::Client {
     pub fn get_billing_statement(
         &self,
         statement_id: &str,
+        _: &GetBillingStatementParams,
     ) -> crate::runtime::Call<'_, super::models::BillingStatement> {
         crate::runtime::Call::new(
             self,
@@ -605,6 +611,7 @@ fn get_billing_statement_payment_attempts_request(
 }
 /// Optional parameters of [`Client::get_commerce_plan_list`](crate::Client::get_commerce_plan_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetCommercePlanListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -616,6 +623,7 @@ pub struct GetCommercePlanListParams {
 }
 /// Optional parameters of [`Client::get_billing_price_list`](crate::Client::get_billing_price_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBillingPriceListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -625,8 +633,13 @@ pub struct GetBillingPriceListParams {
     /// Only prices of this plan.
     pub plan_id: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_billing_price`](crate::Client::create_billing_price).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBillingPriceParams {}
 /// Optional parameters of [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetCommerceSubscriptionItemListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -650,12 +663,30 @@ pub struct GetCommerceSubscriptionItemListParams {
 }
 /// Optional parameters of [`Client::cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CancelCommerceSubscriptionItemParams {
     /// `true` ends the item immediately; `false` (the default) lets it run to the end of the period.
     pub end_now: ::std::option::Option<bool>,
 }
+/// Optional parameters of [`Client::extend_billing_subscription_item_free_trial`](crate::Client::extend_billing_subscription_item_free_trial).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExtendBillingSubscriptionItemFreeTrialParams {}
+/// Optional parameters of [`Client::create_billing_price_transition`](crate::Client::create_billing_price_transition).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBillingPriceTransitionParams {}
+/// Optional parameters of [`Client::apply_billing_subscription_item_discount`](crate::Client::apply_billing_subscription_item_discount).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyBillingSubscriptionItemDiscountParams {}
+/// Optional parameters of [`Client::remove_billing_subscription_item_discount`](crate::Client::remove_billing_subscription_item_discount).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveBillingSubscriptionItemDiscountParams {}
 /// Optional parameters of [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBillingStatementListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -663,8 +694,13 @@ pub struct GetBillingStatementListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::get_billing_statement`](crate::Client::get_billing_statement).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetBillingStatementParams {}
 /// Optional parameters of [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBillingStatementPaymentAttemptsParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).

@@ -61,6 +61,7 @@ impl crate::Client {
     #[doc(alias = "VerifyClient")]
     pub fn verify_client(
         &self,
+        _: &VerifyClientParams,
         body: ::std::option::Option<&super::models::VerifyClientRequest>,
     ) -> crate::runtime::Call<'_, super::models::ClientModel> {
         crate::runtime::Call::new(
@@ -78,6 +79,7 @@ impl crate::Client {
     pub fn get_client(
         &self,
         client_id: &str,
+        _: &GetClientParams,
     ) -> crate::runtime::Call<'_, super::models::ClientModel> {
         crate::runtime::Call::new(
             self,
@@ -134,6 +136,7 @@ fn get_client_request(
 }
 /// Optional parameters of [`Client::get_client_list`](crate::Client::get_client_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetClientListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -141,3 +144,11 @@ pub struct GetClientListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::verify_client`](crate::Client::verify_client).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyClientParams {}
+/// Optional parameters of [`Client::get_client`](crate::Client::get_client).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetClientParams {}

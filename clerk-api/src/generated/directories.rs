@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateDirectory")]
     pub fn create_directory(
         &self,
+        _: &CreateDirectoryParams,
         body: ::std::option::Option<&super::models::CreateDirectoryRequest>,
     ) -> crate::runtime::Call<'_, super::models::Directory> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_directory(
         &self,
         directory_id: &str,
+        _: &GetDirectoryParams,
     ) -> crate::runtime::Call<'_, super::models::Directory> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_directory(
         &self,
         directory_id: &str,
+        _: &DeleteDirectoryParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_directory(
         &self,
         directory_id: &str,
+        _: &UpdateDirectoryParams,
         body: ::std::option::Option<&super::models::UpdateDirectoryRequest>,
     ) -> crate::runtime::Call<'_, super::models::Directory> {
         crate::runtime::Call::new(
@@ -124,6 +128,7 @@ impl crate::Client {
     pub fn rotate_directory_api_key(
         &self,
         directory_id: &str,
+        _: &RotateDirectoryApiKeyParams,
     ) -> crate::runtime::Call<'_, super::models::Directory> {
         crate::runtime::Call::new(
             self,
@@ -140,6 +145,7 @@ impl crate::Client {
     pub fn list_directory_group_role_mappings(
         &self,
         directory_id: &str,
+        _: &ListDirectoryGroupRoleMappingsParams,
     ) -> crate::runtime::Call<
         '_,
         super::models::ListDirectoryGroupRoleMappingsResponse,
@@ -159,6 +165,7 @@ impl crate::Client {
     pub fn replace_directory_group_role_mappings(
         &self,
         directory_id: &str,
+        _: &ReplaceDirectoryGroupRoleMappingsParams,
         body: &super::models::ReplaceDirectoryGroupRoleMappingsRequest,
     ) -> crate::runtime::Call<
         '_,
@@ -179,6 +186,7 @@ impl crate::Client {
     pub fn create_directory_group_role_mapping(
         &self,
         directory_id: &str,
+        _: &CreateDirectoryGroupRoleMappingParams,
         body: &super::models::CreateDirectoryGroupRoleMappingRequest,
     ) -> crate::runtime::Call<'_, super::models::DirectoryGroupRoleMapping> {
         crate::runtime::Call::new(
@@ -197,6 +205,7 @@ impl crate::Client {
         &self,
         directory_id: &str,
         mapping_id: &str,
+        _: &DeleteDirectoryGroupRoleMappingParams,
     ) -> crate::runtime::Call<
         '_,
         super::models::DeleteDirectoryGroupRoleMappingResponse,
@@ -352,9 +361,46 @@ fn delete_directory_group_role_mapping_request(
 }
 /// Optional parameters of [`Client::list_directories`](crate::Client::list_directories).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDirectoriesParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_directory`](crate::Client::create_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDirectoryParams {}
+/// Optional parameters of [`Client::get_directory`](crate::Client::get_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetDirectoryParams {}
+/// Optional parameters of [`Client::delete_directory`](crate::Client::delete_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDirectoryParams {}
+/// Optional parameters of [`Client::update_directory`](crate::Client::update_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDirectoryParams {}
+/// Optional parameters of [`Client::rotate_directory_api_key`](crate::Client::rotate_directory_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateDirectoryApiKeyParams {}
+/// Optional parameters of [`Client::list_directory_group_role_mappings`](crate::Client::list_directory_group_role_mappings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDirectoryGroupRoleMappingsParams {}
+/// Optional parameters of [`Client::replace_directory_group_role_mappings`](crate::Client::replace_directory_group_role_mappings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceDirectoryGroupRoleMappingsParams {}
+/// Optional parameters of [`Client::create_directory_group_role_mapping`](crate::Client::create_directory_group_role_mapping).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDirectoryGroupRoleMappingParams {}
+/// Optional parameters of [`Client::delete_directory_group_role_mapping`](crate::Client::delete_directory_group_role_mapping).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDirectoryGroupRoleMappingParams {}

@@ -9,7 +9,10 @@ impl crate::Client {
     ///
     /// `GET /domains` (operation `ListDomains`)
     #[doc(alias = "ListDomains")]
-    pub fn list_domains(&self) -> crate::runtime::Call<'_, super::models::Domains> {
+    pub fn list_domains(
+        &self,
+        _: &ListDomainsParams,
+    ) -> crate::runtime::Call<'_, super::models::Domains> {
         crate::runtime::Call::new(
             self,
             list_domains_request(),
@@ -24,6 +27,7 @@ impl crate::Client {
     #[doc(alias = "AddDomain")]
     pub fn add_domain(
         &self,
+        _: &AddDomainParams,
         body: ::std::option::Option<&super::models::AddDomainRequest>,
     ) -> crate::runtime::Call<'_, super::models::Domain> {
         crate::runtime::Call::new(
@@ -41,6 +45,7 @@ impl crate::Client {
     pub fn delete_domain(
         &self,
         domain_id: &str,
+        _: &DeleteDomainParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -57,6 +62,7 @@ impl crate::Client {
     pub fn update_domain(
         &self,
         domain_id: &str,
+        _: &UpdateDomainParams,
         body: &super::models::UpdateDomainRequest,
     ) -> crate::runtime::Call<'_, super::models::Domain> {
         crate::runtime::Call::new(
@@ -118,3 +124,19 @@ fn update_domain_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::list_domains`](crate::Client::list_domains).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListDomainsParams {}
+/// Optional parameters of [`Client::add_domain`](crate::Client::add_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddDomainParams {}
+/// Optional parameters of [`Client::delete_domain`](crate::Client::delete_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteDomainParams {}
+/// Optional parameters of [`Client::update_domain`](crate::Client::update_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateDomainParams {}

@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreateEmailAddress")]
     pub fn create_email_address(
         &self,
+        _: &CreateEmailAddressParams,
         body: ::std::option::Option<&super::models::CreateEmailAddressRequest>,
     ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn get_email_address(
         &self,
         email_address_id: &str,
+        _: &GetEmailAddressParams,
     ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
         crate::runtime::Call::new(
             self,
@@ -44,6 +46,7 @@ impl crate::Client {
     pub fn delete_email_address(
         &self,
         email_address_id: &str,
+        _: &DeleteEmailAddressParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -60,6 +63,7 @@ impl crate::Client {
     pub fn update_email_address(
         &self,
         email_address_id: &str,
+        _: &UpdateEmailAddressParams,
         body: ::std::option::Option<&super::models::UpdateEmailAddressRequest>,
     ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
         crate::runtime::Call::new(
@@ -77,6 +81,7 @@ impl crate::Client {
     pub fn prepare_email_address_verification(
         &self,
         email_address_id: &str,
+        _: &PrepareEmailAddressVerificationParams,
     ) -> crate::runtime::Call<
         '_,
         super::models::PrepareEmailAddressVerificationResponse,
@@ -96,6 +101,7 @@ impl crate::Client {
     pub fn attempt_email_address_verification(
         &self,
         email_address_id: &str,
+        _: &AttemptEmailAddressVerificationParams,
         body: &super::models::AttemptEmailAddressVerificationRequest,
     ) -> crate::runtime::Call<
         '_,
@@ -116,6 +122,7 @@ impl crate::Client {
     pub fn replace_user_email_address(
         &self,
         user_id: &str,
+        _: &ReplaceUserEmailAddressParams,
         body: &super::models::ReplaceUserEmailAddressRequest,
     ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
         crate::runtime::Call::new(
@@ -222,3 +229,31 @@ fn replace_user_email_address_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_email_address`](crate::Client::create_email_address).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEmailAddressParams {}
+/// Optional parameters of [`Client::get_email_address`](crate::Client::get_email_address).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEmailAddressParams {}
+/// Optional parameters of [`Client::delete_email_address`](crate::Client::delete_email_address).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEmailAddressParams {}
+/// Optional parameters of [`Client::update_email_address`](crate::Client::update_email_address).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEmailAddressParams {}
+/// Optional parameters of [`Client::prepare_email_address_verification`](crate::Client::prepare_email_address_verification).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PrepareEmailAddressVerificationParams {}
+/// Optional parameters of [`Client::attempt_email_address_verification`](crate::Client::attempt_email_address_verification).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttemptEmailAddressVerificationParams {}
+/// Optional parameters of [`Client::replace_user_email_address`](crate::Client::replace_user_email_address).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceUserEmailAddressParams {}

@@ -67,6 +67,7 @@ impl crate::Client {
         &self,
         template_type: &super::models::GetTemplateTemplateType,
         slug: &str,
+        _: &GetTemplateParams,
     ) -> crate::runtime::Call<'_, super::models::Template> {
         crate::runtime::Call::new(
             self,
@@ -85,6 +86,7 @@ impl crate::Client {
         &self,
         template_type: &super::models::UpsertTemplateTemplateType,
         slug: &str,
+        _: &UpsertTemplateParams,
         body: ::std::option::Option<&super::models::UpsertTemplateRequest>,
     ) -> crate::runtime::Call<'_, super::models::Template> {
         crate::runtime::Call::new(
@@ -104,6 +106,7 @@ impl crate::Client {
         &self,
         template_type: &super::models::RevertTemplateTemplateType,
         slug: &str,
+        _: &RevertTemplateParams,
     ) -> crate::runtime::Call<'_, super::models::Template> {
         crate::runtime::Call::new(
             self,
@@ -122,6 +125,7 @@ impl crate::Client {
         &self,
         template_type: &str,
         slug: &str,
+        _: &PreviewTemplateParams,
         body: ::std::option::Option<&super::models::PreviewTemplateRequest>,
     ) -> crate::runtime::Call<
         '_,
@@ -144,6 +148,7 @@ impl crate::Client {
         &self,
         template_type: &super::models::ToggleTemplateDeliveryTemplateType,
         slug: &str,
+        _: &ToggleTemplateDeliveryParams,
         body: ::std::option::Option<&super::models::ToggleTemplateDeliveryRequest>,
     ) -> crate::runtime::Call<'_, super::models::Template> {
         crate::runtime::Call::new(
@@ -267,6 +272,7 @@ fn toggle_template_delivery_request(
 }
 /// Optional parameters of [`Client::get_template_list`](crate::Client::get_template_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetTemplateListParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -274,3 +280,23 @@ pub struct GetTemplateListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::get_template`](crate::Client::get_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTemplateParams {}
+/// Optional parameters of [`Client::upsert_template`](crate::Client::upsert_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpsertTemplateParams {}
+/// Optional parameters of [`Client::revert_template`](crate::Client::revert_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevertTemplateParams {}
+/// Optional parameters of [`Client::preview_template`](crate::Client::preview_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PreviewTemplateParams {}
+/// Optional parameters of [`Client::toggle_template_delivery`](crate::Client::toggle_template_delivery).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ToggleTemplateDeliveryParams {}

@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateEnterpriseConnection")]
     pub fn create_enterprise_connection(
         &self,
+        _: &CreateEnterpriseConnectionParams,
         body: ::std::option::Option<&super::models::CreateEnterpriseConnectionRequest>,
     ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_enterprise_connection(
         &self,
         enterprise_connection_id: &str,
+        _: &GetEnterpriseConnectionParams,
     ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_enterprise_connection(
         &self,
         enterprise_connection_id: &str,
+        _: &DeleteEnterpriseConnectionParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_enterprise_connection(
         &self,
         enterprise_connection_id: &str,
+        _: &UpdateEnterpriseConnectionParams,
         body: &super::models::UpdateEnterpriseConnectionRequest,
     ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
         crate::runtime::Call::new(
@@ -181,6 +185,7 @@ impl crate::Client {
     pub fn create_enterprise_connection_test_run(
         &self,
         enterprise_connection_id: &str,
+        _: &CreateEnterpriseConnectionTestRunParams,
     ) -> crate::runtime::Call<'_, super::models::EnterpriseConnectionTestRunResponse> {
         crate::runtime::Call::new(
             self,
@@ -300,6 +305,7 @@ fn create_enterprise_connection_test_run_request(
 }
 /// Optional parameters of [`Client::list_enterprise_connections`](crate::Client::list_enterprise_connections).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListEnterpriseConnectionsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -310,8 +316,25 @@ pub struct ListEnterpriseConnectionsParams {
     /// `true` keeps only active connections, `false` only inactive ones; omitted, all are listed.
     pub active: ::std::option::Option<bool>,
 }
+/// Optional parameters of [`Client::create_enterprise_connection`](crate::Client::create_enterprise_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEnterpriseConnectionParams {}
+/// Optional parameters of [`Client::get_enterprise_connection`](crate::Client::get_enterprise_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetEnterpriseConnectionParams {}
+/// Optional parameters of [`Client::delete_enterprise_connection`](crate::Client::delete_enterprise_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteEnterpriseConnectionParams {}
+/// Optional parameters of [`Client::update_enterprise_connection`](crate::Client::update_enterprise_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateEnterpriseConnectionParams {}
 /// Optional parameters of [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListEnterpriseConnectionTestRunsParams {
     /// Only runs in these states; repeat the parameter for several.
     pub status: ::std::vec::Vec<
@@ -322,3 +345,7 @@ pub struct ListEnterpriseConnectionTestRunsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_enterprise_connection_test_run`](crate::Client::create_enterprise_connection_test_run).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateEnterpriseConnectionTestRunParams {}

@@ -9,7 +9,10 @@ impl crate::Client {
     ///
     /// `GET /instance` (operation `GetInstance`)
     #[doc(alias = "GetInstance")]
-    pub fn get_instance(&self) -> crate::runtime::Call<'_, super::models::Instance> {
+    pub fn get_instance(
+        &self,
+        _: &GetInstanceParams,
+    ) -> crate::runtime::Call<'_, super::models::Instance> {
         crate::runtime::Call::new(
             self,
             get_instance_request(),
@@ -24,6 +27,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstance")]
     pub fn update_instance(
         &self,
+        _: &UpdateInstanceParams,
         body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
     ) -> crate::runtime::Call<'_, ()> {
         crate::runtime::Call::new(
@@ -40,6 +44,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceRestrictions")]
     pub fn update_instance_restrictions(
         &self,
+        _: &UpdateInstanceRestrictionsParams,
         body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
     ) -> crate::runtime::Call<'_, super::models::InstanceRestrictions> {
         crate::runtime::Call::new(
@@ -56,6 +61,7 @@ impl crate::Client {
     #[doc(alias = "GetInstanceProtect")]
     pub fn get_instance_protect(
         &self,
+        _: &GetInstanceProtectParams,
     ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
         crate::runtime::Call::new(
             self,
@@ -71,6 +77,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceProtect")]
     pub fn update_instance_protect(
         &self,
+        _: &UpdateInstanceProtectParams,
         body: ::std::option::Option<&super::models::UpdateInstanceProtectRequest>,
     ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
         crate::runtime::Call::new(
@@ -87,6 +94,7 @@ impl crate::Client {
     #[doc(alias = "GetInstanceCommunication")]
     pub fn get_instance_communication(
         &self,
+        _: &GetInstanceCommunicationParams,
     ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
         crate::runtime::Call::new(
             self,
@@ -102,6 +110,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceCommunication")]
     pub fn update_instance_communication(
         &self,
+        _: &UpdateInstanceCommunicationParams,
         body: ::std::option::Option<&super::models::UpdateInstanceCommunicationRequest>,
     ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
         crate::runtime::Call::new(
@@ -118,6 +127,7 @@ impl crate::Client {
     #[doc(alias = "GetInstanceOAuthApplicationSettings")]
     pub fn get_instance_oauth_application_settings(
         &self,
+        _: &GetInstanceOAuthApplicationSettingsParams,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplicationSettings> {
         crate::runtime::Call::new(
             self,
@@ -133,6 +143,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceOAuthApplicationSettings")]
     pub fn update_instance_oauth_application_settings(
         &self,
+        _: &UpdateInstanceOAuthApplicationSettingsParams,
         body: ::std::option::Option<
             &super::models::UpdateInstanceOAuthApplicationSettingsRequest,
         >,
@@ -151,6 +162,7 @@ impl crate::Client {
     #[doc(alias = "GetInstanceOrganizationSettings")]
     pub fn get_instance_organization_settings(
         &self,
+        _: &GetInstanceOrganizationSettingsParams,
     ) -> crate::runtime::Call<'_, super::models::OrganizationSettings> {
         crate::runtime::Call::new(
             self,
@@ -166,6 +178,7 @@ impl crate::Client {
     #[doc(alias = "UpdateInstanceOrganizationSettings")]
     pub fn update_instance_organization_settings(
         &self,
+        _: &UpdateInstanceOrganizationSettingsParams,
         body: ::std::option::Option<
             &super::models::UpdateInstanceOrganizationSettingsRequest,
         >,
@@ -325,3 +338,47 @@ fn update_instance_organization_settings_request(
     }
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::get_instance`](crate::Client::get_instance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceParams {}
+/// Optional parameters of [`Client::update_instance`](crate::Client::update_instance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceParams {}
+/// Optional parameters of [`Client::update_instance_restrictions`](crate::Client::update_instance_restrictions).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceRestrictionsParams {}
+/// Optional parameters of [`Client::get_instance_protect`](crate::Client::get_instance_protect).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceProtectParams {}
+/// Optional parameters of [`Client::update_instance_protect`](crate::Client::update_instance_protect).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceProtectParams {}
+/// Optional parameters of [`Client::get_instance_communication`](crate::Client::get_instance_communication).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceCommunicationParams {}
+/// Optional parameters of [`Client::update_instance_communication`](crate::Client::update_instance_communication).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceCommunicationParams {}
+/// Optional parameters of [`Client::get_instance_oauth_application_settings`](crate::Client::get_instance_oauth_application_settings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceOAuthApplicationSettingsParams {}
+/// Optional parameters of [`Client::update_instance_oauth_application_settings`](crate::Client::update_instance_oauth_application_settings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceOAuthApplicationSettingsParams {}
+/// Optional parameters of [`Client::get_instance_organization_settings`](crate::Client::get_instance_organization_settings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetInstanceOrganizationSettingsParams {}
+/// Optional parameters of [`Client::update_instance_organization_settings`](crate::Client::update_instance_organization_settings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateInstanceOrganizationSettingsParams {}

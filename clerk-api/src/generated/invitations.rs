@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateInvitation")]
     pub fn create_invitation(
         &self,
+        _: &CreateInvitationParams,
         body: ::std::option::Option<&super::models::CreateInvitationRequest>,
     ) -> crate::runtime::Call<'_, super::models::Invitation> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     #[doc(alias = "CreateBulkInvitations")]
     pub fn create_bulk_invitations(
         &self,
+        _: &CreateBulkInvitationsParams,
         body: ::std::option::Option<
             &::std::vec::Vec<super::models::CreateBulkInvitationsRequestItem>,
         >,
@@ -94,6 +96,7 @@ impl crate::Client {
     pub fn revoke_invitation(
         &self,
         invitation_id: &str,
+        _: &RevokeInvitationParams,
     ) -> crate::runtime::Call<'_, super::models::RevokeInvitationResponse> {
         crate::runtime::Call::new(
             self,
@@ -176,6 +179,7 @@ fn revoke_invitation_request(
 }
 /// Optional parameters of [`Client::list_invitations`](crate::Client::list_invitations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInvitationsParams {
     /// Only invitations in this state.
     pub status: ::std::option::Option<super::models::ListInvitationsStatus>,
@@ -189,3 +193,15 @@ pub struct ListInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_invitation`](crate::Client::create_invitation).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInvitationParams {}
+/// Optional parameters of [`Client::create_bulk_invitations`](crate::Client::create_bulk_invitations).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBulkInvitationsParams {}
+/// Optional parameters of [`Client::revoke_invitation`](crate::Client::revoke_invitation).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeInvitationParams {}

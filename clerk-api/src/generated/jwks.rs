@@ -9,7 +9,10 @@ impl crate::Client {
     ///
     /// `GET /jwks` (operation `GetJWKS`)
     #[doc(alias = "GetJWKS")]
-    pub fn get_jwks(&self) -> crate::runtime::Call<'_, super::models::Jwks> {
+    pub fn get_jwks(
+        &self,
+        _: &GetJwksParams,
+    ) -> crate::runtime::Call<'_, super::models::Jwks> {
         crate::runtime::Call::new(
             self,
             get_jwks_request(),
@@ -26,3 +29,7 @@ fn get_jwks_request() -> ::std::result::Result<crate::runtime::Request, crate::E
     request.push_path("/jwks");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::get_jwks`](crate::Client::get_jwks).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetJwksParams {}

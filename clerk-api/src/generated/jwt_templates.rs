@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateJWTTemplate")]
     pub fn create_jwt_template(
         &self,
+        _: &CreateJwtTemplateParams,
         body: ::std::option::Option<&super::models::CreateJwtTemplateRequest>,
     ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
         crate::runtime::Call::new(
@@ -76,6 +77,7 @@ impl crate::Client {
     pub fn get_jwt_template(
         &self,
         template_id: &str,
+        _: &GetJwtTemplateParams,
     ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
         crate::runtime::Call::new(
             self,
@@ -92,6 +94,7 @@ impl crate::Client {
     pub fn delete_jwt_template(
         &self,
         template_id: &str,
+        _: &DeleteJwtTemplateParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -108,6 +111,7 @@ impl crate::Client {
     pub fn update_jwt_template(
         &self,
         template_id: &str,
+        _: &UpdateJwtTemplateParams,
         body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
     ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
         crate::runtime::Call::new(
@@ -193,6 +197,7 @@ fn update_jwt_template_request(
 }
 /// Optional parameters of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListJwtTemplatesParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -200,3 +205,19 @@ pub struct ListJwtTemplatesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_jwt_template`](crate::Client::create_jwt_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateJwtTemplateParams {}
+/// Optional parameters of [`Client::get_jwt_template`](crate::Client::get_jwt_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetJwtTemplateParams {}
+/// Optional parameters of [`Client::delete_jwt_template`](crate::Client::delete_jwt_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteJwtTemplateParams {}
+/// Optional parameters of [`Client::update_jwt_template`](crate::Client::update_jwt_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateJwtTemplateParams {}

@@ -28,6 +28,7 @@ impl crate::Client {
     #[doc(alias = "createM2MToken")]
     pub fn create_m2_mtoken(
         &self,
+        _: &CreateM2mTokenParams,
         body: &super::models::CreateM2mTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::CreateM2mTokenResponse> {
         crate::runtime::Call::new(
@@ -45,6 +46,7 @@ impl crate::Client {
     pub fn revoke_m2_mtoken(
         &self,
         m2m_token_id: &str,
+        _: &RevokeM2mTokenParams,
         body: &super::models::RevokeM2mTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::RevokeM2mTokenResponse> {
         crate::runtime::Call::new(
@@ -61,6 +63,7 @@ impl crate::Client {
     #[doc(alias = "verifyM2MToken")]
     pub fn verify_m2_mtoken(
         &self,
+        _: &VerifyM2mTokenParams,
         body: &super::models::VerifyM2mTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::VerifyM2mTokenResponse> {
         crate::runtime::Call::new(
@@ -136,6 +139,7 @@ fn verify_m2_mtoken_request(
 }
 /// Optional parameters of [`Client::get_m2_mtokens`](crate::Client::get_m2_mtokens).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetM2mTokensParams {
     /// Whether revoked tokens are listed too.
     pub revoked: ::std::option::Option<bool>,
@@ -144,3 +148,15 @@ pub struct GetM2mTokensParams {
     pub limit: ::std::option::Option<f64>,
     pub offset: ::std::option::Option<f64>,
 }
+/// Optional parameters of [`Client::create_m2_mtoken`](crate::Client::create_m2_mtoken).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateM2mTokenParams {}
+/// Optional parameters of [`Client::revoke_m2_mtoken`](crate::Client::revoke_m2_mtoken).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeM2mTokenParams {}
+/// Optional parameters of [`Client::verify_m2_mtoken`](crate::Client::verify_m2_mtoken).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenParams {}

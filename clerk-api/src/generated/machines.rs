@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateMachine")]
     pub fn create_machine(
         &self,
+        _: &CreateMachineParams,
         body: ::std::option::Option<&super::models::CreateMachineRequest>,
     ) -> crate::runtime::Call<'_, super::models::CreateMachineResponse> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_machine(
         &self,
         machine_id: &str,
+        _: &GetMachineParams,
     ) -> crate::runtime::Call<'_, super::models::Machine> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_machine(
         &self,
         machine_id: &str,
+        _: &DeleteMachineParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteMachineResponse> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_machine(
         &self,
         machine_id: &str,
+        _: &UpdateMachineParams,
         body: ::std::option::Option<&super::models::UpdateMachineRequest>,
     ) -> crate::runtime::Call<'_, super::models::Machine> {
         crate::runtime::Call::new(
@@ -124,6 +128,7 @@ impl crate::Client {
     pub fn get_machine_secret_key(
         &self,
         machine_id: &str,
+        _: &GetMachineSecretKeyParams,
     ) -> crate::runtime::Call<'_, super::models::GetMachineSecretKeyResponse> {
         crate::runtime::Call::new(
             self,
@@ -140,6 +145,7 @@ impl crate::Client {
     pub fn rotate_machine_secret_key(
         &self,
         machine_id: &str,
+        _: &RotateMachineSecretKeyParams,
         body: &super::models::RotateMachineSecretKeyRequest,
     ) -> crate::runtime::Call<'_, super::models::RotateMachineSecretKeyResponse> {
         crate::runtime::Call::new(
@@ -157,6 +163,7 @@ impl crate::Client {
     pub fn create_machine_scope(
         &self,
         machine_id: &str,
+        _: &CreateMachineScopeParams,
         body: ::std::option::Option<&super::models::CreateMachineScopeRequest>,
     ) -> crate::runtime::Call<'_, super::models::MachineScope> {
         crate::runtime::Call::new(
@@ -175,6 +182,7 @@ impl crate::Client {
         &self,
         machine_id: &str,
         other_machine_id: &str,
+        _: &DeleteMachineScopeParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteMachineScopeResponse> {
         crate::runtime::Call::new(
             self,
@@ -322,6 +330,7 @@ fn delete_machine_scope_request(
 }
 /// Optional parameters of [`Client::list_machines`](crate::Client::list_machines).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMachinesParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -332,3 +341,35 @@ pub struct ListMachinesParams {
     /// Sort key `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_machine`](crate::Client::create_machine).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMachineParams {}
+/// Optional parameters of [`Client::get_machine`](crate::Client::get_machine).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMachineParams {}
+/// Optional parameters of [`Client::delete_machine`](crate::Client::delete_machine).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMachineParams {}
+/// Optional parameters of [`Client::update_machine`](crate::Client::update_machine).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateMachineParams {}
+/// Optional parameters of [`Client::get_machine_secret_key`](crate::Client::get_machine_secret_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetMachineSecretKeyParams {}
+/// Optional parameters of [`Client::rotate_machine_secret_key`](crate::Client::rotate_machine_secret_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateMachineSecretKeyParams {}
+/// Optional parameters of [`Client::create_machine_scope`](crate::Client::create_machine_scope).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateMachineScopeParams {}
+/// Optional parameters of [`Client::delete_machine_scope`](crate::Client::delete_machine_scope).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteMachineScopeParams {}

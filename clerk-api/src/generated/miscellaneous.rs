@@ -54,6 +54,7 @@ fn get_public_interstitial_request(
 }
 /// Optional parameters of [`Client::get_public_interstitial`](crate::Client::get_public_interstitial).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetPublicInterstitialParams {
     /// Older name of `frontend_api`.
     #[deprecated]

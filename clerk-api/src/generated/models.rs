@@ -4,7 +4,8 @@
 #![allow(deprecated)]
 #[cfg(feature = "actor_tokens")]
 /// Token that lets one user (the actor) act on behalf of another user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ActorToken {
     /// Type tag with the constant value `actor_token`.
     pub object: ActorTokenObject,
@@ -12,7 +13,9 @@ pub struct ActorToken {
     pub status: ActorTokenStatus,
     pub user_id: ::std::string::String,
     pub actor: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -97,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorToken {
 #[cfg(feature = "actor_tokens")]
 /// Type tag with the constant value `actor_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActorTokenObject {
     /// `"actor_token"`
     ActorToken,
@@ -129,6 +133,15 @@ impl ::std::fmt::Display for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+impl ::serde::Serialize for ActorTokenObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "actor_tokens")]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -138,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
 }
 #[cfg(feature = "actor_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActorTokenStatus {
     /// `"pending"`
     Pending,
@@ -178,6 +192,15 @@ impl ::std::fmt::Display for ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+impl ::serde::Serialize for ActorTokenStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "actor_tokens")]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -187,6 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
 }
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AddDomainRequest {
     /// Domain name; development instances may include a port, such as `localhost:3000`.
     pub name: ::std::string::String,
@@ -209,6 +233,7 @@ impl AddDomainRequest {
 }
 #[cfg(feature = "role_sets")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AddRolesToRoleSetRequest {
     /// Keys of the roles to add, 1 to 10.
     pub role_keys: ::std::vec::Vec<::std::string::String>,
@@ -233,6 +258,7 @@ impl AddRolesToRoleSetRequest {
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AdjustCreditBalanceRequest {
     /// Amount to add or remove, in cents; must be positive.
     pub amount: i64,
@@ -267,6 +293,7 @@ impl AdjustCreditBalanceRequest {
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdjustCreditBalanceRequestAction {
     /// `"increase"`
     Increase,
@@ -313,7 +340,8 @@ impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
 }
 #[cfg(feature = "agent_tasks")]
 /// Task through which an AI agent acts for a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AgentTask {
     /// Type tag with the constant value `agent_task`.
     pub object: AgentTaskObject,
@@ -325,6 +353,7 @@ pub struct AgentTask {
     #[deprecated]
     pub task_id: ::std::string::String,
     /// URL that creates the user's session when opened; only in the answer to the create call.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "agent_tasks")]
@@ -387,6 +416,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentTask {
 #[cfg(feature = "agent_tasks")]
 /// Type tag with the constant value `agent_task`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AgentTaskObject {
     /// `"agent_task"`
     AgentTask,
@@ -419,6 +449,15 @@ impl ::std::fmt::Display for AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+impl ::serde::Serialize for AgentTaskObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "agent_tasks")]
 impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -428,19 +467,28 @@ impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
 }
 #[cfg(feature = "allow_list_block_list")]
 /// Identifier that is allowed to sign up while the allowlist is on.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// Type tag with the constant value `allowlist_identifier`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<AllowlistIdentifierObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invitation_id: ::std::option::Option<::std::string::String>,
     /// Email address or phone number.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier_type: ::std::option::Option<AllowlistIdentifierIdentifierType>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
@@ -505,6 +553,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifier {
 }
 #[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierIdentifierType {
     /// `"email_address"`
     EmailAddress,
@@ -545,6 +594,15 @@ impl ::std::fmt::Display for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+impl ::serde::Serialize for AllowlistIdentifierIdentifierType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -555,6 +613,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
 #[cfg(feature = "allow_list_block_list")]
 /// Type tag with the constant value `allowlist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierObject {
     /// `"allowlist_identifier"`
     AllowlistIdentifier,
@@ -587,6 +646,15 @@ impl ::std::fmt::Display for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+impl ::serde::Serialize for AllowlistIdentifierObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -597,6 +665,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
 #[cfg(feature = "billing")]
 /// Discount to attach to a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ApplyCommerceDiscountRequest {
     pub discount_id: ::std::string::String,
 }
@@ -609,6 +678,7 @@ impl ApplyCommerceDiscountRequest {
 }
 #[cfg(feature = "email_addresses")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationRequest {
     /// Verification to check, as returned by the prepare operation.
     pub verification_id: ::std::string::String,
@@ -626,20 +696,28 @@ impl AttemptEmailAddressVerificationRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     /// Verification ID to pass to the attempt operation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `email_code` or `phone_code`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
     /// Attempts made so far.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<i64>,
     /// When the code expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_at: ::std::option::Option<i64>,
     /// Channel the code went over (phone numbers only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
@@ -702,6 +780,7 @@ impl<'de> ::serde::Deserialize<'de> for AttemptEmailAddressVerificationResponse 
 }
 #[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationRequest {
     /// Verification to check, as returned by the prepare operation.
     pub verification_id: ::std::string::String,
@@ -719,20 +798,28 @@ impl AttemptPhoneNumberVerificationRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     /// Verification ID to pass to the attempt operation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `email_code` or `phone_code`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
     /// Attempts made so far.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<i64>,
     /// When the code expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_at: ::std::option::Option<i64>,
     /// Channel the code went over (phone numbers only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
@@ -795,7 +882,8 @@ impl<'de> ::serde::Deserialize<'de> for AttemptPhoneNumberVerificationResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discounts taken off a billing total.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// Credit for the part of the period already paid for.
     pub proration: ::std::option::Option<BillingProrationDiscountDetail>,
@@ -845,7 +933,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingDiscountsResponse {
 }
 #[cfg(feature = "billing")]
 /// One attempt to collect a payment for a subscription item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// Type tag with the constant value `commerce_payment`.
     pub object: BillingPaymentAttemptObject,
@@ -859,13 +948,16 @@ pub struct BillingPaymentAttempt {
     pub payee: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub payer_id: ::std::string::String,
     pub payer: CommercePayerResponse,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_item_id: ::std::option::Option<::std::string::String>,
     /// Subscription item the payment is for.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_item: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub amount: CommerceMoneyResponse,
     /// Breakdown of the amount.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
     pub payment_method_id: ::std::string::String,
     pub payment_method: CommercePaymentMethodResponse,
@@ -1028,6 +1120,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttempt {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_payment`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptObject {
     /// `"commerce_payment"`
     CommercePayment,
@@ -1060,6 +1153,15 @@ impl ::std::fmt::Display for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingPaymentAttemptObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1069,6 +1171,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
     /// `"pending"`
     Pending,
@@ -1109,6 +1212,15 @@ impl ::std::fmt::Display for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingPaymentAttemptStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1118,7 +1230,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
 }
 #[cfg(feature = "billing")]
 /// A price of a billing plan, default or custom.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingPriceResponse {
     /// Type tag with the constant value `commerce_price`.
     pub object: BillingPriceResponseObject,
@@ -1133,6 +1246,7 @@ pub struct BillingPriceResponse {
     pub annual_monthly_amount: i64,
     pub fee: ::std::option::Option<CommerceMoneyResponse>,
     pub annual_monthly_fee: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether this is the plan's default price.
     pub is_default: bool,
@@ -1251,6 +1365,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponse {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingPriceResponseObject {
     /// `"commerce_price"`
     CommercePrice,
@@ -1283,6 +1398,15 @@ impl ::std::fmt::Display for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingPriceResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1293,6 +1417,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
 #[cfg(feature = "billing")]
 /// Billing periods this price can be paid in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `"month"`
     Month,
@@ -1335,6 +1460,15 @@ impl ::std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingPriceResponseSupportedBillingPeriods {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1344,7 +1478,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeri
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Proration discount computed from the part of the cycle already used.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     pub amount: CommerceMoneyResponse,
     pub cycle_days_passed: i64,
@@ -1417,7 +1552,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingProrationDiscountDetail {
 }
 #[cfg(feature = "billing")]
 /// Billing statement of a payer, grouping payment attempts by day with totals.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingStatement {
     /// Type tag with the constant value `commerce_statement`.
     pub object: BillingStatementObject,
@@ -1508,7 +1644,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatement {
 }
 #[cfg(feature = "billing")]
 /// Payment attempts made at one time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// Type tag with the constant value `commerce_statement_group`.
     pub object: BillingStatementGroupsItemObject,
@@ -1573,6 +1710,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItem {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_statement_group`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingStatementGroupsItemObject {
     /// `"commerce_statement_group"`
     CommerceStatementGroup,
@@ -1609,6 +1747,15 @@ impl ::std::fmt::Display for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingStatementGroupsItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1619,6 +1766,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_statement`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingStatementObject {
     /// `"commerce_statement"`
     CommerceStatement,
@@ -1651,6 +1799,15 @@ impl ::std::fmt::Display for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingStatementObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1660,6 +1817,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingStatementStatus {
     /// `"open"`
     Open,
@@ -1696,6 +1854,15 @@ impl ::std::fmt::Display for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for BillingStatementStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1705,7 +1872,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
 }
 #[cfg(feature = "billing")]
 /// Totals of the statement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillingStatementTotals {
     pub grand_total: CommerceMoneyResponse,
     pub subtotal: CommerceMoneyResponse,
@@ -1768,18 +1936,26 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementTotals {
 }
 #[cfg(feature = "allow_list_block_list")]
 /// Identifier that is barred from signing up or signing in.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// Type tag with the constant value `blocklist_identifier`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<BlocklistIdentifierObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Email address, email domain, phone number or web3 wallet.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier_type: ::std::option::Option<BlocklistIdentifierIdentifierType>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
@@ -1841,6 +2017,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifier {
 }
 #[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierIdentifierType {
     /// `"email_address"`
     EmailAddress,
@@ -1881,6 +2058,15 @@ impl ::std::fmt::Display for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+impl ::serde::Serialize for BlocklistIdentifierIdentifierType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1891,6 +2077,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
 #[cfg(feature = "allow_list_block_list")]
 /// Type tag with the constant value `blocklist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierObject {
     /// `"blocklist_identifier"`
     BlocklistIdentifier,
@@ -1923,6 +2110,15 @@ impl ::std::fmt::Display for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+impl ::serde::Serialize for BlocklistIdentifierObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "allow_list_block_list")]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1932,7 +2128,8 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
 }
 #[cfg(feature = "allow_list_block_list")]
 /// Page of blocklist identifiers plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifiers {
     pub data: ::std::vec::Vec<BlocklistIdentifier>,
     /// Number of matching records across all pages.
@@ -1984,7 +2181,8 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifiers {
 }
 #[cfg(feature = "domains")]
 /// DNS CNAME record that a domain needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CNameTarget {
     pub host: ::std::string::String,
     pub value: ::std::string::String,
@@ -2040,6 +2238,7 @@ impl<'de> ::serde::Deserialize<'de> for CNameTarget {
 }
 #[cfg(feature = "beta_features")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ChangeProductionInstanceDomainRequest {
     /// New home URL, for example `https://www.example.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2049,7 +2248,8 @@ pub struct ChangeProductionInstanceDomainRequest {
     pub is_secondary: ::std::option::Option<bool>,
 }
 /// One error entry returned by the API.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     /// Short, human-readable summary of the problem.
     pub message: ::std::string::String,
@@ -2057,6 +2257,7 @@ pub struct ClerkError {
     pub long_message: ::std::string::String,
     /// Stable, machine-readable error code.
     pub code: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -2113,13 +2314,16 @@ impl<'de> ::serde::Deserialize<'de> for ClerkError {
     }
 }
 /// Error envelope returned by every failing request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     pub errors: ::std::vec::Vec<ClerkError>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Trace identifier to quote when contacting Clerk support.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub clerk_trace_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::serde::Deserialize<'de> for ClerkErrors {
@@ -2170,7 +2374,8 @@ impl<'de> ::serde::Deserialize<'de> for ClerkErrors {
 }
 #[cfg(feature = "clients")]
 /// Device-level container for sessions and sign-in/sign-up attempts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ClientModel {
     /// Type tag with the constant value `client`.
     pub object: ClientModelObject,
@@ -2267,6 +2472,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModel {
 #[cfg(feature = "clients")]
 /// Type tag with the constant value `client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClientModelObject {
     /// `"client"`
     Client,
@@ -2299,6 +2505,15 @@ impl ::std::fmt::Display for ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+impl ::serde::Serialize for ClientModelObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clients")]
 impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2308,7 +2523,8 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Credit balance of a billing payer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// Always `commerce_credit_balance`.
     pub object: ::std::string::String,
@@ -2359,7 +2575,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditBalanceResponse {
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Ledger entry recorded for one credit balance adjustment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// Always `commerce_credit_ledger`.
     pub object: ::std::string::String,
@@ -2370,6 +2587,7 @@ pub struct CommerceCreditLedgerResponse {
     pub source_type: ::std::string::String,
     /// ID of what caused the change.
     pub source_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
     /// When the entry was written (RFC 3339).
     pub created_at: ::std::string::String,
@@ -2446,7 +2664,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditLedgerResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credits applied to a billing total.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceCreditsResponse {
     pub proration: ::std::option::Option<CommerceProrationCreditDetailResponse>,
     pub payer: ::std::option::Option<CommercePayerCreditResponse>,
@@ -2501,7 +2720,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditsResponse {
 }
 #[cfg(feature = "billing")]
 /// A discount as applied to one subscription item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// Type tag with the constant value `commerce_discount_redemption`.
     pub object: CommerceDiscountRedemptionResponseObject,
@@ -2509,23 +2729,30 @@ pub struct CommerceDiscountRedemptionResponse {
     pub subscription_item_id: ::std::string::String,
     pub discount_id: ::std::string::String,
     /// Display name of the discount.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// How the discount came to be applied.
     pub source: CommerceDiscountRedemptionResponseSource,
     /// Promo code used, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_code: ::std::option::Option<::std::string::String>,
     /// Kind of reduction, fixed when the discount was applied.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<CommerceDiscountRedemptionResponseEffect>,
     /// Percentage taken off, for `percentage` discounts.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub percent_off: ::std::option::Option<f64>,
     /// Fixed amount taken off, for `fixed_amount` discounts.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_off: ::std::option::Option<CommerceMoneyResponse>,
     /// What the discount takes off the next renewal, when known.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
     /// Billing cycles the discount still applies to; null means forever.
     pub cycles_remaining: ::std::option::Option<i32>,
     /// Billing cycles the discount has applied to so far.
     pub cycles_applied: i32,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CommerceDiscountRedemptionResponseStatus>,
     /// Unix epoch time in milliseconds.
     pub redeemed_at: i64,
@@ -2640,6 +2867,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
 #[cfg(feature = "billing")]
 /// Kind of reduction, fixed when the discount was applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `"percentage"`
     Percentage,
@@ -2676,6 +2904,15 @@ impl ::std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceDiscountRedemptionResponseEffect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2686,6 +2923,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_discount_redemption`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseObject {
     /// `"commerce_discount_redemption"`
     CommerceDiscountRedemption,
@@ -2722,6 +2960,15 @@ impl ::std::fmt::Display for CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceDiscountRedemptionResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2732,6 +2979,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject
 #[cfg(feature = "billing")]
 /// How the discount came to be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `"promotion"`
     Promotion,
@@ -2772,6 +3020,15 @@ impl ::std::fmt::Display for CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceDiscountRedemptionResponseSource {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2781,6 +3038,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `"active"`
     Active,
@@ -2821,6 +3079,15 @@ impl ::std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceDiscountRedemptionResponseStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2830,7 +3097,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discounts applied to a billing total.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     pub proration: ::std::option::Option<CommerceProrationDiscountResponse>,
     pub total: CommerceMoneyResponse,
@@ -2881,7 +3149,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountsResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Amount of money with currency and display formatting.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// Amount in the smallest currency unit (cents).
     pub amount: i64,
@@ -2950,7 +3219,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceMoneyResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Payer credit consumed by a charge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     pub remaining_balance: CommerceMoneyResponse,
     pub applied_amount: CommerceMoneyResponse,
@@ -3004,25 +3274,36 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerCreditResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// User or organization that pays for a subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse {
     /// Type tag with the constant value `commerce_payer`.
     pub object: CommercePayerResponseObject,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
     /// Paying user, for user payers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Paying organization, for organization payers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_balance: ::std::option::Option<CommerceMoneyResponse>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -3104,21 +3385,26 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse {
 }
 #[cfg(feature = "billing")]
 /// The user or organization that pays for a subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// Type tag with the constant value `commerce_payer`.
     pub object: CommercePayerResponse2Object,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
     /// Paying user, for user payers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
     pub email: ::std::string::String,
     /// Paying organization, for organization payers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
     pub image_url: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_balance: ::std::option::Option<CommerceMoneyResponse>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -3217,6 +3503,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2 {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePayerResponse2Object {
     /// `"commerce_payer"`
     CommercePayer,
@@ -3249,6 +3536,15 @@ impl ::std::fmt::Display for CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePayerResponse2Object {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3259,6 +3555,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePayerResponseObject {
     /// `"commerce_payer"`
     CommercePayer,
@@ -3291,6 +3588,15 @@ impl ::std::fmt::Display for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommercePayerResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3300,13 +3606,15 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Payment method stored for a payer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// Type tag with the constant value `commerce_payment_method`.
     pub object: CommercePaymentMethodResponseObject,
     pub id: ::std::string::String,
     pub payer_id: ::std::string::String,
     pub payment_type: CommercePaymentMethodResponsePaymentType,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
     /// Payment gateway holding the method.
     pub gateway: ::std::string::String,
@@ -3317,15 +3625,21 @@ pub struct CommercePaymentMethodResponse {
     /// Last four digits of the card.
     pub last4: ::std::option::Option<::std::string::String>,
     pub status: CommercePaymentMethodResponseStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub wallet_type: ::std::option::Option<::std::string::String>,
     pub card_type: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_year: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_month: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Whether the payer may remove it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -3437,6 +3751,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponse {
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseObject {
     /// `"commerce_payment_method"`
     CommercePaymentMethod,
@@ -3473,6 +3788,15 @@ impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommercePaymentMethodResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3482,6 +3806,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `"card"`
     Card,
@@ -3522,6 +3847,15 @@ impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommercePaymentMethodResponsePaymentType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3531,6 +3865,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseStatus {
     /// `"active"`
     Active,
@@ -3567,6 +3902,15 @@ impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommercePaymentMethodResponseStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3576,32 +3920,38 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
 }
 #[cfg(feature = "billing")]
 /// A stored way for a payer to pay, such as a card.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// Type tag with the constant value `commerce_source`.
     pub object: CommercePaymentSourceResponseObject,
     pub id: ::std::string::String,
     pub payer_id: ::std::string::String,
     pub payment_method: CommercePaymentSourceResponsePaymentMethod,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
     /// Payment gateway holding the payment source.
     pub gateway: ::std::string::String,
     /// ID of the payment source at the gateway.
     pub gateway_external_id: ::std::string::String,
     /// Account ID at the gateway.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_external_account_id: ::std::option::Option<::std::string::String>,
     /// Last four digits of the card.
     pub last4: ::std::string::String,
     pub status: CommercePaymentSourceResponseStatus,
     pub wallet_type: ::std::string::String,
     pub card_type: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_year: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_month: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Whether the payer may remove it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(feature = "billing")]
@@ -3723,6 +4073,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponse {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseObject {
     /// `"commerce_source"`
     CommerceSource,
@@ -3755,6 +4106,15 @@ impl ::std::fmt::Display for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePaymentSourceResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3764,6 +4124,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponsePaymentMethod {
     /// `"card"`
     Card,
@@ -3806,6 +4167,15 @@ impl ::std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePaymentSourceResponsePaymentMethod {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3815,6 +4185,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMeth
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseStatus {
     /// `"active"`
     Active,
@@ -3851,6 +4222,15 @@ impl ::std::fmt::Display for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePaymentSourceResponseStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3860,7 +4240,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge for a per-unit priced item, such as seats.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// Billable unit, such as `seats`.
     pub name: ::std::string::String,
@@ -3919,7 +4300,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// Billable unit, such as seats.
     pub name: ::std::string::String,
@@ -3978,9 +4360,11 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal2 {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge computed for one pricing tier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// Units billed in the tier; null stands for unlimited.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
@@ -4034,9 +4418,11 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Charge computed for one pricing tier (variant used in next-payment totals).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// Units billed in the tier; null stands for unlimited.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
     pub total: CommerceMoneyResponse,
@@ -4090,7 +4476,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Billing plan that a payer can subscribe to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePlan {
     /// Type tag with the constant value `commerce_plan`.
     pub object: CommercePlanObject,
@@ -4112,11 +4499,13 @@ pub struct CommercePlan {
     pub for_payer_type: ::std::string::String,
     pub slug: ::std::string::String,
     pub avatar_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<FeatureResponse>>,
     pub free_trial_enabled: bool,
     /// Length of the free trial in days.
     pub free_trial_days: ::std::option::Option<i64>,
     /// Per-unit pricing tiers, such as for seats.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -4240,7 +4629,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan {
 }
 #[cfg(feature = "billing")]
 /// Billing plan with its prices, features and trial settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePlan2 {
     /// Type tag with the constant value `commerce_plan`.
     pub object: CommercePlan2Object,
@@ -4278,12 +4668,16 @@ pub struct CommercePlan2 {
     pub slug: ::std::string::String,
     pub avatar_url: ::std::string::String,
     /// Billing period.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<::std::string::String>,
     /// Number of periods between charges.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     pub features: ::std::vec::Vec<FeatureResponse2>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub free_trial_enabled: ::std::option::Option<bool>,
     /// Length of the free trial in days.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub free_trial_days: ::std::option::Option<i64>,
 }
 #[cfg(feature = "billing")]
@@ -4472,6 +4866,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2 {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePlan2Object {
     /// `"commerce_plan"`
     CommercePlan,
@@ -4504,6 +4899,15 @@ impl ::std::fmt::Display for CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePlan2Object {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4514,6 +4918,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePlanObject {
     /// `"commerce_plan"`
     CommercePlan,
@@ -4546,6 +4951,15 @@ impl ::std::fmt::Display for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommercePlanObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4555,7 +4969,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Tiered per-unit price attached to a plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// Billable unit, such as seats.
     pub name: ::std::string::String,
@@ -4614,11 +5029,13 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPrice {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// One tier of a per-unit price.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// First block (inclusive) the tier applies to.
     pub starts_at_block: i64,
     /// Last block (inclusive) of the tier; null stands for unlimited.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ends_after_block: ::std::option::Option<i64>,
     pub fee_per_block: CommerceMoneyResponse,
 }
@@ -4674,7 +5091,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPriceTier {
 }
 #[cfg(feature = "billing")]
 /// How a price change of a subscription item played out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     pub previous_plan: CommercePlan2,
     pub previous_price: BillingPriceResponse,
@@ -4682,10 +5100,12 @@ pub struct CommercePriceTransitionDetails {
     pub effective_at: i64,
     /// Whether the new price applies at once or at the end of the period.
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_billing_date: ::std::option::Option<i64>,
     /// Whether something was charged at once.
     pub charged_immediately: bool,
     /// Amount charged at once, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub immediate_charge: ::std::option::Option<CommerceMoneyResponse>,
     /// State of the item that was replaced.
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
@@ -4783,6 +5203,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetails {
 #[cfg(feature = "billing")]
 /// Whether the new price applies at once or at the end of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `"immediate"`
     Immediate,
@@ -4821,6 +5242,15 @@ impl ::std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePriceTransitionDetailsEffectiveMode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4831,6 +5261,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveM
 #[cfg(feature = "billing")]
 /// State of the item that was replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `"canceled"`
     Canceled,
@@ -4891,6 +5322,16 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize
+for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de>
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4900,7 +5341,8 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// Type tag with the constant value `commerce_price_transition`.
     pub object: CommercePriceTransitionResponseObject,
@@ -4964,6 +5406,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponse {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_price_transition`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionResponseObject {
     /// `"commerce_price_transition"`
     CommercePriceTransition,
@@ -5000,6 +5443,15 @@ impl ::std::fmt::Display for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommercePriceTransitionResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5009,7 +5461,8 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credit granted for the unused part of a billing cycle.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     pub amount: CommerceMoneyResponse,
     pub cycle_days_remaining: i64,
@@ -5084,7 +5537,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Discount granted for the elapsed part of a billing cycle.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     pub amount: CommerceMoneyResponse,
     pub cycle_days_passed: i64,
@@ -5156,7 +5610,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationDiscountResponse {
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Billing subscription of a payer, made of subscription items.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscription {
     /// Type tag with the constant value `commerce_subscription`.
     pub object: CommerceSubscriptionObject,
@@ -5173,8 +5628,10 @@ pub struct CommerceSubscription {
     /// Unix epoch time in milliseconds.
     pub past_due_at: ::std::option::Option<i64>,
     pub subscription_items: ::std::vec::Vec<CommerceSubscriptionItem>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_payment: ::std::option::Option<CommerceSubscriptionNextPayment>,
     /// Whether the payer may still start a free trial.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
@@ -5270,10 +5727,13 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscription {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Credit attached to a subscription item.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
     /// Share of the billing cycle still to run, in percent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cycle_remaining_percent: ::std::option::Option<f32>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -5318,31 +5778,41 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// One plan inside a billing subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// Type tag with the constant value `commerce_subscription_item`.
     pub object: CommerceSubscriptionItemObject,
     pub id: ::std::string::String,
     pub instance_id: ::std::string::String,
     pub status: CommerceSubscriptionItemStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<CommerceSubscriptionCreditResponse>,
     /// All credits applied to the item.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
     pub plan_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<CommercePlan>,
     /// Whether it is billed monthly or yearly.
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<CommercePaymentMethodResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_paid: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_payment: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
     pub payer_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer: ::std::option::Option<CommercePayerResponse>,
     /// Whether the item is in a free trial.
     pub is_free_trial: bool,
     pub period_start: i64,
     pub period_end: ::std::option::Option<i64>,
     /// Day the item was prorated from; only in some answers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proration_date: ::std::option::Option<::std::string::String>,
     /// Unix epoch time in milliseconds.
     pub canceled_at: ::std::option::Option<i64>,
@@ -5351,11 +5821,15 @@ pub struct CommerceSubscriptionItem {
     /// Unix epoch time in milliseconds.
     pub ended_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Seat count, for seat-based plans.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<CommerceSubscriptionItemSeatsResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -5494,7 +5968,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem {
 }
 #[cfg(feature = "billing")]
 /// One plan within a subscription, with its period, amounts and payment details.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// Type tag with the constant value `commerce_subscription_item`.
     pub object: CommerceSubscriptionItem2Object,
@@ -5502,35 +5977,48 @@ pub struct CommerceSubscriptionItem2 {
     pub instance_id: ::std::string::String,
     pub status: CommerceSubscriptionItem2Status,
     /// Credit applied (only in payment attempt events).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<CommerceSubscriptionCreditResponse>,
     pub plan_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_id: ::std::option::Option<::std::string::String>,
     pub plan: ::std::option::Option<CommercePlan2>,
     /// Whether it is billed monthly or yearly.
     pub plan_period: CommerceSubscriptionItem2PlanPeriod,
     pub payment_source_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_source: ::std::option::Option<CommercePaymentSourceResponse>,
     /// Total paid for it so far.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_paid: ::std::option::Option<CommerceMoneyResponse>,
     /// Current amount charged per period.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
     /// The next invoice, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_invoice: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The next payment, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_payment: ::std::option::Option<CommerceSubscriptionItemNextPaymentResponse>,
     pub payer_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer: ::std::option::Option<CommercePayerResponse2>,
     /// Whether the item is in a free trial.
     pub is_free_trial: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<i64>,
     /// Date used for prorating a change.
     pub proration_date: ::std::string::String,
     /// Unix epoch time in milliseconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub canceled_at: ::std::option::Option<i64>,
     /// Unix epoch time in milliseconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub past_due_at: ::std::option::Option<i64>,
     /// Unix epoch time in milliseconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -5685,6 +6173,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2 {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Object {
     /// `"commerce_subscription_item"`
     CommerceSubscriptionItem,
@@ -5721,6 +6210,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceSubscriptionItem2Object {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5731,6 +6229,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
 #[cfg(feature = "billing")]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `"month"`
     Month,
@@ -5767,6 +6266,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceSubscriptionItem2PlanPeriod {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5776,6 +6284,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `"active"`
     Active,
@@ -5828,6 +6337,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for CommerceSubscriptionItem2Status {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5837,14 +6355,19 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Upcoming charge for a subscription item.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// Base plan fee of the next charge, without per-unit charges (see `totals.grand_total`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<CommerceMoneyResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<i64>,
     /// Per-unit part of the next payment, such as seats.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal>>,
     /// What the renewal will charge (base fee plus per-unit charges; tax and credits not included).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<CommerceTotalsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -5901,6 +6424,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespo
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemObject {
     /// `"commerce_subscription_item"`
     CommerceSubscriptionItem,
@@ -5937,6 +6461,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommerceSubscriptionItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5947,6 +6480,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `"month"`
     Month,
@@ -5983,6 +6517,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommerceSubscriptionItemPlanPeriod {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5992,11 +6535,13 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Seats billed on a subscription item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// Seats billed; null stands for unlimited.
     pub quantity: ::std::option::Option<i64>,
     /// Cost of the seats per pricing tier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -6046,6 +6591,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `"active"`
     Active,
@@ -6106,6 +6652,15 @@ impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommerceSubscriptionItemStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6115,13 +6670,16 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Upcoming charge for a whole subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     pub date: i64,
     pub amount: CommerceMoneyResponse,
     /// Per-unit part of the next payment, such as seats.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
     /// What the renewal will charge (base fee plus per-unit charges; tax and credits not included).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
@@ -6177,6 +6735,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
 #[cfg(any(feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionObject {
     /// `"commerce_subscription"`
     CommerceSubscription,
@@ -6209,6 +6768,15 @@ impl ::std::fmt::Display for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommerceSubscriptionObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6218,6 +6786,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `"active"`
     Active,
@@ -6270,6 +6839,15 @@ impl ::std::fmt::Display for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for CommerceSubscriptionStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6279,14 +6857,18 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Breakdown of a billed total.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse {
     pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
     pub tax_total: CommerceMoneyResponse,
     pub grand_total: CommerceMoneyResponse,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -6356,14 +6938,18 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse {
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Breakdown of a billed total (variant used for next payments).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
     pub tax_total: CommerceMoneyResponse,
     pub grand_total: CommerceMoneyResponse,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotal2>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits: ::std::option::Option<CommerceCreditsResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discounts: ::std::option::Option<BillingDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -6432,7 +7018,8 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse2 {
     }
 }
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Cookies {
     /// Type tag with the constant value `cookies`.
     pub object: CookiesObject,
@@ -6488,6 +7075,7 @@ impl<'de> ::serde::Deserialize<'de> for Cookies {
 #[cfg(feature = "sessions")]
 /// Type tag with the constant value `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CookiesObject {
     /// `"cookies"`
     Cookies,
@@ -6520,6 +7108,15 @@ impl ::std::fmt::Display for CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+impl ::serde::Serialize for CookiesObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CookiesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6529,6 +7126,7 @@ impl<'de> ::serde::Deserialize<'de> for CookiesObject {
 }
 #[cfg(feature = "actor_tokens")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateActorTokenRequest {
     /// User who is impersonated.
     pub user_id: ::std::string::String,
@@ -6559,6 +7157,7 @@ impl CreateActorTokenRequest {
 #[cfg(feature = "actor_tokens")]
 /// Claims describing the actor; must contain `sub`, and is copied into the session token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateActorTokenRequestActor {
     /// ID of the impersonating user.
     pub sub: ::std::string::String,
@@ -6572,6 +7171,7 @@ impl CreateActorTokenRequestActor {
 }
 #[cfg(feature = "admin_portal_link_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
@@ -6583,7 +7183,8 @@ pub struct CreateAdminPortalLinkTokenRequest {
     pub seconds_until_expiration: ::std::option::Option<i64>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     /// Type tag with the constant value `admin_portal_link_token`.
     pub object: CreateAdminPortalLinkTokenResponseObject,
@@ -6711,6 +7312,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
 #[cfg(feature = "admin_portal_link_tokens")]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateAdminPortalLinkTokenResponseObject {
     /// `"admin_portal_link_token"`
     AdminPortalLinkToken,
@@ -6747,6 +7349,15 @@ impl ::std::fmt::Display for CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+impl ::serde::Serialize for CreateAdminPortalLinkTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6756,6 +7367,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject
 }
 #[cfg(feature = "agent_tasks")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAgentTaskRequest {
     /// The user the agent acts for; give `user_id` or `identifier`, not both.
     pub on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
@@ -6794,6 +7406,7 @@ impl CreateAgentTaskRequest {
 #[cfg(feature = "agent_tasks")]
 /// The user the agent acts for; give `user_id` or `identifier`, not both.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAgentTaskRequestOnBehalfOf {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -6804,6 +7417,7 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
 #[cfg(feature = "agent_tasks")]
 /// Must be `*`, all permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateAgentTaskRequestPermissions {
     /// `"*"`
     Star,
@@ -6846,6 +7460,7 @@ impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
 }
 #[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAllowlistIdentifierRequest {
     /// Email address, phone number or web3 wallet address to allow.
     pub identifier: ::std::string::String,
@@ -6865,6 +7480,7 @@ impl CreateAllowlistIdentifierRequest {
 }
 #[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -6898,7 +7514,8 @@ impl CreateApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse {
     /// Type tag with the constant value `api_key`.
     pub object: CreateApiKeyResponseObject,
@@ -6906,6 +7523,7 @@ pub struct CreateApiKeyResponse {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -7030,6 +7648,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -7062,6 +7681,15 @@ impl ::std::fmt::Display for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for CreateApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7072,6 +7700,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
 #[cfg(feature = "billing")]
 /// A custom price to add to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBillingPriceRequest {
     /// Plan the price belongs to.
     pub plan_id: ::std::string::String,
@@ -7111,6 +7740,7 @@ impl CreateBillingPriceRequest {
 #[cfg(feature = "billing")]
 /// Billing periods the price can be paid in; derived from the amounts when omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// `"month"`
     Month,
@@ -7165,6 +7795,7 @@ impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
 }
 #[cfg(feature = "allow_list_block_list")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBlocklistIdentifierRequest {
     /// Email address, phone number or web3 wallet address to block.
     pub identifier: ::std::string::String,
@@ -7178,6 +7809,7 @@ impl CreateBlocklistIdentifierRequest {
 }
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBulkInvitationsRequestItem {
     /// Address the invitation is sent to.
     pub email_address: ::std::string::String,
@@ -7222,6 +7854,7 @@ impl CreateBulkInvitationsRequestItem {
 #[cfg(feature = "invitations")]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateBulkInvitationsRequestItemTemplateSlug {
     /// `"invitation"`
     Invitation,
@@ -7274,6 +7907,7 @@ impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
 }
 #[cfg(feature = "waitlist_entries")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBulkWaitlistEntriesRequestItem {
     pub email_address: ::std::string::String,
     /// Send the address a confirmation email (default `true`).
@@ -7292,6 +7926,7 @@ impl CreateBulkWaitlistEntriesRequestItem {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingRequest {
     /// Group ID at the identity provider; give this or `scim_group_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7319,6 +7954,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryRequest {
     /// Enterprise connection whose users the directory provisions.
     pub enterprise_connection_id: ::std::string::String,
@@ -7349,6 +7985,7 @@ impl CreateDirectoryRequest {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// Group ID at the identity provider; give this or `scim_group_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7383,6 +8020,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
 }
 #[cfg(feature = "email_addresses")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEmailAddressRequest {
     /// User who receives the address.
     pub user_id: ::std::string::String,
@@ -7416,6 +8054,7 @@ impl CreateEmailAddressRequest {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequest {
     /// Display name of the connection.
     pub name: ::std::string::String,
@@ -7467,6 +8106,7 @@ impl CreateEnterpriseConnectionRequest {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name of the attribute.
     pub name: ::std::string::String,
@@ -7502,6 +8142,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
 #[cfg(feature = "enterprise_connections")]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestOidc {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_id: crate::Nullable<::std::string::String>,
@@ -7522,6 +8163,7 @@ pub struct CreateEnterpriseConnectionRequestOidc {
 #[cfg(feature = "enterprise_connections")]
 /// Identity provider flavour, such as `saml_custom` or `oidc_custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionRequestProvider {
     /// `"saml_custom"`
     SamlCustom,
@@ -7593,6 +8235,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
 #[cfg(feature = "enterprise_connections")]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSaml {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<::std::string::String>,
@@ -7624,6 +8267,7 @@ pub struct CreateEnterpriseConnectionRequestSaml {
 #[cfg(feature = "enterprise_connections")]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
@@ -7637,6 +8281,7 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
 #[cfg(feature = "enterprise_connections")]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: CreateEnterpriseConnectionRequestSamlLoginHintMode,
@@ -7657,6 +8302,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHint {
 #[cfg(feature = "enterprise_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionRequestSamlLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -7719,6 +8365,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
 }
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateInvitationRequest {
     /// Address the invitation is sent to.
     pub email_address: ::std::string::String,
@@ -7761,6 +8408,7 @@ impl CreateInvitationRequest {
 #[cfg(feature = "invitations")]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateInvitationRequestTemplateSlug {
     /// `"invitation"`
     Invitation,
@@ -7811,6 +8459,7 @@ impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
 }
 #[cfg(feature = "jwt_templates")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateJwtTemplateRequest {
     pub name: ::std::string::String,
     /// Claims of the token as a JSON object; values may use template shortcodes.
@@ -7851,6 +8500,7 @@ impl CreateJwtTemplateRequest {
 }
 #[cfg(feature = "m2m_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_format: ::std::option::Option<CreateM2mTokenRequestTokenFormat>,
@@ -7864,6 +8514,7 @@ pub struct CreateM2mTokenRequest {
 }
 #[cfg(feature = "m2m_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateM2mTokenRequestTokenFormat {
     /// `"opaque"`
     Opaque,
@@ -7909,13 +8560,16 @@ impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
     pub object: CreateM2mTokenResponseObject,
     pub id: ::std::string::String,
     pub subject: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub token: ::std::string::String,
     pub revoked: bool,
@@ -8022,6 +8676,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponse {
 #[cfg(feature = "m2m_tokens")]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateM2mTokenResponseObject {
     /// `"machine_to_machine_token"`
     MachineToMachineToken,
@@ -8058,6 +8713,15 @@ impl ::std::fmt::Display for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+impl ::serde::Serialize for CreateM2mTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
 impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8067,6 +8731,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
 }
 #[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateMachineRequest {
     pub name: ::std::string::String,
     /// IDs of the machines this one may reach (150 at most).
@@ -8088,7 +8753,8 @@ impl CreateMachineRequest {
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateMachineResponse {
     /// Type tag with the constant value `machine`.
     pub object: CreateMachineResponseObject,
@@ -8100,6 +8766,7 @@ pub struct CreateMachineResponse {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Default lifetime in seconds of the tokens it creates.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_token_ttl: ::std::option::Option<i64>,
     /// Machines this one may reach.
     pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
@@ -8187,6 +8854,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponse {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateMachineResponseObject {
     /// `"machine"`
     Machine,
@@ -8219,6 +8887,15 @@ impl ::std::fmt::Display for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for CreateMachineResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8228,6 +8905,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
 }
 #[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateMachineScopeRequest {
     /// Machine that becomes reachable.
     pub to_machine_id: ::std::string::String,
@@ -8241,6 +8919,7 @@ impl CreateMachineScopeRequest {
 }
 #[cfg(feature = "oauth_applications")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOAuthApplicationRequest {
     /// Display name, 256 characters at most.
     pub name: ::std::string::String,
@@ -8282,6 +8961,7 @@ impl CreateOAuthApplicationRequest {
 #[cfg(feature = "organization_domains")]
 /// Body for attaching a domain to an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationDomainRequest {
     /// Domain name, for example `example.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8295,6 +8975,7 @@ pub struct CreateOrganizationDomainRequest {
 }
 #[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitationBulkRequestItem {
     /// Address the invitation is sent to.
     pub email_address: ::std::string::String,
@@ -8344,6 +9025,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
 }
 #[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitationRequest {
     /// Address the invitation is sent to.
     pub email_address: ::std::string::String,
@@ -8394,6 +9076,7 @@ impl CreateOrganizationInvitationRequest {
 #[cfg(feature = "organization_memberships")]
 /// Body for adding a member to an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMembershipRequest {
     /// User to add; must belong to the same instance and not be a member yet.
     pub user_id: ::std::string::String,
@@ -8424,6 +9107,7 @@ impl CreateOrganizationMembershipRequest {
 }
 #[cfg(feature = "organization_permissions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationPermissionRequest {
     pub name: ::std::string::String,
     /// Key of the form `org:<feature>:<action>`, each part of lower-case letters, digits and underscores, such as `org:team:read`; `org:sys_` is reserved.
@@ -8445,6 +9129,7 @@ impl CreateOrganizationPermissionRequest {
 #[cfg(feature = "organizations")]
 /// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRequest {
     /// Display name of the organization; no URLs or HTML, 256 characters at most.
     pub name: ::std::string::String,
@@ -8492,6 +9177,7 @@ impl CreateOrganizationRequest {
 }
 #[cfg(feature = "organization_roles")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRoleRequest {
     pub name: ::std::string::String,
     /// Unique key of the form `org:` followed by lower-case letters, digits and underscores.
@@ -8520,6 +9206,7 @@ impl CreateOrganizationRoleRequest {
 }
 #[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreatePhoneNumberRequest {
     /// User who receives the number.
     pub user_id: ::std::string::String,
@@ -8553,6 +9240,7 @@ impl CreatePhoneNumberRequest {
 }
 #[cfg(feature = "redirect_urls")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateRedirectUrlRequest {
     /// Full URL with `https://` or a custom scheme, such as `my-app://oauth-callback`.
     pub url: ::std::string::String,
@@ -8566,6 +9254,7 @@ impl CreateRedirectUrlRequest {
 }
 #[cfg(feature = "role_sets")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateRoleSetRequest {
     pub name: ::std::string::String,
     /// Unique key of the form `role_set:` followed by lower-case letters, digits and underscores; derived from the name when omitted.
@@ -8606,6 +9295,7 @@ impl CreateRoleSetRequest {
 #[cfg(feature = "role_sets")]
 /// `initial` makes it the set new organizations start with (one per instance).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateRoleSetRequestType {
     /// `"initial"`
     Initial,
@@ -8653,6 +9343,7 @@ impl ::serde::Serialize for CreateRoleSetRequestType {
 #[cfg(feature = "saml_connections")]
 /// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequest {
     /// Label of the connection.
     pub name: ::std::string::String,
@@ -8720,6 +9411,7 @@ impl CreateSamlConnectionRequest {
 #[cfg(feature = "saml_connections")]
 /// Which IdP attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequestAttributeMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -8733,6 +9425,7 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
 #[cfg(feature = "saml_connections")]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequestLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: CreateSamlConnectionRequestLoginHintMode,
@@ -8753,6 +9446,7 @@ impl CreateSamlConnectionRequestLoginHint {
 #[cfg(feature = "saml_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionRequestLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -8808,6 +9502,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
 #[cfg(feature = "saml_connections")]
 /// Identity provider flavour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionRequestProvider {
     /// `"saml_custom"`
     SamlCustom,
@@ -8862,6 +9557,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryRequest {
     /// Enterprise connection whose users the directory provisions.
     pub enterprise_connection_id: ::std::string::String,
@@ -8892,6 +9588,7 @@ impl CreateScimDirectoryRequest {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// Group ID at the identity provider.
     pub scim_group_id: ::std::string::String,
@@ -8920,6 +9617,7 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimGroupRoleMappingRequest {
     /// Group ID at the identity provider.
     pub scim_group_id: ::std::string::String,
@@ -8945,6 +9643,7 @@ impl CreateScimGroupRoleMappingRequest {
 }
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionRequest {
     /// User the session belongs to.
     pub user_id: ::std::string::String,
@@ -8964,16 +9663,20 @@ impl CreateSessionRequest {
 }
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Lifetime of this token in seconds, instead of the template's.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse {
     /// Type tag with the constant value `token`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<CreateSessionTokenFromTemplateResponseObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
@@ -9024,6 +9727,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponse {
 #[cfg(feature = "sessions")]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSessionTokenFromTemplateResponseObject {
     /// `"token"`
     Token,
@@ -9058,6 +9762,15 @@ impl ::std::fmt::Display for CreateSessionTokenFromTemplateResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+impl ::serde::Serialize for CreateSessionTokenFromTemplateResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9067,16 +9780,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseOb
 }
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenRequest {
     /// Lifetime of this token in seconds, instead of the instance default.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenResponse {
     /// Type tag with the constant value `token`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<CreateSessionTokenResponseObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
@@ -9124,6 +9841,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponse {
 #[cfg(feature = "sessions")]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSessionTokenResponseObject {
     /// `"token"`
     Token,
@@ -9156,6 +9874,15 @@ impl ::std::fmt::Display for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+impl ::serde::Serialize for CreateSessionTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9165,6 +9892,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
 }
 #[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSignInTokenRequest {
     /// User the token signs in.
     pub user_id: ::std::string::String,
@@ -9188,6 +9916,7 @@ impl CreateSignInTokenRequest {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     /// Your own identifier for the user, for example from a previous auth system; unique in the instance.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -9289,6 +10018,7 @@ pub struct CreateUserRequest {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     /// `"verified"`
     Verified,
@@ -9342,6 +10072,7 @@ impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusIte
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
     /// `"verified"`
     Verified,
@@ -9393,6 +10124,7 @@ impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem
 }
 #[cfg(feature = "waitlist_entries")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateWaitlistEntryRequest {
     pub email_address: ::std::string::String,
     /// Send the address a confirmation email (default `true`).
@@ -9410,7 +10142,8 @@ impl CreateWaitlistEntryRequest {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse {
     pub id: ::std::string::String,
     /// Type tag with the constant value `api_key`.
@@ -9468,6 +10201,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -9500,6 +10234,15 @@ impl ::std::fmt::Display for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for DeleteApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9508,8 +10251,10 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteBackupCodeResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -9550,7 +10295,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteBackupCodeResponse {
     }
 }
 #[cfg(feature = "directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse {
     /// Type tag with the constant value `directory_group_role_mapping`.
     pub object: DeleteDirectoryGroupRoleMappingResponseObject,
@@ -9613,6 +10359,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse 
 #[cfg(feature = "directories")]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     /// `"directory_group_role_mapping"`
     DirectoryGroupRoleMapping,
@@ -9651,6 +10398,15 @@ impl ::std::fmt::Display for DeleteDirectoryGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+impl ::serde::Serialize for DeleteDirectoryGroupRoleMappingResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
 impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9659,7 +10415,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseO
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteMachineResponse {
     /// Type tag with the constant value `machine`.
     pub object: DeleteMachineResponseObject,
@@ -9717,6 +10474,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponse {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteMachineResponseObject {
     /// `"machine"`
     Machine,
@@ -9749,6 +10507,15 @@ impl ::std::fmt::Display for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for DeleteMachineResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9757,7 +10524,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteMachineScopeResponse {
     /// Type tag with the constant value `machine_scope`.
     pub object: DeleteMachineScopeResponseObject,
@@ -9830,6 +10598,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponse {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteMachineScopeResponseObject {
     /// `"machine_scope"`
     MachineScope,
@@ -9862,6 +10631,15 @@ impl ::std::fmt::Display for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for DeleteMachineScopeResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9870,7 +10648,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse {
     /// Type tag with the constant value `scim_group_role_mapping`.
     pub object: DeleteScimGroupRoleMappingResponseObject,
@@ -9930,6 +10709,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
 #[cfg(feature = "scim_directories")]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteScimGroupRoleMappingResponseObject {
     /// `"scim_group_role_mapping"`
     ScimGroupRoleMapping,
@@ -9966,6 +10746,15 @@ impl ::std::fmt::Display for DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+impl ::serde::Serialize for DeleteScimGroupRoleMappingResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
 impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9974,8 +10763,10 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeleteTotpResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -10038,12 +10829,16 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTotpResponse {
     )
 )]
 /// Stub returned after a resource has been deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     pub object: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     pub deleted: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -10124,12 +10919,14 @@ impl<'de> ::serde::Deserialize<'de> for DeletedObject {
 pub type Directories = ::std::vec::Vec<Directory>;
 #[cfg(feature = "directories")]
 /// Directory that provisions users from an identity provider.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// Type tag with the constant value `directory`.
     pub object: DirectoryObject,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
     /// Provisioning endpoint to configure at the identity provider.
     pub endpoint_url: ::std::string::String,
@@ -10144,10 +10941,12 @@ pub struct Directory {
         ::std::string::String,
     >,
     /// Attributes copied from the IdP into user metadata; needs the custom attributes feature.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::std::vec::Vec<DirectoryCustomAttributesItem>,
     >,
     /// Key the identity provider authenticates with; only present after creation or rotation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -10257,18 +11056,25 @@ impl<'de> ::serde::Deserialize<'de> for Directory {
     }
 }
 #[cfg(feature = "directories")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Metadata key the value is stored under.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sso_path: ::std::option::Option<::std::string::String>,
     /// Older name of `directory_path`, same value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scim_path: ::std::option::Option<::std::string::String>,
     /// GJSON path of the value in directory user resources.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_path: ::std::option::Option<::std::string::String>,
     /// Several values are kept, as an array in public metadata.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "directories")]
@@ -10325,7 +11131,8 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryCustomAttributesItem {
 }
 #[cfg(feature = "directories")]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// Type tag with the constant value `directory_group_role_mapping`.
     pub object: DirectoryGroupRoleMappingObject,
@@ -10342,6 +11149,7 @@ pub struct DirectoryGroupRoleMapping {
     pub directory_group_display_name: ::std::string::String,
     /// Older name of `directory_group_display_name`, same value.
     pub scim_group_display_name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<Role>,
     /// Rank from 1; lower wins.
     pub precedence: i64,
@@ -10455,6 +11263,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMapping {
 #[cfg(feature = "directories")]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DirectoryGroupRoleMappingObject {
     /// `"directory_group_role_mapping"`
     DirectoryGroupRoleMapping,
@@ -10491,6 +11300,15 @@ impl ::std::fmt::Display for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+impl ::serde::Serialize for DirectoryGroupRoleMappingObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
 impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10503,6 +11321,7 @@ pub type DirectoryGroupRoleMappings = ::std::vec::Vec<DirectoryGroupRoleMapping>
 #[cfg(feature = "directories")]
 /// Type tag with the constant value `directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DirectoryObject {
     /// `"directory"`
     Directory,
@@ -10535,6 +11354,15 @@ impl ::std::fmt::Display for DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+impl ::serde::Serialize for DirectoryObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "directories")]
 impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10543,8 +11371,10 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DisableMfaResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -10586,7 +11416,8 @@ impl<'de> ::serde::Deserialize<'de> for DisableMfaResponse {
 }
 #[cfg(feature = "domains")]
 /// Domain (primary or satellite) served by the instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// Type tag with the constant value `domain`.
     pub object: DomainObject,
@@ -10595,10 +11426,13 @@ pub struct Domain {
     pub is_satellite: bool,
     pub frontend_api_url: ::std::string::String,
     /// URL of the Account Portal; satellite domains have none (null).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accounts_portal_url: ::std::option::Option<::std::string::String>,
     /// URL of the proxy that forwards to the Frontend API, when one is configured.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_url: ::std::option::Option<::std::string::String>,
     pub development_origin: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
 #[cfg(feature = "domains")]
@@ -10679,6 +11513,7 @@ impl<'de> ::serde::Deserialize<'de> for Domain {
 #[cfg(feature = "domains")]
 /// Type tag with the constant value `domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DomainObject {
     /// `"domain"`
     Domain,
@@ -10711,6 +11546,15 @@ impl ::std::fmt::Display for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+impl ::serde::Serialize for DomainObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "domains")]
 impl<'de> ::serde::Deserialize<'de> for DomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10720,7 +11564,8 @@ impl<'de> ::serde::Deserialize<'de> for DomainObject {
 }
 #[cfg(feature = "domains")]
 /// Page of instance domains plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Domains {
     pub data: ::std::vec::Vec<Domain>,
     /// Number of matching records across all pages.
@@ -10770,8 +11615,10 @@ impl<'de> ::serde::Deserialize<'de> for Domains {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Email address owned by a user, with its verification state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `email_address`.
     pub object: EmailAddressObject,
@@ -10780,6 +11627,7 @@ pub struct EmailAddress {
     pub verification: ::std::option::Option<EmailAddressVerification>,
     pub linked_to: ::std::vec::Vec<IdentificationLink>,
     /// True when the address domain belongs to an active enterprise connection.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub matches_sso_connection: ::std::option::Option<bool>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -10864,6 +11712,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddress {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `email_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EmailAddressObject {
     /// `"email_address"`
     EmailAddress,
@@ -10896,6 +11745,15 @@ impl ::std::fmt::Display for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for EmailAddressObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10905,6 +11763,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     VerificationOtp(VerificationOtp),
     VerificationAdmin(VerificationAdmin),
@@ -10915,6 +11774,40 @@ pub enum EmailAddressVerification {
     VerificationScim(VerificationScim),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for EmailAddressVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            EmailAddressVerification::VerificationOtp(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationAdmin(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationFromOauth(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationTicket(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationSaml(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationEmailLink(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::VerificationScim(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EmailAddressVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
@@ -10959,27 +11852,36 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
 }
 #[cfg(feature = "users")]
 /// Link between a user and an enterprise identity provider account.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: ::std::string::String,
     /// Type tag with the constant value `enterprise_account`.
     pub object: EnterpriseAccountObject,
     /// Protocol used to sign in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<EnterpriseAccountProtocol>,
     pub provider: ::std::string::String,
     pub active: bool,
     pub email_address: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The user's ID at the provider.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub verification: ::std::option::Option<EnterpriseAccountVerification>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_connection: ::std::option::Option<EnterpriseAccountConnection>,
     /// Latest sign-in through this account (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
@@ -11072,7 +11974,8 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
 /// Enterprise connection referenced from an enterprise account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     pub id: ::std::string::String,
     pub protocol: ::std::string::String,
@@ -11080,7 +11983,9 @@ pub struct EnterpriseAccountConnection {
     pub name: ::std::string::String,
     pub logo_public_url: ::std::option::Option<::std::string::String>,
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub active: bool,
     pub sync_user_attributes: bool,
@@ -11203,6 +12108,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `enterprise_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseAccountObject {
     /// `"enterprise_account"`
     EnterpriseAccount,
@@ -11235,6 +12141,15 @@ impl ::std::fmt::Display for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for EnterpriseAccountObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11245,6 +12160,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
 #[cfg(feature = "users")]
 /// Protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `"oauth"`
     Oauth,
@@ -11281,6 +12197,15 @@ impl ::std::fmt::Display for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for EnterpriseAccountProtocol {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11290,12 +12215,35 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     VerificationTicket(VerificationTicket),
     VerificationSaml(VerificationSaml),
     VerificationOauth(VerificationOauth),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for EnterpriseAccountVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            EnterpriseAccountVerification::VerificationTicket(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EnterpriseAccountVerification::VerificationSaml(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EnterpriseAccountVerification::VerificationOauth(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            EnterpriseAccountVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
@@ -11324,32 +12272,41 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
 }
 #[cfg(feature = "enterprise_connections")]
 /// SAML or OIDC single sign-on connection for one or more email domains.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnection {
     /// Type tag with the constant value `enterprise_connection`.
     pub object: EnterpriseConnectionObject,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub provider: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_public_url: ::std::option::Option<::std::string::String>,
     pub active: bool,
     /// Email domains whose users sign in through it.
     pub domains: ::std::vec::Vec<::std::string::String>,
     /// Organization the connection is linked to, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     /// User attributes are refreshed from the IdP at every sign-in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_user_attributes: ::std::option::Option<bool>,
     /// Users of the connection may not add other identifiers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_additional_identifications: ::std::option::Option<bool>,
     /// Accounts may be linked through organization membership.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_organization_account_linking: ::std::option::Option<bool>,
     /// Attributes copied from the IdP into user metadata.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::std::vec::Vec<EnterpriseConnectionCustomAttributesItem>,
     >,
     /// SAML settings, for SAML connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml_connection: ::std::option::Option<EnterpriseConnectionSamlConnection>,
     /// OAuth settings, for OIDC and EASIE connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_config: ::std::option::Option<EnterpriseConnectionOauthConfig>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -11463,18 +12420,23 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnection {
     }
 }
 #[cfg(feature = "enterprise_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     pub name: ::std::string::String,
     /// Metadata key the value is stored under.
     pub key: ::std::string::String,
     /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sso_path: ::std::option::Option<::std::string::String>,
     /// GJSON path of the value in SCIM user resources.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scim_path: ::std::option::Option<::std::string::String>,
     /// GJSON path of the value in directory user resources; equal to `scim_path`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_path: ::std::option::Option<::std::string::String>,
     /// Several values are kept, as an array in public metadata.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -11534,26 +12496,39 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem
 }
 #[cfg(feature = "enterprise_connections")]
 /// OAuth settings, for OIDC and EASIE connections.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Provider key, such as `oidc_custom`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_key: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discovery_url: ::std::option::Option<::std::string::String>,
     /// Authorization endpoint, configured or found through discovery.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_url: ::std::option::Option<::std::string::String>,
     /// Token endpoint, configured or found through discovery.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_url: ::std::option::Option<::std::string::String>,
     /// Userinfo endpoint, configured or found through discovery.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_info_url: ::std::option::Option<::std::string::String>,
     /// The client uses PKCE.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_pkce: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_public_url: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -11629,6 +12604,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
 #[cfg(feature = "enterprise_connections")]
 /// Type tag with the constant value `enterprise_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionObject {
     /// `"enterprise_connection"`
     EnterpriseConnection,
@@ -11661,6 +12637,15 @@ impl ::std::fmt::Display for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for EnterpriseConnectionObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11670,30 +12655,44 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
 }
 #[cfg(feature = "enterprise_connections")]
 /// SAML settings, for SAML connections.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// IdP entity ID, when the details were loaded.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_entity_id: ::std::option::Option<::std::string::String>,
     /// IdP single sign-on URL, when the details were loaded.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_sso_url: ::std::option::Option<::std::string::String>,
     /// IdP metadata URL, when the details were loaded.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_metadata_url: ::std::option::Option<::std::string::String>,
     /// Assertion Consumer Service URL to configure at the IdP.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub acs_url: ::std::option::Option<::std::string::String>,
     /// Service provider entity ID to configure at the IdP.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sp_entity_id: ::std::option::Option<::std::string::String>,
     /// URL of the service provider metadata.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sp_metadata_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// Sign-ins started at the IdP are accepted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_idp_initiated: ::std::option::Option<bool>,
     /// Subdomains of the domains match too.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_subdomains: ::std::option::Option<bool>,
     /// The IdP is asked to authenticate the user again at every sign-in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub force_authn: ::std::option::Option<bool>,
     /// What is sent to the IdP as `login_hint`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_hint: ::std::option::Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -11773,11 +12772,13 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
 }
 #[cfg(feature = "enterprise_connections")]
 /// What is sent to the IdP as `login_hint`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
     /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -11828,6 +12829,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
 #[cfg(feature = "enterprise_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -11880,6 +12882,15 @@ impl ::std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11889,23 +12900,28 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
 }
 #[cfg(feature = "enterprise_connections")]
 /// One debug sign-in made against an enterprise connection, with what the IdP sent back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     pub id: ::std::string::String,
     pub status: EnterpriseConnectionTestRunStatus,
     /// Kind of connection tested.
     pub connection_type: EnterpriseConnectionTestRunConnectionType,
     /// User data read from the IdP's answer.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parsed_user_info: ::std::option::Option<
         EnterpriseConnectionTestRunParsedUserInfo,
     >,
     /// Log lines recorded during the run.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<
         ::std::vec::Vec<EnterpriseConnectionTestRunLogsItem>,
     >,
     /// SAML details of the run, for SAML connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml: ::std::option::Option<EnterpriseConnectionTestRunSaml>,
     /// OAuth details of the run, for OIDC connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth: ::std::option::Option<EnterpriseConnectionTestRunOauth>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -11990,6 +13006,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRun {
 #[cfg(feature = "enterprise_connections")]
 /// Kind of connection tested.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunConnectionType {
     /// `"saml"`
     Saml,
@@ -12026,6 +13043,15 @@ impl ::std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for EnterpriseConnectionTestRunConnectionType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12034,10 +13060,13 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionTyp
     }
 }
 #[cfg(feature = "enterprise_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     pub level: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub short_message: ::std::option::Option<::std::string::String>,
     pub message: ::std::string::String,
 }
@@ -12093,10 +13122,14 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
 }
 #[cfg(feature = "enterprise_connections")]
 /// OAuth details of the run, for OIDC connections.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id_token: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_info: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -12144,11 +13177,16 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
 }
 #[cfg(feature = "enterprise_connections")]
 /// User data read from the IdP's answer.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -12201,7 +13239,8 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInf
     }
 }
 #[cfg(feature = "enterprise_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// Short-lived URL that starts the test sign-in.
     pub url: ::std::string::String,
@@ -12245,10 +13284,14 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
 }
 #[cfg(feature = "enterprise_connections")]
 /// SAML details of the run, for SAML connections.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml_request: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml_response: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub relay_state: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
@@ -12296,6 +13339,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunStatus {
     /// `"pending"`
     Pending,
@@ -12336,6 +13380,15 @@ impl ::std::fmt::Display for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+impl ::serde::Serialize for EnterpriseConnectionTestRunStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "enterprise_connections")]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12344,7 +13397,8 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     pub data: ::std::vec::Vec<EnterpriseConnectionTestRun>,
     /// Number of matching records across all pages.
@@ -12395,7 +13449,8 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     }
 }
 #[cfg(feature = "enterprise_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnections {
     pub data: ::std::vec::Vec<EnterpriseConnection>,
     /// Number of matching records across all pages.
@@ -12448,6 +13503,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnections {
 #[cfg(feature = "billing")]
 /// New end of a free trial.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ExtendFreeTrialRequest {
     /// RFC 3339 time in the future, at most 365 days away.
     pub extend_to: ::std::string::String,
@@ -12461,7 +13517,8 @@ impl ExtendFreeTrialRequest {
 }
 #[cfg(feature = "users")]
 /// Social (OAuth) account linked to a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     pub object: ExternalAccountWithVerificationObject,
     pub id: ::std::string::String,
@@ -12472,16 +13529,22 @@ pub struct ExternalAccountWithVerification {
     pub approved_scopes: ::std::string::String,
     pub email_address: ::std::string::String,
     /// Whether the provider vouched for the email address when the account was linked; null when unknown.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address_verified: ::std::option::Option<bool>,
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
     /// Older name of `image_url`.
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -12622,6 +13685,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
     /// `"external_account"`
     ExternalAccount,
@@ -12662,6 +13726,15 @@ impl ::std::fmt::Display for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for ExternalAccountWithVerificationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12671,11 +13744,31 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
     VerificationOauth(VerificationOauth),
     VerificationGoogleOneTap(VerificationGoogleOneTap),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for ExternalAccountWithVerificationVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            ExternalAccountWithVerificationVerification::VerificationOauth(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            ExternalAccountWithVerificationVerification::VerificationGoogleOneTap(
+                value,
+            ) => ::serde::Serialize::serialize(value, serializer),
+            ExternalAccountWithVerificationVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
@@ -12706,7 +13799,8 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Feature included in a billing plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct FeatureResponse {
     /// Type tag with the constant value `feature`.
     pub object: FeatureResponseObject,
@@ -12771,7 +13865,8 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse {
     }
 }
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct FeatureResponse2 {
     /// Type tag with the constant value `feature`.
     pub object: FeatureResponse2Object,
@@ -12842,6 +13937,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2 {
 #[cfg(feature = "billing")]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FeatureResponse2Object {
     /// `"feature"`
     Feature,
@@ -12874,6 +13970,15 @@ impl ::std::fmt::Display for FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+impl ::serde::Serialize for FeatureResponse2Object {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "billing")]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12884,6 +13989,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FeatureResponseObject {
     /// `"feature"`
     Feature,
@@ -12916,6 +14022,15 @@ impl ::std::fmt::Display for FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+impl ::serde::Serialize for FeatureResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12924,7 +14039,8 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse {
     /// Type tag with the constant value `api_key`.
     pub object: GetApiKeyResponseObject,
@@ -12932,6 +14048,7 @@ pub struct GetApiKeyResponse {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -13049,6 +14166,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -13081,6 +14199,15 @@ impl ::std::fmt::Display for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for GetApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13089,7 +14216,8 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     pub secret: ::std::string::String,
 }
@@ -13134,6 +14262,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeySecretResponse {
 }
 #[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
     /// `"true"`
     True,
@@ -13185,7 +14314,8 @@ impl ::serde::Serialize for GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse {
     pub data: ::std::vec::Vec<GetApiKeysResponseDataItem>,
     /// Number of matching records across all pages.
@@ -13236,7 +14366,8 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponse {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponseDataItem {
     /// Type tag with the constant value `api_key`.
     pub object: GetApiKeysResponseDataItemObject,
@@ -13244,6 +14375,7 @@ pub struct GetApiKeysResponseDataItem {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -13363,6 +14495,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItem {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetApiKeysResponseDataItemObject {
     /// `"api_key"`
     ApiKey,
@@ -13395,6 +14528,15 @@ impl ::std::fmt::Display for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for GetApiKeysResponseDataItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13404,6 +14546,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
     /// `"user"`
     User,
@@ -13456,6 +14599,7 @@ impl ::serde::Serialize for GetCommercePlanListPayerType {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListPayerType {
     /// `"user"`
     User,
@@ -13508,6 +14652,7 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
 }
 #[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `"active"`
     Active,
@@ -13571,7 +14716,8 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "m2m_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse {
     pub m2m_tokens: ::std::vec::Vec<GetM2mTokensResponseM2mTokensItem>,
     /// Number of matching records across all pages.
@@ -13624,13 +14770,16 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponseM2mTokensItem {
     /// Type tag with the constant value `machine_to_machine_token`.
     pub object: GetM2mTokensResponseM2mTokensItemObject,
     pub id: ::std::string::String,
     pub subject: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub revoked: bool,
     pub revocation_reason: ::std::option::Option<::std::string::String>,
@@ -13733,6 +14882,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
 #[cfg(feature = "m2m_tokens")]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetM2mTokensResponseM2mTokensItemObject {
     /// `"machine_to_machine_token"`
     MachineToMachineToken,
@@ -13769,6 +14919,15 @@ impl ::std::fmt::Display for GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+impl ::serde::Serialize for GetM2mTokensResponseM2mTokensItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13777,7 +14936,8 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject 
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GetMachineSecretKeyResponse {
     /// Type tag with the constant value `machine_secret_key`.
     pub object: GetMachineSecretKeyResponseObject,
@@ -13832,6 +14992,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponse {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetMachineSecretKeyResponseObject {
     /// `"machine_secret_key"`
     MachineSecretKey,
@@ -13864,6 +15025,15 @@ impl ::std::fmt::Display for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for GetMachineSecretKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13873,6 +15043,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
 }
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetSessionListStatus {
     /// `"abandoned"`
     Abandoned,
@@ -13945,6 +15116,7 @@ impl ::serde::Serialize for GetSessionListStatus {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetTemplateListTemplateType {
     /// `"email"`
     Email,
@@ -13997,6 +15169,7 @@ impl ::serde::Serialize for GetTemplateListTemplateType {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetTemplateTemplateType {
     /// `"email"`
     Email,
@@ -14049,7 +15222,8 @@ impl ::serde::Serialize for GetTemplateTemplateType {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Reference from an identifier to the account that provides it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct IdentificationLink {
     pub r#type: ::std::string::String,
     pub id: ::std::string::String,
@@ -14096,7 +15270,8 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
 }
 #[cfg(feature = "instance_settings")]
 /// Settings of the instance the secret key belongs to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Instance {
     /// Type tag with the constant value `instance`.
     pub object: InstanceObject,
@@ -14166,7 +15341,8 @@ impl<'de> ::serde::Deserialize<'de> for Instance {
 }
 #[cfg(feature = "instance_settings")]
 /// SMS settings of the instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct InstanceCommunication {
     /// Type tag with the constant value `instance_communication`.
     pub object: InstanceCommunicationObject,
@@ -14225,6 +15401,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunication {
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance_communication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InstanceCommunicationObject {
     /// `"instance_communication"`
     InstanceCommunication,
@@ -14261,6 +15438,15 @@ impl ::std::fmt::Display for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for InstanceCommunicationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14271,6 +15457,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InstanceObject {
     /// `"instance"`
     Instance,
@@ -14303,6 +15490,15 @@ impl ::std::fmt::Display for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for InstanceObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14312,7 +15508,8 @@ impl<'de> ::serde::Deserialize<'de> for InstanceObject {
 }
 #[cfg(feature = "instance_settings")]
 /// Bot and abuse protection settings of the instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct InstanceProtect {
     /// Type tag with the constant value `instance_protect`.
     pub object: InstanceProtectObject,
@@ -14381,6 +15578,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtect {
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance_protect`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InstanceProtectObject {
     /// `"instance_protect"`
     InstanceProtect,
@@ -14413,6 +15611,15 @@ impl ::std::fmt::Display for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for InstanceProtectObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14422,7 +15629,8 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
 }
 #[cfg(feature = "instance_settings")]
 /// Allowlist, blocklist and email restriction switches of the instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct InstanceRestrictions {
     /// Type tag with the constant value `instance_restrictions`.
     pub object: InstanceRestrictionsObject,
@@ -14508,6 +15716,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictions {
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `instance_restrictions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InstanceRestrictionsObject {
     /// `"instance_restrictions"`
     InstanceRestrictions,
@@ -14540,6 +15749,15 @@ impl ::std::fmt::Display for InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for InstanceRestrictionsObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14549,17 +15767,21 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// Invitation to sign up to the application.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Invitation {
     /// Type tag with the constant value `invitation`.
     pub object: InvitationObject,
     pub id: ::std::string::String,
     pub email_address: ::std::string::String,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked: ::std::option::Option<bool>,
     pub status: InvitationStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// When the invitation expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -14650,6 +15872,7 @@ impl<'de> ::serde::Deserialize<'de> for Invitation {
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InvitationObject {
     /// `"invitation"`
     Invitation,
@@ -14682,6 +15905,15 @@ impl ::std::fmt::Display for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+impl ::serde::Serialize for InvitationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14691,6 +15923,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InvitationStatus {
     /// `"pending"`
     Pending,
@@ -14735,6 +15968,15 @@ impl ::std::fmt::Display for InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+impl ::serde::Serialize for InvitationStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14744,14 +15986,17 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
 }
 #[cfg(feature = "waitlist_entries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct InviteWaitlistEntryRequest {
     /// Invite even when the address already has a pending invitation or another user claimed it.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_existing: crate::Nullable<bool>,
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Jwks {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keys: ::std::option::Option<::std::vec::Vec<JwksKeysItem>>,
 }
 #[cfg(feature = "jwks")]
@@ -14790,7 +16035,8 @@ impl<'de> ::serde::Deserialize<'de> for Jwks {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -14800,9 +16046,13 @@ pub struct JwksEcdsaPrivateKey {
     pub x: ::std::string::String,
     pub y: ::std::string::String,
     pub d: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -14879,6 +16129,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEcdsaPrivateKeyKty {
     /// `"EC"`
     Ec,
@@ -14911,6 +16162,15 @@ impl ::std::fmt::Display for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEcdsaPrivateKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14919,7 +16179,8 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -14928,9 +16189,13 @@ pub struct JwksEcdsaPublicKey {
     pub crv: ::std::string::String,
     pub x: ::std::string::String,
     pub y: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15004,6 +16269,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEcdsaPublicKeyKty {
     /// `"EC"`
     Ec,
@@ -15036,6 +16302,15 @@ impl ::std::fmt::Display for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEcdsaPublicKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15044,7 +16319,8 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -15053,9 +16329,13 @@ pub struct JwksEd25519PrivateKey {
     pub crv: JwksEd25519PrivateKeyCrv,
     pub x: ::std::string::String,
     pub d: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15129,6 +16409,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyCrv {
     /// `"Ed25519"`
     Ed25519,
@@ -15161,6 +16442,15 @@ impl ::std::fmt::Display for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEd25519PrivateKeyCrv {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15170,6 +16460,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyKty {
     /// `"OKP"`
     Okp,
@@ -15202,6 +16493,15 @@ impl ::std::fmt::Display for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEd25519PrivateKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15210,7 +16510,8 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -15218,9 +16519,13 @@ pub struct JwksEd25519PublicKey {
     pub kty: JwksEd25519PublicKeyKty,
     pub crv: JwksEd25519PublicKeyCrv,
     pub x: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15291,6 +16596,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyCrv {
     /// `"Ed25519"`
     Ed25519,
@@ -15323,6 +16629,15 @@ impl ::std::fmt::Display for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEd25519PublicKeyCrv {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15332,6 +16647,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyKty {
     /// `"OKP"`
     Okp,
@@ -15364,6 +16680,15 @@ impl ::std::fmt::Display for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksEd25519PublicKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15372,8 +16697,9 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JwksKeysItem {
     JwksRsaPrivateKey(JwksRsaPrivateKey),
     JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
@@ -15386,7 +16712,8 @@ pub enum JwksKeysItem {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -15397,12 +16724,19 @@ pub struct JwksRsaPrivateKey {
     pub d: ::std::string::String,
     pub p: ::std::string::String,
     pub q: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dp: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dq: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qi: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15491,6 +16825,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksRsaPrivateKeyKty {
     /// `"RSA"`
     Rsa,
@@ -15523,6 +16858,15 @@ impl ::std::fmt::Display for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksRsaPrivateKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15531,7 +16875,8 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksRsaPublicKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
@@ -15539,9 +16884,13 @@ pub struct JwksRsaPublicKey {
     pub kty: JwksRsaPublicKeyKty,
     pub n: ::std::string::String,
     pub e: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15612,6 +16961,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksRsaPublicKeyKty {
     /// `"RSA"`
     Rsa,
@@ -15644,6 +16994,15 @@ impl ::std::fmt::Display for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksRsaPublicKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15652,16 +17011,21 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwksSymmetricKey {
     pub kid: ::std::string::String,
     pub alg: ::std::string::String,
     pub r#use: ::std::string::String,
     pub kty: JwksSymmetricKeyKty,
     pub k: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "x5t#S256", skip_serializing_if = "::std::option::Option::is_none")]
     pub x5t_s256: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
@@ -15729,6 +17093,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKey {
 }
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwksSymmetricKeyKty {
     /// `"oct"`
     Oct,
@@ -15761,6 +17126,15 @@ impl ::std::fmt::Display for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+impl ::serde::Serialize for JwksSymmetricKeyKty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
 impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15770,7 +17144,8 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
 }
 #[cfg(feature = "jwt_templates")]
 /// Template describing the claims of custom JWTs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct JwtTemplate {
     /// Type tag with the constant value `jwt_template`.
     pub object: JwtTemplateObject,
@@ -15880,6 +17255,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplate {
 #[cfg(feature = "jwt_templates")]
 /// Type tag with the constant value `jwt_template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwtTemplateObject {
     /// `"jwt_template"`
     JwtTemplate,
@@ -15912,6 +17288,15 @@ impl ::std::fmt::Display for JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+impl ::serde::Serialize for JwtTemplateObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwt_templates")]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15921,6 +17306,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
 }
 #[cfg(feature = "organization_domains")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -16031,6 +17417,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
 }
 #[cfg(feature = "organization_domains")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
     /// `"true"`
     True,
@@ -16082,7 +17469,8 @@ impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListDirectoriesResponse {
     pub data: Directories,
     /// Number of matching records across all pages.
@@ -16131,7 +17519,8 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoriesResponse {
     }
 }
 #[cfg(feature = "directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse {
     pub data: DirectoryGroupRoleMappings,
     /// Number of matching records across all pages.
@@ -16184,6 +17573,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `"pending"`
     Pending,
@@ -16242,6 +17632,7 @@ impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
 }
 #[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListInstanceOrganizationInvitationsStatus {
     /// `"pending"`
     Pending,
@@ -16302,6 +17693,7 @@ impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
 }
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListInvitationsStatus {
     /// `"pending"`
     Pending,
@@ -16361,7 +17753,8 @@ impl ::serde::Serialize for ListInvitationsStatus {
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListMachinesResponse {
     pub data: ::std::vec::Vec<Machine>,
     /// Number of matching records across all pages.
@@ -16411,6 +17804,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMachinesResponse {
 }
 #[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListOrganizationInvitationsStatus {
     /// `"pending"`
     Pending,
@@ -16470,7 +17864,8 @@ impl ::serde::Serialize for ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "scim_directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListScimDirectoriesResponse {
     pub data: ScimDirectories,
     /// Number of matching records across all pages.
@@ -16519,7 +17914,8 @@ impl<'de> ::serde::Deserialize<'de> for ListScimDirectoriesResponse {
     }
 }
 #[cfg(feature = "scim_directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse {
     pub data: ScimGroupRoleMappings,
     /// Number of matching records across all pages.
@@ -16568,7 +17964,8 @@ impl<'de> ::serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse {
     pub data: ::std::vec::Vec<TrustedDevice>,
     /// Number of matching records across all pages.
@@ -16617,7 +18014,8 @@ impl<'de> ::serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     }
 }
 #[cfg(feature = "waitlist_entries")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ListWaitlistEntriesResponse {
     pub data: ::std::vec::Vec<WaitlistEntry>,
     /// Number of matching records across all pages.
@@ -16667,6 +18065,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWaitlistEntriesResponse {
 }
 #[cfg(feature = "waitlist_entries")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
     /// `"pending"`
     Pending,
@@ -16727,7 +18126,8 @@ impl ::serde::Serialize for ListWaitlistEntriesStatus {
 }
 #[cfg(feature = "machines")]
 /// A non-human client with its own secret key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Machine {
     /// Type tag with the constant value `machine`.
     pub object: MachineObject,
@@ -16739,6 +18139,7 @@ pub struct Machine {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Default lifetime in seconds of the tokens it creates.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_token_ttl: ::std::option::Option<i64>,
     /// Machines this one may reach.
     pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
@@ -16816,6 +18217,7 @@ impl<'de> ::serde::Deserialize<'de> for Machine {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MachineObject {
     /// `"machine"`
     Machine,
@@ -16848,6 +18250,15 @@ impl ::std::fmt::Display for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for MachineObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for MachineObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16857,7 +18268,8 @@ impl<'de> ::serde::Deserialize<'de> for MachineObject {
 }
 #[cfg(feature = "machines")]
 /// Permission for one machine to reach another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct MachineScope {
     /// Type tag with the constant value `machine_scope`.
     pub object: MachineScopeObject,
@@ -16928,6 +18340,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineScope {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MachineScopeObject {
     /// `"machine_scope"`
     MachineScope,
@@ -16960,6 +18373,15 @@ impl ::std::fmt::Display for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for MachineScopeObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16969,7 +18391,8 @@ impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
 }
 #[cfg(feature = "machines")]
 /// A machine, without the list of machines it may reach.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// Type tag with the constant value `machine`.
     pub object: MachineWithoutScopedMachinesObject,
@@ -16981,6 +18404,7 @@ pub struct MachineWithoutScopedMachines {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Default lifetime in seconds of the tokens it creates.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "machines")]
@@ -17051,6 +18475,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachines {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MachineWithoutScopedMachinesObject {
     /// `"machine"`
     Machine,
@@ -17083,6 +18508,15 @@ impl ::std::fmt::Display for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for MachineWithoutScopedMachinesObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17093,6 +18527,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
 #[cfg(feature = "organizations")]
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct MergeOrganizationMetadataRequest {
     /// Keys to merge into the public metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17109,7 +18544,8 @@ pub struct MergeOrganizationMetadataRequest {
 /// Access tokens Clerk holds for a user at an OAuth provider, one per linked account.
 pub type OAuthAccessToken = ::std::vec::Vec<OAuthAccessTokenItem>;
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OAuthAccessTokenItem {
     /// Type tag with the constant value `oauth_access_token`.
     pub object: OAuthAccessTokenItemObject,
@@ -17126,10 +18562,13 @@ pub struct OAuthAccessTokenItem {
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub label: ::std::option::Option<::std::string::String>,
     /// Scopes the token grants (OAuth 2.0 only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// OpenID Connect ID token, when the provider returned one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id_token: ::std::option::Option<::std::string::String>,
     /// Token secret (OAuth 1.0 only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -17227,6 +18666,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItem {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OAuthAccessTokenItemObject {
     /// `"oauth_access_token"`
     OauthAccessToken,
@@ -17259,6 +18699,15 @@ impl ::std::fmt::Display for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for OAuthAccessTokenItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17268,7 +18717,8 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
 }
 #[cfg(feature = "oauth_applications")]
 /// OAuth application for which the instance acts as the identity provider.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OAuthApplication {
     /// Type tag with the constant value `oauth_application`.
     pub object: OAuthApplicationObject,
@@ -17445,6 +18895,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplication {
 #[cfg(feature = "oauth_applications")]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OAuthApplicationObject {
     /// `"oauth_application"`
     OauthApplication,
@@ -17477,6 +18928,15 @@ impl ::std::fmt::Display for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+impl ::serde::Serialize for OAuthApplicationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "oauth_applications")]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17486,7 +18946,8 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
 }
 #[cfg(feature = "instance_settings")]
 /// Instance-wide settings of the instance as an OAuth provider.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// Type tag with the constant value `oauth_application_settings`.
     pub object: OAuthApplicationSettingsObject,
@@ -17590,6 +19051,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettings {
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `oauth_application_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OAuthApplicationSettingsObject {
     /// `"oauth_application_settings"`
     OauthApplicationSettings,
@@ -17626,6 +19088,15 @@ impl ::std::fmt::Display for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for OAuthApplicationSettingsObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17635,7 +19106,8 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
 }
 #[cfg(feature = "oauth_applications")]
 /// OAuth application together with its client secret.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// Type tag with the constant value `oauth_application`.
     pub object: OAuthApplicationWithSecretObject,
@@ -17664,6 +19136,7 @@ pub struct OAuthApplicationWithSecret {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Client secret; empty for public clients.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_applications")]
@@ -17819,6 +19292,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecret {
 #[cfg(feature = "oauth_applications")]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OAuthApplicationWithSecretObject {
     /// `"oauth_application"`
     OauthApplication,
@@ -17851,6 +19325,15 @@ impl ::std::fmt::Display for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+impl ::serde::Serialize for OAuthApplicationWithSecretObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "oauth_applications")]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17860,7 +19343,8 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
 }
 #[cfg(feature = "oauth_applications")]
 /// Page of OAuth applications plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OAuthApplications {
     pub data: ::std::vec::Vec<OAuthApplication>,
     /// Number of matching records across all pages.
@@ -17918,36 +19402,45 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplications {
     )
 )]
 /// Organization (team or tenant) of the instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// Type tag with the constant value `organization`.
     pub object: OrganizationObject,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub slug: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
     /// Member count; only filled in when requested with `include_members_count`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub members_count: ::std::option::Option<i64>,
     /// Only filled in when requested; tells whether the organization lacks a member with elevated permissions.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub missing_member_with_elevated_permissions: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_invitations_count: ::std::option::Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     /// Metadata readable by the frontend and writable only from the backend.
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Time of the latest activity in the organization (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_active_at: ::std::option::Option<i64>,
     /// Key of the role set used by the organization, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -18075,7 +19568,8 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
 }
 #[cfg(feature = "organization_domains")]
 /// Email domain attached to an organization, used for automatic enrollment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// Type tag with the constant value `organization_domain`.
     pub object: OrganizationDomainObject,
@@ -18097,6 +19591,7 @@ pub struct OrganizationDomain {
     pub total_pending_invitations: i32,
     /// Number of membership suggestions created for this domain that are still pending.
     pub total_pending_suggestions: i32,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_organization_data: ::std::option::Option<
         OrganizationInvitationPublicOrganizationData,
     >,
@@ -18214,6 +19709,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
 #[cfg(feature = "organization_domains")]
 /// How users with a matching email address get into the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -18266,6 +19762,15 @@ impl ::std::fmt::Display for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+impl ::serde::Serialize for OrganizationDomainEnrollmentMode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_domains")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18276,6 +19781,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
 #[cfg(feature = "organization_domains")]
 /// Type tag with the constant value `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationDomainObject {
     /// `"organization_domain"`
     OrganizationDomain,
@@ -18308,6 +19814,15 @@ impl ::std::fmt::Display for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+impl ::serde::Serialize for OrganizationDomainObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_domains")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18317,7 +19832,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
 }
 #[cfg(feature = "organization_domains")]
 /// Verification state of an organization domain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// `unverified`, `verified`, `failed` or `expired`.
     pub status: ::std::string::String,
@@ -18383,7 +19899,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
 }
 #[cfg(feature = "organization_domains")]
 /// Page of organization domains plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationDomains {
     pub data: ::std::vec::Vec<OrganizationDomain>,
     /// Number of matching records across all pages.
@@ -18435,7 +19952,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomains {
 }
 #[cfg(feature = "organization_invitations")]
 /// Invitation to join an organization.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// Type tag with the constant value `organization_invitation`.
     pub object: OrganizationInvitationObject,
@@ -18443,11 +19961,14 @@ pub struct OrganizationInvitation {
     pub email_address: ::std::string::String,
     pub role: ::std::string::String,
     pub role_name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     pub inviter_id: ::std::option::Option<::std::string::String>,
     pub public_inviter_data: ::std::option::Option<OrganizationInvitationPublicUserData>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -18562,6 +20083,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
 #[cfg(feature = "organization_invitations")]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationInvitationObject {
     /// `"organization_invitation"`
     OrganizationInvitation,
@@ -18598,6 +20120,15 @@ impl ::std::fmt::Display for OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+impl ::serde::Serialize for OrganizationInvitationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "organization_invitations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18613,11 +20144,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
     )
 )]
 /// Publicly visible subset of organization data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub slug: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
 }
@@ -18683,7 +20216,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganization
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
 /// Public profile of the user who sent an organization invitation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     pub user_id: ::std::string::String,
     pub first_name: ::std::option::Option<::std::string::String>,
@@ -18757,7 +20291,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
 /// Organization invitation together with public data of its organization.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// Type tag with the constant value `organization_invitation`.
     pub object: OrganizationInvitationWithPublicOrganizationDataObject,
@@ -18765,11 +20300,14 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub email_address: ::std::string::String,
     pub role: ::std::string::String,
     pub role_name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     pub inviter_id: ::std::option::Option<::std::string::String>,
     pub public_inviter_data: ::std::option::Option<OrganizationInvitationPublicUserData>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -18780,6 +20318,7 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_organization_data: ::std::option::Option<
         OrganizationInvitationPublicOrganizationData,
     >,
@@ -18898,6 +20437,7 @@ for OrganizationInvitationWithPublicOrganizationData {
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     /// `"organization_invitation"`
     OrganizationInvitation,
@@ -18941,6 +20481,15 @@ impl ::std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObj
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+impl ::serde::Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "organization_invitations", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationWithPublicOrganizationDataObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -18950,7 +20499,8 @@ for OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitations {
     pub data: ::std::vec::Vec<OrganizationInvitation>,
     /// Number of matching records across all pages.
@@ -19001,7 +20551,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitations {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: ::std::vec::Vec<OrganizationInvitationWithPublicOrganizationData>,
     /// Number of matching records across all pages.
@@ -19057,22 +20608,26 @@ for OrganizationInvitationsWithPublicOrganizationData {
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Membership of a user in an organization, with role and permissions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: ::std::string::String,
     /// Type tag with the constant value `organization_membership`.
     pub object: OrganizationMembershipObject,
     pub role: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
     /// Permission keys granted through the role.
     pub permissions: ::std::vec::Vec<::std::string::String>,
     /// Metadata readable by the frontend and writable only from the backend.
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub organization: Organization,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_user_data: ::std::option::Option<OrganizationMembershipPublicUserData>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -19172,6 +20727,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Type tag with the constant value `organization_membership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `"organization_membership"`
     OrganizationMembership,
@@ -19208,6 +20764,15 @@ impl ::std::fmt::Display for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+impl ::serde::Serialize for OrganizationMembershipObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19217,7 +20782,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Publicly visible subset of the member user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: ::std::string::String,
     pub first_name: ::std::option::Option<::std::string::String>,
@@ -19226,9 +20792,13 @@ pub struct OrganizationMembershipPublicUserData {
     pub profile_image_url: ::std::option::Option<::std::string::String>,
     pub image_url: ::std::string::String,
     pub has_image: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub banned: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deprovisioned: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
@@ -19306,7 +20876,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// Page of organization memberships plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberships {
     pub data: ::std::vec::Vec<OrganizationMembership>,
     /// Number of matching records across all pages.
@@ -19365,6 +20936,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberships {
 )]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationObject {
     /// `"organization"`
     Organization,
@@ -19421,6 +20993,21 @@ impl ::std::fmt::Display for OrganizationObject {
         feature = "users"
     )
 )]
+impl ::serde::Serialize for OrganizationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19430,23 +21017,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
 }
 #[cfg(feature = "instance_settings")]
 /// Instance-wide configuration of the organizations feature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationSettings {
     /// Type tag with the constant value `organization_settings`.
     pub object: OrganizationSettingsObject,
     pub enabled: bool,
     pub max_allowed_memberships: i64,
     pub max_allowed_roles: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_role_sets_allowed: ::std::option::Option<i64>,
     pub max_allowed_domains: i64,
     /// No longer enforced; permissions are unlimited.
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allowed_permissions: ::std::option::Option<i64>,
     /// Role key given to the user who creates an organization.
     pub creator_role: ::std::string::String,
     /// Default for whether admins may delete their organization through the Frontend API.
     pub admin_delete_enabled: bool,
     pub domains_enabled: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug_disabled: ::std::option::Option<bool>,
     pub domains_enrollment_modes: ::std::vec::Vec<
         OrganizationSettingsDomainsEnrollmentModesItem,
@@ -19454,6 +21045,7 @@ pub struct OrganizationSettings {
     /// Role key used for invitations and suggestions generated from organization domains.
     pub domains_default_role: ::std::string::String,
     /// Role set assigned to newly created organizations.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
@@ -19577,6 +21169,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettings {
 }
 #[cfg(feature = "instance_settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `"manual_invitation"`
     ManualInvitation,
@@ -19631,6 +21224,15 @@ impl ::std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19641,6 +21243,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
 #[cfg(feature = "instance_settings")]
 /// Type tag with the constant value `organization_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationSettingsObject {
     /// `"organization_settings"`
     OrganizationSettings,
@@ -19673,6 +21276,15 @@ impl ::std::fmt::Display for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+impl ::serde::Serialize for OrganizationSettingsObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance_settings")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19682,7 +21294,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
 }
 #[cfg(feature = "organizations")]
 /// Organization as returned after a logo upload.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// Type tag with the constant value `organization`.
     pub object: OrganizationWithLogoObject,
@@ -19692,29 +21305,37 @@ pub struct OrganizationWithLogo {
     pub image_url: ::std::string::String,
     pub has_image: bool,
     /// Member count; only filled in when requested with `include_members_count`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub members_count: ::std::option::Option<i64>,
     /// Only filled in when requested; tells whether the organization lacks a member with elevated permissions.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub missing_member_with_elevated_permissions: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_invitations_count: ::std::option::Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     /// Metadata readable by the frontend and writable only from the backend.
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Time of the latest activity in the organization (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_active_at: ::std::option::Option<i64>,
     /// Key of the role set used by the organization, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_set_key: ::std::option::Option<::std::string::String>,
     /// Old name of `image_url`.
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
@@ -19842,6 +21463,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogo {
 #[cfg(feature = "organizations")]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrganizationWithLogoObject {
     /// `"organization"`
     Organization,
@@ -19874,6 +21496,15 @@ impl ::std::fmt::Display for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+impl ::serde::Serialize for OrganizationWithLogoObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19883,7 +21514,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
 }
 #[cfg(feature = "organizations")]
 /// Page of organizations plus the overall count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Organizations {
     pub data: ::std::vec::Vec<Organization>,
     /// Number of matching records across all pages.
@@ -19933,7 +21565,8 @@ impl<'de> ::serde::Deserialize<'de> for Organizations {
 }
 #[cfg(feature = "billing")]
 /// One page of payment attempts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     pub data: ::std::vec::Vec<BillingPaymentAttempt>,
     /// Number of matching records across all pages.
@@ -19988,7 +21621,8 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
 }
 #[cfg(feature = "billing")]
 /// One page of prices.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     pub data: ::std::vec::Vec<BillingPriceResponse>,
     /// Number of matching records across all pages.
@@ -20040,7 +21674,8 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPriceResponse {
 }
 #[cfg(feature = "billing")]
 /// One page of billing statements.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     pub data: ::std::vec::Vec<BillingStatement>,
     /// Number of matching records across all pages.
@@ -20092,7 +21727,8 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingStatementResponse {
 }
 #[cfg(feature = "billing")]
 /// One page of billing plans.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     pub data: ::std::vec::Vec<CommercePlan>,
     /// Number of matching records across all pages.
@@ -20142,7 +21778,8 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommercePlanResponse {
 }
 #[cfg(feature = "billing")]
 /// One page of subscription items.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     pub data: ::std::vec::Vec<CommerceSubscriptionItem>,
     /// Number of matching records across all pages.
@@ -20197,8 +21834,10 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemRespons
 }
 #[cfg(feature = "users")]
 /// Passkey registered by a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Passkey {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `passkey`.
     pub object: PasskeyObject,
@@ -20263,6 +21902,7 @@ impl<'de> ::serde::Deserialize<'de> for Passkey {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PasskeyObject {
     /// `"passkey"`
     Passkey,
@@ -20295,6 +21935,15 @@ impl ::std::fmt::Display for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for PasskeyObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20313,7 +21962,8 @@ pub type PasswordHasher = ::std::string::String;
         feature = "scim_directories"
     )
 )]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Permission {
     /// Type tag with the constant value `permission`.
     pub object: PermissionObject,
@@ -20410,6 +22060,7 @@ impl<'de> ::serde::Deserialize<'de> for Permission {
 )]
 /// Type tag with the constant value `permission`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PermissionObject {
     /// `"permission"`
     Permission,
@@ -20470,6 +22121,22 @@ impl ::std::fmt::Display for PermissionObject {
         feature = "scim_directories"
     )
 )]
+impl ::serde::Serialize for PermissionObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20478,7 +22145,8 @@ impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     }
 }
 #[cfg(feature = "organization_permissions")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Permissions {
     pub data: ::std::vec::Vec<Permission>,
     /// Number of matching records across all pages.
@@ -20528,17 +22196,22 @@ impl<'de> ::serde::Deserialize<'de> for Permissions {
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Phone number owned by a user, with its verification state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `phone_number`.
     pub object: PhoneNumberObject,
     pub phone_number: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_for_second_factor: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_second_factor: ::std::option::Option<bool>,
     pub reserved: bool,
     pub verification: ::std::option::Option<PhoneNumberVerification>,
     pub linked_to: ::std::vec::Vec<IdentificationLink>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -20631,6 +22304,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `phone_number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PhoneNumberObject {
     /// `"phone_number"`
     PhoneNumber,
@@ -20663,6 +22337,15 @@ impl ::std::fmt::Display for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for PhoneNumberObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20672,11 +22355,31 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PhoneNumberVerification {
     VerificationOtp(VerificationOtp),
     VerificationAdmin(VerificationAdmin),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for PhoneNumberVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            PhoneNumberVerification::VerificationOtp(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            PhoneNumberVerification::VerificationAdmin(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            PhoneNumberVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
@@ -20700,20 +22403,28 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     }
 }
 #[cfg(feature = "email_addresses")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     /// Verification ID to pass to the attempt operation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `email_code` or `phone_code`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
     /// Attempts made so far.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<i64>,
     /// When the code expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_at: ::std::option::Option<i64>,
     /// Channel the code went over (phone numbers only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
@@ -20775,20 +22486,28 @@ impl<'de> ::serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse 
     }
 }
 #[cfg(feature = "phone_numbers")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     /// Verification ID to pass to the attempt operation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `unverified`, `verified`, `expired` or `failed`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `email_code` or `phone_code`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
     /// Attempts made so far.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<i64>,
     /// When the code expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_at: ::std::option::Option<i64>,
     /// Channel the code went over (phone numbers only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
@@ -20851,6 +22570,7 @@ impl<'de> ::serde::Deserialize<'de> for PreparePhoneNumberVerificationResponse {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PreviewTemplateRequest {
     /// Subject line (email templates only).
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -20868,6 +22588,7 @@ pub struct PreviewTemplateRequest {
 #[cfg(feature = "billing")]
 /// Move of a subscription item from one price to another.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PriceTransitionRequest {
     /// Price the item has now.
     pub from_price_id: ::std::string::String,
@@ -20886,7 +22607,8 @@ impl PriceTransitionRequest {
 }
 #[cfg(feature = "proxy_checks")]
 /// Result of checking that a proxy forwards to the Frontend API.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ProxyCheck {
     /// Type tag with the constant value `proxy_check`.
     pub object: ProxyCheckObject,
@@ -20974,6 +22696,7 @@ impl<'de> ::serde::Deserialize<'de> for ProxyCheck {
 #[cfg(feature = "proxy_checks")]
 /// Type tag with the constant value `proxy_check`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProxyCheckObject {
     /// `"proxy_check"`
     ProxyCheck,
@@ -21006,6 +22729,15 @@ impl ::std::fmt::Display for ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+impl ::serde::Serialize for ProxyCheckObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "proxy_checks")]
 impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21020,7 +22752,8 @@ pub type ReassignmentMappings = ::std::collections::BTreeMap<
     ::std::string::String,
 >;
 #[cfg(feature = "redirect_urls")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RedirectUrl {
     /// Type tag with the constant value `redirect_url`.
     pub object: RedirectUrlObject,
@@ -21089,6 +22822,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrl {
 #[cfg(feature = "redirect_urls")]
 /// Type tag with the constant value `redirect_url`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RedirectUrlObject {
     /// `"redirect_url"`
     RedirectUrl,
@@ -21121,6 +22855,15 @@ impl ::std::fmt::Display for RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+impl ::serde::Serialize for RedirectUrlObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "redirect_urls")]
 impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21130,6 +22873,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
 }
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RefreshSessionRequest {
     /// The expired session JWT from the `__session` cookie; it must belong to this session.
     pub expired_token: ::std::string::String,
@@ -21170,6 +22914,7 @@ impl RefreshSessionRequest {
 #[cfg(feature = "sessions")]
 /// Whether the new token comes back as a bare token or as a cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefreshSessionRequestFormat {
     /// `"token"`
     Token,
@@ -21216,6 +22961,7 @@ impl ::serde::Serialize for RefreshSessionRequestFormat {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RemoveUserPasswordRequest {
     /// Also revoke every session the user has open.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21223,6 +22969,7 @@ pub struct RemoveUserPasswordRequest {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     /// The new mappings, highest precedence first.
     pub mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
@@ -21238,6 +22985,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// Group ID at the identity provider; give this or `scim_group_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21260,7 +23008,8 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     pub data: DirectoryGroupRoleMappings,
     /// Number of matching records across all pages.
@@ -21313,6 +23062,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsRespons
 }
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceOrganizationMetadataRequest {
     /// New public metadata, replacing the old value as a whole.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21327,6 +23077,7 @@ pub struct ReplaceOrganizationMetadataRequest {
 }
 #[cfg(feature = "role_sets")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleInRoleSetRequest {
     /// Role to remove.
     pub role_key: ::std::string::String,
@@ -21345,6 +23096,7 @@ impl ReplaceRoleInRoleSetRequest {
 }
 #[cfg(feature = "role_sets")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleSetRequest {
     /// Key of the role set organizations move to.
     pub dest_role_set_key: ::std::string::String,
@@ -21364,6 +23116,7 @@ impl ReplaceRoleSetRequest {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequest {
     /// The new mappings, highest precedence first.
     pub mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
@@ -21379,6 +23132,7 @@ impl ReplaceScimGroupRoleMappingsRequest {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// Group ID at the identity provider.
     pub scim_group_id: ::std::string::String,
@@ -21396,7 +23150,8 @@ impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "scim_directories")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse {
     pub data: ScimGroupRoleMappings,
     /// Number of matching records across all pages.
@@ -21449,6 +23204,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsResponse {
 }
 #[cfg(feature = "email_addresses")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserEmailAddressRequest {
     /// The new address, in RFC 5322 form.
     pub email_address: ::std::string::String,
@@ -21475,6 +23231,7 @@ impl ReplaceUserEmailAddressRequest {
 #[cfg(feature = "email_addresses")]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
     /// `"verified"`
     Verified,
@@ -21533,6 +23290,7 @@ impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserMetadataRequest {
     /// New public metadata, replacing the old value as a whole.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21552,6 +23310,7 @@ pub struct ReplaceUserMetadataRequest {
 }
 #[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserPhoneNumberRequest {
     /// The new number, in E.164 form.
     pub phone_number: ::std::string::String,
@@ -21574,6 +23333,7 @@ impl ReplaceUserPhoneNumberRequest {
 #[cfg(feature = "phone_numbers")]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
     /// `"verified"`
     Verified,
@@ -21628,6 +23388,7 @@ impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevertTemplateTemplateType {
     /// `"email"`
     Email,
@@ -21680,12 +23441,14 @@ impl ::serde::Serialize for RevertTemplateTemplateType {
 }
 #[cfg(feature = "admin_portal_link_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     /// Type tag with the constant value `admin_portal_link_token`.
     pub object: RevokeAdminPortalLinkTokenResponseObject,
@@ -21806,6 +23569,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
 #[cfg(feature = "admin_portal_link_tokens")]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevokeAdminPortalLinkTokenResponseObject {
     /// `"admin_portal_link_token"`
     AdminPortalLinkToken,
@@ -21842,6 +23606,15 @@ impl ::std::fmt::Display for RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+impl ::serde::Serialize for RevokeAdminPortalLinkTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "admin_portal_link_tokens")]
 impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21851,12 +23624,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject
 }
 #[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse {
     /// Type tag with the constant value `api_key`.
     pub object: RevokeApiKeyResponseObject,
@@ -21864,6 +23639,7 @@ pub struct RevokeApiKeyResponse {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -21981,6 +23757,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevokeApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -22013,6 +23790,15 @@ impl ::std::fmt::Display for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for RevokeApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22021,17 +23807,21 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeInvitationResponse {
     /// Type tag with the constant value `invitation`.
     pub object: RevokeInvitationResponseObject,
     pub id: ::std::string::String,
     pub email_address: ::std::string::String,
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked: ::std::option::Option<bool>,
     pub status: RevokeInvitationResponseStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// When the invitation expires (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -22122,6 +23912,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponse {
 #[cfg(feature = "invitations")]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponseObject {
     /// `"invitation"`
     Invitation,
@@ -22154,6 +23945,15 @@ impl ::std::fmt::Display for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+impl ::serde::Serialize for RevokeInvitationResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22163,6 +23963,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
 }
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponseStatus {
     /// `"revoked"`
     Revoked,
@@ -22195,6 +23996,15 @@ impl ::std::fmt::Display for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+impl ::serde::Serialize for RevokeInvitationResponseStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "invitations")]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22204,18 +24014,22 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
 }
 #[cfg(feature = "m2m_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "m2m_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
     pub object: RevokeM2mTokenResponseObject,
     pub id: ::std::string::String,
     pub subject: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub revoked: bool,
     pub revocation_reason: ::std::option::Option<::std::string::String>,
@@ -22316,6 +24130,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponse {
 #[cfg(feature = "m2m_tokens")]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RevokeM2mTokenResponseObject {
     /// `"machine_to_machine_token"`
     MachineToMachineToken,
@@ -22352,6 +24167,15 @@ impl ::std::fmt::Display for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+impl ::serde::Serialize for RevokeM2mTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
 impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22361,6 +24185,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
 }
 #[cfg(feature = "oauth_applications")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenRequest {
     /// Opaque access token or refresh token; every token of the same grant is revoked with it.
     pub token: ::std::string::String,
@@ -22374,6 +24199,7 @@ impl RevokeOAuthApplicationTokenRequest {
 }
 #[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeOrganizationInvitationRequest {
     /// User recorded as revoking the invitation; must be an admin of the organization.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -22387,7 +24213,8 @@ pub struct RevokeOrganizationInvitationRequest {
     )
 )]
 /// Organization role with its permissions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Role {
     /// Type tag with the constant value `role`.
     pub object: RoleObject,
@@ -22492,6 +24319,7 @@ impl<'de> ::serde::Deserialize<'de> for Role {
 )]
 /// Type tag with the constant value `role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoleObject {
     /// `"role"`
     Role,
@@ -22548,6 +24376,21 @@ impl ::std::fmt::Display for RoleObject {
         feature = "scim_directories"
     )
 )]
+impl ::serde::Serialize for RoleObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "directories",
+        feature = "organization_roles",
+        feature = "scim_directories"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RoleObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22557,7 +24400,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleObject {
 }
 #[cfg(feature = "role_sets")]
 /// Named group of organization roles, with the role new members get and the role creators get.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RoleSet {
     /// Type tag with the constant value `role_set`.
     pub object: RoleSetObject,
@@ -22568,12 +24412,15 @@ pub struct RoleSet {
     pub description: ::std::option::Option<::std::string::String>,
     pub roles: ::std::vec::Vec<RoleSetItem>,
     /// Role new members receive.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_role: ::std::option::Option<RoleSetItem>,
     /// Role the creator of an organization receives.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator_role: ::std::option::Option<RoleSetItem>,
     /// `initial` for the set new organizations start with, else `custom`.
     pub r#type: RoleSetType,
     /// Migration in progress, while it is enqueued or running.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_set_migration: ::std::option::Option<RoleSetMigration>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -22660,7 +24507,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleSet {
 }
 #[cfg(feature = "role_sets")]
 /// A role as part of a role set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RoleSetItem {
     /// Type tag with the constant value `role_set_item`.
     pub object: RoleSetItemObject,
@@ -22670,8 +24518,10 @@ pub struct RoleSetItem {
     pub key: ::std::string::String,
     pub description: ::std::option::Option<::std::string::String>,
     /// Members holding this role within the set.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub members_count: ::std::option::Option<i64>,
     /// Whether any member holds this role within the set.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_members: ::std::option::Option<bool>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -22748,6 +24598,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItem {
 #[cfg(feature = "role_sets")]
 /// Type tag with the constant value `role_set_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoleSetItemObject {
     /// `"role_set_item"`
     RoleSetItem,
@@ -22780,6 +24631,15 @@ impl ::std::fmt::Display for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+impl ::serde::Serialize for RoleSetItemObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
 impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22789,17 +24649,20 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
 }
 #[cfg(feature = "role_sets")]
 /// Progress of moving members from one role set to another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RoleSetMigration {
     /// Type tag with the constant value `role_set_migration`.
     pub object: RoleSetMigrationObject,
     pub id: ::std::string::String,
     /// Organization the migration is limited to, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     pub instance_id: ::std::string::String,
     /// Role set members move from.
     pub source_role_set_id: ::std::string::String,
     /// Role set members move to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dest_role_set_id: ::std::option::Option<::std::string::String>,
     /// What started it, such as `role_set_deletion` or `role_removal`.
     pub trigger_type: ::std::string::String,
@@ -22808,12 +24671,15 @@ pub struct RoleSetMigration {
     /// Members moved so far.
     pub migrated_members: i64,
     /// Old role key to new role key.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mappings: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// When it started (Unix epoch).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<i64>,
     /// When it finished (Unix epoch).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -22926,6 +24792,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigration {
 #[cfg(feature = "role_sets")]
 /// Type tag with the constant value `role_set_migration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoleSetMigrationObject {
     /// `"role_set_migration"`
     RoleSetMigration,
@@ -22958,6 +24825,15 @@ impl ::std::fmt::Display for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+impl ::serde::Serialize for RoleSetMigrationObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
 impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22968,6 +24844,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
 #[cfg(feature = "role_sets")]
 /// Type tag with the constant value `role_set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoleSetObject {
     /// `"role_set"`
     RoleSet,
@@ -23000,6 +24877,15 @@ impl ::std::fmt::Display for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+impl ::serde::Serialize for RoleSetObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
 impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23010,6 +24896,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
 #[cfg(feature = "role_sets")]
 /// `initial` for the set new organizations start with, else `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoleSetType {
     /// `"initial"`
     Initial,
@@ -23046,6 +24933,15 @@ impl ::std::fmt::Display for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+impl ::serde::Serialize for RoleSetType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "role_sets")]
 impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23054,7 +24950,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RoleSets {
     pub data: ::std::vec::Vec<RoleSet>,
     /// Number of matching records across all pages.
@@ -23103,7 +25000,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleSets {
     }
 }
 #[cfg(feature = "organization_roles")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Roles {
     pub data: ::std::vec::Vec<Role>,
     /// Number of matching records across all pages.
@@ -23153,6 +25051,7 @@ impl<'de> ::serde::Deserialize<'de> for Roles {
 }
 #[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyRequest {
     /// Seconds the old key keeps working (0 ends it at once, 28800 at most).
     pub previous_token_ttl: i64,
@@ -23165,7 +25064,8 @@ impl RotateMachineSecretKeyRequest {
     }
 }
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse {
     /// Type tag with the constant value `machine_secret_key`.
     pub object: RotateMachineSecretKeyResponseObject,
@@ -23220,6 +25120,7 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponse {
 #[cfg(feature = "machines")]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RotateMachineSecretKeyResponseObject {
     /// `"machine_secret_key"`
     MachineSecretKey,
@@ -23256,6 +25157,15 @@ impl ::std::fmt::Display for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+impl ::serde::Serialize for RotateMachineSecretKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "machines")]
 impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23265,7 +25175,8 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
 }
 #[cfg(feature = "users")]
 /// Link between a user and a SAML identity provider account.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     pub id: ::std::string::String,
     /// Type tag with the constant value `saml_account`.
@@ -23273,15 +25184,21 @@ pub struct SamlAccount {
     pub provider: ::std::string::String,
     pub active: bool,
     pub email_address: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_user_id: ::std::option::Option<::std::string::String>,
     /// Latest sign-in through this account (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_authenticated_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub verification: ::std::option::Option<SamlAccountVerification>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
 #[cfg(feature = "users")]
@@ -23368,18 +25285,24 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccount {
 /// SAML connection referenced from a SAML account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlAccountConnection {
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub active: bool,
     pub provider: ::std::string::String,
     pub sync_user_attributes: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_subdomains: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_idp_initiated: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_additional_identifications: ::std::option::Option<bool>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -23476,6 +25399,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `saml_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SamlAccountObject {
     /// `"saml_account"`
     SamlAccount,
@@ -23508,6 +25432,15 @@ impl ::std::fmt::Display for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for SamlAccountObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23517,11 +25450,31 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SamlAccountVerification {
     VerificationSaml(VerificationSaml),
     VerificationTicket(VerificationTicket),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for SamlAccountVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            SamlAccountVerification::VerificationSaml(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            SamlAccountVerification::VerificationTicket(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            SamlAccountVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
@@ -23548,14 +25501,17 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
 /// SAML connection to an enterprise identity provider.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     /// Type tag with the constant value `saml_connection`.
     pub object: SamlConnectionObject,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub idp_entity_id: ::std::option::Option<::std::string::String>,
     pub idp_sso_url: ::std::option::Option<::std::string::String>,
@@ -23564,12 +25520,16 @@ pub struct SamlConnection {
     pub idp_certificate_issued_at: ::std::option::Option<i64>,
     /// IdP certificate valid-until time (X.509 NotAfter), Unix epoch milliseconds.
     pub idp_certificate_expires_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_metadata_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_metadata: ::std::option::Option<::std::string::String>,
     pub acs_url: ::std::string::String,
     pub sp_entity_id: ::std::string::String,
     pub sp_metadata_url: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute_mapping: ::std::option::Option<SamlConnectionAttributeMapping>,
     pub active: bool,
     pub provider: ::std::string::String,
@@ -23582,6 +25542,7 @@ pub struct SamlConnection {
     /// Whether the IdP is asked to authenticate the user again at every sign-in.
     pub force_authn: bool,
     pub login_hint: SamlConnectionLoginHint,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -23766,7 +25727,8 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnection {
 }
 #[cfg(feature = "saml_connections")]
 /// Names of the IdP attributes that feed user fields.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     pub user_id: ::std::string::String,
     pub email_address: ::std::string::String,
@@ -23829,11 +25791,13 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionAttributeMapping {
 }
 #[cfg(feature = "saml_connections")]
 /// How the login_hint parameter is filled when redirecting to the IdP.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: SamlConnectionLoginHintMode,
     /// Public metadata key whose value is sent when the mode is `custom_attribute`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
@@ -23879,6 +25843,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHint {
 #[cfg(feature = "saml_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -23919,6 +25884,15 @@ impl ::std::fmt::Display for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+impl ::serde::Serialize for SamlConnectionLoginHintMode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23929,6 +25903,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
 #[cfg(feature = "saml_connections")]
 /// Type tag with the constant value `saml_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SamlConnectionObject {
     /// `"saml_connection"`
     SamlConnection,
@@ -23961,6 +25936,15 @@ impl ::std::fmt::Display for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+impl ::serde::Serialize for SamlConnectionObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "saml_connections")]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23969,7 +25953,8 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SamlConnections {
     pub data: ::std::vec::Vec<SamlConnection>,
     /// Number of matching records across all pages.
@@ -24021,12 +26006,14 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnections {
 pub type ScimDirectories = ::std::vec::Vec<ScimDirectory>;
 #[cfg(feature = "scim_directories")]
 /// Directory that provisions users over SCIM from an identity provider.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ScimDirectory {
     /// Type tag with the constant value `scim_directory`.
     pub object: ScimDirectoryObject,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_connection_id: ::std::option::Option<::std::string::String>,
     /// SCIM endpoint to configure at the identity provider.
     pub endpoint_url: ::std::string::String,
@@ -24041,10 +26028,12 @@ pub struct ScimDirectory {
         ::std::string::String,
     >,
     /// Attributes copied from the IdP into user metadata; needs the custom attributes feature.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::std::vec::Vec<ScimDirectoryCustomAttributesItem>,
     >,
     /// Key the identity provider authenticates with; only present after creation or rotation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -24154,18 +26143,25 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectory {
     }
 }
 #[cfg(feature = "scim_directories")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Metadata key the value is stored under.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Where the value is read from in SAML assertions or OIDC claims.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sso_path: ::std::option::Option<::std::string::String>,
     /// GJSON path of the value in SCIM user resources.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scim_path: ::std::option::Option<::std::string::String>,
     /// GJSON path of the value in directory user resources; equal to `scim_path`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_path: ::std::option::Option<::std::string::String>,
     /// Several values are kept, as an array in public metadata.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "scim_directories")]
@@ -24223,6 +26219,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
 #[cfg(feature = "scim_directories")]
 /// Type tag with the constant value `scim_directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScimDirectoryObject {
     /// `"scim_directory"`
     ScimDirectory,
@@ -24255,6 +26252,15 @@ impl ::std::fmt::Display for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+impl ::serde::Serialize for ScimDirectoryObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24264,7 +26270,8 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
 }
 #[cfg(feature = "scim_directories")]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// Type tag with the constant value `scim_group_role_mapping`.
     pub object: ScimGroupRoleMappingObject,
@@ -24281,6 +26288,7 @@ pub struct ScimGroupRoleMapping {
     pub scim_group_display_name: ::std::string::String,
     /// Same as `scim_group_display_name`.
     pub directory_group_display_name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<Role>,
     /// Rank from 1; lower wins.
     pub precedence: i64,
@@ -24394,6 +26402,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMapping {
 #[cfg(feature = "scim_directories")]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScimGroupRoleMappingObject {
     /// `"scim_group_role_mapping"`
     ScimGroupRoleMapping,
@@ -24426,6 +26435,15 @@ impl ::std::fmt::Display for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+impl ::serde::Serialize for ScimGroupRoleMappingObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "scim_directories")]
 impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24437,11 +26455,13 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
 pub type ScimGroupRoleMappings = ::std::vec::Vec<ScimGroupRoleMapping>;
 #[cfg(feature = "users")]
 /// Directory (SCIM) provisioning details of a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ScimUserMetadata {
     /// Directory the user is provisioned from.
     pub directory_id: ::std::string::String,
     /// Whether that directory is enabled; left out when it is not.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_enabled: ::std::option::Option<bool>,
     /// The user's ID in the directory, if it reports one.
     pub external_id: ::std::option::Option<::std::string::String>,
@@ -24493,19 +26513,23 @@ impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// Authenticated session of a user on a client.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Session {
     /// Type tag with the constant value `session`.
     pub object: SessionObject,
     pub id: ::std::string::String,
     pub user_id: ::std::string::String,
     pub client_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub status: SessionStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_active_organization_id: ::std::option::Option<::std::string::String>,
     pub last_active_at: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_activity: ::std::option::Option<SessionActivityResponse>,
     /// When the session expires (Unix epoch, milliseconds).
     pub expire_at: i64,
@@ -24515,6 +26539,7 @@ pub struct Session {
     pub updated_at: i64,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
@@ -24615,16 +26640,23 @@ impl<'de> ::serde::Deserialize<'de> for Session {
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// Device and location details of the latest session activity.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SessionActivityResponse {
     pub object: ::std::string::String,
     pub id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_type: ::std::option::Option<::std::string::String>,
     pub is_mobile: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_version: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
@@ -24695,6 +26727,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// Type tag with the constant value `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SessionObject {
     /// `"session"`
     Session,
@@ -24727,6 +26760,15 @@ impl ::std::fmt::Display for SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+impl ::serde::Serialize for SessionObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl<'de> ::serde::Deserialize<'de> for SessionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24735,8 +26777,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
     }
 }
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SessionRefresh {
     Token(Token),
     Cookies(Cookies),
@@ -24745,6 +26788,7 @@ pub enum SessionRefresh {
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SessionStatus {
     /// `"active"`
     Active,
@@ -24805,6 +26849,15 @@ impl ::std::fmt::Display for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+impl ::serde::Serialize for SessionStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "clients", feature = "sessions"))]
 impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24814,7 +26867,8 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// Pending task the user must finish within the session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SessionTask {
     pub key: ::std::string::String,
 }
@@ -24857,12 +26911,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionTask {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SetUserPasswordCompromisedRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetUserProfileImageRequest {
     pub file: ::std::option::Option<crate::FilePart>,
 }
@@ -24878,14 +26934,17 @@ impl SetUserProfileImageRequest {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SignInToken {
     /// Type tag with the constant value `sign_in_token`.
     pub object: SignInTokenObject,
     pub id: ::std::string::String,
     pub status: SignInTokenStatus,
     pub user_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
@@ -24963,6 +27022,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInToken {
 #[cfg(feature = "sign_in_tokens")]
 /// Type tag with the constant value `sign_in_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignInTokenObject {
     /// `"sign_in_token"`
     SignInToken,
@@ -24995,6 +27055,15 @@ impl ::std::fmt::Display for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+impl ::serde::Serialize for SignInTokenObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25004,6 +27073,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
 }
 #[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignInTokenStatus {
     /// `"pending"`
     Pending,
@@ -25044,6 +27114,15 @@ impl ::std::fmt::Display for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+impl ::serde::Serialize for SignInTokenStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_in_tokens")]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25053,7 +27132,8 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
 }
 #[cfg(feature = "sign_ups")]
 /// In-progress or finished sign-up attempt.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SignUp {
     /// Type tag with the constant value `sign_up_attempt`.
     pub object: SignUpObject,
@@ -25071,9 +27151,11 @@ pub struct SignUp {
     pub password_enabled: bool,
     pub first_name: ::std::option::Option<::std::string::String>,
     pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unsafe_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -25086,8 +27168,10 @@ pub struct SignUp {
     /// When the user accepted the legal terms (Unix epoch, milliseconds).
     pub legal_accepted_at: ::std::option::Option<i64>,
     /// Locale preference as a BCP 47 tag.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_account: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -25250,6 +27334,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUp {
 #[cfg(feature = "sign_ups")]
 /// Type tag with the constant value `sign_up_attempt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignUpObject {
     /// `"sign_up_attempt"`
     SignUpAttempt,
@@ -25282,6 +27367,15 @@ impl ::std::fmt::Display for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+impl ::serde::Serialize for SignUpObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25291,6 +27385,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
 }
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignUpStatus {
     /// `"missing_requirements"`
     MissingRequirements,
@@ -25331,6 +27426,15 @@ impl ::std::fmt::Display for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+impl ::serde::Serialize for SignUpStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25340,9 +27444,12 @@ impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
 }
 #[cfg(feature = "sign_ups")]
 /// Verification progress of one sign-up identifier.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SignUpVerification {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_action: ::std::option::Option<SignUpVerificationNextAction>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_strategies: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -25391,6 +27498,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerification {
 }
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignUpVerificationNextAction {
     /// `"needs_prepare"`
     NeedsPrepare,
@@ -25431,6 +27539,15 @@ impl ::std::fmt::Display for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+impl ::serde::Serialize for SignUpVerificationNextAction {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sign_ups")]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25440,7 +27557,8 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
 }
 #[cfg(feature = "sign_ups")]
 /// Verification progress of each sign-up identifier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SignUpVerifications {
     pub email_address: ::std::option::Option<SignUpVerification>,
     pub phone_number: ::std::option::Option<SignUpVerification>,
@@ -25498,7 +27616,8 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerifications {
     }
 }
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct SvixUrl {
     pub svix_url: ::std::string::String,
 }
@@ -25543,49 +27662,74 @@ impl<'de> ::serde::Deserialize<'de> for SvixUrl {
 }
 #[cfg(feature = "email_sms_templates")]
 /// Email or SMS template of the instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Template {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `template`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<TemplateObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// `system` for Clerk's default, otherwise an override of the instance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// `email` or `sms`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_type: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the template.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// Place of the template in listings.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<i64>,
     /// Whether the template can be reset to Clerk's default.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_revert: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_delete: ::std::option::Option<bool>,
     /// Whether the body may be changed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_edit_body: ::std::option::Option<bool>,
     /// Whether the template can be switched on and off (notification SMS templates only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_toggle: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Editor markup the body is rendered from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub markup: ::std::option::Option<::std::string::String>,
     /// Body before variables are filled in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Variables the body may use.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub available_variables: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Variables the body must contain.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required_variables: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from_email_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_by_clerk: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flagged_as_suspicious: ::std::option::Option<bool>,
     /// Time of the latest change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Creation time (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "email_sms_templates")]
@@ -25701,6 +27845,7 @@ impl<'de> ::serde::Deserialize<'de> for Template {
 #[cfg(feature = "email_sms_templates")]
 /// Type tag with the constant value `template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TemplateObject {
     /// `"template"`
     Template,
@@ -25733,6 +27878,15 @@ impl ::std::fmt::Display for TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+impl ::serde::Serialize for TemplateObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "email_sms_templates")]
 impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25742,7 +27896,8 @@ impl<'de> ::serde::Deserialize<'de> for TemplateObject {
 }
 #[cfg(feature = "testing_tokens")]
 /// Token that lets automated tests pass bot protection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TestingToken {
     /// Type tag with the constant value `testing_token`.
     pub object: TestingTokenObject,
@@ -25803,6 +27958,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingToken {
 #[cfg(feature = "testing_tokens")]
 /// Type tag with the constant value `testing_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TestingTokenObject {
     /// `"testing_token"`
     TestingToken,
@@ -25835,6 +27991,15 @@ impl ::std::fmt::Display for TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+impl ::serde::Serialize for TestingTokenObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "testing_tokens")]
 impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25844,6 +28009,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ToggleTemplateDeliveryRequest {
     /// Whether Clerk itself sends the messages made from this template.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25851,6 +28017,7 @@ pub struct ToggleTemplateDeliveryRequest {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
     /// `"email"`
     Email,
@@ -25902,7 +28069,8 @@ impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Token {
     /// Type tag with the constant value `token`.
     pub object: TokenObject,
@@ -25954,6 +28122,7 @@ impl<'de> ::serde::Deserialize<'de> for Token {
 #[cfg(feature = "sessions")]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenObject {
     /// `"token"`
     Token,
@@ -25986,6 +28155,15 @@ impl ::std::fmt::Display for TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+impl ::serde::Serialize for TokenObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sessions")]
 impl<'de> ::serde::Deserialize<'de> for TokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25994,7 +28172,8 @@ impl<'de> ::serde::Deserialize<'de> for TokenObject {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TotalCount {
     /// Type tag with the constant value `total_count`.
     pub object: TotalCountObject,
@@ -26048,6 +28227,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalCount {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `total_count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TotalCountObject {
     /// `"total_count"`
     TotalCount,
@@ -26080,6 +28260,15 @@ impl ::std::fmt::Display for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for TotalCountObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26089,13 +28278,15 @@ impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
 }
 #[cfg(feature = "users")]
 /// A device the user marked as trusted, which skips device checks at sign-in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TrustedDevice {
     /// Type tag with the constant value `trusted_device`.
     pub object: TrustedDeviceObject,
     pub id: ::std::string::String,
     pub platform: TrustedDevicePlatform,
     pub app_identifier: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     pub algorithm: TrustedDeviceAlgorithm,
     pub status: TrustedDeviceStatus,
@@ -26104,8 +28295,10 @@ pub struct TrustedDevice {
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
     /// Unix epoch time in milliseconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_at: ::std::option::Option<i64>,
     /// When trust was withdrawn (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
@@ -26191,6 +28384,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevice {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrustedDeviceAlgorithm {
     /// `"ES256"`
     Es256,
@@ -26223,6 +28417,15 @@ impl ::std::fmt::Display for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for TrustedDeviceAlgorithm {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26233,6 +28436,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `trusted_device`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrustedDeviceObject {
     /// `"trusted_device"`
     TrustedDevice,
@@ -26265,6 +28469,15 @@ impl ::std::fmt::Display for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for TrustedDeviceObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26274,6 +28487,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrustedDevicePlatform {
     /// `"ios"`
     Ios,
@@ -26310,6 +28524,15 @@ impl ::std::fmt::Display for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for TrustedDevicePlatform {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26319,6 +28542,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrustedDeviceStatus {
     /// `"active"`
     Active,
@@ -26355,6 +28579,15 @@ impl ::std::fmt::Display for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for TrustedDeviceStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26364,6 +28597,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
 }
 #[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub claims: crate::Nullable<::serde_json::Value>,
@@ -26377,7 +28611,8 @@ pub struct UpdateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse {
     /// Type tag with the constant value `api_key`.
     pub object: UpdateApiKeyResponseObject,
@@ -26385,6 +28620,7 @@ pub struct UpdateApiKeyResponse {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -26502,6 +28738,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -26534,6 +28771,15 @@ impl ::std::fmt::Display for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for UpdateApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26543,6 +28789,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
 }
 #[cfg(feature = "directories")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -26563,6 +28810,7 @@ pub struct UpdateDirectoryRequest {
 #[cfg(feature = "domains")]
 /// Partial update of an instance domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateDomainRequest {
     /// New host name; may include a port on development instances, must be a bare FQDN without scheme in production.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26577,6 +28825,7 @@ pub struct UpdateDomainRequest {
 #[cfg(feature = "email_addresses")]
 /// Partial update of an email address.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEmailAddressRequest {
     /// Mark the address as verified.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26590,6 +28839,7 @@ pub struct UpdateEmailAddressRequest {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequest {
     /// Display name of the connection.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26626,6 +28876,7 @@ pub struct UpdateEnterpriseConnectionRequest {
 }
 #[cfg(feature = "enterprise_connections")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name of the attribute.
     pub name: ::std::string::String,
@@ -26661,6 +28912,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
 #[cfg(feature = "enterprise_connections")]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestOidc {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_id: crate::Nullable<::std::string::String>,
@@ -26681,6 +28933,7 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
 #[cfg(feature = "enterprise_connections")]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestSaml {
     /// Display name of the SAML connection.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26715,6 +28968,7 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
 #[cfg(feature = "enterprise_connections")]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
@@ -26728,6 +28982,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
 #[cfg(feature = "enterprise_connections")]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode,
@@ -26748,6 +29003,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHint {
 #[cfg(feature = "enterprise_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -26811,6 +29067,7 @@ impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
 #[cfg(feature = "beta_features")]
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigRequest {
     /// Only identifiers on the allowlist may sign up.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26835,16 +29092,23 @@ pub struct UpdateInstanceAuthConfigRequest {
 }
 #[cfg(feature = "beta_features")]
 /// Beta authentication settings of the instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse {
     /// Type tag with the constant value `instance_settings`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<UpdateInstanceAuthConfigResponseObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restricted_to_allowlist: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from_email_address: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progressive_sign_up: ::std::option::Option<bool>,
     /// Legacy switch for sending production emails through Clerk-managed delivery; being retired.
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enhanced_email_deliverability: ::std::option::Option<bool>,
 }
 #[cfg(feature = "beta_features")]
@@ -26904,6 +29168,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
 #[cfg(feature = "beta_features")]
 /// Type tag with the constant value `instance_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateInstanceAuthConfigResponseObject {
     /// `"instance_settings"`
     InstanceSettings,
@@ -26940,6 +29205,15 @@ impl ::std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+impl ::serde::Serialize for UpdateInstanceAuthConfigResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "beta_features")]
 impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26949,6 +29223,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
 }
 #[cfg(feature = "instance_settings")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceCommunicationRequest {
     /// The complete new list of blocked countries as unique, upper-case ISO 3166-1 alpha-2 codes.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26956,6 +29231,7 @@ pub struct UpdateInstanceCommunicationRequest {
 }
 #[cfg(feature = "instance_settings")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     /// Allow clients to register themselves (RFC 7591 dynamic client registration).
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26983,6 +29259,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
 #[cfg(feature = "instance_settings")]
 /// Partial update of the organization settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsRequest {
     /// Turns the organizations feature on or off.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27013,6 +29290,7 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
 }
 #[cfg(feature = "instance_settings")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceProtectRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub rules_enabled: crate::Nullable<bool>,
@@ -27022,6 +29300,7 @@ pub struct UpdateInstanceProtectRequest {
 #[cfg(feature = "instance_settings")]
 /// Partial update of the instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceRequest {
     /// Lets test emails and phone numbers be used; on by default for development instances.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27061,6 +29340,7 @@ pub struct UpdateInstanceRequest {
 #[cfg(feature = "instance_settings")]
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// `"password"`
     Password,
@@ -27129,6 +29409,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
 #[cfg(feature = "instance_settings")]
 /// Partial update of the instance restrictions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceRestrictionsRequest {
     /// Only allowlisted identifiers may sign up.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27149,6 +29430,7 @@ pub struct UpdateInstanceRestrictionsRequest {
 #[cfg(feature = "jwt_templates")]
 /// New definition of a JWT template.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateJwtTemplateRequest {
     /// Template name.
     pub name: ::std::string::String,
@@ -27190,6 +29472,7 @@ impl UpdateJwtTemplateRequest {
 }
 #[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateMachineRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -27200,6 +29483,7 @@ pub struct UpdateMachineRequest {
 #[cfg(feature = "oauth_applications")]
 /// Partial update of an OAuth application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOAuthApplicationRequest {
     /// New display name, 256 characters at most.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27227,6 +29511,7 @@ pub struct UpdateOAuthApplicationRequest {
 #[cfg(feature = "organization_domains")]
 /// Partial update of an organization domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationDomainRequest {
     /// One of `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27238,6 +29523,7 @@ pub struct UpdateOrganizationDomainRequest {
 #[cfg(feature = "organization_memberships")]
 /// Metadata to deep-merge into a membership.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataRequest {
     /// Keys to merge into the public membership metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27253,6 +29539,7 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
 #[cfg(feature = "organization_memberships")]
 /// New role of a membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipRequest {
     /// Role key to assign to the member.
     pub role: ::std::string::String,
@@ -27266,6 +29553,7 @@ impl UpdateOrganizationMembershipRequest {
 }
 #[cfg(feature = "organization_permissions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationPermissionRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -27278,6 +29566,7 @@ pub struct UpdateOrganizationPermissionRequest {
 #[cfg(feature = "organizations")]
 /// Partial update of an organization; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRequest {
     /// New display name; no URLs or HTML, 256 characters at most.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27300,6 +29589,7 @@ pub struct UpdateOrganizationRequest {
 }
 #[cfg(feature = "organization_roles")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRoleRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<::std::string::String>,
@@ -27315,6 +29605,7 @@ pub struct UpdateOrganizationRoleRequest {
 #[cfg(feature = "phone_numbers")]
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberRequest {
     /// Mark the number as verified.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27328,6 +29619,7 @@ pub struct UpdatePhoneNumberRequest {
 }
 #[cfg(feature = "beta_features")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateProductionInstanceDomainRequest {
     /// New home URL, for example `https://www.example.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27338,6 +29630,7 @@ pub struct UpdateProductionInstanceDomainRequest {
 }
 #[cfg(feature = "role_sets")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateRoleSetRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<::std::string::String>,
@@ -27359,6 +29652,7 @@ pub struct UpdateRoleSetRequest {
 #[cfg(feature = "role_sets")]
 /// `initial` makes it the set new organizations start with; the previous initial set becomes `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateRoleSetRequestType {
     /// `"initial"`
     Initial,
@@ -27402,6 +29696,7 @@ impl ::serde::Serialize for UpdateRoleSetRequestType {
 #[cfg(feature = "saml_connections")]
 /// Partial update of a SAML connection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionRequest {
     /// Human-readable name of the connection.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27465,6 +29760,7 @@ pub struct UpdateSamlConnectionRequest {
 #[cfg(feature = "saml_connections")]
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionRequestAttributeMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -27478,6 +29774,7 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
 #[cfg(feature = "saml_connections")]
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionRequestLoginHint {
     /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
     pub mode: UpdateSamlConnectionRequestLoginHintMode,
@@ -27498,6 +29795,7 @@ impl UpdateSamlConnectionRequestLoginHint {
 #[cfg(feature = "saml_connections")]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
     /// `"email_address"`
     EmailAddress,
@@ -27552,6 +29850,7 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
 }
 #[cfg(feature = "scim_directories")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateScimDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -27572,6 +29871,7 @@ pub struct UpdateScimDirectoryRequest {
 #[cfg(feature = "sign_ups")]
 /// Partial update of a sign-up attempt.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSignUpRequest {
     /// Your own identifier for the prospective user; carried over to the user once the sign-up completes.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27583,6 +29883,7 @@ pub struct UpdateSignUpRequest {
 #[cfg(feature = "users")]
 /// Metadata to deep-merge into a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateUserMetadataRequest {
     /// Keys to merge into the public metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27603,6 +29904,7 @@ pub struct UpdateUserMetadataRequest {
 #[cfg(feature = "users")]
 /// Partial update of a user; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateUserRequest {
     /// Your own identifier for the user; unique within the instance.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27678,6 +29980,7 @@ pub struct UpdateUserRequest {
 }
 #[cfg(feature = "oauth_applications")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadOAuthApplicationLogoRequest {
     /// User recorded as the uploader of the image.
     pub uploader_user_id: ::std::option::Option<::std::string::String>,
@@ -27714,6 +30017,7 @@ impl UploadOAuthApplicationLogoRequest {
 #[cfg(feature = "organizations")]
 /// Multipart form carrying the logo image.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadOrganizationLogoRequest {
     /// User recorded as the uploader of the image.
     pub uploader_user_id: ::std::option::Option<::std::string::String>,
@@ -27750,6 +30054,7 @@ impl UploadOrganizationLogoRequest {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpsertTemplateRequest {
     /// Human-readable name of the template.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27775,6 +30080,7 @@ pub struct UpsertTemplateRequest {
 }
 #[cfg(feature = "email_sms_templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpsertTemplateTemplateType {
     /// `"email"`
     Email,
@@ -27827,7 +30133,8 @@ impl ::serde::Serialize for UpsertTemplateTemplateType {
 }
 #[cfg(feature = "users")]
 /// User of the instance with identifiers, linked accounts and flags.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct User {
     pub id: ::std::string::String,
     /// Type tag with the constant value `user`.
@@ -27839,18 +30146,23 @@ pub struct User {
     pub username: ::std::option::Option<::std::string::String>,
     pub first_name: ::std::option::Option<::std::string::String>,
     pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     #[deprecated]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_image_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
     /// Metadata readable by the frontend and writable only from the backend.
     pub public_metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Metadata only visible to the backend.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Metadata that the frontend may also write; treat it as untrusted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unsafe_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -27867,10 +30179,12 @@ pub struct User {
     /// Latest time MFA was turned off (Unix epoch, milliseconds); kept after MFA is turned on again.
     pub mfa_disabled_at: ::std::option::Option<i64>,
     /// Latest password change (Unix epoch, milliseconds).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_last_updated_at: ::std::option::Option<i64>,
     pub external_accounts: ::std::vec::Vec<ExternalAccountWithVerification>,
     pub saml_accounts: ::std::vec::Vec<SamlAccount>,
     pub enterprise_accounts: ::std::vec::Vec<EnterpriseAccount>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_memberships: ::std::option::Option<
         ::std::vec::Vec<OrganizationMembership>,
     >,
@@ -27880,6 +30194,7 @@ pub struct User {
     /// Whether the user is locked out of signing in right now.
     pub locked: bool,
     /// Whether a directory deprovisioned the user, which blocks sign-in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deprovisioned: ::std::option::Option<bool>,
     /// Seconds left until a locked user is unlocked.
     pub lockout_expires_in_seconds: ::std::option::Option<i64>,
@@ -27894,13 +30209,16 @@ pub struct User {
     /// Whether the user may create organizations through the Frontend API.
     pub create_organization_enabled: bool,
     /// Cap on organizations the user may create; 0 means no cap.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_organizations_limit: ::std::option::Option<i64>,
     /// Latest session activity (Unix epoch, milliseconds; day precision).
     pub last_active_at: ::std::option::Option<i64>,
     /// When the user accepted the legal terms (Unix epoch, milliseconds).
     pub legal_accepted_at: ::std::option::Option<i64>,
     /// The user skips device trust checks at sign-in.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_client_trust: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scim: ::std::option::Option<ScimUserMetadata>,
 }
 #[cfg(feature = "users")]
@@ -28157,6 +30475,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserObject {
     /// `"user"`
     User,
@@ -28189,6 +30508,15 @@ impl ::std::fmt::Display for UserObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for UserObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for UserObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28198,6 +30526,7 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UsersBanRequest {
     /// IDs of the users to ban.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
@@ -28211,6 +30540,7 @@ impl UsersBanRequest {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UsersGetOrganizationInvitationsStatus {
     /// `"pending"`
     Pending,
@@ -28271,6 +30601,7 @@ impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UsersUnbanRequest {
     /// IDs of the users to unban.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
@@ -28284,14 +30615,17 @@ impl UsersUnbanRequest {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Verification performed by an administrator through the API.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationAdmin {
     /// Type tag with the constant value `verification_admin`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationAdminObject>,
     pub status: VerificationAdminStatus,
     pub strategy: VerificationAdminStrategy,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -28353,6 +30687,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationAdminObject {
     /// `"verification_admin"`
     VerificationAdmin,
@@ -28385,6 +30720,15 @@ impl ::std::fmt::Display for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationAdminObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28394,6 +30738,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationAdminStatus {
     /// `"verified"`
     Verified,
@@ -28426,6 +30771,15 @@ impl ::std::fmt::Display for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationAdminStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28435,6 +30789,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationAdminStrategy {
     /// `"admin"`
     Admin,
@@ -28467,6 +30822,15 @@ impl ::std::fmt::Display for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationAdminStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28476,14 +30840,17 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through an emailed link.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationEmailLink {
     /// Type tag with the constant value `verification_email_link`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationEmailLinkObject>,
     pub status: VerificationEmailLinkStatus,
     pub strategy: VerificationEmailLinkStrategy,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -28545,6 +30912,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_email_link`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkObject {
     /// `"verification_email_link"`
     VerificationEmailLink,
@@ -28581,6 +30949,15 @@ impl ::std::fmt::Display for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationEmailLinkObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28590,6 +30967,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
     /// `"unverified"`
     Unverified,
@@ -28634,6 +31012,15 @@ impl ::std::fmt::Display for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationEmailLinkStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28643,6 +31030,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
     /// `"email_link"`
     EmailLink,
@@ -28675,6 +31063,15 @@ impl ::std::fmt::Display for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationEmailLinkStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28684,15 +31081,19 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification inherited from an OAuth provider.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationFromOauth {
     /// Type tag with the constant value `verification_from_oauth`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationFromOauthObject>,
     pub status: VerificationFromOauthStatus,
     pub strategy: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ClerkError>,
     pub expire_at: ::std::option::Option<i64>,
     pub attempts: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -28757,6 +31158,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationFromOauthObject {
     /// `"verification_from_oauth"`
     VerificationFromOauth,
@@ -28793,6 +31195,15 @@ impl ::std::fmt::Display for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationFromOauthObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28802,6 +31213,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationFromOauthStatus {
     /// `"unverified"`
     Unverified,
@@ -28838,6 +31250,15 @@ impl ::std::fmt::Display for VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationFromOauthStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28847,15 +31268,19 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
 }
 #[cfg(feature = "users")]
 /// Verification through Google One Tap.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// Type tag with the constant value `verification_google_one_tap`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationGoogleOneTapObject>,
     pub status: VerificationGoogleOneTapStatus,
     pub strategy: VerificationGoogleOneTapStrategy,
     pub expire_at: ::std::option::Option<i64>,
     pub attempts: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ClerkError>,
 }
 #[cfg(feature = "users")]
@@ -28922,6 +31347,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapObject {
     /// `"verification_google_one_tap"`
     VerificationGoogleOneTap,
@@ -28958,6 +31384,15 @@ impl ::std::fmt::Display for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationGoogleOneTapObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28967,6 +31402,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
     /// `"unverified"`
     Unverified,
@@ -29003,6 +31439,15 @@ impl ::std::fmt::Display for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationGoogleOneTapStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29012,6 +31457,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
     /// `"google_one_tap"`
     GoogleOneTap,
@@ -29044,6 +31490,15 @@ impl ::std::fmt::Display for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationGoogleOneTapStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29053,16 +31508,21 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
 }
 #[cfg(feature = "users")]
 /// Verification through an OAuth redirect flow.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationOauth {
     /// Type tag with the constant value `verification_oauth`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationOauthObject>,
     pub status: VerificationOauthStatus,
     pub strategy: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ClerkError>,
     pub expire_at: i64,
     pub attempts: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -29134,6 +31594,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationOauthObject {
     /// `"verification_oauth"`
     VerificationOauth,
@@ -29166,6 +31627,15 @@ impl ::std::fmt::Display for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationOauthObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29175,6 +31645,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationOauthStatus {
     /// `"unverified"`
     Unverified,
@@ -29223,6 +31694,15 @@ impl ::std::fmt::Display for VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationOauthStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29232,16 +31712,20 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Verification through a one-time code.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationOtp {
     /// Type tag with the constant value `verification_otp`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationOtpObject>,
     pub status: VerificationOtpStatus,
     pub strategy: VerificationOtpStrategy,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
     /// Channel the code went over (phone codes only).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -29306,6 +31790,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// Type tag with the constant value `verification_otp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationOtpObject {
     /// `"verification_otp"`
     VerificationOtp,
@@ -29338,6 +31823,15 @@ impl ::std::fmt::Display for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationOtpObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29347,6 +31841,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationOtpStatus {
     /// `"unverified"`
     Unverified,
@@ -29391,6 +31886,15 @@ impl ::std::fmt::Display for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationOtpStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29400,6 +31904,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationOtpStrategy {
     /// `"phone_code"`
     PhoneCode,
@@ -29444,6 +31949,15 @@ impl ::std::fmt::Display for VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+impl ::serde::Serialize for VerificationOtpStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29453,16 +31967,21 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
 }
 #[cfg(feature = "users")]
 /// Verification through a passkey challenge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     /// Type tag with the constant value `verification_passkey`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationPasskeyObject>,
     pub status: VerificationPasskeyStatus,
     pub strategy: VerificationPasskeyStrategy,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nonce: ::std::option::Option<VerificationPasskeyNonce>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -29529,6 +32048,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationPasskeyNonce {
     /// `"nonce"`
     Nonce,
@@ -29561,6 +32081,15 @@ impl ::std::fmt::Display for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationPasskeyNonce {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29571,6 +32100,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationPasskeyObject {
     /// `"verification_passkey"`
     VerificationPasskey,
@@ -29603,6 +32133,15 @@ impl ::std::fmt::Display for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationPasskeyObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29612,6 +32151,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStatus {
     /// `"verified"`
     Verified,
@@ -29644,6 +32184,15 @@ impl ::std::fmt::Display for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationPasskeyStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29653,6 +32202,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
     /// `"passkey"`
     Passkey,
@@ -29685,6 +32235,15 @@ impl ::std::fmt::Display for VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationPasskeyStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29694,16 +32253,22 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through a SAML flow.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationSaml {
     /// Type tag with the constant value `verification_saml`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationSamlObject>,
     pub status: VerificationSamlStatus,
     pub strategy: VerificationSamlStrategy,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_verification_redirect_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ClerkError>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_at: ::std::option::Option<i64>,
     pub attempts: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -29773,6 +32338,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_saml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationSamlObject {
     /// `"verification_saml"`
     VerificationSaml,
@@ -29805,6 +32371,15 @@ impl ::std::fmt::Display for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationSamlObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29814,6 +32389,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationSamlStatus {
     /// `"unverified"`
     Unverified,
@@ -29862,6 +32438,15 @@ impl ::std::fmt::Display for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationSamlStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29871,6 +32456,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationSamlStrategy {
     /// `"saml"`
     Saml,
@@ -29903,6 +32489,15 @@ impl ::std::fmt::Display for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationSamlStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29912,9 +32507,11 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification done by SCIM directory provisioning.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationScim {
     /// Type tag with the constant value `verification_scim`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationScimObject>,
     pub status: VerificationScimStatus,
     pub strategy: VerificationScimStrategy,
@@ -29977,6 +32574,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScim {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_scim`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationScimObject {
     /// `"verification_scim"`
     VerificationScim,
@@ -30009,6 +32607,15 @@ impl ::std::fmt::Display for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationScimObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30018,6 +32625,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationScimStatus {
     /// `"verified"`
     Verified,
@@ -30050,6 +32658,15 @@ impl ::std::fmt::Display for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationScimStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30059,6 +32676,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationScimStrategy {
     /// `"scim"`
     Scim,
@@ -30091,6 +32709,15 @@ impl ::std::fmt::Display for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationScimStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30100,14 +32727,17 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Verification through a ticket (for example an invitation).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationTicket {
     /// Type tag with the constant value `verification_ticket`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationTicketObject>,
     pub status: VerificationTicketStatus,
     pub strategy: VerificationTicketStrategy,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -30169,6 +32799,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// Type tag with the constant value `verification_ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationTicketObject {
     /// `"verification_ticket"`
     VerificationTicket,
@@ -30201,6 +32832,15 @@ impl ::std::fmt::Display for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationTicketObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30210,6 +32850,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationTicketStatus {
     /// `"unverified"`
     Unverified,
@@ -30250,6 +32891,15 @@ impl ::std::fmt::Display for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationTicketStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30259,6 +32909,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationTicketStrategy {
     /// `"ticket"`
     Ticket,
@@ -30291,6 +32942,15 @@ impl ::std::fmt::Display for VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+impl ::serde::Serialize for VerificationTicketStrategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30300,16 +32960,21 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
 }
 #[cfg(feature = "users")]
 /// Verification through a web3 wallet signature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationWeb3 {
     /// Type tag with the constant value `verification_web3`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<VerificationWeb3Object>,
     pub status: VerificationWeb3Status,
     pub strategy: VerificationWeb3Strategy,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nonce: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
@@ -30377,6 +33042,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `verification_web3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationWeb3Object {
     /// `"verification_web3"`
     VerificationWeb3,
@@ -30409,6 +33075,15 @@ impl ::std::fmt::Display for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationWeb3Object {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30418,6 +33093,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationWeb3Status {
     /// `"unverified"`
     Unverified,
@@ -30462,6 +33138,15 @@ impl ::std::fmt::Display for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationWeb3Status {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30471,6 +33156,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationWeb3Strategy {
     /// `"web3_metamask_signature"`
     Web3MetamaskSignature,
@@ -30527,6 +33213,15 @@ impl ::std::fmt::Display for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerificationWeb3Strategy {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30536,6 +33231,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
 }
 #[cfg(feature = "api_keys")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyRequest {
     pub secret: ::std::string::String,
 }
@@ -30547,7 +33243,8 @@ impl VerifyApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse {
     /// Type tag with the constant value `api_key`.
     pub object: VerifyApiKeyResponseObject,
@@ -30555,6 +33252,7 @@ pub struct VerifyApiKeyResponse {
     pub r#type: ::std::string::String,
     pub subject: ::std::string::String,
     pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub claims: ::std::option::Option<::serde_json::Value>,
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -30672,6 +33370,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponse {
 #[cfg(feature = "api_keys")]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyApiKeyResponseObject {
     /// `"api_key"`
     ApiKey,
@@ -30704,6 +33403,15 @@ impl ::std::fmt::Display for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+impl ::serde::Serialize for VerifyApiKeyResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "api_keys")]
 impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30713,6 +33421,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
 }
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyClientRequest {
     /// JWT of the active client.
     pub token: ::std::string::String,
@@ -30726,6 +33435,7 @@ impl VerifyClientRequest {
 }
 #[cfg(feature = "proxy_checks")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyDomainProxyRequest {
     /// Domain the proxy is meant for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30736,6 +33446,7 @@ pub struct VerifyDomainProxyRequest {
 }
 #[cfg(feature = "m2m_tokens")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenRequest {
     pub token: ::std::string::String,
 }
@@ -30747,13 +33458,16 @@ impl VerifyM2mTokenRequest {
     }
 }
 #[cfg(feature = "m2m_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
     pub object: VerifyM2mTokenResponseObject,
     pub id: ::std::string::String,
     pub subject: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub claims: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub revoked: bool,
     pub revocation_reason: ::std::option::Option<::std::string::String>,
@@ -30854,6 +33568,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponse {
 #[cfg(feature = "m2m_tokens")]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyM2mTokenResponseObject {
     /// `"machine_to_machine_token"`
     MachineToMachineToken,
@@ -30890,6 +33605,15 @@ impl ::std::fmt::Display for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+impl ::serde::Serialize for VerifyM2mTokenResponseObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "m2m_tokens")]
 impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30899,6 +33623,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
 }
 #[cfg(feature = "oauth_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenRequest {
     /// The token to check.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30909,8 +33634,9 @@ pub struct VerifyOAuthAccessTokenRequest {
     pub secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_access_tokens")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
     Object(VerifyOAuthAccessTokenResponseObject),
     Object2(VerifyOAuthAccessTokenResponseObject2),
@@ -30918,7 +33644,8 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "oauth_access_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseObject {
     /// Type tag with the constant value `clerk_idp_oauth_access_token`.
     pub object: VerifyOAuthAccessTokenResponseObjectObject,
@@ -31027,7 +33754,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseObject2 {
     /// Always `false`, meaning the JWT has expired.
     pub active: bool,
@@ -31077,6 +33805,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject2 {
 #[cfg(feature = "oauth_access_tokens")]
 /// Type tag with the constant value `clerk_idp_oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponseObjectObject {
     /// `"clerk_idp_oauth_access_token"`
     ClerkIdpOauthAccessToken,
@@ -31115,6 +33844,15 @@ impl ::std::fmt::Display for VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+impl ::serde::Serialize for VerifyOAuthAccessTokenResponseObjectObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "oauth_access_tokens")]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31124,6 +33862,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObje
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyPasswordRequest {
     /// Password to check.
     pub password: ::std::string::String,
@@ -31136,8 +33875,10 @@ impl VerifyPasswordRequest {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyPasswordResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
 #[cfg(feature = "users")]
@@ -31179,6 +33920,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyPasswordResponse {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyTotpRequest {
     /// TOTP or backup code to check.
     pub code: ::std::string::String,
@@ -31191,9 +33933,12 @@ impl VerifyTotpRequest {
     }
 }
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyTotpResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_type: ::std::option::Option<VerifyTotpResponseCodeType>,
 }
 #[cfg(feature = "users")]
@@ -31238,6 +33983,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponse {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
     /// `"totp"`
     Totp,
@@ -31274,6 +34020,15 @@ impl ::std::fmt::Display for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for VerifyTotpResponseCodeType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31283,7 +34038,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
 }
 #[cfg(feature = "waitlist_entries")]
 /// Someone waiting for access to the application.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     /// Type tag with the constant value `waitlist_entry`.
     pub object: WaitlistEntryObject,
@@ -31291,11 +34047,13 @@ pub struct WaitlistEntry {
     pub email_address: ::std::string::String,
     pub status: WaitlistEntryStatus,
     /// The entry is being handled by a batch action and cannot be changed meanwhile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_locked: ::std::option::Option<bool>,
     /// Creation time (Unix epoch, milliseconds).
     pub created_at: i64,
     /// Time of the latest change (Unix epoch, milliseconds).
     pub updated_at: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invitation: ::std::option::Option<Invitation>,
 }
 #[cfg(feature = "waitlist_entries")]
@@ -31369,6 +34127,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
 #[cfg(feature = "waitlist_entries")]
 /// Type tag with the constant value `waitlist_entry`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WaitlistEntryObject {
     /// `"waitlist_entry"`
     WaitlistEntry,
@@ -31401,6 +34160,15 @@ impl ::std::fmt::Display for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+impl ::serde::Serialize for WaitlistEntryObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31410,6 +34178,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
 }
 #[cfg(feature = "waitlist_entries")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `"pending"`
     Pending,
@@ -31454,6 +34223,15 @@ impl ::std::fmt::Display for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+impl ::serde::Serialize for WaitlistEntryStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "waitlist_entries")]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31463,8 +34241,10 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
 }
 #[cfg(feature = "users")]
 /// Web3 wallet owned by a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type tag with the constant value `web3_wallet`.
     pub object: Web3WalletObject,
@@ -31538,6 +34318,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
 #[cfg(feature = "users")]
 /// Type tag with the constant value `web3_wallet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Web3WalletObject {
     /// `"web3_wallet"`
     Web3Wallet,
@@ -31570,6 +34351,15 @@ impl ::std::fmt::Display for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+impl ::serde::Serialize for Web3WalletObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31579,11 +34369,31 @@ impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
 }
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     VerificationWeb3(VerificationWeb3),
     VerificationAdmin(VerificationAdmin),
     /// A value that matches none of the known shapes.
     Unknown(::serde_json::Value),
+}
+#[cfg(feature = "users")]
+impl ::serde::Serialize for Web3WalletVerification {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        match self {
+            Web3WalletVerification::VerificationWeb3(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Web3WalletVerification::VerificationAdmin(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Web3WalletVerification::Unknown(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 #[cfg(feature = "users")]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletVerification {

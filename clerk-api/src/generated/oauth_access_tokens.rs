@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "verifyOAuthAccessToken")]
     pub fn verify_oauth_access_token(
         &self,
+        _: &VerifyOAuthAccessTokenParams,
         body: &super::models::VerifyOAuthAccessTokenRequest,
     ) -> crate::runtime::Call<'_, super::models::VerifyOAuthAccessTokenResponse> {
         crate::runtime::Call::new(
@@ -32,3 +33,7 @@ fn verify_oauth_access_token_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::verify_oauth_access_token`](crate::Client::verify_oauth_access_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenParams {}

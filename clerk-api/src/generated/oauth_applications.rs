@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateOAuthApplication")]
     pub fn create_oauth_application(
         &self,
+        _: &CreateOAuthApplicationParams,
         body: ::std::option::Option<&super::models::CreateOAuthApplicationRequest>,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_oauth_application(
         &self,
         oauth_application_id: &str,
+        _: &GetOAuthApplicationParams,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_oauth_application(
         &self,
         oauth_application_id: &str,
+        _: &DeleteOAuthApplicationParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_oauth_application(
         &self,
         oauth_application_id: &str,
+        _: &UpdateOAuthApplicationParams,
         body: &super::models::UpdateOAuthApplicationRequest,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
         crate::runtime::Call::new(
@@ -124,6 +128,7 @@ impl crate::Client {
     pub fn upload_oauth_application_logo(
         &self,
         oauth_application_id: &str,
+        _: &UploadOAuthApplicationLogoParams,
         body: ::std::option::Option<&super::models::UploadOAuthApplicationLogoRequest>,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
         crate::runtime::Call::new(
@@ -141,6 +146,7 @@ impl crate::Client {
     pub fn rotate_oauth_application_secret(
         &self,
         oauth_application_id: &str,
+        _: &RotateOAuthApplicationSecretParams,
     ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
         crate::runtime::Call::new(
             self,
@@ -157,6 +163,7 @@ impl crate::Client {
     pub fn revoke_oauth_application_token(
         &self,
         oauth_application_id: &str,
+        _: &RevokeOAuthApplicationTokenParams,
         body: &super::models::RevokeOAuthApplicationTokenRequest,
     ) -> crate::runtime::Call<'_, ()> {
         crate::runtime::Call::new(
@@ -288,6 +295,7 @@ fn revoke_oauth_application_token_request(
 }
 /// Optional parameters of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOAuthApplicationsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -298,3 +306,31 @@ pub struct ListOAuthApplicationsParams {
     /// Case-insensitive substring match on names; an exact `client_id` also matches, which resolves a client ID to its application.
     pub name_query: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_oauth_application`](crate::Client::create_oauth_application).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOAuthApplicationParams {}
+/// Optional parameters of [`Client::get_oauth_application`](crate::Client::get_oauth_application).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOAuthApplicationParams {}
+/// Optional parameters of [`Client::delete_oauth_application`](crate::Client::delete_oauth_application).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOAuthApplicationParams {}
+/// Optional parameters of [`Client::update_oauth_application`](crate::Client::update_oauth_application).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOAuthApplicationParams {}
+/// Optional parameters of [`Client::upload_oauth_application_logo`](crate::Client::upload_oauth_application_logo).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadOAuthApplicationLogoParams {}
+/// Optional parameters of [`Client::rotate_oauth_application_secret`](crate::Client::rotate_oauth_application_secret).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateOAuthApplicationSecretParams {}
+/// Optional parameters of [`Client::revoke_oauth_application_token`](crate::Client::revoke_oauth_application_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeOAuthApplicationTokenParams {}

@@ -62,6 +62,7 @@ impl crate::Client {
     pub fn create_organization_domain(
         &self,
         organization_id: &str,
+        _: &CreateOrganizationDomainParams,
         body: &super::models::CreateOrganizationDomainRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
         crate::runtime::Call::new(
@@ -80,6 +81,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         domain_id: &str,
+        _: &DeleteOrganizationDomainParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -97,6 +99,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         domain_id: &str,
+        _: &UpdateOrganizationDomainParams,
         body: &super::models::UpdateOrganizationDomainRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
         crate::runtime::Call::new(
@@ -115,6 +118,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         domain_id: &str,
+        _: &VerifyOrganizationDomainOwnershipParams,
     ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
         crate::runtime::Call::new(
             self,
@@ -297,6 +301,7 @@ fn list_all_organization_domains_request(
 }
 /// Optional parameters of [`Client::list_organization_domains`](crate::Client::list_organization_domains).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationDomainsParams {
     /// Filter on verification state; pass the string `true` or `false`.
     pub verified: ::std::option::Option<::std::string::String>,
@@ -307,8 +312,25 @@ pub struct ListOrganizationDomainsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization_domain`](crate::Client::create_organization_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationDomainParams {}
+/// Optional parameters of [`Client::delete_organization_domain`](crate::Client::delete_organization_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationDomainParams {}
+/// Optional parameters of [`Client::update_organization_domain`](crate::Client::update_organization_domain).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationDomainParams {}
+/// Optional parameters of [`Client::verify_organization_domain_ownership`](crate::Client::verify_organization_domain_ownership).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyOrganizationDomainOwnershipParams {}
 /// Optional parameters of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAllOrganizationDomainsParams {
     /// Keep only the domains of this organization.
     pub organization_id: ::std::option::Option<::std::string::String>,

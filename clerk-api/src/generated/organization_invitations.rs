@@ -115,6 +115,7 @@ impl crate::Client {
     pub fn create_organization_invitation(
         &self,
         organization_id: &str,
+        _: &CreateOrganizationInvitationParams,
         body: ::std::option::Option<&super::models::CreateOrganizationInvitationRequest>,
     ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
         crate::runtime::Call::new(
@@ -132,6 +133,7 @@ impl crate::Client {
     pub fn create_organization_invitation_bulk(
         &self,
         organization_id: &str,
+        _: &CreateOrganizationInvitationBulkParams,
         body: &::std::vec::Vec<
             super::models::CreateOrganizationInvitationBulkRequestItem,
         >,
@@ -207,6 +209,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         invitation_id: &str,
+        _: &GetOrganizationInvitationParams,
     ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
         crate::runtime::Call::new(
             self,
@@ -224,6 +227,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         invitation_id: &str,
+        _: &RevokeOrganizationInvitationParams,
         body: ::std::option::Option<&super::models::RevokeOrganizationInvitationRequest>,
     ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
         crate::runtime::Call::new(
@@ -377,6 +381,7 @@ fn revoke_organization_invitation_request(
 }
 /// Optional parameters of [`Client::list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInstanceOrganizationInvitationsParams {
     /// Sort key `created_at` or `email_address`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
@@ -393,6 +398,7 @@ pub struct ListInstanceOrganizationInvitationsParams {
 }
 /// Optional parameters of [`Client::list_organization_invitations`](crate::Client::list_organization_invitations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationInvitationsParams {
     /// Only invitations in this state.
     pub status: ::std::option::Option<super::models::ListOrganizationInvitationsStatus>,
@@ -405,11 +411,28 @@ pub struct ListOrganizationInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization_invitation`](crate::Client::create_organization_invitation).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationInvitationParams {}
+/// Optional parameters of [`Client::create_organization_invitation_bulk`](crate::Client::create_organization_invitation_bulk).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationInvitationBulkParams {}
 /// Optional parameters of [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPendingOrganizationInvitationsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::get_organization_invitation`](crate::Client::get_organization_invitation).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationInvitationParams {}
+/// Optional parameters of [`Client::revoke_organization_invitation`](crate::Client::revoke_organization_invitation).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeOrganizationInvitationParams {}

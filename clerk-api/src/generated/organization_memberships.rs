@@ -62,6 +62,7 @@ impl crate::Client {
     pub fn create_organization_membership(
         &self,
         organization_id: &str,
+        _: &CreateOrganizationMembershipParams,
         body: &super::models::CreateOrganizationMembershipRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
         crate::runtime::Call::new(
@@ -80,6 +81,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         user_id: &str,
+        _: &DeleteOrganizationMembershipParams,
     ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
         crate::runtime::Call::new(
             self,
@@ -97,6 +99,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         user_id: &str,
+        _: &UpdateOrganizationMembershipParams,
         body: &super::models::UpdateOrganizationMembershipRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
         crate::runtime::Call::new(
@@ -115,6 +118,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         user_id: &str,
+        _: &UpdateOrganizationMembershipMetadataParams,
         body: &super::models::UpdateOrganizationMembershipMetadataRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
         crate::runtime::Call::new(
@@ -334,6 +338,7 @@ fn instance_get_organization_memberships_request(
 }
 /// Optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationMembershipsParams {
     /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
@@ -372,8 +377,25 @@ pub struct ListOrganizationMembershipsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization_membership`](crate::Client::create_organization_membership).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationMembershipParams {}
+/// Optional parameters of [`Client::delete_organization_membership`](crate::Client::delete_organization_membership).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationMembershipParams {}
+/// Optional parameters of [`Client::update_organization_membership`](crate::Client::update_organization_membership).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationMembershipParams {}
+/// Optional parameters of [`Client::update_organization_membership_metadata`](crate::Client::update_organization_membership_metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationMembershipMetadataParams {}
 /// Optional parameters of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InstanceGetOrganizationMembershipsParams {
     /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,

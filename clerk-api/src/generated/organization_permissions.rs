@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateOrganizationPermission")]
     pub fn create_organization_permission(
         &self,
+        _: &CreateOrganizationPermissionParams,
         body: &super::models::CreateOrganizationPermissionRequest,
     ) -> crate::runtime::Call<'_, super::models::Permission> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_organization_permission(
         &self,
         permission_id: &str,
+        _: &GetOrganizationPermissionParams,
     ) -> crate::runtime::Call<'_, super::models::Permission> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_organization_permission(
         &self,
         permission_id: &str,
+        _: &DeleteOrganizationPermissionParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_organization_permission(
         &self,
         permission_id: &str,
+        _: &UpdateOrganizationPermissionParams,
         body: &super::models::UpdateOrganizationPermissionRequest,
     ) -> crate::runtime::Call<'_, super::models::Permission> {
         crate::runtime::Call::new(
@@ -191,6 +195,7 @@ fn update_organization_permission_request(
 }
 /// Optional parameters of [`Client::list_organization_permissions`](crate::Client::list_organization_permissions).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationPermissionsParams {
     /// Matches an exact permission ID, or part of a name or key.
     pub query: ::std::option::Option<::std::string::String>,
@@ -201,3 +206,19 @@ pub struct ListOrganizationPermissionsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization_permission`](crate::Client::create_organization_permission).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationPermissionParams {}
+/// Optional parameters of [`Client::get_organization_permission`](crate::Client::get_organization_permission).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationPermissionParams {}
+/// Optional parameters of [`Client::delete_organization_permission`](crate::Client::delete_organization_permission).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationPermissionParams {}
+/// Optional parameters of [`Client::update_organization_permission`](crate::Client::update_organization_permission).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationPermissionParams {}

@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateOrganizationRole")]
     pub fn create_organization_role(
         &self,
+        _: &CreateOrganizationRoleParams,
         body: &super::models::CreateOrganizationRoleRequest,
     ) -> crate::runtime::Call<'_, super::models::Role> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_organization_role(
         &self,
         organization_role_id: &str,
+        _: &GetOrganizationRoleParams,
     ) -> crate::runtime::Call<'_, super::models::Role> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn delete_organization_role(
         &self,
         organization_role_id: &str,
+        _: &DeleteOrganizationRoleParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +110,7 @@ impl crate::Client {
     pub fn update_organization_role(
         &self,
         organization_role_id: &str,
+        _: &UpdateOrganizationRoleParams,
         body: &super::models::UpdateOrganizationRoleRequest,
     ) -> crate::runtime::Call<'_, super::models::Role> {
         crate::runtime::Call::new(
@@ -125,6 +129,7 @@ impl crate::Client {
         &self,
         organization_role_id: &str,
         permission_id: &str,
+        _: &AssignPermissionToOrganizationRoleParams,
     ) -> crate::runtime::Call<'_, super::models::Role> {
         crate::runtime::Call::new(
             self,
@@ -145,6 +150,7 @@ impl crate::Client {
         &self,
         organization_role_id: &str,
         permission_id: &str,
+        _: &RemovePermissionFromOrganizationRoleParams,
     ) -> crate::runtime::Call<'_, super::models::Role> {
         crate::runtime::Call::new(
             self,
@@ -261,6 +267,7 @@ fn remove_permission_from_organization_role_request(
 }
 /// Optional parameters of [`Client::list_organization_roles`](crate::Client::list_organization_roles).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationRolesParams {
     /// Matches an exact role ID, or part of a name or key.
     pub query: ::std::option::Option<::std::string::String>,
@@ -271,3 +278,27 @@ pub struct ListOrganizationRolesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization_role`](crate::Client::create_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationRoleParams {}
+/// Optional parameters of [`Client::get_organization_role`](crate::Client::get_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationRoleParams {}
+/// Optional parameters of [`Client::delete_organization_role`](crate::Client::delete_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationRoleParams {}
+/// Optional parameters of [`Client::update_organization_role`](crate::Client::update_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationRoleParams {}
+/// Optional parameters of [`Client::assign_permission_to_organization_role`](crate::Client::assign_permission_to_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AssignPermissionToOrganizationRoleParams {}
+/// Optional parameters of [`Client::remove_permission_from_organization_role`](crate::Client::remove_permission_from_organization_role).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePermissionFromOrganizationRoleParams {}

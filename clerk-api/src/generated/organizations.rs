@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateOrganization")]
     pub fn create_organization(
         &self,
+        _: &CreateOrganizationParams,
         body: &super::models::CreateOrganizationRequest,
     ) -> crate::runtime::Call<'_, super::models::Organization> {
         crate::runtime::Call::new(
@@ -92,6 +93,7 @@ impl crate::Client {
     pub fn delete_organization(
         &self,
         organization_id: &str,
+        _: &DeleteOrganizationParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -108,6 +110,7 @@ impl crate::Client {
     pub fn update_organization(
         &self,
         organization_id: &str,
+        _: &UpdateOrganizationParams,
         body: &super::models::UpdateOrganizationRequest,
     ) -> crate::runtime::Call<'_, super::models::Organization> {
         crate::runtime::Call::new(
@@ -125,6 +128,7 @@ impl crate::Client {
     pub fn replace_organization_metadata(
         &self,
         organization_id: &str,
+        _: &ReplaceOrganizationMetadataParams,
         body: &super::models::ReplaceOrganizationMetadataRequest,
     ) -> crate::runtime::Call<'_, super::models::Organization> {
         crate::runtime::Call::new(
@@ -142,6 +146,7 @@ impl crate::Client {
     pub fn merge_organization_metadata(
         &self,
         organization_id: &str,
+        _: &MergeOrganizationMetadataParams,
         body: &super::models::MergeOrganizationMetadataRequest,
     ) -> crate::runtime::Call<'_, super::models::Organization> {
         crate::runtime::Call::new(
@@ -159,6 +164,7 @@ impl crate::Client {
     pub fn upload_organization_logo(
         &self,
         organization_id: &str,
+        _: &UploadOrganizationLogoParams,
         body: &super::models::UploadOrganizationLogoRequest,
     ) -> crate::runtime::Call<'_, super::models::OrganizationWithLogo> {
         crate::runtime::Call::new(
@@ -176,6 +182,7 @@ impl crate::Client {
     pub fn delete_organization_logo(
         &self,
         organization_id: &str,
+        _: &DeleteOrganizationLogoParams,
     ) -> crate::runtime::Call<'_, super::models::Organization> {
         crate::runtime::Call::new(
             self,
@@ -192,6 +199,7 @@ impl crate::Client {
     pub fn get_organization_billing_subscription(
         &self,
         organization_id: &str,
+        _: &GetOrganizationBillingSubscriptionParams,
     ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
         crate::runtime::Call::new(
             self,
@@ -208,6 +216,7 @@ impl crate::Client {
     pub fn get_organization_billing_credit_balance(
         &self,
         organization_id: &str,
+        _: &GetOrganizationBillingCreditBalanceParams,
     ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
         crate::runtime::Call::new(
             self,
@@ -224,6 +233,7 @@ impl crate::Client {
     pub fn adjust_organization_billing_credit_balance(
         &self,
         organization_id: &str,
+        _: &AdjustOrganizationBillingCreditBalanceParams,
         body: &super::models::AdjustCreditBalanceRequest,
     ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
         crate::runtime::Call::new(
@@ -431,6 +441,7 @@ fn adjust_organization_billing_credit_balance_request(
 }
 /// Optional parameters of [`Client::list_organizations`](crate::Client::list_organizations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrganizationsParams {
     /// When true, each returned organization carries its `members_count`.
     pub include_members_count: ::std::option::Option<bool>,
@@ -449,11 +460,52 @@ pub struct ListOrganizationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_organization`](crate::Client::create_organization).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOrganizationParams {}
 /// Optional parameters of [`Client::get_organization`](crate::Client::get_organization).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrganizationParams {
     /// When true, each returned organization carries its `members_count`.
     pub include_members_count: ::std::option::Option<bool>,
     /// When true, the response reports whether a member with elevated permissions (an admin) is missing from the organization.
     pub include_missing_member_with_elevated_permissions: ::std::option::Option<bool>,
 }
+/// Optional parameters of [`Client::delete_organization`](crate::Client::delete_organization).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationParams {}
+/// Optional parameters of [`Client::update_organization`](crate::Client::update_organization).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOrganizationParams {}
+/// Optional parameters of [`Client::replace_organization_metadata`](crate::Client::replace_organization_metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceOrganizationMetadataParams {}
+/// Optional parameters of [`Client::merge_organization_metadata`](crate::Client::merge_organization_metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MergeOrganizationMetadataParams {}
+/// Optional parameters of [`Client::upload_organization_logo`](crate::Client::upload_organization_logo).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadOrganizationLogoParams {}
+/// Optional parameters of [`Client::delete_organization_logo`](crate::Client::delete_organization_logo).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOrganizationLogoParams {}
+/// Optional parameters of [`Client::get_organization_billing_subscription`](crate::Client::get_organization_billing_subscription).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationBillingSubscriptionParams {}
+/// Optional parameters of [`Client::get_organization_billing_credit_balance`](crate::Client::get_organization_billing_credit_balance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrganizationBillingCreditBalanceParams {}
+/// Optional parameters of [`Client::adjust_organization_billing_credit_balance`](crate::Client::adjust_organization_billing_credit_balance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AdjustOrganizationBillingCreditBalanceParams {}

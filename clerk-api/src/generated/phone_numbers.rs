@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreatePhoneNumber")]
     pub fn create_phone_number(
         &self,
+        _: &CreatePhoneNumberParams,
         body: ::std::option::Option<&super::models::CreatePhoneNumberRequest>,
     ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn get_phone_number(
         &self,
         phone_number_id: &str,
+        _: &GetPhoneNumberParams,
     ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
         crate::runtime::Call::new(
             self,
@@ -44,6 +46,7 @@ impl crate::Client {
     pub fn delete_phone_number(
         &self,
         phone_number_id: &str,
+        _: &DeletePhoneNumberParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -60,6 +63,7 @@ impl crate::Client {
     pub fn update_phone_number(
         &self,
         phone_number_id: &str,
+        _: &UpdatePhoneNumberParams,
         body: ::std::option::Option<&super::models::UpdatePhoneNumberRequest>,
     ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
         crate::runtime::Call::new(
@@ -77,6 +81,7 @@ impl crate::Client {
     pub fn prepare_phone_number_verification(
         &self,
         phone_number_id: &str,
+        _: &PreparePhoneNumberVerificationParams,
     ) -> crate::runtime::Call<
         '_,
         super::models::PreparePhoneNumberVerificationResponse,
@@ -96,6 +101,7 @@ impl crate::Client {
     pub fn attempt_phone_number_verification(
         &self,
         phone_number_id: &str,
+        _: &AttemptPhoneNumberVerificationParams,
         body: &super::models::AttemptPhoneNumberVerificationRequest,
     ) -> crate::runtime::Call<
         '_,
@@ -116,6 +122,7 @@ impl crate::Client {
     pub fn replace_user_phone_number(
         &self,
         user_id: &str,
+        _: &ReplaceUserPhoneNumberParams,
         body: &super::models::ReplaceUserPhoneNumberRequest,
     ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
         crate::runtime::Call::new(
@@ -222,3 +229,31 @@ fn replace_user_phone_number_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_phone_number`](crate::Client::create_phone_number).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePhoneNumberParams {}
+/// Optional parameters of [`Client::get_phone_number`](crate::Client::get_phone_number).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetPhoneNumberParams {}
+/// Optional parameters of [`Client::delete_phone_number`](crate::Client::delete_phone_number).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeletePhoneNumberParams {}
+/// Optional parameters of [`Client::update_phone_number`](crate::Client::update_phone_number).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePhoneNumberParams {}
+/// Optional parameters of [`Client::prepare_phone_number_verification`](crate::Client::prepare_phone_number_verification).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PreparePhoneNumberVerificationParams {}
+/// Optional parameters of [`Client::attempt_phone_number_verification`](crate::Client::attempt_phone_number_verification).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AttemptPhoneNumberVerificationParams {}
+/// Optional parameters of [`Client::replace_user_phone_number`](crate::Client::replace_user_phone_number).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceUserPhoneNumberParams {}

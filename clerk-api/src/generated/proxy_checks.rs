@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "VerifyDomainProxy")]
     pub fn verify_domain_proxy(
         &self,
+        _: &VerifyDomainProxyParams,
         body: ::std::option::Option<&super::models::VerifyDomainProxyRequest>,
     ) -> crate::runtime::Call<'_, super::models::ProxyCheck> {
         crate::runtime::Call::new(
@@ -34,3 +35,7 @@ fn verify_domain_proxy_request(
     }
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::verify_domain_proxy`](crate::Client::verify_domain_proxy).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyDomainProxyParams {}

@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateRedirectURL")]
     pub fn create_redirect_url(
         &self,
+        _: &CreateRedirectUrlParams,
         body: ::std::option::Option<&super::models::CreateRedirectUrlRequest>,
     ) -> crate::runtime::Call<'_, super::models::RedirectUrl> {
         crate::runtime::Call::new(
@@ -76,6 +77,7 @@ impl crate::Client {
     pub fn get_redirect_url(
         &self,
         id: &str,
+        _: &GetRedirectUrlParams,
     ) -> crate::runtime::Call<'_, super::models::RedirectUrl> {
         crate::runtime::Call::new(
             self,
@@ -92,6 +94,7 @@ impl crate::Client {
     pub fn delete_redirect_url(
         &self,
         id: &str,
+        _: &DeleteRedirectUrlParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -160,6 +163,7 @@ fn delete_redirect_url_request(
 }
 /// Optional parameters of [`Client::list_redirect_urls`](crate::Client::list_redirect_urls).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRedirectUrlsParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -167,3 +171,15 @@ pub struct ListRedirectUrlsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_redirect_url`](crate::Client::create_redirect_url).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRedirectUrlParams {}
+/// Optional parameters of [`Client::get_redirect_url`](crate::Client::get_redirect_url).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRedirectUrlParams {}
+/// Optional parameters of [`Client::delete_redirect_url`](crate::Client::delete_redirect_url).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteRedirectUrlParams {}

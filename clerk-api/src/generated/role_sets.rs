@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateRoleSet")]
     pub fn create_role_set(
         &self,
+        _: &CreateRoleSetParams,
         body: &super::models::CreateRoleSetRequest,
     ) -> crate::runtime::Call<'_, super::models::RoleSet> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_role_set(
         &self,
         role_set_key_or_id: &str,
+        _: &GetRoleSetParams,
     ) -> crate::runtime::Call<'_, super::models::RoleSet> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn update_role_set(
         &self,
         role_set_key_or_id: &str,
+        _: &UpdateRoleSetParams,
         body: &super::models::UpdateRoleSetRequest,
     ) -> crate::runtime::Call<'_, super::models::RoleSet> {
         crate::runtime::Call::new(
@@ -108,6 +111,7 @@ impl crate::Client {
     pub fn replace_role_set(
         &self,
         role_set_key_or_id: &str,
+        _: &ReplaceRoleSetParams,
         body: &super::models::ReplaceRoleSetRequest,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
@@ -125,6 +129,7 @@ impl crate::Client {
     pub fn add_roles_to_role_set(
         &self,
         role_set_key_or_id: &str,
+        _: &AddRolesToRoleSetParams,
         body: &super::models::AddRolesToRoleSetRequest,
     ) -> crate::runtime::Call<'_, super::models::RoleSet> {
         crate::runtime::Call::new(
@@ -142,6 +147,7 @@ impl crate::Client {
     pub fn replace_role_in_role_set(
         &self,
         role_set_key_or_id: &str,
+        _: &ReplaceRoleInRoleSetParams,
         body: &super::models::ReplaceRoleInRoleSetRequest,
     ) -> crate::runtime::Call<'_, super::models::RoleSet> {
         crate::runtime::Call::new(
@@ -259,6 +265,7 @@ fn replace_role_in_role_set_request(
 }
 /// Optional parameters of [`Client::list_role_sets`](crate::Client::list_role_sets).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRoleSetsParams {
     /// Matches an exact role set ID, or part of a name or key.
     pub query: ::std::option::Option<::std::string::String>,
@@ -269,3 +276,27 @@ pub struct ListRoleSetsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_role_set`](crate::Client::create_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateRoleSetParams {}
+/// Optional parameters of [`Client::get_role_set`](crate::Client::get_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleSetParams {}
+/// Optional parameters of [`Client::update_role_set`](crate::Client::update_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRoleSetParams {}
+/// Optional parameters of [`Client::replace_role_set`](crate::Client::replace_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceRoleSetParams {}
+/// Optional parameters of [`Client::add_roles_to_role_set`](crate::Client::add_roles_to_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AddRolesToRoleSetParams {}
+/// Optional parameters of [`Client::replace_role_in_role_set`](crate::Client::replace_role_in_role_set).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceRoleInRoleSetParams {}

@@ -61,6 +61,7 @@ impl crate::Client {
     #[deprecated]
     pub fn create_saml_connection(
         &self,
+        _: &CreateSamlConnectionParams,
         body: ::std::option::Option<&super::models::CreateSamlConnectionRequest>,
     ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
         crate::runtime::Call::new(
@@ -79,6 +80,7 @@ impl crate::Client {
     pub fn get_saml_connection(
         &self,
         saml_connection_id: &str,
+        _: &GetSamlConnectionParams,
     ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
         crate::runtime::Call::new(
             self,
@@ -96,6 +98,7 @@ impl crate::Client {
     pub fn delete_saml_connection(
         &self,
         saml_connection_id: &str,
+        _: &DeleteSamlConnectionParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -113,6 +116,7 @@ impl crate::Client {
     pub fn update_saml_connection(
         &self,
         saml_connection_id: &str,
+        _: &UpdateSamlConnectionParams,
         body: &super::models::UpdateSamlConnectionRequest,
     ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
         crate::runtime::Call::new(
@@ -205,6 +209,7 @@ fn update_saml_connection_request(
 }
 /// Optional parameters of [`Client::list_saml_connections`](crate::Client::list_saml_connections).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSamlConnectionsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -217,3 +222,19 @@ pub struct ListSamlConnectionsParams {
     /// Only connections of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
     pub organization_id: ::std::vec::Vec<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_saml_connection`](crate::Client::create_saml_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSamlConnectionParams {}
+/// Optional parameters of [`Client::get_saml_connection`](crate::Client::get_saml_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSamlConnectionParams {}
+/// Optional parameters of [`Client::delete_saml_connection`](crate::Client::delete_saml_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSamlConnectionParams {}
+/// Optional parameters of [`Client::update_saml_connection`](crate::Client::update_saml_connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSamlConnectionParams {}

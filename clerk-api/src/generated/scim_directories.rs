@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateSCIMDirectory")]
     pub fn create_scim_directory(
         &self,
+        _: &CreateScimDirectoryParams,
         body: ::std::option::Option<&super::models::CreateScimDirectoryRequest>,
     ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
         crate::runtime::Call::new(
@@ -76,6 +77,7 @@ impl crate::Client {
     pub fn get_scim_directory(
         &self,
         scim_directory_id: &str,
+        _: &GetScimDirectoryParams,
     ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
         crate::runtime::Call::new(
             self,
@@ -92,6 +94,7 @@ impl crate::Client {
     pub fn delete_scim_directory(
         &self,
         scim_directory_id: &str,
+        _: &DeleteScimDirectoryParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -108,6 +111,7 @@ impl crate::Client {
     pub fn update_scim_directory(
         &self,
         scim_directory_id: &str,
+        _: &UpdateScimDirectoryParams,
         body: ::std::option::Option<&super::models::UpdateScimDirectoryRequest>,
     ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
         crate::runtime::Call::new(
@@ -125,6 +129,7 @@ impl crate::Client {
     pub fn rotate_scim_directory_api_key(
         &self,
         scim_directory_id: &str,
+        _: &RotateScimDirectoryApiKeyParams,
     ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
         crate::runtime::Call::new(
             self,
@@ -141,6 +146,7 @@ impl crate::Client {
     pub fn list_scim_group_role_mappings(
         &self,
         scim_directory_id: &str,
+        _: &ListScimGroupRoleMappingsParams,
     ) -> crate::runtime::Call<'_, super::models::ListScimGroupRoleMappingsResponse> {
         crate::runtime::Call::new(
             self,
@@ -157,6 +163,7 @@ impl crate::Client {
     pub fn replace_scim_group_role_mappings(
         &self,
         scim_directory_id: &str,
+        _: &ReplaceScimGroupRoleMappingsParams,
         body: &super::models::ReplaceScimGroupRoleMappingsRequest,
     ) -> crate::runtime::Call<'_, super::models::ReplaceScimGroupRoleMappingsResponse> {
         crate::runtime::Call::new(
@@ -174,6 +181,7 @@ impl crate::Client {
     pub fn create_scim_group_role_mapping(
         &self,
         scim_directory_id: &str,
+        _: &CreateScimGroupRoleMappingParams,
         body: &super::models::CreateScimGroupRoleMappingRequest,
     ) -> crate::runtime::Call<'_, super::models::ScimGroupRoleMapping> {
         crate::runtime::Call::new(
@@ -192,6 +200,7 @@ impl crate::Client {
         &self,
         scim_directory_id: &str,
         mapping_id: &str,
+        _: &DeleteScimGroupRoleMappingParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteScimGroupRoleMappingResponse> {
         crate::runtime::Call::new(
             self,
@@ -344,9 +353,46 @@ fn delete_scim_group_role_mapping_request(
 }
 /// Optional parameters of [`Client::list_scim_directories`](crate::Client::list_scim_directories).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListScimDirectoriesParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_scim_directory`](crate::Client::create_scim_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateScimDirectoryParams {}
+/// Optional parameters of [`Client::get_scim_directory`](crate::Client::get_scim_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetScimDirectoryParams {}
+/// Optional parameters of [`Client::delete_scim_directory`](crate::Client::delete_scim_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteScimDirectoryParams {}
+/// Optional parameters of [`Client::update_scim_directory`](crate::Client::update_scim_directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateScimDirectoryParams {}
+/// Optional parameters of [`Client::rotate_scim_directory_api_key`](crate::Client::rotate_scim_directory_api_key).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RotateScimDirectoryApiKeyParams {}
+/// Optional parameters of [`Client::list_scim_group_role_mappings`](crate::Client::list_scim_group_role_mappings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListScimGroupRoleMappingsParams {}
+/// Optional parameters of [`Client::replace_scim_group_role_mappings`](crate::Client::replace_scim_group_role_mappings).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceScimGroupRoleMappingsParams {}
+/// Optional parameters of [`Client::create_scim_group_role_mapping`](crate::Client::create_scim_group_role_mapping).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateScimGroupRoleMappingParams {}
+/// Optional parameters of [`Client::delete_scim_group_role_mapping`](crate::Client::delete_scim_group_role_mapping).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteScimGroupRoleMappingParams {}

@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "createSession")]
     pub fn create_session(
         &self,
+        _: &CreateSessionParams,
         body: ::std::option::Option<&super::models::CreateSessionRequest>,
     ) -> crate::runtime::Call<'_, super::models::Session> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn get_session(
         &self,
         session_id: &str,
+        _: &GetSessionParams,
     ) -> crate::runtime::Call<'_, super::models::Session> {
         crate::runtime::Call::new(
             self,
@@ -91,6 +93,7 @@ impl crate::Client {
     pub fn refresh_session(
         &self,
         session_id: &str,
+        _: &RefreshSessionParams,
         body: ::std::option::Option<&super::models::RefreshSessionRequest>,
     ) -> crate::runtime::Call<'_, super::models::SessionRefresh> {
         crate::runtime::Call::new(
@@ -108,6 +111,7 @@ impl crate::Client {
     pub fn revoke_session(
         &self,
         session_id: &str,
+        _: &RevokeSessionParams,
     ) -> crate::runtime::Call<'_, super::models::Session> {
         crate::runtime::Call::new(
             self,
@@ -124,6 +128,7 @@ impl crate::Client {
     pub fn create_session_token(
         &self,
         session_id: &str,
+        _: &CreateSessionTokenParams,
         body: ::std::option::Option<&super::models::CreateSessionTokenRequest>,
     ) -> crate::runtime::Call<'_, super::models::CreateSessionTokenResponse> {
         crate::runtime::Call::new(
@@ -142,6 +147,7 @@ impl crate::Client {
         &self,
         session_id: &str,
         template_name: &str,
+        _: &CreateSessionTokenFromTemplateParams,
         body: ::std::option::Option<
             &super::models::CreateSessionTokenFromTemplateRequest,
         >,
@@ -279,6 +285,7 @@ fn create_session_token_from_template_request(
 }
 /// Optional parameters of [`Client::get_session_list`](crate::Client::get_session_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSessionListParams {
     /// Only sessions of this client.
     pub client_id: ::std::option::Option<::std::string::String>,
@@ -292,3 +299,27 @@ pub struct GetSessionListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
+/// Optional parameters of [`Client::create_session`](crate::Client::create_session).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSessionParams {}
+/// Optional parameters of [`Client::get_session`](crate::Client::get_session).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSessionParams {}
+/// Optional parameters of [`Client::refresh_session`](crate::Client::refresh_session).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RefreshSessionParams {}
+/// Optional parameters of [`Client::revoke_session`](crate::Client::revoke_session).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeSessionParams {}
+/// Optional parameters of [`Client::create_session_token`](crate::Client::create_session_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSessionTokenParams {}
+/// Optional parameters of [`Client::create_session_token_from_template`](crate::Client::create_session_token_from_template).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSessionTokenFromTemplateParams {}

@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreateSignInToken")]
     pub fn create_sign_in_token(
         &self,
+        _: &CreateSignInTokenParams,
         body: ::std::option::Option<&super::models::CreateSignInTokenRequest>,
     ) -> crate::runtime::Call<'_, super::models::SignInToken> {
         crate::runtime::Call::new(
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn revoke_sign_in_token(
         &self,
         sign_in_token_id: &str,
+        _: &RevokeSignInTokenParams,
     ) -> crate::runtime::Call<'_, super::models::SignInToken> {
         crate::runtime::Call::new(
             self,
@@ -63,3 +65,11 @@ fn revoke_sign_in_token_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_sign_in_token`](crate::Client::create_sign_in_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSignInTokenParams {}
+/// Optional parameters of [`Client::revoke_sign_in_token`](crate::Client::revoke_sign_in_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeSignInTokenParams {}

@@ -12,6 +12,7 @@ impl crate::Client {
     pub fn get_sign_up(
         &self,
         id: &str,
+        _: &GetSignUpParams,
     ) -> crate::runtime::Call<'_, super::models::SignUp> {
         crate::runtime::Call::new(
             self,
@@ -28,6 +29,7 @@ impl crate::Client {
     pub fn update_sign_up(
         &self,
         id: &str,
+        _: &UpdateSignUpParams,
         body: ::std::option::Option<&super::models::UpdateSignUpRequest>,
     ) -> crate::runtime::Call<'_, super::models::SignUp> {
         crate::runtime::Call::new(
@@ -65,3 +67,11 @@ fn update_sign_up_request(
     }
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::get_sign_up`](crate::Client::get_sign_up).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetSignUpParams {}
+/// Optional parameters of [`Client::update_sign_up`](crate::Client::update_sign_up).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSignUpParams {}

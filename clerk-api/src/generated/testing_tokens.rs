@@ -11,6 +11,7 @@ impl crate::Client {
     #[doc(alias = "CreateTestingToken")]
     pub fn create_testing_token(
         &self,
+        _: &CreateTestingTokenParams,
     ) -> crate::runtime::Call<'_, super::models::TestingToken> {
         crate::runtime::Call::new(
             self,
@@ -31,3 +32,7 @@ fn create_testing_token_request() -> ::std::result::Result<
     request.push_path("/testing_tokens");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_testing_token`](crate::Client::create_testing_token).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTestingTokenParams {}

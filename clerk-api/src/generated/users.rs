@@ -58,6 +58,7 @@ impl crate::Client {
     #[doc(alias = "CreateUser")]
     pub fn create_user(
         &self,
+        _: &CreateUserParams,
         body: &super::models::CreateUserRequest,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -91,6 +92,7 @@ impl crate::Client {
     pub fn get_user(
         &self,
         user_id: &str,
+        _: &GetUserParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -107,6 +109,7 @@ impl crate::Client {
     pub fn delete_user(
         &self,
         user_id: &str,
+        _: &DeleteUserParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -123,6 +126,7 @@ impl crate::Client {
     pub fn update_user(
         &self,
         user_id: &str,
+        _: &UpdateUserParams,
         body: &super::models::UpdateUserRequest,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -140,6 +144,7 @@ impl crate::Client {
     pub fn ban_user(
         &self,
         user_id: &str,
+        _: &BanUserParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -156,6 +161,7 @@ impl crate::Client {
     pub fn unban_user(
         &self,
         user_id: &str,
+        _: &UnbanUserParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -171,6 +177,7 @@ impl crate::Client {
     #[doc(alias = "UsersBan")]
     pub fn users_ban(
         &self,
+        _: &UsersBanParams,
         body: &super::models::UsersBanRequest,
     ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
         crate::runtime::Call::new(
@@ -187,6 +194,7 @@ impl crate::Client {
     #[doc(alias = "UsersUnban")]
     pub fn users_unban(
         &self,
+        _: &UsersUnbanParams,
         body: &super::models::UsersUnbanRequest,
     ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
         crate::runtime::Call::new(
@@ -204,6 +212,7 @@ impl crate::Client {
     pub fn lock_user(
         &self,
         user_id: &str,
+        _: &LockUserParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -220,6 +229,7 @@ impl crate::Client {
     pub fn unlock_user(
         &self,
         user_id: &str,
+        _: &UnlockUserParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -236,6 +246,7 @@ impl crate::Client {
     pub fn set_user_profile_image(
         &self,
         user_id: &str,
+        _: &SetUserProfileImageParams,
         body: &super::models::SetUserProfileImageRequest,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -253,6 +264,7 @@ impl crate::Client {
     pub fn delete_user_profile_image(
         &self,
         user_id: &str,
+        _: &DeleteUserProfileImageParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -269,6 +281,7 @@ impl crate::Client {
     pub fn replace_user_metadata(
         &self,
         user_id: &str,
+        _: &ReplaceUserMetadataParams,
         body: ::std::option::Option<&super::models::ReplaceUserMetadataRequest>,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -286,6 +299,7 @@ impl crate::Client {
     pub fn update_user_metadata(
         &self,
         user_id: &str,
+        _: &UpdateUserMetadataParams,
         body: ::std::option::Option<&super::models::UpdateUserMetadataRequest>,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -303,6 +317,7 @@ impl crate::Client {
     pub fn get_user_billing_subscription(
         &self,
         user_id: &str,
+        _: &GetUserBillingSubscriptionParams,
     ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
         crate::runtime::Call::new(
             self,
@@ -319,6 +334,7 @@ impl crate::Client {
     pub fn get_user_billing_credit_balance(
         &self,
         user_id: &str,
+        _: &GetUserBillingCreditBalanceParams,
     ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
         crate::runtime::Call::new(
             self,
@@ -335,6 +351,7 @@ impl crate::Client {
     pub fn adjust_user_billing_credit_balance(
         &self,
         user_id: &str,
+        _: &AdjustUserBillingCreditBalanceParams,
         body: &super::models::AdjustCreditBalanceRequest,
     ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
         crate::runtime::Call::new(
@@ -511,6 +528,7 @@ impl crate::Client {
     pub fn remove_user_password(
         &self,
         user_id: &str,
+        _: &RemoveUserPasswordParams,
         body: ::std::option::Option<&super::models::RemoveUserPasswordRequest>,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -528,6 +546,7 @@ impl crate::Client {
     pub fn verify_password(
         &self,
         user_id: &str,
+        _: &VerifyPasswordParams,
         body: ::std::option::Option<&super::models::VerifyPasswordRequest>,
     ) -> crate::runtime::Call<'_, super::models::VerifyPasswordResponse> {
         crate::runtime::Call::new(
@@ -545,6 +564,7 @@ impl crate::Client {
     pub fn verify_totp(
         &self,
         user_id: &str,
+        _: &VerifyTotpParams,
         body: ::std::option::Option<&super::models::VerifyTotpRequest>,
     ) -> crate::runtime::Call<'_, super::models::VerifyTotpResponse> {
         crate::runtime::Call::new(
@@ -562,6 +582,7 @@ impl crate::Client {
     pub fn disable_mfa(
         &self,
         user_id: &str,
+        _: &DisableMfaParams,
     ) -> crate::runtime::Call<'_, super::models::DisableMfaResponse> {
         crate::runtime::Call::new(
             self,
@@ -578,6 +599,7 @@ impl crate::Client {
     pub fn delete_backup_code(
         &self,
         user_id: &str,
+        _: &DeleteBackupCodeParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteBackupCodeResponse> {
         crate::runtime::Call::new(
             self,
@@ -595,6 +617,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         passkey_identification_id: &str,
+        _: &UserPasskeyDeleteParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -611,6 +634,7 @@ impl crate::Client {
     pub fn list_user_trusted_devices(
         &self,
         user_id: &str,
+        _: &ListUserTrustedDevicesParams,
     ) -> crate::runtime::Call<'_, super::models::ListUserTrustedDevicesResponse> {
         crate::runtime::Call::new(
             self,
@@ -628,6 +652,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         trusted_device_id: &str,
+        _: &RevokeUserTrustedDeviceParams,
     ) -> crate::runtime::Call<'_, super::models::TrustedDevice> {
         crate::runtime::Call::new(
             self,
@@ -645,6 +670,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         web3_wallet_identification_id: &str,
+        _: &UserWeb3WalletDeleteParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -661,6 +687,7 @@ impl crate::Client {
     pub fn delete_totp(
         &self,
         user_id: &str,
+        _: &DeleteTotpParams,
     ) -> crate::runtime::Call<'_, super::models::DeleteTotpResponse> {
         crate::runtime::Call::new(
             self,
@@ -678,6 +705,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         external_account_id: &str,
+        _: &DeleteExternalAccountParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -694,6 +722,7 @@ impl crate::Client {
     pub fn set_user_password_compromised(
         &self,
         user_id: &str,
+        _: &SetUserPasswordCompromisedParams,
         body: ::std::option::Option<&super::models::SetUserPasswordCompromisedRequest>,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
@@ -711,6 +740,7 @@ impl crate::Client {
     pub fn unset_user_password_compromised(
         &self,
         user_id: &str,
+        _: &UnsetUserPasswordCompromisedParams,
     ) -> crate::runtime::Call<'_, super::models::User> {
         crate::runtime::Call::new(
             self,
@@ -1407,6 +1437,7 @@ fn unset_user_password_compromised_request(
 }
 /// Optional parameters of [`Client::get_user_list`](crate::Client::get_user_list).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserListParams {
     /// Only users with one of these email addresses (up to 100; unknown values are ignored).
     pub email_address: ::std::vec::Vec<::std::string::String>,
@@ -1462,8 +1493,13 @@ pub struct GetUserListParams {
     /// Sort key, optionally prefixed with `+` (ascending, the default) or `-` (descending): `created_at`, `email_address`, `first_name`, `last_active_at`, `last_name`, `last_sign_in_at`, `phone_number`, `updated_at`, `username` or `web3wallet`. Only the first value counts.
     pub order_by: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_user`](crate::Client::create_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateUserParams {}
 /// Optional parameters of [`Client::get_users_count`](crate::Client::get_users_count).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetUsersCountParams {
     /// Only users with one of these email addresses (up to 100; unknown values are ignored).
     pub email_address: ::std::vec::Vec<::std::string::String>,
@@ -1511,8 +1547,73 @@ pub struct GetUsersCountParams {
     /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
     pub provider_user_id: ::std::vec::Vec<::std::string::String>,
 }
+/// Optional parameters of [`Client::get_user`](crate::Client::get_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserParams {}
+/// Optional parameters of [`Client::delete_user`](crate::Client::delete_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserParams {}
+/// Optional parameters of [`Client::update_user`](crate::Client::update_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUserParams {}
+/// Optional parameters of [`Client::ban_user`](crate::Client::ban_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BanUserParams {}
+/// Optional parameters of [`Client::unban_user`](crate::Client::unban_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnbanUserParams {}
+/// Optional parameters of [`Client::users_ban`](crate::Client::users_ban).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UsersBanParams {}
+/// Optional parameters of [`Client::users_unban`](crate::Client::users_unban).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UsersUnbanParams {}
+/// Optional parameters of [`Client::lock_user`](crate::Client::lock_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LockUserParams {}
+/// Optional parameters of [`Client::unlock_user`](crate::Client::unlock_user).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnlockUserParams {}
+/// Optional parameters of [`Client::set_user_profile_image`](crate::Client::set_user_profile_image).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetUserProfileImageParams {}
+/// Optional parameters of [`Client::delete_user_profile_image`](crate::Client::delete_user_profile_image).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserProfileImageParams {}
+/// Optional parameters of [`Client::replace_user_metadata`](crate::Client::replace_user_metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReplaceUserMetadataParams {}
+/// Optional parameters of [`Client::update_user_metadata`](crate::Client::update_user_metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateUserMetadataParams {}
+/// Optional parameters of [`Client::get_user_billing_subscription`](crate::Client::get_user_billing_subscription).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserBillingSubscriptionParams {}
+/// Optional parameters of [`Client::get_user_billing_credit_balance`](crate::Client::get_user_billing_credit_balance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserBillingCreditBalanceParams {}
+/// Optional parameters of [`Client::adjust_user_billing_credit_balance`](crate::Client::adjust_user_billing_credit_balance).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AdjustUserBillingCreditBalanceParams {}
 /// Optional parameters of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOAuthAccessTokenParams {
     pub paginated: ::std::option::Option<bool>,
     /// Page size: the maximum number of records to return (1 to 500).
@@ -1522,6 +1623,7 @@ pub struct GetOAuthAccessTokenParams {
 }
 /// Optional parameters of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsersGetOrganizationMembershipsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -1530,6 +1632,7 @@ pub struct UsersGetOrganizationMembershipsParams {
 }
 /// Optional parameters of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsersGetOrganizationInvitationsParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -1540,3 +1643,55 @@ pub struct UsersGetOrganizationInvitationsParams {
         super::models::UsersGetOrganizationInvitationsStatus,
     >,
 }
+/// Optional parameters of [`Client::remove_user_password`](crate::Client::remove_user_password).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveUserPasswordParams {}
+/// Optional parameters of [`Client::verify_password`](crate::Client::verify_password).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyPasswordParams {}
+/// Optional parameters of [`Client::verify_totp`](crate::Client::verify_totp).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyTotpParams {}
+/// Optional parameters of [`Client::disable_mfa`](crate::Client::disable_mfa).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DisableMfaParams {}
+/// Optional parameters of [`Client::delete_backup_code`](crate::Client::delete_backup_code).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteBackupCodeParams {}
+/// Optional parameters of [`Client::user_passkey_delete`](crate::Client::user_passkey_delete).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UserPasskeyDeleteParams {}
+/// Optional parameters of [`Client::list_user_trusted_devices`](crate::Client::list_user_trusted_devices).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserTrustedDevicesParams {}
+/// Optional parameters of [`Client::revoke_user_trusted_device`](crate::Client::revoke_user_trusted_device).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeUserTrustedDeviceParams {}
+/// Optional parameters of [`Client::user_web3_wallet_delete`](crate::Client::user_web3_wallet_delete).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UserWeb3WalletDeleteParams {}
+/// Optional parameters of [`Client::delete_totp`](crate::Client::delete_totp).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTotpParams {}
+/// Optional parameters of [`Client::delete_external_account`](crate::Client::delete_external_account).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteExternalAccountParams {}
+/// Optional parameters of [`Client::set_user_password_compromised`](crate::Client::set_user_password_compromised).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SetUserPasswordCompromisedParams {}
+/// Optional parameters of [`Client::unset_user_password_compromised`](crate::Client::unset_user_password_compromised).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UnsetUserPasswordCompromisedParams {}

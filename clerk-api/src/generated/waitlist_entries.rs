@@ -59,6 +59,7 @@ impl crate::Client {
     #[doc(alias = "CreateWaitlistEntry")]
     pub fn create_waitlist_entry(
         &self,
+        _: &CreateWaitlistEntryParams,
         body: ::std::option::Option<&super::models::CreateWaitlistEntryRequest>,
     ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
         crate::runtime::Call::new(
@@ -75,6 +76,7 @@ impl crate::Client {
     #[doc(alias = "CreateBulkWaitlistEntries")]
     pub fn create_bulk_waitlist_entries(
         &self,
+        _: &CreateBulkWaitlistEntriesParams,
         body: ::std::option::Option<
             &::std::vec::Vec<super::models::CreateBulkWaitlistEntriesRequestItem>,
         >,
@@ -94,6 +96,7 @@ impl crate::Client {
     pub fn delete_waitlist_entry(
         &self,
         waitlist_entry_id: &str,
+        _: &DeleteWaitlistEntryParams,
     ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
         crate::runtime::Call::new(
             self,
@@ -110,6 +113,7 @@ impl crate::Client {
     pub fn invite_waitlist_entry(
         &self,
         waitlist_entry_id: &str,
+        _: &InviteWaitlistEntryParams,
         body: ::std::option::Option<&super::models::InviteWaitlistEntryRequest>,
     ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
         crate::runtime::Call::new(
@@ -127,6 +131,7 @@ impl crate::Client {
     pub fn reject_waitlist_entry(
         &self,
         waitlist_entry_id: &str,
+        _: &RejectWaitlistEntryParams,
     ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
         crate::runtime::Call::new(
             self,
@@ -235,6 +240,7 @@ fn reject_waitlist_entry_request(
 }
 /// Optional parameters of [`Client::list_waitlist_entries`](crate::Client::list_waitlist_entries).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWaitlistEntriesParams {
     /// Page size: the maximum number of records to return (1 to 500).
     pub limit: ::std::option::Option<i64>,
@@ -247,3 +253,23 @@ pub struct ListWaitlistEntriesParams {
     /// Sort key `created_at`, `email_address` or `invited_at`, prefixed with `+` (ascending) or `-` (descending); default `-created_at`.
     pub order_by: ::std::option::Option<::std::string::String>,
 }
+/// Optional parameters of [`Client::create_waitlist_entry`](crate::Client::create_waitlist_entry).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateWaitlistEntryParams {}
+/// Optional parameters of [`Client::create_bulk_waitlist_entries`](crate::Client::create_bulk_waitlist_entries).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateBulkWaitlistEntriesParams {}
+/// Optional parameters of [`Client::delete_waitlist_entry`](crate::Client::delete_waitlist_entry).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteWaitlistEntryParams {}
+/// Optional parameters of [`Client::invite_waitlist_entry`](crate::Client::invite_waitlist_entry).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InviteWaitlistEntryParams {}
+/// Optional parameters of [`Client::reject_waitlist_entry`](crate::Client::reject_waitlist_entry).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RejectWaitlistEntryParams {}

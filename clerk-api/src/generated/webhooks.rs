@@ -9,7 +9,10 @@ impl crate::Client {
     ///
     /// `POST /webhooks/svix` (operation `CreateSvixApp`)
     #[doc(alias = "CreateSvixApp")]
-    pub fn create_svix_app(&self) -> crate::runtime::Call<'_, super::models::SvixUrl> {
+    pub fn create_svix_app(
+        &self,
+        _: &CreateSvixAppParams,
+    ) -> crate::runtime::Call<'_, super::models::SvixUrl> {
         crate::runtime::Call::new(
             self,
             create_svix_app_request(),
@@ -22,7 +25,10 @@ impl crate::Client {
     ///
     /// `DELETE /webhooks/svix` (operation `DeleteSvixApp`)
     #[doc(alias = "DeleteSvixApp")]
-    pub fn delete_svix_app(&self) -> crate::runtime::Call<'_, ()> {
+    pub fn delete_svix_app(
+        &self,
+        _: &DeleteSvixAppParams,
+    ) -> crate::runtime::Call<'_, ()> {
         crate::runtime::Call::new(
             self,
             delete_svix_app_request(),
@@ -37,6 +43,7 @@ impl crate::Client {
     #[doc(alias = "GenerateSvixAuthURL")]
     pub fn generate_svix_auth_url(
         &self,
+        _: &GenerateSvixAuthUrlParams,
     ) -> crate::runtime::Call<'_, super::models::SvixUrl> {
         crate::runtime::Call::new(
             self,
@@ -81,3 +88,15 @@ fn generate_svix_auth_url_request() -> ::std::result::Result<
     request.push_path("/webhooks/svix_url");
     ::std::result::Result::Ok(request)
 }
+/// Optional parameters of [`Client::create_svix_app`](crate::Client::create_svix_app).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSvixAppParams {}
+/// Optional parameters of [`Client::delete_svix_app`](crate::Client::delete_svix_app).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteSvixAppParams {}
+/// Optional parameters of [`Client::generate_svix_auth_url`](crate::Client::generate_svix_auth_url).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GenerateSvixAuthUrlParams {}

@@ -30,7 +30,10 @@
 //! let client = server.client();
 //! let org = client.get_organization("org_1", &GetOrganizationParams::default()).await.unwrap();
 //! assert_eq!(org.name, "Acme");
-//! let err = client.delete_organization("org_1").await.unwrap_err();
+//! let err = client
+//!     .delete_organization("org_1", &Default::default())
+//!     .await
+//!     .unwrap_err();
 //! assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 //!
 //! assert_eq!(get.calls(), 1);

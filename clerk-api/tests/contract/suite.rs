@@ -14,15 +14,14 @@ async fn create_actor_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_actor_token(
+                &api::actor_tokens::CreateActorTokenParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateActorTokenRequest {
-                        user_id: ::std::string::String::from("example"),
-                        actor: api::models::CreateActorTokenRequestActor {
-                            sub: ::std::string::String::from("example"),
-                        },
-                        expires_in_seconds: ::std::option::Option::None,
-                        session_max_duration_in_seconds: ::std::option::Option::None,
-                    },
+                    &api::models::CreateActorTokenRequest::new(
+                        ::std::string::String::from("example"),
+                        api::models::CreateActorTokenRequestActor::new(
+                            ::std::string::String::from("example"),
+                        ),
+                    ),
                 ),
             )
             .await;
@@ -37,7 +36,12 @@ async fn create_actor_token_succeeds() {
 async fn revoke_actor_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_actor_token("example").await;
+        let result = client
+            .revoke_actor_token(
+                "example",
+                &api::actor_tokens::RevokeActorTokenParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeActorToken", result);
             break;
@@ -51,7 +55,12 @@ async fn revoke_actor_token_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.revoke_actor_token("example").await;
+    let result = client
+        .revoke_actor_token(
+            "example",
+            &api::actor_tokens::RevokeActorTokenParams::default(),
+        )
+        .await;
     suite.fails_with("RevokeActorToken", 404u16, result);
 }
 #[cfg(feature = "admin_portal_link_tokens")]
@@ -61,12 +70,8 @@ async fn create_admin_portal_link_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_admin_portal_link_token(
-                &api::models::CreateAdminPortalLinkTokenRequest {
-                    organization_id: ::std::option::Option::None,
-                    it_contact_id: ::std::option::Option::None,
-                    scopes: ::std::option::Option::None,
-                    seconds_until_expiration: ::std::option::Option::None,
-                },
+                &api::admin_portal_link_tokens::CreateAdminPortalLinkTokenParams::default(),
+                &<api::models::CreateAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -87,12 +92,8 @@ async fn create_admin_portal_link_token_fails_with_401() {
         );
     let result = client
         .create_admin_portal_link_token(
-            &api::models::CreateAdminPortalLinkTokenRequest {
-                organization_id: ::std::option::Option::None,
-                it_contact_id: ::std::option::Option::None,
-                scopes: ::std::option::Option::None,
-                seconds_until_expiration: ::std::option::Option::None,
-            },
+            &api::admin_portal_link_tokens::CreateAdminPortalLinkTokenParams::default(),
+            &<api::models::CreateAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
         )
         .await;
     suite.fails_with("createAdminPortalLinkToken", 401u16, result);
@@ -105,9 +106,8 @@ async fn revoke_admin_portal_link_token_succeeds() {
         let result = client
             .revoke_admin_portal_link_token(
                 "aplt_00000000000000000000000000000000",
-                &api::models::RevokeAdminPortalLinkTokenRequest {
-                    revocation_reason: api::Nullable::Absent,
-                },
+                &api::admin_portal_link_tokens::RevokeAdminPortalLinkTokenParams::default(),
+                &<api::models::RevokeAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -126,9 +126,8 @@ async fn revoke_admin_portal_link_token_fails_with_404() {
     let result = client
         .revoke_admin_portal_link_token(
             "aplt_00000000000000000000000000000000",
-            &api::models::RevokeAdminPortalLinkTokenRequest {
-                revocation_reason: api::Nullable::Absent,
-            },
+            &api::admin_portal_link_tokens::RevokeAdminPortalLinkTokenParams::default(),
+            &<api::models::RevokeAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
         )
         .await;
     suite.fails_with("revokeAdminPortalLinkToken", 404u16, result);
@@ -140,20 +139,15 @@ async fn create_agent_task_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_agent_task(
+                &api::agent_tasks::CreateAgentTaskParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateAgentTaskRequest {
-                        on_behalf_of: api::models::CreateAgentTaskRequestOnBehalfOf {
-                            user_id: ::std::option::Option::None,
-                            identifier: ::std::option::Option::None,
-                        },
-                        permissions: api::models::CreateAgentTaskRequestPermissions::from(
-                            "*",
-                        ),
-                        agent_name: ::std::string::String::from("example"),
-                        task_description: ::std::string::String::from("example"),
-                        redirect_url: ::std::string::String::from("https://example.com"),
-                        session_max_duration_in_seconds: ::std::option::Option::None,
-                    },
+                    &api::models::CreateAgentTaskRequest::new(
+                        <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
+                        api::models::CreateAgentTaskRequestPermissions::from("*"),
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("https://example.com"),
+                    ),
                 ),
             )
             .await;
@@ -172,20 +166,15 @@ async fn create_agent_task_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_agent_task(
+            &api::agent_tasks::CreateAgentTaskParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateAgentTaskRequest {
-                    on_behalf_of: api::models::CreateAgentTaskRequestOnBehalfOf {
-                        user_id: ::std::option::Option::None,
-                        identifier: ::std::option::Option::None,
-                    },
-                    permissions: api::models::CreateAgentTaskRequestPermissions::from(
-                        "*",
-                    ),
-                    agent_name: ::std::string::String::from("example"),
-                    task_description: ::std::string::String::from("example"),
-                    redirect_url: ::std::string::String::from("https://example.com"),
-                    session_max_duration_in_seconds: ::std::option::Option::None,
-                },
+                &api::models::CreateAgentTaskRequest::new(
+                    <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
+                    api::models::CreateAgentTaskRequestPermissions::from("*"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("https://example.com"),
+                ),
             ),
         )
         .await;
@@ -196,7 +185,12 @@ async fn create_agent_task_fails_with_404() {
 async fn revoke_agent_task_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_agent_task("example").await;
+        let result = client
+            .revoke_agent_task(
+                "example",
+                &api::agent_tasks::RevokeAgentTaskParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeAgentTask", result);
             break;
@@ -243,11 +237,11 @@ async fn create_allowlist_identifier_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_allowlist_identifier(
+                &api::allow_list_block_list::CreateAllowlistIdentifierParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateAllowlistIdentifierRequest {
-                        identifier: ::std::string::String::from("example"),
-                        notify: ::std::option::Option::None,
-                    },
+                    &api::models::CreateAllowlistIdentifierRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -262,7 +256,12 @@ async fn create_allowlist_identifier_succeeds() {
 async fn delete_allowlist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_allowlist_identifier("example").await;
+        let result = client
+            .delete_allowlist_identifier(
+                "example",
+                &api::allow_list_block_list::DeleteAllowlistIdentifierParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteAllowlistIdentifier", result);
             break;
@@ -276,7 +275,12 @@ async fn delete_allowlist_identifier_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.delete_allowlist_identifier("example").await;
+    let result = client
+        .delete_allowlist_identifier(
+            "example",
+            &api::allow_list_block_list::DeleteAllowlistIdentifierParams::default(),
+        )
+        .await;
     suite.fails_with("DeleteAllowlistIdentifier", 404u16, result);
 }
 #[cfg(feature = "allow_list_block_list")]
@@ -284,7 +288,11 @@ async fn delete_allowlist_identifier_fails_with_404() {
 async fn list_blocklist_identifiers_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.list_blocklist_identifiers().await;
+        let result = client
+            .list_blocklist_identifiers(
+                &api::allow_list_block_list::ListBlocklistIdentifiersParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListBlocklistIdentifiers", result);
             break;
@@ -298,10 +306,11 @@ async fn create_blocklist_identifier_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_blocklist_identifier(
+                &api::allow_list_block_list::CreateBlocklistIdentifierParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateBlocklistIdentifierRequest {
-                        identifier: ::std::string::String::from("example"),
-                    },
+                    &api::models::CreateBlocklistIdentifierRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -316,7 +325,12 @@ async fn create_blocklist_identifier_succeeds() {
 async fn delete_blocklist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_blocklist_identifier("example").await;
+        let result = client
+            .delete_blocklist_identifier(
+                "example",
+                &api::allow_list_block_list::DeleteBlocklistIdentifierParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteBlocklistIdentifier", result);
             break;
@@ -362,18 +376,11 @@ async fn create_api_key_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_api_key(
-                &api::models::CreateApiKeyRequest {
-                    r#type: ::std::option::Option::None,
-                    name: ::std::string::String::from("example"),
-                    description: api::Nullable::Absent,
-                    subject: ::std::string::String::from(
-                        "user_000000000000000000000000000",
-                    ),
-                    claims: api::Nullable::Absent,
-                    scopes: ::std::option::Option::None,
-                    created_by: api::Nullable::Absent,
-                    seconds_until_expiration: api::Nullable::Absent,
-                },
+                &api::api_keys::CreateApiKeyParams::default(),
+                &api::models::CreateApiKeyRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("user_000000000000000000000000000"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -387,7 +394,12 @@ async fn create_api_key_succeeds() {
 async fn get_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_api_key("ak_00000000000000000000000000000000").await;
+        let result = client
+            .get_api_key(
+                "ak_00000000000000000000000000000000",
+                &api::api_keys::GetApiKeyParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getApiKey", result);
             break;
@@ -399,7 +411,12 @@ async fn get_api_key_succeeds() {
 async fn delete_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_api_key("ak_00000000000000000000000000000000").await;
+        let result = client
+            .delete_api_key(
+                "ak_00000000000000000000000000000000",
+                &api::api_keys::DeleteApiKeyParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("deleteApiKey", result);
             break;
@@ -414,13 +431,8 @@ async fn update_api_key_succeeds() {
         let result = client
             .update_api_key(
                 "ak_00000000000000000000000000000000",
-                &api::models::UpdateApiKeyRequest {
-                    claims: api::Nullable::Absent,
-                    scopes: ::std::option::Option::None,
-                    description: api::Nullable::Absent,
-                    subject: ::std::option::Option::None,
-                    seconds_until_expiration: api::Nullable::Absent,
-                },
+                &api::api_keys::UpdateApiKeyParams::default(),
+                &<api::models::UpdateApiKeyRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -435,7 +447,10 @@ async fn get_api_key_secret_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .get_api_key_secret("ak_00000000000000000000000000000000")
+            .get_api_key_secret(
+                "ak_00000000000000000000000000000000",
+                &api::api_keys::GetApiKeySecretParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getApiKeySecret", result);
@@ -451,9 +466,8 @@ async fn revoke_api_key_succeeds() {
         let result = client
             .revoke_api_key(
                 "ak_00000000000000000000000000000000",
-                &api::models::RevokeApiKeyRequest {
-                    revocation_reason: api::Nullable::Absent,
-                },
+                &api::api_keys::RevokeApiKeyParams::default(),
+                &<api::models::RevokeApiKeyRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -469,9 +483,10 @@ async fn verify_api_key_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_api_key(
-                &api::models::VerifyApiKeyRequest {
-                    secret: ::std::string::String::from("example"),
-                },
+                &api::api_keys::VerifyApiKeyParams::default(),
+                &api::models::VerifyApiKeyRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -487,15 +502,9 @@ async fn update_instance_auth_config_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_auth_config(
+                &api::beta_features::UpdateInstanceAuthConfigParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceAuthConfigRequest {
-                        restricted_to_allowlist: api::Nullable::Absent,
-                        from_email_address: api::Nullable::Absent,
-                        progressive_sign_up: api::Nullable::Absent,
-                        test_mode: api::Nullable::Absent,
-                        session_token_template: api::Nullable::Absent,
-                        enhanced_email_deliverability: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceAuthConfigRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -512,11 +521,9 @@ async fn update_production_instance_domain_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_production_instance_domain(
+                &api::beta_features::UpdateProductionInstanceDomainParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateProductionInstanceDomainRequest {
-                        home_url: ::std::option::Option::None,
-                        is_secondary: ::std::option::Option::None,
-                    },
+                    &<api::models::UpdateProductionInstanceDomainRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -533,11 +540,9 @@ async fn change_production_instance_domain_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .change_production_instance_domain(
+                &api::beta_features::ChangeProductionInstanceDomainParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::ChangeProductionInstanceDomainRequest {
-                        home_url: ::std::option::Option::None,
-                        is_secondary: ::std::option::Option::None,
-                    },
+                    &<api::models::ChangeProductionInstanceDomainRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -609,14 +614,11 @@ async fn create_billing_price_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_billing_price(
-                &api::models::CreateBillingPriceRequest {
-                    plan_id: ::std::string::String::from("example"),
-                    currency: ::std::option::Option::None,
-                    amount: ::std::option::Option::Some(1),
-                    annual_monthly_amount: api::Nullable::Absent,
-                    description: ::std::option::Option::None,
-                    supported_billing_periods: ::std::option::Option::None,
-                },
+                &api::billing::CreateBillingPriceParams::default(),
+                &api::models::CreateBillingPriceRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::option::Option::Some(1),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -666,9 +668,10 @@ async fn extend_billing_subscription_item_free_trial_succeeds() {
         let result = client
             .extend_billing_subscription_item_free_trial(
                 "example",
-                &api::models::ExtendFreeTrialRequest {
-                    extend_to: ::std::string::String::from("2024-01-01T00:00:00Z"),
-                },
+                &api::billing::ExtendBillingSubscriptionItemFreeTrialParams::default(),
+                &api::models::ExtendFreeTrialRequest::new(
+                    ::std::string::String::from("2024-01-01T00:00:00Z"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -685,10 +688,11 @@ async fn create_billing_price_transition_succeeds() {
         let result = client
             .create_billing_price_transition(
                 "example",
-                &api::models::PriceTransitionRequest {
-                    from_price_id: ::std::string::String::from("example"),
-                    to_price_id: ::std::string::String::from("example"),
-                },
+                &api::billing::CreateBillingPriceTransitionParams::default(),
+                &api::models::PriceTransitionRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -705,9 +709,10 @@ async fn apply_billing_subscription_item_discount_succeeds() {
         let result = client
             .apply_billing_subscription_item_discount(
                 "example",
-                &api::models::ApplyCommerceDiscountRequest {
-                    discount_id: ::std::string::String::from("example"),
-                },
+                &api::billing::ApplyBillingSubscriptionItemDiscountParams::default(),
+                &api::models::ApplyCommerceDiscountRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -722,7 +727,11 @@ async fn remove_billing_subscription_item_discount_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .remove_billing_subscription_item_discount("example", "example")
+            .remove_billing_subscription_item_discount(
+                "example",
+                "example",
+                &api::billing::RemoveBillingSubscriptionItemDiscountParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RemoveBillingSubscriptionItemDiscount", result);
@@ -751,7 +760,12 @@ async fn get_billing_statement_list_succeeds() {
 async fn get_billing_statement_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_billing_statement("example").await;
+        let result = client
+            .get_billing_statement(
+                "example",
+                &api::billing::GetBillingStatementParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetBillingStatement", result);
             break;
@@ -811,10 +825,11 @@ async fn verify_client_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_client(
+                &api::clients::VerifyClientParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::VerifyClientRequest {
-                        token: ::std::string::String::from("example"),
-                    },
+                    &api::models::VerifyClientRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -833,10 +848,11 @@ async fn verify_client_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .verify_client(
+            &api::clients::VerifyClientParams::default(),
             ::std::option::Option::Some(
-                &api::models::VerifyClientRequest {
-                    token: ::std::string::String::from("example"),
-                },
+                &api::models::VerifyClientRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -847,7 +863,9 @@ async fn verify_client_fails_with_404() {
 async fn get_client_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_client("example").await;
+        let result = client
+            .get_client("example", &api::clients::GetClientParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetClient", result);
             break;
@@ -890,13 +908,12 @@ async fn create_directory_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_directory(
+                &api::directories::CreateDirectoryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateDirectoryRequest {
-                        enterprise_connection_id: ::std::string::String::from("example"),
-                        name: ::std::option::Option::None,
-                        provider: ::std::string::String::from("example"),
-                        group_role_mappings: ::std::option::Option::None,
-                    },
+                    &api::models::CreateDirectoryRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -911,7 +928,9 @@ async fn create_directory_succeeds() {
 async fn get_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_directory("example").await;
+        let result = client
+            .get_directory("example", &api::directories::GetDirectoryParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetDirectory", result);
             break;
@@ -925,7 +944,9 @@ async fn get_directory_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_directory("example").await;
+    let result = client
+        .get_directory("example", &api::directories::GetDirectoryParams::default())
+        .await;
     suite.fails_with("GetDirectory", 404u16, result);
 }
 #[cfg(feature = "directories")]
@@ -933,7 +954,12 @@ async fn get_directory_fails_with_404() {
 async fn delete_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_directory("example").await;
+        let result = client
+            .delete_directory(
+                "example",
+                &api::directories::DeleteDirectoryParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDirectory", result);
             break;
@@ -948,14 +974,9 @@ async fn update_directory_succeeds() {
         let result = client
             .update_directory(
                 "example",
+                &api::directories::UpdateDirectoryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateDirectoryRequest {
-                        name: ::std::option::Option::None,
-                        enabled: ::std::option::Option::None,
-                        provider: ::std::option::Option::None,
-                        attribute_mapping: ::std::option::Option::None,
-                        group_role_mapping_enabled: ::std::option::Option::None,
-                    },
+                    &<api::models::UpdateDirectoryRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -970,7 +991,12 @@ async fn update_directory_succeeds() {
 async fn rotate_directory_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.rotate_directory_api_key("example").await;
+        let result = client
+            .rotate_directory_api_key(
+                "example",
+                &api::directories::RotateDirectoryApiKeyParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateDirectoryAPIKey", result);
             break;
@@ -982,7 +1008,12 @@ async fn rotate_directory_api_key_succeeds() {
 async fn list_directory_group_role_mappings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.list_directory_group_role_mappings("example").await;
+        let result = client
+            .list_directory_group_role_mappings(
+                "example",
+                &api::directories::ListDirectoryGroupRoleMappingsParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListDirectoryGroupRoleMappings", result);
             break;
@@ -997,14 +1028,12 @@ async fn replace_directory_group_role_mappings_succeeds() {
         let result = client
             .replace_directory_group_role_mappings(
                 "example",
-                &api::models::ReplaceDirectoryGroupRoleMappingsRequest {
-                    mappings: ::std::vec![
-                        api::models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem
-                        { directory_group_id : ::std::option::Option::None, scim_group_id
-                        : ::std::option::Option::None, role_id :
-                        ::std::string::String::from("example"), }
+                &api::directories::ReplaceDirectoryGroupRoleMappingsParams::default(),
+                &api::models::ReplaceDirectoryGroupRoleMappingsRequest::new(
+                    ::std::vec![
+                        api::models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem::new(::std::string::String::from("example"))
                     ],
-                },
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1021,12 +1050,10 @@ async fn create_directory_group_role_mapping_succeeds() {
         let result = client
             .create_directory_group_role_mapping(
                 "example",
-                &api::models::CreateDirectoryGroupRoleMappingRequest {
-                    directory_group_id: ::std::option::Option::None,
-                    scim_group_id: ::std::option::Option::None,
-                    role_id: ::std::string::String::from("example"),
-                    precedence: ::std::option::Option::None,
-                },
+                &api::directories::CreateDirectoryGroupRoleMappingParams::default(),
+                &api::models::CreateDirectoryGroupRoleMappingRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1041,7 +1068,11 @@ async fn delete_directory_group_role_mapping_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .delete_directory_group_role_mapping("example", "example")
+            .delete_directory_group_role_mapping(
+                "example",
+                "example",
+                &api::directories::DeleteDirectoryGroupRoleMappingParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDirectoryGroupRoleMapping", result);
@@ -1054,7 +1085,9 @@ async fn delete_directory_group_role_mapping_succeeds() {
 async fn list_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.list_domains().await;
+        let result = client
+            .list_domains(&api::domains::ListDomainsParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListDomains", result);
             break;
@@ -1068,12 +1101,12 @@ async fn add_domain_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .add_domain(
+                &api::domains::AddDomainParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::AddDomainRequest {
-                        name: ::std::string::String::from("example"),
-                        is_satellite: true,
-                        proxy_url: api::Nullable::Absent,
-                    },
+                    &api::models::AddDomainRequest::new(
+                        ::std::string::String::from("example"),
+                        true,
+                    ),
                 ),
             )
             .await;
@@ -1088,7 +1121,9 @@ async fn add_domain_succeeds() {
 async fn delete_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_domain("example").await;
+        let result = client
+            .delete_domain("example", &api::domains::DeleteDomainParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDomain", result);
             break;
@@ -1102,7 +1137,9 @@ async fn delete_domain_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.delete_domain("example").await;
+    let result = client
+        .delete_domain("example", &api::domains::DeleteDomainParams::default())
+        .await;
     suite.fails_with("DeleteDomain", 404u16, result);
 }
 #[cfg(feature = "domains")]
@@ -1113,11 +1150,8 @@ async fn update_domain_succeeds() {
         let result = client
             .update_domain(
                 "example",
-                &api::models::UpdateDomainRequest {
-                    name: api::Nullable::Absent,
-                    proxy_url: api::Nullable::Absent,
-                    is_secondary: api::Nullable::Absent,
-                },
+                &api::domains::UpdateDomainParams::default(),
+                &<api::models::UpdateDomainRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1133,14 +1167,12 @@ async fn create_email_address_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_email_address(
+                &api::email_addresses::CreateEmailAddressParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateEmailAddressRequest {
-                        user_id: ::std::string::String::from("example"),
-                        email_address: ::std::string::String::from("example"),
-                        verified: api::Nullable::Absent,
-                        primary: api::Nullable::Absent,
-                        notify_primary_email_address_changed: api::Nullable::Absent,
-                    },
+                    &api::models::CreateEmailAddressRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -1159,14 +1191,12 @@ async fn create_email_address_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_email_address(
+            &api::email_addresses::CreateEmailAddressParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateEmailAddressRequest {
-                    user_id: ::std::string::String::from("example"),
-                    email_address: ::std::string::String::from("example"),
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                },
+                &api::models::CreateEmailAddressRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -1184,14 +1214,12 @@ async fn create_email_address_fails_with_401() {
         );
     let result = client
         .create_email_address(
+            &api::email_addresses::CreateEmailAddressParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateEmailAddressRequest {
-                    user_id: ::std::string::String::from("example"),
-                    email_address: ::std::string::String::from("example"),
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                },
+                &api::models::CreateEmailAddressRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -1202,7 +1230,12 @@ async fn create_email_address_fails_with_401() {
 async fn get_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_email_address("example").await;
+        let result = client
+            .get_email_address(
+                "example",
+                &api::email_addresses::GetEmailAddressParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetEmailAddress", result);
             break;
@@ -1214,7 +1247,12 @@ async fn get_email_address_succeeds() {
 async fn delete_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_email_address("example").await;
+        let result = client
+            .delete_email_address(
+                "example",
+                &api::email_addresses::DeleteEmailAddressParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteEmailAddress", result);
             break;
@@ -1229,12 +1267,9 @@ async fn update_email_address_succeeds() {
         let result = client
             .update_email_address(
                 "example",
+                &api::email_addresses::UpdateEmailAddressParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateEmailAddressRequest {
-                        verified: api::Nullable::Absent,
-                        primary: api::Nullable::Absent,
-                        notify_primary_email_address_changed: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateEmailAddressRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1249,7 +1284,12 @@ async fn update_email_address_succeeds() {
 async fn prepare_email_address_verification_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.prepare_email_address_verification("example").await;
+        let result = client
+            .prepare_email_address_verification(
+                "example",
+                &api::email_addresses::PrepareEmailAddressVerificationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("PrepareEmailAddressVerification", result);
             break;
@@ -1264,10 +1304,11 @@ async fn attempt_email_address_verification_succeeds() {
         let result = client
             .attempt_email_address_verification(
                 "example",
-                &api::models::AttemptEmailAddressVerificationRequest {
-                    verification_id: ::std::string::String::from("example"),
-                    code: ::std::string::String::from("example"),
-                },
+                &api::email_addresses::AttemptEmailAddressVerificationParams::default(),
+                &api::models::AttemptEmailAddressVerificationRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1284,11 +1325,10 @@ async fn replace_user_email_address_succeeds() {
         let result = client
             .replace_user_email_address(
                 "example",
-                &api::models::ReplaceUserEmailAddressRequest {
-                    email_address: ::std::string::String::from("example"),
-                    identification_status: ::std::option::Option::None,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                },
+                &api::email_addresses::ReplaceUserEmailAddressParams::default(),
+                &api::models::ReplaceUserEmailAddressRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1341,6 +1381,7 @@ async fn get_template_succeeds() {
             .get_template(
                 &api::models::GetTemplateTemplateType::from("email"),
                 "example",
+                &api::email_sms_templates::GetTemplateParams::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1357,7 +1398,11 @@ async fn get_template_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .get_template(&api::models::GetTemplateTemplateType::from("email"), "example")
+        .get_template(
+            &api::models::GetTemplateTemplateType::from("email"),
+            "example",
+            &api::email_sms_templates::GetTemplateParams::default(),
+        )
         .await;
     suite.fails_with("GetTemplate", 404u16, result);
 }
@@ -1370,16 +1415,9 @@ async fn upsert_template_succeeds() {
             .upsert_template(
                 &api::models::UpsertTemplateTemplateType::from("email"),
                 "example",
+                &api::email_sms_templates::UpsertTemplateParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpsertTemplateRequest {
-                        name: ::std::option::Option::None,
-                        subject: api::Nullable::Absent,
-                        markup: api::Nullable::Absent,
-                        body: ::std::option::Option::None,
-                        delivered_by_clerk: api::Nullable::Absent,
-                        from_email_name: ::std::option::Option::None,
-                        reply_to_email_name: ::std::option::Option::None,
-                    },
+                    &<api::models::UpsertTemplateRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1398,6 +1436,7 @@ async fn revert_template_succeeds() {
             .revert_template(
                 &api::models::RevertTemplateTemplateType::from("email"),
                 "example",
+                &api::email_sms_templates::RevertTemplateParams::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1415,13 +1454,9 @@ async fn preview_template_succeeds() {
             .preview_template(
                 "example",
                 "example",
+                &api::email_sms_templates::PreviewTemplateParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::PreviewTemplateRequest {
-                        subject: api::Nullable::Absent,
-                        body: ::std::option::Option::None,
-                        from_email_name: ::std::option::Option::None,
-                        reply_to_email_name: ::std::option::Option::None,
-                    },
+                    &<api::models::PreviewTemplateRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1440,10 +1475,9 @@ async fn toggle_template_delivery_succeeds() {
             .toggle_template_delivery(
                 &api::models::ToggleTemplateDeliveryTemplateType::from("email"),
                 "example",
+                &api::email_sms_templates::ToggleTemplateDeliveryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::ToggleTemplateDeliveryRequest {
-                        delivered_by_clerk: ::std::option::Option::None,
-                    },
+                    &<api::models::ToggleTemplateDeliveryRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1476,20 +1510,15 @@ async fn create_enterprise_connection_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_enterprise_connection(
+                &api::enterprise_connections::CreateEnterpriseConnectionParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateEnterpriseConnectionRequest {
-                        name: ::std::string::String::from("example"),
-                        provider: api::models::CreateEnterpriseConnectionRequestProvider::from(
+                    &api::models::CreateEnterpriseConnectionRequest::new(
+                        ::std::string::String::from("example"),
+                        api::models::CreateEnterpriseConnectionRequestProvider::from(
                             "saml_custom",
                         ),
-                        domains: ::std::vec![::std::string::String::from("example")],
-                        organization_id: api::Nullable::Absent,
-                        allow_organization_account_linking: api::Nullable::Absent,
-                        active: api::Nullable::Absent,
-                        saml: api::Nullable::Absent,
-                        oidc: api::Nullable::Absent,
-                        custom_attributes: ::std::option::Option::None,
-                    },
+                        ::std::vec![::std::string::String::from("example")],
+                    ),
                 ),
             )
             .await;
@@ -1508,20 +1537,15 @@ async fn create_enterprise_connection_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_enterprise_connection(
+            &api::enterprise_connections::CreateEnterpriseConnectionParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateEnterpriseConnectionRequest {
-                    name: ::std::string::String::from("example"),
-                    provider: api::models::CreateEnterpriseConnectionRequestProvider::from(
+                &api::models::CreateEnterpriseConnectionRequest::new(
+                    ::std::string::String::from("example"),
+                    api::models::CreateEnterpriseConnectionRequestProvider::from(
                         "saml_custom",
                     ),
-                    domains: ::std::vec![::std::string::String::from("example")],
-                    organization_id: api::Nullable::Absent,
-                    allow_organization_account_linking: api::Nullable::Absent,
-                    active: api::Nullable::Absent,
-                    saml: api::Nullable::Absent,
-                    oidc: api::Nullable::Absent,
-                    custom_attributes: ::std::option::Option::None,
-                },
+                    ::std::vec![::std::string::String::from("example")],
+                ),
             ),
         )
         .await;
@@ -1532,7 +1556,12 @@ async fn create_enterprise_connection_fails_with_404() {
 async fn get_enterprise_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_enterprise_connection("example").await;
+        let result = client
+            .get_enterprise_connection(
+                "example",
+                &api::enterprise_connections::GetEnterpriseConnectionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetEnterpriseConnection", result);
             break;
@@ -1544,7 +1573,12 @@ async fn get_enterprise_connection_succeeds() {
 async fn delete_enterprise_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_enterprise_connection("example").await;
+        let result = client
+            .delete_enterprise_connection(
+                "example",
+                &api::enterprise_connections::DeleteEnterpriseConnectionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteEnterpriseConnection", result);
             break;
@@ -1559,18 +1593,8 @@ async fn update_enterprise_connection_succeeds() {
         let result = client
             .update_enterprise_connection(
                 "example",
-                &api::models::UpdateEnterpriseConnectionRequest {
-                    name: api::Nullable::Absent,
-                    domains: api::Nullable::Absent,
-                    active: api::Nullable::Absent,
-                    sync_user_attributes: api::Nullable::Absent,
-                    disable_additional_identifications: api::Nullable::Absent,
-                    allow_organization_account_linking: api::Nullable::Absent,
-                    organization_id: api::Nullable::Absent,
-                    saml: api::Nullable::Absent,
-                    oidc: api::Nullable::Absent,
-                    custom_attributes: api::Nullable::Absent,
-                },
+                &api::enterprise_connections::UpdateEnterpriseConnectionParams::default(),
+                &<api::models::UpdateEnterpriseConnectionRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1601,7 +1625,12 @@ async fn list_enterprise_connection_test_runs_succeeds() {
 async fn create_enterprise_connection_test_run_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.create_enterprise_connection_test_run("example").await;
+        let result = client
+            .create_enterprise_connection_test_run(
+                "example",
+                &api::enterprise_connections::CreateEnterpriseConnectionTestRunParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateEnterpriseConnectionTestRun", result);
             break;
@@ -1613,7 +1642,9 @@ async fn create_enterprise_connection_test_run_succeeds() {
 async fn get_instance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_instance().await;
+        let result = client
+            .get_instance(&api::instance_settings::GetInstanceParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstance", result);
             break;
@@ -1627,19 +1658,9 @@ async fn update_instance_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance(
+                &api::instance_settings::UpdateInstanceParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceRequest {
-                        test_mode: api::Nullable::Absent,
-                        hibp: api::Nullable::Absent,
-                        support_email: api::Nullable::Absent,
-                        clerk_js_version: api::Nullable::Absent,
-                        development_origin: api::Nullable::Absent,
-                        allowed_origins: ::std::option::Option::None,
-                        cookieless_dev: api::Nullable::Absent,
-                        url_based_session_syncing: api::Nullable::Absent,
-                        preferred_sign_in_strategy_when_password_required: api::Nullable::Absent,
-                        enhanced_email_deliverability: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1656,14 +1677,9 @@ async fn update_instance_restrictions_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_restrictions(
+                &api::instance_settings::UpdateInstanceRestrictionsParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceRestrictionsRequest {
-                        allowlist: api::Nullable::Absent,
-                        blocklist: api::Nullable::Absent,
-                        allowlist_blocklist_disabled_on_sign_in: api::Nullable::Absent,
-                        block_email_subaddresses: api::Nullable::Absent,
-                        block_disposable_email_domains: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceRestrictionsRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1678,7 +1694,11 @@ async fn update_instance_restrictions_succeeds() {
 async fn get_instance_protect_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_instance_protect().await;
+        let result = client
+            .get_instance_protect(
+                &api::instance_settings::GetInstanceProtectParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceProtect", result);
             break;
@@ -1692,11 +1712,9 @@ async fn update_instance_protect_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_protect(
+                &api::instance_settings::UpdateInstanceProtectParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceProtectRequest {
-                        rules_enabled: api::Nullable::Absent,
-                        specter_enabled: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceProtectRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1711,7 +1729,11 @@ async fn update_instance_protect_succeeds() {
 async fn get_instance_communication_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_instance_communication().await;
+        let result = client
+            .get_instance_communication(
+                &api::instance_settings::GetInstanceCommunicationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceCommunication", result);
             break;
@@ -1725,10 +1747,9 @@ async fn update_instance_communication_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_communication(
+                &api::instance_settings::UpdateInstanceCommunicationParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceCommunicationRequest {
-                        blocked_country_codes: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceCommunicationRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1743,7 +1764,11 @@ async fn update_instance_communication_succeeds() {
 async fn get_instance_oauth_application_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_instance_oauth_application_settings().await;
+        let result = client
+            .get_instance_oauth_application_settings(
+                &api::instance_settings::GetInstanceOAuthApplicationSettingsParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceOAuthApplicationSettings", result);
             break;
@@ -1757,15 +1782,9 @@ async fn update_instance_oauth_application_settings_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_oauth_application_settings(
+                &api::instance_settings::UpdateInstanceOAuthApplicationSettingsParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceOAuthApplicationSettingsRequest {
-                        dynamic_oauth_client_registration: api::Nullable::Absent,
-                        default_scopes: api::Nullable::Absent,
-                        oauth_jwt_access_tokens: api::Nullable::Absent,
-                        client_id_metadata_documents_advertised: api::Nullable::Absent,
-                        client_id_metadata_documents_only_allow_pre_registered_clients: api::Nullable::Absent,
-                        client_id_metadata_documents_block_implicitly_allowed_clients: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceOAuthApplicationSettingsRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1780,7 +1799,11 @@ async fn update_instance_oauth_application_settings_succeeds() {
 async fn get_instance_organization_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_instance_organization_settings().await;
+        let result = client
+            .get_instance_organization_settings(
+                &api::instance_settings::GetInstanceOrganizationSettingsParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceOrganizationSettings", result);
             break;
@@ -1794,7 +1817,11 @@ async fn get_instance_organization_settings_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_instance_organization_settings().await;
+    let result = client
+        .get_instance_organization_settings(
+            &api::instance_settings::GetInstanceOrganizationSettingsParams::default(),
+        )
+        .await;
     suite.fails_with("GetInstanceOrganizationSettings", 404u16, result);
 }
 #[cfg(feature = "instance_settings")]
@@ -1804,17 +1831,9 @@ async fn update_instance_organization_settings_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .update_instance_organization_settings(
+                &api::instance_settings::UpdateInstanceOrganizationSettingsParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateInstanceOrganizationSettingsRequest {
-                        enabled: api::Nullable::Absent,
-                        max_allowed_memberships: api::Nullable::Absent,
-                        admin_delete_enabled: api::Nullable::Absent,
-                        domains_enabled: api::Nullable::Absent,
-                        slug_disabled: api::Nullable::Absent,
-                        domains_enrollment_modes: ::std::option::Option::None,
-                        creator_role_id: api::Nullable::Absent,
-                        domains_default_role_id: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateInstanceOrganizationSettingsRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -1845,16 +1864,11 @@ async fn create_invitation_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_invitation(
+                &api::invitations::CreateInvitationParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateInvitationRequest {
-                        email_address: ::std::string::String::from("example"),
-                        public_metadata: ::std::option::Option::None,
-                        redirect_url: ::std::option::Option::None,
-                        notify: api::Nullable::Absent,
-                        ignore_existing: api::Nullable::Absent,
-                        expires_in_days: api::Nullable::Absent,
-                        template_slug: ::std::option::Option::None,
-                    },
+                    &api::models::CreateInvitationRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -1871,14 +1885,10 @@ async fn create_bulk_invitations_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_bulk_invitations(
+                &api::invitations::CreateBulkInvitationsParams::default(),
                 ::std::option::Option::Some(
                     &::std::vec![
-                        api::models::CreateBulkInvitationsRequestItem { email_address :
-                        ::std::string::String::from("example"), public_metadata :
-                        api::Nullable::Absent, redirect_url : api::Nullable::Absent,
-                        notify : api::Nullable::Absent, ignore_existing :
-                        api::Nullable::Absent, expires_in_days : api::Nullable::Absent,
-                        template_slug : ::std::option::Option::None, }
+                        api::models::CreateBulkInvitationsRequestItem::new(::std::string::String::from("example"))
                     ],
                 ),
             )
@@ -1894,7 +1904,12 @@ async fn create_bulk_invitations_succeeds() {
 async fn revoke_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_invitation("example").await;
+        let result = client
+            .revoke_invitation(
+                "example",
+                &api::invitations::RevokeInvitationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeInvitation", result);
             break;
@@ -1908,7 +1923,12 @@ async fn revoke_invitation_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.revoke_invitation("example").await;
+    let result = client
+        .revoke_invitation(
+            "example",
+            &api::invitations::RevokeInvitationParams::default(),
+        )
+        .await;
     suite.fails_with("RevokeInvitation", 404u16, result);
 }
 #[cfg(feature = "jwks")]
@@ -1916,7 +1936,7 @@ async fn revoke_invitation_fails_with_404() {
 async fn get_jwks_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_jwks().await;
+        let result = client.get_jwks(&api::jwks::GetJwksParams::default()).await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetJWKS", result);
             break;
@@ -1944,16 +1964,12 @@ async fn create_jwt_template_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_jwt_template(
+                &api::jwt_templates::CreateJwtTemplateParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateJwtTemplateRequest {
-                        name: ::std::string::String::from("example"),
-                        claims: ::serde_json::Map::new(),
-                        lifetime: api::Nullable::Absent,
-                        allowed_clock_skew: api::Nullable::Absent,
-                        custom_signing_key: ::std::option::Option::None,
-                        signing_algorithm: api::Nullable::Absent,
-                        signing_key: api::Nullable::Absent,
-                    },
+                    &api::models::CreateJwtTemplateRequest::new(
+                        ::std::string::String::from("example"),
+                        ::serde_json::Map::new(),
+                    ),
                 ),
             )
             .await;
@@ -1968,7 +1984,12 @@ async fn create_jwt_template_succeeds() {
 async fn get_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_jwt_template("example").await;
+        let result = client
+            .get_jwt_template(
+                "example",
+                &api::jwt_templates::GetJwtTemplateParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetJWTTemplate", result);
             break;
@@ -1982,7 +2003,12 @@ async fn get_jwt_template_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_jwt_template("example").await;
+    let result = client
+        .get_jwt_template(
+            "example",
+            &api::jwt_templates::GetJwtTemplateParams::default(),
+        )
+        .await;
     suite.fails_with("GetJWTTemplate", 404u16, result);
 }
 #[cfg(feature = "jwt_templates")]
@@ -1990,7 +2016,12 @@ async fn get_jwt_template_fails_with_404() {
 async fn delete_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_jwt_template("example").await;
+        let result = client
+            .delete_jwt_template(
+                "example",
+                &api::jwt_templates::DeleteJwtTemplateParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteJWTTemplate", result);
             break;
@@ -2005,16 +2036,12 @@ async fn update_jwt_template_succeeds() {
         let result = client
             .update_jwt_template(
                 "example",
+                &api::jwt_templates::UpdateJwtTemplateParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateJwtTemplateRequest {
-                        name: ::std::string::String::from("example"),
-                        claims: ::serde_json::Map::new(),
-                        lifetime: api::Nullable::Absent,
-                        allowed_clock_skew: api::Nullable::Absent,
-                        custom_signing_key: ::std::option::Option::None,
-                        signing_algorithm: api::Nullable::Absent,
-                        signing_key: api::Nullable::Absent,
-                    },
+                    &api::models::UpdateJwtTemplateRequest::new(
+                        ::std::string::String::from("example"),
+                        ::serde_json::Map::new(),
+                    ),
                 ),
             )
             .await;
@@ -2063,12 +2090,8 @@ async fn create_m2_mtoken_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_m2_mtoken(
-                &api::models::CreateM2mTokenRequest {
-                    token_format: ::std::option::Option::None,
-                    seconds_until_expiration: api::Nullable::Absent,
-                    claims: api::Nullable::Absent,
-                    min_remaining_ttl_seconds: ::std::option::Option::None,
-                },
+                &api::m2m_tokens::CreateM2mTokenParams::default(),
+                &<api::models::CreateM2mTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2085,9 +2108,8 @@ async fn revoke_m2_mtoken_succeeds() {
         let result = client
             .revoke_m2_mtoken(
                 "mt_00000000000000000000000000000000",
-                &api::models::RevokeM2mTokenRequest {
-                    revocation_reason: api::Nullable::Absent,
-                },
+                &api::m2m_tokens::RevokeM2mTokenParams::default(),
+                &<api::models::RevokeM2mTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2103,9 +2125,10 @@ async fn verify_m2_mtoken_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_m2_mtoken(
-                &api::models::VerifyM2mTokenRequest {
-                    token: ::std::string::String::from("example"),
-                },
+                &api::m2m_tokens::VerifyM2mTokenParams::default(),
+                &api::models::VerifyM2mTokenRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2150,12 +2173,11 @@ async fn create_machine_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_machine(
+                &api::machines::CreateMachineParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateMachineRequest {
-                        name: ::std::string::String::from("example"),
-                        scoped_machines: ::std::option::Option::None,
-                        default_token_ttl: ::std::option::Option::None,
-                    },
+                    &api::models::CreateMachineRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -2170,7 +2192,9 @@ async fn create_machine_succeeds() {
 async fn get_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_machine("example").await;
+        let result = client
+            .get_machine("example", &api::machines::GetMachineParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetMachine", result);
             break;
@@ -2184,7 +2208,9 @@ async fn get_machine_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_machine("example").await;
+    let result = client
+        .get_machine("example", &api::machines::GetMachineParams::default())
+        .await;
     suite.fails_with("GetMachine", 404u16, result);
 }
 #[cfg(feature = "machines")]
@@ -2192,7 +2218,9 @@ async fn get_machine_fails_with_404() {
 async fn delete_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_machine("example").await;
+        let result = client
+            .delete_machine("example", &api::machines::DeleteMachineParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteMachine", result);
             break;
@@ -2207,11 +2235,9 @@ async fn update_machine_succeeds() {
         let result = client
             .update_machine(
                 "example",
+                &api::machines::UpdateMachineParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateMachineRequest {
-                        name: ::std::option::Option::None,
-                        default_token_ttl: ::std::option::Option::None,
-                    },
+                    &<api::models::UpdateMachineRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -2226,7 +2252,12 @@ async fn update_machine_succeeds() {
 async fn get_machine_secret_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_machine_secret_key("example").await;
+        let result = client
+            .get_machine_secret_key(
+                "example",
+                &api::machines::GetMachineSecretKeyParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetMachineSecretKey", result);
             break;
@@ -2241,9 +2272,8 @@ async fn rotate_machine_secret_key_succeeds() {
         let result = client
             .rotate_machine_secret_key(
                 "example",
-                &api::models::RotateMachineSecretKeyRequest {
-                    previous_token_ttl: 1,
-                },
+                &api::machines::RotateMachineSecretKeyParams::default(),
+                &api::models::RotateMachineSecretKeyRequest::new(1),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2260,10 +2290,11 @@ async fn create_machine_scope_succeeds() {
         let result = client
             .create_machine_scope(
                 "example",
+                &api::machines::CreateMachineScopeParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateMachineScopeRequest {
-                        to_machine_id: ::std::string::String::from("example"),
-                    },
+                    &api::models::CreateMachineScopeRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -2278,7 +2309,13 @@ async fn create_machine_scope_succeeds() {
 async fn delete_machine_scope_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_machine_scope("example", "example").await;
+        let result = client
+            .delete_machine_scope(
+                "example",
+                "example",
+                &api::machines::DeleteMachineScopeParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteMachineScope", result);
             break;
@@ -2308,10 +2345,8 @@ async fn verify_oauth_access_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_oauth_access_token(
-                &api::models::VerifyOAuthAccessTokenRequest {
-                    access_token: ::std::option::Option::None,
-                    secret: ::std::option::Option::None,
-                },
+                &api::oauth_access_tokens::VerifyOAuthAccessTokenParams::default(),
+                &<api::models::VerifyOAuthAccessTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2329,10 +2364,8 @@ async fn verify_oauth_access_token_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .verify_oauth_access_token(
-            &api::models::VerifyOAuthAccessTokenRequest {
-                access_token: ::std::option::Option::None,
-                secret: ::std::option::Option::None,
-            },
+            &api::oauth_access_tokens::VerifyOAuthAccessTokenParams::default(),
+            &<api::models::VerifyOAuthAccessTokenRequest as ::std::default::Default>::default(),
         )
         .await;
     suite.fails_with("verifyOAuthAccessToken", 404u16, result);
@@ -2360,16 +2393,11 @@ async fn create_oauth_application_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_oauth_application(
+                &api::oauth_applications::CreateOAuthApplicationParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateOAuthApplicationRequest {
-                        name: ::std::string::String::from("example"),
-                        redirect_uris: api::Nullable::Absent,
-                        callback_url: api::Nullable::Absent,
-                        scopes: api::Nullable::Absent,
-                        consent_screen_enabled: api::Nullable::Absent,
-                        pkce_required: api::Nullable::Absent,
-                        public: api::Nullable::Absent,
-                    },
+                    &api::models::CreateOAuthApplicationRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -2384,7 +2412,12 @@ async fn create_oauth_application_succeeds() {
 async fn get_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_oauth_application("example").await;
+        let result = client
+            .get_oauth_application(
+                "example",
+                &api::oauth_applications::GetOAuthApplicationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOAuthApplication", result);
             break;
@@ -2398,7 +2431,12 @@ async fn get_oauth_application_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_oauth_application("example").await;
+    let result = client
+        .get_oauth_application(
+            "example",
+            &api::oauth_applications::GetOAuthApplicationParams::default(),
+        )
+        .await;
     suite.fails_with("GetOAuthApplication", 404u16, result);
 }
 #[cfg(feature = "oauth_applications")]
@@ -2406,7 +2444,12 @@ async fn get_oauth_application_fails_with_404() {
 async fn delete_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_oauth_application("example").await;
+        let result = client
+            .delete_oauth_application(
+                "example",
+                &api::oauth_applications::DeleteOAuthApplicationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOAuthApplication", result);
             break;
@@ -2421,15 +2464,8 @@ async fn update_oauth_application_succeeds() {
         let result = client
             .update_oauth_application(
                 "example",
-                &api::models::UpdateOAuthApplicationRequest {
-                    name: api::Nullable::Absent,
-                    redirect_uris: api::Nullable::Absent,
-                    callback_url: api::Nullable::Absent,
-                    scopes: api::Nullable::Absent,
-                    consent_screen_enabled: api::Nullable::Absent,
-                    pkce_required: api::Nullable::Absent,
-                    public: api::Nullable::Absent,
-                },
+                &api::oauth_applications::UpdateOAuthApplicationParams::default(),
+                &<api::models::UpdateOAuthApplicationRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2446,13 +2482,13 @@ async fn upload_oauth_application_logo_succeeds() {
         let result = client
             .upload_oauth_application_logo(
                 "example",
+                &api::oauth_applications::UploadOAuthApplicationLogoParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UploadOAuthApplicationLogoRequest {
-                        uploader_user_id: ::std::option::Option::None,
-                        file: api::FilePart::new(b"contract".to_vec())
+                    &api::models::UploadOAuthApplicationLogoRequest::new(
+                        api::FilePart::new(b"contract".to_vec())
                             .file_name("contract.png")
                             .content_type("image/png"),
-                    },
+                    ),
                 ),
             )
             .await;
@@ -2467,7 +2503,12 @@ async fn upload_oauth_application_logo_succeeds() {
 async fn rotate_oauth_application_secret_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.rotate_oauth_application_secret("example").await;
+        let result = client
+            .rotate_oauth_application_secret(
+                "example",
+                &api::oauth_applications::RotateOAuthApplicationSecretParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateOAuthApplicationSecret", result);
             break;
@@ -2482,9 +2523,10 @@ async fn revoke_oauth_application_token_succeeds() {
         let result = client
             .revoke_oauth_application_token(
                 "example",
-                &api::models::RevokeOAuthApplicationTokenRequest {
-                    token: ::std::string::String::from("example"),
-                },
+                &api::oauth_applications::RevokeOAuthApplicationTokenParams::default(),
+                &api::models::RevokeOAuthApplicationTokenRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2536,11 +2578,8 @@ async fn create_organization_domain_succeeds() {
         let result = client
             .create_organization_domain(
                 "example",
-                &api::models::CreateOrganizationDomainRequest {
-                    name: ::std::option::Option::None,
-                    enrollment_mode: ::std::option::Option::None,
-                    verified: api::Nullable::Absent,
-                },
+                &api::organization_domains::CreateOrganizationDomainParams::default(),
+                &<api::models::CreateOrganizationDomainRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2559,11 +2598,8 @@ async fn create_organization_domain_fails_with_404() {
     let result = client
         .create_organization_domain(
             "example",
-            &api::models::CreateOrganizationDomainRequest {
-                name: ::std::option::Option::None,
-                enrollment_mode: ::std::option::Option::None,
-                verified: api::Nullable::Absent,
-            },
+            &api::organization_domains::CreateOrganizationDomainParams::default(),
+            &<api::models::CreateOrganizationDomainRequest as ::std::default::Default>::default(),
         )
         .await;
     suite.fails_with("CreateOrganizationDomain", 404u16, result);
@@ -2573,7 +2609,13 @@ async fn create_organization_domain_fails_with_404() {
 async fn delete_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization_domain("example", "example").await;
+        let result = client
+            .delete_organization_domain(
+                "example",
+                "example",
+                &api::organization_domains::DeleteOrganizationDomainParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationDomain", result);
             break;
@@ -2589,10 +2631,8 @@ async fn update_organization_domain_succeeds() {
             .update_organization_domain(
                 "example",
                 "example",
-                &api::models::UpdateOrganizationDomainRequest {
-                    enrollment_mode: api::Nullable::Absent,
-                    verified: api::Nullable::Absent,
-                },
+                &api::organization_domains::UpdateOrganizationDomainParams::default(),
+                &<api::models::UpdateOrganizationDomainRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2607,7 +2647,11 @@ async fn verify_organization_domain_ownership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_organization_domain_ownership("example", "example")
+            .verify_organization_domain_ownership(
+                "example",
+                "example",
+                &api::organization_domains::VerifyOrganizationDomainOwnershipParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("VerifyOrganizationDomainOwnership", result);
@@ -2686,17 +2730,12 @@ async fn create_organization_invitation_succeeds() {
         let result = client
             .create_organization_invitation(
                 "example",
+                &api::organization_invitations::CreateOrganizationInvitationParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateOrganizationInvitationRequest {
-                        email_address: ::std::string::String::from("example"),
-                        inviter_user_id: api::Nullable::Absent,
-                        role: ::std::string::String::from("example"),
-                        public_metadata: api::Nullable::Absent,
-                        private_metadata: api::Nullable::Absent,
-                        redirect_url: api::Nullable::Absent,
-                        expires_in_days: api::Nullable::Absent,
-                        notify: api::Nullable::Absent,
-                    },
+                    &api::models::CreateOrganizationInvitationRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -2714,14 +2753,10 @@ async fn create_organization_invitation_bulk_succeeds() {
         let result = client
             .create_organization_invitation_bulk(
                 "example",
+                &api::organization_invitations::CreateOrganizationInvitationBulkParams::default(),
                 &::std::vec![
-                    api::models::CreateOrganizationInvitationBulkRequestItem {
-                    email_address : ::std::string::String::from("example"),
-                    inviter_user_id : api::Nullable::Absent, role :
-                    ::std::string::String::from("example"), public_metadata :
-                    api::Nullable::Absent, private_metadata : api::Nullable::Absent,
-                    redirect_url : api::Nullable::Absent, expires_in_days :
-                    api::Nullable::Absent, notify : api::Nullable::Absent, }
+                    api::models::CreateOrganizationInvitationBulkRequestItem::new(::std::string::String::from("example"),
+                    ::std::string::String::from("example"))
                 ],
             )
             .await;
@@ -2753,7 +2788,13 @@ async fn list_pending_organization_invitations_succeeds() {
 async fn get_organization_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_organization_invitation("example", "example").await;
+        let result = client
+            .get_organization_invitation(
+                "example",
+                "example",
+                &api::organization_invitations::GetOrganizationInvitationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationInvitation", result);
             break;
@@ -2769,10 +2810,9 @@ async fn revoke_organization_invitation_succeeds() {
             .revoke_organization_invitation(
                 "example",
                 "example",
+                &api::organization_invitations::RevokeOrganizationInvitationParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::RevokeOrganizationInvitationRequest {
-                        requesting_user_id: api::Nullable::Absent,
-                    },
+                    &<api::models::RevokeOrganizationInvitationRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -2825,12 +2865,11 @@ async fn create_organization_membership_succeeds() {
         let result = client
             .create_organization_membership(
                 "example",
-                &api::models::CreateOrganizationMembershipRequest {
-                    user_id: ::std::string::String::from("example"),
-                    role: ::std::string::String::from("example"),
-                    public_metadata: api::Nullable::Absent,
-                    private_metadata: api::Nullable::Absent,
-                },
+                &api::organization_memberships::CreateOrganizationMembershipParams::default(),
+                &api::models::CreateOrganizationMembershipRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2849,12 +2888,11 @@ async fn create_organization_membership_fails_with_404() {
     let result = client
         .create_organization_membership(
             "example",
-            &api::models::CreateOrganizationMembershipRequest {
-                user_id: ::std::string::String::from("example"),
-                role: ::std::string::String::from("example"),
-                public_metadata: api::Nullable::Absent,
-                private_metadata: api::Nullable::Absent,
-            },
+            &api::organization_memberships::CreateOrganizationMembershipParams::default(),
+            &api::models::CreateOrganizationMembershipRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+            ),
         )
         .await;
     suite.fails_with("CreateOrganizationMembership", 404u16, result);
@@ -2864,7 +2902,13 @@ async fn create_organization_membership_fails_with_404() {
 async fn delete_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization_membership("example", "example").await;
+        let result = client
+            .delete_organization_membership(
+                "example",
+                "example",
+                &api::organization_memberships::DeleteOrganizationMembershipParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationMembership", result);
             break;
@@ -2880,9 +2924,10 @@ async fn update_organization_membership_succeeds() {
             .update_organization_membership(
                 "example",
                 "example",
-                &api::models::UpdateOrganizationMembershipRequest {
-                    role: ::std::string::String::from("example"),
-                },
+                &api::organization_memberships::UpdateOrganizationMembershipParams::default(),
+                &api::models::UpdateOrganizationMembershipRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2900,10 +2945,8 @@ async fn update_organization_membership_metadata_succeeds() {
             .update_organization_membership_metadata(
                 "example",
                 "example",
-                &api::models::UpdateOrganizationMembershipMetadataRequest {
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                },
+                &api::organization_memberships::UpdateOrganizationMembershipMetadataParams::default(),
+                &<api::models::UpdateOrganizationMembershipMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2968,11 +3011,11 @@ async fn create_organization_permission_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_permission(
-                &api::models::CreateOrganizationPermissionRequest {
-                    name: ::std::string::String::from("example"),
-                    key: ::std::string::String::from("example"),
-                    description: ::std::option::Option::None,
-                },
+                &api::organization_permissions::CreateOrganizationPermissionParams::default(),
+                &api::models::CreateOrganizationPermissionRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2990,11 +3033,11 @@ async fn create_organization_permission_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_organization_permission(
-            &api::models::CreateOrganizationPermissionRequest {
-                name: ::std::string::String::from("example"),
-                key: ::std::string::String::from("example"),
-                description: ::std::option::Option::None,
-            },
+            &api::organization_permissions::CreateOrganizationPermissionParams::default(),
+            &api::models::CreateOrganizationPermissionRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+            ),
         )
         .await;
     suite.fails_with("CreateOrganizationPermission", 404u16, result);
@@ -3004,7 +3047,12 @@ async fn create_organization_permission_fails_with_404() {
 async fn get_organization_permission_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_organization_permission("example").await;
+        let result = client
+            .get_organization_permission(
+                "example",
+                &api::organization_permissions::GetOrganizationPermissionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationPermission", result);
             break;
@@ -3016,7 +3064,12 @@ async fn get_organization_permission_succeeds() {
 async fn delete_organization_permission_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization_permission("example").await;
+        let result = client
+            .delete_organization_permission(
+                "example",
+                &api::organization_permissions::DeleteOrganizationPermissionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationPermission", result);
             break;
@@ -3031,11 +3084,8 @@ async fn update_organization_permission_succeeds() {
         let result = client
             .update_organization_permission(
                 "example",
-                &api::models::UpdateOrganizationPermissionRequest {
-                    name: ::std::option::Option::None,
-                    key: ::std::option::Option::None,
-                    description: ::std::option::Option::None,
-                },
+                &api::organization_permissions::UpdateOrganizationPermissionParams::default(),
+                &<api::models::UpdateOrganizationPermissionRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3084,13 +3134,11 @@ async fn create_organization_role_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_role(
-                &api::models::CreateOrganizationRoleRequest {
-                    name: ::std::string::String::from("example"),
-                    key: ::std::string::String::from("example"),
-                    description: api::Nullable::Absent,
-                    permissions: api::Nullable::Absent,
-                    include_in_initial_role_set: api::Nullable::Absent,
-                },
+                &api::organization_roles::CreateOrganizationRoleParams::default(),
+                &api::models::CreateOrganizationRoleRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3108,13 +3156,11 @@ async fn create_organization_role_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_organization_role(
-            &api::models::CreateOrganizationRoleRequest {
-                name: ::std::string::String::from("example"),
-                key: ::std::string::String::from("example"),
-                description: api::Nullable::Absent,
-                permissions: api::Nullable::Absent,
-                include_in_initial_role_set: api::Nullable::Absent,
-            },
+            &api::organization_roles::CreateOrganizationRoleParams::default(),
+            &api::models::CreateOrganizationRoleRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+            ),
         )
         .await;
     suite.fails_with("CreateOrganizationRole", 404u16, result);
@@ -3124,7 +3170,12 @@ async fn create_organization_role_fails_with_404() {
 async fn get_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_organization_role("example").await;
+        let result = client
+            .get_organization_role(
+                "example",
+                &api::organization_roles::GetOrganizationRoleParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationRole", result);
             break;
@@ -3136,7 +3187,12 @@ async fn get_organization_role_succeeds() {
 async fn delete_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization_role("example").await;
+        let result = client
+            .delete_organization_role(
+                "example",
+                &api::organization_roles::DeleteOrganizationRoleParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationRole", result);
             break;
@@ -3151,12 +3207,8 @@ async fn update_organization_role_succeeds() {
         let result = client
             .update_organization_role(
                 "example",
-                &api::models::UpdateOrganizationRoleRequest {
-                    name: api::Nullable::Absent,
-                    key: api::Nullable::Absent,
-                    description: api::Nullable::Absent,
-                    permissions: api::Nullable::Absent,
-                },
+                &api::organization_roles::UpdateOrganizationRoleParams::default(),
+                &<api::models::UpdateOrganizationRoleRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3171,7 +3223,11 @@ async fn assign_permission_to_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .assign_permission_to_organization_role("example", "example")
+            .assign_permission_to_organization_role(
+                "example",
+                "example",
+                &api::organization_roles::AssignPermissionToOrganizationRoleParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("AssignPermissionToOrganizationRole", result);
@@ -3185,7 +3241,11 @@ async fn remove_permission_from_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .remove_permission_from_organization_role("example", "example")
+            .remove_permission_from_organization_role(
+                "example",
+                "example",
+                &api::organization_roles::RemovePermissionFromOrganizationRoleParams::default(),
+            )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RemovePermissionFromOrganizationRole", result);
@@ -3214,16 +3274,10 @@ async fn create_organization_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization(
-                &api::models::CreateOrganizationRequest {
-                    name: ::std::string::String::from("example"),
-                    created_by: api::Nullable::Absent,
-                    private_metadata: api::Nullable::Absent,
-                    public_metadata: api::Nullable::Absent,
-                    slug: api::Nullable::Absent,
-                    max_allowed_memberships: api::Nullable::Absent,
-                    created_at: api::Nullable::Absent,
-                    role_set_key: api::Nullable::Absent,
-                },
+                &api::organizations::CreateOrganizationParams::default(),
+                &api::models::CreateOrganizationRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3269,7 +3323,12 @@ async fn get_organization_fails_with_404() {
 async fn delete_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization("example").await;
+        let result = client
+            .delete_organization(
+                "example",
+                &api::organizations::DeleteOrganizationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganization", result);
             break;
@@ -3284,14 +3343,8 @@ async fn update_organization_succeeds() {
         let result = client
             .update_organization(
                 "example",
-                &api::models::UpdateOrganizationRequest {
-                    name: api::Nullable::Absent,
-                    slug: api::Nullable::Absent,
-                    max_allowed_memberships: api::Nullable::Absent,
-                    admin_delete_enabled: api::Nullable::Absent,
-                    created_at: api::Nullable::Absent,
-                    role_set_key: api::Nullable::Absent,
-                },
+                &api::organizations::UpdateOrganizationParams::default(),
+                &<api::models::UpdateOrganizationRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3308,10 +3361,8 @@ async fn replace_organization_metadata_succeeds() {
         let result = client
             .replace_organization_metadata(
                 "example",
-                &api::models::ReplaceOrganizationMetadataRequest {
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                },
+                &api::organizations::ReplaceOrganizationMetadataParams::default(),
+                &<api::models::ReplaceOrganizationMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3333,10 +3384,8 @@ async fn replace_organization_metadata_fails_with_401() {
     let result = client
         .replace_organization_metadata(
             "example",
-            &api::models::ReplaceOrganizationMetadataRequest {
-                public_metadata: ::std::option::Option::None,
-                private_metadata: ::std::option::Option::None,
-            },
+            &api::organizations::ReplaceOrganizationMetadataParams::default(),
+            &<api::models::ReplaceOrganizationMetadataRequest as ::std::default::Default>::default(),
         )
         .await;
     suite.fails_with("ReplaceOrganizationMetadata", 401u16, result);
@@ -3349,10 +3398,8 @@ async fn merge_organization_metadata_succeeds() {
         let result = client
             .merge_organization_metadata(
                 "example",
-                &api::models::MergeOrganizationMetadataRequest {
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                },
+                &api::organizations::MergeOrganizationMetadataParams::default(),
+                &<api::models::MergeOrganizationMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3369,12 +3416,12 @@ async fn upload_organization_logo_succeeds() {
         let result = client
             .upload_organization_logo(
                 "example",
-                &api::models::UploadOrganizationLogoRequest {
-                    uploader_user_id: ::std::option::Option::None,
-                    file: api::FilePart::new(b"contract".to_vec())
+                &api::organizations::UploadOrganizationLogoParams::default(),
+                &api::models::UploadOrganizationLogoRequest::new(
+                    api::FilePart::new(b"contract".to_vec())
                         .file_name("contract.png")
                         .content_type("image/png"),
-                },
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3388,7 +3435,12 @@ async fn upload_organization_logo_succeeds() {
 async fn delete_organization_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_organization_logo("example").await;
+        let result = client
+            .delete_organization_logo(
+                "example",
+                &api::organizations::DeleteOrganizationLogoParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationLogo", result);
             break;
@@ -3400,7 +3452,12 @@ async fn delete_organization_logo_succeeds() {
 async fn get_organization_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_organization_billing_subscription("example").await;
+        let result = client
+            .get_organization_billing_subscription(
+                "example",
+                &api::organizations::GetOrganizationBillingSubscriptionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingSubscription", result);
             break;
@@ -3412,7 +3469,12 @@ async fn get_organization_billing_subscription_succeeds() {
 async fn get_organization_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_organization_billing_credit_balance("example").await;
+        let result = client
+            .get_organization_billing_credit_balance(
+                "example",
+                &api::organizations::GetOrganizationBillingCreditBalanceParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingCreditBalance", result);
             break;
@@ -3427,15 +3489,12 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
         let result = client
             .adjust_organization_billing_credit_balance(
                 "example",
-                &api::models::AdjustCreditBalanceRequest {
-                    amount: 1,
-                    action: api::models::AdjustCreditBalanceRequestAction::from(
-                        "increase",
-                    ),
-                    currency: ::std::option::Option::None,
-                    idempotency_key: ::std::string::String::from("example"),
-                    note: ::std::option::Option::None,
-                },
+                &api::organizations::AdjustOrganizationBillingCreditBalanceParams::default(),
+                &api::models::AdjustCreditBalanceRequest::new(
+                    1,
+                    api::models::AdjustCreditBalanceRequestAction::from("increase"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3451,14 +3510,12 @@ async fn create_phone_number_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_phone_number(
+                &api::phone_numbers::CreatePhoneNumberParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreatePhoneNumberRequest {
-                        user_id: ::std::string::String::from("example"),
-                        phone_number: ::std::string::String::from("example"),
-                        verified: api::Nullable::Absent,
-                        primary: api::Nullable::Absent,
-                        reserved_for_second_factor: api::Nullable::Absent,
-                    },
+                    &api::models::CreatePhoneNumberRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -3477,14 +3534,12 @@ async fn create_phone_number_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_phone_number(
+            &api::phone_numbers::CreatePhoneNumberParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreatePhoneNumberRequest {
-                    user_id: ::std::string::String::from("example"),
-                    phone_number: ::std::string::String::from("example"),
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
-                },
+                &api::models::CreatePhoneNumberRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -3502,14 +3557,12 @@ async fn create_phone_number_fails_with_401() {
         );
     let result = client
         .create_phone_number(
+            &api::phone_numbers::CreatePhoneNumberParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreatePhoneNumberRequest {
-                    user_id: ::std::string::String::from("example"),
-                    phone_number: ::std::string::String::from("example"),
-                    verified: api::Nullable::Absent,
-                    primary: api::Nullable::Absent,
-                    reserved_for_second_factor: api::Nullable::Absent,
-                },
+                &api::models::CreatePhoneNumberRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -3520,7 +3573,12 @@ async fn create_phone_number_fails_with_401() {
 async fn get_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_phone_number("example").await;
+        let result = client
+            .get_phone_number(
+                "example",
+                &api::phone_numbers::GetPhoneNumberParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetPhoneNumber", result);
             break;
@@ -3532,7 +3590,12 @@ async fn get_phone_number_succeeds() {
 async fn delete_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_phone_number("example").await;
+        let result = client
+            .delete_phone_number(
+                "example",
+                &api::phone_numbers::DeletePhoneNumberParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeletePhoneNumber", result);
             break;
@@ -3547,12 +3610,9 @@ async fn update_phone_number_succeeds() {
         let result = client
             .update_phone_number(
                 "example",
+                &api::phone_numbers::UpdatePhoneNumberParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdatePhoneNumberRequest {
-                        verified: api::Nullable::Absent,
-                        primary: api::Nullable::Absent,
-                        reserved_for_second_factor: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdatePhoneNumberRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -3567,7 +3627,12 @@ async fn update_phone_number_succeeds() {
 async fn prepare_phone_number_verification_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.prepare_phone_number_verification("example").await;
+        let result = client
+            .prepare_phone_number_verification(
+                "example",
+                &api::phone_numbers::PreparePhoneNumberVerificationParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("PreparePhoneNumberVerification", result);
             break;
@@ -3582,10 +3647,11 @@ async fn attempt_phone_number_verification_succeeds() {
         let result = client
             .attempt_phone_number_verification(
                 "example",
-                &api::models::AttemptPhoneNumberVerificationRequest {
-                    verification_id: ::std::string::String::from("example"),
-                    code: ::std::string::String::from("example"),
-                },
+                &api::phone_numbers::AttemptPhoneNumberVerificationParams::default(),
+                &api::models::AttemptPhoneNumberVerificationRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3602,10 +3668,10 @@ async fn replace_user_phone_number_succeeds() {
         let result = client
             .replace_user_phone_number(
                 "example",
-                &api::models::ReplaceUserPhoneNumberRequest {
-                    phone_number: ::std::string::String::from("example"),
-                    identification_status: ::std::option::Option::None,
-                },
+                &api::phone_numbers::ReplaceUserPhoneNumberParams::default(),
+                &api::models::ReplaceUserPhoneNumberRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3621,11 +3687,9 @@ async fn verify_domain_proxy_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_domain_proxy(
+                &api::proxy_checks::VerifyDomainProxyParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::VerifyDomainProxyRequest {
-                        domain_id: ::std::option::Option::None,
-                        proxy_url: ::std::option::Option::None,
-                    },
+                    &<api::models::VerifyDomainProxyRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -3656,10 +3720,11 @@ async fn create_redirect_url_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_redirect_url(
+                &api::redirect_urls::CreateRedirectUrlParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateRedirectUrlRequest {
-                        url: ::std::string::String::from("example"),
-                    },
+                    &api::models::CreateRedirectUrlRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -3674,7 +3739,12 @@ async fn create_redirect_url_succeeds() {
 async fn get_redirect_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_redirect_url("example").await;
+        let result = client
+            .get_redirect_url(
+                "example",
+                &api::redirect_urls::GetRedirectUrlParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetRedirectURL", result);
             break;
@@ -3688,7 +3758,12 @@ async fn get_redirect_url_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_redirect_url("example").await;
+    let result = client
+        .get_redirect_url(
+            "example",
+            &api::redirect_urls::GetRedirectUrlParams::default(),
+        )
+        .await;
     suite.fails_with("GetRedirectURL", 404u16, result);
 }
 #[cfg(feature = "redirect_urls")]
@@ -3696,7 +3771,12 @@ async fn get_redirect_url_fails_with_404() {
 async fn delete_redirect_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_redirect_url("example").await;
+        let result = client
+            .delete_redirect_url(
+                "example",
+                &api::redirect_urls::DeleteRedirectUrlParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteRedirectURL", result);
             break;
@@ -3739,15 +3819,13 @@ async fn create_role_set_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_role_set(
-                &api::models::CreateRoleSetRequest {
-                    name: ::std::string::String::from("example"),
-                    key: ::std::option::Option::None,
-                    description: api::Nullable::Absent,
-                    default_role_key: ::std::string::String::from("example"),
-                    creator_role_key: ::std::string::String::from("example"),
-                    r#type: ::std::option::Option::None,
-                    roles: ::std::vec![::std::string::String::from("example")],
-                },
+                &api::role_sets::CreateRoleSetParams::default(),
+                &api::models::CreateRoleSetRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                    ::std::vec![::std::string::String::from("example")],
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3765,15 +3843,13 @@ async fn create_role_set_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_role_set(
-            &api::models::CreateRoleSetRequest {
-                name: ::std::string::String::from("example"),
-                key: ::std::option::Option::None,
-                description: api::Nullable::Absent,
-                default_role_key: ::std::string::String::from("example"),
-                creator_role_key: ::std::string::String::from("example"),
-                r#type: ::std::option::Option::None,
-                roles: ::std::vec![::std::string::String::from("example")],
-            },
+            &api::role_sets::CreateRoleSetParams::default(),
+            &api::models::CreateRoleSetRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+                ::std::vec![::std::string::String::from("example")],
+            ),
         )
         .await;
     suite.fails_with("CreateRoleSet", 404u16, result);
@@ -3783,7 +3859,9 @@ async fn create_role_set_fails_with_404() {
 async fn get_role_set_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_role_set("example").await;
+        let result = client
+            .get_role_set("example", &api::role_sets::GetRoleSetParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetRoleSet", result);
             break;
@@ -3798,14 +3876,8 @@ async fn update_role_set_succeeds() {
         let result = client
             .update_role_set(
                 "example",
-                &api::models::UpdateRoleSetRequest {
-                    name: api::Nullable::Absent,
-                    key: api::Nullable::Absent,
-                    description: api::Nullable::Absent,
-                    r#type: api::Nullable::Absent,
-                    default_role_key: api::Nullable::Absent,
-                    creator_role_key: api::Nullable::Absent,
-                },
+                &api::role_sets::UpdateRoleSetParams::default(),
+                &<api::models::UpdateRoleSetRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3822,10 +3894,10 @@ async fn replace_role_set_succeeds() {
         let result = client
             .replace_role_set(
                 "example",
-                &api::models::ReplaceRoleSetRequest {
-                    dest_role_set_key: ::std::string::String::from("example"),
-                    reassignment_mappings: ::std::option::Option::None,
-                },
+                &api::role_sets::ReplaceRoleSetParams::default(),
+                &api::models::ReplaceRoleSetRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3842,11 +3914,10 @@ async fn add_roles_to_role_set_succeeds() {
         let result = client
             .add_roles_to_role_set(
                 "example",
-                &api::models::AddRolesToRoleSetRequest {
-                    role_keys: ::std::vec![::std::string::String::from("example")],
-                    default_role_key: ::std::option::Option::None,
-                    creator_role_key: ::std::option::Option::None,
-                },
+                &api::role_sets::AddRolesToRoleSetParams::default(),
+                &api::models::AddRolesToRoleSetRequest::new(
+                    ::std::vec![::std::string::String::from("example")],
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3863,10 +3934,11 @@ async fn replace_role_in_role_set_succeeds() {
         let result = client
             .replace_role_in_role_set(
                 "example",
-                &api::models::ReplaceRoleInRoleSetRequest {
-                    role_key: ::std::string::String::from("example"),
-                    to_role_key: ::std::string::String::from("example"),
-                },
+                &api::role_sets::ReplaceRoleInRoleSetParams::default(),
+                &api::models::ReplaceRoleInRoleSetRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3898,25 +3970,19 @@ async fn create_saml_connection_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_saml_connection(
+                &api::saml_connections::CreateSamlConnectionParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateSamlConnectionRequest {
-                        name: ::std::string::String::from("example"),
-                        domain: ::std::option::Option::Some(
+                    &{
+                        let mut value = api::models::CreateSamlConnectionRequest::new(
                             ::std::string::String::from("example"),
-                        ),
-                        domains: ::std::option::Option::None,
-                        provider: api::models::CreateSamlConnectionRequestProvider::from(
-                            "saml_custom",
-                        ),
-                        idp_entity_id: api::Nullable::Absent,
-                        idp_sso_url: api::Nullable::Absent,
-                        idp_certificate: api::Nullable::Absent,
-                        idp_metadata_url: api::Nullable::Absent,
-                        idp_metadata: api::Nullable::Absent,
-                        organization_id: api::Nullable::Absent,
-                        attribute_mapping: api::Nullable::Absent,
-                        force_authn: ::std::option::Option::None,
-                        login_hint: api::Nullable::Absent,
+                            api::models::CreateSamlConnectionRequestProvider::from(
+                                "saml_custom",
+                            ),
+                        );
+                        value.domain = ::std::option::Option::Some(
+                            ::std::string::String::from("example"),
+                        );
+                        value
                     },
                 ),
             )
@@ -3936,25 +4002,19 @@ async fn create_saml_connection_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_saml_connection(
+            &api::saml_connections::CreateSamlConnectionParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateSamlConnectionRequest {
-                    name: ::std::string::String::from("example"),
-                    domain: ::std::option::Option::Some(
+                &{
+                    let mut value = api::models::CreateSamlConnectionRequest::new(
                         ::std::string::String::from("example"),
-                    ),
-                    domains: ::std::option::Option::None,
-                    provider: api::models::CreateSamlConnectionRequestProvider::from(
-                        "saml_custom",
-                    ),
-                    idp_entity_id: api::Nullable::Absent,
-                    idp_sso_url: api::Nullable::Absent,
-                    idp_certificate: api::Nullable::Absent,
-                    idp_metadata_url: api::Nullable::Absent,
-                    idp_metadata: api::Nullable::Absent,
-                    organization_id: api::Nullable::Absent,
-                    attribute_mapping: api::Nullable::Absent,
-                    force_authn: ::std::option::Option::None,
-                    login_hint: api::Nullable::Absent,
+                        api::models::CreateSamlConnectionRequestProvider::from(
+                            "saml_custom",
+                        ),
+                    );
+                    value.domain = ::std::option::Option::Some(
+                        ::std::string::String::from("example"),
+                    );
+                    value
                 },
             ),
         )
@@ -3966,7 +4026,12 @@ async fn create_saml_connection_fails_with_404() {
 async fn get_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_saml_connection("example").await;
+        let result = client
+            .get_saml_connection(
+                "example",
+                &api::saml_connections::GetSamlConnectionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("GetSAMLConnection", result);
             break;
@@ -3978,7 +4043,12 @@ async fn get_saml_connection_succeeds() {
 async fn delete_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_saml_connection("example").await;
+        let result = client
+            .delete_saml_connection(
+                "example",
+                &api::saml_connections::DeleteSamlConnectionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSAMLConnection", result);
             break;
@@ -3993,27 +4063,8 @@ async fn update_saml_connection_succeeds() {
         let result = client
             .update_saml_connection(
                 "example",
-                &api::models::UpdateSamlConnectionRequest {
-                    name: api::Nullable::Absent,
-                    domain: api::Nullable::Absent,
-                    domains: api::Nullable::Absent,
-                    idp_entity_id: api::Nullable::Absent,
-                    idp_sso_url: api::Nullable::Absent,
-                    idp_certificate: api::Nullable::Absent,
-                    idp_metadata_url: api::Nullable::Absent,
-                    idp_metadata: api::Nullable::Absent,
-                    organization_id: api::Nullable::Absent,
-                    attribute_mapping: api::Nullable::Absent,
-                    active: api::Nullable::Absent,
-                    sync_user_attributes: api::Nullable::Absent,
-                    allow_subdomains: api::Nullable::Absent,
-                    allow_idp_initiated: api::Nullable::Absent,
-                    disable_additional_identifications: api::Nullable::Absent,
-                    allow_organization_account_linking: api::Nullable::Absent,
-                    force_authn: ::std::option::Option::None,
-                    login_hint: api::Nullable::Absent,
-                    consent_verified_domains_deletion: api::Nullable::Absent,
-                },
+                &api::saml_connections::UpdateSamlConnectionParams::default(),
+                &<api::models::UpdateSamlConnectionRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4062,13 +4113,12 @@ async fn create_scim_directory_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_scim_directory(
+                &api::scim_directories::CreateScimDirectoryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateScimDirectoryRequest {
-                        enterprise_connection_id: ::std::string::String::from("example"),
-                        name: ::std::option::Option::None,
-                        provider: ::std::string::String::from("example"),
-                        group_role_mappings: ::std::option::Option::None,
-                    },
+                    &api::models::CreateScimDirectoryRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4083,7 +4133,12 @@ async fn create_scim_directory_succeeds() {
 async fn get_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_scim_directory("example").await;
+        let result = client
+            .get_scim_directory(
+                "example",
+                &api::scim_directories::GetScimDirectoryParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSCIMDirectory", result);
             break;
@@ -4097,7 +4152,12 @@ async fn get_scim_directory_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_scim_directory("example").await;
+    let result = client
+        .get_scim_directory(
+            "example",
+            &api::scim_directories::GetScimDirectoryParams::default(),
+        )
+        .await;
     suite.fails_with("GetSCIMDirectory", 404u16, result);
 }
 #[cfg(feature = "scim_directories")]
@@ -4105,7 +4165,12 @@ async fn get_scim_directory_fails_with_404() {
 async fn delete_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_scim_directory("example").await;
+        let result = client
+            .delete_scim_directory(
+                "example",
+                &api::scim_directories::DeleteScimDirectoryParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSCIMDirectory", result);
             break;
@@ -4120,14 +4185,9 @@ async fn update_scim_directory_succeeds() {
         let result = client
             .update_scim_directory(
                 "example",
+                &api::scim_directories::UpdateScimDirectoryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateScimDirectoryRequest {
-                        name: ::std::option::Option::None,
-                        enabled: ::std::option::Option::None,
-                        provider: ::std::option::Option::None,
-                        attribute_mapping: ::std::option::Option::None,
-                        group_role_mapping_enabled: ::std::option::Option::None,
-                    },
+                    &<api::models::UpdateScimDirectoryRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4142,7 +4202,12 @@ async fn update_scim_directory_succeeds() {
 async fn rotate_scim_directory_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.rotate_scim_directory_api_key("example").await;
+        let result = client
+            .rotate_scim_directory_api_key(
+                "example",
+                &api::scim_directories::RotateScimDirectoryApiKeyParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateSCIMDirectoryAPIKey", result);
             break;
@@ -4154,7 +4219,12 @@ async fn rotate_scim_directory_api_key_succeeds() {
 async fn list_scim_group_role_mappings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.list_scim_group_role_mappings("example").await;
+        let result = client
+            .list_scim_group_role_mappings(
+                "example",
+                &api::scim_directories::ListScimGroupRoleMappingsParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListSCIMGroupRoleMappings", result);
             break;
@@ -4169,13 +4239,13 @@ async fn replace_scim_group_role_mappings_succeeds() {
         let result = client
             .replace_scim_group_role_mappings(
                 "example",
-                &api::models::ReplaceScimGroupRoleMappingsRequest {
-                    mappings: ::std::vec![
-                        api::models::ReplaceScimGroupRoleMappingsRequestMappingsItem {
-                        scim_group_id : ::std::string::String::from("example"), role_id :
-                        ::std::string::String::from("example"), }
+                &api::scim_directories::ReplaceScimGroupRoleMappingsParams::default(),
+                &api::models::ReplaceScimGroupRoleMappingsRequest::new(
+                    ::std::vec![
+                        api::models::ReplaceScimGroupRoleMappingsRequestMappingsItem::new(::std::string::String::from("example"),
+                        ::std::string::String::from("example"))
                     ],
-                },
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4192,11 +4262,11 @@ async fn create_scim_group_role_mapping_succeeds() {
         let result = client
             .create_scim_group_role_mapping(
                 "example",
-                &api::models::CreateScimGroupRoleMappingRequest {
-                    scim_group_id: ::std::string::String::from("example"),
-                    role_id: ::std::string::String::from("example"),
-                    precedence: ::std::option::Option::None,
-                },
+                &api::scim_directories::CreateScimGroupRoleMappingParams::default(),
+                &api::models::CreateScimGroupRoleMappingRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4210,7 +4280,13 @@ async fn create_scim_group_role_mapping_succeeds() {
 async fn delete_scim_group_role_mapping_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_scim_group_role_mapping("example", "example").await;
+        let result = client
+            .delete_scim_group_role_mapping(
+                "example",
+                "example",
+                &api::scim_directories::DeleteScimGroupRoleMappingParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSCIMGroupRoleMapping", result);
             break;
@@ -4253,11 +4329,11 @@ async fn create_session_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_session(
+                &api::sessions::CreateSessionParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateSessionRequest {
-                        user_id: ::std::string::String::from("example"),
-                        active_organization_id: ::std::option::Option::None,
-                    },
+                    &api::models::CreateSessionRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4276,11 +4352,11 @@ async fn create_session_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_session(
+            &api::sessions::CreateSessionParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateSessionRequest {
-                    user_id: ::std::string::String::from("example"),
-                    active_organization_id: ::std::option::Option::None,
-                },
+                &api::models::CreateSessionRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -4291,7 +4367,9 @@ async fn create_session_fails_with_404() {
 async fn get_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_session("example").await;
+        let result = client
+            .get_session("example", &api::sessions::GetSessionParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSession", result);
             break;
@@ -4306,15 +4384,13 @@ async fn refresh_session_succeeds() {
         let result = client
             .refresh_session(
                 "example",
+                &api::sessions::RefreshSessionParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::RefreshSessionRequest {
-                        expired_token: ::std::string::String::from("example"),
-                        refresh_token: ::std::string::String::from("example"),
-                        request_origin: ::std::string::String::from("example"),
-                        request_headers: api::Nullable::Absent,
-                        format: api::Nullable::Absent,
-                        request_originating_ip: api::Nullable::Absent,
-                    },
+                    &api::models::RefreshSessionRequest::new(
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4329,7 +4405,9 @@ async fn refresh_session_succeeds() {
 async fn revoke_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_session("example").await;
+        let result = client
+            .revoke_session("example", &api::sessions::RevokeSessionParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeSession", result);
             break;
@@ -4344,10 +4422,9 @@ async fn create_session_token_succeeds() {
         let result = client
             .create_session_token(
                 "example",
+                &api::sessions::CreateSessionTokenParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateSessionTokenRequest {
-                        expires_in_seconds: api::Nullable::Absent,
-                    },
+                    &<api::models::CreateSessionTokenRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4366,10 +4443,9 @@ async fn create_session_token_from_template_succeeds() {
             .create_session_token_from_template(
                 "example",
                 "example",
+                &api::sessions::CreateSessionTokenFromTemplateParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateSessionTokenFromTemplateRequest {
-                        expires_in_seconds: api::Nullable::Absent,
-                    },
+                    &<api::models::CreateSessionTokenFromTemplateRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4386,12 +4462,11 @@ async fn create_sign_in_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_sign_in_token(
+                &api::sign_in_tokens::CreateSignInTokenParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateSignInTokenRequest {
-                        user_id: ::std::string::String::from("example"),
-                        org_id: api::Nullable::Absent,
-                        expires_in_seconds: api::Nullable::Absent,
-                    },
+                    &api::models::CreateSignInTokenRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4410,12 +4485,11 @@ async fn create_sign_in_token_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_sign_in_token(
+            &api::sign_in_tokens::CreateSignInTokenParams::default(),
             ::std::option::Option::Some(
-                &api::models::CreateSignInTokenRequest {
-                    user_id: ::std::string::String::from("example"),
-                    org_id: api::Nullable::Absent,
-                    expires_in_seconds: api::Nullable::Absent,
-                },
+                &api::models::CreateSignInTokenRequest::new(
+                    ::std::string::String::from("example"),
+                ),
             ),
         )
         .await;
@@ -4426,7 +4500,12 @@ async fn create_sign_in_token_fails_with_404() {
 async fn revoke_sign_in_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_sign_in_token("example").await;
+        let result = client
+            .revoke_sign_in_token(
+                "example",
+                &api::sign_in_tokens::RevokeSignInTokenParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeSignInToken", result);
             break;
@@ -4438,7 +4517,9 @@ async fn revoke_sign_in_token_succeeds() {
 async fn get_sign_up_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_sign_up("example").await;
+        let result = client
+            .get_sign_up("example", &api::sign_ups::GetSignUpParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSignUp", result);
             break;
@@ -4453,11 +4534,9 @@ async fn update_sign_up_succeeds() {
         let result = client
             .update_sign_up(
                 "example",
+                &api::sign_ups::UpdateSignUpParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateSignUpRequest {
-                        external_id: api::Nullable::Absent,
-                        custom_action: api::Nullable::Absent,
-                    },
+                    &<api::models::UpdateSignUpRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4472,7 +4551,11 @@ async fn update_sign_up_succeeds() {
 async fn create_testing_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.create_testing_token().await;
+        let result = client
+            .create_testing_token(
+                &api::testing_tokens::CreateTestingTokenParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateTestingToken", result);
             break;
@@ -4513,38 +4596,8 @@ async fn create_user_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_user(
-                &api::models::CreateUserRequest {
-                    external_id: api::Nullable::Absent,
-                    first_name: api::Nullable::Absent,
-                    last_name: api::Nullable::Absent,
-                    locale: api::Nullable::Absent,
-                    email_address: ::std::option::Option::None,
-                    email_address_identification_status: ::std::option::Option::None,
-                    phone_number: ::std::option::Option::None,
-                    phone_number_identification_status: ::std::option::Option::None,
-                    web3_wallet: ::std::option::Option::None,
-                    username: api::Nullable::Absent,
-                    password: api::Nullable::Absent,
-                    password_digest: api::Nullable::Absent,
-                    password_hasher: ::std::option::Option::None,
-                    skip_password_checks: api::Nullable::Absent,
-                    skip_password_requirement: api::Nullable::Absent,
-                    totp_secret: api::Nullable::Absent,
-                    backup_codes: ::std::option::Option::None,
-                    public_metadata: ::std::option::Option::None,
-                    private_metadata: ::std::option::Option::None,
-                    unsafe_metadata: ::std::option::Option::None,
-                    delete_self_enabled: api::Nullable::Absent,
-                    legal_accepted_at: api::Nullable::Absent,
-                    skip_legal_checks: api::Nullable::Absent,
-                    skip_user_requirement: api::Nullable::Absent,
-                    create_organization_enabled: api::Nullable::Absent,
-                    create_organizations_limit: api::Nullable::Absent,
-                    created_at: api::Nullable::Absent,
-                    bypass_client_trust: api::Nullable::Absent,
-                    banned: api::Nullable::Absent,
-                    locked: api::Nullable::Absent,
-                },
+                &api::users::CreateUserParams::default(),
+                &<api::models::CreateUserRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4572,7 +4625,9 @@ async fn get_users_count_succeeds() {
 async fn get_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_user("example").await;
+        let result = client
+            .get_user("example", &api::users::GetUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("GetUser", result);
             break;
@@ -4586,7 +4641,7 @@ async fn get_user_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_user("example").await;
+    let result = client.get_user("example", &api::users::GetUserParams::default()).await;
     suite.fails_with("GetUser", 404u16, result);
 }
 #[cfg(feature = "users")]
@@ -4594,7 +4649,9 @@ async fn get_user_fails_with_404() {
 async fn delete_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_user("example").await;
+        let result = client
+            .delete_user("example", &api::users::DeleteUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteUser", result);
             break;
@@ -4609,32 +4666,8 @@ async fn update_user_succeeds() {
         let result = client
             .update_user(
                 "example",
-                &api::models::UpdateUserRequest {
-                    external_id: api::Nullable::Absent,
-                    first_name: api::Nullable::Absent,
-                    last_name: api::Nullable::Absent,
-                    locale: api::Nullable::Absent,
-                    primary_email_address_id: api::Nullable::Absent,
-                    notify_primary_email_address_changed: api::Nullable::Absent,
-                    primary_phone_number_id: api::Nullable::Absent,
-                    primary_web3_wallet_id: api::Nullable::Absent,
-                    username: api::Nullable::Absent,
-                    profile_image_id: api::Nullable::Absent,
-                    password: api::Nullable::Absent,
-                    password_digest: ::std::option::Option::None,
-                    password_hasher: ::std::option::Option::None,
-                    skip_password_checks: api::Nullable::Absent,
-                    sign_out_of_other_sessions: api::Nullable::Absent,
-                    totp_secret: api::Nullable::Absent,
-                    backup_codes: ::std::option::Option::None,
-                    delete_self_enabled: api::Nullable::Absent,
-                    create_organization_enabled: api::Nullable::Absent,
-                    legal_accepted_at: api::Nullable::Absent,
-                    skip_legal_checks: api::Nullable::Absent,
-                    create_organizations_limit: api::Nullable::Absent,
-                    created_at: api::Nullable::Absent,
-                    bypass_client_trust: api::Nullable::Absent,
-                },
+                &api::users::UpdateUserParams::default(),
+                &<api::models::UpdateUserRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4648,7 +4681,9 @@ async fn update_user_succeeds() {
 async fn ban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.ban_user("example").await;
+        let result = client
+            .ban_user("example", &api::users::BanUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("BanUser", result);
             break;
@@ -4660,7 +4695,9 @@ async fn ban_user_succeeds() {
 async fn unban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.unban_user("example").await;
+        let result = client
+            .unban_user("example", &api::users::UnbanUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnbanUser", result);
             break;
@@ -4674,9 +4711,10 @@ async fn users_ban_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .users_ban(
-                &api::models::UsersBanRequest {
-                    user_ids: ::std::vec![::std::string::String::from("example")],
-                },
+                &api::users::UsersBanParams::default(),
+                &api::models::UsersBanRequest::new(
+                    ::std::vec![::std::string::String::from("example")],
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4692,9 +4730,10 @@ async fn users_unban_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .users_unban(
-                &api::models::UsersUnbanRequest {
-                    user_ids: ::std::vec![::std::string::String::from("example")],
-                },
+                &api::users::UsersUnbanParams::default(),
+                &api::models::UsersUnbanRequest::new(
+                    ::std::vec![::std::string::String::from("example")],
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4708,7 +4747,9 @@ async fn users_unban_succeeds() {
 async fn lock_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.lock_user("example").await;
+        let result = client
+            .lock_user("example", &api::users::LockUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("LockUser", result);
             break;
@@ -4720,7 +4761,9 @@ async fn lock_user_succeeds() {
 async fn unlock_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.unlock_user("example").await;
+        let result = client
+            .unlock_user("example", &api::users::UnlockUserParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnlockUser", result);
             break;
@@ -4735,12 +4778,15 @@ async fn set_user_profile_image_succeeds() {
         let result = client
             .set_user_profile_image(
                 "example",
-                &api::models::SetUserProfileImageRequest {
-                    file: ::std::option::Option::Some(
+                &api::users::SetUserProfileImageParams::default(),
+                &{
+                    let mut value = <api::models::SetUserProfileImageRequest as ::std::default::Default>::default();
+                    value.file = ::std::option::Option::Some(
                         api::FilePart::new(b"contract".to_vec())
                             .file_name("contract.png")
                             .content_type("image/png"),
-                    ),
+                    );
+                    value
                 },
             )
             .await;
@@ -4755,7 +4801,12 @@ async fn set_user_profile_image_succeeds() {
 async fn delete_user_profile_image_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_user_profile_image("example").await;
+        let result = client
+            .delete_user_profile_image(
+                "example",
+                &api::users::DeleteUserProfileImageParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("DeleteUserProfileImage", result);
             break;
@@ -4770,12 +4821,9 @@ async fn replace_user_metadata_succeeds() {
         let result = client
             .replace_user_metadata(
                 "example",
+                &api::users::ReplaceUserMetadataParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::ReplaceUserMetadataRequest {
-                        public_metadata: ::std::option::Option::None,
-                        private_metadata: ::std::option::Option::None,
-                        unsafe_metadata: ::std::option::Option::None,
-                    },
+                    &<api::models::ReplaceUserMetadataRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4793,12 +4841,9 @@ async fn update_user_metadata_succeeds() {
         let result = client
             .update_user_metadata(
                 "example",
+                &api::users::UpdateUserMetadataParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::UpdateUserMetadataRequest {
-                        public_metadata: ::std::option::Option::None,
-                        private_metadata: ::std::option::Option::None,
-                        unsafe_metadata: ::std::option::Option::None,
-                    },
+                    &<api::models::UpdateUserMetadataRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4813,7 +4858,12 @@ async fn update_user_metadata_succeeds() {
 async fn get_user_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_user_billing_subscription("example").await;
+        let result = client
+            .get_user_billing_subscription(
+                "example",
+                &api::users::GetUserBillingSubscriptionParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetUserBillingSubscription", result);
             break;
@@ -4825,7 +4875,12 @@ async fn get_user_billing_subscription_succeeds() {
 async fn get_user_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_user_billing_credit_balance("example").await;
+        let result = client
+            .get_user_billing_credit_balance(
+                "example",
+                &api::users::GetUserBillingCreditBalanceParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetUserBillingCreditBalance", result);
             break;
@@ -4840,15 +4895,12 @@ async fn adjust_user_billing_credit_balance_succeeds() {
         let result = client
             .adjust_user_billing_credit_balance(
                 "example",
-                &api::models::AdjustCreditBalanceRequest {
-                    amount: 1,
-                    action: api::models::AdjustCreditBalanceRequestAction::from(
-                        "increase",
-                    ),
-                    currency: ::std::option::Option::None,
-                    idempotency_key: ::std::string::String::from("example"),
-                    note: ::std::option::Option::None,
-                },
+                &api::users::AdjustUserBillingCreditBalanceParams::default(),
+                &api::models::AdjustCreditBalanceRequest::new(
+                    1,
+                    api::models::AdjustCreditBalanceRequestAction::from("increase"),
+                    ::std::string::String::from("example"),
+                ),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4917,10 +4969,9 @@ async fn remove_user_password_succeeds() {
         let result = client
             .remove_user_password(
                 "example",
+                &api::users::RemoveUserPasswordParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::RemoveUserPasswordRequest {
-                        sign_out_of_other_sessions: ::std::option::Option::None,
-                    },
+                    &<api::models::RemoveUserPasswordRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -4938,10 +4989,11 @@ async fn verify_password_succeeds() {
         let result = client
             .verify_password(
                 "example",
+                &api::users::VerifyPasswordParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::VerifyPasswordRequest {
-                        password: ::std::string::String::from("example"),
-                    },
+                    &api::models::VerifyPasswordRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4959,10 +5011,11 @@ async fn verify_totp_succeeds() {
         let result = client
             .verify_totp(
                 "example",
+                &api::users::VerifyTotpParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::VerifyTotpRequest {
-                        code: ::std::string::String::from("example"),
-                    },
+                    &api::models::VerifyTotpRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -4977,7 +5030,9 @@ async fn verify_totp_succeeds() {
 async fn disable_mfa_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.disable_mfa("example").await;
+        let result = client
+            .disable_mfa("example", &api::users::DisableMfaParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DisableMFA", result);
             break;
@@ -4989,7 +5044,12 @@ async fn disable_mfa_succeeds() {
 async fn delete_backup_code_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_backup_code("example").await;
+        let result = client
+            .delete_backup_code(
+                "example",
+                &api::users::DeleteBackupCodeParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteBackupCode", result);
             break;
@@ -5001,7 +5061,13 @@ async fn delete_backup_code_succeeds() {
 async fn user_passkey_delete_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.user_passkey_delete("example", "example").await;
+        let result = client
+            .user_passkey_delete(
+                "example",
+                "example",
+                &api::users::UserPasskeyDeleteParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UserPasskeyDelete", result);
             break;
@@ -5013,7 +5079,12 @@ async fn user_passkey_delete_succeeds() {
 async fn list_user_trusted_devices_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.list_user_trusted_devices("example").await;
+        let result = client
+            .list_user_trusted_devices(
+                "example",
+                &api::users::ListUserTrustedDevicesParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListUserTrustedDevices", result);
             break;
@@ -5025,7 +5096,13 @@ async fn list_user_trusted_devices_succeeds() {
 async fn revoke_user_trusted_device_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.revoke_user_trusted_device("example", "example").await;
+        let result = client
+            .revoke_user_trusted_device(
+                "example",
+                "example",
+                &api::users::RevokeUserTrustedDeviceParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeUserTrustedDevice", result);
             break;
@@ -5037,7 +5114,13 @@ async fn revoke_user_trusted_device_succeeds() {
 async fn user_web3_wallet_delete_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.user_web3_wallet_delete("example", "example").await;
+        let result = client
+            .user_web3_wallet_delete(
+                "example",
+                "example",
+                &api::users::UserWeb3WalletDeleteParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UserWeb3WalletDelete", result);
             break;
@@ -5049,7 +5132,9 @@ async fn user_web3_wallet_delete_succeeds() {
 async fn delete_totp_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_totp("example").await;
+        let result = client
+            .delete_totp("example", &api::users::DeleteTotpParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteTOTP", result);
             break;
@@ -5061,7 +5146,13 @@ async fn delete_totp_succeeds() {
 async fn delete_external_account_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_external_account("example", "example").await;
+        let result = client
+            .delete_external_account(
+                "example",
+                "example",
+                &api::users::DeleteExternalAccountParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteExternalAccount", result);
             break;
@@ -5076,10 +5167,9 @@ async fn set_user_password_compromised_succeeds() {
         let result = client
             .set_user_password_compromised(
                 "example",
+                &api::users::SetUserPasswordCompromisedParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::SetUserPasswordCompromisedRequest {
-                        revoke_all_sessions: api::Nullable::Absent,
-                    },
+                    &<api::models::SetUserPasswordCompromisedRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -5094,7 +5184,12 @@ async fn set_user_password_compromised_succeeds() {
 async fn unset_user_password_compromised_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.unset_user_password_compromised("example").await;
+        let result = client
+            .unset_user_password_compromised(
+                "example",
+                &api::users::UnsetUserPasswordCompromisedParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnsetUserPasswordCompromised", result);
             break;
@@ -5124,11 +5219,11 @@ async fn create_waitlist_entry_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_waitlist_entry(
+                &api::waitlist_entries::CreateWaitlistEntryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::CreateWaitlistEntryRequest {
-                        email_address: ::std::string::String::from("example"),
-                        notify: api::Nullable::Absent,
-                    },
+                    &api::models::CreateWaitlistEntryRequest::new(
+                        ::std::string::String::from("example"),
+                    ),
                 ),
             )
             .await;
@@ -5145,11 +5240,10 @@ async fn create_bulk_waitlist_entries_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_bulk_waitlist_entries(
+                &api::waitlist_entries::CreateBulkWaitlistEntriesParams::default(),
                 ::std::option::Option::Some(
                     &::std::vec![
-                        api::models::CreateBulkWaitlistEntriesRequestItem { email_address
-                        : ::std::string::String::from("user@example.com"), notify :
-                        api::Nullable::Absent, }
+                        api::models::CreateBulkWaitlistEntriesRequestItem::new(::std::string::String::from("user@example.com"))
                     ],
                 ),
             )
@@ -5165,7 +5259,12 @@ async fn create_bulk_waitlist_entries_succeeds() {
 async fn delete_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_waitlist_entry("example").await;
+        let result = client
+            .delete_waitlist_entry(
+                "example",
+                &api::waitlist_entries::DeleteWaitlistEntryParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteWaitlistEntry", result);
             break;
@@ -5179,7 +5278,12 @@ async fn delete_waitlist_entry_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.delete_waitlist_entry("example").await;
+    let result = client
+        .delete_waitlist_entry(
+            "example",
+            &api::waitlist_entries::DeleteWaitlistEntryParams::default(),
+        )
+        .await;
     suite.fails_with("DeleteWaitlistEntry", 404u16, result);
 }
 #[cfg(feature = "waitlist_entries")]
@@ -5190,10 +5294,9 @@ async fn invite_waitlist_entry_succeeds() {
         let result = client
             .invite_waitlist_entry(
                 "example",
+                &api::waitlist_entries::InviteWaitlistEntryParams::default(),
                 ::std::option::Option::Some(
-                    &api::models::InviteWaitlistEntryRequest {
-                        ignore_existing: api::Nullable::Absent,
-                    },
+                    &<api::models::InviteWaitlistEntryRequest as ::std::default::Default>::default(),
                 ),
             )
             .await;
@@ -5208,7 +5311,12 @@ async fn invite_waitlist_entry_succeeds() {
 async fn reject_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.reject_waitlist_entry("example").await;
+        let result = client
+            .reject_waitlist_entry(
+                "example",
+                &api::waitlist_entries::RejectWaitlistEntryParams::default(),
+            )
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RejectWaitlistEntry", result);
             break;
@@ -5220,7 +5328,9 @@ async fn reject_waitlist_entry_succeeds() {
 async fn create_svix_app_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.create_svix_app().await;
+        let result = client
+            .create_svix_app(&api::webhooks::CreateSvixAppParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateSvixApp", result);
             break;
@@ -5232,7 +5342,9 @@ async fn create_svix_app_succeeds() {
 async fn delete_svix_app_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.delete_svix_app().await;
+        let result = client
+            .delete_svix_app(&api::webhooks::DeleteSvixAppParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSvixApp", result);
             break;
@@ -5244,7 +5356,9 @@ async fn delete_svix_app_succeeds() {
 async fn generate_svix_auth_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.generate_svix_auth_url().await;
+        let result = client
+            .generate_svix_auth_url(&api::webhooks::GenerateSvixAuthUrlParams::default())
+            .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GenerateSvixAuthURL", result);
             break;

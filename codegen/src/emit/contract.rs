@@ -183,9 +183,8 @@ fn call(op: &Operation, module: &RustIdent, ctx: &Ctx) -> Option<TokenStream> {
         .filter(|p| p.required)
         .map(|p| arg(p, ctx))
         .collect::<Option<_>>()?;
-    if let Some(params) = &op.params_struct {
-        args.push(quote!(&api::#module::#params::default()));
-    }
+    let params = &op.params_struct;
+    args.push(quote!(&api::#module::#params::default()));
     if let Some(body) = &op.body {
         let value = match body.media {
             BodyMedia::Bytes => quote!(::bytes::Bytes::from_static(b"contract")),
@@ -338,39 +337,50 @@ fn named(
             Some(quote!(#path::#vname(#inner)))
         }),
         ModelKind::Struct(s) => {
+            // Structs are `#[non_exhaustive]`: built by `new(required...)` (or
+            // `Default` when nothing is required), then optional fields are set.
             // The first group of an "at least one of" constraint is filled in.
             let chosen: &[String] = s.required_any_of.first().map_or(&[], Vec::as_slice);
-            let mut fields = Vec::with_capacity(s.fields.len());
+            let mut required = Vec::new();
+            let mut sets = Vec::new();
             for f in &s.fields {
-                let fname = &f.name;
                 // Files are the point of a multipart body: send them even when optional.
                 let wanted = f.presence.is_required()
                     || chosen.contains(&f.wire)
                     || (multipart && f.ty == Type::Bytes);
-                let wrapper = f.presence.wrapper(model.usage.serialize && !multipart);
-                let init = if wanted {
-                    let mut inner = value(&f.ty, f.sample.as_ref(), ctx, depth + 1, multipart)?;
-                    if f.boxed {
-                        inner = quote!(::std::boxed::Box::new(#inner));
-                    }
-                    match wrapper {
-                        Wrapper::Plain => inner,
-                        Wrapper::Nullable => quote!(api::Nullable::Value(#inner)),
-                        Wrapper::Option => quote!(::std::option::Option::Some(#inner)),
-                    }
-                } else {
-                    match wrapper {
-                        Wrapper::Nullable => quote!(api::Nullable::Absent),
-                        _ => quote!(::std::option::Option::None),
-                    }
+                if !wanted {
+                    continue;
+                }
+                let mut inner = value(&f.ty, f.sample.as_ref(), ctx, depth + 1, multipart)?;
+                if f.boxed {
+                    inner = quote!(::std::boxed::Box::new(#inner));
+                }
+                let wrapped = match f.presence.wrapper(model.usage.serialize && !multipart) {
+                    Wrapper::Plain => inner,
+                    Wrapper::Nullable => quote!(api::Nullable::Value(#inner)),
+                    Wrapper::Option => quote!(::std::option::Option::Some(#inner)),
                 };
-                fields.push(quote!(#fname: #init));
+                if f.presence.is_required() {
+                    required.push(wrapped);
+                } else {
+                    let fname = &f.name;
+                    sets.push(quote!(value.#fname = #wrapped;));
+                }
             }
-            let additional = s.additional.as_ref().map(|_| {
-                let additional_name = &s.additional_name;
-                quote!(#additional_name: ::std::default::Default::default(),)
-            });
-            Some(quote!(#path { #(#fields,)* #additional }))
+            let built = if s.fields.iter().any(|f| f.presence.is_required()) {
+                quote!(#path::new(#(#required),*))
+            } else {
+                quote!(<#path as ::std::default::Default>::default())
+            };
+            Some(if sets.is_empty() {
+                built
+            } else {
+                quote!({
+                    let mut value = #built;
+                    #(#sets)*
+                    value
+                })
+            })
         }
     }
 }

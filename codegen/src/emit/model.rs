@@ -79,8 +79,10 @@ pub fn model(model: &Model, context: &Context) -> Vec<TokenStream> {
     items
 }
 
+/// Every model serializes (users cache and forward what Clerk sent, and build canned
+/// answers for their tests); only those that arrive in responses deserialize.
 fn serde_derives(usage: Usage) -> TokenStream {
-    let ser = usage.serialize.then(|| quote!(::serde::Serialize,));
+    let ser = quote!(::serde::Serialize,);
     let de = usage.deserialize.then(|| quote!(::serde::Deserialize,));
     quote!(#ser #de)
 }
@@ -108,17 +110,17 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
 }
 
 /// The serde attributes of a field of a struct that derives `Serialize` (deserializing
-/// is emitted by [`deserialize_struct`], which needs none).
-fn serialize_attrs(field: &Field) -> TokenStream {
+/// is emitted by [`deserialize_struct`], which needs none). Absent values stay absent;
+/// in a struct that is sent, response-only (`readOnly`) data is never serialized.
+fn serialize_attrs(field: &Field, usage: Usage) -> TokenStream {
     let rename = (field.name != field.wire.as_str()).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let skip = if field.read_only {
-        // Response-only data (`readOnly`) is never sent.
+    let skip = if field.read_only && usage.serialize {
         Some(quote!(skip_serializing))
     } else {
-        match field.presence.wrapper(true) {
+        match field.presence.wrapper(usage.serialize) {
             Wrapper::Nullable => {
                 let is_absent = format!("{}::is_absent", RootItem::Nullable.path());
                 Some(quote!(skip_serializing_if = #is_absent))
@@ -229,15 +231,15 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
     let name = &model.name;
     let usage = model.usage;
     // Multipart bodies are written part by part, not through serde.
-    let derive_serialize = usage.serialize && !multipart;
+    let derive_serialize = !multipart;
     let derive_serde = derive_serialize.then(|| quote!(::serde::Serialize,));
     let all_optional = s.fields.iter().all(|f| !f.presence.is_required());
-    let default = (all_optional && s.additional.is_none()).then(|| quote!(Default,));
+    let default = all_optional.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let docs = doc_attrs([f.doc.as_deref()]);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let attrs = if derive_serialize {
-            serialize_attrs(f)
+            serialize_attrs(f, usage)
         } else {
             quote!()
         };
@@ -265,6 +267,7 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
     let multipart_impl = multipart.then(|| multipart_parts(model, s, is_enum));
     let structure = quote! {
         #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
@@ -379,7 +382,7 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
         let wire = &v.wire;
         quote!(#wire => #name::#vname,)
     });
-    let ser = model.usage.serialize.then(|| {
+    let ser = Some({
         quote! {
             impl ::serde::Serialize for #name {
                 fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
@@ -400,6 +403,7 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
     });
     let enumeration = quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know; sent back unchanged.
@@ -480,6 +484,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
             vec![quote! {
                 #[derive(Debug, Clone, PartialEq, #derives)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     #unknown
@@ -492,7 +497,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
                 quote!(#name::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
             });
             let unknown_ser = catch_all.then(|| quote!(#name::Unknown(value) => ::serde::Serialize::serialize(value, serializer),));
-            let ser = usage.serialize.then(|| {
+            let ser = Some({
                 quote! {
                     impl ::serde::Serialize for #name {
                         fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
@@ -527,6 +532,7 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
             });
             let enumeration = quote! {
                 #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     #unknown

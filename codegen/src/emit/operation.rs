@@ -25,7 +25,7 @@ pub fn module(module: &Module) -> TokenStream {
         quote!(#call #stream)
     });
     let requests = module.operations.iter().map(request_fn);
-    let params = module.operations.iter().filter_map(params_struct);
+    let params = module.operations.iter().map(params_struct);
     let client = RootItem::Client;
     quote! {
         // Generated code may use the spec's deprecated items; callers still get the
@@ -133,18 +133,33 @@ fn write_param(op: &Operation, param: &Param, value: TokenStream) -> TokenStream
     }
 }
 
-/// The arguments of an operation's method, as (name, type): required parameters, then
-/// the optional ones' struct, then the body.
-fn args(op: &Operation) -> Vec<(&RustIdent, TokenStream)> {
-    let mut args: Vec<_> = op
+/// An argument of an operation's method.
+struct Arg<'o> {
+    name: &'o RustIdent,
+    ty: TokenStream,
+    /// Whether the request function needs it (an empty params struct it does not).
+    used: bool,
+}
+
+/// The arguments of an operation's method: required parameters, then the optional
+/// ones' struct, then the body.
+fn args(op: &Operation) -> Vec<Arg<'_>> {
+    let mut args: Vec<Arg> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| (&p.name, arg_type(&p.ty)))
+        .map(|p| Arg {
+            name: &p.name,
+            ty: arg_type(&p.ty),
+            used: true,
+        })
         .collect();
-    if let Some(params_ty) = &op.params_struct {
-        args.push((&op.locals.params, quote!(&#params_ty)));
-    }
+    let params_ty = &op.params_struct;
+    args.push(Arg {
+        name: &op.locals.params,
+        ty: quote!(&#params_ty),
+        used: op.params.iter().any(|p| !p.required),
+    });
     if let Some(body) = &op.body {
         let ty = match body.media {
             BodyMedia::Bytes => quote!(::bytes::Bytes),
@@ -158,7 +173,11 @@ fn args(op: &Operation) -> Vec<(&RustIdent, TokenStream)> {
         } else {
             quote!(::std::option::Option<#ty>)
         };
-        args.push((&op.locals.body, ty));
+        args.push(Arg {
+            name: &op.locals.body,
+            ty,
+            used: true,
+        });
     }
     args
 }
@@ -249,8 +268,15 @@ fn method(op: &Operation) -> TokenStream {
     let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
     let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
-    let names = args.iter().map(|(name, _)| name);
+    // An argument the request does not need (an empty params struct) is `_`.
+    let decls = args.iter().map(|Arg { name, ty, used }| {
+        if *used {
+            quote!(#name: #ty)
+        } else {
+            quote!(_: #ty)
+        }
+    });
+    let names = args.iter().filter(|a| a.used).map(|a| a.name);
     let request_fn = request_fn_name(op);
     let (ret, decode) = result(op);
     let call = RuntimeItem::Call;
@@ -269,9 +295,9 @@ fn method(op: &Operation) -> TokenStream {
 
 /// The function that fills an operation's request from its arguments.
 fn request_fn(op: &Operation) -> TokenStream {
-    let args = args(op);
+    let args: Vec<Arg> = args(op).into_iter().filter(|a| a.used).collect();
     let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let decls = args.iter().map(|Arg { name, ty, .. }| quote!(#name: #ty));
     let name = request_fn_name(op);
     let id = &op.id;
     let path = &op.path;
@@ -418,8 +444,11 @@ fn page_contents(
     (quote!(#page.#data), total)
 }
 
-fn params_struct(op: &Operation) -> Option<TokenStream> {
-    let name = op.params_struct.as_ref()?;
+/// The struct of an operation's optional parameters. It is `#[non_exhaustive]` (and
+/// exists even when empty) so Clerk can add optional parameters without breaking
+/// callers: build it with `Default` and set fields.
+fn params_struct(op: &Operation) -> TokenStream {
+    let name = &op.params_struct;
     let doc = format!(
         " Optional parameters of [`Client::{0}`](crate::Client::{0}).",
         op.fn_name
@@ -441,11 +470,12 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
             pub #fname: #ty,
         }
     });
-    Some(quote! {
+    quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
-    })
+    }
 }

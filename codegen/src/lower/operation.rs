@@ -97,10 +97,7 @@ impl<'a> Lowerer<'a> {
         let params = self.params(id, op, shared, at, &mut arg_names)?;
         let locals = Locals::claim(&mut arg_names);
         let segments = segments(place.path, &params, at)?;
-        let params_struct = params
-            .iter()
-            .any(|p| !p.required)
-            .then(|| self.type_names.claim(type_name(&format!("{id}_params"))));
+        let params_struct = self.type_names.claim(type_name(&format!("{id}_params")));
         let body = match &op.request_body {
             Some(body) => self.body(id, body, &at.join("requestBody"))?,
             None => None,

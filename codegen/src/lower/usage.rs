@@ -378,7 +378,7 @@ pub fn pagination(models: &Models, op: &Operation, stream_fn: RustIdent) -> Opti
     };
     Some(Pagination {
         page: ty.clone(),
-        params: op.params_struct.clone()?,
+        params: op.params_struct.clone(),
         item,
         data_field,
         total_field,
