@@ -26,6 +26,22 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Default", "Nullable", "Value", "Map", "Self",
 ];
 
+/// The file (and module) of the generated webhook events, beside the tag modules in the
+/// generated directory.
+pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
+
+/// Module and feature names a tag may not take: `models` holds the shared types,
+/// `default` is cargo's own feature, `runtime` and `webhook` are hand-written modules and
+/// features of the crate (a `Webhooks` tag becomes `webhooks`, which is free), and the
+/// webhook events file sits in the same directory as the tag modules.
+pub const RESERVED_MODULE_NAMES: [&str; 5] = [
+    "models",
+    "runtime",
+    "default",
+    "webhook",
+    WEBHOOK_EVENTS_MODULE,
+];
+
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }

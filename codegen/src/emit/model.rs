@@ -80,7 +80,7 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
     }
 }
 
-fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
+pub(super) fn field_attrs(field: &Field, usage: Usage) -> TokenStream {
     let bare = field.name.trim_start_matches("r#");
     let rename = (bare != field.wire).then(|| {
         let wire = &field.wire;

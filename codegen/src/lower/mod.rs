@@ -6,10 +6,11 @@ mod refs;
 mod sample;
 mod schema;
 mod usage;
+pub mod webhooks;
 
 use crate::error::{Result, Warning};
 use crate::ir::{self, Model, Module};
-use crate::naming::{module_name, UniqueNames};
+use crate::naming::{module_name, UniqueNames, RESERVED_MODULE_NAMES};
 use crate::parse::Document;
 use crate::pointer::Pointer;
 use std::collections::{BTreeMap, HashMap};
@@ -86,8 +87,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
 
     let mut by_tag: BTreeMap<String, Module> = BTreeMap::new();
     let mut module_names = UniqueNames::new();
-    // `models` is the module of the shared types; `default` is cargo's own feature.
-    for reserved in ["models", "runtime", "default"] {
+    for reserved in RESERVED_MODULE_NAMES {
         module_names.reserve(reserved);
     }
     let tag_docs: HashMap<&str, Option<&String>> = doc
