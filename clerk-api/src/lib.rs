@@ -20,6 +20,9 @@
 //! operations, and every operation is an async method on [`Client`]. The operations and
 //! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
 //! (authentication, errors, retries) is hand-written in `src/runtime`.
+//!
+//! Feature `webhook` adds [`webhook`](crate::webhook): verifying Clerk's webhook requests
+//! and decoding them into typed events.
 
 #![warn(missing_debug_implementations)]
 
@@ -33,6 +36,9 @@ pub mod runtime;
 mod generated;
 
 pub use generated::*;
+
+#[cfg(feature = "webhook")]
+pub mod webhook;
 pub use runtime::{
     ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, DecodeError, Error, FilePart,
     Nullable, Paginated, RequestOptions, ResponseMeta, RetryPolicy, TransportError,

@@ -112,7 +112,13 @@ impl ScratchWorkspace {
                 .map_err(io::Error::other)?;
             fs::write(root.join("Cargo.toml"), cargo)?;
             fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
-            copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
+            // Every hand-written module directory (`runtime`, `webhook`, ...) as it is.
+            for entry in fs::read_dir(crate_src.join("src"))? {
+                let entry = entry?;
+                if entry.file_type()?.is_dir() && entry.file_name() != "generated" {
+                    copy_dir(&entry.path(), &root.join("src").join(entry.file_name()))?;
+                }
+            }
             for file in files {
                 fs::write(generated.join(&file.path), &file.contents)?;
             }
@@ -193,13 +199,14 @@ impl ScratchWorkspace {
     }
 }
 
-/// The manifest without its `[[bench]]` targets: a scratch copy has no `benches/`.
+/// The manifest without its `[[bench]]` and `[[example]]` targets: a scratch copy has
+/// no `benches/` or `examples/`.
 fn without_benches(manifest: &str) -> String {
     let mut out = String::with_capacity(manifest.len());
     let mut in_bench = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            in_bench = line.trim() == "[[bench]]";
+            in_bench = matches!(line.trim(), "[[bench]]" | "[[example]]");
         }
         if !in_bench {
             out.push_str(line);
