@@ -3,7 +3,7 @@
 //! Every event is a POST whose JSON body is `allOf: [$ref <envelope>, {properties: {data:
 //! <payload>}}]`. The envelope component (the fields every event shares: `type`,
 //! `object`, `timestamp`, ...) becomes one generic `Envelope<T>`; each event's `data`
-//! schema is lowered like any other schema, by the same [`Lowerer`] the Backend API uses,
+//! schema is lowered like any other schema, by the same `Lowerer` the Backend API uses,
 //! and the event becomes one variant of an enum tagged by `type`.
 
 use super::{usage, Hint, Lowerer};
