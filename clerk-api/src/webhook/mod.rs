@@ -36,7 +36,7 @@
 //! [`Event::Unknown`] (the raw JSON) for event types newer than this crate.
 
 mod error;
-#[cfg(feature = "axum")]
+#[cfg(all(feature = "axum", feature = "webhook"))]
 mod extract;
 mod headers;
 mod signature;
@@ -52,7 +52,7 @@ pub mod events;
 
 pub use error::WebhookError;
 pub use events::{Envelope, Event};
-#[cfg(feature = "axum")]
+#[cfg(all(feature = "axum", feature = "webhook"))]
 pub use extract::{VerifiedEvent, WebhookRejection};
 pub use headers::WebhookHeaders;
 pub use signature::SECRET_PREFIX;
