@@ -70,6 +70,30 @@ pub struct Options {
     pub spec_label: String,
 }
 
+/// The webhook events module generated from a webhook spec (`x-webhooks`).
+#[derive(Debug, Clone)]
+pub struct WebhookOutput {
+    /// `webhook_events.rs`, relative to the generated directory.
+    pub file: GeneratedFile,
+    pub warnings: Vec<Warning>,
+    /// The event types, in spec order.
+    pub event_types: Vec<String>,
+}
+
+/// Runs the pipeline on the text of a webhook spec: one file with the event enum,
+/// its envelope and the payload models.
+pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOutput> {
+    let doc = parse::parse(spec_text)?;
+    let (api, warnings) = lower::webhooks::lower_webhooks(&doc)?;
+    let path = format!("{}.rs", runtime_api::WEBHOOK_EVENTS_MODULE);
+    let contents = format::render(&path, emit::events_module(&api), &options.spec_label)?;
+    Ok(WebhookOutput {
+        file: GeneratedFile { path, contents },
+        warnings,
+        event_types: api.events.iter().map(|e| e.event_type.clone()).collect(),
+    })
+}
+
 /// Runs the whole pipeline on the text of a spec.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
     let doc = parse::parse(spec_text)?;

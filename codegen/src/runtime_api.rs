@@ -50,6 +50,10 @@ pub const ROOT_MODULES: &[&str] = &[
     "reqwest",
 ];
 
+/// The generated webhook events module: a file beside the tag modules in the generated
+/// directory (included by the hand-written `webhook` module), so no tag may take it.
+pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
+
 /// Cargo features the crate's manifest declares by hand; no tag feature may take one.
 pub const HAND_WRITTEN_FEATURES: &[&str] = &["default", "auth", "webhook", "axum", "test-util"];
 

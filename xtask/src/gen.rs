@@ -1,6 +1,6 @@
-//! `cargo xtask gen [--check] [--spec PATH] [--out DIR]`.
+//! `cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR]`.
 
-use crate::{write_atomically, DEFAULT_SPEC, GENERATED_DIR};
+use crate::{write_atomically, DEFAULT_SPEC, DEFAULT_WEBHOOK_SPEC, GENERATED_DIR};
 use codegen::{GeneratedFile, Options, Output};
 use std::collections::BTreeSet;
 use std::fs;
@@ -87,14 +87,40 @@ pub fn spec_label(root: &Path, spec: &Path) -> String {
     }
 }
 
-/// Reads and generates a spec, entirely in memory.
+/// Reads and generates a Backend API spec, together with the default webhook spec,
+/// entirely in memory.
 pub fn generate(root: &Path, spec: &Path) -> Result<Output, String> {
-    let text =
-        fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let options = Options {
-        spec_label: spec_label(root, spec),
+    generate_with_webhooks(root, spec, &root.join(DEFAULT_WEBHOOK_SPEC)).map(|(output, _)| output)
+}
+
+/// Reads and generates a Backend API spec and a webhook spec, entirely in memory: the
+/// webhook events file joins the generated files (and its warnings the warnings), so one
+/// plan writes, checks and cleans both. Also returns the webhook event types.
+pub fn generate_with_webhooks(
+    root: &Path,
+    spec: &Path,
+    webhook_spec: &Path,
+) -> Result<(Output, Vec<String>), String> {
+    let read = |path: &Path| {
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
-    codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))
+    let options = |path: &Path| Options {
+        spec_label: spec_label(root, path),
+    };
+    let mut output = codegen::generate(&read(spec)?, &options(spec))
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
+    let webhooks = codegen::generate_webhooks(&read(webhook_spec)?, &options(webhook_spec))
+        .map_err(|e| format!("{}: {e}", webhook_spec.display()))?;
+    if output.files.iter().any(|f| f.path == webhooks.file.path) {
+        return Err(format!(
+            "{}: a generated module is already called {}",
+            spec.display(),
+            webhooks.file.path
+        ));
+    }
+    output.files.push(webhooks.file);
+    output.warnings.extend(webhooks.warnings);
+    Ok((output, webhooks.event_types))
 }
 
 /// The crate a generation into `out_dir` belongs to, when `out_dir` is a crate's
@@ -174,6 +200,7 @@ pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Plan> {
 struct Args {
     check: bool,
     spec: PathBuf,
+    webhooks: PathBuf,
     out: PathBuf,
 }
 
@@ -181,6 +208,7 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
     let mut parsed = Args {
         check: false,
         spec: root.join(DEFAULT_SPEC),
+        webhooks: root.join(DEFAULT_WEBHOOK_SPEC),
         out: root.join(GENERATED_DIR),
     };
     let mut it = args.iter();
@@ -188,6 +216,9 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--check" => parsed.check = true,
             "--spec" => parsed.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
+            "--webhooks" => {
+                parsed.webhooks = PathBuf::from(it.next().ok_or("--webhooks needs a path")?)
+            }
             "--out" => parsed.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
@@ -195,10 +226,12 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
-pub const USAGE: &str = "usage: cargo xtask gen [--check] [--spec PATH] [--out DIR]
-  --check      write nothing; fail with a diff if the crate differs from the spec
-  --spec PATH  generate from another spec file (default: spec/clerk-backend-api.yaml)
-  --out DIR    write into another directory (default: clerk-api/src/generated)";
+pub const USAGE: &str =
+    "usage: cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR]
+  --check          write nothing; fail with a diff if the crate differs from the specs
+  --spec PATH      generate from another spec file (default: spec/clerk-backend-api.yaml)
+  --webhooks PATH  the webhook events from another file (default: spec/clerk-webhooks.yaml)
+  --out DIR        write into another directory (default: clerk-api/src/generated)";
 
 /// Runs `gen`; returns the process exit code.
 pub fn run(root: &Path, args: &[String]) -> i32 {
@@ -210,8 +243,8 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
         }
     };
     let started = std::time::Instant::now();
-    let output = match generate(root, &args.spec) {
-        Ok(output) => output,
+    let (output, event_types) = match generate_with_webhooks(root, &args.spec, &args.webhooks) {
+        Ok(generated) => generated,
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!("nothing was written");
@@ -232,18 +265,20 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
     if args.check {
         if plan.is_empty() {
             eprintln!(
-                "{} is up to date with {} ({} files)",
+                "{} is up to date with {} and {} ({} files)",
                 args.out.display(),
                 args.spec.display(),
+                args.webhooks.display(),
                 plan.unchanged
             );
             return 0;
         }
         print!("{}", plan.diff(root));
         eprintln!(
-            "error: {} differs from what {} generates ({} files to write, {} to remove)",
+            "error: {} differs from what {} and {} generate ({} files to write, {} to remove)",
             args.out.display(),
             args.spec.display(),
+            args.webhooks.display(),
             plan.writes.len(),
             plan.removals.len()
         );
@@ -255,8 +290,9 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
         return 1;
     }
     eprintln!(
-        "generated {} operations into {} in {:.1} ms: {} written, {} removed, {} unchanged, {} warnings",
+        "generated {} operations and {} webhook events into {} in {:.1} ms: {} written, {} removed, {} unchanged, {} warnings",
         output.operation_ids.len(),
+        event_types.len(),
         args.out.display(),
         elapsed.as_secs_f64() * 1000.0,
         plan.writes.len(),

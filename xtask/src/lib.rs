@@ -20,6 +20,10 @@ pub mod test;
 /// The spec `cargo xtask gen` reads by default, relative to the workspace root.
 pub const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 
+/// The webhook spec `cargo xtask gen` reads by default: its events module is generated
+/// into the same directory, in the same plan.
+pub const DEFAULT_WEBHOOK_SPEC: &str = "spec/clerk-webhooks.yaml";
+
 /// The directory the generator owns, relative to the workspace root.
 pub const GENERATED_DIR: &str = "clerk-api/src/generated";
 

@@ -192,15 +192,16 @@ impl ScratchWorkspace {
     }
 }
 
-/// The crate manifest for a scratch copy: without its `[[bench]]` targets (a copy has
-/// no `benches/`), and without the library's unit tests and doctests, which test the
-/// hand-written runtime that `clerk-api`'s own tests already cover.
+/// The crate manifest for a scratch copy: without its `[[bench]]` and `[[example]]`
+/// targets (a copy has no `benches/` or `examples/`), and without the library's unit
+/// tests and doctests, which test the hand-written runtime that `clerk-api`'s own tests
+/// already cover.
 fn scratch_manifest(manifest: &str) -> String {
     let mut out = String::with_capacity(manifest.len());
     let mut in_bench = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            in_bench = line.trim() == "[[bench]]";
+            in_bench = matches!(line.trim(), "[[bench]]" | "[[example]]");
         }
         if !in_bench {
             out.push_str(line);

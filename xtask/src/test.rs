@@ -1,9 +1,10 @@
 //! `cargo xtask test`: the project's test command (the README's, and CI's).
 //!
 //! Installs the Python tools the tests call (pinned in `.ci/requirements.txt`) into
-//! `.cache/python` when they are missing, then runs `cargo test --workspace --all-features`
-//! with them on `PYTHONPATH`. `CLERK_REQUIRE_TEST_TOOLS=1` makes tests fail, not skip, when a
-//! tool is missing.
+//! `.cache/python` when they are missing, then runs `cargo test --workspace
+//! --all-features` with them on `PYTHONPATH`: all features, so the hand-written
+//! `webhook`, `axum` and `test-util` code, its tests and its README examples run too.
+//! `CLERK_REQUIRE_TEST_TOOLS=1` makes tests fail, not skip, when a tool is missing.
 
 use std::path::Path;
 use std::process::Command;

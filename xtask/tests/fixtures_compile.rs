@@ -1,6 +1,8 @@
 //! Every fixture spec of `codegen/tests/fixtures` generates a crate that builds
 //! clippy-clean (`-D warnings`) and passes the behaviour tests that sit beside the
-//! fixture (`<name>.rs`, run as an integration test of the generated crate).
+//! fixture (`<name>.rs`, run as an integration test of the generated crate). The webhook
+//! events fixture (`webhooks/events.yaml`) is generated beside `basic.yaml` into one more
+//! crate and runs `webhooks/events.rs`.
 
 use std::fs;
 use std::path::PathBuf;
@@ -40,6 +42,16 @@ fn fixture_crates_build_clippy_clean_and_pass_their_tests() {
         crates.push(ScratchCrate::new(format!("fixture-{stem}"), output, tests));
     }
     assert!(crates.len() >= 2);
+    let dir = root.join("codegen/tests/fixtures");
+    let webhooks = dir.join("webhooks/events.yaml");
+    let (output, _) = xtask::gen::generate_with_webhooks(&root, &dir.join("basic.yaml"), &webhooks)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let behaviour = fs::read_to_string(webhooks.with_extension("rs")).unwrap();
+    crates.push(ScratchCrate::new(
+        "fixture-webhooks",
+        output,
+        vec![("behaviour.rs".to_owned(), behaviour)],
+    ));
     let scratch = root.join("target/scratch/fixtures");
     let target = root.join("target/scratch/target");
     let workspace = ScratchWorkspace::create(&root, &scratch, &crates).unwrap();

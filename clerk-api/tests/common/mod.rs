@@ -17,6 +17,8 @@ pub const SECRET: &str = "sk_test_secret";
 
 /// A builder for a client that talks to `server` with [`SECRET`].
 pub mod fault_server;
+pub mod raw_http;
+pub mod svix;
 
 pub fn builder_for(server: &MockServer) -> ClientBuilder {
     Client::builder(SECRET).base_url(server.uri())

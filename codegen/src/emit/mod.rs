@@ -4,9 +4,11 @@ mod contract;
 mod docs;
 mod model;
 mod operation;
+mod webhooks;
 
 pub use contract::{suite as contract_suite, SUITE_FILE};
 pub use docs::rustdoc;
+pub use webhooks::events_module;
 
 use crate::ir::{self, BodyMedia, ModelKind, Type};
 use crate::naming::RustIdent;

@@ -112,7 +112,7 @@ pub fn field_type(field: &Field, usage: Usage, multipart: bool) -> TokenStream {
 /// The serde attributes of a field of a struct that derives `Serialize` (deserializing
 /// is emitted by [`deserialize_struct`], which needs none). Absent values stay absent;
 /// in a struct that is sent, response-only (`readOnly`) data is never serialized.
-fn serialize_attrs(field: &Field, usage: Usage) -> TokenStream {
+pub(super) fn serialize_attrs(field: &Field, usage: Usage) -> TokenStream {
     let rename = (field.name != field.wire.as_str()).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)

@@ -7,13 +7,16 @@ mod refs;
 mod sample;
 mod schema;
 mod usage;
+pub mod webhooks;
 
 use crate::error::{Error, Result, Warning};
 use crate::ir::{self, Model, Module};
 use crate::naming::{module_name, RustIdent, UniqueNames};
 use crate::parse::Document;
 use crate::pointer::Pointer;
-use crate::runtime_api::{CLIENT_METHODS, HAND_WRITTEN_FEATURES, ROOT_MODULES};
+use crate::runtime_api::{
+    CLIENT_METHODS, HAND_WRITTEN_FEATURES, ROOT_MODULES, WEBHOOK_EVENTS_MODULE,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// How deeply schemas may nest (inline, or through references outside
@@ -146,7 +149,12 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
 /// features.
 fn group_by_tag(doc: &Document, operations: Vec<(String, ir::Operation)>) -> Vec<Module> {
     let mut module_names = UniqueNames::new();
-    for reserved in ROOT_MODULES.iter().chain(HAND_WRITTEN_FEATURES) {
+    let generated = [WEBHOOK_EVENTS_MODULE];
+    for reserved in ROOT_MODULES
+        .iter()
+        .chain(HAND_WRITTEN_FEATURES)
+        .chain(&generated)
+    {
         module_names.reserve(reserved);
     }
     let tag_docs: HashMap<&str, Option<&String>> = doc
