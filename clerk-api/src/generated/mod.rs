@@ -28,6 +28,11 @@ pub mod email_addresses;
 /// Operations of the `Instance Settings` tag (cargo feature `instance_settings`).
 #[cfg(feature = "instance_settings")]
 pub mod instance_settings;
+/// The public keys of the instance, for checking the signatures of the tokens it issues.
+///
+/// Operations of the `JWKS` tag (cargo feature `jwks`).
+#[cfg(feature = "jwks")]
+pub mod jwks;
 /// Templates for minting custom JSON Web Tokens.
 ///
 /// Operations of the `JWT Templates` tag (cargo feature `jwt_templates`).

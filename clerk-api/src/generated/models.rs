@@ -2556,6 +2556,684 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
         crate::runtime::deserialize_enum_str(deserializer)
     }
 }
+#[cfg(feature = "jwks")]
+/// A JSON Web Key Set (RFC 7517).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+pub struct Jwks {
+    /// The keys of the set; each one is one of the key shapes below.
+    #[serde(default)]
+    pub keys: ::std::option::Option<::std::vec::Vec<JwksKeysItem>>,
+}
+#[cfg(feature = "jwks")]
+/// An elliptic-curve key with its private scalar.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEcdsaPrivateKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksEcdsaPrivateKeyKty,
+    /// Curve name, for example `P-256`.
+    pub crv: ::std::string::String,
+    /// Public point, base64url (the x coordinate for EC keys).
+    pub x: ::std::string::String,
+    /// Public y coordinate, base64url.
+    pub y: ::std::string::String,
+    /// Private exponent or scalar, base64url.
+    pub d: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEcdsaPrivateKeyKty {
+    /// `"EC"`
+    Ec,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEcdsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEcdsaPrivateKeyKty::Ec => "EC",
+            JwksEcdsaPrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "EC" => JwksEcdsaPrivateKeyKty::Ec,
+            other => JwksEcdsaPrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEcdsaPrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEcdsaPrivateKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// An elliptic-curve public key.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEcdsaPublicKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksEcdsaPublicKeyKty,
+    /// Curve name, for example `P-256`.
+    pub crv: ::std::string::String,
+    /// Public point, base64url (the x coordinate for EC keys).
+    pub x: ::std::string::String,
+    /// Public y coordinate, base64url.
+    pub y: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEcdsaPublicKeyKty {
+    /// `"EC"`
+    Ec,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEcdsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEcdsaPublicKeyKty::Ec => "EC",
+            JwksEcdsaPublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "EC" => JwksEcdsaPublicKeyKty::Ec,
+            other => JwksEcdsaPublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEcdsaPublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEcdsaPublicKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// An Ed25519 key with its private part.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEd25519PrivateKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksEd25519PrivateKeyKty,
+    /// Curve name.
+    pub crv: JwksEd25519PrivateKeyCrv,
+    /// Public point, base64url (the x coordinate for EC keys).
+    pub x: ::std::string::String,
+    /// Private exponent or scalar, base64url.
+    pub d: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Curve name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEd25519PrivateKeyCrv {
+    /// `"Ed25519"`
+    Ed25519,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PrivateKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PrivateKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PrivateKeyCrv::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
+    fn from(value: &str) -> Self {
+        match value {
+            "Ed25519" => JwksEd25519PrivateKeyCrv::Ed25519,
+            other => JwksEd25519PrivateKeyCrv::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PrivateKeyCrv {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEd25519PrivateKeyCrv {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEd25519PrivateKeyKty {
+    /// `"OKP"`
+    Okp,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PrivateKeyKty::Okp => "OKP",
+            JwksEd25519PrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "OKP" => JwksEd25519PrivateKeyKty::Okp,
+            other => JwksEd25519PrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEd25519PrivateKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// An Ed25519 public key.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksEd25519PublicKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksEd25519PublicKeyKty,
+    /// Curve name.
+    pub crv: JwksEd25519PublicKeyCrv,
+    /// Public point, base64url (the x coordinate for EC keys).
+    pub x: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Curve name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEd25519PublicKeyCrv {
+    /// `"Ed25519"`
+    Ed25519,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PublicKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PublicKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PublicKeyCrv::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
+    fn from(value: &str) -> Self {
+        match value {
+            "Ed25519" => JwksEd25519PublicKeyCrv::Ed25519,
+            other => JwksEd25519PublicKeyCrv::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PublicKeyCrv {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEd25519PublicKeyCrv {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksEd25519PublicKeyKty {
+    /// `"OKP"`
+    Okp,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksEd25519PublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksEd25519PublicKeyKty::Okp => "OKP",
+            JwksEd25519PublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "OKP" => JwksEd25519PublicKeyKty::Okp,
+            other => JwksEd25519PublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksEd25519PublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksEd25519PublicKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum JwksKeysItem {
+    JwksRsaPrivateKey(JwksRsaPrivateKey),
+    JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
+    JwksEcdsaPublicKey(JwksEcdsaPublicKey),
+    JwksEd25519PrivateKey(JwksEd25519PrivateKey),
+    JwksEd25519PublicKey(JwksEd25519PublicKey),
+    JwksRsaPublicKey(JwksRsaPublicKey),
+    JwksSymmetricKey(JwksSymmetricKey),
+    /// A value that matches none of the known shapes.
+    Unknown(::serde_json::Value),
+}
+#[cfg(feature = "jwks")]
+/// An RSA key with its private parts.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksRsaPrivateKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksRsaPrivateKeyKty,
+    /// Modulus, base64url big-endian.
+    pub n: ::std::string::String,
+    /// Public exponent, base64url big-endian.
+    pub e: ::std::string::String,
+    /// Private exponent or scalar, base64url.
+    pub d: ::std::string::String,
+    /// First prime factor, base64url.
+    pub p: ::std::string::String,
+    /// Second prime factor, base64url.
+    pub q: ::std::string::String,
+    /// First factor CRT exponent, base64url.
+    #[serde(default)]
+    pub dp: ::std::option::Option<::std::string::String>,
+    /// Second factor CRT exponent, base64url.
+    #[serde(default)]
+    pub dq: ::std::option::Option<::std::string::String>,
+    /// First CRT coefficient, base64url.
+    #[serde(default)]
+    pub qi: ::std::option::Option<::std::string::String>,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksRsaPrivateKeyKty {
+    /// `"RSA"`
+    Rsa,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksRsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksRsaPrivateKeyKty::Rsa => "RSA",
+            JwksRsaPrivateKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSA" => JwksRsaPrivateKeyKty::Rsa,
+            other => JwksRsaPrivateKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksRsaPrivateKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksRsaPrivateKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// An RSA public key, the kind that signs session tokens.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksRsaPublicKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksRsaPublicKeyKty,
+    /// Modulus, base64url big-endian.
+    pub n: ::std::string::String,
+    /// Public exponent, base64url big-endian.
+    pub e: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksRsaPublicKeyKty {
+    /// `"RSA"`
+    Rsa,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksRsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksRsaPublicKeyKty::Rsa => "RSA",
+            JwksRsaPublicKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSA" => JwksRsaPublicKeyKty::Rsa,
+            other => JwksRsaPublicKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksRsaPublicKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksRsaPublicKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
+#[cfg(feature = "jwks")]
+/// A symmetric (shared secret) key.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+pub struct JwksSymmetricKey {
+    /// Key identifier; matches the `kid` header of the tokens this key signed.
+    pub kid: ::std::string::String,
+    /// Signature algorithm the key is meant for, for example `RS256`.
+    pub alg: ::std::string::String,
+    /// Intended use of the key (`sig` for signatures).
+    pub r#use: ::std::string::String,
+    /// Key family.
+    pub kty: JwksSymmetricKeyKty,
+    /// Key bytes, base64url.
+    pub k: ::std::string::String,
+    /// X.509 certificate chain, base64 DER, leaf first.
+    #[serde(default)]
+    pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Base64url SHA-1 thumbprint of the leaf certificate.
+    #[serde(default)]
+    pub x5t: ::std::option::Option<::std::string::String>,
+    /// Base64url SHA-256 thumbprint of the leaf certificate.
+    #[serde(rename = "x5t#S256", default)]
+    pub x5t_s256: ::std::option::Option<::std::string::String>,
+    /// URL of the X.509 certificate chain.
+    #[serde(default)]
+    pub x5u: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "jwks")]
+/// Key family.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JwksSymmetricKeyKty {
+    /// `"oct"`
+    Oct,
+    /// A value this version of the crate does not know; sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "jwks")]
+impl JwksSymmetricKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JwksSymmetricKeyKty::Oct => "oct",
+            JwksSymmetricKeyKty::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
+    fn from(value: &str) -> Self {
+        match value {
+            "oct" => JwksSymmetricKeyKty::Oct,
+            other => JwksSymmetricKeyKty::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "jwks")]
+impl ::std::fmt::Display for JwksSymmetricKeyKty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl crate::runtime::ParamValue for JwksSymmetricKeyKty {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(feature = "jwks")]
+impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum_str(deserializer)
+    }
+}
 /// Template describing the claims of custom JWTs.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct JwtTemplate {

@@ -338,6 +338,18 @@ async fn update_instance_restrictions_succeeds() {
         }
     }
 }
+#[cfg(feature = "jwks")]
+#[tokio::test]
+async fn get_jwks_succeeds() {
+    let Some(suite) = Suite::from_env() else { return };
+    for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
+        let result = client.get_jwks().await;
+        if retry == 1 || !suite.answer_broke_the_spec() {
+            suite.passes("GetJWKS", result);
+            break;
+        }
+    }
+}
 #[cfg(feature = "jwt_templates")]
 #[tokio::test]
 async fn update_jwt_template_succeeds() {
