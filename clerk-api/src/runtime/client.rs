@@ -42,6 +42,9 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Duration,
     observer: Option<ResponseObserver>,
+    /// The JWKS of this secret key and base URL, for `auth` verifiers (one per client).
+    #[cfg(feature = "auth")]
+    jwks_cache: crate::auth::JwksCache,
 }
 
 /// Called with every HTTP answer the client receives (each attempt), for metrics or
@@ -264,6 +267,8 @@ impl ClientBuilder {
             retry: self.retry,
             timeout: self.timeout,
             observer: self.observer,
+            #[cfg(feature = "auth")]
+            jwks_cache: Default::default(),
         }
     }
 }
@@ -312,6 +317,11 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    #[cfg(feature = "auth")]
+    pub(crate) fn jwks_cache(&self) -> &crate::auth::JwksCache {
+        &self.inner.jwks_cache
     }
 
     /// A handle whose calls use these overrides (retries, timeout) on top of this
