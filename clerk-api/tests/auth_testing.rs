@@ -19,6 +19,8 @@ fn key() -> &'static TestKey {
 fn validation() -> Validation {
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_nbf = true;
+    // jsonwebtoken's default leeway is a minute; Clerk's SDKs allow 5 s.
+    validation.leeway = 5;
     validation.required_spec_claims = ["exp", "sub", "nbf", "iat"].map(String::from).into();
     validation
 }

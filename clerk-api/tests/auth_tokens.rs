@@ -224,6 +224,14 @@ fn cases() -> Vec<Case> {
             Rejected("malformed"),
         ),
         tampered(
+            "a_2_kb_header",
+            |t| {
+                let header = json!({"alg": "RS256", "kid": "kid_a", "pad": "x".repeat(2048)});
+                replace_part(&t, 0, &b64(&header.to_string()))
+            },
+            Rejected("malformed"),
+        ),
+        tampered(
             "a_header_that_is_not_json",
             |t| replace_part(&t, 0, &b64("RS256 please")),
             Rejected("malformed"),
@@ -422,6 +430,7 @@ matrix!(
     bad_base64_in_the_signature,
     padded_base64,
     a_100_kb_header,
+    a_2_kb_header,
     a_header_that_is_not_json,
     a_header_without_alg,
     a_signed_payload_that_is_not_json,

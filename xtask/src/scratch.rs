@@ -108,8 +108,9 @@ impl ScratchWorkspace {
                 &format!("name = {name:?}"),
                 1,
             );
-            let cargo = crate::manifest::with_features(&without_benches(&cargo), features)
-                .map_err(io::Error::other)?;
+            let cargo = without_hand_written(&without_benches(&cargo));
+            let cargo =
+                crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
             fs::write(root.join("Cargo.toml"), cargo)?;
             fs::copy(crate_src.join("src/lib.rs"), root.join("src/lib.rs"))?;
             copy_dir(&crate_src.join("src/runtime"), &root.join("src/runtime"))?;
@@ -209,6 +210,57 @@ fn without_benches(manifest: &str) -> String {
     out
 }
 
+/// The manifest without what a copy lacks: the hand-written features after the generated
+/// block (`auth`, ...: their modules are not copied, and they may need tags another spec
+/// does not have), the optional dependencies only they use, `[[example]]` targets (no
+/// `examples/`) and the dev-dependency on the crate itself. Their names stay known to
+/// `cfg` (never enabled), so `#[cfg(feature = "auth")]` in `lib.rs` is no warning.
+fn without_hand_written(manifest: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    let mut removed_features = Vec::new();
+    let (mut table, mut after_generated, mut in_example) = (String::new(), false, false);
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.to_owned();
+            in_example = trimmed == "[[example]]";
+            after_generated = false;
+        }
+        if trimmed == crate::manifest::END {
+            after_generated = true;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let keep = match table.as_str() {
+            _ if in_example => false,
+            "[features]" if after_generated => {
+                if let Some((name, _)) = trimmed
+                    .split_once('=')
+                    .filter(|_| !trimmed.starts_with('#'))
+                {
+                    removed_features.push(format!("{:?}", name.trim()));
+                }
+                false
+            }
+            "[dependencies]" => !trimmed.contains("optional = true"),
+            "[dev-dependencies]" => !trimmed.contains("path = \".\""),
+            _ => true,
+        };
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if !removed_features.is_empty() {
+        out.push_str(&format!(
+            "\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = ['cfg(feature, values({}))'] }}\n",
+            removed_features.join(", ")
+        ));
+    }
+    out
+}
+
 fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
@@ -221,4 +273,34 @@ fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_parts_are_dropped_and_their_features_stay_known_to_cfg() {
+        let manifest = format!(
+            "[package]\nname = \"x\"\n\n[features]\n{}\ndefault = []\n{}\n# comment\nauth = [\"jwks\", \"dep:b\"]\ntest-util = []\n\n[dependencies]\na = \"1\"\nb = {{ version = \"1\", optional = true }}\n\n[dev-dependencies]\nx = {{ path = \".\", features = [\"auth\"] }}\nc = \"1\"\n\n[[example]]\nname = \"e\"\nrequired-features = [\"auth\"]\n",
+            crate::manifest::BEGIN,
+            crate::manifest::END
+        );
+        let stripped = without_hand_written(&manifest);
+        assert!(
+            !stripped.contains("auth = ") && !stripped.contains("test-util = "),
+            "{stripped}"
+        );
+        assert!(
+            !stripped.contains("optional") && !stripped.contains("path = "),
+            "{stripped}"
+        );
+        assert!(!stripped.contains("[[example]]"), "{stripped}");
+        assert!(stripped.contains("a = \"1\"") && stripped.contains("c = \"1\""));
+        assert!(
+            stripped.contains(r#"check-cfg = ['cfg(feature, values("auth", "test-util"))']"#),
+            "{stripped}"
+        );
+        assert!(crate::manifest::with_features(&stripped, &["t".into()]).is_ok());
+    }
 }

@@ -56,7 +56,8 @@ impl fmt::Debug for TestKey {
 }
 
 impl TestKey {
-    /// Generates a key named `kid` (tens of milliseconds in an optimized build).
+    /// Generates a key named `kid`: tens of milliseconds in an optimized build, around a
+    /// second unoptimized, so tests that need many tokens share one key (a `OnceLock`).
     ///
     /// # Panics
     /// If the system's random source fails.
