@@ -29,6 +29,9 @@
 #[doc(hidden)]
 pub mod runtime;
 
+#[cfg(feature = "auth")]
+pub mod auth;
+
 // prettyplease formats the generated files (deterministically, with no toolchain
 // dependency); rustfmt would reformat them differently, so it leaves them alone.
 #[rustfmt::skip]

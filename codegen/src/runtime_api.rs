@@ -26,6 +26,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "deadline",
     "rate_limit",
     "raw",
+    "jwks_cache",
     "send",
     "url",
     "send_with_retries",

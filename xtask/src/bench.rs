@@ -150,6 +150,7 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
     rows.extend(bench.builds(output));
     rows.extend(bench.runtime());
     rows.push(bench.compression_row());
+    rows.extend(bench.session_tokens());
 
     let table = render(&rows);
     println!();
@@ -698,6 +699,85 @@ fn wire_bytes(log: &str) -> Option<(f64, f64)> {
         let (identity, gzip) = rest.split_once(" gzip=")?;
         Some((identity.trim().parse().ok()?, gzip.trim().parse().ok()?))
     })
+}
+
+/// The session-token rows (feature `auth`): `clerk-api/benches/verify_token.rs`.
+impl Bench {
+    fn session_tokens(&self) -> Vec<Row> {
+        const GROUP: &str = "verify_token";
+        const TARGET: f64 = 1.3;
+        let criterion = self.main_target().join("criterion");
+        let _ = fs::remove_dir_all(criterion.join(GROUP));
+        let mut args = vec![
+            "bench",
+            "-p",
+            "clerk-api",
+            "--features",
+            "auth,test-util",
+            "--bench",
+            GROUP,
+            "--",
+        ];
+        if self.quick {
+            args.extend([
+                "--warm-up-time",
+                "0.5",
+                "--measurement-time",
+                "1",
+                "--sample-size",
+                "10",
+            ]);
+        }
+        let log = self.dir.join("criterion-verify_token.log");
+        step(&format!(
+            "cargo bench -p clerk-api --bench {GROUP} (output in {})",
+            log.display()
+        ));
+        let failure = match self.cargo(&self.root, &self.main_target(), &args).output() {
+            Ok(out) => {
+                let _ = fs::write(&log, [out.stdout.as_slice(), &out.stderr].concat());
+                (!out.status.success()).then(|| first_error(&out))
+            }
+            Err(e) => Some(format!("cannot run cargo bench: {e}")),
+        };
+        let row = |figure: &str, target: &str, limit: Option<f64>, a: &str, b: &str| {
+            let medians = median_ns(&criterion, GROUP, a)
+                .and_then(|x| median_ns(&criterion, GROUP, b).map(|y| (x, y)));
+            match (medians, &failure) {
+                (Ok((x, y)), _) => Row::new(
+                    figure,
+                    format!("{} / {} = {:.2}x", human_ns(x), human_ns(y), x / y),
+                    target,
+                    limit.map_or(Verdict::Info, |limit| Verdict::of(x / y <= limit)),
+                ),
+                (Err(_), Some(failure)) => Row::not_measured(figure, target, failure.clone()),
+                (Err(e), None) => Row::not_measured(figure, target, e),
+            }
+        };
+        vec![
+            row(
+                "verify one session token, key cached from the JWKS: `auth::Verifier::verify` / bare RSA check (graviola)",
+                &format!("<= {TARGET:.1}x"),
+                Some(TARGET),
+                "clerk_api_cached_jwks",
+                "bare_rsa_graviola",
+            ),
+            row(
+                "verify one session token: `auth::Verifier::verify` (cached key) / `jsonwebtoken::decode` (RustCrypto)",
+                "(comparison)",
+                None,
+                "clerk_api_cached_jwks",
+                "jsonwebtoken",
+            ),
+            row(
+                "RSA PKCS#1 v1.5 SHA-256 check (2048-bit): graviola / RustCrypto `rsa`",
+                "(comparison)",
+                None,
+                "bare_rsa_graviola",
+                "bare_rsa_rustcrypto",
+            ),
+        ]
+    }
 }
 
 struct BuildTime {

@@ -109,24 +109,21 @@ impl ScratchWorkspace {
                 &format!("name = {name:?}"),
                 1,
             );
-            let cargo = crate::manifest::with_features(&scratch_manifest(&cargo), features)
-                .map_err(io::Error::other)?;
+            let cargo = without_hand_written(&scratch_manifest(&cargo));
+            let cargo =
+                crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
             wanted.insert(PathBuf::from("Cargo.toml"), cargo);
-            // Every hand-written module (runtime, testing, ...); generated code is the
-            // scratch crate's own.
-            for entry in fs::read_dir(crate_src.join("src"))? {
-                let entry = entry?;
-                let name = entry.file_name();
-                if name == "generated" {
-                    continue;
-                }
-                let rel = Path::new("src").join(&name);
-                if entry.file_type()?.is_dir() {
-                    read_dir_into(&entry.path(), &rel, &mut wanted)?;
-                } else {
-                    wanted.insert(rel, fs::read_to_string(entry.path())?);
-                }
-            }
+            wanted.insert(
+                PathBuf::from("src/lib.rs"),
+                fs::read_to_string(crate_src.join("src/lib.rs"))?,
+            );
+            // The runtime only: the hand-written features are left out of copies (see
+            // `without_hand_written`), and tested in the crate itself.
+            read_dir_into(
+                &crate_src.join("src/runtime"),
+                Path::new("src/runtime"),
+                &mut wanted,
+            )?;
             for file in files {
                 wanted.insert(
                     PathBuf::from("src/generated").join(&file.path),
@@ -192,16 +189,15 @@ impl ScratchWorkspace {
     }
 }
 
-/// The crate manifest for a scratch copy: without its `[[bench]]` and `[[example]]`
-/// targets (a copy has no `benches/` or `examples/`), and without the library's unit
-/// tests and doctests, which test the hand-written runtime that `clerk-api`'s own tests
-/// already cover.
+/// The crate manifest for a scratch copy: without its `[[bench]]` targets (a copy has no
+/// `benches/`), and without the library's unit tests and doctests, which test the
+/// hand-written runtime that `clerk-api`'s own tests already cover.
 fn scratch_manifest(manifest: &str) -> String {
     let mut out = String::with_capacity(manifest.len());
     let mut in_bench = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            in_bench = matches!(line.trim(), "[[bench]]" | "[[example]]");
+            in_bench = line.trim() == "[[bench]]";
         }
         if !in_bench {
             out.push_str(line);
@@ -209,6 +205,57 @@ fn scratch_manifest(manifest: &str) -> String {
         }
     }
     out.push_str("\n[lib]\ntest = false\ndoctest = false\n");
+    out
+}
+
+/// The manifest without what a copy lacks: the hand-written features after the generated
+/// block (`auth`, ...: their modules are not copied, and they may need tags another spec
+/// does not have), the optional dependencies only they use, `[[example]]` targets (no
+/// `examples/`) and the dev-dependency on the crate itself. Their names stay known to
+/// `cfg` (never enabled), so `#[cfg(feature = "auth")]` in `lib.rs` is no warning.
+fn without_hand_written(manifest: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    let mut removed_features = Vec::new();
+    let (mut table, mut after_generated, mut in_example) = (String::new(), false, false);
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.to_owned();
+            in_example = trimmed == "[[example]]";
+            after_generated = false;
+        }
+        if trimmed == crate::manifest::END {
+            after_generated = true;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let keep = match table.as_str() {
+            _ if in_example => false,
+            "[features]" if after_generated => {
+                if let Some((name, _)) = trimmed
+                    .split_once('=')
+                    .filter(|_| !trimmed.starts_with('#'))
+                {
+                    removed_features.push(format!("{:?}", name.trim()));
+                }
+                false
+            }
+            "[dependencies]" => !trimmed.contains("optional = true"),
+            "[dev-dependencies]" => !trimmed.contains("path = \".\""),
+            _ => true,
+        };
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if !removed_features.is_empty() {
+        out.push_str(&format!(
+            "\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = ['cfg(feature, values({}))'] }}\n",
+            removed_features.join(", ")
+        ));
+    }
     out
 }
 
@@ -272,4 +319,34 @@ fn remove_unwanted(root: &Path, rel: &Path, files: &BTreeMap<PathBuf, String>) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_parts_are_dropped_and_their_features_stay_known_to_cfg() {
+        let manifest = format!(
+            "[package]\nname = \"x\"\n\n[features]\n{}\ndefault = []\n{}\n# comment\nauth = [\"jwks\", \"dep:b\"]\ntest-util = []\n\n[dependencies]\na = \"1\"\nb = {{ version = \"1\", optional = true }}\n\n[dev-dependencies]\nx = {{ path = \".\", features = [\"auth\"] }}\nc = \"1\"\n\n[[example]]\nname = \"e\"\nrequired-features = [\"auth\"]\n",
+            crate::manifest::BEGIN,
+            crate::manifest::END
+        );
+        let stripped = without_hand_written(&manifest);
+        assert!(
+            !stripped.contains("auth = ") && !stripped.contains("test-util = "),
+            "{stripped}"
+        );
+        assert!(
+            !stripped.contains("optional") && !stripped.contains("path = "),
+            "{stripped}"
+        );
+        assert!(!stripped.contains("[[example]]"), "{stripped}");
+        assert!(stripped.contains("a = \"1\"") && stripped.contains("c = \"1\""));
+        assert!(
+            stripped.contains(r#"check-cfg = ['cfg(feature, values("auth", "test-util"))']"#),
+            "{stripped}"
+        );
+        assert!(crate::manifest::with_features(&stripped, &["t".into()]).is_ok());
+    }
 }

@@ -60,6 +60,9 @@ struct Inner {
     observer: Option<ResponseObserver>,
     #[cfg(feature = "test-util")]
     send_operation_id: bool,
+    /// The JWKS of this secret key and base URL, for `auth` verifiers (one per client).
+    #[cfg(feature = "auth")]
+    jwks_cache: crate::auth::JwksCache,
 }
 
 /// Called with every HTTP answer the client receives (each attempt), for metrics or
@@ -392,6 +395,8 @@ impl ClientBuilder {
             observer: self.observer,
             #[cfg(feature = "test-util")]
             send_operation_id: self.send_operation_id,
+            #[cfg(feature = "auth")]
+            jwks_cache: Default::default(),
         }
     }
 }
@@ -454,6 +459,11 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    #[cfg(feature = "auth")]
+    pub(crate) fn jwks_cache(&self) -> &crate::auth::JwksCache {
+        &self.inner.jwks_cache
     }
 
     /// A handle whose calls use these overrides (retries, timeout) on top of this

@@ -213,7 +213,15 @@ pub fn example_binary(name: &str) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&root)
-        .args(["build", "--quiet", "-p", "clerk-api", "--example", name])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "clerk-api",
+            "--all-features",
+            "--example",
+            name,
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .unwrap();

@@ -1,0 +1,69 @@
+//! Authenticating requests: networkless verification of Clerk session tokens (feature
+//! `auth`).
+//!
+//! A [`Verifier`] checks a session token (an RS256 JWT) the way Clerk's own backend
+//! SDKs do, and returns its [`Claims`]:
+//!
+//! - the signature, with the algorithm pinned to RS256: `none`, `HS256` (including
+//!   one "signed" with the public key as the secret) and keys of other types are
+//!   refused;
+//! - `exp`, `nbf` and `iat` (not in the future), each with a clock skew (default
+//!   [`DEFAULT_CLOCK_SKEW`], 5 s);
+//! - `azp`, when the token has one, against the configured authorized parties (a token
+//!   without `azp` passes, as in Clerk's SDKs);
+//! - `iss`, when an issuer is configured.
+//!
+//! Every refusal is a [`VerifyError`] with a stable one-word
+//! [`reason`](VerifyError::reason) (`expired`, `bad_signature`, ...; the table is on
+//! the type).
+//!
+//! Keys come from either
+//!
+//! - a PEM public key ([`JwtKey::from_pem`], the `CLERK_JWT_KEY` of Clerk's other SDKs):
+//!   no network call at all, or
+//! - the instance's JWKS, fetched by [`Client::get_jwks`](crate::Client::get_jwks).
+//!
+//! # The JWKS cache
+//!
+//! Each [`Client`](crate::Client) (a secret key and a base URL) has its own cache; clones
+//! of a client share it, different clients never do, and nothing is process-global. A
+//! fetched key set lives for a fixed time ([`DEFAULT_JWKS_TTL`]) that using it never
+//! extends. A token whose `kid` the set lacks causes one refresh, at most one per
+//! [`DEFAULT_JWKS_REFRESH_INTERVAL`]; verifications that need keys at the same time wait
+//! for a single fetch. A failed fetch is [`VerifyError::KeyUnavailable`], never an
+//! acceptance.
+//!
+//! # Requests
+//!
+//! [`Verifier::authenticate`] takes the token from `Authorization: Bearer` or the
+//! `__session` cookie and returns an [`AuthOutcome`]. With the `axum` feature,
+//! [`AuthLayer`] does it for every request of a router and handlers take [`Claims`] as
+//! an extractor. With `test-util`, [`testing`] mints tokens and serves a JWKS.
+//!
+//! Verification allocates little beyond the claims it returns: the token's parts are
+//! decoded into stack buffers (claims over 4 KiB into one heap buffer), the header is
+//! read in place, and the cached key is found by `kid` without copying it or the key.
+
+mod claims;
+mod der;
+mod error;
+mod jwks;
+mod jwt;
+mod key;
+#[cfg(feature = "axum")]
+mod layer;
+mod request;
+#[cfg(feature = "test-util")]
+pub mod testing;
+mod verifier;
+
+pub use claims::{Claims, OrganizationClaims, SessionStatus};
+pub use error::{KeyError, VerifyError};
+pub(crate) use jwks::JwksCache;
+pub use key::JwtKey;
+#[cfg(feature = "axum")]
+pub use layer::{AuthLayer, AuthService, Unauthorized};
+pub use request::{session_token, AuthOutcome, SignedOutReason, SESSION_COOKIE};
+pub use verifier::{
+    Verifier, VerifierBuilder, DEFAULT_CLOCK_SKEW, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_JWKS_TTL,
+};

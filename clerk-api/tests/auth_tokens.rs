@@ -1,0 +1,505 @@
+//! Every verification case of the issue, with tokens minted by two independent
+//! implementations (the `jsonwebtoken` crate, and PyJWT when installed), verified with
+//! a PEM key (networkless). Each case is one test per minter; `every_case_has_a_test`
+//! keeps the list and the tests in step.
+#![cfg(all(feature = "auth", feature = "test-util"))]
+
+mod auth_common;
+
+use auth_common::*;
+use clerk_api::auth::{Claims, JwtKey, SessionStatus, Verifier};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const APP: &str = "https://app.example.com";
+const ISSUER: &str = "https://clerk.example.com";
+
+/// What verifying a case's token must give.
+enum Expect {
+    /// Accepted, and the claims pass this check.
+    Accepted(fn(&Claims)),
+    Rejected(&'static str),
+}
+
+struct Case {
+    name: &'static str,
+    mint: Mint,
+    /// Replaces the minted token (for the hand-broken ones).
+    tamper: Option<fn(String) -> String>,
+    expect: Expect,
+}
+
+fn base(extra: Value) -> Value {
+    let mut claims = session_claims("user_1");
+    claims["azp"] = APP.into();
+    claims["iss"] = ISSUER.into();
+    for (name, value) in extra.as_object().unwrap() {
+        if value.is_null() {
+            claims.as_object_mut().unwrap().remove(name);
+        } else {
+            claims[name] = value.clone();
+        }
+    }
+    claims
+}
+
+fn accepted(claims: &Claims) {
+    assert_eq!(claims.sub, "user_1");
+}
+
+fn case(name: &'static str, mint: Mint, expect: Expect) -> Case {
+    Case {
+        name,
+        mint,
+        tamper: None,
+        expect,
+    }
+}
+
+fn tampered(name: &'static str, tamper: fn(String) -> String, expect: Expect) -> Case {
+    Case {
+        name,
+        mint: rs256(base(json!({}))),
+        tamper: Some(tamper),
+        expect,
+    }
+}
+
+fn replace_part(token: &str, index: usize, part: &str) -> String {
+    let mut parts: Vec<&str> = token.split('.').collect();
+    parts[index] = part;
+    parts.join(".")
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+fn cases() -> Vec<Case> {
+    use Expect::*;
+    let now = now();
+    vec![
+        case(
+            "valid",
+            rs256(base(json!({}))),
+            Accepted(|c| {
+                assert_eq!(c.sub, "user_1");
+                assert_eq!(c.sid.as_deref(), Some("sess_1"));
+                assert_eq!(c.azp.as_deref(), Some(APP));
+                assert_eq!(c.iss.as_deref(), Some(ISSUER));
+                assert!(c.iat.is_some() && c.nbf.is_some());
+                assert_eq!(c.version, 1);
+                assert_eq!(c.organization, None);
+            }),
+        ),
+        case(
+            "expired",
+            rs256(base(
+                json!({"iat": now - 120, "nbf": now - 120, "exp": now - 60}),
+            )),
+            Rejected("expired"),
+        ),
+        case(
+            "exp_just_inside_the_skew",
+            rs256(base(json!({"exp": now - 2}))),
+            Accepted(accepted),
+        ),
+        case(
+            "exp_just_beyond_the_skew",
+            rs256(base(json!({"exp": now - 8}))),
+            Rejected("expired"),
+        ),
+        case(
+            "nbf_just_inside_the_skew",
+            rs256(base(json!({"nbf": now + 2}))),
+            Accepted(accepted),
+        ),
+        case(
+            "nbf_beyond_the_skew",
+            rs256(base(json!({"nbf": now + 30}))),
+            Rejected("not_yet_valid"),
+        ),
+        case(
+            "iat_just_inside_the_skew",
+            rs256(base(json!({"iat": now + 2}))),
+            Accepted(accepted),
+        ),
+        case(
+            "iat_in_the_future",
+            rs256(base(json!({"iat": now + 30}))),
+            Rejected("issued_in_future"),
+        ),
+        case(
+            "wrong_azp",
+            rs256(base(json!({"azp": "https://evil.example.com"}))),
+            Rejected("unauthorized_party"),
+        ),
+        case(
+            "missing_azp",
+            rs256(base(json!({"azp": null}))),
+            Accepted(|c| assert_eq!(c.azp, None)),
+        ),
+        case(
+            "wrong_issuer",
+            rs256(base(json!({"iss": "https://clerk.other.example.com"}))),
+            Rejected("wrong_issuer"),
+        ),
+        case(
+            "missing_issuer",
+            rs256(base(json!({"iss": null}))),
+            Rejected("wrong_issuer"),
+        ),
+        case(
+            "alg_none",
+            Mint::Unsigned {
+                claims: base(json!({})),
+            },
+            Rejected("bad_algorithm"),
+        ),
+        case(
+            "hs256_signed_with_the_public_key",
+            Mint::Hs256WithPublicKey {
+                key: KEY_A,
+                claims: base(json!({})),
+            },
+            Rejected("bad_algorithm"),
+        ),
+        case(
+            "signed_by_another_key",
+            Mint::Rs256 {
+                key: KEY_B,
+                kid: Some("kid_a"),
+                claims: base(json!({})),
+            },
+            Rejected("bad_signature"),
+        ),
+        tampered(
+            "claims_changed_after_signing",
+            |t| replace_part(&t, 1, &b64(&base(json!({"sub": "user_admin"})).to_string())),
+            Rejected("bad_signature"),
+        ),
+        tampered(
+            "signature_of_another_length",
+            |t| replace_part(&t, 2, &b64("short")),
+            Rejected("bad_signature"),
+        ),
+        tampered(
+            "two_parts",
+            |t| t.rsplit_once('.').unwrap().0.to_owned(),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "four_parts",
+            |t| format!("{t}.extra"),
+            Rejected("malformed"),
+        ),
+        tampered("empty", |_| String::new(), Rejected("malformed")),
+        tampered(
+            "bad_base64_in_the_header",
+            |t| replace_part(&t, 0, "eyJ*bGciOi"),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "bad_base64_in_the_payload",
+            |t| replace_part(&t, 1, "eyJzdWIi!!"),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "bad_base64_in_the_signature",
+            |t| replace_part(&t, 2, "c2ln+/=="),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "padded_base64",
+            |t| replace_part(&t, 0, &format!("{}==", t.split('.').next().unwrap())),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "a_100_kb_header",
+            |t| {
+                let header = json!({"alg": "RS256", "kid": "kid_a", "pad": "x".repeat(100 * 1024)});
+                replace_part(&t, 0, &b64(&header.to_string()))
+            },
+            Rejected("malformed"),
+        ),
+        tampered(
+            "a_2_kb_header",
+            |t| {
+                let header = json!({"alg": "RS256", "kid": "kid_a", "pad": "x".repeat(2048)});
+                replace_part(&t, 0, &b64(&header.to_string()))
+            },
+            Rejected("malformed"),
+        ),
+        tampered(
+            "a_header_that_is_not_json",
+            |t| replace_part(&t, 0, &b64("RS256 please")),
+            Rejected("malformed"),
+        ),
+        tampered(
+            "a_header_without_alg",
+            |t| replace_part(&t, 0, &b64(r#"{"typ":"JWT"}"#)),
+            Rejected("malformed"),
+        ),
+        case(
+            "a_signed_payload_that_is_not_json",
+            Mint::Rs256Payload {
+                key: KEY_A,
+                payload: b"user_1 until tomorrow",
+            },
+            Rejected("malformed"),
+        ),
+        case(
+            "a_signed_payload_without_exp",
+            rs256(base(json!({"exp": null}))),
+            Rejected("malformed"),
+        ),
+        case(
+            "a_signed_payload_without_sub",
+            rs256(base(json!({"sub": null}))),
+            Rejected("malformed"),
+        ),
+        case(
+            "v1_organization_claims",
+            rs256(base(json!({
+                "org_id": "org_1", "org_slug": "acme", "org_role": "org:admin",
+                "org_permissions": ["org:invoices:read", "org:invoices:manage"],
+            }))),
+            Accepted(|c| {
+                let org = c.organization.as_ref().expect("organization");
+                assert_eq!(c.version, 1);
+                assert_eq!(org.id, "org_1");
+                assert_eq!(org.slug.as_deref(), Some("acme"));
+                assert_eq!(org.role.as_deref(), Some("org:admin"));
+                assert_eq!(
+                    org.permissions,
+                    ["org:invoices:read", "org:invoices:manage"]
+                );
+                assert!(c.has_permission("org:invoices:manage"));
+                assert!(c.other.is_empty(), "{:?}", c.other);
+            }),
+        ),
+        case(
+            "v2_organization_claims",
+            rs256(base(json!({
+                "v": 2, "sts": "active", "fva": [3, -1], "pla": "o:pro",
+                "fea": "o:dashboard,o:teams,u:export",
+                "o": {"id": "org_2", "slg": "acme", "rol": "admin", "per": "manage,read", "fpm": "3,2"},
+            }))),
+            Accepted(|c| {
+                let org = c.organization.as_ref().expect("organization");
+                assert_eq!(c.version, 2);
+                assert_eq!(c.session_status, Some(SessionStatus::Active));
+                assert_eq!(org.id, "org_2");
+                assert_eq!(org.slug.as_deref(), Some("acme"));
+                assert_eq!(org.role.as_deref(), Some("org:admin"));
+                assert_eq!(
+                    org.permissions,
+                    [
+                        "org:dashboard:manage",
+                        "org:dashboard:read",
+                        "org:teams:read"
+                    ]
+                );
+                assert_eq!(c.features, ["o:dashboard", "o:teams", "u:export"]);
+                assert_eq!(c.other["fva"], json!([3, -1]));
+                assert_eq!(c.other["pla"], "o:pro");
+                assert!(!c.other.contains_key("o") && !c.other.contains_key("fea"));
+            }),
+        ),
+        case(
+            "custom_claims_are_kept",
+            rs256(base(json!({
+                "email": "ada@example.com", "metadata": {"plan": "gold", "seats": 3}, "sts": "pending",
+            }))),
+            Accepted(|c| {
+                assert_eq!(c.other["email"], "ada@example.com");
+                assert_eq!(c.other["metadata"], json!({"plan": "gold", "seats": 3}));
+                assert_eq!(c.session_status, Some(SessionStatus::Pending));
+                assert_eq!(c.other.len(), 2, "{:?}", c.other);
+            }),
+        ),
+    ]
+}
+
+fn verifier() -> Verifier {
+    Verifier::with_key(JwtKey::from_pem(&public_pem(KEY_A)).unwrap())
+        .authorized_parties([APP, "http://localhost:3000"])
+        .issuer(ISSUER)
+        .build()
+}
+
+/// Every case minted by one Python process (its times kept relative to signing).
+fn minted(minter: &dyn Minter) -> HashMap<&'static str, String> {
+    let cases = cases();
+    let requests: Vec<Mint> = cases.iter().map(|c| c.mint.clone()).collect();
+    let tokens = minter.mint(&requests);
+    cases
+        .iter()
+        .zip(tokens)
+        .map(|(case, token)| (case.name, case.tamper.map_or(token.clone(), |t| t(token))))
+        .collect()
+}
+
+async fn check(name: &str, tokens: &HashMap<&'static str, String>) {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .expect("a listed case");
+    let outcome = verifier().verify(&tokens[name]).await;
+    match (case.expect, outcome) {
+        (Expect::Accepted(inspect), Ok(claims)) => inspect(&claims),
+        (Expect::Rejected(reason), Err(e)) => assert_eq!(e.reason(), reason, "{name}: {e}"),
+        (Expect::Accepted(_), Err(e)) => panic!("{name}: expected acceptance, got {e}"),
+        (Expect::Rejected(reason), Ok(claims)) => {
+            panic!("{name}: expected `{reason}`, got accepted {claims:?}")
+        }
+    }
+}
+
+/// The case minted by `jsonwebtoken` just now: time claims stay as close to the
+/// verification as they can.
+fn jsonwebtoken_tokens(name: &str) -> HashMap<&'static str, String> {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .expect("a listed case");
+    let token = JsonWebToken.mint(&[case.mint]).remove(0);
+    HashMap::from([(case.name, case.tamper.map_or(token.clone(), |t| t(token)))])
+}
+
+fn pyjwt_tokens() -> Option<&'static HashMap<&'static str, String>> {
+    static TOKENS: OnceLock<Option<HashMap<&'static str, String>>> = OnceLock::new();
+    TOKENS
+        .get_or_init(|| PyJwt::available().map(|py| minted(&py)))
+        .as_ref()
+}
+
+macro_rules! matrix {
+    ($($name:ident),* $(,)?) => {
+        const TESTED: &[&str] = &[$(stringify!($name)),*];
+
+        /// Tokens from the `jsonwebtoken` crate.
+        mod minted_by_jsonwebtoken {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let tokens = super::jsonwebtoken_tokens(stringify!($name));
+                    super::check(stringify!($name), &tokens).await;
+                }
+            )*
+        }
+
+        /// Tokens from PyJWT (skipped, with a message, when it is not installed).
+        mod minted_by_pyjwt {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(tokens) = super::pyjwt_tokens() {
+                        super::check(stringify!($name), tokens).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+matrix!(
+    valid,
+    expired,
+    exp_just_inside_the_skew,
+    exp_just_beyond_the_skew,
+    nbf_just_inside_the_skew,
+    nbf_beyond_the_skew,
+    iat_just_inside_the_skew,
+    iat_in_the_future,
+    wrong_azp,
+    missing_azp,
+    wrong_issuer,
+    missing_issuer,
+    alg_none,
+    hs256_signed_with_the_public_key,
+    signed_by_another_key,
+    claims_changed_after_signing,
+    signature_of_another_length,
+    two_parts,
+    four_parts,
+    empty,
+    bad_base64_in_the_header,
+    bad_base64_in_the_payload,
+    bad_base64_in_the_signature,
+    padded_base64,
+    a_100_kb_header,
+    a_2_kb_header,
+    a_header_that_is_not_json,
+    a_header_without_alg,
+    a_signed_payload_that_is_not_json,
+    a_signed_payload_without_exp,
+    a_signed_payload_without_sub,
+    v1_organization_claims,
+    v2_organization_claims,
+    custom_claims_are_kept,
+);
+
+#[test]
+fn every_case_has_a_test() {
+    let listed: Vec<&str> = cases().iter().map(|c| c.name).collect();
+    assert_eq!(listed, TESTED);
+}
+
+#[tokio::test]
+async fn the_clock_skew_is_configurable() {
+    let now = now();
+    let token = &JsonWebToken.mint(&[rs256(base(json!({"exp": now - 20})))])[0];
+    assert_eq!(
+        verifier().verify(token).await.unwrap_err().reason(),
+        "expired"
+    );
+    let lenient = Verifier::with_key(JwtKey::from_pem(&public_pem(KEY_A)).unwrap())
+        .clock_skew(std::time::Duration::from_secs(60))
+        .build();
+    assert_eq!(lenient.verify(token).await.unwrap().sub, "user_1");
+}
+
+#[tokio::test]
+async fn without_authorized_parties_any_azp_passes() {
+    let token = &JsonWebToken.mint(&[rs256(base(json!({"azp": "https://elsewhere.example"})))])[0];
+    let open = Verifier::with_key(JwtKey::from_pem(&public_pem(KEY_A)).unwrap()).build();
+    assert_eq!(
+        open.verify(token).await.unwrap().azp.as_deref(),
+        Some("https://elsewhere.example")
+    );
+}
+
+#[test]
+fn pem_keys_are_read_as_clerk_gives_them_and_others_are_refused() {
+    let pem = public_pem(KEY_A);
+    assert_eq!(JwtKey::from_pem(&pem).unwrap().modulus_bits(), 2048);
+    // One line with `\n` escapes, as env files carry it, and the bare base64 body.
+    assert!(JwtKey::from_pem(&pem.replace('\n', "\\n")).is_ok());
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert!(JwtKey::from_pem(&body).is_ok());
+    // Not RSA, too small, a private key, garbage.
+    let ec = JwtKey::from_pem(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/auth_keys/ec_p256.pub.pem"
+        ))
+        .unwrap(),
+    );
+    assert!(ec.unwrap_err().to_string().contains("not an RSA key"));
+    let small = JwtKey::from_pem(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/auth_keys/rsa_1024.pub.pem"
+        ))
+        .unwrap(),
+    );
+    assert!(small.unwrap_err().to_string().contains("2048"));
+    assert!(JwtKey::from_pem(&private_pem(KEY_A)).is_err());
+    assert!(
+        JwtKey::from_pem("-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----")
+            .is_err()
+    );
+}
