@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod gen;
 pub mod manifest;
 pub mod readme;
+pub mod report;
 pub mod scratch;
 pub mod test;
 
