@@ -3,6 +3,7 @@
 
 #![allow(deprecated)]
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Token that lets one user (the actor) act on behalf of another user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorToken {
@@ -20,6 +21,7 @@ pub struct ActorToken {
     pub updated_at: i64,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -95,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorToken {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Type tag with the constant value `actor_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenObject {
@@ -104,6 +107,7 @@ pub enum ActorTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ActorTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -114,6 +118,7 @@ impl ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::convert::From<&str> for ActorTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -123,12 +128,14 @@ impl ::std::convert::From<&str> for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::fmt::Display for ActorTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -137,6 +144,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActorTokenStatus {
     /// `"pending"`
@@ -149,6 +157,7 @@ pub enum ActorTokenStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ActorTokenStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -161,6 +170,7 @@ impl ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::convert::From<&str> for ActorTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -172,12 +182,14 @@ impl ::std::convert::From<&str> for ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::fmt::Display for ActorTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -186,6 +198,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddDomainRequest {
     /// Domain name; development instances may include a port, such as `localhost:3000`.
@@ -197,6 +210,7 @@ pub struct AddDomainRequest {
     pub proxy_url: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl AddDomainRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, is_satellite: bool) -> Self {
@@ -208,6 +222,7 @@ impl AddDomainRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddRolesToRoleSetRequest {
     /// Keys of the roles to add, 1 to 10.
@@ -220,6 +235,7 @@ pub struct AddRolesToRoleSetRequest {
     pub creator_role_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl AddRolesToRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_keys: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -231,6 +247,7 @@ impl AddRolesToRoleSetRequest {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AdjustCreditBalanceRequest {
@@ -248,6 +265,7 @@ pub struct AdjustCreditBalanceRequest {
     pub note: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -265,6 +283,7 @@ impl AdjustCreditBalanceRequest {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdjustCreditBalanceRequestAction {
@@ -276,6 +295,7 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl AdjustCreditBalanceRequestAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -287,6 +307,7 @@ impl AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     fn from(value: &str) -> Self {
         match value {
@@ -297,12 +318,14 @@ impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for AdjustCreditBalanceRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -312,6 +335,7 @@ impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Task through which an AI agent acts for a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentTask {
@@ -328,6 +352,7 @@ pub struct AgentTask {
     pub url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl<'de> ::serde::Deserialize<'de> for AgentTask {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -385,6 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentTask {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Type tag with the constant value `agent_task`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgentTaskObject {
@@ -394,6 +420,7 @@ pub enum AgentTaskObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl AgentTaskObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -404,6 +431,7 @@ impl AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::convert::From<&str> for AgentTaskObject {
     fn from(value: &str) -> Self {
         match value {
@@ -413,12 +441,14 @@ impl ::std::convert::From<&str> for AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::fmt::Display for AgentTaskObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -427,6 +457,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Identifier that is allowed to sign up while the allowlist is on.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllowlistIdentifier {
@@ -444,6 +475,7 @@ pub struct AllowlistIdentifier {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -504,6 +536,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifier {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierIdentifierType {
     /// `"email_address"`
@@ -516,6 +549,7 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl AllowlistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -528,6 +562,7 @@ impl AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -539,12 +574,14 @@ impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for AllowlistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -553,6 +590,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Type tag with the constant value `allowlist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowlistIdentifierObject {
@@ -562,6 +600,7 @@ pub enum AllowlistIdentifierObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl AllowlistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -572,6 +611,7 @@ impl AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for AllowlistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -581,12 +621,14 @@ impl ::std::convert::From<&str> for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for AllowlistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -595,12 +637,14 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Discount to attach to a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ApplyCommerceDiscountRequest {
     pub discount_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ApplyCommerceDiscountRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(discount_id: ::std::string::String) -> Self {
@@ -608,6 +652,7 @@ impl ApplyCommerceDiscountRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AttemptEmailAddressVerificationRequest {
     /// Verification to check, as returned by the prepare operation.
@@ -616,6 +661,7 @@ pub struct AttemptEmailAddressVerificationRequest {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl AttemptEmailAddressVerificationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -626,6 +672,7 @@ impl AttemptEmailAddressVerificationRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttemptEmailAddressVerificationResponse {
     pub object: ::std::option::Option<::std::string::String>,
@@ -643,6 +690,7 @@ pub struct AttemptEmailAddressVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl<'de> ::serde::Deserialize<'de> for AttemptEmailAddressVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -701,6 +749,7 @@ impl<'de> ::serde::Deserialize<'de> for AttemptEmailAddressVerificationResponse 
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AttemptPhoneNumberVerificationRequest {
     /// Verification to check, as returned by the prepare operation.
@@ -709,6 +758,7 @@ pub struct AttemptPhoneNumberVerificationRequest {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl AttemptPhoneNumberVerificationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -719,6 +769,7 @@ impl AttemptPhoneNumberVerificationRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttemptPhoneNumberVerificationResponse {
     pub object: ::std::option::Option<::std::string::String>,
@@ -736,6 +787,7 @@ pub struct AttemptPhoneNumberVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl<'de> ::serde::Deserialize<'de> for AttemptPhoneNumberVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -794,6 +846,10 @@ impl<'de> ::serde::Deserialize<'de> for AttemptPhoneNumberVerificationResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discounts taken off a billing total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingDiscountsResponse {
@@ -802,6 +858,10 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for BillingDiscountsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -844,6 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingDiscountsResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One attempt to collect a payment for a subscription item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingPaymentAttempt {
@@ -886,6 +947,7 @@ pub struct BillingPaymentAttempt {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttempt {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1026,6 +1088,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttempt {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_payment`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPaymentAttemptObject {
@@ -1035,6 +1098,7 @@ pub enum BillingPaymentAttemptObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPaymentAttemptObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1045,6 +1109,7 @@ impl BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPaymentAttemptObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1054,12 +1119,14 @@ impl ::std::convert::From<&str> for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPaymentAttemptObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1068,6 +1135,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPaymentAttemptStatus {
     /// `"pending"`
@@ -1080,6 +1148,7 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPaymentAttemptStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1092,6 +1161,7 @@ impl BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPaymentAttemptStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1103,12 +1173,14 @@ impl ::std::convert::From<&str> for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPaymentAttemptStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1117,6 +1189,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A price of a billing plan, default or custom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingPriceResponse {
@@ -1142,6 +1215,7 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1249,6 +1323,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPriceResponseObject {
@@ -1258,6 +1333,7 @@ pub enum BillingPriceResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPriceResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1268,6 +1344,7 @@ impl BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPriceResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1277,12 +1354,14 @@ impl ::std::convert::From<&str> for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPriceResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1291,6 +1370,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing periods this price can be paid in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPriceResponseSupportedBillingPeriods {
@@ -1304,6 +1384,7 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPriceResponseSupportedBillingPeriods {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1316,6 +1397,7 @@ impl BillingPriceResponseSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPriceResponseSupportedBillingPeriods {
     fn from(value: &str) -> Self {
         match value {
@@ -1329,12 +1411,14 @@ impl ::std::convert::From<&str> for BillingPriceResponseSupportedBillingPeriods 
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1343,6 +1427,10 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeri
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Proration discount computed from the part of the cycle already used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingProrationDiscountDetail {
@@ -1353,6 +1441,10 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for BillingProrationDiscountDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1416,6 +1508,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingProrationDiscountDetail {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing statement of a payer, grouping payment attempts by day with totals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingStatement {
@@ -1433,6 +1526,7 @@ pub struct BillingStatement {
     pub groups: ::std::vec::Vec<BillingStatementGroupsItem>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatement {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1507,6 +1601,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatement {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Payment attempts made at one time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingStatementGroupsItem {
@@ -1518,6 +1613,7 @@ pub struct BillingStatementGroupsItem {
     pub items: ::std::vec::Vec<BillingPaymentAttempt>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1571,6 +1667,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItem {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_statement_group`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingStatementGroupsItemObject {
@@ -1580,6 +1677,7 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementGroupsItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1592,6 +1690,7 @@ impl BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementGroupsItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1603,12 +1702,14 @@ impl ::std::convert::From<&str> for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementGroupsItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1617,6 +1718,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_statement`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingStatementObject {
@@ -1626,6 +1728,7 @@ pub enum BillingStatementObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1636,6 +1739,7 @@ impl BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1645,12 +1749,14 @@ impl ::std::convert::From<&str> for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1659,6 +1765,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingStatementStatus {
     /// `"open"`
@@ -1669,6 +1776,7 @@ pub enum BillingStatementStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1680,6 +1788,7 @@ impl BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1690,12 +1799,14 @@ impl ::std::convert::From<&str> for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1704,6 +1815,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Totals of the statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingStatementTotals {
@@ -1713,6 +1825,7 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementTotals {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1767,6 +1880,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementTotals {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Identifier that is barred from signing up or signing in.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlocklistIdentifier {
@@ -1783,6 +1897,7 @@ pub struct BlocklistIdentifier {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1840,6 +1955,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifier {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierIdentifierType {
     /// `"email_address"`
@@ -1852,6 +1968,7 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl BlocklistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1864,6 +1981,7 @@ impl BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -1875,12 +1993,14 @@ impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for BlocklistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1889,6 +2009,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Type tag with the constant value `blocklist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistIdentifierObject {
@@ -1898,6 +2019,7 @@ pub enum BlocklistIdentifierObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl BlocklistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1908,6 +2030,7 @@ impl BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for BlocklistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1917,12 +2040,14 @@ impl ::std::convert::From<&str> for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for BlocklistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1931,6 +2056,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Page of blocklist identifiers plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlocklistIdentifiers {
@@ -1939,6 +2065,7 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1983,6 +2110,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifiers {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// DNS CNAME record that a domain needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CNameTarget {
@@ -1992,6 +2120,7 @@ pub struct CNameTarget {
     pub required: bool,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for CNameTarget {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2039,6 +2168,7 @@ impl<'de> ::serde::Deserialize<'de> for CNameTarget {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChangeProductionInstanceDomainRequest {
     /// New home URL, for example `https://www.example.com`.
@@ -2169,6 +2299,7 @@ impl<'de> ::serde::Deserialize<'de> for ClerkErrors {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 /// Device-level container for sessions and sign-in/sign-up attempts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientModel {
@@ -2189,6 +2320,7 @@ pub struct ClientModel {
     pub created_at: i64,
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl<'de> ::serde::Deserialize<'de> for ClientModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2265,6 +2397,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModel {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 /// Type tag with the constant value `client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClientModelObject {
@@ -2274,6 +2407,7 @@ pub enum ClientModelObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ClientModelObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2284,6 +2418,7 @@ impl ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ::std::convert::From<&str> for ClientModelObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2293,12 +2428,14 @@ impl ::std::convert::From<&str> for ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ::std::fmt::Display for ClientModelObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2307,6 +2444,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Credit balance of a billing payer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceCreditBalanceResponse {
@@ -2316,6 +2454,7 @@ pub struct CommerceCreditBalanceResponse {
     pub balance: ::std::option::Option<CommerceMoneyResponse>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2358,6 +2497,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Ledger entry recorded for one credit balance adjustment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceCreditLedgerResponse {
@@ -2375,6 +2515,7 @@ pub struct CommerceCreditLedgerResponse {
     pub created_at: ::std::string::String,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2445,6 +2586,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credits applied to a billing total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceCreditsResponse {
@@ -2453,6 +2598,10 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2500,6 +2649,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditsResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A discount as applied to one subscription item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceDiscountRedemptionResponse {
@@ -2533,6 +2683,7 @@ pub struct CommerceDiscountRedemptionResponse {
     pub redeemed_by: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2638,6 +2789,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Kind of reduction, fixed when the discount was applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceDiscountRedemptionResponseEffect {
@@ -2649,6 +2801,7 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseEffect {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2660,6 +2813,7 @@ impl CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseEffect {
     fn from(value: &str) -> Self {
         match value {
@@ -2670,12 +2824,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2684,6 +2840,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_discount_redemption`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceDiscountRedemptionResponseObject {
@@ -2693,6 +2850,7 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2705,6 +2863,7 @@ impl CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2716,12 +2875,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2730,6 +2891,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// How the discount came to be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceDiscountRedemptionResponseSource {
@@ -2743,6 +2905,7 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseSource {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2755,6 +2918,7 @@ impl CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseSource {
     fn from(value: &str) -> Self {
         match value {
@@ -2766,12 +2930,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2780,6 +2946,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `"active"`
@@ -2792,6 +2959,7 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2804,6 +2972,7 @@ impl CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2815,12 +2984,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2829,6 +3000,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discounts applied to a billing total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceDiscountsResponse {
@@ -2836,6 +3011,10 @@ pub struct CommerceDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2880,6 +3059,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Amount of money with currency and display formatting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceMoneyResponse {
@@ -2892,6 +3075,10 @@ pub struct CommerceMoneyResponse {
     pub currency_symbol: ::std::string::String,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceMoneyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2949,6 +3136,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceMoneyResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Payer credit consumed by a charge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePayerCreditResponse {
@@ -2956,6 +3147,10 @@ pub struct CommercePayerCreditResponse {
     pub applied_amount: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerCreditResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3003,6 +3198,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerCreditResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// User or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePayerResponse {
@@ -3026,6 +3225,10 @@ pub struct CommercePayerResponse {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3103,6 +3306,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// The user or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePayerResponse2 {
@@ -3126,6 +3330,7 @@ pub struct CommercePayerResponse2 {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3215,6 +3420,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePayerResponse2Object {
@@ -3224,6 +3430,7 @@ pub enum CommercePayerResponse2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePayerResponse2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3234,6 +3441,7 @@ impl CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePayerResponse2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -3243,12 +3451,14 @@ impl ::std::convert::From<&str> for CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePayerResponse2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3257,6 +3467,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePayerResponseObject {
@@ -3266,6 +3480,10 @@ pub enum CommercePayerResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePayerResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3276,6 +3494,10 @@ impl CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePayerResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3285,12 +3507,20 @@ impl ::std::convert::From<&str> for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePayerResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3299,6 +3529,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePaymentMethodResponse {
@@ -3329,6 +3563,10 @@ pub struct CommercePaymentMethodResponse {
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3435,6 +3673,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseObject {
@@ -3444,6 +3686,10 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3456,6 +3702,10 @@ impl CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3467,12 +3717,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3481,6 +3739,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `"card"`
@@ -3493,6 +3755,10 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponsePaymentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3505,6 +3771,10 @@ impl CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     fn from(value: &str) -> Self {
         match value {
@@ -3516,12 +3786,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3530,6 +3808,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentMethodResponseStatus {
     /// `"active"`
@@ -3540,6 +3822,10 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3551,6 +3837,10 @@ impl CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3561,12 +3851,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3575,6 +3873,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A stored way for a payer to pay, such as a card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePaymentSourceResponse {
@@ -3605,6 +3904,7 @@ pub struct CommercePaymentSourceResponse {
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3721,6 +4021,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentSourceResponseObject {
@@ -3730,6 +4031,7 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3740,6 +4042,7 @@ impl CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3749,12 +4052,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3763,6 +4068,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentSourceResponsePaymentMethod {
     /// `"card"`
@@ -3775,6 +4081,7 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponsePaymentMethod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3787,6 +4094,7 @@ impl CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponsePaymentMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3800,12 +4108,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3814,6 +4124,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMeth
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePaymentSourceResponseStatus {
     /// `"active"`
@@ -3824,6 +4135,7 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3835,6 +4147,7 @@ impl CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3845,12 +4158,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3859,6 +4174,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge for a per-unit priced item, such as seats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePerUnitTotal {
@@ -3869,6 +4188,10 @@ pub struct CommercePerUnitTotal {
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3918,6 +4241,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePerUnitTotal2 {
@@ -3928,6 +4255,10 @@ pub struct CommercePerUnitTotal2 {
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier2>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3977,6 +4308,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal2 {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge computed for one pricing tier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePerUnitTotalTier {
@@ -3986,6 +4321,10 @@ pub struct CommercePerUnitTotalTier {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4033,6 +4372,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge computed for one pricing tier (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePerUnitTotalTier2 {
@@ -4042,6 +4385,10 @@ pub struct CommercePerUnitTotalTier2 {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4089,6 +4436,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Billing plan that a payer can subscribe to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePlan {
@@ -4120,6 +4471,10 @@ pub struct CommercePlan {
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4239,6 +4594,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing plan with its prices, features and trial settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePlan2 {
@@ -4287,6 +4643,7 @@ pub struct CommercePlan2 {
     pub free_trial_days: ::std::option::Option<i64>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4470,6 +4827,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePlan2Object {
@@ -4479,6 +4837,7 @@ pub enum CommercePlan2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePlan2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4489,6 +4848,7 @@ impl CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePlan2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -4498,12 +4858,14 @@ impl ::std::convert::From<&str> for CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePlan2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4512,6 +4874,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePlanObject {
@@ -4521,6 +4887,10 @@ pub enum CommercePlanObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePlanObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4531,6 +4901,10 @@ impl CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePlanObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4540,12 +4914,20 @@ impl ::std::convert::From<&str> for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePlanObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4554,6 +4936,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Tiered per-unit price attached to a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePlanUnitPrice {
@@ -4564,6 +4950,10 @@ pub struct CommercePlanUnitPrice {
     pub tiers: ::std::vec::Vec<CommercePlanUnitPriceTier>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPrice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4613,6 +5003,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPrice {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// One tier of a per-unit price.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePlanUnitPriceTier {
@@ -4623,6 +5017,10 @@ pub struct CommercePlanUnitPriceTier {
     pub fee_per_block: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPriceTier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4673,6 +5071,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPriceTier {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// How a price change of a subscription item played out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePriceTransitionDetails {
@@ -4693,6 +5092,7 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetails {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4781,6 +5181,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetails {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Whether the new price applies at once or at the end of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
@@ -4792,6 +5193,7 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionDetailsEffectiveMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4803,6 +5205,7 @@ impl CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePriceTransitionDetailsEffectiveMode {
     fn from(value: &str) -> Self {
         match value {
@@ -4815,12 +5218,14 @@ impl ::std::convert::From<&str> for CommercePriceTransitionDetailsEffectiveMode 
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4829,6 +5234,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveM
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// State of the item that was replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
@@ -4842,6 +5248,7 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4862,6 +5269,7 @@ impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str>
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn from(value: &str) -> Self {
@@ -4884,6 +5292,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4891,6 +5300,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de>
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4900,6 +5310,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommercePriceTransitionResponse {
     /// Type tag with the constant value `commerce_price_transition`.
@@ -4908,6 +5319,7 @@ pub struct CommercePriceTransitionResponse {
     pub transition: CommercePriceTransitionDetails,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4962,6 +5374,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_price_transition`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercePriceTransitionResponseObject {
@@ -4971,6 +5384,7 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4983,6 +5397,7 @@ impl CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePriceTransitionResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4994,12 +5409,14 @@ impl ::std::convert::From<&str> for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePriceTransitionResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5008,6 +5425,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credit granted for the unused part of a billing cycle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceProrationCreditDetailResponse {
@@ -5017,6 +5438,10 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_remaining_percent: f64,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5083,6 +5508,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discount granted for the elapsed part of a billing cycle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceProrationDiscountResponse {
@@ -5092,6 +5521,10 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f32,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5155,6 +5588,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Billing subscription of a payer, made of subscription items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceSubscription {
@@ -5178,6 +5612,7 @@ pub struct CommerceSubscription {
     pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscription {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5269,6 +5704,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscription {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credit attached to a subscription item.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommerceSubscriptionCreditResponse {
@@ -5277,6 +5716,10 @@ pub struct CommerceSubscriptionCreditResponse {
     pub cycle_remaining_percent: ::std::option::Option<f32>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5317,6 +5760,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// One plan inside a billing subscription.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceSubscriptionItem {
@@ -5359,6 +5806,10 @@ pub struct CommerceSubscriptionItem {
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5493,6 +5944,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One plan within a subscription, with its period, amounts and payment details.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceSubscriptionItem2 {
@@ -5538,6 +5990,7 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5683,6 +6136,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItem2Object {
@@ -5692,6 +6146,7 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5704,6 +6159,7 @@ impl CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -5715,12 +6171,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5729,6 +6187,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItem2PlanPeriod {
@@ -5740,6 +6199,7 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2PlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5751,6 +6211,7 @@ impl CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2PlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -5761,12 +6222,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5775,6 +6238,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItem2Status {
     /// `"active"`
@@ -5793,6 +6257,7 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5808,6 +6273,7 @@ impl CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2Status {
     fn from(value: &str) -> Self {
         match value {
@@ -5822,12 +6288,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5836,6 +6304,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Upcoming charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
@@ -5848,6 +6320,10 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     pub totals: ::std::option::Option<CommerceTotalsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5899,6 +6375,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespo
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemObject {
@@ -5908,6 +6388,10 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5920,6 +6404,10 @@ impl CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5931,12 +6419,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5945,6 +6441,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemPlanPeriod {
@@ -5956,6 +6456,10 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemPlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5967,6 +6471,10 @@ impl CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -5977,12 +6485,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5991,6 +6507,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Seats billed on a subscription item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceSubscriptionItemSeatsResponse {
@@ -6000,6 +6520,10 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6045,6 +6569,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionItemStatus {
     /// `"active"`
@@ -6067,6 +6595,10 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6084,6 +6616,10 @@ impl CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6100,12 +6636,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6114,6 +6658,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Upcoming charge for a whole subscription.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceSubscriptionNextPayment {
@@ -6125,6 +6670,7 @@ pub struct CommerceSubscriptionNextPayment {
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6175,6 +6721,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionObject {
@@ -6184,6 +6731,7 @@ pub enum CommerceSubscriptionObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl CommerceSubscriptionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6194,6 +6742,7 @@ impl CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6203,12 +6752,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for CommerceSubscriptionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6217,6 +6768,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommerceSubscriptionStatus {
     /// `"active"`
@@ -6235,6 +6787,7 @@ pub enum CommerceSubscriptionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl CommerceSubscriptionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6250,6 +6803,7 @@ impl CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6264,12 +6818,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6278,6 +6834,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Breakdown of a billed total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceTotalsResponse {
@@ -6290,6 +6850,10 @@ pub struct CommerceTotalsResponse {
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6355,6 +6919,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Breakdown of a billed total (variant used for next payments).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommerceTotalsResponse2 {
@@ -6367,6 +6935,10 @@ pub struct CommerceTotalsResponse2 {
     pub discounts: ::std::option::Option<BillingDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6432,6 +7004,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse2 {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cookies {
     /// Type tag with the constant value `cookies`.
@@ -6440,6 +7013,7 @@ pub struct Cookies {
     pub cookies: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for Cookies {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6486,6 +7060,7 @@ impl<'de> ::serde::Deserialize<'de> for Cookies {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CookiesObject {
@@ -6495,6 +7070,7 @@ pub enum CookiesObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CookiesObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6505,6 +7081,7 @@ impl CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CookiesObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6514,12 +7091,14 @@ impl ::std::convert::From<&str> for CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CookiesObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CookiesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6528,6 +7107,7 @@ impl<'de> ::serde::Deserialize<'de> for CookiesObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateActorTokenRequest {
     /// User who is impersonated.
@@ -6542,6 +7122,7 @@ pub struct CreateActorTokenRequest {
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -6557,6 +7138,7 @@ impl CreateActorTokenRequest {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Claims describing the actor; must contain `sub`, and is copied into the session token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateActorTokenRequestActor {
@@ -6564,6 +7146,7 @@ pub struct CreateActorTokenRequestActor {
     pub sub: ::std::string::String,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequestActor {
     /// A value with the required fields set and every optional field unset.
     pub fn new(sub: ::std::string::String) -> Self {
@@ -6571,6 +7154,7 @@ impl CreateActorTokenRequestActor {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6583,6 +7167,7 @@ pub struct CreateAdminPortalLinkTokenRequest {
     pub seconds_until_expiration: ::std::option::Option<i64>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAdminPortalLinkTokenResponse {
     /// Type tag with the constant value `admin_portal_link_token`.
@@ -6610,6 +7195,7 @@ pub struct CreateAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6709,6 +7295,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateAdminPortalLinkTokenResponseObject {
@@ -6718,6 +7305,7 @@ pub enum CreateAdminPortalLinkTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl CreateAdminPortalLinkTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6730,6 +7318,7 @@ impl CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::convert::From<&str> for CreateAdminPortalLinkTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6741,12 +7330,14 @@ impl ::std::convert::From<&str> for CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::fmt::Display for CreateAdminPortalLinkTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6755,6 +7346,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAgentTaskRequest {
     /// The user the agent acts for; give `user_id` or `identifier`, not both.
@@ -6772,6 +7364,7 @@ pub struct CreateAgentTaskRequest {
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -6792,6 +7385,7 @@ impl CreateAgentTaskRequest {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// The user the agent acts for; give `user_id` or `identifier`, not both.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateAgentTaskRequestOnBehalfOf {
@@ -6802,6 +7396,7 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
     pub identifier: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Must be `*`, all permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateAgentTaskRequestPermissions {
@@ -6811,6 +7406,7 @@ pub enum CreateAgentTaskRequestPermissions {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequestPermissions {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6821,6 +7417,7 @@ impl CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::convert::From<&str> for CreateAgentTaskRequestPermissions {
     fn from(value: &str) -> Self {
         match value {
@@ -6830,12 +7427,14 @@ impl ::std::convert::From<&str> for CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::fmt::Display for CreateAgentTaskRequestPermissions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6845,6 +7444,7 @@ impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAllowlistIdentifierRequest {
     /// Email address, phone number or web3 wallet address to allow.
@@ -6854,6 +7454,7 @@ pub struct CreateAllowlistIdentifierRequest {
     pub notify: ::std::option::Option<bool>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateAllowlistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(identifier: ::std::string::String) -> Self {
@@ -6864,6 +7465,7 @@ impl CreateAllowlistIdentifierRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateApiKeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6882,6 +7484,7 @@ pub struct CreateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl CreateApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, subject: ::std::string::String) -> Self {
@@ -6898,6 +7501,7 @@ impl CreateApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateApiKeyResponse {
     /// Type tag with the constant value `api_key`.
@@ -6925,6 +7529,7 @@ pub struct CreateApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7028,6 +7633,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateApiKeyResponseObject {
@@ -7037,6 +7643,7 @@ pub enum CreateApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl CreateApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7047,6 +7654,7 @@ impl CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for CreateApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7056,12 +7664,14 @@ impl ::std::convert::From<&str> for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for CreateApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7070,6 +7680,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A custom price to add to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateBillingPriceRequest {
@@ -7092,6 +7703,7 @@ pub struct CreateBillingPriceRequest {
     >,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CreateBillingPriceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7109,6 +7721,7 @@ impl CreateBillingPriceRequest {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing periods the price can be paid in; derived from the amounts when omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
@@ -7122,6 +7735,7 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CreateBillingPriceRequestSupportedBillingPeriods {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7134,6 +7748,7 @@ impl CreateBillingPriceRequestSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CreateBillingPriceRequestSupportedBillingPeriods {
     fn from(value: &str) -> Self {
         match value {
@@ -7149,12 +7764,14 @@ impl ::std::convert::From<&str> for CreateBillingPriceRequestSupportedBillingPer
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CreateBillingPriceRequestSupportedBillingPeriods {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7164,12 +7781,14 @@ impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateBlocklistIdentifierRequest {
     /// Email address, phone number or web3 wallet address to block.
     pub identifier: ::std::string::String,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateBlocklistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(identifier: ::std::string::String) -> Self {
@@ -7177,6 +7796,7 @@ impl CreateBlocklistIdentifierRequest {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateBulkInvitationsRequestItem {
     /// Address the invitation is sent to.
@@ -7205,6 +7825,7 @@ pub struct CreateBulkInvitationsRequestItem {
     >,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateBulkInvitationsRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -7220,6 +7841,7 @@ impl CreateBulkInvitationsRequestItem {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateBulkInvitationsRequestItemTemplateSlug {
@@ -7231,6 +7853,7 @@ pub enum CreateBulkInvitationsRequestItemTemplateSlug {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateBulkInvitationsRequestItemTemplateSlug {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7244,6 +7867,7 @@ impl CreateBulkInvitationsRequestItemTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for CreateBulkInvitationsRequestItemTemplateSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -7258,12 +7882,14 @@ impl ::std::convert::From<&str> for CreateBulkInvitationsRequestItemTemplateSlug
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for CreateBulkInvitationsRequestItemTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7273,6 +7899,7 @@ impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateBulkWaitlistEntriesRequestItem {
     pub email_address: ::std::string::String,
@@ -7281,6 +7908,7 @@ pub struct CreateBulkWaitlistEntriesRequestItem {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateBulkWaitlistEntriesRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -7291,6 +7919,7 @@ impl CreateBulkWaitlistEntriesRequestItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateDirectoryGroupRoleMappingRequest {
     /// Group ID at the identity provider; give this or `scim_group_id`.
@@ -7306,6 +7935,7 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -7318,6 +7948,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateDirectoryRequest {
     /// Enterprise connection whose users the directory provisions.
@@ -7333,6 +7964,7 @@ pub struct CreateDirectoryRequest {
     >,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7348,6 +7980,7 @@ impl CreateDirectoryRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// Group ID at the identity provider; give this or `scim_group_id`.
@@ -7368,6 +8001,7 @@ pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -7382,6 +8016,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateEmailAddressRequest {
     /// User who receives the address.
@@ -7399,6 +8034,7 @@ pub struct CreateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl CreateEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7415,6 +8051,7 @@ impl CreateEmailAddressRequest {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequest {
     /// Display name of the connection.
@@ -7445,6 +8082,7 @@ pub struct CreateEnterpriseConnectionRequest {
     >,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7466,6 +8104,7 @@ impl CreateEnterpriseConnectionRequest {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name of the attribute.
@@ -7486,6 +8125,7 @@ pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -7500,6 +8140,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestOidc {
@@ -7520,6 +8161,7 @@ pub struct CreateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Identity provider flavour, such as `saml_custom` or `oidc_custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateEnterpriseConnectionRequestProvider {
@@ -7541,6 +8183,7 @@ pub enum CreateEnterpriseConnectionRequestProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7559,6 +8202,7 @@ impl CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -7576,12 +8220,14 @@ impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for CreateEnterpriseConnectionRequestProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7591,6 +8237,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestSaml {
@@ -7622,6 +8269,7 @@ pub struct CreateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<CreateEnterpriseConnectionRequestSamlLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
@@ -7635,6 +8283,7 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     pub last_name: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
@@ -7645,6 +8294,7 @@ pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: CreateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
@@ -7655,6 +8305,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHint {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateEnterpriseConnectionRequestSamlLoginHintMode {
@@ -7668,6 +8319,7 @@ pub enum CreateEnterpriseConnectionRequestSamlLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7684,6 +8336,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -7703,12 +8356,14 @@ impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestSamlLoginHi
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7718,6 +8373,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateInvitationRequest {
     /// Address the invitation is sent to.
@@ -7744,6 +8400,7 @@ pub struct CreateInvitationRequest {
     pub template_slug: ::std::option::Option<CreateInvitationRequestTemplateSlug>,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateInvitationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -7759,6 +8416,7 @@ impl CreateInvitationRequest {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateInvitationRequestTemplateSlug {
@@ -7770,6 +8428,7 @@ pub enum CreateInvitationRequestTemplateSlug {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateInvitationRequestTemplateSlug {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7783,6 +8442,7 @@ impl CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -7795,12 +8455,14 @@ impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for CreateInvitationRequestTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7810,6 +8472,7 @@ impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateJwtTemplateRequest {
     pub name: ::std::string::String,
@@ -7832,6 +8495,7 @@ pub struct CreateJwtTemplateRequest {
     pub signing_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl CreateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7850,6 +8514,7 @@ impl CreateJwtTemplateRequest {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateM2mTokenRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7863,6 +8528,7 @@ pub struct CreateM2mTokenRequest {
     pub min_remaining_ttl_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateM2mTokenRequestTokenFormat {
     /// `"opaque"`
@@ -7873,6 +8539,7 @@ pub enum CreateM2mTokenRequestTokenFormat {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl CreateM2mTokenRequestTokenFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7884,6 +8551,7 @@ impl CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for CreateM2mTokenRequestTokenFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -7894,12 +8562,14 @@ impl ::std::convert::From<&str> for CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for CreateM2mTokenRequestTokenFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7909,6 +8579,7 @@ impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
@@ -7931,6 +8602,7 @@ pub struct CreateM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8020,6 +8692,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateM2mTokenResponseObject {
@@ -8029,6 +8702,7 @@ pub enum CreateM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl CreateM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8041,6 +8715,7 @@ impl CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for CreateM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -8052,12 +8727,14 @@ impl ::std::convert::From<&str> for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for CreateM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8066,6 +8743,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateMachineRequest {
     pub name: ::std::string::String,
@@ -8077,6 +8755,7 @@ pub struct CreateMachineRequest {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -8088,6 +8767,7 @@ impl CreateMachineRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMachineResponse {
     /// Type tag with the constant value `machine`.
@@ -8107,6 +8787,7 @@ pub struct CreateMachineResponse {
     pub secret_key: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for CreateMachineResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8185,6 +8866,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateMachineResponseObject {
@@ -8194,6 +8876,7 @@ pub enum CreateMachineResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8204,6 +8887,7 @@ impl CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for CreateMachineResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -8213,12 +8897,14 @@ impl ::std::convert::From<&str> for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for CreateMachineResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8227,12 +8913,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateMachineScopeRequest {
     /// Machine that becomes reachable.
     pub to_machine_id: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineScopeRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(to_machine_id: ::std::string::String) -> Self {
@@ -8240,6 +8928,7 @@ impl CreateMachineScopeRequest {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOAuthApplicationRequest {
     /// Display name, 256 characters at most.
@@ -8265,6 +8954,7 @@ pub struct CreateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl CreateOAuthApplicationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -8280,6 +8970,7 @@ impl CreateOAuthApplicationRequest {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Body for attaching a domain to an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateOrganizationDomainRequest {
@@ -8294,6 +8985,7 @@ pub struct CreateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationInvitationBulkRequestItem {
     /// Address the invitation is sent to.
@@ -8324,6 +9016,7 @@ pub struct CreateOrganizationInvitationBulkRequestItem {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationBulkRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8343,6 +9036,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationInvitationRequest {
     /// Address the invitation is sent to.
@@ -8373,6 +9067,7 @@ pub struct CreateOrganizationInvitationRequest {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8392,6 +9087,7 @@ impl CreateOrganizationInvitationRequest {
     }
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// Body for adding a member to an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMembershipRequest {
@@ -8411,6 +9107,7 @@ pub struct CreateOrganizationMembershipRequest {
     >,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl CreateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String, role: ::std::string::String) -> Self {
@@ -8423,6 +9120,7 @@ impl CreateOrganizationMembershipRequest {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationPermissionRequest {
     pub name: ::std::string::String,
@@ -8432,6 +9130,7 @@ pub struct CreateOrganizationPermissionRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl CreateOrganizationPermissionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -8443,6 +9142,7 @@ impl CreateOrganizationPermissionRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationRequest {
@@ -8475,6 +9175,7 @@ pub struct CreateOrganizationRequest {
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -8491,6 +9192,7 @@ impl CreateOrganizationRequest {
     }
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationRoleRequest {
     pub name: ::std::string::String,
@@ -8506,6 +9208,7 @@ pub struct CreateOrganizationRoleRequest {
     pub include_in_initial_role_set: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl CreateOrganizationRoleRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -8519,6 +9222,7 @@ impl CreateOrganizationRoleRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreatePhoneNumberRequest {
     /// User who receives the number.
@@ -8536,6 +9240,7 @@ pub struct CreatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl CreatePhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8552,12 +9257,14 @@ impl CreatePhoneNumberRequest {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateRedirectUrlRequest {
     /// Full URL with `https://` or a custom scheme, such as `my-app://oauth-callback`.
     pub url: ::std::string::String,
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl CreateRedirectUrlRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(url: ::std::string::String) -> Self {
@@ -8565,6 +9272,7 @@ impl CreateRedirectUrlRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateRoleSetRequest {
     pub name: ::std::string::String,
@@ -8584,6 +9292,7 @@ pub struct CreateRoleSetRequest {
     pub roles: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl CreateRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8604,6 +9313,7 @@ impl CreateRoleSetRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` makes it the set new organizations start with (one per instance).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateRoleSetRequestType {
@@ -8615,6 +9325,7 @@ pub enum CreateRoleSetRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl CreateRoleSetRequestType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8626,6 +9337,7 @@ impl CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for CreateRoleSetRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -8636,12 +9348,14 @@ impl ::std::convert::From<&str> for CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for CreateRoleSetRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for CreateRoleSetRequestType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8651,6 +9365,7 @@ impl ::serde::Serialize for CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateSamlConnectionRequest {
@@ -8694,6 +9409,7 @@ pub struct CreateSamlConnectionRequest {
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8718,6 +9434,7 @@ impl CreateSamlConnectionRequest {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Which IdP attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateSamlConnectionRequestAttributeMapping {
@@ -8731,6 +9448,7 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateSamlConnectionRequestLoginHint {
@@ -8741,6 +9459,7 @@ pub struct CreateSamlConnectionRequestLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: CreateSamlConnectionRequestLoginHintMode) -> Self {
@@ -8751,6 +9470,7 @@ impl CreateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateSamlConnectionRequestLoginHintMode {
@@ -8764,6 +9484,7 @@ pub enum CreateSamlConnectionRequestLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8778,6 +9499,7 @@ impl CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for CreateSamlConnectionRequestLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -8791,12 +9513,14 @@ impl ::std::convert::From<&str> for CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for CreateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8806,6 +9530,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Identity provider flavour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateSamlConnectionRequestProvider {
@@ -8821,6 +9546,7 @@ pub enum CreateSamlConnectionRequestProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8834,6 +9560,7 @@ impl CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for CreateSamlConnectionRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -8846,12 +9573,14 @@ impl ::std::convert::From<&str> for CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for CreateSamlConnectionRequestProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8861,6 +9590,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateScimDirectoryRequest {
     /// Enterprise connection whose users the directory provisions.
@@ -8876,6 +9606,7 @@ pub struct CreateScimDirectoryRequest {
     >,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8891,6 +9622,7 @@ impl CreateScimDirectoryRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// Group ID at the identity provider.
@@ -8904,6 +9636,7 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8919,6 +9652,7 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateScimGroupRoleMappingRequest {
     /// Group ID at the identity provider.
@@ -8930,6 +9664,7 @@ pub struct CreateScimGroupRoleMappingRequest {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8944,6 +9679,7 @@ impl CreateScimGroupRoleMappingRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateSessionRequest {
     /// User the session belongs to.
@@ -8953,6 +9689,7 @@ pub struct CreateSessionRequest {
     pub active_organization_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String) -> Self {
@@ -8963,6 +9700,7 @@ impl CreateSessionRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Lifetime of this token in seconds, instead of the template's.
@@ -8970,6 +9708,7 @@ pub struct CreateSessionTokenFromTemplateRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSessionTokenFromTemplateResponse {
     /// Type tag with the constant value `token`.
@@ -8977,6 +9716,7 @@ pub struct CreateSessionTokenFromTemplateResponse {
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9022,6 +9762,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponse {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateSessionTokenFromTemplateResponseObject {
@@ -9031,6 +9772,7 @@ pub enum CreateSessionTokenFromTemplateResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenFromTemplateResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9041,6 +9783,7 @@ impl CreateSessionTokenFromTemplateResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CreateSessionTokenFromTemplateResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9052,12 +9795,14 @@ impl ::std::convert::From<&str> for CreateSessionTokenFromTemplateResponseObject
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CreateSessionTokenFromTemplateResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9066,6 +9811,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseOb
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateSessionTokenRequest {
     /// Lifetime of this token in seconds, instead of the instance default.
@@ -9073,6 +9819,7 @@ pub struct CreateSessionTokenRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSessionTokenResponse {
     /// Type tag with the constant value `token`.
@@ -9080,6 +9827,7 @@ pub struct CreateSessionTokenResponse {
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9122,6 +9870,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponse {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateSessionTokenResponseObject {
@@ -9131,6 +9880,7 @@ pub enum CreateSessionTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9141,6 +9891,7 @@ impl CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CreateSessionTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9150,12 +9901,14 @@ impl ::std::convert::From<&str> for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CreateSessionTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9164,6 +9917,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateSignInTokenRequest {
     /// User the token signs in.
@@ -9176,6 +9930,7 @@ pub struct CreateSignInTokenRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl CreateSignInTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String) -> Self {
@@ -9187,6 +9942,7 @@ impl CreateSignInTokenRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateUserRequest {
     /// Your own identifier for the user, for example from a previous auth system; unique in the instance.
@@ -9288,6 +10044,7 @@ pub struct CreateUserRequest {
     pub locked: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     /// `"verified"`
@@ -9298,6 +10055,7 @@ pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl CreateUserRequestEmailAddressIdentificationStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9311,6 +10069,7 @@ impl CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str>
 for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn from(value: &str) -> Self {
@@ -9326,12 +10085,14 @@ for CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9341,6 +10102,7 @@ impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusIte
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
     /// `"verified"`
@@ -9351,6 +10113,7 @@ pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl CreateUserRequestPhoneNumberIdentificationStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9362,6 +10125,7 @@ impl CreateUserRequestPhoneNumberIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str>
 for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn from(value: &str) -> Self {
@@ -9377,12 +10141,14 @@ for CreateUserRequestPhoneNumberIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9392,6 +10158,7 @@ impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateWaitlistEntryRequest {
     pub email_address: ::std::string::String,
@@ -9400,6 +10167,7 @@ pub struct CreateWaitlistEntryRequest {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateWaitlistEntryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -9410,6 +10178,7 @@ impl CreateWaitlistEntryRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteApiKeyResponse {
     pub id: ::std::string::String,
@@ -9419,6 +10188,7 @@ pub struct DeleteApiKeyResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9466,6 +10236,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteApiKeyResponseObject {
@@ -9475,6 +10246,7 @@ pub enum DeleteApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl DeleteApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9485,6 +10257,7 @@ impl DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for DeleteApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9494,12 +10267,14 @@ impl ::std::convert::From<&str> for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for DeleteApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9508,11 +10283,13 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBackupCodeResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteBackupCodeResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9550,6 +10327,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteBackupCodeResponse {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteDirectoryGroupRoleMappingResponse {
     /// Type tag with the constant value `directory_group_role_mapping`.
@@ -9559,6 +10337,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9611,6 +10390,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse 
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteDirectoryGroupRoleMappingResponseObject {
@@ -9620,6 +10400,7 @@ pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DeleteDirectoryGroupRoleMappingResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9632,6 +10413,7 @@ impl DeleteDirectoryGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DeleteDirectoryGroupRoleMappingResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9645,12 +10427,14 @@ impl ::std::convert::From<&str> for DeleteDirectoryGroupRoleMappingResponseObjec
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DeleteDirectoryGroupRoleMappingResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9659,6 +10443,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseO
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMachineResponse {
     /// Type tag with the constant value `machine`.
@@ -9668,6 +10453,7 @@ pub struct DeleteMachineResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9715,6 +10501,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteMachineResponseObject {
@@ -9724,6 +10511,7 @@ pub enum DeleteMachineResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl DeleteMachineResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9734,6 +10522,7 @@ impl DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for DeleteMachineResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9743,12 +10532,14 @@ impl ::std::convert::From<&str> for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for DeleteMachineResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9757,6 +10548,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMachineScopeResponse {
     /// Type tag with the constant value `machine_scope`.
@@ -9769,6 +10561,7 @@ pub struct DeleteMachineScopeResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9828,6 +10621,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteMachineScopeResponseObject {
@@ -9837,6 +10631,7 @@ pub enum DeleteMachineScopeResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl DeleteMachineScopeResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9847,6 +10642,7 @@ impl DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for DeleteMachineScopeResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9856,12 +10652,14 @@ impl ::std::convert::From<&str> for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for DeleteMachineScopeResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9870,6 +10668,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteScimGroupRoleMappingResponse {
     /// Type tag with the constant value `scim_group_role_mapping`.
@@ -9879,6 +10678,7 @@ pub struct DeleteScimGroupRoleMappingResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9928,6 +10728,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteScimGroupRoleMappingResponseObject {
@@ -9937,6 +10738,7 @@ pub enum DeleteScimGroupRoleMappingResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl DeleteScimGroupRoleMappingResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9949,6 +10751,7 @@ impl DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for DeleteScimGroupRoleMappingResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9960,12 +10763,14 @@ impl ::std::convert::From<&str> for DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for DeleteScimGroupRoleMappingResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9974,11 +10779,13 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTotpResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteTotpResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10037,6 +10844,33 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTotpResponse {
         feature = "waitlist_entries"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "allow_list_block_list",
+                feature = "directories",
+                feature = "domains",
+                feature = "email_addresses",
+                feature = "enterprise_connections",
+                feature = "jwt_templates",
+                feature = "oauth_applications",
+                feature = "organization_domains",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "organizations",
+                feature = "phone_numbers",
+                feature = "redirect_urls",
+                feature = "role_sets",
+                feature = "saml_connections",
+                feature = "scim_directories",
+                feature = "users",
+                feature = "waitlist_entries"
+            )
+        )
+    )
+)]
 /// Stub returned after a resource has been deleted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletedObject {
@@ -10066,6 +10900,33 @@ pub struct DeletedObject {
         feature = "scim_directories",
         feature = "users",
         feature = "waitlist_entries"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "allow_list_block_list",
+                feature = "directories",
+                feature = "domains",
+                feature = "email_addresses",
+                feature = "enterprise_connections",
+                feature = "jwt_templates",
+                feature = "oauth_applications",
+                feature = "organization_domains",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "organizations",
+                feature = "phone_numbers",
+                feature = "redirect_urls",
+                feature = "role_sets",
+                feature = "saml_connections",
+                feature = "scim_directories",
+                feature = "users",
+                feature = "waitlist_entries"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for DeletedObject {
@@ -10121,8 +10982,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub type Directories = ::std::vec::Vec<Directory>;
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Directory that provisions users from an identity provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Directory {
@@ -10155,6 +11018,7 @@ pub struct Directory {
     pub updated_at: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for Directory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10257,6 +11121,7 @@ impl<'de> ::serde::Deserialize<'de> for Directory {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryCustomAttributesItem {
     pub name: ::std::option::Option<::std::string::String>,
@@ -10272,6 +11137,7 @@ pub struct DirectoryCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10324,6 +11190,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryCustomAttributesItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirectoryGroupRoleMapping {
@@ -10351,6 +11218,7 @@ pub struct DirectoryGroupRoleMapping {
     pub updated_at: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10453,6 +11321,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMapping {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DirectoryGroupRoleMappingObject {
@@ -10462,6 +11331,7 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DirectoryGroupRoleMappingObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10474,6 +11344,7 @@ impl DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DirectoryGroupRoleMappingObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10485,12 +11356,14 @@ impl ::std::convert::From<&str> for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DirectoryGroupRoleMappingObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10499,8 +11372,10 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub type DirectoryGroupRoleMappings = ::std::vec::Vec<DirectoryGroupRoleMapping>;
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DirectoryObject {
@@ -10510,6 +11385,7 @@ pub enum DirectoryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DirectoryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10520,6 +11396,7 @@ impl DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DirectoryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10529,12 +11406,14 @@ impl ::std::convert::From<&str> for DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DirectoryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10543,11 +11422,13 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableMfaResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10585,6 +11466,7 @@ impl<'de> ::serde::Deserialize<'de> for DisableMfaResponse {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Domain (primary or satellite) served by the instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain {
@@ -10602,6 +11484,7 @@ pub struct Domain {
     pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for Domain {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10677,6 +11560,7 @@ impl<'de> ::serde::Deserialize<'de> for Domain {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Type tag with the constant value `domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomainObject {
@@ -10686,6 +11570,7 @@ pub enum DomainObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl DomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10696,6 +11581,7 @@ impl DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl ::std::convert::From<&str> for DomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10705,12 +11591,14 @@ impl ::std::convert::From<&str> for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl ::std::fmt::Display for DomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for DomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10719,6 +11607,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Page of instance domains plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domains {
@@ -10727,6 +11616,7 @@ pub struct Domains {
     pub total_count: i64,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for Domains {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10769,6 +11659,7 @@ impl<'de> ::serde::Deserialize<'de> for Domains {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Email address owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailAddress {
@@ -10787,6 +11678,7 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10862,6 +11754,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `email_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailAddressObject {
@@ -10871,6 +11764,7 @@ pub enum EmailAddressObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl EmailAddressObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10881,6 +11775,7 @@ impl EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for EmailAddressObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10890,12 +11785,14 @@ impl ::std::convert::From<&str> for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for EmailAddressObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10904,6 +11801,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EmailAddressVerification {
     VerificationOtp(VerificationOtp),
@@ -10917,6 +11815,7 @@ pub enum EmailAddressVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10958,6 +11857,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Link between a user and an enterprise identity provider account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseAccount {
@@ -10983,6 +11883,7 @@ pub struct EnterpriseAccount {
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11069,6 +11970,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Enterprise connection referenced from an enterprise account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -11093,6 +11995,7 @@ pub struct EnterpriseAccountConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11201,6 +12104,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `enterprise_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseAccountObject {
@@ -11210,6 +12114,7 @@ pub enum EnterpriseAccountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl EnterpriseAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11220,6 +12125,7 @@ impl EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for EnterpriseAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11229,12 +12135,14 @@ impl ::std::convert::From<&str> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for EnterpriseAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11243,6 +12151,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseAccountProtocol {
@@ -11254,6 +12163,7 @@ pub enum EnterpriseAccountProtocol {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl EnterpriseAccountProtocol {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11265,6 +12175,7 @@ impl EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -11275,12 +12186,14 @@ impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11289,6 +12202,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnterpriseAccountVerification {
     VerificationTicket(VerificationTicket),
@@ -11298,6 +12212,7 @@ pub enum EnterpriseAccountVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11323,6 +12238,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML or OIDC single sign-on connection for one or more email domains.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnection {
@@ -11357,6 +12273,7 @@ pub struct EnterpriseConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11463,6 +12380,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnection {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionCustomAttributesItem {
     pub name: ::std::string::String,
@@ -11478,6 +12396,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11533,6 +12452,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// OAuth settings, for OIDC and EASIE connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseConnectionOauthConfig {
@@ -11557,6 +12477,7 @@ pub struct EnterpriseConnectionOauthConfig {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11627,6 +12548,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Type tag with the constant value `enterprise_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseConnectionObject {
@@ -11636,6 +12558,7 @@ pub enum EnterpriseConnectionObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11646,6 +12569,7 @@ impl EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11655,12 +12579,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11669,6 +12595,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML settings, for SAML connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseConnectionSamlConnection {
@@ -11697,6 +12624,7 @@ pub struct EnterpriseConnectionSamlConnection {
     pub login_hint: ::std::option::Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11772,6 +12700,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
@@ -11781,6 +12710,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11826,6 +12756,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
@@ -11839,6 +12770,7 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionSamlConnectionLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11855,6 +12787,7 @@ impl EnterpriseConnectionSamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -11874,12 +12807,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionSamlConnectionLoginHintM
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11888,6 +12823,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// One debug sign-in made against an enterprise connection, with what the IdP sent back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionTestRun {
@@ -11911,6 +12847,7 @@ pub struct EnterpriseConnectionTestRun {
     pub created_at: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11988,6 +12925,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Kind of connection tested.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseConnectionTestRunConnectionType {
@@ -11999,6 +12937,7 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionTestRunConnectionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12010,6 +12949,7 @@ impl EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionTestRunConnectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -12020,12 +12960,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12034,6 +12976,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionTyp
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionTestRunLogsItem {
     pub level: ::std::string::String,
@@ -12042,6 +12985,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12092,6 +13036,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// OAuth details of the run, for OIDC connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseConnectionTestRunOauth {
@@ -12100,6 +13045,7 @@ pub struct EnterpriseConnectionTestRunOauth {
     pub user_info: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12143,6 +13089,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// User data read from the IdP's answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
@@ -12152,6 +13099,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12201,12 +13149,14 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInf
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionTestRunResponse {
     /// Short-lived URL that starts the test sign-in.
     pub url: ::std::string::String,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12244,6 +13194,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML details of the run, for SAML connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseConnectionTestRunSaml {
@@ -12252,6 +13203,7 @@ pub struct EnterpriseConnectionTestRunSaml {
     pub relay_state: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12295,6 +13247,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EnterpriseConnectionTestRunStatus {
     /// `"pending"`
@@ -12307,6 +13260,7 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionTestRunStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12319,6 +13273,7 @@ impl EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionTestRunStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -12330,12 +13285,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionTestRunStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12344,6 +13301,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectionTestRuns {
     pub data: ::std::vec::Vec<EnterpriseConnectionTestRun>,
@@ -12351,6 +13309,7 @@ pub struct EnterpriseConnectionTestRuns {
     pub total_count: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12395,6 +13354,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnections {
     pub data: ::std::vec::Vec<EnterpriseConnection>,
@@ -12402,6 +13362,7 @@ pub struct EnterpriseConnections {
     pub total_count: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnections {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12446,6 +13407,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnections {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// New end of a free trial.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExtendFreeTrialRequest {
@@ -12453,6 +13415,7 @@ pub struct ExtendFreeTrialRequest {
     pub extend_to: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ExtendFreeTrialRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(extend_to: ::std::string::String) -> Self {
@@ -12460,6 +13423,7 @@ impl ExtendFreeTrialRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Social (OAuth) account linked to a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalAccountWithVerification {
@@ -12490,6 +13454,7 @@ pub struct ExternalAccountWithVerification {
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12621,6 +13586,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalAccountWithVerificationObject {
     /// `"external_account"`
@@ -12633,6 +13599,7 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ExternalAccountWithVerificationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12645,6 +13612,7 @@ impl ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -12656,12 +13624,14 @@ impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for ExternalAccountWithVerificationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12670,6 +13640,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExternalAccountWithVerificationVerification {
     VerificationOauth(VerificationOauth),
@@ -12678,6 +13649,7 @@ pub enum ExternalAccountWithVerificationVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12705,6 +13677,10 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureResponse {
@@ -12717,6 +13693,10 @@ pub struct FeatureResponse {
     pub avatar_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12771,6 +13751,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureResponse2 {
     /// Type tag with the constant value `feature`.
@@ -12782,6 +13763,7 @@ pub struct FeatureResponse2 {
     pub avatar_url: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12840,6 +13822,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeatureResponse2Object {
@@ -12849,6 +13832,7 @@ pub enum FeatureResponse2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl FeatureResponse2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12859,6 +13843,7 @@ impl FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for FeatureResponse2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -12868,12 +13853,14 @@ impl ::std::convert::From<&str> for FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for FeatureResponse2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12882,6 +13869,10 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeatureResponseObject {
@@ -12891,6 +13882,10 @@ pub enum FeatureResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl FeatureResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12901,6 +13896,10 @@ impl FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for FeatureResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -12910,12 +13909,20 @@ impl ::std::convert::From<&str> for FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for FeatureResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12924,6 +13931,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetApiKeyResponse {
     /// Type tag with the constant value `api_key`.
@@ -12949,6 +13957,7 @@ pub struct GetApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13047,6 +14056,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetApiKeyResponseObject {
@@ -13056,6 +14066,7 @@ pub enum GetApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13066,6 +14077,7 @@ impl GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -13075,12 +14087,14 @@ impl ::std::convert::From<&str> for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13089,11 +14103,13 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetApiKeySecretResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeySecretResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13133,6 +14149,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeySecretResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetApiKeysIncludeInvalid {
     /// `"true"`
@@ -13143,6 +14160,7 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeysIncludeInvalid {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13154,6 +14172,7 @@ impl GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeysIncludeInvalid {
     fn from(value: &str) -> Self {
         match value {
@@ -13164,18 +14183,21 @@ impl ::std::convert::From<&str> for GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeysIncludeInvalid {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl crate::runtime::ParamValue for GetApiKeysIncludeInvalid {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for GetApiKeysIncludeInvalid {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13185,6 +14207,7 @@ impl ::serde::Serialize for GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetApiKeysResponse {
     pub data: ::std::vec::Vec<GetApiKeysResponseDataItem>,
@@ -13192,6 +14215,7 @@ pub struct GetApiKeysResponse {
     pub total_count: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13236,6 +14260,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetApiKeysResponseDataItem {
     /// Type tag with the constant value `api_key`.
@@ -13261,6 +14286,7 @@ pub struct GetApiKeysResponseDataItem {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13361,6 +14387,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetApiKeysResponseDataItemObject {
@@ -13370,6 +14397,7 @@ pub enum GetApiKeysResponseDataItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeysResponseDataItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13380,6 +14408,7 @@ impl GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeysResponseDataItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -13389,12 +14418,14 @@ impl ::std::convert::From<&str> for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeysResponseDataItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13403,6 +14434,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetCommercePlanListPayerType {
     /// `"user"`
@@ -13413,6 +14445,7 @@ pub enum GetCommercePlanListPayerType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommercePlanListPayerType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13424,6 +14457,7 @@ impl GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommercePlanListPayerType {
     fn from(value: &str) -> Self {
         match value {
@@ -13434,18 +14468,21 @@ impl ::std::convert::From<&str> for GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommercePlanListPayerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommercePlanListPayerType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommercePlanListPayerType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13455,6 +14492,7 @@ impl ::serde::Serialize for GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetCommerceSubscriptionItemListPayerType {
     /// `"user"`
@@ -13465,6 +14503,7 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommerceSubscriptionItemListPayerType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13476,6 +14515,7 @@ impl GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListPayerType {
     fn from(value: &str) -> Self {
         match value {
@@ -13486,18 +14526,21 @@ impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommerceSubscriptionItemListPayerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListPayerType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13507,6 +14550,7 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `"active"`
@@ -13523,6 +14567,7 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommerceSubscriptionItemListStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13537,6 +14582,7 @@ impl GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -13550,18 +14596,21 @@ impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommerceSubscriptionItemListStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13571,6 +14620,7 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetM2mTokensResponse {
     pub m2m_tokens: ::std::vec::Vec<GetM2mTokensResponseM2mTokensItem>,
@@ -13578,6 +14628,7 @@ pub struct GetM2mTokensResponse {
     pub total_count: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13624,6 +14675,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetM2mTokensResponseM2mTokensItem {
     /// Type tag with the constant value `machine_to_machine_token`.
@@ -13645,6 +14697,7 @@ pub struct GetM2mTokensResponseM2mTokensItem {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13731,6 +14784,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetM2mTokensResponseM2mTokensItemObject {
@@ -13740,6 +14794,7 @@ pub enum GetM2mTokensResponseM2mTokensItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl GetM2mTokensResponseM2mTokensItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13752,6 +14807,7 @@ impl GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for GetM2mTokensResponseM2mTokensItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -13763,12 +14819,14 @@ impl ::std::convert::From<&str> for GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for GetM2mTokensResponseM2mTokensItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13777,6 +14835,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject 
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMachineSecretKeyResponse {
     /// Type tag with the constant value `machine_secret_key`.
@@ -13784,6 +14843,7 @@ pub struct GetMachineSecretKeyResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13830,6 +14890,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetMachineSecretKeyResponseObject {
@@ -13839,6 +14900,7 @@ pub enum GetMachineSecretKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl GetMachineSecretKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13849,6 +14911,7 @@ impl GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for GetMachineSecretKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -13858,12 +14921,14 @@ impl ::std::convert::From<&str> for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for GetMachineSecretKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13872,6 +14937,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetSessionListStatus {
     /// `"abandoned"`
@@ -13892,6 +14958,7 @@ pub enum GetSessionListStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl GetSessionListStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13908,6 +14975,7 @@ impl GetSessionListStatus {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for GetSessionListStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -13923,18 +14991,21 @@ impl ::std::convert::From<&str> for GetSessionListStatus {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for GetSessionListStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl crate::runtime::ParamValue for GetSessionListStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for GetSessionListStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13944,6 +15015,7 @@ impl ::serde::Serialize for GetSessionListStatus {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetTemplateListTemplateType {
     /// `"email"`
@@ -13954,6 +15026,7 @@ pub enum GetTemplateListTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl GetTemplateListTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13965,6 +15038,7 @@ impl GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for GetTemplateListTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -13975,18 +15049,21 @@ impl ::std::convert::From<&str> for GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for GetTemplateListTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for GetTemplateListTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for GetTemplateListTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13996,6 +15073,7 @@ impl ::serde::Serialize for GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetTemplateTemplateType {
     /// `"email"`
@@ -14006,6 +15084,7 @@ pub enum GetTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl GetTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14017,6 +15096,7 @@ impl GetTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for GetTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -14027,18 +15107,21 @@ impl ::std::convert::From<&str> for GetTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for GetTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for GetTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for GetTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14048,6 +15131,18 @@ impl ::serde::Serialize for GetTemplateTemplateType {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Reference from an identifier to the account that provides it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdentificationLink {
@@ -14055,6 +15150,18 @@ pub struct IdentificationLink {
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14095,6 +15202,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Settings of the instance the secret key belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
@@ -14107,6 +15215,7 @@ pub struct Instance {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for Instance {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14165,6 +15274,7 @@ impl<'de> ::serde::Deserialize<'de> for Instance {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// SMS settings of the instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceCommunication {
@@ -14174,6 +15284,7 @@ pub struct InstanceCommunication {
     pub blocked_country_codes: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceCommunication {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14223,6 +15334,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunication {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_communication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceCommunicationObject {
@@ -14232,6 +15344,7 @@ pub enum InstanceCommunicationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceCommunicationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14244,6 +15357,7 @@ impl InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceCommunicationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14255,12 +15369,14 @@ impl ::std::convert::From<&str> for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceCommunicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14269,6 +15385,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceObject {
@@ -14278,6 +15395,7 @@ pub enum InstanceObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14288,6 +15406,7 @@ impl InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14297,12 +15416,14 @@ impl ::std::convert::From<&str> for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14311,6 +15432,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Bot and abuse protection settings of the instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceProtect {
@@ -14322,6 +15444,7 @@ pub struct InstanceProtect {
     pub checks_bypassed: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceProtect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14379,6 +15502,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtect {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_protect`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceProtectObject {
@@ -14388,6 +15512,7 @@ pub enum InstanceProtectObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceProtectObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14398,6 +15523,7 @@ impl InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceProtectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14407,12 +15533,14 @@ impl ::std::convert::From<&str> for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceProtectObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14421,6 +15549,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Allowlist, blocklist and email restriction switches of the instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceRestrictions {
@@ -14433,6 +15562,7 @@ pub struct InstanceRestrictions {
     pub block_disposable_email_domains: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14506,6 +15636,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictions {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_restrictions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceRestrictionsObject {
@@ -14515,6 +15646,7 @@ pub enum InstanceRestrictionsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceRestrictionsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14525,6 +15657,7 @@ impl InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceRestrictionsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14534,12 +15667,14 @@ impl ::std::convert::From<&str> for InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceRestrictionsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14548,6 +15683,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 /// Invitation to sign up to the application.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invitation {
@@ -14567,6 +15703,7 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for Invitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14648,6 +15785,7 @@ impl<'de> ::serde::Deserialize<'de> for Invitation {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationObject {
@@ -14657,6 +15795,7 @@ pub enum InvitationObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl InvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14667,6 +15806,7 @@ impl InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::convert::From<&str> for InvitationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14676,12 +15816,14 @@ impl ::std::convert::From<&str> for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::fmt::Display for InvitationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14690,6 +15832,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvitationStatus {
     /// `"pending"`
@@ -14704,6 +15847,7 @@ pub enum InvitationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl InvitationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14717,6 +15861,7 @@ impl InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::convert::From<&str> for InvitationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -14729,12 +15874,14 @@ impl ::std::convert::From<&str> for InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::fmt::Display for InvitationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14743,6 +15890,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct InviteWaitlistEntryRequest {
     /// Invite even when the address already has a pending invitation or another user claimed it.
@@ -14750,11 +15898,13 @@ pub struct InviteWaitlistEntryRequest {
     pub ignore_existing: crate::Nullable<bool>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Jwks {
     pub keys: ::std::option::Option<::std::vec::Vec<JwksKeysItem>>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for Jwks {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14790,6 +15940,7 @@ impl<'de> ::serde::Deserialize<'de> for Jwks {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksEcdsaPrivateKey {
     pub kid: ::std::string::String,
@@ -14806,6 +15957,7 @@ pub struct JwksEcdsaPrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14878,6 +16030,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEcdsaPrivateKeyKty {
     /// `"EC"`
@@ -14886,6 +16039,7 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEcdsaPrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14896,6 +16050,7 @@ impl JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -14905,12 +16060,14 @@ impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEcdsaPrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14919,6 +16076,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksEcdsaPublicKey {
     pub kid: ::std::string::String,
@@ -14934,6 +16092,7 @@ pub struct JwksEcdsaPublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15003,6 +16162,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEcdsaPublicKeyKty {
     /// `"EC"`
@@ -15011,6 +16171,7 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEcdsaPublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15021,6 +16182,7 @@ impl JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15030,12 +16192,14 @@ impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEcdsaPublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15044,6 +16208,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksEd25519PrivateKey {
     pub kid: ::std::string::String,
@@ -15059,6 +16224,7 @@ pub struct JwksEd25519PrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15128,6 +16294,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEd25519PrivateKeyCrv {
     /// `"Ed25519"`
@@ -15136,6 +16303,7 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PrivateKeyCrv {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15146,6 +16314,7 @@ impl JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
     fn from(value: &str) -> Self {
         match value {
@@ -15155,12 +16324,14 @@ impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PrivateKeyCrv {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15169,6 +16340,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEd25519PrivateKeyKty {
     /// `"OKP"`
@@ -15177,6 +16349,7 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15187,6 +16360,7 @@ impl JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15196,12 +16370,14 @@ impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15210,6 +16386,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksEd25519PublicKey {
     pub kid: ::std::string::String,
@@ -15224,6 +16401,7 @@ pub struct JwksEd25519PublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15290,6 +16468,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEd25519PublicKeyCrv {
     /// `"Ed25519"`
@@ -15298,6 +16477,7 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PublicKeyCrv {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15308,6 +16488,7 @@ impl JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
     fn from(value: &str) -> Self {
         match value {
@@ -15317,12 +16498,14 @@ impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PublicKeyCrv {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15331,6 +16514,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksEd25519PublicKeyKty {
     /// `"OKP"`
@@ -15339,6 +16523,7 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15349,6 +16534,7 @@ impl JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15358,12 +16544,14 @@ impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15372,6 +16560,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum JwksKeysItem {
@@ -15386,6 +16575,7 @@ pub enum JwksKeysItem {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksRsaPrivateKey {
     pub kid: ::std::string::String,
@@ -15406,6 +16596,7 @@ pub struct JwksRsaPrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15490,6 +16681,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksRsaPrivateKeyKty {
     /// `"RSA"`
@@ -15498,6 +16690,7 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksRsaPrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15508,6 +16701,7 @@ impl JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15517,12 +16711,14 @@ impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksRsaPrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15531,6 +16727,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksRsaPublicKey {
     pub kid: ::std::string::String,
@@ -15545,6 +16742,7 @@ pub struct JwksRsaPublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15611,6 +16809,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksRsaPublicKeyKty {
     /// `"RSA"`
@@ -15619,6 +16818,7 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksRsaPublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15629,6 +16829,7 @@ impl JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15638,12 +16839,14 @@ impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksRsaPublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15652,6 +16855,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwksSymmetricKey {
     pub kid: ::std::string::String,
@@ -15665,6 +16869,7 @@ pub struct JwksSymmetricKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15728,6 +16933,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwksSymmetricKeyKty {
     /// `"oct"`
@@ -15736,6 +16942,7 @@ pub enum JwksSymmetricKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksSymmetricKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15746,6 +16953,7 @@ impl JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -15755,12 +16963,14 @@ impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksSymmetricKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15769,6 +16979,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// Template describing the claims of custom JWTs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwtTemplate {
@@ -15787,6 +16998,7 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15878,6 +17090,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplate {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// Type tag with the constant value `jwt_template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JwtTemplateObject {
@@ -15887,6 +17100,7 @@ pub enum JwtTemplateObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl JwtTemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15897,6 +17111,7 @@ impl JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl ::std::convert::From<&str> for JwtTemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15906,12 +17121,14 @@ impl ::std::convert::From<&str> for JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl ::std::fmt::Display for JwtTemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15920,6 +17137,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `"manual_invitation"`
@@ -15942,6 +17160,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ListAllOrganizationDomainsEnrollmentModeItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15975,6 +17194,7 @@ impl ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -16009,18 +17229,21 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsEnrollmentModeItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16030,6 +17253,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListAllOrganizationDomainsVerified {
     /// `"true"`
@@ -16040,6 +17264,7 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ListAllOrganizationDomainsVerified {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16051,6 +17276,7 @@ impl ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
     fn from(value: &str) -> Self {
         match value {
@@ -16061,18 +17287,21 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for ListAllOrganizationDomainsVerified {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsVerified {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16082,6 +17311,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDirectoriesResponse {
     pub data: Directories,
@@ -16089,6 +17319,7 @@ pub struct ListDirectoriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListDirectoriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16131,6 +17362,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoriesResponse {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDirectoryGroupRoleMappingsResponse {
     pub data: DirectoryGroupRoleMappings,
@@ -16138,6 +17370,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16183,6 +17416,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `"pending"`
@@ -16195,6 +17429,7 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ListEnterpriseConnectionTestRunsStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16207,6 +17442,7 @@ impl ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
     fn from(value: &str) -> Self {
         match value {
@@ -16220,18 +17456,21 @@ impl ::std::convert::From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl crate::runtime::ParamValue for ListEnterpriseConnectionTestRunsStatusItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16241,6 +17480,7 @@ impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListInstanceOrganizationInvitationsStatus {
     /// `"pending"`
@@ -16255,6 +17495,7 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ListInstanceOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16268,6 +17509,7 @@ impl ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for ListInstanceOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16280,18 +17522,21 @@ impl ::std::convert::From<&str> for ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for ListInstanceOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl crate::runtime::ParamValue for ListInstanceOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16301,6 +17546,7 @@ impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListInvitationsStatus {
     /// `"pending"`
@@ -16315,6 +17561,7 @@ pub enum ListInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ListInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16328,6 +17575,7 @@ impl ListInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for ListInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16340,18 +17588,21 @@ impl ::std::convert::From<&str> for ListInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for ListInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl crate::runtime::ParamValue for ListInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for ListInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16361,6 +17612,7 @@ impl ::serde::Serialize for ListInvitationsStatus {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListMachinesResponse {
     pub data: ::std::vec::Vec<Machine>,
@@ -16368,6 +17620,7 @@ pub struct ListMachinesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for ListMachinesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16410,6 +17663,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMachinesResponse {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListOrganizationInvitationsStatus {
     /// `"pending"`
@@ -16424,6 +17678,7 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ListOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16437,6 +17692,7 @@ impl ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for ListOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16449,18 +17705,21 @@ impl ::std::convert::From<&str> for ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for ListOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl crate::runtime::ParamValue for ListOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::serde::Serialize for ListOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16470,6 +17729,7 @@ impl ::serde::Serialize for ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListScimDirectoriesResponse {
     pub data: ScimDirectories,
@@ -16477,6 +17737,7 @@ pub struct ListScimDirectoriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListScimDirectoriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16519,6 +17780,7 @@ impl<'de> ::serde::Deserialize<'de> for ListScimDirectoriesResponse {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListScimGroupRoleMappingsResponse {
     pub data: ScimGroupRoleMappings,
@@ -16526,6 +17788,7 @@ pub struct ListScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16568,6 +17831,7 @@ impl<'de> ::serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListUserTrustedDevicesResponse {
     pub data: ::std::vec::Vec<TrustedDevice>,
@@ -16575,6 +17839,7 @@ pub struct ListUserTrustedDevicesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16617,6 +17882,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListWaitlistEntriesResponse {
     pub data: ::std::vec::Vec<WaitlistEntry>,
@@ -16624,6 +17890,7 @@ pub struct ListWaitlistEntriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16666,6 +17933,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListWaitlistEntriesStatus {
     /// `"pending"`
@@ -16680,6 +17948,7 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ListWaitlistEntriesStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16693,6 +17962,7 @@ impl ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for ListWaitlistEntriesStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16705,18 +17975,21 @@ impl ::std::convert::From<&str> for ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for ListWaitlistEntriesStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl crate::runtime::ParamValue for ListWaitlistEntriesStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::serde::Serialize for ListWaitlistEntriesStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16726,6 +17999,7 @@ impl ::serde::Serialize for ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// A non-human client with its own secret key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Machine {
@@ -16744,6 +18018,7 @@ pub struct Machine {
     pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for Machine {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16814,6 +18089,7 @@ impl<'de> ::serde::Deserialize<'de> for Machine {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MachineObject {
@@ -16823,6 +18099,7 @@ pub enum MachineObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16833,6 +18110,7 @@ impl MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineObject {
     fn from(value: &str) -> Self {
         match value {
@@ -16842,12 +18120,14 @@ impl ::std::convert::From<&str> for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16856,6 +18136,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Permission for one machine to reach another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MachineScope {
@@ -16869,6 +18150,7 @@ pub struct MachineScope {
     pub created_at: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineScope {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16926,6 +18208,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineScope {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MachineScopeObject {
@@ -16935,6 +18218,7 @@ pub enum MachineScopeObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineScopeObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16945,6 +18229,7 @@ impl MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineScopeObject {
     fn from(value: &str) -> Self {
         match value {
@@ -16954,12 +18239,14 @@ impl ::std::convert::From<&str> for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineScopeObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16968,6 +18255,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// A machine, without the list of machines it may reach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MachineWithoutScopedMachines {
@@ -16984,6 +18272,7 @@ pub struct MachineWithoutScopedMachines {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachines {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17049,6 +18338,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachines {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MachineWithoutScopedMachinesObject {
@@ -17058,6 +18348,7 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineWithoutScopedMachinesObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17068,6 +18359,7 @@ impl MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineWithoutScopedMachinesObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17077,12 +18369,14 @@ impl ::std::convert::From<&str> for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineWithoutScopedMachinesObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17091,6 +18385,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MergeOrganizationMetadataRequest {
@@ -17106,9 +18401,11 @@ pub struct MergeOrganizationMetadataRequest {
     >,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Access tokens Clerk holds for a user at an OAuth provider, one per linked account.
 pub type OAuthAccessToken = ::std::vec::Vec<OAuthAccessTokenItem>;
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthAccessTokenItem {
     /// Type tag with the constant value `oauth_access_token`.
@@ -17133,6 +18430,7 @@ pub struct OAuthAccessTokenItem {
     pub token_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17225,6 +18523,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthAccessTokenItemObject {
@@ -17234,6 +18533,7 @@ pub enum OAuthAccessTokenItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl OAuthAccessTokenItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17244,6 +18544,7 @@ impl OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for OAuthAccessTokenItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17253,12 +18554,14 @@ impl ::std::convert::From<&str> for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for OAuthAccessTokenItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17267,6 +18570,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// OAuth application for which the instance acts as the identity provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthApplication {
@@ -17298,6 +18602,7 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17443,6 +18748,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplication {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationObject {
@@ -17452,6 +18758,7 @@ pub enum OAuthApplicationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl OAuthApplicationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17462,6 +18769,7 @@ impl OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::convert::From<&str> for OAuthApplicationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17471,12 +18779,14 @@ impl ::std::convert::From<&str> for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::fmt::Display for OAuthApplicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17485,6 +18795,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Instance-wide settings of the instance as an OAuth provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthApplicationSettings {
@@ -17504,6 +18815,7 @@ pub struct OAuthApplicationSettings {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17588,6 +18900,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettings {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `oauth_application_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationSettingsObject {
@@ -17597,6 +18910,7 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OAuthApplicationSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17609,6 +18923,7 @@ impl OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OAuthApplicationSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17620,12 +18935,14 @@ impl ::std::convert::From<&str> for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OAuthApplicationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17634,6 +18951,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// OAuth application together with its client secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthApplicationWithSecret {
@@ -17667,6 +18985,7 @@ pub struct OAuthApplicationWithSecret {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17817,6 +19136,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecret {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OAuthApplicationWithSecretObject {
@@ -17826,6 +19146,7 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl OAuthApplicationWithSecretObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17836,6 +19157,7 @@ impl OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17845,12 +19167,14 @@ impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::fmt::Display for OAuthApplicationWithSecretObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17859,6 +19183,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Page of OAuth applications plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthApplications {
@@ -17867,6 +19192,7 @@ pub struct OAuthApplications {
     pub total_count: i64,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17917,6 +19243,18 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplications {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Organization (team or tenant) of the instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
@@ -17955,6 +19293,18 @@ pub struct Organization {
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Organization {
@@ -18074,6 +19424,7 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Email domain attached to an organization, used for automatic enrollment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationDomain {
@@ -18106,6 +19457,7 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18212,6 +19564,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// How users with a matching email address get into the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationDomainEnrollmentMode {
@@ -18227,6 +19580,7 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl OrganizationDomainEnrollmentMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18244,6 +19598,7 @@ impl OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
     fn from(value: &str) -> Self {
         match value {
@@ -18260,12 +19615,14 @@ impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for OrganizationDomainEnrollmentMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18274,6 +19631,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Type tag with the constant value `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationDomainObject {
@@ -18283,6 +19641,7 @@ pub enum OrganizationDomainObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl OrganizationDomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18293,6 +19652,7 @@ impl OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for OrganizationDomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18302,12 +19662,14 @@ impl ::std::convert::From<&str> for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for OrganizationDomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18316,6 +19678,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Verification state of an organization domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationDomainVerification {
@@ -18329,6 +19692,7 @@ pub struct OrganizationDomainVerification {
     pub verified_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18382,6 +19746,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Page of organization domains plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationDomains {
@@ -18390,6 +19755,7 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18434,6 +19800,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomains {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 /// Invitation to join an organization.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitation {
@@ -18460,6 +19827,7 @@ pub struct OrganizationInvitation {
     pub updated_at: i64,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18560,6 +19928,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationInvitationObject {
@@ -18569,6 +19938,7 @@ pub enum OrganizationInvitationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl OrganizationInvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18581,6 +19951,7 @@ impl OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for OrganizationInvitationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18592,12 +19963,14 @@ impl ::std::convert::From<&str> for OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for OrganizationInvitationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18610,6 +19983,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_domains",
+                feature = "organization_invitations",
+                feature = "users"
+            )
+        )
     )
 )]
 /// Publicly visible subset of organization data.
@@ -18626,6 +20011,18 @@ pub struct OrganizationInvitationPublicOrganizationData {
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_domains",
+                feature = "organization_invitations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
@@ -18682,6 +20079,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganization
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Public profile of the user who sent an organization invitation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitationPublicUserData {
@@ -18693,6 +20094,10 @@ pub struct OrganizationInvitationPublicUserData {
     pub identifier: ::std::string::String,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18756,6 +20161,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Organization invitation together with public data of its organization.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitationWithPublicOrganizationData {
@@ -18785,6 +20194,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     >,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -18896,6 +20309,10 @@ for OrganizationInvitationWithPublicOrganizationData {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationInvitationWithPublicOrganizationDataObject {
@@ -18905,6 +20322,10 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl OrganizationInvitationWithPublicOrganizationDataObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18919,6 +20340,10 @@ impl OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl ::std::convert::From<&str>
 for OrganizationInvitationWithPublicOrganizationDataObject {
     fn from(value: &str) -> Self {
@@ -18935,12 +20360,20 @@ for OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl ::std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationWithPublicOrganizationDataObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -18950,6 +20383,7 @@ for OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitations {
     pub data: ::std::vec::Vec<OrganizationInvitation>,
@@ -18957,6 +20391,7 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19001,6 +20436,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitations {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: ::std::vec::Vec<OrganizationInvitationWithPublicOrganizationData>,
@@ -19008,6 +20447,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -19056,6 +20499,10 @@ for OrganizationInvitationsWithPublicOrganizationData {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Membership of a user in an organization, with role and permissions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationMembership {
@@ -19080,6 +20527,10 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19170,6 +20621,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Type tag with the constant value `organization_membership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationMembershipObject {
@@ -19179,6 +20634,10 @@ pub enum OrganizationMembershipObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl OrganizationMembershipObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19191,6 +20650,10 @@ impl OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl ::std::convert::From<&str> for OrganizationMembershipObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19202,12 +20665,20 @@ impl ::std::convert::From<&str> for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl ::std::fmt::Display for OrganizationMembershipObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19216,6 +20687,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Publicly visible subset of the member user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationMembershipPublicUserData {
@@ -19232,6 +20707,10 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19305,6 +20784,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Page of organization memberships plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationMemberships {
@@ -19313,6 +20796,10 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19363,6 +20850,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberships {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationObject {
@@ -19376,6 +20875,18 @@ pub enum OrganizationObject {
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl OrganizationObject {
@@ -19394,6 +20905,18 @@ impl OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19409,6 +20932,18 @@ impl ::std::convert::From<&str> for OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for OrganizationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -19421,6 +20956,18 @@ impl ::std::fmt::Display for OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19429,6 +20976,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Instance-wide configuration of the organizations feature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSettings {
@@ -19457,6 +21005,7 @@ pub struct OrganizationSettings {
     pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19576,6 +21125,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettings {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `"manual_invitation"`
@@ -19588,6 +21138,7 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OrganizationSettingsDomainsEnrollmentModesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19606,6 +21157,7 @@ impl OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -19625,12 +21177,14 @@ impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesIt
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19639,6 +21193,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `organization_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationSettingsObject {
@@ -19648,6 +21203,7 @@ pub enum OrganizationSettingsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OrganizationSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19658,6 +21214,7 @@ impl OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OrganizationSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19667,12 +21224,14 @@ impl ::std::convert::From<&str> for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OrganizationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19681,6 +21240,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Organization as returned after a logo upload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationWithLogo {
@@ -19718,6 +21278,7 @@ pub struct OrganizationWithLogo {
     pub logo_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19840,6 +21401,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogo {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrganizationWithLogoObject {
@@ -19849,6 +21411,7 @@ pub enum OrganizationWithLogoObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl OrganizationWithLogoObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19859,6 +21422,7 @@ impl OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ::std::convert::From<&str> for OrganizationWithLogoObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19868,12 +21432,14 @@ impl ::std::convert::From<&str> for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ::std::fmt::Display for OrganizationWithLogoObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19882,6 +21448,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Page of organizations plus the overall count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organizations {
@@ -19890,6 +21457,7 @@ pub struct Organizations {
     pub total_count: i64,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for Organizations {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19932,6 +21500,7 @@ impl<'de> ::serde::Deserialize<'de> for Organizations {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of payment attempts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedBillingPaymentAttemptResponse {
@@ -19940,6 +21509,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19987,6 +21557,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of prices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedBillingPriceResponse {
@@ -19995,6 +21566,7 @@ pub struct PaginatedBillingPriceResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPriceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20039,6 +21611,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPriceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of billing statements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedBillingStatementResponse {
@@ -20047,6 +21620,7 @@ pub struct PaginatedBillingStatementResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingStatementResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20091,6 +21665,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingStatementResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of billing plans.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedCommercePlanResponse {
@@ -20099,6 +21674,7 @@ pub struct PaginatedCommercePlanResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20141,6 +21717,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of subscription items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedCommerceSubscriptionItemResponse {
@@ -20149,6 +21726,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20196,6 +21774,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemRespons
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Passkey registered by a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passkey {
@@ -20208,6 +21787,7 @@ pub struct Passkey {
     pub verification: ::std::option::Option<VerificationPasskey>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Passkey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20261,6 +21841,7 @@ impl<'de> ::serde::Deserialize<'de> for Passkey {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PasskeyObject {
@@ -20270,6 +21851,7 @@ pub enum PasskeyObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl PasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20280,6 +21862,7 @@ impl PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for PasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20289,12 +21872,14 @@ impl ::std::convert::From<&str> for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for PasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20303,6 +21888,7 @@ impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Algorithm that produced an imported password digest. Accepted values include bcrypt, bcrypt_sha256_django, md5, md5_phpass, pbkdf2_sha1, pbkdf2_sha256, pbkdf2_sha256_django, pbkdf2_sha512, pbkdf2_sha512_hex, phpass, scrypt_firebase, scrypt_werkzeug, sha256, ldap_ssha, argon2i, argon2id and sha512_symfony; each expects the digest in its own format.
 pub type PasswordHasher = ::std::string::String;
 #[cfg(
@@ -20311,6 +21897,19 @@ pub type PasswordHasher = ::std::string::String;
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
@@ -20333,6 +21932,19 @@ pub struct Permission {
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Permission {
@@ -20408,6 +22020,19 @@ impl<'de> ::serde::Deserialize<'de> for Permission {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `permission`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PermissionObject {
@@ -20422,6 +22047,19 @@ pub enum PermissionObject {
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl PermissionObject {
@@ -20441,6 +22079,19 @@ impl PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for PermissionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20457,6 +22108,19 @@ impl ::std::convert::From<&str> for PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for PermissionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -20470,6 +22134,19 @@ impl ::std::fmt::Display for PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20478,6 +22155,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Permissions {
     pub data: ::std::vec::Vec<Permission>,
@@ -20485,6 +22163,7 @@ pub struct Permissions {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl<'de> ::serde::Deserialize<'de> for Permissions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20527,6 +22206,7 @@ impl<'de> ::serde::Deserialize<'de> for Permissions {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 /// Phone number owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumber {
@@ -20546,6 +22226,7 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20629,6 +22310,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 /// Type tag with the constant value `phone_number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhoneNumberObject {
@@ -20638,6 +22320,7 @@ pub enum PhoneNumberObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl PhoneNumberObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20648,6 +22331,7 @@ impl PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::std::convert::From<&str> for PhoneNumberObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20657,12 +22341,14 @@ impl ::std::convert::From<&str> for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::std::fmt::Display for PhoneNumberObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20671,6 +22357,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PhoneNumberVerification {
     VerificationOtp(VerificationOtp),
@@ -20679,6 +22366,7 @@ pub enum PhoneNumberVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20700,6 +22388,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrepareEmailAddressVerificationResponse {
     pub object: ::std::option::Option<::std::string::String>,
@@ -20717,6 +22406,7 @@ pub struct PrepareEmailAddressVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl<'de> ::serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20775,6 +22465,7 @@ impl<'de> ::serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse 
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreparePhoneNumberVerificationResponse {
     pub object: ::std::option::Option<::std::string::String>,
@@ -20792,6 +22483,7 @@ pub struct PreparePhoneNumberVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl<'de> ::serde::Deserialize<'de> for PreparePhoneNumberVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20850,6 +22542,7 @@ impl<'de> ::serde::Deserialize<'de> for PreparePhoneNumberVerificationResponse {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PreviewTemplateRequest {
     /// Subject line (email templates only).
@@ -20866,6 +22559,7 @@ pub struct PreviewTemplateRequest {
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Move of a subscription item from one price to another.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PriceTransitionRequest {
@@ -20875,6 +22569,7 @@ pub struct PriceTransitionRequest {
     pub to_price_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl PriceTransitionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -20885,6 +22580,7 @@ impl PriceTransitionRequest {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 /// Result of checking that a proxy forwards to the Frontend API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyCheck {
@@ -20902,6 +22598,7 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl<'de> ::serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20972,6 +22669,7 @@ impl<'de> ::serde::Deserialize<'de> for ProxyCheck {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 /// Type tag with the constant value `proxy_check`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProxyCheckObject {
@@ -20981,6 +22679,7 @@ pub enum ProxyCheckObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ProxyCheckObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20991,6 +22690,7 @@ impl ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ::std::convert::From<&str> for ProxyCheckObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21000,12 +22700,14 @@ impl ::std::convert::From<&str> for ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ::std::fmt::Display for ProxyCheckObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21014,12 +22716,14 @@ impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Old role key to the new role key its holders receive.
 pub type ReassignmentMappings = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedirectUrl {
     /// Type tag with the constant value `redirect_url`.
@@ -21032,6 +22736,7 @@ pub struct RedirectUrl {
     pub updated_at: i64,
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl<'de> ::serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21087,6 +22792,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrl {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 /// Type tag with the constant value `redirect_url`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RedirectUrlObject {
@@ -21096,6 +22802,7 @@ pub enum RedirectUrlObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl RedirectUrlObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21106,6 +22813,7 @@ impl RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl ::std::convert::From<&str> for RedirectUrlObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21115,12 +22823,14 @@ impl ::std::convert::From<&str> for RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl ::std::fmt::Display for RedirectUrlObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21129,6 +22839,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RefreshSessionRequest {
     /// The expired session JWT from the `__session` cookie; it must belong to this session.
@@ -21150,6 +22861,7 @@ pub struct RefreshSessionRequest {
     pub request_originating_ip: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl RefreshSessionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -21168,6 +22880,7 @@ impl RefreshSessionRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Whether the new token comes back as a bare token or as a cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RefreshSessionRequestFormat {
@@ -21179,6 +22892,7 @@ pub enum RefreshSessionRequestFormat {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl RefreshSessionRequestFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21190,6 +22904,7 @@ impl RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for RefreshSessionRequestFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -21200,12 +22915,14 @@ impl ::std::convert::From<&str> for RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for RefreshSessionRequestFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for RefreshSessionRequestFormat {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21215,6 +22932,7 @@ impl ::serde::Serialize for RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveUserPasswordRequest {
     /// Also revoke every session the user has open.
@@ -21222,12 +22940,14 @@ pub struct RemoveUserPasswordRequest {
     pub sign_out_of_other_sessions: ::std::option::Option<bool>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     /// The new mappings, highest precedence first.
     pub mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -21237,6 +22957,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// Group ID at the identity provider; give this or `scim_group_id`.
@@ -21249,6 +22970,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     pub role_id: ::std::string::String,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -21260,6 +22982,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     pub data: DirectoryGroupRoleMappings,
@@ -21267,6 +22990,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21312,6 +23036,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsRespons
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ReplaceOrganizationMetadataRequest {
     /// New public metadata, replacing the old value as a whole.
@@ -21326,6 +23051,7 @@ pub struct ReplaceOrganizationMetadataRequest {
     >,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceRoleInRoleSetRequest {
     /// Role to remove.
@@ -21334,6 +23060,7 @@ pub struct ReplaceRoleInRoleSetRequest {
     pub to_role_key: ::std::string::String,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleInRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -21344,6 +23071,7 @@ impl ReplaceRoleInRoleSetRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceRoleSetRequest {
     /// Key of the role set organizations move to.
@@ -21353,6 +23081,7 @@ pub struct ReplaceRoleSetRequest {
     pub reassignment_mappings: ::std::option::Option<ReassignmentMappings>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(dest_role_set_key: ::std::string::String) -> Self {
@@ -21363,12 +23092,14 @@ impl ReplaceRoleSetRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceScimGroupRoleMappingsRequest {
     /// The new mappings, highest precedence first.
     pub mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -21378,6 +23109,7 @@ impl ReplaceScimGroupRoleMappingsRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// Group ID at the identity provider.
@@ -21386,6 +23118,7 @@ pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     pub role_id: ::std::string::String,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -21396,6 +23129,7 @@ impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceScimGroupRoleMappingsResponse {
     pub data: ScimGroupRoleMappings,
@@ -21403,6 +23137,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21448,6 +23183,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceUserEmailAddressRequest {
     /// The new address, in RFC 5322 form.
@@ -21462,6 +23198,7 @@ pub struct ReplaceUserEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ReplaceUserEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -21473,6 +23210,7 @@ impl ReplaceUserEmailAddressRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
@@ -21486,6 +23224,7 @@ pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ReplaceUserEmailAddressRequestIdentificationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21500,6 +23239,7 @@ impl ReplaceUserEmailAddressRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::std::convert::From<&str> for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -21517,12 +23257,14 @@ impl ::std::convert::From<&str> for ReplaceUserEmailAddressRequestIdentification
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::std::fmt::Display for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21532,6 +23274,7 @@ impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ReplaceUserMetadataRequest {
     /// New public metadata, replacing the old value as a whole.
@@ -21551,6 +23294,7 @@ pub struct ReplaceUserMetadataRequest {
     >,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReplaceUserPhoneNumberRequest {
     /// The new number, in E.164 form.
@@ -21562,6 +23306,7 @@ pub struct ReplaceUserPhoneNumberRequest {
     >,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ReplaceUserPhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(phone_number: ::std::string::String) -> Self {
@@ -21572,6 +23317,7 @@ impl ReplaceUserPhoneNumberRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
@@ -21585,6 +23331,7 @@ pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ReplaceUserPhoneNumberRequestIdentificationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21597,6 +23344,7 @@ impl ReplaceUserPhoneNumberRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::std::convert::From<&str> for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -21612,12 +23360,14 @@ impl ::std::convert::From<&str> for ReplaceUserPhoneNumberRequestIdentificationS
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::std::fmt::Display for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21627,6 +23377,7 @@ impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevertTemplateTemplateType {
     /// `"email"`
@@ -21637,6 +23388,7 @@ pub enum RevertTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl RevertTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21648,6 +23400,7 @@ impl RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for RevertTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -21658,18 +23411,21 @@ impl ::std::convert::From<&str> for RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for RevertTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for RevertTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for RevertTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21679,12 +23435,14 @@ impl ::serde::Serialize for RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RevokeAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevokeAdminPortalLinkTokenResponse {
     /// Type tag with the constant value `admin_portal_link_token`.
@@ -21710,6 +23468,7 @@ pub struct RevokeAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21804,6 +23563,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeAdminPortalLinkTokenResponseObject {
@@ -21813,6 +23573,7 @@ pub enum RevokeAdminPortalLinkTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl RevokeAdminPortalLinkTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21825,6 +23586,7 @@ impl RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::convert::From<&str> for RevokeAdminPortalLinkTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21836,12 +23598,14 @@ impl ::std::convert::From<&str> for RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::fmt::Display for RevokeAdminPortalLinkTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21850,12 +23614,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RevokeApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevokeApiKeyResponse {
     /// Type tag with the constant value `api_key`.
@@ -21881,6 +23647,7 @@ pub struct RevokeApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21979,6 +23746,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeApiKeyResponseObject {
@@ -21988,6 +23756,7 @@ pub enum RevokeApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl RevokeApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21998,6 +23767,7 @@ impl RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for RevokeApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22007,12 +23777,14 @@ impl ::std::convert::From<&str> for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for RevokeApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22021,6 +23793,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevokeInvitationResponse {
     /// Type tag with the constant value `invitation`.
@@ -22039,6 +23812,7 @@ pub struct RevokeInvitationResponse {
     pub updated_at: i64,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22120,6 +23894,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponse {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseObject {
@@ -22129,6 +23904,7 @@ pub enum RevokeInvitationResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl RevokeInvitationResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22139,6 +23915,7 @@ impl RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22148,12 +23925,14 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for RevokeInvitationResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22162,6 +23941,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeInvitationResponseStatus {
     /// `"revoked"`
@@ -22170,6 +23950,7 @@ pub enum RevokeInvitationResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl RevokeInvitationResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22180,6 +23961,7 @@ impl RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -22189,12 +23971,14 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for RevokeInvitationResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22203,12 +23987,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RevokeM2mTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevokeM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
@@ -22230,6 +24016,7 @@ pub struct RevokeM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22314,6 +24101,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevokeM2mTokenResponseObject {
@@ -22323,6 +24111,7 @@ pub enum RevokeM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl RevokeM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22335,6 +24124,7 @@ impl RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for RevokeM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22346,12 +24136,14 @@ impl ::std::convert::From<&str> for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for RevokeM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22360,12 +24152,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RevokeOAuthApplicationTokenRequest {
     /// Opaque access token or refresh token; every token of the same grant is revoked with it.
     pub token: ::std::string::String,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl RevokeOAuthApplicationTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -22373,6 +24167,7 @@ impl RevokeOAuthApplicationTokenRequest {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RevokeOrganizationInvitationRequest {
     /// User recorded as revoking the invitation; must be an admin of the organization.
@@ -22384,6 +24179,18 @@ pub struct RevokeOrganizationInvitationRequest {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 /// Organization role with its permissions.
@@ -22408,6 +24215,18 @@ pub struct Role {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Role {
@@ -22490,6 +24309,18 @@ impl<'de> ::serde::Deserialize<'de> for Role {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleObject {
@@ -22503,6 +24334,18 @@ pub enum RoleObject {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl RoleObject {
@@ -22521,6 +24364,18 @@ impl RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for RoleObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22536,6 +24391,18 @@ impl ::std::convert::From<&str> for RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for RoleObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -22548,6 +24415,18 @@ impl ::std::fmt::Display for RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RoleObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22556,6 +24435,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Named group of organization roles, with the role new members get and the role creators get.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSet {
@@ -22581,6 +24461,7 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22659,6 +24540,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSet {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// A role as part of a role set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSetItem {
@@ -22679,6 +24561,7 @@ pub struct RoleSetItem {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22746,6 +24629,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItem {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleSetItemObject {
@@ -22755,6 +24639,7 @@ pub enum RoleSetItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22765,6 +24650,7 @@ impl RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22774,12 +24660,14 @@ impl ::std::convert::From<&str> for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22788,6 +24676,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Progress of moving members from one role set to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSetMigration {
@@ -22821,6 +24710,7 @@ pub struct RoleSetMigration {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetMigration {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22924,6 +24814,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigration {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set_migration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleSetMigrationObject {
@@ -22933,6 +24824,7 @@ pub enum RoleSetMigrationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetMigrationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22943,6 +24835,7 @@ impl RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetMigrationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22952,12 +24845,14 @@ impl ::std::convert::From<&str> for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetMigrationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22966,6 +24861,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleSetObject {
@@ -22975,6 +24871,7 @@ pub enum RoleSetObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22985,6 +24882,7 @@ impl RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22994,12 +24892,14 @@ impl ::std::convert::From<&str> for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23008,6 +24908,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` for the set new organizations start with, else `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleSetType {
@@ -23019,6 +24920,7 @@ pub enum RoleSetType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23030,6 +24932,7 @@ impl RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetType {
     fn from(value: &str) -> Self {
         match value {
@@ -23040,12 +24943,14 @@ impl ::std::convert::From<&str> for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23054,6 +24959,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSets {
     pub data: ::std::vec::Vec<RoleSet>,
@@ -23061,6 +24967,7 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSets {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23103,6 +25010,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSets {
     }
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Roles {
     pub data: ::std::vec::Vec<Role>,
@@ -23110,6 +25018,7 @@ pub struct Roles {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl<'de> ::serde::Deserialize<'de> for Roles {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23152,12 +25061,14 @@ impl<'de> ::serde::Deserialize<'de> for Roles {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RotateMachineSecretKeyRequest {
     /// Seconds the old key keeps working (0 ends it at once, 28800 at most).
     pub previous_token_ttl: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl RotateMachineSecretKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(previous_token_ttl: i64) -> Self {
@@ -23165,6 +25076,7 @@ impl RotateMachineSecretKeyRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RotateMachineSecretKeyResponse {
     /// Type tag with the constant value `machine_secret_key`.
@@ -23172,6 +25084,7 @@ pub struct RotateMachineSecretKeyResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23218,6 +25131,7 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RotateMachineSecretKeyResponseObject {
@@ -23227,6 +25141,7 @@ pub enum RotateMachineSecretKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl RotateMachineSecretKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23239,6 +25154,7 @@ impl RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for RotateMachineSecretKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23250,12 +25166,14 @@ impl ::std::convert::From<&str> for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for RotateMachineSecretKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23264,6 +25182,7 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Link between a user and a SAML identity provider account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SamlAccount {
@@ -23285,6 +25204,7 @@ pub struct SamlAccount {
     pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23365,6 +25285,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// SAML connection referenced from a SAML account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -23387,6 +25308,7 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23474,6 +25396,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `saml_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlAccountObject {
@@ -23483,6 +25406,7 @@ pub enum SamlAccountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SamlAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23493,6 +25417,7 @@ impl SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for SamlAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23502,12 +25427,14 @@ impl ::std::convert::From<&str> for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for SamlAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23516,6 +25443,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SamlAccountVerification {
     VerificationSaml(VerificationSaml),
@@ -23524,6 +25452,7 @@ pub enum SamlAccountVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23545,6 +25474,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// SAML connection to an enterprise identity provider.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -23589,6 +25519,7 @@ pub struct SamlConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23765,6 +25696,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnection {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Names of the IdP attributes that feed user fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SamlConnectionAttributeMapping {
@@ -23774,6 +25706,7 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: ::std::string::String,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23828,6 +25761,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// How the login_hint parameter is filled when redirecting to the IdP.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SamlConnectionLoginHint {
@@ -23837,6 +25771,7 @@ pub struct SamlConnectionLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23877,6 +25812,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlConnectionLoginHintMode {
@@ -23890,6 +25826,7 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl SamlConnectionLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23902,6 +25839,7 @@ impl SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -23913,12 +25851,14 @@ impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for SamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23927,6 +25867,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Type tag with the constant value `saml_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SamlConnectionObject {
@@ -23936,6 +25877,7 @@ pub enum SamlConnectionObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl SamlConnectionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23946,6 +25888,7 @@ impl SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for SamlConnectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23955,12 +25898,14 @@ impl ::std::convert::From<&str> for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for SamlConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23969,6 +25914,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SamlConnections {
     pub data: ::std::vec::Vec<SamlConnection>,
@@ -23976,6 +25922,7 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnections {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24018,8 +25965,10 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnections {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub type ScimDirectories = ::std::vec::Vec<ScimDirectory>;
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Directory that provisions users over SCIM from an identity provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScimDirectory {
@@ -24052,6 +26001,7 @@ pub struct ScimDirectory {
     pub updated_at: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24154,6 +26104,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectory {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScimDirectoryCustomAttributesItem {
     pub name: ::std::option::Option<::std::string::String>,
@@ -24169,6 +26120,7 @@ pub struct ScimDirectoryCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24221,6 +26173,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScimDirectoryObject {
@@ -24230,6 +26183,7 @@ pub enum ScimDirectoryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ScimDirectoryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24240,6 +26194,7 @@ impl ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for ScimDirectoryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24249,12 +26204,14 @@ impl ::std::convert::From<&str> for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for ScimDirectoryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24263,6 +26220,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScimGroupRoleMapping {
@@ -24290,6 +26248,7 @@ pub struct ScimGroupRoleMapping {
     pub updated_at: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24392,6 +26351,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMapping {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScimGroupRoleMappingObject {
@@ -24401,6 +26361,7 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ScimGroupRoleMappingObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24411,6 +26372,7 @@ impl ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for ScimGroupRoleMappingObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24420,12 +26382,14 @@ impl ::std::convert::From<&str> for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for ScimGroupRoleMappingObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24434,8 +26398,10 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub type ScimGroupRoleMappings = ::std::vec::Vec<ScimGroupRoleMapping>;
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Directory (SCIM) provisioning details of a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScimUserMetadata {
@@ -24447,6 +26413,7 @@ pub struct ScimUserMetadata {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24492,6 +26459,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Authenticated session of a user on a client.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -24518,6 +26486,7 @@ pub struct Session {
     pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24614,6 +26583,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Device and location details of the latest session activity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionActivityResponse {
@@ -24628,6 +26598,7 @@ pub struct SessionActivityResponse {
     pub country: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24693,6 +26664,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Type tag with the constant value `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionObject {
@@ -24702,6 +26674,7 @@ pub enum SessionObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl SessionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24712,6 +26685,7 @@ impl SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::convert::From<&str> for SessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24721,12 +26695,14 @@ impl ::std::convert::From<&str> for SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::fmt::Display for SessionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24735,6 +26711,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SessionRefresh {
@@ -24744,6 +26721,7 @@ pub enum SessionRefresh {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionStatus {
     /// `"active"`
@@ -24766,6 +26744,7 @@ pub enum SessionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl SessionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24783,6 +26762,7 @@ impl SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::convert::From<&str> for SessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -24799,12 +26779,14 @@ impl ::std::convert::From<&str> for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24813,12 +26795,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Pending task the user must finish within the session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionTask {
     pub key: ::std::string::String,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionTask {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24856,17 +26840,20 @@ impl<'de> ::serde::Deserialize<'de> for SessionTask {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetUserPasswordCompromisedRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetUserProfileImageRequest {
     pub file: ::std::option::Option<crate::FilePart>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SetUserProfileImageRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -24878,6 +26865,7 @@ impl SetUserProfileImageRequest {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignInToken {
     /// Type tag with the constant value `sign_in_token`.
@@ -24893,6 +26881,7 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24961,6 +26950,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInToken {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 /// Type tag with the constant value `sign_in_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignInTokenObject {
@@ -24970,6 +26960,7 @@ pub enum SignInTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl SignInTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24980,6 +26971,7 @@ impl SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::convert::From<&str> for SignInTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24989,12 +26981,14 @@ impl ::std::convert::From<&str> for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::fmt::Display for SignInTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25003,6 +26997,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignInTokenStatus {
     /// `"pending"`
@@ -25015,6 +27010,7 @@ pub enum SignInTokenStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl SignInTokenStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25027,6 +27023,7 @@ impl SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::convert::From<&str> for SignInTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -25038,12 +27035,14 @@ impl ::std::convert::From<&str> for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::fmt::Display for SignInTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25052,6 +27051,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// In-progress or finished sign-up attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignUp {
@@ -25093,6 +27093,7 @@ pub struct SignUp {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25248,6 +27249,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUp {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Type tag with the constant value `sign_up_attempt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpObject {
@@ -25257,6 +27259,7 @@ pub enum SignUpObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25267,6 +27270,7 @@ impl SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25276,12 +27280,14 @@ impl ::std::convert::From<&str> for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25290,6 +27296,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpStatus {
     /// `"missing_requirements"`
@@ -25302,6 +27309,7 @@ pub enum SignUpStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25314,6 +27322,7 @@ impl SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -25325,12 +27334,14 @@ impl ::std::convert::From<&str> for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25339,6 +27350,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Verification progress of one sign-up identifier.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignUpVerification {
@@ -25348,6 +27360,7 @@ pub struct SignUpVerification {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25390,6 +27403,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerification {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignUpVerificationNextAction {
     /// `"needs_prepare"`
@@ -25402,6 +27416,7 @@ pub enum SignUpVerificationNextAction {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpVerificationNextAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25414,6 +27429,7 @@ impl SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpVerificationNextAction {
     fn from(value: &str) -> Self {
         match value {
@@ -25425,12 +27441,14 @@ impl ::std::convert::From<&str> for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpVerificationNextAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25439,6 +27457,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Verification progress of each sign-up identifier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignUpVerifications {
@@ -25450,6 +27469,7 @@ pub struct SignUpVerifications {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25498,11 +27518,13 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerifications {
     }
 }
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SvixUrl {
     pub svix_url: ::std::string::String,
 }
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 impl<'de> ::serde::Deserialize<'de> for SvixUrl {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25542,6 +27564,7 @@ impl<'de> ::serde::Deserialize<'de> for SvixUrl {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 /// Email or SMS template of the instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Template {
@@ -25589,6 +27612,7 @@ pub struct Template {
     pub created_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl<'de> ::serde::Deserialize<'de> for Template {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25699,6 +27723,7 @@ impl<'de> ::serde::Deserialize<'de> for Template {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 /// Type tag with the constant value `template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TemplateObject {
@@ -25708,6 +27733,7 @@ pub enum TemplateObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl TemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25718,6 +27744,7 @@ impl TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for TemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25727,12 +27754,14 @@ impl ::std::convert::From<&str> for TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for TemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25741,6 +27770,7 @@ impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 /// Token that lets automated tests pass bot protection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestingToken {
@@ -25752,6 +27782,7 @@ pub struct TestingToken {
     pub expires_at: i64,
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for TestingToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25801,6 +27832,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingToken {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 /// Type tag with the constant value `testing_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TestingTokenObject {
@@ -25810,6 +27842,7 @@ pub enum TestingTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl TestingTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25820,6 +27853,7 @@ impl TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl ::std::convert::From<&str> for TestingTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25829,12 +27863,14 @@ impl ::std::convert::From<&str> for TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl ::std::fmt::Display for TestingTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25843,6 +27879,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ToggleTemplateDeliveryRequest {
     /// Whether Clerk itself sends the messages made from this template.
@@ -25850,6 +27887,7 @@ pub struct ToggleTemplateDeliveryRequest {
     pub delivered_by_clerk: ::std::option::Option<bool>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToggleTemplateDeliveryTemplateType {
     /// `"email"`
@@ -25860,6 +27898,7 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ToggleTemplateDeliveryTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25871,6 +27910,7 @@ impl ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for ToggleTemplateDeliveryTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -25881,18 +27921,21 @@ impl ::std::convert::From<&str> for ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for ToggleTemplateDeliveryTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for ToggleTemplateDeliveryTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25902,6 +27945,7 @@ impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// Type tag with the constant value `token`.
@@ -25910,6 +27954,7 @@ pub struct Token {
     pub jwt: ::std::string::String,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for Token {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25952,6 +27997,7 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TokenObject {
@@ -25961,6 +28007,7 @@ pub enum TokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl TokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25971,6 +28018,7 @@ impl TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for TokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25980,12 +28028,14 @@ impl ::std::convert::From<&str> for TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for TokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for TokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25994,6 +28044,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalCount {
     /// Type tag with the constant value `total_count`.
@@ -26002,6 +28053,7 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TotalCount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26046,6 +28098,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalCount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `total_count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TotalCountObject {
@@ -26055,6 +28108,7 @@ pub enum TotalCountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TotalCountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26065,6 +28119,7 @@ impl TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TotalCountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26074,12 +28129,14 @@ impl ::std::convert::From<&str> for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TotalCountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26088,6 +28145,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// A device the user marked as trusted, which skips device checks at sign-in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrustedDevice {
@@ -26109,6 +28167,7 @@ pub struct TrustedDevice {
     pub revoked_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDevice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26190,6 +28249,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevice {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrustedDeviceAlgorithm {
     /// `"ES256"`
@@ -26198,6 +28258,7 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceAlgorithm {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26208,6 +28269,7 @@ impl TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -26217,12 +28279,14 @@ impl ::std::convert::From<&str> for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26231,6 +28295,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `trusted_device`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrustedDeviceObject {
@@ -26240,6 +28305,7 @@ pub enum TrustedDeviceObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26250,6 +28316,7 @@ impl TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26259,12 +28326,14 @@ impl ::std::convert::From<&str> for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26273,6 +28342,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrustedDevicePlatform {
     /// `"ios"`
@@ -26283,6 +28353,7 @@ pub enum TrustedDevicePlatform {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDevicePlatform {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26294,6 +28365,7 @@ impl TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDevicePlatform {
     fn from(value: &str) -> Self {
         match value {
@@ -26304,12 +28376,14 @@ impl ::std::convert::From<&str> for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDevicePlatform {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26318,6 +28392,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrustedDeviceStatus {
     /// `"active"`
@@ -26328,6 +28403,7 @@ pub enum TrustedDeviceStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26339,6 +28415,7 @@ impl TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -26349,12 +28426,14 @@ impl ::std::convert::From<&str> for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26363,6 +28442,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -26377,6 +28457,7 @@ pub struct UpdateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateApiKeyResponse {
     /// Type tag with the constant value `api_key`.
@@ -26402,6 +28483,7 @@ pub struct UpdateApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26500,6 +28582,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateApiKeyResponseObject {
@@ -26509,6 +28592,7 @@ pub enum UpdateApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl UpdateApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26519,6 +28603,7 @@ impl UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for UpdateApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26528,12 +28613,14 @@ impl ::std::convert::From<&str> for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for UpdateApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26542,6 +28629,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26561,6 +28649,7 @@ pub struct UpdateDirectoryRequest {
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Partial update of an instance domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateDomainRequest {
@@ -26575,6 +28664,7 @@ pub struct UpdateDomainRequest {
     pub is_secondary: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 /// Partial update of an email address.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEmailAddressRequest {
@@ -26589,6 +28679,7 @@ pub struct UpdateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequest {
     /// Display name of the connection.
@@ -26625,6 +28716,7 @@ pub struct UpdateEnterpriseConnectionRequest {
     >,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name of the attribute.
@@ -26645,6 +28737,7 @@ pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -26659,6 +28752,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestOidc {
@@ -26679,6 +28773,7 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestSaml {
@@ -26713,6 +28808,7 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<UpdateEnterpriseConnectionRequestSamlLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
@@ -26726,6 +28822,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
     pub last_name: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
@@ -26736,6 +28833,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
@@ -26746,6 +28844,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHint {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateEnterpriseConnectionRequestSamlLoginHintMode {
@@ -26759,6 +28858,7 @@ pub enum UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26775,6 +28875,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -26794,12 +28895,14 @@ impl ::std::convert::From<&str> for UpdateEnterpriseConnectionRequestSamlLoginHi
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -26809,6 +28912,7 @@ impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceAuthConfigRequest {
@@ -26834,6 +28938,7 @@ pub struct UpdateInstanceAuthConfigRequest {
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Beta authentication settings of the instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInstanceAuthConfigResponse {
@@ -26848,6 +28953,7 @@ pub struct UpdateInstanceAuthConfigResponse {
     pub enhanced_email_deliverability: ::std::option::Option<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26902,6 +29008,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Type tag with the constant value `instance_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateInstanceAuthConfigResponseObject {
@@ -26911,6 +29018,7 @@ pub enum UpdateInstanceAuthConfigResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl UpdateInstanceAuthConfigResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26923,6 +29031,7 @@ impl UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ::std::convert::From<&str> for UpdateInstanceAuthConfigResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26934,12 +29043,14 @@ impl ::std::convert::From<&str> for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ::std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26948,6 +29059,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceCommunicationRequest {
     /// The complete new list of blocked countries as unique, upper-case ISO 3166-1 alpha-2 codes.
@@ -26955,6 +29067,7 @@ pub struct UpdateInstanceCommunicationRequest {
     pub blocked_country_codes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     /// Allow clients to register themselves (RFC 7591 dynamic client registration).
@@ -26981,6 +29094,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     >,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the organization settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceOrganizationSettingsRequest {
@@ -27012,6 +29126,7 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
     pub domains_default_role_id: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceProtectRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27020,6 +29135,7 @@ pub struct UpdateInstanceProtectRequest {
     pub specter_enabled: crate::Nullable<bool>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceRequest {
@@ -27059,6 +29175,7 @@ pub struct UpdateInstanceRequest {
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
@@ -27072,6 +29189,7 @@ pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27090,6 +29208,7 @@ impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str>
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn from(value: &str) -> Self {
@@ -27110,6 +29229,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -27117,6 +29237,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn serialize<__S: ::serde::Serializer>(
@@ -27127,6 +29248,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the instance restrictions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateInstanceRestrictionsRequest {
@@ -27147,6 +29269,7 @@ pub struct UpdateInstanceRestrictionsRequest {
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// New definition of a JWT template.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateJwtTemplateRequest {
@@ -27171,6 +29294,7 @@ pub struct UpdateJwtTemplateRequest {
     pub signing_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl UpdateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -27189,6 +29313,7 @@ impl UpdateJwtTemplateRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateMachineRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27198,6 +29323,7 @@ pub struct UpdateMachineRequest {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Partial update of an OAuth application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOAuthApplicationRequest {
@@ -27225,6 +29351,7 @@ pub struct UpdateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Partial update of an organization domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationDomainRequest {
@@ -27236,6 +29363,7 @@ pub struct UpdateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// Metadata to deep-merge into a membership.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationMembershipMetadataRequest {
@@ -27251,6 +29379,7 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
     >,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// New role of a membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateOrganizationMembershipRequest {
@@ -27258,6 +29387,7 @@ pub struct UpdateOrganizationMembershipRequest {
     pub role: ::std::string::String,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl UpdateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role: ::std::string::String) -> Self {
@@ -27265,6 +29395,7 @@ impl UpdateOrganizationMembershipRequest {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationPermissionRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27276,6 +29407,7 @@ pub struct UpdateOrganizationPermissionRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Partial update of an organization; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationRequest {
@@ -27299,6 +29431,7 @@ pub struct UpdateOrganizationRequest {
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateOrganizationRoleRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27313,6 +29446,7 @@ pub struct UpdateOrganizationRoleRequest {
     pub permissions: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdatePhoneNumberRequest {
@@ -27327,6 +29461,7 @@ pub struct UpdatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateProductionInstanceDomainRequest {
     /// New home URL, for example `https://www.example.com`.
@@ -27337,6 +29472,7 @@ pub struct UpdateProductionInstanceDomainRequest {
     pub is_secondary: ::std::option::Option<bool>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateRoleSetRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
@@ -27357,6 +29493,7 @@ pub struct UpdateRoleSetRequest {
     pub creator_role_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` makes it the set new organizations start with; the previous initial set becomes `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateRoleSetRequestType {
@@ -27366,6 +29503,7 @@ pub enum UpdateRoleSetRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl UpdateRoleSetRequestType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27376,6 +29514,7 @@ impl UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for UpdateRoleSetRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -27385,12 +29524,14 @@ impl ::std::convert::From<&str> for UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for UpdateRoleSetRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for UpdateRoleSetRequestType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27400,6 +29541,7 @@ impl ::serde::Serialize for UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Partial update of a SAML connection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequest {
@@ -27463,6 +29605,7 @@ pub struct UpdateSamlConnectionRequest {
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestAttributeMapping {
@@ -27476,6 +29619,7 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateSamlConnectionRequestLoginHint {
@@ -27486,6 +29630,7 @@ pub struct UpdateSamlConnectionRequestLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: UpdateSamlConnectionRequestLoginHintMode) -> Self {
@@ -27496,6 +29641,7 @@ impl UpdateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpdateSamlConnectionRequestLoginHintMode {
@@ -27509,6 +29655,7 @@ pub enum UpdateSamlConnectionRequestLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27523,6 +29670,7 @@ impl UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -27536,12 +29684,14 @@ impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for UpdateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27551,6 +29701,7 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateScimDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27570,6 +29721,7 @@ pub struct UpdateScimDirectoryRequest {
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Partial update of a sign-up attempt.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateSignUpRequest {
@@ -27581,6 +29733,7 @@ pub struct UpdateSignUpRequest {
     pub custom_action: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Metadata to deep-merge into a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
@@ -27601,6 +29754,7 @@ pub struct UpdateUserMetadataRequest {
     >,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Partial update of a user; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateUserRequest {
@@ -27677,6 +29831,7 @@ pub struct UpdateUserRequest {
     pub bypass_client_trust: crate::Nullable<bool>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOAuthApplicationLogoRequest {
     /// User recorded as the uploader of the image.
@@ -27684,6 +29839,7 @@ pub struct UploadOAuthApplicationLogoRequest {
     pub file: crate::FilePart,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UploadOAuthApplicationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
@@ -27694,6 +29850,7 @@ impl UploadOAuthApplicationLogoRequest {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UploadOAuthApplicationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -27712,6 +29869,7 @@ impl UploadOAuthApplicationLogoRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Multipart form carrying the logo image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOrganizationLogoRequest {
@@ -27721,6 +29879,7 @@ pub struct UploadOrganizationLogoRequest {
     pub file: crate::FilePart,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UploadOrganizationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
@@ -27731,6 +29890,7 @@ impl UploadOrganizationLogoRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UploadOrganizationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -27749,6 +29909,7 @@ impl UploadOrganizationLogoRequest {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpsertTemplateRequest {
     /// Human-readable name of the template.
@@ -27774,6 +29935,7 @@ pub struct UpsertTemplateRequest {
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UpsertTemplateTemplateType {
     /// `"email"`
@@ -27784,6 +29946,7 @@ pub enum UpsertTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl UpsertTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27795,6 +29958,7 @@ impl UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for UpsertTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -27805,18 +29969,21 @@ impl ::std::convert::From<&str> for UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for UpsertTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for UpsertTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for UpsertTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27826,6 +29993,7 @@ impl ::serde::Serialize for UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// User of the instance with identifiers, linked accounts and flags.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -27904,6 +30072,7 @@ pub struct User {
     pub scim: ::std::option::Option<ScimUserMetadata>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28155,6 +30324,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserObject {
@@ -28164,6 +30334,7 @@ pub enum UserObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UserObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28174,6 +30345,7 @@ impl UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for UserObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28183,12 +30355,14 @@ impl ::std::convert::From<&str> for UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for UserObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for UserObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28197,12 +30371,14 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UsersBanRequest {
     /// IDs of the users to ban.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersBanRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -28210,6 +30386,7 @@ impl UsersBanRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UsersGetOrganizationInvitationsStatus {
     /// `"pending"`
@@ -28224,6 +30401,7 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersGetOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28237,6 +30415,7 @@ impl UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for UsersGetOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28249,18 +30428,21 @@ impl ::std::convert::From<&str> for UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for UsersGetOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl crate::runtime::ParamValue for UsersGetOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28270,12 +30452,14 @@ impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UsersUnbanRequest {
     /// IDs of the users to unban.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersUnbanRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -28283,6 +30467,18 @@ impl UsersUnbanRequest {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Verification performed by an administrator through the API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationAdmin {
@@ -28295,6 +30491,18 @@ pub struct VerificationAdmin {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28351,6 +30559,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `verification_admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminObject {
@@ -28360,6 +30580,18 @@ pub enum VerificationAdminObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28370,6 +30602,18 @@ impl VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28379,12 +30623,36 @@ impl ::std::convert::From<&str> for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28393,6 +30661,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminStatus {
     /// `"verified"`
@@ -28401,6 +30681,18 @@ pub enum VerificationAdminStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28411,6 +30703,18 @@ impl VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28420,12 +30724,36 @@ impl ::std::convert::From<&str> for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28434,6 +30762,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationAdminStrategy {
     /// `"admin"`
@@ -28442,6 +30782,18 @@ pub enum VerificationAdminStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28452,6 +30804,18 @@ impl VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -28461,12 +30825,36 @@ impl ::std::convert::From<&str> for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28475,6 +30863,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through an emailed link.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationEmailLink {
@@ -28487,6 +30876,7 @@ pub struct VerificationEmailLink {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28543,6 +30933,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_email_link`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkObject {
@@ -28552,6 +30943,7 @@ pub enum VerificationEmailLinkObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28564,6 +30956,7 @@ impl VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28575,12 +30968,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28589,6 +30984,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkStatus {
     /// `"unverified"`
@@ -28603,6 +30999,7 @@ pub enum VerificationEmailLinkStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28616,6 +31013,7 @@ impl VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28628,12 +31026,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28642,6 +31042,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationEmailLinkStrategy {
     /// `"email_link"`
@@ -28650,6 +31051,7 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28660,6 +31062,7 @@ impl VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -28669,12 +31072,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28683,6 +31088,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification inherited from an OAuth provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationFromOauth {
@@ -28696,6 +31102,7 @@ pub struct VerificationFromOauth {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28755,6 +31162,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationFromOauthObject {
@@ -28764,6 +31172,7 @@ pub enum VerificationFromOauthObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationFromOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28776,6 +31185,7 @@ impl VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationFromOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28787,12 +31197,14 @@ impl ::std::convert::From<&str> for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationFromOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28801,6 +31213,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationFromOauthStatus {
     /// `"unverified"`
@@ -28811,6 +31224,7 @@ pub enum VerificationFromOauthStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationFromOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28822,6 +31236,7 @@ impl VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationFromOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28832,12 +31247,14 @@ impl ::std::convert::From<&str> for VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationFromOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28846,6 +31263,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through Google One Tap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationGoogleOneTap {
@@ -28859,6 +31277,7 @@ pub struct VerificationGoogleOneTap {
     pub error: ::std::option::Option<ClerkError>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28920,6 +31339,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapObject {
@@ -28929,6 +31349,7 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28941,6 +31362,7 @@ impl VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28952,12 +31374,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28966,6 +31390,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapStatus {
     /// `"unverified"`
@@ -28976,6 +31401,7 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28987,6 +31413,7 @@ impl VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28997,12 +31424,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29011,6 +31440,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationGoogleOneTapStrategy {
     /// `"google_one_tap"`
@@ -29019,6 +31449,7 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29029,6 +31460,7 @@ impl VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -29038,12 +31470,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29052,6 +31486,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through an OAuth redirect flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationOauth {
@@ -29066,6 +31501,7 @@ pub struct VerificationOauth {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29132,6 +31568,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOauthObject {
@@ -29141,6 +31578,7 @@ pub enum VerificationOauthObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29151,6 +31589,7 @@ impl VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -29160,12 +31599,14 @@ impl ::std::convert::From<&str> for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29174,6 +31615,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOauthStatus {
     /// `"unverified"`
@@ -29190,6 +31632,7 @@ pub enum VerificationOauthStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29204,6 +31647,7 @@ impl VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -29217,12 +31661,14 @@ impl ::std::convert::From<&str> for VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29231,6 +31677,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Verification through a one-time code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationOtp {
@@ -29245,6 +31703,18 @@ pub struct VerificationOtp {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29304,6 +31774,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `verification_otp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpObject {
@@ -29313,6 +31795,18 @@ pub enum VerificationOtpObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29323,6 +31817,18 @@ impl VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -29332,12 +31838,36 @@ impl ::std::convert::From<&str> for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29346,6 +31876,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpStatus {
     /// `"unverified"`
@@ -29360,6 +31902,18 @@ pub enum VerificationOtpStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29373,6 +31927,18 @@ impl VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -29385,12 +31951,36 @@ impl ::std::convert::From<&str> for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29399,6 +31989,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationOtpStrategy {
     /// `"phone_code"`
@@ -29411,6 +32013,18 @@ pub enum VerificationOtpStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29425,6 +32039,18 @@ impl VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -29438,12 +32064,36 @@ impl ::std::convert::From<&str> for VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29452,6 +32102,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through a passkey challenge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationPasskey {
@@ -29466,6 +32117,7 @@ pub struct VerificationPasskey {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29528,6 +32180,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyNonce {
     /// `"nonce"`
@@ -29536,6 +32189,7 @@ pub enum VerificationPasskeyNonce {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyNonce {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29546,6 +32200,7 @@ impl VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyNonce {
     fn from(value: &str) -> Self {
         match value {
@@ -29555,12 +32210,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyNonce {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29569,6 +32226,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyObject {
@@ -29578,6 +32236,7 @@ pub enum VerificationPasskeyObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29588,6 +32247,7 @@ impl VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -29597,12 +32257,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29611,6 +32273,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyStatus {
     /// `"verified"`
@@ -29619,6 +32282,7 @@ pub enum VerificationPasskeyStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29629,6 +32293,7 @@ impl VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -29638,12 +32303,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29652,6 +32319,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationPasskeyStrategy {
     /// `"passkey"`
@@ -29660,6 +32328,7 @@ pub enum VerificationPasskeyStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29670,6 +32339,7 @@ impl VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -29679,12 +32349,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29693,6 +32365,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through a SAML flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationSaml {
@@ -29707,6 +32380,7 @@ pub struct VerificationSaml {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29771,6 +32445,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_saml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlObject {
@@ -29780,6 +32455,7 @@ pub enum VerificationSamlObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29790,6 +32466,7 @@ impl VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlObject {
     fn from(value: &str) -> Self {
         match value {
@@ -29799,12 +32476,14 @@ impl ::std::convert::From<&str> for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29813,6 +32492,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlStatus {
     /// `"unverified"`
@@ -29829,6 +32509,7 @@ pub enum VerificationSamlStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29843,6 +32524,7 @@ impl VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -29856,12 +32538,14 @@ impl ::std::convert::From<&str> for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29870,6 +32554,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationSamlStrategy {
     /// `"saml"`
@@ -29878,6 +32563,7 @@ pub enum VerificationSamlStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29888,6 +32574,7 @@ impl VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -29897,12 +32584,14 @@ impl ::std::convert::From<&str> for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29911,6 +32600,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification done by SCIM directory provisioning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationScim {
@@ -29922,6 +32612,7 @@ pub struct VerificationScim {
     pub expire_at: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScim {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29975,6 +32666,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScim {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_scim`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimObject {
@@ -29984,6 +32676,7 @@ pub enum VerificationScimObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29994,6 +32687,7 @@ impl VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30003,12 +32697,14 @@ impl ::std::convert::From<&str> for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30017,6 +32713,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimStatus {
     /// `"verified"`
@@ -30025,6 +32722,7 @@ pub enum VerificationScimStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30035,6 +32733,7 @@ impl VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -30044,12 +32743,14 @@ impl ::std::convert::From<&str> for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30058,6 +32759,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationScimStrategy {
     /// `"scim"`
@@ -30066,6 +32768,7 @@ pub enum VerificationScimStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30076,6 +32779,7 @@ impl VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -30085,12 +32789,14 @@ impl ::std::convert::From<&str> for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30099,6 +32805,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through a ticket (for example an invitation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationTicket {
@@ -30111,6 +32818,7 @@ pub struct VerificationTicket {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30167,6 +32875,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketObject {
@@ -30176,6 +32885,7 @@ pub enum VerificationTicketObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30186,6 +32896,7 @@ impl VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30195,12 +32906,14 @@ impl ::std::convert::From<&str> for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30209,6 +32922,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketStatus {
     /// `"unverified"`
@@ -30221,6 +32935,7 @@ pub enum VerificationTicketStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30233,6 +32948,7 @@ impl VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -30244,12 +32960,14 @@ impl ::std::convert::From<&str> for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30258,6 +32976,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationTicketStrategy {
     /// `"ticket"`
@@ -30266,6 +32985,7 @@ pub enum VerificationTicketStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30276,6 +32996,7 @@ impl VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -30285,12 +33006,14 @@ impl ::std::convert::From<&str> for VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30299,6 +33022,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through a web3 wallet signature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationWeb3 {
@@ -30313,6 +33037,7 @@ pub struct VerificationWeb3 {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30375,6 +33100,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_web3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Object {
@@ -30384,6 +33110,7 @@ pub enum VerificationWeb3Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30394,6 +33121,7 @@ impl VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Object {
     fn from(value: &str) -> Self {
         match value {
@@ -30403,12 +33131,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30417,6 +33147,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Status {
     /// `"unverified"`
@@ -30431,6 +33162,7 @@ pub enum VerificationWeb3Status {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30444,6 +33176,7 @@ impl VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Status {
     fn from(value: &str) -> Self {
         match value {
@@ -30456,12 +33189,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30470,6 +33205,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationWeb3Strategy {
     /// `"web3_metamask_signature"`
@@ -30486,6 +33222,7 @@ pub enum VerificationWeb3Strategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Strategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30504,6 +33241,7 @@ impl VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Strategy {
     fn from(value: &str) -> Self {
         match value {
@@ -30521,12 +33259,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Strategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30535,11 +33275,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyApiKeyRequest {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl VerifyApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(secret: ::std::string::String) -> Self {
@@ -30547,6 +33289,7 @@ impl VerifyApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyApiKeyResponse {
     /// Type tag with the constant value `api_key`.
@@ -30572,6 +33315,7 @@ pub struct VerifyApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30670,6 +33414,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerifyApiKeyResponseObject {
@@ -30679,6 +33424,7 @@ pub enum VerifyApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl VerifyApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30689,6 +33435,7 @@ impl VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for VerifyApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30698,12 +33445,14 @@ impl ::std::convert::From<&str> for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for VerifyApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30712,12 +33461,14 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyClientRequest {
     /// JWT of the active client.
     pub token: ::std::string::String,
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl VerifyClientRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -30725,6 +33476,7 @@ impl VerifyClientRequest {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct VerifyDomainProxyRequest {
     /// Domain the proxy is meant for.
@@ -30735,11 +33487,13 @@ pub struct VerifyDomainProxyRequest {
     pub proxy_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyM2mTokenRequest {
     pub token: ::std::string::String,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl VerifyM2mTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -30747,6 +33501,7 @@ impl VerifyM2mTokenRequest {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyM2mTokenResponse {
     /// Type tag with the constant value `machine_to_machine_token`.
@@ -30768,6 +33523,7 @@ pub struct VerifyM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30852,6 +33608,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerifyM2mTokenResponseObject {
@@ -30861,6 +33618,7 @@ pub enum VerifyM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl VerifyM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30873,6 +33631,7 @@ impl VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for VerifyM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30884,12 +33643,14 @@ impl ::std::convert::From<&str> for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for VerifyM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30898,6 +33659,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct VerifyOAuthAccessTokenRequest {
     /// The token to check.
@@ -30909,6 +33671,7 @@ pub struct VerifyOAuthAccessTokenRequest {
     pub secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum VerifyOAuthAccessTokenResponse {
@@ -30918,6 +33681,7 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyOAuthAccessTokenResponseObject {
     /// Type tag with the constant value `clerk_idp_oauth_access_token`.
@@ -30937,6 +33701,7 @@ pub struct VerifyOAuthAccessTokenResponseObject {
     pub updated_at: f64,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31027,12 +33792,14 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifyOAuthAccessTokenResponseObject2 {
     /// Always `false`, meaning the JWT has expired.
     pub active: bool,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31075,6 +33842,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject2 {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 /// Type tag with the constant value `clerk_idp_oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerifyOAuthAccessTokenResponseObjectObject {
@@ -31084,6 +33852,7 @@ pub enum VerifyOAuthAccessTokenResponseObjectObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl VerifyOAuthAccessTokenResponseObjectObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31096,6 +33865,7 @@ impl VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl ::std::convert::From<&str> for VerifyOAuthAccessTokenResponseObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31109,12 +33879,14 @@ impl ::std::convert::From<&str> for VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl ::std::fmt::Display for VerifyOAuthAccessTokenResponseObjectObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31123,12 +33895,14 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObje
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyPasswordRequest {
     /// Password to check.
     pub password: ::std::string::String,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyPasswordRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(password: ::std::string::String) -> Self {
@@ -31136,11 +33910,13 @@ impl VerifyPasswordRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyPasswordResponse {
     pub verified: ::std::option::Option<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31178,12 +33954,14 @@ impl<'de> ::serde::Deserialize<'de> for VerifyPasswordResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VerifyTotpRequest {
     /// TOTP or backup code to check.
     pub code: ::std::string::String,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyTotpRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(code: ::std::string::String) -> Self {
@@ -31191,12 +33969,14 @@ impl VerifyTotpRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyTotpResponse {
     pub verified: ::std::option::Option<bool>,
     pub code_type: ::std::option::Option<VerifyTotpResponseCodeType>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31237,6 +34017,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerifyTotpResponseCodeType {
     /// `"totp"`
@@ -31247,6 +34028,7 @@ pub enum VerifyTotpResponseCodeType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyTotpResponseCodeType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31258,6 +34040,7 @@ impl VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerifyTotpResponseCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -31268,12 +34051,14 @@ impl ::std::convert::From<&str> for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerifyTotpResponseCodeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31282,6 +34067,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 /// Someone waiting for access to the application.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitlistEntry {
@@ -31299,6 +34085,7 @@ pub struct WaitlistEntry {
     pub invitation: ::std::option::Option<Invitation>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31367,6 +34154,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 /// Type tag with the constant value `waitlist_entry`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WaitlistEntryObject {
@@ -31376,6 +34164,7 @@ pub enum WaitlistEntryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl WaitlistEntryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31386,6 +34175,7 @@ impl WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for WaitlistEntryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31395,12 +34185,14 @@ impl ::std::convert::From<&str> for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for WaitlistEntryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31409,6 +34201,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WaitlistEntryStatus {
     /// `"pending"`
@@ -31423,6 +34216,7 @@ pub enum WaitlistEntryStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl WaitlistEntryStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31436,6 +34230,7 @@ impl WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for WaitlistEntryStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31448,12 +34243,14 @@ impl ::std::convert::From<&str> for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for WaitlistEntryStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31462,6 +34259,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Web3 wallet owned by a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Web3Wallet {
@@ -31476,6 +34274,7 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31536,6 +34335,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `web3_wallet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Web3WalletObject {
@@ -31545,6 +34345,7 @@ pub enum Web3WalletObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl Web3WalletObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31555,6 +34356,7 @@ impl Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for Web3WalletObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31564,12 +34366,14 @@ impl ::std::convert::From<&str> for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for Web3WalletObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31578,6 +34382,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Web3WalletVerification {
     VerificationWeb3(VerificationWeb3),
@@ -31586,6 +34391,7 @@ pub enum Web3WalletVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
