@@ -22,6 +22,9 @@
 //! (authentication, errors, retries) is hand-written in `src/runtime`.
 
 #![warn(missing_debug_implementations)]
+// docs.rs documents with `--cfg docsrs` on nightly: the badges naming the cargo feature
+// each gated item needs (`doc(cfg(...))` beside every feature `cfg`) need `doc_cfg`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
 pub mod runtime;
@@ -45,6 +48,7 @@ pub use runtime::{
 
 // Helpers for users' tests (a loopback mock server): see the module's docs.
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
