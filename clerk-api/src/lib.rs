@@ -20,6 +20,11 @@
 //! operations, and every operation is an async method on [`Client`]. The operations and
 //! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
 //! (authentication, errors, retries) is hand-written in `src/runtime`.
+//!
+//! Cargo features: every tag is one (all on by default), gating its module, its `Client`
+//! methods and the models only it uses; `test-util` (off by default) adds
+//! `clerk_api::testing`, a mock Clerk server for your own tests. On docs.rs each gated
+//! item names the feature it needs.
 
 #![warn(missing_debug_implementations)]
 // docs.rs documents with `--cfg docsrs` on nightly: the badges naming the cargo feature
@@ -55,7 +60,8 @@ pub mod testing;
 /// `StatusCode`/`HeaderMap` types errors carry.
 pub use reqwest;
 
-/// The README's examples, compiled as doctests so they stay true.
+/// The crate README's examples (the crates.io page), compiled as doctests so they stay
+/// true. The workspace README's are doctests of `xtask`: that file is not in the package.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
