@@ -223,11 +223,12 @@ fn root(api: &ir::Api) -> TokenStream {
             " Operations of the `{}` tag (cargo feature `{feature}`).",
             m.tag
         );
+        let gate = cfg_with_badge(quote!(feature = #feature));
         quote! {
             #docs
             #[doc = ""]
             #[doc = #feature_doc]
-            #[cfg(feature = #feature)]
+            #gate
             pub mod #name;
         }
     });
@@ -272,8 +273,17 @@ fn feature_gate(features: &[RustIdent], feature_count: usize) -> Option<TokenStr
         quote!(feature = #f)
     });
     Some(if features.len() == 1 {
-        quote!(#[cfg(#(#names)*)])
+        cfg_with_badge(quote!(#(#names)*))
     } else {
-        quote!(#[cfg(any(#(#names),*))])
+        cfg_with_badge(quote!(any(#(#names),*)))
     })
+}
+
+/// `#[cfg(predicate)]` and, for docs.rs (which documents with `--cfg docsrs`), the
+/// badge that tells a reader which feature the item needs.
+fn cfg_with_badge(predicate: TokenStream) -> TokenStream {
+    quote! {
+        #[cfg(#predicate)]
+        #[cfg_attr(docsrs, doc(cfg(#predicate)))]
+    }
 }
