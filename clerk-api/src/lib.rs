@@ -21,15 +21,23 @@
 //! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
 //! (authentication, errors, retries) is hand-written in `src/runtime`.
 //!
-//! Feature `webhook` adds `clerk_api::webhook`: verifying Clerk's webhook requests
-//! and decoding them into typed events.
+//! Cargo features: every tag is one (all on by default), gating its module, its `Client`
+//! methods and the models only it uses. Off by default: `auth` adds `clerk_api::auth`
+//! (verifying session tokens), `webhook` adds `clerk_api::webhook` (verifying Clerk's
+//! webhook requests and decoding them into typed events), `axum` their axum
+//! integrations, and `test-util` helpers for your own tests (`clerk_api::testing`, a
+//! mock Clerk server). On docs.rs each gated item names the feature it needs.
 
 #![warn(missing_debug_implementations)]
+// docs.rs documents with `--cfg docsrs` on nightly: the badges naming the cargo feature
+// each gated item needs (`doc(cfg(...))` beside every feature `cfg`) need `doc_cfg`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
 pub mod runtime;
 
 #[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
 
 // prettyplease formats the generated files (deterministically, with no toolchain
@@ -41,6 +49,7 @@ mod generated;
 pub use generated::*;
 
 #[cfg(feature = "webhook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook")))]
 pub mod webhook;
 pub use runtime::{
     ApiError, ApiErrorBody, ApiErrorDetail, Client, ClientBuilder, DecodeError, Error, FilePart,
@@ -54,14 +63,15 @@ pub use runtime::{
 
 // Helpers for users' tests (a loopback mock server): see the module's docs.
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 
 /// The HTTP client underneath, re-exported for `ClientBuilder::http_client` and for the
 /// `StatusCode`/`HeaderMap` types errors carry.
 pub use reqwest;
 
-/// The README's examples, compiled as doctests so they stay true. Some need the
-/// hand-written features, so they are compiled with all of them (`cargo xtask test`).
-#[cfg(all(doctest, feature = "webhook", feature = "axum", feature = "test-util"))]
-#[doc = include_str!("../../README.md")]
+/// The crate README's examples (the crates.io page), compiled as doctests so they stay
+/// true. The workspace README's are doctests of `xtask`: that file is not in the package.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -14,15 +14,22 @@ pub fn header(spec_label: &str) -> String {
 /// Formats one file with prettyplease. Tokens that do not parse are a generator bug;
 /// it is reported as an error, never a panic.
 pub fn render(path: &str, tokens: TokenStream, spec_label: &str) -> Result<String> {
+    Ok(format!(
+        "{}{}",
+        header(spec_label),
+        render_piece(path, tokens)?
+    ))
+}
+
+/// Formats a piece of a file (its items, and for the first piece its inner
+/// attributes): a file's pieces, formatted apart and joined, read as the whole file
+/// formatted at once, since prettyplease lays out each top-level item on its own.
+pub fn render_piece(path: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
             "#",
             format!("internal error: generated {path} is not valid Rust: {e}"),
         )
     })?;
-    Ok(format!(
-        "{}{}",
-        header(spec_label),
-        prettyplease::unparse(&file)
-    ))
+    Ok(prettyplease::unparse(&file))
 }

@@ -101,6 +101,60 @@ pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOu
     })
 }
 
+/// Emits and formats every file of an API, spreading its pieces over the cores. Each
+/// thread emits the tokens of the pieces it takes (tokens cannot cross threads) and
+/// formats them; files are joined in piece order, so the output does not depend on
+/// the scheduling. Returns the generated files and the contract suite's.
+fn render_in_parallel(
+    api: &ir::Api,
+    spec_label: &str,
+) -> Result<(Vec<GeneratedFile>, Vec<GeneratedFile>)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let emitter = emit::Emitter::new(api);
+    let pieces = emitter.pieces();
+    let texts: Mutex<Vec<Option<Result<String>>>> = Mutex::new(vec![None; pieces.len()]);
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pieces.len());
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(piece) = pieces.get(i) else { break };
+        let text = format::render_piece(&piece.path, emitter.tokens(piece));
+        texts.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(text);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let texts = texts.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (mut files, mut contract): (Vec<GeneratedFile>, Vec<GeneratedFile>) = Default::default();
+    for (piece, text) in pieces.iter().zip(texts) {
+        let text = text.unwrap_or_else(|| {
+            Err(Error::new(
+                "#",
+                format!("internal error: {} was not rendered", piece.path),
+            ))
+        })?;
+        let list = if emit::Emitter::is_contract(piece) {
+            &mut contract
+        } else {
+            &mut files
+        };
+        match list.last_mut() {
+            Some(file) if file.path == piece.path => file.contents.push_str(&text),
+            _ => list.push(GeneratedFile {
+                path: piece.path.clone(),
+                contents: format!("{}{text}", format::header(spec_label)),
+            }),
+        }
+    }
+    Ok((files, contract))
+}
+
 /// Runs the whole pipeline on the text of a spec.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
     let doc = parse::parse(spec_text)?;
@@ -112,19 +166,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         .collect();
     let features = api.modules.iter().map(|m| m.name.to_string()).collect();
     let modules = api.modules.iter().map(module_index).collect();
-    let render = |files: Vec<(String, proc_macro2::TokenStream)>| {
-        files
-            .into_iter()
-            .map(|(path, tokens)| {
-                Ok(GeneratedFile {
-                    contents: format::render(&path, tokens, &options.spec_label)?,
-                    path,
-                })
-            })
-            .collect::<Result<Vec<_>>>()
-    };
-    let files = render(emit::emit(&api))?;
-    let contract = render(emit::contract_suite(&api))?;
+    let (files, contract) = render_in_parallel(&api, &options.spec_label)?;
     Ok(Output {
         files,
         contract,

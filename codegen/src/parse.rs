@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::pointer::Pointer;
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 /// A parsed spec: the typed document plus the raw tree (in document order), which
@@ -47,15 +48,21 @@ pub fn parse(text: &str) -> Result<Document> {
     normalize(&mut raw, &Pointer::root())?;
     check_version(&raw)?;
     wrap_ref_siblings(&mut raw);
-    let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        locate_error(&raw).unwrap_or_else(|| {
-            let pointer = path_to_pointer(Pointer::root(), e.path());
-            Error::new(
-                pointer,
-                format!("not a valid OpenAPI 3.0 node: {}", e.inner()),
-            )
-        })
-    })?;
+    // The plain read is the fast path; only a document that fails it is read again,
+    // tracking paths, to say where.
+    let api = match OpenAPI::deserialize(&raw) {
+        Ok(api) => api,
+        Err(_) => {
+            let error = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).err();
+            return Err(locate_error(&raw).unwrap_or_else(|| match error {
+                Some(e) => Error::new(
+                    path_to_pointer(Pointer::root(), e.path()),
+                    format!("not a valid OpenAPI 3.0 node: {}", e.inner()),
+                ),
+                None => Error::new("#", "not a valid OpenAPI 3.0 document"),
+            }));
+        }
+    };
     Ok(Document { api, raw })
 }
 
@@ -75,18 +82,39 @@ fn check_version(raw: &Value) -> Result<()> {
 }
 
 /// Makes every mapping key a string (YAML reads `200:` as a number) and drops YAML
-/// tags, which JSON-shaped OpenAPI has no use for.
+/// tags, which JSON-shaped OpenAPI has no use for. `at` is only turned into a pointer
+/// for an error: building one per node would cost more than the walk.
 fn normalize(value: &mut Value, at: &Pointer) -> Result<()> {
+    let mut path = Vec::new();
+    normalize_at(value, &mut path).map_err(|(tokens, message)| {
+        let pointer = tokens.iter().fold(at.clone(), |p, t| p.join(t));
+        Error::new(pointer.to_string(), message)
+    })
+}
+
+type NormalizeError = (Vec<String>, String);
+
+fn normalize_at(value: &mut Value, path: &mut Vec<String>) -> Result<(), NormalizeError> {
     match value {
         Value::Tagged(tagged) => {
             let inner = std::mem::replace(&mut tagged.value, Value::Null);
             *value = inner;
-            normalize(value, at)
+            normalize_at(value, path)
         }
-        Value::Sequence(items) => items
-            .iter_mut()
-            .enumerate()
-            .try_for_each(|(i, v)| normalize(v, &at.join(i))),
+        Value::Sequence(items) => items.iter_mut().enumerate().try_for_each(|(i, v)| {
+            path.push(i.to_string());
+            normalize_at(v, path)?;
+            path.pop();
+            Ok(())
+        }),
+        Value::Mapping(map) if map.keys().all(Value::is_string) => {
+            for (key, child) in map.iter_mut() {
+                path.push(key.as_str().unwrap_or_default().to_owned());
+                normalize_at(child, path)?;
+                path.pop();
+            }
+            Ok(())
+        }
         Value::Mapping(map) => {
             let mut out = Mapping::with_capacity(map.len());
             for (key, mut child) in std::mem::take(map) {
@@ -95,13 +123,15 @@ fn normalize(value: &mut Value, at: &Pointer) -> Result<()> {
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
                     other => {
-                        return Err(Error::new(
-                            at.to_string(),
+                        return Err((
+                            path.clone(),
                             format!("mapping key {other:?} is not a string"),
                         ))
                     }
                 };
-                normalize(&mut child, &at.join(&key))?;
+                path.push(key.clone());
+                normalize_at(&mut child, path)?;
+                path.pop();
                 out.insert(Value::String(key), child);
             }
             *map = out;

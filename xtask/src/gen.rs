@@ -108,10 +108,21 @@ pub fn generate_with_webhooks(
     let options = |path: &Path| Options {
         spec_label: spec_label(root, path),
     };
-    let mut output = codegen::generate(&read(spec)?, &options(spec))
-        .map_err(|e| format!("{}: {e}", spec.display()))?;
-    let webhooks = codegen::generate_webhooks(&read(webhook_spec)?, &options(webhook_spec))
-        .map_err(|e| format!("{}: {e}", webhook_spec.display()))?;
+    let (spec_text, webhook_text) = (read(spec)?, read(webhook_spec)?);
+    // The two specs are independent: the webhook events generate beside the API.
+    let (output, webhooks) = std::thread::scope(|scope| {
+        let webhooks = scope.spawn(|| {
+            codegen::generate_webhooks(&webhook_text, &options(webhook_spec))
+                .map_err(|e| format!("{}: {e}", webhook_spec.display()))
+        });
+        let output = codegen::generate(&spec_text, &options(spec))
+            .map_err(|e| format!("{}: {e}", spec.display()));
+        let webhooks = webhooks
+            .join()
+            .unwrap_or_else(|_| Err("internal error: the webhook generation panicked".to_owned()));
+        (output, webhooks)
+    });
+    let (mut output, webhooks) = (output?, webhooks?);
     if output.files.iter().any(|f| f.path == webhooks.file.path) {
         return Err(format!(
             "{}: a generated module is already called {}",

@@ -79,6 +79,14 @@ fn render(modules: &[ModuleIndex]) -> String {
     out
 }
 
+/// The workspace README's examples, compiled as doctests against `clerk-api` (a
+/// dev-dependency) so they stay true. They are here, not in `clerk-api`, because the
+/// README is outside the published package: an `include_str!` of it there would break
+/// `cargo test` on the packaged crate. `clerk-api` doctests its own README.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(test)]
 mod tests {
     use super::*;

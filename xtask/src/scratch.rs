@@ -23,6 +23,9 @@ pub struct ScratchCrate {
     /// The tag features of the generation, for the manifest's `[features]`.
     pub features: Vec<String>,
     pub tests: Vec<(String, String)>,
+    /// Hand-written features kept in the copy (their module `src/<feature>/` is copied,
+    /// and their feature line and optional dependencies stay): the others are dropped.
+    pub hand_written: Vec<&'static str>,
 }
 
 impl ScratchCrate {
@@ -42,7 +45,15 @@ impl ScratchCrate {
             files: output.files,
             features: output.features,
             tests,
+            hand_written: Vec::new(),
         }
+    }
+
+    /// The same crate keeping the hand-written feature `feature` (for example `webhook`,
+    /// whose module the generated webhook events live in; `--all-features` enables it).
+    pub fn with_hand_written(mut self, feature: &'static str) -> Self {
+        self.hand_written.push(feature);
+        self
     }
 }
 
@@ -86,6 +97,7 @@ impl ScratchWorkspace {
             files,
             features,
             tests,
+            hand_written,
         } in crates
         {
             let root = dir.join(name);
@@ -109,7 +121,7 @@ impl ScratchWorkspace {
                 &format!("name = {name:?}"),
                 1,
             );
-            let cargo = without_hand_written(&scratch_manifest(&cargo));
+            let cargo = without_hand_written(&scratch_manifest(&cargo), hand_written);
             let cargo =
                 crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
             wanted.insert(PathBuf::from("Cargo.toml"), cargo);
@@ -124,6 +136,13 @@ impl ScratchWorkspace {
                 Path::new("src/runtime"),
                 &mut wanted,
             )?;
+            for feature in hand_written {
+                read_dir_into(
+                    &crate_src.join("src").join(feature),
+                    &Path::new("src").join(feature),
+                    &mut wanted,
+                )?;
+            }
             for file in files {
                 wanted.insert(
                     PathBuf::from("src/generated").join(&file.path),
@@ -210,10 +229,12 @@ fn scratch_manifest(manifest: &str) -> String {
 
 /// The manifest without what a copy lacks: the hand-written features after the generated
 /// block (`auth`, ...: their modules are not copied, and they may need tags another spec
-/// does not have), the optional dependencies only they use, `[[example]]` targets (no
-/// `examples/`) and the dev-dependency on the crate itself. Their names stay known to
-/// `cfg` (never enabled), so `#[cfg(feature = "auth")]` in `lib.rs` is no warning.
-fn without_hand_written(manifest: &str) -> String {
+/// does not have) except those in `keep`, the optional dependencies no kept feature
+/// uses, `[[example]]` targets (no `examples/`) and the dev-dependency on the crate
+/// itself. Dropped names stay known to `cfg` (never enabled), so
+/// `#[cfg(feature = "auth")]` in `lib.rs` is no warning.
+fn without_hand_written(manifest: &str, keep: &[&str]) -> String {
+    let kept_deps = kept_dependencies(manifest, keep);
     let mut out = String::with_capacity(manifest.len());
     let mut removed_features = Vec::new();
     let (mut table, mut after_generated, mut in_example) = (String::new(), false, false);
@@ -232,16 +253,20 @@ fn without_hand_written(manifest: &str) -> String {
         }
         let keep = match table.as_str() {
             _ if in_example => false,
-            "[features]" if after_generated => {
-                if let Some((name, _)) = trimmed
-                    .split_once('=')
-                    .filter(|_| !trimmed.starts_with('#'))
-                {
-                    removed_features.push(format!("{:?}", name.trim()));
+            "[features]" if after_generated => match feature_line(trimmed) {
+                Some((name, _)) if keep.contains(&name) => true,
+                Some((name, _)) => {
+                    removed_features.push(format!("{name:?}"));
+                    false
                 }
-                false
+                None => false,
+            },
+            "[dependencies]" => {
+                !trimmed.contains("optional = true")
+                    || trimmed
+                        .split_once('=')
+                        .is_some_and(|(dep, _)| kept_deps.contains(&dep.trim()))
             }
-            "[dependencies]" => !trimmed.contains("optional = true"),
             "[dev-dependencies]" => !trimmed.contains("path = \".\""),
             _ => true,
         };
@@ -257,6 +282,39 @@ fn without_hand_written(manifest: &str) -> String {
         ));
     }
     out
+}
+
+/// `name = [items]` of a `[features]` line, or `None` for a comment or anything else.
+fn feature_line(line: &str) -> Option<(&str, &str)> {
+    if line.starts_with('#') {
+        return None;
+    }
+    let (name, items) = line.split_once('=')?;
+    Some((name.trim(), items.trim()))
+}
+
+/// The optional dependencies (`dep:x`) the features in `keep` enable.
+fn kept_dependencies<'a>(manifest: &'a str, keep: &[&str]) -> Vec<&'a str> {
+    let mut in_features = false;
+    let mut deps = Vec::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_features = trimmed == "[features]";
+            continue;
+        }
+        match feature_line(trimmed) {
+            Some((name, items)) if in_features && keep.contains(&name) => {
+                deps.extend(
+                    items
+                        .split('"')
+                        .filter_map(|item| item.strip_prefix("dep:")),
+                );
+            }
+            _ => {}
+        }
+    }
+    deps
 }
 
 /// Reads every file under `from` into `into`, keyed by its path under `prefix`.
@@ -332,7 +390,7 @@ mod tests {
             crate::manifest::BEGIN,
             crate::manifest::END
         );
-        let stripped = without_hand_written(&manifest);
+        let stripped = without_hand_written(&manifest, &[]);
         assert!(
             !stripped.contains("auth = ") && !stripped.contains("test-util = "),
             "{stripped}"
@@ -348,5 +406,15 @@ mod tests {
             "{stripped}"
         );
         assert!(crate::manifest::with_features(&stripped, &["t".into()]).is_ok());
+        let kept = without_hand_written(&manifest, &["auth"]);
+        assert!(
+            kept.contains("auth = [\"jwks\", \"dep:b\"]") && kept.contains("b = { version"),
+            "{kept}"
+        );
+        assert!(!kept.contains("test-util = "), "{kept}");
+        assert!(
+            kept.contains(r#"check-cfg = ['cfg(feature, values("test-util"))']"#),
+            "{kept}"
+        );
     }
 }

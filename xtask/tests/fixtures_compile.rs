@@ -47,11 +47,14 @@ fn fixture_crates_build_clippy_clean_and_pass_their_tests() {
     let (output, _) = xtask::gen::generate_with_webhooks(&root, &dir.join("basic.yaml"), &webhooks)
         .unwrap_or_else(|e| panic!("{e}"));
     let behaviour = fs::read_to_string(webhooks.with_extension("rs")).unwrap();
-    crates.push(ScratchCrate::new(
-        "fixture-webhooks",
-        output,
-        vec![("behaviour.rs".to_owned(), behaviour)],
-    ));
+    crates.push(
+        ScratchCrate::new(
+            "fixture-webhooks",
+            output,
+            vec![("behaviour.rs".to_owned(), behaviour)],
+        )
+        .with_hand_written("webhook"),
+    );
     let scratch = root.join("target/scratch/fixtures");
     let target = root.join("target/scratch/target");
     let workspace = ScratchWorkspace::create(&root, &scratch, &crates).unwrap();

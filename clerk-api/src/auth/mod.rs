@@ -54,6 +54,7 @@ mod key;
 mod layer;
 mod request;
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 mod verifier;
 
@@ -62,6 +63,7 @@ pub use error::{KeyError, VerifyError};
 pub(crate) use jwks::JwksCache;
 pub use key::JwtKey;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use layer::{AuthLayer, AuthService, Unauthorized};
 pub use request::{session_token, AuthOutcome, SignedOutReason, SESSION_COOKIE};
 pub use verifier::{

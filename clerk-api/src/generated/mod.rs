@@ -12,204 +12,245 @@ pub mod models;
 ///
 /// Operations of the `Actor Tokens` tag (cargo feature `actor_tokens`).
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 pub mod actor_tokens;
 /// Single-use tokens for links into the admin portal.
 ///
 /// Operations of the `Admin Portal Link Tokens` tag (cargo feature `admin_portal_link_tokens`).
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 pub mod admin_portal_link_tokens;
 /// Tasks through which AI agents act for users.
 ///
 /// Operations of the `Agent Tasks` tag (cargo feature `agent_tasks`).
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 pub mod agent_tasks;
 /// Identifiers allowed to sign up, or blocked from the instance.
 ///
 /// Operations of the `Allow-list / Block-list` tag (cargo feature `allow_list_block_list`).
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 pub mod allow_list_block_list;
 /// API keys of users, organizations and machines.
 ///
 /// Operations of the `API Keys` tag (cargo feature `api_keys`).
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 pub mod api_keys;
 /// Settings that Clerk still offers as beta functionality.
 ///
 /// Operations of the `Beta Features` tag (cargo feature `beta_features`).
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 pub mod beta_features;
 /// Plans, prices, subscription items, statements and payment attempts.
 ///
 /// Operations of the `Billing` tag (cargo feature `billing`).
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod billing;
 /// Clients, the per-device records of sessions and sign-in/sign-up attempts.
 ///
 /// Operations of the `Clients` tag (cargo feature `clients`).
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 pub mod clients;
 /// Directories that provision users and groups from an identity provider.
 ///
 /// Operations of the `Directories` tag (cargo feature `directories`).
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub mod directories;
 /// Primary and satellite domains served by the instance.
 ///
 /// Operations of the `Domains` tag (cargo feature `domains`).
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 pub mod domains;
 /// Email addresses owned by users.
 ///
 /// Operations of the `Email Addresses` tag (cargo feature `email_addresses`).
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 pub mod email_addresses;
 /// Templates of the emails and text messages the instance sends.
 ///
 /// Operations of the `Email & SMS Templates` tag (cargo feature `email_sms_templates`).
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 pub mod email_sms_templates;
 /// SAML and OIDC single sign-on connections.
 ///
 /// Operations of the `Enterprise Connections` tag (cargo feature `enterprise_connections`).
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 pub mod enterprise_connections;
 /// Instance-wide configuration, restrictions and organization options.
 ///
 /// Operations of the `Instance Settings` tag (cargo feature `instance_settings`).
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 pub mod instance_settings;
 /// Invitations to sign up to the application.
 ///
 /// Operations of the `Invitations` tag (cargo feature `invitations`).
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 pub mod invitations;
 /// The public keys that verify the instance's tokens.
 ///
 /// Operations of the `JWKS` tag (cargo feature `jwks`).
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 pub mod jwks;
 /// Templates for minting custom JSON Web Tokens.
 ///
 /// Operations of the `JWT Templates` tag (cargo feature `jwt_templates`).
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 pub mod jwt_templates;
 /// Machine-to-machine tokens.
 ///
 /// Operations of the `M2M Tokens` tag (cargo feature `m2m_tokens`).
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 pub mod m2m_tokens;
 /// Non-human clients that authenticate with their own secret keys.
 ///
 /// Operations of the `Machines` tag (cargo feature `machines`).
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 pub mod machines;
 /// Endpoints that fit no other group.
 ///
 /// Operations of the `Miscellaneous` tag (cargo feature `miscellaneous`).
 #[cfg(feature = "miscellaneous")]
+#[cfg_attr(docsrs, doc(cfg(feature = "miscellaneous")))]
 pub mod miscellaneous;
 /// Access tokens issued by the instance as an OAuth provider.
 ///
 /// Operations of the `OAuth Access Tokens` tag (cargo feature `oauth_access_tokens`).
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 pub mod oauth_access_tokens;
 /// Applications that use the instance as an OAuth identity provider.
 ///
 /// Operations of the `OAuth Applications` tag (cargo feature `oauth_applications`).
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 pub mod oauth_applications;
 /// Manage email domains attached to organizations for automatic enrollment.
 ///
 /// Operations of the `Organization Domains` tag (cargo feature `organization_domains`).
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 pub mod organization_domains;
 /// Invitations to join an organization.
 ///
 /// Operations of the `Organization Invitations` tag (cargo feature `organization_invitations`).
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 pub mod organization_invitations;
 /// Manage which users belong to an organization and with what role.
 ///
 /// Operations of the `Organization Memberships` tag (cargo feature `organization_memberships`).
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 pub mod organization_memberships;
 /// Permissions that organization roles grant.
 ///
 /// Operations of the `Organization Permissions` tag (cargo feature `organization_permissions`).
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 pub mod organization_permissions;
 /// Roles members hold within organizations.
 ///
 /// Operations of the `Organization Roles` tag (cargo feature `organization_roles`).
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 pub mod organization_roles;
 /// Create, read, update and delete organizations, their metadata, logo and billing.
 ///
 /// Operations of the `Organizations` tag (cargo feature `organizations`).
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 pub mod organizations;
 /// Phone numbers owned by users.
 ///
 /// Operations of the `Phone Numbers` tag (cargo feature `phone_numbers`).
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 pub mod phone_numbers;
 /// Checks of Frontend API proxies.
 ///
 /// Operations of the `Proxy Checks` tag (cargo feature `proxy_checks`).
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 pub mod proxy_checks;
 /// URLs the instance may redirect to, for native and mobile flows.
 ///
 /// Operations of the `Redirect URLs` tag (cargo feature `redirect_urls`).
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 pub mod redirect_urls;
 /// Groups of organization roles that organizations use.
 ///
 /// Operations of the `Role Sets` tag (cargo feature `role_sets`).
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 pub mod role_sets;
 /// SAML single sign-on connections (superseded by Enterprise Connections).
 ///
 /// Operations of the `SAML Connections` tag (cargo feature `saml_connections`).
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 pub mod saml_connections;
 /// Directories that provision users over SCIM (older names of the Directories operations).
 ///
 /// Operations of the `SCIM Directories` tag (cargo feature `scim_directories`).
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub mod scim_directories;
 /// Sessions of signed-in users and their tokens.
 ///
 /// Operations of the `Sessions` tag (cargo feature `sessions`).
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 pub mod sessions;
 /// Tokens that sign a user in without credentials.
 ///
 /// Operations of the `Sign-in Tokens` tag (cargo feature `sign_in_tokens`).
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 pub mod sign_in_tokens;
 /// In-progress sign-up attempts.
 ///
 /// Operations of the `Sign Ups` tag (cargo feature `sign_ups`).
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 pub mod sign_ups;
 /// Tokens that let automated tests pass bot protection.
 ///
 /// Operations of the `Testing Tokens` tag (cargo feature `testing_tokens`).
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 pub mod testing_tokens;
 /// User accounts of the instance.
 ///
 /// Operations of the `Users` tag (cargo feature `users`).
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 pub mod users;
 /// People waiting for access to the application.
 ///
 /// Operations of the `Waitlist Entries` tag (cargo feature `waitlist_entries`).
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 pub mod waitlist_entries;
 /// The Svix application that delivers the instance's webhooks.
 ///
 /// Operations of the `Webhooks` tag (cargo feature `webhooks`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;

@@ -3,6 +3,7 @@
 
 #![allow(deprecated)]
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Token that lets one user (the actor) act on behalf of another user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -23,6 +24,7 @@ pub struct ActorToken {
     pub updated_at: i64,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -98,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorToken {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Type tag with the constant value `actor_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -108,6 +111,7 @@ pub enum ActorTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ActorTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -118,6 +122,7 @@ impl ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::convert::From<&str> for ActorTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -127,12 +132,14 @@ impl ::std::convert::From<&str> for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::fmt::Display for ActorTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::serde::Serialize for ActorTokenObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -142,6 +149,7 @@ impl ::serde::Serialize for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -150,6 +158,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActorTokenStatus {
@@ -163,6 +172,7 @@ pub enum ActorTokenStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ActorTokenStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -175,6 +185,7 @@ impl ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::convert::From<&str> for ActorTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -186,12 +197,14 @@ impl ::std::convert::From<&str> for ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::std::fmt::Display for ActorTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl ::serde::Serialize for ActorTokenStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -201,6 +214,7 @@ impl ::serde::Serialize for ActorTokenStatus {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -209,6 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTokenStatus {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddDomainRequest {
@@ -221,6 +236,7 @@ pub struct AddDomainRequest {
     pub proxy_url: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl AddDomainRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, is_satellite: bool) -> Self {
@@ -232,6 +248,7 @@ impl AddDomainRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddRolesToRoleSetRequest {
@@ -245,6 +262,7 @@ pub struct AddRolesToRoleSetRequest {
     pub creator_role_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl AddRolesToRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_keys: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -256,6 +274,7 @@ impl AddRolesToRoleSetRequest {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Body of a credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -274,6 +293,7 @@ pub struct AdjustCreditBalanceRequest {
     pub note: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -291,6 +311,7 @@ impl AdjustCreditBalanceRequest {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Direction of the adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -303,6 +324,7 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl AdjustCreditBalanceRequestAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -314,6 +336,7 @@ impl AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     fn from(value: &str) -> Self {
         match value {
@@ -324,12 +347,14 @@ impl ::std::convert::From<&str> for AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for AdjustCreditBalanceRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -339,6 +364,7 @@ impl ::serde::Serialize for AdjustCreditBalanceRequestAction {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Task through which an AI agent acts for a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -357,6 +383,7 @@ pub struct AgentTask {
     pub url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl<'de> ::serde::Deserialize<'de> for AgentTask {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -414,6 +441,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentTask {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Type tag with the constant value `agent_task`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -424,6 +452,7 @@ pub enum AgentTaskObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl AgentTaskObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -434,6 +463,7 @@ impl AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::convert::From<&str> for AgentTaskObject {
     fn from(value: &str) -> Self {
         match value {
@@ -443,12 +473,14 @@ impl ::std::convert::From<&str> for AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::fmt::Display for AgentTaskObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::serde::Serialize for AgentTaskObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -458,6 +490,7 @@ impl ::serde::Serialize for AgentTaskObject {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -466,6 +499,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentTaskObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Identifier that is allowed to sign up while the allowlist is on.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -492,6 +526,7 @@ pub struct AllowlistIdentifier {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -552,6 +587,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifier {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AllowlistIdentifierIdentifierType {
@@ -565,6 +601,7 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl AllowlistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -577,6 +614,7 @@ impl AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -588,12 +626,14 @@ impl ::std::convert::From<&str> for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for AllowlistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::serde::Serialize for AllowlistIdentifierIdentifierType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -603,6 +643,7 @@ impl ::serde::Serialize for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -611,6 +652,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Type tag with the constant value `allowlist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -621,6 +663,7 @@ pub enum AllowlistIdentifierObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl AllowlistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -631,6 +674,7 @@ impl AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for AllowlistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -640,12 +684,14 @@ impl ::std::convert::From<&str> for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for AllowlistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::serde::Serialize for AllowlistIdentifierObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -655,6 +701,7 @@ impl ::serde::Serialize for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -663,6 +710,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowlistIdentifierObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Discount to attach to a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -670,6 +718,7 @@ pub struct ApplyCommerceDiscountRequest {
     pub discount_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ApplyCommerceDiscountRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(discount_id: ::std::string::String) -> Self {
@@ -677,6 +726,7 @@ impl ApplyCommerceDiscountRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationRequest {
@@ -686,6 +736,7 @@ pub struct AttemptEmailAddressVerificationRequest {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl AttemptEmailAddressVerificationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -696,6 +747,7 @@ impl AttemptEmailAddressVerificationRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse {
@@ -721,6 +773,7 @@ pub struct AttemptEmailAddressVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl<'de> ::serde::Deserialize<'de> for AttemptEmailAddressVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -779,6 +832,7 @@ impl<'de> ::serde::Deserialize<'de> for AttemptEmailAddressVerificationResponse 
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationRequest {
@@ -788,6 +842,7 @@ pub struct AttemptPhoneNumberVerificationRequest {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl AttemptPhoneNumberVerificationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -798,6 +853,7 @@ impl AttemptPhoneNumberVerificationRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse {
@@ -823,6 +879,7 @@ pub struct AttemptPhoneNumberVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl<'de> ::serde::Deserialize<'de> for AttemptPhoneNumberVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -881,6 +938,10 @@ impl<'de> ::serde::Deserialize<'de> for AttemptPhoneNumberVerificationResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discounts taken off a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -890,6 +951,10 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for BillingDiscountsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -932,6 +997,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingDiscountsResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One attempt to collect a payment for a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -978,6 +1044,7 @@ pub struct BillingPaymentAttempt {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttempt {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1118,6 +1185,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttempt {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_payment`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1128,6 +1196,7 @@ pub enum BillingPaymentAttemptObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPaymentAttemptObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1138,6 +1207,7 @@ impl BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPaymentAttemptObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1147,12 +1217,14 @@ impl ::std::convert::From<&str> for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPaymentAttemptObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingPaymentAttemptObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1162,6 +1234,7 @@ impl ::serde::Serialize for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1170,6 +1243,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
@@ -1183,6 +1257,7 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPaymentAttemptStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1195,6 +1270,7 @@ impl BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPaymentAttemptStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1206,12 +1282,14 @@ impl ::std::convert::From<&str> for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPaymentAttemptStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingPaymentAttemptStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1221,6 +1299,7 @@ impl ::serde::Serialize for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1229,6 +1308,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentAttemptStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A price of a billing plan, default or custom.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1256,6 +1336,7 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1363,6 +1444,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1373,6 +1455,7 @@ pub enum BillingPriceResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPriceResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1383,6 +1466,7 @@ impl BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPriceResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1392,12 +1476,14 @@ impl ::std::convert::From<&str> for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPriceResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingPriceResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1407,6 +1493,7 @@ impl ::serde::Serialize for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1415,6 +1502,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing periods this price can be paid in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1429,6 +1517,7 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingPriceResponseSupportedBillingPeriods {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1441,6 +1530,7 @@ impl BillingPriceResponseSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingPriceResponseSupportedBillingPeriods {
     fn from(value: &str) -> Self {
         match value {
@@ -1454,12 +1544,14 @@ impl ::std::convert::From<&str> for BillingPriceResponseSupportedBillingPeriods 
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingPriceResponseSupportedBillingPeriods {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1469,6 +1561,7 @@ impl ::serde::Serialize for BillingPriceResponseSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1477,6 +1570,10 @@ impl<'de> ::serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeri
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Proration discount computed from the part of the cycle already used.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1488,6 +1585,10 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for BillingProrationDiscountDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1551,6 +1652,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingProrationDiscountDetail {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing statement of a payer, grouping payment attempts by day with totals.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1569,6 +1671,7 @@ pub struct BillingStatement {
     pub groups: ::std::vec::Vec<BillingStatementGroupsItem>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatement {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1643,6 +1746,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatement {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Payment attempts made at one time.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1655,6 +1759,7 @@ pub struct BillingStatementGroupsItem {
     pub items: ::std::vec::Vec<BillingPaymentAttempt>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1708,6 +1813,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItem {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_statement_group`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1718,6 +1824,7 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementGroupsItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1730,6 +1837,7 @@ impl BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementGroupsItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1741,12 +1849,14 @@ impl ::std::convert::From<&str> for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementGroupsItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingStatementGroupsItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1756,6 +1866,7 @@ impl ::serde::Serialize for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1764,6 +1875,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementGroupsItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_statement`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1774,6 +1886,7 @@ pub enum BillingStatementObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1784,6 +1897,7 @@ impl BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1793,12 +1907,14 @@ impl ::std::convert::From<&str> for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingStatementObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1808,6 +1924,7 @@ impl ::serde::Serialize for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1816,6 +1933,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingStatementStatus {
@@ -1827,6 +1945,7 @@ pub enum BillingStatementStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl BillingStatementStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1838,6 +1957,7 @@ impl BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for BillingStatementStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1848,12 +1968,14 @@ impl ::std::convert::From<&str> for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for BillingStatementStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for BillingStatementStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1863,6 +1985,7 @@ impl ::serde::Serialize for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1871,6 +1994,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Totals of the statement.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1881,6 +2005,7 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for BillingStatementTotals {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1935,6 +2060,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingStatementTotals {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Identifier that is barred from signing up or signing in.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1959,6 +2085,7 @@ pub struct BlocklistIdentifier {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2016,6 +2143,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifier {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlocklistIdentifierIdentifierType {
@@ -2029,6 +2157,7 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl BlocklistIdentifierIdentifierType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2041,6 +2170,7 @@ impl BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -2052,12 +2182,14 @@ impl ::std::convert::From<&str> for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for BlocklistIdentifierIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::serde::Serialize for BlocklistIdentifierIdentifierType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2067,6 +2199,7 @@ impl ::serde::Serialize for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2075,6 +2208,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierIdentifierType {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Type tag with the constant value `blocklist_identifier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2085,6 +2219,7 @@ pub enum BlocklistIdentifierObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl BlocklistIdentifierObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2095,6 +2230,7 @@ impl BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::convert::From<&str> for BlocklistIdentifierObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2104,12 +2240,14 @@ impl ::std::convert::From<&str> for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::std::fmt::Display for BlocklistIdentifierObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl ::serde::Serialize for BlocklistIdentifierObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2119,6 +2257,7 @@ impl ::serde::Serialize for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2127,6 +2266,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifierObject {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 /// Page of blocklist identifiers plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2136,6 +2276,7 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2180,6 +2321,7 @@ impl<'de> ::serde::Deserialize<'de> for BlocklistIdentifiers {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// DNS CNAME record that a domain needs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2190,6 +2332,7 @@ pub struct CNameTarget {
     pub required: bool,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for CNameTarget {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2237,6 +2380,7 @@ impl<'de> ::serde::Deserialize<'de> for CNameTarget {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeProductionInstanceDomainRequest {
@@ -2373,6 +2517,7 @@ impl<'de> ::serde::Deserialize<'de> for ClerkErrors {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 /// Device-level container for sessions and sign-in/sign-up attempts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2394,6 +2539,7 @@ pub struct ClientModel {
     pub created_at: i64,
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl<'de> ::serde::Deserialize<'de> for ClientModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2470,6 +2616,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModel {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 /// Type tag with the constant value `client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2480,6 +2627,7 @@ pub enum ClientModelObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ClientModelObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2490,6 +2638,7 @@ impl ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ::std::convert::From<&str> for ClientModelObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2499,12 +2648,14 @@ impl ::std::convert::From<&str> for ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ::std::fmt::Display for ClientModelObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl ::serde::Serialize for ClientModelObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2514,6 +2665,7 @@ impl ::serde::Serialize for ClientModelObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2522,6 +2674,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientModelObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Credit balance of a billing payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2532,6 +2685,7 @@ pub struct CommerceCreditBalanceResponse {
     pub balance: ::std::option::Option<CommerceMoneyResponse>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2574,6 +2728,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Ledger entry recorded for one credit balance adjustment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2593,6 +2748,7 @@ pub struct CommerceCreditLedgerResponse {
     pub created_at: ::std::string::String,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2663,6 +2819,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credits applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2672,6 +2832,10 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceCreditsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2719,6 +2883,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceCreditsResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A discount as applied to one subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2760,6 +2925,7 @@ pub struct CommerceDiscountRedemptionResponse {
     pub redeemed_by: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2865,6 +3031,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Kind of reduction, fixed when the discount was applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2877,6 +3044,7 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseEffect {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2888,6 +3056,7 @@ impl CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseEffect {
     fn from(value: &str) -> Self {
         match value {
@@ -2898,12 +3067,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceDiscountRedemptionResponseEffect {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2913,6 +3084,7 @@ impl ::serde::Serialize for CommerceDiscountRedemptionResponseEffect {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2921,6 +3093,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_discount_redemption`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2931,6 +3104,7 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2943,6 +3117,7 @@ impl CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2954,12 +3129,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceDiscountRedemptionResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2969,6 +3146,7 @@ impl ::serde::Serialize for CommerceDiscountRedemptionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2977,6 +3155,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseObject
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// How the discount came to be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2991,6 +3170,7 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseSource {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3003,6 +3183,7 @@ impl CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseSource {
     fn from(value: &str) -> Self {
         match value {
@@ -3014,12 +3195,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceDiscountRedemptionResponseSource {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3029,6 +3212,7 @@ impl ::serde::Serialize for CommerceDiscountRedemptionResponseSource {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3037,6 +3221,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
@@ -3050,6 +3235,7 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceDiscountRedemptionResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3062,6 +3248,7 @@ impl CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3073,12 +3260,14 @@ impl ::std::convert::From<&str> for CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceDiscountRedemptionResponseStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3088,6 +3277,7 @@ impl ::serde::Serialize for CommerceDiscountRedemptionResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3096,6 +3286,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discounts applied to a billing total.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3104,6 +3298,10 @@ pub struct CommerceDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceDiscountsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3148,6 +3346,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceDiscountsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Amount of money with currency and display formatting.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3161,6 +3363,10 @@ pub struct CommerceMoneyResponse {
     pub currency_symbol: ::std::string::String,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceMoneyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3218,6 +3424,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceMoneyResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Payer credit consumed by a charge.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3226,6 +3436,10 @@ pub struct CommercePayerCreditResponse {
     pub applied_amount: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerCreditResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3273,6 +3487,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerCreditResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// User or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3307,6 +3525,10 @@ pub struct CommercePayerResponse {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3384,6 +3606,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// The user or organization that pays for a subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3412,6 +3635,7 @@ pub struct CommercePayerResponse2 {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3501,6 +3725,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3511,6 +3736,7 @@ pub enum CommercePayerResponse2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePayerResponse2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3521,6 +3747,7 @@ impl CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePayerResponse2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -3530,12 +3757,14 @@ impl ::std::convert::From<&str> for CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePayerResponse2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePayerResponse2Object {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3545,6 +3774,7 @@ impl ::serde::Serialize for CommercePayerResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3553,6 +3783,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponse2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_payer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3563,6 +3797,10 @@ pub enum CommercePayerResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePayerResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3573,6 +3811,10 @@ impl CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePayerResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3582,12 +3824,20 @@ impl ::std::convert::From<&str> for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePayerResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommercePayerResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3597,6 +3847,10 @@ impl ::serde::Serialize for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3605,6 +3859,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePayerResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Payment method stored for a payer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3643,6 +3901,10 @@ pub struct CommercePaymentMethodResponse {
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3749,6 +4011,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3759,6 +4025,10 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3771,6 +4041,10 @@ impl CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3782,12 +4056,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommercePaymentMethodResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3797,6 +4079,10 @@ impl ::serde::Serialize for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3805,6 +4091,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePaymentMethodResponsePaymentType {
@@ -3818,6 +4108,10 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponsePaymentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3830,6 +4124,10 @@ impl CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     fn from(value: &str) -> Self {
         match value {
@@ -3841,12 +4139,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponsePaymentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommercePaymentMethodResponsePaymentType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3856,6 +4162,10 @@ impl ::serde::Serialize for CommercePaymentMethodResponsePaymentType {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3864,6 +4174,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePaymentMethodResponseStatus {
@@ -3875,6 +4189,10 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePaymentMethodResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3886,6 +4204,10 @@ impl CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3896,12 +4218,20 @@ impl ::std::convert::From<&str> for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePaymentMethodResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommercePaymentMethodResponseStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3911,6 +4241,10 @@ impl ::serde::Serialize for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3919,6 +4253,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A stored way for a payer to pay, such as a card.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3955,6 +4290,7 @@ pub struct CommercePaymentSourceResponse {
     pub is_removable: ::std::option::Option<bool>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4071,6 +4407,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4081,6 +4418,7 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4091,6 +4429,7 @@ impl CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4100,12 +4439,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePaymentSourceResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4115,6 +4456,7 @@ impl ::serde::Serialize for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4123,6 +4465,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePaymentSourceResponsePaymentMethod {
@@ -4136,6 +4479,7 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponsePaymentMethod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4148,6 +4492,7 @@ impl CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponsePaymentMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4161,12 +4506,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePaymentSourceResponsePaymentMethod {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4176,6 +4523,7 @@ impl ::serde::Serialize for CommercePaymentSourceResponsePaymentMethod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4184,6 +4532,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMeth
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePaymentSourceResponseStatus {
@@ -4195,6 +4544,7 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePaymentSourceResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4206,6 +4556,7 @@ impl CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePaymentSourceResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4216,12 +4567,14 @@ impl ::std::convert::From<&str> for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePaymentSourceResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePaymentSourceResponseStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4231,6 +4584,7 @@ impl ::serde::Serialize for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4239,6 +4593,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge for a per-unit priced item, such as seats.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4250,6 +4608,10 @@ pub struct CommercePerUnitTotal {
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4299,6 +4661,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge for a per-unit priced item, such as seats (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4310,6 +4676,10 @@ pub struct CommercePerUnitTotal2 {
     pub tiers: ::std::vec::Vec<CommercePerUnitTotalTier2>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4359,6 +4729,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotal2 {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge computed for one pricing tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4370,6 +4744,10 @@ pub struct CommercePerUnitTotalTier {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4417,6 +4795,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Charge computed for one pricing tier (variant used in next-payment totals).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4428,6 +4810,10 @@ pub struct CommercePerUnitTotalTier2 {
     pub total: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4475,6 +4861,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Billing plan that a payer can subscribe to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4509,6 +4899,10 @@ pub struct CommercePlan {
     pub unit_prices: ::std::option::Option<::std::vec::Vec<CommercePlanUnitPrice>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4628,6 +5022,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing plan with its prices, features and trial settings.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4681,6 +5076,7 @@ pub struct CommercePlan2 {
     pub free_trial_days: ::std::option::Option<i64>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4864,6 +5260,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4874,6 +5271,7 @@ pub enum CommercePlan2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePlan2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4884,6 +5282,7 @@ impl CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePlan2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -4893,12 +5292,14 @@ impl ::std::convert::From<&str> for CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePlan2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePlan2Object {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4908,6 +5309,7 @@ impl ::serde::Serialize for CommercePlan2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4916,6 +5318,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlan2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4926,6 +5332,10 @@ pub enum CommercePlanObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommercePlanObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4936,6 +5346,10 @@ impl CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommercePlanObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4945,12 +5359,20 @@ impl ::std::convert::From<&str> for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommercePlanObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommercePlanObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4960,6 +5382,10 @@ impl ::serde::Serialize for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4968,6 +5394,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Tiered per-unit price attached to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4979,6 +5409,10 @@ pub struct CommercePlanUnitPrice {
     pub tiers: ::std::vec::Vec<CommercePlanUnitPriceTier>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPrice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5028,6 +5462,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPrice {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// One tier of a per-unit price.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5040,6 +5478,10 @@ pub struct CommercePlanUnitPriceTier {
     pub fee_per_block: CommerceMoneyResponse,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPriceTier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5090,6 +5532,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePlanUnitPriceTier {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// How a price change of a subscription item played out.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5113,6 +5556,7 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetails {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5201,6 +5645,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetails {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Whether the new price applies at once or at the end of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5213,6 +5658,7 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionDetailsEffectiveMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5224,6 +5670,7 @@ impl CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePriceTransitionDetailsEffectiveMode {
     fn from(value: &str) -> Self {
         match value {
@@ -5236,12 +5683,14 @@ impl ::std::convert::From<&str> for CommercePriceTransitionDetailsEffectiveMode 
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePriceTransitionDetailsEffectiveMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5251,6 +5700,7 @@ impl ::serde::Serialize for CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5259,6 +5709,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveM
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// State of the item that was replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5273,6 +5724,7 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5293,6 +5745,7 @@ impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str>
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn from(value: &str) -> Self {
@@ -5315,6 +5768,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5322,6 +5776,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn serialize<__S: ::serde::Serializer>(
@@ -5332,6 +5787,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de>
 for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5341,6 +5797,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
@@ -5350,6 +5807,7 @@ pub struct CommercePriceTransitionResponse {
     pub transition: CommercePriceTransitionDetails,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5404,6 +5862,7 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_price_transition`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5414,6 +5873,7 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommercePriceTransitionResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5426,6 +5886,7 @@ impl CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommercePriceTransitionResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5437,12 +5898,14 @@ impl ::std::convert::From<&str> for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommercePriceTransitionResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommercePriceTransitionResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5452,6 +5915,7 @@ impl ::serde::Serialize for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5460,6 +5924,10 @@ impl<'de> ::serde::Deserialize<'de> for CommercePriceTransitionResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credit granted for the unused part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5470,6 +5938,10 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_remaining_percent: f64,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5536,6 +6008,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Discount granted for the elapsed part of a billing cycle.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5546,6 +6022,10 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f32,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5609,6 +6089,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Billing subscription of a payer, made of subscription items.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5635,6 +6116,7 @@ pub struct CommerceSubscription {
     pub eligible_for_free_trial: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscription {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5726,6 +6208,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscription {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Credit attached to a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5737,6 +6223,10 @@ pub struct CommerceSubscriptionCreditResponse {
     pub cycle_remaining_percent: ::std::option::Option<f32>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5777,6 +6267,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// One plan inside a billing subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5833,6 +6327,10 @@ pub struct CommerceSubscriptionItem {
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5967,6 +6465,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One plan within a subscription, with its period, amounts and payment details.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6026,6 +6525,7 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6171,6 +6671,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6181,6 +6682,7 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6193,6 +6695,7 @@ impl CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -6204,12 +6707,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceSubscriptionItem2Object {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6219,6 +6724,7 @@ impl ::serde::Serialize for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6227,6 +6733,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6239,6 +6746,7 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2PlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6250,6 +6758,7 @@ impl CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2PlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -6260,12 +6769,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceSubscriptionItem2PlanPeriod {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6275,6 +6786,7 @@ impl ::serde::Serialize for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6283,6 +6795,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
@@ -6302,6 +6815,7 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CommerceSubscriptionItem2Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6317,6 +6831,7 @@ impl CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CommerceSubscriptionItem2Status {
     fn from(value: &str) -> Self {
         match value {
@@ -6331,12 +6846,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CommerceSubscriptionItem2Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CommerceSubscriptionItem2Status {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6346,6 +6863,7 @@ impl ::serde::Serialize for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6354,6 +6872,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Upcoming charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6371,6 +6893,10 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     pub totals: ::std::option::Option<CommerceTotalsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6422,6 +6948,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespo
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `commerce_subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6432,6 +6962,10 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6444,6 +6978,10 @@ impl CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6455,12 +6993,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommerceSubscriptionItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6470,6 +7016,10 @@ impl ::serde::Serialize for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6478,6 +7028,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Whether it is billed monthly or yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6490,6 +7044,10 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemPlanPeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6501,6 +7059,10 @@ impl CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     fn from(value: &str) -> Self {
         match value {
@@ -6511,12 +7073,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommerceSubscriptionItemPlanPeriod {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6526,6 +7096,10 @@ impl ::serde::Serialize for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6534,6 +7108,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Seats billed on a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6545,6 +7123,10 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     pub tiers: ::std::option::Option<::std::vec::Vec<CommercePerUnitTotalTier2>>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6590,6 +7172,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
@@ -6613,6 +7199,10 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl CommerceSubscriptionItemStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6630,6 +7220,10 @@ impl CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6646,12 +7240,20 @@ impl ::std::convert::From<&str> for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for CommerceSubscriptionItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for CommerceSubscriptionItemStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6661,6 +7263,10 @@ impl ::serde::Serialize for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6669,6 +7275,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Upcoming charge for a whole subscription.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6683,6 +7290,7 @@ pub struct CommerceSubscriptionNextPayment {
     pub totals: ::std::option::Option<CommerceTotalsResponse2>,
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6733,6 +7341,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 /// Type tag with the constant value `commerce_subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6743,6 +7352,7 @@ pub enum CommerceSubscriptionObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl CommerceSubscriptionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6753,6 +7363,7 @@ impl CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6762,12 +7373,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for CommerceSubscriptionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::serde::Serialize for CommerceSubscriptionObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6777,6 +7390,7 @@ impl ::serde::Serialize for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6785,6 +7399,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionObject {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
@@ -6804,6 +7419,7 @@ pub enum CommerceSubscriptionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl CommerceSubscriptionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6819,6 +7435,7 @@ impl CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6833,12 +7450,14 @@ impl ::std::convert::From<&str> for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl ::serde::Serialize for CommerceSubscriptionStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6848,6 +7467,7 @@ impl ::serde::Serialize for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6856,6 +7476,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceSubscriptionStatus {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Breakdown of a billed total.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6872,6 +7496,10 @@ pub struct CommerceTotalsResponse {
     pub discounts: ::std::option::Option<CommerceDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6937,6 +7565,10 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Breakdown of a billed total (variant used for next payments).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6953,6 +7585,10 @@ pub struct CommerceTotalsResponse2 {
     pub discounts: ::std::option::Option<BillingDiscountsResponse>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7018,6 +7654,7 @@ impl<'de> ::serde::Deserialize<'de> for CommerceTotalsResponse2 {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Cookies {
@@ -7027,6 +7664,7 @@ pub struct Cookies {
     pub cookies: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for Cookies {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7073,6 +7711,7 @@ impl<'de> ::serde::Deserialize<'de> for Cookies {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7083,6 +7722,7 @@ pub enum CookiesObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CookiesObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7093,6 +7733,7 @@ impl CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CookiesObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7102,12 +7743,14 @@ impl ::std::convert::From<&str> for CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CookiesObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for CookiesObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7117,6 +7760,7 @@ impl ::serde::Serialize for CookiesObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CookiesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7125,6 +7769,7 @@ impl<'de> ::serde::Deserialize<'de> for CookiesObject {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateActorTokenRequest {
@@ -7140,6 +7785,7 @@ pub struct CreateActorTokenRequest {
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7155,6 +7801,7 @@ impl CreateActorTokenRequest {
     }
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 /// Claims describing the actor; must contain `sub`, and is copied into the session token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -7163,6 +7810,7 @@ pub struct CreateActorTokenRequestActor {
     pub sub: ::std::string::String,
 }
 #[cfg(feature = "actor_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequestActor {
     /// A value with the required fields set and every optional field unset.
     pub fn new(sub: ::std::string::String) -> Self {
@@ -7170,6 +7818,7 @@ impl CreateActorTokenRequestActor {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenRequest {
@@ -7183,6 +7832,7 @@ pub struct CreateAdminPortalLinkTokenRequest {
     pub seconds_until_expiration: ::std::option::Option<i64>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
@@ -7211,6 +7861,7 @@ pub struct CreateAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7310,6 +7961,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7320,6 +7972,7 @@ pub enum CreateAdminPortalLinkTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl CreateAdminPortalLinkTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7332,6 +7985,7 @@ impl CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::convert::From<&str> for CreateAdminPortalLinkTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7343,12 +7997,14 @@ impl ::std::convert::From<&str> for CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::fmt::Display for CreateAdminPortalLinkTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::serde::Serialize for CreateAdminPortalLinkTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7358,6 +8014,7 @@ impl ::serde::Serialize for CreateAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7366,6 +8023,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponseObject
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAgentTaskRequest {
@@ -7384,6 +8042,7 @@ pub struct CreateAgentTaskRequest {
     pub session_max_duration_in_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7404,6 +8063,7 @@ impl CreateAgentTaskRequest {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// The user the agent acts for; give `user_id` or `identifier`, not both.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -7415,6 +8075,7 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
     pub identifier: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 /// Must be `*`, all permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7425,6 +8086,7 @@ pub enum CreateAgentTaskRequestPermissions {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequestPermissions {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7435,6 +8097,7 @@ impl CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::convert::From<&str> for CreateAgentTaskRequestPermissions {
     fn from(value: &str) -> Self {
         match value {
@@ -7444,12 +8107,14 @@ impl ::std::convert::From<&str> for CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::std::fmt::Display for CreateAgentTaskRequestPermissions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7459,6 +8124,7 @@ impl ::serde::Serialize for CreateAgentTaskRequestPermissions {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAllowlistIdentifierRequest {
@@ -7469,6 +8135,7 @@ pub struct CreateAllowlistIdentifierRequest {
     pub notify: ::std::option::Option<bool>,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateAllowlistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(identifier: ::std::string::String) -> Self {
@@ -7479,6 +8146,7 @@ impl CreateAllowlistIdentifierRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyRequest {
@@ -7498,6 +8166,7 @@ pub struct CreateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl CreateApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, subject: ::std::string::String) -> Self {
@@ -7514,6 +8183,7 @@ impl CreateApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
@@ -7543,6 +8213,7 @@ pub struct CreateApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7646,6 +8317,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7656,6 +8328,7 @@ pub enum CreateApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl CreateApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7666,6 +8339,7 @@ impl CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for CreateApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7675,12 +8349,14 @@ impl ::std::convert::From<&str> for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for CreateApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for CreateApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7690,6 +8366,7 @@ impl ::serde::Serialize for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7698,6 +8375,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// A custom price to add to a plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -7721,6 +8399,7 @@ pub struct CreateBillingPriceRequest {
     >,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CreateBillingPriceRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7738,6 +8417,7 @@ impl CreateBillingPriceRequest {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Billing periods the price can be paid in; derived from the amounts when omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7752,6 +8432,7 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CreateBillingPriceRequestSupportedBillingPeriods {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7764,6 +8445,7 @@ impl CreateBillingPriceRequestSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for CreateBillingPriceRequestSupportedBillingPeriods {
     fn from(value: &str) -> Self {
         match value {
@@ -7779,12 +8461,14 @@ impl ::std::convert::From<&str> for CreateBillingPriceRequestSupportedBillingPer
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for CreateBillingPriceRequestSupportedBillingPeriods {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7794,6 +8478,7 @@ impl ::serde::Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
     }
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBlocklistIdentifierRequest {
@@ -7801,6 +8486,7 @@ pub struct CreateBlocklistIdentifierRequest {
     pub identifier: ::std::string::String,
 }
 #[cfg(feature = "allow_list_block_list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateBlocklistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(identifier: ::std::string::String) -> Self {
@@ -7808,6 +8494,7 @@ impl CreateBlocklistIdentifierRequest {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBulkInvitationsRequestItem {
@@ -7837,6 +8524,7 @@ pub struct CreateBulkInvitationsRequestItem {
     >,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateBulkInvitationsRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -7852,6 +8540,7 @@ impl CreateBulkInvitationsRequestItem {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7864,6 +8553,7 @@ pub enum CreateBulkInvitationsRequestItemTemplateSlug {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateBulkInvitationsRequestItemTemplateSlug {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7877,6 +8567,7 @@ impl CreateBulkInvitationsRequestItemTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for CreateBulkInvitationsRequestItemTemplateSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -7891,12 +8582,14 @@ impl ::std::convert::From<&str> for CreateBulkInvitationsRequestItemTemplateSlug
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for CreateBulkInvitationsRequestItemTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7906,6 +8599,7 @@ impl ::serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBulkWaitlistEntriesRequestItem {
@@ -7915,6 +8609,7 @@ pub struct CreateBulkWaitlistEntriesRequestItem {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateBulkWaitlistEntriesRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -7925,6 +8620,7 @@ impl CreateBulkWaitlistEntriesRequestItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingRequest {
@@ -7941,6 +8637,7 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -7953,6 +8650,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryRequest {
@@ -7969,6 +8667,7 @@ pub struct CreateDirectoryRequest {
     >,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -7984,6 +8683,7 @@ impl CreateDirectoryRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
@@ -8005,6 +8705,7 @@ pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -8019,6 +8720,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateEmailAddressRequest {
@@ -8037,6 +8739,7 @@ pub struct CreateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl CreateEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8053,6 +8756,7 @@ impl CreateEmailAddressRequest {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequest {
@@ -8084,6 +8788,7 @@ pub struct CreateEnterpriseConnectionRequest {
     >,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8105,6 +8810,7 @@ impl CreateEnterpriseConnectionRequest {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
@@ -8126,6 +8832,7 @@ pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -8140,6 +8847,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -8161,6 +8869,7 @@ pub struct CreateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Identity provider flavour, such as `saml_custom` or `oidc_custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8183,6 +8892,7 @@ pub enum CreateEnterpriseConnectionRequestProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8201,6 +8911,7 @@ impl CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -8218,12 +8929,14 @@ impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for CreateEnterpriseConnectionRequestProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8233,6 +8946,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestProvider {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -8265,6 +8979,7 @@ pub struct CreateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<CreateEnterpriseConnectionRequestSamlLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -8279,6 +8994,7 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     pub last_name: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -8290,6 +9006,7 @@ pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: CreateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
@@ -8300,6 +9017,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHint {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8314,6 +9032,7 @@ pub enum CreateEnterpriseConnectionRequestSamlLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8330,6 +9049,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -8349,12 +9069,14 @@ impl ::std::convert::From<&str> for CreateEnterpriseConnectionRequestSamlLoginHi
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8364,6 +9086,7 @@ impl ::serde::Serialize for CreateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInvitationRequest {
@@ -8391,6 +9114,7 @@ pub struct CreateInvitationRequest {
     pub template_slug: ::std::option::Option<CreateInvitationRequestTemplateSlug>,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateInvitationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -8406,6 +9130,7 @@ impl CreateInvitationRequest {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Email template used for the invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8418,6 +9143,7 @@ pub enum CreateInvitationRequestTemplateSlug {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateInvitationRequestTemplateSlug {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8431,6 +9157,7 @@ impl CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -8443,12 +9170,14 @@ impl ::std::convert::From<&str> for CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for CreateInvitationRequestTemplateSlug {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8458,6 +9187,7 @@ impl ::serde::Serialize for CreateInvitationRequestTemplateSlug {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateJwtTemplateRequest {
@@ -8481,6 +9211,7 @@ pub struct CreateJwtTemplateRequest {
     pub signing_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl CreateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -8499,6 +9230,7 @@ impl CreateJwtTemplateRequest {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenRequest {
@@ -8513,6 +9245,7 @@ pub struct CreateM2mTokenRequest {
     pub min_remaining_ttl_seconds: ::std::option::Option<i64>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateM2mTokenRequestTokenFormat {
@@ -8524,6 +9257,7 @@ pub enum CreateM2mTokenRequestTokenFormat {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl CreateM2mTokenRequestTokenFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8535,6 +9269,7 @@ impl CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for CreateM2mTokenRequestTokenFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -8545,12 +9280,14 @@ impl ::std::convert::From<&str> for CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for CreateM2mTokenRequestTokenFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8560,6 +9297,7 @@ impl ::serde::Serialize for CreateM2mTokenRequestTokenFormat {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse {
@@ -8585,6 +9323,7 @@ pub struct CreateM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8674,6 +9413,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8684,6 +9424,7 @@ pub enum CreateM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl CreateM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8696,6 +9437,7 @@ impl CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for CreateM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -8707,12 +9449,14 @@ impl ::std::convert::From<&str> for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for CreateM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for CreateM2mTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8722,6 +9466,7 @@ impl ::serde::Serialize for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8730,6 +9475,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineRequest {
@@ -8742,6 +9488,7 @@ pub struct CreateMachineRequest {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -8753,6 +9500,7 @@ impl CreateMachineRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineResponse {
@@ -8774,6 +9522,7 @@ pub struct CreateMachineResponse {
     pub secret_key: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for CreateMachineResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8852,6 +9601,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8862,6 +9612,7 @@ pub enum CreateMachineResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8872,6 +9623,7 @@ impl CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for CreateMachineResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -8881,12 +9633,14 @@ impl ::std::convert::From<&str> for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for CreateMachineResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for CreateMachineResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8896,6 +9650,7 @@ impl ::serde::Serialize for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8904,6 +9659,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineScopeRequest {
@@ -8911,6 +9667,7 @@ pub struct CreateMachineScopeRequest {
     pub to_machine_id: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineScopeRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(to_machine_id: ::std::string::String) -> Self {
@@ -8918,6 +9675,7 @@ impl CreateMachineScopeRequest {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOAuthApplicationRequest {
@@ -8944,6 +9702,7 @@ pub struct CreateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl CreateOAuthApplicationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -8959,6 +9718,7 @@ impl CreateOAuthApplicationRequest {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Body for attaching a domain to an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -8974,6 +9734,7 @@ pub struct CreateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationBulkRequestItem {
@@ -9005,6 +9766,7 @@ pub struct CreateOrganizationInvitationBulkRequestItem {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationBulkRequestItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9024,6 +9786,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationRequest {
@@ -9055,6 +9818,7 @@ pub struct CreateOrganizationInvitationRequest {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9074,6 +9838,7 @@ impl CreateOrganizationInvitationRequest {
     }
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// Body for adding a member to an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -9094,6 +9859,7 @@ pub struct CreateOrganizationMembershipRequest {
     >,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl CreateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String, role: ::std::string::String) -> Self {
@@ -9106,6 +9872,7 @@ impl CreateOrganizationMembershipRequest {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationPermissionRequest {
@@ -9116,6 +9883,7 @@ pub struct CreateOrganizationPermissionRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl CreateOrganizationPermissionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -9127,6 +9895,7 @@ impl CreateOrganizationPermissionRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -9160,6 +9929,7 @@ pub struct CreateOrganizationRequest {
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String) -> Self {
@@ -9176,6 +9946,7 @@ impl CreateOrganizationRequest {
     }
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationRoleRequest {
@@ -9192,6 +9963,7 @@ pub struct CreateOrganizationRoleRequest {
     pub include_in_initial_role_set: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl CreateOrganizationRoleRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -9205,6 +9977,7 @@ impl CreateOrganizationRoleRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePhoneNumberRequest {
@@ -9223,6 +9996,7 @@ pub struct CreatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl CreatePhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9239,6 +10013,7 @@ impl CreatePhoneNumberRequest {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRedirectUrlRequest {
@@ -9246,6 +10021,7 @@ pub struct CreateRedirectUrlRequest {
     pub url: ::std::string::String,
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl CreateRedirectUrlRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(url: ::std::string::String) -> Self {
@@ -9253,6 +10029,7 @@ impl CreateRedirectUrlRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRoleSetRequest {
@@ -9273,6 +10050,7 @@ pub struct CreateRoleSetRequest {
     pub roles: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl CreateRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9293,6 +10071,7 @@ impl CreateRoleSetRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` makes it the set new organizations start with (one per instance).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9305,6 +10084,7 @@ pub enum CreateRoleSetRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl CreateRoleSetRequestType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9316,6 +10096,7 @@ impl CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for CreateRoleSetRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -9326,12 +10107,14 @@ impl ::std::convert::From<&str> for CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for CreateRoleSetRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for CreateRoleSetRequestType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9341,6 +10124,7 @@ impl ::serde::Serialize for CreateRoleSetRequestType {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// At least one of these must be set: `domain`; or `domains`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -9385,6 +10169,7 @@ pub struct CreateSamlConnectionRequest {
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9409,6 +10194,7 @@ impl CreateSamlConnectionRequest {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Which IdP attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -9423,6 +10209,7 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -9434,6 +10221,7 @@ pub struct CreateSamlConnectionRequestLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: CreateSamlConnectionRequestLoginHintMode) -> Self {
@@ -9444,6 +10232,7 @@ impl CreateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9458,6 +10247,7 @@ pub enum CreateSamlConnectionRequestLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9472,6 +10262,7 @@ impl CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for CreateSamlConnectionRequestLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9485,12 +10276,14 @@ impl ::std::convert::From<&str> for CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for CreateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9500,6 +10293,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Identity provider flavour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9516,6 +10310,7 @@ pub enum CreateSamlConnectionRequestProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9529,6 +10324,7 @@ impl CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for CreateSamlConnectionRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -9541,12 +10337,14 @@ impl ::std::convert::From<&str> for CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for CreateSamlConnectionRequestProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9556,6 +10354,7 @@ impl ::serde::Serialize for CreateSamlConnectionRequestProvider {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryRequest {
@@ -9572,6 +10371,7 @@ pub struct CreateScimDirectoryRequest {
     >,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9587,6 +10387,7 @@ impl CreateScimDirectoryRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
@@ -9601,6 +10402,7 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9616,6 +10418,7 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateScimGroupRoleMappingRequest {
@@ -9628,6 +10431,7 @@ pub struct CreateScimGroupRoleMappingRequest {
     pub precedence: ::std::option::Option<i64>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -9642,6 +10446,7 @@ impl CreateScimGroupRoleMappingRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
@@ -9652,6 +10457,7 @@ pub struct CreateSessionRequest {
     pub active_organization_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String) -> Self {
@@ -9662,6 +10468,7 @@ impl CreateSessionRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateRequest {
@@ -9670,6 +10477,7 @@ pub struct CreateSessionTokenFromTemplateRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse {
@@ -9680,6 +10488,7 @@ pub struct CreateSessionTokenFromTemplateResponse {
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9725,6 +10534,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponse {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9735,6 +10545,7 @@ pub enum CreateSessionTokenFromTemplateResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenFromTemplateResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9745,6 +10556,7 @@ impl CreateSessionTokenFromTemplateResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CreateSessionTokenFromTemplateResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9756,12 +10568,14 @@ impl ::std::convert::From<&str> for CreateSessionTokenFromTemplateResponseObject
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CreateSessionTokenFromTemplateResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for CreateSessionTokenFromTemplateResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9771,6 +10585,7 @@ impl ::serde::Serialize for CreateSessionTokenFromTemplateResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9779,6 +10594,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenFromTemplateResponseOb
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenRequest {
@@ -9787,6 +10603,7 @@ pub struct CreateSessionTokenRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse {
@@ -9797,6 +10614,7 @@ pub struct CreateSessionTokenResponse {
     pub jwt: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9839,6 +10657,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponse {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9849,6 +10668,7 @@ pub enum CreateSessionTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9859,6 +10679,7 @@ impl CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for CreateSessionTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9868,12 +10689,14 @@ impl ::std::convert::From<&str> for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for CreateSessionTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for CreateSessionTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9883,6 +10706,7 @@ impl ::serde::Serialize for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9891,6 +10715,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateSessionTokenResponseObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSignInTokenRequest {
@@ -9904,6 +10729,7 @@ pub struct CreateSignInTokenRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl CreateSignInTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_id: ::std::string::String) -> Self {
@@ -9915,6 +10741,7 @@ impl CreateSignInTokenRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateUserRequest {
@@ -10017,6 +10844,7 @@ pub struct CreateUserRequest {
     pub locked: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
@@ -10028,6 +10856,7 @@ pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl CreateUserRequestEmailAddressIdentificationStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10041,6 +10870,7 @@ impl CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str>
 for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn from(value: &str) -> Self {
@@ -10056,12 +10886,14 @@ for CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10071,6 +10903,7 @@ impl ::serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusIte
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
@@ -10082,6 +10915,7 @@ pub enum CreateUserRequestPhoneNumberIdentificationStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl CreateUserRequestPhoneNumberIdentificationStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10093,6 +10927,7 @@ impl CreateUserRequestPhoneNumberIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str>
 for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn from(value: &str) -> Self {
@@ -10108,12 +10943,14 @@ for CreateUserRequestPhoneNumberIdentificationStatusItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10123,6 +10960,7 @@ impl ::serde::Serialize for CreateUserRequestPhoneNumberIdentificationStatusItem
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateWaitlistEntryRequest {
@@ -10132,6 +10970,7 @@ pub struct CreateWaitlistEntryRequest {
     pub notify: crate::Nullable<bool>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateWaitlistEntryRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -10142,6 +10981,7 @@ impl CreateWaitlistEntryRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse {
@@ -10152,6 +10992,7 @@ pub struct DeleteApiKeyResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10199,6 +11040,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10209,6 +11051,7 @@ pub enum DeleteApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl DeleteApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10219,6 +11062,7 @@ impl DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for DeleteApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10228,12 +11072,14 @@ impl ::std::convert::From<&str> for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for DeleteApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for DeleteApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10243,6 +11089,7 @@ impl ::serde::Serialize for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10251,6 +11098,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApiKeyResponseObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteBackupCodeResponse {
@@ -10258,6 +11106,7 @@ pub struct DeleteBackupCodeResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteBackupCodeResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10295,6 +11144,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteBackupCodeResponse {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse {
@@ -10305,6 +11155,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10357,6 +11208,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse 
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10367,6 +11219,7 @@ pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DeleteDirectoryGroupRoleMappingResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10379,6 +11232,7 @@ impl DeleteDirectoryGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DeleteDirectoryGroupRoleMappingResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10392,12 +11246,14 @@ impl ::std::convert::From<&str> for DeleteDirectoryGroupRoleMappingResponseObjec
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DeleteDirectoryGroupRoleMappingResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::serde::Serialize for DeleteDirectoryGroupRoleMappingResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10407,6 +11263,7 @@ impl ::serde::Serialize for DeleteDirectoryGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10415,6 +11272,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponseO
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMachineResponse {
@@ -10425,6 +11283,7 @@ pub struct DeleteMachineResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10472,6 +11331,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10482,6 +11342,7 @@ pub enum DeleteMachineResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl DeleteMachineResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10492,6 +11353,7 @@ impl DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for DeleteMachineResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10501,12 +11363,14 @@ impl ::std::convert::From<&str> for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for DeleteMachineResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for DeleteMachineResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10516,6 +11380,7 @@ impl ::serde::Serialize for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10524,6 +11389,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMachineScopeResponse {
@@ -10537,6 +11403,7 @@ pub struct DeleteMachineScopeResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10596,6 +11463,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10606,6 +11474,7 @@ pub enum DeleteMachineScopeResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl DeleteMachineScopeResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10616,6 +11485,7 @@ impl DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for DeleteMachineScopeResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10625,12 +11495,14 @@ impl ::std::convert::From<&str> for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for DeleteMachineScopeResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for DeleteMachineScopeResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10640,6 +11512,7 @@ impl ::serde::Serialize for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10648,6 +11521,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMachineScopeResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse {
@@ -10658,6 +11532,7 @@ pub struct DeleteScimGroupRoleMappingResponse {
     pub deleted: bool,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10707,6 +11582,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10717,6 +11593,7 @@ pub enum DeleteScimGroupRoleMappingResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl DeleteScimGroupRoleMappingResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10729,6 +11606,7 @@ impl DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for DeleteScimGroupRoleMappingResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10740,12 +11618,14 @@ impl ::std::convert::From<&str> for DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for DeleteScimGroupRoleMappingResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::serde::Serialize for DeleteScimGroupRoleMappingResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -10755,6 +11635,7 @@ impl ::serde::Serialize for DeleteScimGroupRoleMappingResponseObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10763,6 +11644,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponseObject
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteTotpResponse {
@@ -10770,6 +11652,7 @@ pub struct DeleteTotpResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteTotpResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10828,6 +11711,33 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTotpResponse {
         feature = "waitlist_entries"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "allow_list_block_list",
+                feature = "directories",
+                feature = "domains",
+                feature = "email_addresses",
+                feature = "enterprise_connections",
+                feature = "jwt_templates",
+                feature = "oauth_applications",
+                feature = "organization_domains",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "organizations",
+                feature = "phone_numbers",
+                feature = "redirect_urls",
+                feature = "role_sets",
+                feature = "saml_connections",
+                feature = "scim_directories",
+                feature = "users",
+                feature = "waitlist_entries"
+            )
+        )
+    )
+)]
 /// Stub returned after a resource has been deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -10861,6 +11771,33 @@ pub struct DeletedObject {
         feature = "scim_directories",
         feature = "users",
         feature = "waitlist_entries"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "allow_list_block_list",
+                feature = "directories",
+                feature = "domains",
+                feature = "email_addresses",
+                feature = "enterprise_connections",
+                feature = "jwt_templates",
+                feature = "oauth_applications",
+                feature = "organization_domains",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "organizations",
+                feature = "phone_numbers",
+                feature = "redirect_urls",
+                feature = "role_sets",
+                feature = "saml_connections",
+                feature = "scim_directories",
+                feature = "users",
+                feature = "waitlist_entries"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for DeletedObject {
@@ -10916,8 +11853,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub type Directories = ::std::vec::Vec<Directory>;
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Directory that provisions users from an identity provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -10954,6 +11893,7 @@ pub struct Directory {
     pub updated_at: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for Directory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11056,6 +11996,7 @@ impl<'de> ::serde::Deserialize<'de> for Directory {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
@@ -11078,6 +12019,7 @@ pub struct DirectoryCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11130,6 +12072,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryCustomAttributesItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11159,6 +12102,7 @@ pub struct DirectoryGroupRoleMapping {
     pub updated_at: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11261,6 +12205,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMapping {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11271,6 +12216,7 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DirectoryGroupRoleMappingObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11283,6 +12229,7 @@ impl DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DirectoryGroupRoleMappingObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11294,12 +12241,14 @@ impl ::std::convert::From<&str> for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DirectoryGroupRoleMappingObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::serde::Serialize for DirectoryGroupRoleMappingObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11309,6 +12258,7 @@ impl ::serde::Serialize for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11317,8 +12267,10 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub type DirectoryGroupRoleMappings = ::std::vec::Vec<DirectoryGroupRoleMapping>;
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 /// Type tag with the constant value `directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11329,6 +12281,7 @@ pub enum DirectoryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl DirectoryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11339,6 +12292,7 @@ impl DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::convert::From<&str> for DirectoryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11348,12 +12302,14 @@ impl ::std::convert::From<&str> for DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::std::fmt::Display for DirectoryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ::serde::Serialize for DirectoryObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11363,6 +12319,7 @@ impl ::serde::Serialize for DirectoryObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11371,6 +12328,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
@@ -11378,6 +12336,7 @@ pub struct DisableMfaResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11415,6 +12374,7 @@ impl<'de> ::serde::Deserialize<'de> for DisableMfaResponse {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Domain (primary or satellite) served by the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11436,6 +12396,7 @@ pub struct Domain {
     pub cname_targets: ::std::option::Option<::std::vec::Vec<CNameTarget>>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for Domain {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11511,6 +12472,7 @@ impl<'de> ::serde::Deserialize<'de> for Domain {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Type tag with the constant value `domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11521,6 +12483,7 @@ pub enum DomainObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl DomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11531,6 +12494,7 @@ impl DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl ::std::convert::From<&str> for DomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11540,12 +12504,14 @@ impl ::std::convert::From<&str> for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl ::std::fmt::Display for DomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl ::serde::Serialize for DomainObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11555,6 +12521,7 @@ impl ::serde::Serialize for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for DomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11563,6 +12530,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainObject {
     }
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Page of instance domains plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11572,6 +12540,7 @@ pub struct Domains {
     pub total_count: i64,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl<'de> ::serde::Deserialize<'de> for Domains {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11614,6 +12583,7 @@ impl<'de> ::serde::Deserialize<'de> for Domains {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Email address owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11635,6 +12605,7 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11710,6 +12681,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `email_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11720,6 +12692,7 @@ pub enum EmailAddressObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl EmailAddressObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11730,6 +12703,7 @@ impl EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for EmailAddressObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11739,12 +12713,14 @@ impl ::std::convert::From<&str> for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for EmailAddressObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for EmailAddressObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11754,6 +12730,7 @@ impl ::serde::Serialize for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11762,6 +12739,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EmailAddressVerification {
@@ -11776,6 +12754,7 @@ pub enum EmailAddressVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for EmailAddressVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11810,6 +12789,7 @@ impl ::serde::Serialize for EmailAddressVerification {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11851,6 +12831,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Link between a user and an enterprise identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11885,6 +12866,7 @@ pub struct EnterpriseAccount {
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11971,6 +12953,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Enterprise connection referenced from an enterprise account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -11998,6 +12981,7 @@ pub struct EnterpriseAccountConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12106,6 +13090,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `enterprise_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12116,6 +13101,7 @@ pub enum EnterpriseAccountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl EnterpriseAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12126,6 +13112,7 @@ impl EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for EnterpriseAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -12135,12 +13122,14 @@ impl ::std::convert::From<&str> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for EnterpriseAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for EnterpriseAccountObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12150,6 +13139,7 @@ impl ::serde::Serialize for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12158,6 +13148,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12170,6 +13161,7 @@ pub enum EnterpriseAccountProtocol {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl EnterpriseAccountProtocol {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12181,6 +13173,7 @@ impl EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -12191,12 +13184,14 @@ impl ::std::convert::From<&str> for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for EnterpriseAccountProtocol {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12206,6 +13201,7 @@ impl ::serde::Serialize for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12214,6 +13210,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EnterpriseAccountVerification {
@@ -12224,6 +13221,7 @@ pub enum EnterpriseAccountVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for EnterpriseAccountVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12246,6 +13244,7 @@ impl ::serde::Serialize for EnterpriseAccountVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12271,6 +13270,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML or OIDC single sign-on connection for one or more email domains.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -12314,6 +13314,7 @@ pub struct EnterpriseConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12420,6 +13421,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnection {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
@@ -12440,6 +13442,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12495,6 +13498,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// OAuth settings, for OIDC and EASIE connections.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -12532,6 +13536,7 @@ pub struct EnterpriseConnectionOauthConfig {
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12602,6 +13607,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Type tag with the constant value `enterprise_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12612,6 +13618,7 @@ pub enum EnterpriseConnectionObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12622,6 +13629,7 @@ impl EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -12631,12 +13639,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for EnterpriseConnectionObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12646,6 +13656,7 @@ impl ::serde::Serialize for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12654,6 +13665,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionObject {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML settings, for SAML connections.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -12696,6 +13708,7 @@ pub struct EnterpriseConnectionSamlConnection {
     pub login_hint: ::std::option::Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12771,6 +13784,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -12782,6 +13796,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12827,6 +13842,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12841,6 +13857,7 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionSamlConnectionLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12857,6 +13874,7 @@ impl EnterpriseConnectionSamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -12876,12 +13894,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionSamlConnectionLoginHintM
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12891,6 +13911,7 @@ impl ::serde::Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12899,6 +13920,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginH
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// One debug sign-in made against an enterprise connection, with what the IdP sent back.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -12927,6 +13949,7 @@ pub struct EnterpriseConnectionTestRun {
     pub created_at: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13004,6 +14027,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Kind of connection tested.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13016,6 +14040,7 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionTestRunConnectionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13027,6 +14052,7 @@ impl EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionTestRunConnectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -13037,12 +14063,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for EnterpriseConnectionTestRunConnectionType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13052,6 +14080,7 @@ impl ::serde::Serialize for EnterpriseConnectionTestRunConnectionType {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13060,6 +14089,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionTyp
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
@@ -13071,6 +14101,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
     pub message: ::std::string::String,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13121,6 +14152,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// OAuth details of the run, for OIDC connections.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13133,6 +14165,7 @@ pub struct EnterpriseConnectionTestRunOauth {
     pub user_info: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13176,6 +14209,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// User data read from the IdP's answer.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13190,6 +14224,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13239,6 +14274,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInf
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
@@ -13246,6 +14282,7 @@ pub struct EnterpriseConnectionTestRunResponse {
     pub url: ::std::string::String,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13283,6 +14320,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// SAML details of the run, for SAML connections.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13295,6 +14333,7 @@ pub struct EnterpriseConnectionTestRunSaml {
     pub relay_state: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13338,6 +14377,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnterpriseConnectionTestRunStatus {
@@ -13351,6 +14391,7 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl EnterpriseConnectionTestRunStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13363,6 +14404,7 @@ impl EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for EnterpriseConnectionTestRunStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -13374,12 +14416,14 @@ impl ::std::convert::From<&str> for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for EnterpriseConnectionTestRunStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for EnterpriseConnectionTestRunStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13389,6 +14433,7 @@ impl ::serde::Serialize for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13397,6 +14442,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
@@ -13405,6 +14451,7 @@ pub struct EnterpriseConnectionTestRuns {
     pub total_count: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13449,6 +14496,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
@@ -13457,6 +14505,7 @@ pub struct EnterpriseConnections {
     pub total_count: i64,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl<'de> ::serde::Deserialize<'de> for EnterpriseConnections {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13501,6 +14550,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnections {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// New end of a free trial.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13509,6 +14559,7 @@ pub struct ExtendFreeTrialRequest {
     pub extend_to: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ExtendFreeTrialRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(extend_to: ::std::string::String) -> Self {
@@ -13516,6 +14567,7 @@ impl ExtendFreeTrialRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Social (OAuth) account linked to a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13553,6 +14605,7 @@ pub struct ExternalAccountWithVerification {
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13684,6 +14737,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
@@ -13697,6 +14751,7 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ExternalAccountWithVerificationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13709,6 +14764,7 @@ impl ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -13720,12 +14776,14 @@ impl ::std::convert::From<&str> for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for ExternalAccountWithVerificationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for ExternalAccountWithVerificationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13735,6 +14793,7 @@ impl ::serde::Serialize for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13743,6 +14802,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
@@ -13752,6 +14812,7 @@ pub enum ExternalAccountWithVerificationVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for ExternalAccountWithVerificationVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13771,6 +14832,7 @@ impl ::serde::Serialize for ExternalAccountWithVerificationVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13798,6 +14860,10 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerificat
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Feature included in a billing plan.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -13811,6 +14877,10 @@ pub struct FeatureResponse {
     pub avatar_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13865,6 +14935,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FeatureResponse2 {
@@ -13877,6 +14948,7 @@ pub struct FeatureResponse2 {
     pub avatar_url: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13935,6 +15007,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2 {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13945,6 +15018,7 @@ pub enum FeatureResponse2Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl FeatureResponse2Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13955,6 +15029,7 @@ impl FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for FeatureResponse2Object {
     fn from(value: &str) -> Self {
         match value {
@@ -13964,12 +15039,14 @@ impl ::std::convert::From<&str> for FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for FeatureResponse2Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for FeatureResponse2Object {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13979,6 +15056,7 @@ impl ::serde::Serialize for FeatureResponse2Object {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13987,6 +15065,10 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponse2Object {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 /// Type tag with the constant value `feature`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13997,6 +15079,10 @@ pub enum FeatureResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl FeatureResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14007,6 +15093,10 @@ impl FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::convert::From<&str> for FeatureResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14016,12 +15106,20 @@ impl ::std::convert::From<&str> for FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::std::fmt::Display for FeatureResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl ::serde::Serialize for FeatureResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14031,6 +15129,10 @@ impl ::serde::Serialize for FeatureResponseObject {
     }
 }
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing", feature = "organizations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14039,6 +15141,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse {
@@ -14066,6 +15169,7 @@ pub struct GetApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14164,6 +15268,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14174,6 +15279,7 @@ pub enum GetApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14184,6 +15290,7 @@ impl GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14193,12 +15300,14 @@ impl ::std::convert::From<&str> for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for GetApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14208,6 +15317,7 @@ impl ::serde::Serialize for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14216,12 +15326,14 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeySecretResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14261,6 +15373,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeySecretResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
@@ -14272,6 +15385,7 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeysIncludeInvalid {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14283,6 +15397,7 @@ impl GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeysIncludeInvalid {
     fn from(value: &str) -> Self {
         match value {
@@ -14293,18 +15408,21 @@ impl ::std::convert::From<&str> for GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeysIncludeInvalid {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl crate::runtime::ParamValue for GetApiKeysIncludeInvalid {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for GetApiKeysIncludeInvalid {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14314,6 +15432,7 @@ impl ::serde::Serialize for GetApiKeysIncludeInvalid {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse {
@@ -14322,6 +15441,7 @@ pub struct GetApiKeysResponse {
     pub total_count: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14366,6 +15486,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponseDataItem {
@@ -14393,6 +15514,7 @@ pub struct GetApiKeysResponseDataItem {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14493,6 +15615,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14503,6 +15626,7 @@ pub enum GetApiKeysResponseDataItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl GetApiKeysResponseDataItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14513,6 +15637,7 @@ impl GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for GetApiKeysResponseDataItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14522,12 +15647,14 @@ impl ::std::convert::From<&str> for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for GetApiKeysResponseDataItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for GetApiKeysResponseDataItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14537,6 +15664,7 @@ impl ::serde::Serialize for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14545,6 +15673,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApiKeysResponseDataItemObject {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
@@ -14556,6 +15685,7 @@ pub enum GetCommercePlanListPayerType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommercePlanListPayerType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14567,6 +15697,7 @@ impl GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommercePlanListPayerType {
     fn from(value: &str) -> Self {
         match value {
@@ -14577,18 +15708,21 @@ impl ::std::convert::From<&str> for GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommercePlanListPayerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommercePlanListPayerType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommercePlanListPayerType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14598,6 +15732,7 @@ impl ::serde::Serialize for GetCommercePlanListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListPayerType {
@@ -14609,6 +15744,7 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommerceSubscriptionItemListPayerType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14620,6 +15756,7 @@ impl GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListPayerType {
     fn from(value: &str) -> Self {
         match value {
@@ -14630,18 +15767,21 @@ impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommerceSubscriptionItemListPayerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListPayerType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14651,6 +15791,7 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListPayerType {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
@@ -14668,6 +15809,7 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl GetCommerceSubscriptionItemListStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14682,6 +15824,7 @@ impl GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -14695,18 +15838,21 @@ impl ::std::convert::From<&str> for GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::std::fmt::Display for GetCommerceSubscriptionItemListStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl crate::runtime::ParamValue for GetCommerceSubscriptionItemListStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14716,6 +15862,7 @@ impl ::serde::Serialize for GetCommerceSubscriptionItemListStatus {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse {
@@ -14724,6 +15871,7 @@ pub struct GetM2mTokensResponse {
     pub total_count: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14770,6 +15918,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponseM2mTokensItem {
@@ -14794,6 +15943,7 @@ pub struct GetM2mTokensResponseM2mTokensItem {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14880,6 +16030,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14890,6 +16041,7 @@ pub enum GetM2mTokensResponseM2mTokensItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl GetM2mTokensResponseM2mTokensItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14902,6 +16054,7 @@ impl GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for GetM2mTokensResponseM2mTokensItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -14913,12 +16066,14 @@ impl ::std::convert::From<&str> for GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for GetM2mTokensResponseM2mTokensItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for GetM2mTokensResponseM2mTokensItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14928,6 +16083,7 @@ impl ::serde::Serialize for GetM2mTokensResponseM2mTokensItemObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14936,6 +16092,7 @@ impl<'de> ::serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItemObject 
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMachineSecretKeyResponse {
@@ -14944,6 +16101,7 @@ pub struct GetMachineSecretKeyResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14990,6 +16148,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15000,6 +16159,7 @@ pub enum GetMachineSecretKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl GetMachineSecretKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15010,6 +16170,7 @@ impl GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for GetMachineSecretKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15019,12 +16180,14 @@ impl ::std::convert::From<&str> for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for GetMachineSecretKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for GetMachineSecretKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15034,6 +16197,7 @@ impl ::serde::Serialize for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15042,6 +16206,7 @@ impl<'de> ::serde::Deserialize<'de> for GetMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSessionListStatus {
@@ -15063,6 +16228,7 @@ pub enum GetSessionListStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl GetSessionListStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15079,6 +16245,7 @@ impl GetSessionListStatus {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for GetSessionListStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -15094,18 +16261,21 @@ impl ::std::convert::From<&str> for GetSessionListStatus {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for GetSessionListStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl crate::runtime::ParamValue for GetSessionListStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for GetSessionListStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15115,6 +16285,7 @@ impl ::serde::Serialize for GetSessionListStatus {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetTemplateListTemplateType {
@@ -15126,6 +16297,7 @@ pub enum GetTemplateListTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl GetTemplateListTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15137,6 +16309,7 @@ impl GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for GetTemplateListTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -15147,18 +16320,21 @@ impl ::std::convert::From<&str> for GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for GetTemplateListTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for GetTemplateListTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for GetTemplateListTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15168,6 +16344,7 @@ impl ::serde::Serialize for GetTemplateListTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetTemplateTemplateType {
@@ -15179,6 +16356,7 @@ pub enum GetTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl GetTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15190,6 +16368,7 @@ impl GetTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for GetTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -15200,18 +16379,21 @@ impl ::std::convert::From<&str> for GetTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for GetTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for GetTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for GetTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15221,6 +16403,18 @@ impl ::serde::Serialize for GetTemplateTemplateType {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Reference from an identifier to the account that provides it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15229,6 +16423,18 @@ pub struct IdentificationLink {
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15269,6 +16475,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Settings of the instance the secret key belongs to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15282,6 +16489,7 @@ pub struct Instance {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for Instance {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15340,6 +16548,7 @@ impl<'de> ::serde::Deserialize<'de> for Instance {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// SMS settings of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15350,6 +16559,7 @@ pub struct InstanceCommunication {
     pub blocked_country_codes: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceCommunication {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15399,6 +16609,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunication {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_communication`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15409,6 +16620,7 @@ pub enum InstanceCommunicationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceCommunicationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15421,6 +16633,7 @@ impl InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceCommunicationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15432,12 +16645,14 @@ impl ::std::convert::From<&str> for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceCommunicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for InstanceCommunicationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15447,6 +16662,7 @@ impl ::serde::Serialize for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15455,6 +16671,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCommunicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15465,6 +16682,7 @@ pub enum InstanceObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15475,6 +16693,7 @@ impl InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15484,12 +16703,14 @@ impl ::std::convert::From<&str> for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for InstanceObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15499,6 +16720,7 @@ impl ::serde::Serialize for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15507,6 +16729,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Bot and abuse protection settings of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15519,6 +16742,7 @@ pub struct InstanceProtect {
     pub checks_bypassed: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceProtect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15576,6 +16800,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtect {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_protect`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15586,6 +16811,7 @@ pub enum InstanceProtectObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceProtectObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15596,6 +16822,7 @@ impl InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceProtectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15605,12 +16832,14 @@ impl ::std::convert::From<&str> for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceProtectObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for InstanceProtectObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15620,6 +16849,7 @@ impl ::serde::Serialize for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15628,6 +16858,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceProtectObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Allowlist, blocklist and email restriction switches of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15641,6 +16872,7 @@ pub struct InstanceRestrictions {
     pub block_disposable_email_domains: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15714,6 +16946,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictions {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `instance_restrictions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15724,6 +16957,7 @@ pub enum InstanceRestrictionsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl InstanceRestrictionsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15734,6 +16968,7 @@ impl InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for InstanceRestrictionsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15743,12 +16978,14 @@ impl ::std::convert::From<&str> for InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for InstanceRestrictionsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for InstanceRestrictionsObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15758,6 +16995,7 @@ impl ::serde::Serialize for InstanceRestrictionsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15766,6 +17004,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRestrictionsObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 /// Invitation to sign up to the application.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -15789,6 +17028,7 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for Invitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15870,6 +17110,7 @@ impl<'de> ::serde::Deserialize<'de> for Invitation {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15880,6 +17121,7 @@ pub enum InvitationObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl InvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15890,6 +17132,7 @@ impl InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::convert::From<&str> for InvitationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -15899,12 +17142,14 @@ impl ::std::convert::From<&str> for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::fmt::Display for InvitationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::serde::Serialize for InvitationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15914,6 +17159,7 @@ impl ::serde::Serialize for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15922,6 +17168,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvitationStatus {
@@ -15937,6 +17184,7 @@ pub enum InvitationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl InvitationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15950,6 +17198,7 @@ impl InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::convert::From<&str> for InvitationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -15962,12 +17211,14 @@ impl ::std::convert::From<&str> for InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::std::fmt::Display for InvitationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl ::serde::Serialize for InvitationStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -15977,6 +17228,7 @@ impl ::serde::Serialize for InvitationStatus {
     }
 }
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "invitations", feature = "waitlist_entries"))))]
 impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15985,6 +17237,7 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InviteWaitlistEntryRequest {
@@ -15993,6 +17246,7 @@ pub struct InviteWaitlistEntryRequest {
     pub ignore_existing: crate::Nullable<bool>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Jwks {
@@ -16000,6 +17254,7 @@ pub struct Jwks {
     pub keys: ::std::option::Option<::std::vec::Vec<JwksKeysItem>>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for Jwks {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16035,6 +17290,7 @@ impl<'de> ::serde::Deserialize<'de> for Jwks {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
@@ -16056,6 +17312,7 @@ pub struct JwksEcdsaPrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16128,6 +17385,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEcdsaPrivateKeyKty {
@@ -16137,6 +17395,7 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEcdsaPrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16147,6 +17406,7 @@ impl JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16156,12 +17416,14 @@ impl ::std::convert::From<&str> for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEcdsaPrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEcdsaPrivateKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16171,6 +17433,7 @@ impl ::serde::Serialize for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16179,6 +17442,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
@@ -16199,6 +17463,7 @@ pub struct JwksEcdsaPublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16268,6 +17533,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEcdsaPublicKeyKty {
@@ -16277,6 +17543,7 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEcdsaPublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16287,6 +17554,7 @@ impl JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16296,12 +17564,14 @@ impl ::std::convert::From<&str> for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEcdsaPublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEcdsaPublicKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16311,6 +17581,7 @@ impl ::serde::Serialize for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16319,6 +17590,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEcdsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
@@ -16339,6 +17611,7 @@ pub struct JwksEd25519PrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16408,6 +17681,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEd25519PrivateKeyCrv {
@@ -16417,6 +17691,7 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PrivateKeyCrv {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16427,6 +17702,7 @@ impl JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
     fn from(value: &str) -> Self {
         match value {
@@ -16436,12 +17712,14 @@ impl ::std::convert::From<&str> for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PrivateKeyCrv {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEd25519PrivateKeyCrv {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16451,6 +17729,7 @@ impl ::serde::Serialize for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16459,6 +17738,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEd25519PrivateKeyKty {
@@ -16468,6 +17748,7 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16478,6 +17759,7 @@ impl JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16487,12 +17769,14 @@ impl ::std::convert::From<&str> for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEd25519PrivateKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16502,6 +17786,7 @@ impl ::serde::Serialize for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16510,6 +17795,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
@@ -16529,6 +17815,7 @@ pub struct JwksEd25519PublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16595,6 +17882,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEd25519PublicKeyCrv {
@@ -16604,6 +17892,7 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PublicKeyCrv {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16614,6 +17903,7 @@ impl JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
     fn from(value: &str) -> Self {
         match value {
@@ -16623,12 +17913,14 @@ impl ::std::convert::From<&str> for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PublicKeyCrv {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEd25519PublicKeyCrv {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16638,6 +17930,7 @@ impl ::serde::Serialize for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16646,6 +17939,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyCrv {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksEd25519PublicKeyKty {
@@ -16655,6 +17949,7 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksEd25519PublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16665,6 +17960,7 @@ impl JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16674,12 +17970,14 @@ impl ::std::convert::From<&str> for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksEd25519PublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksEd25519PublicKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16689,6 +17987,7 @@ impl ::serde::Serialize for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16697,6 +17996,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksEd25519PublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -16712,6 +18012,7 @@ pub enum JwksKeysItem {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
@@ -16740,6 +18041,7 @@ pub struct JwksRsaPrivateKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16824,6 +18126,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksRsaPrivateKeyKty {
@@ -16833,6 +18136,7 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksRsaPrivateKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16843,6 +18147,7 @@ impl JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16852,12 +18157,14 @@ impl ::std::convert::From<&str> for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksRsaPrivateKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksRsaPrivateKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -16867,6 +18174,7 @@ impl ::serde::Serialize for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16875,6 +18183,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPrivateKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
@@ -16894,6 +18203,7 @@ pub struct JwksRsaPublicKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16960,6 +18270,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksRsaPublicKeyKty {
@@ -16969,6 +18280,7 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksRsaPublicKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16979,6 +18291,7 @@ impl JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -16988,12 +18301,14 @@ impl ::std::convert::From<&str> for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksRsaPublicKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksRsaPublicKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17003,6 +18318,7 @@ impl ::serde::Serialize for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17011,6 +18327,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksRsaPublicKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
@@ -17029,6 +18346,7 @@ pub struct JwksSymmetricKey {
     pub x5u: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17092,6 +18410,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKey {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksSymmetricKeyKty {
@@ -17101,6 +18420,7 @@ pub enum JwksSymmetricKeyKty {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl JwksSymmetricKeyKty {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17111,6 +18431,7 @@ impl JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
     fn from(value: &str) -> Self {
         match value {
@@ -17120,12 +18441,14 @@ impl ::std::convert::From<&str> for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::std::fmt::Display for JwksSymmetricKeyKty {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl ::serde::Serialize for JwksSymmetricKeyKty {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17135,6 +18458,7 @@ impl ::serde::Serialize for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17143,6 +18467,7 @@ impl<'de> ::serde::Deserialize<'de> for JwksSymmetricKeyKty {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// Template describing the claims of custom JWTs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -17162,6 +18487,7 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17253,6 +18579,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplate {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// Type tag with the constant value `jwt_template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17263,6 +18590,7 @@ pub enum JwtTemplateObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl JwtTemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17273,6 +18601,7 @@ impl JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl ::std::convert::From<&str> for JwtTemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -17282,12 +18611,14 @@ impl ::std::convert::From<&str> for JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl ::std::fmt::Display for JwtTemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl ::serde::Serialize for JwtTemplateObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17297,6 +18628,7 @@ impl ::serde::Serialize for JwtTemplateObject {
     }
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17305,6 +18637,7 @@ impl<'de> ::serde::Deserialize<'de> for JwtTemplateObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
@@ -17328,6 +18661,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ListAllOrganizationDomainsEnrollmentModeItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17361,6 +18695,7 @@ impl ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -17395,18 +18730,21 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsEnrollmentModeItem
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsEnrollmentModeItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17416,6 +18754,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
@@ -17427,6 +18766,7 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ListAllOrganizationDomainsVerified {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17438,6 +18778,7 @@ impl ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
     fn from(value: &str) -> Self {
         match value {
@@ -17448,18 +18789,21 @@ impl ::std::convert::From<&str> for ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for ListAllOrganizationDomainsVerified {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl crate::runtime::ParamValue for ListAllOrganizationDomainsVerified {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17469,6 +18813,7 @@ impl ::serde::Serialize for ListAllOrganizationDomainsVerified {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDirectoriesResponse {
@@ -17477,6 +18822,7 @@ pub struct ListDirectoriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListDirectoriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17519,6 +18865,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoriesResponse {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse {
@@ -17527,6 +18874,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17572,6 +18920,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
@@ -17585,6 +18934,7 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ListEnterpriseConnectionTestRunsStatusItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17597,6 +18947,7 @@ impl ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
     fn from(value: &str) -> Self {
         match value {
@@ -17610,18 +18961,21 @@ impl ::std::convert::From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl crate::runtime::ParamValue for ListEnterpriseConnectionTestRunsStatusItem {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17631,6 +18985,7 @@ impl ::serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListInstanceOrganizationInvitationsStatus {
@@ -17646,6 +19001,7 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ListInstanceOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17659,6 +19015,7 @@ impl ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for ListInstanceOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -17671,18 +19028,21 @@ impl ::std::convert::From<&str> for ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for ListInstanceOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl crate::runtime::ParamValue for ListInstanceOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17692,6 +19052,7 @@ impl ::serde::Serialize for ListInstanceOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListInvitationsStatus {
@@ -17707,6 +19068,7 @@ pub enum ListInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ListInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17720,6 +19082,7 @@ impl ListInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for ListInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -17732,18 +19095,21 @@ impl ::std::convert::From<&str> for ListInvitationsStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for ListInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl crate::runtime::ParamValue for ListInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for ListInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17753,6 +19119,7 @@ impl ::serde::Serialize for ListInvitationsStatus {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMachinesResponse {
@@ -17761,6 +19128,7 @@ pub struct ListMachinesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for ListMachinesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17803,6 +19171,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMachinesResponse {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListOrganizationInvitationsStatus {
@@ -17818,6 +19187,7 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ListOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17831,6 +19201,7 @@ impl ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for ListOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -17843,18 +19214,21 @@ impl ::std::convert::From<&str> for ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for ListOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl crate::runtime::ParamValue for ListOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::serde::Serialize for ListOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -17864,6 +19238,7 @@ impl ::serde::Serialize for ListOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListScimDirectoriesResponse {
@@ -17872,6 +19247,7 @@ pub struct ListScimDirectoriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListScimDirectoriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17914,6 +19290,7 @@ impl<'de> ::serde::Deserialize<'de> for ListScimDirectoriesResponse {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse {
@@ -17922,6 +19299,7 @@ pub struct ListScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17964,6 +19342,7 @@ impl<'de> ::serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse {
@@ -17972,6 +19351,7 @@ pub struct ListUserTrustedDevicesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18014,6 +19394,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesResponse {
@@ -18022,6 +19403,7 @@ pub struct ListWaitlistEntriesResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18064,6 +19446,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
@@ -18079,6 +19462,7 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ListWaitlistEntriesStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18092,6 +19476,7 @@ impl ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for ListWaitlistEntriesStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -18104,18 +19489,21 @@ impl ::std::convert::From<&str> for ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for ListWaitlistEntriesStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl crate::runtime::ParamValue for ListWaitlistEntriesStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::serde::Serialize for ListWaitlistEntriesStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18125,6 +19513,7 @@ impl ::serde::Serialize for ListWaitlistEntriesStatus {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// A non-human client with its own secret key.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18145,6 +19534,7 @@ pub struct Machine {
     pub scoped_machines: ::std::vec::Vec<MachineWithoutScopedMachines>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for Machine {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18215,6 +19605,7 @@ impl<'de> ::serde::Deserialize<'de> for Machine {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18225,6 +19616,7 @@ pub enum MachineObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18235,6 +19627,7 @@ impl MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18244,12 +19637,14 @@ impl ::std::convert::From<&str> for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for MachineObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18259,6 +19654,7 @@ impl ::serde::Serialize for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18267,6 +19663,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Permission for one machine to reach another.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18281,6 +19678,7 @@ pub struct MachineScope {
     pub created_at: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineScope {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18338,6 +19736,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineScope {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18348,6 +19747,7 @@ pub enum MachineScopeObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineScopeObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18358,6 +19758,7 @@ impl MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineScopeObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18367,12 +19768,14 @@ impl ::std::convert::From<&str> for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineScopeObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for MachineScopeObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18382,6 +19785,7 @@ impl ::serde::Serialize for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18390,6 +19794,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineScopeObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// A machine, without the list of machines it may reach.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18408,6 +19813,7 @@ pub struct MachineWithoutScopedMachines {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachines {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18473,6 +19879,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachines {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18483,6 +19890,7 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl MachineWithoutScopedMachinesObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18493,6 +19901,7 @@ impl MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for MachineWithoutScopedMachinesObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18502,12 +19911,14 @@ impl ::std::convert::From<&str> for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for MachineWithoutScopedMachinesObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for MachineWithoutScopedMachinesObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18517,6 +19928,7 @@ impl ::serde::Serialize for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18525,6 +19937,7 @@ impl<'de> ::serde::Deserialize<'de> for MachineWithoutScopedMachinesObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Metadata to deep-merge into an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18541,9 +19954,11 @@ pub struct MergeOrganizationMetadataRequest {
     >,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Access tokens Clerk holds for a user at an OAuth provider, one per linked account.
 pub type OAuthAccessToken = ::std::vec::Vec<OAuthAccessTokenItem>;
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenItem {
@@ -18572,6 +19987,7 @@ pub struct OAuthAccessTokenItem {
     pub token_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18664,6 +20080,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItem {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18674,6 +20091,7 @@ pub enum OAuthAccessTokenItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl OAuthAccessTokenItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18684,6 +20102,7 @@ impl OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for OAuthAccessTokenItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18693,12 +20112,14 @@ impl ::std::convert::From<&str> for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for OAuthAccessTokenItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for OAuthAccessTokenItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18708,6 +20129,7 @@ impl ::serde::Serialize for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18716,6 +20138,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccessTokenItemObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// OAuth application for which the instance acts as the identity provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18748,6 +20171,7 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18893,6 +20317,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplication {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18903,6 +20328,7 @@ pub enum OAuthApplicationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl OAuthApplicationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18913,6 +20339,7 @@ impl OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::convert::From<&str> for OAuthApplicationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -18922,12 +20349,14 @@ impl ::std::convert::From<&str> for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::fmt::Display for OAuthApplicationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::serde::Serialize for OAuthApplicationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -18937,6 +20366,7 @@ impl ::serde::Serialize for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18945,6 +20375,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Instance-wide settings of the instance as an OAuth provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -18965,6 +20396,7 @@ pub struct OAuthApplicationSettings {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19049,6 +20481,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettings {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `oauth_application_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19059,6 +20492,7 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OAuthApplicationSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19071,6 +20505,7 @@ impl OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OAuthApplicationSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19082,12 +20517,14 @@ impl ::std::convert::From<&str> for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OAuthApplicationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for OAuthApplicationSettingsObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -19097,6 +20534,7 @@ impl ::serde::Serialize for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19105,6 +20543,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationSettingsObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// OAuth application together with its client secret.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19140,6 +20579,7 @@ pub struct OAuthApplicationWithSecret {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19290,6 +20730,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecret {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Type tag with the constant value `oauth_application`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19300,6 +20741,7 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl OAuthApplicationWithSecretObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19310,6 +20752,7 @@ impl OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19319,12 +20762,14 @@ impl ::std::convert::From<&str> for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::std::fmt::Display for OAuthApplicationWithSecretObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl ::serde::Serialize for OAuthApplicationWithSecretObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -19334,6 +20779,7 @@ impl ::serde::Serialize for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19342,6 +20788,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplicationWithSecretObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Page of OAuth applications plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19351,6 +20798,7 @@ pub struct OAuthApplications {
     pub total_count: i64,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl<'de> ::serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19401,6 +20849,18 @@ impl<'de> ::serde::Deserialize<'de> for OAuthApplications {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Organization (team or tenant) of the instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19448,6 +20908,18 @@ pub struct Organization {
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Organization {
@@ -19567,6 +21039,7 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Email domain attached to an organization, used for automatic enrollment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19601,6 +21074,7 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19707,6 +21181,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// How users with a matching email address get into the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19723,6 +21198,7 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl OrganizationDomainEnrollmentMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19740,6 +21216,7 @@ impl OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
     fn from(value: &str) -> Self {
         match value {
@@ -19756,12 +21233,14 @@ impl ::std::convert::From<&str> for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for OrganizationDomainEnrollmentMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for OrganizationDomainEnrollmentMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -19771,6 +21250,7 @@ impl ::serde::Serialize for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19779,6 +21259,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Type tag with the constant value `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19789,6 +21270,7 @@ pub enum OrganizationDomainObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl OrganizationDomainObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19799,6 +21281,7 @@ impl OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::convert::From<&str> for OrganizationDomainObject {
     fn from(value: &str) -> Self {
         match value {
@@ -19808,12 +21291,14 @@ impl ::std::convert::From<&str> for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::std::fmt::Display for OrganizationDomainObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl ::serde::Serialize for OrganizationDomainObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -19823,6 +21308,7 @@ impl ::serde::Serialize for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19831,6 +21317,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Verification state of an organization domain.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19845,6 +21332,7 @@ pub struct OrganizationDomainVerification {
     pub verified_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19898,6 +21386,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
     }
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Page of organization domains plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19907,6 +21396,7 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19951,6 +21441,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomains {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 /// Invitation to join an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -19981,6 +21472,7 @@ pub struct OrganizationInvitation {
     pub updated_at: i64,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20081,6 +21573,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20091,6 +21584,7 @@ pub enum OrganizationInvitationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl OrganizationInvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20103,6 +21597,7 @@ impl OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::convert::From<&str> for OrganizationInvitationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20114,12 +21609,14 @@ impl ::std::convert::From<&str> for OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::std::fmt::Display for OrganizationInvitationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl ::serde::Serialize for OrganizationInvitationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -20129,6 +21626,7 @@ impl ::serde::Serialize for OrganizationInvitationObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20141,6 +21639,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_domains",
+                feature = "organization_invitations",
+                feature = "users"
+            )
+        )
     )
 )]
 /// Publicly visible subset of organization data.
@@ -20159,6 +21669,18 @@ pub struct OrganizationInvitationPublicOrganizationData {
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_domains",
+                feature = "organization_invitations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
@@ -20215,6 +21737,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganization
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Public profile of the user who sent an organization invitation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -20227,6 +21753,10 @@ pub struct OrganizationInvitationPublicUserData {
     pub identifier: ::std::string::String,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20290,6 +21820,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Organization invitation together with public data of its organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -20324,6 +21858,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     >,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -20435,6 +21973,10 @@ for OrganizationInvitationWithPublicOrganizationData {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 /// Type tag with the constant value `organization_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20445,6 +21987,10 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl OrganizationInvitationWithPublicOrganizationDataObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20459,6 +22005,10 @@ impl OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl ::std::convert::From<&str>
 for OrganizationInvitationWithPublicOrganizationDataObject {
     fn from(value: &str) -> Self {
@@ -20475,12 +22025,20 @@ for OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl ::std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl ::serde::Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -20490,6 +22048,10 @@ impl ::serde::Serialize for OrganizationInvitationWithPublicOrganizationDataObje
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationWithPublicOrganizationDataObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -20499,6 +22061,7 @@ for OrganizationInvitationWithPublicOrganizationDataObject {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
@@ -20507,6 +22070,7 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20551,6 +22115,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitations {
     }
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
@@ -20559,6 +22127,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_invitations", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -20607,6 +22179,10 @@ for OrganizationInvitationsWithPublicOrganizationData {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Membership of a user in an organization, with role and permissions.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -20635,6 +22211,10 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20725,6 +22305,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Type tag with the constant value `organization_membership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20735,6 +22319,10 @@ pub enum OrganizationMembershipObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl OrganizationMembershipObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -20747,6 +22335,10 @@ impl OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl ::std::convert::From<&str> for OrganizationMembershipObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20758,12 +22350,20 @@ impl ::std::convert::From<&str> for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl ::std::fmt::Display for OrganizationMembershipObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl ::serde::Serialize for OrganizationMembershipObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -20773,6 +22373,10 @@ impl ::serde::Serialize for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20781,6 +22385,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Publicly visible subset of the member user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -20802,6 +22410,10 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20875,6 +22487,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     }
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 /// Page of organization memberships plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -20884,6 +22500,10 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "organization_memberships", feature = "users")))
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20934,6 +22554,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberships {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20948,6 +22580,18 @@ pub enum OrganizationObject {
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl OrganizationObject {
@@ -20966,6 +22610,18 @@ impl OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -20981,6 +22637,18 @@ impl ::std::convert::From<&str> for OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for OrganizationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -20991,6 +22659,18 @@ impl ::std::fmt::Display for OrganizationObject {
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
     )
 )]
 impl ::serde::Serialize for OrganizationObject {
@@ -21008,6 +22688,18 @@ impl ::serde::Serialize for OrganizationObject {
         feature = "users"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "organization_memberships",
+                feature = "organizations",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21016,6 +22708,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Instance-wide configuration of the organizations feature.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21049,6 +22742,7 @@ pub struct OrganizationSettings {
     pub initial_role_set_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21168,6 +22862,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettings {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
@@ -21181,6 +22876,7 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OrganizationSettingsDomainsEnrollmentModesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21199,6 +22895,7 @@ impl OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -21218,12 +22915,14 @@ impl ::std::convert::From<&str> for OrganizationSettingsDomainsEnrollmentModesIt
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21233,6 +22932,7 @@ impl ::serde::Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21241,6 +22941,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentMod
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Type tag with the constant value `organization_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21251,6 +22952,7 @@ pub enum OrganizationSettingsObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl OrganizationSettingsObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21261,6 +22963,7 @@ impl OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str> for OrganizationSettingsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21270,12 +22973,14 @@ impl ::std::convert::From<&str> for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display for OrganizationSettingsObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize for OrganizationSettingsObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21285,6 +22990,7 @@ impl ::serde::Serialize for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21293,6 +22999,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSettingsObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Organization as returned after a logo upload.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21339,6 +23046,7 @@ pub struct OrganizationWithLogo {
     pub logo_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21461,6 +23169,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogo {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Type tag with the constant value `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21471,6 +23180,7 @@ pub enum OrganizationWithLogoObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl OrganizationWithLogoObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21481,6 +23191,7 @@ impl OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ::std::convert::From<&str> for OrganizationWithLogoObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21490,12 +23201,14 @@ impl ::std::convert::From<&str> for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ::std::fmt::Display for OrganizationWithLogoObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ::serde::Serialize for OrganizationWithLogoObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21505,6 +23218,7 @@ impl ::serde::Serialize for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21513,6 +23227,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationWithLogoObject {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Page of organizations plus the overall count.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21522,6 +23237,7 @@ pub struct Organizations {
     pub total_count: i64,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl<'de> ::serde::Deserialize<'de> for Organizations {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21564,6 +23280,7 @@ impl<'de> ::serde::Deserialize<'de> for Organizations {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of payment attempts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21573,6 +23290,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21620,6 +23338,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of prices.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21629,6 +23348,7 @@ pub struct PaginatedBillingPriceResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPriceResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21673,6 +23393,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingPriceResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of billing statements.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21682,6 +23403,7 @@ pub struct PaginatedBillingStatementResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedBillingStatementResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21726,6 +23448,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedBillingStatementResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of billing plans.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21735,6 +23458,7 @@ pub struct PaginatedCommercePlanResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21777,6 +23501,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     }
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// One page of subscription items.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21786,6 +23511,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl<'de> ::serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21833,6 +23559,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemRespons
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Passkey registered by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -21847,6 +23574,7 @@ pub struct Passkey {
     pub verification: ::std::option::Option<VerificationPasskey>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Passkey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21900,6 +23628,7 @@ impl<'de> ::serde::Deserialize<'de> for Passkey {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21910,6 +23639,7 @@ pub enum PasskeyObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl PasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -21920,6 +23650,7 @@ impl PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for PasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -21929,12 +23660,14 @@ impl ::std::convert::From<&str> for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for PasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for PasskeyObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -21944,6 +23677,7 @@ impl ::serde::Serialize for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21952,6 +23686,7 @@ impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Algorithm that produced an imported password digest. Accepted values include bcrypt, bcrypt_sha256_django, md5, md5_phpass, pbkdf2_sha1, pbkdf2_sha256, pbkdf2_sha256_django, pbkdf2_sha512, pbkdf2_sha512_hex, phpass, scrypt_firebase, scrypt_werkzeug, sha256, ldap_ssha, argon2i, argon2id and sha512_symfony; each expects the digest in its own format.
 pub type PasswordHasher = ::std::string::String;
 #[cfg(
@@ -21960,6 +23695,19 @@ pub type PasswordHasher = ::std::string::String;
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -21983,6 +23731,19 @@ pub struct Permission {
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Permission {
@@ -22058,6 +23819,19 @@ impl<'de> ::serde::Deserialize<'de> for Permission {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `permission`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22073,6 +23847,19 @@ pub enum PermissionObject {
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl PermissionObject {
@@ -22092,6 +23879,19 @@ impl PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for PermissionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22108,6 +23908,19 @@ impl ::std::convert::From<&str> for PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for PermissionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -22119,6 +23932,19 @@ impl ::std::fmt::Display for PermissionObject {
         feature = "organization_permissions",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl ::serde::Serialize for PermissionObject {
@@ -22137,6 +23963,19 @@ impl ::serde::Serialize for PermissionObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_permissions",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22145,6 +23984,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionObject {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Permissions {
@@ -22153,6 +23993,7 @@ pub struct Permissions {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl<'de> ::serde::Deserialize<'de> for Permissions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22195,6 +24036,7 @@ impl<'de> ::serde::Deserialize<'de> for Permissions {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 /// Phone number owned by a user, with its verification state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -22219,6 +24061,7 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22302,6 +24145,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 /// Type tag with the constant value `phone_number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22312,6 +24156,7 @@ pub enum PhoneNumberObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl PhoneNumberObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22322,6 +24167,7 @@ impl PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::std::convert::From<&str> for PhoneNumberObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22331,12 +24177,14 @@ impl ::std::convert::From<&str> for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::std::fmt::Display for PhoneNumberObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::serde::Serialize for PhoneNumberObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -22346,6 +24194,7 @@ impl ::serde::Serialize for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22354,6 +24203,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PhoneNumberVerification {
@@ -22363,6 +24213,7 @@ pub enum PhoneNumberVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl ::serde::Serialize for PhoneNumberVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -22382,6 +24233,7 @@ impl ::serde::Serialize for PhoneNumberVerification {
     }
 }
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "phone_numbers", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22403,6 +24255,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse {
@@ -22428,6 +24281,7 @@ pub struct PrepareEmailAddressVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl<'de> ::serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22486,6 +24340,7 @@ impl<'de> ::serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse 
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse {
@@ -22511,6 +24366,7 @@ pub struct PreparePhoneNumberVerificationResponse {
     pub channel: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl<'de> ::serde::Deserialize<'de> for PreparePhoneNumberVerificationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22569,6 +24425,7 @@ impl<'de> ::serde::Deserialize<'de> for PreparePhoneNumberVerificationResponse {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviewTemplateRequest {
@@ -22586,6 +24443,7 @@ pub struct PreviewTemplateRequest {
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Move of a subscription item from one price to another.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -22596,6 +24454,7 @@ pub struct PriceTransitionRequest {
     pub to_price_id: ::std::string::String,
 }
 #[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl PriceTransitionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -22606,6 +24465,7 @@ impl PriceTransitionRequest {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 /// Result of checking that a proxy forwards to the Frontend API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -22624,6 +24484,7 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl<'de> ::serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22694,6 +24555,7 @@ impl<'de> ::serde::Deserialize<'de> for ProxyCheck {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 /// Type tag with the constant value `proxy_check`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22704,6 +24566,7 @@ pub enum ProxyCheckObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ProxyCheckObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22714,6 +24577,7 @@ impl ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ::std::convert::From<&str> for ProxyCheckObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22723,12 +24587,14 @@ impl ::std::convert::From<&str> for ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ::std::fmt::Display for ProxyCheckObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl ::serde::Serialize for ProxyCheckObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -22738,6 +24604,7 @@ impl ::serde::Serialize for ProxyCheckObject {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22746,12 +24613,14 @@ impl<'de> ::serde::Deserialize<'de> for ProxyCheckObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Old role key to the new role key its holders receive.
 pub type ReassignmentMappings = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RedirectUrl {
@@ -22765,6 +24634,7 @@ pub struct RedirectUrl {
     pub updated_at: i64,
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl<'de> ::serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22820,6 +24690,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrl {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 /// Type tag with the constant value `redirect_url`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22830,6 +24701,7 @@ pub enum RedirectUrlObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl RedirectUrlObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22840,6 +24712,7 @@ impl RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl ::std::convert::From<&str> for RedirectUrlObject {
     fn from(value: &str) -> Self {
         match value {
@@ -22849,12 +24722,14 @@ impl ::std::convert::From<&str> for RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl ::std::fmt::Display for RedirectUrlObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl ::serde::Serialize for RedirectUrlObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -22864,6 +24739,7 @@ impl ::serde::Serialize for RedirectUrlObject {
     }
 }
 #[cfg(feature = "redirect_urls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22872,6 +24748,7 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrlObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshSessionRequest {
@@ -22894,6 +24771,7 @@ pub struct RefreshSessionRequest {
     pub request_originating_ip: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl RefreshSessionRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -22912,6 +24790,7 @@ impl RefreshSessionRequest {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Whether the new token comes back as a bare token or as a cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22924,6 +24803,7 @@ pub enum RefreshSessionRequestFormat {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl RefreshSessionRequestFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -22935,6 +24815,7 @@ impl RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for RefreshSessionRequestFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -22945,12 +24826,14 @@ impl ::std::convert::From<&str> for RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for RefreshSessionRequestFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for RefreshSessionRequestFormat {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -22960,6 +24843,7 @@ impl ::serde::Serialize for RefreshSessionRequestFormat {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveUserPasswordRequest {
@@ -22968,6 +24852,7 @@ pub struct RemoveUserPasswordRequest {
     pub sign_out_of_other_sessions: ::std::option::Option<bool>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequest {
@@ -22975,6 +24860,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     pub mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -22984,6 +24870,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
@@ -22997,6 +24884,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     pub role_id: ::std::string::String,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role_id: ::std::string::String) -> Self {
@@ -23008,6 +24896,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse {
@@ -23016,6 +24905,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl<'de> ::serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23061,6 +24951,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsRespons
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceOrganizationMetadataRequest {
@@ -23076,6 +24967,7 @@ pub struct ReplaceOrganizationMetadataRequest {
     >,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleInRoleSetRequest {
@@ -23085,6 +24977,7 @@ pub struct ReplaceRoleInRoleSetRequest {
     pub to_role_key: ::std::string::String,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleInRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -23095,6 +24988,7 @@ impl ReplaceRoleInRoleSetRequest {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleSetRequest {
@@ -23105,6 +24999,7 @@ pub struct ReplaceRoleSetRequest {
     pub reassignment_mappings: ::std::option::Option<ReassignmentMappings>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(dest_role_set_key: ::std::string::String) -> Self {
@@ -23115,6 +25010,7 @@ impl ReplaceRoleSetRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequest {
@@ -23122,6 +25018,7 @@ pub struct ReplaceScimGroupRoleMappingsRequest {
     pub mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -23131,6 +25028,7 @@ impl ReplaceScimGroupRoleMappingsRequest {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
@@ -23140,6 +25038,7 @@ pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     pub role_id: ::std::string::String,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -23150,6 +25049,7 @@ impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse {
@@ -23158,6 +25058,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23203,6 +25104,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsResponse {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserEmailAddressRequest {
@@ -23218,6 +25120,7 @@ pub struct ReplaceUserEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ReplaceUserEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(email_address: ::std::string::String) -> Self {
@@ -23229,6 +25132,7 @@ impl ReplaceUserEmailAddressRequest {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23243,6 +25147,7 @@ pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ReplaceUserEmailAddressRequestIdentificationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23257,6 +25162,7 @@ impl ReplaceUserEmailAddressRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::std::convert::From<&str> for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -23274,12 +25180,14 @@ impl ::std::convert::From<&str> for ReplaceUserEmailAddressRequestIdentification
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::std::fmt::Display for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23289,6 +25197,7 @@ impl ::serde::Serialize for ReplaceUserEmailAddressRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserMetadataRequest {
@@ -23309,6 +25218,7 @@ pub struct ReplaceUserMetadataRequest {
     >,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserPhoneNumberRequest {
@@ -23321,6 +25231,7 @@ pub struct ReplaceUserPhoneNumberRequest {
     >,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ReplaceUserPhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(phone_number: ::std::string::String) -> Self {
@@ -23331,6 +25242,7 @@ impl ReplaceUserPhoneNumberRequest {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 /// `verified` (default); `reserved`, held for this user and usable for sign-in though not verified; or `unverified`, neither usable nor held. Prefer `reserved` over `unverified`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23345,6 +25257,7 @@ pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ReplaceUserPhoneNumberRequestIdentificationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23357,6 +25270,7 @@ impl ReplaceUserPhoneNumberRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::std::convert::From<&str> for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -23372,12 +25286,14 @@ impl ::std::convert::From<&str> for ReplaceUserPhoneNumberRequestIdentificationS
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::std::fmt::Display for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23387,6 +25303,7 @@ impl ::serde::Serialize for ReplaceUserPhoneNumberRequestIdentificationStatus {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RevertTemplateTemplateType {
@@ -23398,6 +25315,7 @@ pub enum RevertTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl RevertTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23409,6 +25327,7 @@ impl RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for RevertTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -23419,18 +25338,21 @@ impl ::std::convert::From<&str> for RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for RevertTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for RevertTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for RevertTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23440,6 +25362,7 @@ impl ::serde::Serialize for RevertTemplateTemplateType {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenRequest {
@@ -23447,6 +25370,7 @@ pub struct RevokeAdminPortalLinkTokenRequest {
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
@@ -23473,6 +25397,7 @@ pub struct RevokeAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23567,6 +25492,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 /// Type tag with the constant value `admin_portal_link_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23577,6 +25503,7 @@ pub enum RevokeAdminPortalLinkTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl RevokeAdminPortalLinkTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23589,6 +25516,7 @@ impl RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::convert::From<&str> for RevokeAdminPortalLinkTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23600,12 +25528,14 @@ impl ::std::convert::From<&str> for RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::std::fmt::Display for RevokeAdminPortalLinkTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl ::serde::Serialize for RevokeAdminPortalLinkTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23615,6 +25545,7 @@ impl ::serde::Serialize for RevokeAdminPortalLinkTokenResponseObject {
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23623,6 +25554,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyRequest {
@@ -23630,6 +25562,7 @@ pub struct RevokeApiKeyRequest {
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse {
@@ -23657,6 +25590,7 @@ pub struct RevokeApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23755,6 +25689,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23765,6 +25700,7 @@ pub enum RevokeApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl RevokeApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23775,6 +25711,7 @@ impl RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for RevokeApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23784,12 +25721,14 @@ impl ::std::convert::From<&str> for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for RevokeApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for RevokeApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23799,6 +25738,7 @@ impl ::serde::Serialize for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23807,6 +25747,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeApiKeyResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeInvitationResponse {
@@ -23829,6 +25770,7 @@ pub struct RevokeInvitationResponse {
     pub updated_at: i64,
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23910,6 +25852,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponse {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 /// Type tag with the constant value `invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23920,6 +25863,7 @@ pub enum RevokeInvitationResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl RevokeInvitationResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23930,6 +25874,7 @@ impl RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -23939,12 +25884,14 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for RevokeInvitationResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for RevokeInvitationResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -23954,6 +25901,7 @@ impl ::serde::Serialize for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23962,6 +25910,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseObject {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RevokeInvitationResponseStatus {
@@ -23971,6 +25920,7 @@ pub enum RevokeInvitationResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl RevokeInvitationResponseStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -23981,6 +25931,7 @@ impl RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -23990,12 +25941,14 @@ impl ::std::convert::From<&str> for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::std::fmt::Display for RevokeInvitationResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl ::serde::Serialize for RevokeInvitationResponseStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24005,6 +25958,7 @@ impl ::serde::Serialize for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24013,6 +25967,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeInvitationResponseStatus {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenRequest {
@@ -24020,6 +25975,7 @@ pub struct RevokeM2mTokenRequest {
     pub revocation_reason: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse {
@@ -24044,6 +26000,7 @@ pub struct RevokeM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24128,6 +26085,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24138,6 +26096,7 @@ pub enum RevokeM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl RevokeM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24150,6 +26109,7 @@ impl RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for RevokeM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24161,12 +26121,14 @@ impl ::std::convert::From<&str> for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for RevokeM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for RevokeM2mTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24176,6 +26138,7 @@ impl ::serde::Serialize for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24184,6 +26147,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenRequest {
@@ -24191,6 +26155,7 @@ pub struct RevokeOAuthApplicationTokenRequest {
     pub token: ::std::string::String,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl RevokeOAuthApplicationTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -24198,6 +26163,7 @@ impl RevokeOAuthApplicationTokenRequest {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeOrganizationInvitationRequest {
@@ -24210,6 +26176,18 @@ pub struct RevokeOrganizationInvitationRequest {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 /// Organization role with its permissions.
@@ -24235,6 +26213,18 @@ pub struct Role {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Role {
@@ -24317,6 +26307,18 @@ impl<'de> ::serde::Deserialize<'de> for Role {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24331,6 +26333,18 @@ pub enum RoleObject {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl RoleObject {
@@ -24349,6 +26363,18 @@ impl RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for RoleObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24364,6 +26390,18 @@ impl ::std::convert::From<&str> for RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for RoleObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -24374,6 +26412,18 @@ impl ::std::fmt::Display for RoleObject {
         feature = "directories",
         feature = "organization_roles",
         feature = "scim_directories"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
     )
 )]
 impl ::serde::Serialize for RoleObject {
@@ -24391,6 +26441,18 @@ impl ::serde::Serialize for RoleObject {
         feature = "scim_directories"
     )
 )]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "directories",
+                feature = "organization_roles",
+                feature = "scim_directories"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RoleObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24399,6 +26461,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Named group of organization roles, with the role new members get and the role creators get.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -24428,6 +26491,7 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24506,6 +26570,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSet {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// A role as part of a role set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -24529,6 +26594,7 @@ pub struct RoleSetItem {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24596,6 +26662,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItem {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24606,6 +26673,7 @@ pub enum RoleSetItemObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetItemObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24616,6 +26684,7 @@ impl RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24625,12 +26694,14 @@ impl ::std::convert::From<&str> for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetItemObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for RoleSetItemObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24640,6 +26711,7 @@ impl ::serde::Serialize for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24648,6 +26720,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetItemObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Progress of moving members from one role set to another.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -24687,6 +26760,7 @@ pub struct RoleSetMigration {
     pub updated_at: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetMigration {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24790,6 +26864,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigration {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set_migration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24800,6 +26875,7 @@ pub enum RoleSetMigrationObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetMigrationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24810,6 +26886,7 @@ impl RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetMigrationObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24819,12 +26896,14 @@ impl ::std::convert::From<&str> for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetMigrationObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for RoleSetMigrationObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24834,6 +26913,7 @@ impl ::serde::Serialize for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24842,6 +26922,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetMigrationObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// Type tag with the constant value `role_set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24852,6 +26933,7 @@ pub enum RoleSetObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24862,6 +26944,7 @@ impl RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetObject {
     fn from(value: &str) -> Self {
         match value {
@@ -24871,12 +26954,14 @@ impl ::std::convert::From<&str> for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for RoleSetObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24886,6 +26971,7 @@ impl ::serde::Serialize for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24894,6 +26980,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetObject {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` for the set new organizations start with, else `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24906,6 +26993,7 @@ pub enum RoleSetType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl RoleSetType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -24917,6 +27005,7 @@ impl RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for RoleSetType {
     fn from(value: &str) -> Self {
         match value {
@@ -24927,12 +27016,14 @@ impl ::std::convert::From<&str> for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for RoleSetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for RoleSetType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -24942,6 +27033,7 @@ impl ::serde::Serialize for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -24950,6 +27042,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSetType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSets {
@@ -24958,6 +27051,7 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl<'de> ::serde::Deserialize<'de> for RoleSets {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25000,6 +27094,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleSets {
     }
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {
@@ -25008,6 +27103,7 @@ pub struct Roles {
     pub total_count: i64,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl<'de> ::serde::Deserialize<'de> for Roles {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25050,6 +27146,7 @@ impl<'de> ::serde::Deserialize<'de> for Roles {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyRequest {
@@ -25057,6 +27154,7 @@ pub struct RotateMachineSecretKeyRequest {
     pub previous_token_ttl: i64,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl RotateMachineSecretKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(previous_token_ttl: i64) -> Self {
@@ -25064,6 +27162,7 @@ impl RotateMachineSecretKeyRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse {
@@ -25072,6 +27171,7 @@ pub struct RotateMachineSecretKeyResponse {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25118,6 +27218,7 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponse {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 /// Type tag with the constant value `machine_secret_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25128,6 +27229,7 @@ pub enum RotateMachineSecretKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl RotateMachineSecretKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25140,6 +27242,7 @@ impl RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::convert::From<&str> for RotateMachineSecretKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25151,12 +27254,14 @@ impl ::std::convert::From<&str> for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::std::fmt::Display for RotateMachineSecretKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl ::serde::Serialize for RotateMachineSecretKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25166,6 +27271,7 @@ impl ::serde::Serialize for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25174,6 +27280,7 @@ impl<'de> ::serde::Deserialize<'de> for RotateMachineSecretKeyResponseObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Link between a user and a SAML identity provider account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -25202,6 +27309,7 @@ pub struct SamlAccount {
     pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25282,6 +27390,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// SAML connection referenced from a SAML account.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -25310,6 +27419,7 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25397,6 +27507,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `saml_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25407,6 +27518,7 @@ pub enum SamlAccountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SamlAccountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25417,6 +27529,7 @@ impl SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for SamlAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25426,12 +27539,14 @@ impl ::std::convert::From<&str> for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for SamlAccountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for SamlAccountObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25441,6 +27556,7 @@ impl ::serde::Serialize for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25449,6 +27565,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SamlAccountVerification {
@@ -25458,6 +27575,7 @@ pub enum SamlAccountVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for SamlAccountVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25477,6 +27595,7 @@ impl ::serde::Serialize for SamlAccountVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25498,6 +27617,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// SAML connection to an enterprise identity provider.
 ///
 /// At least one of these must be set: `domain`; or `domains`.
@@ -25550,6 +27670,7 @@ pub struct SamlConnection {
     pub updated_at: i64,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25726,6 +27847,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnection {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Names of the IdP attributes that feed user fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -25736,6 +27858,7 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: ::std::string::String,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25790,6 +27913,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// How the login_hint parameter is filled when redirecting to the IdP.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -25801,6 +27925,7 @@ pub struct SamlConnectionLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25841,6 +27966,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25855,6 +27981,7 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl SamlConnectionLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25867,6 +27994,7 @@ impl SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -25878,12 +28006,14 @@ impl ::std::convert::From<&str> for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for SamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for SamlConnectionLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25893,6 +28023,7 @@ impl ::serde::Serialize for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25901,6 +28032,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Type tag with the constant value `saml_connection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25911,6 +28043,7 @@ pub enum SamlConnectionObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl SamlConnectionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -25921,6 +28054,7 @@ impl SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for SamlConnectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -25930,12 +28064,14 @@ impl ::std::convert::From<&str> for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for SamlConnectionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for SamlConnectionObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -25945,6 +28081,7 @@ impl ::serde::Serialize for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25953,6 +28090,7 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnectionObject {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnections {
@@ -25961,6 +28099,7 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl<'de> ::serde::Deserialize<'de> for SamlConnections {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26003,8 +28142,10 @@ impl<'de> ::serde::Deserialize<'de> for SamlConnections {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub type ScimDirectories = ::std::vec::Vec<ScimDirectory>;
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Directory that provisions users over SCIM from an identity provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26041,6 +28182,7 @@ pub struct ScimDirectory {
     pub updated_at: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26143,6 +28285,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectory {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
@@ -26165,6 +28308,7 @@ pub struct ScimDirectoryCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26217,6 +28361,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_directory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26227,6 +28372,7 @@ pub enum ScimDirectoryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ScimDirectoryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26237,6 +28383,7 @@ impl ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for ScimDirectoryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26246,12 +28393,14 @@ impl ::std::convert::From<&str> for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for ScimDirectoryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::serde::Serialize for ScimDirectoryObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -26261,6 +28410,7 @@ impl ::serde::Serialize for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26269,6 +28419,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimDirectoryObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Directory group whose members receive an organization role; for a user in several mapped groups, the lowest precedence wins.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26298,6 +28449,7 @@ pub struct ScimGroupRoleMapping {
     pub updated_at: i64,
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26400,6 +28552,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMapping {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 /// Type tag with the constant value `scim_group_role_mapping`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26410,6 +28563,7 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ScimGroupRoleMappingObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26420,6 +28574,7 @@ impl ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::convert::From<&str> for ScimGroupRoleMappingObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26429,12 +28584,14 @@ impl ::std::convert::From<&str> for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::std::fmt::Display for ScimGroupRoleMappingObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ::serde::Serialize for ScimGroupRoleMappingObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -26444,6 +28601,7 @@ impl ::serde::Serialize for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26452,8 +28610,10 @@ impl<'de> ::serde::Deserialize<'de> for ScimGroupRoleMappingObject {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub type ScimGroupRoleMappings = ::std::vec::Vec<ScimGroupRoleMapping>;
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Directory (SCIM) provisioning details of a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26467,6 +28627,7 @@ pub struct ScimUserMetadata {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26512,6 +28673,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Authenticated session of a user on a client.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26543,6 +28705,7 @@ pub struct Session {
     pub tasks: ::std::option::Option<::std::vec::Vec<SessionTask>>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26639,6 +28802,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Device and location details of the latest session activity.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26660,6 +28824,7 @@ pub struct SessionActivityResponse {
     pub country: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26725,6 +28890,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Type tag with the constant value `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26735,6 +28901,7 @@ pub enum SessionObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl SessionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26745,6 +28912,7 @@ impl SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::convert::From<&str> for SessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -26754,12 +28922,14 @@ impl ::std::convert::From<&str> for SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::fmt::Display for SessionObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::serde::Serialize for SessionObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -26769,6 +28939,7 @@ impl ::serde::Serialize for SessionObject {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26777,6 +28948,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -26787,6 +28959,7 @@ pub enum SessionRefresh {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {
@@ -26810,6 +28983,7 @@ pub enum SessionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl SessionStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -26827,6 +29001,7 @@ impl SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::convert::From<&str> for SessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -26843,12 +29018,14 @@ impl ::std::convert::From<&str> for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl ::serde::Serialize for SessionStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -26858,6 +29035,7 @@ impl ::serde::Serialize for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26866,6 +29044,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
     }
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 /// Pending task the user must finish within the session.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -26873,6 +29052,7 @@ pub struct SessionTask {
     pub key: ::std::string::String,
 }
 #[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "sessions"))))]
 impl<'de> ::serde::Deserialize<'de> for SessionTask {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26910,6 +29090,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTask {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SetUserPasswordCompromisedRequest {
@@ -26917,12 +29098,14 @@ pub struct SetUserPasswordCompromisedRequest {
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetUserProfileImageRequest {
     pub file: ::std::option::Option<crate::FilePart>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SetUserProfileImageRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -26934,6 +29117,7 @@ impl SetUserProfileImageRequest {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SignInToken {
@@ -26952,6 +29136,7 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27020,6 +29205,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInToken {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 /// Type tag with the constant value `sign_in_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -27030,6 +29216,7 @@ pub enum SignInTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl SignInTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27040,6 +29227,7 @@ impl SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::convert::From<&str> for SignInTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -27049,12 +29237,14 @@ impl ::std::convert::From<&str> for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::fmt::Display for SignInTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::serde::Serialize for SignInTokenObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27064,6 +29254,7 @@ impl ::serde::Serialize for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27072,6 +29263,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenObject {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignInTokenStatus {
@@ -27085,6 +29277,7 @@ pub enum SignInTokenStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl SignInTokenStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27097,6 +29290,7 @@ impl SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::convert::From<&str> for SignInTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -27108,12 +29302,14 @@ impl ::std::convert::From<&str> for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::std::fmt::Display for SignInTokenStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl ::serde::Serialize for SignInTokenStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27123,6 +29319,7 @@ impl ::serde::Serialize for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_in_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27131,6 +29328,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInTokenStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// In-progress or finished sign-up attempt.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -27177,6 +29375,7 @@ pub struct SignUp {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27332,6 +29531,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUp {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Type tag with the constant value `sign_up_attempt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -27342,6 +29542,7 @@ pub enum SignUpObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27352,6 +29553,7 @@ impl SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -27361,12 +29563,14 @@ impl ::std::convert::From<&str> for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::serde::Serialize for SignUpObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27376,6 +29580,7 @@ impl ::serde::Serialize for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27384,6 +29589,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpObject {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignUpStatus {
@@ -27397,6 +29603,7 @@ pub enum SignUpStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27409,6 +29616,7 @@ impl SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -27420,12 +29628,14 @@ impl ::std::convert::From<&str> for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::serde::Serialize for SignUpStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27435,6 +29645,7 @@ impl ::serde::Serialize for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27443,6 +29654,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpStatus {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Verification progress of one sign-up identifier.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -27455,6 +29667,7 @@ pub struct SignUpVerification {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27497,6 +29710,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerification {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignUpVerificationNextAction {
@@ -27510,6 +29724,7 @@ pub enum SignUpVerificationNextAction {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl SignUpVerificationNextAction {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27522,6 +29737,7 @@ impl SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::convert::From<&str> for SignUpVerificationNextAction {
     fn from(value: &str) -> Self {
         match value {
@@ -27533,12 +29749,14 @@ impl ::std::convert::From<&str> for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::std::fmt::Display for SignUpVerificationNextAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl ::serde::Serialize for SignUpVerificationNextAction {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27548,6 +29766,7 @@ impl ::serde::Serialize for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27556,6 +29775,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerificationNextAction {
     }
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Verification progress of each sign-up identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -27568,6 +29788,7 @@ pub struct SignUpVerifications {
     >,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl<'de> ::serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27616,12 +29837,14 @@ impl<'de> ::serde::Deserialize<'de> for SignUpVerifications {
     }
 }
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SvixUrl {
     pub svix_url: ::std::string::String,
 }
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 impl<'de> ::serde::Deserialize<'de> for SvixUrl {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27661,6 +29884,7 @@ impl<'de> ::serde::Deserialize<'de> for SvixUrl {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 /// Email or SMS template of the instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -27733,6 +29957,7 @@ pub struct Template {
     pub created_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl<'de> ::serde::Deserialize<'de> for Template {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27843,6 +30068,7 @@ impl<'de> ::serde::Deserialize<'de> for Template {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 /// Type tag with the constant value `template`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -27853,6 +30079,7 @@ pub enum TemplateObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl TemplateObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27863,6 +30090,7 @@ impl TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for TemplateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -27872,12 +30100,14 @@ impl ::std::convert::From<&str> for TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for TemplateObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for TemplateObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -27887,6 +30117,7 @@ impl ::serde::Serialize for TemplateObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27895,6 +30126,7 @@ impl<'de> ::serde::Deserialize<'de> for TemplateObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 /// Token that lets automated tests pass bot protection.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -27907,6 +30139,7 @@ pub struct TestingToken {
     pub expires_at: i64,
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for TestingToken {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27956,6 +30189,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingToken {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 /// Type tag with the constant value `testing_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -27966,6 +30200,7 @@ pub enum TestingTokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl TestingTokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -27976,6 +30211,7 @@ impl TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl ::std::convert::From<&str> for TestingTokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -27985,12 +30221,14 @@ impl ::std::convert::From<&str> for TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl ::std::fmt::Display for TestingTokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl ::serde::Serialize for TestingTokenObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28000,6 +30238,7 @@ impl ::serde::Serialize for TestingTokenObject {
     }
 }
 #[cfg(feature = "testing_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28008,6 +30247,7 @@ impl<'de> ::serde::Deserialize<'de> for TestingTokenObject {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ToggleTemplateDeliveryRequest {
@@ -28016,6 +30256,7 @@ pub struct ToggleTemplateDeliveryRequest {
     pub delivered_by_clerk: ::std::option::Option<bool>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
@@ -28027,6 +30268,7 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ToggleTemplateDeliveryTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28038,6 +30280,7 @@ impl ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for ToggleTemplateDeliveryTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -28048,18 +30291,21 @@ impl ::std::convert::From<&str> for ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for ToggleTemplateDeliveryTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for ToggleTemplateDeliveryTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28069,6 +30315,7 @@ impl ::serde::Serialize for ToggleTemplateDeliveryTemplateType {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Token {
@@ -28078,6 +30325,7 @@ pub struct Token {
     pub jwt: ::std::string::String,
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for Token {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28120,6 +30368,7 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 /// Type tag with the constant value `token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -28130,6 +30379,7 @@ pub enum TokenObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl TokenObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28140,6 +30390,7 @@ impl TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::convert::From<&str> for TokenObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28149,12 +30400,14 @@ impl ::std::convert::From<&str> for TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::std::fmt::Display for TokenObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl ::serde::Serialize for TokenObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28164,6 +30417,7 @@ impl ::serde::Serialize for TokenObject {
     }
 }
 #[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl<'de> ::serde::Deserialize<'de> for TokenObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28172,6 +30426,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalCount {
@@ -28181,6 +30436,7 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TotalCount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28225,6 +30481,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalCount {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `total_count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -28235,6 +30492,7 @@ pub enum TotalCountObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TotalCountObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28245,6 +30503,7 @@ impl TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TotalCountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28254,12 +30513,14 @@ impl ::std::convert::From<&str> for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TotalCountObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for TotalCountObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28269,6 +30530,7 @@ impl ::serde::Serialize for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28277,6 +30539,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalCountObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// A device the user marked as trusted, which skips device checks at sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28302,6 +30565,7 @@ pub struct TrustedDevice {
     pub revoked_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDevice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28383,6 +30647,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevice {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrustedDeviceAlgorithm {
@@ -28392,6 +30657,7 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceAlgorithm {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28402,6 +30668,7 @@ impl TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -28411,12 +30678,14 @@ impl ::std::convert::From<&str> for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for TrustedDeviceAlgorithm {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28426,6 +30695,7 @@ impl ::serde::Serialize for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28434,6 +30704,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceAlgorithm {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `trusted_device`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -28444,6 +30715,7 @@ pub enum TrustedDeviceObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28454,6 +30726,7 @@ impl TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28463,12 +30736,14 @@ impl ::std::convert::From<&str> for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for TrustedDeviceObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28478,6 +30753,7 @@ impl ::serde::Serialize for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28486,6 +30762,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrustedDevicePlatform {
@@ -28497,6 +30774,7 @@ pub enum TrustedDevicePlatform {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDevicePlatform {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28508,6 +30786,7 @@ impl TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDevicePlatform {
     fn from(value: &str) -> Self {
         match value {
@@ -28518,12 +30797,14 @@ impl ::std::convert::From<&str> for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDevicePlatform {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for TrustedDevicePlatform {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28533,6 +30814,7 @@ impl ::serde::Serialize for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28541,6 +30823,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDevicePlatform {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrustedDeviceStatus {
@@ -28552,6 +30835,7 @@ pub enum TrustedDeviceStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl TrustedDeviceStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28563,6 +30847,7 @@ impl TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for TrustedDeviceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -28573,12 +30858,14 @@ impl ::std::convert::From<&str> for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for TrustedDeviceStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for TrustedDeviceStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28588,6 +30875,7 @@ impl ::serde::Serialize for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28596,6 +30884,7 @@ impl<'de> ::serde::Deserialize<'de> for TrustedDeviceStatus {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyRequest {
@@ -28611,6 +30900,7 @@ pub struct UpdateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse {
@@ -28638,6 +30928,7 @@ pub struct UpdateApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28736,6 +31027,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -28746,6 +31038,7 @@ pub enum UpdateApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl UpdateApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -28756,6 +31049,7 @@ impl UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for UpdateApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -28765,12 +31059,14 @@ impl ::std::convert::From<&str> for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for UpdateApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for UpdateApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -28780,6 +31076,7 @@ impl ::serde::Serialize for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28788,6 +31085,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApiKeyResponseObject {
     }
 }
 #[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateDirectoryRequest {
@@ -28808,6 +31106,7 @@ pub struct UpdateDirectoryRequest {
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Partial update of an instance domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28823,6 +31122,7 @@ pub struct UpdateDomainRequest {
     pub is_secondary: crate::Nullable<bool>,
 }
 #[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 /// Partial update of an email address.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28838,6 +31138,7 @@ pub struct UpdateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequest {
@@ -28875,6 +31176,7 @@ pub struct UpdateEnterpriseConnectionRequest {
     >,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
@@ -28896,6 +31198,7 @@ pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
     pub multi_valued: ::std::option::Option<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
     pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
@@ -28910,6 +31213,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Client credentials and endpoints; used only for OIDC providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28931,6 +31235,7 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// IdP configuration, attribute mapping and other SAML settings; used only for SAML providers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28966,6 +31271,7 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<UpdateEnterpriseConnectionRequestSamlLoginHint>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28980,6 +31286,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
     pub last_name: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -28991,6 +31298,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
@@ -29001,6 +31309,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHint {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29015,6 +31324,7 @@ pub enum UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29031,6 +31341,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::convert::From<&str> for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -29050,12 +31361,14 @@ impl ::std::convert::From<&str> for UpdateEnterpriseConnectionRequestSamlLoginHi
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::std::fmt::Display for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -29065,6 +31378,7 @@ impl ::serde::Serialize for UpdateEnterpriseConnectionRequestSamlLoginHintMode {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Partial update of the beta instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29091,6 +31405,7 @@ pub struct UpdateInstanceAuthConfigRequest {
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Beta authentication settings of the instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29112,6 +31427,7 @@ pub struct UpdateInstanceAuthConfigResponse {
     pub enhanced_email_deliverability: ::std::option::Option<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29166,6 +31482,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 /// Type tag with the constant value `instance_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29176,6 +31493,7 @@ pub enum UpdateInstanceAuthConfigResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl UpdateInstanceAuthConfigResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29188,6 +31506,7 @@ impl UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ::std::convert::From<&str> for UpdateInstanceAuthConfigResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -29199,12 +31518,14 @@ impl ::std::convert::From<&str> for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ::std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ::serde::Serialize for UpdateInstanceAuthConfigResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -29214,6 +31535,7 @@ impl ::serde::Serialize for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29222,6 +31544,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceAuthConfigResponseObject {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationRequest {
@@ -29230,6 +31553,7 @@ pub struct UpdateInstanceCommunicationRequest {
     pub blocked_country_codes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
@@ -29257,6 +31581,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     >,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the organization settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29289,6 +31614,7 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
     pub domains_default_role_id: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectRequest {
@@ -29298,6 +31624,7 @@ pub struct UpdateInstanceProtectRequest {
     pub specter_enabled: crate::Nullable<bool>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the instance settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29338,6 +31665,7 @@ pub struct UpdateInstanceRequest {
     pub enhanced_email_deliverability: crate::Nullable<bool>,
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Sign-in strategy Clerk components favour when passwords are mandatory; empty string resets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29352,6 +31680,7 @@ pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29370,6 +31699,7 @@ impl UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::convert::From<&str>
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn from(value: &str) -> Self {
@@ -29390,6 +31720,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::std::fmt::Display
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -29397,6 +31728,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl ::serde::Serialize
 for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     fn serialize<__S: ::serde::Serializer>(
@@ -29407,6 +31739,7 @@ for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     }
 }
 #[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 /// Partial update of the instance restrictions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29428,6 +31761,7 @@ pub struct UpdateInstanceRestrictionsRequest {
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// New definition of a JWT template.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29453,6 +31787,7 @@ pub struct UpdateJwtTemplateRequest {
     pub signing_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "jwt_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl UpdateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(
@@ -29471,6 +31806,7 @@ impl UpdateJwtTemplateRequest {
     }
 }
 #[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMachineRequest {
@@ -29481,6 +31817,7 @@ pub struct UpdateMachineRequest {
     pub default_token_ttl: ::std::option::Option<i64>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 /// Partial update of an OAuth application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29509,6 +31846,7 @@ pub struct UpdateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Partial update of an organization domain.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29521,6 +31859,7 @@ pub struct UpdateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// Metadata to deep-merge into a membership.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29537,6 +31876,7 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
     >,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// New role of a membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29545,6 +31885,7 @@ pub struct UpdateOrganizationMembershipRequest {
     pub role: ::std::string::String,
 }
 #[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl UpdateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(role: ::std::string::String) -> Self {
@@ -29552,6 +31893,7 @@ impl UpdateOrganizationMembershipRequest {
     }
 }
 #[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationPermissionRequest {
@@ -29564,6 +31906,7 @@ pub struct UpdateOrganizationPermissionRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Partial update of an organization; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29588,6 +31931,7 @@ pub struct UpdateOrganizationRequest {
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRoleRequest {
@@ -29603,6 +31947,7 @@ pub struct UpdateOrganizationRoleRequest {
     pub permissions: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 /// Partial update of a phone number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29618,6 +31963,7 @@ pub struct UpdatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 #[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateProductionInstanceDomainRequest {
@@ -29629,6 +31975,7 @@ pub struct UpdateProductionInstanceDomainRequest {
     pub is_secondary: ::std::option::Option<bool>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRoleSetRequest {
@@ -29650,6 +31997,7 @@ pub struct UpdateRoleSetRequest {
     pub creator_role_key: crate::Nullable<::std::string::String>,
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 /// `initial` makes it the set new organizations start with; the previous initial set becomes `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29660,6 +32008,7 @@ pub enum UpdateRoleSetRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl UpdateRoleSetRequestType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29670,6 +32019,7 @@ impl UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::convert::From<&str> for UpdateRoleSetRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -29679,12 +32029,14 @@ impl ::std::convert::From<&str> for UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::std::fmt::Display for UpdateRoleSetRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ::serde::Serialize for UpdateRoleSetRequestType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -29694,6 +32046,7 @@ impl ::serde::Serialize for UpdateRoleSetRequestType {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Partial update of a SAML connection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29758,6 +32111,7 @@ pub struct UpdateSamlConnectionRequest {
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29772,6 +32126,7 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Rules for filling the login_hint parameter on IdP redirects.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29783,6 +32138,7 @@ pub struct UpdateSamlConnectionRequestLoginHint {
     pub source: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
     pub fn new(mode: UpdateSamlConnectionRequestLoginHintMode) -> Self {
@@ -29793,6 +32149,7 @@ impl UpdateSamlConnectionRequestLoginHint {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// `email_address`, a public metadata value (`custom_attribute`) or nothing (`off`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29807,6 +32164,7 @@ pub enum UpdateSamlConnectionRequestLoginHintMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestLoginHintMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -29821,6 +32179,7 @@ impl UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -29834,12 +32193,14 @@ impl ::std::convert::From<&str> for UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::std::fmt::Display for UpdateSamlConnectionRequestLoginHintMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -29849,6 +32210,7 @@ impl ::serde::Serialize for UpdateSamlConnectionRequestLoginHintMode {
     }
 }
 #[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateScimDirectoryRequest {
@@ -29869,6 +32231,7 @@ pub struct UpdateScimDirectoryRequest {
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Partial update of a sign-up attempt.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29881,6 +32244,7 @@ pub struct UpdateSignUpRequest {
     pub custom_action: crate::Nullable<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Metadata to deep-merge into a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29902,6 +32266,7 @@ pub struct UpdateUserMetadataRequest {
     >,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Partial update of a user; omitted fields stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -29979,6 +32344,7 @@ pub struct UpdateUserRequest {
     pub bypass_client_trust: crate::Nullable<bool>,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadOAuthApplicationLogoRequest {
@@ -29987,6 +32353,7 @@ pub struct UploadOAuthApplicationLogoRequest {
     pub file: crate::FilePart,
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UploadOAuthApplicationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
@@ -29997,6 +32364,7 @@ impl UploadOAuthApplicationLogoRequest {
     }
 }
 #[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UploadOAuthApplicationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -30015,6 +32383,7 @@ impl UploadOAuthApplicationLogoRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 /// Multipart form carrying the logo image.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -30025,6 +32394,7 @@ pub struct UploadOrganizationLogoRequest {
     pub file: crate::FilePart,
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UploadOrganizationLogoRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(file: crate::FilePart) -> Self {
@@ -30035,6 +32405,7 @@ impl UploadOrganizationLogoRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UploadOrganizationLogoRequest {
     #[doc(hidden)]
     pub fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -30053,6 +32424,7 @@ impl UploadOrganizationLogoRequest {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpsertTemplateRequest {
@@ -30079,6 +32451,7 @@ pub struct UpsertTemplateRequest {
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpsertTemplateTemplateType {
@@ -30090,6 +32463,7 @@ pub enum UpsertTemplateTemplateType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl UpsertTemplateTemplateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30101,6 +32475,7 @@ impl UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::convert::From<&str> for UpsertTemplateTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -30111,18 +32486,21 @@ impl ::std::convert::From<&str> for UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::std::fmt::Display for UpsertTemplateTemplateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl crate::runtime::ParamValue for UpsertTemplateTemplateType {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ::serde::Serialize for UpsertTemplateTemplateType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30132,6 +32510,7 @@ impl ::serde::Serialize for UpsertTemplateTemplateType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// User of the instance with identifiers, linked accounts and flags.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -30222,6 +32601,7 @@ pub struct User {
     pub scim: ::std::option::Option<ScimUserMetadata>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30473,6 +32853,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -30483,6 +32864,7 @@ pub enum UserObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UserObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30493,6 +32875,7 @@ impl UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for UserObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30502,12 +32885,14 @@ impl ::std::convert::From<&str> for UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for UserObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for UserObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30517,6 +32902,7 @@ impl ::serde::Serialize for UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for UserObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30525,6 +32911,7 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersBanRequest {
@@ -30532,6 +32919,7 @@ pub struct UsersBanRequest {
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersBanRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -30539,6 +32927,7 @@ impl UsersBanRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersGetOrganizationInvitationsStatus {
@@ -30554,6 +32943,7 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersGetOrganizationInvitationsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30567,6 +32957,7 @@ impl UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for UsersGetOrganizationInvitationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -30579,18 +32970,21 @@ impl ::std::convert::From<&str> for UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for UsersGetOrganizationInvitationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl crate::runtime::ParamValue for UsersGetOrganizationInvitationsStatus {
     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30600,6 +32994,7 @@ impl ::serde::Serialize for UsersGetOrganizationInvitationsStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersUnbanRequest {
@@ -30607,6 +33002,7 @@ pub struct UsersUnbanRequest {
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersUnbanRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -30614,6 +33010,18 @@ impl UsersUnbanRequest {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Verification performed by an administrator through the API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -30629,6 +33037,18 @@ pub struct VerificationAdmin {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30685,6 +33105,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `verification_admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -30695,6 +33127,18 @@ pub enum VerificationAdminObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30705,6 +33149,18 @@ impl VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30714,12 +33170,36 @@ impl ::std::convert::From<&str> for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationAdminObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30729,6 +33209,18 @@ impl ::serde::Serialize for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30737,6 +33229,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationAdminStatus {
@@ -30746,6 +33250,18 @@ pub enum VerificationAdminStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30756,6 +33272,18 @@ impl VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -30765,12 +33293,36 @@ impl ::std::convert::From<&str> for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationAdminStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30780,6 +33332,18 @@ impl ::serde::Serialize for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30788,6 +33352,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationAdminStrategy {
@@ -30797,6 +33373,18 @@ pub enum VerificationAdminStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationAdminStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30807,6 +33395,18 @@ impl VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationAdminStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -30816,12 +33416,36 @@ impl ::std::convert::From<&str> for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationAdminStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationAdminStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30831,6 +33455,18 @@ impl ::serde::Serialize for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30839,6 +33475,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through an emailed link.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -30854,6 +33491,7 @@ pub struct VerificationEmailLink {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30910,6 +33548,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_email_link`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -30920,6 +33559,7 @@ pub enum VerificationEmailLinkObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30932,6 +33572,7 @@ impl VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkObject {
     fn from(value: &str) -> Self {
         match value {
@@ -30943,12 +33584,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationEmailLinkObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -30958,6 +33601,7 @@ impl ::serde::Serialize for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30966,6 +33610,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
@@ -30981,6 +33626,7 @@ pub enum VerificationEmailLinkStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -30994,6 +33640,7 @@ impl VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31006,12 +33653,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationEmailLinkStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31021,6 +33670,7 @@ impl ::serde::Serialize for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31029,6 +33679,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
@@ -31038,6 +33689,7 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationEmailLinkStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31048,6 +33700,7 @@ impl VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -31057,12 +33710,14 @@ impl ::std::convert::From<&str> for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationEmailLinkStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationEmailLinkStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31072,6 +33727,7 @@ impl ::serde::Serialize for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31080,6 +33736,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification inherited from an OAuth provider.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -31097,6 +33754,7 @@ pub struct VerificationFromOauth {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31156,6 +33814,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -31166,6 +33825,7 @@ pub enum VerificationFromOauthObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationFromOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31178,6 +33838,7 @@ impl VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationFromOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31189,12 +33850,14 @@ impl ::std::convert::From<&str> for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationFromOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationFromOauthObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31204,6 +33867,7 @@ impl ::serde::Serialize for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31212,6 +33876,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationFromOauthStatus {
@@ -31223,6 +33888,7 @@ pub enum VerificationFromOauthStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationFromOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31234,6 +33900,7 @@ impl VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationFromOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31244,12 +33911,14 @@ impl ::std::convert::From<&str> for VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationFromOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationFromOauthStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31259,6 +33928,7 @@ impl ::serde::Serialize for VerificationFromOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31267,6 +33937,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through Google One Tap.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -31284,6 +33955,7 @@ pub struct VerificationGoogleOneTap {
     pub error: ::std::option::Option<ClerkError>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31345,6 +34017,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -31355,6 +34028,7 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31367,6 +34041,7 @@ impl VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31378,12 +34053,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationGoogleOneTapObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31393,6 +34070,7 @@ impl ::serde::Serialize for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31401,6 +34079,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
@@ -31412,6 +34091,7 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31423,6 +34103,7 @@ impl VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31433,12 +34114,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationGoogleOneTapStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31448,6 +34131,7 @@ impl ::serde::Serialize for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31456,6 +34140,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
@@ -31465,6 +34150,7 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationGoogleOneTapStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31475,6 +34161,7 @@ impl VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -31484,12 +34171,14 @@ impl ::std::convert::From<&str> for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationGoogleOneTapStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationGoogleOneTapStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31499,6 +34188,7 @@ impl ::serde::Serialize for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31507,6 +34197,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through an OAuth redirect flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -31526,6 +34217,7 @@ pub struct VerificationOauth {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31592,6 +34284,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_oauth`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -31602,6 +34295,7 @@ pub enum VerificationOauthObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationOauthObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31612,6 +34306,7 @@ impl VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationOauthObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31621,12 +34316,14 @@ impl ::std::convert::From<&str> for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationOauthObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationOauthObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31636,6 +34333,7 @@ impl ::serde::Serialize for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31644,6 +34342,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationOauthStatus {
@@ -31661,6 +34360,7 @@ pub enum VerificationOauthStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationOauthStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31675,6 +34375,7 @@ impl VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31688,12 +34389,14 @@ impl ::std::convert::From<&str> for VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationOauthStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationOauthStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31703,6 +34406,7 @@ impl ::serde::Serialize for VerificationOauthStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31711,6 +34415,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Verification through a one-time code.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -31729,6 +34445,18 @@ pub struct VerificationOtp {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31788,6 +34516,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 /// Type tag with the constant value `verification_otp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -31798,6 +34538,18 @@ pub enum VerificationOtpObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31808,6 +34560,18 @@ impl VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpObject {
     fn from(value: &str) -> Self {
         match value {
@@ -31817,12 +34581,36 @@ impl ::std::convert::From<&str> for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationOtpObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31832,6 +34620,18 @@ impl ::serde::Serialize for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31840,6 +34640,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationOtpStatus {
@@ -31855,6 +34667,18 @@ pub enum VerificationOtpStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31868,6 +34692,18 @@ impl VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -31880,12 +34716,36 @@ impl ::std::convert::From<&str> for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationOtpStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31895,6 +34755,18 @@ impl ::serde::Serialize for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31903,6 +34775,18 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationOtpStrategy {
@@ -31916,6 +34800,18 @@ pub enum VerificationOtpStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl VerificationOtpStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -31930,6 +34826,18 @@ impl VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::convert::From<&str> for VerificationOtpStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -31943,12 +34851,36 @@ impl ::std::convert::From<&str> for VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::std::fmt::Display for VerificationOtpStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl ::serde::Serialize for VerificationOtpStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -31958,6 +34890,18 @@ impl ::serde::Serialize for VerificationOtpStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_addresses",
+                feature = "phone_numbers",
+                feature = "users"
+            )
+        )
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31966,6 +34910,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through a passkey challenge.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -31985,6 +34930,7 @@ pub struct VerificationPasskey {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32047,6 +34993,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationPasskeyNonce {
@@ -32056,6 +35003,7 @@ pub enum VerificationPasskeyNonce {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyNonce {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32066,6 +35014,7 @@ impl VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyNonce {
     fn from(value: &str) -> Self {
         match value {
@@ -32075,12 +35024,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyNonce {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationPasskeyNonce {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32090,6 +35041,7 @@ impl ::serde::Serialize for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32098,6 +35050,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_passkey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -32108,6 +35061,7 @@ pub enum VerificationPasskeyObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32118,6 +35072,7 @@ impl VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyObject {
     fn from(value: &str) -> Self {
         match value {
@@ -32127,12 +35082,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationPasskeyObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32142,6 +35099,7 @@ impl ::serde::Serialize for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32150,6 +35108,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationPasskeyStatus {
@@ -32159,6 +35118,7 @@ pub enum VerificationPasskeyStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32169,6 +35129,7 @@ impl VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -32178,12 +35139,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationPasskeyStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32193,6 +35156,7 @@ impl ::serde::Serialize for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32201,6 +35165,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
@@ -32210,6 +35175,7 @@ pub enum VerificationPasskeyStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationPasskeyStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32220,6 +35186,7 @@ impl VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -32229,12 +35196,14 @@ impl ::std::convert::From<&str> for VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationPasskeyStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationPasskeyStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32244,6 +35213,7 @@ impl ::serde::Serialize for VerificationPasskeyStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32252,6 +35222,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through a SAML flow.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -32272,6 +35243,7 @@ pub struct VerificationSaml {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32336,6 +35308,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_saml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -32346,6 +35319,7 @@ pub enum VerificationSamlObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32356,6 +35330,7 @@ impl VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlObject {
     fn from(value: &str) -> Self {
         match value {
@@ -32365,12 +35340,14 @@ impl ::std::convert::From<&str> for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationSamlObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32380,6 +35357,7 @@ impl ::serde::Serialize for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32388,6 +35366,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSamlStatus {
@@ -32405,6 +35384,7 @@ pub enum VerificationSamlStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32419,6 +35399,7 @@ impl VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -32432,12 +35413,14 @@ impl ::std::convert::From<&str> for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationSamlStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32447,6 +35430,7 @@ impl ::serde::Serialize for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32455,6 +35439,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSamlStrategy {
@@ -32464,6 +35449,7 @@ pub enum VerificationSamlStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationSamlStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32474,6 +35460,7 @@ impl VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationSamlStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -32483,12 +35470,14 @@ impl ::std::convert::From<&str> for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationSamlStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationSamlStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32498,6 +35487,7 @@ impl ::serde::Serialize for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32506,6 +35496,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification done by SCIM directory provisioning.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -32519,6 +35510,7 @@ pub struct VerificationScim {
     pub expire_at: ::std::option::Option<i64>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScim {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32572,6 +35564,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScim {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_scim`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -32582,6 +35575,7 @@ pub enum VerificationScimObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32592,6 +35586,7 @@ impl VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimObject {
     fn from(value: &str) -> Self {
         match value {
@@ -32601,12 +35596,14 @@ impl ::std::convert::From<&str> for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationScimObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32616,6 +35613,7 @@ impl ::serde::Serialize for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32624,6 +35622,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationScimStatus {
@@ -32633,6 +35632,7 @@ pub enum VerificationScimStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32643,6 +35643,7 @@ impl VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -32652,12 +35653,14 @@ impl ::std::convert::From<&str> for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationScimStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32667,6 +35670,7 @@ impl ::serde::Serialize for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32675,6 +35679,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationScimStrategy {
@@ -32684,6 +35689,7 @@ pub enum VerificationScimStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationScimStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32694,6 +35700,7 @@ impl VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationScimStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -32703,12 +35710,14 @@ impl ::std::convert::From<&str> for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationScimStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationScimStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32718,6 +35727,7 @@ impl ::serde::Serialize for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32726,6 +35736,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Verification through a ticket (for example an invitation).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -32741,6 +35752,7 @@ pub struct VerificationTicket {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32797,6 +35809,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 /// Type tag with the constant value `verification_ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -32807,6 +35820,7 @@ pub enum VerificationTicketObject {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32817,6 +35831,7 @@ impl VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketObject {
     fn from(value: &str) -> Self {
         match value {
@@ -32826,12 +35841,14 @@ impl ::std::convert::From<&str> for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationTicketObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32841,6 +35858,7 @@ impl ::serde::Serialize for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32849,6 +35867,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationTicketStatus {
@@ -32862,6 +35881,7 @@ pub enum VerificationTicketStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32874,6 +35894,7 @@ impl VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -32885,12 +35906,14 @@ impl ::std::convert::From<&str> for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationTicketStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32900,6 +35923,7 @@ impl ::serde::Serialize for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32908,6 +35932,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationTicketStrategy {
@@ -32917,6 +35942,7 @@ pub enum VerificationTicketStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl VerificationTicketStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -32927,6 +35953,7 @@ impl VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::convert::From<&str> for VerificationTicketStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -32936,12 +35963,14 @@ impl ::std::convert::From<&str> for VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::std::fmt::Display for VerificationTicketStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl ::serde::Serialize for VerificationTicketStrategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -32951,6 +35980,7 @@ impl ::serde::Serialize for VerificationTicketStrategy {
     }
 }
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "email_addresses", feature = "users"))))]
 impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32959,6 +35989,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Verification through a web3 wallet signature.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -32978,6 +36009,7 @@ pub struct VerificationWeb3 {
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33040,6 +36072,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `verification_web3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -33050,6 +36083,7 @@ pub enum VerificationWeb3Object {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Object {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33060,6 +36094,7 @@ impl VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Object {
     fn from(value: &str) -> Self {
         match value {
@@ -33069,12 +36104,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationWeb3Object {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33084,6 +36121,7 @@ impl ::serde::Serialize for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33092,6 +36130,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationWeb3Status {
@@ -33107,6 +36146,7 @@ pub enum VerificationWeb3Status {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33120,6 +36160,7 @@ impl VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Status {
     fn from(value: &str) -> Self {
         match value {
@@ -33132,12 +36173,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationWeb3Status {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33147,6 +36190,7 @@ impl ::serde::Serialize for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33155,6 +36199,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationWeb3Strategy {
@@ -33172,6 +36217,7 @@ pub enum VerificationWeb3Strategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerificationWeb3Strategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33190,6 +36236,7 @@ impl VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerificationWeb3Strategy {
     fn from(value: &str) -> Self {
         match value {
@@ -33207,12 +36254,14 @@ impl ::std::convert::From<&str> for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerificationWeb3Strategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerificationWeb3Strategy {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33222,6 +36271,7 @@ impl ::serde::Serialize for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33230,12 +36280,14 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyRequest {
     pub secret: ::std::string::String,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl VerifyApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(secret: ::std::string::String) -> Self {
@@ -33243,6 +36295,7 @@ impl VerifyApiKeyRequest {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse {
@@ -33270,6 +36323,7 @@ pub struct VerifyApiKeyResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33368,6 +36422,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponse {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 /// Type tag with the constant value `api_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -33378,6 +36433,7 @@ pub enum VerifyApiKeyResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl VerifyApiKeyResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33388,6 +36444,7 @@ impl VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::convert::From<&str> for VerifyApiKeyResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -33397,12 +36454,14 @@ impl ::std::convert::From<&str> for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::std::fmt::Display for VerifyApiKeyResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl ::serde::Serialize for VerifyApiKeyResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33412,6 +36471,7 @@ impl ::serde::Serialize for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33420,6 +36480,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyApiKeyResponseObject {
     }
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyClientRequest {
@@ -33427,6 +36488,7 @@ pub struct VerifyClientRequest {
     pub token: ::std::string::String,
 }
 #[cfg(feature = "clients")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl VerifyClientRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -33434,6 +36496,7 @@ impl VerifyClientRequest {
     }
 }
 #[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyDomainProxyRequest {
@@ -33445,12 +36508,14 @@ pub struct VerifyDomainProxyRequest {
     pub proxy_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenRequest {
     pub token: ::std::string::String,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl VerifyM2mTokenRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(token: ::std::string::String) -> Self {
@@ -33458,6 +36523,7 @@ impl VerifyM2mTokenRequest {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse {
@@ -33482,6 +36548,7 @@ pub struct VerifyM2mTokenResponse {
     pub updated_at: f64,
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33566,6 +36633,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponse {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 /// Type tag with the constant value `machine_to_machine_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -33576,6 +36644,7 @@ pub enum VerifyM2mTokenResponseObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl VerifyM2mTokenResponseObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33588,6 +36657,7 @@ impl VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::convert::From<&str> for VerifyM2mTokenResponseObject {
     fn from(value: &str) -> Self {
         match value {
@@ -33599,12 +36669,14 @@ impl ::std::convert::From<&str> for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::std::fmt::Display for VerifyM2mTokenResponseObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl ::serde::Serialize for VerifyM2mTokenResponseObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33614,6 +36686,7 @@ impl ::serde::Serialize for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33622,6 +36695,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyM2mTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenRequest {
@@ -33634,6 +36708,7 @@ pub struct VerifyOAuthAccessTokenRequest {
     pub secret: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -33644,6 +36719,7 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseObject {
@@ -33664,6 +36740,7 @@ pub struct VerifyOAuthAccessTokenResponseObject {
     pub updated_at: f64,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33754,6 +36831,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseObject2 {
@@ -33761,6 +36839,7 @@ pub struct VerifyOAuthAccessTokenResponseObject2 {
     pub active: bool,
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33803,6 +36882,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObject2 {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 /// Type tag with the constant value `clerk_idp_oauth_access_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -33813,6 +36893,7 @@ pub enum VerifyOAuthAccessTokenResponseObjectObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl VerifyOAuthAccessTokenResponseObjectObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -33825,6 +36906,7 @@ impl VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl ::std::convert::From<&str> for VerifyOAuthAccessTokenResponseObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -33838,12 +36920,14 @@ impl ::std::convert::From<&str> for VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl ::std::fmt::Display for VerifyOAuthAccessTokenResponseObjectObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl ::serde::Serialize for VerifyOAuthAccessTokenResponseObjectObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -33853,6 +36937,7 @@ impl ::serde::Serialize for VerifyOAuthAccessTokenResponseObjectObject {
     }
 }
 #[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33861,6 +36946,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseObjectObje
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordRequest {
@@ -33868,6 +36954,7 @@ pub struct VerifyPasswordRequest {
     pub password: ::std::string::String,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyPasswordRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(password: ::std::string::String) -> Self {
@@ -33875,6 +36962,7 @@ impl VerifyPasswordRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
@@ -33882,6 +36970,7 @@ pub struct VerifyPasswordResponse {
     pub verified: ::std::option::Option<bool>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33919,6 +37008,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyPasswordResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpRequest {
@@ -33926,6 +37016,7 @@ pub struct VerifyTotpRequest {
     pub code: ::std::string::String,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyTotpRequest {
     /// A value with the required fields set and every optional field unset.
     pub fn new(code: ::std::string::String) -> Self {
@@ -33933,6 +37024,7 @@ impl VerifyTotpRequest {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
@@ -33942,6 +37034,7 @@ pub struct VerifyTotpResponse {
     pub code_type: ::std::option::Option<VerifyTotpResponseCodeType>,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33982,6 +37075,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponse {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
@@ -33993,6 +37087,7 @@ pub enum VerifyTotpResponseCodeType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyTotpResponseCodeType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -34004,6 +37099,7 @@ impl VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for VerifyTotpResponseCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -34014,12 +37110,14 @@ impl ::std::convert::From<&str> for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for VerifyTotpResponseCodeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for VerifyTotpResponseCodeType {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -34029,6 +37127,7 @@ impl ::serde::Serialize for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34037,6 +37136,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 /// Someone waiting for access to the application.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -34057,6 +37157,7 @@ pub struct WaitlistEntry {
     pub invitation: ::std::option::Option<Invitation>,
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34125,6 +37226,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 /// Type tag with the constant value `waitlist_entry`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -34135,6 +37237,7 @@ pub enum WaitlistEntryObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl WaitlistEntryObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -34145,6 +37248,7 @@ impl WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for WaitlistEntryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -34154,12 +37258,14 @@ impl ::std::convert::From<&str> for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for WaitlistEntryObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::serde::Serialize for WaitlistEntryObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -34169,6 +37275,7 @@ impl ::serde::Serialize for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34177,6 +37284,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WaitlistEntryStatus {
@@ -34192,6 +37300,7 @@ pub enum WaitlistEntryStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl WaitlistEntryStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -34205,6 +37314,7 @@ impl WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::convert::From<&str> for WaitlistEntryStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -34217,12 +37327,14 @@ impl ::std::convert::From<&str> for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::std::fmt::Display for WaitlistEntryStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl ::serde::Serialize for WaitlistEntryStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -34232,6 +37344,7 @@ impl ::serde::Serialize for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34240,6 +37353,7 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Web3 wallet owned by a user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -34256,6 +37370,7 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34316,6 +37431,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 /// Type tag with the constant value `web3_wallet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -34326,6 +37442,7 @@ pub enum Web3WalletObject {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl Web3WalletObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -34336,6 +37453,7 @@ impl Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::convert::From<&str> for Web3WalletObject {
     fn from(value: &str) -> Self {
         match value {
@@ -34345,12 +37463,14 @@ impl ::std::convert::From<&str> for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::std::fmt::Display for Web3WalletObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for Web3WalletObject {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -34360,6 +37480,7 @@ impl ::serde::Serialize for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34368,6 +37489,7 @@ impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Web3WalletVerification {
@@ -34377,6 +37499,7 @@ pub enum Web3WalletVerification {
     Unknown(::serde_json::Value),
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ::serde::Serialize for Web3WalletVerification {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -34396,6 +37519,7 @@ impl ::serde::Serialize for Web3WalletVerification {
     }
 }
 #[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl<'de> ::serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,

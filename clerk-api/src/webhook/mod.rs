@@ -41,6 +41,7 @@ mod extract;
 mod headers;
 mod signature;
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 mod verify;
 
@@ -53,6 +54,7 @@ pub mod events;
 pub use error::WebhookError;
 pub use events::{Envelope, Event};
 #[cfg(all(feature = "axum", feature = "webhook"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "axum", feature = "webhook"))))]
 pub use extract::{VerifiedEvent, WebhookRejection};
 pub use headers::WebhookHeaders;
 pub use signature::SECRET_PREFIX;

@@ -31,7 +31,7 @@ struct Ctx<'a> {
 
 /// The suite's generated file: one test per operation, and per tag one test of each
 /// sampled error path.
-pub fn suite(api: &Api) -> Vec<(String, TokenStream)> {
+pub fn suite(api: &Api) -> TokenStream {
     let ctx = Ctx {
         models: api.models.iter().map(|m| (&m.name, m)).collect(),
     };
@@ -68,7 +68,7 @@ pub fn suite(api: &Api) -> Vec<(String, TokenStream)> {
             #(#tests)*
         }
     };
-    vec![(SUITE_FILE.to_owned(), body)]
+    body
 }
 
 /// Which error paths a tag has been tested on: per tag, the first operation that

@@ -121,17 +121,24 @@ fn escape_line(line: &str) -> String {
 fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
+    let starts_with = |i: usize, prefix: &str| {
+        prefix
+            .chars()
+            .enumerate()
+            .all(|(k, p)| chars.get(i + k) == Some(&p))
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let rest: String = chars[i..].iter().collect();
-        if (rest.starts_with("http://") || rest.starts_with("https://"))
+        if (starts_with(i, "http://") || starts_with(i, "https://"))
             && !preceded_by_link_syntax(&out)
         {
-            let len = rest
-                .find(|ch: char| ch.is_whitespace() || ch == '<' || ch == '>' || ch == '"')
-                .unwrap_or(rest.len());
-            let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'']);
+            let len = chars[i..]
+                .iter()
+                .position(|&ch| ch.is_whitespace() || ch == '<' || ch == '>' || ch == '"')
+                .unwrap_or(chars.len() - i);
+            let url: String = chars[i..i + len].iter().collect();
+            let url = url.trim_end_matches(['.', ',', ';', ':', ')', '\'']);
             out.push('<');
             out.push_str(url);
             out.push('>');

@@ -6,7 +6,7 @@ pub(crate) mod model;
 pub(crate) mod operation;
 mod webhooks;
 
-pub use contract::{suite as contract_suite, SUITE_FILE};
+pub use contract::SUITE_FILE;
 pub use docs::rustdoc;
 pub use webhooks::events_module;
 
@@ -72,15 +72,136 @@ pub fn type_tokens(ty: &Type, scope: Scope) -> TokenStream {
     }
 }
 
-/// Every generated file as (path relative to the generated directory, tokens).
-pub fn emit(api: &ir::Api) -> Vec<(String, TokenStream)> {
-    let mut files = Vec::with_capacity(api.modules.len() + 2);
-    files.push(("mod.rs".to_owned(), root(api)));
-    files.push(("models.rs".to_owned(), models(api)));
-    for module in &api.modules {
-        files.push((format!("{}.rs", module.name), operation::module(module)));
+/// How many models one piece of `models.rs` holds: small enough to spread the file over
+/// the cores, large enough that a piece is not mostly overhead.
+const MODELS_PER_PIECE: usize = 40;
+
+/// A piece of a generated file. Files are emitted and formatted piece by piece (in
+/// parallel: see [`crate::generate`]); a file's text is its pieces' text in order.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    /// The file, relative to the generated directory (or, for the contract suite, to the
+    /// crate's `tests/`).
+    pub path: String,
+    kind: PieceKind,
+}
+
+#[derive(Debug, Clone)]
+enum PieceKind {
+    Root,
+    /// Models `start..end` of `Api::models`; the first piece also carries the file's
+    /// inner attributes.
+    Models {
+        start: usize,
+        end: usize,
+    },
+    Module(usize),
+    Contract,
+}
+
+/// Emits the pieces of one API. Holds what several pieces need, computed once.
+pub struct Emitter<'a> {
+    api: &'a ir::Api,
+    models: ModelsContext<'a>,
+}
+
+/// What the model emitter needs to know about the models beyond each one itself.
+struct ModelsContext<'a> {
+    kinds: BTreeMap<&'a RustIdent, &'a ModelKind>,
+    /// `multipart/form-data` bodies.
+    multipart: BTreeSet<&'a RustIdent>,
+    /// Enums that parameters carry get `ParamValue`, which writes them into a request.
+    param_types: BTreeSet<&'a RustIdent>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(api: &'a ir::Api) -> Self {
+        let kinds: BTreeMap<&RustIdent, &ModelKind> =
+            api.models.iter().map(|m| (&m.name, &m.kind)).collect();
+        let operations = || api.modules.iter().flat_map(|m| &m.operations);
+        let multipart = multipart_models(api);
+        let param_types = operations()
+            .flat_map(|op| &op.params)
+            .filter_map(|p| p.ty.named())
+            .flat_map(|name| dealiased(name, &kinds))
+            .collect();
+        Emitter {
+            api,
+            models: ModelsContext {
+                kinds,
+                multipart,
+                param_types,
+            },
+        }
     }
-    files
+
+    /// Every piece of the crate's generated files, in file order; the contract suite's
+    /// come last.
+    pub fn pieces(&self) -> Vec<Piece> {
+        let piece = |path: String, kind| Piece { path, kind };
+        let mut pieces = vec![piece("mod.rs".to_owned(), PieceKind::Root)];
+        let count = self.api.models.len();
+        let mut start = 0;
+        loop {
+            let end = (start + MODELS_PER_PIECE).min(count);
+            pieces.push(piece(
+                "models.rs".to_owned(),
+                PieceKind::Models { start, end },
+            ));
+            if end == count {
+                break;
+            }
+            start = end;
+        }
+        for (i, module) in self.api.modules.iter().enumerate() {
+            pieces.push(piece(format!("{}.rs", module.name), PieceKind::Module(i)));
+        }
+        pieces.push(piece(contract::SUITE_FILE.to_owned(), PieceKind::Contract));
+        pieces
+    }
+
+    /// Whether a piece belongs to the contract suite rather than `src/generated/`.
+    pub fn is_contract(piece: &Piece) -> bool {
+        matches!(piece.kind, PieceKind::Contract)
+    }
+
+    pub fn tokens(&self, piece: &Piece) -> TokenStream {
+        match piece.kind {
+            PieceKind::Root => root(self.api),
+            PieceKind::Models { start, end } => self.models(start, end),
+            PieceKind::Module(i) => operation::module(&self.api.modules[i]),
+            PieceKind::Contract => contract::suite(self.api),
+        }
+    }
+
+    fn models(&self, start: usize, end: usize) -> TokenStream {
+        let context = &self.models;
+        let is_enum =
+            |name: &RustIdent| matches!(context.kinds.get(name), Some(ModelKind::Enum(_)));
+        let feature_count = self.api.modules.len();
+        let items = self.api.models[start..end].iter().flat_map(|m| {
+            let gate = feature_gate(&m.features, feature_count);
+            let context = model::Context {
+                multipart: context.multipart.contains(&m.name),
+                parameter: context.param_types.contains(&m.name),
+                is_enum: &is_enum,
+            };
+            model::model(m, &context)
+                .into_iter()
+                .map(move |item| quote!(#gate #item))
+        });
+        let inner = (start == 0).then(|| {
+            quote! {
+                // Generated code may use the spec's deprecated items; callers still get
+                // the warning where they use them.
+                #![allow(deprecated)]
+            }
+        });
+        quote! {
+            #inner
+            #(#items)*
+        }
+    }
 }
 
 fn root(api: &ir::Api) -> TokenStream {
@@ -98,11 +219,12 @@ fn root(api: &ir::Api) -> TokenStream {
             " Operations of the `{}` tag (cargo feature `{feature}`).",
             m.tag
         );
+        let gate = cfg_with_badge(quote!(feature = #feature));
         quote! {
             #docs
             #[doc = ""]
             #[doc = #feature_doc]
-            #[cfg(feature = #feature)]
+            #gate
             pub mod #name;
         }
     });
@@ -130,41 +252,6 @@ pub(crate) fn multipart_models(api: &ir::Api) -> BTreeSet<&RustIdent> {
         .filter(|b| b.media == BodyMedia::Multipart)
         .filter_map(|b| b.ty.named())
         .collect()
-}
-
-fn models(api: &ir::Api) -> TokenStream {
-    let multipart = multipart_models(api);
-    let kinds: BTreeMap<&RustIdent, &ModelKind> =
-        api.models.iter().map(|m| (&m.name, &m.kind)).collect();
-    let is_enum = |name: &RustIdent| matches!(kinds.get(name), Some(ModelKind::Enum(_)));
-    // Enums that parameters carry get `ParamValue`, which writes them into a request.
-    let param_types: BTreeSet<&RustIdent> = api
-        .modules
-        .iter()
-        .flat_map(|m| &m.operations)
-        .flat_map(|op| &op.params)
-        .filter_map(|p| p.ty.named())
-        .flat_map(|name| dealiased(name, &kinds))
-        .collect();
-    let feature_count = api.modules.len();
-    let items = api.models.iter().flat_map(|m| {
-        let gate = feature_gate(&m.features, feature_count);
-        let context = model::Context {
-            multipart: multipart.contains(&m.name),
-            parameter: param_types.contains(&m.name),
-            is_enum: &is_enum,
-        };
-        model::model(m, &context)
-            .into_iter()
-            .map(move |item| quote!(#gate #item))
-    });
-    quote! {
-        // Generated code may use the spec's deprecated items; callers still get the
-        // warning where they use them.
-        #![allow(deprecated)]
-
-        #(#items)*
-    }
 }
 
 /// A model name and the names its alias chain passes through.
@@ -199,8 +286,17 @@ fn feature_gate(features: &[RustIdent], feature_count: usize) -> Option<TokenStr
         quote!(feature = #f)
     });
     Some(if features.len() == 1 {
-        quote!(#[cfg(#(#names)*)])
+        cfg_with_badge(quote!(#(#names)*))
     } else {
-        quote!(#[cfg(any(#(#names),*))])
+        cfg_with_badge(quote!(any(#(#names),*)))
     })
+}
+
+/// `#[cfg(predicate)]` and, for docs.rs (which documents with `--cfg docsrs`), the
+/// badge that tells a reader which feature the item needs.
+fn cfg_with_badge(predicate: TokenStream) -> TokenStream {
+    quote! {
+        #[cfg(#predicate)]
+        #[cfg_attr(docsrs, doc(cfg(#predicate)))]
+    }
 }
