@@ -111,10 +111,17 @@ fn the_surface_file_round_trips() {
     for path in [spec, cases_dir().join("feature-added/after.yaml")] {
         let surface = surface(&path);
         let json = surface.to_json();
-        assert_eq!(Surface::from_json(&json).unwrap(), surface, "{}", path.display());
+        assert_eq!(
+            Surface::from_json(&json).unwrap(),
+            surface,
+            "{}",
+            path.display()
+        );
         assert!(json.lines().count() < surface.operations.len() + surface.models.len() + 12);
     }
-    assert!(Surface::from_json("{\"format\": 0}").unwrap_err().contains("format 0"));
+    assert!(Surface::from_json("{\"format\": 0}")
+        .unwrap_err()
+        .contains("format 0"));
 }
 
 /// The terminal summary: the counts, every breaking change first, then compatible ones

@@ -167,10 +167,14 @@ fn ensure_semver_checks(root: &Path) -> Result<PathBuf, String> {
         .args([SEMVER_CHECKS_PACKAGE, "--version", SEMVER_CHECKS_VERSION])
         // Its build stays out of the workspace's target directory.
         .env_remove("CARGO_TARGET_DIR");
-    let what = format!("{key} into {SEMVER_CHECKS_DIR} (a long build: about 16 minutes on 2 cores)");
+    let what =
+        format!("{key} into {SEMVER_CHECKS_DIR} (a long build: about 16 minutes on 2 cores)");
     crate::install_once(&marker, &key, &what, install)?;
     if !bin.exists() {
-        return Err(format!("cargo installed {key} but {} is missing", bin.display()));
+        return Err(format!(
+            "cargo installed {key} but {} is missing",
+            bin.display()
+        ));
     }
     Ok(bin)
 }
@@ -253,7 +257,11 @@ fn blind_spot(change: &Change) -> Option<&'static str> {
 /// must fall in a known blind spot, else it is unexplained (`None`).
 fn explanation(report: &Report) -> Option<String> {
     let mut reasons: Vec<&str> = Vec::new();
-    for change in report.changes.iter().filter(|c| c.severity == Severity::Breaking) {
+    for change in report
+        .changes
+        .iter()
+        .filter(|c| c.severity == Severity::Breaking)
+    {
         let reason = blind_spot(change)?;
         if !reasons.contains(&reason) {
             reasons.push(reason);

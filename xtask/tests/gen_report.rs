@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{args, scratch_dir, snapshot};
 use codegen::surface::SURFACE_FILE;
+use common::{args, scratch_dir, snapshot};
 use std::fs;
 use std::path::PathBuf;
 use xtask::{gen, workspace_root};
@@ -29,7 +29,10 @@ fn gen_reports_the_changes_against_the_committed_surface() {
     let before = case("enum-value-removed", "before");
     let after = case("enum-value-removed", "after");
 
-    assert_eq!(gen::run(&root, &args(&["--spec", &before, "--out", out_arg])), 0);
+    assert_eq!(
+        gen::run(&root, &args(&["--spec", &before, "--out", out_arg])),
+        0
+    );
     let first = fs::read_to_string(out.join(SURFACE_FILE)).unwrap();
     assert_eq!(
         gen::run(
@@ -39,7 +42,10 @@ fn gen_reports_the_changes_against_the_committed_surface() {
         0
     );
     let markdown = fs::read_to_string(&report).unwrap();
-    assert!(markdown.starts_with("## API changes: 1 breaking, 0 compatible\n"), "{markdown}");
+    assert!(
+        markdown.starts_with("## API changes: 1 breaking, 0 compatible\n"),
+        "{markdown}"
+    );
     assert!(markdown.contains(REMOVED), "{markdown}");
     let second = fs::read_to_string(out.join(SURFACE_FILE)).unwrap();
     assert_ne!(first, second, "the surface follows the generation");
@@ -53,7 +59,10 @@ fn gen_reports_the_changes_against_the_committed_surface() {
         0
     );
     let markdown = fs::read_to_string(&report).unwrap();
-    assert!(markdown.starts_with("## API changes: no API changes\n"), "{markdown}");
+    assert!(
+        markdown.starts_with("## API changes: no API changes\n"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -64,7 +73,10 @@ fn check_reports_the_changes_of_a_drifted_crate_and_writes_nothing() {
     let (out_arg, report) = (out.to_str().unwrap(), dir.join("changes.md"));
     let before = case("enum-value-removed", "before");
     let after = case("enum-value-removed", "after");
-    assert_eq!(gen::run(&root, &args(&["--spec", &before, "--out", out_arg])), 0);
+    assert_eq!(
+        gen::run(&root, &args(&["--spec", &before, "--out", out_arg])),
+        0
+    );
     let files = snapshot(&out);
     let check = [
         "--check",
@@ -89,7 +101,10 @@ fn baseline_compares_with_another_surface_and_a_fresh_directory_has_none() {
     let before = case("operation-renamed", "before");
     let after = case("operation-renamed", "after");
     assert_eq!(
-        gen::run(&root, &args(&["--spec", &before, "--out", old.to_str().unwrap()])),
+        gen::run(
+            &root,
+            &args(&["--spec", &before, "--out", old.to_str().unwrap()])
+        ),
         0
     );
     let baseline = old.join(SURFACE_FILE);
@@ -101,7 +116,10 @@ fn baseline_compares_with_another_surface_and_a_fresh_directory_has_none() {
     };
     assert_eq!(run(&[]), 0);
     let markdown = fs::read_to_string(&report).unwrap();
-    assert!(markdown.contains("not compared, no surface at"), "{markdown}");
+    assert!(
+        markdown.contains("not compared, no surface at"),
+        "{markdown}"
+    );
 
     fs::remove_dir_all(&new).unwrap();
     assert_eq!(run(&["--baseline", baseline.to_str().unwrap()]), 0);
@@ -114,5 +132,8 @@ fn baseline_compares_with_another_surface_and_a_fresh_directory_has_none() {
     fs::write(&baseline, "{\"format\": 999}").unwrap();
     assert_eq!(run(&["--baseline", baseline.to_str().unwrap()]), 0);
     let markdown = fs::read_to_string(&report).unwrap();
-    assert!(markdown.contains("cannot be read: surface format 999"), "{markdown}");
+    assert!(
+        markdown.contains("cannot be read: surface format 999"),
+        "{markdown}"
+    );
 }
