@@ -13,7 +13,9 @@ pub mod lower;
 pub mod naming;
 pub mod parse;
 pub mod pointer;
+pub mod report;
 pub mod runtime_api;
+pub mod surface;
 
 pub use error::{Error, Result, Warning};
 
@@ -39,6 +41,8 @@ pub struct Output {
     pub features: Vec<String>,
     /// What each tag module offers, for indexes such as the README's operation list.
     pub modules: Vec<ModuleIndex>,
+    /// The public API of the generated code, for the change report.
+    pub surface: surface::Surface,
 }
 
 /// A generated tag module (also its cargo feature) and its operations.
@@ -78,6 +82,8 @@ pub struct WebhookOutput {
     pub warnings: Vec<Warning>,
     /// The event types, in spec order.
     pub event_types: Vec<String>,
+    /// The module's types for the API surface, by path (see [`surface::Surface::of_webhooks`]).
+    pub surface: std::collections::BTreeMap<String, surface::ModelSurface>,
 }
 
 /// Runs the pipeline on the text of a webhook spec: one file with the event enum,
@@ -91,6 +97,7 @@ pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOu
         file: GeneratedFile { path, contents },
         warnings,
         event_types: api.events.iter().map(|e| e.event_type.clone()).collect(),
+        surface: surface::Surface::of_webhooks(&api),
     })
 }
 
@@ -167,6 +174,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         operation_ids,
         features,
         modules,
+        surface: surface::Surface::of_api(&api),
     })
 }
 

@@ -1,4 +1,5 @@
-//! `cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR]`.
+//! `cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR] [--report FILE]
+//! [--baseline FILE]`.
 
 use crate::{write_atomically, DEFAULT_SPEC, DEFAULT_WEBHOOK_SPEC, GENERATED_DIR};
 use codegen::{GeneratedFile, Options, Output};
@@ -131,6 +132,10 @@ pub fn generate_with_webhooks(
     }
     output.files.push(webhooks.file);
     output.warnings.extend(webhooks.warnings);
+    output.surface.models.extend(webhooks.surface);
+    output
+        .files
+        .push(crate::report::surface_file(&output.surface));
     Ok((output, webhooks.event_types))
 }
 
@@ -213,6 +218,8 @@ struct Args {
     spec: PathBuf,
     webhooks: PathBuf,
     out: PathBuf,
+    report: Option<PathBuf>,
+    baseline: Option<PathBuf>,
 }
 
 fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
@@ -221,6 +228,8 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
         spec: root.join(DEFAULT_SPEC),
         webhooks: root.join(DEFAULT_WEBHOOK_SPEC),
         out: root.join(GENERATED_DIR),
+        report: None,
+        baseline: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -231,6 +240,12 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
                 parsed.webhooks = PathBuf::from(it.next().ok_or("--webhooks needs a path")?)
             }
             "--out" => parsed.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
+            "--report" => {
+                parsed.report = Some(PathBuf::from(it.next().ok_or("--report needs a file")?))
+            }
+            "--baseline" => {
+                parsed.baseline = Some(PathBuf::from(it.next().ok_or("--baseline needs a file")?))
+            }
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
@@ -238,11 +253,13 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
 }
 
 pub const USAGE: &str =
-    "usage: cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR]
-  --check          write nothing; fail with a diff if the crate differs from the specs
+    "usage: cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR] [--report FILE] [--baseline FILE]
+  --check          write nothing; fail with a diff (and the API changes) if the crate differs from the specs
   --spec PATH      generate from another spec file (default: spec/clerk-backend-api.yaml)
   --webhooks PATH  the webhook events from another file (default: spec/clerk-webhooks.yaml)
-  --out DIR        write into another directory (default: clerk-api/src/generated)";
+  --out DIR        write into another directory (default: clerk-api/src/generated)
+  --report FILE    also write the API changes as Markdown
+  --baseline FILE  compare the API with this surface (default: api-surface.json in the output directory)";
 
 /// Runs `gen`; returns the process exit code.
 pub fn run(root: &Path, args: &[String]) -> i32 {
@@ -273,6 +290,22 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
             return 1;
         }
     };
+    // The API changes, read before anything is written: printed on a generation and on
+    // drift, and with `--report` written as Markdown.
+    let baseline = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| crate::report::default_baseline(&args.out));
+    let changes = crate::report::compare(&baseline, &output.surface);
+    if let Some(path) = &args.report {
+        if let Err(e) = crate::write_atomically(path, &changes.markdown(root)) {
+            eprintln!("error: writing {}: {e}", path.display());
+            return 1;
+        }
+    }
+    if !args.check || !plan.is_empty() {
+        eprint!("{}", changes.text(root));
+    }
     if args.check {
         if plan.is_empty() {
             eprintln!(

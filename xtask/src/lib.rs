@@ -14,7 +14,9 @@ pub mod fuzz;
 pub mod gen;
 pub mod manifest;
 pub mod readme;
+pub mod report;
 pub mod scratch;
+pub mod semver_oracle;
 pub mod test;
 
 /// The spec `cargo xtask gen` reads by default, relative to the workspace root.

@@ -2,8 +2,8 @@
 
 mod contract;
 mod docs;
-mod model;
-mod operation;
+pub(crate) mod model;
+pub(crate) mod operation;
 mod webhooks;
 
 pub use contract::SUITE_FILE;
@@ -119,11 +119,7 @@ impl<'a> Emitter<'a> {
         let kinds: BTreeMap<&RustIdent, &ModelKind> =
             api.models.iter().map(|m| (&m.name, &m.kind)).collect();
         let operations = || api.modules.iter().flat_map(|m| &m.operations);
-        let multipart = operations()
-            .filter_map(|op| op.body.as_ref())
-            .filter(|b| b.media == BodyMedia::Multipart)
-            .filter_map(|b| b.ty.named())
-            .collect();
+        let multipart = multipart_models(api);
         let param_types = operations()
             .flat_map(|op| &op.params)
             .filter_map(|p| p.ty.named())
@@ -247,6 +243,17 @@ fn root(api: &ir::Api) -> TokenStream {
     }
 }
 
+/// The models that are `multipart/form-data` bodies (written part by part, with files).
+pub(crate) fn multipart_models(api: &ir::Api) -> BTreeSet<&RustIdent> {
+    api.modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.media == BodyMedia::Multipart)
+        .filter_map(|b| b.ty.named())
+        .collect()
+}
+
 /// A model name and the names its alias chain passes through.
 fn dealiased<'a>(
     name: &'a RustIdent,
@@ -262,10 +269,16 @@ fn dealiased<'a>(
     names
 }
 
+/// Whether an item the given tag features use is behind them: not when every feature
+/// (or no operation) uses it.
+pub(crate) fn is_gated(features: &[RustIdent], feature_count: usize) -> bool {
+    !features.is_empty() && features.len() != feature_count
+}
+
 /// `#[cfg(...)]` for an item the given tag features use: none when every feature (or
 /// no operation) uses it, so shared and standalone types are always there.
 fn feature_gate(features: &[RustIdent], feature_count: usize) -> Option<TokenStream> {
-    if features.is_empty() || features.len() == feature_count {
+    if !is_gated(features, feature_count) {
         return None;
     }
     let names = features.iter().map(|f| {

@@ -134,16 +134,16 @@ fn write_param(op: &Operation, param: &Param, value: TokenStream) -> TokenStream
 }
 
 /// An argument of an operation's method.
-struct Arg<'o> {
-    name: &'o RustIdent,
-    ty: TokenStream,
+pub(crate) struct Arg<'o> {
+    pub(crate) name: &'o RustIdent,
+    pub(crate) ty: TokenStream,
     /// Whether the request function needs it (an empty params struct it does not).
     used: bool,
 }
 
 /// The arguments of an operation's method: required parameters, then the optional
 /// ones' struct, then the body.
-fn args(op: &Operation) -> Vec<Arg<'_>> {
+pub(crate) fn args(op: &Operation) -> Vec<Arg<'_>> {
     let mut args: Vec<Arg> = op
         .params
         .iter()
@@ -233,7 +233,7 @@ fn param_statements(op: &Operation) -> Vec<TokenStream> {
 }
 
 /// The result type of a call and the runtime function that decodes it from the answer.
-fn result(op: &Operation) -> (TokenStream, TokenStream) {
+pub(crate) fn result(op: &Operation) -> (TokenStream, TokenStream) {
     let response = RuntimeItem::Response;
     match &op.response {
         Response::JsonOrEmpty(ty) => {
