@@ -476,7 +476,36 @@ impl Diff {
                 .insert(old.params.clone(), new.params.clone());
         }
         self.arguments(path, &old.args, &new.args);
-        match (&old.body, &new.body) {
+        self.body(path, &old.body, &new.body);
+        if old.result != new.result {
+            self.push(
+                Severity::Breaking,
+                Subject::Response,
+                Action::Changed,
+                path,
+                retyped(&old.result, &new.result),
+            );
+        }
+        self.stream(&old.stream, &new.stream, renamed);
+        if old.deprecated != new.deprecated {
+            let (action, detail) = if new.deprecated {
+                (Action::Deprecated, "now `#[deprecated]`")
+            } else {
+                (Action::Changed, "no longer deprecated")
+            };
+            self.push(
+                Severity::Compatible,
+                Subject::Operation,
+                action,
+                path,
+                detail,
+            );
+        }
+    }
+
+    /// The body argument of an operation: any change to it changes the signature.
+    fn body(&mut self, path: &str, old: &Option<String>, new: &Option<String>) {
+        match (old, new) {
             (None, Some(body)) => self.push(
                 Severity::Breaking,
                 Subject::Body,
@@ -500,16 +529,12 @@ impl Diff {
             ),
             _ => {}
         }
-        if old.result != new.result {
-            self.push(
-                Severity::Breaking,
-                Subject::Response,
-                Action::Changed,
-                path,
-                retyped(&old.result, &new.result),
-            );
-        }
-        match (&old.stream, &new.stream) {
+    }
+
+    /// The `*_stream` method of a paginated operation (`renamed`: the operation's rename
+    /// already covers the stream's).
+    fn stream(&mut self, old: &Option<[String; 2]>, new: &Option<[String; 2]>, renamed: bool) {
+        match (old, new) {
             (None, Some([name, item])) => self.push(
                 Severity::Compatible,
                 Subject::Stream,
@@ -545,20 +570,6 @@ impl Diff {
                 }
             }
             (None, None) => {}
-        }
-        if old.deprecated != new.deprecated {
-            let (action, detail) = if new.deprecated {
-                (Action::Deprecated, "now `#[deprecated]`")
-            } else {
-                (Action::Changed, "no longer deprecated")
-            };
-            self.push(
-                Severity::Compatible,
-                Subject::Operation,
-                action,
-                path,
-                detail,
-            );
         }
     }
 
