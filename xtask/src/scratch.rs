@@ -349,7 +349,7 @@ fn sync_dir(root: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<()> {
 }
 
 /// Writes `contents` unless the file already holds exactly that.
-fn write_if_changed(path: &Path, contents: &str) -> io::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> io::Result<()> {
     if fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }

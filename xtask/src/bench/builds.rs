@@ -6,6 +6,7 @@
 //! that package and nothing else (checked from cargo's output).
 
 use super::measure::{first_error, median_build, timed, BuildTime};
+use super::peer::PEER_LABEL;
 use super::{step, Bench, Row, Verdict};
 use crate::scratch::{ScratchCrate, ScratchWorkspace};
 use std::fmt::Write as _;
@@ -92,7 +93,7 @@ impl Bench {
         });
         step("generating the same spec with progenitor (the peer)");
         let peer = self.progenitor(spec);
-        let peer_label = "progenitor's crate for the same spec, alone (CPU)";
+        let peer_label = PEER_LABEL;
         if let Ok(peer) = peer.as_ref().map(|p| Subject {
             label: peer_label.to_owned(),
             ..p.clone_subject()
@@ -124,13 +125,20 @@ impl Bench {
             (ours, theirs, peer) => {
                 rows.push(time_row(api, clone_result(ours)));
                 let why = match (theirs, peer) {
-                    (Some(Err(e)), _) | (_, Err(e)) => e.clone(),
-                    _ => "not built".to_owned(),
+                    (_, Err(e)) => e.clone(),
+                    (Some(Err(e)), _) => format!("progenitor peer, step `build`: {e}"),
+                    (Some(Ok(theirs)), _) => {
+                        rows.push(Row::info(peer_label, theirs.to_string()));
+                        "`clerk-api` was not measured".to_owned()
+                    }
+                    (None, _) => "not built".to_owned(),
                 };
-                rows.push(Row::not_measured(peer_label, "(comparison)", why.clone()));
+                if !matches!(theirs, Some(Ok(_))) {
+                    rows.push(Row::not_measured(peer_label, "(comparison)", why.clone()));
+                }
                 rows.push(Row::not_measured(
                     "`clerk-api` / progenitor",
-                    "<= 0.5x",
+                    &format!("<= {PEER_RATIO_TARGET:.1}x"),
                     why,
                 ));
             }
