@@ -72,7 +72,7 @@ pub enum RuntimeItem {
     ReadText,
     FromJsonValue,
     Key,
-    Required,
+    Missing,
 }
 
 impl RuntimeItem {
@@ -88,7 +88,7 @@ impl RuntimeItem {
         RuntimeItem::ReadText,
         RuntimeItem::FromJsonValue,
         RuntimeItem::Key,
-        RuntimeItem::Required,
+        RuntimeItem::Missing,
     ];
 
     pub fn name(self) -> &'static str {
@@ -104,7 +104,7 @@ impl RuntimeItem {
             RuntimeItem::ReadText => "read_text",
             RuntimeItem::FromJsonValue => "from_json_value",
             RuntimeItem::Key => "Key",
-            RuntimeItem::Required => "required",
+            RuntimeItem::Missing => "missing",
         }
     }
 }

@@ -767,43 +767,65 @@ impl<'de> ::serde::Deserialize<'de> for BillingAmount {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingAmount")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingAmount, __A::Error> {
-                let mut field0: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "amount" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "amount_formatted" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "currency" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "currency_symbol" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "amount"),
+                                (__fields.1.is_some(), "amount_formatted"),
+                                (__fields.2.is_some(), "currency"),
+                                (__fields.3.is_some(), "currency_symbol"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingAmount {
-                    amount: crate::runtime::required(field0, "amount")?,
-                    amount_formatted: crate::runtime::required(
-                        field1,
-                        "amount_formatted",
-                    )?,
-                    currency: crate::runtime::required(field2, "currency")?,
-                    currency_symbol: crate::runtime::required(field3, "currency_symbol")?,
+                    amount: field0,
+                    amount_formatted: field1,
+                    currency: field2,
+                    currency_symbol: field3,
                 })
             }
         }
@@ -835,41 +857,65 @@ impl<'de> ::serde::Deserialize<'de> for BillingPayee {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingPayee")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingPayee, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "gateway_type" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "gateway_external_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "gateway_status" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "gateway_type"),
+                                (__fields.2.is_some(), "gateway_external_id"),
+                                (__fields.3.is_some(), "gateway_status"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingPayee {
-                    id: crate::runtime::required(field0, "id")?,
-                    gateway_type: crate::runtime::required(field1, "gateway_type")?,
-                    gateway_external_id: crate::runtime::required(
-                        field2,
-                        "gateway_external_id",
-                    )?,
-                    gateway_status: crate::runtime::required(field3, "gateway_status")?,
+                    id: field0,
+                    gateway_type: field1,
+                    gateway_external_id: field2,
+                    gateway_status: field3,
                 })
             }
         }
@@ -923,55 +969,95 @@ impl<'de> ::serde::Deserialize<'de> for BillingPayerEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingPayerEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingPayerEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<BillingPayerEventPayloadObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<BillingPayerEventPayloadObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "user_id" => field2 = map.next_value()?,
-                        "first_name" => field3 = map.next_value()?,
-                        "last_name" => field4 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "user_id" => __fields.2 = map.next_value()?,
+                        "first_name" => __fields.3 = map.next_value()?,
+                        "last_name" => __fields.4 = map.next_value()?,
                         "email" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_id" => field6 = map.next_value()?,
-                        "organization_name" => field7 = map.next_value()?,
+                        "organization_id" => __fields.6 = map.next_value()?,
+                        "organization_name" => __fields.7 = map.next_value()?,
                         "image_url" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "created_at" => field9 = map.next_value()?,
-                        "updated_at" => field10 = map.next_value()?,
+                        "created_at" => __fields.9 = map.next_value()?,
+                        "updated_at" => __fields.10 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    ::std::option::Option::Some(field8),
+                    field9,
+                    field10,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "id"),
+                                (__fields.5.is_some(), "email"),
+                                (__fields.8.is_some(), "image_url"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingPayerEventPayload {
                     object: field0,
-                    id: crate::runtime::required(field1, "id")?,
+                    id: field1,
                     user_id: field2,
                     first_name: field3,
                     last_name: field4,
-                    email: crate::runtime::required(field5, "email")?,
+                    email: field5,
                     organization_id: field6,
                     organization_name: field7,
-                    image_url: crate::runtime::required(field8, "image_url")?,
+                    image_url: field8,
                     created_at: field9,
                     updated_at: field10,
                 })
@@ -1047,28 +1133,46 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentFailedReason {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingPaymentFailedReason")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingPaymentFailedReason, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (::std::option::Option::None, ::std::option::Option::None);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "code" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "code" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "decline_code" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "code"),
+                                (__fields.1.is_some(), "decline_code"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingPaymentFailedReason {
-                    code: crate::runtime::required(field0, "code")?,
-                    decline_code: crate::runtime::required(field1, "decline_code")?,
+                    code: field0,
+                    decline_code: field1,
                 })
             }
         }
@@ -1108,55 +1212,86 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentSource {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingPaymentSource")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingPaymentSource, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<
-                    BillingPaymentSourcePaymentMethod,
-                > = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<BillingPaymentSourceStatus> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingPaymentSourcePaymentMethod>,
+                    ::std::option::Option<BillingPaymentSourceStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "gateway" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "gateway_external_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "gateway_external_account_id" => field3 = map.next_value()?,
+                        "gateway_external_account_id" => __fields.3 = map.next_value()?,
                         "payment_method" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "status" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "card_type" => field6 = map.next_value()?,
-                        "last4" => field7 = map.next_value()?,
+                        "card_type" => __fields.6 = map.next_value()?,
+                        "last4" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "gateway"),
+                                (__fields.2.is_some(), "gateway_external_id"),
+                                (__fields.4.is_some(), "payment_method"),
+                                (__fields.5.is_some(), "status"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingPaymentSource {
-                    id: crate::runtime::required(field0, "id")?,
-                    gateway: crate::runtime::required(field1, "gateway")?,
-                    gateway_external_id: crate::runtime::required(
-                        field2,
-                        "gateway_external_id",
-                    )?,
+                    id: field0,
+                    gateway: field1,
+                    gateway_external_id: field2,
                     gateway_external_account_id: field3,
-                    payment_method: crate::runtime::required(field4, "payment_method")?,
-                    status: crate::runtime::required(field5, "status")?,
+                    payment_method: field4,
+                    status: field5,
                     card_type: field6,
                     last4: field7,
                 })
@@ -1294,44 +1429,81 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingPlan")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingPlan, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "slug" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "slug" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "is_recurring" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "amount" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "currency" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "slug"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "is_recurring"),
+                                (__fields.4.is_some(), "amount"),
+                                (__fields.5.is_some(), "currency"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingPlan {
-                    id: crate::runtime::required(field0, "id")?,
-                    slug: crate::runtime::required(field1, "slug")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    is_recurring: crate::runtime::required(field3, "is_recurring")?,
-                    amount: crate::runtime::required(field4, "amount")?,
-                    currency: crate::runtime::required(field5, "currency")?,
+                    id: field0,
+                    slug: field1,
+                    name: field2,
+                    is_recurring: field3,
+                    amount: field4,
+                    currency: field5,
                 })
             }
         }
@@ -1357,21 +1529,25 @@ impl<'de> ::serde::Deserialize<'de> for BillingSeats {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSeats")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSeats, __A::Error> {
-                let mut field0: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (::std::option::Option<i64>,) = (
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "quantity" => field0 = map.next_value()?,
+                        "quantity" => __fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0,) = __fields;
                 ::std::result::Result::Ok(BillingSeats { quantity: field0 })
             }
         }
@@ -1404,49 +1580,65 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionCredit {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionCredit")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionCredit, __A::Error> {
-                let mut field0: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<BillingAmount>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<f64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "amount" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "cycle_days_remaining" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "cycle_days_total" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "cycle_remaining_percent" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "amount"),
+                                (__fields.1.is_some(), "cycle_days_remaining"),
+                                (__fields.2.is_some(), "cycle_days_total"),
+                                (__fields.3.is_some(), "cycle_remaining_percent"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionCredit {
-                    amount: crate::runtime::required(field0, "amount")?,
-                    cycle_days_remaining: crate::runtime::required(
-                        field1,
-                        "cycle_days_remaining",
-                    )?,
-                    cycle_days_total: crate::runtime::required(
-                        field2,
-                        "cycle_days_total",
-                    )?,
-                    cycle_remaining_percent: crate::runtime::required(
-                        field3,
-                        "cycle_remaining_percent",
-                    )?,
+                    amount: field0,
+                    cycle_days_remaining: field1,
+                    cycle_days_total: field2,
+                    cycle_remaining_percent: field3,
                 })
             }
         }
@@ -1478,31 +1670,44 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionCredits {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionCredits")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionCredits, __A::Error> {
-                let mut field0: ::std::option::Option<BillingSubscriptionCredit> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<BillingSubscriptionPayerCredit> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<BillingSubscriptionCredit>,
+                    ::std::option::Option<BillingSubscriptionPayerCredit>,
+                    ::std::option::Option<BillingAmount>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "proration" => field0 = map.next_value()?,
-                        "payer" => field1 = map.next_value()?,
+                        "proration" => __fields.0 = map.next_value()?,
+                        "payer" => __fields.1 = map.next_value()?,
                         "total" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0, field1, ::std::option::Option::Some(field2)) = __fields
+                else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(&[(__fields.2.is_some(), "total")]),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionCredits {
                     proration: field0,
                     payer: field1,
-                    total: crate::runtime::required(field2, "total")?,
+                    total: field2,
                 })
             }
         }
@@ -1562,61 +1767,108 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItem {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItem")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionItem, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<BillingSubscriptionItemObject> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<BillingSubscriptionItemStatus> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<BillingSubscriptionItemInterval> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<BillingPlan> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<BillingPayerEventPayload> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<BillingSubscriptionCredit> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<BillingSubscriptionCredits> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingSubscriptionItemObject>,
+                    ::std::option::Option<BillingSubscriptionItemStatus>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<BillingSubscriptionItemInterval>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingPlan>,
+                    ::std::option::Option<BillingPayerEventPayload>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingSubscriptionCredit>,
+                    ::std::option::Option<BillingSubscriptionCredits>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "object" => field1 = map.next_value()?,
-                        "status" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "created_at" => field3 = map.next_value()?,
-                        "updated_at" => field4 = map.next_value()?,
+                        "object" => __fields.1 = map.next_value()?,
+                        "status" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "created_at" => __fields.3 = map.next_value()?,
+                        "updated_at" => __fields.4 = map.next_value()?,
                         "period_start" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "period_end" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "interval" => field7 = map.next_value()?,
-                        "plan_id" => field8 = map.next_value()?,
-                        "plan" => field9 = map.next_value()?,
-                        "payer" => field10 = map.next_value()?,
-                        "subscription_id" => field11 = map.next_value()?,
-                        "credit" => field12 = map.next_value()?,
-                        "credits" => field13 = map.next_value()?,
+                        "interval" => __fields.7 = map.next_value()?,
+                        "plan_id" => __fields.8 = map.next_value()?,
+                        "plan" => __fields.9 = map.next_value()?,
+                        "payer" => __fields.10 = map.next_value()?,
+                        "subscription_id" => __fields.11 = map.next_value()?,
+                        "credit" => __fields.12 = map.next_value()?,
+                        "credits" => __fields.13 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    field1,
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                    field12,
+                    field13,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.2.is_some(), "status"),
+                                (__fields.5.is_some(), "period_start"),
+                                (__fields.6.is_some(), "period_end"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionItem {
-                    id: crate::runtime::required(field0, "id")?,
+                    id: field0,
                     object: field1,
-                    status: crate::runtime::required(field2, "status")?,
+                    status: field2,
                     created_at: field3,
                     updated_at: field4,
-                    period_start: crate::runtime::required(field5, "period_start")?,
-                    period_end: crate::runtime::required(field6, "period_end")?,
+                    period_start: field5,
+                    period_end: field6,
                     interval: field7,
                     plan_id: field8,
                     plan: field9,
@@ -1683,77 +1935,122 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionItemEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<
-                    BillingSubscriptionItemEventPayloadObject,
-                > = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<
-                    BillingSubscriptionItemEventPayloadStatus,
-                > = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<
-                    BillingSubscriptionItemEventPlan,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<BillingPayerEventPayload> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<BillingSeats> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<BillingSubscriptionItemEventPayloadObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingSubscriptionItemEventPayloadStatus>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingSubscriptionItemEventPlan>,
+                    ::std::option::Option<BillingPayerEventPayload>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingSeats>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "status" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "is_free_trial" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "period_start" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "period_end" => field7 = map.next_value()?,
+                        "period_end" => __fields.7 = map.next_value()?,
                         "interval" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "plan_id" => field9 = map.next_value()?,
-                        "plan" => field10 = map.next_value()?,
-                        "payer" => field11 = map.next_value()?,
-                        "subscription_id" => field12 = map.next_value()?,
-                        "seats" => field13 = map.next_value()?,
+                        "plan_id" => __fields.9 = map.next_value()?,
+                        "plan" => __fields.10 = map.next_value()?,
+                        "payer" => __fields.11 = map.next_value()?,
+                        "subscription_id" => __fields.12 = map.next_value()?,
+                        "seats" => __fields.13 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    field7,
+                    ::std::option::Option::Some(field8),
+                    field9,
+                    field10,
+                    field11,
+                    field12,
+                    field13,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "status"),
+                                (__fields.3.is_some(), "is_free_trial"),
+                                (__fields.4.is_some(), "created_at"),
+                                (__fields.5.is_some(), "updated_at"),
+                                (__fields.6.is_some(), "period_start"),
+                                (__fields.8.is_some(), "interval"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionItemEventPayload {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    status: crate::runtime::required(field2, "status")?,
-                    is_free_trial: crate::runtime::required(field3, "is_free_trial")?,
-                    created_at: crate::runtime::required(field4, "created_at")?,
-                    updated_at: crate::runtime::required(field5, "updated_at")?,
-                    period_start: crate::runtime::required(field6, "period_start")?,
+                    object: field0,
+                    id: field1,
+                    status: field2,
+                    is_free_trial: field3,
+                    created_at: field4,
+                    updated_at: field5,
+                    period_start: field6,
                     period_end: field7,
-                    interval: crate::runtime::required(field8, "interval")?,
+                    interval: field8,
                     plan_id: field9,
                     plan: field10,
                     payer: field11,
@@ -1927,48 +2224,87 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlan")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionItemEventPlan, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<
-                    ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPrice>,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPrice>,
+                    >,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "slug" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "slug" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "is_recurring" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "amount" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "currency" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "unit_prices" => field6 = map.next_value()?,
+                        "unit_prices" => __fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    field6,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "slug"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "is_recurring"),
+                                (__fields.4.is_some(), "amount"),
+                                (__fields.5.is_some(), "currency"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionItemEventPlan {
-                    id: crate::runtime::required(field0, "id")?,
-                    slug: crate::runtime::required(field1, "slug")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    is_recurring: crate::runtime::required(field3, "is_recurring")?,
-                    amount: crate::runtime::required(field4, "amount")?,
-                    currency: crate::runtime::required(field5, "currency")?,
+                    id: field0,
+                    slug: field1,
+                    name: field2,
+                    is_recurring: field3,
+                    amount: field4,
+                    currency: field5,
                     unit_prices: field6,
                 })
             }
@@ -1999,6 +2335,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPric
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlanUnitPrice")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -2006,31 +2343,54 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPric
                 BillingSubscriptionItemEventPlanUnitPrice,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<
-                    ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
-                > = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
+                    >,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "block_size" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "tiers" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "name"),
+                                (__fields.1.is_some(), "block_size"),
+                                (__fields.2.is_some(), "tiers"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPrice {
-                    name: crate::runtime::required(field0, "name")?,
-                    block_size: crate::runtime::required(field1, "block_size")?,
-                    tiers: crate::runtime::required(field2, "tiers")?,
+                    name: field0,
+                    block_size: field1,
+                    tiers: field2,
                 })
             }
         }
@@ -2062,6 +2422,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPric
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlanUnitPriceTier")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -2069,40 +2430,57 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPric
                 BillingSubscriptionItemEventPlanUnitPriceTier,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "starts_at_block" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "ends_after_block" => field1 = map.next_value()?,
+                        "ends_after_block" => __fields.1 = map.next_value()?,
                         "amount_per_block" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "currency" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    field1,
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "starts_at_block"),
+                                (__fields.2.is_some(), "amount_per_block"),
+                                (__fields.3.is_some(), "currency"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
-                    starts_at_block: crate::runtime::required(
-                        field0,
-                        "starts_at_block",
-                    )?,
+                    starts_at_block: field0,
                     ends_after_block: field1,
-                    amount_per_block: crate::runtime::required(
-                        field2,
-                        "amount_per_block",
-                    )?,
-                    currency: crate::runtime::required(field3, "currency")?,
+                    amount_per_block: field2,
+                    currency: field3,
                 })
             }
         }
@@ -2303,33 +2681,46 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingSubscriptionPayerCredit")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingSubscriptionPayerCredit, __A::Error> {
-                let mut field0: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<BillingAmount>,
+                    ::std::option::Option<BillingAmount>,
+                ) = (::std::option::Option::None, ::std::option::Option::None);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "applied_amount" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "remaining_balance" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "applied_amount"),
+                                (__fields.1.is_some(), "remaining_balance"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingSubscriptionPayerCredit {
-                    applied_amount: crate::runtime::required(field0, "applied_amount")?,
-                    remaining_balance: crate::runtime::required(
-                        field1,
-                        "remaining_balance",
-                    )?,
+                    applied_amount: field0,
+                    remaining_balance: field1,
                 })
             }
         }
@@ -2359,39 +2750,61 @@ impl<'de> ::serde::Deserialize<'de> for BillingTotals {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingTotals")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingTotals, __A::Error> {
-                let mut field0: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<BillingAmount> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<
-                    ::std::vec::Vec<BillingUnitTotal>,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<BillingAmount>,
+                    ::std::option::Option<BillingAmount>,
+                    ::std::option::Option<BillingAmount>,
+                    ::std::option::Option<::std::vec::Vec<BillingUnitTotal>>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "subtotal" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "tax_total" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "grand_total" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "per_unit_totals" => field3 = map.next_value()?,
+                        "per_unit_totals" => __fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "subtotal"),
+                                (__fields.1.is_some(), "tax_total"),
+                                (__fields.2.is_some(), "grand_total"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(BillingTotals {
-                    subtotal: crate::runtime::required(field0, "subtotal")?,
-                    tax_total: crate::runtime::required(field1, "tax_total")?,
-                    grand_total: crate::runtime::required(field2, "grand_total")?,
+                    subtotal: field0,
+                    tax_total: field1,
+                    grand_total: field2,
                     per_unit_totals: field3,
                 })
             }
@@ -2430,29 +2843,39 @@ impl<'de> ::serde::Deserialize<'de> for BillingUnitTotal {
             ) -> ::std::fmt::Result {
                 f.write_str("struct BillingUnitTotal")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<BillingUnitTotal, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => field0 = map.next_value()?,
-                        "amount" => field1 = map.next_value()?,
-                        "quantity" => field2 = map.next_value()?,
-                        "total" => field3 = map.next_value()?,
-                        "currency" => field4 = map.next_value()?,
+                        "name" => __fields.0 = map.next_value()?,
+                        "amount" => __fields.1 = map.next_value()?,
+                        "quantity" => __fields.2 = map.next_value()?,
+                        "total" => __fields.3 = map.next_value()?,
+                        "currency" => __fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0, field1, field2, field3, field4) = __fields;
                 ::std::result::Result::Ok(BillingUnitTotal {
                     name: field0,
                     amount: field1,
@@ -2489,37 +2912,63 @@ impl<'de> ::serde::Deserialize<'de> for ClerkError {
             ) -> ::std::fmt::Result {
                 f.write_str("struct ClerkError")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<ClerkError, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "message" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "long_message" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "code" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "meta" => field3 = map.next_value()?,
+                        "code" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "meta" => __fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "message"),
+                                (__fields.1.is_some(), "long_message"),
+                                (__fields.2.is_some(), "code"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(ClerkError {
-                    message: crate::runtime::required(field0, "message")?,
-                    long_message: crate::runtime::required(field1, "long_message")?,
-                    code: crate::runtime::required(field2, "code")?,
+                    message: field0,
+                    long_message: field1,
+                    code: field2,
                     meta: field3,
                 })
             }
@@ -2552,38 +3001,63 @@ impl<'de> ::serde::Deserialize<'de> for DeletedObject {
             ) -> ::std::fmt::Result {
                 f.write_str("struct DeletedObject")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<DeletedObject, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = map.next_value()?,
-                        "slug" => field2 = map.next_value()?,
+                        "id" => __fields.1 = map.next_value()?,
+                        "slug" => __fields.2 = map.next_value()?,
                         "deleted" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "external_id" => field4 = map.next_value()?,
+                        "external_id" => __fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    field1,
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    field4,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.3.is_some(), "deleted"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(DeletedObject {
-                    object: crate::runtime::required(field0, "object")?,
+                    object: field0,
                     id: field1,
                     slug: field2,
-                    deleted: crate::runtime::required(field3, "deleted")?,
+                    deleted: field3,
                     external_id: field4,
                 })
             }
@@ -2623,61 +3097,96 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddress {
             ) -> ::std::fmt::Result {
                 f.write_str("struct EmailAddress")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<EmailAddress, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<EmailAddressObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<EmailAddressVerification> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<
-                    ::std::vec::Vec<IdentificationLink>,
-                > = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<EmailAddressObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<EmailAddressVerification>,
+                    ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = map.next_value()?,
+                        "id" => __fields.0 = map.next_value()?,
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "reserved" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "verification" => field4 = map.next_value()?,
+                        "verification" => __fields.4 = map.next_value()?,
                         "linked_to" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "matches_sso_connection" => field6 = map.next_value()?,
+                        "matches_sso_connection" => __fields.6 = map.next_value()?,
                         "created_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    ::std::option::Option::Some(field8),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "reserved"),
+                                (__fields.5.is_some(), "linked_to"),
+                                (__fields.7.is_some(), "created_at"),
+                                (__fields.8.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(EmailAddress {
                     id: field0,
-                    object: crate::runtime::required(field1, "object")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    reserved: crate::runtime::required(field3, "reserved")?,
+                    object: field1,
+                    email_address: field2,
+                    reserved: field3,
                     verification: field4,
-                    linked_to: crate::runtime::required(field5, "linked_to")?,
+                    linked_to: field5,
                     matches_sso_connection: field6,
-                    created_at: crate::runtime::required(field7, "created_at")?,
-                    updated_at: crate::runtime::required(field8, "updated_at")?,
+                    created_at: field7,
+                    updated_at: field8,
                 })
             }
         }
@@ -2867,65 +3376,110 @@ impl<'de> ::serde::Deserialize<'de> for EmailEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct EmailEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<EmailEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<bool>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "slug" => field2 = map.next_value()?,
+                        "slug" => __fields.2 = map.next_value()?,
                         "from_email_name" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "reply_to_email_name" => field4 = map.next_value()?,
-                        "to_email_address" => field5 = map.next_value()?,
-                        "email_address_id" => field6 = map.next_value()?,
-                        "user_id" => field7 = map.next_value()?,
-                        "subject" => field8 = map.next_value()?,
-                        "body" => field9 = map.next_value()?,
-                        "body_plain" => field10 = map.next_value()?,
-                        "status" => field11 = map.next_value()?,
+                        "reply_to_email_name" => __fields.4 = map.next_value()?,
+                        "to_email_address" => __fields.5 = map.next_value()?,
+                        "email_address_id" => __fields.6 = map.next_value()?,
+                        "user_id" => __fields.7 = map.next_value()?,
+                        "subject" => __fields.8 = map.next_value()?,
+                        "body" => __fields.9 = map.next_value()?,
+                        "body_plain" => __fields.10 = map.next_value()?,
+                        "status" => __fields.11 = map.next_value()?,
                         "data" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "delivered_by_clerk" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "object"),
+                                (__fields.3.is_some(), "from_email_name"),
+                                (__fields.12.is_some(), "data"),
+                                (__fields.13.is_some(), "delivered_by_clerk"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(EmailEventPayload {
-                    id: crate::runtime::required(field0, "id")?,
-                    object: crate::runtime::required(field1, "object")?,
+                    id: field0,
+                    object: field1,
                     slug: field2,
-                    from_email_name: crate::runtime::required(
-                        field3,
-                        "from_email_name",
-                    )?,
+                    from_email_name: field3,
                     reply_to_email_name: field4,
                     to_email_address: field5,
                     email_address_id: field6,
@@ -2934,11 +3488,8 @@ impl<'de> ::serde::Deserialize<'de> for EmailEventPayload {
                     body: field9,
                     body_plain: field10,
                     status: field11,
-                    data: crate::runtime::required(field12, "data")?,
-                    delivered_by_clerk: crate::runtime::required(
-                        field13,
-                        "delivered_by_clerk",
-                    )?,
+                    data: field12,
+                    delivered_by_clerk: field13,
                 })
             }
         }
@@ -2990,64 +3541,112 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
             ) -> ::std::fmt::Result {
                 f.write_str("struct EnterpriseAccount")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<EnterpriseAccount, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<EnterpriseAccountObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<EnterpriseAccountProtocol> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<EnterpriseAccountVerification> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<EnterpriseAccountConnection> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<EnterpriseAccountObject>,
+                    ::std::option::Option<EnterpriseAccountProtocol>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<EnterpriseAccountVerification>,
+                    ::std::option::Option<EnterpriseAccountConnection>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "protocol" => field2 = map.next_value()?,
+                        "object" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "protocol" => __fields.2 = map.next_value()?,
                         "provider" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "active" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "email_address" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "first_name" => field6 = map.next_value()?,
-                        "last_name" => field7 = map.next_value()?,
-                        "provider_user_id" => field8 = map.next_value()?,
-                        "enterprise_connection_id" => field9 = map.next_value()?,
-                        "public_metadata" => field10 = map.next_value()?,
-                        "verification" => field11 = map.next_value()?,
-                        "enterprise_connection" => field12 = map.next_value()?,
-                        "last_authenticated_at" => field13 = map.next_value()?,
+                        "first_name" => __fields.6 = map.next_value()?,
+                        "last_name" => __fields.7 = map.next_value()?,
+                        "provider_user_id" => __fields.8 = map.next_value()?,
+                        "enterprise_connection_id" => __fields.9 = map.next_value()?,
+                        "public_metadata" => __fields.10 = map.next_value()?,
+                        "verification" => __fields.11 = map.next_value()?,
+                        "enterprise_connection" => __fields.12 = map.next_value()?,
+                        "last_authenticated_at" => __fields.13 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                    field12,
+                    field13,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "object"),
+                                (__fields.3.is_some(), "provider"),
+                                (__fields.4.is_some(), "active"),
+                                (__fields.5.is_some(), "email_address"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(EnterpriseAccount {
-                    id: crate::runtime::required(field0, "id")?,
-                    object: crate::runtime::required(field1, "object")?,
+                    id: field0,
+                    object: field1,
                     protocol: field2,
-                    provider: crate::runtime::required(field3, "provider")?,
-                    active: crate::runtime::required(field4, "active")?,
-                    email_address: crate::runtime::required(field5, "email_address")?,
+                    provider: field3,
+                    active: field4,
+                    email_address: field5,
                     first_name: field6,
                     last_name: field7,
                     provider_user_id: field8,
@@ -3099,94 +3698,139 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
             ) -> ::std::fmt::Result {
                 f.write_str("struct EnterpriseAccountConnection")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<EnterpriseAccountConnection, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field12: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "protocol" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "provider" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "name" => field3 = ::std::option::Option::Some(map.next_value()?),
-                        "logo_public_url" => field4 = map.next_value()?,
-                        "domain" => field5 = map.next_value()?,
-                        "domains" => field6 = map.next_value()?,
+                        "name" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "logo_public_url" => __fields.4 = map.next_value()?,
+                        "domain" => __fields.5 = map.next_value()?,
+                        "domains" => __fields.6 = map.next_value()?,
                         "active" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "sync_user_attributes" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "allow_subdomains" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "allow_idp_initiated" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "disable_additional_identifications" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    field5,
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    ::std::option::Option::Some(field8),
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "protocol"),
+                                (__fields.2.is_some(), "provider"),
+                                (__fields.3.is_some(), "name"),
+                                (__fields.7.is_some(), "active"),
+                                (__fields.8.is_some(), "sync_user_attributes"),
+                                (__fields.9.is_some(), "allow_subdomains"),
+                                (__fields.10.is_some(), "allow_idp_initiated"),
+                                (
+                                    __fields.11.is_some(),
+                                    "disable_additional_identifications",
+                                ),
+                                (__fields.12.is_some(), "created_at"),
+                                (__fields.13.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(EnterpriseAccountConnection {
-                    id: crate::runtime::required(field0, "id")?,
-                    protocol: crate::runtime::required(field1, "protocol")?,
-                    provider: crate::runtime::required(field2, "provider")?,
-                    name: crate::runtime::required(field3, "name")?,
+                    id: field0,
+                    protocol: field1,
+                    provider: field2,
+                    name: field3,
                     logo_public_url: field4,
                     domain: field5,
                     domains: field6,
-                    active: crate::runtime::required(field7, "active")?,
-                    sync_user_attributes: crate::runtime::required(
-                        field8,
-                        "sync_user_attributes",
-                    )?,
-                    allow_subdomains: crate::runtime::required(
-                        field9,
-                        "allow_subdomains",
-                    )?,
-                    allow_idp_initiated: crate::runtime::required(
-                        field10,
-                        "allow_idp_initiated",
-                    )?,
-                    disable_additional_identifications: crate::runtime::required(
-                        field11,
-                        "disable_additional_identifications",
-                    )?,
-                    created_at: crate::runtime::required(field12, "created_at")?,
-                    updated_at: crate::runtime::required(field13, "updated_at")?,
+                    active: field7,
+                    sync_user_attributes: field8,
+                    allow_subdomains: field9,
+                    allow_idp_initiated: field10,
+                    disable_additional_identifications: field11,
+                    created_at: field12,
+                    updated_at: field13,
                 })
             }
         }
@@ -3392,116 +4036,165 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
             ) -> ::std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<ExternalAccountWithVerification, __A::Error> {
-                let mut field0: ::std::option::Option<
-                    ExternalAccountWithVerificationObject,
-                > = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field14: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field16: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field17: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field18: ::std::option::Option<
-                    ExternalAccountWithVerificationVerification,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<ExternalAccountWithVerificationObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<ExternalAccountWithVerificationVerification>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "provider" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "identification_id" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "provider_user_id" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "approved_scopes" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "email_address" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "email_address_verified" => field7 = map.next_value()?,
+                        "email_address_verified" => __fields.7 = map.next_value()?,
                         "first_name" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "last_name" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "avatar_url" => field10 = map.next_value()?,
-                        "image_url" => field11 = map.next_value()?,
-                        "username" => field12 = map.next_value()?,
-                        "phone_number" => field13 = map.next_value()?,
+                        "avatar_url" => __fields.10 = map.next_value()?,
+                        "image_url" => __fields.11 = map.next_value()?,
+                        "username" => __fields.12 = map.next_value()?,
+                        "phone_number" => __fields.13 = map.next_value()?,
                         "public_metadata" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "label" => field15 = map.next_value()?,
+                        "label" => __fields.15 = map.next_value()?,
                         "created_at" => {
-                            field16 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field17 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "verification" => field18 = map.next_value()?,
+                        "verification" => __fields.18 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    field7,
+                    ::std::option::Option::Some(field8),
+                    ::std::option::Option::Some(field9),
+                    field10,
+                    field11,
+                    field12,
+                    field13,
+                    ::std::option::Option::Some(field14),
+                    field15,
+                    ::std::option::Option::Some(field16),
+                    ::std::option::Option::Some(field17),
+                    field18,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "provider"),
+                                (__fields.3.is_some(), "identification_id"),
+                                (__fields.4.is_some(), "provider_user_id"),
+                                (__fields.5.is_some(), "approved_scopes"),
+                                (__fields.6.is_some(), "email_address"),
+                                (__fields.8.is_some(), "first_name"),
+                                (__fields.9.is_some(), "last_name"),
+                                (__fields.14.is_some(), "public_metadata"),
+                                (__fields.16.is_some(), "created_at"),
+                                (__fields.17.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(ExternalAccountWithVerification {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    provider: crate::runtime::required(field2, "provider")?,
-                    identification_id: crate::runtime::required(
-                        field3,
-                        "identification_id",
-                    )?,
-                    provider_user_id: crate::runtime::required(
-                        field4,
-                        "provider_user_id",
-                    )?,
-                    approved_scopes: crate::runtime::required(
-                        field5,
-                        "approved_scopes",
-                    )?,
-                    email_address: crate::runtime::required(field6, "email_address")?,
+                    object: field0,
+                    id: field1,
+                    provider: field2,
+                    identification_id: field3,
+                    provider_user_id: field4,
+                    approved_scopes: field5,
+                    email_address: field6,
                     email_address_verified: field7,
-                    first_name: crate::runtime::required(field8, "first_name")?,
-                    last_name: crate::runtime::required(field9, "last_name")?,
+                    first_name: field8,
+                    last_name: field9,
                     avatar_url: field10,
                     image_url: field11,
                     username: field12,
                     phone_number: field13,
-                    public_metadata: crate::runtime::required(
-                        field14,
-                        "public_metadata",
-                    )?,
+                    public_metadata: field14,
                     label: field15,
-                    created_at: crate::runtime::required(field16, "created_at")?,
-                    updated_at: crate::runtime::required(field17, "updated_at")?,
+                    created_at: field16,
+                    updated_at: field17,
                     verification: field18,
                 })
             }
@@ -3634,26 +4327,46 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
             ) -> ::std::fmt::Result {
                 f.write_str("struct IdentificationLink")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<IdentificationLink, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (::std::option::Option::None, ::std::option::Option::None);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "type"),
+                                (__fields.1.is_some(), "id"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(IdentificationLink {
-                    r#type: crate::runtime::required(field0, "type")?,
-                    id: crate::runtime::required(field1, "id")?,
+                    r#type: field0,
+                    id: field1,
                 })
             }
         }
@@ -3696,62 +4409,103 @@ impl<'de> ::serde::Deserialize<'de> for Invitation {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Invitation")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Invitation, __A::Error> {
-                let mut field0: ::std::option::Option<InvitationObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<InvitationStatus> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<InvitationObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<InvitationStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "public_metadata" => field3 = map.next_value()?,
-                        "revoked" => field4 = map.next_value()?,
+                        "public_metadata" => __fields.3 = map.next_value()?,
+                        "revoked" => __fields.4 = map.next_value()?,
                         "status" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "url" => field6 = map.next_value()?,
-                        "expires_at" => field7 = map.next_value()?,
+                        "url" => __fields.6 = map.next_value()?,
+                        "expires_at" => __fields.7 = map.next_value()?,
                         "created_at" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    ::std::option::Option::Some(field8),
+                    ::std::option::Option::Some(field9),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.5.is_some(), "status"),
+                                (__fields.8.is_some(), "created_at"),
+                                (__fields.9.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Invitation {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
                     public_metadata: field3,
                     revoked: field4,
-                    status: crate::runtime::required(field5, "status")?,
+                    status: field5,
                     url: field6,
                     expires_at: field7,
-                    created_at: crate::runtime::required(field8, "created_at")?,
-                    updated_at: crate::runtime::required(field9, "updated_at")?,
+                    created_at: field8,
+                    updated_at: field9,
                 })
             }
         }
@@ -3909,101 +4663,157 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Organization")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Organization, __A::Error> {
-                let mut field0: ::std::option::Option<OrganizationObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field12: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field14: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field16: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field17: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "slug" => field3 = ::std::option::Option::Some(map.next_value()?),
-                        "image_url" => field4 = map.next_value()?,
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "slug" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "image_url" => __fields.4 = map.next_value()?,
                         "has_image" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "members_count" => field6 = map.next_value()?,
+                        "members_count" => __fields.6 = map.next_value()?,
                         "missing_member_with_elevated_permissions" => {
-                            field7 = map.next_value()?;
+                            __fields.7 = map.next_value()?;
                         }
-                        "pending_invitations_count" => field8 = map.next_value()?,
+                        "pending_invitations_count" => __fields.8 = map.next_value()?,
                         "max_allowed_memberships" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "admin_delete_enabled" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "public_metadata" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field12 = map.next_value()?,
-                        "created_by" => field13 = map.next_value()?,
+                        "private_metadata" => __fields.12 = map.next_value()?,
+                        "created_by" => __fields.13 = map.next_value()?,
                         "created_at" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field15 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "last_active_at" => field16 = map.next_value()?,
-                        "role_set_key" => field17 = map.next_value()?,
+                        "last_active_at" => __fields.16 = map.next_value()?,
+                        "role_set_key" => __fields.17 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                    field12,
+                    field13,
+                    ::std::option::Option::Some(field14),
+                    ::std::option::Option::Some(field15),
+                    field16,
+                    field17,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "slug"),
+                                (__fields.5.is_some(), "has_image"),
+                                (__fields.9.is_some(), "max_allowed_memberships"),
+                                (__fields.10.is_some(), "admin_delete_enabled"),
+                                (__fields.11.is_some(), "public_metadata"),
+                                (__fields.14.is_some(), "created_at"),
+                                (__fields.15.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Organization {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    slug: crate::runtime::required(field3, "slug")?,
+                    object: field0,
+                    id: field1,
+                    name: field2,
+                    slug: field3,
                     image_url: field4,
-                    has_image: crate::runtime::required(field5, "has_image")?,
+                    has_image: field5,
                     members_count: field6,
                     missing_member_with_elevated_permissions: field7,
                     pending_invitations_count: field8,
-                    max_allowed_memberships: crate::runtime::required(
-                        field9,
-                        "max_allowed_memberships",
-                    )?,
-                    admin_delete_enabled: crate::runtime::required(
-                        field10,
-                        "admin_delete_enabled",
-                    )?,
-                    public_metadata: crate::runtime::required(
-                        field11,
-                        "public_metadata",
-                    )?,
+                    max_allowed_memberships: field9,
+                    admin_delete_enabled: field10,
+                    public_metadata: field11,
                     private_metadata: field12,
                     created_by: field13,
-                    created_at: crate::runtime::required(field14, "created_at")?,
-                    updated_at: crate::runtime::required(field15, "updated_at")?,
+                    created_at: field14,
+                    updated_at: field15,
                     last_active_at: field16,
                     role_set_key: field17,
                 })
@@ -4062,92 +4872,130 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationDomain, __A::Error> {
-                let mut field0: ::std::option::Option<OrganizationDomainObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<
-                    OrganizationDomainEnrollmentMode,
-                > = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<OrganizationDomainVerification> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<OrganizationDomainVerification> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<OrganizationDomainVerification> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<
-                    OrganizationInvitationPublicOrganizationData,
-                > = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<OrganizationDomainObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationDomainEnrollmentMode>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationDomainVerification>,
+                    ::std::option::Option<OrganizationDomainVerification>,
+                    ::std::option::Option<OrganizationDomainVerification>,
+                    ::std::option::Option<i32>,
+                    ::std::option::Option<i32>,
+                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "organization_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "name" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "enrollment_mode" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "affiliation_email_address" => field5 = map.next_value()?,
-                        "affiliation_verification" => field6 = map.next_value()?,
-                        "ownership_verification" => field7 = map.next_value()?,
-                        "verification" => field8 = map.next_value()?,
+                        "affiliation_email_address" => __fields.5 = map.next_value()?,
+                        "affiliation_verification" => __fields.6 = map.next_value()?,
+                        "ownership_verification" => __fields.7 = map.next_value()?,
+                        "verification" => __fields.8 = map.next_value()?,
                         "total_pending_invitations" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "total_pending_suggestions" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "public_organization_data" => field11 = map.next_value()?,
+                        "public_organization_data" => __fields.11 = map.next_value()?,
                         "created_at" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    field11,
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "organization_id"),
+                                (__fields.3.is_some(), "name"),
+                                (__fields.4.is_some(), "enrollment_mode"),
+                                (__fields.9.is_some(), "total_pending_invitations"),
+                                (__fields.10.is_some(), "total_pending_suggestions"),
+                                (__fields.12.is_some(), "created_at"),
+                                (__fields.13.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationDomain {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    organization_id: crate::runtime::required(
-                        field2,
-                        "organization_id",
-                    )?,
-                    name: crate::runtime::required(field3, "name")?,
-                    enrollment_mode: crate::runtime::required(
-                        field4,
-                        "enrollment_mode",
-                    )?,
+                    object: field0,
+                    id: field1,
+                    organization_id: field2,
+                    name: field3,
+                    enrollment_mode: field4,
                     affiliation_email_address: field5,
                     affiliation_verification: field6,
                     ownership_verification: field7,
                     verification: field8,
-                    total_pending_invitations: crate::runtime::required(
-                        field9,
-                        "total_pending_invitations",
-                    )?,
-                    total_pending_suggestions: crate::runtime::required(
-                        field10,
-                        "total_pending_suggestions",
-                    )?,
+                    total_pending_invitations: field9,
+                    total_pending_suggestions: field10,
                     public_organization_data: field11,
-                    created_at: crate::runtime::required(field12, "created_at")?,
-                    updated_at: crate::runtime::required(field13, "updated_at")?,
+                    created_at: field12,
+                    updated_at: field13,
                 })
             }
         }
@@ -4294,36 +5142,61 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationDomainVerification, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "status" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field2 = map.next_value()?,
-                        "expire_at" => field3 = map.next_value()?,
-                        "verified_at" => field4 = map.next_value()?,
+                        "attempts" => __fields.2 = map.next_value()?,
+                        "expire_at" => __fields.3 = map.next_value()?,
+                        "verified_at" => __fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    field3,
+                    field4,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "status"),
+                                (__fields.1.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationDomainVerification {
-                    status: crate::runtime::required(field0, "status")?,
-                    strategy: crate::runtime::required(field1, "strategy")?,
+                    status: field0,
+                    strategy: field1,
                     attempts: field2,
                     expire_at: field3,
                     verified_at: field4,
@@ -4375,86 +5248,136 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationInvitation, __A::Error> {
-                let mut field0: ::std::option::Option<OrganizationInvitationObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<
-                    OrganizationInvitationPublicUserData,
-                > = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationInvitationPublicUserData>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "role" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "role_name" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_id" => field5 = map.next_value()?,
-                        "inviter_id" => field6 = map.next_value()?,
-                        "public_inviter_data" => field7 = map.next_value()?,
-                        "status" => field8 = map.next_value()?,
+                        "organization_id" => __fields.5 = map.next_value()?,
+                        "inviter_id" => __fields.6 = map.next_value()?,
+                        "public_inviter_data" => __fields.7 = map.next_value()?,
+                        "status" => __fields.8 = map.next_value()?,
                         "public_metadata" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field10 = map.next_value()?,
-                        "url" => field11 = map.next_value()?,
-                        "expires_at" => field12 = map.next_value()?,
+                        "private_metadata" => __fields.10 = map.next_value()?,
+                        "url" => __fields.11 = map.next_value()?,
+                        "expires_at" => __fields.12 = map.next_value()?,
                         "created_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    field10,
+                    field11,
+                    field12,
+                    ::std::option::Option::Some(field13),
+                    ::std::option::Option::Some(field14),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "role"),
+                                (__fields.4.is_some(), "role_name"),
+                                (__fields.9.is_some(), "public_metadata"),
+                                (__fields.13.is_some(), "created_at"),
+                                (__fields.14.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitation {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    role: crate::runtime::required(field3, "role")?,
-                    role_name: crate::runtime::required(field4, "role_name")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
+                    role: field3,
+                    role_name: field4,
                     organization_id: field5,
                     inviter_id: field6,
                     public_inviter_data: field7,
                     status: field8,
-                    public_metadata: crate::runtime::required(
-                        field9,
-                        "public_metadata",
-                    )?,
+                    public_metadata: field9,
                     private_metadata: field10,
                     url: field11,
                     expires_at: field12,
-                    created_at: crate::runtime::required(field13, "created_at")?,
-                    updated_at: crate::runtime::required(field14, "updated_at")?,
+                    created_at: field13,
+                    updated_at: field14,
                 })
             }
         }
@@ -4506,6 +5429,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationAcceptedPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -4513,93 +5437,143 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
                 OrganizationInvitationAcceptedPayload,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationAcceptedPayloadObject,
-                > = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<
-                    OrganizationInvitationPublicUserData,
-                > = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field16: ::std::option::Option<
-                    OrganizationInvitationAcceptedPayloadData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationAcceptedPayloadObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationInvitationPublicUserData>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationInvitationAcceptedPayloadData>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "role" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "role_name" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_id" => field5 = map.next_value()?,
-                        "inviter_id" => field6 = map.next_value()?,
-                        "public_inviter_data" => field7 = map.next_value()?,
-                        "status" => field8 = map.next_value()?,
+                        "organization_id" => __fields.5 = map.next_value()?,
+                        "inviter_id" => __fields.6 = map.next_value()?,
+                        "public_inviter_data" => __fields.7 = map.next_value()?,
+                        "status" => __fields.8 = map.next_value()?,
                         "public_metadata" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field10 = map.next_value()?,
-                        "url" => field11 = map.next_value()?,
-                        "expires_at" => field12 = map.next_value()?,
+                        "private_metadata" => __fields.10 = map.next_value()?,
+                        "url" => __fields.11 = map.next_value()?,
+                        "expires_at" => __fields.12 = map.next_value()?,
                         "created_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "user_id" => {
-                            field15 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "data" => field16 = map.next_value()?,
+                        "data" => __fields.16 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    field10,
+                    field11,
+                    field12,
+                    ::std::option::Option::Some(field13),
+                    ::std::option::Option::Some(field14),
+                    ::std::option::Option::Some(field15),
+                    field16,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "role"),
+                                (__fields.4.is_some(), "role_name"),
+                                (__fields.9.is_some(), "public_metadata"),
+                                (__fields.13.is_some(), "created_at"),
+                                (__fields.14.is_some(), "updated_at"),
+                                (__fields.15.is_some(), "user_id"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitationAcceptedPayload {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    role: crate::runtime::required(field3, "role")?,
-                    role_name: crate::runtime::required(field4, "role_name")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
+                    role: field3,
+                    role_name: field4,
                     organization_id: field5,
                     inviter_id: field6,
                     public_inviter_data: field7,
                     status: field8,
-                    public_metadata: crate::runtime::required(
-                        field9,
-                        "public_metadata",
-                    )?,
+                    public_metadata: field9,
                     private_metadata: field10,
                     url: field11,
                     expires_at: field12,
-                    created_at: crate::runtime::required(field13, "created_at")?,
-                    updated_at: crate::runtime::required(field14, "updated_at")?,
-                    user_id: crate::runtime::required(field15, "user_id")?,
+                    created_at: field13,
+                    updated_at: field14,
+                    user_id: field15,
                     data: field16,
                 })
             }
@@ -4628,6 +5602,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadDat
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationAcceptedPayloadData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -4635,19 +5610,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadDat
                 OrganizationInvitationAcceptedPayloadData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationPublicOrganizationData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+                ) = (::std::default::Default::default(),);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "public_organization_data" => field0 = map.next_value()?,
+                        "public_organization_data" => __fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0,) = __fields;
                 ::std::result::Result::Ok(OrganizationInvitationAcceptedPayloadData {
                     public_organization_data: field0,
                 })
@@ -4751,92 +5727,140 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationCreatedData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationInvitationCreatedData, __A::Error> {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationCreatedDataObject,
-                > = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<
-                    OrganizationInvitationPublicUserData,
-                > = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<
-                    OrganizationInvitationCreatedDataData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationCreatedDataObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationInvitationPublicUserData>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<OrganizationInvitationCreatedDataData>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "role" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "role_name" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_id" => field5 = map.next_value()?,
-                        "inviter_id" => field6 = map.next_value()?,
-                        "public_inviter_data" => field7 = map.next_value()?,
-                        "status" => field8 = map.next_value()?,
+                        "organization_id" => __fields.5 = map.next_value()?,
+                        "inviter_id" => __fields.6 = map.next_value()?,
+                        "public_inviter_data" => __fields.7 = map.next_value()?,
+                        "status" => __fields.8 = map.next_value()?,
                         "public_metadata" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field10 = map.next_value()?,
-                        "url" => field11 = map.next_value()?,
-                        "expires_at" => field12 = map.next_value()?,
+                        "private_metadata" => __fields.10 = map.next_value()?,
+                        "url" => __fields.11 = map.next_value()?,
+                        "expires_at" => __fields.12 = map.next_value()?,
                         "created_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "data" => field15 = map.next_value()?,
+                        "data" => __fields.15 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    field10,
+                    field11,
+                    field12,
+                    ::std::option::Option::Some(field13),
+                    ::std::option::Option::Some(field14),
+                    field15,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "role"),
+                                (__fields.4.is_some(), "role_name"),
+                                (__fields.9.is_some(), "public_metadata"),
+                                (__fields.13.is_some(), "created_at"),
+                                (__fields.14.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitationCreatedData {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    role: crate::runtime::required(field3, "role")?,
-                    role_name: crate::runtime::required(field4, "role_name")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
+                    role: field3,
+                    role_name: field4,
                     organization_id: field5,
                     inviter_id: field6,
                     public_inviter_data: field7,
                     status: field8,
-                    public_metadata: crate::runtime::required(
-                        field9,
-                        "public_metadata",
-                    )?,
+                    public_metadata: field9,
                     private_metadata: field10,
                     url: field11,
                     expires_at: field12,
-                    created_at: crate::runtime::required(field13, "created_at")?,
-                    updated_at: crate::runtime::required(field14, "updated_at")?,
+                    created_at: field13,
+                    updated_at: field14,
                     data: field15,
                 })
             }
@@ -4865,6 +5889,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedDataData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationCreatedDataData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -4872,19 +5897,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedDataData {
                 OrganizationInvitationCreatedDataData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationPublicOrganizationData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+                ) = (::std::default::Default::default(),);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "public_organization_data" => field0 = map.next_value()?,
+                        "public_organization_data" => __fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0,) = __fields;
                 ::std::result::Result::Ok(OrganizationInvitationCreatedDataData {
                     public_organization_data: field0,
                 })
@@ -5016,6 +6042,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganization
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -5023,33 +6050,65 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganization
                 OrganizationInvitationPublicOrganizationData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "slug" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "image_url" => field3 = map.next_value()?,
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "slug" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "image_url" => __fields.3 = map.next_value()?,
                         "has_image" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    ::std::option::Option::Some(field4),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "name"),
+                                (__fields.2.is_some(), "slug"),
+                                (__fields.4.is_some(), "has_image"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitationPublicOrganizationData {
-                    id: crate::runtime::required(field0, "id")?,
-                    name: crate::runtime::required(field1, "name")?,
-                    slug: crate::runtime::required(field2, "slug")?,
+                    id: field0,
+                    name: field1,
+                    slug: field2,
                     image_url: field3,
-                    has_image: crate::runtime::required(field4, "has_image")?,
+                    has_image: field4,
                 })
             }
         }
@@ -5080,6 +6139,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicUserData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -5087,42 +6147,70 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 OrganizationInvitationPublicUserData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "user_id" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "first_name" => field1 = map.next_value()?,
-                        "last_name" => field2 = map.next_value()?,
+                        "first_name" => __fields.1 = map.next_value()?,
+                        "last_name" => __fields.2 = map.next_value()?,
                         "image_url" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "has_image" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "identifier" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    field1,
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "user_id"),
+                                (__fields.3.is_some(), "image_url"),
+                                (__fields.4.is_some(), "has_image"),
+                                (__fields.5.is_some(), "identifier"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitationPublicUserData {
-                    user_id: crate::runtime::required(field0, "user_id")?,
+                    user_id: field0,
                     first_name: field1,
                     last_name: field2,
-                    image_url: crate::runtime::required(field3, "image_url")?,
-                    has_image: crate::runtime::required(field4, "has_image")?,
-                    identifier: crate::runtime::required(field5, "identifier")?,
+                    image_url: field3,
+                    has_image: field4,
+                    identifier: field5,
                 })
             }
         }
@@ -5172,92 +6260,140 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationRevokedData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationInvitationRevokedData, __A::Error> {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationRevokedDataObject,
-                > = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<
-                    OrganizationInvitationPublicUserData,
-                > = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<
-                    OrganizationInvitationRevokedDataData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationRevokedDataObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationInvitationPublicUserData>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<OrganizationInvitationRevokedDataData>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "role" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "role" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "role_name" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_id" => field5 = map.next_value()?,
-                        "inviter_id" => field6 = map.next_value()?,
-                        "public_inviter_data" => field7 = map.next_value()?,
-                        "status" => field8 = map.next_value()?,
+                        "organization_id" => __fields.5 = map.next_value()?,
+                        "inviter_id" => __fields.6 = map.next_value()?,
+                        "public_inviter_data" => __fields.7 = map.next_value()?,
+                        "status" => __fields.8 = map.next_value()?,
                         "public_metadata" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field10 = map.next_value()?,
-                        "url" => field11 = map.next_value()?,
-                        "expires_at" => field12 = map.next_value()?,
+                        "private_metadata" => __fields.10 = map.next_value()?,
+                        "url" => __fields.11 = map.next_value()?,
+                        "expires_at" => __fields.12 = map.next_value()?,
                         "created_at" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "data" => field15 = map.next_value()?,
+                        "data" => __fields.15 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    field10,
+                    field11,
+                    field12,
+                    ::std::option::Option::Some(field13),
+                    ::std::option::Option::Some(field14),
+                    field15,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "role"),
+                                (__fields.4.is_some(), "role_name"),
+                                (__fields.9.is_some(), "public_metadata"),
+                                (__fields.13.is_some(), "created_at"),
+                                (__fields.14.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationInvitationRevokedData {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    role: crate::runtime::required(field3, "role")?,
-                    role_name: crate::runtime::required(field4, "role_name")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
+                    role: field3,
+                    role_name: field4,
                     organization_id: field5,
                     inviter_id: field6,
                     public_inviter_data: field7,
                     status: field8,
-                    public_metadata: crate::runtime::required(
-                        field9,
-                        "public_metadata",
-                    )?,
+                    public_metadata: field9,
                     private_metadata: field10,
                     url: field11,
                     expires_at: field12,
-                    created_at: crate::runtime::required(field13, "created_at")?,
-                    updated_at: crate::runtime::required(field14, "updated_at")?,
+                    created_at: field13,
+                    updated_at: field14,
                     data: field15,
                 })
             }
@@ -5286,6 +6422,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedDataData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationInvitationRevokedDataData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -5293,19 +6430,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedDataData {
                 OrganizationInvitationRevokedDataData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<
-                    OrganizationInvitationPublicOrganizationData,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+                ) = (::std::default::Default::default(),);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "public_organization_data" => field0 = map.next_value()?,
+                        "public_organization_data" => __fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0,) = __fields;
                 ::std::result::Result::Ok(OrganizationInvitationRevokedDataData {
                     public_organization_data: field0,
                 })
@@ -5403,76 +6541,116 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<OrganizationMembership, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<OrganizationMembershipObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<Organization> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<
-                    OrganizationMembershipPublicUserData,
-                > = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<OrganizationMembershipObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<Organization>,
+                    ::std::option::Option<OrganizationMembershipPublicUserData>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "role" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "role_name" => field3 = map.next_value()?,
+                        "object" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "role" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "role_name" => __fields.3 = map.next_value()?,
                         "permissions" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "public_metadata" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field6 = map.next_value()?,
+                        "private_metadata" => __fields.6 = map.next_value()?,
                         "organization" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "public_user_data" => field8 = map.next_value()?,
+                        "public_user_data" => __fields.8 = map.next_value()?,
                         "created_at" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "role"),
+                                (__fields.4.is_some(), "permissions"),
+                                (__fields.5.is_some(), "public_metadata"),
+                                (__fields.7.is_some(), "organization"),
+                                (__fields.9.is_some(), "created_at"),
+                                (__fields.10.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationMembership {
-                    id: crate::runtime::required(field0, "id")?,
-                    object: crate::runtime::required(field1, "object")?,
-                    role: crate::runtime::required(field2, "role")?,
+                    id: field0,
+                    object: field1,
+                    role: field2,
                     role_name: field3,
-                    permissions: crate::runtime::required(field4, "permissions")?,
-                    public_metadata: crate::runtime::required(
-                        field5,
-                        "public_metadata",
-                    )?,
+                    permissions: field4,
+                    public_metadata: field5,
                     private_metadata: field6,
-                    organization: crate::runtime::required(field7, "organization")?,
+                    organization: field7,
                     public_user_data: field8,
-                    created_at: crate::runtime::required(field9, "created_at")?,
-                    updated_at: crate::runtime::required(field10, "updated_at")?,
+                    created_at: field9,
+                    updated_at: field10,
                 })
             }
         }
@@ -5562,6 +6740,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             ) -> ::std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -5569,48 +6748,83 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 OrganizationMembershipPublicUserData,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "user_id" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "first_name" => field1 = map.next_value()?,
-                        "last_name" => field2 = map.next_value()?,
-                        "profile_image_url" => field3 = map.next_value()?,
+                        "first_name" => __fields.1 = map.next_value()?,
+                        "last_name" => __fields.2 = map.next_value()?,
+                        "profile_image_url" => __fields.3 = map.next_value()?,
                         "image_url" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "has_image" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "identifier" => field6 = map.next_value()?,
-                        "username" => field7 = map.next_value()?,
-                        "banned" => field8 = map.next_value()?,
-                        "deprovisioned" => field9 = map.next_value()?,
+                        "identifier" => __fields.6 = map.next_value()?,
+                        "username" => __fields.7 = map.next_value()?,
+                        "banned" => __fields.8 = map.next_value()?,
+                        "deprovisioned" => __fields.9 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    field1,
+                    field2,
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "user_id"),
+                                (__fields.4.is_some(), "image_url"),
+                                (__fields.5.is_some(), "has_image"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(OrganizationMembershipPublicUserData {
-                    user_id: crate::runtime::required(field0, "user_id")?,
+                    user_id: field0,
                     first_name: field1,
                     last_name: field2,
                     profile_image_url: field3,
-                    image_url: crate::runtime::required(field4, "image_url")?,
-                    has_image: crate::runtime::required(field5, "has_image")?,
+                    image_url: field4,
+                    has_image: field5,
                     identifier: field6,
                     username: field7,
                     banned: field8,
@@ -5691,38 +6905,66 @@ impl<'de> ::serde::Deserialize<'de> for Passkey {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Passkey")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Passkey, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<PasskeyObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<VerificationPasskey> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<PasskeyObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<VerificationPasskey>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = map.next_value()?,
+                        "id" => __fields.0 = map.next_value()?,
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "last_used_at" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "verification" => field4 = map.next_value()?,
+                        "verification" => __fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "last_used_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Passkey {
                     id: field0,
-                    object: crate::runtime::required(field1, "object")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    last_used_at: crate::runtime::required(field3, "last_used_at")?,
+                    object: field1,
+                    name: field2,
+                    last_used_at: field3,
                     verification: field4,
                 })
             }
@@ -5829,117 +7071,173 @@ impl<'de> ::serde::Deserialize<'de> for PaymentAttemptEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct PaymentAttemptEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<PaymentAttemptEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<
-                    PaymentAttemptEventPayloadStatus,
-                > = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<BillingPaymentFailedReason> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<
-                    PaymentAttemptEventPayloadChargeType,
-                > = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<BillingPayee> = ::std::option::Option::None;
-                let mut field15: ::std::option::Option<BillingPayerEventPayload> = ::std::option::Option::None;
-                let mut field16: ::std::option::Option<BillingTotals> = ::std::option::Option::None;
-                let mut field17: ::std::option::Option<BillingPaymentSource> = ::std::option::Option::None;
-                let mut field18: ::std::option::Option<
-                    ::std::vec::Vec<BillingSubscriptionItem>,
-                > = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<PaymentAttemptEventPayloadStatus>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<BillingPaymentFailedReason>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<PaymentAttemptEventPayloadChargeType>,
+                    ::std::option::Option<BillingPayee>,
+                    ::std::option::Option<BillingPayerEventPayload>,
+                    ::std::option::Option<BillingTotals>,
+                    ::std::option::Option<BillingPaymentSource>,
+                    ::std::option::Option<::std::vec::Vec<BillingSubscriptionItem>>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "instance_id" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "payment_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "invoice_id" => field3 = map.next_value()?,
+                        "invoice_id" => __fields.3 = map.next_value()?,
                         "statement_id" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "gateway_external_id" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "status" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "paid_at" => field9 = map.next_value()?,
-                        "failed_at" => field10 = map.next_value()?,
-                        "failed_reason" => field11 = map.next_value()?,
+                        "paid_at" => __fields.9 = map.next_value()?,
+                        "failed_at" => __fields.10 = map.next_value()?,
+                        "failed_reason" => __fields.11 = map.next_value()?,
                         "billing_date" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "charge_type" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "payee" => {
-                            field14 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "payer" => {
-                            field15 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "totals" => {
-                            field16 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "payment_source" => {
-                            field17 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "subscription_items" => {
-                            field18 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.18 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    ::std::option::Option::Some(field7),
+                    ::std::option::Option::Some(field8),
+                    field9,
+                    field10,
+                    field11,
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                    ::std::option::Option::Some(field14),
+                    ::std::option::Option::Some(field15),
+                    ::std::option::Option::Some(field16),
+                    ::std::option::Option::Some(field17),
+                    ::std::option::Option::Some(field18),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "instance_id"),
+                                (__fields.2.is_some(), "payment_id"),
+                                (__fields.4.is_some(), "statement_id"),
+                                (__fields.5.is_some(), "gateway_external_id"),
+                                (__fields.6.is_some(), "status"),
+                                (__fields.7.is_some(), "created_at"),
+                                (__fields.8.is_some(), "updated_at"),
+                                (__fields.12.is_some(), "billing_date"),
+                                (__fields.13.is_some(), "charge_type"),
+                                (__fields.14.is_some(), "payee"),
+                                (__fields.15.is_some(), "payer"),
+                                (__fields.16.is_some(), "totals"),
+                                (__fields.17.is_some(), "payment_source"),
+                                (__fields.18.is_some(), "subscription_items"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(PaymentAttemptEventPayload {
-                    id: crate::runtime::required(field0, "id")?,
-                    instance_id: crate::runtime::required(field1, "instance_id")?,
-                    payment_id: crate::runtime::required(field2, "payment_id")?,
+                    id: field0,
+                    instance_id: field1,
+                    payment_id: field2,
                     invoice_id: field3,
-                    statement_id: crate::runtime::required(field4, "statement_id")?,
-                    gateway_external_id: crate::runtime::required(
-                        field5,
-                        "gateway_external_id",
-                    )?,
-                    status: crate::runtime::required(field6, "status")?,
-                    created_at: crate::runtime::required(field7, "created_at")?,
-                    updated_at: crate::runtime::required(field8, "updated_at")?,
+                    statement_id: field4,
+                    gateway_external_id: field5,
+                    status: field6,
+                    created_at: field7,
+                    updated_at: field8,
                     paid_at: field9,
                     failed_at: field10,
                     failed_reason: field11,
-                    billing_date: crate::runtime::required(field12, "billing_date")?,
-                    charge_type: crate::runtime::required(field13, "charge_type")?,
-                    payee: crate::runtime::required(field14, "payee")?,
-                    payer: crate::runtime::required(field15, "payer")?,
-                    totals: crate::runtime::required(field16, "totals")?,
-                    payment_source: crate::runtime::required(field17, "payment_source")?,
-                    subscription_items: crate::runtime::required(
-                        field18,
-                        "subscription_items",
-                    )?,
+                    billing_date: field12,
+                    charge_type: field13,
+                    payee: field14,
+                    payer: field15,
+                    totals: field16,
+                    payment_source: field17,
+                    subscription_items: field18,
                 })
             }
         }
@@ -6077,52 +7375,97 @@ impl<'de> ::serde::Deserialize<'de> for Permission {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Permission")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Permission, __A::Error> {
-                let mut field0: ::std::option::Option<PermissionObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<PermissionObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "key" => field3 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "key" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "description" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "type" => field5 = ::std::option::Option::Some(map.next_value()?),
+                        "type" => {
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "created_at" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    ::std::option::Option::Some(field7),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "key"),
+                                (__fields.4.is_some(), "description"),
+                                (__fields.5.is_some(), "type"),
+                                (__fields.6.is_some(), "created_at"),
+                                (__fields.7.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Permission {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    key: crate::runtime::required(field3, "key")?,
-                    description: crate::runtime::required(field4, "description")?,
-                    r#type: crate::runtime::required(field5, "type")?,
-                    created_at: crate::runtime::required(field6, "created_at")?,
-                    updated_at: crate::runtime::required(field7, "updated_at")?,
+                    object: field0,
+                    id: field1,
+                    name: field2,
+                    key: field3,
+                    description: field4,
+                    r#type: field5,
+                    created_at: field6,
+                    updated_at: field7,
                 })
             }
         }
@@ -6209,69 +7552,106 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
             ) -> ::std::fmt::Result {
                 f.write_str("struct PhoneNumber")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<PhoneNumber, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<PhoneNumberObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<PhoneNumberVerification> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<
-                    ::std::vec::Vec<IdentificationLink>,
-                > = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<PhoneNumberObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<PhoneNumberVerification>,
+                    ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = map.next_value()?,
+                        "id" => __fields.0 = map.next_value()?,
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "phone_number" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "reserved_for_second_factor" => field3 = map.next_value()?,
-                        "default_second_factor" => field4 = map.next_value()?,
+                        "reserved_for_second_factor" => __fields.3 = map.next_value()?,
+                        "default_second_factor" => __fields.4 = map.next_value()?,
                         "reserved" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "verification" => field6 = map.next_value()?,
+                        "verification" => __fields.6 = map.next_value()?,
                         "linked_to" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "backup_codes" => field8 = map.next_value()?,
+                        "backup_codes" => __fields.8 = map.next_value()?,
                         "created_at" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "phone_number"),
+                                (__fields.5.is_some(), "reserved"),
+                                (__fields.7.is_some(), "linked_to"),
+                                (__fields.9.is_some(), "created_at"),
+                                (__fields.10.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(PhoneNumber {
                     id: field0,
-                    object: crate::runtime::required(field1, "object")?,
-                    phone_number: crate::runtime::required(field2, "phone_number")?,
+                    object: field1,
+                    phone_number: field2,
                     reserved_for_second_factor: field3,
                     default_second_factor: field4,
-                    reserved: crate::runtime::required(field5, "reserved")?,
+                    reserved: field5,
                     verification: field6,
-                    linked_to: crate::runtime::required(field7, "linked_to")?,
+                    linked_to: field7,
                     backup_codes: field8,
-                    created_at: crate::runtime::required(field9, "created_at")?,
-                    updated_at: crate::runtime::required(field10, "updated_at")?,
+                    created_at: field9,
+                    updated_at: field10,
                 })
             }
         }
@@ -6400,55 +7780,99 @@ impl<'de> ::serde::Deserialize<'de> for Role {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Role")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Role, __A::Error> {
-                let mut field0: ::std::option::Option<RoleObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::vec::Vec<Permission>> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<RoleObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::vec::Vec<Permission>>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field2 = ::std::option::Option::Some(map.next_value()?),
-                        "key" => field3 = ::std::option::Option::Some(map.next_value()?),
-                        "description" => field4 = map.next_value()?,
-                        "is_creator_eligible" => field5 = map.next_value()?,
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "key" => {
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "description" => __fields.4 = map.next_value()?,
+                        "is_creator_eligible" => __fields.5 = map.next_value()?,
                         "permissions" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    field5,
+                    ::std::option::Option::Some(field6),
+                    ::std::option::Option::Some(field7),
+                    ::std::option::Option::Some(field8),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "name"),
+                                (__fields.3.is_some(), "key"),
+                                (__fields.6.is_some(), "permissions"),
+                                (__fields.7.is_some(), "created_at"),
+                                (__fields.8.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Role {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    name: crate::runtime::required(field2, "name")?,
-                    key: crate::runtime::required(field3, "key")?,
+                    object: field0,
+                    id: field1,
+                    name: field2,
+                    key: field3,
                     description: field4,
                     is_creator_eligible: field5,
-                    permissions: crate::runtime::required(field6, "permissions")?,
-                    created_at: crate::runtime::required(field7, "created_at")?,
-                    updated_at: crate::runtime::required(field8, "updated_at")?,
+                    permissions: field6,
+                    created_at: field7,
+                    updated_at: field8,
                 })
             }
         }
@@ -6539,59 +7963,103 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccount {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SamlAccount")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SamlAccount, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<SamlAccountObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<SamlAccountVerification> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<SamlAccountConnection> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<SamlAccountObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<SamlAccountVerification>,
+                    ::std::option::Option<SamlAccountConnection>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "provider" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "active" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "email_address" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "first_name" => field5 = map.next_value()?,
-                        "last_name" => field6 = map.next_value()?,
-                        "provider_user_id" => field7 = map.next_value()?,
-                        "last_authenticated_at" => field8 = map.next_value()?,
-                        "public_metadata" => field9 = map.next_value()?,
-                        "verification" => field10 = map.next_value()?,
-                        "saml_connection" => field11 = map.next_value()?,
+                        "first_name" => __fields.5 = map.next_value()?,
+                        "last_name" => __fields.6 = map.next_value()?,
+                        "provider_user_id" => __fields.7 = map.next_value()?,
+                        "last_authenticated_at" => __fields.8 = map.next_value()?,
+                        "public_metadata" => __fields.9 = map.next_value()?,
+                        "verification" => __fields.10 = map.next_value()?,
+                        "saml_connection" => __fields.11 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "provider"),
+                                (__fields.3.is_some(), "active"),
+                                (__fields.4.is_some(), "email_address"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SamlAccount {
-                    id: crate::runtime::required(field0, "id")?,
-                    object: crate::runtime::required(field1, "object")?,
-                    provider: crate::runtime::required(field2, "provider")?,
-                    active: crate::runtime::required(field3, "active")?,
-                    email_address: crate::runtime::required(field4, "email_address")?,
+                    id: field0,
+                    object: field1,
+                    provider: field2,
+                    active: field3,
+                    email_address: field4,
                     first_name: field5,
                     last_name: field6,
                     provider_user_id: field7,
@@ -6643,73 +8111,116 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SamlAccountConnection")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SamlAccountConnection, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "name" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "domain" => field2 = map.next_value()?,
-                        "domains" => field3 = map.next_value()?,
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "name" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "domain" => __fields.2 = map.next_value()?,
+                        "domains" => __fields.3 = map.next_value()?,
                         "active" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "provider" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "sync_user_attributes" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "allow_subdomains" => field7 = map.next_value()?,
-                        "allow_idp_initiated" => field8 = map.next_value()?,
+                        "allow_subdomains" => __fields.7 = map.next_value()?,
+                        "allow_idp_initiated" => __fields.8 = map.next_value()?,
                         "disable_additional_identifications" => {
-                            field9 = map.next_value()?;
+                            __fields.9 = map.next_value()?;
                         }
                         "created_at" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    field7,
+                    field8,
+                    field9,
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "name"),
+                                (__fields.4.is_some(), "active"),
+                                (__fields.5.is_some(), "provider"),
+                                (__fields.6.is_some(), "sync_user_attributes"),
+                                (__fields.10.is_some(), "created_at"),
+                                (__fields.11.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SamlAccountConnection {
-                    id: crate::runtime::required(field0, "id")?,
-                    name: crate::runtime::required(field1, "name")?,
+                    id: field0,
+                    name: field1,
                     domain: field2,
                     domains: field3,
-                    active: crate::runtime::required(field4, "active")?,
-                    provider: crate::runtime::required(field5, "provider")?,
-                    sync_user_attributes: crate::runtime::required(
-                        field6,
-                        "sync_user_attributes",
-                    )?,
+                    active: field4,
+                    provider: field5,
+                    sync_user_attributes: field6,
                     allow_subdomains: field7,
                     allow_idp_initiated: field8,
                     disable_additional_identifications: field9,
-                    created_at: crate::runtime::required(field10, "created_at")?,
-                    updated_at: crate::runtime::required(field11, "updated_at")?,
+                    created_at: field10,
+                    updated_at: field11,
                 })
             }
         }
@@ -6833,29 +8344,44 @@ impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
             ) -> ::std::fmt::Result {
                 f.write_str("struct ScimUserMetadata")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<ScimUserMetadata, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "directory_id" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "directory_enabled" => field1 = map.next_value()?,
-                        "external_id" => field2 = map.next_value()?,
+                        "directory_enabled" => __fields.1 = map.next_value()?,
+                        "external_id" => __fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (::std::option::Option::Some(field0), field1, field2) = __fields
+                else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[(__fields.0.is_some(), "directory_id")],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(ScimUserMetadata {
-                    directory_id: crate::runtime::required(field0, "directory_id")?,
+                    directory_id: field0,
                     directory_enabled: field1,
                     external_id: field2,
                 })
@@ -6904,79 +8430,130 @@ impl<'de> ::serde::Deserialize<'de> for Session {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Session")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Session, __A::Error> {
-                let mut field0: ::std::option::Option<SessionObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<SessionStatus> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<SessionActivityResponse> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field12: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<SessionObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<SessionStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<SessionActivityResponse>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "user_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "client_id" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "actor" => field4 = map.next_value()?,
+                        "actor" => __fields.4 = map.next_value()?,
                         "status" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "last_active_organization_id" => field6 = map.next_value()?,
+                        "last_active_organization_id" => __fields.6 = map.next_value()?,
                         "last_active_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "latest_activity" => field8 = map.next_value()?,
+                        "latest_activity" => __fields.8 = map.next_value()?,
                         "expire_at" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "abandon_at" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                    ::std::option::Option::Some(field12),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "user_id"),
+                                (__fields.3.is_some(), "client_id"),
+                                (__fields.5.is_some(), "status"),
+                                (__fields.7.is_some(), "last_active_at"),
+                                (__fields.9.is_some(), "expire_at"),
+                                (__fields.10.is_some(), "abandon_at"),
+                                (__fields.11.is_some(), "updated_at"),
+                                (__fields.12.is_some(), "created_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Session {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    user_id: crate::runtime::required(field2, "user_id")?,
-                    client_id: crate::runtime::required(field3, "client_id")?,
+                    object: field0,
+                    id: field1,
+                    user_id: field2,
+                    client_id: field3,
                     actor: field4,
-                    status: crate::runtime::required(field5, "status")?,
+                    status: field5,
                     last_active_organization_id: field6,
-                    last_active_at: crate::runtime::required(field7, "last_active_at")?,
+                    last_active_at: field7,
                     latest_activity: field8,
-                    expire_at: crate::runtime::required(field9, "expire_at")?,
-                    abandon_at: crate::runtime::required(field10, "abandon_at")?,
-                    updated_at: crate::runtime::required(field11, "updated_at")?,
-                    created_at: crate::runtime::required(field12, "created_at")?,
+                    expire_at: field9,
+                    abandon_at: field10,
+                    updated_at: field11,
+                    created_at: field12,
                 })
             }
         }
@@ -7015,46 +8592,82 @@ impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SessionActivityResponse, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "device_type" => field2 = map.next_value()?,
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "device_type" => __fields.2 = map.next_value()?,
                         "is_mobile" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "browser_name" => field4 = map.next_value()?,
-                        "browser_version" => field5 = map.next_value()?,
-                        "ip_address" => field6 = map.next_value()?,
-                        "city" => field7 = map.next_value()?,
-                        "country" => field8 = map.next_value()?,
+                        "browser_name" => __fields.4 = map.next_value()?,
+                        "browser_version" => __fields.5 = map.next_value()?,
+                        "ip_address" => __fields.6 = map.next_value()?,
+                        "city" => __fields.7 = map.next_value()?,
+                        "country" => __fields.8 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.3.is_some(), "is_mobile"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SessionActivityResponse {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
+                    object: field0,
+                    id: field1,
                     device_type: field2,
-                    is_mobile: crate::runtime::required(field3, "is_mobile")?,
+                    is_mobile: field3,
                     browser_name: field4,
                     browser_version: field5,
                     ip_address: field6,
@@ -7107,84 +8720,138 @@ impl<'de> ::serde::Deserialize<'de> for SessionEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SessionEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SessionEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<SessionEventPayloadObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<SessionEventPayloadStatus> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<SessionActivityResponse> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field12: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<User> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<SessionEventPayloadObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<SessionEventPayloadStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<SessionActivityResponse>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<User>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "user_id" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "client_id" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "actor" => field4 = map.next_value()?,
+                        "actor" => __fields.4 = map.next_value()?,
                         "status" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "last_active_organization_id" => field6 = map.next_value()?,
+                        "last_active_organization_id" => __fields.6 = map.next_value()?,
                         "last_active_at" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "latest_activity" => field8 = map.next_value()?,
+                        "latest_activity" => __fields.8 = map.next_value()?,
                         "expire_at" => {
-                            field9 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "abandon_at" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "user" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    field8,
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "user_id"),
+                                (__fields.3.is_some(), "client_id"),
+                                (__fields.5.is_some(), "status"),
+                                (__fields.7.is_some(), "last_active_at"),
+                                (__fields.9.is_some(), "expire_at"),
+                                (__fields.10.is_some(), "abandon_at"),
+                                (__fields.11.is_some(), "updated_at"),
+                                (__fields.12.is_some(), "created_at"),
+                                (__fields.13.is_some(), "user"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SessionEventPayload {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    user_id: crate::runtime::required(field2, "user_id")?,
-                    client_id: crate::runtime::required(field3, "client_id")?,
+                    object: field0,
+                    id: field1,
+                    user_id: field2,
+                    client_id: field3,
                     actor: field4,
-                    status: crate::runtime::required(field5, "status")?,
+                    status: field5,
                     last_active_organization_id: field6,
-                    last_active_at: crate::runtime::required(field7, "last_active_at")?,
+                    last_active_at: field7,
                     latest_activity: field8,
-                    expire_at: crate::runtime::required(field9, "expire_at")?,
-                    abandon_at: crate::runtime::required(field10, "abandon_at")?,
-                    updated_at: crate::runtime::required(field11, "updated_at")?,
-                    created_at: crate::runtime::required(field12, "created_at")?,
-                    user: crate::runtime::required(field13, "user")?,
+                    expire_at: field9,
+                    abandon_at: field10,
+                    updated_at: field11,
+                    created_at: field12,
+                    user: field13,
                 })
             }
         }
@@ -7466,78 +9133,118 @@ impl<'de> ::serde::Deserialize<'de> for SmsEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SmsEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SmsEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field10: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
-                        "slug" => field2 = map.next_value()?,
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "slug" => __fields.2 = map.next_value()?,
                         "from_phone_number" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "to_phone_number" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "phone_number_id" => field5 = map.next_value()?,
-                        "user_id" => field6 = map.next_value()?,
+                        "phone_number_id" => __fields.5 = map.next_value()?,
+                        "user_id" => __fields.6 = map.next_value()?,
                         "message" => {
-                            field7 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "status" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "data" => field9 = ::std::option::Option::Some(map.next_value()?),
+                        "data" => {
+                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "delivered_by_clerk" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "created_at_ms" => field11 = map.next_value()?,
+                        "created_at_ms" => __fields.11 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    ::std::option::Option::Some(field3),
+                    ::std::option::Option::Some(field4),
+                    field5,
+                    field6,
+                    ::std::option::Option::Some(field7),
+                    ::std::option::Option::Some(field8),
+                    ::std::option::Option::Some(field9),
+                    ::std::option::Option::Some(field10),
+                    field11,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.3.is_some(), "from_phone_number"),
+                                (__fields.4.is_some(), "to_phone_number"),
+                                (__fields.7.is_some(), "message"),
+                                (__fields.8.is_some(), "status"),
+                                (__fields.9.is_some(), "data"),
+                                (__fields.10.is_some(), "delivered_by_clerk"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SmsEventPayload {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
+                    object: field0,
+                    id: field1,
                     slug: field2,
-                    from_phone_number: crate::runtime::required(
-                        field3,
-                        "from_phone_number",
-                    )?,
-                    to_phone_number: crate::runtime::required(
-                        field4,
-                        "to_phone_number",
-                    )?,
+                    from_phone_number: field3,
+                    to_phone_number: field4,
                     phone_number_id: field5,
                     user_id: field6,
-                    message: crate::runtime::required(field7, "message")?,
-                    status: crate::runtime::required(field8, "status")?,
-                    data: crate::runtime::required(field9, "data")?,
-                    delivered_by_clerk: crate::runtime::required(
-                        field10,
-                        "delivered_by_clerk",
-                    )?,
+                    message: field7,
+                    status: field8,
+                    data: field9,
+                    delivered_by_clerk: field10,
                     created_at_ms: field11,
                 })
             }
@@ -7589,78 +9296,129 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionEventPayload {
             ) -> ::std::fmt::Result {
                 f.write_str("struct SubscriptionEventPayload")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<SubscriptionEventPayload, __A::Error> {
-                let mut field0: ::std::option::Option<SubscriptionEventPayloadObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<SubscriptionEventPayloadStatus> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field11: ::std::option::Option<BillingPayerEventPayload> = ::std::option::Option::None;
-                let mut field12: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field13: ::std::option::Option<
-                    ::std::vec::Vec<BillingSubscriptionItemEventPayload>,
-                > = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<SubscriptionEventPayloadObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<SubscriptionEventPayloadStatus>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<BillingPayerEventPayload>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<BillingSubscriptionItemEventPayload>,
+                    >,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "status" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "active_at" => field3 = map.next_value()?,
-                        "canceled_at" => field4 = map.next_value()?,
+                        "active_at" => __fields.3 = map.next_value()?,
+                        "canceled_at" => __fields.4 = map.next_value()?,
                         "created_at" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "ended_at" => field6 = map.next_value()?,
-                        "past_due_at" => field7 = map.next_value()?,
+                        "ended_at" => __fields.6 = map.next_value()?,
+                        "past_due_at" => __fields.7 = map.next_value()?,
                         "updated_at" => {
-                            field8 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "latest_payment_id" => field9 = map.next_value()?,
+                        "latest_payment_id" => __fields.9 = map.next_value()?,
                         "payer_id" => {
-                            field10 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "payer" => {
-                            field11 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "payment_source_id" => field12 = map.next_value()?,
+                        "payment_source_id" => __fields.12 = map.next_value()?,
                         "items" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                    ::std::option::Option::Some(field8),
+                    field9,
+                    ::std::option::Option::Some(field10),
+                    ::std::option::Option::Some(field11),
+                    field12,
+                    ::std::option::Option::Some(field13),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "status"),
+                                (__fields.5.is_some(), "created_at"),
+                                (__fields.8.is_some(), "updated_at"),
+                                (__fields.10.is_some(), "payer_id"),
+                                (__fields.11.is_some(), "payer"),
+                                (__fields.13.is_some(), "items"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(SubscriptionEventPayload {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    status: crate::runtime::required(field2, "status")?,
+                    object: field0,
+                    id: field1,
+                    status: field2,
                     active_at: field3,
                     canceled_at: field4,
-                    created_at: crate::runtime::required(field5, "created_at")?,
+                    created_at: field5,
                     ended_at: field6,
                     past_due_at: field7,
-                    updated_at: crate::runtime::required(field8, "updated_at")?,
+                    updated_at: field8,
                     latest_payment_id: field9,
-                    payer_id: crate::runtime::required(field10, "payer_id")?,
-                    payer: crate::runtime::required(field11, "payer")?,
+                    payer_id: field10,
+                    payer: field11,
                     payment_source_id: field12,
-                    items: crate::runtime::required(field13, "items")?,
+                    items: field13,
                 })
             }
         }
@@ -7882,166 +9640,292 @@ impl<'de> ::serde::Deserialize<'de> for User {
             ) -> ::std::fmt::Result {
                 f.write_str("struct User")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<User, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<UserObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field8: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field9: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field10: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field11: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field12: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field13: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field14: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field15: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
-                let mut field16: ::std::option::Option<::std::vec::Vec<EmailAddress>> = ::std::option::Option::None;
-                let mut field17: ::std::option::Option<::std::vec::Vec<PhoneNumber>> = ::std::option::Option::None;
-                let mut field18: ::std::option::Option<::std::vec::Vec<Web3Wallet>> = ::std::option::Option::None;
-                let mut field19: ::std::option::Option<::std::vec::Vec<Passkey>> = ::std::option::Option::None;
-                let mut field20: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field21: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field22: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field23: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field24: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field25: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field26: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field27: ::std::option::Option<
-                    ::std::vec::Vec<ExternalAccountWithVerification>,
-                > = ::std::option::Option::None;
-                let mut field28: ::std::option::Option<::std::vec::Vec<SamlAccount>> = ::std::option::Option::None;
-                let mut field29: ::std::option::Option<
-                    ::std::vec::Vec<EnterpriseAccount>,
-                > = ::std::option::Option::None;
-                let mut field30: ::std::option::Option<
-                    ::std::vec::Vec<OrganizationMembership>,
-                > = ::std::default::Default::default();
-                let mut field31: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field32: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field33: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field34: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field35: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field36: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field37: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field38: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field39: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field40: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field41: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field42: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field43: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field44: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field45: ::std::option::Option<ScimUserMetadata> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<UserObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    ::std::option::Option<::std::vec::Vec<EmailAddress>>,
+                    ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
+                    ::std::option::Option<::std::vec::Vec<Web3Wallet>>,
+                    ::std::option::Option<::std::vec::Vec<Passkey>>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<ExternalAccountWithVerification>,
+                    >,
+                    ::std::option::Option<::std::vec::Vec<SamlAccount>>,
+                    ::std::option::Option<::std::vec::Vec<EnterpriseAccount>>,
+                    ::std::option::Option<::std::vec::Vec<OrganizationMembership>>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<ScimUserMetadata>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = ::std::option::Option::Some(map.next_value()?),
-                        "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                        "id" => {
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "external_id" => field2 = map.next_value()?,
-                        "primary_email_address_id" => field3 = map.next_value()?,
-                        "primary_phone_number_id" => field4 = map.next_value()?,
-                        "primary_web3_wallet_id" => field5 = map.next_value()?,
-                        "username" => field6 = map.next_value()?,
-                        "first_name" => field7 = map.next_value()?,
-                        "last_name" => field8 = map.next_value()?,
-                        "locale" => field9 = map.next_value()?,
-                        "profile_image_url" => field10 = map.next_value()?,
-                        "image_url" => field11 = map.next_value()?,
+                        "object" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        "external_id" => __fields.2 = map.next_value()?,
+                        "primary_email_address_id" => __fields.3 = map.next_value()?,
+                        "primary_phone_number_id" => __fields.4 = map.next_value()?,
+                        "primary_web3_wallet_id" => __fields.5 = map.next_value()?,
+                        "username" => __fields.6 = map.next_value()?,
+                        "first_name" => __fields.7 = map.next_value()?,
+                        "last_name" => __fields.8 = map.next_value()?,
+                        "locale" => __fields.9 = map.next_value()?,
+                        "profile_image_url" => __fields.10 = map.next_value()?,
+                        "image_url" => __fields.11 = map.next_value()?,
                         "has_image" => {
-                            field12 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "public_metadata" => {
-                            field13 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "private_metadata" => field14 = map.next_value()?,
-                        "unsafe_metadata" => field15 = map.next_value()?,
+                        "private_metadata" => __fields.14 = map.next_value()?,
+                        "unsafe_metadata" => __fields.15 = map.next_value()?,
                         "email_addresses" => {
-                            field16 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "phone_numbers" => {
-                            field17 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "web3_wallets" => {
-                            field18 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.18 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "passkeys" => {
-                            field19 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.19 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "password_enabled" => {
-                            field20 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.20 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "two_factor_enabled" => {
-                            field21 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.21 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "totp_enabled" => {
-                            field22 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.22 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "backup_code_enabled" => {
-                            field23 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.23 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "mfa_enabled_at" => field24 = map.next_value()?,
-                        "mfa_disabled_at" => field25 = map.next_value()?,
-                        "password_last_updated_at" => field26 = map.next_value()?,
+                        "mfa_enabled_at" => __fields.24 = map.next_value()?,
+                        "mfa_disabled_at" => __fields.25 = map.next_value()?,
+                        "password_last_updated_at" => __fields.26 = map.next_value()?,
                         "external_accounts" => {
-                            field27 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.27 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "saml_accounts" => {
-                            field28 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.28 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "enterprise_accounts" => {
-                            field29 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.29 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "organization_memberships" => field30 = map.next_value()?,
-                        "last_sign_in_at" => field31 = map.next_value()?,
+                        "organization_memberships" => __fields.30 = map.next_value()?,
+                        "last_sign_in_at" => __fields.31 = map.next_value()?,
                         "banned" => {
-                            field32 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.32 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "locked" => {
-                            field33 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.33 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "deprovisioned" => field34 = map.next_value()?,
-                        "lockout_expires_in_seconds" => field35 = map.next_value()?,
-                        "verification_attempts_remaining" => field36 = map.next_value()?,
+                        "deprovisioned" => __fields.34 = map.next_value()?,
+                        "lockout_expires_in_seconds" => __fields.35 = map.next_value()?,
+                        "verification_attempts_remaining" => {
+                            __fields.36 = map.next_value()?;
+                        }
                         "updated_at" => {
-                            field37 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.37 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "created_at" => {
-                            field38 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.38 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "delete_self_enabled" => {
-                            field39 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.39 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "create_organization_enabled" => {
-                            field40 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.40 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "create_organizations_limit" => field41 = map.next_value()?,
-                        "last_active_at" => field42 = map.next_value()?,
-                        "legal_accepted_at" => field43 = map.next_value()?,
-                        "bypass_client_trust" => field44 = map.next_value()?,
-                        "scim" => field45 = map.next_value()?,
+                        "create_organizations_limit" => __fields.41 = map.next_value()?,
+                        "last_active_at" => __fields.42 = map.next_value()?,
+                        "legal_accepted_at" => __fields.43 = map.next_value()?,
+                        "bypass_client_trust" => __fields.44 = map.next_value()?,
+                        "scim" => __fields.45 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    field2,
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                    ::std::option::Option::Some(field12),
+                    ::std::option::Option::Some(field13),
+                    field14,
+                    field15,
+                    ::std::option::Option::Some(field16),
+                    ::std::option::Option::Some(field17),
+                    ::std::option::Option::Some(field18),
+                    ::std::option::Option::Some(field19),
+                    ::std::option::Option::Some(field20),
+                    ::std::option::Option::Some(field21),
+                    ::std::option::Option::Some(field22),
+                    ::std::option::Option::Some(field23),
+                    field24,
+                    field25,
+                    field26,
+                    ::std::option::Option::Some(field27),
+                    ::std::option::Option::Some(field28),
+                    ::std::option::Option::Some(field29),
+                    field30,
+                    field31,
+                    ::std::option::Option::Some(field32),
+                    ::std::option::Option::Some(field33),
+                    field34,
+                    field35,
+                    field36,
+                    ::std::option::Option::Some(field37),
+                    ::std::option::Option::Some(field38),
+                    ::std::option::Option::Some(field39),
+                    ::std::option::Option::Some(field40),
+                    field41,
+                    field42,
+                    field43,
+                    field44,
+                    field45,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "id"),
+                                (__fields.1.is_some(), "object"),
+                                (__fields.12.is_some(), "has_image"),
+                                (__fields.13.is_some(), "public_metadata"),
+                                (__fields.16.is_some(), "email_addresses"),
+                                (__fields.17.is_some(), "phone_numbers"),
+                                (__fields.18.is_some(), "web3_wallets"),
+                                (__fields.19.is_some(), "passkeys"),
+                                (__fields.20.is_some(), "password_enabled"),
+                                (__fields.21.is_some(), "two_factor_enabled"),
+                                (__fields.22.is_some(), "totp_enabled"),
+                                (__fields.23.is_some(), "backup_code_enabled"),
+                                (__fields.27.is_some(), "external_accounts"),
+                                (__fields.28.is_some(), "saml_accounts"),
+                                (__fields.29.is_some(), "enterprise_accounts"),
+                                (__fields.32.is_some(), "banned"),
+                                (__fields.33.is_some(), "locked"),
+                                (__fields.37.is_some(), "updated_at"),
+                                (__fields.38.is_some(), "created_at"),
+                                (__fields.39.is_some(), "delete_self_enabled"),
+                                (__fields.40.is_some(), "create_organization_enabled"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(User {
-                    id: crate::runtime::required(field0, "id")?,
-                    object: crate::runtime::required(field1, "object")?,
+                    id: field0,
+                    object: field1,
                     external_id: field2,
                     primary_email_address_id: field3,
                     primary_phone_number_id: field4,
@@ -8052,62 +9936,35 @@ impl<'de> ::serde::Deserialize<'de> for User {
                     locale: field9,
                     profile_image_url: field10,
                     image_url: field11,
-                    has_image: crate::runtime::required(field12, "has_image")?,
-                    public_metadata: crate::runtime::required(
-                        field13,
-                        "public_metadata",
-                    )?,
+                    has_image: field12,
+                    public_metadata: field13,
                     private_metadata: field14,
                     unsafe_metadata: field15,
-                    email_addresses: crate::runtime::required(
-                        field16,
-                        "email_addresses",
-                    )?,
-                    phone_numbers: crate::runtime::required(field17, "phone_numbers")?,
-                    web3_wallets: crate::runtime::required(field18, "web3_wallets")?,
-                    passkeys: crate::runtime::required(field19, "passkeys")?,
-                    password_enabled: crate::runtime::required(
-                        field20,
-                        "password_enabled",
-                    )?,
-                    two_factor_enabled: crate::runtime::required(
-                        field21,
-                        "two_factor_enabled",
-                    )?,
-                    totp_enabled: crate::runtime::required(field22, "totp_enabled")?,
-                    backup_code_enabled: crate::runtime::required(
-                        field23,
-                        "backup_code_enabled",
-                    )?,
+                    email_addresses: field16,
+                    phone_numbers: field17,
+                    web3_wallets: field18,
+                    passkeys: field19,
+                    password_enabled: field20,
+                    two_factor_enabled: field21,
+                    totp_enabled: field22,
+                    backup_code_enabled: field23,
                     mfa_enabled_at: field24,
                     mfa_disabled_at: field25,
                     password_last_updated_at: field26,
-                    external_accounts: crate::runtime::required(
-                        field27,
-                        "external_accounts",
-                    )?,
-                    saml_accounts: crate::runtime::required(field28, "saml_accounts")?,
-                    enterprise_accounts: crate::runtime::required(
-                        field29,
-                        "enterprise_accounts",
-                    )?,
+                    external_accounts: field27,
+                    saml_accounts: field28,
+                    enterprise_accounts: field29,
                     organization_memberships: field30,
                     last_sign_in_at: field31,
-                    banned: crate::runtime::required(field32, "banned")?,
-                    locked: crate::runtime::required(field33, "locked")?,
+                    banned: field32,
+                    locked: field33,
                     deprovisioned: field34,
                     lockout_expires_in_seconds: field35,
                     verification_attempts_remaining: field36,
-                    updated_at: crate::runtime::required(field37, "updated_at")?,
-                    created_at: crate::runtime::required(field38, "created_at")?,
-                    delete_self_enabled: crate::runtime::required(
-                        field39,
-                        "delete_self_enabled",
-                    )?,
-                    create_organization_enabled: crate::runtime::required(
-                        field40,
-                        "create_organization_enabled",
-                    )?,
+                    updated_at: field37,
+                    created_at: field38,
+                    delete_self_enabled: field39,
+                    create_organization_enabled: field40,
                     create_organizations_limit: field41,
                     last_active_at: field42,
                     legal_accepted_at: field43,
@@ -8190,39 +10047,66 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationAdmin")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationAdmin, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationAdminObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationAdminStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationAdminStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationAdminObject>,
+                    ::std::option::Option<VerificationAdminStatus>,
+                    ::std::option::Option<VerificationAdminStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
-                        "verified_at_client" => field5 = map.next_value()?,
+                        "attempts" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
+                        "verified_at_client" => __fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationAdmin {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     attempts: field3,
                     expire_at: field4,
                     verified_at_client: field5,
@@ -8392,39 +10276,66 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationEmailLink")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationEmailLink, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationEmailLinkObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationEmailLinkStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationEmailLinkStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationEmailLinkObject>,
+                    ::std::option::Option<VerificationEmailLinkStatus>,
+                    ::std::option::Option<VerificationEmailLinkStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
-                        "verified_at_client" => field5 = map.next_value()?,
+                        "attempts" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
+                        "verified_at_client" => __fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationEmailLink {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     attempts: field3,
                     expire_at: field4,
                     verified_at_client: field5,
@@ -8612,41 +10523,70 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationFromOauth")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationFromOauth, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationFromOauthObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationFromOauthStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<ClerkError> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationFromOauthObject>,
+                    ::std::option::Option<VerificationFromOauthStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<ClerkError>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "error" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
-                        "attempts" => field5 = map.next_value()?,
-                        "verified_at_client" => field6 = map.next_value()?,
+                        "error" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
+                        "attempts" => __fields.5 = map.next_value()?,
+                        "verified_at_client" => __fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationFromOauth {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     error: field3,
                     expire_at: field4,
                     attempts: field5,
@@ -8782,43 +10722,70 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationGoogleOneTap")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationGoogleOneTap, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationGoogleOneTapObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationGoogleOneTapStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<
-                    VerificationGoogleOneTapStrategy,
-                > = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<ClerkError> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationGoogleOneTapObject>,
+                    ::std::option::Option<VerificationGoogleOneTapStatus>,
+                    ::std::option::Option<VerificationGoogleOneTapStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<ClerkError>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "expire_at" => field3 = map.next_value()?,
-                        "attempts" => field4 = map.next_value()?,
-                        "verified_at_client" => field5 = map.next_value()?,
-                        "error" => field6 = map.next_value()?,
+                        "expire_at" => __fields.3 = map.next_value()?,
+                        "attempts" => __fields.4 = map.next_value()?,
+                        "verified_at_client" => __fields.5 = map.next_value()?,
+                        "error" => __fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationGoogleOneTap {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     expire_at: field3,
                     attempts: field4,
                     verified_at_client: field5,
@@ -9001,50 +10968,82 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationOauth")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationOauth, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationOauthObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationOauthStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<ClerkError> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationOauthObject>,
+                    ::std::option::Option<VerificationOauthStatus>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<ClerkError>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "external_verification_redirect_url" => {
-                            field3 = map.next_value()?;
+                            __fields.3 = map.next_value()?;
                         }
-                        "error" => field4 = map.next_value()?,
+                        "error" => __fields.4 = map.next_value()?,
                         "expire_at" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field6 = map.next_value()?,
-                        "verified_at_client" => field7 = map.next_value()?,
+                        "attempts" => __fields.6 = map.next_value()?,
+                        "verified_at_client" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    field6,
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                                (__fields.5.is_some(), "expire_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationOauth {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     external_verification_redirect_url: field3,
                     error: field4,
-                    expire_at: crate::runtime::required(field5, "expire_at")?,
+                    expire_at: field5,
                     attempts: field6,
                     verified_at_client: field7,
                 })
@@ -9187,41 +11186,70 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationOtp")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationOtp, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationOtpObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationOtpStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationOtpStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationOtpObject>,
+                    ::std::option::Option<VerificationOtpStatus>,
+                    ::std::option::Option<VerificationOtpStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
-                        "channel" => field5 = map.next_value()?,
-                        "verified_at_client" => field6 = map.next_value()?,
+                        "attempts" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
+                        "channel" => __fields.5 = map.next_value()?,
+                        "verified_at_client" => __fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationOtp {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     attempts: field3,
                     expire_at: field4,
                     channel: field5,
@@ -9420,43 +11448,74 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationPasskey")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationPasskey, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationPasskeyObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationPasskeyStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationPasskeyStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<VerificationPasskeyNonce> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationPasskeyObject>,
+                    ::std::option::Option<VerificationPasskeyStatus>,
+                    ::std::option::Option<VerificationPasskeyStrategy>,
+                    ::std::option::Option<VerificationPasskeyNonce>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "nonce" => field3 = map.next_value()?,
-                        "message" => field4 = map.next_value()?,
-                        "attempts" => field5 = map.next_value()?,
-                        "expire_at" => field6 = map.next_value()?,
-                        "verified_at_client" => field7 = map.next_value()?,
+                        "nonce" => __fields.3 = map.next_value()?,
+                        "message" => __fields.4 = map.next_value()?,
+                        "attempts" => __fields.5 = map.next_value()?,
+                        "expire_at" => __fields.6 = map.next_value()?,
+                        "verified_at_client" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationPasskey {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     nonce: field3,
                     message: field4,
                     attempts: field5,
@@ -9678,45 +11737,76 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationSaml")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationSaml, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationSamlObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationSamlStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationSamlStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<ClerkError> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationSamlObject>,
+                    ::std::option::Option<VerificationSamlStatus>,
+                    ::std::option::Option<VerificationSamlStrategy>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<ClerkError>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "external_verification_redirect_url" => {
-                            field3 = map.next_value()?;
+                            __fields.3 = map.next_value()?;
                         }
-                        "error" => field4 = map.next_value()?,
-                        "expire_at" => field5 = map.next_value()?,
-                        "attempts" => field6 = map.next_value()?,
-                        "verified_at_client" => field7 = map.next_value()?,
+                        "error" => __fields.4 = map.next_value()?,
+                        "expire_at" => __fields.5 = map.next_value()?,
+                        "attempts" => __fields.6 = map.next_value()?,
+                        "verified_at_client" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationSaml {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     external_verification_redirect_url: field3,
                     error: field4,
                     expire_at: field5,
@@ -9902,37 +11992,62 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScim {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationScim")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationScim, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationScimObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationScimStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationScimStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationScimObject>,
+                    ::std::option::Option<VerificationScimStatus>,
+                    ::std::option::Option<VerificationScimStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
+                        "attempts" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationScim {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     attempts: field3,
                     expire_at: field4,
                 })
@@ -10101,39 +12216,66 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationTicket")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationTicket, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationTicketObject> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationTicketStatus> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationTicketStrategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationTicketObject>,
+                    ::std::option::Option<VerificationTicketStatus>,
+                    ::std::option::Option<VerificationTicketStrategy>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "attempts" => field3 = map.next_value()?,
-                        "expire_at" => field4 = map.next_value()?,
-                        "verified_at_client" => field5 = map.next_value()?,
+                        "attempts" => __fields.3 = map.next_value()?,
+                        "expire_at" => __fields.4 = map.next_value()?,
+                        "verified_at_client" => __fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationTicket {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     attempts: field3,
                     expire_at: field4,
                     verified_at_client: field5,
@@ -10315,43 +12457,74 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
             ) -> ::std::fmt::Result {
                 f.write_str("struct VerificationWeb3")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<VerificationWeb3, __A::Error> {
-                let mut field0: ::std::option::Option<VerificationWeb3Object> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<VerificationWeb3Status> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<VerificationWeb3Strategy> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field6: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field7: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<VerificationWeb3Object>,
+                    ::std::option::Option<VerificationWeb3Status>,
+                    ::std::option::Option<VerificationWeb3Strategy>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "object" => field0 = map.next_value()?,
+                        "object" => __fields.0 = map.next_value()?,
                         "status" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "strategy" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "nonce" => field3 = map.next_value()?,
-                        "message" => field4 = map.next_value()?,
-                        "attempts" => field5 = map.next_value()?,
-                        "expire_at" => field6 = map.next_value()?,
-                        "verified_at_client" => field7 = map.next_value()?,
+                        "nonce" => __fields.3 = map.next_value()?,
+                        "message" => __fields.4 = map.next_value()?,
+                        "attempts" => __fields.5 = map.next_value()?,
+                        "expire_at" => __fields.6 = map.next_value()?,
+                        "verified_at_client" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "status"),
+                                (__fields.2.is_some(), "strategy"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(VerificationWeb3 {
                     object: field0,
-                    status: crate::runtime::required(field1, "status")?,
-                    strategy: crate::runtime::required(field2, "strategy")?,
+                    status: field1,
+                    strategy: field2,
                     nonce: field3,
                     message: field4,
                     attempts: field5,
@@ -10564,53 +12737,90 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
             ) -> ::std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<WaitlistEntry, __A::Error> {
-                let mut field0: ::std::option::Option<WaitlistEntryObject> = ::std::option::Option::None;
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<WaitlistEntryStatus> = ::std::option::Option::None;
-                let mut field4: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field6: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field7: ::std::option::Option<Invitation> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<WaitlistEntryObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<WaitlistEntryStatus>,
+                    ::std::option::Option<bool>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<Invitation>,
+                ) = (
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
                         "object" => {
-                            field0 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "id" => field1 = ::std::option::Option::Some(map.next_value()?),
+                        "id" => {
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
+                        }
                         "email_address" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "status" => {
-                            field3 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "is_locked" => field4 = map.next_value()?,
+                        "is_locked" => __fields.4 = map.next_value()?,
                         "created_at" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field6 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "invitation" => field7 = map.next_value()?,
+                        "invitation" => __fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    ::std::option::Option::Some(field0),
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    ::std::option::Option::Some(field3),
+                    field4,
+                    ::std::option::Option::Some(field5),
+                    ::std::option::Option::Some(field6),
+                    field7,
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.0.is_some(), "object"),
+                                (__fields.1.is_some(), "id"),
+                                (__fields.2.is_some(), "email_address"),
+                                (__fields.3.is_some(), "status"),
+                                (__fields.5.is_some(), "created_at"),
+                                (__fields.6.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(WaitlistEntry {
-                    object: crate::runtime::required(field0, "object")?,
-                    id: crate::runtime::required(field1, "id")?,
-                    email_address: crate::runtime::required(field2, "email_address")?,
-                    status: crate::runtime::required(field3, "status")?,
+                    object: field0,
+                    id: field1,
+                    email_address: field2,
+                    status: field3,
                     is_locked: field4,
-                    created_at: crate::runtime::required(field5, "created_at")?,
-                    updated_at: crate::runtime::required(field6, "updated_at")?,
+                    created_at: field5,
+                    updated_at: field6,
                     invitation: field7,
                 })
             }
@@ -10747,46 +12957,75 @@ impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
             ) -> ::std::fmt::Result {
                 f.write_str("struct Web3Wallet")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<Web3Wallet, __A::Error> {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<Web3WalletObject> = ::std::option::Option::None;
-                let mut field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field3: ::std::option::Option<Web3WalletVerification> = ::std::default::Default::default();
-                let mut field4: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<Web3WalletObject>,
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<Web3WalletVerification>,
+                    ::std::option::Option<i64>,
+                    ::std::option::Option<i64>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                    ::std::default::Default::default(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::None,
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => field0 = map.next_value()?,
+                        "id" => __fields.0 = map.next_value()?,
                         "object" => {
-                            field1 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "web3_wallet" => {
-                            field2 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        "verification" => field3 = map.next_value()?,
+                        "verification" => __fields.3 = map.next_value()?,
                         "created_at" => {
-                            field4 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
                         }
                         "updated_at" => {
-                            field5 = ::std::option::Option::Some(map.next_value()?);
+                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field0,
+                    ::std::option::Option::Some(field1),
+                    ::std::option::Option::Some(field2),
+                    field3,
+                    ::std::option::Option::Some(field4),
+                    ::std::option::Option::Some(field5),
+                ) = __fields else {
+                    return ::std::result::Result::Err(
+                        crate::runtime::missing(
+                            &[
+                                (__fields.1.is_some(), "object"),
+                                (__fields.2.is_some(), "web3_wallet"),
+                                (__fields.4.is_some(), "created_at"),
+                                (__fields.5.is_some(), "updated_at"),
+                            ],
+                        ),
+                    );
+                };
                 ::std::result::Result::Ok(Web3Wallet {
                     id: field0,
-                    object: crate::runtime::required(field1, "object")?,
-                    web3_wallet: crate::runtime::required(field2, "web3_wallet")?,
+                    object: field1,
+                    web3_wallet: field2,
                     verification: field3,
-                    created_at: crate::runtime::required(field4, "created_at")?,
-                    updated_at: crate::runtime::required(field5, "updated_at")?,
+                    created_at: field4,
+                    updated_at: field5,
                 })
             }
         }
@@ -10908,23 +13147,25 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
             ) -> ::std::fmt::Result {
                 f.write_str("struct WebhookEventPayloadEventAttributes")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<WebhookEventPayloadEventAttributes, __A::Error> {
-                let mut field0: ::std::option::Option<
-                    WebhookEventPayloadEventAttributesHttpRequest,
-                > = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<WebhookEventPayloadEventAttributesHttpRequest>,
+                ) = (::std::default::Default::default(),);
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "http_request" => field0 = map.next_value()?,
+                        "http_request" => __fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0,) = __fields;
                 ::std::result::Result::Ok(WebhookEventPayloadEventAttributes {
                     http_request: field0,
                 })
@@ -10957,6 +13198,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRe
             ) -> ::std::fmt::Result {
                 f.write_str("struct WebhookEventPayloadEventAttributesHttpRequest")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
@@ -10964,19 +13206,25 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRe
                 WebhookEventPayloadEventAttributesHttpRequest,
                 __A::Error,
             > {
-                let mut field0: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field1: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __fields: (
+                    ::std::option::Option<::std::string::String>,
+                    ::std::option::Option<::std::string::String>,
+                ) = (
+                    ::std::default::Default::default(),
+                    ::std::default::Default::default(),
+                );
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::runtime::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "client_ip" => field0 = map.next_value()?,
-                        "user_agent" => field1 = map.next_value()?,
+                        "client_ip" => __fields.0 = map.next_value()?,
+                        "user_agent" => __fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field0, field1) = __fields;
                 ::std::result::Result::Ok(WebhookEventPayloadEventAttributesHttpRequest {
                     client_ip: field0,
                     user_agent: field1,

@@ -36,4 +36,4 @@ pub use raw::{RawRequest, RAW_OPERATION_ID};
 pub use request::{ArrayStyle, ObjectStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use serde_support::{from_json_value, read_text, required, Key};
+pub use serde_support::{from_json_value, missing, read_text, Key};

@@ -62,9 +62,13 @@ impl<'de> Visitor<'de> for CowVisitor {
     }
 }
 
-/// A required field's value, or the error serde's derive gives for an absent one
+/// The error for the first required field that is absent, given each required field's
+/// wire name and whether it was read: the one serde's derive gives
 /// (`Response::json` relies on its wording to locate the object that lacks it).
-#[inline]
-pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(field))
+/// Generated decoders call it once, after the whole object is read, so no required
+/// field adds an early return (and its drop code) of its own.
+#[cold]
+pub fn missing<E: de::Error>(fields: &[(bool, &'static str)]) -> E {
+    let absent = fields.iter().find(|(present, _)| !present);
+    E::missing_field(absent.map_or("", |(_, name)| name))
 }

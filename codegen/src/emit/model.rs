@@ -147,40 +147,64 @@ pub(super) fn serialize_attrs(field: &Field, usage: Usage) -> TokenStream {
 fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
     let name = &model.name;
     let expecting = format!("struct {name}");
-    let (key, required) = (RuntimeItem::Key, RuntimeItem::Required);
+    let (key, missing) = (RuntimeItem::Key, RuntimeItem::Missing);
     let usage = model.usage;
-    let locals: Vec<_> = s
+    // The fields are read into one tuple, so an early return (a `?`) drops one local
+    // rather than one per field: a large share of the decoder's code otherwise.
+    let plain = |f: &Field| f.presence.wrapper(usage.serialize) == Wrapper::Plain;
+    let types = s.fields.iter().map(|f| {
+        let ty = field_type(f, usage, false);
+        if plain(f) {
+            // A plain field is collected as an `Option` and required at the end.
+            quote!(::std::option::Option<#ty>)
+        } else {
+            ty
+        }
+    });
+    let starts = s.fields.iter().map(|f| {
+        if plain(f) {
+            quote!(::std::option::Option::None)
+        } else {
+            quote!(::std::default::Default::default())
+        }
+    });
+    let arms = s.fields.iter().enumerate().map(|(i, f)| {
+        let wire = &f.wire;
+        let slot = syn::Index::from(i);
+        if plain(f) {
+            quote!(#wire => __fields.#slot = ::std::option::Option::Some(map.next_value()?),)
+        } else {
+            quote!(#wire => __fields.#slot = map.next_value()?,)
+        }
+    });
+    let locals: Vec<_> = (0..s.fields.len())
+        .map(|i| quote::format_ident!("field{}", i))
+        .collect();
+    let patterns = s.fields.iter().zip(&locals).map(|(f, local)| {
+        if plain(f) {
+            quote!(::std::option::Option::Some(#local))
+        } else {
+            quote!(#local)
+        }
+    });
+    let required: Vec<_> = s
         .fields
         .iter()
         .enumerate()
-        .map(|(i, _)| quote::format_ident!("field{}", i))
+        .filter(|(_, f)| plain(f))
+        .map(|(i, f)| {
+            let (slot, wire) = (syn::Index::from(i), &f.wire);
+            quote!((__fields.#slot.is_some(), #wire))
+        })
         .collect();
-    let declarations = s.fields.iter().zip(&locals).map(|(f, local)| {
-        let ty = field_type(f, usage, false);
-        match f.presence.wrapper(usage.serialize) {
-            // A plain field is collected as an `Option` and required at the end.
-            Wrapper::Plain => {
-                quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
-            }
-            _ => quote!(let mut #local: #ty = ::std::default::Default::default();),
-        }
-    });
-    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
-        let wire = &f.wire;
-        match f.presence.wrapper(usage.serialize) {
-            Wrapper::Plain => {
-                quote!(#wire => #local = ::std::option::Option::Some(map.next_value()?),)
-            }
-            _ => quote!(#wire => #local = map.next_value()?,),
-        }
+    let otherwise = (!required.is_empty()).then(|| {
+        quote!(else {
+            return ::std::result::Result::Err(#missing(&[#(#required),*]));
+        })
     });
     let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
         let fname = &f.name;
-        let wire = &f.wire;
-        match f.presence.wrapper(usage.serialize) {
-            Wrapper::Plain => quote!(#fname: #required(#local, #wire)?,),
-            _ => quote!(#fname: #local,),
-        }
+        quote!(#fname: #local,)
     });
     let (additional_local, unknown, additional_init) = match &s.additional {
         Some(_) => {
@@ -206,8 +230,10 @@ fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
+                    // The tuple of fields is as complex as the struct is wide.
+                    #[allow(clippy::type_complexity)]
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#name, __A::Error> {
-                        #(#declarations)*
+                        let mut __fields: (#(#types,)*) = (#(#starts,)*);
                         #additional_local
                         while let ::std::option::Option::Some(key) = map.next_key::<#key<'de>>()? {
                             match key.as_str() {
@@ -215,6 +241,7 @@ fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
                                 #unknown
                             }
                         }
+                        let (#(#patterns,)*) = __fields #otherwise;
                         ::std::result::Result::Ok(#name {
                             #(#inits)*
                             #additional_init
