@@ -64,7 +64,7 @@ fn fixture_crates_build_clippy_clean_and_pass_their_tests() {
         "clippy failed on fixture crates:\n{}",
         show(&clippy)
     );
-    let test = workspace.test(&target).unwrap();
+    let test = workspace.test(&target, "behaviour").unwrap();
     assert!(
         test.status.success(),
         "fixture behaviour tests failed:\n{}",
