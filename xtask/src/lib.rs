@@ -89,6 +89,45 @@ pub fn install_once(
     fs::write(marker, key).map_err(|e| format!("{}: {e}", marker.display()))
 }
 
+/// `cargo install --locked` of `package` at `version` from crates.io into `dir` (relative
+/// to the workspace `root`), once: the binary `bin/<package>` there. `how_long` tells the
+/// user what the first install costs. A marker without its binary does not count.
+pub fn cargo_install_once(
+    root: &Path,
+    dir: &str,
+    package: &str,
+    version: &str,
+    how_long: &str,
+) -> Result<PathBuf, String> {
+    let install_root = root.join(dir);
+    let bin = install_root.join("bin").join(package);
+    let marker = install_root.join(".installed");
+    if !bin.is_file() {
+        let _ = fs::remove_file(&marker);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut install = std::process::Command::new(cargo);
+    install
+        .args(["install", "--locked", "--quiet", "--root"])
+        .arg(&install_root)
+        .args([package, "--version", version])
+        // The tool's build is not the workspace's: its own target directory, and none
+        // of the variables cargo sets for the xtask that runs this.
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_PRIMARY_PACKAGE")
+        .env_remove("CARGO_MANIFEST_DIR");
+    let key = format!("{package}@{version}");
+    let what = format!("{key} from crates.io into {dir} ({how_long})");
+    install_once(&marker, &key, &what, install)?;
+    if !bin.is_file() {
+        return Err(format!(
+            "cargo installed {key} but {} is missing",
+            bin.display()
+        ));
+    }
+    Ok(bin)
+}
+
 /// Writes `contents` to `path` by writing a sibling temporary file and renaming it over,
 /// so readers never see half a file.
 pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {

@@ -15,7 +15,7 @@ use crate::scratch::{ScratchCrate, ScratchWorkspace};
 use codegen::report::{Action, Change, Report, Severity, Subject};
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -79,7 +79,13 @@ fn run_inner(root: &Path, args: &[String]) -> Result<bool, String> {
         }
     }
     let started = Instant::now();
-    let bin = ensure_semver_checks(root)?;
+    let bin = crate::cargo_install_once(
+        root,
+        SEMVER_CHECKS_DIR,
+        SEMVER_CHECKS_PACKAGE,
+        SEMVER_CHECKS_VERSION,
+        "a long build: about 16 minutes on 2 cores",
+    )?;
     let installed = started.elapsed().as_secs_f64();
 
     let mut cases = cases(&root.join(CASES_DIR))?;
@@ -148,37 +154,6 @@ fn cases(dir: &Path) -> Result<Vec<String>, String> {
         .collect();
     cases.sort();
     Ok(cases)
-}
-
-/// cargo-semver-checks, installed with cargo into `.cache/cargo-semver-checks` when
-/// missing.
-fn ensure_semver_checks(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join(SEMVER_CHECKS_DIR);
-    let bin = dir.join("bin/cargo-semver-checks");
-    let key = format!("{SEMVER_CHECKS_PACKAGE}@{SEMVER_CHECKS_VERSION}");
-    let marker = dir.join(".installed");
-    if !bin.exists() {
-        // A marker left by an install whose files have gone does not count.
-        let _ = fs::remove_file(&marker);
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut install = Command::new(cargo);
-    install
-        .args(["install", "--locked", "--quiet", "--root"])
-        .arg(&dir)
-        .args([SEMVER_CHECKS_PACKAGE, "--version", SEMVER_CHECKS_VERSION])
-        // Its build stays out of the workspace's target directory.
-        .env_remove("CARGO_TARGET_DIR");
-    let what =
-        format!("{key} into {SEMVER_CHECKS_DIR} (a long build: about 16 minutes on 2 cores)");
-    crate::install_once(&marker, &key, &what, install)?;
-    if !bin.exists() {
-        return Err(format!(
-            "cargo installed {key} but {} is missing",
-            bin.display()
-        ));
-    }
-    Ok(bin)
 }
 
 /// Runs cargo-semver-checks on one pair as a minor release; returns whether it found a

@@ -18,7 +18,7 @@ use super::peer_spec;
 use super::{step, Bench};
 use crate::scratch::write_if_changed;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// The `cargo-progenitor` release installed from crates.io.
@@ -40,7 +40,14 @@ impl Bench {
             let name = name.to_owned();
             move |e: String| format!("progenitor peer, step `{name}`: {e}")
         };
-        let bin = self.install_progenitor().map_err(failed("install"))?;
+        let bin = crate::cargo_install_once(
+            &self.root,
+            PROGENITOR_DIR,
+            "cargo-progenitor",
+            PROGENITOR_VERSION,
+            "a few minutes",
+        )
+        .map_err(failed("install"))?;
         let edited = self.dir.join("progenitor-spec.json");
         self.edit_spec(spec, &edited)
             .map_err(failed("edit the spec"))?;
@@ -65,35 +72,6 @@ impl Bench {
             package: PACKAGE.to_owned(),
             args: Vec::new(),
         })
-    }
-
-    /// `cargo install --locked` of the pinned release, once (a marker records it).
-    fn install_progenitor(&self) -> Result<PathBuf, String> {
-        let root = self.root.join(PROGENITOR_DIR);
-        let bin = root.join("bin/cargo-progenitor");
-        let marker = root.join(".installed");
-        if !bin.is_file() {
-            // A marker left by an install whose binary has gone does not count.
-            let _ = fs::remove_file(&marker);
-        }
-        let mut install = Command::new(&self.cargo);
-        install
-            .args(["install", "--locked", "--root"])
-            .arg(&root)
-            .args(["--version", PROGENITOR_VERSION, "cargo-progenitor"])
-            .env_remove("CARGO_PRIMARY_PACKAGE")
-            .env_remove("CARGO_MANIFEST_DIR");
-        let what = format!(
-            "cargo-progenitor {PROGENITOR_VERSION} from crates.io into {PROGENITOR_DIR} (a few minutes)"
-        );
-        crate::install_once(&marker, PROGENITOR_VERSION, &what, install)?;
-        if !bin.is_file() {
-            return Err(format!(
-                "cargo install succeeded but {} is missing",
-                bin.display()
-            ));
-        }
-        Ok(bin)
     }
 
     /// The spec with the edits progenitor needs, written as JSON to `to`.
