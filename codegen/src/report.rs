@@ -290,6 +290,14 @@ impl fmt::Display for Report {
 }
 
 /// `text` as inline code.
+/// An operation's endpoint, and its stream method when it has one.
+fn endpoint(op: &OperationSurface) -> String {
+    match &op.stream {
+        Some([stream, _]) => format!("`{}`, with `Client::{stream}`", op.http),
+        None => format!("`{}`", op.http),
+    }
+}
+
 fn code(text: &str) -> String {
     format!("`{text}`")
 }
@@ -398,32 +406,22 @@ impl Diff {
                 self.operation(&path, before, after, true);
                 continue;
             }
-            let stream = before
-                .stream
-                .as_ref()
-                .map(|[s, _]| format!(", with `Client::{s}`"))
-                .unwrap_or_default();
             self.push(
                 Severity::Breaking,
                 Subject::Operation,
                 Action::Removed,
                 format!("Client::{name}"),
-                format!("`{}`{stream}", before.http),
+                endpoint(before),
             );
         }
         for name in added {
             let after = &new.operations[name];
-            let stream = after
-                .stream
-                .as_ref()
-                .map(|[s, _]| format!(", with `Client::{s}`"))
-                .unwrap_or_default();
             self.push(
                 Severity::Compatible,
                 Subject::Operation,
                 Action::Added,
                 format!("Client::{name}"),
-                format!("`{}`{stream}", after.http),
+                endpoint(after),
             );
         }
         for (name, before) in &old.operations {
