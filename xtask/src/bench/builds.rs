@@ -20,6 +20,7 @@ const ONE_TAG: &str = "organizations";
 const ONE_TAG_TARGET_S: f64 = 3.0;
 
 /// A crate built alone after its dependencies.
+#[derive(Clone)]
 pub(super) struct Subject {
     pub label: String,
     pub dir: PathBuf,
@@ -60,91 +61,17 @@ impl Bench {
             self.reqwest_only(),
         ));
 
-        let mut subjects = vec![Subject {
-            label: "`clerk-api` alone, every API feature (the default) (CPU)".to_owned(),
-            dir: ws_dir.clone(),
-            target: ws_target.clone(),
-            package: "clerk-api".to_owned(),
-            args: Vec::new(),
-        }];
-        if has_tag {
-            subjects.push(Subject {
-                label: format!(
-                    "`clerk-api` alone, `--no-default-features --features {ONE_TAG}` (CPU)"
-                ),
-                dir: ws_dir.clone(),
-                target: ws_target.clone(),
-                package: "clerk-api".to_owned(),
-                args: vec![
-                    "--no-default-features".into(),
-                    "--features".into(),
-                    ONE_TAG.into(),
-                ],
-            });
-        }
-        subjects.push(Subject {
-            label:
-                "`clerk-api` alone, all features incl. `auth`, `webhook`, `axum`, `test-util` (CPU)"
-                    .to_owned(),
-            dir: self.root.clone(),
-            target: self.dir.join("full-target"),
-            package: "clerk-api".to_owned(),
-            args: vec!["--all-features".into()],
-        });
+        let mut subjects = self.clerk_api_subjects(&ws_dir, &ws_target, has_tag);
         step("generating the same spec with progenitor (the peer)");
         let peer = self.progenitor(spec);
-        let peer_label = PEER_LABEL;
-        if let Ok(peer) = peer.as_ref().map(|p| Subject {
-            label: peer_label.to_owned(),
-            ..p.clone_subject()
-        }) {
-            subjects.push(peer);
+        if let Ok(peer) = &peer {
+            subjects.push(peer.clone());
         }
         let times = self.interleaved(&subjects);
 
-        let result = |label: &str| {
-            subjects
-                .iter()
-                .zip(&times)
-                .find(|(s, _)| s.label == label)
-                .map(|(_, t)| t)
-        };
-        let api = &subjects[0].label;
-        match (result(api), result(peer_label), &peer) {
-            (Some(Ok(ours)), Some(Ok(theirs)), _) => {
-                rows.push(Row::info(api, ours.to_string()));
-                rows.push(Row::info(peer_label, theirs.to_string()));
-                let ratio = ours.cpu / theirs.cpu;
-                rows.push(Row::new(
-                    "`clerk-api` alone (every API feature) / progenitor's crate alone, same run (CPU)",
-                    format!("{:.1} s / {:.1} s = {ratio:.2}x", ours.cpu, theirs.cpu),
-                    &format!("<= {PEER_RATIO_TARGET:.1}x"),
-                    Verdict::of(ratio <= PEER_RATIO_TARGET),
-                ));
-            }
-            (ours, theirs, peer) => {
-                rows.push(time_row(api, clone_result(ours)));
-                let why = match (theirs, peer) {
-                    (_, Err(e)) => e.clone(),
-                    (Some(Err(e)), _) => format!("progenitor peer, step `build`: {e}"),
-                    (Some(Ok(theirs)), _) => {
-                        rows.push(Row::info(peer_label, theirs.to_string()));
-                        "`clerk-api` was not measured".to_owned()
-                    }
-                    (None, _) => "not built".to_owned(),
-                };
-                if !matches!(theirs, Some(Ok(_))) {
-                    rows.push(Row::not_measured(peer_label, "(comparison)", why.clone()));
-                }
-                rows.push(Row::not_measured(
-                    "`clerk-api` / progenitor",
-                    &format!("<= {PEER_RATIO_TARGET:.1}x"),
-                    why,
-                ));
-            }
-        }
+        rows.extend(peer_rows(&subjects, &times, &peer));
         for (subject, time) in subjects.iter().zip(&times).skip(1) {
-            if subject.label == peer_label {
+            if subject.label == PEER_LABEL {
                 continue;
             }
             rows.push(match (time, subject.args.contains(&ONE_TAG.to_owned())) {
@@ -167,6 +94,43 @@ impl Bench {
             Err(e) => Row::not_measured(C_COMPILER, "none", e),
         });
         rows
+    }
+
+    /// The scratch `clerk-api` with every API feature and with one tag (when the spec
+    /// has it), and the real crate with every feature.
+    fn clerk_api_subjects(&self, ws_dir: &Path, ws_target: &Path, has_tag: bool) -> Vec<Subject> {
+        let mut subjects = vec![Subject {
+            label: "`clerk-api` alone, every API feature (the default) (CPU)".to_owned(),
+            dir: ws_dir.to_path_buf(),
+            target: ws_target.to_path_buf(),
+            package: "clerk-api".to_owned(),
+            args: Vec::new(),
+        }];
+        if has_tag {
+            subjects.push(Subject {
+                label: format!(
+                    "`clerk-api` alone, `--no-default-features --features {ONE_TAG}` (CPU)"
+                ),
+                dir: ws_dir.to_path_buf(),
+                target: ws_target.to_path_buf(),
+                package: "clerk-api".to_owned(),
+                args: vec![
+                    "--no-default-features".into(),
+                    "--features".into(),
+                    ONE_TAG.into(),
+                ],
+            });
+        }
+        subjects.push(Subject {
+            label:
+                "`clerk-api` alone, all features incl. `auth`, `webhook`, `axum`, `test-util` (CPU)"
+                    .to_owned(),
+            dir: self.root.clone(),
+            target: self.dir.join("full-target"),
+            package: "clerk-api".to_owned(),
+            args: vec!["--all-features".into()],
+        });
+        subjects
     }
 
     /// Builds every subject once (their dependencies), then `rounds()` interleaved
@@ -273,27 +237,58 @@ impl Bench {
     }
 }
 
-impl Subject {
-    fn clone_subject(&self) -> Subject {
-        Subject {
-            label: self.label.clone(),
-            dir: self.dir.clone(),
-            target: self.target.clone(),
-            package: self.package.clone(),
-            args: self.args.clone(),
+/// Our time, the peer's and their ratio, or why they could not be compared.
+fn peer_rows(
+    subjects: &[Subject],
+    times: &[Result<BuildTime, String>],
+    peer: &Result<Subject, String>,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let result = |label: &str| {
+        subjects
+            .iter()
+            .zip(times)
+            .find(|(s, _)| s.label == label)
+            .map(|(_, t)| t)
+    };
+    let api = &subjects[0].label;
+    match (result(api), result(PEER_LABEL), peer) {
+        (Some(Ok(ours)), Some(Ok(theirs)), _) => {
+            rows.push(Row::info(api, ours.to_string()));
+            rows.push(Row::info(PEER_LABEL, theirs.to_string()));
+            let ratio = ours.cpu / theirs.cpu;
+            rows.push(Row::new(
+                "`clerk-api` alone (every API feature) / progenitor's crate alone, same run (CPU)",
+                format!("{:.1} s / {:.1} s = {ratio:.2}x", ours.cpu, theirs.cpu),
+                &format!("<= {PEER_RATIO_TARGET:.1}x"),
+                Verdict::of(ratio <= PEER_RATIO_TARGET),
+            ));
+        }
+        (ours, theirs, peer) => {
+            rows.push(time_row(
+                api,
+                ours.cloned().unwrap_or_else(|| Err("not built".to_owned())),
+            ));
+            let why = match (theirs, peer) {
+                (_, Err(e)) => e.clone(),
+                (Some(Err(e)), _) => format!("progenitor peer, step `build`: {e}"),
+                (Some(Ok(theirs)), _) => {
+                    rows.push(Row::info(PEER_LABEL, theirs.to_string()));
+                    "`clerk-api` was not measured".to_owned()
+                }
+                (None, _) => "not built".to_owned(),
+            };
+            if !matches!(theirs, Some(Ok(_))) {
+                rows.push(Row::not_measured(PEER_LABEL, "(comparison)", why.clone()));
+            }
+            rows.push(Row::not_measured(
+                "`clerk-api` / progenitor",
+                &format!("<= {PEER_RATIO_TARGET:.1}x"),
+                why,
+            ));
         }
     }
-}
-
-fn clone_result(result: Option<&Result<BuildTime, String>>) -> Result<BuildTime, String> {
-    match result {
-        Some(Ok(t)) => Ok(BuildTime {
-            cpu: t.cpu,
-            wall: t.wall,
-        }),
-        Some(Err(e)) => Err(e.clone()),
-        None => Err("not built".to_owned()),
-    }
+    rows
 }
 
 fn time_row(figure: &str, time: Result<BuildTime, String>) -> Row {

@@ -87,6 +87,13 @@ impl Bench {
             Err(e) => Row::not_measured(RELEASE, &target, e.to_string()),
         });
 
+        rows.push(self.in_process(spec, runs));
+        rows
+    }
+
+    /// `xtask::gen::generate` called inside this process: the generator without process
+    /// start-up or writing.
+    fn in_process(&self, spec: &Path, runs: usize) -> Row {
         let profile = if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -99,22 +106,20 @@ impl Bench {
         for i in 0..=runs {
             let started = Instant::now();
             if let Err(e) = gen::generate(&self.root, spec) {
-                rows.push(Row::not_measured("generator in-process", "", e));
-                return rows;
+                return Row::not_measured("generator in-process", "", e);
             }
             if i > 0 {
                 timings.push(started.elapsed());
             }
         }
         let ms = median_duration(&mut timings).as_secs_f64() * 1000.0;
-        rows.push(Row::new(
+        Row::new(
             &format!(
                 "generator in-process (`xtask::gen::generate`, {profile} build of this xtask)"
             ),
             format!("{ms:.0} ms"),
             "",
             Verdict::Info,
-        ));
-        rows
+        )
     }
 }

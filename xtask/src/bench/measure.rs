@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What one build cost.
+#[derive(Clone, Copy)]
 pub(super) struct BuildTime {
     /// User+sys CPU seconds of cargo and everything it ran.
     pub cpu: f64,
