@@ -179,35 +179,63 @@ impl ScratchWorkspace {
         )
     }
 
-    /// `cargo test --workspace --all-features --test NAME`: the integration test `NAME`
-    /// of every crate that has one. Only named tests are built: the contract suites
-    /// return at once without Prism (`CLERK_CONTRACT_URL`), and `clippy` has already
-    /// compiled them, so building them again for the test profile would only cost time.
-    pub fn test(&self, target_dir: &Path, name: &str) -> io::Result<Output> {
-        self.cargo(
+    /// `cargo test --workspace --all-features --tests`, linted as `clippy` lints (`-D
+    /// warnings`) in the same compilation: clippy's driver is the rustc of the workspace's
+    /// own crates. One pass instead of `clippy` and then `cargo test`, which compiled each
+    /// crate and every dependency twice (checked, then built). The library's own unit
+    /// tests are not built (`--tests` honours the copies' `test = false`); the contract
+    /// suites are built and return at once without Prism (`CLERK_CONTRACT_URL`).
+    pub fn clippy_and_test(&self, target_dir: &Path) -> io::Result<Output> {
+        let driver = clippy_driver()?;
+        self.command(
             target_dir,
             &[
                 "test",
                 "--workspace",
                 "--all-features",
-                "--test",
-                name,
+                "--tests",
                 "--quiet",
             ],
         )
+        .env("RUSTC_WORKSPACE_WRAPPER", driver)
+        // How `cargo clippy` hands its arguments to the driver: each one followed by this
+        // separator (clippy's `src/main.rs`).
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        )
+        .output()
     }
 
-    /// Runs cargo in the workspace. Debug info is cut to line tables: these builds are
-    /// checked, not debugged, and full debug info roughly doubles their link time.
+    /// Runs cargo in the workspace.
     fn cargo(&self, target_dir: &Path, args: &[&str]) -> io::Result<Output> {
+        self.command(target_dir, args).output()
+    }
+
+    /// Cargo in the workspace. Debug info is cut to line tables: these builds are
+    /// checked, not debugged, and full debug info roughly doubles their link time.
+    fn command(&self, target_dir: &Path, args: &[&str]) -> Command {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        Command::new(cargo)
+        let mut command = Command::new(cargo);
+        command
             .current_dir(&self.dir)
             .args(args)
             .env("CARGO_TARGET_DIR", target_dir)
             .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
-            .env_remove("CARGO_PRIMARY_PACKAGE")
-            .output()
+            .env_remove("CARGO_PRIMARY_PACKAGE");
+        command
+    }
+}
+
+/// The `clippy-driver` of the toolchain cargo runs (rustup's proxy picks the same one),
+/// or an error saying how to get it.
+fn clippy_driver() -> io::Result<PathBuf> {
+    let driver = PathBuf::from("clippy-driver");
+    match Command::new(&driver).arg("-V").output() {
+        Ok(out) if out.status.success() => Ok(driver),
+        _ => Err(io::Error::other(
+            "clippy-driver did not run: install clippy (`rustup component add clippy`)",
+        )),
     }
 }
 
@@ -385,6 +413,64 @@ fn remove_unwanted(root: &Path, rel: &Path, files: &BTreeMap<PathBuf, String>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass build really lints: a clippy warning in a crate or in its test fails
+    /// it, a failing test fails it, and the same crate without them passes. The probe
+    /// crate has no dependencies, so this builds in seconds.
+    #[test]
+    fn clippy_and_test_fails_on_a_clippy_warning_and_on_a_failing_test() {
+        let dir = crate::workspace_root().join("target/tmp/scratch-lint-probe");
+        let _ = fs::remove_dir_all(&dir);
+        let workspace = ScratchWorkspace {
+            dir: dir.join("ws"),
+            members: vec!["probe".to_owned()],
+        };
+        let write = |file: &str, text: &str| {
+            let path = workspace.dir.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("Cargo.toml", "[workspace]\nmembers = [\"probe\"]\n");
+        write(
+            "probe/Cargo.toml",
+            "[package]\nname = \"probe\"\nedition = \"2021\"\n\n[lib]\ntest = false\n",
+        );
+        let run = || {
+            let out = workspace.clippy_and_test(&dir.join("target")).unwrap();
+            let text = String::from_utf8_lossy(&out.stderr).into_owned()
+                + &String::from_utf8_lossy(&out.stdout);
+            (out.status.success(), text)
+        };
+        let lib_ok = "pub fn len(v: &[u8]) -> usize { v.len() }\n";
+        let test_ok = "#[test]\nfn len() { assert_eq!(probe::len(&[1]), 1); }\n";
+
+        write(
+            "probe/src/lib.rs",
+            "pub fn len(v: &Vec<u8>) -> usize { v.len() }\n",
+        );
+        write("probe/tests/behaviour.rs", test_ok);
+        let (ok, text) = run();
+        assert!(!ok && text.contains("clippy::ptr_arg"), "{text}");
+
+        write("probe/src/lib.rs", lib_ok);
+        write(
+            "probe/tests/behaviour.rs",
+            "fn one() -> usize { return 1; }\n#[test]\nfn len() { assert_eq!(probe::len(&[1]), one()); }\n",
+        );
+        let (ok, text) = run();
+        assert!(!ok && text.contains("clippy::needless_return"), "{text}");
+
+        write(
+            "probe/tests/behaviour.rs",
+            "#[test]\nfn len() { assert_eq!(probe::len(&[1]), 2); }\n",
+        );
+        let (ok, text) = run();
+        assert!(!ok && text.contains("test result: FAILED"), "{text}");
+
+        write("probe/tests/behaviour.rs", test_ok);
+        let (ok, text) = run();
+        assert!(ok, "{text}");
+    }
 
     #[test]
     fn hand_written_parts_are_dropped_and_their_features_stay_known_to_cfg() {

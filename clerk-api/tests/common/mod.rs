@@ -1,7 +1,7 @@
 //! Shared set-up for the HTTP tests: a wiremock server on 127.0.0.1, a client pointed
 //! at it, JSON fixtures, and accessors for what the server received.
 
-// Every test binary (`tests/http*.rs`) uses a different subset of these helpers.
+// Each user (the `integration` binary, `http_env`) uses a different subset of these helpers.
 #![allow(dead_code)]
 
 use clerk_api::{ApiError, Client, ClientBuilder, Error, RetryPolicy};

@@ -4,7 +4,7 @@
 //! answer 400 and print `refused <reason>` for everything else.
 #![cfg(all(feature = "webhook", feature = "axum", feature = "test-util"))]
 
-mod common;
+use crate::common;
 
 use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use clerk_api::webhook::testing::{random_secret, Signer};

@@ -1,7 +1,7 @@
 //! The three time limits (connect timeout, per-attempt timeout, call deadline) and which
 //! one `Error::timeout_kind` reports, against servers on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, Error, RateLimit, RequestOptions, RetryPolicy, TimeoutKind};

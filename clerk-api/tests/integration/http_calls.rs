@@ -1,7 +1,7 @@
 //! What the client puts on the wire (method, path, query, headers, bodies) and how it
 //! decodes success answers, against a wiremock server on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use clerk_api::models::{
     CreateOrganizationDomainRequest,

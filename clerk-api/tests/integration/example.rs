@@ -5,7 +5,7 @@
 //!   429 with `Retry-After`, answers 503, and drops a connection;
 //! - `list_users`, `create_invitation` and `get_session` against a wiremock server.
 
-mod common;
+use crate::common;
 
 use common::fault_server::{Action, FaultServer};
 use common::{example_binary, header, organization_json, query_pairs, received};

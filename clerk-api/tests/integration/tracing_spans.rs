@@ -1,7 +1,7 @@
 //! Every request is a `clerk_api.request` span with the operation, method, path
 //! template, status, attempt and duration; the secret key is never in the output.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::GetOrganizationParams;
 use common::{fast_retry, organization_json};

@@ -2,7 +2,7 @@
 //! absent and forged tokens (minted by `jsonwebtoken`).
 #![cfg(all(feature = "auth", feature = "axum", feature = "test-util"))]
 
-mod auth_common;
+use crate::auth_common;
 
 use auth_common::*;
 use axum::routing::get;

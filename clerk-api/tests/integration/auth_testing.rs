@@ -3,7 +3,7 @@
 //! PyJWT, and the JWKS it serves must be usable by `jsonwebtoken`.
 #![cfg(all(feature = "auth", feature = "test-util"))]
 
-mod auth_common;
+use crate::auth_common;
 
 use auth_common::PyJwt;
 use clerk_api::auth::testing::{jwks, JwksServer, TestKey};

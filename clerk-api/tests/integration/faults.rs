@@ -1,7 +1,7 @@
 //! Faults wiremock cannot stage, against the scripted server: connections closed with
 //! no answer, bodies cut short, bodies that are not the JSON they claim to be.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::{Client, Error, RetryPolicy};

@@ -4,7 +4,7 @@
 //! Skips when svix is not installed, unless `CLERK_REQUIRE_TEST_TOOLS` is set.
 #![cfg(all(feature = "webhook", feature = "test-util"))]
 
-mod common;
+use crate::common;
 
 use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use clerk_api::webhook::testing::{random_secret, Signer};

@@ -1,7 +1,7 @@
 //! Retries (which answers, which methods, how many attempts, per-call overrides) and
 //! timeouts, against a wiremock server on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use clerk_api::models::{CreateOrganizationRequest, UploadOrganizationLogoRequest};
 use clerk_api::organizations::ListOrganizationsParams;

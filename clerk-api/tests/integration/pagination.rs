@@ -1,6 +1,6 @@
 //! `*_stream` methods against a real server: lazy pages, stop rules, errors as items.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::Error;

@@ -7,7 +7,7 @@
 //! `rsa_a` and `rsa_b` (2048-bit, private PKCS#8 and public SubjectPublicKeyInfo PEM),
 //! `rsa_1024` (public only, too small to accept) and `ec_p256` (public only, not RSA).
 
-// Every test binary uses a different subset.
+// Each auth test module uses a different subset.
 #![allow(dead_code)]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,7 +1,7 @@
 //! The escape hatch `Client::raw`: the same headers, encoding, retries, observer and
 //! errors as generated calls, against a wiremock server on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use clerk_api::reqwest::Method;
 use clerk_api::{Error, RequestOptions};

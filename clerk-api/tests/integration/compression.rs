@@ -1,7 +1,7 @@
 //! Compressed answers and the `Accept` headers, against a wiremock server on 127.0.0.1
 //! that gzips its answer (with flate2's encoder) only when the request asks for gzip.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::Client;

@@ -2,7 +2,7 @@
 //! every request it receives: the budget holds in every window at the server, across
 //! clones of one client, and a `429` pauses the whole client.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, RateLimit};

@@ -4,7 +4,7 @@
 //! keeps the list and the tests in step.
 #![cfg(all(feature = "auth", feature = "test-util"))]
 
-mod auth_common;
+use crate::auth_common;
 
 use auth_common::*;
 use clerk_api::auth::{Claims, JwtKey, SessionStatus, Verifier};

@@ -1,7 +1,7 @@
 //! The secret key never shows up in `Debug` or `Display` output, and an unusable
 //! configuration fails before anything is sent.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
 use clerk_api::{Client, Error, RequestOptions, RetryPolicy};

@@ -3,7 +3,7 @@
 //! take the `Result` see the reason.
 #![cfg(all(feature = "webhook", feature = "axum", feature = "test-util"))]
 
-mod common;
+use crate::common;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;

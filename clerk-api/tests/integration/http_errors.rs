@@ -1,7 +1,7 @@
 //! How non-success answers, undecodable bodies and unreachable servers become
 //! `clerk_api::Error`.
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
 use clerk_api::{Client, Error, RetryPolicy};

@@ -2,7 +2,7 @@
 //! hands with a TLS server, trusts an added root, and refuses an unknown one.
 //! `tests/tls/` holds a test CA and a `127.0.0.1` certificate it signed (DER).
 
-mod common;
+use crate::common;
 
 use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::{Client, Error, RetryPolicy};
@@ -12,9 +12,9 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const CA: &[u8] = include_bytes!("tls/ca.der");
-const LEAF: &[u8] = include_bytes!("tls/leaf.der");
-const LEAF_KEY: &[u8] = include_bytes!("tls/leaf.key.der");
+const CA: &[u8] = include_bytes!("../tls/ca.der");
+const LEAF: &[u8] = include_bytes!("../tls/leaf.der");
+const LEAF_KEY: &[u8] = include_bytes!("../tls/leaf.key.der");
 
 /// An HTTPS server answering every request with one organization; returns its URL.
 async fn https_server() -> String {

@@ -4,7 +4,7 @@
 //! client, fetch failures as their own error. Tokens are minted by `jsonwebtoken`.
 #![cfg(all(feature = "auth", feature = "test-util"))]
 
-mod auth_common;
+use crate::auth_common;
 
 use auth_common::*;
 use clerk_api::auth::Verifier;

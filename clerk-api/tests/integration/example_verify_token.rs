@@ -3,8 +3,8 @@
 //! JWKS otherwise.
 #![cfg(all(feature = "auth", feature = "test-util"))]
 
-mod auth_common;
-mod common;
+use crate::auth_common;
+use crate::common;
 
 use common::example_binary;
 use std::process::Command;
