@@ -12,6 +12,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The dev-dependencies a copy keeps: those its tests use (the fixtures' behaviour tests,
+/// the contract harness). The others (criterion, jsonwebtoken, rsa, axum, ...) serve
+/// `clerk-api`'s own tests and benches, and building them for every scratch workspace
+/// cost more than the copies themselves.
+const SCRATCH_DEV_DEPENDENCIES: &[&str] = &["tokio", "wiremock", "futures", "serde_json"];
+
 /// The hand-written files of the contract suite, beside the generated `suite.rs`.
 const CONTRACT_HARNESS: &[&str] = &["contract/main.rs", "contract/support.rs"];
 
@@ -161,8 +167,10 @@ impl ScratchWorkspace {
         &self.members
     }
 
-    /// `cargo clippy --workspace --all-features --all-targets -- -D warnings`, with its
-    /// own target directory (the outer build may hold the main one's lock).
+    /// `cargo clippy --workspace --all-features --tests -- -D warnings`, with its own
+    /// target directory (the outer build may hold the main one's lock). `--tests`, not
+    /// `--all-targets`: the copies have no examples or benches, and `--all-targets` would
+    /// check each library twice, once more as its (absent) unit tests.
     pub fn clippy(&self, target_dir: &Path) -> io::Result<Output> {
         self.cargo(
             target_dir,
@@ -170,7 +178,7 @@ impl ScratchWorkspace {
                 "clippy",
                 "--workspace",
                 "--all-features",
-                "--all-targets",
+                "--tests",
                 "--quiet",
                 "--",
                 "-D",
@@ -261,8 +269,8 @@ fn scratch_manifest(manifest: &str) -> String {
 /// The manifest without what a copy lacks: the hand-written features after the generated
 /// block (`auth`, ...: their modules are not copied, and they may need tags another spec
 /// does not have) except those in `keep`, the optional dependencies no kept feature
-/// uses, `[[example]]` targets (no `examples/`) and the dev-dependency on the crate
-/// itself. Dropped names stay known to `cfg` (never enabled), so
+/// uses, `[[example]]` targets (no `examples/`) and the dev-dependencies other than
+/// [`SCRATCH_DEV_DEPENDENCIES`] (among them the one on the crate itself). Dropped names stay known to `cfg` (never enabled), so
 /// `#[cfg(feature = "auth")]` in `lib.rs` is no warning.
 fn without_hand_written(manifest: &str, keep: &[&str]) -> String {
     let kept_deps = kept_dependencies(manifest, keep);
@@ -298,7 +306,13 @@ fn without_hand_written(manifest: &str, keep: &[&str]) -> String {
                         .split_once('=')
                         .is_some_and(|(dep, _)| kept_deps.contains(&dep.trim()))
             }
-            "[dev-dependencies]" => !trimmed.contains("path = \".\""),
+            "[dev-dependencies]" => {
+                trimmed == table
+                    || trimmed.split_once('=').is_some_and(|(dep, _)| {
+                        SCRATCH_DEV_DEPENDENCIES
+                            .contains(&dep.trim().trim_end_matches(".workspace"))
+                    })
+            }
             _ => true,
         };
         if keep {
@@ -475,7 +489,7 @@ mod tests {
     #[test]
     fn hand_written_parts_are_dropped_and_their_features_stay_known_to_cfg() {
         let manifest = format!(
-            "[package]\nname = \"x\"\n\n[features]\n{}\ndefault = []\n{}\n# comment\nauth = [\"jwks\", \"dep:b\"]\ntest-util = []\n\n[dependencies]\na = \"1\"\nb = {{ version = \"1\", optional = true }}\n\n[dev-dependencies]\nx = {{ path = \".\", features = [\"auth\"] }}\nc = \"1\"\n\n[[example]]\nname = \"e\"\nrequired-features = [\"auth\"]\n",
+            "[package]\nname = \"x\"\n\n[features]\n{}\ndefault = []\n{}\n# comment\nauth = [\"jwks\", \"dep:b\"]\ntest-util = []\n\n[dependencies]\na = \"1\"\nb = {{ version = \"1\", optional = true }}\n\n[dev-dependencies]\nx = {{ path = \".\", features = [\"auth\"] }}\n# for c\nc = \"1\"\ntokio = \"1\"\nserde_json.workspace = true\n\n[[example]]\nname = \"e\"\nrequired-features = [\"auth\"]\n",
             crate::manifest::BEGIN,
             crate::manifest::END
         );
@@ -489,7 +503,15 @@ mod tests {
             "{stripped}"
         );
         assert!(!stripped.contains("[[example]]"), "{stripped}");
-        assert!(stripped.contains("a = \"1\"") && stripped.contains("c = \"1\""));
+        assert!(stripped.contains("a = \"1\"") && stripped.contains("tokio = \"1\""));
+        assert!(
+            stripped.contains("\nserde_json.workspace = true\n"),
+            "{stripped}"
+        );
+        assert!(
+            !stripped.contains("c = \"1\"") && !stripped.contains("# for c"),
+            "only the dev-dependencies the copies' tests use stay: {stripped}"
+        );
         assert!(
             stripped.contains(r#"check-cfg = ['cfg(feature, values("auth", "test-util"))']"#),
             "{stripped}"
