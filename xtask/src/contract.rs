@@ -136,8 +136,7 @@ fn cargo_test(
     extra: &[&str],
     url: Option<&str>,
 ) -> Result<std::process::Output, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = Command::new(crate::cargo());
     command
         .current_dir(&target.dir)
         .args([

@@ -29,6 +29,12 @@ pub const DEFAULT_WEBHOOK_SPEC: &str = "spec/clerk-webhooks.yaml";
 /// The directory the generator owns, relative to the workspace root.
 pub const GENERATED_DIR: &str = "clerk-api/src/generated";
 
+/// The cargo to run nested builds with: the one running this (`CARGO`, set by cargo for
+/// what it runs), else `cargo` from `PATH`.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
 /// The root of the checkout this task runs in; see [`find_workspace_root`]. Panics when
 /// there is none (for tests, which always run inside a checkout).
 pub fn workspace_root() -> PathBuf {
@@ -105,8 +111,7 @@ pub fn cargo_install_once(
     if !bin.is_file() {
         let _ = fs::remove_file(&marker);
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut install = std::process::Command::new(cargo);
+    let mut install = std::process::Command::new(cargo());
     install
         .args(["install", "--locked", "--quiet", "--root"])
         .arg(&install_root)

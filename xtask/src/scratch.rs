@@ -223,8 +223,7 @@ impl ScratchWorkspace {
     /// Cargo in the workspace. Debug info is cut to line tables: these builds are
     /// checked, not debugged, and full debug info roughly doubles their link time.
     fn command(&self, target_dir: &Path, args: &[&str]) -> Command {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut command = Command::new(cargo);
+        let mut command = Command::new(crate::cargo());
         command
             .current_dir(&self.dir)
             .args(args)

@@ -11,8 +11,7 @@ use std::process::Command;
 /// Every package of the graph `args` selects, as `name version [features]` lines (host
 /// and target builds of one package apart, as cargo builds them apart).
 fn packages_with_features(args: &[&str]) -> BTreeSet<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = Command::new(xtask::cargo())
         .current_dir(xtask::workspace_root())
         .arg("tree")
         .args(args)

@@ -27,8 +27,7 @@ fn value<'a>(toml: &'a str, key: &str) -> Option<&'a str> {
 }
 
 fn metadata() -> serde_json::Value {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = Command::new(xtask::cargo())
         .current_dir(xtask::workspace_root())
         .args([
             "metadata",

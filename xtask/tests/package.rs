@@ -40,9 +40,8 @@ fn rust_sources(base: &Path, dir: &Path, out: &mut BTreeSet<String>) {
 #[test]
 fn the_package_holds_the_sources_the_readme_and_the_licences_only() {
     let root = xtask::workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // `--allow-dirty`: the list is what matters here, and a working tree under edit is dirty.
-    let output = Command::new(cargo)
+    let output = Command::new(xtask::cargo())
         .current_dir(&root)
         .args(["package", "-p", "clerk-api", "--list", "--allow-dirty"])
         .output()

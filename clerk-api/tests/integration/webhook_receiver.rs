@@ -8,49 +8,15 @@ use crate::common;
 
 use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use clerk_api::webhook::testing::{random_secret, Signer};
-use common::{raw_http, svix};
+use common::{example_binary, raw_http, svix};
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The example as `cargo test --all-features` builds it, or built on demand.
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let built = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/webhook_receiver");
-    if built.exists() {
-        return built;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = root.join("target/scratch/example");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(&root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "clerk-api",
-            "--features",
-            "webhook,axum",
-        ])
-        .args(["--example", "webhook_receiver"])
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    target.join("debug/examples/webhook_receiver")
-}
-
 /// Starts the example with `secret` on a free port; returns it and its address.
 fn start(secret: &str) -> (Child, SocketAddr) {
-    let mut child = Command::new(example_binary())
+    let mut child = Command::new(example_binary("webhook_receiver"))
         .env("CLERK_WEBHOOK_SIGNING_SECRET", secret)
         .env("PORT", "0")
         .stdout(Stdio::piped())
@@ -176,7 +142,7 @@ async fn the_receiver_answers_and_prints_each_request() {
 #[test]
 fn without_a_usable_secret_the_receiver_does_not_start() {
     for secret in ["", "whsec_***"] {
-        let output = Command::new(example_binary())
+        let output = Command::new(example_binary("webhook_receiver"))
             .env("CLERK_WEBHOOK_SIGNING_SECRET", secret)
             .env("PORT", "0")
             .output()

@@ -199,7 +199,7 @@ impl Bench {
         Bench {
             dir: root.join(BENCH_DIR),
             root,
-            cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
+            cargo: crate::cargo(),
             quick,
         }
     }
