@@ -2,10 +2,20 @@
 //! `cargo xtask test` into `.cache/python`), run through `tests/svix_tool.py`: the
 //! independent signer and verifier the webhook tests check this crate against.
 
+use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
+/// The three `svix-*` headers of a signed delivery.
+pub fn headers(id: &str, timestamp: u64, signature: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert("svix-id", HeaderValue::from_str(id).unwrap());
+    headers.insert("svix-timestamp", HeaderValue::from(timestamp));
+    headers.insert("svix-signature", HeaderValue::from_str(signature).unwrap());
+    headers
+}
 
 /// Whether a missing tool fails the test (`cargo xtask test`, CI) rather than skipping.
 fn required() -> bool {

@@ -8,7 +8,8 @@ use crate::common;
 
 use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use clerk_api::webhook::testing::{random_secret, Signer};
-use common::{example_binary, raw_http, svix};
+use common::svix::{self, headers};
+use common::{example_binary, raw_http};
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -53,14 +54,6 @@ fn role_created(id: &str) -> String {
         },
     })
     .to_string()
-}
-
-fn headers(id: &str, timestamp: u64, signature: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("svix-id", HeaderValue::from_str(id).unwrap());
-    headers.insert("svix-timestamp", HeaderValue::from(timestamp));
-    headers.insert("svix-signature", HeaderValue::from_str(signature).unwrap());
-    headers
 }
 
 /// svix's signatures for the cases, or (when svix is not installed and not required)

@@ -6,10 +6,10 @@
 
 use crate::common;
 
-use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
+use clerk_api::reqwest::header::HeaderValue;
 use clerk_api::webhook::testing::{random_secret, Signer};
 use clerk_api::webhook::{Event, Verifier};
-use common::svix;
+use common::svix::{self, headers};
 use std::time::{Duration, UNIX_EPOCH};
 
 const TIMESTAMP: u64 = 1_716_883_200;
@@ -23,14 +23,6 @@ fn body(id: &str, name: &str) -> String {
         "data": {"object": "organization", "id": id, "slug": name, "deleted": true},
     })
     .to_string()
-}
-
-fn headers(id: &str, timestamp: u64, signature: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("svix-id", HeaderValue::from_str(id).unwrap());
-    headers.insert("svix-timestamp", HeaderValue::from(timestamp));
-    headers.insert("svix-signature", HeaderValue::from_str(signature).unwrap());
-    headers
 }
 
 fn verifier(secret: &str) -> Verifier {
