@@ -39,7 +39,7 @@ pub struct Output {
     /// One cargo feature per tag module, sorted: each gates its module and the models
     /// only its operations use.
     pub features: Vec<String>,
-    /// What each tag module offers, for indexes such as the README's operation list.
+    /// What each tag module offers, for indexes of the operations.
     pub modules: Vec<ModuleIndex>,
     /// The public API of the generated code, for the change report.
     pub surface: surface::Surface,
@@ -58,8 +58,8 @@ pub struct ModuleIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationIndex {
     pub fn_name: String,
-    /// The `*_stream` method of a paginated operation.
-    pub stream_fn: Option<String>,
+    /// Whether the operation is paginated (its builder has `.stream()`).
+    pub paginated: bool,
     /// `GET`, `POST`, ...
     pub method: &'static str,
     pub path: String,
@@ -187,7 +187,7 @@ fn module_index(module: &ir::Module) -> ModuleIndex {
             .iter()
             .map(|op| OperationIndex {
                 fn_name: op.fn_name.to_string(),
-                stream_fn: op.pagination.as_ref().map(|p| p.stream_fn.to_string()),
+                paginated: op.pagination.is_some(),
                 method: op.method.as_str(),
                 path: op.path.clone(),
                 summary: op.summary.clone(),

@@ -168,7 +168,6 @@ pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
     let new = crate::manifest::with_features(&old, &output.features)
         .map_err(|e| format!("{}: {e}", manifest.display()))?;
     let mut files = vec![(manifest, Some(old), new)];
-    files.extend(crate::readme::planned(&root, &output.modules)?);
     for file in &output.contract {
         let path = root.join(CONTRACT_DIR).join(&file.path);
         let old = fs::read_to_string(&path).ok();

@@ -13,7 +13,6 @@ pub mod contract;
 pub mod fuzz;
 pub mod gen;
 pub mod manifest;
-pub mod readme;
 pub mod report;
 pub mod scratch;
 pub mod semver_oracle;

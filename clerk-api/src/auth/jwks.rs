@@ -184,7 +184,7 @@ impl JwksCache {
 
     async fn fetch(&self, client: &Client) -> FetchOutcome {
         let jwks = client
-            .get_jwks(&Default::default())
+            .get_jwks()
             .await
             .map_err(Arc::new)?;
         let set = Arc::new(KeySet::from_jwks(jwks, Instant::now()));

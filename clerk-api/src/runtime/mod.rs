@@ -3,6 +3,7 @@
 //! Nothing here knows a Clerk endpoint; the generated modules describe each operation
 //! as a [`Request`] and this runtime sends it.
 
+mod builder;
 mod call;
 mod client;
 mod error;
@@ -18,6 +19,7 @@ mod retry;
 mod serde_support;
 mod tls;
 
+pub use builder::RequestBase;
 pub use call::{Call, Decode};
 #[cfg(feature = "test-util")]
 pub(crate) use client::OPERATION_ID_HEADER;

@@ -30,7 +30,7 @@ pub enum Scope {
 
 /// The one rule for how a required parameter is taken: strings as `&str`, arrays as
 /// slices, models and maps by reference; other scalars by value.
-fn passed_by_reference(ty: &Type) -> bool {
+pub(crate) fn passed_by_reference(ty: &Type) -> bool {
     matches!(
         ty,
         Type::String | Type::Vec(_) | Type::Named(_) | Type::Map(_) | Type::JsonObject

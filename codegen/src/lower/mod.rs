@@ -57,7 +57,7 @@ pub(crate) struct Lowerer<'a> {
     models: BTreeMap<RustIdent, Model>,
     type_names: UniqueNames,
     component_names: HashMap<String, RustIdent>,
-    /// Method names on `Client` (operations and their stream variants).
+    /// Method names on `Client`: one per operation.
     fn_names: UniqueNames,
     warnings: Vec<Warning>,
     /// How many schemas enclose the one being lowered.
@@ -124,11 +124,7 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
     usage::assign_features(&mut lowerer.models, &modules);
     usage::box_recursive_fields(&mut lowerer.models);
     for op in modules.iter_mut().flat_map(|m| &mut m.operations) {
-        let candidate = op.fn_name.suffixed("_stream");
-        if let Some(mut pagination) = usage::pagination(&lowerer.models, op, candidate) {
-            pagination.stream_fn = lowerer.fn_names.claim(pagination.stream_fn);
-            op.pagination = Some(pagination);
-        }
+        op.pagination = usage::pagination(&lowerer.models, op);
     }
     let api = ir::Api {
         title: doc.api.info.title.clone(),

@@ -4,11 +4,12 @@ use super::refs;
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Body, BodyMedia, Locals, Location, Method, ModelKind, Operation, Param, PathSegment, Response,
+    Body, BodyMedia, CallArg, CallShape, Locals, Setter, Location, Method, ModelKind, Operation, Param, PathSegment, Response,
     Type,
 };
 use crate::naming::{snake_ident, type_name, RustIdent, UniqueNames};
 use crate::pointer::Pointer;
+use crate::runtime_api::BUILDER_METHODS;
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ReferenceOr, RequestBody, StatusCode};
 
@@ -97,11 +98,11 @@ impl<'a> Lowerer<'a> {
         let params = self.params(id, op, shared, at, &mut arg_names)?;
         let locals = Locals::claim(&mut arg_names);
         let segments = segments(place.path, &params, at)?;
-        let params_struct = self.type_names.claim(type_name(&format!("{id}_params")));
         let body = match &op.request_body {
             Some(body) => self.body(id, body, &at.join("requestBody"))?,
             None => None,
         };
+        let call = self.call_shape(id, &params, &segments, body.as_ref());
         let responses_at = at.join("responses");
         let response = self.response(id, &op.responses, &responses_at)?;
         let error_statuses = self.error_statuses(&op.responses, &responses_at)?;
@@ -115,13 +116,65 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             segments,
             params,
-            params_struct,
+            call,
             body,
             response,
             pagination: None,
             error_statuses,
             locals,
         })
+    }
+
+    /// How the operation is called: its arguments, its setters (named clear of the
+    /// builder's own methods) and the names of its builder and params struct.
+    fn call_shape(
+        &mut self,
+        id: &str,
+        params: &[Param],
+        segments: &[PathSegment],
+        body: Option<&Body>,
+    ) -> CallShape {
+        let mut args: Vec<CallArg> = Vec::new();
+        let path_params = segments.iter().filter_map(|s| match s {
+            PathSegment::Param(i) => Some(CallArg::Param(*i)),
+            PathSegment::Literal(_) => None,
+        });
+        let others = (params.iter().enumerate())
+            .filter(|(_, p)| p.required && p.location != Location::Path)
+            .map(|(i, _)| CallArg::Param(i));
+        let body = body.filter(|b| b.required).map(|_| CallArg::Body);
+        for arg in path_params.chain(others).chain(body) {
+            // A path parameter used twice in the template is still one argument.
+            if !args.contains(&arg) {
+                args.push(arg);
+            }
+        }
+        let mut methods = UniqueNames::new();
+        for reserved in BUILDER_METHODS {
+            methods.reserve(reserved);
+        }
+        let setters: Vec<Setter> = (params.iter().enumerate())
+            .filter(|(_, p)| !p.required)
+            .map(|(param, p)| {
+                let name = if BUILDER_METHODS.contains(&p.name.bare()) {
+                    p.name.suffixed("_param")
+                } else {
+                    p.name.clone()
+                };
+                Setter {
+                    param,
+                    method: methods.claim(name),
+                }
+            })
+            .collect();
+        let params_struct = (!setters.is_empty())
+            .then(|| self.type_names.claim(type_name(&format!("{id}_params"))));
+        CallShape {
+            builder: self.type_names.claim(type_name(id)),
+            args,
+            setters,
+            params_struct,
+        }
     }
 
     fn body(
@@ -317,6 +370,7 @@ impl Locals {
             page: claim("page"),
             page_size: claim("page_size"),
             page_offset: claim("page_offset"),
+            base: claim("base"),
         }
     }
 }

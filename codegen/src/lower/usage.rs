@@ -333,7 +333,7 @@ pub fn box_recursive_fields(models: &mut Models) {
 /// A GET with optional integer `limit` and `offset` query parameters, no body, and a
 /// response that is a `{data: [...], total_count}` wrapper or a bare array pages by
 /// offset. `stream_fn` is the name its stream method gets.
-pub fn pagination(models: &Models, op: &Operation, stream_fn: RustIdent) -> Option<Pagination> {
+pub fn pagination(models: &Models, op: &Operation) -> Option<Pagination> {
     let param = |wire: &str| {
         op.params
             .iter()
@@ -378,13 +378,12 @@ pub fn pagination(models: &Models, op: &Operation, stream_fn: RustIdent) -> Opti
     };
     Some(Pagination {
         page: ty.clone(),
-        params: op.params_struct.clone(),
+        params: op.call.params_struct.clone()?,
         item,
         data_field,
         total_field,
         limit,
         offset,
-        stream_fn,
     })
 }
 
