@@ -14,8 +14,6 @@
 //!
 //! Traffic goes to 127.0.0.1 only; the server threads end with the process.
 
-use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
-use clerk_api::organizations::GetOrganizationParams;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -127,11 +125,10 @@ fn get_organization(c: &mut Criterion) {
     // The `User-Agent` `Client` sends.
     let user_agent = concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION"));
     let timeout = client.timeout();
-    let params = GetOrganizationParams::default();
 
     let via_client = || async {
         client
-            .get_organization(ORG_ID, &params)
+            .get_organization(ORG_ID)
             .await
             .expect("the client request succeeds")
     };
@@ -193,17 +190,12 @@ fn page_500_memberships(c: &mut Criterion) {
             .unwrap()
     };
     let (gzip_client, identity_client) = (client(true), client(false));
-    let params = {
-        let mut value = ListOrganizationMembershipsParams::default();
-        value.limit = Some(memberships::ITEMS as i64);
-        value
-    };
     let fetch = |client: &clerk_api::Client| {
         let client = client.clone();
-        let params = params.clone();
         async move {
             let page = client
-                .list_organization_memberships(ORG_ID, &params)
+                .list_organization_memberships(ORG_ID)
+                .limit(memberships::ITEMS as i64)
                 .await
                 .expect("the page arrives and decodes");
             assert_eq!(page.data.len(), memberships::ITEMS);

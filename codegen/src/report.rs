@@ -11,8 +11,7 @@
 //! required argument, a constructor that takes another field, a body that appears.
 
 use crate::surface::{
-    BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
-    WEBHOOK_EVENTS_PATH,
+    BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface, WEBHOOK_EVENTS_PATH,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -544,7 +543,11 @@ impl Diff {
                 Some(_) => {}
             }
         }
-        for (name, ty) in new.setters.iter().filter(|(n, _)| !old.setters.contains_key(*n)) {
+        for (name, ty) in new
+            .setters
+            .iter()
+            .filter(|(n, _)| !old.setters.contains_key(*n))
+        {
             self.push(
                 Severity::Compatible,
                 Subject::Parameter,
@@ -594,7 +597,13 @@ impl Diff {
                 } else {
                     format!("now optional: set with `.body(..)`, no argument `{}`", a.ty)
                 };
-                self.push(Severity::Breaking, Subject::Body, Action::Changed, path, detail);
+                self.push(
+                    Severity::Breaking,
+                    Subject::Body,
+                    Action::Changed,
+                    path,
+                    detail,
+                );
             }
             (Some(a), Some(b)) if a.ty != b.ty => self.push(
                 Severity::Breaking,
@@ -645,10 +654,11 @@ impl Diff {
             return;
         }
         let types = |args: &[[String; 2]]| args.iter().map(|[_, t]| t.clone()).collect::<Vec<_>>();
-        let moved = new
-            .iter()
-            .enumerate()
-            .any(|(i, [name, _])| old.iter().position(|[n, _]| n == name).is_some_and(|j| j != i));
+        let moved = new.iter().enumerate().any(|(i, [name, _])| {
+            old.iter()
+                .position(|[n, _]| n == name)
+                .is_some_and(|j| j != i)
+        });
         if types(old) == types(new) && !moved {
             for ([a, _], [b, _]) in old.iter().zip(new) {
                 if a != b {

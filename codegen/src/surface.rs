@@ -623,8 +623,16 @@ mod tests {
     fn types_are_spelled_as_a_reader_writes_them() {
         let user = || Box::new(Type::Named(RustIdent::new("User")));
         let cases = [
-            (Type::Option(Box::new(Type::Vec(user()))), Scope::Models, "Option<Vec<User>>"),
-            (Type::Map(Box::new(Type::Json)), Scope::Models, "BTreeMap<String, serde_json::Value>"),
+            (
+                Type::Option(Box::new(Type::Vec(user()))),
+                Scope::Models,
+                "Option<Vec<User>>",
+            ),
+            (
+                Type::Map(Box::new(Type::Json)),
+                Scope::Models,
+                "BTreeMap<String, serde_json::Value>",
+            ),
             (Type::Bytes, Scope::Operations, "bytes::Bytes"),
             (Type::Bytes, Scope::Multipart, "FilePart"),
             (Type::Bytes, Scope::Models, "String"),

@@ -34,9 +34,8 @@ type FetchPage<T> = Box<dyn FnMut(i64, i64) -> PageFuture<T> + Send>;
 /// ```no_run
 /// # async fn run(client: clerk_api::Client) -> Result<(), clerk_api::Error> {
 /// use futures::TryStreamExt;
-/// use clerk_api::organizations::ListOrganizationsParams;
 ///
-/// let mut orgs = client.list_organizations_stream(&ListOrganizationsParams::default()).page_size(500);
+/// let mut orgs = client.list_organizations().limit(500).stream();
 /// while let Some(org) = orgs.try_next().await? {
 ///     println!("{} {}", org.id, org.name);
 /// }

@@ -28,10 +28,10 @@
 //!     .respond(MockResponse::clerk_error(404, "resource_not_found", "not found"));
 //!
 //! let client = server.client();
-//! let org = client.get_organization("org_1", &GetOrganizationParams::default()).await.unwrap();
+//! let org = client.get_organization("org_1").await.unwrap();
 //! assert_eq!(org.name, "Acme");
 //! let err = client
-//!     .delete_organization("org_1", &Default::default())
+//!     .delete_organization("org_1")
 //!     .await
 //!     .unwrap_err();
 //! assert_eq!(err.status().map(|s| s.as_u16()), Some(404));

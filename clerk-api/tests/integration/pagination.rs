@@ -1,4 +1,4 @@
-//! `*_stream` methods against a real server: lazy pages, stop rules, errors as items.
+//! `.stream()` of paginated operations against a real server: lazy pages, stop rules, errors as items.
 
 use crate::common;
 
@@ -45,7 +45,9 @@ async fn an_empty_list_is_one_request_and_no_items() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &[], 0).await;
     let all = client
-        .list_organizations_stream(&params(10))
+        .list_organizations()
+        .params(params(10))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -59,7 +61,9 @@ async fn an_exact_multiple_of_the_page_size_stops_at_the_total() {
     page(&server, 0, &["a", "b"], 4).await;
     page(&server, 2, &["c", "d"], 4).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -75,7 +79,7 @@ async fn pages_are_fetched_lazily() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &["a", "b"], 4).await;
     page(&server, 2, &["c", "d"], 4).await;
-    let mut stream = client.list_organizations_stream(&params(2));
+    let mut stream = client.list_organizations().params(params(2)).stream();
     assert_eq!(
         received(&server).await.len(),
         0,
@@ -99,7 +103,9 @@ async fn a_total_that_shrinks_mid_stream_ends_it() {
     page(&server, 2, &["c", "d"], 4).await;
     page(&server, 4, &["e", "f"], 6).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -112,7 +118,9 @@ async fn a_total_that_grows_mid_stream_is_followed() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &["a", "b"], 2).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -123,7 +131,9 @@ async fn a_total_that_grows_mid_stream_is_followed() {
     page(&server, 2, &["c", "d"], 5).await;
     page(&server, 4, &["e"], 5).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -137,7 +147,9 @@ async fn a_server_that_caps_the_page_below_the_limit_is_still_read_to_the_total(
     page(&server, 2, &["c", "d"], 5).await;
     page(&server, 4, &["e"], 5).await;
     let all = client
-        .list_organizations_stream(&params(500))
+        .list_organizations()
+        .params(params(500))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -155,7 +167,9 @@ async fn offset_and_page_size_come_from_params_and_are_clamped() {
         value
     };
     let all = client
-        .list_organizations_stream(&start)
+        .list_organizations()
+        .params(start)
+        .stream()
         .page_size(10_000)
         .collect_all()
         .await
@@ -180,7 +194,12 @@ async fn a_failed_page_is_an_error_item_that_ends_the_stream() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let items: Vec<Result<_, Error>> = client.list_organizations_stream(&params(2)).collect().await;
+    let items: Vec<Result<_, Error>> = client
+        .list_organizations()
+        .params(params(2))
+        .stream()
+        .collect()
+        .await;
     assert_eq!(items.len(), 3);
     assert_eq!(items[1].as_ref().unwrap().id, "b");
     let err = items[2].as_ref().unwrap_err();
@@ -188,7 +207,9 @@ async fn a_failed_page_is_an_error_item_that_ends_the_stream() {
     assert_eq!(err.operation_id(), Some("ListOrganizations"));
 
     let collected = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .try_collect::<Vec<_>>()
         .await;
     assert!(collected.is_err());
@@ -214,7 +235,9 @@ async fn streams_with_a_path_parameter_send_it_on_every_page() {
         value
     };
     let all = client
-        .list_organization_domains_stream("org/1", &params)
+        .list_organization_domains("org/1")
+        .params(params)
+        .stream()
         .collect_all()
         .await
         .unwrap();

@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, RateLimit};
 use common::*;
 use serde_json::json;
@@ -69,7 +68,7 @@ async fn burst(client: &Client, tasks: usize, calls: usize) {
             tokio::spawn(async move {
                 for _ in 0..per_task {
                     client
-                        .list_organizations(&ListOrganizationsParams::default())
+                        .list_organizations()
                         .await
                         .expect("every call succeeds, after a retry if it was refused");
                 }
@@ -204,21 +203,14 @@ async fn without_a_limiter_a_429_holds_back_only_its_own_call() {
     let client = builder_for(&server).retry(fast_retry()).build().unwrap();
     let refused = tokio::spawn({
         let client = client.clone();
-        async move {
-            client
-                .list_organizations(&ListOrganizationsParams::default())
-                .await
-        }
+        async move { client.list_organizations().await }
     });
     // Wait until the first call has its 429, then call again on another clone.
     while clock.failed_at.lock().unwrap().is_none() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let started = Instant::now();
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .unwrap();
+    client.list_organizations().await.unwrap();
     assert!(started.elapsed() < Duration::from_millis(500), "not paused");
     refused.await.unwrap().expect("retried after Retry-After");
 }

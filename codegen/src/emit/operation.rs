@@ -286,7 +286,9 @@ fn method(op: &Operation) -> TokenStream {
     let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
     let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let decls = args.iter().map(|Arg { name, held, .. }| quote!(#name: #held));
+    let decls = args
+        .iter()
+        .map(|Arg { name, held, .. }| quote!(#name: #held));
     let builder = &op.call.builder;
     let base = &op.locals.base;
     let request_base = RuntimeItem::RequestBase;
@@ -434,7 +436,11 @@ fn setter(op: &Operation, setter: &Setter) -> TokenStream {
     let (arg, store) = match (&p.ty, p.shape) {
         (Type::Vec(inner), ParamShape::Array) => match &**inner {
             Type::String => (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                ),
                 quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
             ),
             inner => {

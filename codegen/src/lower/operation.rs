@@ -4,8 +4,8 @@ use super::refs;
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Body, BodyMedia, CallArg, CallShape, Locals, Setter, Location, Method, ModelKind, Operation, Param, PathSegment, Response,
-    Type,
+    Body, BodyMedia, CallArg, CallShape, Locals, Location, Method, ModelKind, Operation, Param,
+    PathSegment, Response, Setter, Type,
 };
 use crate::naming::{snake_ident, type_name, RustIdent, UniqueNames};
 use crate::pointer::Pointer;
