@@ -1,4 +1,4 @@
-//! The JWKS cache of one [`Client`]: the instance's keys, fetched through `GetJWKS`.
+//! The JWKS cache of one [`Client`]: the instance's keys, fetched with `GET /jwks`.
 //!
 //! - A fetched set is used for a fixed time to live, counted from the fetch; hits never
 //!   extend it, so a key Clerk has withdrawn stops verifying once the TTL is over.
@@ -11,9 +11,9 @@
 //! - The cache lives in the client (one per secret key and base URL), never in a
 //!   process-wide static, so one instance's keys never verify another's tokens.
 
+use super::backend_api::{self, Jwk, JwkSet};
 use super::error::VerifyError;
 use super::key::JwtKey;
-use crate::models::{Jwks, JwksKeysItem, JwksRsaPublicKeyKty};
 use crate::Client;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -34,34 +34,20 @@ struct CachedKey {
 }
 
 impl KeySet {
-    fn from_jwks(jwks: Jwks, fetched_at: Instant) -> KeySet {
+    fn from_jwks(jwks: JwkSet, fetched_at: Instant) -> KeySet {
         let keys = jwks
             .keys
-            .unwrap_or_default()
             .into_iter()
-            .filter_map(|item| {
-                let (kid, key) = match item {
-                    JwksKeysItem::JwksRsaPublicKey(k) => {
-                        let signs_rs256 = k.kty == JwksRsaPublicKeyKty::Rsa
-                            && k.alg == "RS256"
-                            && k.r#use == "sig";
-                        let key = signs_rs256
-                            .then(|| JwtKey::from_rsa_components(&k.n, &k.e).ok())
-                            .flatten();
-                        (k.kid, key)
-                    }
-                    JwksKeysItem::JwksRsaPrivateKey(k) => (k.kid, None),
-                    JwksKeysItem::JwksEcdsaPrivateKey(k) => (k.kid, None),
-                    JwksKeysItem::JwksEcdsaPublicKey(k) => (k.kid, None),
-                    JwksKeysItem::JwksEd25519PrivateKey(k) => (k.kid, None),
-                    JwksKeysItem::JwksEd25519PublicKey(k) => (k.kid, None),
-                    JwksKeysItem::JwksSymmetricKey(k) => (k.kid, None),
-                    JwksKeysItem::Unknown(value) => (value.get("kid")?.as_str()?.to_owned(), None),
-                };
-                Some(CachedKey {
-                    kid: kid.into_boxed_str(),
+            // A key without a string `kid` can never be named by a token.
+            .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
+            .map(|jwk| {
+                let key = jwk
+                    .rs256_components()
+                    .and_then(|(n, e)| JwtKey::from_rsa_components(n, e).ok());
+                CachedKey {
+                    kid: jwk.kid.into_boxed_str(),
                     key,
-                })
+                }
             })
             .collect();
         KeySet { fetched_at, keys }
@@ -183,7 +169,7 @@ impl JwksCache {
     }
 
     async fn fetch(&self, client: &Client) -> FetchOutcome {
-        let jwks = client.get_jwks().await.map_err(Arc::new)?;
+        let jwks = backend_api::fetch_jwks(client).await.map_err(Arc::new)?;
         let set = Arc::new(KeySet::from_jwks(jwks, Instant::now()));
         self.lock().current = Some(Arc::clone(&set));
         Ok(set)

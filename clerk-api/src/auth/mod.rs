@@ -21,7 +21,8 @@
 //!
 //! - a PEM public key ([`JwtKey::from_pem`], the `CLERK_JWT_KEY` of Clerk's other SDKs):
 //!   no network call at all, or
-//! - the instance's JWKS, fetched by [`Client::get_jwks`](crate::Client::get_jwks).
+//! - the instance's JWKS, fetched from the Backend API's `GET /jwks` through the
+//!   client (its retries, timeouts, deadline and rate limit apply).
 //!
 //! # The JWKS cache
 //!
@@ -44,6 +45,7 @@
 //! decoded into stack buffers (claims over 4 KiB into one heap buffer), the header is
 //! read in place, and the cached key is found by `kid` without copying it or the key.
 
+mod backend_api;
 mod claims;
 mod der;
 mod error;

@@ -90,8 +90,8 @@ impl Verifier {
         VerifierBuilder::new(Keys::Fixed(key))
     }
 
-    /// Verifies with the instance's keys, fetched by [`Client::get_jwks`] and cached in
-    /// `client` (see [the module docs](super#the-jwks-cache)).
+    /// Verifies with the instance's keys, fetched from `GET /jwks` through `client` and
+    /// cached in it (see [the module docs](super#the-jwks-cache)).
     pub fn with_jwks(client: Client) -> VerifierBuilder {
         VerifierBuilder::new(Keys::Jwks(client))
     }
