@@ -18,6 +18,15 @@ pub mod scratch;
 pub mod semver_oracle;
 pub mod test;
 
+/// The workspace README's examples, compiled as doctests of this crate (with every
+/// hand-written feature of `clerk-api`, a dev-dependency) so they stay true. They are
+/// here, not in `clerk-api`, because the README is outside the published package: an
+/// `include_str!` of it there would break `cargo test` on the packaged crate.
+/// `clerk-api` doctests its own README.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// The spec `cargo xtask gen` reads by default, relative to the workspace root.
 pub const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 

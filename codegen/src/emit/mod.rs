@@ -220,10 +220,15 @@ fn root(api: &ir::Api) -> TokenStream {
             m.tag
         );
         let gate = cfg_with_badge(quote!(feature = #feature));
+        let operations = operation_table(m)
+            .into_iter()
+            .map(|line| quote!(#[doc = #line]));
         quote! {
             #docs
             #[doc = ""]
             #[doc = #feature_doc]
+            #[doc = ""]
+            #(#operations)*
             #gate
             pub mod #name;
         }
@@ -241,6 +246,31 @@ fn root(api: &ir::Api) -> TokenStream {
         pub mod models;
         #(#modules)*
     }
+}
+
+/// A tag module's operations as a rustdoc table: the `Client` method, its HTTP request
+/// and the first line of its summary.
+fn operation_table(module: &ir::Module) -> Vec<String> {
+    let mut lines = vec![
+        " | method | request | summary |".to_owned(),
+        " | --- | --- | --- |".to_owned(),
+    ];
+    for op in &module.operations {
+        let summary = op
+            .summary
+            .as_deref()
+            .and_then(|s| docs::rustdoc(s).into_iter().next())
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+        lines.push(format!(
+            " | [`{0}`](crate::Client::{0}){deprecated} | `{1} {2}` | {summary} |",
+            op.fn_name,
+            op.method.as_str(),
+            op.path
+        ));
+    }
+    lines
 }
 
 /// The models that are `multipart/form-data` bodies (written part by part, with files).
