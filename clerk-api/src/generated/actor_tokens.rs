@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateActorToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateActorToken")]
+    #[inline]
     pub fn create_actor_token(&self) -> CreateActorToken<'_> {
         CreateActorToken {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeActorToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeActorToken")]
+    #[inline]
     pub fn revoke_actor_token<'a>(
         &'a self,
         actor_token_id: &'a str,

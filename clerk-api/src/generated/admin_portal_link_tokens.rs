@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateAdminPortalLinkToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createAdminPortalLinkToken")]
+    #[inline]
     pub fn create_admin_portal_link_token<'a>(
         &'a self,
         body: &'a super::models::CreateAdminPortalLinkTokenRequest,
@@ -28,6 +29,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeAdminPortalLinkToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeAdminPortalLinkToken")]
+    #[inline]
     pub fn revoke_admin_portal_link_token<'a>(
         &'a self,
         admin_portal_link_token_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateAgentTask`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateAgentTask")]
+    #[inline]
     pub fn create_agent_task(&self) -> CreateAgentTask<'_> {
         CreateAgentTask {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeAgentTask`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeAgentTask")]
+    #[inline]
     pub fn revoke_agent_task<'a>(
         &'a self,
         agent_task_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListAllowlistIdentifiers`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListAllowlistIdentifiers")]
+    #[inline]
     pub fn list_allowlist_identifiers(&self) -> ListAllowlistIdentifiers<'_> {
         ListAllowlistIdentifiers {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateAllowlistIdentifier`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateAllowlistIdentifier")]
+    #[inline]
     pub fn create_allowlist_identifier(&self) -> CreateAllowlistIdentifier<'_> {
         CreateAllowlistIdentifier {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteAllowlistIdentifier`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteAllowlistIdentifier")]
+    #[inline]
     pub fn delete_allowlist_identifier<'a>(
         &'a self,
         identifier_id: &'a str,
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListBlocklistIdentifiers`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListBlocklistIdentifiers")]
+    #[inline]
     pub fn list_blocklist_identifiers(&self) -> ListBlocklistIdentifiers<'_> {
         ListBlocklistIdentifiers {
             base: crate::runtime::RequestBase::new(self),
@@ -69,6 +73,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateBlocklistIdentifier`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateBlocklistIdentifier")]
+    #[inline]
     pub fn create_blocklist_identifier(&self) -> CreateBlocklistIdentifier<'_> {
         CreateBlocklistIdentifier {
             base: crate::runtime::RequestBase::new(self),
@@ -83,6 +88,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteBlocklistIdentifier`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteBlocklistIdentifier")]
+    #[inline]
     pub fn delete_blocklist_identifier<'a>(
         &'a self,
         identifier_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetApiKeys`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKeys")]
+    #[inline]
     pub fn get_api_keys<'a>(&'a self, subject: &'a str) -> GetApiKeys<'a> {
         GetApiKeys {
             base: crate::runtime::RequestBase::new(self),
@@ -26,6 +27,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createApiKey")]
+    #[inline]
     pub fn create_api_key<'a>(
         &'a self,
         body: &'a super::models::CreateApiKeyRequest,
@@ -43,6 +45,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKey")]
+    #[inline]
     pub fn get_api_key<'a>(&'a self, api_key_id: &'a str) -> GetApiKey<'a> {
         GetApiKey {
             base: crate::runtime::RequestBase::new(self),
@@ -57,6 +60,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "deleteApiKey")]
+    #[inline]
     pub fn delete_api_key<'a>(&'a self, api_key_id: &'a str) -> DeleteApiKey<'a> {
         DeleteApiKey {
             base: crate::runtime::RequestBase::new(self),
@@ -71,6 +75,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "updateApiKey")]
+    #[inline]
     pub fn update_api_key<'a>(
         &'a self,
         api_key_id: &'a str,
@@ -90,6 +95,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetApiKeySecret`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKeySecret")]
+    #[inline]
     pub fn get_api_key_secret<'a>(&'a self, api_key_id: &'a str) -> GetApiKeySecret<'a> {
         GetApiKeySecret {
             base: crate::runtime::RequestBase::new(self),
@@ -104,6 +110,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeApiKey")]
+    #[inline]
     pub fn revoke_api_key<'a>(
         &'a self,
         api_key_id: &'a str,
@@ -123,6 +130,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyApiKey")]
+    #[inline]
     pub fn verify_api_key<'a>(
         &'a self,
         body: &'a super::models::VerifyApiKeyRequest,

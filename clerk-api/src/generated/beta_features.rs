@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceAuthConfig`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceAuthConfig")]
+    #[inline]
     pub fn update_instance_auth_config(&self) -> UpdateInstanceAuthConfig<'_> {
         UpdateInstanceAuthConfig {
             base: crate::runtime::RequestBase::new(self),
@@ -26,6 +27,7 @@ impl crate::Client {
     /// Returns a [`UpdateProductionInstanceDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateProductionInstanceDomain")]
     #[deprecated]
+    #[inline]
     pub fn update_production_instance_domain(
         &self,
     ) -> UpdateProductionInstanceDomain<'_> {
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`ChangeProductionInstanceDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ChangeProductionInstanceDomain")]
+    #[inline]
     pub fn change_production_instance_domain(
         &self,
     ) -> ChangeProductionInstanceDomain<'_> {

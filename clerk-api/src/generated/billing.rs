@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetCommercePlanList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetCommercePlanList")]
+    #[inline]
     pub fn get_commerce_plan_list(&self) -> GetCommercePlanList<'_> {
         GetCommercePlanList {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetBillingPriceList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetBillingPriceList")]
+    #[inline]
     pub fn get_billing_price_list(&self) -> GetBillingPriceList<'_> {
         GetBillingPriceList {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateBillingPrice`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateBillingPrice")]
+    #[inline]
     pub fn create_billing_price<'a>(
         &'a self,
         body: &'a super::models::CreateBillingPriceRequest,
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetCommerceSubscriptionItemList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetCommerceSubscriptionItemList")]
+    #[inline]
     pub fn get_commerce_subscription_item_list(
         &self,
     ) -> GetCommerceSubscriptionItemList<'_> {
@@ -72,6 +76,7 @@ impl crate::Client {
     ///
     /// Returns a [`CancelCommerceSubscriptionItem`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CancelCommerceSubscriptionItem")]
+    #[inline]
     pub fn cancel_commerce_subscription_item<'a>(
         &'a self,
         subscription_item_id: &'a str,
@@ -90,6 +95,7 @@ impl crate::Client {
     ///
     /// Returns a [`ExtendBillingSubscriptionItemFreeTrial`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ExtendBillingSubscriptionItemFreeTrial")]
+    #[inline]
     pub fn extend_billing_subscription_item_free_trial<'a>(
         &'a self,
         subscription_item_id: &'a str,
@@ -109,6 +115,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateBillingPriceTransition`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateBillingPriceTransition")]
+    #[inline]
     pub fn create_billing_price_transition<'a>(
         &'a self,
         subscription_item_id: &'a str,
@@ -128,6 +135,7 @@ impl crate::Client {
     ///
     /// Returns a [`ApplyBillingSubscriptionItemDiscount`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ApplyBillingSubscriptionItemDiscount")]
+    #[inline]
     pub fn apply_billing_subscription_item_discount<'a>(
         &'a self,
         subscription_item_id: &'a str,
@@ -147,6 +155,7 @@ impl crate::Client {
     ///
     /// Returns a [`RemoveBillingSubscriptionItemDiscount`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RemoveBillingSubscriptionItemDiscount")]
+    #[inline]
     pub fn remove_billing_subscription_item_discount<'a>(
         &'a self,
         subscription_item_id: &'a str,
@@ -166,6 +175,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetBillingStatementList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetBillingStatementList")]
+    #[inline]
     pub fn get_billing_statement_list(&self) -> GetBillingStatementList<'_> {
         GetBillingStatementList {
             base: crate::runtime::RequestBase::new(self),
@@ -180,6 +190,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetBillingStatement`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetBillingStatement")]
+    #[inline]
     pub fn get_billing_statement<'a>(
         &'a self,
         statement_id: &'a str,
@@ -197,6 +208,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetBillingStatementPaymentAttempts`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetBillingStatementPaymentAttempts")]
+    #[inline]
     pub fn get_billing_statement_payment_attempts<'a>(
         &'a self,
         statement_id: &'a str,

@@ -12,6 +12,7 @@ impl crate::Client {
     /// Returns a [`GetClientList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetClientList")]
     #[deprecated]
+    #[inline]
     pub fn get_client_list(&self) -> GetClientList<'_> {
         GetClientList {
             base: crate::runtime::RequestBase::new(self),
@@ -26,6 +27,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyClient`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyClient")]
+    #[inline]
     pub fn verify_client(&self) -> VerifyClient<'_> {
         VerifyClient {
             base: crate::runtime::RequestBase::new(self),
@@ -40,6 +42,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetClient`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetClient")]
+    #[inline]
     pub fn get_client<'a>(&'a self, client_id: &'a str) -> GetClient<'a> {
         GetClient {
             base: crate::runtime::RequestBase::new(self),

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListDirectories`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListDirectories")]
+    #[inline]
     pub fn list_directories(&self) -> ListDirectories<'_> {
         ListDirectories {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateDirectory")]
+    #[inline]
     pub fn create_directory(&self) -> CreateDirectory<'_> {
         CreateDirectory {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetDirectory")]
+    #[inline]
     pub fn get_directory<'a>(&'a self, directory_id: &'a str) -> GetDirectory<'a> {
         GetDirectory {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteDirectory")]
+    #[inline]
     pub fn delete_directory<'a>(&'a self, directory_id: &'a str) -> DeleteDirectory<'a> {
         DeleteDirectory {
             base: crate::runtime::RequestBase::new(self),
@@ -67,6 +71,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateDirectory")]
+    #[inline]
     pub fn update_directory<'a>(&'a self, directory_id: &'a str) -> UpdateDirectory<'a> {
         UpdateDirectory {
             base: crate::runtime::RequestBase::new(self),
@@ -82,6 +87,7 @@ impl crate::Client {
     ///
     /// Returns a [`RotateDirectoryApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RotateDirectoryAPIKey")]
+    #[inline]
     pub fn rotate_directory_api_key<'a>(
         &'a self,
         directory_id: &'a str,
@@ -99,6 +105,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListDirectoryGroupRoleMappings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListDirectoryGroupRoleMappings")]
+    #[inline]
     pub fn list_directory_group_role_mappings<'a>(
         &'a self,
         directory_id: &'a str,
@@ -116,6 +123,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceDirectoryGroupRoleMappings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceDirectoryGroupRoleMappings")]
+    #[inline]
     pub fn replace_directory_group_role_mappings<'a>(
         &'a self,
         directory_id: &'a str,
@@ -135,6 +143,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateDirectoryGroupRoleMapping`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateDirectoryGroupRoleMapping")]
+    #[inline]
     pub fn create_directory_group_role_mapping<'a>(
         &'a self,
         directory_id: &'a str,
@@ -154,6 +163,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteDirectoryGroupRoleMapping`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteDirectoryGroupRoleMapping")]
+    #[inline]
     pub fn delete_directory_group_role_mapping<'a>(
         &'a self,
         directory_id: &'a str,

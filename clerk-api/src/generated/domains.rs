@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListDomains`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListDomains")]
+    #[inline]
     pub fn list_domains(&self) -> ListDomains<'_> {
         ListDomains {
             base: crate::runtime::RequestBase::new(self),
@@ -24,6 +25,7 @@ impl crate::Client {
     ///
     /// Returns a [`AddDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AddDomain")]
+    #[inline]
     pub fn add_domain(&self) -> AddDomain<'_> {
         AddDomain {
             base: crate::runtime::RequestBase::new(self),
@@ -38,6 +40,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteDomain")]
+    #[inline]
     pub fn delete_domain<'a>(&'a self, domain_id: &'a str) -> DeleteDomain<'a> {
         DeleteDomain {
             base: crate::runtime::RequestBase::new(self),
@@ -52,6 +55,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateDomain")]
+    #[inline]
     pub fn update_domain<'a>(
         &'a self,
         domain_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateEmailAddress")]
+    #[inline]
     pub fn create_email_address(&self) -> CreateEmailAddress<'_> {
         CreateEmailAddress {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetEmailAddress")]
+    #[inline]
     pub fn get_email_address<'a>(
         &'a self,
         email_address_id: &'a str,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteEmailAddress")]
+    #[inline]
     pub fn delete_email_address<'a>(
         &'a self,
         email_address_id: &'a str,
@@ -59,6 +62,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateEmailAddress")]
+    #[inline]
     pub fn update_email_address<'a>(
         &'a self,
         email_address_id: &'a str,
@@ -77,6 +81,7 @@ impl crate::Client {
     ///
     /// Returns a [`PrepareEmailAddressVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "PrepareEmailAddressVerification")]
+    #[inline]
     pub fn prepare_email_address_verification<'a>(
         &'a self,
         email_address_id: &'a str,
@@ -94,6 +99,7 @@ impl crate::Client {
     ///
     /// Returns a [`AttemptEmailAddressVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AttemptEmailAddressVerification")]
+    #[inline]
     pub fn attempt_email_address_verification<'a>(
         &'a self,
         email_address_id: &'a str,
@@ -113,6 +119,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceUserEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceUserEmailAddress")]
+    #[inline]
     pub fn replace_user_email_address<'a>(
         &'a self,
         user_id: &'a str,

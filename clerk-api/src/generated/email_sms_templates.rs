@@ -12,6 +12,7 @@ impl crate::Client {
     /// Returns a [`GetTemplateList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetTemplateList")]
     #[deprecated]
+    #[inline]
     pub fn get_template_list<'a>(
         &'a self,
         template_type: &'a super::models::GetTemplateListTemplateType,
@@ -31,6 +32,7 @@ impl crate::Client {
     /// Returns a [`GetTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetTemplate")]
     #[deprecated]
+    #[inline]
     pub fn get_template<'a>(
         &'a self,
         template_type: &'a super::models::GetTemplateTemplateType,
@@ -51,6 +53,7 @@ impl crate::Client {
     /// Returns a [`UpsertTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpsertTemplate")]
     #[deprecated]
+    #[inline]
     pub fn upsert_template<'a>(
         &'a self,
         template_type: &'a super::models::UpsertTemplateTemplateType,
@@ -72,6 +75,7 @@ impl crate::Client {
     /// Returns a [`RevertTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevertTemplate")]
     #[deprecated]
+    #[inline]
     pub fn revert_template<'a>(
         &'a self,
         template_type: &'a super::models::RevertTemplateTemplateType,
@@ -92,6 +96,7 @@ impl crate::Client {
     /// Returns a [`PreviewTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "PreviewTemplate")]
     #[deprecated]
+    #[inline]
     pub fn preview_template<'a>(
         &'a self,
         template_type: &'a str,
@@ -113,6 +118,7 @@ impl crate::Client {
     /// Returns a [`ToggleTemplateDelivery`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ToggleTemplateDelivery")]
     #[deprecated]
+    #[inline]
     pub fn toggle_template_delivery<'a>(
         &'a self,
         template_type: &'a super::models::ToggleTemplateDeliveryTemplateType,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListEnterpriseConnections`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListEnterpriseConnections")]
+    #[inline]
     pub fn list_enterprise_connections(&self) -> ListEnterpriseConnections<'_> {
         ListEnterpriseConnections {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateEnterpriseConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateEnterpriseConnection")]
+    #[inline]
     pub fn create_enterprise_connection(&self) -> CreateEnterpriseConnection<'_> {
         CreateEnterpriseConnection {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetEnterpriseConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetEnterpriseConnection")]
+    #[inline]
     pub fn get_enterprise_connection<'a>(
         &'a self,
         enterprise_connection_id: &'a str,
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteEnterpriseConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteEnterpriseConnection")]
+    #[inline]
     pub fn delete_enterprise_connection<'a>(
         &'a self,
         enterprise_connection_id: &'a str,
@@ -73,6 +77,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateEnterpriseConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateEnterpriseConnection")]
+    #[inline]
     pub fn update_enterprise_connection<'a>(
         &'a self,
         enterprise_connection_id: &'a str,
@@ -92,6 +97,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListEnterpriseConnectionTestRuns`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListEnterpriseConnectionTestRuns")]
+    #[inline]
     pub fn list_enterprise_connection_test_runs<'a>(
         &'a self,
         enterprise_connection_id: &'a str,
@@ -110,6 +116,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateEnterpriseConnectionTestRun`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateEnterpriseConnectionTestRun")]
+    #[inline]
     pub fn create_enterprise_connection_test_run<'a>(
         &'a self,
         enterprise_connection_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetInstance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstance")]
+    #[inline]
     pub fn get_instance(&self) -> GetInstance<'_> {
         GetInstance {
             base: crate::runtime::RequestBase::new(self),
@@ -24,6 +25,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstance")]
+    #[inline]
     pub fn update_instance(&self) -> UpdateInstance<'_> {
         UpdateInstance {
             base: crate::runtime::RequestBase::new(self),
@@ -38,6 +40,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceRestrictions`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceRestrictions")]
+    #[inline]
     pub fn update_instance_restrictions(&self) -> UpdateInstanceRestrictions<'_> {
         UpdateInstanceRestrictions {
             base: crate::runtime::RequestBase::new(self),
@@ -52,6 +55,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetInstanceProtect`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceProtect")]
+    #[inline]
     pub fn get_instance_protect(&self) -> GetInstanceProtect<'_> {
         GetInstanceProtect {
             base: crate::runtime::RequestBase::new(self),
@@ -65,6 +69,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceProtect`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceProtect")]
+    #[inline]
     pub fn update_instance_protect(&self) -> UpdateInstanceProtect<'_> {
         UpdateInstanceProtect {
             base: crate::runtime::RequestBase::new(self),
@@ -79,6 +84,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetInstanceCommunication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceCommunication")]
+    #[inline]
     pub fn get_instance_communication(&self) -> GetInstanceCommunication<'_> {
         GetInstanceCommunication {
             base: crate::runtime::RequestBase::new(self),
@@ -92,6 +98,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceCommunication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceCommunication")]
+    #[inline]
     pub fn update_instance_communication(&self) -> UpdateInstanceCommunication<'_> {
         UpdateInstanceCommunication {
             base: crate::runtime::RequestBase::new(self),
@@ -106,6 +113,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetInstanceOAuthApplicationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceOAuthApplicationSettings")]
+    #[inline]
     pub fn get_instance_oauth_application_settings(
         &self,
     ) -> GetInstanceOAuthApplicationSettings<'_> {
@@ -121,6 +129,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceOAuthApplicationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceOAuthApplicationSettings")]
+    #[inline]
     pub fn update_instance_oauth_application_settings(
         &self,
     ) -> UpdateInstanceOAuthApplicationSettings<'_> {
@@ -137,6 +146,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetInstanceOrganizationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceOrganizationSettings")]
+    #[inline]
     pub fn get_instance_organization_settings(
         &self,
     ) -> GetInstanceOrganizationSettings<'_> {
@@ -152,6 +162,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateInstanceOrganizationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceOrganizationSettings")]
+    #[inline]
     pub fn update_instance_organization_settings(
         &self,
     ) -> UpdateInstanceOrganizationSettings<'_> {

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListInvitations")]
+    #[inline]
     pub fn list_invitations(&self) -> ListInvitations<'_> {
         ListInvitations {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateInvitation`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateInvitation")]
+    #[inline]
     pub fn create_invitation(&self) -> CreateInvitation<'_> {
         CreateInvitation {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateBulkInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateBulkInvitations")]
+    #[inline]
     pub fn create_bulk_invitations(&self) -> CreateBulkInvitations<'_> {
         CreateBulkInvitations {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeInvitation`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeInvitation")]
+    #[inline]
     pub fn revoke_invitation<'a>(
         &'a self,
         invitation_id: &'a str,

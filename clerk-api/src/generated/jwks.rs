@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetJwks`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetJWKS")]
+    #[inline]
     pub fn get_jwks(&self) -> GetJwks<'_> {
         GetJwks {
             base: crate::runtime::RequestBase::new(self),

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListJwtTemplates`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListJWTTemplates")]
+    #[inline]
     pub fn list_jwt_templates(&self) -> ListJwtTemplates<'_> {
         ListJwtTemplates {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateJwtTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateJWTTemplate")]
+    #[inline]
     pub fn create_jwt_template(&self) -> CreateJwtTemplate<'_> {
         CreateJwtTemplate {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetJwtTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetJWTTemplate")]
+    #[inline]
     pub fn get_jwt_template<'a>(&'a self, template_id: &'a str) -> GetJwtTemplate<'a> {
         GetJwtTemplate {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteJwtTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteJWTTemplate")]
+    #[inline]
     pub fn delete_jwt_template<'a>(
         &'a self,
         template_id: &'a str,
@@ -70,6 +74,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateJwtTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateJWTTemplate")]
+    #[inline]
     pub fn update_jwt_template<'a>(
         &'a self,
         template_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetM2mTokens`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getM2MTokens")]
+    #[inline]
     pub fn get_m2_mtokens<'a>(&'a self, subject: &'a str) -> GetM2mTokens<'a> {
         GetM2mTokens {
             base: crate::runtime::RequestBase::new(self),
@@ -26,6 +27,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createM2MToken")]
+    #[inline]
     pub fn create_m2_mtoken<'a>(
         &'a self,
         body: &'a super::models::CreateM2mTokenRequest,
@@ -43,6 +45,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeM2MToken")]
+    #[inline]
     pub fn revoke_m2_mtoken<'a>(
         &'a self,
         m2m_token_id: &'a str,
@@ -62,6 +65,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyM2MToken")]
+    #[inline]
     pub fn verify_m2_mtoken<'a>(
         &'a self,
         body: &'a super::models::VerifyM2mTokenRequest,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListMachines`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListMachines")]
+    #[inline]
     pub fn list_machines(&self) -> ListMachines<'_> {
         ListMachines {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateMachine`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateMachine")]
+    #[inline]
     pub fn create_machine(&self) -> CreateMachine<'_> {
         CreateMachine {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetMachine`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetMachine")]
+    #[inline]
     pub fn get_machine<'a>(&'a self, machine_id: &'a str) -> GetMachine<'a> {
         GetMachine {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteMachine`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteMachine")]
+    #[inline]
     pub fn delete_machine<'a>(&'a self, machine_id: &'a str) -> DeleteMachine<'a> {
         DeleteMachine {
             base: crate::runtime::RequestBase::new(self),
@@ -67,6 +71,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateMachine`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateMachine")]
+    #[inline]
     pub fn update_machine<'a>(&'a self, machine_id: &'a str) -> UpdateMachine<'a> {
         UpdateMachine {
             base: crate::runtime::RequestBase::new(self),
@@ -82,6 +87,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetMachineSecretKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetMachineSecretKey")]
+    #[inline]
     pub fn get_machine_secret_key<'a>(
         &'a self,
         machine_id: &'a str,
@@ -99,6 +105,7 @@ impl crate::Client {
     ///
     /// Returns a [`RotateMachineSecretKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RotateMachineSecretKey")]
+    #[inline]
     pub fn rotate_machine_secret_key<'a>(
         &'a self,
         machine_id: &'a str,
@@ -118,6 +125,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateMachineScope`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateMachineScope")]
+    #[inline]
     pub fn create_machine_scope<'a>(
         &'a self,
         machine_id: &'a str,
@@ -136,6 +144,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteMachineScope`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteMachineScope")]
+    #[inline]
     pub fn delete_machine_scope<'a>(
         &'a self,
         machine_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetPublicInterstitial`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetPublicInterstitial")]
+    #[inline]
     pub fn get_public_interstitial(&self) -> GetPublicInterstitial<'_> {
         GetPublicInterstitial {
             base: crate::runtime::RequestBase::new(self),

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyOAuthAccessToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyOAuthAccessToken")]
+    #[inline]
     pub fn verify_oauth_access_token<'a>(
         &'a self,
         body: &'a super::models::VerifyOAuthAccessTokenRequest,

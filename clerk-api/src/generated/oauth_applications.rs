@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOAuthApplications`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOAuthApplications")]
+    #[inline]
     pub fn list_oauth_applications(&self) -> ListOAuthApplications<'_> {
         ListOAuthApplications {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOAuthApplication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOAuthApplication")]
+    #[inline]
     pub fn create_oauth_application(&self) -> CreateOAuthApplication<'_> {
         CreateOAuthApplication {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOAuthApplication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOAuthApplication")]
+    #[inline]
     pub fn get_oauth_application<'a>(
         &'a self,
         oauth_application_id: &'a str,
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOAuthApplication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOAuthApplication")]
+    #[inline]
     pub fn delete_oauth_application<'a>(
         &'a self,
         oauth_application_id: &'a str,
@@ -73,6 +77,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOAuthApplication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOAuthApplication")]
+    #[inline]
     pub fn update_oauth_application<'a>(
         &'a self,
         oauth_application_id: &'a str,
@@ -92,6 +97,7 @@ impl crate::Client {
     ///
     /// Returns a [`UploadOAuthApplicationLogo`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UploadOAuthApplicationLogo")]
+    #[inline]
     pub fn upload_oauth_application_logo<'a>(
         &'a self,
         oauth_application_id: &'a str,
@@ -110,6 +116,7 @@ impl crate::Client {
     ///
     /// Returns a [`RotateOAuthApplicationSecret`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RotateOAuthApplicationSecret")]
+    #[inline]
     pub fn rotate_oauth_application_secret<'a>(
         &'a self,
         oauth_application_id: &'a str,
@@ -127,6 +134,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeOAuthApplicationToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeOAuthApplicationToken")]
+    #[inline]
     pub fn revoke_oauth_application_token<'a>(
         &'a self,
         oauth_application_id: &'a str,

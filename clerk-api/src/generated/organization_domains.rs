@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizationDomains`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizationDomains")]
+    #[inline]
     pub fn list_organization_domains<'a>(
         &'a self,
         organization_id: &'a str,
@@ -29,6 +30,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationDomain")]
+    #[inline]
     pub fn create_organization_domain<'a>(
         &'a self,
         organization_id: &'a str,
@@ -48,6 +50,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganizationDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganizationDomain")]
+    #[inline]
     pub fn delete_organization_domain<'a>(
         &'a self,
         organization_id: &'a str,
@@ -67,6 +70,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganizationDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganizationDomain")]
+    #[inline]
     pub fn update_organization_domain<'a>(
         &'a self,
         organization_id: &'a str,
@@ -88,6 +92,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyOrganizationDomainOwnership`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyOrganizationDomainOwnership")]
+    #[inline]
     pub fn verify_organization_domain_ownership<'a>(
         &'a self,
         organization_id: &'a str,
@@ -107,6 +112,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListAllOrganizationDomains`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListAllOrganizationDomains")]
+    #[inline]
     pub fn list_all_organization_domains(&self) -> ListAllOrganizationDomains<'_> {
         ListAllOrganizationDomains {
             base: crate::runtime::RequestBase::new(self),

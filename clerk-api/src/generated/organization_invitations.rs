@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListInstanceOrganizationInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListInstanceOrganizationInvitations")]
+    #[inline]
     pub fn list_instance_organization_invitations(
         &self,
     ) -> ListInstanceOrganizationInvitations<'_> {
@@ -27,6 +28,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizationInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizationInvitations")]
+    #[inline]
     pub fn list_organization_invitations<'a>(
         &'a self,
         organization_id: &'a str,
@@ -45,6 +47,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationInvitation`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationInvitation")]
+    #[inline]
     pub fn create_organization_invitation<'a>(
         &'a self,
         organization_id: &'a str,
@@ -63,6 +66,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationInvitationBulk`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationInvitationBulk")]
+    #[inline]
     pub fn create_organization_invitation_bulk<'a>(
         &'a self,
         organization_id: &'a str,
@@ -85,6 +89,7 @@ impl crate::Client {
     /// Returns a [`ListPendingOrganizationInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListPendingOrganizationInvitations")]
     #[deprecated]
+    #[inline]
     pub fn list_pending_organization_invitations<'a>(
         &'a self,
         organization_id: &'a str,
@@ -103,6 +108,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganizationInvitation`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganizationInvitation")]
+    #[inline]
     pub fn get_organization_invitation<'a>(
         &'a self,
         organization_id: &'a str,
@@ -122,6 +128,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeOrganizationInvitation`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeOrganizationInvitation")]
+    #[inline]
     pub fn revoke_organization_invitation<'a>(
         &'a self,
         organization_id: &'a str,

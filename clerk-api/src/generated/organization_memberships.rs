@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizationMemberships`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizationMemberships")]
+    #[inline]
     pub fn list_organization_memberships<'a>(
         &'a self,
         organization_id: &'a str,
@@ -29,6 +30,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationMembership`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationMembership")]
+    #[inline]
     pub fn create_organization_membership<'a>(
         &'a self,
         organization_id: &'a str,
@@ -48,6 +50,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganizationMembership`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganizationMembership")]
+    #[inline]
     pub fn delete_organization_membership<'a>(
         &'a self,
         organization_id: &'a str,
@@ -67,6 +70,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganizationMembership`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganizationMembership")]
+    #[inline]
     pub fn update_organization_membership<'a>(
         &'a self,
         organization_id: &'a str,
@@ -88,6 +92,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganizationMembershipMetadata`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganizationMembershipMetadata")]
+    #[inline]
     pub fn update_organization_membership_metadata<'a>(
         &'a self,
         organization_id: &'a str,
@@ -109,6 +114,7 @@ impl crate::Client {
     ///
     /// Returns a [`InstanceGetOrganizationMemberships`] request: set its optional parts, then `.await` it.
     #[doc(alias = "InstanceGetOrganizationMemberships")]
+    #[inline]
     pub fn instance_get_organization_memberships(
         &self,
     ) -> InstanceGetOrganizationMemberships<'_> {

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizationPermissions`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizationPermissions")]
+    #[inline]
     pub fn list_organization_permissions(&self) -> ListOrganizationPermissions<'_> {
         ListOrganizationPermissions {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationPermission`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationPermission")]
+    #[inline]
     pub fn create_organization_permission<'a>(
         &'a self,
         body: &'a super::models::CreateOrganizationPermissionRequest,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganizationPermission`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganizationPermission")]
+    #[inline]
     pub fn get_organization_permission<'a>(
         &'a self,
         permission_id: &'a str,
@@ -59,6 +62,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganizationPermission`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganizationPermission")]
+    #[inline]
     pub fn delete_organization_permission<'a>(
         &'a self,
         permission_id: &'a str,
@@ -76,6 +80,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganizationPermission`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganizationPermission")]
+    #[inline]
     pub fn update_organization_permission<'a>(
         &'a self,
         permission_id: &'a str,

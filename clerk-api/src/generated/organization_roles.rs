@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizationRoles`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizationRoles")]
+    #[inline]
     pub fn list_organization_roles(&self) -> ListOrganizationRoles<'_> {
         ListOrganizationRoles {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganizationRole")]
+    #[inline]
     pub fn create_organization_role<'a>(
         &'a self,
         body: &'a super::models::CreateOrganizationRoleRequest,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganizationRole")]
+    #[inline]
     pub fn get_organization_role<'a>(
         &'a self,
         organization_role_id: &'a str,
@@ -59,6 +62,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganizationRole")]
+    #[inline]
     pub fn delete_organization_role<'a>(
         &'a self,
         organization_role_id: &'a str,
@@ -76,6 +80,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganizationRole")]
+    #[inline]
     pub fn update_organization_role<'a>(
         &'a self,
         organization_role_id: &'a str,
@@ -95,6 +100,7 @@ impl crate::Client {
     ///
     /// Returns a [`AssignPermissionToOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AssignPermissionToOrganizationRole")]
+    #[inline]
     pub fn assign_permission_to_organization_role<'a>(
         &'a self,
         organization_role_id: &'a str,
@@ -114,6 +120,7 @@ impl crate::Client {
     ///
     /// Returns a [`RemovePermissionFromOrganizationRole`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RemovePermissionFromOrganizationRole")]
+    #[inline]
     pub fn remove_permission_from_organization_role<'a>(
         &'a self,
         organization_role_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListOrganizations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListOrganizations")]
+    #[inline]
     pub fn list_organizations(&self) -> ListOrganizations<'_> {
         ListOrganizations {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateOrganization`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateOrganization")]
+    #[inline]
     pub fn create_organization<'a>(
         &'a self,
         body: &'a super::models::CreateOrganizationRequest,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganization`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganization")]
+    #[inline]
     pub fn get_organization<'a>(
         &'a self,
         organization_id: &'a str,
@@ -60,6 +63,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganization`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganization")]
+    #[inline]
     pub fn delete_organization<'a>(
         &'a self,
         organization_id: &'a str,
@@ -77,6 +81,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateOrganization`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateOrganization")]
+    #[inline]
     pub fn update_organization<'a>(
         &'a self,
         organization_id: &'a str,
@@ -96,6 +101,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceOrganizationMetadata`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceOrganizationMetadata")]
+    #[inline]
     pub fn replace_organization_metadata<'a>(
         &'a self,
         organization_id: &'a str,
@@ -115,6 +121,7 @@ impl crate::Client {
     ///
     /// Returns a [`MergeOrganizationMetadata`] request: set its optional parts, then `.await` it.
     #[doc(alias = "MergeOrganizationMetadata")]
+    #[inline]
     pub fn merge_organization_metadata<'a>(
         &'a self,
         organization_id: &'a str,
@@ -134,6 +141,7 @@ impl crate::Client {
     ///
     /// Returns a [`UploadOrganizationLogo`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UploadOrganizationLogo")]
+    #[inline]
     pub fn upload_organization_logo<'a>(
         &'a self,
         organization_id: &'a str,
@@ -153,6 +161,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteOrganizationLogo`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteOrganizationLogo")]
+    #[inline]
     pub fn delete_organization_logo<'a>(
         &'a self,
         organization_id: &'a str,
@@ -170,6 +179,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganizationBillingSubscription`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganizationBillingSubscription")]
+    #[inline]
     pub fn get_organization_billing_subscription<'a>(
         &'a self,
         organization_id: &'a str,
@@ -187,6 +197,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOrganizationBillingCreditBalance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOrganizationBillingCreditBalance")]
+    #[inline]
     pub fn get_organization_billing_credit_balance<'a>(
         &'a self,
         organization_id: &'a str,
@@ -204,6 +215,7 @@ impl crate::Client {
     ///
     /// Returns a [`AdjustOrganizationBillingCreditBalance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
+    #[inline]
     pub fn adjust_organization_billing_credit_balance<'a>(
         &'a self,
         organization_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreatePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreatePhoneNumber")]
+    #[inline]
     pub fn create_phone_number(&self) -> CreatePhoneNumber<'_> {
         CreatePhoneNumber {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetPhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetPhoneNumber")]
+    #[inline]
     pub fn get_phone_number<'a>(
         &'a self,
         phone_number_id: &'a str,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeletePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeletePhoneNumber")]
+    #[inline]
     pub fn delete_phone_number<'a>(
         &'a self,
         phone_number_id: &'a str,
@@ -59,6 +62,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdatePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdatePhoneNumber")]
+    #[inline]
     pub fn update_phone_number<'a>(
         &'a self,
         phone_number_id: &'a str,
@@ -77,6 +81,7 @@ impl crate::Client {
     ///
     /// Returns a [`PreparePhoneNumberVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "PreparePhoneNumberVerification")]
+    #[inline]
     pub fn prepare_phone_number_verification<'a>(
         &'a self,
         phone_number_id: &'a str,
@@ -94,6 +99,7 @@ impl crate::Client {
     ///
     /// Returns a [`AttemptPhoneNumberVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AttemptPhoneNumberVerification")]
+    #[inline]
     pub fn attempt_phone_number_verification<'a>(
         &'a self,
         phone_number_id: &'a str,
@@ -113,6 +119,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceUserPhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceUserPhoneNumber")]
+    #[inline]
     pub fn replace_user_phone_number<'a>(
         &'a self,
         user_id: &'a str,

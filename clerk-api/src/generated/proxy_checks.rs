@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyDomainProxy`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyDomainProxy")]
+    #[inline]
     pub fn verify_domain_proxy(&self) -> VerifyDomainProxy<'_> {
         VerifyDomainProxy {
             base: crate::runtime::RequestBase::new(self),

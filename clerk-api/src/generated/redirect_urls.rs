@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListRedirectUrls`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListRedirectURLs")]
+    #[inline]
     pub fn list_redirect_urls(&self) -> ListRedirectUrls<'_> {
         ListRedirectUrls {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateRedirectUrl`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateRedirectURL")]
+    #[inline]
     pub fn create_redirect_url(&self) -> CreateRedirectUrl<'_> {
         CreateRedirectUrl {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetRedirectUrl`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetRedirectURL")]
+    #[inline]
     pub fn get_redirect_url<'a>(&'a self, id: &'a str) -> GetRedirectUrl<'a> {
         GetRedirectUrl {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteRedirectUrl`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteRedirectURL")]
+    #[inline]
     pub fn delete_redirect_url<'a>(&'a self, id: &'a str) -> DeleteRedirectUrl<'a> {
         DeleteRedirectUrl {
             base: crate::runtime::RequestBase::new(self),

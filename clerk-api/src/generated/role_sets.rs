@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListRoleSets`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListRoleSets")]
+    #[inline]
     pub fn list_role_sets(&self) -> ListRoleSets<'_> {
         ListRoleSets {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateRoleSet")]
+    #[inline]
     pub fn create_role_set<'a>(
         &'a self,
         body: &'a super::models::CreateRoleSetRequest,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetRoleSet")]
+    #[inline]
     pub fn get_role_set<'a>(&'a self, role_set_key_or_id: &'a str) -> GetRoleSet<'a> {
         GetRoleSet {
             base: crate::runtime::RequestBase::new(self),
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateRoleSet")]
+    #[inline]
     pub fn update_role_set<'a>(
         &'a self,
         role_set_key_or_id: &'a str,
@@ -75,6 +79,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceRoleSet")]
+    #[inline]
     pub fn replace_role_set<'a>(
         &'a self,
         role_set_key_or_id: &'a str,
@@ -94,6 +99,7 @@ impl crate::Client {
     ///
     /// Returns a [`AddRolesToRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AddRolesToRoleSet")]
+    #[inline]
     pub fn add_roles_to_role_set<'a>(
         &'a self,
         role_set_key_or_id: &'a str,
@@ -113,6 +119,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceRoleInRoleSet`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceRoleInRoleSet")]
+    #[inline]
     pub fn replace_role_in_role_set<'a>(
         &'a self,
         role_set_key_or_id: &'a str,

@@ -12,6 +12,7 @@ impl crate::Client {
     /// Returns a [`ListSamlConnections`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListSAMLConnections")]
     #[deprecated]
+    #[inline]
     pub fn list_saml_connections(&self) -> ListSamlConnections<'_> {
         ListSamlConnections {
             base: crate::runtime::RequestBase::new(self),
@@ -27,6 +28,7 @@ impl crate::Client {
     /// Returns a [`CreateSamlConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSAMLConnection")]
     #[deprecated]
+    #[inline]
     pub fn create_saml_connection(&self) -> CreateSamlConnection<'_> {
         CreateSamlConnection {
             base: crate::runtime::RequestBase::new(self),
@@ -42,6 +44,7 @@ impl crate::Client {
     /// Returns a [`GetSamlConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSAMLConnection")]
     #[deprecated]
+    #[inline]
     pub fn get_saml_connection<'a>(
         &'a self,
         saml_connection_id: &'a str,
@@ -60,6 +63,7 @@ impl crate::Client {
     /// Returns a [`DeleteSamlConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteSAMLConnection")]
     #[deprecated]
+    #[inline]
     pub fn delete_saml_connection<'a>(
         &'a self,
         saml_connection_id: &'a str,
@@ -78,6 +82,7 @@ impl crate::Client {
     /// Returns a [`UpdateSamlConnection`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateSAMLConnection")]
     #[deprecated]
+    #[inline]
     pub fn update_saml_connection<'a>(
         &'a self,
         saml_connection_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListScimDirectories`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListSCIMDirectories")]
+    #[inline]
     pub fn list_scim_directories(&self) -> ListScimDirectories<'_> {
         ListScimDirectories {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateScimDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSCIMDirectory")]
+    #[inline]
     pub fn create_scim_directory(&self) -> CreateScimDirectory<'_> {
         CreateScimDirectory {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetScimDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSCIMDirectory")]
+    #[inline]
     pub fn get_scim_directory<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteScimDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteSCIMDirectory")]
+    #[inline]
     pub fn delete_scim_directory<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -73,6 +77,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateScimDirectory`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateSCIMDirectory")]
+    #[inline]
     pub fn update_scim_directory<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -91,6 +96,7 @@ impl crate::Client {
     ///
     /// Returns a [`RotateScimDirectoryApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RotateSCIMDirectoryAPIKey")]
+    #[inline]
     pub fn rotate_scim_directory_api_key<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -108,6 +114,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListScimGroupRoleMappings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListSCIMGroupRoleMappings")]
+    #[inline]
     pub fn list_scim_group_role_mappings<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -125,6 +132,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceScimGroupRoleMappings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceSCIMGroupRoleMappings")]
+    #[inline]
     pub fn replace_scim_group_role_mappings<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -144,6 +152,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateScimGroupRoleMapping`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSCIMGroupRoleMapping")]
+    #[inline]
     pub fn create_scim_group_role_mapping<'a>(
         &'a self,
         scim_directory_id: &'a str,
@@ -163,6 +172,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteScimGroupRoleMapping`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteSCIMGroupRoleMapping")]
+    #[inline]
     pub fn delete_scim_group_role_mapping<'a>(
         &'a self,
         scim_directory_id: &'a str,

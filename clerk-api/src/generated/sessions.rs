@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetSessionList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSessionList")]
+    #[inline]
     pub fn get_session_list(&self) -> GetSessionList<'_> {
         GetSessionList {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateSession`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createSession")]
+    #[inline]
     pub fn create_session(&self) -> CreateSession<'_> {
         CreateSession {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetSession`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSession")]
+    #[inline]
     pub fn get_session<'a>(&'a self, session_id: &'a str) -> GetSession<'a> {
         GetSession {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`RefreshSession`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RefreshSession")]
+    #[inline]
     pub fn refresh_session<'a>(&'a self, session_id: &'a str) -> RefreshSession<'a> {
         RefreshSession {
             base: crate::runtime::RequestBase::new(self),
@@ -68,6 +72,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeSession`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeSession")]
+    #[inline]
     pub fn revoke_session<'a>(&'a self, session_id: &'a str) -> RevokeSession<'a> {
         RevokeSession {
             base: crate::runtime::RequestBase::new(self),
@@ -82,6 +87,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateSessionToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSessionToken")]
+    #[inline]
     pub fn create_session_token<'a>(
         &'a self,
         session_id: &'a str,
@@ -100,6 +106,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateSessionTokenFromTemplate`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSessionTokenFromTemplate")]
+    #[inline]
     pub fn create_session_token_from_template<'a>(
         &'a self,
         session_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateSignInToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSignInToken")]
+    #[inline]
     pub fn create_sign_in_token(&self) -> CreateSignInToken<'_> {
         CreateSignInToken {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeSignInToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeSignInToken")]
+    #[inline]
     pub fn revoke_sign_in_token<'a>(
         &'a self,
         sign_in_token_id: &'a str,

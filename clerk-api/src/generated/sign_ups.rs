@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetSignUp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSignUp")]
+    #[inline]
     pub fn get_sign_up<'a>(&'a self, id: &'a str) -> GetSignUp<'a> {
         GetSignUp {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateSignUp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateSignUp")]
+    #[inline]
     pub fn update_sign_up<'a>(&'a self, id: &'a str) -> UpdateSignUp<'a> {
         UpdateSignUp {
             base: crate::runtime::RequestBase::new(self),

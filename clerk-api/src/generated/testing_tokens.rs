@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateTestingToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateTestingToken")]
+    #[inline]
     pub fn create_testing_token(&self) -> CreateTestingToken<'_> {
         CreateTestingToken {
             base: crate::runtime::RequestBase::new(self),

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetUserList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetUserList")]
+    #[inline]
     pub fn get_user_list(&self) -> GetUserList<'_> {
         GetUserList {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateUser")]
+    #[inline]
     pub fn create_user<'a>(
         &'a self,
         body: &'a super::models::CreateUserRequest,
@@ -42,6 +44,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetUsersCount`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetUsersCount")]
+    #[inline]
     pub fn get_users_count(&self) -> GetUsersCount<'_> {
         GetUsersCount {
             base: crate::runtime::RequestBase::new(self),
@@ -56,6 +59,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetUser")]
+    #[inline]
     pub fn get_user<'a>(&'a self, user_id: &'a str) -> GetUser<'a> {
         GetUser {
             base: crate::runtime::RequestBase::new(self),
@@ -70,6 +74,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteUser")]
+    #[inline]
     pub fn delete_user<'a>(&'a self, user_id: &'a str) -> DeleteUser<'a> {
         DeleteUser {
             base: crate::runtime::RequestBase::new(self),
@@ -84,6 +89,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateUser")]
+    #[inline]
     pub fn update_user<'a>(
         &'a self,
         user_id: &'a str,
@@ -103,6 +109,7 @@ impl crate::Client {
     ///
     /// Returns a [`BanUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "BanUser")]
+    #[inline]
     pub fn ban_user<'a>(&'a self, user_id: &'a str) -> BanUser<'a> {
         BanUser {
             base: crate::runtime::RequestBase::new(self),
@@ -117,6 +124,7 @@ impl crate::Client {
     ///
     /// Returns a [`UnbanUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UnbanUser")]
+    #[inline]
     pub fn unban_user<'a>(&'a self, user_id: &'a str) -> UnbanUser<'a> {
         UnbanUser {
             base: crate::runtime::RequestBase::new(self),
@@ -131,6 +139,7 @@ impl crate::Client {
     ///
     /// Returns a [`UsersBan`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UsersBan")]
+    #[inline]
     pub fn users_ban<'a>(
         &'a self,
         body: &'a super::models::UsersBanRequest,
@@ -148,6 +157,7 @@ impl crate::Client {
     ///
     /// Returns a [`UsersUnban`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UsersUnban")]
+    #[inline]
     pub fn users_unban<'a>(
         &'a self,
         body: &'a super::models::UsersUnbanRequest,
@@ -165,6 +175,7 @@ impl crate::Client {
     ///
     /// Returns a [`LockUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "LockUser")]
+    #[inline]
     pub fn lock_user<'a>(&'a self, user_id: &'a str) -> LockUser<'a> {
         LockUser {
             base: crate::runtime::RequestBase::new(self),
@@ -179,6 +190,7 @@ impl crate::Client {
     ///
     /// Returns a [`UnlockUser`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UnlockUser")]
+    #[inline]
     pub fn unlock_user<'a>(&'a self, user_id: &'a str) -> UnlockUser<'a> {
         UnlockUser {
             base: crate::runtime::RequestBase::new(self),
@@ -193,6 +205,7 @@ impl crate::Client {
     ///
     /// Returns a [`SetUserProfileImage`] request: set its optional parts, then `.await` it.
     #[doc(alias = "SetUserProfileImage")]
+    #[inline]
     pub fn set_user_profile_image<'a>(
         &'a self,
         user_id: &'a str,
@@ -212,6 +225,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteUserProfileImage`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteUserProfileImage")]
+    #[inline]
     pub fn delete_user_profile_image<'a>(
         &'a self,
         user_id: &'a str,
@@ -229,6 +243,7 @@ impl crate::Client {
     ///
     /// Returns a [`ReplaceUserMetadata`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceUserMetadata")]
+    #[inline]
     pub fn replace_user_metadata<'a>(
         &'a self,
         user_id: &'a str,
@@ -247,6 +262,7 @@ impl crate::Client {
     ///
     /// Returns a [`UpdateUserMetadata`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateUserMetadata")]
+    #[inline]
     pub fn update_user_metadata<'a>(
         &'a self,
         user_id: &'a str,
@@ -265,6 +281,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetUserBillingSubscription`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetUserBillingSubscription")]
+    #[inline]
     pub fn get_user_billing_subscription<'a>(
         &'a self,
         user_id: &'a str,
@@ -282,6 +299,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetUserBillingCreditBalance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetUserBillingCreditBalance")]
+    #[inline]
     pub fn get_user_billing_credit_balance<'a>(
         &'a self,
         user_id: &'a str,
@@ -299,6 +317,7 @@ impl crate::Client {
     ///
     /// Returns a [`AdjustUserBillingCreditBalance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AdjustUserBillingCreditBalance")]
+    #[inline]
     pub fn adjust_user_billing_credit_balance<'a>(
         &'a self,
         user_id: &'a str,
@@ -318,6 +337,7 @@ impl crate::Client {
     ///
     /// Returns a [`GetOAuthAccessToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetOAuthAccessToken")]
+    #[inline]
     pub fn get_oauth_access_token<'a>(
         &'a self,
         user_id: &'a str,
@@ -338,6 +358,7 @@ impl crate::Client {
     ///
     /// Returns a [`UsersGetOrganizationMemberships`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UsersGetOrganizationMemberships")]
+    #[inline]
     pub fn users_get_organization_memberships<'a>(
         &'a self,
         user_id: &'a str,
@@ -356,6 +377,7 @@ impl crate::Client {
     ///
     /// Returns a [`UsersGetOrganizationInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UsersGetOrganizationInvitations")]
+    #[inline]
     pub fn users_get_organization_invitations<'a>(
         &'a self,
         user_id: &'a str,
@@ -374,6 +396,7 @@ impl crate::Client {
     ///
     /// Returns a [`RemoveUserPassword`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RemoveUserPassword")]
+    #[inline]
     pub fn remove_user_password<'a>(
         &'a self,
         user_id: &'a str,
@@ -392,6 +415,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyPassword`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyPassword")]
+    #[inline]
     pub fn verify_password<'a>(&'a self, user_id: &'a str) -> VerifyPassword<'a> {
         VerifyPassword {
             base: crate::runtime::RequestBase::new(self),
@@ -407,6 +431,7 @@ impl crate::Client {
     ///
     /// Returns a [`VerifyTotp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyTOTP")]
+    #[inline]
     pub fn verify_totp<'a>(&'a self, user_id: &'a str) -> VerifyTotp<'a> {
         VerifyTotp {
             base: crate::runtime::RequestBase::new(self),
@@ -422,6 +447,7 @@ impl crate::Client {
     ///
     /// Returns a [`DisableMfa`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DisableMFA")]
+    #[inline]
     pub fn disable_mfa<'a>(&'a self, user_id: &'a str) -> DisableMfa<'a> {
         DisableMfa {
             base: crate::runtime::RequestBase::new(self),
@@ -436,6 +462,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteBackupCode`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteBackupCode")]
+    #[inline]
     pub fn delete_backup_code<'a>(&'a self, user_id: &'a str) -> DeleteBackupCode<'a> {
         DeleteBackupCode {
             base: crate::runtime::RequestBase::new(self),
@@ -450,6 +477,7 @@ impl crate::Client {
     ///
     /// Returns a [`UserPasskeyDelete`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UserPasskeyDelete")]
+    #[inline]
     pub fn user_passkey_delete<'a>(
         &'a self,
         user_id: &'a str,
@@ -469,6 +497,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListUserTrustedDevices`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListUserTrustedDevices")]
+    #[inline]
     pub fn list_user_trusted_devices<'a>(
         &'a self,
         user_id: &'a str,
@@ -486,6 +515,7 @@ impl crate::Client {
     ///
     /// Returns a [`RevokeUserTrustedDevice`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeUserTrustedDevice")]
+    #[inline]
     pub fn revoke_user_trusted_device<'a>(
         &'a self,
         user_id: &'a str,
@@ -505,6 +535,7 @@ impl crate::Client {
     ///
     /// Returns a [`UserWeb3WalletDelete`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UserWeb3WalletDelete")]
+    #[inline]
     pub fn user_web3_wallet_delete<'a>(
         &'a self,
         user_id: &'a str,
@@ -524,6 +555,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteTotp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteTOTP")]
+    #[inline]
     pub fn delete_totp<'a>(&'a self, user_id: &'a str) -> DeleteTotp<'a> {
         DeleteTotp {
             base: crate::runtime::RequestBase::new(self),
@@ -538,6 +570,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteExternalAccount`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteExternalAccount")]
+    #[inline]
     pub fn delete_external_account<'a>(
         &'a self,
         user_id: &'a str,
@@ -557,6 +590,7 @@ impl crate::Client {
     ///
     /// Returns a [`SetUserPasswordCompromised`] request: set its optional parts, then `.await` it.
     #[doc(alias = "SetUserPasswordCompromised")]
+    #[inline]
     pub fn set_user_password_compromised<'a>(
         &'a self,
         user_id: &'a str,
@@ -575,6 +609,7 @@ impl crate::Client {
     ///
     /// Returns a [`UnsetUserPasswordCompromised`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UnsetUserPasswordCompromised")]
+    #[inline]
     pub fn unset_user_password_compromised<'a>(
         &'a self,
         user_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`ListWaitlistEntries`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListWaitlistEntries")]
+    #[inline]
     pub fn list_waitlist_entries(&self) -> ListWaitlistEntries<'_> {
         ListWaitlistEntries {
             base: crate::runtime::RequestBase::new(self),
@@ -25,6 +26,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateWaitlistEntry`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateWaitlistEntry")]
+    #[inline]
     pub fn create_waitlist_entry(&self) -> CreateWaitlistEntry<'_> {
         CreateWaitlistEntry {
             base: crate::runtime::RequestBase::new(self),
@@ -39,6 +41,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateBulkWaitlistEntries`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateBulkWaitlistEntries")]
+    #[inline]
     pub fn create_bulk_waitlist_entries(&self) -> CreateBulkWaitlistEntries<'_> {
         CreateBulkWaitlistEntries {
             base: crate::runtime::RequestBase::new(self),
@@ -53,6 +56,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteWaitlistEntry`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteWaitlistEntry")]
+    #[inline]
     pub fn delete_waitlist_entry<'a>(
         &'a self,
         waitlist_entry_id: &'a str,
@@ -70,6 +74,7 @@ impl crate::Client {
     ///
     /// Returns a [`InviteWaitlistEntry`] request: set its optional parts, then `.await` it.
     #[doc(alias = "InviteWaitlistEntry")]
+    #[inline]
     pub fn invite_waitlist_entry<'a>(
         &'a self,
         waitlist_entry_id: &'a str,
@@ -88,6 +93,7 @@ impl crate::Client {
     ///
     /// Returns a [`RejectWaitlistEntry`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RejectWaitlistEntry")]
+    #[inline]
     pub fn reject_waitlist_entry<'a>(
         &'a self,
         waitlist_entry_id: &'a str,

@@ -11,6 +11,7 @@ impl crate::Client {
     ///
     /// Returns a [`CreateSvixApp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSvixApp")]
+    #[inline]
     pub fn create_svix_app(&self) -> CreateSvixApp<'_> {
         CreateSvixApp {
             base: crate::runtime::RequestBase::new(self),
@@ -24,6 +25,7 @@ impl crate::Client {
     ///
     /// Returns a [`DeleteSvixApp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteSvixApp")]
+    #[inline]
     pub fn delete_svix_app(&self) -> DeleteSvixApp<'_> {
         DeleteSvixApp {
             base: crate::runtime::RequestBase::new(self),
@@ -37,6 +39,7 @@ impl crate::Client {
     ///
     /// Returns a [`GenerateSvixAuthUrl`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GenerateSvixAuthURL")]
+    #[inline]
     pub fn generate_svix_auth_url(&self) -> GenerateSvixAuthUrl<'_> {
         GenerateSvixAuthUrl {
             base: crate::runtime::RequestBase::new(self),

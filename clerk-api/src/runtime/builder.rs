@@ -5,7 +5,7 @@
 //! `options` methods here and turn into a [`Call`] through [`RequestBase::call`], so the
 //! per-call options are implemented once, not once per operation.
 
-use super::call::{Call, Decode};
+use super::call::{borrowing, owning, Call, Decode, Sending};
 use super::client::{Client, RequestOptions};
 use super::error::Error;
 use super::request::Request;
@@ -65,11 +65,17 @@ impl<'a> RequestBase<'a> {
         }
     }
 
-    /// The call that sends `request` when awaited and decodes its answer.
+    /// The call that sends `request` when awaited and decodes its answer. Only this
+    /// wrapper is generic (one copy per result type); the sending is not.
     pub fn call<T>(self, request: Result<Request, Error>, decode: Decode<T>) -> Call<'a, T> {
+        Call::from_sending(self.sending(request), decode)
+    }
+
+    /// The sending future of a call, through this call's options if it has any.
+    fn sending(self, request: Result<Request, Error>) -> Result<Sending<'a>, Error> {
         match self.options {
-            None => Call::new(self.client, request, decode),
-            Some(options) => Call::owned(self.client.with_options(*options), request, decode),
+            None => borrowing(self.client, request),
+            Some(options) => owning(self.client.with_options(*options), request),
         }
     }
 }

@@ -266,6 +266,8 @@ pub(crate) fn result(op: &Operation) -> (TokenStream, TokenStream) {
 }
 
 /// The method on `Client`: it takes the required arguments and returns the builder.
+/// It only moves its arguments into the builder, so it is `#[inline]`: no code in the
+/// crate's own build.
 fn method(op: &Operation) -> TokenStream {
     let fn_name = &op.fn_name;
     let id = &op.id;
@@ -316,6 +318,7 @@ fn method(op: &Operation) -> TokenStream {
         #alias
         #deprecated
         #many_args
+        #[inline]
         pub fn #fn_name #generics(#receiver, #(#decls),*) -> #ret {
             #builder {
                 #base: #request_base::new(self),
