@@ -11,7 +11,7 @@
 //! required argument, a constructor that takes another field, a body that appears.
 
 use crate::surface::{
-    BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
+    BodyPassing, BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
     WEBHOOK_EVENTS_PATH,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -293,7 +293,18 @@ impl fmt::Display for Report {
     }
 }
 
-/// `text` as inline code.
+/// The method's arguments without a required body, which is always the last one
+/// ([`crate::ir::CallShape::args`]) and which [`Diff::body`] reports, so a body that
+/// appears or becomes required is one change, not two.
+fn param_args(op: &OperationSurface) -> &[[String; 2]] {
+    match &op.body {
+        Some(body) if body.passed == BodyPassing::Argument => {
+            &op.args[..op.args.len().saturating_sub(1)]
+        }
+        _ => &op.args,
+    }
+}
+
 /// An operation's endpoint, and its stream when it has one.
 fn endpoint(op: &OperationSurface) -> String {
     match &op.stream {
@@ -302,6 +313,7 @@ fn endpoint(op: &OperationSurface) -> String {
     }
 }
 
+/// `text` as inline code.
 fn code(text: &str) -> String {
     format!("`{text}`")
 }
@@ -491,7 +503,7 @@ impl Diff {
             ),
             _ => {}
         }
-        self.arguments(path, &old.args, &new.args);
+        self.arguments(path, param_args(old), param_args(new));
         self.setters(&new.builder, old, new);
         self.body(path, &new.builder, &old.body, &new.body);
         if old.result != new.result {
@@ -544,7 +556,11 @@ impl Diff {
                 Some(_) => {}
             }
         }
-        for (name, ty) in new.setters.iter().filter(|(n, _)| !old.setters.contains_key(*n)) {
+        for (name, ty) in new
+            .setters
+            .iter()
+            .filter(|(n, _)| !old.setters.contains_key(*n))
+        {
             self.push(
                 Severity::Compatible,
                 Subject::Parameter,
@@ -594,7 +610,13 @@ impl Diff {
                 } else {
                     format!("now optional: set with `.body(..)`, no argument `{}`", a.ty)
                 };
-                self.push(Severity::Breaking, Subject::Body, Action::Changed, path, detail);
+                self.push(
+                    Severity::Breaking,
+                    Subject::Body,
+                    Action::Changed,
+                    path,
+                    detail,
+                );
             }
             (Some(a), Some(b)) if a.ty != b.ty => self.push(
                 Severity::Breaking,
@@ -645,10 +667,11 @@ impl Diff {
             return;
         }
         let types = |args: &[[String; 2]]| args.iter().map(|[_, t]| t.clone()).collect::<Vec<_>>();
-        let moved = new
-            .iter()
-            .enumerate()
-            .any(|(i, [name, _])| old.iter().position(|[n, _]| n == name).is_some_and(|j| j != i));
+        let moved = new.iter().enumerate().any(|(i, [name, _])| {
+            old.iter()
+                .position(|[n, _]| n == name)
+                .is_some_and(|j| j != i)
+        });
         if types(old) == types(new) && !moved {
             for ([a, _], [b, _]) in old.iter().zip(new) {
                 if a != b {

@@ -623,12 +623,20 @@ mod tests {
     fn types_are_spelled_as_a_reader_writes_them() {
         let user = || Box::new(Type::Named(RustIdent::new("User")));
         let cases = [
-            (Type::Option(Box::new(Type::Vec(user()))), Scope::Models, "Option<Vec<User>>"),
-            (Type::Map(Box::new(Type::Json)), Scope::Models, "BTreeMap<String, serde_json::Value>"),
+            (
+                Type::Option(Box::new(Type::Vec(user()))),
+                Scope::Models,
+                "Option<Vec<User>>",
+            ),
+            (
+                Type::Map(Box::new(Type::Json)),
+                Scope::Models,
+                "BTreeMap<String, serde_json::Value>",
+            ),
             (Type::Bytes, Scope::Operations, "bytes::Bytes"),
             (Type::Bytes, Scope::Multipart, "FilePart"),
             (Type::Bytes, Scope::Models, "String"),
-            (Type::Named(RustIdent::new("r#type")), Scope::Models, "type"),
+            (Type::Named(RustIdent::new("type")), Scope::Models, "type"),
         ];
         for (ty, scope, spelled) in cases {
             assert_eq!(spell(&ty, scope), spelled);

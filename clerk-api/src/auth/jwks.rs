@@ -183,10 +183,7 @@ impl JwksCache {
     }
 
     async fn fetch(&self, client: &Client) -> FetchOutcome {
-        let jwks = client
-            .get_jwks()
-            .await
-            .map_err(Arc::new)?;
+        let jwks = client.get_jwks().await.map_err(Arc::new)?;
         let set = Arc::new(KeySet::from_jwks(jwks, Instant::now()));
         self.lock().current = Some(Arc::clone(&set));
         Ok(set)

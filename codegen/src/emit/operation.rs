@@ -286,7 +286,9 @@ fn method(op: &Operation) -> TokenStream {
     let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
     let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let decls = args.iter().map(|Arg { name, held, .. }| quote!(#name: #held));
+    let decls = args
+        .iter()
+        .map(|Arg { name, held, .. }| quote!(#name: #held));
     let builder = &op.call.builder;
     let base = &op.locals.base;
     let request_base = RuntimeItem::RequestBase;
@@ -362,10 +364,12 @@ fn builder(op: &Operation) -> TokenStream {
     let body_setter = op.has_body_setter().then(|| {
         let body = &op.locals.body;
         let ty = body_type(op, Some(&quote!('a))).expect("a body setter has a body");
+        // The method is always `body`; only the field and argument take the local's
+        // name, which a parameter named `body` pushes to `body_2`.
         quote! {
             /// The request body (optional for this operation).
             #[inline]
-            pub fn #body(mut self, #body: #ty) -> Self {
+            pub fn body(mut self, #body: #ty) -> Self {
                 self.#body = ::std::option::Option::Some(#body);
                 self
             }
@@ -434,7 +438,11 @@ fn setter(op: &Operation, setter: &Setter) -> TokenStream {
     let (arg, store) = match (&p.ty, p.shape) {
         (Type::Vec(inner), ParamShape::Array) => match &**inner {
             Type::String => (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                ),
                 quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
             ),
             inner => {
