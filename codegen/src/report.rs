@@ -11,7 +11,8 @@
 //! required argument, a constructor that takes another field, a body that appears.
 
 use crate::surface::{
-    BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface, WEBHOOK_EVENTS_PATH,
+    BodyPassing, BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
+    WEBHOOK_EVENTS_PATH,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -292,7 +293,18 @@ impl fmt::Display for Report {
     }
 }
 
-/// `text` as inline code.
+/// The method's arguments without a required body, which is always the last one
+/// ([`crate::ir::CallShape::args`]) and which [`Diff::body`] reports, so a body that
+/// appears or becomes required is one change, not two.
+fn param_args(op: &OperationSurface) -> &[[String; 2]] {
+    match &op.body {
+        Some(body) if body.passed == BodyPassing::Argument => {
+            &op.args[..op.args.len().saturating_sub(1)]
+        }
+        _ => &op.args,
+    }
+}
+
 /// An operation's endpoint, and its stream when it has one.
 fn endpoint(op: &OperationSurface) -> String {
     match &op.stream {
@@ -301,6 +313,7 @@ fn endpoint(op: &OperationSurface) -> String {
     }
 }
 
+/// `text` as inline code.
 fn code(text: &str) -> String {
     format!("`{text}`")
 }
@@ -490,7 +503,7 @@ impl Diff {
             ),
             _ => {}
         }
-        self.arguments(path, &old.args, &new.args);
+        self.arguments(path, param_args(old), param_args(new));
         self.setters(&new.builder, old, new);
         self.body(path, &new.builder, &old.body, &new.body);
         if old.result != new.result {

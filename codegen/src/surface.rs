@@ -636,7 +636,7 @@ mod tests {
             (Type::Bytes, Scope::Operations, "bytes::Bytes"),
             (Type::Bytes, Scope::Multipart, "FilePart"),
             (Type::Bytes, Scope::Models, "String"),
-            (Type::Named(RustIdent::new("r#type")), Scope::Models, "type"),
+            (Type::Named(RustIdent::new("type")), Scope::Models, "type"),
         ];
         for (ty, scope, spelled) in cases {
             assert_eq!(spell(&ty, scope), spelled);

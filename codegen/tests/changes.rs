@@ -12,9 +12,12 @@ use std::path::{Path, PathBuf};
 
 /// Every case and whether its change breaks users of the crate.
 const VERDICTS: &[(&str, bool)] = &[
+    ("argument-renamed", false),
+    ("arguments-swapped", true),
     ("body-field-optional-added", false),
     ("body-field-required-added", true),
     ("body-now-required", true),
+    ("body-optional-added", false),
     ("enum-value-added", false),
     ("enum-value-removed", true),
     ("feature-added", false),

@@ -290,7 +290,7 @@ impl AddDomainRequest {
             proxy_url: ::std::default::Default::default(),
         }
     }
-    /// Sets [`proxy_url`](Self::proxy_url).
+    /// Sets [`proxy_url`](field@Self::proxy_url).
     #[inline]
     pub fn proxy_url(
         mut self,
@@ -326,7 +326,7 @@ impl AddRolesToRoleSetRequest {
             creator_role_key: ::std::default::Default::default(),
         }
     }
-    /// Sets [`default_role_key`](Self::default_role_key).
+    /// Sets [`default_role_key`](field@Self::default_role_key).
     #[inline]
     pub fn default_role_key(
         mut self,
@@ -335,7 +335,7 @@ impl AddRolesToRoleSetRequest {
         self.default_role_key = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`creator_role_key`](Self::creator_role_key).
+    /// Sets [`creator_role_key`](field@Self::creator_role_key).
     #[inline]
     pub fn creator_role_key(
         mut self,
@@ -382,7 +382,7 @@ impl AdjustCreditBalanceRequest {
             note: ::std::default::Default::default(),
         }
     }
-    /// Sets [`currency`](Self::currency).
+    /// Sets [`currency`](field@Self::currency).
     #[inline]
     pub fn currency(
         mut self,
@@ -391,7 +391,7 @@ impl AdjustCreditBalanceRequest {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`note`](Self::note).
+    /// Sets [`note`](field@Self::note).
     #[inline]
     pub fn note(
         mut self,
@@ -2829,7 +2829,7 @@ pub struct ChangeProductionInstanceDomainRequest {
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl ChangeProductionInstanceDomainRequest {
-    /// Sets [`home_url`](Self::home_url).
+    /// Sets [`home_url`](field@Self::home_url).
     #[inline]
     pub fn home_url(
         mut self,
@@ -2838,7 +2838,7 @@ impl ChangeProductionInstanceDomainRequest {
         self.home_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`is_secondary`](Self::is_secondary).
+    /// Sets [`is_secondary`](field@Self::is_secondary).
     #[inline]
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.is_secondary = ::std::option::Option::Some(value);
@@ -9288,13 +9288,13 @@ impl CreateActorTokenRequest {
             session_max_duration_in_seconds: ::std::default::Default::default(),
         }
     }
-    /// Sets [`expires_in_seconds`](Self::expires_in_seconds).
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
     #[inline]
     pub fn expires_in_seconds(mut self, value: i64) -> Self {
         self.expires_in_seconds = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`session_max_duration_in_seconds`](Self::session_max_duration_in_seconds).
+    /// Sets [`session_max_duration_in_seconds`](field@Self::session_max_duration_in_seconds).
     #[inline]
     pub fn session_max_duration_in_seconds(mut self, value: i64) -> Self {
         self.session_max_duration_in_seconds = ::std::option::Option::Some(value);
@@ -9336,7 +9336,7 @@ pub struct CreateAdminPortalLinkTokenRequest {
 #[cfg(feature = "admin_portal_link_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl CreateAdminPortalLinkTokenRequest {
-    /// Sets [`organization_id`](Self::organization_id).
+    /// Sets [`organization_id`](field@Self::organization_id).
     #[inline]
     pub fn organization_id(
         mut self,
@@ -9345,7 +9345,7 @@ impl CreateAdminPortalLinkTokenRequest {
         self.organization_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`it_contact_id`](Self::it_contact_id).
+    /// Sets [`it_contact_id`](field@Self::it_contact_id).
     #[inline]
     pub fn it_contact_id(
         mut self,
@@ -9354,13 +9354,13 @@ impl CreateAdminPortalLinkTokenRequest {
         self.it_contact_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scopes`](Self::scopes).
+    /// Sets [`scopes`](field@Self::scopes).
     #[inline]
     pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.scopes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`seconds_until_expiration`](Self::seconds_until_expiration).
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
     #[inline]
     pub fn seconds_until_expiration(mut self, value: i64) -> Self {
         self.seconds_until_expiration = ::std::option::Option::Some(value);
@@ -9643,7 +9643,7 @@ impl CreateAgentTaskRequest {
             session_max_duration_in_seconds: ::std::default::Default::default(),
         }
     }
-    /// Sets [`session_max_duration_in_seconds`](Self::session_max_duration_in_seconds).
+    /// Sets [`session_max_duration_in_seconds`](field@Self::session_max_duration_in_seconds).
     #[inline]
     pub fn session_max_duration_in_seconds(mut self, value: i64) -> Self {
         self.session_max_duration_in_seconds = ::std::option::Option::Some(value);
@@ -9665,7 +9665,7 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
 #[cfg(feature = "agent_tasks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequestOnBehalfOf {
-    /// Sets [`user_id`](Self::user_id).
+    /// Sets [`user_id`](field@Self::user_id).
     #[inline]
     pub fn user_id(
         mut self,
@@ -9674,7 +9674,7 @@ impl CreateAgentTaskRequestOnBehalfOf {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`identifier`](Self::identifier).
+    /// Sets [`identifier`](field@Self::identifier).
     #[inline]
     pub fn identifier(
         mut self,
@@ -9755,7 +9755,7 @@ impl CreateAllowlistIdentifierRequest {
             notify: ::std::default::Default::default(),
         }
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(mut self, value: bool) -> Self {
         self.notify = ::std::option::Option::Some(value);
@@ -9802,7 +9802,7 @@ impl CreateApiKeyRequest {
             seconds_until_expiration: ::std::default::Default::default(),
         }
     }
-    /// Sets [`type`](Self::type).
+    /// Sets [`type`](field@Self::type).
     #[inline]
     pub fn r#type(
         mut self,
@@ -9811,7 +9811,7 @@ impl CreateApiKeyRequest {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -9820,7 +9820,7 @@ impl CreateApiKeyRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`claims`](Self::claims).
+    /// Sets [`claims`](field@Self::claims).
     #[inline]
     pub fn claims(
         mut self,
@@ -9829,13 +9829,13 @@ impl CreateApiKeyRequest {
         self.claims = value.into();
         self
     }
-    /// Sets [`scopes`](Self::scopes).
+    /// Sets [`scopes`](field@Self::scopes).
     #[inline]
     pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.scopes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`created_by`](Self::created_by).
+    /// Sets [`created_by`](field@Self::created_by).
     #[inline]
     pub fn created_by(
         mut self,
@@ -9844,7 +9844,7 @@ impl CreateApiKeyRequest {
         self.created_by = value.into();
         self
     }
-    /// Sets [`seconds_until_expiration`](Self::seconds_until_expiration).
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
     #[inline]
     pub fn seconds_until_expiration(
         mut self,
@@ -10150,7 +10150,7 @@ impl CreateBillingPriceRequest {
             supported_billing_periods: ::std::default::Default::default(),
         }
     }
-    /// Sets [`currency`](Self::currency).
+    /// Sets [`currency`](field@Self::currency).
     #[inline]
     pub fn currency(
         mut self,
@@ -10159,7 +10159,7 @@ impl CreateBillingPriceRequest {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`annual_monthly_amount`](Self::annual_monthly_amount).
+    /// Sets [`annual_monthly_amount`](field@Self::annual_monthly_amount).
     #[inline]
     pub fn annual_monthly_amount(
         mut self,
@@ -10168,7 +10168,7 @@ impl CreateBillingPriceRequest {
         self.annual_monthly_amount = value.into();
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -10177,7 +10177,7 @@ impl CreateBillingPriceRequest {
         self.description = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`supported_billing_periods`](Self::supported_billing_periods).
+    /// Sets [`supported_billing_periods`](field@Self::supported_billing_periods).
     #[inline]
     pub fn supported_billing_periods(
         mut self,
@@ -10313,7 +10313,7 @@ impl CreateBulkInvitationsRequestItem {
             template_slug: ::std::default::Default::default(),
         }
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -10326,7 +10326,7 @@ impl CreateBulkInvitationsRequestItem {
         self.public_metadata = value.into();
         self
     }
-    /// Sets [`redirect_url`](Self::redirect_url).
+    /// Sets [`redirect_url`](field@Self::redirect_url).
     #[inline]
     pub fn redirect_url(
         mut self,
@@ -10335,7 +10335,7 @@ impl CreateBulkInvitationsRequestItem {
         self.redirect_url = value.into();
         self
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -10344,7 +10344,7 @@ impl CreateBulkInvitationsRequestItem {
         self.notify = value.into();
         self
     }
-    /// Sets [`ignore_existing`](Self::ignore_existing).
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
     #[inline]
     pub fn ignore_existing(
         mut self,
@@ -10353,7 +10353,7 @@ impl CreateBulkInvitationsRequestItem {
         self.ignore_existing = value.into();
         self
     }
-    /// Sets [`expires_in_days`](Self::expires_in_days).
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
     #[inline]
     pub fn expires_in_days(
         mut self,
@@ -10362,7 +10362,7 @@ impl CreateBulkInvitationsRequestItem {
         self.expires_in_days = value.into();
         self
     }
-    /// Sets [`template_slug`](Self::template_slug).
+    /// Sets [`template_slug`](field@Self::template_slug).
     #[inline]
     pub fn template_slug(
         mut self,
@@ -10452,7 +10452,7 @@ impl CreateBulkWaitlistEntriesRequestItem {
             notify: ::std::default::Default::default(),
         }
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -10492,7 +10492,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
             precedence: ::std::default::Default::default(),
         }
     }
-    /// Sets [`directory_group_id`](Self::directory_group_id).
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
     #[inline]
     pub fn directory_group_id(
         mut self,
@@ -10501,7 +10501,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
         self.directory_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_group_id`](Self::scim_group_id).
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
     #[inline]
     pub fn scim_group_id(
         mut self,
@@ -10510,7 +10510,7 @@ impl CreateDirectoryGroupRoleMappingRequest {
         self.scim_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`precedence`](Self::precedence).
+    /// Sets [`precedence`](field@Self::precedence).
     #[inline]
     pub fn precedence(mut self, value: i64) -> Self {
         self.precedence = ::std::option::Option::Some(value);
@@ -10550,7 +10550,7 @@ impl CreateDirectoryRequest {
             group_role_mappings: ::std::default::Default::default(),
         }
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -10559,7 +10559,7 @@ impl CreateDirectoryRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`group_role_mappings`](Self::group_role_mappings).
+    /// Sets [`group_role_mappings`](field@Self::group_role_mappings).
     #[inline]
     pub fn group_role_mappings(
         mut self,
@@ -10606,7 +10606,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
             precedence: ::std::default::Default::default(),
         }
     }
-    /// Sets [`directory_group_id`](Self::directory_group_id).
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
     #[inline]
     pub fn directory_group_id(
         mut self,
@@ -10615,7 +10615,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
         self.directory_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_group_id`](Self::scim_group_id).
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
     #[inline]
     pub fn scim_group_id(
         mut self,
@@ -10624,7 +10624,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
         self.scim_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`directory_group_display_name`](Self::directory_group_display_name).
+    /// Sets [`directory_group_display_name`](field@Self::directory_group_display_name).
     #[inline]
     pub fn directory_group_display_name(
         mut self,
@@ -10633,7 +10633,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
         self.directory_group_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_group_display_name`](Self::scim_group_display_name).
+    /// Sets [`scim_group_display_name`](field@Self::scim_group_display_name).
     #[inline]
     pub fn scim_group_display_name(
         mut self,
@@ -10642,7 +10642,7 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
         self.scim_group_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`precedence`](Self::precedence).
+    /// Sets [`precedence`](field@Self::precedence).
     #[inline]
     pub fn precedence(mut self, value: i64) -> Self {
         self.precedence = ::std::option::Option::Some(value);
@@ -10685,7 +10685,7 @@ impl CreateEmailAddressRequest {
             notify_primary_email_address_changed: ::std::default::Default::default(),
         }
     }
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -10694,7 +10694,7 @@ impl CreateEmailAddressRequest {
         self.verified = value.into();
         self
     }
-    /// Sets [`primary`](Self::primary).
+    /// Sets [`primary`](field@Self::primary).
     #[inline]
     pub fn primary(
         mut self,
@@ -10703,7 +10703,7 @@ impl CreateEmailAddressRequest {
         self.primary = value.into();
         self
     }
-    /// Sets [`notify_primary_email_address_changed`](Self::notify_primary_email_address_changed).
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
     #[inline]
     pub fn notify_primary_email_address_changed(
         mut self,
@@ -10767,7 +10767,7 @@ impl CreateEnterpriseConnectionRequest {
             custom_attributes: ::std::default::Default::default(),
         }
     }
-    /// Sets [`organization_id`](Self::organization_id).
+    /// Sets [`organization_id`](field@Self::organization_id).
     #[inline]
     pub fn organization_id(
         mut self,
@@ -10776,7 +10776,7 @@ impl CreateEnterpriseConnectionRequest {
         self.organization_id = value.into();
         self
     }
-    /// Sets [`allow_organization_account_linking`](Self::allow_organization_account_linking).
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
     #[inline]
     pub fn allow_organization_account_linking(
         mut self,
@@ -10785,7 +10785,7 @@ impl CreateEnterpriseConnectionRequest {
         self.allow_organization_account_linking = value.into();
         self
     }
-    /// Sets [`active`](Self::active).
+    /// Sets [`active`](field@Self::active).
     #[inline]
     pub fn active(
         mut self,
@@ -10794,7 +10794,7 @@ impl CreateEnterpriseConnectionRequest {
         self.active = value.into();
         self
     }
-    /// Sets [`saml`](Self::saml).
+    /// Sets [`saml`](field@Self::saml).
     #[inline]
     pub fn saml(
         mut self,
@@ -10805,7 +10805,7 @@ impl CreateEnterpriseConnectionRequest {
         self.saml = value.into();
         self
     }
-    /// Sets [`oidc`](Self::oidc).
+    /// Sets [`oidc`](field@Self::oidc).
     #[inline]
     pub fn oidc(
         mut self,
@@ -10816,7 +10816,7 @@ impl CreateEnterpriseConnectionRequest {
         self.oidc = value.into();
         self
     }
-    /// Sets [`custom_attributes`](Self::custom_attributes).
+    /// Sets [`custom_attributes`](field@Self::custom_attributes).
     #[inline]
     pub fn custom_attributes(
         mut self,
@@ -10866,7 +10866,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
             multi_valued: ::std::default::Default::default(),
         }
     }
-    /// Sets [`sso_path`](Self::sso_path).
+    /// Sets [`sso_path`](field@Self::sso_path).
     #[inline]
     pub fn sso_path(
         mut self,
@@ -10875,7 +10875,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
         self.sso_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_path`](Self::scim_path).
+    /// Sets [`scim_path`](field@Self::scim_path).
     #[inline]
     pub fn scim_path(
         mut self,
@@ -10884,7 +10884,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
         self.scim_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`directory_path`](Self::directory_path).
+    /// Sets [`directory_path`](field@Self::directory_path).
     #[inline]
     pub fn directory_path(
         mut self,
@@ -10893,7 +10893,7 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
         self.directory_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`multi_valued`](Self::multi_valued).
+    /// Sets [`multi_valued`](field@Self::multi_valued).
     #[inline]
     pub fn multi_valued(mut self, value: bool) -> Self {
         self.multi_valued = ::std::option::Option::Some(value);
@@ -10925,7 +10925,7 @@ pub struct CreateEnterpriseConnectionRequestOidc {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestOidc {
-    /// Sets [`client_id`](Self::client_id).
+    /// Sets [`client_id`](field@Self::client_id).
     #[inline]
     pub fn client_id(
         mut self,
@@ -10934,7 +10934,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.client_id = value.into();
         self
     }
-    /// Sets [`client_secret`](Self::client_secret).
+    /// Sets [`client_secret`](field@Self::client_secret).
     #[inline]
     pub fn client_secret(
         mut self,
@@ -10943,7 +10943,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.client_secret = value.into();
         self
     }
-    /// Sets [`discovery_url`](Self::discovery_url).
+    /// Sets [`discovery_url`](field@Self::discovery_url).
     #[inline]
     pub fn discovery_url(
         mut self,
@@ -10952,7 +10952,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.discovery_url = value.into();
         self
     }
-    /// Sets [`auth_url`](Self::auth_url).
+    /// Sets [`auth_url`](field@Self::auth_url).
     #[inline]
     pub fn auth_url(
         mut self,
@@ -10961,7 +10961,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.auth_url = value.into();
         self
     }
-    /// Sets [`token_url`](Self::token_url).
+    /// Sets [`token_url`](field@Self::token_url).
     #[inline]
     pub fn token_url(
         mut self,
@@ -10970,7 +10970,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.token_url = value.into();
         self
     }
-    /// Sets [`user_info_url`](Self::user_info_url).
+    /// Sets [`user_info_url`](field@Self::user_info_url).
     #[inline]
     pub fn user_info_url(
         mut self,
@@ -10979,7 +10979,7 @@ impl CreateEnterpriseConnectionRequestOidc {
         self.user_info_url = value.into();
         self
     }
-    /// Sets [`requires_pkce`](Self::requires_pkce).
+    /// Sets [`requires_pkce`](field@Self::requires_pkce).
     #[inline]
     pub fn requires_pkce(
         mut self,
@@ -11102,7 +11102,7 @@ pub struct CreateEnterpriseConnectionRequestSaml {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSaml {
-    /// Sets [`idp_entity_id`](Self::idp_entity_id).
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
     #[inline]
     pub fn idp_entity_id(
         mut self,
@@ -11111,7 +11111,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.idp_entity_id = value.into();
         self
     }
-    /// Sets [`idp_sso_url`](Self::idp_sso_url).
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
     #[inline]
     pub fn idp_sso_url(
         mut self,
@@ -11120,7 +11120,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.idp_sso_url = value.into();
         self
     }
-    /// Sets [`idp_certificate`](Self::idp_certificate).
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
     #[inline]
     pub fn idp_certificate(
         mut self,
@@ -11129,7 +11129,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.idp_certificate = value.into();
         self
     }
-    /// Sets [`idp_metadata_url`](Self::idp_metadata_url).
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
     #[inline]
     pub fn idp_metadata_url(
         mut self,
@@ -11138,7 +11138,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.idp_metadata_url = value.into();
         self
     }
-    /// Sets [`idp_metadata`](Self::idp_metadata).
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
     #[inline]
     pub fn idp_metadata(
         mut self,
@@ -11147,7 +11147,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.idp_metadata = value.into();
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -11158,7 +11158,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.attribute_mapping = value.into();
         self
     }
-    /// Sets [`allow_subdomains`](Self::allow_subdomains).
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
     #[inline]
     pub fn allow_subdomains(
         mut self,
@@ -11167,7 +11167,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.allow_subdomains = value.into();
         self
     }
-    /// Sets [`allow_idp_initiated`](Self::allow_idp_initiated).
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
     #[inline]
     pub fn allow_idp_initiated(
         mut self,
@@ -11176,7 +11176,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.allow_idp_initiated = value.into();
         self
     }
-    /// Sets [`force_authn`](Self::force_authn).
+    /// Sets [`force_authn`](field@Self::force_authn).
     #[inline]
     pub fn force_authn(
         mut self,
@@ -11185,7 +11185,7 @@ impl CreateEnterpriseConnectionRequestSaml {
         self.force_authn = value.into();
         self
     }
-    /// Sets [`login_hint`](Self::login_hint).
+    /// Sets [`login_hint`](field@Self::login_hint).
     #[inline]
     pub fn login_hint(
         mut self,
@@ -11215,7 +11215,7 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlAttributeMapping {
-    /// Sets [`user_id`](Self::user_id).
+    /// Sets [`user_id`](field@Self::user_id).
     #[inline]
     pub fn user_id(
         mut self,
@@ -11224,7 +11224,7 @@ impl CreateEnterpriseConnectionRequestSamlAttributeMapping {
         self.user_id = value.into();
         self
     }
-    /// Sets [`email_address`](Self::email_address).
+    /// Sets [`email_address`](field@Self::email_address).
     #[inline]
     pub fn email_address(
         mut self,
@@ -11233,7 +11233,7 @@ impl CreateEnterpriseConnectionRequestSamlAttributeMapping {
         self.email_address = value.into();
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -11242,7 +11242,7 @@ impl CreateEnterpriseConnectionRequestSamlAttributeMapping {
         self.first_name = value.into();
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -11275,7 +11275,7 @@ impl CreateEnterpriseConnectionRequestSamlLoginHint {
             source: ::std::default::Default::default(),
         }
     }
-    /// Sets [`source`](Self::source).
+    /// Sets [`source`](field@Self::source).
     #[inline]
     pub fn source(
         mut self,
@@ -11398,7 +11398,7 @@ impl CreateInvitationRequest {
             template_slug: ::std::default::Default::default(),
         }
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -11407,7 +11407,7 @@ impl CreateInvitationRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`redirect_url`](Self::redirect_url).
+    /// Sets [`redirect_url`](field@Self::redirect_url).
     #[inline]
     pub fn redirect_url(
         mut self,
@@ -11416,7 +11416,7 @@ impl CreateInvitationRequest {
         self.redirect_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -11425,7 +11425,7 @@ impl CreateInvitationRequest {
         self.notify = value.into();
         self
     }
-    /// Sets [`ignore_existing`](Self::ignore_existing).
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
     #[inline]
     pub fn ignore_existing(
         mut self,
@@ -11434,7 +11434,7 @@ impl CreateInvitationRequest {
         self.ignore_existing = value.into();
         self
     }
-    /// Sets [`expires_in_days`](Self::expires_in_days).
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
     #[inline]
     pub fn expires_in_days(
         mut self,
@@ -11443,7 +11443,7 @@ impl CreateInvitationRequest {
         self.expires_in_days = value.into();
         self
     }
-    /// Sets [`template_slug`](Self::template_slug).
+    /// Sets [`template_slug`](field@Self::template_slug).
     #[inline]
     pub fn template_slug(mut self, value: CreateInvitationRequestTemplateSlug) -> Self {
         self.template_slug = ::std::option::Option::Some(value);
@@ -11550,7 +11550,7 @@ impl CreateJwtTemplateRequest {
             signing_key: ::std::default::Default::default(),
         }
     }
-    /// Sets [`lifetime`](Self::lifetime).
+    /// Sets [`lifetime`](field@Self::lifetime).
     #[inline]
     pub fn lifetime(
         mut self,
@@ -11559,7 +11559,7 @@ impl CreateJwtTemplateRequest {
         self.lifetime = value.into();
         self
     }
-    /// Sets [`allowed_clock_skew`](Self::allowed_clock_skew).
+    /// Sets [`allowed_clock_skew`](field@Self::allowed_clock_skew).
     #[inline]
     pub fn allowed_clock_skew(
         mut self,
@@ -11568,13 +11568,13 @@ impl CreateJwtTemplateRequest {
         self.allowed_clock_skew = value.into();
         self
     }
-    /// Sets [`custom_signing_key`](Self::custom_signing_key).
+    /// Sets [`custom_signing_key`](field@Self::custom_signing_key).
     #[inline]
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.custom_signing_key = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`signing_algorithm`](Self::signing_algorithm).
+    /// Sets [`signing_algorithm`](field@Self::signing_algorithm).
     #[inline]
     pub fn signing_algorithm(
         mut self,
@@ -11583,7 +11583,7 @@ impl CreateJwtTemplateRequest {
         self.signing_algorithm = value.into();
         self
     }
-    /// Sets [`signing_key`](Self::signing_key).
+    /// Sets [`signing_key`](field@Self::signing_key).
     #[inline]
     pub fn signing_key(
         mut self,
@@ -11611,13 +11611,13 @@ pub struct CreateM2mTokenRequest {
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl CreateM2mTokenRequest {
-    /// Sets [`token_format`](Self::token_format).
+    /// Sets [`token_format`](field@Self::token_format).
     #[inline]
     pub fn token_format(mut self, value: CreateM2mTokenRequestTokenFormat) -> Self {
         self.token_format = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`seconds_until_expiration`](Self::seconds_until_expiration).
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
     #[inline]
     pub fn seconds_until_expiration(
         mut self,
@@ -11626,7 +11626,7 @@ impl CreateM2mTokenRequest {
         self.seconds_until_expiration = value.into();
         self
     }
-    /// Sets [`claims`](Self::claims).
+    /// Sets [`claims`](field@Self::claims).
     #[inline]
     pub fn claims(
         mut self,
@@ -11635,7 +11635,7 @@ impl CreateM2mTokenRequest {
         self.claims = value.into();
         self
     }
-    /// Sets [`min_remaining_ttl_seconds`](Self::min_remaining_ttl_seconds).
+    /// Sets [`min_remaining_ttl_seconds`](field@Self::min_remaining_ttl_seconds).
     #[inline]
     pub fn min_remaining_ttl_seconds(mut self, value: i64) -> Self {
         self.min_remaining_ttl_seconds = ::std::option::Option::Some(value);
@@ -11944,7 +11944,7 @@ impl CreateMachineRequest {
             default_token_ttl: ::std::default::Default::default(),
         }
     }
-    /// Sets [`scoped_machines`](Self::scoped_machines).
+    /// Sets [`scoped_machines`](field@Self::scoped_machines).
     #[inline]
     pub fn scoped_machines(
         mut self,
@@ -11953,7 +11953,7 @@ impl CreateMachineRequest {
         self.scoped_machines = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`default_token_ttl`](Self::default_token_ttl).
+    /// Sets [`default_token_ttl`](field@Self::default_token_ttl).
     #[inline]
     pub fn default_token_ttl(mut self, value: i64) -> Self {
         self.default_token_ttl = ::std::option::Option::Some(value);
@@ -12219,7 +12219,7 @@ impl CreateOAuthApplicationRequest {
             public: ::std::default::Default::default(),
         }
     }
-    /// Sets [`redirect_uris`](Self::redirect_uris).
+    /// Sets [`redirect_uris`](field@Self::redirect_uris).
     #[inline]
     pub fn redirect_uris(
         mut self,
@@ -12230,7 +12230,7 @@ impl CreateOAuthApplicationRequest {
         self.redirect_uris = value.into();
         self
     }
-    /// Sets [`callback_url`](Self::callback_url).
+    /// Sets [`callback_url`](field@Self::callback_url).
     #[deprecated]
     #[inline]
     pub fn callback_url(
@@ -12240,7 +12240,7 @@ impl CreateOAuthApplicationRequest {
         self.callback_url = value.into();
         self
     }
-    /// Sets [`scopes`](Self::scopes).
+    /// Sets [`scopes`](field@Self::scopes).
     #[inline]
     pub fn scopes(
         mut self,
@@ -12249,7 +12249,7 @@ impl CreateOAuthApplicationRequest {
         self.scopes = value.into();
         self
     }
-    /// Sets [`consent_screen_enabled`](Self::consent_screen_enabled).
+    /// Sets [`consent_screen_enabled`](field@Self::consent_screen_enabled).
     #[inline]
     pub fn consent_screen_enabled(
         mut self,
@@ -12258,7 +12258,7 @@ impl CreateOAuthApplicationRequest {
         self.consent_screen_enabled = value.into();
         self
     }
-    /// Sets [`pkce_required`](Self::pkce_required).
+    /// Sets [`pkce_required`](field@Self::pkce_required).
     #[inline]
     pub fn pkce_required(
         mut self,
@@ -12267,7 +12267,7 @@ impl CreateOAuthApplicationRequest {
         self.pkce_required = value.into();
         self
     }
-    /// Sets [`public`](Self::public).
+    /// Sets [`public`](field@Self::public).
     #[inline]
     pub fn public(
         mut self,
@@ -12296,7 +12296,7 @@ pub struct CreateOrganizationDomainRequest {
 #[cfg(feature = "organization_domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl CreateOrganizationDomainRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -12305,7 +12305,7 @@ impl CreateOrganizationDomainRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`enrollment_mode`](Self::enrollment_mode).
+    /// Sets [`enrollment_mode`](field@Self::enrollment_mode).
     #[inline]
     pub fn enrollment_mode(
         mut self,
@@ -12314,7 +12314,7 @@ impl CreateOrganizationDomainRequest {
         self.enrollment_mode = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -12376,7 +12376,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
             notify: ::std::default::Default::default(),
         }
     }
-    /// Sets [`inviter_user_id`](Self::inviter_user_id).
+    /// Sets [`inviter_user_id`](field@Self::inviter_user_id).
     #[inline]
     pub fn inviter_user_id(
         mut self,
@@ -12385,7 +12385,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
         self.inviter_user_id = value.into();
         self
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -12398,7 +12398,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
         self.public_metadata = value.into();
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -12411,7 +12411,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
         self.private_metadata = value.into();
         self
     }
-    /// Sets [`redirect_url`](Self::redirect_url).
+    /// Sets [`redirect_url`](field@Self::redirect_url).
     #[inline]
     pub fn redirect_url(
         mut self,
@@ -12420,7 +12420,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
         self.redirect_url = value.into();
         self
     }
-    /// Sets [`expires_in_days`](Self::expires_in_days).
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
     #[inline]
     pub fn expires_in_days(
         mut self,
@@ -12429,7 +12429,7 @@ impl CreateOrganizationInvitationBulkRequestItem {
         self.expires_in_days = value.into();
         self
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -12491,7 +12491,7 @@ impl CreateOrganizationInvitationRequest {
             notify: ::std::default::Default::default(),
         }
     }
-    /// Sets [`inviter_user_id`](Self::inviter_user_id).
+    /// Sets [`inviter_user_id`](field@Self::inviter_user_id).
     #[inline]
     pub fn inviter_user_id(
         mut self,
@@ -12500,7 +12500,7 @@ impl CreateOrganizationInvitationRequest {
         self.inviter_user_id = value.into();
         self
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -12513,7 +12513,7 @@ impl CreateOrganizationInvitationRequest {
         self.public_metadata = value.into();
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -12526,7 +12526,7 @@ impl CreateOrganizationInvitationRequest {
         self.private_metadata = value.into();
         self
     }
-    /// Sets [`redirect_url`](Self::redirect_url).
+    /// Sets [`redirect_url`](field@Self::redirect_url).
     #[inline]
     pub fn redirect_url(
         mut self,
@@ -12535,7 +12535,7 @@ impl CreateOrganizationInvitationRequest {
         self.redirect_url = value.into();
         self
     }
-    /// Sets [`expires_in_days`](Self::expires_in_days).
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
     #[inline]
     pub fn expires_in_days(
         mut self,
@@ -12544,7 +12544,7 @@ impl CreateOrganizationInvitationRequest {
         self.expires_in_days = value.into();
         self
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -12591,7 +12591,7 @@ impl CreateOrganizationMembershipRequest {
             private_metadata: ::std::default::Default::default(),
         }
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -12604,7 +12604,7 @@ impl CreateOrganizationMembershipRequest {
         self.public_metadata = value.into();
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -12644,7 +12644,7 @@ impl CreateOrganizationPermissionRequest {
             description: ::std::default::Default::default(),
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -12705,7 +12705,7 @@ impl CreateOrganizationRequest {
             role_set_key: ::std::default::Default::default(),
         }
     }
-    /// Sets [`created_by`](Self::created_by).
+    /// Sets [`created_by`](field@Self::created_by).
     #[inline]
     pub fn created_by(
         mut self,
@@ -12714,7 +12714,7 @@ impl CreateOrganizationRequest {
         self.created_by = value.into();
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -12727,7 +12727,7 @@ impl CreateOrganizationRequest {
         self.private_metadata = value.into();
         self
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -12740,7 +12740,7 @@ impl CreateOrganizationRequest {
         self.public_metadata = value.into();
         self
     }
-    /// Sets [`slug`](Self::slug).
+    /// Sets [`slug`](field@Self::slug).
     #[inline]
     pub fn slug(
         mut self,
@@ -12749,7 +12749,7 @@ impl CreateOrganizationRequest {
         self.slug = value.into();
         self
     }
-    /// Sets [`max_allowed_memberships`](Self::max_allowed_memberships).
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
     #[inline]
     pub fn max_allowed_memberships(
         mut self,
@@ -12758,7 +12758,7 @@ impl CreateOrganizationRequest {
         self.max_allowed_memberships = value.into();
         self
     }
-    /// Sets [`created_at`](Self::created_at).
+    /// Sets [`created_at`](field@Self::created_at).
     #[inline]
     pub fn created_at(
         mut self,
@@ -12767,7 +12767,7 @@ impl CreateOrganizationRequest {
         self.created_at = value.into();
         self
     }
-    /// Sets [`role_set_key`](Self::role_set_key).
+    /// Sets [`role_set_key`](field@Self::role_set_key).
     #[inline]
     pub fn role_set_key(
         mut self,
@@ -12811,7 +12811,7 @@ impl CreateOrganizationRoleRequest {
             include_in_initial_role_set: ::std::default::Default::default(),
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -12820,7 +12820,7 @@ impl CreateOrganizationRoleRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`permissions`](Self::permissions).
+    /// Sets [`permissions`](field@Self::permissions).
     #[inline]
     pub fn permissions(
         mut self,
@@ -12831,7 +12831,7 @@ impl CreateOrganizationRoleRequest {
         self.permissions = value.into();
         self
     }
-    /// Sets [`include_in_initial_role_set`](Self::include_in_initial_role_set).
+    /// Sets [`include_in_initial_role_set`](field@Self::include_in_initial_role_set).
     #[inline]
     pub fn include_in_initial_role_set(
         mut self,
@@ -12877,7 +12877,7 @@ impl CreatePhoneNumberRequest {
             reserved_for_second_factor: ::std::default::Default::default(),
         }
     }
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -12886,7 +12886,7 @@ impl CreatePhoneNumberRequest {
         self.verified = value.into();
         self
     }
-    /// Sets [`primary`](Self::primary).
+    /// Sets [`primary`](field@Self::primary).
     #[inline]
     pub fn primary(
         mut self,
@@ -12895,7 +12895,7 @@ impl CreatePhoneNumberRequest {
         self.primary = value.into();
         self
     }
-    /// Sets [`reserved_for_second_factor`](Self::reserved_for_second_factor).
+    /// Sets [`reserved_for_second_factor`](field@Self::reserved_for_second_factor).
     #[inline]
     pub fn reserved_for_second_factor(
         mut self,
@@ -12964,7 +12964,7 @@ impl CreateRoleSetRequest {
             roles,
         }
     }
-    /// Sets [`key`](Self::key).
+    /// Sets [`key`](field@Self::key).
     #[inline]
     pub fn key(
         mut self,
@@ -12973,7 +12973,7 @@ impl CreateRoleSetRequest {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -12982,7 +12982,7 @@ impl CreateRoleSetRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`type`](Self::type).
+    /// Sets [`type`](field@Self::type).
     #[inline]
     pub fn r#type(mut self, value: CreateRoleSetRequestType) -> Self {
         self.r#type = ::std::option::Option::Some(value);
@@ -13112,7 +13112,7 @@ impl CreateSamlConnectionRequest {
             login_hint: ::std::default::Default::default(),
         }
     }
-    /// Sets [`domain`](Self::domain).
+    /// Sets [`domain`](field@Self::domain).
     #[deprecated]
     #[inline]
     pub fn domain(
@@ -13122,13 +13122,13 @@ impl CreateSamlConnectionRequest {
         self.domain = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`domains`](Self::domains).
+    /// Sets [`domains`](field@Self::domains).
     #[inline]
     pub fn domains(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.domains = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`idp_entity_id`](Self::idp_entity_id).
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
     #[inline]
     pub fn idp_entity_id(
         mut self,
@@ -13137,7 +13137,7 @@ impl CreateSamlConnectionRequest {
         self.idp_entity_id = value.into();
         self
     }
-    /// Sets [`idp_sso_url`](Self::idp_sso_url).
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
     #[inline]
     pub fn idp_sso_url(
         mut self,
@@ -13146,7 +13146,7 @@ impl CreateSamlConnectionRequest {
         self.idp_sso_url = value.into();
         self
     }
-    /// Sets [`idp_certificate`](Self::idp_certificate).
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
     #[inline]
     pub fn idp_certificate(
         mut self,
@@ -13155,7 +13155,7 @@ impl CreateSamlConnectionRequest {
         self.idp_certificate = value.into();
         self
     }
-    /// Sets [`idp_metadata_url`](Self::idp_metadata_url).
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
     #[inline]
     pub fn idp_metadata_url(
         mut self,
@@ -13164,7 +13164,7 @@ impl CreateSamlConnectionRequest {
         self.idp_metadata_url = value.into();
         self
     }
-    /// Sets [`idp_metadata`](Self::idp_metadata).
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
     #[inline]
     pub fn idp_metadata(
         mut self,
@@ -13173,7 +13173,7 @@ impl CreateSamlConnectionRequest {
         self.idp_metadata = value.into();
         self
     }
-    /// Sets [`organization_id`](Self::organization_id).
+    /// Sets [`organization_id`](field@Self::organization_id).
     #[inline]
     pub fn organization_id(
         mut self,
@@ -13182,7 +13182,7 @@ impl CreateSamlConnectionRequest {
         self.organization_id = value.into();
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -13193,13 +13193,13 @@ impl CreateSamlConnectionRequest {
         self.attribute_mapping = value.into();
         self
     }
-    /// Sets [`force_authn`](Self::force_authn).
+    /// Sets [`force_authn`](field@Self::force_authn).
     #[inline]
     pub fn force_authn(mut self, value: bool) -> Self {
         self.force_authn = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`login_hint`](Self::login_hint).
+    /// Sets [`login_hint`](field@Self::login_hint).
     #[inline]
     pub fn login_hint(
         mut self,
@@ -13229,7 +13229,7 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestAttributeMapping {
-    /// Sets [`user_id`](Self::user_id).
+    /// Sets [`user_id`](field@Self::user_id).
     #[inline]
     pub fn user_id(
         mut self,
@@ -13238,7 +13238,7 @@ impl CreateSamlConnectionRequestAttributeMapping {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`email_address`](Self::email_address).
+    /// Sets [`email_address`](field@Self::email_address).
     #[inline]
     pub fn email_address(
         mut self,
@@ -13247,7 +13247,7 @@ impl CreateSamlConnectionRequestAttributeMapping {
         self.email_address = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -13256,7 +13256,7 @@ impl CreateSamlConnectionRequestAttributeMapping {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -13289,7 +13289,7 @@ impl CreateSamlConnectionRequestLoginHint {
             source: ::std::default::Default::default(),
         }
     }
-    /// Sets [`source`](Self::source).
+    /// Sets [`source`](field@Self::source).
     #[inline]
     pub fn source(
         mut self,
@@ -13454,7 +13454,7 @@ impl CreateScimDirectoryRequest {
             group_role_mappings: ::std::default::Default::default(),
         }
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -13463,7 +13463,7 @@ impl CreateScimDirectoryRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`group_role_mappings`](Self::group_role_mappings).
+    /// Sets [`group_role_mappings`](field@Self::group_role_mappings).
     #[inline]
     pub fn group_role_mappings(
         mut self,
@@ -13504,7 +13504,7 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
             precedence: ::std::default::Default::default(),
         }
     }
-    /// Sets [`scim_group_display_name`](Self::scim_group_display_name).
+    /// Sets [`scim_group_display_name`](field@Self::scim_group_display_name).
     #[inline]
     pub fn scim_group_display_name(
         mut self,
@@ -13513,7 +13513,7 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
         self.scim_group_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`precedence`](Self::precedence).
+    /// Sets [`precedence`](field@Self::precedence).
     #[inline]
     pub fn precedence(mut self, value: i64) -> Self {
         self.precedence = ::std::option::Option::Some(value);
@@ -13548,7 +13548,7 @@ impl CreateScimGroupRoleMappingRequest {
             precedence: ::std::default::Default::default(),
         }
     }
-    /// Sets [`precedence`](Self::precedence).
+    /// Sets [`precedence`](field@Self::precedence).
     #[inline]
     pub fn precedence(mut self, value: i64) -> Self {
         self.precedence = ::std::option::Option::Some(value);
@@ -13577,7 +13577,7 @@ impl CreateSessionRequest {
             active_organization_id: ::std::default::Default::default(),
         }
     }
-    /// Sets [`active_organization_id`](Self::active_organization_id).
+    /// Sets [`active_organization_id`](field@Self::active_organization_id).
     #[inline]
     pub fn active_organization_id(
         mut self,
@@ -13599,7 +13599,7 @@ pub struct CreateSessionTokenFromTemplateRequest {
 #[cfg(feature = "sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenFromTemplateRequest {
-    /// Sets [`expires_in_seconds`](Self::expires_in_seconds).
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
     #[inline]
     pub fn expires_in_seconds(
         mut self,
@@ -13743,7 +13743,7 @@ pub struct CreateSessionTokenRequest {
 #[cfg(feature = "sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionTokenRequest {
-    /// Sets [`expires_in_seconds`](Self::expires_in_seconds).
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
     #[inline]
     pub fn expires_in_seconds(
         mut self,
@@ -13896,7 +13896,7 @@ impl CreateSignInTokenRequest {
             expires_in_seconds: ::std::default::Default::default(),
         }
     }
-    /// Sets [`org_id`](Self::org_id).
+    /// Sets [`org_id`](field@Self::org_id).
     #[inline]
     pub fn org_id(
         mut self,
@@ -13905,7 +13905,7 @@ impl CreateSignInTokenRequest {
         self.org_id = value.into();
         self
     }
-    /// Sets [`expires_in_seconds`](Self::expires_in_seconds).
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
     #[inline]
     pub fn expires_in_seconds(
         mut self,
@@ -14021,7 +14021,7 @@ pub struct CreateUserRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl CreateUserRequest {
-    /// Sets [`external_id`](Self::external_id).
+    /// Sets [`external_id`](field@Self::external_id).
     #[inline]
     pub fn external_id(
         mut self,
@@ -14030,7 +14030,7 @@ impl CreateUserRequest {
         self.external_id = value.into();
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -14039,7 +14039,7 @@ impl CreateUserRequest {
         self.first_name = value.into();
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -14048,7 +14048,7 @@ impl CreateUserRequest {
         self.last_name = value.into();
         self
     }
-    /// Sets [`locale`](Self::locale).
+    /// Sets [`locale`](field@Self::locale).
     #[inline]
     pub fn locale(
         mut self,
@@ -14057,7 +14057,7 @@ impl CreateUserRequest {
         self.locale = value.into();
         self
     }
-    /// Sets [`email_address`](Self::email_address).
+    /// Sets [`email_address`](field@Self::email_address).
     #[inline]
     pub fn email_address(
         mut self,
@@ -14066,7 +14066,7 @@ impl CreateUserRequest {
         self.email_address = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`email_address_identification_status`](Self::email_address_identification_status).
+    /// Sets [`email_address_identification_status`](field@Self::email_address_identification_status).
     #[inline]
     pub fn email_address_identification_status(
         mut self,
@@ -14075,7 +14075,7 @@ impl CreateUserRequest {
         self.email_address_identification_status = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`phone_number`](Self::phone_number).
+    /// Sets [`phone_number`](field@Self::phone_number).
     #[inline]
     pub fn phone_number(
         mut self,
@@ -14084,7 +14084,7 @@ impl CreateUserRequest {
         self.phone_number = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`phone_number_identification_status`](Self::phone_number_identification_status).
+    /// Sets [`phone_number_identification_status`](field@Self::phone_number_identification_status).
     #[inline]
     pub fn phone_number_identification_status(
         mut self,
@@ -14093,13 +14093,13 @@ impl CreateUserRequest {
         self.phone_number_identification_status = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`web3_wallet`](Self::web3_wallet).
+    /// Sets [`web3_wallet`](field@Self::web3_wallet).
     #[inline]
     pub fn web3_wallet(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.web3_wallet = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](field@Self::username).
     #[inline]
     pub fn username(
         mut self,
@@ -14108,7 +14108,7 @@ impl CreateUserRequest {
         self.username = value.into();
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](field@Self::password).
     #[inline]
     pub fn password(
         mut self,
@@ -14117,7 +14117,7 @@ impl CreateUserRequest {
         self.password = value.into();
         self
     }
-    /// Sets [`password_digest`](Self::password_digest).
+    /// Sets [`password_digest`](field@Self::password_digest).
     #[inline]
     pub fn password_digest(
         mut self,
@@ -14126,13 +14126,13 @@ impl CreateUserRequest {
         self.password_digest = value.into();
         self
     }
-    /// Sets [`password_hasher`](Self::password_hasher).
+    /// Sets [`password_hasher`](field@Self::password_hasher).
     #[inline]
     pub fn password_hasher(mut self, value: PasswordHasher) -> Self {
         self.password_hasher = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`skip_password_checks`](Self::skip_password_checks).
+    /// Sets [`skip_password_checks`](field@Self::skip_password_checks).
     #[inline]
     pub fn skip_password_checks(
         mut self,
@@ -14141,7 +14141,7 @@ impl CreateUserRequest {
         self.skip_password_checks = value.into();
         self
     }
-    /// Sets [`skip_password_requirement`](Self::skip_password_requirement).
+    /// Sets [`skip_password_requirement`](field@Self::skip_password_requirement).
     #[inline]
     pub fn skip_password_requirement(
         mut self,
@@ -14150,7 +14150,7 @@ impl CreateUserRequest {
         self.skip_password_requirement = value.into();
         self
     }
-    /// Sets [`totp_secret`](Self::totp_secret).
+    /// Sets [`totp_secret`](field@Self::totp_secret).
     #[inline]
     pub fn totp_secret(
         mut self,
@@ -14159,7 +14159,7 @@ impl CreateUserRequest {
         self.totp_secret = value.into();
         self
     }
-    /// Sets [`backup_codes`](Self::backup_codes).
+    /// Sets [`backup_codes`](field@Self::backup_codes).
     #[inline]
     pub fn backup_codes(
         mut self,
@@ -14168,7 +14168,7 @@ impl CreateUserRequest {
         self.backup_codes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -14177,7 +14177,7 @@ impl CreateUserRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -14186,7 +14186,7 @@ impl CreateUserRequest {
         self.private_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`unsafe_metadata`](Self::unsafe_metadata).
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
     #[inline]
     pub fn unsafe_metadata(
         mut self,
@@ -14195,7 +14195,7 @@ impl CreateUserRequest {
         self.unsafe_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`delete_self_enabled`](Self::delete_self_enabled).
+    /// Sets [`delete_self_enabled`](field@Self::delete_self_enabled).
     #[inline]
     pub fn delete_self_enabled(
         mut self,
@@ -14204,7 +14204,7 @@ impl CreateUserRequest {
         self.delete_self_enabled = value.into();
         self
     }
-    /// Sets [`legal_accepted_at`](Self::legal_accepted_at).
+    /// Sets [`legal_accepted_at`](field@Self::legal_accepted_at).
     #[inline]
     pub fn legal_accepted_at(
         mut self,
@@ -14213,7 +14213,7 @@ impl CreateUserRequest {
         self.legal_accepted_at = value.into();
         self
     }
-    /// Sets [`skip_legal_checks`](Self::skip_legal_checks).
+    /// Sets [`skip_legal_checks`](field@Self::skip_legal_checks).
     #[inline]
     pub fn skip_legal_checks(
         mut self,
@@ -14222,7 +14222,7 @@ impl CreateUserRequest {
         self.skip_legal_checks = value.into();
         self
     }
-    /// Sets [`skip_user_requirement`](Self::skip_user_requirement).
+    /// Sets [`skip_user_requirement`](field@Self::skip_user_requirement).
     #[inline]
     pub fn skip_user_requirement(
         mut self,
@@ -14231,7 +14231,7 @@ impl CreateUserRequest {
         self.skip_user_requirement = value.into();
         self
     }
-    /// Sets [`create_organization_enabled`](Self::create_organization_enabled).
+    /// Sets [`create_organization_enabled`](field@Self::create_organization_enabled).
     #[inline]
     pub fn create_organization_enabled(
         mut self,
@@ -14240,7 +14240,7 @@ impl CreateUserRequest {
         self.create_organization_enabled = value.into();
         self
     }
-    /// Sets [`create_organizations_limit`](Self::create_organizations_limit).
+    /// Sets [`create_organizations_limit`](field@Self::create_organizations_limit).
     #[inline]
     pub fn create_organizations_limit(
         mut self,
@@ -14249,7 +14249,7 @@ impl CreateUserRequest {
         self.create_organizations_limit = value.into();
         self
     }
-    /// Sets [`created_at`](Self::created_at).
+    /// Sets [`created_at`](field@Self::created_at).
     #[inline]
     pub fn created_at(
         mut self,
@@ -14258,7 +14258,7 @@ impl CreateUserRequest {
         self.created_at = value.into();
         self
     }
-    /// Sets [`bypass_client_trust`](Self::bypass_client_trust).
+    /// Sets [`bypass_client_trust`](field@Self::bypass_client_trust).
     #[inline]
     pub fn bypass_client_trust(
         mut self,
@@ -14267,7 +14267,7 @@ impl CreateUserRequest {
         self.bypass_client_trust = value.into();
         self
     }
-    /// Sets [`banned`](Self::banned).
+    /// Sets [`banned`](field@Self::banned).
     #[inline]
     pub fn banned(
         mut self,
@@ -14276,7 +14276,7 @@ impl CreateUserRequest {
         self.banned = value.into();
         self
     }
-    /// Sets [`locked`](Self::locked).
+    /// Sets [`locked`](field@Self::locked).
     #[inline]
     pub fn locked(
         mut self,
@@ -14423,7 +14423,7 @@ impl CreateWaitlistEntryRequest {
             notify: ::std::default::Default::default(),
         }
     }
-    /// Sets [`notify`](Self::notify).
+    /// Sets [`notify`](field@Self::notify).
     #[inline]
     pub fn notify(
         mut self,
@@ -21869,7 +21869,7 @@ pub struct InviteWaitlistEntryRequest {
 #[cfg(feature = "waitlist_entries")]
 #[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl InviteWaitlistEntryRequest {
-    /// Sets [`ignore_existing`](Self::ignore_existing).
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
     #[inline]
     pub fn ignore_existing(
         mut self,
@@ -25232,7 +25232,7 @@ pub struct MergeOrganizationMetadataRequest {
 #[cfg(feature = "organizations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl MergeOrganizationMetadataRequest {
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -25241,7 +25241,7 @@ impl MergeOrganizationMetadataRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -30706,7 +30706,7 @@ pub struct PreviewTemplateRequest {
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl PreviewTemplateRequest {
-    /// Sets [`subject`](Self::subject).
+    /// Sets [`subject`](field@Self::subject).
     #[inline]
     pub fn subject(
         mut self,
@@ -30715,7 +30715,7 @@ impl PreviewTemplateRequest {
         self.subject = value.into();
         self
     }
-    /// Sets [`body`](Self::body).
+    /// Sets [`body`](field@Self::body).
     #[inline]
     pub fn body(
         mut self,
@@ -30724,7 +30724,7 @@ impl PreviewTemplateRequest {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`from_email_name`](Self::from_email_name).
+    /// Sets [`from_email_name`](field@Self::from_email_name).
     #[inline]
     pub fn from_email_name(
         mut self,
@@ -30733,7 +30733,7 @@ impl PreviewTemplateRequest {
         self.from_email_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`reply_to_email_name`](Self::reply_to_email_name).
+    /// Sets [`reply_to_email_name`](field@Self::reply_to_email_name).
     #[inline]
     pub fn reply_to_email_name(
         mut self,
@@ -31164,7 +31164,7 @@ impl RefreshSessionRequest {
             request_originating_ip: ::std::default::Default::default(),
         }
     }
-    /// Sets [`request_headers`](Self::request_headers).
+    /// Sets [`request_headers`](field@Self::request_headers).
     #[inline]
     pub fn request_headers(
         mut self,
@@ -31177,7 +31177,7 @@ impl RefreshSessionRequest {
         self.request_headers = value.into();
         self
     }
-    /// Sets [`format`](Self::format).
+    /// Sets [`format`](field@Self::format).
     #[inline]
     pub fn format(
         mut self,
@@ -31186,7 +31186,7 @@ impl RefreshSessionRequest {
         self.format = value.into();
         self
     }
-    /// Sets [`request_originating_ip`](Self::request_originating_ip).
+    /// Sets [`request_originating_ip`](field@Self::request_originating_ip).
     #[inline]
     pub fn request_originating_ip(
         mut self,
@@ -31261,7 +31261,7 @@ pub struct RemoveUserPasswordRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl RemoveUserPasswordRequest {
-    /// Sets [`sign_out_of_other_sessions`](Self::sign_out_of_other_sessions).
+    /// Sets [`sign_out_of_other_sessions`](field@Self::sign_out_of_other_sessions).
     #[inline]
     pub fn sign_out_of_other_sessions(mut self, value: bool) -> Self {
         self.sign_out_of_other_sessions = ::std::option::Option::Some(value);
@@ -31313,7 +31313,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
             role_id: role_id.into(),
         }
     }
-    /// Sets [`directory_group_id`](Self::directory_group_id).
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
     #[inline]
     pub fn directory_group_id(
         mut self,
@@ -31322,7 +31322,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
         self.directory_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_group_id`](Self::scim_group_id).
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
     #[inline]
     pub fn scim_group_id(
         mut self,
@@ -31424,7 +31424,7 @@ pub struct ReplaceOrganizationMetadataRequest {
 #[cfg(feature = "organizations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl ReplaceOrganizationMetadataRequest {
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -31433,7 +31433,7 @@ impl ReplaceOrganizationMetadataRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -31492,7 +31492,7 @@ impl ReplaceRoleSetRequest {
             reassignment_mappings: ::std::default::Default::default(),
         }
     }
-    /// Sets [`reassignment_mappings`](Self::reassignment_mappings).
+    /// Sets [`reassignment_mappings`](field@Self::reassignment_mappings).
     #[inline]
     pub fn reassignment_mappings(mut self, value: ReassignmentMappings) -> Self {
         self.reassignment_mappings = ::std::option::Option::Some(value);
@@ -31644,7 +31644,7 @@ impl ReplaceUserEmailAddressRequest {
             notify_primary_email_address_changed: ::std::default::Default::default(),
         }
     }
-    /// Sets [`identification_status`](Self::identification_status).
+    /// Sets [`identification_status`](field@Self::identification_status).
     #[inline]
     pub fn identification_status(
         mut self,
@@ -31653,7 +31653,7 @@ impl ReplaceUserEmailAddressRequest {
         self.identification_status = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`notify_primary_email_address_changed`](Self::notify_primary_email_address_changed).
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
     #[inline]
     pub fn notify_primary_email_address_changed(
         mut self,
@@ -31752,7 +31752,7 @@ pub struct ReplaceUserMetadataRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl ReplaceUserMetadataRequest {
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -31761,7 +31761,7 @@ impl ReplaceUserMetadataRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -31770,7 +31770,7 @@ impl ReplaceUserMetadataRequest {
         self.private_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`unsafe_metadata`](Self::unsafe_metadata).
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
     #[inline]
     pub fn unsafe_metadata(
         mut self,
@@ -31804,7 +31804,7 @@ impl ReplaceUserPhoneNumberRequest {
             identification_status: ::std::default::Default::default(),
         }
     }
-    /// Sets [`identification_status`](Self::identification_status).
+    /// Sets [`identification_status`](field@Self::identification_status).
     #[inline]
     pub fn identification_status(
         mut self,
@@ -31945,7 +31945,7 @@ pub struct RevokeAdminPortalLinkTokenRequest {
 #[cfg(feature = "admin_portal_link_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 impl RevokeAdminPortalLinkTokenRequest {
-    /// Sets [`revocation_reason`](Self::revocation_reason).
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
     #[inline]
     pub fn revocation_reason(
         mut self,
@@ -32192,7 +32192,7 @@ pub struct RevokeApiKeyRequest {
 #[cfg(feature = "api_keys")]
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl RevokeApiKeyRequest {
-    /// Sets [`revocation_reason`](Self::revocation_reason).
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
     #[inline]
     pub fn revocation_reason(
         mut self,
@@ -32716,7 +32716,7 @@ pub struct RevokeM2mTokenRequest {
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl RevokeM2mTokenRequest {
-    /// Sets [`revocation_reason`](Self::revocation_reason).
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
     #[inline]
     pub fn revocation_reason(
         mut self,
@@ -32971,7 +32971,7 @@ pub struct RevokeOrganizationInvitationRequest {
 #[cfg(feature = "organization_invitations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl RevokeOrganizationInvitationRequest {
-    /// Sets [`requesting_user_id`](Self::requesting_user_id).
+    /// Sets [`requesting_user_id`](field@Self::requesting_user_id).
     #[inline]
     pub fn requesting_user_id(
         mut self,
@@ -36574,7 +36574,7 @@ pub struct SetUserPasswordCompromisedRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SetUserPasswordCompromisedRequest {
-    /// Sets [`revoke_all_sessions`](Self::revoke_all_sessions).
+    /// Sets [`revoke_all_sessions`](field@Self::revoke_all_sessions).
     #[inline]
     pub fn revoke_all_sessions(
         mut self,
@@ -36594,7 +36594,7 @@ pub struct SetUserProfileImageRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl SetUserProfileImageRequest {
-    /// Sets [`file`](Self::file).
+    /// Sets [`file`](field@Self::file).
     #[inline]
     pub fn file(mut self, value: crate::FilePart) -> Self {
         self.file = ::std::option::Option::Some(value);
@@ -37940,7 +37940,7 @@ pub struct ToggleTemplateDeliveryRequest {
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl ToggleTemplateDeliveryRequest {
-    /// Sets [`delivered_by_clerk`](Self::delivered_by_clerk).
+    /// Sets [`delivered_by_clerk`](field@Self::delivered_by_clerk).
     #[inline]
     pub fn delivered_by_clerk(mut self, value: bool) -> Self {
         self.delivered_by_clerk = ::std::option::Option::Some(value);
@@ -38673,7 +38673,7 @@ pub struct UpdateApiKeyRequest {
 #[cfg(feature = "api_keys")]
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl UpdateApiKeyRequest {
-    /// Sets [`claims`](Self::claims).
+    /// Sets [`claims`](field@Self::claims).
     #[inline]
     pub fn claims(
         mut self,
@@ -38682,13 +38682,13 @@ impl UpdateApiKeyRequest {
         self.claims = value.into();
         self
     }
-    /// Sets [`scopes`](Self::scopes).
+    /// Sets [`scopes`](field@Self::scopes).
     #[inline]
     pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.scopes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -38697,7 +38697,7 @@ impl UpdateApiKeyRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`subject`](Self::subject).
+    /// Sets [`subject`](field@Self::subject).
     #[inline]
     pub fn subject(
         mut self,
@@ -38706,7 +38706,7 @@ impl UpdateApiKeyRequest {
         self.subject = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`seconds_until_expiration`](Self::seconds_until_expiration).
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
     #[inline]
     pub fn seconds_until_expiration(
         mut self,
@@ -38984,7 +38984,7 @@ pub struct UpdateDirectoryRequest {
 #[cfg(feature = "directories")]
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl UpdateDirectoryRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -38993,13 +38993,13 @@ impl UpdateDirectoryRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`enabled`](Self::enabled).
+    /// Sets [`enabled`](field@Self::enabled).
     #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`provider`](Self::provider).
+    /// Sets [`provider`](field@Self::provider).
     #[inline]
     pub fn provider(
         mut self,
@@ -39008,7 +39008,7 @@ impl UpdateDirectoryRequest {
         self.provider = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -39017,7 +39017,7 @@ impl UpdateDirectoryRequest {
         self.attribute_mapping = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`group_role_mapping_enabled`](Self::group_role_mapping_enabled).
+    /// Sets [`group_role_mapping_enabled`](field@Self::group_role_mapping_enabled).
     #[inline]
     pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
         self.group_role_mapping_enabled = ::std::option::Option::Some(value);
@@ -39043,7 +39043,7 @@ pub struct UpdateDomainRequest {
 #[cfg(feature = "domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl UpdateDomainRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -39052,7 +39052,7 @@ impl UpdateDomainRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`proxy_url`](Self::proxy_url).
+    /// Sets [`proxy_url`](field@Self::proxy_url).
     #[inline]
     pub fn proxy_url(
         mut self,
@@ -39061,7 +39061,7 @@ impl UpdateDomainRequest {
         self.proxy_url = value.into();
         self
     }
-    /// Sets [`is_secondary`](Self::is_secondary).
+    /// Sets [`is_secondary`](field@Self::is_secondary).
     #[inline]
     pub fn is_secondary(
         mut self,
@@ -39090,7 +39090,7 @@ pub struct UpdateEmailAddressRequest {
 #[cfg(feature = "email_addresses")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl UpdateEmailAddressRequest {
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -39099,7 +39099,7 @@ impl UpdateEmailAddressRequest {
         self.verified = value.into();
         self
     }
-    /// Sets [`primary`](Self::primary).
+    /// Sets [`primary`](field@Self::primary).
     #[inline]
     pub fn primary(
         mut self,
@@ -39108,7 +39108,7 @@ impl UpdateEmailAddressRequest {
         self.primary = value.into();
         self
     }
-    /// Sets [`notify_primary_email_address_changed`](Self::notify_primary_email_address_changed).
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
     #[inline]
     pub fn notify_primary_email_address_changed(
         mut self,
@@ -39159,7 +39159,7 @@ pub struct UpdateEnterpriseConnectionRequest {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -39168,7 +39168,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`domains`](Self::domains).
+    /// Sets [`domains`](field@Self::domains).
     #[inline]
     pub fn domains(
         mut self,
@@ -39179,7 +39179,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.domains = value.into();
         self
     }
-    /// Sets [`active`](Self::active).
+    /// Sets [`active`](field@Self::active).
     #[inline]
     pub fn active(
         mut self,
@@ -39188,7 +39188,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.active = value.into();
         self
     }
-    /// Sets [`sync_user_attributes`](Self::sync_user_attributes).
+    /// Sets [`sync_user_attributes`](field@Self::sync_user_attributes).
     #[inline]
     pub fn sync_user_attributes(
         mut self,
@@ -39197,7 +39197,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.sync_user_attributes = value.into();
         self
     }
-    /// Sets [`disable_additional_identifications`](Self::disable_additional_identifications).
+    /// Sets [`disable_additional_identifications`](field@Self::disable_additional_identifications).
     #[inline]
     pub fn disable_additional_identifications(
         mut self,
@@ -39206,7 +39206,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.disable_additional_identifications = value.into();
         self
     }
-    /// Sets [`allow_organization_account_linking`](Self::allow_organization_account_linking).
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
     #[inline]
     pub fn allow_organization_account_linking(
         mut self,
@@ -39215,7 +39215,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.allow_organization_account_linking = value.into();
         self
     }
-    /// Sets [`organization_id`](Self::organization_id).
+    /// Sets [`organization_id`](field@Self::organization_id).
     #[inline]
     pub fn organization_id(
         mut self,
@@ -39224,7 +39224,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.organization_id = value.into();
         self
     }
-    /// Sets [`saml`](Self::saml).
+    /// Sets [`saml`](field@Self::saml).
     #[inline]
     pub fn saml(
         mut self,
@@ -39235,7 +39235,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.saml = value.into();
         self
     }
-    /// Sets [`oidc`](Self::oidc).
+    /// Sets [`oidc`](field@Self::oidc).
     #[inline]
     pub fn oidc(
         mut self,
@@ -39246,7 +39246,7 @@ impl UpdateEnterpriseConnectionRequest {
         self.oidc = value.into();
         self
     }
-    /// Sets [`custom_attributes`](Self::custom_attributes).
+    /// Sets [`custom_attributes`](field@Self::custom_attributes).
     #[inline]
     pub fn custom_attributes(
         mut self,
@@ -39300,7 +39300,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
             multi_valued: ::std::default::Default::default(),
         }
     }
-    /// Sets [`sso_path`](Self::sso_path).
+    /// Sets [`sso_path`](field@Self::sso_path).
     #[inline]
     pub fn sso_path(
         mut self,
@@ -39309,7 +39309,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
         self.sso_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`scim_path`](Self::scim_path).
+    /// Sets [`scim_path`](field@Self::scim_path).
     #[inline]
     pub fn scim_path(
         mut self,
@@ -39318,7 +39318,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
         self.scim_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`directory_path`](Self::directory_path).
+    /// Sets [`directory_path`](field@Self::directory_path).
     #[inline]
     pub fn directory_path(
         mut self,
@@ -39327,7 +39327,7 @@ impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
         self.directory_path = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`multi_valued`](Self::multi_valued).
+    /// Sets [`multi_valued`](field@Self::multi_valued).
     #[inline]
     pub fn multi_valued(mut self, value: bool) -> Self {
         self.multi_valued = ::std::option::Option::Some(value);
@@ -39359,7 +39359,7 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestOidc {
-    /// Sets [`client_id`](Self::client_id).
+    /// Sets [`client_id`](field@Self::client_id).
     #[inline]
     pub fn client_id(
         mut self,
@@ -39368,7 +39368,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.client_id = value.into();
         self
     }
-    /// Sets [`client_secret`](Self::client_secret).
+    /// Sets [`client_secret`](field@Self::client_secret).
     #[inline]
     pub fn client_secret(
         mut self,
@@ -39377,7 +39377,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.client_secret = value.into();
         self
     }
-    /// Sets [`discovery_url`](Self::discovery_url).
+    /// Sets [`discovery_url`](field@Self::discovery_url).
     #[inline]
     pub fn discovery_url(
         mut self,
@@ -39386,7 +39386,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.discovery_url = value.into();
         self
     }
-    /// Sets [`auth_url`](Self::auth_url).
+    /// Sets [`auth_url`](field@Self::auth_url).
     #[inline]
     pub fn auth_url(
         mut self,
@@ -39395,7 +39395,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.auth_url = value.into();
         self
     }
-    /// Sets [`token_url`](Self::token_url).
+    /// Sets [`token_url`](field@Self::token_url).
     #[inline]
     pub fn token_url(
         mut self,
@@ -39404,7 +39404,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.token_url = value.into();
         self
     }
-    /// Sets [`user_info_url`](Self::user_info_url).
+    /// Sets [`user_info_url`](field@Self::user_info_url).
     #[inline]
     pub fn user_info_url(
         mut self,
@@ -39413,7 +39413,7 @@ impl UpdateEnterpriseConnectionRequestOidc {
         self.user_info_url = value.into();
         self
     }
-    /// Sets [`requires_pkce`](Self::requires_pkce).
+    /// Sets [`requires_pkce`](field@Self::requires_pkce).
     #[inline]
     pub fn requires_pkce(
         mut self,
@@ -39462,7 +39462,7 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSaml {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -39471,7 +39471,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.name = value.into();
         self
     }
-    /// Sets [`idp_entity_id`](Self::idp_entity_id).
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
     #[inline]
     pub fn idp_entity_id(
         mut self,
@@ -39480,7 +39480,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.idp_entity_id = value.into();
         self
     }
-    /// Sets [`idp_sso_url`](Self::idp_sso_url).
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
     #[inline]
     pub fn idp_sso_url(
         mut self,
@@ -39489,7 +39489,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.idp_sso_url = value.into();
         self
     }
-    /// Sets [`idp_certificate`](Self::idp_certificate).
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
     #[inline]
     pub fn idp_certificate(
         mut self,
@@ -39498,7 +39498,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.idp_certificate = value.into();
         self
     }
-    /// Sets [`idp_metadata_url`](Self::idp_metadata_url).
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
     #[inline]
     pub fn idp_metadata_url(
         mut self,
@@ -39507,7 +39507,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.idp_metadata_url = value.into();
         self
     }
-    /// Sets [`idp_metadata`](Self::idp_metadata).
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
     #[inline]
     pub fn idp_metadata(
         mut self,
@@ -39516,7 +39516,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.idp_metadata = value.into();
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -39527,7 +39527,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.attribute_mapping = value.into();
         self
     }
-    /// Sets [`allow_subdomains`](Self::allow_subdomains).
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
     #[inline]
     pub fn allow_subdomains(
         mut self,
@@ -39536,7 +39536,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.allow_subdomains = value.into();
         self
     }
-    /// Sets [`allow_idp_initiated`](Self::allow_idp_initiated).
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
     #[inline]
     pub fn allow_idp_initiated(
         mut self,
@@ -39545,7 +39545,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.allow_idp_initiated = value.into();
         self
     }
-    /// Sets [`force_authn`](Self::force_authn).
+    /// Sets [`force_authn`](field@Self::force_authn).
     #[inline]
     pub fn force_authn(
         mut self,
@@ -39554,7 +39554,7 @@ impl UpdateEnterpriseConnectionRequestSaml {
         self.force_authn = value.into();
         self
     }
-    /// Sets [`login_hint`](Self::login_hint).
+    /// Sets [`login_hint`](field@Self::login_hint).
     #[inline]
     pub fn login_hint(
         mut self,
@@ -39584,7 +39584,7 @@ pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlAttributeMapping {
-    /// Sets [`user_id`](Self::user_id).
+    /// Sets [`user_id`](field@Self::user_id).
     #[inline]
     pub fn user_id(
         mut self,
@@ -39593,7 +39593,7 @@ impl UpdateEnterpriseConnectionRequestSamlAttributeMapping {
         self.user_id = value.into();
         self
     }
-    /// Sets [`email_address`](Self::email_address).
+    /// Sets [`email_address`](field@Self::email_address).
     #[inline]
     pub fn email_address(
         mut self,
@@ -39602,7 +39602,7 @@ impl UpdateEnterpriseConnectionRequestSamlAttributeMapping {
         self.email_address = value.into();
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -39611,7 +39611,7 @@ impl UpdateEnterpriseConnectionRequestSamlAttributeMapping {
         self.first_name = value.into();
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -39644,7 +39644,7 @@ impl UpdateEnterpriseConnectionRequestSamlLoginHint {
             source: ::std::default::Default::default(),
         }
     }
-    /// Sets [`source`](Self::source).
+    /// Sets [`source`](field@Self::source).
     #[inline]
     pub fn source(
         mut self,
@@ -39753,7 +39753,7 @@ pub struct UpdateInstanceAuthConfigRequest {
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl UpdateInstanceAuthConfigRequest {
-    /// Sets [`restricted_to_allowlist`](Self::restricted_to_allowlist).
+    /// Sets [`restricted_to_allowlist`](field@Self::restricted_to_allowlist).
     #[inline]
     pub fn restricted_to_allowlist(
         mut self,
@@ -39762,7 +39762,7 @@ impl UpdateInstanceAuthConfigRequest {
         self.restricted_to_allowlist = value.into();
         self
     }
-    /// Sets [`from_email_address`](Self::from_email_address).
+    /// Sets [`from_email_address`](field@Self::from_email_address).
     #[inline]
     pub fn from_email_address(
         mut self,
@@ -39771,7 +39771,7 @@ impl UpdateInstanceAuthConfigRequest {
         self.from_email_address = value.into();
         self
     }
-    /// Sets [`progressive_sign_up`](Self::progressive_sign_up).
+    /// Sets [`progressive_sign_up`](field@Self::progressive_sign_up).
     #[inline]
     pub fn progressive_sign_up(
         mut self,
@@ -39780,7 +39780,7 @@ impl UpdateInstanceAuthConfigRequest {
         self.progressive_sign_up = value.into();
         self
     }
-    /// Sets [`test_mode`](Self::test_mode).
+    /// Sets [`test_mode`](field@Self::test_mode).
     #[inline]
     pub fn test_mode(
         mut self,
@@ -39789,7 +39789,7 @@ impl UpdateInstanceAuthConfigRequest {
         self.test_mode = value.into();
         self
     }
-    /// Sets [`session_token_template`](Self::session_token_template).
+    /// Sets [`session_token_template`](field@Self::session_token_template).
     #[deprecated]
     #[inline]
     pub fn session_token_template(
@@ -39799,7 +39799,7 @@ impl UpdateInstanceAuthConfigRequest {
         self.session_token_template = value.into();
         self
     }
-    /// Sets [`enhanced_email_deliverability`](Self::enhanced_email_deliverability).
+    /// Sets [`enhanced_email_deliverability`](field@Self::enhanced_email_deliverability).
     #[deprecated]
     #[inline]
     pub fn enhanced_email_deliverability(
@@ -39970,7 +39970,7 @@ pub struct UpdateInstanceCommunicationRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceCommunicationRequest {
-    /// Sets [`blocked_country_codes`](Self::blocked_country_codes).
+    /// Sets [`blocked_country_codes`](field@Self::blocked_country_codes).
     #[inline]
     pub fn blocked_country_codes(
         mut self,
@@ -40013,7 +40013,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceOAuthApplicationSettingsRequest {
-    /// Sets [`dynamic_oauth_client_registration`](Self::dynamic_oauth_client_registration).
+    /// Sets [`dynamic_oauth_client_registration`](field@Self::dynamic_oauth_client_registration).
     #[inline]
     pub fn dynamic_oauth_client_registration(
         mut self,
@@ -40022,7 +40022,7 @@ impl UpdateInstanceOAuthApplicationSettingsRequest {
         self.dynamic_oauth_client_registration = value.into();
         self
     }
-    /// Sets [`default_scopes`](Self::default_scopes).
+    /// Sets [`default_scopes`](field@Self::default_scopes).
     #[inline]
     pub fn default_scopes(
         mut self,
@@ -40033,7 +40033,7 @@ impl UpdateInstanceOAuthApplicationSettingsRequest {
         self.default_scopes = value.into();
         self
     }
-    /// Sets [`oauth_jwt_access_tokens`](Self::oauth_jwt_access_tokens).
+    /// Sets [`oauth_jwt_access_tokens`](field@Self::oauth_jwt_access_tokens).
     #[inline]
     pub fn oauth_jwt_access_tokens(
         mut self,
@@ -40042,7 +40042,7 @@ impl UpdateInstanceOAuthApplicationSettingsRequest {
         self.oauth_jwt_access_tokens = value.into();
         self
     }
-    /// Sets [`client_id_metadata_documents_advertised`](Self::client_id_metadata_documents_advertised).
+    /// Sets [`client_id_metadata_documents_advertised`](field@Self::client_id_metadata_documents_advertised).
     #[inline]
     pub fn client_id_metadata_documents_advertised(
         mut self,
@@ -40051,7 +40051,7 @@ impl UpdateInstanceOAuthApplicationSettingsRequest {
         self.client_id_metadata_documents_advertised = value.into();
         self
     }
-    /// Sets [`client_id_metadata_documents_only_allow_pre_registered_clients`](Self::client_id_metadata_documents_only_allow_pre_registered_clients).
+    /// Sets [`client_id_metadata_documents_only_allow_pre_registered_clients`](field@Self::client_id_metadata_documents_only_allow_pre_registered_clients).
     #[inline]
     pub fn client_id_metadata_documents_only_allow_pre_registered_clients(
         mut self,
@@ -40061,7 +40061,7 @@ impl UpdateInstanceOAuthApplicationSettingsRequest {
             .into();
         self
     }
-    /// Sets [`client_id_metadata_documents_block_implicitly_allowed_clients`](Self::client_id_metadata_documents_block_implicitly_allowed_clients).
+    /// Sets [`client_id_metadata_documents_block_implicitly_allowed_clients`](field@Self::client_id_metadata_documents_block_implicitly_allowed_clients).
     #[inline]
     pub fn client_id_metadata_documents_block_implicitly_allowed_clients(
         mut self,
@@ -40108,7 +40108,7 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceOrganizationSettingsRequest {
-    /// Sets [`enabled`](Self::enabled).
+    /// Sets [`enabled`](field@Self::enabled).
     #[inline]
     pub fn enabled(
         mut self,
@@ -40117,7 +40117,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.enabled = value.into();
         self
     }
-    /// Sets [`max_allowed_memberships`](Self::max_allowed_memberships).
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
     #[inline]
     pub fn max_allowed_memberships(
         mut self,
@@ -40126,7 +40126,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.max_allowed_memberships = value.into();
         self
     }
-    /// Sets [`admin_delete_enabled`](Self::admin_delete_enabled).
+    /// Sets [`admin_delete_enabled`](field@Self::admin_delete_enabled).
     #[inline]
     pub fn admin_delete_enabled(
         mut self,
@@ -40135,7 +40135,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.admin_delete_enabled = value.into();
         self
     }
-    /// Sets [`domains_enabled`](Self::domains_enabled).
+    /// Sets [`domains_enabled`](field@Self::domains_enabled).
     #[inline]
     pub fn domains_enabled(
         mut self,
@@ -40144,7 +40144,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.domains_enabled = value.into();
         self
     }
-    /// Sets [`slug_disabled`](Self::slug_disabled).
+    /// Sets [`slug_disabled`](field@Self::slug_disabled).
     #[inline]
     pub fn slug_disabled(
         mut self,
@@ -40153,7 +40153,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.slug_disabled = value.into();
         self
     }
-    /// Sets [`domains_enrollment_modes`](Self::domains_enrollment_modes).
+    /// Sets [`domains_enrollment_modes`](field@Self::domains_enrollment_modes).
     #[inline]
     pub fn domains_enrollment_modes(
         mut self,
@@ -40162,7 +40162,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.domains_enrollment_modes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`creator_role_id`](Self::creator_role_id).
+    /// Sets [`creator_role_id`](field@Self::creator_role_id).
     #[inline]
     pub fn creator_role_id(
         mut self,
@@ -40171,7 +40171,7 @@ impl UpdateInstanceOrganizationSettingsRequest {
         self.creator_role_id = value.into();
         self
     }
-    /// Sets [`domains_default_role_id`](Self::domains_default_role_id).
+    /// Sets [`domains_default_role_id`](field@Self::domains_default_role_id).
     #[inline]
     pub fn domains_default_role_id(
         mut self,
@@ -40194,7 +40194,7 @@ pub struct UpdateInstanceProtectRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceProtectRequest {
-    /// Sets [`rules_enabled`](Self::rules_enabled).
+    /// Sets [`rules_enabled`](field@Self::rules_enabled).
     #[inline]
     pub fn rules_enabled(
         mut self,
@@ -40203,7 +40203,7 @@ impl UpdateInstanceProtectRequest {
         self.rules_enabled = value.into();
         self
     }
-    /// Sets [`specter_enabled`](Self::specter_enabled).
+    /// Sets [`specter_enabled`](field@Self::specter_enabled).
     #[inline]
     pub fn specter_enabled(
         mut self,
@@ -40257,7 +40257,7 @@ pub struct UpdateInstanceRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceRequest {
-    /// Sets [`test_mode`](Self::test_mode).
+    /// Sets [`test_mode`](field@Self::test_mode).
     #[inline]
     pub fn test_mode(
         mut self,
@@ -40266,7 +40266,7 @@ impl UpdateInstanceRequest {
         self.test_mode = value.into();
         self
     }
-    /// Sets [`hibp`](Self::hibp).
+    /// Sets [`hibp`](field@Self::hibp).
     #[inline]
     pub fn hibp(
         mut self,
@@ -40275,7 +40275,7 @@ impl UpdateInstanceRequest {
         self.hibp = value.into();
         self
     }
-    /// Sets [`support_email`](Self::support_email).
+    /// Sets [`support_email`](field@Self::support_email).
     #[inline]
     pub fn support_email(
         mut self,
@@ -40284,7 +40284,7 @@ impl UpdateInstanceRequest {
         self.support_email = value.into();
         self
     }
-    /// Sets [`clerk_js_version`](Self::clerk_js_version).
+    /// Sets [`clerk_js_version`](field@Self::clerk_js_version).
     #[inline]
     pub fn clerk_js_version(
         mut self,
@@ -40293,7 +40293,7 @@ impl UpdateInstanceRequest {
         self.clerk_js_version = value.into();
         self
     }
-    /// Sets [`development_origin`](Self::development_origin).
+    /// Sets [`development_origin`](field@Self::development_origin).
     #[inline]
     pub fn development_origin(
         mut self,
@@ -40302,7 +40302,7 @@ impl UpdateInstanceRequest {
         self.development_origin = value.into();
         self
     }
-    /// Sets [`allowed_origins`](Self::allowed_origins).
+    /// Sets [`allowed_origins`](field@Self::allowed_origins).
     #[inline]
     pub fn allowed_origins(
         mut self,
@@ -40311,7 +40311,7 @@ impl UpdateInstanceRequest {
         self.allowed_origins = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`cookieless_dev`](Self::cookieless_dev).
+    /// Sets [`cookieless_dev`](field@Self::cookieless_dev).
     #[deprecated]
     #[inline]
     pub fn cookieless_dev(
@@ -40321,7 +40321,7 @@ impl UpdateInstanceRequest {
         self.cookieless_dev = value.into();
         self
     }
-    /// Sets [`url_based_session_syncing`](Self::url_based_session_syncing).
+    /// Sets [`url_based_session_syncing`](field@Self::url_based_session_syncing).
     #[inline]
     pub fn url_based_session_syncing(
         mut self,
@@ -40330,7 +40330,7 @@ impl UpdateInstanceRequest {
         self.url_based_session_syncing = value.into();
         self
     }
-    /// Sets [`preferred_sign_in_strategy_when_password_required`](Self::preferred_sign_in_strategy_when_password_required).
+    /// Sets [`preferred_sign_in_strategy_when_password_required`](field@Self::preferred_sign_in_strategy_when_password_required).
     #[inline]
     pub fn preferred_sign_in_strategy_when_password_required(
         mut self,
@@ -40343,7 +40343,7 @@ impl UpdateInstanceRequest {
         self.preferred_sign_in_strategy_when_password_required = value.into();
         self
     }
-    /// Sets [`enhanced_email_deliverability`](Self::enhanced_email_deliverability).
+    /// Sets [`enhanced_email_deliverability`](field@Self::enhanced_email_deliverability).
     #[deprecated]
     #[inline]
     pub fn enhanced_email_deliverability(
@@ -40453,7 +40453,7 @@ pub struct UpdateInstanceRestrictionsRequest {
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 impl UpdateInstanceRestrictionsRequest {
-    /// Sets [`allowlist`](Self::allowlist).
+    /// Sets [`allowlist`](field@Self::allowlist).
     #[inline]
     pub fn allowlist(
         mut self,
@@ -40462,7 +40462,7 @@ impl UpdateInstanceRestrictionsRequest {
         self.allowlist = value.into();
         self
     }
-    /// Sets [`blocklist`](Self::blocklist).
+    /// Sets [`blocklist`](field@Self::blocklist).
     #[inline]
     pub fn blocklist(
         mut self,
@@ -40471,7 +40471,7 @@ impl UpdateInstanceRestrictionsRequest {
         self.blocklist = value.into();
         self
     }
-    /// Sets [`allowlist_blocklist_disabled_on_sign_in`](Self::allowlist_blocklist_disabled_on_sign_in).
+    /// Sets [`allowlist_blocklist_disabled_on_sign_in`](field@Self::allowlist_blocklist_disabled_on_sign_in).
     #[inline]
     pub fn allowlist_blocklist_disabled_on_sign_in(
         mut self,
@@ -40480,7 +40480,7 @@ impl UpdateInstanceRestrictionsRequest {
         self.allowlist_blocklist_disabled_on_sign_in = value.into();
         self
     }
-    /// Sets [`block_email_subaddresses`](Self::block_email_subaddresses).
+    /// Sets [`block_email_subaddresses`](field@Self::block_email_subaddresses).
     #[inline]
     pub fn block_email_subaddresses(
         mut self,
@@ -40489,7 +40489,7 @@ impl UpdateInstanceRestrictionsRequest {
         self.block_email_subaddresses = value.into();
         self
     }
-    /// Sets [`block_disposable_email_domains`](Self::block_disposable_email_domains).
+    /// Sets [`block_disposable_email_domains`](field@Self::block_disposable_email_domains).
     #[inline]
     pub fn block_disposable_email_domains(
         mut self,
@@ -40544,7 +40544,7 @@ impl UpdateJwtTemplateRequest {
             signing_key: ::std::default::Default::default(),
         }
     }
-    /// Sets [`lifetime`](Self::lifetime).
+    /// Sets [`lifetime`](field@Self::lifetime).
     #[inline]
     pub fn lifetime(
         mut self,
@@ -40553,7 +40553,7 @@ impl UpdateJwtTemplateRequest {
         self.lifetime = value.into();
         self
     }
-    /// Sets [`allowed_clock_skew`](Self::allowed_clock_skew).
+    /// Sets [`allowed_clock_skew`](field@Self::allowed_clock_skew).
     #[inline]
     pub fn allowed_clock_skew(
         mut self,
@@ -40562,13 +40562,13 @@ impl UpdateJwtTemplateRequest {
         self.allowed_clock_skew = value.into();
         self
     }
-    /// Sets [`custom_signing_key`](Self::custom_signing_key).
+    /// Sets [`custom_signing_key`](field@Self::custom_signing_key).
     #[inline]
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.custom_signing_key = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`signing_algorithm`](Self::signing_algorithm).
+    /// Sets [`signing_algorithm`](field@Self::signing_algorithm).
     #[inline]
     pub fn signing_algorithm(
         mut self,
@@ -40577,7 +40577,7 @@ impl UpdateJwtTemplateRequest {
         self.signing_algorithm = value.into();
         self
     }
-    /// Sets [`signing_key`](Self::signing_key).
+    /// Sets [`signing_key`](field@Self::signing_key).
     #[inline]
     pub fn signing_key(
         mut self,
@@ -40601,7 +40601,7 @@ pub struct UpdateMachineRequest {
 #[cfg(feature = "machines")]
 #[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl UpdateMachineRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -40610,7 +40610,7 @@ impl UpdateMachineRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`default_token_ttl`](Self::default_token_ttl).
+    /// Sets [`default_token_ttl`](field@Self::default_token_ttl).
     #[inline]
     pub fn default_token_ttl(mut self, value: i64) -> Self {
         self.default_token_ttl = ::std::option::Option::Some(value);
@@ -40649,7 +40649,7 @@ pub struct UpdateOAuthApplicationRequest {
 #[cfg(feature = "oauth_applications")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UpdateOAuthApplicationRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -40658,7 +40658,7 @@ impl UpdateOAuthApplicationRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`redirect_uris`](Self::redirect_uris).
+    /// Sets [`redirect_uris`](field@Self::redirect_uris).
     #[inline]
     pub fn redirect_uris(
         mut self,
@@ -40669,7 +40669,7 @@ impl UpdateOAuthApplicationRequest {
         self.redirect_uris = value.into();
         self
     }
-    /// Sets [`callback_url`](Self::callback_url).
+    /// Sets [`callback_url`](field@Self::callback_url).
     #[deprecated]
     #[inline]
     pub fn callback_url(
@@ -40679,7 +40679,7 @@ impl UpdateOAuthApplicationRequest {
         self.callback_url = value.into();
         self
     }
-    /// Sets [`scopes`](Self::scopes).
+    /// Sets [`scopes`](field@Self::scopes).
     #[inline]
     pub fn scopes(
         mut self,
@@ -40688,7 +40688,7 @@ impl UpdateOAuthApplicationRequest {
         self.scopes = value.into();
         self
     }
-    /// Sets [`consent_screen_enabled`](Self::consent_screen_enabled).
+    /// Sets [`consent_screen_enabled`](field@Self::consent_screen_enabled).
     #[inline]
     pub fn consent_screen_enabled(
         mut self,
@@ -40697,7 +40697,7 @@ impl UpdateOAuthApplicationRequest {
         self.consent_screen_enabled = value.into();
         self
     }
-    /// Sets [`pkce_required`](Self::pkce_required).
+    /// Sets [`pkce_required`](field@Self::pkce_required).
     #[inline]
     pub fn pkce_required(
         mut self,
@@ -40706,7 +40706,7 @@ impl UpdateOAuthApplicationRequest {
         self.pkce_required = value.into();
         self
     }
-    /// Sets [`public`](Self::public).
+    /// Sets [`public`](field@Self::public).
     #[inline]
     pub fn public(
         mut self,
@@ -40732,7 +40732,7 @@ pub struct UpdateOrganizationDomainRequest {
 #[cfg(feature = "organization_domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 impl UpdateOrganizationDomainRequest {
-    /// Sets [`enrollment_mode`](Self::enrollment_mode).
+    /// Sets [`enrollment_mode`](field@Self::enrollment_mode).
     #[inline]
     pub fn enrollment_mode(
         mut self,
@@ -40741,7 +40741,7 @@ impl UpdateOrganizationDomainRequest {
         self.enrollment_mode = value.into();
         self
     }
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -40771,7 +40771,7 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
 #[cfg(feature = "organization_memberships")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl UpdateOrganizationMembershipMetadataRequest {
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -40780,7 +40780,7 @@ impl UpdateOrganizationMembershipMetadataRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -40824,7 +40824,7 @@ pub struct UpdateOrganizationPermissionRequest {
 #[cfg(feature = "organization_permissions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl UpdateOrganizationPermissionRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -40833,7 +40833,7 @@ impl UpdateOrganizationPermissionRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`key`](Self::key).
+    /// Sets [`key`](field@Self::key).
     #[inline]
     pub fn key(
         mut self,
@@ -40842,7 +40842,7 @@ impl UpdateOrganizationPermissionRequest {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -40880,7 +40880,7 @@ pub struct UpdateOrganizationRequest {
 #[cfg(feature = "organizations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UpdateOrganizationRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -40889,7 +40889,7 @@ impl UpdateOrganizationRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`slug`](Self::slug).
+    /// Sets [`slug`](field@Self::slug).
     #[inline]
     pub fn slug(
         mut self,
@@ -40898,7 +40898,7 @@ impl UpdateOrganizationRequest {
         self.slug = value.into();
         self
     }
-    /// Sets [`max_allowed_memberships`](Self::max_allowed_memberships).
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
     #[inline]
     pub fn max_allowed_memberships(
         mut self,
@@ -40907,7 +40907,7 @@ impl UpdateOrganizationRequest {
         self.max_allowed_memberships = value.into();
         self
     }
-    /// Sets [`admin_delete_enabled`](Self::admin_delete_enabled).
+    /// Sets [`admin_delete_enabled`](field@Self::admin_delete_enabled).
     #[inline]
     pub fn admin_delete_enabled(
         mut self,
@@ -40916,7 +40916,7 @@ impl UpdateOrganizationRequest {
         self.admin_delete_enabled = value.into();
         self
     }
-    /// Sets [`created_at`](Self::created_at).
+    /// Sets [`created_at`](field@Self::created_at).
     #[inline]
     pub fn created_at(
         mut self,
@@ -40925,7 +40925,7 @@ impl UpdateOrganizationRequest {
         self.created_at = value.into();
         self
     }
-    /// Sets [`role_set_key`](Self::role_set_key).
+    /// Sets [`role_set_key`](field@Self::role_set_key).
     #[inline]
     pub fn role_set_key(
         mut self,
@@ -40954,7 +40954,7 @@ pub struct UpdateOrganizationRoleRequest {
 #[cfg(feature = "organization_roles")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl UpdateOrganizationRoleRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -40963,7 +40963,7 @@ impl UpdateOrganizationRoleRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`key`](Self::key).
+    /// Sets [`key`](field@Self::key).
     #[inline]
     pub fn key(
         mut self,
@@ -40972,7 +40972,7 @@ impl UpdateOrganizationRoleRequest {
         self.key = value.into();
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -40981,7 +40981,7 @@ impl UpdateOrganizationRoleRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`permissions`](Self::permissions).
+    /// Sets [`permissions`](field@Self::permissions).
     #[inline]
     pub fn permissions(
         mut self,
@@ -41012,7 +41012,7 @@ pub struct UpdatePhoneNumberRequest {
 #[cfg(feature = "phone_numbers")]
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl UpdatePhoneNumberRequest {
-    /// Sets [`verified`](Self::verified).
+    /// Sets [`verified`](field@Self::verified).
     #[inline]
     pub fn verified(
         mut self,
@@ -41021,7 +41021,7 @@ impl UpdatePhoneNumberRequest {
         self.verified = value.into();
         self
     }
-    /// Sets [`primary`](Self::primary).
+    /// Sets [`primary`](field@Self::primary).
     #[inline]
     pub fn primary(
         mut self,
@@ -41030,7 +41030,7 @@ impl UpdatePhoneNumberRequest {
         self.primary = value.into();
         self
     }
-    /// Sets [`reserved_for_second_factor`](Self::reserved_for_second_factor).
+    /// Sets [`reserved_for_second_factor`](field@Self::reserved_for_second_factor).
     #[inline]
     pub fn reserved_for_second_factor(
         mut self,
@@ -41055,7 +41055,7 @@ pub struct UpdateProductionInstanceDomainRequest {
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 impl UpdateProductionInstanceDomainRequest {
-    /// Sets [`home_url`](Self::home_url).
+    /// Sets [`home_url`](field@Self::home_url).
     #[inline]
     pub fn home_url(
         mut self,
@@ -41064,7 +41064,7 @@ impl UpdateProductionInstanceDomainRequest {
         self.home_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`is_secondary`](Self::is_secondary).
+    /// Sets [`is_secondary`](field@Self::is_secondary).
     #[inline]
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.is_secondary = ::std::option::Option::Some(value);
@@ -41096,7 +41096,7 @@ pub struct UpdateRoleSetRequest {
 #[cfg(feature = "role_sets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl UpdateRoleSetRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -41105,7 +41105,7 @@ impl UpdateRoleSetRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`key`](Self::key).
+    /// Sets [`key`](field@Self::key).
     #[inline]
     pub fn key(
         mut self,
@@ -41114,7 +41114,7 @@ impl UpdateRoleSetRequest {
         self.key = value.into();
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](field@Self::description).
     #[inline]
     pub fn description(
         mut self,
@@ -41123,7 +41123,7 @@ impl UpdateRoleSetRequest {
         self.description = value.into();
         self
     }
-    /// Sets [`type`](Self::type).
+    /// Sets [`type`](field@Self::type).
     #[inline]
     pub fn r#type(
         mut self,
@@ -41132,7 +41132,7 @@ impl UpdateRoleSetRequest {
         self.r#type = value.into();
         self
     }
-    /// Sets [`default_role_key`](Self::default_role_key).
+    /// Sets [`default_role_key`](field@Self::default_role_key).
     #[inline]
     pub fn default_role_key(
         mut self,
@@ -41141,7 +41141,7 @@ impl UpdateRoleSetRequest {
         self.default_role_key = value.into();
         self
     }
-    /// Sets [`creator_role_key`](Self::creator_role_key).
+    /// Sets [`creator_role_key`](field@Self::creator_role_key).
     #[inline]
     pub fn creator_role_key(
         mut self,
@@ -41268,7 +41268,7 @@ pub struct UpdateSamlConnectionRequest {
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -41277,7 +41277,7 @@ impl UpdateSamlConnectionRequest {
         self.name = value.into();
         self
     }
-    /// Sets [`domain`](Self::domain).
+    /// Sets [`domain`](field@Self::domain).
     #[deprecated]
     #[inline]
     pub fn domain(
@@ -41287,7 +41287,7 @@ impl UpdateSamlConnectionRequest {
         self.domain = value.into();
         self
     }
-    /// Sets [`domains`](Self::domains).
+    /// Sets [`domains`](field@Self::domains).
     #[inline]
     pub fn domains(
         mut self,
@@ -41298,7 +41298,7 @@ impl UpdateSamlConnectionRequest {
         self.domains = value.into();
         self
     }
-    /// Sets [`idp_entity_id`](Self::idp_entity_id).
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
     #[inline]
     pub fn idp_entity_id(
         mut self,
@@ -41307,7 +41307,7 @@ impl UpdateSamlConnectionRequest {
         self.idp_entity_id = value.into();
         self
     }
-    /// Sets [`idp_sso_url`](Self::idp_sso_url).
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
     #[inline]
     pub fn idp_sso_url(
         mut self,
@@ -41316,7 +41316,7 @@ impl UpdateSamlConnectionRequest {
         self.idp_sso_url = value.into();
         self
     }
-    /// Sets [`idp_certificate`](Self::idp_certificate).
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
     #[inline]
     pub fn idp_certificate(
         mut self,
@@ -41325,7 +41325,7 @@ impl UpdateSamlConnectionRequest {
         self.idp_certificate = value.into();
         self
     }
-    /// Sets [`idp_metadata_url`](Self::idp_metadata_url).
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
     #[inline]
     pub fn idp_metadata_url(
         mut self,
@@ -41334,7 +41334,7 @@ impl UpdateSamlConnectionRequest {
         self.idp_metadata_url = value.into();
         self
     }
-    /// Sets [`idp_metadata`](Self::idp_metadata).
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
     #[inline]
     pub fn idp_metadata(
         mut self,
@@ -41343,7 +41343,7 @@ impl UpdateSamlConnectionRequest {
         self.idp_metadata = value.into();
         self
     }
-    /// Sets [`organization_id`](Self::organization_id).
+    /// Sets [`organization_id`](field@Self::organization_id).
     #[inline]
     pub fn organization_id(
         mut self,
@@ -41352,7 +41352,7 @@ impl UpdateSamlConnectionRequest {
         self.organization_id = value.into();
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -41363,7 +41363,7 @@ impl UpdateSamlConnectionRequest {
         self.attribute_mapping = value.into();
         self
     }
-    /// Sets [`active`](Self::active).
+    /// Sets [`active`](field@Self::active).
     #[inline]
     pub fn active(
         mut self,
@@ -41372,7 +41372,7 @@ impl UpdateSamlConnectionRequest {
         self.active = value.into();
         self
     }
-    /// Sets [`sync_user_attributes`](Self::sync_user_attributes).
+    /// Sets [`sync_user_attributes`](field@Self::sync_user_attributes).
     #[inline]
     pub fn sync_user_attributes(
         mut self,
@@ -41381,7 +41381,7 @@ impl UpdateSamlConnectionRequest {
         self.sync_user_attributes = value.into();
         self
     }
-    /// Sets [`allow_subdomains`](Self::allow_subdomains).
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
     #[inline]
     pub fn allow_subdomains(
         mut self,
@@ -41390,7 +41390,7 @@ impl UpdateSamlConnectionRequest {
         self.allow_subdomains = value.into();
         self
     }
-    /// Sets [`allow_idp_initiated`](Self::allow_idp_initiated).
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
     #[inline]
     pub fn allow_idp_initiated(
         mut self,
@@ -41399,7 +41399,7 @@ impl UpdateSamlConnectionRequest {
         self.allow_idp_initiated = value.into();
         self
     }
-    /// Sets [`disable_additional_identifications`](Self::disable_additional_identifications).
+    /// Sets [`disable_additional_identifications`](field@Self::disable_additional_identifications).
     #[inline]
     pub fn disable_additional_identifications(
         mut self,
@@ -41408,7 +41408,7 @@ impl UpdateSamlConnectionRequest {
         self.disable_additional_identifications = value.into();
         self
     }
-    /// Sets [`allow_organization_account_linking`](Self::allow_organization_account_linking).
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
     #[inline]
     pub fn allow_organization_account_linking(
         mut self,
@@ -41417,13 +41417,13 @@ impl UpdateSamlConnectionRequest {
         self.allow_organization_account_linking = value.into();
         self
     }
-    /// Sets [`force_authn`](Self::force_authn).
+    /// Sets [`force_authn`](field@Self::force_authn).
     #[inline]
     pub fn force_authn(mut self, value: bool) -> Self {
         self.force_authn = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`login_hint`](Self::login_hint).
+    /// Sets [`login_hint`](field@Self::login_hint).
     #[inline]
     pub fn login_hint(
         mut self,
@@ -41434,7 +41434,7 @@ impl UpdateSamlConnectionRequest {
         self.login_hint = value.into();
         self
     }
-    /// Sets [`consent_verified_domains_deletion`](Self::consent_verified_domains_deletion).
+    /// Sets [`consent_verified_domains_deletion`](field@Self::consent_verified_domains_deletion).
     #[inline]
     pub fn consent_verified_domains_deletion(
         mut self,
@@ -41462,7 +41462,7 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestAttributeMapping {
-    /// Sets [`user_id`](Self::user_id).
+    /// Sets [`user_id`](field@Self::user_id).
     #[inline]
     pub fn user_id(
         mut self,
@@ -41471,7 +41471,7 @@ impl UpdateSamlConnectionRequestAttributeMapping {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`email_address`](Self::email_address).
+    /// Sets [`email_address`](field@Self::email_address).
     #[inline]
     pub fn email_address(
         mut self,
@@ -41480,7 +41480,7 @@ impl UpdateSamlConnectionRequestAttributeMapping {
         self.email_address = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -41489,7 +41489,7 @@ impl UpdateSamlConnectionRequestAttributeMapping {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -41522,7 +41522,7 @@ impl UpdateSamlConnectionRequestLoginHint {
             source: ::std::default::Default::default(),
         }
     }
-    /// Sets [`source`](Self::source).
+    /// Sets [`source`](field@Self::source).
     #[inline]
     pub fn source(
         mut self,
@@ -41617,7 +41617,7 @@ pub struct UpdateScimDirectoryRequest {
 #[cfg(feature = "scim_directories")]
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl UpdateScimDirectoryRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -41626,13 +41626,13 @@ impl UpdateScimDirectoryRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`enabled`](Self::enabled).
+    /// Sets [`enabled`](field@Self::enabled).
     #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`provider`](Self::provider).
+    /// Sets [`provider`](field@Self::provider).
     #[inline]
     pub fn provider(
         mut self,
@@ -41641,7 +41641,7 @@ impl UpdateScimDirectoryRequest {
         self.provider = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`attribute_mapping`](Self::attribute_mapping).
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
     #[inline]
     pub fn attribute_mapping(
         mut self,
@@ -41650,7 +41650,7 @@ impl UpdateScimDirectoryRequest {
         self.attribute_mapping = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`group_role_mapping_enabled`](Self::group_role_mapping_enabled).
+    /// Sets [`group_role_mapping_enabled`](field@Self::group_role_mapping_enabled).
     #[inline]
     pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
         self.group_role_mapping_enabled = ::std::option::Option::Some(value);
@@ -41673,7 +41673,7 @@ pub struct UpdateSignUpRequest {
 #[cfg(feature = "sign_ups")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 impl UpdateSignUpRequest {
-    /// Sets [`external_id`](Self::external_id).
+    /// Sets [`external_id`](field@Self::external_id).
     #[inline]
     pub fn external_id(
         mut self,
@@ -41682,7 +41682,7 @@ impl UpdateSignUpRequest {
         self.external_id = value.into();
         self
     }
-    /// Sets [`custom_action`](Self::custom_action).
+    /// Sets [`custom_action`](field@Self::custom_action).
     #[inline]
     pub fn custom_action(
         mut self,
@@ -41717,7 +41717,7 @@ pub struct UpdateUserMetadataRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UpdateUserMetadataRequest {
-    /// Sets [`public_metadata`](Self::public_metadata).
+    /// Sets [`public_metadata`](field@Self::public_metadata).
     #[inline]
     pub fn public_metadata(
         mut self,
@@ -41726,7 +41726,7 @@ impl UpdateUserMetadataRequest {
         self.public_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`private_metadata`](Self::private_metadata).
+    /// Sets [`private_metadata`](field@Self::private_metadata).
     #[inline]
     pub fn private_metadata(
         mut self,
@@ -41735,7 +41735,7 @@ impl UpdateUserMetadataRequest {
         self.private_metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`unsafe_metadata`](Self::unsafe_metadata).
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
     #[inline]
     pub fn unsafe_metadata(
         mut self,
@@ -41826,7 +41826,7 @@ pub struct UpdateUserRequest {
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UpdateUserRequest {
-    /// Sets [`external_id`](Self::external_id).
+    /// Sets [`external_id`](field@Self::external_id).
     #[inline]
     pub fn external_id(
         mut self,
@@ -41835,7 +41835,7 @@ impl UpdateUserRequest {
         self.external_id = value.into();
         self
     }
-    /// Sets [`first_name`](Self::first_name).
+    /// Sets [`first_name`](field@Self::first_name).
     #[inline]
     pub fn first_name(
         mut self,
@@ -41844,7 +41844,7 @@ impl UpdateUserRequest {
         self.first_name = value.into();
         self
     }
-    /// Sets [`last_name`](Self::last_name).
+    /// Sets [`last_name`](field@Self::last_name).
     #[inline]
     pub fn last_name(
         mut self,
@@ -41853,7 +41853,7 @@ impl UpdateUserRequest {
         self.last_name = value.into();
         self
     }
-    /// Sets [`locale`](Self::locale).
+    /// Sets [`locale`](field@Self::locale).
     #[inline]
     pub fn locale(
         mut self,
@@ -41862,7 +41862,7 @@ impl UpdateUserRequest {
         self.locale = value.into();
         self
     }
-    /// Sets [`primary_email_address_id`](Self::primary_email_address_id).
+    /// Sets [`primary_email_address_id`](field@Self::primary_email_address_id).
     #[inline]
     pub fn primary_email_address_id(
         mut self,
@@ -41871,7 +41871,7 @@ impl UpdateUserRequest {
         self.primary_email_address_id = value.into();
         self
     }
-    /// Sets [`notify_primary_email_address_changed`](Self::notify_primary_email_address_changed).
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
     #[inline]
     pub fn notify_primary_email_address_changed(
         mut self,
@@ -41880,7 +41880,7 @@ impl UpdateUserRequest {
         self.notify_primary_email_address_changed = value.into();
         self
     }
-    /// Sets [`primary_phone_number_id`](Self::primary_phone_number_id).
+    /// Sets [`primary_phone_number_id`](field@Self::primary_phone_number_id).
     #[inline]
     pub fn primary_phone_number_id(
         mut self,
@@ -41889,7 +41889,7 @@ impl UpdateUserRequest {
         self.primary_phone_number_id = value.into();
         self
     }
-    /// Sets [`primary_web3_wallet_id`](Self::primary_web3_wallet_id).
+    /// Sets [`primary_web3_wallet_id`](field@Self::primary_web3_wallet_id).
     #[inline]
     pub fn primary_web3_wallet_id(
         mut self,
@@ -41898,7 +41898,7 @@ impl UpdateUserRequest {
         self.primary_web3_wallet_id = value.into();
         self
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](field@Self::username).
     #[inline]
     pub fn username(
         mut self,
@@ -41907,7 +41907,7 @@ impl UpdateUserRequest {
         self.username = value.into();
         self
     }
-    /// Sets [`profile_image_id`](Self::profile_image_id).
+    /// Sets [`profile_image_id`](field@Self::profile_image_id).
     #[inline]
     pub fn profile_image_id(
         mut self,
@@ -41916,7 +41916,7 @@ impl UpdateUserRequest {
         self.profile_image_id = value.into();
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](field@Self::password).
     #[inline]
     pub fn password(
         mut self,
@@ -41925,7 +41925,7 @@ impl UpdateUserRequest {
         self.password = value.into();
         self
     }
-    /// Sets [`password_digest`](Self::password_digest).
+    /// Sets [`password_digest`](field@Self::password_digest).
     #[inline]
     pub fn password_digest(
         mut self,
@@ -41934,13 +41934,13 @@ impl UpdateUserRequest {
         self.password_digest = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`password_hasher`](Self::password_hasher).
+    /// Sets [`password_hasher`](field@Self::password_hasher).
     #[inline]
     pub fn password_hasher(mut self, value: PasswordHasher) -> Self {
         self.password_hasher = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`skip_password_checks`](Self::skip_password_checks).
+    /// Sets [`skip_password_checks`](field@Self::skip_password_checks).
     #[inline]
     pub fn skip_password_checks(
         mut self,
@@ -41949,7 +41949,7 @@ impl UpdateUserRequest {
         self.skip_password_checks = value.into();
         self
     }
-    /// Sets [`sign_out_of_other_sessions`](Self::sign_out_of_other_sessions).
+    /// Sets [`sign_out_of_other_sessions`](field@Self::sign_out_of_other_sessions).
     #[inline]
     pub fn sign_out_of_other_sessions(
         mut self,
@@ -41958,7 +41958,7 @@ impl UpdateUserRequest {
         self.sign_out_of_other_sessions = value.into();
         self
     }
-    /// Sets [`totp_secret`](Self::totp_secret).
+    /// Sets [`totp_secret`](field@Self::totp_secret).
     #[inline]
     pub fn totp_secret(
         mut self,
@@ -41967,7 +41967,7 @@ impl UpdateUserRequest {
         self.totp_secret = value.into();
         self
     }
-    /// Sets [`backup_codes`](Self::backup_codes).
+    /// Sets [`backup_codes`](field@Self::backup_codes).
     #[inline]
     pub fn backup_codes(
         mut self,
@@ -41976,7 +41976,7 @@ impl UpdateUserRequest {
         self.backup_codes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets [`delete_self_enabled`](Self::delete_self_enabled).
+    /// Sets [`delete_self_enabled`](field@Self::delete_self_enabled).
     #[inline]
     pub fn delete_self_enabled(
         mut self,
@@ -41985,7 +41985,7 @@ impl UpdateUserRequest {
         self.delete_self_enabled = value.into();
         self
     }
-    /// Sets [`create_organization_enabled`](Self::create_organization_enabled).
+    /// Sets [`create_organization_enabled`](field@Self::create_organization_enabled).
     #[inline]
     pub fn create_organization_enabled(
         mut self,
@@ -41994,7 +41994,7 @@ impl UpdateUserRequest {
         self.create_organization_enabled = value.into();
         self
     }
-    /// Sets [`legal_accepted_at`](Self::legal_accepted_at).
+    /// Sets [`legal_accepted_at`](field@Self::legal_accepted_at).
     #[inline]
     pub fn legal_accepted_at(
         mut self,
@@ -42003,7 +42003,7 @@ impl UpdateUserRequest {
         self.legal_accepted_at = value.into();
         self
     }
-    /// Sets [`skip_legal_checks`](Self::skip_legal_checks).
+    /// Sets [`skip_legal_checks`](field@Self::skip_legal_checks).
     #[inline]
     pub fn skip_legal_checks(
         mut self,
@@ -42012,7 +42012,7 @@ impl UpdateUserRequest {
         self.skip_legal_checks = value.into();
         self
     }
-    /// Sets [`create_organizations_limit`](Self::create_organizations_limit).
+    /// Sets [`create_organizations_limit`](field@Self::create_organizations_limit).
     #[inline]
     pub fn create_organizations_limit(
         mut self,
@@ -42021,7 +42021,7 @@ impl UpdateUserRequest {
         self.create_organizations_limit = value.into();
         self
     }
-    /// Sets [`created_at`](Self::created_at).
+    /// Sets [`created_at`](field@Self::created_at).
     #[inline]
     pub fn created_at(
         mut self,
@@ -42030,7 +42030,7 @@ impl UpdateUserRequest {
         self.created_at = value.into();
         self
     }
-    /// Sets [`bypass_client_trust`](Self::bypass_client_trust).
+    /// Sets [`bypass_client_trust`](field@Self::bypass_client_trust).
     #[inline]
     pub fn bypass_client_trust(
         mut self,
@@ -42060,7 +42060,7 @@ impl UploadOAuthApplicationLogoRequest {
             file,
         }
     }
-    /// Sets [`uploader_user_id`](Self::uploader_user_id).
+    /// Sets [`uploader_user_id`](field@Self::uploader_user_id).
     #[inline]
     pub fn uploader_user_id(
         mut self,
@@ -42111,7 +42111,7 @@ impl UploadOrganizationLogoRequest {
             file,
         }
     }
-    /// Sets [`uploader_user_id`](Self::uploader_user_id).
+    /// Sets [`uploader_user_id`](field@Self::uploader_user_id).
     #[inline]
     pub fn uploader_user_id(
         mut self,
@@ -42170,7 +42170,7 @@ pub struct UpsertTemplateRequest {
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 impl UpsertTemplateRequest {
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](field@Self::name).
     #[inline]
     pub fn name(
         mut self,
@@ -42179,7 +42179,7 @@ impl UpsertTemplateRequest {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`subject`](Self::subject).
+    /// Sets [`subject`](field@Self::subject).
     #[inline]
     pub fn subject(
         mut self,
@@ -42188,7 +42188,7 @@ impl UpsertTemplateRequest {
         self.subject = value.into();
         self
     }
-    /// Sets [`markup`](Self::markup).
+    /// Sets [`markup`](field@Self::markup).
     #[inline]
     pub fn markup(
         mut self,
@@ -42197,7 +42197,7 @@ impl UpsertTemplateRequest {
         self.markup = value.into();
         self
     }
-    /// Sets [`body`](Self::body).
+    /// Sets [`body`](field@Self::body).
     #[inline]
     pub fn body(
         mut self,
@@ -42206,7 +42206,7 @@ impl UpsertTemplateRequest {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`delivered_by_clerk`](Self::delivered_by_clerk).
+    /// Sets [`delivered_by_clerk`](field@Self::delivered_by_clerk).
     #[inline]
     pub fn delivered_by_clerk(
         mut self,
@@ -42215,7 +42215,7 @@ impl UpsertTemplateRequest {
         self.delivered_by_clerk = value.into();
         self
     }
-    /// Sets [`from_email_name`](Self::from_email_name).
+    /// Sets [`from_email_name`](field@Self::from_email_name).
     #[inline]
     pub fn from_email_name(
         mut self,
@@ -42224,7 +42224,7 @@ impl UpsertTemplateRequest {
         self.from_email_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`reply_to_email_name`](Self::reply_to_email_name).
+    /// Sets [`reply_to_email_name`](field@Self::reply_to_email_name).
     #[inline]
     pub fn reply_to_email_name(
         mut self,
@@ -46772,7 +46772,7 @@ pub struct VerifyDomainProxyRequest {
 #[cfg(feature = "proxy_checks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 impl VerifyDomainProxyRequest {
-    /// Sets [`domain_id`](Self::domain_id).
+    /// Sets [`domain_id`](field@Self::domain_id).
     #[inline]
     pub fn domain_id(
         mut self,
@@ -46781,7 +46781,7 @@ impl VerifyDomainProxyRequest {
         self.domain_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`proxy_url`](Self::proxy_url).
+    /// Sets [`proxy_url`](field@Self::proxy_url).
     #[inline]
     pub fn proxy_url(
         mut self,
@@ -47039,7 +47039,7 @@ pub struct VerifyOAuthAccessTokenRequest {
 #[cfg(feature = "oauth_access_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 impl VerifyOAuthAccessTokenRequest {
-    /// Sets [`access_token`](Self::access_token).
+    /// Sets [`access_token`](field@Self::access_token).
     #[inline]
     pub fn access_token(
         mut self,
@@ -47048,7 +47048,7 @@ impl VerifyOAuthAccessTokenRequest {
         self.access_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets [`secret`](Self::secret).
+    /// Sets [`secret`](field@Self::secret).
     #[deprecated]
     #[inline]
     pub fn secret(

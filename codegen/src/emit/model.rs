@@ -5,7 +5,7 @@ use super::{type_tokens, Scope};
 use crate::ir::{
     Field, Model, ModelKind, Presence, StringEnum, Struct, Type, Union, Usage, Wrapper,
 };
-use crate::naming::{RustIdent, UniqueNames};
+use crate::naming::{reserve_setter_names, setter_clashes, RustIdent, UniqueNames};
 use crate::runtime_api::{RootItem, RuntimeItem, MODEL_METHODS};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -364,13 +364,12 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
 }
 
 /// One chainable setter per optional field a request sends, named as the field unless
-/// a method of the type has the name. A nullable field's setter takes a value or
+/// a method of the type has the name or clippy takes it for an operator's
+/// ([`setter_clashes`]). A nullable field's setter takes a value or
 /// `Nullable::Null` (which sends `null`, clearing the field).
 fn setters(model: &Model, s: &Struct, multipart: bool) -> Vec<TokenStream> {
     let mut names = UniqueNames::new();
-    for taken in MODEL_METHODS {
-        names.reserve(taken);
-    }
+    reserve_setter_names(&mut names, MODEL_METHODS);
     for f in &s.fields {
         names.reserve(f.name.bare());
     }
@@ -380,7 +379,7 @@ fn setters(model: &Model, s: &Struct, multipart: bool) -> Vec<TokenStream> {
         .filter(|f| !f.presence.is_required() && !f.read_only)
         .map(|f| {
             let fname = &f.name;
-            let method = if MODEL_METHODS.contains(&f.name.bare()) {
+            let method = if setter_clashes(f.name.bare(), MODEL_METHODS) {
                 names.claim(f.name.suffixed("_field"))
             } else {
                 f.name.clone()
@@ -400,7 +399,9 @@ fn setters(model: &Model, s: &Struct, multipart: bool) -> Vec<TokenStream> {
                 ),
                 _ => (inner, quote!(::std::option::Option::Some(value))),
             };
-            let doc = format!(" Sets [`{0}`](Self::{0}).", f.name);
+            // `field@`: a plain `Self::x` link goes to the method of the same name
+            // (the setter itself, or `new`/`clone` for a renamed one), not the field.
+            let doc = format!(" Sets [`{0}`](field@Self::{0}).", f.name);
             let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
             quote! {
                 #[doc = #doc]

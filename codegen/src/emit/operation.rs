@@ -367,10 +367,12 @@ fn builder(op: &Operation) -> TokenStream {
     let body_setter = op.has_body_setter().then(|| {
         let body = &op.locals.body;
         let ty = body_type(op, Some(&quote!('a))).expect("a body setter has a body");
+        // The method is always `body`; only the field and argument take the local's
+        // name, which a parameter named `body` pushes to `body_2`.
         quote! {
             /// The request body (optional for this operation).
             #[inline]
-            pub fn #body(mut self, #body: #ty) -> Self {
+            pub fn body(mut self, #body: #ty) -> Self {
                 self.#body = ::std::option::Option::Some(#body);
                 self
             }

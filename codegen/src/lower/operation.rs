@@ -7,7 +7,9 @@ use crate::ir::{
     Body, BodyMedia, CallArg, CallShape, Locals, Location, Method, ModelKind, Operation, Param,
     PathSegment, Response, Setter, Type,
 };
-use crate::naming::{snake_ident, type_name, RustIdent, UniqueNames};
+use crate::naming::{
+    reserve_setter_names, setter_clashes, snake_ident, type_name, RustIdent, UniqueNames,
+};
 use crate::pointer::Pointer;
 use crate::runtime_api::BUILDER_METHODS;
 use indexmap::IndexMap;
@@ -126,7 +128,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How the operation is called: its arguments, its setters (named clear of the
-    /// builder's own methods) and the names of its builder and params struct.
+    /// builder's own methods and of operator names, [`setter_clashes`]) and the names of
+    /// its builder and params struct.
     fn call_shape(
         &mut self,
         id: &str,
@@ -150,13 +153,11 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut methods = UniqueNames::new();
-        for reserved in BUILDER_METHODS {
-            methods.reserve(reserved);
-        }
+        reserve_setter_names(&mut methods, BUILDER_METHODS);
         let setters: Vec<Setter> = (params.iter().enumerate())
             .filter(|(_, p)| !p.required)
             .map(|(param, p)| {
-                let name = if BUILDER_METHODS.contains(&p.name.bare()) {
+                let name = if setter_clashes(p.name.bare(), BUILDER_METHODS) {
                     p.name.suffixed("_param")
                 } else {
                     p.name.clone()
