@@ -4,7 +4,10 @@
 //! (`openapiv3` -> [`ir`]), [`emit`] (IR -> tokens), [`format`](mod@format) (tokens -> files).
 //! Naming policy lives in [`naming`]; locations in the spec are [`pointer`](mod@pointer)s;
 //! what the emitted code expects of the hand-written runtime is in [`runtime_api`].
+//! After the pipeline, [`api_changes`] describes the generated API and what a
+//! regeneration changes in it.
 
+pub mod api_changes;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -13,9 +16,7 @@ pub mod lower;
 pub mod naming;
 pub mod parse;
 pub mod pointer;
-pub mod report;
 pub mod runtime_api;
-pub mod surface;
 
 pub use error::{Error, Result, Warning};
 
@@ -42,7 +43,7 @@ pub struct Output {
     /// What each tag module offers, for indexes of the operations.
     pub modules: Vec<ModuleIndex>,
     /// The public API of the generated code, for the change report.
-    pub surface: surface::Surface,
+    pub surface: api_changes::surface::Surface,
 }
 
 /// A generated tag module (also its cargo feature) and its operations.
@@ -82,8 +83,8 @@ pub struct WebhookOutput {
     pub warnings: Vec<Warning>,
     /// The event types, in spec order.
     pub event_types: Vec<String>,
-    /// The module's types for the API surface, by path (see [`surface::Surface::of_webhooks`]).
-    pub surface: std::collections::BTreeMap<String, surface::ModelSurface>,
+    /// The module's types for the API surface, by path (see [`api_changes::surface::Surface::of_webhooks`]).
+    pub surface: std::collections::BTreeMap<String, api_changes::surface::ModelSurface>,
 }
 
 /// Runs the pipeline on the text of a webhook spec: one file with the event enum,
@@ -97,7 +98,7 @@ pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOu
         file: GeneratedFile { path, contents },
         warnings,
         event_types: api.events.iter().map(|e| e.event_type.clone()).collect(),
-        surface: surface::Surface::of_webhooks(&api),
+        surface: api_changes::surface::Surface::of_webhooks(&api),
     })
 }
 
@@ -174,7 +175,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         operation_ids,
         features,
         modules,
-        surface: surface::Surface::of_api(&api),
+        surface: api_changes::surface::Surface::of_api(&api),
     })
 }
 

@@ -4,8 +4,8 @@
 //! the one the semver policy gives; `cargo xtask semver-oracle` checks the same verdicts
 //! against cargo-semver-checks run on the two generated crates.
 
-use codegen::report::Report;
-use codegen::surface::Surface;
+use codegen::api_changes::report::Report;
+use codegen::api_changes::surface::Surface;
 use codegen::{generate, Options};
 use std::fs;
 use std::path::{Path, PathBuf};

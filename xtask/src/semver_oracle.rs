@@ -12,7 +12,7 @@
 //! one fails the command. Too slow for `cargo test`, so it is a command of its own.
 
 use crate::scratch::{ScratchCrate, ScratchWorkspace};
-use codegen::report::{Action, Change, Report, Severity, Subject};
+use codegen::api_changes::report::{Action, Change, Report, Severity, Subject};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;

@@ -305,7 +305,7 @@ fn every_builder_method_but_the_setters_is_reserved() {
             let body_setter = op
                 .body
                 .as_ref()
-                .is_some_and(|b| b.passed == codegen::surface::BodyPassing::Setter);
+                .is_some_and(|b| b.passed == codegen::api_changes::surface::BodyPassing::Setter);
             assert_eq!(
                 methods.contains("body"),
                 body_setter,
@@ -324,7 +324,7 @@ fn every_model_method_but_the_setters_is_reserved() {
     for (spec, output) in generations() {
         let models = generated_file(&output, "models");
         for (path, model) in &output.surface.models {
-            let (Some(name), codegen::surface::Shape::Struct { fields, .. }) =
+            let (Some(name), codegen::api_changes::surface::Shape::Struct { fields, .. }) =
                 (path.strip_prefix("models::"), &model.shape)
             else {
                 continue;

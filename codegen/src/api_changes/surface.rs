@@ -6,7 +6,7 @@
 //! field's wrapper, how a body is passed) is a typed value, not read back from text.
 //!
 //! `cargo xtask gen` commits it beside the generated code ([`SURFACE_FILE`]) and diffs
-//! the next generation against it ([`crate::report`]). A committed snapshot, rather than
+//! the next generation against it ([`crate::api_changes::report`]). A committed snapshot, rather than
 //! the previous spec regenerated from git history, is what the users of the committed
 //! crate compiled against: it needs no history (shallow clones, tarballs), and it also
 //! sees API changes that come from the generator itself (a naming rule, a new wrapper

@@ -10,7 +10,7 @@
 //! anything a user can name is breaking, as is whatever changes a signature: a new
 //! required argument, a constructor that takes another field, a body that appears.
 
-use crate::surface::{
+use crate::api_changes::surface::{
     BodyPassing, BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
     WEBHOOK_EVENTS_PATH,
 };
@@ -327,9 +327,9 @@ fn arrow(old: &str, new: &str) -> String {
 /// field that became optional or required (decided on the typed [`Wrap`], never on
 /// the spelling).
 ///
-/// [`Wrap`]: crate::surface::Wrap
+/// [`Wrap`]: crate::api_changes::surface::Wrap
 fn retyped(old: &FieldSurface, new: &FieldSurface) -> String {
-    use crate::surface::Wrap;
+    use crate::api_changes::surface::Wrap;
     let note = match (old.ty == new.ty, old.wrap, new.wrap) {
         (true, Wrap::Plain, Wrap::Option | Wrap::Nullable) => " (now optional)",
         (true, Wrap::Option | Wrap::Nullable, Wrap::Plain) => " (now required)",
@@ -580,7 +580,7 @@ impl Diff {
         old: &Option<BodySurface>,
         new: &Option<BodySurface>,
     ) {
-        use crate::surface::BodyPassing::{Argument, Setter};
+        use crate::api_changes::surface::BodyPassing::{Argument, Setter};
         let setter = format!("{builder}::body");
         match (old, new) {
             (None, Some(b)) if b.passed == Setter => self.push(
