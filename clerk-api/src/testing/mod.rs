@@ -57,11 +57,13 @@
 //! per-rule call counts ([`Mock::calls`]). Unlike both, the answers travel over real
 //! HTTP, so timeouts ([`MockResponse::delay`]) and retries behave as in production.
 
+mod fake;
 mod recorded;
 mod response;
 mod rule;
 mod server;
 
+pub use fake::{FakeAnswer, FakeClerk, FakeClerkBuilder, NOT_MODELLED_ERROR_CODE};
 pub use recorded::RecordedRequest;
 pub use response::MockResponse;
 pub use rule::{Mock, MockBuilder};
