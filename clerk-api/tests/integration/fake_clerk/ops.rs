@@ -465,3 +465,15 @@ pub async fn revoke_organization_invitation(
 pub async fn get_session(client: &Client, session_id: &str) -> Result<Session> {
     client.get_session(session_id, &Default::default()).await
 }
+
+pub async fn verify_password(
+    client: &Client,
+    user_id: &str,
+    password: &str,
+) -> Result<Option<bool>> {
+    let body = VerifyPasswordRequest::new(password.to_owned());
+    Ok(client
+        .verify_password(user_id, &Default::default(), Some(&body))
+        .await?
+        .verified)
+}
