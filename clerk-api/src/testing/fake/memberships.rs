@@ -81,9 +81,10 @@ fn find_id(inst: &Instance, organization_id: &str, user_id: &str) -> Outcome<Str
         })
 }
 
-/// Records a membership (checks done by the caller); its id.
+/// Records a membership under `id` (checks done by the caller).
 pub(crate) fn insert(
     inst: &mut Instance,
+    id: String,
     organization_id: &str,
     user_id: &str,
     role: &str,
@@ -91,7 +92,6 @@ pub(crate) fn insert(
     private_metadata: Map<String, Value>,
 ) -> String {
     let now = inst.clock.now();
-    let id = super::ids::new_id("orgmem");
     let seq = inst.next_seq();
     inst.memberships.insert(
         id.clone(),
@@ -144,7 +144,7 @@ pub(crate) fn create(
     inst: &mut Instance,
     organization_id: &str,
     body: &Body<'_>,
-    _origin: Origin,
+    origin: Origin,
 ) -> Outcome<Value> {
     let organization_id = organizations::find(inst, organization_id)?.id.clone();
     let user_id = body.required_string("user_id")?;
@@ -157,7 +157,8 @@ pub(crate) fn create(
     check_quota(inst, &organization_id)?;
     let public = body.object("public_metadata")?.unwrap_or_default();
     let private = body.object("private_metadata")?.unwrap_or_default();
-    let id = insert(inst, &organization_id, &user_id, &role, public, private);
+    let id = inst.id_for(origin, body.string("id")?, "orgmem")?;
+    let id = insert(inst, id, &organization_id, &user_id, &role, public, private);
     Ok(membership_json(inst, &inst.memberships[&id]))
 }
 

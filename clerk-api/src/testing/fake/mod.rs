@@ -272,8 +272,8 @@ impl FakeClerk {
         })
     }
 
-    /// Adds a member (`{"user_id", "role"}`) to an organization (id or slug) and returns
-    /// the membership's id.
+    /// Adds a member (`{"user_id", "role"}`, metadata; a seed may set `id`) to an
+    /// organization (id or slug) and returns the membership's id.
     ///
     /// # Panics
     ///
@@ -284,8 +284,8 @@ impl FakeClerk {
         })
     }
 
-    /// Attaches a domain (`{"name", "enrollment_mode", "verified"}`) to an organization
-    /// and returns its id.
+    /// Attaches a domain (`{"name", "enrollment_mode", "verified"}`; a seed may set `id`)
+    /// to an organization and returns its id.
     ///
     /// # Panics
     ///

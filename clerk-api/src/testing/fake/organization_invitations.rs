@@ -321,6 +321,7 @@ pub(crate) fn accept(inst: &mut Instance, id: &str, user_id: &str) -> Outcome<Va
     }
     let membership = memberships::insert(
         inst,
+        super::ids::new_id("orgmem"),
         &invitation.organization_id,
         user_id,
         &invitation.role,

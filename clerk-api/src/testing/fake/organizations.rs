@@ -4,6 +4,7 @@
 
 use super::call::{Body, Call};
 use super::error::{Failure, Outcome};
+use super::ids::new_id;
 use super::list::{contains_ci, paginated, IdFilter, OrderBy, SortKey};
 use super::memberships;
 use super::metadata::deep_merge;
@@ -206,7 +207,16 @@ pub(crate) fn create(inst: &mut Instance, body: &Body<'_>, origin: Origin) -> Ou
     inst.organizations.insert(id.clone(), org);
     if let Some(creator) = created_by {
         let role = inst.settings.creator_role.clone();
-        memberships::insert(inst, &id, &creator, &role, Map::new(), Map::new());
+        let membership = new_id("orgmem");
+        memberships::insert(
+            inst,
+            membership,
+            &id,
+            &creator,
+            &role,
+            Map::new(),
+            Map::new(),
+        );
     }
     Ok(organization_json(
         inst,

@@ -620,8 +620,7 @@ fn own_identification(items: &[Identification], param: &str, id: &str) -> Outcom
 pub(crate) fn update(inst: &mut Instance, call: &Call<'_>) -> Outcome<Value> {
     let id = call.param(0).to_owned();
     let body = call.body();
-    let current = find(inst, &id)?.clone();
-    let mut user = current;
+    let mut user = find(inst, &id)?.clone();
     if let Some(username) = body.nullable_string("username")? {
         let username = username.filter(|u| !u.is_empty());
         if let Some(name) = &username {
