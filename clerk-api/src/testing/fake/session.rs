@@ -6,6 +6,7 @@ use super::ids::new_id;
 use super::memberships;
 use super::organizations;
 use super::state::Instance;
+use super::FakeClerk;
 use crate::auth::testing::TestKey;
 use std::sync::OnceLock;
 
@@ -46,4 +47,38 @@ pub(crate) fn token(
             .claim("org_slug", org.slug.as_str());
     }
     token.sign()
+}
+
+/// Session tokens (features `auth` and `test-util`).
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
+impl FakeClerk {
+    /// A session token for `user_id` with no active organization: RS256, signed by the
+    /// fake's key (the one its `/jwks` serves, made on first use), valid for 60 s,
+    /// issued by the fake's URL, with a fresh `sid`.
+    /// [`Verifier::with_jwks(fake.client())`](crate::auth::Verifier::with_jwks)
+    /// verifies it.
+    ///
+    /// # Panics
+    ///
+    /// When the fake holds no such user.
+    pub fn session_token(&self, user_id: &str) -> String {
+        self.read(|inst| token(inst, &self.server.url(), user_id, None))
+    }
+
+    /// A session token whose active organization (id or slug) is one `user_id` is a
+    /// member of: `org_id`, `org_slug`, and the membership's role and that role's
+    /// permissions as `org_role` and `org_permissions`, as the fake holds them now.
+    ///
+    /// # Panics
+    ///
+    /// When the fake holds no such user or organization, or no such membership.
+    pub fn session_token_in(&self, user_id: &str, organization: &str) -> String {
+        self.read(|inst| token(inst, &self.server.url(), user_id, Some(organization)))
+    }
+
+    /// The fake's signing key, for tokens of any other shape:
+    /// `fake.signing_key().token(user_id).expired().sign()`.
+    pub fn signing_key(&self) -> &crate::auth::testing::TestKey {
+        signing_key(&self.key)
+    }
 }

@@ -2,14 +2,21 @@
 //! spec's filters and orderings, update, the metadata merge and replace, delete (which
 //! ends the user's memberships), ban/unban and lock/unlock.
 
+mod filter;
+mod identifiers;
+
+pub(crate) use filter::{sort_key, UserFilter};
+pub(crate) use identifiers::check_email;
+
 use super::call::{Body, Call};
 use super::domains;
 use super::error::{Failure, Outcome};
-use super::ids::new_id;
-use super::list::{after, before, contains_ci, IdFilter, OrderBy, SortKey};
+use super::list::OrderBy;
 use super::metadata::deep_merge;
 use super::state::{Instance, Origin};
 use super::time::wall_ms;
+use filter::{matching, ORDER_FIELDS};
+use identifiers::{check_password, check_username, identifications, own_identification, unique};
 use serde_json::{json, Map, Value};
 
 /// How long a lock lasts, and how many failed attempts an unlocked user has left: Clerk's
@@ -205,149 +212,6 @@ fn find_mut<'a>(inst: &'a mut Instance, id: &str) -> Outcome<&'a mut UserRecord>
         .ok_or_else(|| Failure::not_found("user", id))
 }
 
-/// `local@domain.tld`, loosely, as a form would check it.
-pub(crate) fn check_email(param: &str, email: &str) -> Outcome<()> {
-    let valid = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !email.contains(char::is_whitespace)
-    });
-    if valid {
-        Ok(())
-    } else {
-        Err(Failure::bad_format(
-            param,
-            format!("{param} has to be a valid email address, not {email}."),
-        ))
-    }
-}
-
-fn check_phone(phone: &str) -> Outcome<()> {
-    let digits = phone.strip_prefix('+').unwrap_or("");
-    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Failure::bad_format(
-            "phone_number",
-            format!("phone_number has to be an E.164 number such as +15555550100, not {phone}."),
-        ))
-    }
-}
-
-fn check_username(username: &str) -> Outcome<()> {
-    if !(4..=64).contains(&username.chars().count()) {
-        return Err(Failure::new(
-            422,
-            "form_username_invalid_length",
-            "is invalid",
-            format!("username has to be 4 to 64 characters long, not {username:?}."),
-        )
-        .param("username"));
-    }
-    if !username
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        return Err(Failure::new(
-            422,
-            "form_username_invalid_character",
-            "is invalid",
-            "username can hold letters, digits, `_`, `-` and `.` only.".to_owned(),
-        )
-        .param("username"));
-    }
-    Ok(())
-}
-
-fn check_password(password: &str) -> Outcome<()> {
-    if password.chars().count() < 8 {
-        return Err(Failure::new(
-            422,
-            "form_password_length_too_short",
-            "is too short",
-            "password has to be at least 8 characters long.".to_owned(),
-        )
-        .param("password"));
-    }
-    Ok(())
-}
-
-/// Every other user (than `except`) holding `value` under `field`.
-fn taken_by_other(inst: &Instance, except: Option<&str>, field: &str, value: &str) -> bool {
-    inst.users
-        .values()
-        .filter(|u| Some(u.id.as_str()) != except)
-        .any(|u| {
-            let any = |items: &[Identification]| {
-                items.iter().any(|i| i.value.eq_ignore_ascii_case(value))
-            };
-            match field {
-                "email_address" => any(&u.email_addresses),
-                "phone_number" => any(&u.phone_numbers),
-                "web3_wallet" => any(&u.web3_wallets),
-                "username" => u
-                    .username
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(value)),
-                "external_id" => u.external_id.as_deref() == Some(value),
-                _ => false,
-            }
-        })
-}
-
-fn unique(inst: &Instance, except: Option<&str>, field: &str, value: &str) -> Outcome<()> {
-    if taken_by_other(inst, except, field, value) {
-        Err(Failure::taken(field, value))
-    } else {
-        Ok(())
-    }
-}
-
-/// The identifications of one kind in a create body, checked and unique, with their
-/// `*_identification_status` (verified unless `reserved`).
-fn identifications(
-    inst: &Instance,
-    body: &Body<'_>,
-    field: &str,
-    prefix: &str,
-    now: i64,
-) -> Outcome<Vec<Identification>> {
-    let values = body.strings(field)?;
-    let statuses = body.strings(&format!("{field}_identification_status"))?;
-    let mut items: Vec<Identification> = Vec::new();
-    for (index, raw) in values.iter().enumerate() {
-        let value = if field == "email_address" {
-            raw.trim().to_lowercase()
-        } else {
-            raw.trim().to_owned()
-        };
-        match field {
-            "email_address" => check_email(field, &value)?,
-            "phone_number" => check_phone(&value)?,
-            _ => {}
-        }
-        if items.iter().any(|i| i.value.eq_ignore_ascii_case(&value)) {
-            return Err(Failure::new(
-                422,
-                "form_param_duplicate",
-                "is duplicate",
-                format!("{value} is given twice in {field}."),
-            )
-            .param(field));
-        }
-        unique(inst, None, field, &value)?;
-        items.push(Identification {
-            id: new_id(prefix),
-            value,
-            reserved: statuses.get(index).is_some_and(|s| s == "reserved"),
-            created_at: now,
-        });
-    }
-    Ok(items)
-}
-
 /// `POST /users`, and seeding.
 pub(crate) fn create(inst: &mut Instance, body: &Body<'_>, origin: Origin) -> Outcome<Value> {
     let now = inst.clock.now();
@@ -415,164 +279,6 @@ pub(crate) fn get(inst: &mut Instance, call: &Call<'_>) -> Outcome<Value> {
     find(inst, call.param(0)).map(user_json)
 }
 
-/// The user filters of `GET /users` and `GET /users/count`, which the membership list
-/// shares (on its members).
-pub(crate) struct UserFilter<'q> {
-    emails: Vec<&'q str>,
-    phones: Vec<&'q str>,
-    usernames: Vec<&'q str>,
-    wallets: Vec<&'q str>,
-    external_ids: IdFilter,
-    user_ids: IdFilter,
-    organization_ids: IdFilter,
-    provider_user_ids: Vec<&'q str>,
-    query: Option<&'q str>,
-    email_query: Option<&'q str>,
-    phone_query: Option<&'q str>,
-    username_query: Option<&'q str>,
-    name_query: Option<&'q str>,
-    banned: Option<bool>,
-    created: (Option<i64>, Option<i64>),
-    active: (Option<i64>, Option<i64>),
-    sign_in: (Option<i64>, Option<i64>),
-}
-
-impl<'q> UserFilter<'q> {
-    pub fn from_call(call: &Call<'q>) -> Outcome<UserFilter<'q>> {
-        let since = call.query_int("last_active_at_since")?;
-        Ok(UserFilter {
-            emails: call.query_all("email_address"),
-            phones: call.query_all("phone_number"),
-            usernames: call.query_all("username"),
-            wallets: call.query_all("web3_wallet"),
-            external_ids: IdFilter::new(&call.query_all("external_id")),
-            user_ids: IdFilter::new(&call.query_all("user_id")),
-            organization_ids: IdFilter::new(&call.query_all("organization_id")),
-            provider_user_ids: call.query_all("provider_user_id"),
-            query: call.query("query"),
-            email_query: call.query("email_address_query"),
-            phone_query: call.query("phone_number_query"),
-            username_query: call.query("username_query"),
-            name_query: call.query("name_query"),
-            banned: call.query_bool("banned")?,
-            created: (
-                call.query_int("created_at_before")?,
-                call.query_int("created_at_after")?,
-            ),
-            active: (
-                call.query_int("last_active_at_before")?,
-                call.query_int("last_active_at_after")?.or(since),
-            ),
-            sign_in: (
-                call.query_int("last_sign_in_at_before")?,
-                call.query_int("last_sign_in_at_after")?,
-            ),
-        })
-    }
-
-    pub fn admits(&self, inst: &Instance, u: &UserRecord) -> bool {
-        let values = |items: &[Identification]| -> Vec<String> {
-            items.iter().map(|i| i.value.clone()).collect()
-        };
-        let (emails, phones, wallets) = (
-            values(&u.email_addresses),
-            values(&u.phone_numbers),
-            values(&u.web3_wallets),
-        );
-        let username: Vec<String> = u.username.iter().cloned().collect();
-        let names: Vec<String> = [&u.first_name, &u.last_name]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        let exact = |wanted: &[&str], have: &[String]| {
-            wanted.is_empty()
-                || have
-                    .iter()
-                    .any(|h| wanted.iter().any(|w| w.eq_ignore_ascii_case(h)))
-        };
-        let substring = |needle: Option<&str>, have: &[String]| {
-            needle.is_none_or(|needle| have.iter().any(|h| contains_ci(h, needle)))
-        };
-        let everything = [
-            &emails[..],
-            &phones[..],
-            &wallets[..],
-            &username[..],
-            &names[..],
-            &[u.id.clone()][..],
-        ]
-        .concat();
-        let organizations = inst
-            .memberships
-            .values()
-            .filter(|m| m.user_id == u.id)
-            .map(|m| m.organization_id.as_str());
-        exact(&self.emails, &emails)
-            && exact(&self.phones, &phones)
-            && exact(&self.wallets, &wallets)
-            && exact(&self.usernames, &username)
-            && (self.external_ids.is_empty() || self.external_ids.admits(u.external_id.as_deref()))
-            && self.user_ids.admits([u.id.as_str()])
-            && (self.organization_ids.is_empty() || self.organization_ids.admits(organizations))
-            // The fake links no OAuth accounts, so no user has a provider's user id.
-            && self.provider_user_ids.is_empty()
-            && self.banned.is_none_or(|b| u.banned == b)
-            && substring(self.query, &everything)
-            && substring(self.email_query, &emails)
-            && substring(self.phone_query, &phones)
-            && substring(self.username_query, &username)
-            && substring(self.name_query, &names)
-            && before(Some(u.created_at), self.created.0)
-            && after(Some(u.created_at), self.created.1)
-            && before(u.last_active_at, self.active.0)
-            && after(u.last_active_at, self.active.1)
-            && before(u.last_sign_in_at, self.sign_in.0)
-            && after(u.last_sign_in_at, self.sign_in.1)
-    }
-}
-
-fn matching<'a>(inst: &'a Instance, call: &Call<'_>) -> Outcome<Vec<&'a UserRecord>> {
-    let filter = UserFilter::from_call(call)?;
-    Ok(inst
-        .users
-        .values()
-        .filter(|u| filter.admits(inst, u))
-        .collect())
-}
-
-const ORDER_FIELDS: &[&str] = &[
-    "created_at",
-    "email_address",
-    "first_name",
-    "last_active_at",
-    "last_name",
-    "last_sign_in_at",
-    "phone_number",
-    "updated_at",
-    "username",
-    "web3wallet",
-];
-
-pub(crate) fn sort_key(user: &UserRecord, field: &str) -> SortKey {
-    match field {
-        "created_at" => SortKey::number(Some(user.created_at)),
-        "updated_at" => SortKey::number(Some(user.updated_at)),
-        "last_active_at" => SortKey::number(user.last_active_at),
-        "last_sign_in_at" => SortKey::number(user.last_sign_in_at),
-        "email_address" => SortKey::text(user.primary_email()),
-        "phone_number" => SortKey::text(user.primary_phone()),
-        "first_name" => SortKey::text(user.first_name.as_deref()),
-        "last_name" => SortKey::text(user.last_name.as_deref()),
-        "username" => SortKey::text(user.username.as_deref()),
-        "web3wallet" => SortKey::text(primary(
-            &user.web3_wallets,
-            user.primary_web3_wallet_id.as_deref(),
-        )),
-        _ => SortKey::Missing,
-    }
-}
-
 /// `GET /users`: a bare array, newest first unless `order_by` says otherwise.
 pub(crate) fn list(inst: &mut Instance, call: &Call<'_>) -> Outcome<Value> {
     let page = call.page()?;
@@ -603,17 +309,6 @@ pub(crate) fn list(inst: &mut Instance, call: &Call<'_>) -> Outcome<Value> {
 pub(crate) fn count(inst: &mut Instance, call: &Call<'_>) -> Outcome<Value> {
     let total = matching(inst, call)?.len();
     Ok(json!({"object": "total_count", "total_count": total}))
-}
-
-/// A user's own identification id for a `primary_*_id` update; 422 otherwise.
-fn own_identification(items: &[Identification], param: &str, id: &str) -> Outcome<String> {
-    match items.iter().find(|i| i.id == id) {
-        Some(item) if !item.reserved => Ok(item.id.clone()),
-        _ => Err(Failure::invalid_value(
-            param,
-            format!("{id} is not a verified identification of this user."),
-        )),
-    }
 }
 
 /// `PATCH /users/{user_id}`.
