@@ -74,7 +74,7 @@
 //! and answer first: a passing `429` or `5xx`, a slow answer
 //! ([`MockBuilder::pass_through_after`]), or an operation it does not model, which
 //! otherwise answers `501` ([`NOT_MODELLED_ERROR_CODE`]). With the `auth` feature,
-//! [`FakeClerk::session_token`] mints session tokens its `/jwks` verifies.
+//! `FakeClerk::session_token` mints session tokens its `/jwks` verifies.
 
 mod fake;
 mod recorded;

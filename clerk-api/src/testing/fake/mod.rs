@@ -68,7 +68,7 @@ use std::sync::{Arc, Mutex};
 /// `MockServer`-style rules, which answer before the state does (a fault, a slow
 /// answer, an operation the fake does not model); [`FakeClerk::seed_user`] and its
 /// siblings build state up front, and [`FakeClerk::user`] and its siblings read it
-/// back. With the `auth` feature, [`FakeClerk::session_token`] mints session tokens
+/// back. With the `auth` feature, `FakeClerk::session_token` mints session tokens
 /// its `/jwks` verifies.
 ///
 /// The server runs on the tokio runtime that started it and stops when dropped.
