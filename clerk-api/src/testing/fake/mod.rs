@@ -55,10 +55,10 @@ use std::sync::{Arc, Mutex};
 /// let ada = fake.seed_user(json!({"email_address": ["ada@example.com"], "first_name": "Ada"}));
 ///
 /// let client = fake.client();
-/// let user = client.get_user(&ada, &Default::default()).await.unwrap();
+/// let user = client.get_user(&ada).await.unwrap();
 /// assert_eq!(user.first_name.as_deref(), Some("Ada"));
 ///
-/// let missing = client.get_user("user_missing", &Default::default()).await.unwrap_err();
+/// let missing = client.get_user("user_missing").await.unwrap_err();
 /// assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
 /// assert_eq!(fake.requests().len(), 2);
 /// # }

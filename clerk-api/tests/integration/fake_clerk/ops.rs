@@ -1,6 +1,6 @@
 //! Every call the fake's tests make through the generated client, one function per
 //! operation (so a change of the generated call shape is made here only). Bodies are
-//! built from the few fields the tests set.
+//! built from the few fields the tests set; list parameters are passed whole.
 
 #![allow(deprecated)] // ListPendingOrganizationInvitations is deprecated by Clerk
 
@@ -9,18 +9,10 @@ use clerk_api::models::*;
 use clerk_api::organization_domains::{
     ListAllOrganizationDomainsParams, ListOrganizationDomainsParams,
 };
-use clerk_api::organization_invitations::{
-    ListInstanceOrganizationInvitationsParams, ListOrganizationInvitationsParams,
-    ListPendingOrganizationInvitationsParams,
-};
-use clerk_api::organization_memberships::{
-    InstanceGetOrganizationMembershipsParams, ListOrganizationMembershipsParams,
-};
+use clerk_api::organization_invitations::ListOrganizationInvitationsParams;
+use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
 use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
-use clerk_api::users::{
-    GetUserListParams, GetUsersCountParams, UsersGetOrganizationInvitationsParams,
-    UsersGetOrganizationMembershipsParams,
-};
+use clerk_api::users::{GetUserListParams, GetUsersCountParams};
 use clerk_api::{Client, Error};
 use serde_json::{Map, Value};
 
@@ -35,7 +27,7 @@ pub fn object(value: Value) -> Map<String, Value> {
 }
 
 pub async fn get_jwks(client: &Client) -> Result<Jwks> {
-    client.get_jwks(&Default::default()).await
+    client.get_jwks().await
 }
 
 // ---- users ----
@@ -51,28 +43,32 @@ pub async fn create_user(
     if let Some(name) = first_name {
         body.first_name = name.to_owned().into();
     }
-    client.create_user(&Default::default(), &body).await
+    client.create_user(&body).await
 }
 
 /// A user from a full body, for the cases the other helper does not cover.
 pub async fn create_user_with(client: &Client, body: &CreateUserRequest) -> Result<User> {
-    client.create_user(&Default::default(), body).await
+    client.create_user(body).await
 }
 
 pub async fn get_user(client: &Client, user_id: &str) -> Result<User> {
-    client.get_user(user_id, &Default::default()).await
+    client.get_user(user_id).await
 }
 
 pub async fn list_users(client: &Client, params: &GetUserListParams) -> Result<Vec<User>> {
-    client.get_user_list(params).await
+    client.get_user_list().params(params.clone()).await
 }
 
 pub async fn count_users(client: &Client, params: &GetUsersCountParams) -> Result<i64> {
-    Ok(client.get_users_count(params).await?.total_count)
+    Ok(client
+        .get_users_count()
+        .params(params.clone())
+        .await?
+        .total_count)
 }
 
 pub async fn update_user(client: &Client, user_id: &str, body: &UpdateUserRequest) -> Result<User> {
-    client.update_user(user_id, &Default::default(), body).await
+    client.update_user(user_id, body).await
 }
 
 pub async fn merge_user_metadata(
@@ -84,58 +80,44 @@ pub async fn merge_user_metadata(
     let mut body = UpdateUserMetadataRequest::default();
     body.public_metadata = Some(object(public));
     body.private_metadata = Some(object(private));
-    client
-        .update_user_metadata(user_id, &Default::default(), Some(&body))
-        .await
+    client.update_user_metadata(user_id).body(&body).await
 }
 
 pub async fn replace_user_metadata(client: &Client, user_id: &str, public: Value) -> Result<User> {
     let mut body = ReplaceUserMetadataRequest::default();
     body.public_metadata = Some(object(public));
-    client
-        .replace_user_metadata(user_id, &Default::default(), Some(&body))
-        .await
+    client.replace_user_metadata(user_id).body(&body).await
 }
 
 pub async fn delete_user(client: &Client, user_id: &str) -> Result<DeletedObject> {
-    client.delete_user(user_id, &Default::default()).await
+    client.delete_user(user_id).await
 }
 
 pub async fn ban_user(client: &Client, user_id: &str) -> Result<User> {
-    client.ban_user(user_id, &Default::default()).await
+    client.ban_user(user_id).await
 }
 
 pub async fn unban_user(client: &Client, user_id: &str) -> Result<User> {
-    client.unban_user(user_id, &Default::default()).await
+    client.unban_user(user_id).await
 }
 
 pub async fn lock_user(client: &Client, user_id: &str) -> Result<User> {
-    client.lock_user(user_id, &Default::default()).await
+    client.lock_user(user_id).await
 }
 
 pub async fn unlock_user(client: &Client, user_id: &str) -> Result<User> {
-    client.unlock_user(user_id, &Default::default()).await
+    client.unlock_user(user_id).await
 }
 
 pub async fn user_memberships(client: &Client, user_id: &str) -> Result<OrganizationMemberships> {
-    client
-        .users_get_organization_memberships(
-            user_id,
-            &UsersGetOrganizationMembershipsParams::default(),
-        )
-        .await
+    client.users_get_organization_memberships(user_id).await
 }
 
 pub async fn user_invitations(
     client: &Client,
     user_id: &str,
 ) -> Result<OrganizationInvitationsWithPublicOrganizationData> {
-    client
-        .users_get_organization_invitations(
-            user_id,
-            &UsersGetOrganizationInvitationsParams::default(),
-        )
-        .await
+    client.users_get_organization_invitations(user_id).await
 }
 
 // ---- organizations ----
@@ -158,7 +140,7 @@ pub async fn create_organization(
     if let Some(limit) = max_allowed_memberships {
         body.max_allowed_memberships = limit.into();
     }
-    client.create_organization(&Default::default(), &body).await
+    client.create_organization(&body).await
 }
 
 /// By id or slug, with `include_members_count`.
@@ -166,14 +148,14 @@ pub async fn get_organization(client: &Client, id_or_slug: &str) -> Result<Organ
     let mut params = GetOrganizationParams::default();
     params.include_members_count = Some(true);
     params.include_missing_member_with_elevated_permissions = Some(true);
-    client.get_organization(id_or_slug, &params).await
+    client.get_organization(id_or_slug).params(params).await
 }
 
 pub async fn list_organizations(
     client: &Client,
     params: &ListOrganizationsParams,
 ) -> Result<Organizations> {
-    client.list_organizations(params).await
+    client.list_organizations().params(params.clone()).await
 }
 
 pub async fn update_organization(
@@ -181,9 +163,7 @@ pub async fn update_organization(
     organization_id: &str,
     body: &UpdateOrganizationRequest,
 ) -> Result<Organization> {
-    client
-        .update_organization(organization_id, &Default::default(), body)
-        .await
+    client.update_organization(organization_id, body).await
 }
 
 pub async fn merge_organization_metadata(
@@ -194,7 +174,7 @@ pub async fn merge_organization_metadata(
     let mut body = MergeOrganizationMetadataRequest::default();
     body.public_metadata = Some(object(public));
     client
-        .merge_organization_metadata(organization_id, &Default::default(), &body)
+        .merge_organization_metadata(organization_id, &body)
         .await
 }
 
@@ -206,14 +186,12 @@ pub async fn replace_organization_metadata(
     let mut body = ReplaceOrganizationMetadataRequest::default();
     body.private_metadata = Some(object(private));
     client
-        .replace_organization_metadata(organization_id, &Default::default(), &body)
+        .replace_organization_metadata(organization_id, &body)
         .await
 }
 
 pub async fn delete_organization(client: &Client, organization_id: &str) -> Result<DeletedObject> {
-    client
-        .delete_organization(organization_id, &Default::default())
-        .await
+    client.delete_organization(organization_id).await
 }
 
 // ---- memberships ----
@@ -226,7 +204,7 @@ pub async fn add_member(
 ) -> Result<OrganizationMembership> {
     let body = CreateOrganizationMembershipRequest::new(user_id.to_owned(), role.to_owned());
     client
-        .create_organization_membership(organization_id, &Default::default(), &body)
+        .create_organization_membership(organization_id, &body)
         .await
 }
 
@@ -236,14 +214,13 @@ pub async fn list_members(
     params: &ListOrganizationMembershipsParams,
 ) -> Result<OrganizationMemberships> {
     client
-        .list_organization_memberships(organization_id, params)
+        .list_organization_memberships(organization_id)
+        .params(params.clone())
         .await
 }
 
 pub async fn all_memberships(client: &Client) -> Result<OrganizationMemberships> {
-    client
-        .instance_get_organization_memberships(&InstanceGetOrganizationMembershipsParams::default())
-        .await
+    client.instance_get_organization_memberships().await
 }
 
 pub async fn change_role(
@@ -254,7 +231,7 @@ pub async fn change_role(
 ) -> Result<OrganizationMembership> {
     let body = UpdateOrganizationMembershipRequest::new(role.to_owned());
     client
-        .update_organization_membership(organization_id, user_id, &Default::default(), &body)
+        .update_organization_membership(organization_id, user_id, &body)
         .await
 }
 
@@ -267,12 +244,7 @@ pub async fn merge_membership_metadata(
     let mut body = UpdateOrganizationMembershipMetadataRequest::default();
     body.public_metadata = Some(object(public));
     client
-        .update_organization_membership_metadata(
-            organization_id,
-            user_id,
-            &Default::default(),
-            &body,
-        )
+        .update_organization_membership_metadata(organization_id, user_id, &body)
         .await
 }
 
@@ -282,7 +254,7 @@ pub async fn remove_member(
     user_id: &str,
 ) -> Result<OrganizationMembership> {
     client
-        .delete_organization_membership(organization_id, user_id, &Default::default())
+        .delete_organization_membership(organization_id, user_id)
         .await
 }
 
@@ -302,7 +274,7 @@ pub async fn add_domain(
         body.verified = verified.into();
     }
     client
-        .create_organization_domain(organization_id, &Default::default(), &body)
+        .create_organization_domain(organization_id, &body)
         .await
 }
 
@@ -312,7 +284,8 @@ pub async fn list_domains(
     params: &ListOrganizationDomainsParams,
 ) -> Result<OrganizationDomains> {
     client
-        .list_organization_domains(organization_id, params)
+        .list_organization_domains(organization_id)
+        .params(params.clone())
         .await
 }
 
@@ -320,7 +293,10 @@ pub async fn all_domains(
     client: &Client,
     params: &ListAllOrganizationDomainsParams,
 ) -> Result<OrganizationDomains> {
-    client.list_all_organization_domains(params).await
+    client
+        .list_all_organization_domains()
+        .params(params.clone())
+        .await
 }
 
 pub async fn update_domain(
@@ -338,7 +314,7 @@ pub async fn update_domain(
         body.verified = verified.into();
     }
     client
-        .update_organization_domain(organization_id, domain_id, &Default::default(), &body)
+        .update_organization_domain(organization_id, domain_id, &body)
         .await
 }
 
@@ -348,7 +324,7 @@ pub async fn verify_domain_ownership(
     domain_id: &str,
 ) -> Result<OrganizationDomain> {
     client
-        .verify_organization_domain_ownership(organization_id, domain_id, &Default::default())
+        .verify_organization_domain_ownership(organization_id, domain_id)
         .await
 }
 
@@ -358,7 +334,7 @@ pub async fn delete_domain(
     domain_id: &str,
 ) -> Result<DeletedObject> {
     client
-        .delete_organization_domain(organization_id, domain_id, &Default::default())
+        .delete_organization_domain(organization_id, domain_id)
         .await
 }
 
@@ -371,25 +347,21 @@ pub async fn invite(
 ) -> Result<Invitation> {
     let mut body = CreateInvitationRequest::new(email.to_owned());
     body.redirect_url = redirect_url.map(str::to_owned);
-    client
-        .create_invitation(&Default::default(), Some(&body))
-        .await
+    client.create_invitation().body(&body).await
 }
 
 pub async fn list_invitations(
     client: &Client,
     params: &ListInvitationsParams,
 ) -> Result<Vec<Invitation>> {
-    client.list_invitations(params).await
+    client.list_invitations().params(params.clone()).await
 }
 
 pub async fn revoke_invitation(
     client: &Client,
     invitation_id: &str,
 ) -> Result<RevokeInvitationResponse> {
-    client
-        .revoke_invitation(invitation_id, &Default::default())
-        .await
+    client.revoke_invitation(invitation_id).await
 }
 
 pub async fn invite_to_organization(
@@ -404,7 +376,8 @@ pub async fn invite_to_organization(
         body.inviter_user_id = inviter.to_owned().into();
     }
     client
-        .create_organization_invitation(organization_id, &Default::default(), Some(&body))
+        .create_organization_invitation(organization_id)
+        .body(&body)
         .await
 }
 
@@ -414,7 +387,8 @@ pub async fn list_organization_invitations(
     params: &ListOrganizationInvitationsParams,
 ) -> Result<OrganizationInvitations> {
     client
-        .list_organization_invitations(organization_id, params)
+        .list_organization_invitations(organization_id)
+        .params(params.clone())
         .await
 }
 
@@ -423,21 +397,14 @@ pub async fn pending_organization_invitations(
     organization_id: &str,
 ) -> Result<OrganizationInvitations> {
     client
-        .list_pending_organization_invitations(
-            organization_id,
-            &ListPendingOrganizationInvitationsParams::default(),
-        )
+        .list_pending_organization_invitations(organization_id)
         .await
 }
 
 pub async fn all_organization_invitations(
     client: &Client,
 ) -> Result<OrganizationInvitationsWithPublicOrganizationData> {
-    client
-        .list_instance_organization_invitations(
-            &ListInstanceOrganizationInvitationsParams::default(),
-        )
-        .await
+    client.list_instance_organization_invitations().await
 }
 
 pub async fn get_organization_invitation(
@@ -446,7 +413,7 @@ pub async fn get_organization_invitation(
     invitation_id: &str,
 ) -> Result<OrganizationInvitation> {
     client
-        .get_organization_invitation(organization_id, invitation_id, &Default::default())
+        .get_organization_invitation(organization_id, invitation_id)
         .await
 }
 
@@ -456,14 +423,14 @@ pub async fn revoke_organization_invitation(
     invitation_id: &str,
 ) -> Result<OrganizationInvitation> {
     client
-        .revoke_organization_invitation(organization_id, invitation_id, &Default::default(), None)
+        .revoke_organization_invitation(organization_id, invitation_id)
         .await
 }
 
 // ---- not modelled by the fake ----
 
 pub async fn get_session(client: &Client, session_id: &str) -> Result<Session> {
-    client.get_session(session_id, &Default::default()).await
+    client.get_session(session_id).await
 }
 
 pub async fn verify_password(
@@ -472,8 +439,5 @@ pub async fn verify_password(
     password: &str,
 ) -> Result<Option<bool>> {
     let body = VerifyPasswordRequest::new(password.to_owned());
-    Ok(client
-        .verify_password(user_id, &Default::default(), Some(&body))
-        .await?
-        .verified)
+    Ok(client.verify_password(user_id).body(&body).await?.verified)
 }

@@ -17,32 +17,27 @@ pub async fn on_sign_up(
     user_id: &str,
     company: &str,
 ) -> Result<Organization, Error> {
-    let user = client.get_user(user_id, &Default::default()).await?;
+    let user = client.get_user(user_id).await?;
     if let Some(existing) = user
         .public_metadata
         .get("organization_id")
         .and_then(Value::as_str)
     {
-        return client.get_organization(existing, &Default::default()).await;
+        return client.get_organization(existing).await;
     }
     let organization = client
-        .create_organization(
-            &Default::default(),
-            &CreateOrganizationRequest::new(company.to_owned()),
-        )
+        .create_organization(&CreateOrganizationRequest::new(company.to_owned()))
         .await?;
     let admin =
         CreateOrganizationMembershipRequest::new(user_id.to_owned(), "org:admin".to_owned());
     client
-        .create_organization_membership(&organization.id, &Default::default(), &admin)
+        .create_organization_membership(&organization.id, &admin)
         .await?;
     let mut metadata = UpdateUserMetadataRequest::default();
     metadata.public_metadata = json!({"organization_id": organization.id})
         .as_object()
         .cloned();
-    client
-        .update_user_metadata(user_id, &Default::default(), Some(&metadata))
-        .await?;
+    client.update_user_metadata(user_id).body(&metadata).await?;
     Ok(organization)
 }
 
@@ -54,7 +49,7 @@ pub async fn attach_domain(
     domain: &str,
 ) -> Result<OrganizationDomain, Error> {
     let attached = client
-        .list_organization_domains(organization_id, &Default::default())
+        .list_organization_domains(organization_id)
         .await?
         .data
         .into_iter()
@@ -67,7 +62,7 @@ pub async fn attach_domain(
             body.enrollment_mode = Some("automatic_invitation".to_owned());
             body.verified = false.into();
             client
-                .create_organization_domain(organization_id, &Default::default(), &body)
+                .create_organization_domain(organization_id, &body)
                 .await?
         }
     };
@@ -76,7 +71,7 @@ pub async fn attach_domain(
     };
     if !verified(&current.ownership_verification) {
         current = client
-            .verify_organization_domain_ownership(organization_id, &current.id, &Default::default())
+            .verify_organization_domain_ownership(organization_id, &current.id)
             .await?;
     }
     if !verified(&current.affiliation_verification)
@@ -86,7 +81,7 @@ pub async fn attach_domain(
         body.verified = true.into();
         body.enrollment_mode = "automatic_invitation".to_owned().into();
         current = client
-            .update_organization_domain(organization_id, &current.id, &Default::default(), &body)
+            .update_organization_domain(organization_id, &current.id, &body)
             .await?;
     }
     Ok(current)
@@ -158,7 +153,8 @@ pub mod admin {
         loop {
             params.offset = Some(rows.len() as i64);
             let page = client
-                .list_organization_memberships(&org, &params)
+                .list_organization_memberships(&org)
+                .params(params.clone())
                 .await
                 .map_err(upstream)?;
             for membership in &page.data {
@@ -192,7 +188,7 @@ pub mod admin {
         allow(&claims, &org, "org:sys_memberships:manage")?;
         let body = UpdateOrganizationMembershipRequest::new(role);
         let updated = client
-            .update_organization_membership(&org, &user, &Default::default(), &body)
+            .update_organization_membership(&org, &user, &body)
             .await
             .map_err(upstream)?;
         json_answer(json!({"user_id": user, "role": updated.role}))
@@ -209,7 +205,7 @@ pub mod admin {
             return Err(StatusCode::CONFLICT);
         }
         client
-            .delete_organization_membership(&org, &user, &Default::default())
+            .delete_organization_membership(&org, &user)
             .await
             .map_err(upstream)?;
         json_answer(json!({"removed": user}))
