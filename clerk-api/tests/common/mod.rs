@@ -17,6 +17,7 @@ pub const SECRET: &str = "sk_test_secret";
 
 /// A builder for a client that talks to `server` with [`SECRET`].
 pub mod fault_server;
+pub mod python;
 pub mod raw_http;
 pub mod svix;
 

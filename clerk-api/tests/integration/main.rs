@@ -19,6 +19,8 @@ mod auth_tokens;
 mod compression;
 mod example;
 mod example_verify_token;
+mod fake_clerk;
+mod fake_clerk_app;
 mod faults;
 mod http_calls;
 mod http_errors;
