@@ -5,6 +5,7 @@
 
 mod call;
 mod client;
+mod deadline;
 mod error;
 mod json_path;
 mod multipart;

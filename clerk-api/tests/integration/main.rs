@@ -28,6 +28,7 @@ mod mock_server;
 mod pagination;
 mod rate_limit;
 mod raw;
+mod stream_faults;
 mod timeouts;
 mod tls;
 mod tracing_spans;
