@@ -601,12 +601,18 @@ impl Client {
                 return Err(Error::deadline(operation_id, last_error));
             };
             let error = match self
-                .attempt(http, request, &url, limit, attempt, sent, span)
+                .attempt(http, request, &url, limit, attempt, sent)
                 .await
             {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
             if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
                 if let Some(limiter) = &self.inner.limiter {
                     // The budget is the server's, not this call's: everyone waits.
@@ -630,7 +636,6 @@ impl Client {
     /// connection dropped mid-body fails this attempt, and is retried like one, rather
     /// than failing a decode later). `sent` is the rate limiter's count of this request,
     /// released once the answer's head is back: the server has counted it by then.
-    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         http: &reqwest::Client,
@@ -639,7 +644,6 @@ impl Client {
         limit: AttemptTimeout,
         attempt: u32,
         sent: Option<Sent<'_>>,
-        span: &Span,
     ) -> Result<Response, Error> {
         let operation_id = request.operation_id;
         let failed = |error: reqwest::Error| {
@@ -656,7 +660,6 @@ impl Client {
         drop(sent);
         let mut response = response.map_err(failed)?;
         let status = response.status();
-        span.record("status", status.as_u16());
         // Moved, not cloned: the body is read without them.
         let headers = std::mem::take(response.headers_mut());
         if let Some(observe) = &self.inner.observer {
