@@ -300,7 +300,7 @@ impl ClientBuilder {
     /// policy: `max_attempts` attempts of at most [`ClientBuilder::timeout`] each, and no
     /// retry starting after `max_elapsed`). When it runs out, the call ends with
     /// [`TimeoutKind::Deadline`](crate::TimeoutKind::Deadline); a wait that could not
-    /// finish in time is not started. For a stream, it applies to each page.
+    /// finish in time is not started. For a stream, it applies to each fetch of a page.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
