@@ -6,6 +6,7 @@
 mod builder;
 mod call;
 mod client;
+mod deadline;
 mod error;
 mod json_path;
 mod multipart;

@@ -16,6 +16,7 @@ use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
 pub const SECRET: &str = "sk_test_secret";
 
 /// A builder for a client that talks to `server` with [`SECRET`].
+pub mod arrival_server;
 pub mod fault_server;
 pub mod python;
 pub mod raw_http;

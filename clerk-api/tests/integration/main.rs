@@ -31,6 +31,7 @@ mod pagination;
 mod rate_limit;
 mod raw;
 mod six_calls;
+mod stream_faults;
 mod timeouts;
 mod tls;
 mod tracing_spans;

@@ -1,4 +1,6 @@
-//! `.stream()` of paginated operations against a real server: lazy pages, stop rules, errors as items.
+//! `.stream()` of paginated operations against a real server: lazy pages, stop rules,
+//! errors as items, pages fetched again after a failure. (Long streams under seeded
+//! faults: `stream_faults.rs`.)
 
 use crate::common;
 
@@ -198,6 +200,7 @@ async fn a_failed_page_is_an_error_item_that_ends_the_stream() {
         .list_organizations()
         .params(params(2))
         .stream()
+        .page_retry(clerk_api::RetryPolicy::disabled())
         .collect()
         .await;
     assert_eq!(items.len(), 3);
@@ -205,14 +208,70 @@ async fn a_failed_page_is_an_error_item_that_ends_the_stream() {
     let err = items[2].as_ref().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.operation_id(), Some("ListOrganizations"));
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "the failed page was asked for once"
+    );
 
     let collected = client
         .list_organizations()
         .params(params(2))
         .stream()
+        .page_retry(clerk_api::RetryPolicy::disabled())
         .try_collect::<Vec<_>>()
         .await;
     assert!(collected.is_err());
+}
+
+#[tokio::test]
+async fn a_page_that_fails_the_calls_retries_is_fetched_again_at_the_same_offset() {
+    let (server, client) = server_and_client_with_retry(clerk_api::RetryPolicy::disabled()).await;
+    page(&server, 0, &["a", "b"], 4).await;
+    // The second page fails twice (each time the whole call, the client retrying
+    // nothing), then arrives.
+    Mock::given(method("GET"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    page(&server, 2, &["c", "d"], 4).await;
+    let all = client
+        .list_organizations().params(params(2)).stream()
+        .page_retry(common::fast_retry())
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["a", "b", "c", "d"]);
+    let offsets: Vec<_> = received(&server)
+        .await
+        .iter()
+        .map(|r| query_values(r, "offset"))
+        .collect();
+    assert_eq!(offsets, [["0"], ["2"], ["2"], ["2"]]);
+}
+
+#[tokio::test]
+async fn a_page_that_fails_for_good_is_not_fetched_again() {
+    let (server, client) = server_and_client().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let mut stream = client
+        .list_organizations().params(params(2)).stream()
+        .page_retry(common::fast_retry());
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(stream.next().await.is_none());
+    assert_eq!(received(&server).await.len(), 1);
+    // Resuming is the caller's call: it asks once more.
+    stream.resume();
+    assert!(stream.next().await.unwrap().is_err());
+    assert_eq!(stream.next_offset(), 0);
+    assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]

@@ -11,7 +11,8 @@
 //!   rounds; every "alone" build checks from cargo's own output that it recompiled that
 //!   crate and nothing else.
 //! - `runtime`: the criterion benches of `clerk-api` (decoding, one request, a compressed
-//!   page, session tokens), read back from criterion's medians.
+//!   page, the client under load beside bare reqwest, the rate limiter binding and not,
+//!   session tokens), read back from criterion's medians and the lines the benches print.
 //!
 //! Nothing here is a test: machine speed decides the figures, not `cargo test`. Times
 //! are user+sys CPU seconds of the child processes (`getrusage(RUSAGE_CHILDREN)`) with
