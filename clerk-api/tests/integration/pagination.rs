@@ -239,7 +239,9 @@ async fn a_page_that_fails_the_calls_retries_is_fetched_again_at_the_same_offset
         .await;
     page(&server, 2, &["c", "d"], 4).await;
     let all = client
-        .list_organizations().params(params(2)).stream()
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .page_retry(common::fast_retry())
         .collect_all()
         .await
@@ -261,7 +263,9 @@ async fn a_page_that_fails_for_good_is_not_fetched_again() {
         .mount(&server)
         .await;
     let mut stream = client
-        .list_organizations().params(params(2)).stream()
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .page_retry(common::fast_retry());
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
