@@ -211,7 +211,9 @@ pub fn example_binary(name: &str) -> PathBuf {
         return built;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = root.join("target/scratch/example");
+    // A target directory of its own (the test's may be locked by the build running it),
+    // inside cargo's, wherever that is.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("example-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&root)
