@@ -108,6 +108,10 @@ pub const TASKS: &[Task] = &[
         "contract",
         "run the generated contract suite against Prism (static and dynamic)",
     ),
+    Task::of::<crate::regen_all::Args>(
+        "regen-all",
+        "regenerate a copy of the workspace in place from every spec at hand, then lint it all",
+    ),
     Task::of::<crate::bench::Args>(
         "bench",
         "measure build, generation and runtime costs against their targets",

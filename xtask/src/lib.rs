@@ -15,6 +15,7 @@ pub mod error;
 pub mod fuzz;
 pub mod gen;
 pub mod manifest;
+pub mod regen_all;
 pub mod report;
 pub mod scratch;
 pub mod semver_oracle;
