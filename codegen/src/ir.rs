@@ -4,6 +4,11 @@
 use crate::naming::RustIdent;
 use crate::pointer::Pointer;
 
+mod models;
+pub mod webhooks;
+
+pub use models::Models;
+
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
 pub struct Api {

@@ -90,7 +90,7 @@ pub struct WebhookOutput {
 /// Runs the pipeline on the text of a webhook spec: one file with the event enum,
 /// its envelope and the payload models.
 pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOutput> {
-    let doc = parse::parse(spec_text)?;
+    let doc = parse::parse_webhooks(spec_text)?;
     let (api, warnings) = lower::webhooks::lower_webhooks(&doc)?;
     let path = format!("{}.rs", runtime_api::WEBHOOK_EVENTS_MODULE);
     let contents = format::render(&path, emit::events_module(&api), &options.spec_label)?;

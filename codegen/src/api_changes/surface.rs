@@ -13,8 +13,8 @@
 //! type), which regenerating the old spec with the new generator would hide.
 
 use crate::emit::{self, passed_by_reference, Scope};
+use crate::ir::webhooks::{WebhookApi, ENVELOPE, EVENT_ENUM};
 use crate::ir::{self, CallArg, ModelKind, Response, Type, Usage, Wrapper};
-use crate::lower::webhooks::{WebhookApi, ENVELOPE, EVENT_ENUM};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -10,7 +10,7 @@ pub use contract::SUITE_FILE;
 pub use docs::rustdoc;
 pub use webhooks::events_module;
 
-use crate::ir::{self, BodyMedia, ModelKind, Type};
+use crate::ir::{self, BodyMedia, ModelKind, Models as _, Type};
 use crate::naming::RustIdent;
 use crate::runtime_api::RootItem;
 use proc_macro2::TokenStream;
@@ -122,8 +122,9 @@ impl<'a> Emitter<'a> {
         let multipart = multipart_models(api);
         let param_types = operations()
             .flat_map(|op| &op.params)
-            .filter_map(|p| p.ty.named())
-            .flat_map(|name| dealiased(name, &kinds))
+            .flat_map(|p| kinds.named_through_aliases(&p.ty))
+            // The index's own keys, which live as long as the API.
+            .filter_map(|name| kinds.get_key_value(name).map(|(name, _)| *name))
             .collect();
         Emitter {
             api,
@@ -282,21 +283,6 @@ pub(crate) fn multipart_models(api: &ir::Api) -> BTreeSet<&RustIdent> {
         .filter(|b| b.media == BodyMedia::Multipart)
         .filter_map(|b| b.ty.named())
         .collect()
-}
-
-/// A model name and the names its alias chain passes through.
-fn dealiased<'a>(
-    name: &'a RustIdent,
-    kinds: &BTreeMap<&RustIdent, &'a ModelKind>,
-) -> Vec<&'a RustIdent> {
-    let mut names = vec![name];
-    while let Some(ModelKind::Alias(ty)) = kinds.get(names[names.len() - 1]) {
-        match ty.named() {
-            Some(next) if names.len() <= kinds.len() => names.push(next),
-            _ => break,
-        }
-    }
-    names
 }
 
 /// Whether an item the given tag features use is behind them: not when every feature

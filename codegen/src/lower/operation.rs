@@ -1,11 +1,12 @@
 //! Paths and operations -> IR operations, grouped by their first tag.
 
+use super::recursion::AliasesSettled;
 use super::refs;
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Body, BodyMedia, CallArg, CallShape, Locals, Location, Method, ModelKind, Operation, Param,
-    PathSegment, Response, Setter, Type,
+    Body, BodyMedia, CallArg, CallShape, Locals, Location, Method, ModelKind, Models as _,
+    Operation, Param, PathSegment, Response, Setter, Type,
 };
 use crate::naming::{
     reserve_setter_names, setter_clashes, snake_ident, type_name, RustIdent, UniqueNames,
@@ -20,7 +21,12 @@ const UNTAGGED: &str = "untagged";
 
 impl<'a> Lowerer<'a> {
     /// Every operation in spec order, with the tag whose module it belongs in.
-    pub(super) fn lower_operations(&mut self) -> Result<Vec<(String, Operation)>> {
+    /// Every operation, with its tag. Follows alias chains (body and parameter shapes),
+    /// so they must be settled.
+    pub(super) fn lower_operations(
+        &mut self,
+        _: &AliasesSettled,
+    ) -> Result<Vec<(String, Operation)>> {
         let doc = self.doc;
         let mut seen_ids: IndexMap<String, Pointer> = IndexMap::new();
         let mut out = Vec::new();
@@ -231,19 +237,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether `ty` is a struct model, through aliases.
     fn is_struct(&self, ty: &Type) -> bool {
-        let mut ty = ty;
-        // Alias cycles were refused; the bound only keeps this loop finite regardless.
-        for _ in 0..=self.models.len() {
-            let Type::Named(n) = ty else {
-                return false;
-            };
-            match self.models.get(n).map(|m| &m.kind) {
-                Some(ModelKind::Struct(_)) => return true,
-                Some(ModelKind::Alias(inner)) => ty = inner,
-                _ => return false,
-            }
-        }
-        false
+        matches!(self.models.dealiased_kind(ty), Some(ModelKind::Struct(_)))
     }
 
     /// 4xx statuses whose response is JSON with an `errors` array property.
