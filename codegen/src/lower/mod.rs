@@ -2,11 +2,11 @@
 //! type, and decides every Rust shape; the emitter only prints what this decided.
 
 //! After the schemas and operations are lowered, whole-API passes decide what needs the
-//! whole picture, one concern per module: [`recursion`] (alias cycles, recursive aliases,
-//! boxed fields), [`union_order`], [`direction`] (serde directions), [`read_only`],
-//! [`features`] and [`pagination`]. A pass that needs an earlier one's result takes that
-//! pass's output type (`AliasesSettled`, `UnionsOrdered`, `Directions`,
-//! `FieldsSettled`), so the order is in the signatures, not only in [`lower`].
+//! whole picture, one concern per module: `recursion` (alias cycles, recursive aliases,
+//! boxed fields), `union_order`, `direction` (serde directions), `read_only`, `features`
+//! and `pagination`. A pass that needs an earlier one's result takes that pass's output
+//! type (`AliasesSettled`, `UnionsOrdered`, `Directions`, `FieldsSettled`), so the order
+//! is in the signatures, not only in [`lower`].
 
 mod direction;
 mod features;
