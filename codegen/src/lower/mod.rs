@@ -1,6 +1,6 @@
 //! Stage 2: `openapiv3::OpenAPI` -> [`ir::Api`]. Resolves every `$ref`, names every
 //! type, and decides every Rust shape; the emitter only prints what this decided.
-
+//!
 //! After the schemas and operations are lowered, whole-API passes decide what needs the
 //! whole picture, one concern per module: `recursion` (alias cycles, recursive aliases,
 //! boxed fields), `union_order`, `direction` (serde directions), `read_only`, `features`
