@@ -31,6 +31,8 @@ pub const CLIENT_METHODS: &[&str] = &[
     "url",
     "send_with_retries",
     "attempt",
+    "ready",
+    "request_builder",
     // Trait methods: `Clone` (generated stream methods clone the client) and `Debug`.
     "clone",
     "fmt",
