@@ -45,29 +45,50 @@
 //! decoded into stack buffers (claims over 4 KiB into one heap buffer), the header is
 //! read in place, and the cached key is found by `kid` without copying it or the key.
 
+#[cfg(feature = "actix")]
+mod actix;
+mod authorization;
 mod backend_api;
+mod caller;
 mod claims;
+mod cookie;
 mod der;
 mod error;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod gate;
 mod jwks;
 mod jwt;
 mod key;
 #[cfg(feature = "axum")]
 mod layer;
+mod machine;
+mod opaque_cache;
 mod request;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
+mod token_kind;
 mod verifier;
 
-pub use claims::{Claims, OrganizationClaims, SessionStatus};
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub use actix::{ClerkAuth, ClerkAuthMiddleware};
+pub use authorization::{Forbidden, Requirement, Requirements, Reverification, VerificationLevel};
+pub use caller::{Caller, MachineAuth};
+pub use claims::{Actor, Claims, FactorVerificationAge, OrganizationClaims, SessionStatus};
+pub use cookie::{cookie_suffix, SESSION_COOKIE};
 pub use error::{KeyError, VerifyError};
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use gate::Unauthorized;
 pub(crate) use jwks::JwksCache;
 pub use key::JwtKey;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use layer::{AuthLayer, AuthService, Unauthorized};
-pub use request::{session_token, AuthOutcome, SignedOutReason, SESSION_COOKIE};
+pub use layer::{AuthLayer, AuthService};
+pub use opaque_cache::DEFAULT_MACHINE_TOKEN_CACHE_TTL;
+pub use request::{session_token, AuthOutcome, SignedOutReason};
+pub use token_kind::{Accepts, TokenKind, UnknownTokenKind};
 pub use verifier::{
     Verifier, VerifierBuilder, DEFAULT_CLOCK_SKEW, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_JWKS_TTL,
 };

@@ -14,6 +14,7 @@ mod auth_common;
 
 mod auth_axum;
 mod auth_jwks;
+mod auth_machine;
 mod auth_testing;
 mod auth_tokens;
 mod compression;
