@@ -56,7 +56,8 @@ pub const ROOT_MODULES: &[&str] = &[
 pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
 
 /// Cargo features the crate's manifest declares by hand; no tag feature may take one.
-pub const HAND_WRITTEN_FEATURES: &[&str] = &["default", "auth", "webhook", "axum", "test-util"];
+pub const HAND_WRITTEN_FEATURES: &[&str] =
+    &["default", "auth", "webhook", "axum", "actix", "test-util"];
 
 /// Items of `crate::runtime` generated code uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -77,7 +77,7 @@ impl Claims {
         let wanted = with_org_prefix(permission);
         self.organization
             .as_ref()
-            .is_some_and(|org| !org.id.is_empty() && org.permissions.iter().any(|p| *p == wanted))
+            .is_some_and(|org| !org.id.is_empty() && org.permissions.contains(&wanted))
     }
 
     /// Whether a feature is enabled (`fea`): `export` in the user's or the active
@@ -432,5 +432,37 @@ mod tests {
         let body: Value = serde_json::from_str(&refused.body().unwrap()).unwrap();
         assert_eq!(body["clerk_error"]["reason"], "reverification-error");
         assert_eq!(body["clerk_error"]["metadata"]["reverification"], "strict");
+    }
+
+    #[test]
+    fn each_unmet_requirement_has_its_reason_word() {
+        let session = Caller::Session(claims(json!({})));
+        let reason = |requirement: Requirement| {
+            Requirements::from([requirement])
+                .check(&session)
+                .unwrap_err()
+                .reason()
+        };
+        assert_eq!(reason(Requirement::role("admin")), "missing_role");
+        assert_eq!(reason(Requirement::permission("a:b")), "missing_permission");
+        assert_eq!(reason(Requirement::feature("export")), "missing_feature");
+        assert_eq!(reason(Requirement::plan("pro")), "missing_plan");
+        assert_eq!(
+            reason(Requirement::reverification(Reverification::Lax)),
+            "reverification_required"
+        );
+        let machine = Caller::Machine(crate::auth::MachineAuth {
+            kind: crate::auth::TokenKind::ApiKey,
+            id: "ak_1".into(),
+            subject: "user_1".into(),
+            scopes: Vec::new(),
+            claims: None,
+            name: None,
+            client_id: None,
+            expires_at_ms: None,
+        });
+        let any = Requirements::from([Requirement::role("admin")]);
+        assert_eq!(any.check(&machine).unwrap_err().reason(), "not_a_session");
+        assert!(Requirements::default().check(&machine).is_ok());
     }
 }

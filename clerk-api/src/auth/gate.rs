@@ -20,6 +20,8 @@ pub(super) struct Gate {
 
 /// The decision for one request.
 #[derive(Debug)]
+// Short-lived and moved once; boxing the caller would cost an allocation per request.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Verdict {
     /// On to the handler, with the caller when signed in.
     Admit(Option<Caller>),

@@ -810,3 +810,27 @@ async fn verify_takes_session_tokens_only_whatever_the_verifier_accepts() {
         "wrong_token_type"
     );
 }
+
+#[tokio::test]
+async fn a_request_without_a_token_is_signed_out_with_no_token() {
+    use clerk_api::auth::AuthOutcome;
+    let outcome = verifier()
+        .authenticate_headers(&clerk_api::reqwest::header::HeaderMap::new())
+        .await;
+    let AuthOutcome::SignedOut(reason) = outcome else {
+        panic!("signed in without a token")
+    };
+    assert_eq!(reason.reason(), "no_token");
+    // A verifier for machine tokens only does not read the session cookie.
+    let mut cookie_only = clerk_api::reqwest::header::HeaderMap::new();
+    let session = &JsonWebToken.mint(&[rs256(base(json!({})))])[0];
+    cookie_only.insert("cookie", format!("__session={session}").parse().unwrap());
+    assert!(verifier()
+        .authenticate_headers(&cookie_only)
+        .await
+        .claims()
+        .is_some());
+    let machines = verifier_accepting(Accepts::from(TokenKind::ApiKey));
+    let outcome = machines.authenticate_headers(&cookie_only).await;
+    assert_eq!(outcome.into_result().unwrap_err().reason(), "no_token");
+}
