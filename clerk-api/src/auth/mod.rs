@@ -1,5 +1,5 @@
-//! Authenticating requests: networkless verification of Clerk session tokens (feature
-//! `auth`).
+//! Authenticating requests (feature `auth`): Clerk session tokens verified without a
+//! call to Clerk, machine tokens, and what a signed-in session may do.
 //!
 //! A [`Verifier`] checks a session token (an RS256 JWT) the way Clerk's own backend
 //! SDKs do, and returns its [`Claims`]:
@@ -7,11 +7,15 @@
 //! - the signature, with the algorithm pinned to RS256: `none`, `HS256` (including
 //!   one "signed" with the public key as the secret) and keys of other types are
 //!   refused;
+//! - the token's class: the header's `cat` must not name another class (a JWT template,
+//!   an M2M token), `typ` must be `JWT` when present, and `sub` must not be a machine;
 //! - `exp`, `nbf` and `iat` (not in the future), each with a clock skew (default
 //!   [`DEFAULT_CLOCK_SKEW`], 5 s);
-//! - `azp`, when the token has one, against the configured authorized parties (a token
-//!   without `azp` passes, as in Clerk's SDKs);
-//! - `iss`, when an issuer is configured.
+//! - `azp` against the configured authorized parties: once any is configured, a token
+//!   must carry one of them;
+//! - `iss`, when an issuer is configured;
+//! - the session status: a pending session is signed out unless the verifier
+//!   [lets it in](VerifierBuilder::treat_pending_as_signed_out).
 //!
 //! Every refusal is a [`VerifyError`] with a stable one-word
 //! [`reason`](VerifyError::reason) (`expired`, `bad_signature`, ...; the table is on
@@ -23,6 +27,22 @@
 //!   no network call at all, or
 //! - the instance's JWKS, fetched from the Backend API's `GET /jwks` through the
 //!   client (its retries, timeouts, deadline and rate limit apply).
+//!
+//! # Machine tokens
+//!
+//! A verifier that [accepts](VerifierBuilder::accepts) them also verifies API keys, M2M
+//! tokens and OAuth access tokens, and [`Verifier::verify_caller`] says who is calling:
+//! a [`Caller::Session`] or a [`Caller::Machine`]. JWT machine tokens are verified
+//! locally with the same keys; opaque ones (`ak_`, `mt_`, `oat_`) by the Backend API's
+//! verify endpoints through the client, and kept for a short time (see
+//! [`DEFAULT_MACHINE_TOKEN_CACHE_TTL`] for the bound on revocation).
+//!
+//! # Authorization
+//!
+//! [`Claims::has_role`], [`Claims::has_permission`], [`Claims::has_feature`],
+//! [`Claims::has_plan`] and [`Claims::has_reverification`] answer as Clerk's SDKs'
+//! `has()` does; [`Requirement`]s checked by the layers answer `403` to a caller that
+//! lacks one ([`Forbidden`]).
 //!
 //! # The JWKS cache
 //!
@@ -37,9 +57,12 @@
 //! # Requests
 //!
 //! [`Verifier::authenticate`] takes the token from `Authorization: Bearer` or the
-//! `__session` cookie and returns an [`AuthOutcome`]. With the `axum` feature,
-//! [`AuthLayer`] does it for every request of a router and handlers take [`Claims`] as
-//! an extractor. With `test-util`, [`testing`] mints tokens and serves a JWKS.
+//! session cookie (the instance's `__session_<suffix>` first when a
+//! [publishable key](VerifierBuilder::publishable_key) is set, then `__session`) and
+//! returns an [`AuthOutcome`]. With the `axum` feature, `AuthLayer` does it for every
+//! request of a router and handlers take [`Caller`], [`Claims`] or [`MachineAuth`] as
+//! extractors; with `actix`, `ClerkAuth` is the same as actix-web middleware. With
+//! `test-util`, [`testing`] mints tokens and serves a JWKS.
 //!
 //! Verification allocates little beyond the claims it returns: the token's parts are
 //! decoded into stack buffers (claims over 4 KiB into one heap buffer), the header is
