@@ -11,7 +11,7 @@ use super::jwt::{self, Parts, INLINE_PAYLOAD_LEN, MAX_HEADER_LEN, MAX_SIGNATURE_
 use super::key::JwtKey;
 use super::machine;
 use super::opaque_cache::{OpaqueCache, DEFAULT_MACHINE_TOKEN_CACHE_TTL};
-use super::token_kind::{category, jwt_kind, opaque_kind, Accepts, TokenKind};
+use super::token_kind::{category, jwt_kind, opaque_kind, Accepts, TokenKind, OAUTH_JWT_TYPES};
 use crate::Client;
 use std::fmt;
 use std::sync::Arc;
@@ -218,8 +218,19 @@ impl Verifier {
             &mut heap
         };
         let payload = jwt::decode_into(parts.payload, buffer, "the payload is not base64url")?;
-        let subject = jwt::peek_subject(payload)?;
-        let kind = jwt_kind(header.typ(), subject.as_ref().map(|s| &*s.0));
+        // The session claims are read once, here, and their `sub` tells the kind; the
+        // subject alone is read when they do not parse or the type says OAuth.
+        let oauth_type = header
+            .typ()
+            .is_some_and(|typ| OAUTH_JWT_TYPES.contains(&typ));
+        let session_claims = (!oauth_type).then(|| serde_json::from_slice::<Claims>(payload));
+        let kind = match &session_claims {
+            Some(Ok(claims)) => jwt_kind(header.typ(), Some(&claims.sub)),
+            _ => {
+                let subject = jwt::peek_subject(payload)?;
+                jwt_kind(header.typ(), subject.as_ref().map(|s| &*s.0))
+            }
+        };
         if !accepts.contains(kind) {
             return Err(VerifyError::WrongTokenType(not_accepted(kind)));
         }
@@ -234,8 +245,8 @@ impl Verifier {
             }
         }
         let now = SystemTime::now();
-        if kind == TokenKind::SessionToken {
-            let claims: Claims = serde_json::from_slice(payload).map_err(|_| {
+        if let (TokenKind::SessionToken, Some(parsed)) = (kind, session_claims) {
+            let claims = parsed.map_err(|_| {
                 VerifyError::Malformed(
                     "the payload is not a JSON object of Clerk's session claims (string `sub`, numeric `exp`)",
                 )

@@ -834,3 +834,24 @@ async fn a_request_without_a_token_is_signed_out_with_no_token() {
     let outcome = machines.authenticate_headers(&cookie_only).await;
     assert_eq!(outcome.into_result().unwrap_err().reason(), "no_token");
 }
+
+#[test]
+fn cookie_suffixes_match_pythons_sha1() {
+    let Some(python) = PyJwt::available() else {
+        return;
+    };
+    // Lengths around SHA-1's 64-byte blocks and its 56-byte padding boundary.
+    let keys: Vec<String> = [8, 9, 54, 55, 56, 57, 63, 64, 65, 119, 120, 200]
+        .iter()
+        .map(|len| format!("pk_test_{}", "Y".repeat(len - 8)))
+        .collect();
+    let script = "import base64, hashlib, json, sys\n\
+        print(json.dumps([base64.urlsafe_b64encode(hashlib.sha1(k.encode()).digest()).decode()[:8] for k in json.load(sys.stdin)]))";
+    let expected: Vec<String> =
+        serde_json::from_str(&python.run(script, &json!(keys).to_string())).unwrap();
+    let ours: Vec<String> = keys
+        .iter()
+        .map(|k| clerk_api::auth::cookie_suffix(k))
+        .collect();
+    assert_eq!(ours, expected);
+}
