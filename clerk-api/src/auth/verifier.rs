@@ -162,6 +162,10 @@ impl Verifier {
             if !accepts.contains(kind) {
                 return Err(VerifyError::WrongTokenType(not_accepted(kind)));
             }
+            // What no JWT may exceed is not sent to Clerk either.
+            if token.len() > jwt::MAX_TOKEN_LEN {
+                return Err(VerifyError::Malformed("the token is larger than 16 KiB"));
+            }
             return self.verify_opaque(kind, token).await.map(Caller::Machine);
         }
         self.verify_jwt(token, accepts).await

@@ -305,6 +305,8 @@ async fn kinds_that_are_not_accepted_are_refused_without_a_call() {
     }
     assert_eq!(reason(&keys_only, M2M).await, "wrong_token_type");
     assert_eq!(reason(&keys_only, OAUTH).await, "wrong_token_type");
+    let huge = format!("ak_{}", "0".repeat(20_000));
+    assert_eq!(reason(&keys_only, &huge).await, "malformed");
     assert_eq!(calls(&server).await, 0);
     // A networkless verifier has no client to ask: refused, never passed.
     let pem = clerk_api::auth::testing::TestKey::generate("kid");
