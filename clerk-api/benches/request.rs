@@ -1,5 +1,5 @@
-//! Requests over loopback, to HTTP/1.1 keep-alive servers started here that answer
-//! every request with a canned response. Run by `cargo xtask bench`, or
+//! Requests over loopback, to HTTP/1.1 keep-alive servers (`support/loopback.rs`) that
+//! answer every request with a canned response. Run by `cargo xtask bench`, or
 //! `cargo bench -p clerk-api --bench request`.
 //!
 //! - `get_organization`: one `GET /organizations/{id}` through
@@ -12,61 +12,22 @@
 //!   request asks. The bytes each answer takes on the wire are printed as one line,
 //!   `page_500_memberships wire bytes: identity=N gzip=M`, which `cargo xtask bench` reads.
 //!
-//! Traffic goes to 127.0.0.1 only; the server threads end with the process.
+//! Concurrent throughput and the rate limiter are in `benches/load.rs`.
 
-use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
-use clerk_api::organizations::GetOrganizationParams;
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use loopback::{json_response, start_server, ORGANIZATION, ORG_ID, SECRET_KEY, USER_AGENT};
+use std::io::Write;
 use std::sync::Arc;
 
+#[path = "support/loopback.rs"]
+mod loopback;
 #[path = "support/memberships.rs"]
 mod memberships;
-
-const ORGANIZATION: &str = r#"{"object":"organization","id":"org_2xAcmeCorporation0000000001","name":"Acme Corporation","slug":"acme-corporation","image_url":"https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCIsImlpZCI6Imluc18yeCJ9","has_image":true,"members_count":42,"missing_member_with_elevated_permissions":false,"pending_invitations_count":3,"max_allowed_memberships":500,"admin_delete_enabled":true,"public_metadata":{"plan":"enterprise","region":"eu-west-1"},"private_metadata":{"crm_id":"0015g00000XyZabAAA","seats":500},"created_by":"user_2xFounder00000000000000001","created_at":1690000000000,"updated_at":1735000000000,"last_active_at":1760000000000,"role_set_key":null}"#;
-
-const ORG_ID: &str = "org_2xAcmeCorporation0000000001";
-const SECRET_KEY: &str = "sk_test_benchmark0000000000000000000000000000";
-
-/// A complete `200` answer with a JSON body (`gzip`: the body is gzip-encoded).
-fn json_response(body: &[u8], gzip: bool) -> Vec<u8> {
-    let encoding = if gzip {
-        "content-encoding: gzip\r\n"
-    } else {
-        ""
-    };
-    let mut response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{encoding}content-length: {}\r\nx-clerk-trace-id: bench\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    response.extend_from_slice(body);
-    response
-}
 
 fn gzip(body: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(body).unwrap();
     encoder.finish().unwrap()
-}
-
-/// Picks the answer to one request from its head.
-type Answer = Arc<dyn Fn(&[u8]) -> Arc<Vec<u8>> + Send + Sync>;
-
-/// Starts a canned responder on an ephemeral loopback port: a thread per connection,
-/// each answering every request head it reads with `answer(head)`.
-fn start_server(answer: Answer) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let answer = answer.clone();
-            std::thread::spawn(move || serve(stream, &*answer));
-        }
-    });
-    addr
 }
 
 /// Whether a request head asks for gzip in its `Accept-Encoding`.
@@ -77,27 +38,6 @@ fn accepts_gzip(head: &[u8]) -> bool {
                 && value.split(',').any(|coding| coding.trim() == "gzip")
         })
     })
-}
-
-/// Answers requests on one connection until the client closes it. Requests are GETs
-/// without a body, so a request ends at the blank line after its head.
-fn serve(mut stream: TcpStream, answer: &(dyn Fn(&[u8]) -> Arc<Vec<u8>> + Send + Sync)) {
-    let _ = stream.set_nodelay(true);
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    loop {
-        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let response = answer(&buf[..end + 4]);
-            buf.drain(..end + 4);
-            if stream.write_all(&response).is_err() {
-                return;
-            }
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -124,14 +64,11 @@ fn get_organization(c: &mut Criterion) {
     let _ = rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
     let http = reqwest::Client::builder().build().unwrap();
     let auth = format!("Bearer {SECRET_KEY}");
-    // The `User-Agent` `Client` sends.
-    let user_agent = concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION"));
     let timeout = client.timeout();
-    let params = GetOrganizationParams::default();
 
     let via_client = || async {
         client
-            .get_organization(ORG_ID, &params)
+            .get_organization(ORG_ID)
             .await
             .expect("the client request succeeds")
     };
@@ -140,7 +77,7 @@ fn get_organization(c: &mut Criterion) {
             .get(format!("{base}/organizations/{ORG_ID}"))
             .header(reqwest::header::AUTHORIZATION, &auth)
             .header("Clerk-API-Version", clerk_api::API_VERSION)
-            .header(reqwest::header::USER_AGENT, user_agent)
+            .header(reqwest::header::USER_AGENT, USER_AGENT)
             .header(reqwest::header::ACCEPT, "application/json")
             .timeout(timeout)
             .send()
@@ -193,17 +130,12 @@ fn page_500_memberships(c: &mut Criterion) {
             .unwrap()
     };
     let (gzip_client, identity_client) = (client(true), client(false));
-    let params = {
-        let mut value = ListOrganizationMembershipsParams::default();
-        value.limit = Some(memberships::ITEMS as i64);
-        value
-    };
     let fetch = |client: &clerk_api::Client| {
         let client = client.clone();
-        let params = params.clone();
         async move {
             let page = client
-                .list_organization_memberships(ORG_ID, &params)
+                .list_organization_memberships(ORG_ID)
+                .limit(memberships::ITEMS as i64)
                 .await
                 .expect("the page arrives and decodes");
             assert_eq!(page.data.len(), memberships::ITEMS);

@@ -8,7 +8,6 @@
 //! ```
 
 use clerk_api::models::CreateInvitationRequest;
-use clerk_api::Nullable;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,15 +17,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let client = clerk_api::Client::from_env()?;
-    // Request models are `#[non_exhaustive]`: `new` takes the required fields, the
-    // optional ones are set after (so a field Clerk adds later breaks no code).
-    let mut request = CreateInvitationRequest::new(email_address);
+    // Request models are `#[non_exhaustive]`: `new` takes the required fields, and
+    // each optional one has a setter (so a field Clerk adds later breaks no code).
+    let mut request = CreateInvitationRequest::new(email_address)
+        .notify(true)
+        .expires_in_days(7);
     request.redirect_url = args.next();
-    request.notify = Nullable::Value(true);
-    request.expires_in_days = Nullable::Value(7);
-    let invitation = client
-        .create_invitation(&Default::default(), Some(&request))
-        .await?;
+    let invitation = client.create_invitation().body(&request).await?;
     println!(
         "invited {}: {} ({})",
         invitation.email_address, invitation.id, invitation.status

@@ -12,7 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let client = clerk_api::Client::from_env()?;
-    let session = match client.get_session(&session_id, &Default::default()).await {
+    let session = match client.get_session(&session_id).await {
         Ok(session) => session,
         Err(clerk_api::Error::Api(e)) if e.status().as_u16() == 404 => {
             eprintln!("no session {session_id}");

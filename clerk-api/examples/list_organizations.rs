@@ -6,15 +6,12 @@
 //! CLERK_SECRET_KEY=sk_test_... cargo run -p clerk-api --example list_organizations
 //! ```
 
-use clerk_api::organizations::ListOrganizationsParams;
 use futures::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = clerk_api::Client::from_env()?;
-    let mut organizations = client
-        .list_organizations_stream(&ListOrganizationsParams::default())
-        .page_size(100);
+    let mut organizations = client.list_organizations().limit(100).stream();
     let mut total = 0;
     while let Some(organization) = organizations.try_next().await? {
         println!("{} {}", organization.id, organization.name);

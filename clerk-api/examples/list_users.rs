@@ -7,18 +7,16 @@
 //! ```
 
 use clerk_api::models::User;
-use clerk_api::users::GetUserListParams;
 use futures::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = clerk_api::Client::from_env()?;
-    let params = {
-        let mut value = GetUserListParams::default();
-        value.query = std::env::args().nth(1);
-        value
-    };
-    let mut users = client.get_user_list_stream(&params).page_size(100);
+    let mut list = client.get_user_list().limit(100);
+    if let Some(query) = std::env::args().nth(1) {
+        list = list.query(query);
+    }
+    let mut users = list.stream();
     let mut count = 0;
     while let Some(user) = users.try_next().await? {
         let line = format!("{} {} {}", user.id, primary_email(&user), full_name(&user));

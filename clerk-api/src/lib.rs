@@ -2,12 +2,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), clerk_api::Error> {
-//! use clerk_api::organizations::ListOrganizationsParams;
-//!
 //! let client = clerk_api::Client::from_env()?; // reads CLERK_SECRET_KEY
-//! let mut params = ListOrganizationsParams::default();
-//! params.limit = Some(20);
-//! let page = client.list_organizations(&params).await?;
+//! let page = client.list_organizations().limit(20).await?;
 //! for org in &page.data {
 //!     println!("{} {}", org.id, org.name);
 //! }
@@ -16,10 +12,12 @@
 //! ```
 //!
 //! Layout: [`models`] holds the request and response types; every tag of the API is a
-//! module (for example [`organizations`]) holding the parameter structs of its
-//! operations, and every operation is a method on [`Client`] returning a future. The operations and
-//! models are generated from the OpenAPI spec by `cargo xtask gen`; the client runtime
-//! (authentication, errors, retries) is hand-written in `src/runtime`.
+//! module (for example [`organizations`]) listing its operations and holding their
+//! request builders. Every operation is a method on [`Client`] taking the required
+//! parameters and returning a request builder: set optional parameters with its
+//! methods, then `.await` it (paginated operations also have `.stream()`). The
+//! operations and models are generated from the OpenAPI spec by `cargo xtask gen`; the
+//! client runtime (authentication, errors, retries) is hand-written in `src/runtime`.
 //!
 //! Cargo features: every tag is one (all on by default), gating its module, its `Client`
 //! methods and the models only it uses. Off by default: `auth` adds `clerk_api::auth`

@@ -3,7 +3,6 @@
 
 mod common;
 
-use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, Error};
 use common::*;
 use serde_json::json;
@@ -56,7 +55,7 @@ async fn from_env_requires_the_secret_and_honours_the_api_url() {
     let client = Client::from_env().expect("configured from env");
     assert_eq!(client.base_url(), server.uri());
     client
-        .list_organizations(&ListOrganizationsParams::default())
+        .list_organizations()
         .await
         .expect("request reaches the mock server");
     let request = only_request(&server).await;

@@ -4,6 +4,11 @@
 use crate::naming::RustIdent;
 use crate::pointer::Pointer;
 
+mod models;
+pub mod webhooks;
+
+pub use models::Models;
+
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -193,6 +198,18 @@ impl Presence {
     }
 }
 
+impl Param {
+    /// How an optional parameter's field in the params struct wraps its type: arrays
+    /// are not wrapped (an empty list is not sent), anything else is an `Option`.
+    pub fn field_wrapper(&self) -> Wrapper {
+        if self.shape == ParamShape::Array {
+            Wrapper::Plain
+        } else {
+            Wrapper::Option
+        }
+    }
+}
+
 /// A string enum; the emitted type also accepts values the spec does not list.
 #[derive(Debug, Clone)]
 pub struct StringEnum {
@@ -271,9 +288,8 @@ pub struct Operation {
     /// Path template pieces in order.
     pub segments: Vec<PathSegment>,
     pub params: Vec<Param>,
-    /// Struct carrying the optional parameters. Every operation has one, empty or not,
-    /// so that a new optional parameter is a new field, not a new argument.
-    pub params_struct: RustIdent,
+    /// How Rust code calls the operation.
+    pub call: CallShape,
     pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,
@@ -283,6 +299,50 @@ pub struct Operation {
     /// Names of the generated method's own locals and arguments, chosen so that no
     /// parameter of the spec has to be renamed.
     pub locals: Locals,
+}
+
+/// How an operation is called: `client.<fn_name>(args...)` returns the request builder,
+/// which has one setter per optional parameter, `.body(..)` when the body is optional and
+/// `.stream()` when the operation is paginated, and is awaited for the result. The one
+/// description of a call the emitter, the contract suite, the API surface and the
+/// change report read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallShape {
+    /// The request builder type, in the tag module.
+    pub builder: RustIdent,
+    /// The `Client` method's arguments, in order: the path parameters in path order,
+    /// the required query and header parameters in spec order, then a required body.
+    pub args: Vec<CallArg>,
+    /// One builder method per optional parameter, in spec order.
+    pub setters: Vec<Setter>,
+    /// The struct of the optional parameters (`.params(..)` sets them all at once);
+    /// `None` when there are none.
+    pub params_struct: Option<RustIdent>,
+}
+
+/// An argument of an operation's `Client` method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallArg {
+    /// A required parameter: an index into [`Operation::params`].
+    Param(usize),
+    /// The required request body.
+    Body,
+}
+
+/// A builder method setting one optional parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setter {
+    /// Index into [`Operation::params`].
+    pub param: usize,
+    /// The method's name: the parameter's, unless a builder method has it.
+    pub method: RustIdent,
+}
+
+impl Operation {
+    /// Whether the request body is set by `.body(..)` rather than passed as an argument.
+    pub fn has_body_setter(&self) -> bool {
+        self.body.as_ref().is_some_and(|b| !b.required)
+    }
 }
 
 /// The identifiers a generated method (and its stream method) declares for itself.
@@ -298,6 +358,8 @@ pub struct Locals {
     pub value: RustIdent,
     /// In stream methods: the cloned client, the page, its size and offset.
     pub client: RustIdent,
+    /// The builder's field holding its client and per-call options.
+    pub base: RustIdent,
     pub page: RustIdent,
     pub page_size: RustIdent,
     pub page_offset: RustIdent,
@@ -425,6 +487,4 @@ pub struct Pagination {
     /// The `limit` and `offset` fields of the params struct, with their types.
     pub limit: (RustIdent, Type),
     pub offset: (RustIdent, Type),
-    /// The name of the generated stream method.
-    pub stream_fn: RustIdent,
 }

@@ -4,7 +4,10 @@
 //! (`openapiv3` -> [`ir`]), [`emit`] (IR -> tokens), [`format`](mod@format) (tokens -> files).
 //! Naming policy lives in [`naming`]; locations in the spec are [`pointer`](mod@pointer)s;
 //! what the emitted code expects of the hand-written runtime is in [`runtime_api`].
+//! After the pipeline, [`api_changes`] describes the generated API and what a
+//! regeneration changes in it.
 
+pub mod api_changes;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -13,9 +16,7 @@ pub mod lower;
 pub mod naming;
 pub mod parse;
 pub mod pointer;
-pub mod report;
 pub mod runtime_api;
-pub mod surface;
 
 pub use error::{Error, Result, Warning};
 
@@ -39,10 +40,10 @@ pub struct Output {
     /// One cargo feature per tag module, sorted: each gates its module and the models
     /// only its operations use.
     pub features: Vec<String>,
-    /// What each tag module offers, for indexes such as the README's operation list.
+    /// What each tag module offers, for indexes of the operations.
     pub modules: Vec<ModuleIndex>,
     /// The public API of the generated code, for the change report.
-    pub surface: surface::Surface,
+    pub surface: api_changes::surface::Surface,
 }
 
 /// A generated tag module (also its cargo feature) and its operations.
@@ -58,8 +59,8 @@ pub struct ModuleIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationIndex {
     pub fn_name: String,
-    /// The `*_stream` method of a paginated operation.
-    pub stream_fn: Option<String>,
+    /// Whether the operation is paginated (its builder has `.stream()`).
+    pub paginated: bool,
     /// `GET`, `POST`, ...
     pub method: &'static str,
     pub path: String,
@@ -82,14 +83,14 @@ pub struct WebhookOutput {
     pub warnings: Vec<Warning>,
     /// The event types, in spec order.
     pub event_types: Vec<String>,
-    /// The module's types for the API surface, by path (see [`surface::Surface::of_webhooks`]).
-    pub surface: std::collections::BTreeMap<String, surface::ModelSurface>,
+    /// The module's types for the API surface, by path (see [`api_changes::surface::Surface::of_webhooks`]).
+    pub surface: std::collections::BTreeMap<String, api_changes::surface::ModelSurface>,
 }
 
 /// Runs the pipeline on the text of a webhook spec: one file with the event enum,
 /// its envelope and the payload models.
 pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOutput> {
-    let doc = parse::parse(spec_text)?;
+    let doc = parse::parse_webhooks(spec_text)?;
     let (api, warnings) = lower::webhooks::lower_webhooks(&doc)?;
     let path = format!("{}.rs", runtime_api::WEBHOOK_EVENTS_MODULE);
     let contents = format::render(&path, emit::events_module(&api), &options.spec_label)?;
@@ -97,7 +98,7 @@ pub fn generate_webhooks(spec_text: &str, options: &Options) -> Result<WebhookOu
         file: GeneratedFile { path, contents },
         warnings,
         event_types: api.events.iter().map(|e| e.event_type.clone()).collect(),
-        surface: surface::Surface::of_webhooks(&api),
+        surface: api_changes::surface::Surface::of_webhooks(&api),
     })
 }
 
@@ -174,7 +175,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output> {
         operation_ids,
         features,
         modules,
-        surface: surface::Surface::of_api(&api),
+        surface: api_changes::surface::Surface::of_api(&api),
     })
 }
 
@@ -187,7 +188,7 @@ fn module_index(module: &ir::Module) -> ModuleIndex {
             .iter()
             .map(|op| OperationIndex {
                 fn_name: op.fn_name.to_string(),
-                stream_fn: op.pagination.as_ref().map(|p| p.stream_fn.to_string()),
+                paginated: op.pagination.is_some(),
                 method: op.method.as_str(),
                 path: op.path.clone(),
                 summary: op.summary.clone(),

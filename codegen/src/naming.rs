@@ -27,6 +27,26 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Default", "Nullable", "Value", "Map", "Self",
 ];
 
+/// Names clippy's `should_implement_trait` lint rejects for a public method taking `self`
+/// by value and one argument, the shape of every generated setter (`fn add(self, value:
+/// T) -> Self` reads as `std::ops::Add::add`).
+const OPERATOR_METHODS: &[&str] = &[
+    "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor",
+];
+
+/// Whether a setter may not be called `name`: a method of its type has the name (one of
+/// `methods`), or clippy would read it as an operator's. Such a setter is renamed.
+pub fn setter_clashes(name: &str, methods: &[&str]) -> bool {
+    methods.contains(&name) || OPERATOR_METHODS.contains(&name)
+}
+
+/// Marks the names no setter of a type with `methods` may take.
+pub fn reserve_setter_names(names: &mut UniqueNames, methods: &[&str]) {
+    for name in methods.iter().chain(OPERATOR_METHODS) {
+        names.reserve(name);
+    }
+}
+
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }

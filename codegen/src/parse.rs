@@ -38,6 +38,17 @@ const SCHEMA_SIBLINGS: &[&str] = &[
 ];
 
 pub fn parse(text: &str) -> Result<Document> {
+    parse_with(text, false)
+}
+
+/// [`parse`] for a webhook spec, whose operations are its `x-webhooks`: a document
+/// without `paths` (Clerk publishes its webhook release so, though OpenAPI 3.0 asks for
+/// the field) is read as one with no paths.
+pub fn parse_webhooks(text: &str) -> Result<Document> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, paths_optional: bool) -> Result<Document> {
     let mut raw: Value = serde_yaml::from_str(text).map_err(|e| {
         let at = e
             .location()
@@ -47,6 +58,14 @@ pub fn parse(text: &str) -> Result<Document> {
     })?;
     normalize(&mut raw, &Pointer::root())?;
     check_version(&raw)?;
+    if paths_optional {
+        if let Value::Mapping(document) = &mut raw {
+            let paths = Value::from("paths");
+            if !document.contains_key(&paths) {
+                document.insert(paths, Value::Mapping(Default::default()));
+            }
+        }
+    }
     wrap_ref_siblings(&mut raw);
     // The plain read is the fast path; only a document that fails it is read again,
     // tracking paths, to say where.
@@ -264,6 +283,17 @@ mod tests {
             .err()
             .expect("must fail");
         assert_eq!(err.pointer(), "#/openapi");
+    }
+
+    /// A webhook spec may leave `paths` out; an API spec may not.
+    #[test]
+    fn only_a_webhook_spec_may_lack_paths() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: v}\nx-webhooks: {}\n";
+        let err = parse(text).err().expect("must fail");
+        assert!(err.message().contains("paths"), "{err}");
+        let doc = parse_webhooks(text).unwrap();
+        assert!(doc.api.paths.paths.is_empty());
+        assert!(doc.raw.get("x-webhooks").is_some());
     }
 
     #[test]

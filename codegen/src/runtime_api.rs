@@ -36,6 +36,44 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 
+/// Methods every generated request builder has besides its parameters' setters: the
+/// per-call options (forwarded to `runtime::RequestBase`, whose methods of the same
+/// names they are), the optional body, the whole params struct, the stream of a
+/// paginated operation, and the trait methods callers use on it (`IntoFuture`). A
+/// setter for a spec parameter of one of these names is renamed.
+pub const BUILDER_METHODS: &[&str] = &[
+    "retry",
+    "timeout",
+    "deadline",
+    "header",
+    "options",
+    "body",
+    "params",
+    "stream",
+    "send",
+    "into_future",
+    "fmt",
+];
+
+/// Methods a generated struct has besides its fields' setters: its constructor, the
+/// multipart writer, and the trait methods callers use on it (an inherent method of the
+/// same name would shadow them). A setter for a field of one of these names is renamed.
+pub const MODEL_METHODS: &[&str] = &[
+    "new",
+    "to_multipart",
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "default",
+    "serialize",
+    "deserialize",
+];
+
+/// The methods of [`BUILDER_METHODS`] that forward to `runtime::RequestBase`.
+pub const REQUEST_BASE_METHODS: &[&str] = &["retry", "timeout", "deadline", "header", "options"];
+
 /// The inherent methods among [`CLIENT_METHODS`]; the rest are trait methods.
 pub const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "fmt"];
 
@@ -59,6 +97,12 @@ pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
 pub const HAND_WRITTEN_FEATURES: &[&str] =
     &["default", "auth", "webhook", "axum", "actix", "test-util"];
 
+/// The page size of a stream when none is set, and the largest Clerk accepts
+/// (`runtime::DEFAULT_PAGE_SIZE` and `runtime::MAX_PAGE_SIZE`, which the generated docs
+/// quote).
+pub const DEFAULT_PAGE_SIZE: i64 = 100;
+pub const MAX_PAGE_SIZE: i64 = 500;
+
 /// Items of `crate::runtime` generated code uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuntimeItem {
@@ -74,6 +118,7 @@ pub enum RuntimeItem {
     FromJsonValue,
     Key,
     Missing,
+    RequestBase,
 }
 
 impl RuntimeItem {
@@ -90,6 +135,7 @@ impl RuntimeItem {
         RuntimeItem::FromJsonValue,
         RuntimeItem::Key,
         RuntimeItem::Missing,
+        RuntimeItem::RequestBase,
     ];
 
     pub fn name(self) -> &'static str {
@@ -106,6 +152,7 @@ impl RuntimeItem {
             RuntimeItem::FromJsonValue => "from_json_value",
             RuntimeItem::Key => "Key",
             RuntimeItem::Missing => "missing",
+            RuntimeItem::RequestBase => "RequestBase",
         }
     }
 }

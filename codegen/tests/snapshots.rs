@@ -71,13 +71,13 @@ fn the_module_index_names_each_operation_as_generated() {
         .flat_map(|m| {
             m.operations.iter().map(move |op| {
                 format!(
-                    "{} ({}): {} {} {} {:?} {:?}{}",
+                    "{} ({}): {} {} {} paginated={} {:?}{}",
                     m.name,
                     m.tag,
                     op.fn_name,
                     op.method,
                     op.path,
-                    op.stream_fn,
+                    op.paginated,
                     op.summary,
                     if op.deprecated { " deprecated" } else { "" }
                 )
@@ -94,7 +94,13 @@ fn the_module_index_names_each_operation_as_generated() {
                 .iter()
                 .find(|f| f.path == format!("{}.rs", module.name))
                 .unwrap();
-            assert!(file.contents.contains(&format!("pub fn {}(", op.fn_name)));
+            let declared = |after: &str| format!("pub fn {}{after}", op.fn_name);
+            assert!(
+                file.contents.contains(&declared("("))
+                    || file.contents.contains(&declared("<'a>(")),
+                "{} is not declared",
+                op.fn_name
+            );
         }
     }
 }

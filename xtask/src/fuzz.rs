@@ -7,15 +7,18 @@
 //! responses; and mutations of the real specs (every fixture and `spec/`): keys deleted,
 //! values replaced, nodes turned into references to other nodes (cycles included),
 //! wrapped in compositions, or copied elsewhere. Every case must generate or fail with
-//! an error; a panic is a finding (its spec is written to `target/fuzz/`). With
-//! `--compile K`, K of the specs that generated are also built clippy-clean in a scratch
-//! workspace. The case being tried is always in `target/fuzz/current.yaml`, so a crash
+//! an error; a panic is a finding (its spec is written to `fuzz/` in cargo's target
+//! directory). With `--compile K`, K of the specs that generated are also built
+//! clippy-clean in a scratch workspace. The case being tried is always in
+//! `fuzz/current.yaml` there, so a crash
 //! that takes the process down (a stack overflow) leaves its input behind.
 //!
 //! `xtask/tests/fuzz.rs` runs a fixed number of cases from a fixed seed on every
 //! `cargo test`.
 
+use crate::cli::{self, Command, Long, Parser, Stop, ValueExt as _};
 use crate::scratch::{ScratchCrate, ScratchWorkspace};
+use crate::Result;
 use serde_yaml::{Mapping, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -296,7 +299,7 @@ pub fn random_spec(rng: &mut Rng) -> String {
     }
     let spec = map(vec![
         ("openapi", Value::from("3.0.3")),
-        ("info", yaml("{title: Fuzz, version: '1'}")),
+        ("info", yaml("{title: Args, version: '1'}")),
         ("paths", Value::Mapping(paths)),
         (
             "components",
@@ -446,9 +449,10 @@ pub struct Report {
     pub generated_specs: Vec<String>,
 }
 
-/// Runs cases until `limit` (a count, or a deadline) is reached.
-pub fn run_cases(root: &Path, seed: u64, limit: Limit, keep: usize) -> Report {
-    let dir = root.join("target/fuzz");
+/// Runs cases until `limit` (a count, or a deadline) is reached; `target_dir` is
+/// cargo's target directory, which keeps the specs (see the module docs).
+pub fn run_cases(root: &Path, target_dir: &Path, seed: u64, limit: Limit, keep: usize) -> Report {
+    let dir = target_dir.join("fuzz");
     let _ = fs::create_dir_all(&dir);
     let seeds = seed_specs(root);
     let mut rng = Rng::new(seed);
@@ -492,72 +496,79 @@ impl Limit {
     }
 }
 
-pub const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--seed S] [--compile K]
+/// `cargo xtask fuzz`'s arguments.
+pub struct Args {
+    seconds: u64,
+    seed: u64,
+    compile: usize,
+}
+
+/// Runs `fuzz` with `args` (what follows `fuzz`); returns the exit status (1 when
+/// anything panicked or a compiled spec did not build).
+pub fn run(root: &Path, args: &[String]) -> u8 {
+    cli::run::<Args>(root, args)
+}
+
+impl Command for Args {
+    const USAGE: &'static str = "usage: cargo xtask fuzz [--seconds N] [--seed S] [--compile K]
   --seconds N  how long to run (default 60)
   --seed S     where the deterministic case sequence starts (default 1)
   --compile K  also build K of the specs that generated, clippy-clean, in a scratch workspace";
 
-/// Runs `fuzz`; returns the process exit code (1 when anything panicked or a compiled
-/// spec did not build).
-pub fn run(root: &Path, args: &[String]) -> i32 {
-    let mut seconds = 60u64;
-    let mut seed = 1u64;
-    let mut compile = 0usize;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut number = |what: &str| -> Option<u64> {
-            it.next().and_then(|v| v.parse().ok()).or_else(|| {
-                eprintln!("{what} needs a number\n\n{USAGE}");
-                None
-            })
+    fn parse(_root: &Path, parser: &mut Parser) -> Result<Args, Stop> {
+        let mut parsed = Args {
+            seconds: 60,
+            seed: 1,
+            compile: 0,
         };
-        match arg.as_str() {
-            "--seconds" => match number("--seconds") {
-                Some(n) => seconds = n,
-                None => return 2,
-            },
-            "--seed" => match number("--seed") {
-                Some(n) => seed = n,
-                None => return 2,
-            },
-            "--compile" => match number("--compile") {
-                Some(n) => compile = n as usize,
-                None => return 2,
-            },
-            other => {
-                eprintln!("unknown argument {other:?}\n\n{USAGE}");
-                return 2;
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Long("seconds") => parsed.seconds = parser.value()?.parse()?,
+                Long("seed") => parsed.seed = parser.value()?.parse()?,
+                Long("compile") => parsed.compile = parser.value()?.parse()?,
+                arg => return Err(cli::other(arg)),
             }
         }
+        Ok(parsed)
     }
-    eprintln!("fuzzing the generator for {seconds} s from seed {seed} ...");
-    let started = Instant::now();
-    let report = run_cases(
-        root,
-        seed,
-        Limit::Time(Duration::from_secs(seconds)),
-        compile,
-    );
-    println!(
-        "{} cases in {:.1} s: {} generated, {} refused with an error, {} panicked",
-        report.cases,
-        started.elapsed().as_secs_f64(),
-        report.generated,
-        report.refused,
-        report.panics.len()
-    );
-    for (what, message, path) in &report.panics {
-        println!("panic ({what}): {message}\n  spec: {}", path.display());
+
+    fn run(self, root: &Path) -> Result<bool> {
+        let Args {
+            seconds,
+            seed,
+            compile,
+        } = self;
+        let target_dir = crate::target_dir(root)?;
+        eprintln!("fuzzing the generator for {seconds} s from seed {seed} ...");
+        let started = Instant::now();
+        let report = run_cases(
+            root,
+            &target_dir,
+            seed,
+            Limit::Time(Duration::from_secs(seconds)),
+            compile,
+        );
+        println!(
+            "{} cases in {:.1} s: {} generated, {} refused with an error, {} panicked",
+            report.cases,
+            started.elapsed().as_secs_f64(),
+            report.generated,
+            report.refused,
+            report.panics.len()
+        );
+        for (what, message, path) in &report.panics {
+            println!("panic ({what}): {message}\n  spec: {}", path.display());
+        }
+        let mut failed = !report.panics.is_empty();
+        if compile > 0 && !report.generated_specs.is_empty() {
+            failed |= !compile_specs(root, &target_dir, &report.generated_specs);
+        }
+        Ok(!failed)
     }
-    let mut failed = !report.panics.is_empty();
-    if compile > 0 && !report.generated_specs.is_empty() {
-        failed |= !compile_specs(root, &report.generated_specs);
-    }
-    i32::from(failed)
 }
 
 /// Builds each spec's crate clippy-clean in one scratch workspace.
-fn compile_specs(root: &Path, specs: &[String]) -> bool {
+fn compile_specs(root: &Path, target_dir: &Path, specs: &[String]) -> bool {
     let options = codegen::Options {
         spec_label: "fuzz.yaml".to_owned(),
     };
@@ -569,7 +580,7 @@ fn compile_specs(root: &Path, specs: &[String]) -> bool {
             Some(ScratchCrate::new(format!("fuzz-{i}"), output, Vec::new()))
         })
         .collect();
-    let dir = root.join("target/fuzz/crates");
+    let dir = target_dir.join("fuzz/crates");
     for (i, text) in specs.iter().enumerate() {
         let _ = fs::create_dir_all(&dir);
         let _ = fs::write(dir.join(format!("fuzz-{i}.yaml")), text);
@@ -582,7 +593,7 @@ fn compile_specs(root: &Path, specs: &[String]) -> bool {
             return false;
         }
     };
-    match workspace.clippy(&root.join("target/scratch/target")) {
+    match workspace.clippy(&target_dir.join("scratch/target")) {
         Ok(out) if out.status.success() => {
             println!("{} generated crates build clippy-clean", crates.len());
             true

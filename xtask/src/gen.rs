@@ -1,7 +1,8 @@
 //! `cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR] [--report FILE]
 //! [--baseline FILE]`.
 
-use crate::{write_atomically, DEFAULT_SPEC, DEFAULT_WEBHOOK_SPEC, GENERATED_DIR};
+use crate::cli::{self, Command, Long, Parser, Stop};
+use crate::{write_atomically, Error, Result, DEFAULT_SPEC, DEFAULT_WEBHOOK_SPEC, GENERATED_DIR};
 use codegen::{GeneratedFile, Options, Output};
 use std::collections::BTreeSet;
 use std::fs;
@@ -90,7 +91,7 @@ pub fn spec_label(root: &Path, spec: &Path) -> String {
 
 /// Reads and generates a Backend API spec, together with the default webhook spec,
 /// entirely in memory.
-pub fn generate(root: &Path, spec: &Path) -> Result<Output, String> {
+pub fn generate(root: &Path, spec: &Path) -> Result<Output> {
     generate_with_webhooks(root, spec, &root.join(DEFAULT_WEBHOOK_SPEC)).map(|(output, _)| output)
 }
 
@@ -101,10 +102,8 @@ pub fn generate_with_webhooks(
     root: &Path,
     spec: &Path,
     webhook_spec: &Path,
-) -> Result<(Output, Vec<String>), String> {
-    let read = |path: &Path| {
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
+) -> Result<(Output, Vec<String>)> {
+    let read = |path: &Path| fs::read_to_string(path).map_err(Error::io(path));
     let options = |path: &Path| Options {
         spec_label: spec_label(root, path),
     };
@@ -113,22 +112,25 @@ pub fn generate_with_webhooks(
     let (output, webhooks) = std::thread::scope(|scope| {
         let webhooks = scope.spawn(|| {
             codegen::generate_webhooks(&webhook_text, &options(webhook_spec))
-                .map_err(|e| format!("{}: {e}", webhook_spec.display()))
+                .map_err(generate_error(webhook_spec))
         });
-        let output = codegen::generate(&spec_text, &options(spec))
-            .map_err(|e| format!("{}: {e}", spec.display()));
-        let webhooks = webhooks
-            .join()
-            .unwrap_or_else(|_| Err("internal error: the webhook generation panicked".to_owned()));
+        let output = codegen::generate(&spec_text, &options(spec)).map_err(generate_error(spec));
+        let webhooks = webhooks.join().unwrap_or_else(|_| {
+            Err(Error::Unexpected(
+                "internal error: the webhook generation panicked".to_owned(),
+            ))
+        });
         (output, webhooks)
     });
     let (mut output, webhooks) = (output?, webhooks?);
     if output.files.iter().any(|f| f.path == webhooks.file.path) {
-        return Err(format!(
-            "{}: a generated module is already called {}",
-            spec.display(),
-            webhooks.file.path
-        ));
+        return Err(Error::Generate {
+            spec: spec.to_path_buf(),
+            message: format!(
+                "a generated module is already called {}",
+                webhooks.file.path
+            ),
+        });
     }
     output.files.push(webhooks.file);
     output.warnings.extend(webhooks.warnings);
@@ -154,21 +156,16 @@ pub fn crate_root_for(out_dir: &Path) -> Option<PathBuf> {
 pub const CONTRACT_DIR: &str = "tests";
 
 /// Compares a generation with a directory and, when it belongs to a crate, with the
-/// crate manifest's generated `[features]` block, the crate's contract suite and the
-/// operation list of the workspace README.
-pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
-    let mut plan = plan(out_dir, &output.files)
-        .map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
+/// crate manifest's generated `[features]` block and the crate's contract suite.
+pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan> {
+    let mut plan = plan(out_dir, &output.files).map_err(Error::io(out_dir))?;
     let Some(root) = crate_root_for(out_dir) else {
         return Ok(plan);
     };
     let manifest = root.join("Cargo.toml");
-    let old = fs::read_to_string(&manifest)
-        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-    let new = crate::manifest::with_features(&old, &output.features)
-        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let old = fs::read_to_string(&manifest).map_err(Error::io(&manifest))?;
+    let new = crate::manifest::with_features(&old, &output.features, &manifest)?;
     let mut files = vec![(manifest, Some(old), new)];
-    files.extend(crate::readme::planned(&root, &output.modules)?);
     for file in &output.contract {
         let path = root.join(CONTRACT_DIR).join(&file.path);
         let old = fs::read_to_string(&path).ok();
@@ -182,6 +179,14 @@ pub fn plan_output(out_dir: &Path, output: &Output) -> Result<Plan, String> {
         }
     }
     Ok(plan)
+}
+
+/// The error for a spec the generator refuses.
+fn generate_error(spec: &Path) -> impl FnOnce(codegen::Error) -> Error + '_ {
+    move |e| Error::Generate {
+        spec: spec.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 /// Compares generated files with a directory.
@@ -213,7 +218,8 @@ pub fn plan(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Plan> {
     Ok(plan)
 }
 
-struct Args {
+/// `cargo xtask gen`'s arguments.
+pub struct Args {
     check: bool,
     spec: PathBuf,
     webhooks: PathBuf,
@@ -222,37 +228,13 @@ struct Args {
     baseline: Option<PathBuf>,
 }
 
-fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        check: false,
-        spec: root.join(DEFAULT_SPEC),
-        webhooks: root.join(DEFAULT_WEBHOOK_SPEC),
-        out: root.join(GENERATED_DIR),
-        report: None,
-        baseline: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--check" => parsed.check = true,
-            "--spec" => parsed.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
-            "--webhooks" => {
-                parsed.webhooks = PathBuf::from(it.next().ok_or("--webhooks needs a path")?)
-            }
-            "--out" => parsed.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
-            "--report" => {
-                parsed.report = Some(PathBuf::from(it.next().ok_or("--report needs a file")?))
-            }
-            "--baseline" => {
-                parsed.baseline = Some(PathBuf::from(it.next().ok_or("--baseline needs a file")?))
-            }
-            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
-        }
-    }
-    Ok(parsed)
+/// Runs `gen` with `args` (what follows `gen`); returns the exit status.
+pub fn run(root: &Path, args: &[String]) -> u8 {
+    cli::run::<Args>(root, args)
 }
 
-pub const USAGE: &str =
+impl Command for Args {
+    const USAGE: &'static str =
     "usage: cargo xtask gen [--check] [--spec PATH] [--webhooks PATH] [--out DIR] [--report FILE] [--baseline FILE]
   --check          write nothing; fail with a diff (and the API changes) if the crate differs from the specs
   --spec PATH      generate from another spec file (default: spec/clerk-backend-api.yaml)
@@ -261,88 +243,92 @@ pub const USAGE: &str =
   --report FILE    also write the API changes as Markdown
   --baseline FILE  compare the API with this surface (default: api-surface.json in the output directory)";
 
-/// Runs `gen`; returns the process exit code.
-pub fn run(root: &Path, args: &[String]) -> i32 {
-    let args = match parse_args(root, args) {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
+    fn parse(root: &Path, parser: &mut Parser) -> Result<Args, Stop> {
+        let mut parsed = Args {
+            check: false,
+            spec: root.join(DEFAULT_SPEC),
+            webhooks: root.join(DEFAULT_WEBHOOK_SPEC),
+            out: root.join(GENERATED_DIR),
+            report: None,
+            baseline: None,
+        };
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Long("check") => parsed.check = true,
+                Long("spec") => parsed.spec = parser.value()?.into(),
+                Long("webhooks") => parsed.webhooks = parser.value()?.into(),
+                Long("out") => parsed.out = parser.value()?.into(),
+                Long("report") => parsed.report = Some(parser.value()?.into()),
+                Long("baseline") => parsed.baseline = Some(parser.value()?.into()),
+                arg => return Err(cli::other(arg)),
+            }
         }
-    };
-    let started = std::time::Instant::now();
-    let (output, event_types) = match generate_with_webhooks(root, &args.spec, &args.webhooks) {
-        Ok(generated) => generated,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("nothing was written");
-            return 1;
-        }
-    };
-    let elapsed = started.elapsed();
-    for warning in &output.warnings {
-        eprintln!("{warning}");
+        Ok(parsed)
     }
-    let plan = match plan_output(&args.out, &output) {
-        Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
+
+    fn run(self, root: &Path) -> Result<bool> {
+        let args = self;
+        let started = std::time::Instant::now();
+        let (output, event_types) = match generate_with_webhooks(root, &args.spec, &args.webhooks) {
+            Ok(generated) => generated,
+            Err(e) => {
+                eprintln!("error: {e}\nnothing was written");
+                return Ok(false);
+            }
+        };
+        let elapsed = started.elapsed();
+        for warning in &output.warnings {
+            eprintln!("{warning}");
         }
-    };
-    // The API changes, read before anything is written: printed on a generation and on
-    // drift, and with `--report` written as Markdown.
-    let baseline = args
-        .baseline
-        .clone()
-        .unwrap_or_else(|| crate::report::default_baseline(&args.out));
-    let changes = crate::report::compare(&baseline, &output.surface);
-    if let Some(path) = &args.report {
-        if let Err(e) = crate::write_atomically(path, &changes.markdown(root)) {
-            eprintln!("error: writing {}: {e}", path.display());
-            return 1;
+        let plan = plan_output(&args.out, &output)?;
+        // The API changes, read before anything is written: printed on a generation and
+        // on drift, and with `--report` written as Markdown.
+        let baseline = args
+            .baseline
+            .clone()
+            .unwrap_or_else(|| crate::report::default_baseline(&args.out));
+        let changes = crate::report::compare(&baseline, &output.surface);
+        if let Some(path) = &args.report {
+            crate::write_atomically(path, &changes.markdown(root)).map_err(Error::io(path))?;
         }
-    }
-    if !args.check || !plan.is_empty() {
-        eprint!("{}", changes.text(root));
-    }
-    if args.check {
-        if plan.is_empty() {
+        if !args.check || !plan.is_empty() {
+            eprint!("{}", changes.text(root));
+        }
+        if args.check {
+            if plan.is_empty() {
+                eprintln!(
+                    "{} is up to date with {} and {} ({} files)",
+                    args.out.display(),
+                    args.spec.display(),
+                    args.webhooks.display(),
+                    plan.unchanged
+                );
+                return Ok(true);
+            }
+            print!("{}", plan.diff(root));
             eprintln!(
-                "{} is up to date with {} and {} ({} files)",
+                "error: {} differs from what {} and {} generate ({} files to write, {} to remove)",
                 args.out.display(),
                 args.spec.display(),
                 args.webhooks.display(),
-                plan.unchanged
+                plan.writes.len(),
+                plan.removals.len()
             );
-            return 0;
+            eprintln!("hint: run `cargo xtask gen` and commit the result");
+            return Ok(false);
         }
-        print!("{}", plan.diff(root));
+        plan.apply().map_err(Error::io(&args.out))?;
         eprintln!(
-            "error: {} differs from what {} and {} generate ({} files to write, {} to remove)",
+            "generated {} operations and {} webhook events into {} in {:.1} ms: {} written, {} removed, {} unchanged, {} warnings",
+            output.operation_ids.len(),
+            event_types.len(),
             args.out.display(),
-            args.spec.display(),
-            args.webhooks.display(),
+            elapsed.as_secs_f64() * 1000.0,
             plan.writes.len(),
-            plan.removals.len()
+            plan.removals.len(),
+            plan.unchanged,
+            output.warnings.len()
         );
-        eprintln!("hint: run `cargo xtask gen` and commit the result");
-        return 1;
+        Ok(true)
     }
-    if let Err(e) = plan.apply() {
-        eprintln!("error: writing {}: {e}", args.out.display());
-        return 1;
-    }
-    eprintln!(
-        "generated {} operations and {} webhook events into {} in {:.1} ms: {} written, {} removed, {} unchanged, {} warnings",
-        output.operation_ids.len(),
-        event_types.len(),
-        args.out.display(),
-        elapsed.as_secs_f64() * 1000.0,
-        plan.writes.len(),
-        plan.removals.len(),
-        plan.unchanged,
-        output.warnings.len()
-    );
-    0
 }

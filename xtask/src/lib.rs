@@ -9,15 +9,28 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub mod bench;
+pub mod cli;
 pub mod contract;
+pub mod error;
 pub mod fuzz;
 pub mod gen;
 pub mod manifest;
-pub mod readme;
+pub mod regen_all;
 pub mod report;
 pub mod scratch;
 pub mod semver_oracle;
 pub mod test;
+
+pub use error::{Error, Result};
+
+/// The workspace README's examples, compiled as doctests of this crate (with every
+/// hand-written feature of `clerk-api`, a dev-dependency) so they stay true. They are
+/// here, not in `clerk-api`, because the README is outside the published package: an
+/// `include_str!` of it there would break `cargo test` on the packaged crate.
+/// `clerk-api` doctests its own README.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 /// The spec `cargo xtask gen` reads by default, relative to the workspace root.
 pub const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
@@ -35,6 +48,48 @@ pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
+/// Where cargo writes the build output of the workspace at `root`: `CARGO_TARGET_DIR`,
+/// a cargo config's `build.target-dir`, or `target/` under the root, as `cargo metadata`
+/// resolves them. Everything the tasks write for themselves (scratch workspaces, logs,
+/// benchmark results) goes under it, so a checkout with its target directory elsewhere
+/// works and keeps its root clean.
+pub fn target_dir(root: &Path) -> Result<PathBuf> {
+    target_dir_with(root, std::env::var_os("CARGO_TARGET_DIR").as_deref())
+}
+
+/// [`target_dir`] as if `CARGO_TARGET_DIR` were `env` (unset when `None`). Cargo resolves
+/// a relative one against the current directory, as it does for the build itself.
+pub fn target_dir_with(root: &Path, env: Option<&std::ffi::OsStr>) -> Result<PathBuf> {
+    let mut metadata = std::process::Command::new(cargo());
+    metadata
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"));
+    match env {
+        Some(dir) => metadata.env("CARGO_TARGET_DIR", dir),
+        None => metadata.env_remove("CARGO_TARGET_DIR"),
+    };
+    let output = metadata.output().map_err(Error::spawn("cargo metadata"))?;
+    if !output.status.success() {
+        return Err(Error::failed(
+            "cargo metadata",
+            String::from_utf8_lossy(&output.stderr),
+        ));
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| Error::Unexpected(format!("cargo metadata printed no JSON: {e}")))?;
+    parsed["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::Unexpected("cargo metadata names no target_directory".to_owned()))
+}
+
 /// The root of the checkout this task runs in; see [`find_workspace_root`]. Panics when
 /// there is none (for tests, which always run inside a checkout).
 pub fn workspace_root() -> PathBuf {
@@ -46,14 +101,10 @@ pub fn workspace_root() -> PathBuf {
 /// `CARGO_TARGET_DIR`, git worktrees) share one xtask binary. `cargo run` and `cargo
 /// test` set `CARGO_MANIFEST_DIR` to the xtask package of the checkout they run in; a
 /// binary started directly looks upwards from the current directory.
-pub fn find_workspace_root() -> Result<PathBuf, String> {
+pub fn find_workspace_root() -> Result<PathBuf> {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
     let cwd = std::env::current_dir().ok();
-    root_from(manifest_dir.as_deref(), cwd.as_deref()).ok_or_else(|| {
-        "not inside a clerk-api checkout: no directory above holds both Cargo.toml and \
-         xtask/Cargo.toml (run `cargo xtask` from the checkout)"
-            .to_owned()
-    })
+    root_from(manifest_dir.as_deref(), cwd.as_deref()).ok_or(Error::NoCheckout)
 }
 
 /// The workspace root from the xtask package directory cargo names, else from the
@@ -77,22 +128,25 @@ pub fn install_once(
     key: &str,
     what: &str,
     mut installer: std::process::Command,
-) -> Result<(), String> {
+) -> Result<()> {
     if fs::read_to_string(marker).is_ok_and(|installed| installed == key) {
         return Ok(());
     }
     eprintln!("installing {what} ...");
     if let Some(dir) = marker.parent() {
-        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
     }
     let program = installer.get_program().to_string_lossy().into_owned();
     let status = installer
         .status()
-        .map_err(|e| format!("cannot run {program} to install {what}: {e}"))?;
+        .map_err(Error::spawn(format!("{program} to install {what}")))?;
     if !status.success() {
-        return Err(format!("installing {what} failed ({status})"));
+        return Err(Error::failed(
+            format!("installing {what}"),
+            status.to_string(),
+        ));
     }
-    fs::write(marker, key).map_err(|e| format!("{}: {e}", marker.display()))
+    fs::write(marker, key).map_err(Error::io(marker))
 }
 
 /// `cargo install --locked` of `package` at `version` from crates.io into `dir` (relative
@@ -104,7 +158,7 @@ pub fn cargo_install_once(
     package: &str,
     version: &str,
     how_long: &str,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf> {
     let install_root = root.join(dir);
     let bin = install_root.join("bin").join(package);
     let marker = install_root.join(".installed");
@@ -125,10 +179,10 @@ pub fn cargo_install_once(
     let what = format!("{key} from crates.io into {dir} ({how_long})");
     install_once(&marker, &key, &what, install)?;
     if !bin.is_file() {
-        return Err(format!(
+        return Err(Error::Unexpected(format!(
             "cargo installed {key} but {} is missing",
             bin.display()
-        ));
+        )));
     }
     Ok(bin)
 }
@@ -150,8 +204,33 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::root_from;
+    use super::{root_from, target_dir_with, workspace_root};
     use std::fs;
+    use std::path::Path;
+
+    /// The target directory is the one cargo would build in: `CARGO_TARGET_DIR` when
+    /// set (a relative one from the current directory, as cargo reads it).
+    #[test]
+    fn the_target_directory_is_the_one_cargo_uses() {
+        let root = workspace_root();
+        let elsewhere = std::env::temp_dir().join("xtask-shared-target");
+        assert_eq!(
+            target_dir_with(&root, Some(elsewhere.as_os_str())).unwrap(),
+            elsewhere
+        );
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            target_dir_with(&root, Some("relative/target".as_ref())).unwrap(),
+            cwd.join("relative/target")
+        );
+        let default = target_dir_with(&root, None).unwrap();
+        assert!(
+            std::env::var_os("CARGO_BUILD_TARGET_DIR").is_some() || default == root.join("target"),
+            "{}",
+            default.display()
+        );
+        assert!(!Path::new(&elsewhere).exists(), "nothing is created");
+    }
 
     /// Two checkouts, as with a shared target directory: each run finds the checkout
     /// cargo names (or the one the current directory is in), not the other.

@@ -1,10 +1,10 @@
 //! The change report of `cargo xtask gen`: the API about to be written against the API of
 //! the committed crate, which is the surface file committed beside the generated code
-//! (`src/generated/api-surface.json`, see `codegen::surface` for why a snapshot rather
+//! (`src/generated/api-surface.json`, see `codegen::api_changes::surface` for why a snapshot rather
 //! than the previous spec from git). `--baseline FILE` compares with another surface.
 
-use codegen::report::Report;
-use codegen::surface::{Surface, SURFACE_FILE};
+use codegen::api_changes::report::Report;
+use codegen::api_changes::surface::{Surface, SURFACE_FILE};
 use codegen::GeneratedFile;
 use std::fs;
 use std::path::{Path, PathBuf};

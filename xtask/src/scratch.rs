@@ -1,5 +1,5 @@
 //! Scratch copies of the `clerk-api` crate, generated from other specs and compiled in
-//! a workspace of their own under `target/`: how fixture specs and other Clerk releases
+//! a workspace of their own under cargo's target directory: how fixture specs and other Clerk releases
 //! are proven to build without touching the real crate.
 //!
 //! Files are only rewritten when their contents change, so cargo rebuilds only the
@@ -71,7 +71,11 @@ pub struct ScratchWorkspace {
 
 impl ScratchWorkspace {
     /// Creates (or refreshes) `dir` as a workspace holding one crate per entry.
-    pub fn create(repo: &Path, dir: &Path, crates: &[ScratchCrate]) -> io::Result<Self> {
+    pub fn create(repo: &Path, dir: &Path, crates: &[ScratchCrate]) -> crate::Result<Self> {
+        Self::write(repo, dir, crates).map_err(crate::Error::io(dir))
+    }
+
+    fn write(repo: &Path, dir: &Path, crates: &[ScratchCrate]) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
         let manifest = fs::read_to_string(repo.join("Cargo.toml"))?;
         let members: Vec<String> = crates.iter().map(|c| c.name.clone()).collect();
@@ -128,8 +132,8 @@ impl ScratchWorkspace {
                 1,
             );
             let cargo = without_hand_written(&scratch_manifest(&cargo), hand_written);
-            let cargo =
-                crate::manifest::with_features(&cargo, features).map_err(io::Error::other)?;
+            let cargo = crate::manifest::with_features(&cargo, features, &root)
+                .map_err(io::Error::other)?;
             wanted.insert(PathBuf::from("Cargo.toml"), cargo);
             wanted.insert(
                 PathBuf::from("src/lib.rs"),
@@ -432,7 +436,10 @@ mod tests {
     /// crate has no dependencies, so this builds in seconds.
     #[test]
     fn clippy_and_test_fails_on_a_clippy_warning_and_on_a_failing_test() {
-        let dir = crate::workspace_root().join("target/tmp/scratch-lint-probe");
+        let root = crate::workspace_root();
+        let dir = crate::target_dir(&root)
+            .unwrap()
+            .join("tmp/scratch-lint-probe");
         let _ = fs::remove_dir_all(&dir);
         let workspace = ScratchWorkspace {
             dir: dir.join("ws"),
@@ -515,7 +522,7 @@ mod tests {
             stripped.contains(r#"check-cfg = ['cfg(feature, values("auth", "test-util"))']"#),
             "{stripped}"
         );
-        assert!(crate::manifest::with_features(&stripped, &["t".into()]).is_ok());
+        assert!(crate::manifest::with_features(&stripped, &["t".into()], Path::new("x")).is_ok());
         let kept = without_hand_written(&manifest, &["auth"]);
         assert!(
             kept.contains("auth = [\"jwks\", \"dep:b\"]") && kept.contains("b = { version"),

@@ -2,7 +2,8 @@
 //! against cargo-semver-checks, an independent judge of the generated code.
 //!
 //! For every fixture pair under `codegen/tests/fixtures/changes/<case>/` the two specs
-//! are generated into scratch copies of the crate (`target/scratch/semver/{before,after}`,
+//! are generated into scratch copies of the crate (`scratch/semver/{before,after}` in
+//! cargo's target directory,
 //! one crate per case, named alike on both sides), cargo-semver-checks (crates.io,
 //! pinned, installed into `.cache/cargo-semver-checks` on first use: about 16 minutes
 //! of building on 2 cores) compares each pair as a minor release, once with its default
@@ -11,8 +12,10 @@
 //! report found, when it is a known blind spot of cargo-semver-checks; an unexplained
 //! one fails the command. Too slow for `cargo test`, so it is a command of its own.
 
+use crate::cli::{self, Long, Parser, Stop, ValueExt as _};
 use crate::scratch::{ScratchCrate, ScratchWorkspace};
-use codegen::report::{Action, Change, Report, Severity, Subject};
+use crate::{Error, Result};
+use codegen::api_changes::report::{Action, Change, Report, Severity, Subject};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -23,8 +26,9 @@ pub const SEMVER_CHECKS_PACKAGE: &str = "cargo-semver-checks";
 pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
 pub const SEMVER_CHECKS_DIR: &str = ".cache/cargo-semver-checks";
 pub const CASES_DIR: &str = "codegen/tests/fixtures/changes";
-/// Where the agreement table is written, besides the terminal.
-pub const TABLE_FILE: &str = "target/scratch/semver/agreement.md";
+/// Where the agreement table is written, besides the terminal: relative to cargo's
+/// target directory.
+pub const TABLE_FILE: &str = "scratch/semver/agreement.md";
 
 /// The feature sets cargo-semver-checks judges each pair with.
 const FEATURE_SETS: &[(&str, &[&str])] = &[
@@ -32,14 +36,36 @@ const FEATURE_SETS: &[(&str, &[&str])] = &[
     ("no features", &["--only-explicit-features"]),
 ];
 
-pub fn run(root: &Path, args: &[String]) -> i32 {
-    match run_inner(root, args) {
-        Ok(true) => 0,
-        Ok(false) => 1,
-        Err(e) => {
-            eprintln!("error: {e}");
-            1
+/// `cargo xtask semver-oracle`'s arguments.
+pub struct Args {
+    /// The cases to judge (`--case`, repeatable); all when empty.
+    only: Vec<String>,
+}
+
+/// Runs `semver-oracle` with `args` (what follows its name); returns the exit status.
+pub fn run(root: &Path, args: &[String]) -> u8 {
+    cli::run::<Args>(root, args)
+}
+
+impl cli::Command for Args {
+    const USAGE: &'static str = "usage: cargo xtask semver-oracle [--case NAME]...
+  judges every pair of codegen/tests/fixtures/changes with the change report and with
+  cargo-semver-checks (installed into .cache/cargo-semver-checks on first use)
+  --case NAME  judge only this pair (repeatable)";
+
+    fn parse(_root: &Path, parser: &mut Parser) -> Result<Args, Stop> {
+        let mut only = Vec::new();
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Long("case") => only.push(parser.value()?.string()?),
+                arg => return Err(cli::other(arg)),
+            }
         }
+        Ok(Args { only })
+    }
+
+    fn run(self, root: &Path) -> Result<bool> {
+        judge(root, &self.only)
     }
 }
 
@@ -65,19 +91,8 @@ impl Row {
     }
 }
 
-fn run_inner(root: &Path, args: &[String]) -> Result<bool, String> {
-    let mut only = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--case" => only.push(it.next().ok_or("--case needs a name")?.clone()),
-            other => {
-                return Err(format!(
-                    "unknown argument {other:?}; usage: cargo xtask semver-oracle [--case NAME]..."
-                ))
-            }
-        }
-    }
+/// Judges the cases (those in `only`, or all); returns whether the judges agree.
+fn judge(root: &Path, only: &[String]) -> Result<bool> {
     let started = Instant::now();
     let bin = crate::cargo_install_once(
         root,
@@ -102,10 +117,10 @@ fn run_inner(root: &Path, args: &[String]) -> Result<bool, String> {
         before.push(ScratchCrate::new(name.clone(), old, Vec::new()));
         after.push(ScratchCrate::new(name, new, Vec::new()));
     }
-    let scratch = root.join("target/scratch/semver");
+    let target_root = crate::target_dir(root)?;
+    let scratch = target_root.join("scratch/semver");
     let workspace = |side: &str, crates: &[ScratchCrate]| {
         ScratchWorkspace::create(root, &scratch.join(side), crates)
-            .map_err(|e| format!("scratch workspace {side}: {e}"))
     };
     let (before_ws, after_ws) = (workspace("before", &before)?, workspace("after", &after)?);
     let target_dir = scratch.join("target");
@@ -138,16 +153,16 @@ fn run_inner(root: &Path, args: &[String]) -> Result<bool, String> {
     let total = started.elapsed().as_secs_f64();
     let (table, ok) = table(&rows, installed, total);
     print!("{table}");
-    let path = root.join(TABLE_FILE);
-    crate::write_atomically(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
-    eprintln!("the table is also in {TABLE_FILE}");
+    let path = target_root.join(TABLE_FILE);
+    crate::write_atomically(&path, &table).map_err(Error::io(&path))?;
+    eprintln!("the table is also in {}", path.display());
     Ok(ok)
 }
 
 /// The case directories, sorted.
-fn cases(dir: &Path) -> Result<Vec<String>, String> {
+fn cases(dir: &Path) -> Result<Vec<String>> {
     let mut cases: Vec<String> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map_err(Error::io(dir))?
         .filter_map(Result::ok)
         .filter(|e| e.path().join("before.yaml").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -165,7 +180,7 @@ fn semver_checks(
     case: &str,
     flags: &[&str],
     target_dir: &Path,
-) -> Result<(bool, Vec<String>), String> {
+) -> Result<(bool, Vec<String>)> {
     let package = format!("case-{case}");
     let output = Command::new(bin)
         .args(["semver-checks", "check-release", "--color", "never"])
@@ -180,7 +195,7 @@ fn semver_checks(
         // against 8 s sharing one).
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+        .map_err(Error::spawn(bin.display()))?;
     let text = format!(
         "{}\n{}",
         String::from_utf8_lossy(&output.stdout),
@@ -190,9 +205,12 @@ fn semver_checks(
     match (output.status.success(), lints.is_empty()) {
         (true, _) => Ok((false, lints)),
         (false, false) => Ok((true, lints)),
-        (false, true) => Err(format!(
-            "cargo-semver-checks failed on {case} without a verdict ({}):\n{text}",
-            output.status
+        (false, true) => Err(Error::failed(
+            format!(
+                "cargo-semver-checks on {case} ({}, without a verdict)",
+                output.status
+            ),
+            text,
         )),
     }
 }

@@ -55,10 +55,9 @@ fn fixture_crates_build_clippy_clean_and_pass_their_tests() {
         )
         .with_hand_written("webhook"),
     );
-    let scratch = root.join("target/scratch/fixtures");
-    let target = root.join("target/scratch/target");
-    let workspace = ScratchWorkspace::create(&root, &scratch, &crates).unwrap();
-    let test = workspace.clippy_and_test(&target).unwrap();
+    let scratch = xtask::target_dir(&root).unwrap().join("scratch");
+    let workspace = ScratchWorkspace::create(&root, &scratch.join("fixtures"), &crates).unwrap();
+    let test = workspace.clippy_and_test(&scratch.join("target")).unwrap();
     assert!(
         test.status.success(),
         "fixture crates failed clippy or their tests:\n{}",

@@ -7,7 +7,8 @@ use xtask::fuzz::{deep_chain, run_cases, try_generate, Limit, Outcome, Rng};
 #[test]
 fn random_and_mutated_specs_never_crash_the_generator() {
     let root = xtask::workspace_root();
-    let report = run_cases(&root, 20251110, Limit::Cases(600), 0);
+    let target_dir = xtask::target_dir(&root).unwrap();
+    let report = run_cases(&root, &target_dir, 20251110, Limit::Cases(600), 0);
     assert!(
         report.panics.is_empty(),
         "the generator panicked on {} of {} specs: {:?}",

@@ -3,7 +3,7 @@
 
 mod common;
 
-use codegen::surface::SURFACE_FILE;
+use codegen::api_changes::surface::SURFACE_FILE;
 use common::{args, scratch_dir, snapshot};
 use std::fs;
 use std::path::PathBuf;

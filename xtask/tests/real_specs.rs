@@ -61,11 +61,9 @@ fn published_clerk_specs_generate_crates_that_build_clippy_clean() {
             Vec::new(),
         ));
     }
-    let workspace =
-        ScratchWorkspace::create(&root, &root.join("target/scratch/specs"), &crates).unwrap();
-    let output = workspace
-        .clippy(&root.join("target/scratch/target"))
-        .unwrap();
+    let scratch = xtask::target_dir(&root).unwrap().join("scratch");
+    let workspace = ScratchWorkspace::create(&root, &scratch.join("specs"), &crates).unwrap();
+    let output = workspace.clippy(&scratch.join("target")).unwrap();
     assert!(
         output.status.success(),
         "clippy failed on the generated crates:\n{}\n{}",

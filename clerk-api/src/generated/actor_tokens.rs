@@ -8,34 +8,141 @@ impl crate::Client {
     /// Creates a token that lets one user (the actor, named by `actor.sub`) sign in as another user, for impersonation.
     ///
     /// `POST /actor_tokens` (operation `CreateActorToken`)
+    ///
+    /// Returns a [`CreateActorToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateActorToken")]
-    pub fn create_actor_token(
-        &self,
-        _: &CreateActorTokenParams,
-        body: ::std::option::Option<&super::models::CreateActorTokenRequest>,
-    ) -> crate::runtime::Call<'_, super::models::ActorToken> {
-        crate::runtime::Call::new(
-            self,
-            create_actor_token_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_actor_token(&self) -> CreateActorToken<'_> {
+        CreateActorToken {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Revoke actor token
     ///
     /// Revokes an actor token that has not been used yet.
     ///
     /// `POST /actor_tokens/{actor_token_id}/revoke` (operation `RevokeActorToken`)
+    ///
+    /// Returns a [`RevokeActorToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeActorToken")]
-    pub fn revoke_actor_token(
-        &self,
-        actor_token_id: &str,
-        _: &RevokeActorTokenParams,
-    ) -> crate::runtime::Call<'_, super::models::ActorToken> {
-        crate::runtime::Call::new(
-            self,
-            revoke_actor_token_request(actor_token_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_actor_token<'a>(
+        &'a self,
+        actor_token_id: &'a str,
+    ) -> RevokeActorToken<'a> {
+        RevokeActorToken {
+            base: crate::runtime::RequestBase::new(self),
+            actor_token_id,
+        }
+    }
+}
+/// A request to [`Client::create_actor_token`](crate::Client::create_actor_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateActorToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateActorTokenRequest>,
+}
+impl<'a> CreateActorToken<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateActorTokenRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateActorToken<'a> {
+    type Output = ::std::result::Result<super::models::ActorToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ActorToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_actor_token_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_actor_token`](crate::Client::revoke_actor_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeActorToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    actor_token_id: &'a str,
+}
+impl<'a> RevokeActorToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeActorToken<'a> {
+    type Output = ::std::result::Result<super::models::ActorToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ActorToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_actor_token_request(self.actor_token_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_actor_token_request(
@@ -65,11 +172,3 @@ fn revoke_actor_token_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_actor_token`](crate::Client::create_actor_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateActorTokenParams {}
-/// Optional parameters of [`Client::revoke_actor_token`](crate::Client::revoke_actor_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeActorTokenParams {}

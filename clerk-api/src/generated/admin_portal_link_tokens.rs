@@ -8,35 +8,156 @@ impl crate::Client {
     /// Creates a single-use token for a link into the admin portal, optionally scoped to an organization.
     ///
     /// `POST /admin_portal_link_tokens` (operation `createAdminPortalLinkToken`)
+    ///
+    /// Returns a [`CreateAdminPortalLinkToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createAdminPortalLinkToken")]
-    pub fn create_admin_portal_link_token(
-        &self,
-        _: &CreateAdminPortalLinkTokenParams,
-        body: &super::models::CreateAdminPortalLinkTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::CreateAdminPortalLinkTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_admin_portal_link_token_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_admin_portal_link_token<'a>(
+        &'a self,
+        body: &'a super::models::CreateAdminPortalLinkTokenRequest,
+    ) -> CreateAdminPortalLinkToken<'a> {
+        CreateAdminPortalLinkToken {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
     }
     /// Revoke admin portal link token
     ///
     /// Revokes an admin portal link token so its link stops working.
     ///
     /// `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` (operation `revokeAdminPortalLinkToken`)
+    ///
+    /// Returns a [`RevokeAdminPortalLinkToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeAdminPortalLinkToken")]
-    pub fn revoke_admin_portal_link_token(
-        &self,
-        admin_portal_link_token_id: &str,
-        _: &RevokeAdminPortalLinkTokenParams,
-        body: &super::models::RevokeAdminPortalLinkTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::RevokeAdminPortalLinkTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            revoke_admin_portal_link_token_request(admin_portal_link_token_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_admin_portal_link_token<'a>(
+        &'a self,
+        admin_portal_link_token_id: &'a str,
+        body: &'a super::models::RevokeAdminPortalLinkTokenRequest,
+    ) -> RevokeAdminPortalLinkToken<'a> {
+        RevokeAdminPortalLinkToken {
+            base: crate::runtime::RequestBase::new(self),
+            admin_portal_link_token_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::create_admin_portal_link_token`](crate::Client::create_admin_portal_link_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateAdminPortalLinkToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateAdminPortalLinkTokenRequest,
+}
+impl<'a> CreateAdminPortalLinkToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateAdminPortalLinkToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::CreateAdminPortalLinkTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CreateAdminPortalLinkTokenResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_admin_portal_link_token_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_admin_portal_link_token`](crate::Client::revoke_admin_portal_link_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeAdminPortalLinkToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    admin_portal_link_token_id: &'a str,
+    body: &'a super::models::RevokeAdminPortalLinkTokenRequest,
+}
+impl<'a> RevokeAdminPortalLinkToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeAdminPortalLinkToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::RevokeAdminPortalLinkTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::RevokeAdminPortalLinkTokenResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_admin_portal_link_token_request(
+            self.admin_portal_link_token_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_admin_portal_link_token_request(
@@ -66,11 +187,3 @@ fn revoke_admin_portal_link_token_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_admin_portal_link_token`](crate::Client::create_admin_portal_link_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenParams {}
-/// Optional parameters of [`Client::revoke_admin_portal_link_token`](crate::Client::revoke_admin_portal_link_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenParams {}

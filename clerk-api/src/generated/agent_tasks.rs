@@ -8,34 +8,141 @@ impl crate::Client {
     /// Creates a task for an AI agent acting for a user; the returned URL creates a session for that user when opened. `agent_id` stays the same per agent name, `agent_task_id` is new each call.
     ///
     /// `POST /agents/tasks` (operation `CreateAgentTask`)
+    ///
+    /// Returns a [`CreateAgentTask`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateAgentTask")]
-    pub fn create_agent_task(
-        &self,
-        _: &CreateAgentTaskParams,
-        body: ::std::option::Option<&super::models::CreateAgentTaskRequest>,
-    ) -> crate::runtime::Call<'_, super::models::AgentTask> {
-        crate::runtime::Call::new(
-            self,
-            create_agent_task_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_agent_task(&self) -> CreateAgentTask<'_> {
+        CreateAgentTask {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Revoke agent task
     ///
     /// Revokes an agent task that has not been used yet.
     ///
     /// `POST /agents/tasks/{agent_task_id}/revoke` (operation `RevokeAgentTask`)
+    ///
+    /// Returns a [`RevokeAgentTask`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeAgentTask")]
-    pub fn revoke_agent_task(
-        &self,
-        agent_task_id: &str,
-        _: &RevokeAgentTaskParams,
-    ) -> crate::runtime::Call<'_, super::models::AgentTask> {
-        crate::runtime::Call::new(
-            self,
-            revoke_agent_task_request(agent_task_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_agent_task<'a>(
+        &'a self,
+        agent_task_id: &'a str,
+    ) -> RevokeAgentTask<'a> {
+        RevokeAgentTask {
+            base: crate::runtime::RequestBase::new(self),
+            agent_task_id,
+        }
+    }
+}
+/// A request to [`Client::create_agent_task`](crate::Client::create_agent_task), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateAgentTask<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateAgentTaskRequest>,
+}
+impl<'a> CreateAgentTask<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateAgentTaskRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateAgentTask<'a> {
+    type Output = ::std::result::Result<super::models::AgentTask, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::AgentTask>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_agent_task_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_agent_task`](crate::Client::revoke_agent_task), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeAgentTask<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    agent_task_id: &'a str,
+}
+impl<'a> RevokeAgentTask<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeAgentTask<'a> {
+    type Output = ::std::result::Result<super::models::AgentTask, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::AgentTask>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_agent_task_request(self.agent_task_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_agent_task_request(
@@ -65,11 +172,3 @@ fn revoke_agent_task_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_agent_task`](crate::Client::create_agent_task).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAgentTaskParams {}
-/// Optional parameters of [`Client::revoke_agent_task`](crate::Client::revoke_agent_task).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAgentTaskParams {}

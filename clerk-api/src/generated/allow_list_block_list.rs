@@ -8,27 +8,168 @@ impl crate::Client {
     /// Returns every identifier on the allow-list, the only ones allowed to sign up when the list is enforced.
     ///
     /// `GET /allowlist_identifiers` (operation `ListAllowlistIdentifiers`)
-    #[doc(alias = "ListAllowlistIdentifiers")]
-    pub fn list_allowlist_identifiers(
-        &self,
-        params: &ListAllowlistIdentifiersParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::AllowlistIdentifier>> {
-        crate::runtime::Call::new(
-            self,
-            list_allowlist_identifiers_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_allowlist_identifiers_stream(
-        &self,
-        params: &ListAllowlistIdentifiersParams,
-    ) -> crate::Paginated<super::models::AllowlistIdentifier> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListAllowlistIdentifiers`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListAllowlistIdentifiers")]
+    #[inline]
+    pub fn list_allowlist_identifiers(&self) -> ListAllowlistIdentifiers<'_> {
+        ListAllowlistIdentifiers {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Add allow-list identifier
+    ///
+    /// Allows an email address, phone number or web3 wallet to sign up.
+    ///
+    /// `POST /allowlist_identifiers` (operation `CreateAllowlistIdentifier`)
+    ///
+    /// Returns a [`CreateAllowlistIdentifier`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateAllowlistIdentifier")]
+    #[inline]
+    pub fn create_allowlist_identifier(&self) -> CreateAllowlistIdentifier<'_> {
+        CreateAllowlistIdentifier {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Delete allow-list identifier
+    ///
+    /// Removes an identifier from the allow-list.
+    ///
+    /// `DELETE /allowlist_identifiers/{identifier_id}` (operation `DeleteAllowlistIdentifier`)
+    ///
+    /// Returns a [`DeleteAllowlistIdentifier`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteAllowlistIdentifier")]
+    #[inline]
+    pub fn delete_allowlist_identifier<'a>(
+        &'a self,
+        identifier_id: &'a str,
+    ) -> DeleteAllowlistIdentifier<'a> {
+        DeleteAllowlistIdentifier {
+            base: crate::runtime::RequestBase::new(self),
+            identifier_id,
+        }
+    }
+    /// List block-list identifiers
+    ///
+    /// Returns every identifier on the block-list, which may not sign up or sign in.
+    ///
+    /// `GET /blocklist_identifiers` (operation `ListBlocklistIdentifiers`)
+    ///
+    /// Returns a [`ListBlocklistIdentifiers`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListBlocklistIdentifiers")]
+    #[inline]
+    pub fn list_blocklist_identifiers(&self) -> ListBlocklistIdentifiers<'_> {
+        ListBlocklistIdentifiers {
+            base: crate::runtime::RequestBase::new(self),
+        }
+    }
+    /// Add block-list identifier
+    ///
+    /// Blocks an email address, phone number or web3 wallet from the instance.
+    ///
+    /// `POST /blocklist_identifiers` (operation `CreateBlocklistIdentifier`)
+    ///
+    /// Returns a [`CreateBlocklistIdentifier`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateBlocklistIdentifier")]
+    #[inline]
+    pub fn create_blocklist_identifier(&self) -> CreateBlocklistIdentifier<'_> {
+        CreateBlocklistIdentifier {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Delete block-list identifier
+    ///
+    /// Removes an identifier from the block-list.
+    ///
+    /// `DELETE /blocklist_identifiers/{identifier_id}` (operation `DeleteBlocklistIdentifier`)
+    ///
+    /// Returns a [`DeleteBlocklistIdentifier`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteBlocklistIdentifier")]
+    #[inline]
+    pub fn delete_blocklist_identifier<'a>(
+        &'a self,
+        identifier_id: &'a str,
+    ) -> DeleteBlocklistIdentifier<'a> {
+        DeleteBlocklistIdentifier {
+            base: crate::runtime::RequestBase::new(self),
+            identifier_id,
+        }
+    }
+}
+/// A request to [`Client::list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListAllowlistIdentifiers<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListAllowlistIdentifiersParams,
+}
+impl<'a> ListAllowlistIdentifiers<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListAllowlistIdentifiersParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::AllowlistIdentifier> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,89 +192,300 @@ impl crate::Client {
             },
         )
     }
-    /// Add allow-list identifier
-    ///
-    /// Allows an email address, phone number or web3 wallet to sign up.
-    ///
-    /// `POST /allowlist_identifiers` (operation `CreateAllowlistIdentifier`)
-    #[doc(alias = "CreateAllowlistIdentifier")]
-    pub fn create_allowlist_identifier(
-        &self,
-        _: &CreateAllowlistIdentifierParams,
-        body: ::std::option::Option<&super::models::CreateAllowlistIdentifierRequest>,
-    ) -> crate::runtime::Call<'_, super::models::AllowlistIdentifier> {
-        crate::runtime::Call::new(
-            self,
-            create_allowlist_identifier_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListAllowlistIdentifiers<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::AllowlistIdentifier>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::AllowlistIdentifier>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_allowlist_identifiers_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Delete allow-list identifier
-    ///
-    /// Removes an identifier from the allow-list.
-    ///
-    /// `DELETE /allowlist_identifiers/{identifier_id}` (operation `DeleteAllowlistIdentifier`)
-    #[doc(alias = "DeleteAllowlistIdentifier")]
-    pub fn delete_allowlist_identifier(
-        &self,
-        identifier_id: &str,
-        _: &DeleteAllowlistIdentifierParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_allowlist_identifier_request(identifier_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_allowlist_identifier`](crate::Client::create_allowlist_identifier), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateAllowlistIdentifier<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateAllowlistIdentifierRequest>,
+}
+impl<'a> CreateAllowlistIdentifier<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateAllowlistIdentifierRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// List block-list identifiers
-    ///
-    /// Returns every identifier on the block-list, which may not sign up or sign in.
-    ///
-    /// `GET /blocklist_identifiers` (operation `ListBlocklistIdentifiers`)
-    #[doc(alias = "ListBlocklistIdentifiers")]
-    pub fn list_blocklist_identifiers(
-        &self,
-        _: &ListBlocklistIdentifiersParams,
-    ) -> crate::runtime::Call<'_, super::models::BlocklistIdentifiers> {
-        crate::runtime::Call::new(
-            self,
-            list_blocklist_identifiers_request(),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Add block-list identifier
-    ///
-    /// Blocks an email address, phone number or web3 wallet from the instance.
-    ///
-    /// `POST /blocklist_identifiers` (operation `CreateBlocklistIdentifier`)
-    #[doc(alias = "CreateBlocklistIdentifier")]
-    pub fn create_blocklist_identifier(
-        &self,
-        _: &CreateBlocklistIdentifierParams,
-        body: ::std::option::Option<&super::models::CreateBlocklistIdentifierRequest>,
-    ) -> crate::runtime::Call<'_, super::models::BlocklistIdentifier> {
-        crate::runtime::Call::new(
-            self,
-            create_blocklist_identifier_request(body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Delete block-list identifier
-    ///
-    /// Removes an identifier from the block-list.
-    ///
-    /// `DELETE /blocklist_identifiers/{identifier_id}` (operation `DeleteBlocklistIdentifier`)
-    #[doc(alias = "DeleteBlocklistIdentifier")]
-    pub fn delete_blocklist_identifier(
-        &self,
-        identifier_id: &str,
-        _: &DeleteBlocklistIdentifierParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_blocklist_identifier_request(identifier_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateAllowlistIdentifier<'a> {
+    type Output = ::std::result::Result<
+        super::models::AllowlistIdentifier,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::AllowlistIdentifier>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_allowlist_identifier_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_allowlist_identifier`](crate::Client::delete_allowlist_identifier), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteAllowlistIdentifier<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    identifier_id: &'a str,
+}
+impl<'a> DeleteAllowlistIdentifier<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteAllowlistIdentifier<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_allowlist_identifier_request(self.identifier_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_blocklist_identifiers`](crate::Client::list_blocklist_identifiers), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListBlocklistIdentifiers<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> ListBlocklistIdentifiers<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListBlocklistIdentifiers<'a> {
+    type Output = ::std::result::Result<
+        super::models::BlocklistIdentifiers,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::BlocklistIdentifiers>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_blocklist_identifiers_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_blocklist_identifier`](crate::Client::create_blocklist_identifier), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateBlocklistIdentifier<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateBlocklistIdentifierRequest>,
+}
+impl<'a> CreateBlocklistIdentifier<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateBlocklistIdentifierRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateBlocklistIdentifier<'a> {
+    type Output = ::std::result::Result<
+        super::models::BlocklistIdentifier,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::BlocklistIdentifier>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_blocklist_identifier_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_blocklist_identifier`](crate::Client::delete_blocklist_identifier), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteBlocklistIdentifier<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    identifier_id: &'a str,
+}
+impl<'a> DeleteBlocklistIdentifier<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteBlocklistIdentifier<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_blocklist_identifier_request(self.identifier_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_allowlist_identifiers_request(
@@ -220,7 +572,7 @@ fn delete_blocklist_identifier_request(
     request.path_param("identifier_id", identifier_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers).
+/// The optional parameters of [`Client::list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers), for [`ListAllowlistIdentifiers::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAllowlistIdentifiersParams {
@@ -230,23 +582,3 @@ pub struct ListAllowlistIdentifiersParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_allowlist_identifier`](crate::Client::create_allowlist_identifier).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAllowlistIdentifierParams {}
-/// Optional parameters of [`Client::delete_allowlist_identifier`](crate::Client::delete_allowlist_identifier).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteAllowlistIdentifierParams {}
-/// Optional parameters of [`Client::list_blocklist_identifiers`](crate::Client::list_blocklist_identifiers).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListBlocklistIdentifiersParams {}
-/// Optional parameters of [`Client::create_blocklist_identifier`](crate::Client::create_blocklist_identifier).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBlocklistIdentifierParams {}
-/// Optional parameters of [`Client::delete_blocklist_identifier`](crate::Client::delete_blocklist_identifier).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBlocklistIdentifierParams {}

@@ -8,138 +8,608 @@ impl crate::Client {
     /// Returns one page of the API keys of a subject (user, organization or machine).
     ///
     /// `GET /api_keys` (operation `getApiKeys`)
+    ///
+    /// Returns a [`GetApiKeys`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKeys")]
-    pub fn get_api_keys(
-        &self,
-        subject: &str,
-        params: &GetApiKeysParams,
-    ) -> crate::runtime::Call<'_, super::models::GetApiKeysResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_api_keys_request(subject, params),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_api_keys<'a>(&'a self, subject: &'a str) -> GetApiKeys<'a> {
+        GetApiKeys {
+            base: crate::runtime::RequestBase::new(self),
+            subject,
+            params: ::std::default::Default::default(),
+        }
     }
     /// Create API key
     ///
     /// Creates an API key for a user, organization or machine; the secret is in the answer.
     ///
     /// `POST /api_keys` (operation `createApiKey`)
+    ///
+    /// Returns a [`CreateApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createApiKey")]
-    pub fn create_api_key(
-        &self,
-        _: &CreateApiKeyParams,
-        body: &super::models::CreateApiKeyRequest,
-    ) -> crate::runtime::Call<'_, super::models::CreateApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_api_key_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_api_key<'a>(
+        &'a self,
+        body: &'a super::models::CreateApiKeyRequest,
+    ) -> CreateApiKey<'a> {
+        CreateApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
     }
     /// Get API key
     ///
     /// Returns one API key, without its secret.
     ///
     /// `GET /api_keys/{apiKeyID}` (operation `getApiKey`)
+    ///
+    /// Returns a [`GetApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKey")]
-    pub fn get_api_key(
-        &self,
-        api_key_id: &str,
-        _: &GetApiKeyParams,
-    ) -> crate::runtime::Call<'_, super::models::GetApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_api_key_request(api_key_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_api_key<'a>(&'a self, api_key_id: &'a str) -> GetApiKey<'a> {
+        GetApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            api_key_id,
+        }
     }
     /// Delete API key
     ///
     /// Deletes an API key.
     ///
     /// `DELETE /api_keys/{apiKeyID}` (operation `deleteApiKey`)
+    ///
+    /// Returns a [`DeleteApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "deleteApiKey")]
-    pub fn delete_api_key(
-        &self,
-        api_key_id: &str,
-        _: &DeleteApiKeyParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_api_key_request(api_key_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn delete_api_key<'a>(&'a self, api_key_id: &'a str) -> DeleteApiKey<'a> {
+        DeleteApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            api_key_id,
+        }
     }
     /// Update API key
     ///
     /// Changes the description, claims, scopes or expiry of an API key.
     ///
     /// `PATCH /api_keys/{apiKeyID}` (operation `updateApiKey`)
+    ///
+    /// Returns a [`UpdateApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "updateApiKey")]
-    pub fn update_api_key(
-        &self,
-        api_key_id: &str,
-        _: &UpdateApiKeyParams,
-        body: &super::models::UpdateApiKeyRequest,
-    ) -> crate::runtime::Call<'_, super::models::UpdateApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            update_api_key_request(api_key_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_api_key<'a>(
+        &'a self,
+        api_key_id: &'a str,
+        body: &'a super::models::UpdateApiKeyRequest,
+    ) -> UpdateApiKey<'a> {
+        UpdateApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            api_key_id,
+            body,
+        }
     }
     /// Get API key secret
     ///
     /// Returns the secret of an API key.
     ///
     /// `GET /api_keys/{apiKeyID}/secret` (operation `getApiKeySecret`)
+    ///
+    /// Returns a [`GetApiKeySecret`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getApiKeySecret")]
-    pub fn get_api_key_secret(
-        &self,
-        api_key_id: &str,
-        _: &GetApiKeySecretParams,
-    ) -> crate::runtime::Call<'_, super::models::GetApiKeySecretResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_api_key_secret_request(api_key_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_api_key_secret<'a>(&'a self, api_key_id: &'a str) -> GetApiKeySecret<'a> {
+        GetApiKeySecret {
+            base: crate::runtime::RequestBase::new(self),
+            api_key_id,
+        }
     }
     /// Revoke API key
     ///
     /// Revokes an API key, optionally recording why; it can no longer be verified.
     ///
     /// `POST /api_keys/{apiKeyID}/revoke` (operation `revokeApiKey`)
+    ///
+    /// Returns a [`RevokeApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeApiKey")]
-    pub fn revoke_api_key(
-        &self,
-        api_key_id: &str,
-        _: &RevokeApiKeyParams,
-        body: &super::models::RevokeApiKeyRequest,
-    ) -> crate::runtime::Call<'_, super::models::RevokeApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            revoke_api_key_request(api_key_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_api_key<'a>(
+        &'a self,
+        api_key_id: &'a str,
+        body: &'a super::models::RevokeApiKeyRequest,
+    ) -> RevokeApiKey<'a> {
+        RevokeApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            api_key_id,
+            body,
+        }
     }
     /// Verify API key
     ///
     /// Checks an API key secret and returns the key it belongs to when it is valid.
     ///
     /// `POST /api_keys/verify` (operation `verifyApiKey`)
+    ///
+    /// Returns a [`VerifyApiKey`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyApiKey")]
-    pub fn verify_api_key(
-        &self,
-        _: &VerifyApiKeyParams,
-        body: &super::models::VerifyApiKeyRequest,
-    ) -> crate::runtime::Call<'_, super::models::VerifyApiKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            verify_api_key_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn verify_api_key<'a>(
+        &'a self,
+        body: &'a super::models::VerifyApiKeyRequest,
+    ) -> VerifyApiKey<'a> {
+        VerifyApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+}
+/// A request to [`Client::get_api_keys`](crate::Client::get_api_keys), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetApiKeys<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subject: &'a str,
+    params: GetApiKeysParams,
+}
+impl<'a> GetApiKeys<'a> {
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether revoked and expired keys are listed too.
+    #[inline]
+    pub fn include_invalid(
+        mut self,
+        value: super::models::GetApiKeysIncludeInvalid,
+    ) -> Self {
+        self.params.include_invalid = ::std::option::Option::Some(value);
+        self
+    }
+    #[inline]
+    pub fn limit(mut self, value: f64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    #[inline]
+    pub fn offset(mut self, value: f64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Text to search key names for.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetApiKeysParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetApiKeys<'a> {
+    type Output = ::std::result::Result<super::models::GetApiKeysResponse, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeysResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_api_keys_request(self.subject, &self.params);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_api_key`](crate::Client::create_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateApiKeyRequest,
+}
+impl<'a> CreateApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateApiKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::CreateApiKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CreateApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_api_key_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_api_key`](crate::Client::get_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    api_key_id: &'a str,
+}
+impl<'a> GetApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetApiKey<'a> {
+    type Output = ::std::result::Result<super::models::GetApiKeyResponse, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_api_key_request(self.api_key_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_api_key`](crate::Client::delete_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    api_key_id: &'a str,
+}
+impl<'a> DeleteApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteApiKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::DeleteApiKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeleteApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_api_key_request(self.api_key_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_api_key`](crate::Client::update_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    api_key_id: &'a str,
+    body: &'a super::models::UpdateApiKeyRequest,
+}
+impl<'a> UpdateApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateApiKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::UpdateApiKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::UpdateApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_api_key_request(self.api_key_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_api_key_secret`](crate::Client::get_api_key_secret), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetApiKeySecret<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    api_key_id: &'a str,
+}
+impl<'a> GetApiKeySecret<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetApiKeySecret<'a> {
+    type Output = ::std::result::Result<
+        super::models::GetApiKeySecretResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeySecretResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_api_key_secret_request(self.api_key_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_api_key`](crate::Client::revoke_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    api_key_id: &'a str,
+    body: &'a super::models::RevokeApiKeyRequest,
+}
+impl<'a> RevokeApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeApiKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::RevokeApiKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RevokeApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_api_key_request(self.api_key_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::verify_api_key`](crate::Client::verify_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::VerifyApiKeyRequest,
+}
+impl<'a> VerifyApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyApiKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::VerifyApiKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::VerifyApiKeyResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_api_key_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_api_keys_request(
@@ -260,7 +730,7 @@ fn verify_api_key_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_api_keys`](crate::Client::get_api_keys).
+/// The optional parameters of [`Client::get_api_keys`](crate::Client::get_api_keys), for [`GetApiKeys::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysParams {
@@ -272,31 +742,3 @@ pub struct GetApiKeysParams {
     /// Text to search key names for.
     pub query: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_api_key`](crate::Client::create_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateApiKeyParams {}
-/// Optional parameters of [`Client::get_api_key`](crate::Client::get_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeyParams {}
-/// Optional parameters of [`Client::delete_api_key`](crate::Client::delete_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteApiKeyParams {}
-/// Optional parameters of [`Client::update_api_key`](crate::Client::update_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyParams {}
-/// Optional parameters of [`Client::get_api_key_secret`](crate::Client::get_api_key_secret).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeySecretParams {}
-/// Optional parameters of [`Client::revoke_api_key`](crate::Client::revoke_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyParams {}
-/// Optional parameters of [`Client::verify_api_key`](crate::Client::verify_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyParams {}

@@ -8,56 +8,240 @@ impl crate::Client {
     /// Changes instance-wide authentication settings that are still offered as beta features, such as allowlist-only sign-up or progressive sign-up.
     ///
     /// `PATCH /beta_features/instance_settings` (operation `UpdateInstanceAuthConfig`)
+    ///
+    /// Returns a [`UpdateInstanceAuthConfig`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceAuthConfig")]
-    pub fn update_instance_auth_config(
-        &self,
-        _: &UpdateInstanceAuthConfigParams,
-        body: ::std::option::Option<&super::models::UpdateInstanceAuthConfigRequest>,
-    ) -> crate::runtime::Call<'_, super::models::UpdateInstanceAuthConfigResponse> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_auth_config_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_instance_auth_config(&self) -> UpdateInstanceAuthConfig<'_> {
+        UpdateInstanceAuthConfig {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Change production domain (deprecated)
     ///
     /// Moves a production instance to a new domain. Deprecated; use the `/instance/change_domain` operation, which does the same.
     ///
     /// `PUT /beta_features/domain` (operation `UpdateProductionInstanceDomain`)
+    ///
+    /// Returns a [`UpdateProductionInstanceDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateProductionInstanceDomain")]
     #[deprecated]
+    #[inline]
     pub fn update_production_instance_domain(
         &self,
-        _: &UpdateProductionInstanceDomainParams,
-        body: ::std::option::Option<
-            &super::models::UpdateProductionInstanceDomainRequest,
-        >,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            update_production_instance_domain_request(body),
-            crate::runtime::Response::empty,
-        )
+    ) -> UpdateProductionInstanceDomain<'_> {
+        UpdateProductionInstanceDomain {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Change production domain
     ///
     /// Moves a production instance to a new domain. DNS records, certificates, social connection redirect URLs and API keys must follow; every session ends and a short downtime is expected.
     ///
     /// `POST /instance/change_domain` (operation `ChangeProductionInstanceDomain`)
+    ///
+    /// Returns a [`ChangeProductionInstanceDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ChangeProductionInstanceDomain")]
+    #[inline]
     pub fn change_production_instance_domain(
         &self,
-        _: &ChangeProductionInstanceDomainParams,
-        body: ::std::option::Option<
-            &super::models::ChangeProductionInstanceDomainRequest,
-        >,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            change_production_instance_domain_request(body),
-            crate::runtime::Response::empty,
-        )
+    ) -> ChangeProductionInstanceDomain<'_> {
+        ChangeProductionInstanceDomain {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::update_instance_auth_config`](crate::Client::update_instance_auth_config), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceAuthConfig<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::UpdateInstanceAuthConfigRequest>,
+}
+impl<'a> UpdateInstanceAuthConfig<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceAuthConfigRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceAuthConfig<'a> {
+    type Output = ::std::result::Result<
+        super::models::UpdateInstanceAuthConfigResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::UpdateInstanceAuthConfigResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_auth_config_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_production_instance_domain`](crate::Client::update_production_instance_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateProductionInstanceDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a super::models::UpdateProductionInstanceDomainRequest,
+    >,
+}
+impl<'a> UpdateProductionInstanceDomain<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateProductionInstanceDomainRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateProductionInstanceDomain<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_production_instance_domain_request(self.body);
+        self.base.call(request, crate::runtime::Response::empty)
+    }
+}
+/// A request to [`Client::change_production_instance_domain`](crate::Client::change_production_instance_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ChangeProductionInstanceDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a super::models::ChangeProductionInstanceDomainRequest,
+    >,
+}
+impl<'a> ChangeProductionInstanceDomain<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::ChangeProductionInstanceDomainRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ChangeProductionInstanceDomain<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = change_production_instance_domain_request(self.body);
+        self.base.call(request, crate::runtime::Response::empty)
     }
 }
 fn update_instance_auth_config_request(
@@ -102,15 +286,3 @@ fn change_production_instance_domain_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::update_instance_auth_config`](crate::Client::update_instance_auth_config).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceAuthConfigParams {}
-/// Optional parameters of [`Client::update_production_instance_domain`](crate::Client::update_production_instance_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateProductionInstanceDomainParams {}
-/// Optional parameters of [`Client::change_production_instance_domain`](crate::Client::change_production_instance_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ChangeProductionInstanceDomainParams {}

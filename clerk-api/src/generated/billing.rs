@@ -8,27 +8,298 @@ impl crate::Client {
     /// Returns one page of the instance's billing plans, free and paid, newest first.
     ///
     /// `GET /billing/plans` (operation `GetCommercePlanList`)
-    #[doc(alias = "GetCommercePlanList")]
-    pub fn get_commerce_plan_list(
-        &self,
-        params: &GetCommercePlanListParams,
-    ) -> crate::runtime::Call<'_, super::models::PaginatedCommercePlanResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_commerce_plan_list_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::get_commerce_plan_list`](crate::Client::get_commerce_plan_list), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_commerce_plan_list_stream(
+    /// Returns a [`GetCommercePlanList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetCommercePlanList")]
+    #[inline]
+    pub fn get_commerce_plan_list(&self) -> GetCommercePlanList<'_> {
+        GetCommercePlanList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// List billing prices
+    ///
+    /// Returns one page of the instance's prices, default and custom, cheapest first and then newest first.
+    ///
+    /// `GET /billing/prices` (operation `GetBillingPriceList`)
+    ///
+    /// Returns a [`GetBillingPriceList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetBillingPriceList")]
+    #[inline]
+    pub fn get_billing_price_list(&self) -> GetBillingPriceList<'_> {
+        GetBillingPriceList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create custom billing price
+    ///
+    /// Adds a custom price to a billing plan, so chosen customers can pay a different amount for the same plan.
+    ///
+    /// `POST /billing/prices` (operation `CreateBillingPrice`)
+    ///
+    /// Returns a [`CreateBillingPrice`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateBillingPrice")]
+    #[inline]
+    pub fn create_billing_price<'a>(
+        &'a self,
+        body: &'a super::models::CreateBillingPriceRequest,
+    ) -> CreateBillingPrice<'a> {
+        CreateBillingPrice {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// List subscription items
+    ///
+    /// Returns one page of the subscription items of users and organizations in the instance, newest first.
+    ///
+    /// `GET /billing/subscription_items` (operation `GetCommerceSubscriptionItemList`)
+    ///
+    /// Returns a [`GetCommerceSubscriptionItemList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetCommerceSubscriptionItemList")]
+    #[inline]
+    pub fn get_commerce_subscription_item_list(
         &self,
-        params: &GetCommercePlanListParams,
-    ) -> crate::Paginated<super::models::CommercePlan> {
-        let client = self.clone();
-        let params = params.clone();
+    ) -> GetCommerceSubscriptionItemList<'_> {
+        GetCommerceSubscriptionItemList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Cancel subscription item
+    ///
+    /// Cancels a subscription item, either right away or when the current billing period ends.
+    ///
+    /// `DELETE /billing/subscription_items/{subscription_item_id}` (operation `CancelCommerceSubscriptionItem`)
+    ///
+    /// Returns a [`CancelCommerceSubscriptionItem`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CancelCommerceSubscriptionItem")]
+    #[inline]
+    pub fn cancel_commerce_subscription_item<'a>(
+        &'a self,
+        subscription_item_id: &'a str,
+    ) -> CancelCommerceSubscriptionItem<'a> {
+        CancelCommerceSubscriptionItem {
+            base: crate::runtime::RequestBase::new(self),
+            subscription_item_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Extend free trial
+    ///
+    /// Moves the end of a running free trial to a later time, at most 365 days past the current trial end. Repeating the call with the same time changes nothing.
+    ///
+    /// `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` (operation `ExtendBillingSubscriptionItemFreeTrial`)
+    ///
+    /// Returns a [`ExtendBillingSubscriptionItemFreeTrial`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ExtendBillingSubscriptionItemFreeTrial")]
+    #[inline]
+    pub fn extend_billing_subscription_item_free_trial<'a>(
+        &'a self,
+        subscription_item_id: &'a str,
+        body: &'a super::models::ExtendFreeTrialRequest,
+    ) -> ExtendBillingSubscriptionItemFreeTrial<'a> {
+        ExtendBillingSubscriptionItemFreeTrial {
+            base: crate::runtime::RequestBase::new(self),
+            subscription_item_id,
+            body,
+        }
+    }
+    /// Change subscription item price
+    ///
+    /// Moves a subscription item to another price; depending on the plan and payer this takes effect at once or creates an upcoming item.
+    ///
+    /// `POST /billing/subscription_items/{subscription_item_id}/price_transition` (operation `CreateBillingPriceTransition`)
+    ///
+    /// Returns a [`CreateBillingPriceTransition`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateBillingPriceTransition")]
+    #[inline]
+    pub fn create_billing_price_transition<'a>(
+        &'a self,
+        subscription_item_id: &'a str,
+        body: &'a super::models::PriceTransitionRequest,
+    ) -> CreateBillingPriceTransition<'a> {
+        CreateBillingPriceTransition {
+            base: crate::runtime::RequestBase::new(self),
+            subscription_item_id,
+            body,
+        }
+    }
+    /// Apply discount to subscription item
+    ///
+    /// Attaches an existing discount to a subscription item, bypassing self-serve rules. An item holds one active discount; another discount replaces it, the same one again is a conflict.
+    ///
+    /// `POST /billing/subscription_items/{subscription_item_id}/discounts` (operation `ApplyBillingSubscriptionItemDiscount`)
+    ///
+    /// Returns a [`ApplyBillingSubscriptionItemDiscount`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ApplyBillingSubscriptionItemDiscount")]
+    #[inline]
+    pub fn apply_billing_subscription_item_discount<'a>(
+        &'a self,
+        subscription_item_id: &'a str,
+        body: &'a super::models::ApplyCommerceDiscountRequest,
+    ) -> ApplyBillingSubscriptionItemDiscount<'a> {
+        ApplyBillingSubscriptionItemDiscount {
+            base: crate::runtime::RequestBase::new(self),
+            subscription_item_id,
+            body,
+        }
+    }
+    /// Remove discount from subscription item
+    ///
+    /// Detaches the active discount from a subscription item; `discount_id` must name that active discount.
+    ///
+    /// `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` (operation `RemoveBillingSubscriptionItemDiscount`)
+    ///
+    /// Returns a [`RemoveBillingSubscriptionItemDiscount`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RemoveBillingSubscriptionItemDiscount")]
+    #[inline]
+    pub fn remove_billing_subscription_item_discount<'a>(
+        &'a self,
+        subscription_item_id: &'a str,
+        discount_id: &'a str,
+    ) -> RemoveBillingSubscriptionItemDiscount<'a> {
+        RemoveBillingSubscriptionItemDiscount {
+            base: crate::runtime::RequestBase::new(self),
+            subscription_item_id,
+            discount_id,
+        }
+    }
+    /// List billing statements
+    ///
+    /// Returns one page of the instance's billing statements, newest first.
+    ///
+    /// `GET /billing/statements` (operation `GetBillingStatementList`)
+    ///
+    /// Returns a [`GetBillingStatementList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetBillingStatementList")]
+    #[inline]
+    pub fn get_billing_statement_list(&self) -> GetBillingStatementList<'_> {
+        GetBillingStatementList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Get billing statement
+    ///
+    /// Returns one billing statement with its groups and totals.
+    ///
+    /// `GET /billing/statements/{statementID}` (operation `GetBillingStatement`)
+    ///
+    /// Returns a [`GetBillingStatement`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetBillingStatement")]
+    #[inline]
+    pub fn get_billing_statement<'a>(
+        &'a self,
+        statement_id: &'a str,
+    ) -> GetBillingStatement<'a> {
+        GetBillingStatement {
+            base: crate::runtime::RequestBase::new(self),
+            statement_id,
+        }
+    }
+    /// List statement payment attempts
+    ///
+    /// Returns one page of the payment attempts made for a billing statement, newest first.
+    ///
+    /// `GET /billing/statements/{statementID}/payment_attempts` (operation `GetBillingStatementPaymentAttempts`)
+    ///
+    /// Returns a [`GetBillingStatementPaymentAttempts`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetBillingStatementPaymentAttempts")]
+    #[inline]
+    pub fn get_billing_statement_payment_attempts<'a>(
+        &'a self,
+        statement_id: &'a str,
+    ) -> GetBillingStatementPaymentAttempts<'a> {
+        GetBillingStatementPaymentAttempts {
+            base: crate::runtime::RequestBase::new(self),
+            statement_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+}
+/// A request to [`Client::get_commerce_plan_list`](crate::Client::get_commerce_plan_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetCommercePlanList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetCommercePlanListParams,
+}
+impl<'a> GetCommercePlanList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only plans for this kind of payer.
+    #[inline]
+    pub fn payer_type(
+        mut self,
+        value: super::models::GetCommercePlanListPayerType,
+    ) -> Self {
+        self.params.payer_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetCommercePlanListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::CommercePlan> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,32 +322,101 @@ impl crate::Client {
             },
         )
     }
-    /// List billing prices
-    ///
-    /// Returns one page of the instance's prices, default and custom, cheapest first and then newest first.
-    ///
-    /// `GET /billing/prices` (operation `GetBillingPriceList`)
-    #[doc(alias = "GetBillingPriceList")]
-    pub fn get_billing_price_list(
-        &self,
-        params: &GetBillingPriceListParams,
-    ) -> crate::runtime::Call<'_, super::models::PaginatedBillingPriceResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_billing_price_list_request(params),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetCommercePlanList<'a> {
+    type Output = ::std::result::Result<
+        super::models::PaginatedCommercePlanResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PaginatedCommercePlanResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_commerce_plan_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Every item of [`Client::get_billing_price_list`](crate::Client::get_billing_price_list), fetched page by page as the stream is polled.
+}
+/// A request to [`Client::get_billing_price_list`](crate::Client::get_billing_price_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetBillingPriceList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetBillingPriceListParams,
+}
+impl<'a> GetBillingPriceList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only prices of this plan.
+    #[inline]
+    pub fn plan_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.plan_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetBillingPriceListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_billing_price_list_stream(
-        &self,
-        params: &GetBillingPriceListParams,
-    ) -> crate::Paginated<super::models::BillingPriceResponse> {
-        let client = self.clone();
-        let params = params.clone();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::BillingPriceResponse> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -99,52 +439,188 @@ impl crate::Client {
             },
         )
     }
-    /// Create custom billing price
-    ///
-    /// Adds a custom price to a billing plan, so chosen customers can pay a different amount for the same plan.
-    ///
-    /// `POST /billing/prices` (operation `CreateBillingPrice`)
-    #[doc(alias = "CreateBillingPrice")]
-    pub fn create_billing_price(
-        &self,
-        _: &CreateBillingPriceParams,
-        body: &super::models::CreateBillingPriceRequest,
-    ) -> crate::runtime::Call<'_, super::models::BillingPriceResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_billing_price_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetBillingPriceList<'a> {
+    type Output = ::std::result::Result<
+        super::models::PaginatedBillingPriceResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PaginatedBillingPriceResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_billing_price_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// List subscription items
-    ///
-    /// Returns one page of the subscription items of users and organizations in the instance, newest first.
-    ///
-    /// `GET /billing/subscription_items` (operation `GetCommerceSubscriptionItemList`)
-    #[doc(alias = "GetCommerceSubscriptionItemList")]
-    pub fn get_commerce_subscription_item_list(
-        &self,
-        params: &GetCommerceSubscriptionItemListParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::PaginatedCommerceSubscriptionItemResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            get_commerce_subscription_item_list_request(params),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_billing_price`](crate::Client::create_billing_price), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateBillingPrice<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateBillingPriceRequest,
+}
+impl<'a> CreateBillingPrice<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Every item of [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list), fetched page by page as the stream is polled.
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateBillingPrice<'a> {
+    type Output = ::std::result::Result<
+        super::models::BillingPriceResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::BillingPriceResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_billing_price_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetCommerceSubscriptionItemList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetCommerceSubscriptionItemListParams,
+}
+impl<'a> GetCommerceSubscriptionItemList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only items in this state.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: super::models::GetCommerceSubscriptionItemListStatus,
+    ) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only items paid by this kind of payer.
+    #[inline]
+    pub fn payer_type(
+        mut self,
+        value: super::models::GetCommerceSubscriptionItemListPayerType,
+    ) -> Self {
+        self.params.payer_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only items of this plan.
+    #[inline]
+    pub fn plan_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.plan_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Whether items on free plans are included.
+    #[inline]
+    pub fn include_free(mut self, value: bool) -> Self {
+        self.params.include_free = ::std::option::Option::Some(value);
+        self
+    }
+    /// Text to search the subscription items for.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetCommerceSubscriptionItemListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_commerce_subscription_item_list_stream(
-        &self,
-        params: &GetCommerceSubscriptionItemListParams,
-    ) -> crate::Paginated<super::models::CommerceSubscriptionItem> {
-        let client = self.clone();
-        let params = params.clone();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::CommerceSubscriptionItem> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -167,127 +643,403 @@ impl crate::Client {
             },
         )
     }
-    /// Cancel subscription item
-    ///
-    /// Cancels a subscription item, either right away or when the current billing period ends.
-    ///
-    /// `DELETE /billing/subscription_items/{subscription_item_id}` (operation `CancelCommerceSubscriptionItem`)
-    #[doc(alias = "CancelCommerceSubscriptionItem")]
-    pub fn cancel_commerce_subscription_item(
-        &self,
-        subscription_item_id: &str,
-        params: &CancelCommerceSubscriptionItemParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceSubscriptionItem> {
-        crate::runtime::Call::new(
-            self,
-            cancel_commerce_subscription_item_request(subscription_item_id, params),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetCommerceSubscriptionItemList<'a> {
+    type Output = ::std::result::Result<
+        super::models::PaginatedCommerceSubscriptionItemResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PaginatedCommerceSubscriptionItemResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_commerce_subscription_item_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Extend free trial
-    ///
-    /// Moves the end of a running free trial to a later time, at most 365 days past the current trial end. Repeating the call with the same time changes nothing.
-    ///
-    /// `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` (operation `ExtendBillingSubscriptionItemFreeTrial`)
-    #[doc(alias = "ExtendBillingSubscriptionItemFreeTrial")]
-    pub fn extend_billing_subscription_item_free_trial(
-        &self,
-        subscription_item_id: &str,
-        _: &ExtendBillingSubscriptionItemFreeTrialParams,
-        body: &super::models::ExtendFreeTrialRequest,
-    ) -> crate::runtime::Call<'_, super::models::CommerceSubscriptionItem2> {
-        crate::runtime::Call::new(
-            self,
-            extend_billing_subscription_item_free_trial_request(
-                subscription_item_id,
-                body,
-            ),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CancelCommerceSubscriptionItem<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subscription_item_id: &'a str,
+    params: CancelCommerceSubscriptionItemParams,
+}
+impl<'a> CancelCommerceSubscriptionItem<'a> {
+    /// `true` ends the item immediately; `false` (the default) lets it run to the end of the period.
+    #[inline]
+    pub fn end_now(mut self, value: bool) -> Self {
+        self.params.end_now = ::std::option::Option::Some(value);
+        self
     }
-    /// Change subscription item price
-    ///
-    /// Moves a subscription item to another price; depending on the plan and payer this takes effect at once or creates an upcoming item.
-    ///
-    /// `POST /billing/subscription_items/{subscription_item_id}/price_transition` (operation `CreateBillingPriceTransition`)
-    #[doc(alias = "CreateBillingPriceTransition")]
-    pub fn create_billing_price_transition(
-        &self,
-        subscription_item_id: &str,
-        _: &CreateBillingPriceTransitionParams,
-        body: &super::models::PriceTransitionRequest,
-    ) -> crate::runtime::Call<'_, super::models::CommercePriceTransitionResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_billing_price_transition_request(subscription_item_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: CancelCommerceSubscriptionItemParams) -> Self {
+        self.params = params;
+        self
     }
-    /// Apply discount to subscription item
-    ///
-    /// Attaches an existing discount to a subscription item, bypassing self-serve rules. An item holds one active discount; another discount replaces it, the same one again is a conflict.
-    ///
-    /// `POST /billing/subscription_items/{subscription_item_id}/discounts` (operation `ApplyBillingSubscriptionItemDiscount`)
-    #[doc(alias = "ApplyBillingSubscriptionItemDiscount")]
-    pub fn apply_billing_subscription_item_discount(
-        &self,
-        subscription_item_id: &str,
-        _: &ApplyBillingSubscriptionItemDiscountParams,
-        body: &super::models::ApplyCommerceDiscountRequest,
-    ) -> crate::runtime::Call<'_, super::models::CommerceDiscountRedemptionResponse> {
-        crate::runtime::Call::new(
-            self,
-            apply_billing_subscription_item_discount_request(subscription_item_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Remove discount from subscription item
-    ///
-    /// Detaches the active discount from a subscription item; `discount_id` must name that active discount.
-    ///
-    /// `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` (operation `RemoveBillingSubscriptionItemDiscount`)
-    #[doc(alias = "RemoveBillingSubscriptionItemDiscount")]
-    pub fn remove_billing_subscription_item_discount(
-        &self,
-        subscription_item_id: &str,
-        discount_id: &str,
-        _: &RemoveBillingSubscriptionItemDiscountParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceDiscountRedemptionResponse> {
-        crate::runtime::Call::new(
-            self,
-            remove_billing_subscription_item_discount_request(
-                subscription_item_id,
-                discount_id,
-            ),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// List billing statements
-    ///
-    /// Returns one page of the instance's billing statements, newest first.
-    ///
-    /// `GET /billing/statements` (operation `GetBillingStatementList`)
-    #[doc(alias = "GetBillingStatementList")]
-    pub fn get_billing_statement_list(
-        &self,
-        params: &GetBillingStatementListParams,
-    ) -> crate::runtime::Call<'_, super::models::PaginatedBillingStatementResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_billing_statement_list_request(params),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Every item of [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list), fetched page by page as the stream is polled.
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CancelCommerceSubscriptionItem<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceSubscriptionItem,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CommerceSubscriptionItem>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = cancel_commerce_subscription_item_request(
+            self.subscription_item_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::extend_billing_subscription_item_free_trial`](crate::Client::extend_billing_subscription_item_free_trial), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ExtendBillingSubscriptionItemFreeTrial<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subscription_item_id: &'a str,
+    body: &'a super::models::ExtendFreeTrialRequest,
+}
+impl<'a> ExtendBillingSubscriptionItemFreeTrial<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ExtendBillingSubscriptionItemFreeTrial<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceSubscriptionItem2,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CommerceSubscriptionItem2>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = extend_billing_subscription_item_free_trial_request(
+            self.subscription_item_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_billing_price_transition`](crate::Client::create_billing_price_transition), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateBillingPriceTransition<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subscription_item_id: &'a str,
+    body: &'a super::models::PriceTransitionRequest,
+}
+impl<'a> CreateBillingPriceTransition<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateBillingPriceTransition<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommercePriceTransitionResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommercePriceTransitionResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_billing_price_transition_request(
+            self.subscription_item_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::apply_billing_subscription_item_discount`](crate::Client::apply_billing_subscription_item_discount), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ApplyBillingSubscriptionItemDiscount<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subscription_item_id: &'a str,
+    body: &'a super::models::ApplyCommerceDiscountRequest,
+}
+impl<'a> ApplyBillingSubscriptionItemDiscount<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ApplyBillingSubscriptionItemDiscount<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceDiscountRedemptionResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceDiscountRedemptionResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = apply_billing_subscription_item_discount_request(
+            self.subscription_item_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::remove_billing_subscription_item_discount`](crate::Client::remove_billing_subscription_item_discount), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RemoveBillingSubscriptionItemDiscount<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subscription_item_id: &'a str,
+    discount_id: &'a str,
+}
+impl<'a> RemoveBillingSubscriptionItemDiscount<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RemoveBillingSubscriptionItemDiscount<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceDiscountRedemptionResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceDiscountRedemptionResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = remove_billing_subscription_item_discount_request(
+            self.subscription_item_id,
+            self.discount_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetBillingStatementList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetBillingStatementListParams,
+}
+impl<'a> GetBillingStatementList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetBillingStatementListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_billing_statement_list_stream(
-        &self,
-        params: &GetBillingStatementListParams,
-    ) -> crate::Paginated<super::models::BillingStatement> {
-        let client = self.clone();
-        let params = params.clone();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::BillingStatement> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -310,55 +1062,145 @@ impl crate::Client {
             },
         )
     }
-    /// Get billing statement
-    ///
-    /// Returns one billing statement with its groups and totals.
-    ///
-    /// `GET /billing/statements/{statementID}` (operation `GetBillingStatement`)
-    #[doc(alias = "GetBillingStatement")]
-    pub fn get_billing_statement(
-        &self,
-        statement_id: &str,
-        _: &GetBillingStatementParams,
-    ) -> crate::runtime::Call<'_, super::models::BillingStatement> {
-        crate::runtime::Call::new(
-            self,
-            get_billing_statement_request(statement_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetBillingStatementList<'a> {
+    type Output = ::std::result::Result<
+        super::models::PaginatedBillingStatementResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PaginatedBillingStatementResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_billing_statement_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// List statement payment attempts
-    ///
-    /// Returns one page of the payment attempts made for a billing statement, newest first.
-    ///
-    /// `GET /billing/statements/{statementID}/payment_attempts` (operation `GetBillingStatementPaymentAttempts`)
-    #[doc(alias = "GetBillingStatementPaymentAttempts")]
-    pub fn get_billing_statement_payment_attempts(
-        &self,
-        statement_id: &str,
-        params: &GetBillingStatementPaymentAttemptsParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::PaginatedBillingPaymentAttemptResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            get_billing_statement_payment_attempts_request(statement_id, params),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_billing_statement`](crate::Client::get_billing_statement), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetBillingStatement<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    statement_id: &'a str,
+}
+impl<'a> GetBillingStatement<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Every item of [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts), fetched page by page as the stream is polled.
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetBillingStatement<'a> {
+    type Output = ::std::result::Result<super::models::BillingStatement, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::BillingStatement>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_billing_statement_request(self.statement_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetBillingStatementPaymentAttempts<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    statement_id: &'a str,
+    params: GetBillingStatementPaymentAttemptsParams,
+}
+impl<'a> GetBillingStatementPaymentAttempts<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetBillingStatementPaymentAttemptsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_billing_statement_payment_attempts_stream(
-        &self,
-        statement_id: &str,
-        params: &GetBillingStatementPaymentAttemptsParams,
-    ) -> crate::Paginated<super::models::BillingPaymentAttempt> {
-        let client = self.clone();
-        let params = params.clone();
-        let statement_id = statement_id.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::BillingPaymentAttempt> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let statement_id = self.statement_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -383,6 +1225,23 @@ impl crate::Client {
                 )
             },
         )
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetBillingStatementPaymentAttempts<'a> {
+    type Output = ::std::result::Result<
+        super::models::PaginatedBillingPaymentAttemptResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PaginatedBillingPaymentAttemptResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_billing_statement_payment_attempts_request(
+            self.statement_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_commerce_plan_list_request(
@@ -609,7 +1468,7 @@ fn get_billing_statement_payment_attempts_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_commerce_plan_list`](crate::Client::get_commerce_plan_list).
+/// The optional parameters of [`Client::get_commerce_plan_list`](crate::Client::get_commerce_plan_list), for [`GetCommercePlanList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCommercePlanListParams {
@@ -621,7 +1480,7 @@ pub struct GetCommercePlanListParams {
     /// Only plans for this kind of payer.
     pub payer_type: ::std::option::Option<super::models::GetCommercePlanListPayerType>,
 }
-/// Optional parameters of [`Client::get_billing_price_list`](crate::Client::get_billing_price_list).
+/// The optional parameters of [`Client::get_billing_price_list`](crate::Client::get_billing_price_list), for [`GetBillingPriceList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBillingPriceListParams {
@@ -633,11 +1492,7 @@ pub struct GetBillingPriceListParams {
     /// Only prices of this plan.
     pub plan_id: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_billing_price`](crate::Client::create_billing_price).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBillingPriceParams {}
-/// Optional parameters of [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list).
+/// The optional parameters of [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list), for [`GetCommerceSubscriptionItemList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCommerceSubscriptionItemListParams {
@@ -661,30 +1516,14 @@ pub struct GetCommerceSubscriptionItemListParams {
     /// Text to search the subscription items for.
     pub query: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item).
+/// The optional parameters of [`Client::cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item), for [`CancelCommerceSubscriptionItem::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelCommerceSubscriptionItemParams {
     /// `true` ends the item immediately; `false` (the default) lets it run to the end of the period.
     pub end_now: ::std::option::Option<bool>,
 }
-/// Optional parameters of [`Client::extend_billing_subscription_item_free_trial`](crate::Client::extend_billing_subscription_item_free_trial).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ExtendBillingSubscriptionItemFreeTrialParams {}
-/// Optional parameters of [`Client::create_billing_price_transition`](crate::Client::create_billing_price_transition).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBillingPriceTransitionParams {}
-/// Optional parameters of [`Client::apply_billing_subscription_item_discount`](crate::Client::apply_billing_subscription_item_discount).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ApplyBillingSubscriptionItemDiscountParams {}
-/// Optional parameters of [`Client::remove_billing_subscription_item_discount`](crate::Client::remove_billing_subscription_item_discount).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RemoveBillingSubscriptionItemDiscountParams {}
-/// Optional parameters of [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list).
+/// The optional parameters of [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list), for [`GetBillingStatementList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBillingStatementListParams {
@@ -694,11 +1533,7 @@ pub struct GetBillingStatementListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::get_billing_statement`](crate::Client::get_billing_statement).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetBillingStatementParams {}
-/// Optional parameters of [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts).
+/// The optional parameters of [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts), for [`GetBillingStatementPaymentAttempts::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBillingStatementPaymentAttemptsParams {

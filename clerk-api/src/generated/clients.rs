@@ -8,29 +8,119 @@ impl crate::Client {
     /// Returns one page of clients, newest first. Deprecated and due to be removed.
     ///
     /// `GET /clients` (operation `GetClientList`)
+    ///
+    /// Returns a [`GetClientList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetClientList")]
     #[deprecated]
-    pub fn get_client_list(
-        &self,
-        params: &GetClientListParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::ClientModel>> {
-        crate::runtime::Call::new(
-            self,
-            get_client_list_request(params),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_client_list(&self) -> GetClientList<'_> {
+        GetClientList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
     }
-    /// Every item of [`Client::get_client_list`](crate::Client::get_client_list), fetched page by page as the stream is polled.
+    /// Verify client
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    #[deprecated]
-    pub fn get_client_list_stream(
-        &self,
-        params: &GetClientListParams,
-    ) -> crate::Paginated<super::models::ClientModel> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Checks a client token and returns the client it stands for.
+    ///
+    /// `POST /clients/verify` (operation `VerifyClient`)
+    ///
+    /// Returns a [`VerifyClient`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "VerifyClient")]
+    #[inline]
+    pub fn verify_client(&self) -> VerifyClient<'_> {
+        VerifyClient {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get client
+    ///
+    /// Returns one client with its sessions and sign-in/sign-up attempts.
+    ///
+    /// `GET /clients/{client_id}` (operation `GetClient`)
+    ///
+    /// Returns a [`GetClient`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetClient")]
+    #[inline]
+    pub fn get_client<'a>(&'a self, client_id: &'a str) -> GetClient<'a> {
+        GetClient {
+            base: crate::runtime::RequestBase::new(self),
+            client_id,
+        }
+    }
+}
+/// A request to [`Client::get_client_list`](crate::Client::get_client_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetClientList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetClientListParams,
+}
+impl<'a> GetClientList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetClientListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::ClientModel> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -53,39 +143,127 @@ impl crate::Client {
             },
         )
     }
-    /// Verify client
-    ///
-    /// Checks a client token and returns the client it stands for.
-    ///
-    /// `POST /clients/verify` (operation `VerifyClient`)
-    #[doc(alias = "VerifyClient")]
-    pub fn verify_client(
-        &self,
-        _: &VerifyClientParams,
-        body: ::std::option::Option<&super::models::VerifyClientRequest>,
-    ) -> crate::runtime::Call<'_, super::models::ClientModel> {
-        crate::runtime::Call::new(
-            self,
-            verify_client_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetClientList<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::ClientModel>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::ClientModel>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_client_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get client
-    ///
-    /// Returns one client with its sessions and sign-in/sign-up attempts.
-    ///
-    /// `GET /clients/{client_id}` (operation `GetClient`)
-    #[doc(alias = "GetClient")]
-    pub fn get_client(
-        &self,
-        client_id: &str,
-        _: &GetClientParams,
-    ) -> crate::runtime::Call<'_, super::models::ClientModel> {
-        crate::runtime::Call::new(
-            self,
-            get_client_request(client_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::verify_client`](crate::Client::verify_client), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyClient<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::VerifyClientRequest>,
+}
+impl<'a> VerifyClient<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::VerifyClientRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyClient<'a> {
+    type Output = ::std::result::Result<super::models::ClientModel, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ClientModel>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_client_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_client`](crate::Client::get_client), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetClient<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    client_id: &'a str,
+}
+impl<'a> GetClient<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetClient<'a> {
+    type Output = ::std::result::Result<super::models::ClientModel, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ClientModel>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_client_request(self.client_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_client_list_request(
@@ -134,7 +312,7 @@ fn get_client_request(
     request.path_param("client_id", client_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_client_list`](crate::Client::get_client_list).
+/// The optional parameters of [`Client::get_client_list`](crate::Client::get_client_list), for [`GetClientList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientListParams {
@@ -144,11 +322,3 @@ pub struct GetClientListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::verify_client`](crate::Client::verify_client).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyClientParams {}
-/// Optional parameters of [`Client::get_client`](crate::Client::get_client).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetClientParams {}

@@ -8,27 +8,240 @@ impl crate::Client {
     /// Returns the instance's directories that provision users from an identity provider.
     ///
     /// `GET /directories` (operation `ListDirectories`)
-    #[doc(alias = "ListDirectories")]
-    pub fn list_directories(
-        &self,
-        params: &ListDirectoriesParams,
-    ) -> crate::runtime::Call<'_, super::models::ListDirectoriesResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_directories_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_directories`](crate::Client::list_directories), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_directories_stream(
-        &self,
-        params: &ListDirectoriesParams,
-    ) -> crate::Paginated<super::models::Directory> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListDirectories`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListDirectories")]
+    #[inline]
+    pub fn list_directories(&self) -> ListDirectories<'_> {
+        ListDirectories {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create directory
+    ///
+    /// Creates a provisioning directory tied to an enterprise connection, optionally with initial group-to-role mappings.
+    ///
+    /// `POST /directories` (operation `CreateDirectory`)
+    ///
+    /// Returns a [`CreateDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateDirectory")]
+    #[inline]
+    pub fn create_directory(&self) -> CreateDirectory<'_> {
+        CreateDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get directory
+    ///
+    /// Returns one provisioning directory.
+    ///
+    /// `GET /directories/{directory_id}` (operation `GetDirectory`)
+    ///
+    /// Returns a [`GetDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetDirectory")]
+    #[inline]
+    pub fn get_directory<'a>(&'a self, directory_id: &'a str) -> GetDirectory<'a> {
+        GetDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+        }
+    }
+    /// Delete directory
+    ///
+    /// Deletes a directory and ends its provisioning; its API key stops working.
+    ///
+    /// `DELETE /directories/{directory_id}` (operation `DeleteDirectory`)
+    ///
+    /// Returns a [`DeleteDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteDirectory")]
+    #[inline]
+    pub fn delete_directory<'a>(&'a self, directory_id: &'a str) -> DeleteDirectory<'a> {
+        DeleteDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+        }
+    }
+    /// Update directory
+    ///
+    /// Changes a provisioning directory; fields left out keep their values.
+    ///
+    /// `PATCH /directories/{directory_id}` (operation `UpdateDirectory`)
+    ///
+    /// Returns a [`UpdateDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateDirectory")]
+    #[inline]
+    pub fn update_directory<'a>(&'a self, directory_id: &'a str) -> UpdateDirectory<'a> {
+        UpdateDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Rotate directory API key
+    ///
+    /// Issues a new API key for the directory, returned once in `api_key`; the old key keeps working for a short grace period. Update the identity provider with it.
+    ///
+    /// `POST /directories/{directory_id}/rotate_api_key` (operation `RotateDirectoryAPIKey`)
+    ///
+    /// Returns a [`RotateDirectoryApiKey`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RotateDirectoryAPIKey")]
+    #[inline]
+    pub fn rotate_directory_api_key<'a>(
+        &'a self,
+        directory_id: &'a str,
+    ) -> RotateDirectoryApiKey<'a> {
+        RotateDirectoryApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+        }
+    }
+    /// List directory group role mappings
+    ///
+    /// Returns the group-to-role mappings of a directory in precedence order.
+    ///
+    /// `GET /directories/{directory_id}/group_role_mappings` (operation `ListDirectoryGroupRoleMappings`)
+    ///
+    /// Returns a [`ListDirectoryGroupRoleMappings`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListDirectoryGroupRoleMappings")]
+    #[inline]
+    pub fn list_directory_group_role_mappings<'a>(
+        &'a self,
+        directory_id: &'a str,
+    ) -> ListDirectoryGroupRoleMappings<'a> {
+        ListDirectoryGroupRoleMappings {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+        }
+    }
+    /// Replace directory group role mappings
+    ///
+    /// Sets the complete list of group-to-role mappings of a directory; the array order is the precedence and an empty array removes all. Group role mapping must be on.
+    ///
+    /// `PUT /directories/{directory_id}/group_role_mappings` (operation `ReplaceDirectoryGroupRoleMappings`)
+    ///
+    /// Returns a [`ReplaceDirectoryGroupRoleMappings`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceDirectoryGroupRoleMappings")]
+    #[inline]
+    pub fn replace_directory_group_role_mappings<'a>(
+        &'a self,
+        directory_id: &'a str,
+        body: &'a super::models::ReplaceDirectoryGroupRoleMappingsRequest,
+    ) -> ReplaceDirectoryGroupRoleMappings<'a> {
+        ReplaceDirectoryGroupRoleMappings {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+            body,
+        }
+    }
+    /// Create directory group role mapping
+    ///
+    /// Maps one more directory group to an organization role; group role mapping must be on for the directory.
+    ///
+    /// `POST /directories/{directory_id}/group_role_mappings` (operation `CreateDirectoryGroupRoleMapping`)
+    ///
+    /// Returns a [`CreateDirectoryGroupRoleMapping`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateDirectoryGroupRoleMapping")]
+    #[inline]
+    pub fn create_directory_group_role_mapping<'a>(
+        &'a self,
+        directory_id: &'a str,
+        body: &'a super::models::CreateDirectoryGroupRoleMappingRequest,
+    ) -> CreateDirectoryGroupRoleMapping<'a> {
+        CreateDirectoryGroupRoleMapping {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+            body,
+        }
+    }
+    /// Delete directory group role mapping
+    ///
+    /// Removes one group-to-role mapping from a directory; group role mapping must be on.
+    ///
+    /// `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` (operation `DeleteDirectoryGroupRoleMapping`)
+    ///
+    /// Returns a [`DeleteDirectoryGroupRoleMapping`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteDirectoryGroupRoleMapping")]
+    #[inline]
+    pub fn delete_directory_group_role_mapping<'a>(
+        &'a self,
+        directory_id: &'a str,
+        mapping_id: &'a str,
+    ) -> DeleteDirectoryGroupRoleMapping<'a> {
+        DeleteDirectoryGroupRoleMapping {
+            base: crate::runtime::RequestBase::new(self),
+            directory_id,
+            mapping_id,
+        }
+    }
+}
+/// A request to [`Client::list_directories`](crate::Client::list_directories), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListDirectories<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListDirectoriesParams,
+}
+impl<'a> ListDirectories<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListDirectoriesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Directory> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,171 +263,521 @@ impl crate::Client {
             },
         )
     }
-    /// Create directory
-    ///
-    /// Creates a provisioning directory tied to an enterprise connection, optionally with initial group-to-role mappings.
-    ///
-    /// `POST /directories` (operation `CreateDirectory`)
-    #[doc(alias = "CreateDirectory")]
-    pub fn create_directory(
-        &self,
-        _: &CreateDirectoryParams,
-        body: ::std::option::Option<&super::models::CreateDirectoryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Directory> {
-        crate::runtime::Call::new(
-            self,
-            create_directory_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListDirectories<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListDirectoriesResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ListDirectoriesResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_directories_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get directory
-    ///
-    /// Returns one provisioning directory.
-    ///
-    /// `GET /directories/{directory_id}` (operation `GetDirectory`)
-    #[doc(alias = "GetDirectory")]
-    pub fn get_directory(
-        &self,
-        directory_id: &str,
-        _: &GetDirectoryParams,
-    ) -> crate::runtime::Call<'_, super::models::Directory> {
-        crate::runtime::Call::new(
-            self,
-            get_directory_request(directory_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_directory`](crate::Client::create_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateDirectoryRequest>,
+}
+impl<'a> CreateDirectory<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateDirectoryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete directory
-    ///
-    /// Deletes a directory and ends its provisioning; its API key stops working.
-    ///
-    /// `DELETE /directories/{directory_id}` (operation `DeleteDirectory`)
-    #[doc(alias = "DeleteDirectory")]
-    pub fn delete_directory(
-        &self,
-        directory_id: &str,
-        _: &DeleteDirectoryParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_directory_request(directory_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update directory
-    ///
-    /// Changes a provisioning directory; fields left out keep their values.
-    ///
-    /// `PATCH /directories/{directory_id}` (operation `UpdateDirectory`)
-    #[doc(alias = "UpdateDirectory")]
-    pub fn update_directory(
-        &self,
-        directory_id: &str,
-        _: &UpdateDirectoryParams,
-        body: ::std::option::Option<&super::models::UpdateDirectoryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Directory> {
-        crate::runtime::Call::new(
-            self,
-            update_directory_request(directory_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Rotate directory API key
-    ///
-    /// Issues a new API key for the directory, returned once in `api_key`; the old key keeps working for a short grace period. Update the identity provider with it.
-    ///
-    /// `POST /directories/{directory_id}/rotate_api_key` (operation `RotateDirectoryAPIKey`)
-    #[doc(alias = "RotateDirectoryAPIKey")]
-    pub fn rotate_directory_api_key(
-        &self,
-        directory_id: &str,
-        _: &RotateDirectoryApiKeyParams,
-    ) -> crate::runtime::Call<'_, super::models::Directory> {
-        crate::runtime::Call::new(
-            self,
-            rotate_directory_api_key_request(directory_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// List directory group role mappings
-    ///
-    /// Returns the group-to-role mappings of a directory in precedence order.
-    ///
-    /// `GET /directories/{directory_id}/group_role_mappings` (operation `ListDirectoryGroupRoleMappings`)
-    #[doc(alias = "ListDirectoryGroupRoleMappings")]
-    pub fn list_directory_group_role_mappings(
-        &self,
-        directory_id: &str,
-        _: &ListDirectoryGroupRoleMappingsParams,
-    ) -> crate::runtime::Call<
-        '_,
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateDirectory<'a> {
+    type Output = ::std::result::Result<super::models::Directory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_directory_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_directory`](crate::Client::get_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+}
+impl<'a> GetDirectory<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetDirectory<'a> {
+    type Output = ::std::result::Result<super::models::Directory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_directory_request(self.directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_directory`](crate::Client::delete_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+}
+impl<'a> DeleteDirectory<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteDirectory<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_directory_request(self.directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_directory`](crate::Client::update_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateDirectoryRequest>,
+}
+impl<'a> UpdateDirectory<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateDirectoryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateDirectory<'a> {
+    type Output = ::std::result::Result<super::models::Directory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_directory_request(self.directory_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::rotate_directory_api_key`](crate::Client::rotate_directory_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RotateDirectoryApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+}
+impl<'a> RotateDirectoryApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RotateDirectoryApiKey<'a> {
+    type Output = ::std::result::Result<super::models::Directory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = rotate_directory_api_key_request(self.directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_directory_group_role_mappings`](crate::Client::list_directory_group_role_mappings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListDirectoryGroupRoleMappings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+}
+impl<'a> ListDirectoryGroupRoleMappings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListDirectoryGroupRoleMappings<'a> {
+    type Output = ::std::result::Result<
         super::models::ListDirectoryGroupRoleMappingsResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            list_directory_group_role_mappings_request(directory_id),
-            crate::runtime::Response::json,
-        )
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ListDirectoryGroupRoleMappingsResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_directory_group_role_mappings_request(self.directory_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Replace directory group role mappings
-    ///
-    /// Sets the complete list of group-to-role mappings of a directory; the array order is the precedence and an empty array removes all. Group role mapping must be on.
-    ///
-    /// `PUT /directories/{directory_id}/group_role_mappings` (operation `ReplaceDirectoryGroupRoleMappings`)
-    #[doc(alias = "ReplaceDirectoryGroupRoleMappings")]
-    pub fn replace_directory_group_role_mappings(
-        &self,
-        directory_id: &str,
-        _: &ReplaceDirectoryGroupRoleMappingsParams,
-        body: &super::models::ReplaceDirectoryGroupRoleMappingsRequest,
-    ) -> crate::runtime::Call<
-        '_,
+}
+/// A request to [`Client::replace_directory_group_role_mappings`](crate::Client::replace_directory_group_role_mappings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceDirectoryGroupRoleMappings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+    body: &'a super::models::ReplaceDirectoryGroupRoleMappingsRequest,
+}
+impl<'a> ReplaceDirectoryGroupRoleMappings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceDirectoryGroupRoleMappings<'a> {
+    type Output = ::std::result::Result<
         super::models::ReplaceDirectoryGroupRoleMappingsResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            replace_directory_group_role_mappings_request(directory_id, body),
-            crate::runtime::Response::json,
-        )
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ReplaceDirectoryGroupRoleMappingsResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_directory_group_role_mappings_request(
+            self.directory_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Create directory group role mapping
-    ///
-    /// Maps one more directory group to an organization role; group role mapping must be on for the directory.
-    ///
-    /// `POST /directories/{directory_id}/group_role_mappings` (operation `CreateDirectoryGroupRoleMapping`)
-    #[doc(alias = "CreateDirectoryGroupRoleMapping")]
-    pub fn create_directory_group_role_mapping(
-        &self,
-        directory_id: &str,
-        _: &CreateDirectoryGroupRoleMappingParams,
-        body: &super::models::CreateDirectoryGroupRoleMappingRequest,
-    ) -> crate::runtime::Call<'_, super::models::DirectoryGroupRoleMapping> {
-        crate::runtime::Call::new(
-            self,
-            create_directory_group_role_mapping_request(directory_id, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_directory_group_role_mapping`](crate::Client::create_directory_group_role_mapping), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateDirectoryGroupRoleMapping<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+    body: &'a super::models::CreateDirectoryGroupRoleMappingRequest,
+}
+impl<'a> CreateDirectoryGroupRoleMapping<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Delete directory group role mapping
-    ///
-    /// Removes one group-to-role mapping from a directory; group role mapping must be on.
-    ///
-    /// `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` (operation `DeleteDirectoryGroupRoleMapping`)
-    #[doc(alias = "DeleteDirectoryGroupRoleMapping")]
-    pub fn delete_directory_group_role_mapping(
-        &self,
-        directory_id: &str,
-        mapping_id: &str,
-        _: &DeleteDirectoryGroupRoleMappingParams,
-    ) -> crate::runtime::Call<
-        '_,
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateDirectoryGroupRoleMapping<'a> {
+    type Output = ::std::result::Result<
+        super::models::DirectoryGroupRoleMapping,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DirectoryGroupRoleMapping>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_directory_group_role_mapping_request(
+            self.directory_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_directory_group_role_mapping`](crate::Client::delete_directory_group_role_mapping), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteDirectoryGroupRoleMapping<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    directory_id: &'a str,
+    mapping_id: &'a str,
+}
+impl<'a> DeleteDirectoryGroupRoleMapping<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteDirectoryGroupRoleMapping<'a> {
+    type Output = ::std::result::Result<
         super::models::DeleteDirectoryGroupRoleMappingResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            delete_directory_group_role_mapping_request(directory_id, mapping_id),
-            crate::runtime::Response::json,
-        )
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::DeleteDirectoryGroupRoleMappingResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_directory_group_role_mapping_request(
+            self.directory_id,
+            self.mapping_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_directories_request(
@@ -359,7 +922,7 @@ fn delete_directory_group_role_mapping_request(
     request.path_param("mapping_id", mapping_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_directories`](crate::Client::list_directories).
+/// The optional parameters of [`Client::list_directories`](crate::Client::list_directories), for [`ListDirectories::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDirectoriesParams {
@@ -368,39 +931,3 @@ pub struct ListDirectoriesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_directory`](crate::Client::create_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateDirectoryParams {}
-/// Optional parameters of [`Client::get_directory`](crate::Client::get_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetDirectoryParams {}
-/// Optional parameters of [`Client::delete_directory`](crate::Client::delete_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteDirectoryParams {}
-/// Optional parameters of [`Client::update_directory`](crate::Client::update_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateDirectoryParams {}
-/// Optional parameters of [`Client::rotate_directory_api_key`](crate::Client::rotate_directory_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RotateDirectoryApiKeyParams {}
-/// Optional parameters of [`Client::list_directory_group_role_mappings`](crate::Client::list_directory_group_role_mappings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListDirectoryGroupRoleMappingsParams {}
-/// Optional parameters of [`Client::replace_directory_group_role_mappings`](crate::Client::replace_directory_group_role_mappings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceDirectoryGroupRoleMappingsParams {}
-/// Optional parameters of [`Client::create_directory_group_role_mapping`](crate::Client::create_directory_group_role_mapping).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateDirectoryGroupRoleMappingParams {}
-/// Optional parameters of [`Client::delete_directory_group_role_mapping`](crate::Client::delete_directory_group_role_mapping).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteDirectoryGroupRoleMappingParams {}

@@ -8,68 +8,274 @@ impl crate::Client {
     /// Returns the instance's primary domain and its satellite domains, each with the URLs Clerk serves and the CNAME targets it needs.
     ///
     /// `GET /domains` (operation `ListDomains`)
+    ///
+    /// Returns a [`ListDomains`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListDomains")]
-    pub fn list_domains(
-        &self,
-        _: &ListDomainsParams,
-    ) -> crate::runtime::Call<'_, super::models::Domains> {
-        crate::runtime::Call::new(
-            self,
-            list_domains_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn list_domains(&self) -> ListDomains<'_> {
+        ListDomains {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Add satellite domain
     ///
     /// Adds a satellite domain to the instance (only one primary domain exists, so `is_satellite` must be `true`).
     ///
     /// `POST /domains` (operation `AddDomain`)
+    ///
+    /// Returns a [`AddDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AddDomain")]
-    pub fn add_domain(
-        &self,
-        _: &AddDomainParams,
-        body: ::std::option::Option<&super::models::AddDomainRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Domain> {
-        crate::runtime::Call::new(
-            self,
-            add_domain_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn add_domain(&self) -> AddDomain<'_> {
+        AddDomain {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Delete satellite domain
     ///
     /// Removes a satellite domain from the instance; the primary domain cannot be removed.
     ///
     /// `DELETE /domains/{domain_id}` (operation `DeleteDomain`)
+    ///
+    /// Returns a [`DeleteDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteDomain")]
-    pub fn delete_domain(
-        &self,
-        domain_id: &str,
-        _: &DeleteDomainParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_domain_request(domain_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn delete_domain<'a>(&'a self, domain_id: &'a str) -> DeleteDomain<'a> {
+        DeleteDomain {
+            base: crate::runtime::RequestBase::new(self),
+            domain_id,
+        }
     }
     /// Update domain
     ///
     /// Changes the name, proxy URL or secondary flag of one of the instance domains (primary or satellite). A proxy URL is only accepted on production instances; send `null` to go back to a DNS-based setup. Renaming a primary production domain also moves the home origin and needs matching DNS and email setup, otherwise expect an outage.
     ///
     /// `PATCH /domains/{domain_id}` (operation `UpdateDomain`)
+    ///
+    /// Returns a [`UpdateDomain`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateDomain")]
-    pub fn update_domain(
-        &self,
-        domain_id: &str,
-        _: &UpdateDomainParams,
-        body: &super::models::UpdateDomainRequest,
-    ) -> crate::runtime::Call<'_, super::models::Domain> {
-        crate::runtime::Call::new(
-            self,
-            update_domain_request(domain_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_domain<'a>(
+        &'a self,
+        domain_id: &'a str,
+        body: &'a super::models::UpdateDomainRequest,
+    ) -> UpdateDomain<'a> {
+        UpdateDomain {
+            base: crate::runtime::RequestBase::new(self),
+            domain_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_domains`](crate::Client::list_domains), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListDomains<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> ListDomains<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListDomains<'a> {
+    type Output = ::std::result::Result<super::models::Domains, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Domains>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_domains_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::add_domain`](crate::Client::add_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AddDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::AddDomainRequest>,
+}
+impl<'a> AddDomain<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::AddDomainRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AddDomain<'a> {
+    type Output = ::std::result::Result<super::models::Domain, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Domain>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = add_domain_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_domain`](crate::Client::delete_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    domain_id: &'a str,
+}
+impl<'a> DeleteDomain<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteDomain<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_domain_request(self.domain_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_domain`](crate::Client::update_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    domain_id: &'a str,
+    body: &'a super::models::UpdateDomainRequest,
+}
+impl<'a> UpdateDomain<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateDomain<'a> {
+    type Output = ::std::result::Result<super::models::Domain, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Domain>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_domain_request(self.domain_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_domains_request() -> ::std::result::Result<
@@ -124,19 +330,3 @@ fn update_domain_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_domains`](crate::Client::list_domains).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListDomainsParams {}
-/// Optional parameters of [`Client::add_domain`](crate::Client::add_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AddDomainParams {}
-/// Optional parameters of [`Client::delete_domain`](crate::Client::delete_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteDomainParams {}
-/// Optional parameters of [`Client::update_domain`](crate::Client::update_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateDomainParams {}

@@ -8,128 +8,515 @@ impl crate::Client {
     /// Adds an email address to a user, optionally already verified and as the new primary address.
     ///
     /// `POST /email_addresses` (operation `CreateEmailAddress`)
+    ///
+    /// Returns a [`CreateEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateEmailAddress")]
-    pub fn create_email_address(
-        &self,
-        _: &CreateEmailAddressParams,
-        body: ::std::option::Option<&super::models::CreateEmailAddressRequest>,
-    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
-        crate::runtime::Call::new(
-            self,
-            create_email_address_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_email_address(&self) -> CreateEmailAddress<'_> {
+        CreateEmailAddress {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get email address
     ///
     /// Returns one email address with its verification state.
     ///
     /// `GET /email_addresses/{email_address_id}` (operation `GetEmailAddress`)
+    ///
+    /// Returns a [`GetEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetEmailAddress")]
-    pub fn get_email_address(
-        &self,
-        email_address_id: &str,
-        _: &GetEmailAddressParams,
-    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
-        crate::runtime::Call::new(
-            self,
-            get_email_address_request(email_address_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_email_address<'a>(
+        &'a self,
+        email_address_id: &'a str,
+    ) -> GetEmailAddress<'a> {
+        GetEmailAddress {
+            base: crate::runtime::RequestBase::new(self),
+            email_address_id,
+        }
     }
     /// Delete email address
     ///
     /// Removes an email address from its user.
     ///
     /// `DELETE /email_addresses/{email_address_id}` (operation `DeleteEmailAddress`)
+    ///
+    /// Returns a [`DeleteEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteEmailAddress")]
-    pub fn delete_email_address(
-        &self,
-        email_address_id: &str,
-        _: &DeleteEmailAddressParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_email_address_request(email_address_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn delete_email_address<'a>(
+        &'a self,
+        email_address_id: &'a str,
+    ) -> DeleteEmailAddress<'a> {
+        DeleteEmailAddress {
+            base: crate::runtime::RequestBase::new(self),
+            email_address_id,
+        }
     }
     /// Update email address
     ///
     /// Marks an email address as verified and/or makes it the primary address of its user.
     ///
     /// `PATCH /email_addresses/{email_address_id}` (operation `UpdateEmailAddress`)
+    ///
+    /// Returns a [`UpdateEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateEmailAddress")]
-    pub fn update_email_address(
-        &self,
-        email_address_id: &str,
-        _: &UpdateEmailAddressParams,
-        body: ::std::option::Option<&super::models::UpdateEmailAddressRequest>,
-    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
-        crate::runtime::Call::new(
-            self,
-            update_email_address_request(email_address_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_email_address<'a>(
+        &'a self,
+        email_address_id: &'a str,
+    ) -> UpdateEmailAddress<'a> {
+        UpdateEmailAddress {
+            base: crate::runtime::RequestBase::new(self),
+            email_address_id,
+            body: ::std::option::Option::None,
+        }
     }
     /// Send email verification code
     ///
     /// Emails a one-time code to the address so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
     ///
     /// `POST /email_addresses/{email_address_id}/prepare_verification` (operation `PrepareEmailAddressVerification`)
+    ///
+    /// Returns a [`PrepareEmailAddressVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "PrepareEmailAddressVerification")]
-    pub fn prepare_email_address_verification(
-        &self,
-        email_address_id: &str,
-        _: &PrepareEmailAddressVerificationParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::PrepareEmailAddressVerificationResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            prepare_email_address_verification_request(email_address_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn prepare_email_address_verification<'a>(
+        &'a self,
+        email_address_id: &'a str,
+    ) -> PrepareEmailAddressVerification<'a> {
+        PrepareEmailAddressVerification {
+            base: crate::runtime::RequestBase::new(self),
+            email_address_id,
+        }
     }
     /// Check email verification code
     ///
     /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the address verified; no session is created.
     ///
     /// `POST /email_addresses/{email_address_id}/attempt_verification` (operation `AttemptEmailAddressVerification`)
+    ///
+    /// Returns a [`AttemptEmailAddressVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AttemptEmailAddressVerification")]
-    pub fn attempt_email_address_verification(
-        &self,
-        email_address_id: &str,
-        _: &AttemptEmailAddressVerificationParams,
-        body: &super::models::AttemptEmailAddressVerificationRequest,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::AttemptEmailAddressVerificationResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            attempt_email_address_verification_request(email_address_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn attempt_email_address_verification<'a>(
+        &'a self,
+        email_address_id: &'a str,
+        body: &'a super::models::AttemptEmailAddressVerificationRequest,
+    ) -> AttemptEmailAddressVerification<'a> {
+        AttemptEmailAddressVerification {
+            base: crate::runtime::RequestBase::new(self),
+            email_address_id,
+            body,
+        }
     }
     /// Replace user email addresses
     ///
     /// Deletes every email address of the user and sets one new primary address, verified by default. Fails while an existing address is tied to a connected account. An `unverified` replacement can leave the user unable to sign in.
     ///
     /// `PUT /users/{user_id}/email_address` (operation `ReplaceUserEmailAddress`)
+    ///
+    /// Returns a [`ReplaceUserEmailAddress`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceUserEmailAddress")]
-    pub fn replace_user_email_address(
-        &self,
-        user_id: &str,
-        _: &ReplaceUserEmailAddressParams,
-        body: &super::models::ReplaceUserEmailAddressRequest,
-    ) -> crate::runtime::Call<'_, super::models::EmailAddress> {
-        crate::runtime::Call::new(
-            self,
-            replace_user_email_address_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn replace_user_email_address<'a>(
+        &'a self,
+        user_id: &'a str,
+        body: &'a super::models::ReplaceUserEmailAddressRequest,
+    ) -> ReplaceUserEmailAddress<'a> {
+        ReplaceUserEmailAddress {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::create_email_address`](crate::Client::create_email_address), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateEmailAddress<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateEmailAddressRequest>,
+}
+impl<'a> CreateEmailAddress<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateEmailAddressRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateEmailAddress<'a> {
+    type Output = ::std::result::Result<super::models::EmailAddress, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_email_address_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_email_address`](crate::Client::get_email_address), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetEmailAddress<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    email_address_id: &'a str,
+}
+impl<'a> GetEmailAddress<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetEmailAddress<'a> {
+    type Output = ::std::result::Result<super::models::EmailAddress, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_email_address_request(self.email_address_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_email_address`](crate::Client::delete_email_address), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteEmailAddress<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    email_address_id: &'a str,
+}
+impl<'a> DeleteEmailAddress<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteEmailAddress<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_email_address_request(self.email_address_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_email_address`](crate::Client::update_email_address), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateEmailAddress<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    email_address_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateEmailAddressRequest>,
+}
+impl<'a> UpdateEmailAddress<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateEmailAddressRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateEmailAddress<'a> {
+    type Output = ::std::result::Result<super::models::EmailAddress, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_email_address_request(self.email_address_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::prepare_email_address_verification`](crate::Client::prepare_email_address_verification), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct PrepareEmailAddressVerification<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    email_address_id: &'a str,
+}
+impl<'a> PrepareEmailAddressVerification<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for PrepareEmailAddressVerification<'a> {
+    type Output = ::std::result::Result<
+        super::models::PrepareEmailAddressVerificationResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PrepareEmailAddressVerificationResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = prepare_email_address_verification_request(self.email_address_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::attempt_email_address_verification`](crate::Client::attempt_email_address_verification), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AttemptEmailAddressVerification<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    email_address_id: &'a str,
+    body: &'a super::models::AttemptEmailAddressVerificationRequest,
+}
+impl<'a> AttemptEmailAddressVerification<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AttemptEmailAddressVerification<'a> {
+    type Output = ::std::result::Result<
+        super::models::AttemptEmailAddressVerificationResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::AttemptEmailAddressVerificationResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = attempt_email_address_verification_request(
+            self.email_address_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_user_email_address`](crate::Client::replace_user_email_address), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceUserEmailAddress<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: &'a super::models::ReplaceUserEmailAddressRequest,
+}
+impl<'a> ReplaceUserEmailAddress<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceUserEmailAddress<'a> {
+    type Output = ::std::result::Result<super::models::EmailAddress, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_user_email_address_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_email_address_request(
@@ -229,31 +616,3 @@ fn replace_user_email_address_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_email_address`](crate::Client::create_email_address).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateEmailAddressParams {}
-/// Optional parameters of [`Client::get_email_address`](crate::Client::get_email_address).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetEmailAddressParams {}
-/// Optional parameters of [`Client::delete_email_address`](crate::Client::delete_email_address).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteEmailAddressParams {}
-/// Optional parameters of [`Client::update_email_address`](crate::Client::update_email_address).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateEmailAddressParams {}
-/// Optional parameters of [`Client::prepare_email_address_verification`](crate::Client::prepare_email_address_verification).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PrepareEmailAddressVerificationParams {}
-/// Optional parameters of [`Client::attempt_email_address_verification`](crate::Client::attempt_email_address_verification).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AttemptEmailAddressVerificationParams {}
-/// Optional parameters of [`Client::replace_user_email_address`](crate::Client::replace_user_email_address).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceUserEmailAddressParams {}

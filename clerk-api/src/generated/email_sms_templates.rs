@@ -8,32 +8,203 @@ impl crate::Client {
     /// Returns the instance's email or SMS templates in display order.
     ///
     /// `GET /templates/{template_type}` (operation `GetTemplateList`)
+    ///
+    /// Returns a [`GetTemplateList`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetTemplateList")]
     #[deprecated]
-    pub fn get_template_list(
-        &self,
-        template_type: &super::models::GetTemplateListTemplateType,
-        params: &GetTemplateListParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::Template>> {
-        crate::runtime::Call::new(
-            self,
-            get_template_list_request(template_type, params),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_template_list<'a>(
+        &'a self,
+        template_type: &'a super::models::GetTemplateListTemplateType,
+    ) -> GetTemplateList<'a> {
+        GetTemplateList {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            params: ::std::default::Default::default(),
+        }
     }
-    /// Every item of [`Client::get_template_list`](crate::Client::get_template_list), fetched page by page as the stream is polled.
+    /// Get email or SMS template (deprecated)
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    /// Returns one email or SMS template.
+    ///
+    /// `GET /templates/{template_type}/{slug}` (operation `GetTemplate`)
+    ///
+    /// Returns a [`GetTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetTemplate")]
     #[deprecated]
-    pub fn get_template_list_stream(
-        &self,
-        template_type: &super::models::GetTemplateListTemplateType,
-        params: &GetTemplateListParams,
-    ) -> crate::Paginated<super::models::Template> {
-        let client = self.clone();
-        let params = params.clone();
-        let template_type = template_type.clone();
+    #[inline]
+    pub fn get_template<'a>(
+        &'a self,
+        template_type: &'a super::models::GetTemplateTemplateType,
+        slug: &'a str,
+    ) -> GetTemplate<'a> {
+        GetTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            slug,
+        }
+    }
+    /// Update email or SMS template (deprecated)
+    ///
+    /// Changes the content and delivery settings of an existing email or SMS template.
+    ///
+    /// `PUT /templates/{template_type}/{slug}` (operation `UpsertTemplate`)
+    ///
+    /// Returns a [`UpsertTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpsertTemplate")]
+    #[deprecated]
+    #[inline]
+    pub fn upsert_template<'a>(
+        &'a self,
+        template_type: &'a super::models::UpsertTemplateTemplateType,
+        slug: &'a str,
+    ) -> UpsertTemplate<'a> {
+        UpsertTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            slug,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Revert email or SMS template (deprecated)
+    ///
+    /// Restores a changed template to Clerk's default content.
+    ///
+    /// `POST /templates/{template_type}/{slug}/revert` (operation `RevertTemplate`)
+    ///
+    /// Returns a [`RevertTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevertTemplate")]
+    #[deprecated]
+    #[inline]
+    pub fn revert_template<'a>(
+        &'a self,
+        template_type: &'a super::models::RevertTemplateTemplateType,
+        slug: &'a str,
+    ) -> RevertTemplate<'a> {
+        RevertTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            slug,
+        }
+    }
+    /// Preview email or SMS template (deprecated)
+    ///
+    /// Renders a template from the given body and subject without saving anything.
+    ///
+    /// `POST /templates/{template_type}/{slug}/preview` (operation `PreviewTemplate`)
+    ///
+    /// Returns a [`PreviewTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "PreviewTemplate")]
+    #[deprecated]
+    #[inline]
+    pub fn preview_template<'a>(
+        &'a self,
+        template_type: &'a str,
+        slug: &'a str,
+    ) -> PreviewTemplate<'a> {
+        PreviewTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            slug,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Toggle Clerk delivery of a template (deprecated)
+    ///
+    /// Switches whether Clerk sends the messages of a template. When off, deliver them yourself from the `email.created` or `sms.created` webhook events.
+    ///
+    /// `POST /templates/{template_type}/{slug}/toggle_delivery` (operation `ToggleTemplateDelivery`)
+    ///
+    /// Returns a [`ToggleTemplateDelivery`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ToggleTemplateDelivery")]
+    #[deprecated]
+    #[inline]
+    pub fn toggle_template_delivery<'a>(
+        &'a self,
+        template_type: &'a super::models::ToggleTemplateDeliveryTemplateType,
+        slug: &'a str,
+    ) -> ToggleTemplateDelivery<'a> {
+        ToggleTemplateDelivery {
+            base: crate::runtime::RequestBase::new(self),
+            template_type,
+            slug,
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::get_template_list`](crate::Client::get_template_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetTemplateList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a super::models::GetTemplateListTemplateType,
+    params: GetTemplateListParams,
+}
+impl<'a> GetTemplateList<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetTemplateListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Template> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let template_type = self.template_type.clone();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -56,106 +227,310 @@ impl crate::Client {
             },
         )
     }
-    /// Get email or SMS template (deprecated)
-    ///
-    /// Returns one email or SMS template.
-    ///
-    /// `GET /templates/{template_type}/{slug}` (operation `GetTemplate`)
-    #[doc(alias = "GetTemplate")]
-    #[deprecated]
-    pub fn get_template(
-        &self,
-        template_type: &super::models::GetTemplateTemplateType,
-        slug: &str,
-        _: &GetTemplateParams,
-    ) -> crate::runtime::Call<'_, super::models::Template> {
-        crate::runtime::Call::new(
-            self,
-            get_template_request(template_type, slug),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetTemplateList<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::Template>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::Template>>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_template_list_request(self.template_type, &self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Update email or SMS template (deprecated)
-    ///
-    /// Changes the content and delivery settings of an existing email or SMS template.
-    ///
-    /// `PUT /templates/{template_type}/{slug}` (operation `UpsertTemplate`)
-    #[doc(alias = "UpsertTemplate")]
-    #[deprecated]
-    pub fn upsert_template(
-        &self,
-        template_type: &super::models::UpsertTemplateTemplateType,
-        slug: &str,
-        _: &UpsertTemplateParams,
-        body: ::std::option::Option<&super::models::UpsertTemplateRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Template> {
-        crate::runtime::Call::new(
-            self,
-            upsert_template_request(template_type, slug, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_template`](crate::Client::get_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a super::models::GetTemplateTemplateType,
+    slug: &'a str,
+}
+impl<'a> GetTemplate<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Revert email or SMS template (deprecated)
-    ///
-    /// Restores a changed template to Clerk's default content.
-    ///
-    /// `POST /templates/{template_type}/{slug}/revert` (operation `RevertTemplate`)
-    #[doc(alias = "RevertTemplate")]
-    #[deprecated]
-    pub fn revert_template(
-        &self,
-        template_type: &super::models::RevertTemplateTemplateType,
-        slug: &str,
-        _: &RevertTemplateParams,
-    ) -> crate::runtime::Call<'_, super::models::Template> {
-        crate::runtime::Call::new(
-            self,
-            revert_template_request(template_type, slug),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Preview email or SMS template (deprecated)
-    ///
-    /// Renders a template from the given body and subject without saving anything.
-    ///
-    /// `POST /templates/{template_type}/{slug}/preview` (operation `PreviewTemplate`)
-    #[doc(alias = "PreviewTemplate")]
-    #[deprecated]
-    pub fn preview_template(
-        &self,
-        template_type: &str,
-        slug: &str,
-        _: &PreviewTemplateParams,
-        body: ::std::option::Option<&super::models::PreviewTemplateRequest>,
-    ) -> crate::runtime::Call<
-        '_,
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetTemplate<'a> {
+    type Output = ::std::result::Result<super::models::Template, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_template_request(self.template_type, self.slug);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::upsert_template`](crate::Client::upsert_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpsertTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a super::models::UpsertTemplateTemplateType,
+    slug: &'a str,
+    body: ::std::option::Option<&'a super::models::UpsertTemplateRequest>,
+}
+impl<'a> UpsertTemplate<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpsertTemplateRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpsertTemplate<'a> {
+    type Output = ::std::result::Result<super::models::Template, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = upsert_template_request(self.template_type, self.slug, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revert_template`](crate::Client::revert_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevertTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a super::models::RevertTemplateTemplateType,
+    slug: &'a str,
+}
+impl<'a> RevertTemplate<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevertTemplate<'a> {
+    type Output = ::std::result::Result<super::models::Template, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revert_template_request(self.template_type, self.slug);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::preview_template`](crate::Client::preview_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct PreviewTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a str,
+    slug: &'a str,
+    body: ::std::option::Option<&'a super::models::PreviewTemplateRequest>,
+}
+impl<'a> PreviewTemplate<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::PreviewTemplateRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for PreviewTemplate<'a> {
+    type Output = ::std::result::Result<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > {
-        crate::runtime::Call::new(
-            self,
-            preview_template_request(template_type, slug, body),
-            crate::runtime::Response::json,
-        )
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = preview_template_request(self.template_type, self.slug, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Toggle Clerk delivery of a template (deprecated)
-    ///
-    /// Switches whether Clerk sends the messages of a template. When off, deliver them yourself from the `email.created` or `sms.created` webhook events.
-    ///
-    /// `POST /templates/{template_type}/{slug}/toggle_delivery` (operation `ToggleTemplateDelivery`)
-    #[doc(alias = "ToggleTemplateDelivery")]
-    #[deprecated]
-    pub fn toggle_template_delivery(
-        &self,
-        template_type: &super::models::ToggleTemplateDeliveryTemplateType,
-        slug: &str,
-        _: &ToggleTemplateDeliveryParams,
-        body: ::std::option::Option<&super::models::ToggleTemplateDeliveryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Template> {
-        crate::runtime::Call::new(
-            self,
-            toggle_template_delivery_request(template_type, slug, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::toggle_template_delivery`](crate::Client::toggle_template_delivery), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ToggleTemplateDelivery<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_type: &'a super::models::ToggleTemplateDeliveryTemplateType,
+    slug: &'a str,
+    body: ::std::option::Option<&'a super::models::ToggleTemplateDeliveryRequest>,
+}
+impl<'a> ToggleTemplateDelivery<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::ToggleTemplateDeliveryRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ToggleTemplateDelivery<'a> {
+    type Output = ::std::result::Result<super::models::Template, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = toggle_template_delivery_request(
+            self.template_type,
+            self.slug,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_template_list_request(
@@ -270,7 +645,7 @@ fn toggle_template_delivery_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_template_list`](crate::Client::get_template_list).
+/// The optional parameters of [`Client::get_template_list`](crate::Client::get_template_list), for [`GetTemplateList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateListParams {
@@ -280,23 +655,3 @@ pub struct GetTemplateListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::get_template`](crate::Client::get_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetTemplateParams {}
-/// Optional parameters of [`Client::upsert_template`](crate::Client::upsert_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpsertTemplateParams {}
-/// Optional parameters of [`Client::revert_template`](crate::Client::revert_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevertTemplateParams {}
-/// Optional parameters of [`Client::preview_template`](crate::Client::preview_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PreviewTemplateParams {}
-/// Optional parameters of [`Client::toggle_template_delivery`](crate::Client::toggle_template_delivery).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ToggleTemplateDeliveryParams {}

@@ -8,27 +8,206 @@ impl crate::Client {
     /// Returns one page of the instance's enterprise (SAML or OIDC) connections.
     ///
     /// `GET /enterprise_connections` (operation `ListEnterpriseConnections`)
-    #[doc(alias = "ListEnterpriseConnections")]
-    pub fn list_enterprise_connections(
-        &self,
-        params: &ListEnterpriseConnectionsParams,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnections> {
-        crate::runtime::Call::new(
-            self,
-            list_enterprise_connections_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_enterprise_connections`](crate::Client::list_enterprise_connections), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_enterprise_connections_stream(
-        &self,
-        params: &ListEnterpriseConnectionsParams,
-    ) -> crate::Paginated<super::models::EnterpriseConnection> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListEnterpriseConnections`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListEnterpriseConnections")]
+    #[inline]
+    pub fn list_enterprise_connections(&self) -> ListEnterpriseConnections<'_> {
+        ListEnterpriseConnections {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create enterprise connection
+    ///
+    /// Creates a SAML or OIDC single sign-on connection for one or more email domains, optionally linked to an organization.
+    ///
+    /// `POST /enterprise_connections` (operation `CreateEnterpriseConnection`)
+    ///
+    /// Returns a [`CreateEnterpriseConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateEnterpriseConnection")]
+    #[inline]
+    pub fn create_enterprise_connection(&self) -> CreateEnterpriseConnection<'_> {
+        CreateEnterpriseConnection {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get enterprise connection
+    ///
+    /// Returns one enterprise connection with its SAML or OIDC settings.
+    ///
+    /// `GET /enterprise_connections/{enterprise_connection_id}` (operation `GetEnterpriseConnection`)
+    ///
+    /// Returns a [`GetEnterpriseConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetEnterpriseConnection")]
+    #[inline]
+    pub fn get_enterprise_connection<'a>(
+        &'a self,
+        enterprise_connection_id: &'a str,
+    ) -> GetEnterpriseConnection<'a> {
+        GetEnterpriseConnection {
+            base: crate::runtime::RequestBase::new(self),
+            enterprise_connection_id,
+        }
+    }
+    /// Delete enterprise connection
+    ///
+    /// Deletes an enterprise connection.
+    ///
+    /// `DELETE /enterprise_connections/{enterprise_connection_id}` (operation `DeleteEnterpriseConnection`)
+    ///
+    /// Returns a [`DeleteEnterpriseConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteEnterpriseConnection")]
+    #[inline]
+    pub fn delete_enterprise_connection<'a>(
+        &'a self,
+        enterprise_connection_id: &'a str,
+    ) -> DeleteEnterpriseConnection<'a> {
+        DeleteEnterpriseConnection {
+            base: crate::runtime::RequestBase::new(self),
+            enterprise_connection_id,
+        }
+    }
+    /// Update enterprise connection
+    ///
+    /// Changes an enterprise connection; fields left out keep their values. Activating it may delete verified organization domains for the same email domains so the connection can take over.
+    ///
+    /// `PATCH /enterprise_connections/{enterprise_connection_id}` (operation `UpdateEnterpriseConnection`)
+    ///
+    /// Returns a [`UpdateEnterpriseConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateEnterpriseConnection")]
+    #[inline]
+    pub fn update_enterprise_connection<'a>(
+        &'a self,
+        enterprise_connection_id: &'a str,
+        body: &'a super::models::UpdateEnterpriseConnectionRequest,
+    ) -> UpdateEnterpriseConnection<'a> {
+        UpdateEnterpriseConnection {
+            base: crate::runtime::RequestBase::new(self),
+            enterprise_connection_id,
+            body,
+        }
+    }
+    /// List enterprise connection test runs
+    ///
+    /// Returns one page of the debug test runs made against a SAML or OIDC connection.
+    ///
+    /// `GET /enterprise_connections/{enterprise_connection_id}/test_runs` (operation `ListEnterpriseConnectionTestRuns`)
+    ///
+    /// Returns a [`ListEnterpriseConnectionTestRuns`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListEnterpriseConnectionTestRuns")]
+    #[inline]
+    pub fn list_enterprise_connection_test_runs<'a>(
+        &'a self,
+        enterprise_connection_id: &'a str,
+    ) -> ListEnterpriseConnectionTestRuns<'a> {
+        ListEnterpriseConnectionTestRuns {
+            base: crate::runtime::RequestBase::new(self),
+            enterprise_connection_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Start enterprise connection test run
+    ///
+    /// Returns a short-lived URL that runs a test sign-in against the connection's identity provider.
+    ///
+    /// `POST /enterprise_connections/{enterprise_connection_id}/test_runs` (operation `CreateEnterpriseConnectionTestRun`)
+    ///
+    /// Returns a [`CreateEnterpriseConnectionTestRun`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateEnterpriseConnectionTestRun")]
+    #[inline]
+    pub fn create_enterprise_connection_test_run<'a>(
+        &'a self,
+        enterprise_connection_id: &'a str,
+    ) -> CreateEnterpriseConnectionTestRun<'a> {
+        CreateEnterpriseConnectionTestRun {
+            base: crate::runtime::RequestBase::new(self),
+            enterprise_connection_id,
+        }
+    }
+}
+/// A request to [`Client::list_enterprise_connections`](crate::Client::list_enterprise_connections), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListEnterpriseConnections<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListEnterpriseConnectionsParams,
+}
+impl<'a> ListEnterpriseConnections<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only connections linked to this organization.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.organization_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// `true` keeps only active connections, `false` only inactive ones; omitted, all are listed.
+    #[inline]
+    pub fn active(mut self, value: bool) -> Self {
+        self.params.active = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListEnterpriseConnectionsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::EnterpriseConnection> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,107 +229,325 @@ impl crate::Client {
             },
         )
     }
-    /// Create enterprise connection
-    ///
-    /// Creates a SAML or OIDC single sign-on connection for one or more email domains, optionally linked to an organization.
-    ///
-    /// `POST /enterprise_connections` (operation `CreateEnterpriseConnection`)
-    #[doc(alias = "CreateEnterpriseConnection")]
-    pub fn create_enterprise_connection(
-        &self,
-        _: &CreateEnterpriseConnectionParams,
-        body: ::std::option::Option<&super::models::CreateEnterpriseConnectionRequest>,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
-        crate::runtime::Call::new(
-            self,
-            create_enterprise_connection_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListEnterpriseConnections<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnections,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnections>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_enterprise_connections_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get enterprise connection
-    ///
-    /// Returns one enterprise connection with its SAML or OIDC settings.
-    ///
-    /// `GET /enterprise_connections/{enterprise_connection_id}` (operation `GetEnterpriseConnection`)
-    #[doc(alias = "GetEnterpriseConnection")]
-    pub fn get_enterprise_connection(
-        &self,
-        enterprise_connection_id: &str,
-        _: &GetEnterpriseConnectionParams,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
-        crate::runtime::Call::new(
-            self,
-            get_enterprise_connection_request(enterprise_connection_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_enterprise_connection`](crate::Client::create_enterprise_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateEnterpriseConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateEnterpriseConnectionRequest>,
+}
+impl<'a> CreateEnterpriseConnection<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateEnterpriseConnectionRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete enterprise connection
-    ///
-    /// Deletes an enterprise connection.
-    ///
-    /// `DELETE /enterprise_connections/{enterprise_connection_id}` (operation `DeleteEnterpriseConnection`)
-    #[doc(alias = "DeleteEnterpriseConnection")]
-    pub fn delete_enterprise_connection(
-        &self,
-        enterprise_connection_id: &str,
-        _: &DeleteEnterpriseConnectionParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_enterprise_connection_request(enterprise_connection_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update enterprise connection
-    ///
-    /// Changes an enterprise connection; fields left out keep their values. Activating it may delete verified organization domains for the same email domains so the connection can take over.
-    ///
-    /// `PATCH /enterprise_connections/{enterprise_connection_id}` (operation `UpdateEnterpriseConnection`)
-    #[doc(alias = "UpdateEnterpriseConnection")]
-    pub fn update_enterprise_connection(
-        &self,
-        enterprise_connection_id: &str,
-        _: &UpdateEnterpriseConnectionParams,
-        body: &super::models::UpdateEnterpriseConnectionRequest,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnection> {
-        crate::runtime::Call::new(
-            self,
-            update_enterprise_connection_request(enterprise_connection_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// List enterprise connection test runs
-    ///
-    /// Returns one page of the debug test runs made against a SAML or OIDC connection.
-    ///
-    /// `GET /enterprise_connections/{enterprise_connection_id}/test_runs` (operation `ListEnterpriseConnectionTestRuns`)
-    #[doc(alias = "ListEnterpriseConnectionTestRuns")]
-    pub fn list_enterprise_connection_test_runs(
-        &self,
-        enterprise_connection_id: &str,
-        params: &ListEnterpriseConnectionTestRunsParams,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnectionTestRuns> {
-        crate::runtime::Call::new(
-            self,
-            list_enterprise_connection_test_runs_request(
-                enterprise_connection_id,
-                params,
-            ),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Every item of [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs), fetched page by page as the stream is polled.
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateEnterpriseConnection<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnection,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_enterprise_connection_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_enterprise_connection`](crate::Client::get_enterprise_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetEnterpriseConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    enterprise_connection_id: &'a str,
+}
+impl<'a> GetEnterpriseConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetEnterpriseConnection<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnection,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_enterprise_connection_request(self.enterprise_connection_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_enterprise_connection`](crate::Client::delete_enterprise_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteEnterpriseConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    enterprise_connection_id: &'a str,
+}
+impl<'a> DeleteEnterpriseConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteEnterpriseConnection<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_enterprise_connection_request(
+            self.enterprise_connection_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_enterprise_connection`](crate::Client::update_enterprise_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateEnterpriseConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    enterprise_connection_id: &'a str,
+    body: &'a super::models::UpdateEnterpriseConnectionRequest,
+}
+impl<'a> UpdateEnterpriseConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateEnterpriseConnection<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnection,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_enterprise_connection_request(
+            self.enterprise_connection_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListEnterpriseConnectionTestRuns<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    enterprise_connection_id: &'a str,
+    params: ListEnterpriseConnectionTestRunsParams,
+}
+impl<'a> ListEnterpriseConnectionTestRuns<'a> {
+    /// Only runs in these states; repeat the parameter for several.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = super::models::ListEnterpriseConnectionTestRunsStatusItem,
+        >,
+    ) -> Self {
+        self.params.status = value.into_iter().collect();
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListEnterpriseConnectionTestRunsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_enterprise_connection_test_runs_stream(
-        &self,
-        enterprise_connection_id: &str,
-        params: &ListEnterpriseConnectionTestRunsParams,
-    ) -> crate::Paginated<super::models::EnterpriseConnectionTestRun> {
-        let client = self.clone();
-        let params = params.clone();
-        let enterprise_connection_id = enterprise_connection_id.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::EnterpriseConnectionTestRun> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let enterprise_connection_id = self.enterprise_connection_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -176,22 +573,81 @@ impl crate::Client {
             },
         )
     }
-    /// Start enterprise connection test run
-    ///
-    /// Returns a short-lived URL that runs a test sign-in against the connection's identity provider.
-    ///
-    /// `POST /enterprise_connections/{enterprise_connection_id}/test_runs` (operation `CreateEnterpriseConnectionTestRun`)
-    #[doc(alias = "CreateEnterpriseConnectionTestRun")]
-    pub fn create_enterprise_connection_test_run(
-        &self,
-        enterprise_connection_id: &str,
-        _: &CreateEnterpriseConnectionTestRunParams,
-    ) -> crate::runtime::Call<'_, super::models::EnterpriseConnectionTestRunResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_enterprise_connection_test_run_request(enterprise_connection_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListEnterpriseConnectionTestRuns<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnectionTestRuns,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::EnterpriseConnectionTestRuns,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_enterprise_connection_test_runs_request(
+            self.enterprise_connection_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_enterprise_connection_test_run`](crate::Client::create_enterprise_connection_test_run), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateEnterpriseConnectionTestRun<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    enterprise_connection_id: &'a str,
+}
+impl<'a> CreateEnterpriseConnectionTestRun<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateEnterpriseConnectionTestRun<'a> {
+    type Output = ::std::result::Result<
+        super::models::EnterpriseConnectionTestRunResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::EnterpriseConnectionTestRunResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_enterprise_connection_test_run_request(
+            self.enterprise_connection_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_enterprise_connections_request(
@@ -303,7 +759,7 @@ fn create_enterprise_connection_test_run_request(
     request.push_path("/test_runs");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_enterprise_connections`](crate::Client::list_enterprise_connections).
+/// The optional parameters of [`Client::list_enterprise_connections`](crate::Client::list_enterprise_connections), for [`ListEnterpriseConnections::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEnterpriseConnectionsParams {
@@ -316,23 +772,7 @@ pub struct ListEnterpriseConnectionsParams {
     /// `true` keeps only active connections, `false` only inactive ones; omitted, all are listed.
     pub active: ::std::option::Option<bool>,
 }
-/// Optional parameters of [`Client::create_enterprise_connection`](crate::Client::create_enterprise_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateEnterpriseConnectionParams {}
-/// Optional parameters of [`Client::get_enterprise_connection`](crate::Client::get_enterprise_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetEnterpriseConnectionParams {}
-/// Optional parameters of [`Client::delete_enterprise_connection`](crate::Client::delete_enterprise_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteEnterpriseConnectionParams {}
-/// Optional parameters of [`Client::update_enterprise_connection`](crate::Client::update_enterprise_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateEnterpriseConnectionParams {}
-/// Optional parameters of [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs).
+/// The optional parameters of [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs), for [`ListEnterpriseConnectionTestRuns::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEnterpriseConnectionTestRunsParams {
@@ -345,7 +785,3 @@ pub struct ListEnterpriseConnectionTestRunsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_enterprise_connection_test_run`](crate::Client::create_enterprise_connection_test_run).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateEnterpriseConnectionTestRunParams {}

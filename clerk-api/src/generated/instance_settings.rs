@@ -8,186 +8,800 @@ impl crate::Client {
     /// Returns the settings of the instance the secret key belongs to.
     ///
     /// `GET /instance` (operation `GetInstance`)
+    ///
+    /// Returns a [`GetInstance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstance")]
-    pub fn get_instance(
-        &self,
-        _: &GetInstanceParams,
-    ) -> crate::runtime::Call<'_, super::models::Instance> {
-        crate::runtime::Call::new(
-            self,
-            get_instance_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_instance(&self) -> GetInstance<'_> {
+        GetInstance {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Patch general instance settings
     ///
     /// Changes general settings of the instance, such as test mode, breached-password checks, allowed origins or the pinned clerk-js version. Answers with an empty 204 response.
     ///
     /// `PATCH /instance` (operation `UpdateInstance`)
+    ///
+    /// Returns a [`UpdateInstance`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstance")]
-    pub fn update_instance(
-        &self,
-        _: &UpdateInstanceParams,
-        body: ::std::option::Option<&super::models::UpdateInstanceRequest>,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_request(body),
-            crate::runtime::Response::empty,
-        )
+    #[inline]
+    pub fn update_instance(&self) -> UpdateInstance<'_> {
+        UpdateInstance {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Patch instance restrictions
     ///
     /// Turns the allowlist, the blocklist and the email address restrictions of the instance on or off.
     ///
     /// `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`)
+    ///
+    /// Returns a [`UpdateInstanceRestrictions`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceRestrictions")]
-    pub fn update_instance_restrictions(
-        &self,
-        _: &UpdateInstanceRestrictionsParams,
-        body: ::std::option::Option<&super::models::UpdateInstanceRestrictionsRequest>,
-    ) -> crate::runtime::Call<'_, super::models::InstanceRestrictions> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_restrictions_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_instance_restrictions(&self) -> UpdateInstanceRestrictions<'_> {
+        UpdateInstanceRestrictions {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get instance protect settings
     ///
     /// Returns whether the instance's bot and abuse protection features are enabled.
     ///
     /// `GET /instance/protect` (operation `GetInstanceProtect`)
+    ///
+    /// Returns a [`GetInstanceProtect`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceProtect")]
-    pub fn get_instance_protect(
-        &self,
-        _: &GetInstanceProtectParams,
-    ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
-        crate::runtime::Call::new(
-            self,
-            get_instance_protect_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_instance_protect(&self) -> GetInstanceProtect<'_> {
+        GetInstanceProtect {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Update instance protect settings
     ///
     /// Turns the instance's bot and abuse protection features on or off.
     ///
     /// `PATCH /instance/protect` (operation `UpdateInstanceProtect`)
+    ///
+    /// Returns a [`UpdateInstanceProtect`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceProtect")]
-    pub fn update_instance_protect(
-        &self,
-        _: &UpdateInstanceProtectParams,
-        body: ::std::option::Option<&super::models::UpdateInstanceProtectRequest>,
-    ) -> crate::runtime::Call<'_, super::models::InstanceProtect> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_protect_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_instance_protect(&self) -> UpdateInstanceProtect<'_> {
+        UpdateInstanceProtect {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get instance communication settings
     ///
     /// Returns the instance's SMS settings, including the countries SMS messages are not sent to.
     ///
     /// `GET /instance/communication` (operation `GetInstanceCommunication`)
+    ///
+    /// Returns a [`GetInstanceCommunication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceCommunication")]
-    pub fn get_instance_communication(
-        &self,
-        _: &GetInstanceCommunicationParams,
-    ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
-        crate::runtime::Call::new(
-            self,
-            get_instance_communication_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_instance_communication(&self) -> GetInstanceCommunication<'_> {
+        GetInstanceCommunication {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Update instance communication settings
     ///
     /// Replaces the list of countries SMS messages are not sent to. Codes that are not SMS countries are dropped; leaving the field out changes nothing.
     ///
     /// `PATCH /instance/communication` (operation `UpdateInstanceCommunication`)
+    ///
+    /// Returns a [`UpdateInstanceCommunication`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceCommunication")]
-    pub fn update_instance_communication(
-        &self,
-        _: &UpdateInstanceCommunicationParams,
-        body: ::std::option::Option<&super::models::UpdateInstanceCommunicationRequest>,
-    ) -> crate::runtime::Call<'_, super::models::InstanceCommunication> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_communication_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_instance_communication(&self) -> UpdateInstanceCommunication<'_> {
+        UpdateInstanceCommunication {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get OAuth application settings
     ///
     /// Returns the instance-wide OAuth provider settings, such as dynamic client registration and JWT access tokens.
     ///
     /// `GET /instance/oauth_application_settings` (operation `GetInstanceOAuthApplicationSettings`)
+    ///
+    /// Returns a [`GetInstanceOAuthApplicationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceOAuthApplicationSettings")]
+    #[inline]
     pub fn get_instance_oauth_application_settings(
         &self,
-        _: &GetInstanceOAuthApplicationSettingsParams,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationSettings> {
-        crate::runtime::Call::new(
-            self,
-            get_instance_oauth_application_settings_request(),
-            crate::runtime::Response::json,
-        )
+    ) -> GetInstanceOAuthApplicationSettings<'_> {
+        GetInstanceOAuthApplicationSettings {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Update OAuth application settings
     ///
     /// Changes the instance-wide OAuth provider settings; fields left out keep their values.
     ///
     /// `PATCH /instance/oauth_application_settings` (operation `UpdateInstanceOAuthApplicationSettings`)
+    ///
+    /// Returns a [`UpdateInstanceOAuthApplicationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceOAuthApplicationSettings")]
+    #[inline]
     pub fn update_instance_oauth_application_settings(
         &self,
-        _: &UpdateInstanceOAuthApplicationSettingsParams,
-        body: ::std::option::Option<
-            &super::models::UpdateInstanceOAuthApplicationSettingsRequest,
-        >,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationSettings> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_oauth_application_settings_request(body),
-            crate::runtime::Response::json,
-        )
+    ) -> UpdateInstanceOAuthApplicationSettings<'_> {
+        UpdateInstanceOAuthApplicationSettings {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get instance organization settings
     ///
     /// Returns the instance's organization settings, such as membership limits, roles and domains.
     ///
     /// `GET /instance/organization_settings` (operation `GetInstanceOrganizationSettings`)
+    ///
+    /// Returns a [`GetInstanceOrganizationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetInstanceOrganizationSettings")]
+    #[inline]
     pub fn get_instance_organization_settings(
         &self,
-        _: &GetInstanceOrganizationSettingsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationSettings> {
-        crate::runtime::Call::new(
-            self,
-            get_instance_organization_settings_request(),
-            crate::runtime::Response::json,
-        )
+    ) -> GetInstanceOrganizationSettings<'_> {
+        GetInstanceOrganizationSettings {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Update organization settings
     ///
     /// Changes the instance-wide configuration of the organizations feature: on/off switch, membership limits, default roles and domain options.
     ///
     /// `PATCH /instance/organization_settings` (operation `UpdateInstanceOrganizationSettings`)
+    ///
+    /// Returns a [`UpdateInstanceOrganizationSettings`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateInstanceOrganizationSettings")]
+    #[inline]
     pub fn update_instance_organization_settings(
         &self,
-        _: &UpdateInstanceOrganizationSettingsParams,
-        body: ::std::option::Option<
-            &super::models::UpdateInstanceOrganizationSettingsRequest,
-        >,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationSettings> {
-        crate::runtime::Call::new(
-            self,
-            update_instance_organization_settings_request(body),
-            crate::runtime::Response::json,
-        )
+    ) -> UpdateInstanceOrganizationSettings<'_> {
+        UpdateInstanceOrganizationSettings {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::get_instance`](crate::Client::get_instance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetInstance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetInstance<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetInstance<'a> {
+    type Output = ::std::result::Result<super::models::Instance, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Instance>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_instance_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_instance`](crate::Client::update_instance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::UpdateInstanceRequest>,
+}
+impl<'a> UpdateInstance<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateInstanceRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstance<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_request(self.body);
+        self.base.call(request, crate::runtime::Response::empty)
+    }
+}
+/// A request to [`Client::update_instance_restrictions`](crate::Client::update_instance_restrictions), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceRestrictions<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::UpdateInstanceRestrictionsRequest>,
+}
+impl<'a> UpdateInstanceRestrictions<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceRestrictionsRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceRestrictions<'a> {
+    type Output = ::std::result::Result<
+        super::models::InstanceRestrictions,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::InstanceRestrictions>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_restrictions_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_instance_protect`](crate::Client::get_instance_protect), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetInstanceProtect<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetInstanceProtect<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetInstanceProtect<'a> {
+    type Output = ::std::result::Result<super::models::InstanceProtect, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::InstanceProtect>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_instance_protect_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_instance_protect`](crate::Client::update_instance_protect), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceProtect<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::UpdateInstanceProtectRequest>,
+}
+impl<'a> UpdateInstanceProtect<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceProtectRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceProtect<'a> {
+    type Output = ::std::result::Result<super::models::InstanceProtect, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::InstanceProtect>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_protect_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_instance_communication`](crate::Client::get_instance_communication), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetInstanceCommunication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetInstanceCommunication<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetInstanceCommunication<'a> {
+    type Output = ::std::result::Result<
+        super::models::InstanceCommunication,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::InstanceCommunication>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_instance_communication_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_instance_communication`](crate::Client::update_instance_communication), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceCommunication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::UpdateInstanceCommunicationRequest>,
+}
+impl<'a> UpdateInstanceCommunication<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceCommunicationRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceCommunication<'a> {
+    type Output = ::std::result::Result<
+        super::models::InstanceCommunication,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::InstanceCommunication>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_communication_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_instance_oauth_application_settings`](crate::Client::get_instance_oauth_application_settings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetInstanceOAuthApplicationSettings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetInstanceOAuthApplicationSettings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetInstanceOAuthApplicationSettings<'a> {
+    type Output = ::std::result::Result<
+        super::models::OAuthApplicationSettings,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplicationSettings>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_instance_oauth_application_settings_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_instance_oauth_application_settings`](crate::Client::update_instance_oauth_application_settings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceOAuthApplicationSettings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a super::models::UpdateInstanceOAuthApplicationSettingsRequest,
+    >,
+}
+impl<'a> UpdateInstanceOAuthApplicationSettings<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceOAuthApplicationSettingsRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceOAuthApplicationSettings<'a> {
+    type Output = ::std::result::Result<
+        super::models::OAuthApplicationSettings,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplicationSettings>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_oauth_application_settings_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_instance_organization_settings`](crate::Client::get_instance_organization_settings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetInstanceOrganizationSettings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetInstanceOrganizationSettings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetInstanceOrganizationSettings<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationSettings,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationSettings>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_instance_organization_settings_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_instance_organization_settings`](crate::Client::update_instance_organization_settings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateInstanceOrganizationSettings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a super::models::UpdateInstanceOrganizationSettingsRequest,
+    >,
+}
+impl<'a> UpdateInstanceOrganizationSettings<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UpdateInstanceOrganizationSettingsRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateInstanceOrganizationSettings<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationSettings,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationSettings>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_instance_organization_settings_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_instance_request() -> ::std::result::Result<
@@ -338,47 +952,3 @@ fn update_instance_organization_settings_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_instance`](crate::Client::get_instance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetInstanceParams {}
-/// Optional parameters of [`Client::update_instance`](crate::Client::update_instance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceParams {}
-/// Optional parameters of [`Client::update_instance_restrictions`](crate::Client::update_instance_restrictions).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceRestrictionsParams {}
-/// Optional parameters of [`Client::get_instance_protect`](crate::Client::get_instance_protect).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetInstanceProtectParams {}
-/// Optional parameters of [`Client::update_instance_protect`](crate::Client::update_instance_protect).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceProtectParams {}
-/// Optional parameters of [`Client::get_instance_communication`](crate::Client::get_instance_communication).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetInstanceCommunicationParams {}
-/// Optional parameters of [`Client::update_instance_communication`](crate::Client::update_instance_communication).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceCommunicationParams {}
-/// Optional parameters of [`Client::get_instance_oauth_application_settings`](crate::Client::get_instance_oauth_application_settings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetInstanceOAuthApplicationSettingsParams {}
-/// Optional parameters of [`Client::update_instance_oauth_application_settings`](crate::Client::update_instance_oauth_application_settings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceOAuthApplicationSettingsParams {}
-/// Optional parameters of [`Client::get_instance_organization_settings`](crate::Client::get_instance_organization_settings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetInstanceOrganizationSettingsParams {}
-/// Optional parameters of [`Client::update_instance_organization_settings`](crate::Client::update_instance_organization_settings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateInstanceOrganizationSettingsParams {}

@@ -8,27 +8,160 @@ impl crate::Client {
     /// Returns one page of the instance's invitations, newest first unless `order_by` says otherwise.
     ///
     /// `GET /invitations` (operation `ListInvitations`)
-    #[doc(alias = "ListInvitations")]
-    pub fn list_invitations(
-        &self,
-        params: &ListInvitationsParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::Invitation>> {
-        crate::runtime::Call::new(
-            self,
-            list_invitations_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_invitations`](crate::Client::list_invitations), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_invitations_stream(
-        &self,
-        params: &ListInvitationsParams,
-    ) -> crate::Paginated<super::models::Invitation> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListInvitations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListInvitations")]
+    #[inline]
+    pub fn list_invitations(&self) -> ListInvitations<'_> {
+        ListInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create invitation
+    ///
+    /// Invites an email address to sign up and sends the invitation email. Fails if the address already has a pending invitation, unless `ignore_existing` is set, or belongs to a user.
+    ///
+    /// `POST /invitations` (operation `CreateInvitation`)
+    ///
+    /// Returns a [`CreateInvitation`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateInvitation")]
+    #[inline]
+    pub fn create_invitation(&self) -> CreateInvitation<'_> {
+        CreateInvitation {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Create invitations
+    ///
+    /// Creates up to 10 invitations in one call. No address may belong to a user, and an address with a pending invitation needs `ignore_existing`.
+    ///
+    /// `POST /invitations/bulk` (operation `CreateBulkInvitations`)
+    ///
+    /// Returns a [`CreateBulkInvitations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateBulkInvitations")]
+    #[inline]
+    pub fn create_bulk_invitations(&self) -> CreateBulkInvitations<'_> {
+        CreateBulkInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Revoke invitation
+    ///
+    /// Invalidates the link of an invitation that is not yet revoked; the person can still sign up the normal way.
+    ///
+    /// `POST /invitations/{invitation_id}/revoke` (operation `RevokeInvitation`)
+    ///
+    /// Returns a [`RevokeInvitation`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevokeInvitation")]
+    #[inline]
+    pub fn revoke_invitation<'a>(
+        &'a self,
+        invitation_id: &'a str,
+    ) -> RevokeInvitation<'a> {
+        RevokeInvitation {
+            base: crate::runtime::RequestBase::new(self),
+            invitation_id,
+        }
+    }
+}
+/// A request to [`Client::list_invitations`](crate::Client::list_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListInvitationsParams,
+}
+impl<'a> ListInvitations<'a> {
+    /// Only invitations in this state.
+    #[inline]
+    pub fn status(mut self, value: super::models::ListInvitationsStatus) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Text matched against invitation email addresses and IDs.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `created_at`, `email_address` or `expires_at`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListInvitationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Invitation> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,58 +184,198 @@ impl crate::Client {
             },
         )
     }
-    /// Create invitation
-    ///
-    /// Invites an email address to sign up and sends the invitation email. Fails if the address already has a pending invitation, unless `ignore_existing` is set, or belongs to a user.
-    ///
-    /// `POST /invitations` (operation `CreateInvitation`)
-    #[doc(alias = "CreateInvitation")]
-    pub fn create_invitation(
-        &self,
-        _: &CreateInvitationParams,
-        body: ::std::option::Option<&super::models::CreateInvitationRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Invitation> {
-        crate::runtime::Call::new(
-            self,
-            create_invitation_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListInvitations<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::Invitation>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::Invitation>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_invitations_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Create invitations
-    ///
-    /// Creates up to 10 invitations in one call. No address may belong to a user, and an address with a pending invitation needs `ignore_existing`.
-    ///
-    /// `POST /invitations/bulk` (operation `CreateBulkInvitations`)
-    #[doc(alias = "CreateBulkInvitations")]
-    pub fn create_bulk_invitations(
-        &self,
-        _: &CreateBulkInvitationsParams,
-        body: ::std::option::Option<
-            &::std::vec::Vec<super::models::CreateBulkInvitationsRequestItem>,
-        >,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::Invitation>> {
-        crate::runtime::Call::new(
-            self,
-            create_bulk_invitations_request(body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_invitation`](crate::Client::create_invitation), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateInvitation<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateInvitationRequest>,
+}
+impl<'a> CreateInvitation<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateInvitationRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Revoke invitation
-    ///
-    /// Invalidates the link of an invitation that is not yet revoked; the person can still sign up the normal way.
-    ///
-    /// `POST /invitations/{invitation_id}/revoke` (operation `RevokeInvitation`)
-    #[doc(alias = "RevokeInvitation")]
-    pub fn revoke_invitation(
-        &self,
-        invitation_id: &str,
-        _: &RevokeInvitationParams,
-    ) -> crate::runtime::Call<'_, super::models::RevokeInvitationResponse> {
-        crate::runtime::Call::new(
-            self,
-            revoke_invitation_request(invitation_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateInvitation<'a> {
+    type Output = ::std::result::Result<super::models::Invitation, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Invitation>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_invitation_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_bulk_invitations`](crate::Client::create_bulk_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateBulkInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a ::std::vec::Vec<super::models::CreateBulkInvitationsRequestItem>,
+    >,
+}
+impl<'a> CreateBulkInvitations<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a ::std::vec::Vec<super::models::CreateBulkInvitationsRequestItem>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateBulkInvitations<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::Invitation>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::Invitation>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_bulk_invitations_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_invitation`](crate::Client::revoke_invitation), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeInvitation<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    invitation_id: &'a str,
+}
+impl<'a> RevokeInvitation<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeInvitation<'a> {
+    type Output = ::std::result::Result<
+        super::models::RevokeInvitationResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RevokeInvitationResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_invitation_request(self.invitation_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_invitations_request(
@@ -177,7 +450,7 @@ fn revoke_invitation_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_invitations`](crate::Client::list_invitations).
+/// The optional parameters of [`Client::list_invitations`](crate::Client::list_invitations), for [`ListInvitations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInvitationsParams {
@@ -193,15 +466,3 @@ pub struct ListInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_invitation`](crate::Client::create_invitation).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateInvitationParams {}
-/// Optional parameters of [`Client::create_bulk_invitations`](crate::Client::create_bulk_invitations).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBulkInvitationsParams {}
-/// Optional parameters of [`Client::revoke_invitation`](crate::Client::revoke_invitation).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeInvitationParams {}

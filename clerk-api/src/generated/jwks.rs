@@ -8,16 +8,64 @@ impl crate::Client {
     /// Returns the JSON Web Key Set whose public keys verify the session tokens of the instance.
     ///
     /// `GET /jwks` (operation `GetJWKS`)
+    ///
+    /// Returns a [`GetJwks`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetJWKS")]
-    pub fn get_jwks(
-        &self,
-        _: &GetJwksParams,
-    ) -> crate::runtime::Call<'_, super::models::Jwks> {
-        crate::runtime::Call::new(
-            self,
-            get_jwks_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_jwks(&self) -> GetJwks<'_> {
+        GetJwks {
+            base: crate::runtime::RequestBase::new(self),
+        }
+    }
+}
+/// A request to [`Client::get_jwks`](crate::Client::get_jwks), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetJwks<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GetJwks<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetJwks<'a> {
+    type Output = ::std::result::Result<super::models::Jwks, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Jwks>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_jwks_request();
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_jwks_request() -> ::std::result::Result<crate::runtime::Request, crate::Error> {
@@ -29,7 +77,3 @@ fn get_jwks_request() -> ::std::result::Result<crate::runtime::Request, crate::E
     request.push_path("/jwks");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_jwks`](crate::Client::get_jwks).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetJwksParams {}

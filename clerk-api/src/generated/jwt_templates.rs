@@ -8,27 +8,155 @@ impl crate::Client {
     /// Returns the JWT templates of the instance.
     ///
     /// `GET /jwt_templates` (operation `ListJWTTemplates`)
-    #[doc(alias = "ListJWTTemplates")]
-    pub fn list_jwt_templates(
-        &self,
-        params: &ListJwtTemplatesParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::JwtTemplate>> {
-        crate::runtime::Call::new(
-            self,
-            list_jwt_templates_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_jwt_templates_stream(
-        &self,
-        params: &ListJwtTemplatesParams,
-    ) -> crate::Paginated<super::models::JwtTemplate> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListJwtTemplates`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListJWTTemplates")]
+    #[inline]
+    pub fn list_jwt_templates(&self) -> ListJwtTemplates<'_> {
+        ListJwtTemplates {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create JWT template
+    ///
+    /// Creates a template for minting custom JWTs from sessions, with its claims, lifetime and optional own signing key.
+    ///
+    /// `POST /jwt_templates` (operation `CreateJWTTemplate`)
+    ///
+    /// Returns a [`CreateJwtTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateJWTTemplate")]
+    #[inline]
+    pub fn create_jwt_template(&self) -> CreateJwtTemplate<'_> {
+        CreateJwtTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get JWT template
+    ///
+    /// Returns one JWT template.
+    ///
+    /// `GET /jwt_templates/{template_id}` (operation `GetJWTTemplate`)
+    ///
+    /// Returns a [`GetJwtTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetJWTTemplate")]
+    #[inline]
+    pub fn get_jwt_template<'a>(&'a self, template_id: &'a str) -> GetJwtTemplate<'a> {
+        GetJwtTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_id,
+        }
+    }
+    /// Delete JWT template
+    ///
+    /// Deletes a JWT template; tokens can no longer be minted from it.
+    ///
+    /// `DELETE /jwt_templates/{template_id}` (operation `DeleteJWTTemplate`)
+    ///
+    /// Returns a [`DeleteJwtTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteJWTTemplate")]
+    #[inline]
+    pub fn delete_jwt_template<'a>(
+        &'a self,
+        template_id: &'a str,
+    ) -> DeleteJwtTemplate<'a> {
+        DeleteJwtTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_id,
+        }
+    }
+    /// Update JWT template
+    ///
+    /// Replaces the definition of an existing JWT template. `name` and `claims` are mandatory in the body.
+    ///
+    /// `PATCH /jwt_templates/{template_id}` (operation `UpdateJWTTemplate`)
+    ///
+    /// Returns a [`UpdateJwtTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateJWTTemplate")]
+    #[inline]
+    pub fn update_jwt_template<'a>(
+        &'a self,
+        template_id: &'a str,
+    ) -> UpdateJwtTemplate<'a> {
+        UpdateJwtTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            template_id,
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::list_jwt_templates`](crate::Client::list_jwt_templates), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListJwtTemplates<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListJwtTemplatesParams,
+}
+impl<'a> ListJwtTemplates<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListJwtTemplatesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::JwtTemplate> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,74 +179,236 @@ impl crate::Client {
             },
         )
     }
-    /// Create JWT template
-    ///
-    /// Creates a template for minting custom JWTs from sessions, with its claims, lifetime and optional own signing key.
-    ///
-    /// `POST /jwt_templates` (operation `CreateJWTTemplate`)
-    #[doc(alias = "CreateJWTTemplate")]
-    pub fn create_jwt_template(
-        &self,
-        _: &CreateJwtTemplateParams,
-        body: ::std::option::Option<&super::models::CreateJwtTemplateRequest>,
-    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
-        crate::runtime::Call::new(
-            self,
-            create_jwt_template_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListJwtTemplates<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::JwtTemplate>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::JwtTemplate>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_jwt_templates_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get JWT template
-    ///
-    /// Returns one JWT template.
-    ///
-    /// `GET /jwt_templates/{template_id}` (operation `GetJWTTemplate`)
-    #[doc(alias = "GetJWTTemplate")]
-    pub fn get_jwt_template(
-        &self,
-        template_id: &str,
-        _: &GetJwtTemplateParams,
-    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
-        crate::runtime::Call::new(
-            self,
-            get_jwt_template_request(template_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_jwt_template`](crate::Client::create_jwt_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateJwtTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateJwtTemplateRequest>,
+}
+impl<'a> CreateJwtTemplate<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateJwtTemplateRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete JWT template
-    ///
-    /// Deletes a JWT template; tokens can no longer be minted from it.
-    ///
-    /// `DELETE /jwt_templates/{template_id}` (operation `DeleteJWTTemplate`)
-    #[doc(alias = "DeleteJWTTemplate")]
-    pub fn delete_jwt_template(
-        &self,
-        template_id: &str,
-        _: &DeleteJwtTemplateParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_jwt_template_request(template_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update JWT template
-    ///
-    /// Replaces the definition of an existing JWT template. `name` and `claims` are mandatory in the body.
-    ///
-    /// `PATCH /jwt_templates/{template_id}` (operation `UpdateJWTTemplate`)
-    #[doc(alias = "UpdateJWTTemplate")]
-    pub fn update_jwt_template(
-        &self,
-        template_id: &str,
-        _: &UpdateJwtTemplateParams,
-        body: ::std::option::Option<&super::models::UpdateJwtTemplateRequest>,
-    ) -> crate::runtime::Call<'_, super::models::JwtTemplate> {
-        crate::runtime::Call::new(
-            self,
-            update_jwt_template_request(template_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateJwtTemplate<'a> {
+    type Output = ::std::result::Result<super::models::JwtTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_jwt_template_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_jwt_template`](crate::Client::get_jwt_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetJwtTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_id: &'a str,
+}
+impl<'a> GetJwtTemplate<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetJwtTemplate<'a> {
+    type Output = ::std::result::Result<super::models::JwtTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_jwt_template_request(self.template_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_jwt_template`](crate::Client::delete_jwt_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteJwtTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_id: &'a str,
+}
+impl<'a> DeleteJwtTemplate<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteJwtTemplate<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_jwt_template_request(self.template_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_jwt_template`](crate::Client::update_jwt_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateJwtTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    template_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateJwtTemplateRequest>,
+}
+impl<'a> UpdateJwtTemplate<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateJwtTemplateRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateJwtTemplate<'a> {
+    type Output = ::std::result::Result<super::models::JwtTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_jwt_template_request(self.template_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_jwt_templates_request(
@@ -195,7 +485,7 @@ fn update_jwt_template_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates).
+/// The optional parameters of [`Client::list_jwt_templates`](crate::Client::list_jwt_templates), for [`ListJwtTemplates::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJwtTemplatesParams {
@@ -205,19 +495,3 @@ pub struct ListJwtTemplatesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_jwt_template`](crate::Client::create_jwt_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateJwtTemplateParams {}
-/// Optional parameters of [`Client::get_jwt_template`](crate::Client::get_jwt_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetJwtTemplateParams {}
-/// Optional parameters of [`Client::delete_jwt_template`](crate::Client::delete_jwt_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteJwtTemplateParams {}
-/// Optional parameters of [`Client::update_jwt_template`](crate::Client::update_jwt_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateJwtTemplateParams {}

@@ -8,69 +8,318 @@ impl crate::Client {
     /// Returns one page of a machine's opaque M2M tokens (JWT tokens are not stored). A machine secret key sees only its own machine's tokens, an instance secret key sees all.
     ///
     /// `GET /m2m_tokens` (operation `getM2MTokens`)
+    ///
+    /// Returns a [`GetM2mTokens`] request: set its optional parts, then `.await` it.
     #[doc(alias = "getM2MTokens")]
-    pub fn get_m2_mtokens(
-        &self,
-        subject: &str,
-        params: &GetM2mTokensParams,
-    ) -> crate::runtime::Call<'_, super::models::GetM2mTokensResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_m2_mtokens_request(subject, params),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_m2_mtokens<'a>(&'a self, subject: &'a str) -> GetM2mTokens<'a> {
+        GetM2mTokens {
+            base: crate::runtime::RequestBase::new(self),
+            subject,
+            params: ::std::default::Default::default(),
+        }
     }
     /// Create M2M token
     ///
     /// Mints a machine-to-machine token; the call must authenticate with a machine secret key.
     ///
     /// `POST /m2m_tokens` (operation `createM2MToken`)
+    ///
+    /// Returns a [`CreateM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "createM2MToken")]
-    pub fn create_m2_mtoken(
-        &self,
-        _: &CreateM2mTokenParams,
-        body: &super::models::CreateM2mTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::CreateM2mTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_m2_mtoken_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_m2_mtoken<'a>(
+        &'a self,
+        body: &'a super::models::CreateM2mTokenRequest,
+    ) -> CreateM2mToken<'a> {
+        CreateM2mToken {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
     }
     /// Revoke M2M token
     ///
     /// Revokes a stored opaque M2M token (JWT tokens cannot be revoked). A machine secret key may revoke only tokens of its own machine.
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke` (operation `revokeM2MToken`)
+    ///
+    /// Returns a [`RevokeM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "revokeM2MToken")]
-    pub fn revoke_m2_mtoken(
-        &self,
-        m2m_token_id: &str,
-        _: &RevokeM2mTokenParams,
-        body: &super::models::RevokeM2mTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::RevokeM2mTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            revoke_m2_mtoken_request(m2m_token_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_m2_mtoken<'a>(
+        &'a self,
+        m2m_token_id: &'a str,
+        body: &'a super::models::RevokeM2mTokenRequest,
+    ) -> RevokeM2mToken<'a> {
+        RevokeM2mToken {
+            base: crate::runtime::RequestBase::new(self),
+            m2m_token_id,
+            body,
+        }
     }
     /// Verify M2M token
     ///
     /// Checks an M2M token and returns it when valid. With a machine secret key, the token must grant access to that machine.
     ///
     /// `POST /m2m_tokens/verify` (operation `verifyM2MToken`)
+    ///
+    /// Returns a [`VerifyM2mToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyM2MToken")]
-    pub fn verify_m2_mtoken(
-        &self,
-        _: &VerifyM2mTokenParams,
-        body: &super::models::VerifyM2mTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::VerifyM2mTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            verify_m2_mtoken_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn verify_m2_mtoken<'a>(
+        &'a self,
+        body: &'a super::models::VerifyM2mTokenRequest,
+    ) -> VerifyM2mToken<'a> {
+        VerifyM2mToken {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+}
+/// A request to [`Client::get_m2_mtokens`](crate::Client::get_m2_mtokens), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetM2mTokens<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    subject: &'a str,
+    params: GetM2mTokensParams,
+}
+impl<'a> GetM2mTokens<'a> {
+    /// Whether revoked tokens are listed too.
+    #[inline]
+    pub fn revoked(mut self, value: bool) -> Self {
+        self.params.revoked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Whether expired tokens are listed too.
+    #[inline]
+    pub fn expired(mut self, value: bool) -> Self {
+        self.params.expired = ::std::option::Option::Some(value);
+        self
+    }
+    #[inline]
+    pub fn limit(mut self, value: f64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    #[inline]
+    pub fn offset(mut self, value: f64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetM2mTokensParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetM2mTokens<'a> {
+    type Output = ::std::result::Result<
+        super::models::GetM2mTokensResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::GetM2mTokensResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_m2_mtokens_request(self.subject, &self.params);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_m2_mtoken`](crate::Client::create_m2_mtoken), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateM2mToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateM2mTokenRequest,
+}
+impl<'a> CreateM2mToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateM2mToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::CreateM2mTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CreateM2mTokenResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_m2_mtoken_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_m2_mtoken`](crate::Client::revoke_m2_mtoken), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeM2mToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    m2m_token_id: &'a str,
+    body: &'a super::models::RevokeM2mTokenRequest,
+}
+impl<'a> RevokeM2mToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeM2mToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::RevokeM2mTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RevokeM2mTokenResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_m2_mtoken_request(self.m2m_token_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::verify_m2_mtoken`](crate::Client::verify_m2_mtoken), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyM2mToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::VerifyM2mTokenRequest,
+}
+impl<'a> VerifyM2mToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyM2mToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::VerifyM2mTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::VerifyM2mTokenResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_m2_mtoken_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_m2_mtokens_request(
@@ -137,7 +386,7 @@ fn verify_m2_mtoken_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_m2_mtokens`](crate::Client::get_m2_mtokens).
+/// The optional parameters of [`Client::get_m2_mtokens`](crate::Client::get_m2_mtokens), for [`GetM2mTokens::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensParams {
@@ -148,15 +397,3 @@ pub struct GetM2mTokensParams {
     pub limit: ::std::option::Option<f64>,
     pub offset: ::std::option::Option<f64>,
 }
-/// Optional parameters of [`Client::create_m2_mtoken`](crate::Client::create_m2_mtoken).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateM2mTokenParams {}
-/// Optional parameters of [`Client::revoke_m2_mtoken`](crate::Client::revoke_m2_mtoken).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenParams {}
-/// Optional parameters of [`Client::verify_m2_mtoken`](crate::Client::verify_m2_mtoken).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenParams {}

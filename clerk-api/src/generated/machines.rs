@@ -8,27 +8,239 @@ impl crate::Client {
     /// Returns one page of the instance's machines (non-human clients), newest first unless `order_by` says otherwise.
     ///
     /// `GET /machines` (operation `ListMachines`)
-    #[doc(alias = "ListMachines")]
-    pub fn list_machines(
-        &self,
-        params: &ListMachinesParams,
-    ) -> crate::runtime::Call<'_, super::models::ListMachinesResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_machines_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_machines`](crate::Client::list_machines), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_machines_stream(
-        &self,
-        params: &ListMachinesParams,
-    ) -> crate::Paginated<super::models::Machine> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListMachines`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListMachines")]
+    #[inline]
+    pub fn list_machines(&self) -> ListMachines<'_> {
+        ListMachines {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create machine
+    ///
+    /// Creates a machine, a non-human client that authenticates with its own secret key and may call the machines it is scoped to.
+    ///
+    /// `POST /machines` (operation `CreateMachine`)
+    ///
+    /// Returns a [`CreateMachine`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateMachine")]
+    #[inline]
+    pub fn create_machine(&self) -> CreateMachine<'_> {
+        CreateMachine {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get machine
+    ///
+    /// Returns one machine with the machines it may reach.
+    ///
+    /// `GET /machines/{machine_id}` (operation `GetMachine`)
+    ///
+    /// Returns a [`GetMachine`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetMachine")]
+    #[inline]
+    pub fn get_machine<'a>(&'a self, machine_id: &'a str) -> GetMachine<'a> {
+        GetMachine {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+        }
+    }
+    /// Delete machine
+    ///
+    /// Deletes a machine.
+    ///
+    /// `DELETE /machines/{machine_id}` (operation `DeleteMachine`)
+    ///
+    /// Returns a [`DeleteMachine`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteMachine")]
+    #[inline]
+    pub fn delete_machine<'a>(&'a self, machine_id: &'a str) -> DeleteMachine<'a> {
+        DeleteMachine {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+        }
+    }
+    /// Update machine
+    ///
+    /// Changes the name or default token lifetime of a machine; fields left out keep their values.
+    ///
+    /// `PATCH /machines/{machine_id}` (operation `UpdateMachine`)
+    ///
+    /// Returns a [`UpdateMachine`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateMachine")]
+    #[inline]
+    pub fn update_machine<'a>(&'a self, machine_id: &'a str) -> UpdateMachine<'a> {
+        UpdateMachine {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get machine secret key
+    ///
+    /// Returns the secret key a machine authenticates with.
+    ///
+    /// `GET /machines/{machine_id}/secret_key` (operation `GetMachineSecretKey`)
+    ///
+    /// Returns a [`GetMachineSecretKey`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetMachineSecretKey")]
+    #[inline]
+    pub fn get_machine_secret_key<'a>(
+        &'a self,
+        machine_id: &'a str,
+    ) -> GetMachineSecretKey<'a> {
+        GetMachineSecretKey {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+        }
+    }
+    /// Rotate machine secret key
+    ///
+    /// Replaces a machine's secret key; the old key stays valid for `previous_token_ttl` seconds.
+    ///
+    /// `POST /machines/{machine_id}/secret_key/rotate` (operation `RotateMachineSecretKey`)
+    ///
+    /// Returns a [`RotateMachineSecretKey`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RotateMachineSecretKey")]
+    #[inline]
+    pub fn rotate_machine_secret_key<'a>(
+        &'a self,
+        machine_id: &'a str,
+        body: &'a super::models::RotateMachineSecretKeyRequest,
+    ) -> RotateMachineSecretKey<'a> {
+        RotateMachineSecretKey {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+            body,
+        }
+    }
+    /// Add machine scope
+    ///
+    /// Lets a machine reach one more machine (150 at most per machine).
+    ///
+    /// `POST /machines/{machine_id}/scopes` (operation `CreateMachineScope`)
+    ///
+    /// Returns a [`CreateMachineScope`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateMachineScope")]
+    #[inline]
+    pub fn create_machine_scope<'a>(
+        &'a self,
+        machine_id: &'a str,
+    ) -> CreateMachineScope<'a> {
+        CreateMachineScope {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Delete machine scope
+    ///
+    /// Stops a machine from reaching another machine.
+    ///
+    /// `DELETE /machines/{machine_id}/scopes/{other_machine_id}` (operation `DeleteMachineScope`)
+    ///
+    /// Returns a [`DeleteMachineScope`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteMachineScope")]
+    #[inline]
+    pub fn delete_machine_scope<'a>(
+        &'a self,
+        machine_id: &'a str,
+        other_machine_id: &'a str,
+    ) -> DeleteMachineScope<'a> {
+        DeleteMachineScope {
+            base: crate::runtime::RequestBase::new(self),
+            machine_id,
+            other_machine_id,
+        }
+    }
+}
+/// A request to [`Client::list_machines`](crate::Client::list_machines), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListMachines<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListMachinesParams,
+}
+impl<'a> ListMachines<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Matches an exact machine ID, or part of a name.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListMachinesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Machine> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,145 +262,473 @@ impl crate::Client {
             },
         )
     }
-    /// Create machine
-    ///
-    /// Creates a machine, a non-human client that authenticates with its own secret key and may call the machines it is scoped to.
-    ///
-    /// `POST /machines` (operation `CreateMachine`)
-    #[doc(alias = "CreateMachine")]
-    pub fn create_machine(
-        &self,
-        _: &CreateMachineParams,
-        body: ::std::option::Option<&super::models::CreateMachineRequest>,
-    ) -> crate::runtime::Call<'_, super::models::CreateMachineResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_machine_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListMachines<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListMachinesResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ListMachinesResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_machines_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get machine
-    ///
-    /// Returns one machine with the machines it may reach.
-    ///
-    /// `GET /machines/{machine_id}` (operation `GetMachine`)
-    #[doc(alias = "GetMachine")]
-    pub fn get_machine(
-        &self,
-        machine_id: &str,
-        _: &GetMachineParams,
-    ) -> crate::runtime::Call<'_, super::models::Machine> {
-        crate::runtime::Call::new(
-            self,
-            get_machine_request(machine_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_machine`](crate::Client::create_machine), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateMachine<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateMachineRequest>,
+}
+impl<'a> CreateMachine<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateMachineRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete machine
-    ///
-    /// Deletes a machine.
-    ///
-    /// `DELETE /machines/{machine_id}` (operation `DeleteMachine`)
-    #[doc(alias = "DeleteMachine")]
-    pub fn delete_machine(
-        &self,
-        machine_id: &str,
-        _: &DeleteMachineParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteMachineResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_machine_request(machine_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update machine
-    ///
-    /// Changes the name or default token lifetime of a machine; fields left out keep their values.
-    ///
-    /// `PATCH /machines/{machine_id}` (operation `UpdateMachine`)
-    #[doc(alias = "UpdateMachine")]
-    pub fn update_machine(
-        &self,
-        machine_id: &str,
-        _: &UpdateMachineParams,
-        body: ::std::option::Option<&super::models::UpdateMachineRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Machine> {
-        crate::runtime::Call::new(
-            self,
-            update_machine_request(machine_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Get machine secret key
-    ///
-    /// Returns the secret key a machine authenticates with.
-    ///
-    /// `GET /machines/{machine_id}/secret_key` (operation `GetMachineSecretKey`)
-    #[doc(alias = "GetMachineSecretKey")]
-    pub fn get_machine_secret_key(
-        &self,
-        machine_id: &str,
-        _: &GetMachineSecretKeyParams,
-    ) -> crate::runtime::Call<'_, super::models::GetMachineSecretKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_machine_secret_key_request(machine_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Rotate machine secret key
-    ///
-    /// Replaces a machine's secret key; the old key stays valid for `previous_token_ttl` seconds.
-    ///
-    /// `POST /machines/{machine_id}/secret_key/rotate` (operation `RotateMachineSecretKey`)
-    #[doc(alias = "RotateMachineSecretKey")]
-    pub fn rotate_machine_secret_key(
-        &self,
-        machine_id: &str,
-        _: &RotateMachineSecretKeyParams,
-        body: &super::models::RotateMachineSecretKeyRequest,
-    ) -> crate::runtime::Call<'_, super::models::RotateMachineSecretKeyResponse> {
-        crate::runtime::Call::new(
-            self,
-            rotate_machine_secret_key_request(machine_id, body),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Add machine scope
-    ///
-    /// Lets a machine reach one more machine (150 at most per machine).
-    ///
-    /// `POST /machines/{machine_id}/scopes` (operation `CreateMachineScope`)
-    #[doc(alias = "CreateMachineScope")]
-    pub fn create_machine_scope(
-        &self,
-        machine_id: &str,
-        _: &CreateMachineScopeParams,
-        body: ::std::option::Option<&super::models::CreateMachineScopeRequest>,
-    ) -> crate::runtime::Call<'_, super::models::MachineScope> {
-        crate::runtime::Call::new(
-            self,
-            create_machine_scope_request(machine_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
     }
-    /// Delete machine scope
-    ///
-    /// Stops a machine from reaching another machine.
-    ///
-    /// `DELETE /machines/{machine_id}/scopes/{other_machine_id}` (operation `DeleteMachineScope`)
-    #[doc(alias = "DeleteMachineScope")]
-    pub fn delete_machine_scope(
-        &self,
-        machine_id: &str,
-        other_machine_id: &str,
-        _: &DeleteMachineScopeParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteMachineScopeResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_machine_scope_request(machine_id, other_machine_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for CreateMachine<'a> {
+    type Output = ::std::result::Result<
+        super::models::CreateMachineResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CreateMachineResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_machine_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_machine`](crate::Client::get_machine), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetMachine<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+}
+impl<'a> GetMachine<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetMachine<'a> {
+    type Output = ::std::result::Result<super::models::Machine, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Machine>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_machine_request(self.machine_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_machine`](crate::Client::delete_machine), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteMachine<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+}
+impl<'a> DeleteMachine<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteMachine<'a> {
+    type Output = ::std::result::Result<
+        super::models::DeleteMachineResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeleteMachineResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_machine_request(self.machine_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_machine`](crate::Client::update_machine), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateMachine<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateMachineRequest>,
+}
+impl<'a> UpdateMachine<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateMachineRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateMachine<'a> {
+    type Output = ::std::result::Result<super::models::Machine, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Machine>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_machine_request(self.machine_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_machine_secret_key`](crate::Client::get_machine_secret_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetMachineSecretKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+}
+impl<'a> GetMachineSecretKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetMachineSecretKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::GetMachineSecretKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::GetMachineSecretKeyResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_machine_secret_key_request(self.machine_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::rotate_machine_secret_key`](crate::Client::rotate_machine_secret_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RotateMachineSecretKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+    body: &'a super::models::RotateMachineSecretKeyRequest,
+}
+impl<'a> RotateMachineSecretKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RotateMachineSecretKey<'a> {
+    type Output = ::std::result::Result<
+        super::models::RotateMachineSecretKeyResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::RotateMachineSecretKeyResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = rotate_machine_secret_key_request(self.machine_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_machine_scope`](crate::Client::create_machine_scope), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateMachineScope<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+    body: ::std::option::Option<&'a super::models::CreateMachineScopeRequest>,
+}
+impl<'a> CreateMachineScope<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateMachineScopeRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateMachineScope<'a> {
+    type Output = ::std::result::Result<super::models::MachineScope, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::MachineScope>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_machine_scope_request(self.machine_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_machine_scope`](crate::Client::delete_machine_scope), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteMachineScope<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    machine_id: &'a str,
+    other_machine_id: &'a str,
+}
+impl<'a> DeleteMachineScope<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteMachineScope<'a> {
+    type Output = ::std::result::Result<
+        super::models::DeleteMachineScopeResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::DeleteMachineScopeResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_machine_scope_request(
+            self.machine_id,
+            self.other_machine_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_machines_request(
@@ -328,7 +868,7 @@ fn delete_machine_scope_request(
     request.path_param("other_machine_id", other_machine_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_machines`](crate::Client::list_machines).
+/// The optional parameters of [`Client::list_machines`](crate::Client::list_machines), for [`ListMachines::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListMachinesParams {
@@ -341,35 +881,3 @@ pub struct ListMachinesParams {
     /// Sort key `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending).
     pub order_by: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_machine`](crate::Client::create_machine).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateMachineParams {}
-/// Optional parameters of [`Client::get_machine`](crate::Client::get_machine).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetMachineParams {}
-/// Optional parameters of [`Client::delete_machine`](crate::Client::delete_machine).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteMachineParams {}
-/// Optional parameters of [`Client::update_machine`](crate::Client::update_machine).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateMachineParams {}
-/// Optional parameters of [`Client::get_machine_secret_key`](crate::Client::get_machine_secret_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetMachineSecretKeyParams {}
-/// Optional parameters of [`Client::rotate_machine_secret_key`](crate::Client::rotate_machine_secret_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RotateMachineSecretKeyParams {}
-/// Optional parameters of [`Client::create_machine_scope`](crate::Client::create_machine_scope).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateMachineScopeParams {}
-/// Optional parameters of [`Client::delete_machine_scope`](crate::Client::delete_machine_scope).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteMachineScopeParams {}

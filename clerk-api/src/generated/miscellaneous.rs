@@ -8,16 +8,129 @@ impl crate::Client {
     /// Returns the HTML page that loads clerk.js to settle the user's authentication state when an SDK cannot tell it directly.
     ///
     /// `GET /public/interstitial` (operation `GetPublicInterstitial`)
+    ///
+    /// Returns a [`GetPublicInterstitial`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetPublicInterstitial")]
-    pub fn get_public_interstitial(
-        &self,
-        params: &GetPublicInterstitialParams,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            get_public_interstitial_request(params),
-            crate::runtime::Response::empty,
-        )
+    #[inline]
+    pub fn get_public_interstitial(&self) -> GetPublicInterstitial<'_> {
+        GetPublicInterstitial {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+}
+/// A request to [`Client::get_public_interstitial`](crate::Client::get_public_interstitial), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetPublicInterstitial<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetPublicInterstitialParams,
+}
+impl<'a> GetPublicInterstitial<'a> {
+    /// Older name of `frontend_api`.
+    #[deprecated]
+    #[inline]
+    pub fn frontend_api(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.frontend_api = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Frontend API host of the instance.
+    #[inline]
+    pub fn frontend_api_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.frontend_api_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[inline]
+    pub fn publishable_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.publishable_key = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[inline]
+    pub fn proxy_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.proxy_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[inline]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.domain = ::std::option::Option::Some(value.into());
+        self
+    }
+    #[inline]
+    pub fn sign_in_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.sign_in_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Load the script from `domain`.
+    #[inline]
+    pub fn use_domain_for_script(mut self, value: bool) -> Self {
+        self.params.use_domain_for_script = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetPublicInterstitialParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetPublicInterstitial<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_public_interstitial_request(&self.params);
+        self.base.call(request, crate::runtime::Response::empty)
     }
 }
 fn get_public_interstitial_request(
@@ -52,7 +165,7 @@ fn get_public_interstitial_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_public_interstitial`](crate::Client::get_public_interstitial).
+/// The optional parameters of [`Client::get_public_interstitial`](crate::Client::get_public_interstitial), for [`GetPublicInterstitial::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicInterstitialParams {

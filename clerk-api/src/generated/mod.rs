@@ -11,246 +11,618 @@ pub mod models;
 /// Tokens that let one user sign in as another, for impersonation.
 ///
 /// Operations of the `Actor Tokens` tag (cargo feature `actor_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_actor_token`](crate::Client::create_actor_token) | `POST /actor_tokens` | Create actor token |
+/// | [`revoke_actor_token`](crate::Client::revoke_actor_token) | `POST /actor_tokens/{actor_token_id}/revoke` | Revoke actor token |
 #[cfg(feature = "actor_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 pub mod actor_tokens;
 /// Single-use tokens for links into the admin portal.
 ///
 /// Operations of the `Admin Portal Link Tokens` tag (cargo feature `admin_portal_link_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_admin_portal_link_token`](crate::Client::create_admin_portal_link_token) | `POST /admin_portal_link_tokens` | Create admin portal link token |
+/// | [`revoke_admin_portal_link_token`](crate::Client::revoke_admin_portal_link_token) | `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` | Revoke admin portal link token |
 #[cfg(feature = "admin_portal_link_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
 pub mod admin_portal_link_tokens;
 /// Tasks through which AI agents act for users.
 ///
 /// Operations of the `Agent Tasks` tag (cargo feature `agent_tasks`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_agent_task`](crate::Client::create_agent_task) | `POST /agents/tasks` | Create agent task |
+/// | [`revoke_agent_task`](crate::Client::revoke_agent_task) | `POST /agents/tasks/{agent_task_id}/revoke` | Revoke agent task |
 #[cfg(feature = "agent_tasks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 pub mod agent_tasks;
 /// Identifiers allowed to sign up, or blocked from the instance.
 ///
 /// Operations of the `Allow-list / Block-list` tag (cargo feature `allow_list_block_list`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_allowlist_identifiers`](crate::Client::list_allowlist_identifiers) | `GET /allowlist_identifiers` | List allow-list identifiers |
+/// | [`create_allowlist_identifier`](crate::Client::create_allowlist_identifier) | `POST /allowlist_identifiers` | Add allow-list identifier |
+/// | [`delete_allowlist_identifier`](crate::Client::delete_allowlist_identifier) | `DELETE /allowlist_identifiers/{identifier_id}` | Delete allow-list identifier |
+/// | [`list_blocklist_identifiers`](crate::Client::list_blocklist_identifiers) | `GET /blocklist_identifiers` | List block-list identifiers |
+/// | [`create_blocklist_identifier`](crate::Client::create_blocklist_identifier) | `POST /blocklist_identifiers` | Add block-list identifier |
+/// | [`delete_blocklist_identifier`](crate::Client::delete_blocklist_identifier) | `DELETE /blocklist_identifiers/{identifier_id}` | Delete block-list identifier |
 #[cfg(feature = "allow_list_block_list")]
 #[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 pub mod allow_list_block_list;
 /// API keys of users, organizations and machines.
 ///
 /// Operations of the `API Keys` tag (cargo feature `api_keys`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_api_keys`](crate::Client::get_api_keys) | `GET /api_keys` | List API keys |
+/// | [`create_api_key`](crate::Client::create_api_key) | `POST /api_keys` | Create API key |
+/// | [`get_api_key`](crate::Client::get_api_key) | `GET /api_keys/{apiKeyID}` | Get API key |
+/// | [`delete_api_key`](crate::Client::delete_api_key) | `DELETE /api_keys/{apiKeyID}` | Delete API key |
+/// | [`update_api_key`](crate::Client::update_api_key) | `PATCH /api_keys/{apiKeyID}` | Update API key |
+/// | [`get_api_key_secret`](crate::Client::get_api_key_secret) | `GET /api_keys/{apiKeyID}/secret` | Get API key secret |
+/// | [`revoke_api_key`](crate::Client::revoke_api_key) | `POST /api_keys/{apiKeyID}/revoke` | Revoke API key |
+/// | [`verify_api_key`](crate::Client::verify_api_key) | `POST /api_keys/verify` | Verify API key |
 #[cfg(feature = "api_keys")]
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 pub mod api_keys;
 /// Settings that Clerk still offers as beta functionality.
 ///
 /// Operations of the `Beta Features` tag (cargo feature `beta_features`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`update_instance_auth_config`](crate::Client::update_instance_auth_config) | `PATCH /beta_features/instance_settings` | Update beta instance settings |
+/// | [`update_production_instance_domain`](crate::Client::update_production_instance_domain) (deprecated) | `PUT /beta_features/domain` | Change production domain (deprecated) |
+/// | [`change_production_instance_domain`](crate::Client::change_production_instance_domain) | `POST /instance/change_domain` | Change production domain |
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 pub mod beta_features;
 /// Plans, prices, subscription items, statements and payment attempts.
 ///
 /// Operations of the `Billing` tag (cargo feature `billing`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_commerce_plan_list`](crate::Client::get_commerce_plan_list) | `GET /billing/plans` | List billing plans |
+/// | [`get_billing_price_list`](crate::Client::get_billing_price_list) | `GET /billing/prices` | List billing prices |
+/// | [`create_billing_price`](crate::Client::create_billing_price) | `POST /billing/prices` | Create custom billing price |
+/// | [`get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list) | `GET /billing/subscription_items` | List subscription items |
+/// | [`cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item) | `DELETE /billing/subscription_items/{subscription_item_id}` | Cancel subscription item |
+/// | [`extend_billing_subscription_item_free_trial`](crate::Client::extend_billing_subscription_item_free_trial) | `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` | Extend free trial |
+/// | [`create_billing_price_transition`](crate::Client::create_billing_price_transition) | `POST /billing/subscription_items/{subscription_item_id}/price_transition` | Change subscription item price |
+/// | [`apply_billing_subscription_item_discount`](crate::Client::apply_billing_subscription_item_discount) | `POST /billing/subscription_items/{subscription_item_id}/discounts` | Apply discount to subscription item |
+/// | [`remove_billing_subscription_item_discount`](crate::Client::remove_billing_subscription_item_discount) | `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` | Remove discount from subscription item |
+/// | [`get_billing_statement_list`](crate::Client::get_billing_statement_list) | `GET /billing/statements` | List billing statements |
+/// | [`get_billing_statement`](crate::Client::get_billing_statement) | `GET /billing/statements/{statementID}` | Get billing statement |
+/// | [`get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts) | `GET /billing/statements/{statementID}/payment_attempts` | List statement payment attempts |
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod billing;
 /// Clients, the per-device records of sessions and sign-in/sign-up attempts.
 ///
 /// Operations of the `Clients` tag (cargo feature `clients`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_client_list`](crate::Client::get_client_list) (deprecated) | `GET /clients` | List clients (deprecated) |
+/// | [`verify_client`](crate::Client::verify_client) | `POST /clients/verify` | Verify client |
+/// | [`get_client`](crate::Client::get_client) | `GET /clients/{client_id}` | Get client |
 #[cfg(feature = "clients")]
 #[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 pub mod clients;
 /// Directories that provision users and groups from an identity provider.
 ///
 /// Operations of the `Directories` tag (cargo feature `directories`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_directories`](crate::Client::list_directories) | `GET /directories` | List directories |
+/// | [`create_directory`](crate::Client::create_directory) | `POST /directories` | Create directory |
+/// | [`get_directory`](crate::Client::get_directory) | `GET /directories/{directory_id}` | Get directory |
+/// | [`delete_directory`](crate::Client::delete_directory) | `DELETE /directories/{directory_id}` | Delete directory |
+/// | [`update_directory`](crate::Client::update_directory) | `PATCH /directories/{directory_id}` | Update directory |
+/// | [`rotate_directory_api_key`](crate::Client::rotate_directory_api_key) | `POST /directories/{directory_id}/rotate_api_key` | Rotate directory API key |
+/// | [`list_directory_group_role_mappings`](crate::Client::list_directory_group_role_mappings) | `GET /directories/{directory_id}/group_role_mappings` | List directory group role mappings |
+/// | [`replace_directory_group_role_mappings`](crate::Client::replace_directory_group_role_mappings) | `PUT /directories/{directory_id}/group_role_mappings` | Replace directory group role mappings |
+/// | [`create_directory_group_role_mapping`](crate::Client::create_directory_group_role_mapping) | `POST /directories/{directory_id}/group_role_mappings` | Create directory group role mapping |
+/// | [`delete_directory_group_role_mapping`](crate::Client::delete_directory_group_role_mapping) | `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` | Delete directory group role mapping |
 #[cfg(feature = "directories")]
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 pub mod directories;
 /// Primary and satellite domains served by the instance.
 ///
 /// Operations of the `Domains` tag (cargo feature `domains`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_domains`](crate::Client::list_domains) | `GET /domains` | List domains |
+/// | [`add_domain`](crate::Client::add_domain) | `POST /domains` | Add satellite domain |
+/// | [`delete_domain`](crate::Client::delete_domain) | `DELETE /domains/{domain_id}` | Delete satellite domain |
+/// | [`update_domain`](crate::Client::update_domain) | `PATCH /domains/{domain_id}` | Update domain |
 #[cfg(feature = "domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 pub mod domains;
 /// Email addresses owned by users.
 ///
 /// Operations of the `Email Addresses` tag (cargo feature `email_addresses`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_email_address`](crate::Client::create_email_address) | `POST /email_addresses` | Create email address |
+/// | [`get_email_address`](crate::Client::get_email_address) | `GET /email_addresses/{email_address_id}` | Get email address |
+/// | [`delete_email_address`](crate::Client::delete_email_address) | `DELETE /email_addresses/{email_address_id}` | Delete email address |
+/// | [`update_email_address`](crate::Client::update_email_address) | `PATCH /email_addresses/{email_address_id}` | Update email address |
+/// | [`prepare_email_address_verification`](crate::Client::prepare_email_address_verification) | `POST /email_addresses/{email_address_id}/prepare_verification` | Send email verification code |
+/// | [`attempt_email_address_verification`](crate::Client::attempt_email_address_verification) | `POST /email_addresses/{email_address_id}/attempt_verification` | Check email verification code |
+/// | [`replace_user_email_address`](crate::Client::replace_user_email_address) | `PUT /users/{user_id}/email_address` | Replace user email addresses |
 #[cfg(feature = "email_addresses")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 pub mod email_addresses;
 /// Templates of the emails and text messages the instance sends.
 ///
 /// Operations of the `Email & SMS Templates` tag (cargo feature `email_sms_templates`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_template_list`](crate::Client::get_template_list) (deprecated) | `GET /templates/{template_type}` | List email or SMS templates (deprecated) |
+/// | [`get_template`](crate::Client::get_template) (deprecated) | `GET /templates/{template_type}/{slug}` | Get email or SMS template (deprecated) |
+/// | [`upsert_template`](crate::Client::upsert_template) (deprecated) | `PUT /templates/{template_type}/{slug}` | Update email or SMS template (deprecated) |
+/// | [`revert_template`](crate::Client::revert_template) (deprecated) | `POST /templates/{template_type}/{slug}/revert` | Revert email or SMS template (deprecated) |
+/// | [`preview_template`](crate::Client::preview_template) (deprecated) | `POST /templates/{template_type}/{slug}/preview` | Preview email or SMS template (deprecated) |
+/// | [`toggle_template_delivery`](crate::Client::toggle_template_delivery) (deprecated) | `POST /templates/{template_type}/{slug}/toggle_delivery` | Toggle Clerk delivery of a template (deprecated) |
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 pub mod email_sms_templates;
 /// SAML and OIDC single sign-on connections.
 ///
 /// Operations of the `Enterprise Connections` tag (cargo feature `enterprise_connections`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_enterprise_connections`](crate::Client::list_enterprise_connections) | `GET /enterprise_connections` | List enterprise connections |
+/// | [`create_enterprise_connection`](crate::Client::create_enterprise_connection) | `POST /enterprise_connections` | Create enterprise connection |
+/// | [`get_enterprise_connection`](crate::Client::get_enterprise_connection) | `GET /enterprise_connections/{enterprise_connection_id}` | Get enterprise connection |
+/// | [`delete_enterprise_connection`](crate::Client::delete_enterprise_connection) | `DELETE /enterprise_connections/{enterprise_connection_id}` | Delete enterprise connection |
+/// | [`update_enterprise_connection`](crate::Client::update_enterprise_connection) | `PATCH /enterprise_connections/{enterprise_connection_id}` | Update enterprise connection |
+/// | [`list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs) | `GET /enterprise_connections/{enterprise_connection_id}/test_runs` | List enterprise connection test runs |
+/// | [`create_enterprise_connection_test_run`](crate::Client::create_enterprise_connection_test_run) | `POST /enterprise_connections/{enterprise_connection_id}/test_runs` | Start enterprise connection test run |
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 pub mod enterprise_connections;
 /// Instance-wide configuration, restrictions and organization options.
 ///
 /// Operations of the `Instance Settings` tag (cargo feature `instance_settings`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_instance`](crate::Client::get_instance) | `GET /instance` | Get instance |
+/// | [`update_instance`](crate::Client::update_instance) | `PATCH /instance` | Patch general instance settings |
+/// | [`update_instance_restrictions`](crate::Client::update_instance_restrictions) | `PATCH /instance/restrictions` | Patch instance restrictions |
+/// | [`get_instance_protect`](crate::Client::get_instance_protect) | `GET /instance/protect` | Get instance protect settings |
+/// | [`update_instance_protect`](crate::Client::update_instance_protect) | `PATCH /instance/protect` | Update instance protect settings |
+/// | [`get_instance_communication`](crate::Client::get_instance_communication) | `GET /instance/communication` | Get instance communication settings |
+/// | [`update_instance_communication`](crate::Client::update_instance_communication) | `PATCH /instance/communication` | Update instance communication settings |
+/// | [`get_instance_oauth_application_settings`](crate::Client::get_instance_oauth_application_settings) | `GET /instance/oauth_application_settings` | Get OAuth application settings |
+/// | [`update_instance_oauth_application_settings`](crate::Client::update_instance_oauth_application_settings) | `PATCH /instance/oauth_application_settings` | Update OAuth application settings |
+/// | [`get_instance_organization_settings`](crate::Client::get_instance_organization_settings) | `GET /instance/organization_settings` | Get instance organization settings |
+/// | [`update_instance_organization_settings`](crate::Client::update_instance_organization_settings) | `PATCH /instance/organization_settings` | Update organization settings |
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 pub mod instance_settings;
 /// Invitations to sign up to the application.
 ///
 /// Operations of the `Invitations` tag (cargo feature `invitations`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_invitations`](crate::Client::list_invitations) | `GET /invitations` | List invitations |
+/// | [`create_invitation`](crate::Client::create_invitation) | `POST /invitations` | Create invitation |
+/// | [`create_bulk_invitations`](crate::Client::create_bulk_invitations) | `POST /invitations/bulk` | Create invitations |
+/// | [`revoke_invitation`](crate::Client::revoke_invitation) | `POST /invitations/{invitation_id}/revoke` | Revoke invitation |
 #[cfg(feature = "invitations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 pub mod invitations;
 /// The public keys that verify the instance's tokens.
 ///
 /// Operations of the `JWKS` tag (cargo feature `jwks`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_jwks`](crate::Client::get_jwks) | `GET /jwks` | Get JWKS |
 #[cfg(feature = "jwks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
 pub mod jwks;
 /// Templates for minting custom JSON Web Tokens.
 ///
 /// Operations of the `JWT Templates` tag (cargo feature `jwt_templates`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_jwt_templates`](crate::Client::list_jwt_templates) | `GET /jwt_templates` | List JWT templates |
+/// | [`create_jwt_template`](crate::Client::create_jwt_template) | `POST /jwt_templates` | Create JWT template |
+/// | [`get_jwt_template`](crate::Client::get_jwt_template) | `GET /jwt_templates/{template_id}` | Get JWT template |
+/// | [`delete_jwt_template`](crate::Client::delete_jwt_template) | `DELETE /jwt_templates/{template_id}` | Delete JWT template |
+/// | [`update_jwt_template`](crate::Client::update_jwt_template) | `PATCH /jwt_templates/{template_id}` | Update JWT template |
 #[cfg(feature = "jwt_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 pub mod jwt_templates;
 /// Machine-to-machine tokens.
 ///
 /// Operations of the `M2M Tokens` tag (cargo feature `m2m_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_m2_mtokens`](crate::Client::get_m2_mtokens) | `GET /m2m_tokens` | List M2M tokens |
+/// | [`create_m2_mtoken`](crate::Client::create_m2_mtoken) | `POST /m2m_tokens` | Create M2M token |
+/// | [`revoke_m2_mtoken`](crate::Client::revoke_m2_mtoken) | `POST /m2m_tokens/{m2m_token_id}/revoke` | Revoke M2M token |
+/// | [`verify_m2_mtoken`](crate::Client::verify_m2_mtoken) | `POST /m2m_tokens/verify` | Verify M2M token |
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 pub mod m2m_tokens;
 /// Non-human clients that authenticate with their own secret keys.
 ///
 /// Operations of the `Machines` tag (cargo feature `machines`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_machines`](crate::Client::list_machines) | `GET /machines` | List machines |
+/// | [`create_machine`](crate::Client::create_machine) | `POST /machines` | Create machine |
+/// | [`get_machine`](crate::Client::get_machine) | `GET /machines/{machine_id}` | Get machine |
+/// | [`delete_machine`](crate::Client::delete_machine) | `DELETE /machines/{machine_id}` | Delete machine |
+/// | [`update_machine`](crate::Client::update_machine) | `PATCH /machines/{machine_id}` | Update machine |
+/// | [`get_machine_secret_key`](crate::Client::get_machine_secret_key) | `GET /machines/{machine_id}/secret_key` | Get machine secret key |
+/// | [`rotate_machine_secret_key`](crate::Client::rotate_machine_secret_key) | `POST /machines/{machine_id}/secret_key/rotate` | Rotate machine secret key |
+/// | [`create_machine_scope`](crate::Client::create_machine_scope) | `POST /machines/{machine_id}/scopes` | Add machine scope |
+/// | [`delete_machine_scope`](crate::Client::delete_machine_scope) | `DELETE /machines/{machine_id}/scopes/{other_machine_id}` | Delete machine scope |
 #[cfg(feature = "machines")]
 #[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 pub mod machines;
 /// Endpoints that fit no other group.
 ///
 /// Operations of the `Miscellaneous` tag (cargo feature `miscellaneous`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_public_interstitial`](crate::Client::get_public_interstitial) | `GET /public/interstitial` | Get interstitial page |
 #[cfg(feature = "miscellaneous")]
 #[cfg_attr(docsrs, doc(cfg(feature = "miscellaneous")))]
 pub mod miscellaneous;
 /// Access tokens issued by the instance as an OAuth provider.
 ///
 /// Operations of the `OAuth Access Tokens` tag (cargo feature `oauth_access_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`verify_oauth_access_token`](crate::Client::verify_oauth_access_token) | `POST /oauth_applications/access_tokens/verify` | Verify OAuth access token |
 #[cfg(feature = "oauth_access_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
 pub mod oauth_access_tokens;
 /// Applications that use the instance as an OAuth identity provider.
 ///
 /// Operations of the `OAuth Applications` tag (cargo feature `oauth_applications`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_oauth_applications`](crate::Client::list_oauth_applications) | `GET /oauth_applications` | List OAuth applications |
+/// | [`create_oauth_application`](crate::Client::create_oauth_application) | `POST /oauth_applications` | Create OAuth application |
+/// | [`get_oauth_application`](crate::Client::get_oauth_application) | `GET /oauth_applications/{oauth_application_id}` | Get OAuth application |
+/// | [`delete_oauth_application`](crate::Client::delete_oauth_application) | `DELETE /oauth_applications/{oauth_application_id}` | Delete OAuth application |
+/// | [`update_oauth_application`](crate::Client::update_oauth_application) | `PATCH /oauth_applications/{oauth_application_id}` | Patch an OAuth application |
+/// | [`upload_oauth_application_logo`](crate::Client::upload_oauth_application_logo) | `PUT /oauth_applications/{oauth_application_id}/logo` | Upload OAuth application logo |
+/// | [`rotate_oauth_application_secret`](crate::Client::rotate_oauth_application_secret) | `POST /oauth_applications/{oauth_application_id}/rotate_secret` | Rotate OAuth application secret |
+/// | [`revoke_oauth_application_token`](crate::Client::revoke_oauth_application_token) | `POST /oauth_applications/{oauth_application_id}/revoke_token` | Revoke OAuth application token |
 #[cfg(feature = "oauth_applications")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 pub mod oauth_applications;
 /// Manage email domains attached to organizations for automatic enrollment.
 ///
 /// Operations of the `Organization Domains` tag (cargo feature `organization_domains`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_organization_domains`](crate::Client::list_organization_domains) | `GET /organizations/{organization_id}/domains` | List organization domains |
+/// | [`create_organization_domain`](crate::Client::create_organization_domain) | `POST /organizations/{organization_id}/domains` | Add organization domain |
+/// | [`delete_organization_domain`](crate::Client::delete_organization_domain) | `DELETE /organizations/{organization_id}/domains/{domain_id}` | Remove organization domain |
+/// | [`update_organization_domain`](crate::Client::update_organization_domain) | `PATCH /organizations/{organization_id}/domains/{domain_id}` | Update organization domain |
+/// | [`verify_organization_domain_ownership`](crate::Client::verify_organization_domain_ownership) | `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` | Mark organization domain ownership verified |
+/// | [`list_all_organization_domains`](crate::Client::list_all_organization_domains) | `GET /organization_domains` | List organization domains across the instance |
 #[cfg(feature = "organization_domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 pub mod organization_domains;
 /// Invitations to join an organization.
 ///
 /// Operations of the `Organization Invitations` tag (cargo feature `organization_invitations`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations) | `GET /organization_invitations` | List organization invitations of the instance |
+/// | [`list_organization_invitations`](crate::Client::list_organization_invitations) | `GET /organizations/{organization_id}/invitations` | List organization invitations |
+/// | [`create_organization_invitation`](crate::Client::create_organization_invitation) | `POST /organizations/{organization_id}/invitations` | Invite to organization |
+/// | [`create_organization_invitation_bulk`](crate::Client::create_organization_invitation_bulk) | `POST /organizations/{organization_id}/invitations/bulk` | Invite several people to an organization |
+/// | [`list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations) (deprecated) | `GET /organizations/{organization_id}/invitations/pending` | List pending organization invitations |
+/// | [`get_organization_invitation`](crate::Client::get_organization_invitation) | `GET /organizations/{organization_id}/invitations/{invitation_id}` | Get organization invitation |
+/// | [`revoke_organization_invitation`](crate::Client::revoke_organization_invitation) | `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke` | Revoke organization invitation |
 #[cfg(feature = "organization_invitations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 pub mod organization_invitations;
 /// Manage which users belong to an organization and with what role.
 ///
 /// Operations of the `Organization Memberships` tag (cargo feature `organization_memberships`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_organization_memberships`](crate::Client::list_organization_memberships) | `GET /organizations/{organization_id}/memberships` | List organization members |
+/// | [`create_organization_membership`](crate::Client::create_organization_membership) | `POST /organizations/{organization_id}/memberships` | Add organization member |
+/// | [`delete_organization_membership`](crate::Client::delete_organization_membership) | `DELETE /organizations/{organization_id}/memberships/{user_id}` | Remove organization member |
+/// | [`update_organization_membership`](crate::Client::update_organization_membership) | `PATCH /organizations/{organization_id}/memberships/{user_id}` | Change a member role |
+/// | [`update_organization_membership_metadata`](crate::Client::update_organization_membership_metadata) | `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` | Merge organization membership metadata |
+/// | [`instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships) | `GET /organization_memberships` | List memberships across the instance |
 #[cfg(feature = "organization_memberships")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 pub mod organization_memberships;
 /// Permissions that organization roles grant.
 ///
 /// Operations of the `Organization Permissions` tag (cargo feature `organization_permissions`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_organization_permissions`](crate::Client::list_organization_permissions) | `GET /organization_permissions` | List organization permissions |
+/// | [`create_organization_permission`](crate::Client::create_organization_permission) | `POST /organization_permissions` | Create organization permission |
+/// | [`get_organization_permission`](crate::Client::get_organization_permission) | `GET /organization_permissions/{permission_id}` | Get organization permission |
+/// | [`delete_organization_permission`](crate::Client::delete_organization_permission) | `DELETE /organization_permissions/{permission_id}` | Delete organization permission |
+/// | [`update_organization_permission`](crate::Client::update_organization_permission) | `PATCH /organization_permissions/{permission_id}` | Update organization permission |
 #[cfg(feature = "organization_permissions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 pub mod organization_permissions;
 /// Roles members hold within organizations.
 ///
 /// Operations of the `Organization Roles` tag (cargo feature `organization_roles`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_organization_roles`](crate::Client::list_organization_roles) | `GET /organization_roles` | List organization roles |
+/// | [`create_organization_role`](crate::Client::create_organization_role) | `POST /organization_roles` | Create organization role |
+/// | [`get_organization_role`](crate::Client::get_organization_role) | `GET /organization_roles/{organization_role_id}` | Get organization role |
+/// | [`delete_organization_role`](crate::Client::delete_organization_role) | `DELETE /organization_roles/{organization_role_id}` | Delete organization role |
+/// | [`update_organization_role`](crate::Client::update_organization_role) | `PATCH /organization_roles/{organization_role_id}` | Update organization role |
+/// | [`assign_permission_to_organization_role`](crate::Client::assign_permission_to_organization_role) | `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` | Add permission to role |
+/// | [`remove_permission_from_organization_role`](crate::Client::remove_permission_from_organization_role) | `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` | Remove permission from role |
 #[cfg(feature = "organization_roles")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 pub mod organization_roles;
 /// Create, read, update and delete organizations, their metadata, logo and billing.
 ///
 /// Operations of the `Organizations` tag (cargo feature `organizations`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_organizations`](crate::Client::list_organizations) | `GET /organizations` | List organizations |
+/// | [`create_organization`](crate::Client::create_organization) | `POST /organizations` | Create organization |
+/// | [`get_organization`](crate::Client::get_organization) | `GET /organizations/{organization_id}` | Get organization |
+/// | [`delete_organization`](crate::Client::delete_organization) | `DELETE /organizations/{organization_id}` | Delete organization |
+/// | [`update_organization`](crate::Client::update_organization) | `PATCH /organizations/{organization_id}` | Update organization |
+/// | [`replace_organization_metadata`](crate::Client::replace_organization_metadata) | `PUT /organizations/{organization_id}/metadata` | Replace organization metadata |
+/// | [`merge_organization_metadata`](crate::Client::merge_organization_metadata) | `PATCH /organizations/{organization_id}/metadata` | Merge organization metadata |
+/// | [`upload_organization_logo`](crate::Client::upload_organization_logo) | `PUT /organizations/{organization_id}/logo` | Upload organization logo |
+/// | [`delete_organization_logo`](crate::Client::delete_organization_logo) | `DELETE /organizations/{organization_id}/logo` | Delete organization logo |
+/// | [`get_organization_billing_subscription`](crate::Client::get_organization_billing_subscription) | `GET /organizations/{organization_id}/billing/subscription` | Get organization billing subscription |
+/// | [`get_organization_billing_credit_balance`](crate::Client::get_organization_billing_credit_balance) | `GET /organizations/{organization_id}/billing/credits` | Get organization credit balance |
+/// | [`adjust_organization_billing_credit_balance`](crate::Client::adjust_organization_billing_credit_balance) | `POST /organizations/{organization_id}/billing/credits` | Adjust organization credit balance |
 #[cfg(feature = "organizations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 pub mod organizations;
 /// Phone numbers owned by users.
 ///
 /// Operations of the `Phone Numbers` tag (cargo feature `phone_numbers`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_phone_number`](crate::Client::create_phone_number) | `POST /phone_numbers` | Create phone number |
+/// | [`get_phone_number`](crate::Client::get_phone_number) | `GET /phone_numbers/{phone_number_id}` | Get phone number |
+/// | [`delete_phone_number`](crate::Client::delete_phone_number) | `DELETE /phone_numbers/{phone_number_id}` | Delete phone number |
+/// | [`update_phone_number`](crate::Client::update_phone_number) | `PATCH /phone_numbers/{phone_number_id}` | Update phone number |
+/// | [`prepare_phone_number_verification`](crate::Client::prepare_phone_number_verification) | `POST /phone_numbers/{phone_number_id}/prepare_verification` | Send phone verification code |
+/// | [`attempt_phone_number_verification`](crate::Client::attempt_phone_number_verification) | `POST /phone_numbers/{phone_number_id}/attempt_verification` | Check phone verification code |
+/// | [`replace_user_phone_number`](crate::Client::replace_user_phone_number) | `PUT /users/{user_id}/phone_number` | Replace user phone numbers |
 #[cfg(feature = "phone_numbers")]
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 pub mod phone_numbers;
 /// Checks of Frontend API proxies.
 ///
 /// Operations of the `Proxy Checks` tag (cargo feature `proxy_checks`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`verify_domain_proxy`](crate::Client::verify_domain_proxy) | `POST /proxy_checks` | Check domain proxy |
 #[cfg(feature = "proxy_checks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
 pub mod proxy_checks;
 /// URLs the instance may redirect to, for native and mobile flows.
 ///
 /// Operations of the `Redirect URLs` tag (cargo feature `redirect_urls`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_redirect_urls`](crate::Client::list_redirect_urls) | `GET /redirect_urls` | List redirect URLs |
+/// | [`create_redirect_url`](crate::Client::create_redirect_url) | `POST /redirect_urls` | Create redirect URL |
+/// | [`get_redirect_url`](crate::Client::get_redirect_url) | `GET /redirect_urls/{id}` | Get redirect URL |
+/// | [`delete_redirect_url`](crate::Client::delete_redirect_url) | `DELETE /redirect_urls/{id}` | Delete redirect URL |
 #[cfg(feature = "redirect_urls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 pub mod redirect_urls;
 /// Groups of organization roles that organizations use.
 ///
 /// Operations of the `Role Sets` tag (cargo feature `role_sets`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_role_sets`](crate::Client::list_role_sets) | `GET /role_sets` | List role sets |
+/// | [`create_role_set`](crate::Client::create_role_set) | `POST /role_sets` | Create role set |
+/// | [`get_role_set`](crate::Client::get_role_set) | `GET /role_sets/{role_set_key_or_id}` | Get role set |
+/// | [`update_role_set`](crate::Client::update_role_set) | `PATCH /role_sets/{role_set_key_or_id}` | Update role set |
+/// | [`replace_role_set`](crate::Client::replace_role_set) | `POST /role_sets/{role_set_key_or_id}/replace` | Replace role set |
+/// | [`add_roles_to_role_set`](crate::Client::add_roles_to_role_set) | `POST /role_sets/{role_set_key_or_id}/roles` | Add roles to role set |
+/// | [`replace_role_in_role_set`](crate::Client::replace_role_in_role_set) | `POST /role_sets/{role_set_key_or_id}/roles/replace` | Replace role in role set |
 #[cfg(feature = "role_sets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 pub mod role_sets;
 /// SAML single sign-on connections (superseded by Enterprise Connections).
 ///
 /// Operations of the `SAML Connections` tag (cargo feature `saml_connections`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_saml_connections`](crate::Client::list_saml_connections) (deprecated) | `GET /saml_connections` | List SAML connections (deprecated) |
+/// | [`create_saml_connection`](crate::Client::create_saml_connection) (deprecated) | `POST /saml_connections` | Create SAML connection (deprecated) |
+/// | [`get_saml_connection`](crate::Client::get_saml_connection) (deprecated) | `GET /saml_connections/{saml_connection_id}` | Get SAML connection (deprecated) |
+/// | [`delete_saml_connection`](crate::Client::delete_saml_connection) (deprecated) | `DELETE /saml_connections/{saml_connection_id}` | Delete SAML connection (deprecated) |
+/// | [`update_saml_connection`](crate::Client::update_saml_connection) (deprecated) | `PATCH /saml_connections/{saml_connection_id}` | Update SAML connection |
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 pub mod saml_connections;
 /// Directories that provision users over SCIM (older names of the Directories operations).
 ///
 /// Operations of the `SCIM Directories` tag (cargo feature `scim_directories`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_scim_directories`](crate::Client::list_scim_directories) | `GET /scim_directories` | List SCIM directories |
+/// | [`create_scim_directory`](crate::Client::create_scim_directory) | `POST /scim_directories` | Create SCIM directory |
+/// | [`get_scim_directory`](crate::Client::get_scim_directory) | `GET /scim_directories/{scim_directory_id}` | Get SCIM directory |
+/// | [`delete_scim_directory`](crate::Client::delete_scim_directory) | `DELETE /scim_directories/{scim_directory_id}` | Delete SCIM directory |
+/// | [`update_scim_directory`](crate::Client::update_scim_directory) | `PATCH /scim_directories/{scim_directory_id}` | Update SCIM directory |
+/// | [`rotate_scim_directory_api_key`](crate::Client::rotate_scim_directory_api_key) | `POST /scim_directories/{scim_directory_id}/rotate_api_key` | Rotate SCIM directory API key |
+/// | [`list_scim_group_role_mappings`](crate::Client::list_scim_group_role_mappings) | `GET /scim_directories/{scim_directory_id}/group_role_mappings` | List SCIM group role mappings |
+/// | [`replace_scim_group_role_mappings`](crate::Client::replace_scim_group_role_mappings) | `PUT /scim_directories/{scim_directory_id}/group_role_mappings` | Replace SCIM group role mappings |
+/// | [`create_scim_group_role_mapping`](crate::Client::create_scim_group_role_mapping) | `POST /scim_directories/{scim_directory_id}/group_role_mappings` | Create SCIM group role mapping |
+/// | [`delete_scim_group_role_mapping`](crate::Client::delete_scim_group_role_mapping) | `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` | Delete SCIM group role mapping |
 #[cfg(feature = "scim_directories")]
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 pub mod scim_directories;
 /// Sessions of signed-in users and their tokens.
 ///
 /// Operations of the `Sessions` tag (cargo feature `sessions`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_session_list`](crate::Client::get_session_list) | `GET /sessions` | List sessions |
+/// | [`create_session`](crate::Client::create_session) | `POST /sessions` | Create session (testing only) |
+/// | [`get_session`](crate::Client::get_session) | `GET /sessions/{session_id}` | Get session |
+/// | [`refresh_session`](crate::Client::refresh_session) | `POST /sessions/{session_id}/refresh` | Refresh session |
+/// | [`revoke_session`](crate::Client::revoke_session) | `POST /sessions/{session_id}/revoke` | Revoke session |
+/// | [`create_session_token`](crate::Client::create_session_token) | `POST /sessions/{session_id}/tokens` | Create session token |
+/// | [`create_session_token_from_template`](crate::Client::create_session_token_from_template) | `POST /sessions/{session_id}/tokens/{template_name}` | Create session token from JWT template |
 #[cfg(feature = "sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 pub mod sessions;
 /// Tokens that sign a user in without credentials.
 ///
 /// Operations of the `Sign-in Tokens` tag (cargo feature `sign_in_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_sign_in_token`](crate::Client::create_sign_in_token) | `POST /sign_in_tokens` | Create sign-in token |
+/// | [`revoke_sign_in_token`](crate::Client::revoke_sign_in_token) | `POST /sign_in_tokens/{sign_in_token_id}/revoke` | Revoke sign-in token |
 #[cfg(feature = "sign_in_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 pub mod sign_in_tokens;
 /// In-progress sign-up attempts.
 ///
 /// Operations of the `Sign Ups` tag (cargo feature `sign_ups`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_sign_up`](crate::Client::get_sign_up) | `GET /sign_ups/{id}` | Get sign-up |
+/// | [`update_sign_up`](crate::Client::update_sign_up) | `PATCH /sign_ups/{id}` | Update sign-up |
 #[cfg(feature = "sign_ups")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 pub mod sign_ups;
 /// Tokens that let automated tests pass bot protection.
 ///
 /// Operations of the `Testing Tokens` tag (cargo feature `testing_tokens`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_testing_token`](crate::Client::create_testing_token) | `POST /testing_tokens` | Create testing token |
 #[cfg(feature = "testing_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing_tokens")))]
 pub mod testing_tokens;
 /// User accounts of the instance.
 ///
 /// Operations of the `Users` tag (cargo feature `users`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`get_user_list`](crate::Client::get_user_list) | `GET /users` | List users |
+/// | [`create_user`](crate::Client::create_user) | `POST /users` | Create user |
+/// | [`get_users_count`](crate::Client::get_users_count) | `GET /users/count` | Count users |
+/// | [`get_user`](crate::Client::get_user) | `GET /users/{user_id}` | Get user |
+/// | [`delete_user`](crate::Client::delete_user) | `DELETE /users/{user_id}` | Delete user |
+/// | [`update_user`](crate::Client::update_user) | `PATCH /users/{user_id}` | Update user |
+/// | [`ban_user`](crate::Client::ban_user) | `POST /users/{user_id}/ban` | Ban user |
+/// | [`unban_user`](crate::Client::unban_user) | `POST /users/{user_id}/unban` | Unban user |
+/// | [`users_ban`](crate::Client::users_ban) | `POST /users/ban` | Ban users |
+/// | [`users_unban`](crate::Client::users_unban) | `POST /users/unban` | Unban users |
+/// | [`lock_user`](crate::Client::lock_user) | `POST /users/{user_id}/lock` | Lock user |
+/// | [`unlock_user`](crate::Client::unlock_user) | `POST /users/{user_id}/unlock` | Unlock user |
+/// | [`set_user_profile_image`](crate::Client::set_user_profile_image) | `POST /users/{user_id}/profile_image` | Set user profile image |
+/// | [`delete_user_profile_image`](crate::Client::delete_user_profile_image) | `DELETE /users/{user_id}/profile_image` | Delete user profile image |
+/// | [`replace_user_metadata`](crate::Client::replace_user_metadata) | `PUT /users/{user_id}/metadata` | Replace user metadata |
+/// | [`update_user_metadata`](crate::Client::update_user_metadata) | `PATCH /users/{user_id}/metadata` | Merge user metadata |
+/// | [`get_user_billing_subscription`](crate::Client::get_user_billing_subscription) | `GET /users/{user_id}/billing/subscription` | Get user billing subscription |
+/// | [`get_user_billing_credit_balance`](crate::Client::get_user_billing_credit_balance) | `GET /users/{user_id}/billing/credits` | Get user credit balance |
+/// | [`adjust_user_billing_credit_balance`](crate::Client::adjust_user_billing_credit_balance) | `POST /users/{user_id}/billing/credits` | Adjust user credit balance |
+/// | [`get_oauth_access_token`](crate::Client::get_oauth_access_token) | `GET /users/{user_id}/oauth_access_tokens/{provider}` | Get user OAuth access token |
+/// | [`users_get_organization_memberships`](crate::Client::users_get_organization_memberships) | `GET /users/{user_id}/organization_memberships` | List user organization memberships |
+/// | [`users_get_organization_invitations`](crate::Client::users_get_organization_invitations) | `GET /users/{user_id}/organization_invitations` | List user organization invitations |
+/// | [`remove_user_password`](crate::Client::remove_user_password) | `POST /users/{user_id}/remove_password` | Remove user password |
+/// | [`verify_password`](crate::Client::verify_password) | `POST /users/{user_id}/verify_password` | Verify user password |
+/// | [`verify_totp`](crate::Client::verify_totp) | `POST /users/{user_id}/verify_totp` | Verify user TOTP or backup code |
+/// | [`disable_mfa`](crate::Client::disable_mfa) | `DELETE /users/{user_id}/mfa` | Disable user MFA |
+/// | [`delete_backup_code`](crate::Client::delete_backup_code) | `DELETE /users/{user_id}/backup_code` | Delete user backup codes |
+/// | [`user_passkey_delete`](crate::Client::user_passkey_delete) | `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` | Delete user passkey |
+/// | [`list_user_trusted_devices`](crate::Client::list_user_trusted_devices) | `GET /users/{user_id}/trusted_devices` | List user trusted devices |
+/// | [`revoke_user_trusted_device`](crate::Client::revoke_user_trusted_device) | `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` | Revoke user trusted device |
+/// | [`user_web3_wallet_delete`](crate::Client::user_web3_wallet_delete) | `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` | Delete user web3 wallet |
+/// | [`delete_totp`](crate::Client::delete_totp) | `DELETE /users/{user_id}/totp` | Delete user TOTPs |
+/// | [`delete_external_account`](crate::Client::delete_external_account) | `DELETE /users/{user_id}/external_accounts/{external_account_id}` | Delete user external account |
+/// | [`set_user_password_compromised`](crate::Client::set_user_password_compromised) | `POST /users/{user_id}/password/set_compromised` | Mark user password compromised |
+/// | [`unset_user_password_compromised`](crate::Client::unset_user_password_compromised) | `POST /users/{user_id}/password/unset_compromised` | Clear compromised password flag |
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 pub mod users;
 /// People waiting for access to the application.
 ///
 /// Operations of the `Waitlist Entries` tag (cargo feature `waitlist_entries`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`list_waitlist_entries`](crate::Client::list_waitlist_entries) | `GET /waitlist_entries` | List waitlist entries |
+/// | [`create_waitlist_entry`](crate::Client::create_waitlist_entry) | `POST /waitlist_entries` | Create waitlist entry |
+/// | [`create_bulk_waitlist_entries`](crate::Client::create_bulk_waitlist_entries) | `POST /waitlist_entries/bulk` | Create waitlist entries |
+/// | [`delete_waitlist_entry`](crate::Client::delete_waitlist_entry) | `DELETE /waitlist_entries/{waitlist_entry_id}` | Delete waitlist entry |
+/// | [`invite_waitlist_entry`](crate::Client::invite_waitlist_entry) | `POST /waitlist_entries/{waitlist_entry_id}/invite` | Invite waitlist entry |
+/// | [`reject_waitlist_entry`](crate::Client::reject_waitlist_entry) | `POST /waitlist_entries/{waitlist_entry_id}/reject` | Reject waitlist entry |
 #[cfg(feature = "waitlist_entries")]
 #[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 pub mod waitlist_entries;
 /// The Svix application that delivers the instance's webhooks.
 ///
 /// Operations of the `Webhooks` tag (cargo feature `webhooks`).
+///
+/// | method | request | summary |
+/// | --- | --- | --- |
+/// | [`create_svix_app`](crate::Client::create_svix_app) | `POST /webhooks/svix` | Create Svix app |
+/// | [`delete_svix_app`](crate::Client::delete_svix_app) | `DELETE /webhooks/svix` | Delete Svix app |
+/// | [`generate_svix_auth_url`](crate::Client::generate_svix_auth_url) | `POST /webhooks/svix_url` | Create Svix dashboard URL |
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;

@@ -279,12 +279,25 @@ pub struct AddDomainRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 impl AddDomainRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, is_satellite: bool) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        is_satellite: bool,
+    ) -> Self {
         Self {
-            name,
+            name: name.into(),
             is_satellite,
             proxy_url: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`proxy_url`](field@Self::proxy_url).
+    #[inline]
+    pub fn proxy_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.proxy_url = value.into();
+        self
     }
 }
 #[cfg(feature = "role_sets")]
@@ -305,12 +318,31 @@ pub struct AddRolesToRoleSetRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl AddRolesToRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(role_keys: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             role_keys,
             default_role_key: ::std::default::Default::default(),
             creator_role_key: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`default_role_key`](field@Self::default_role_key).
+    #[inline]
+    pub fn default_role_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_role_key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`creator_role_key`](field@Self::creator_role_key).
+    #[inline]
+    pub fn creator_role_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator_role_key = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
@@ -336,18 +368,37 @@ pub struct AdjustCreditBalanceRequest {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "organizations", feature = "users"))))]
 impl AdjustCreditBalanceRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
         amount: i64,
         action: AdjustCreditBalanceRequestAction,
-        idempotency_key: ::std::string::String,
+        idempotency_key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             amount,
             action,
             currency: ::std::default::Default::default(),
-            idempotency_key,
+            idempotency_key: idempotency_key.into(),
             note: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`currency`](field@Self::currency).
+    #[inline]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`note`](field@Self::note).
+    #[inline]
+    pub fn note(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.note = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(any(feature = "organizations", feature = "users"))]
@@ -799,8 +850,11 @@ pub struct ApplyCommerceDiscountRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ApplyCommerceDiscountRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(discount_id: ::std::string::String) -> Self {
-        Self { discount_id }
+    #[inline]
+    pub fn new(discount_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            discount_id: discount_id.into(),
+        }
     }
 }
 #[cfg(feature = "email_addresses")]
@@ -817,11 +871,15 @@ pub struct AttemptEmailAddressVerificationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl AttemptEmailAddressVerificationRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        verification_id: ::std::string::String,
-        code: ::std::string::String,
+        verification_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { verification_id, code }
+        Self {
+            verification_id: verification_id.into(),
+            code: code.into(),
+        }
     }
 }
 #[cfg(feature = "email_addresses")]
@@ -935,11 +993,15 @@ pub struct AttemptPhoneNumberVerificationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl AttemptPhoneNumberVerificationRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        verification_id: ::std::string::String,
-        code: ::std::string::String,
+        verification_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { verification_id, code }
+        Self {
+            verification_id: verification_id.into(),
+            code: code.into(),
+        }
     }
 }
 #[cfg(feature = "phone_numbers")]
@@ -2763,6 +2825,25 @@ pub struct ChangeProductionInstanceDomainRequest {
     /// Whether the domain serves a secondary app, so the full subdomain is kept as part of the domain; lets several apps share one registrable domain.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_secondary: ::std::option::Option<bool>,
+}
+#[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
+impl ChangeProductionInstanceDomainRequest {
+    /// Sets [`home_url`](field@Self::home_url).
+    #[inline]
+    pub fn home_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.home_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`is_secondary`](field@Self::is_secondary).
+    #[inline]
+    pub fn is_secondary(mut self, value: bool) -> Self {
+        self.is_secondary = ::std::option::Option::Some(value);
+        self
+    }
 }
 /// One error entry returned by the API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -9195,16 +9276,29 @@ pub struct CreateActorTokenRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        user_id: ::std::string::String,
+        user_id: impl ::std::convert::Into<::std::string::String>,
         actor: CreateActorTokenRequestActor,
     ) -> Self {
         Self {
-            user_id,
+            user_id: user_id.into(),
             actor,
             expires_in_seconds: ::std::default::Default::default(),
             session_max_duration_in_seconds: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
+    #[inline]
+    pub fn expires_in_seconds(mut self, value: i64) -> Self {
+        self.expires_in_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`session_max_duration_in_seconds`](field@Self::session_max_duration_in_seconds).
+    #[inline]
+    pub fn session_max_duration_in_seconds(mut self, value: i64) -> Self {
+        self.session_max_duration_in_seconds = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "actor_tokens")]
@@ -9220,8 +9314,9 @@ pub struct CreateActorTokenRequestActor {
 #[cfg_attr(docsrs, doc(cfg(feature = "actor_tokens")))]
 impl CreateActorTokenRequestActor {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(sub: ::std::string::String) -> Self {
-        Self { sub }
+    #[inline]
+    pub fn new(sub: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { sub: sub.into() }
     }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
@@ -9237,6 +9332,40 @@ pub struct CreateAdminPortalLinkTokenRequest {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seconds_until_expiration: ::std::option::Option<i64>,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
+impl CreateAdminPortalLinkTokenRequest {
+    /// Sets [`organization_id`](field@Self::organization_id).
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`it_contact_id`](field@Self::it_contact_id).
+    #[inline]
+    pub fn it_contact_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.it_contact_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scopes`](field@Self::scopes).
+    #[inline]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
+    #[inline]
+    pub fn seconds_until_expiration(mut self, value: i64) -> Self {
+        self.seconds_until_expiration = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
@@ -9497,21 +9626,28 @@ pub struct CreateAgentTaskRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
 impl CreateAgentTaskRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
         on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
         permissions: CreateAgentTaskRequestPermissions,
-        agent_name: ::std::string::String,
-        task_description: ::std::string::String,
-        redirect_url: ::std::string::String,
+        agent_name: impl ::std::convert::Into<::std::string::String>,
+        task_description: impl ::std::convert::Into<::std::string::String>,
+        redirect_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             on_behalf_of,
             permissions,
-            agent_name,
-            task_description,
-            redirect_url,
+            agent_name: agent_name.into(),
+            task_description: task_description.into(),
+            redirect_url: redirect_url.into(),
             session_max_duration_in_seconds: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`session_max_duration_in_seconds`](field@Self::session_max_duration_in_seconds).
+    #[inline]
+    pub fn session_max_duration_in_seconds(mut self, value: i64) -> Self {
+        self.session_max_duration_in_seconds = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "agent_tasks")]
@@ -9525,6 +9661,28 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
     /// A verified identifier of the user, such as an email address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "agent_tasks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
+impl CreateAgentTaskRequestOnBehalfOf {
+    /// Sets [`user_id`](field@Self::user_id).
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`identifier`](field@Self::identifier).
+    #[inline]
+    pub fn identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identifier = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "agent_tasks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "agent_tasks")))]
@@ -9590,11 +9748,18 @@ pub struct CreateAllowlistIdentifierRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateAllowlistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(identifier: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(identifier: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            identifier,
+            identifier: identifier.into(),
             notify: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(mut self, value: bool) -> Self {
+        self.notify = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "api_keys")]
@@ -9621,17 +9786,72 @@ pub struct CreateApiKeyRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl CreateApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, subject: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        subject: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
             r#type: ::std::default::Default::default(),
-            name,
+            name: name.into(),
             description: ::std::default::Default::default(),
-            subject,
+            subject: subject.into(),
             claims: ::std::default::Default::default(),
             scopes: ::std::default::Default::default(),
             created_by: ::std::default::Default::default(),
             seconds_until_expiration: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`type`](field@Self::type).
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`claims`](field@Self::claims).
+    #[inline]
+    pub fn claims(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::serde_json::Value>>,
+    ) -> Self {
+        self.claims = value.into();
+        self
+    }
+    /// Sets [`scopes`](field@Self::scopes).
+    #[inline]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`created_by`](field@Self::created_by).
+    #[inline]
+    pub fn created_by(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_by = value.into();
+        self
+    }
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
+    #[inline]
+    pub fn seconds_until_expiration(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<f64>>,
+    ) -> Self {
+        self.seconds_until_expiration = value.into();
+        self
     }
 }
 #[cfg(feature = "api_keys")]
@@ -9916,18 +10136,55 @@ pub struct CreateBillingPriceRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl CreateBillingPriceRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        plan_id: ::std::string::String,
+        plan_id: impl ::std::convert::Into<::std::string::String>,
         amount: ::std::option::Option<i64>,
     ) -> Self {
         Self {
-            plan_id,
+            plan_id: plan_id.into(),
             currency: ::std::default::Default::default(),
             amount,
             annual_monthly_amount: ::std::default::Default::default(),
             description: ::std::default::Default::default(),
             supported_billing_periods: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`currency`](field@Self::currency).
+    #[inline]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`annual_monthly_amount`](field@Self::annual_monthly_amount).
+    #[inline]
+    pub fn annual_monthly_amount(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.annual_monthly_amount = value.into();
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`supported_billing_periods`](field@Self::supported_billing_periods).
+    #[inline]
+    pub fn supported_billing_periods(
+        mut self,
+        value: CreateBillingPriceRequestSupportedBillingPeriods,
+    ) -> Self {
+        self.supported_billing_periods = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "billing")]
@@ -10003,8 +10260,11 @@ pub struct CreateBlocklistIdentifierRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "allow_list_block_list")))]
 impl CreateBlocklistIdentifierRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(identifier: ::std::string::String) -> Self {
-        Self { identifier }
+    #[inline]
+    pub fn new(identifier: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            identifier: identifier.into(),
+        }
     }
 }
 #[cfg(feature = "invitations")]
@@ -10041,9 +10301,10 @@ pub struct CreateBulkInvitationsRequestItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateBulkInvitationsRequestItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(email_address: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(email_address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             public_metadata: ::std::default::Default::default(),
             redirect_url: ::std::default::Default::default(),
             notify: ::std::default::Default::default(),
@@ -10051,6 +10312,64 @@ impl CreateBulkInvitationsRequestItem {
             expires_in_days: ::std::default::Default::default(),
             template_slug: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.public_metadata = value.into();
+        self
+    }
+    /// Sets [`redirect_url`](field@Self::redirect_url).
+    #[inline]
+    pub fn redirect_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.redirect_url = value.into();
+        self
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
+    }
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
+    #[inline]
+    pub fn ignore_existing(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.ignore_existing = value.into();
+        self
+    }
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
+    #[inline]
+    pub fn expires_in_days(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_days = value.into();
+        self
+    }
+    /// Sets [`template_slug`](field@Self::template_slug).
+    #[inline]
+    pub fn template_slug(
+        mut self,
+        value: CreateBulkInvitationsRequestItemTemplateSlug,
+    ) -> Self {
+        self.template_slug = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "invitations")]
@@ -10126,11 +10445,21 @@ pub struct CreateBulkWaitlistEntriesRequestItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateBulkWaitlistEntriesRequestItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(email_address: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(email_address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             notify: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
     }
 }
 #[cfg(feature = "directories")]
@@ -10154,13 +10483,38 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(role_id: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(role_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             directory_group_id: ::std::default::Default::default(),
             scim_group_id: ::std::default::Default::default(),
-            role_id,
+            role_id: role_id.into(),
             precedence: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
+    #[inline]
+    pub fn directory_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
+    #[inline]
+    pub fn scim_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`precedence`](field@Self::precedence).
+    #[inline]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "directories")]
@@ -10184,16 +10538,35 @@ pub struct CreateDirectoryRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        enterprise_connection_id: ::std::string::String,
-        provider: ::std::string::String,
+        enterprise_connection_id: impl ::std::convert::Into<::std::string::String>,
+        provider: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            enterprise_connection_id,
+            enterprise_connection_id: enterprise_connection_id.into(),
             name: ::std::default::Default::default(),
-            provider,
+            provider: provider.into(),
             group_role_mappings: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`group_role_mappings`](field@Self::group_role_mappings).
+    #[inline]
+    pub fn group_role_mappings(
+        mut self,
+        value: ::std::vec::Vec<CreateDirectoryRequestGroupRoleMappingsItem>,
+    ) -> Self {
+        self.group_role_mappings = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "directories")]
@@ -10222,15 +10595,58 @@ pub struct CreateDirectoryRequestGroupRoleMappingsItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl CreateDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(role_id: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(role_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             directory_group_id: ::std::default::Default::default(),
             scim_group_id: ::std::default::Default::default(),
             directory_group_display_name: ::std::default::Default::default(),
             scim_group_display_name: ::std::default::Default::default(),
-            role_id,
+            role_id: role_id.into(),
             precedence: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
+    #[inline]
+    pub fn directory_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
+    #[inline]
+    pub fn scim_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`directory_group_display_name`](field@Self::directory_group_display_name).
+    #[inline]
+    pub fn directory_group_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_group_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_group_display_name`](field@Self::scim_group_display_name).
+    #[inline]
+    pub fn scim_group_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_group_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`precedence`](field@Self::precedence).
+    #[inline]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "email_addresses")]
@@ -10256,17 +10672,45 @@ pub struct CreateEmailAddressRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl CreateEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        user_id: ::std::string::String,
-        email_address: ::std::string::String,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        email_address: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            user_id,
-            email_address,
+            user_id: user_id.into(),
+            email_address: email_address.into(),
             verified: ::std::default::Default::default(),
             primary: ::std::default::Default::default(),
             notify_primary_email_address_changed: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
+    /// Sets [`primary`](field@Self::primary).
+    #[inline]
+    pub fn primary(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.primary = value.into();
+        self
+    }
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
+    #[inline]
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify_primary_email_address_changed = value.into();
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -10305,13 +10749,14 @@ pub struct CreateEnterpriseConnectionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        name: ::std::string::String,
+        name: impl ::std::convert::Into<::std::string::String>,
         provider: CreateEnterpriseConnectionRequestProvider,
         domains: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            name,
+            name: name.into(),
             provider,
             domains,
             organization_id: ::std::default::Default::default(),
@@ -10321,6 +10766,64 @@ impl CreateEnterpriseConnectionRequest {
             oidc: ::std::default::Default::default(),
             custom_attributes: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`organization_id`](field@Self::organization_id).
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
+    #[inline]
+    pub fn allow_organization_account_linking(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_organization_account_linking = value.into();
+        self
+    }
+    /// Sets [`active`](field@Self::active).
+    #[inline]
+    pub fn active(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.active = value.into();
+        self
+    }
+    /// Sets [`saml`](field@Self::saml).
+    #[inline]
+    pub fn saml(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateEnterpriseConnectionRequestSaml>,
+        >,
+    ) -> Self {
+        self.saml = value.into();
+        self
+    }
+    /// Sets [`oidc`](field@Self::oidc).
+    #[inline]
+    pub fn oidc(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateEnterpriseConnectionRequestOidc>,
+        >,
+    ) -> Self {
+        self.oidc = value.into();
+        self
+    }
+    /// Sets [`custom_attributes`](field@Self::custom_attributes).
+    #[inline]
+    pub fn custom_attributes(
+        mut self,
+        value: ::std::vec::Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
+    ) -> Self {
+        self.custom_attributes = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -10349,15 +10852,52 @@ pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            name,
-            key,
+            name: name.into(),
+            key: key.into(),
             sso_path: ::std::default::Default::default(),
             scim_path: ::std::default::Default::default(),
             directory_path: ::std::default::Default::default(),
             multi_valued: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`sso_path`](field@Self::sso_path).
+    #[inline]
+    pub fn sso_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sso_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_path`](field@Self::scim_path).
+    #[inline]
+    pub fn scim_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`directory_path`](field@Self::directory_path).
+    #[inline]
+    pub fn directory_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`multi_valued`](field@Self::multi_valued).
+    #[inline]
+    pub fn multi_valued(mut self, value: bool) -> Self {
+        self.multi_valued = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -10381,6 +10921,73 @@ pub struct CreateEnterpriseConnectionRequestOidc {
     /// Use PKCE; must be `true` for a public client without a secret.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub requires_pkce: crate::Nullable<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl CreateEnterpriseConnectionRequestOidc {
+    /// Sets [`client_id`](field@Self::client_id).
+    #[inline]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.client_id = value.into();
+        self
+    }
+    /// Sets [`client_secret`](field@Self::client_secret).
+    #[inline]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.client_secret = value.into();
+        self
+    }
+    /// Sets [`discovery_url`](field@Self::discovery_url).
+    #[inline]
+    pub fn discovery_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.discovery_url = value.into();
+        self
+    }
+    /// Sets [`auth_url`](field@Self::auth_url).
+    #[inline]
+    pub fn auth_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.auth_url = value.into();
+        self
+    }
+    /// Sets [`token_url`](field@Self::token_url).
+    #[inline]
+    pub fn token_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.token_url = value.into();
+        self
+    }
+    /// Sets [`user_info_url`](field@Self::user_info_url).
+    #[inline]
+    pub fn user_info_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_info_url = value.into();
+        self
+    }
+    /// Sets [`requires_pkce`](field@Self::requires_pkce).
+    #[inline]
+    pub fn requires_pkce(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.requires_pkce = value.into();
+        self
+    }
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
@@ -10494,6 +11101,104 @@ pub struct CreateEnterpriseConnectionRequestSaml {
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl CreateEnterpriseConnectionRequestSaml {
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
+    #[inline]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_entity_id = value.into();
+        self
+    }
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
+    #[inline]
+    pub fn idp_sso_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_sso_url = value.into();
+        self
+    }
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
+    #[inline]
+    pub fn idp_certificate(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_certificate = value.into();
+        self
+    }
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
+    #[inline]
+    pub fn idp_metadata_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata_url = value.into();
+        self
+    }
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
+    #[inline]
+    pub fn idp_metadata(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata = value.into();
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateEnterpriseConnectionRequestSamlAttributeMapping>,
+        >,
+    ) -> Self {
+        self.attribute_mapping = value.into();
+        self
+    }
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
+    #[inline]
+    pub fn allow_subdomains(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_subdomains = value.into();
+        self
+    }
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
+    #[inline]
+    pub fn allow_idp_initiated(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_idp_initiated = value.into();
+        self
+    }
+    /// Sets [`force_authn`](field@Self::force_authn).
+    #[inline]
+    pub fn force_authn(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.force_authn = value.into();
+        self
+    }
+    /// Sets [`login_hint`](field@Self::login_hint).
+    #[inline]
+    pub fn login_hint(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateEnterpriseConnectionRequestSamlLoginHint>,
+        >,
+    ) -> Self {
+        self.login_hint = value.into();
+        self
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -10506,6 +11211,46 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     pub first_name: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl CreateEnterpriseConnectionRequestSamlAttributeMapping {
+    /// Sets [`user_id`](field@Self::user_id).
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets [`email_address`](field@Self::email_address).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.email_address = value.into();
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.first_name = value.into();
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.last_name = value.into();
+        self
+    }
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
@@ -10523,11 +11268,21 @@ pub struct CreateEnterpriseConnectionRequestSamlLoginHint {
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl CreateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(mode: CreateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
         Self {
             mode,
             source: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`source`](field@Self::source).
+    #[inline]
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -10631,9 +11386,10 @@ pub struct CreateInvitationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
 impl CreateInvitationRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(email_address: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(email_address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             public_metadata: ::std::default::Default::default(),
             redirect_url: ::std::default::Default::default(),
             notify: ::std::default::Default::default(),
@@ -10641,6 +11397,57 @@ impl CreateInvitationRequest {
             expires_in_days: ::std::default::Default::default(),
             template_slug: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`redirect_url`](field@Self::redirect_url).
+    #[inline]
+    pub fn redirect_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.redirect_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
+    }
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
+    #[inline]
+    pub fn ignore_existing(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.ignore_existing = value.into();
+        self
+    }
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
+    #[inline]
+    pub fn expires_in_days(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_days = value.into();
+        self
+    }
+    /// Sets [`template_slug`](field@Self::template_slug).
+    #[inline]
+    pub fn template_slug(mut self, value: CreateInvitationRequestTemplateSlug) -> Self {
+        self.template_slug = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "invitations")]
@@ -10728,12 +11535,13 @@ pub struct CreateJwtTemplateRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl CreateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        name: ::std::string::String,
+        name: impl ::std::convert::Into<::std::string::String>,
         claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self {
-            name,
+            name: name.into(),
             claims,
             lifetime: ::std::default::Default::default(),
             allowed_clock_skew: ::std::default::Default::default(),
@@ -10741,6 +11549,48 @@ impl CreateJwtTemplateRequest {
             signing_algorithm: ::std::default::Default::default(),
             signing_key: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`lifetime`](field@Self::lifetime).
+    #[inline]
+    pub fn lifetime(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.lifetime = value.into();
+        self
+    }
+    /// Sets [`allowed_clock_skew`](field@Self::allowed_clock_skew).
+    #[inline]
+    pub fn allowed_clock_skew(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.allowed_clock_skew = value.into();
+        self
+    }
+    /// Sets [`custom_signing_key`](field@Self::custom_signing_key).
+    #[inline]
+    pub fn custom_signing_key(mut self, value: bool) -> Self {
+        self.custom_signing_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`signing_algorithm`](field@Self::signing_algorithm).
+    #[inline]
+    pub fn signing_algorithm(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.signing_algorithm = value.into();
+        self
+    }
+    /// Sets [`signing_key`](field@Self::signing_key).
+    #[inline]
+    pub fn signing_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.signing_key = value.into();
+        self
     }
 }
 #[cfg(feature = "m2m_tokens")]
@@ -10757,6 +11607,40 @@ pub struct CreateM2mTokenRequest {
     /// Reuse an unrevoked opaque token with the same claims and scopes if it has at least this many seconds left, instead of minting a new one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_remaining_ttl_seconds: ::std::option::Option<i64>,
+}
+#[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
+impl CreateM2mTokenRequest {
+    /// Sets [`token_format`](field@Self::token_format).
+    #[inline]
+    pub fn token_format(mut self, value: CreateM2mTokenRequestTokenFormat) -> Self {
+        self.token_format = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
+    #[inline]
+    pub fn seconds_until_expiration(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<f64>>,
+    ) -> Self {
+        self.seconds_until_expiration = value.into();
+        self
+    }
+    /// Sets [`claims`](field@Self::claims).
+    #[inline]
+    pub fn claims(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::serde_json::Value>>,
+    ) -> Self {
+        self.claims = value.into();
+        self
+    }
+    /// Sets [`min_remaining_ttl_seconds`](field@Self::min_remaining_ttl_seconds).
+    #[inline]
+    pub fn min_remaining_ttl_seconds(mut self, value: i64) -> Self {
+        self.min_remaining_ttl_seconds = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
@@ -11052,12 +11936,28 @@ pub struct CreateMachineRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             scoped_machines: ::std::default::Default::default(),
             default_token_ttl: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`scoped_machines`](field@Self::scoped_machines).
+    #[inline]
+    pub fn scoped_machines(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.scoped_machines = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`default_token_ttl`](field@Self::default_token_ttl).
+    #[inline]
+    pub fn default_token_ttl(mut self, value: i64) -> Self {
+        self.default_token_ttl = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "machines")]
@@ -11269,8 +12169,11 @@ pub struct CreateMachineScopeRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl CreateMachineScopeRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(to_machine_id: ::std::string::String) -> Self {
-        Self { to_machine_id }
+    #[inline]
+    pub fn new(to_machine_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            to_machine_id: to_machine_id.into(),
+        }
     }
 }
 #[cfg(feature = "oauth_applications")]
@@ -11304,9 +12207,10 @@ pub struct CreateOAuthApplicationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl CreateOAuthApplicationRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             redirect_uris: ::std::default::Default::default(),
             callback_url: ::std::default::Default::default(),
             scopes: ::std::default::Default::default(),
@@ -11314,6 +12218,63 @@ impl CreateOAuthApplicationRequest {
             pkce_required: ::std::default::Default::default(),
             public: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`redirect_uris`](field@Self::redirect_uris).
+    #[inline]
+    pub fn redirect_uris(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.redirect_uris = value.into();
+        self
+    }
+    /// Sets [`callback_url`](field@Self::callback_url).
+    #[deprecated]
+    #[inline]
+    pub fn callback_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.callback_url = value.into();
+        self
+    }
+    /// Sets [`scopes`](field@Self::scopes).
+    #[inline]
+    pub fn scopes(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.scopes = value.into();
+        self
+    }
+    /// Sets [`consent_screen_enabled`](field@Self::consent_screen_enabled).
+    #[inline]
+    pub fn consent_screen_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.consent_screen_enabled = value.into();
+        self
+    }
+    /// Sets [`pkce_required`](field@Self::pkce_required).
+    #[inline]
+    pub fn pkce_required(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.pkce_required = value.into();
+        self
+    }
+    /// Sets [`public`](field@Self::public).
+    #[inline]
+    pub fn public(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.public = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_domains")]
@@ -11331,6 +12292,37 @@ pub struct CreateOrganizationDomainRequest {
     /// Initial verification state; true when omitted.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
+impl CreateOrganizationDomainRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`enrollment_mode`](field@Self::enrollment_mode).
+    #[inline]
+    pub fn enrollment_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.enrollment_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
 }
 #[cfg(feature = "organization_invitations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
@@ -11368,20 +12360,83 @@ pub struct CreateOrganizationInvitationBulkRequestItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationBulkRequestItem {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        email_address: ::std::string::String,
-        role: ::std::string::String,
+        email_address: impl ::std::convert::Into<::std::string::String>,
+        role: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             inviter_user_id: ::std::default::Default::default(),
-            role,
+            role: role.into(),
             public_metadata: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
             redirect_url: ::std::default::Default::default(),
             expires_in_days: ::std::default::Default::default(),
             notify: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`inviter_user_id`](field@Self::inviter_user_id).
+    #[inline]
+    pub fn inviter_user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.inviter_user_id = value.into();
+        self
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.public_metadata = value.into();
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.private_metadata = value.into();
+        self
+    }
+    /// Sets [`redirect_url`](field@Self::redirect_url).
+    #[inline]
+    pub fn redirect_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.redirect_url = value.into();
+        self
+    }
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
+    #[inline]
+    pub fn expires_in_days(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_days = value.into();
+        self
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_invitations")]
@@ -11420,20 +12475,83 @@ pub struct CreateOrganizationInvitationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
 impl CreateOrganizationInvitationRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        email_address: ::std::string::String,
-        role: ::std::string::String,
+        email_address: impl ::std::convert::Into<::std::string::String>,
+        role: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             inviter_user_id: ::std::default::Default::default(),
-            role,
+            role: role.into(),
             public_metadata: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
             redirect_url: ::std::default::Default::default(),
             expires_in_days: ::std::default::Default::default(),
             notify: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`inviter_user_id`](field@Self::inviter_user_id).
+    #[inline]
+    pub fn inviter_user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.inviter_user_id = value.into();
+        self
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.public_metadata = value.into();
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.private_metadata = value.into();
+        self
+    }
+    /// Sets [`redirect_url`](field@Self::redirect_url).
+    #[inline]
+    pub fn redirect_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.redirect_url = value.into();
+        self
+    }
+    /// Sets [`expires_in_days`](field@Self::expires_in_days).
+    #[inline]
+    pub fn expires_in_days(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_days = value.into();
+        self
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_memberships")]
@@ -11461,13 +12579,43 @@ pub struct CreateOrganizationMembershipRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl CreateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(user_id: ::std::string::String, role: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        role: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            user_id,
-            role,
+            user_id: user_id.into(),
+            role: role.into(),
             public_metadata: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.public_metadata = value.into();
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.private_metadata = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_permissions")]
@@ -11485,12 +12633,25 @@ pub struct CreateOrganizationPermissionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
 impl CreateOrganizationPermissionRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            name,
-            key,
+            name: name.into(),
+            key: key.into(),
             description: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "organizations")]
@@ -11531,9 +12692,10 @@ pub struct CreateOrganizationRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             created_by: ::std::default::Default::default(),
             private_metadata: ::std::default::Default::default(),
             public_metadata: ::std::default::Default::default(),
@@ -11542,6 +12704,77 @@ impl CreateOrganizationRequest {
             created_at: ::std::default::Default::default(),
             role_set_key: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`created_by`](field@Self::created_by).
+    #[inline]
+    pub fn created_by(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_by = value.into();
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.private_metadata = value.into();
+        self
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.public_metadata = value.into();
+        self
+    }
+    /// Sets [`slug`](field@Self::slug).
+    #[inline]
+    pub fn slug(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.slug = value.into();
+        self
+    }
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
+    #[inline]
+    pub fn max_allowed_memberships(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.max_allowed_memberships = value.into();
+        self
+    }
+    /// Sets [`created_at`](field@Self::created_at).
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets [`role_set_key`](field@Self::role_set_key).
+    #[inline]
+    pub fn role_set_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.role_set_key = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_roles")]
@@ -11565,14 +12798,47 @@ pub struct CreateOrganizationRoleRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 impl CreateOrganizationRoleRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            name,
-            key,
+            name: name.into(),
+            key: key.into(),
             description: ::std::default::Default::default(),
             permissions: ::std::default::Default::default(),
             include_in_initial_role_set: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`permissions`](field@Self::permissions).
+    #[inline]
+    pub fn permissions(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.permissions = value.into();
+        self
+    }
+    /// Sets [`include_in_initial_role_set`](field@Self::include_in_initial_role_set).
+    #[inline]
+    pub fn include_in_initial_role_set(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.include_in_initial_role_set = value.into();
+        self
     }
 }
 #[cfg(feature = "phone_numbers")]
@@ -11598,17 +12864,45 @@ pub struct CreatePhoneNumberRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl CreatePhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        user_id: ::std::string::String,
-        phone_number: ::std::string::String,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        phone_number: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            user_id,
-            phone_number,
+            user_id: user_id.into(),
+            phone_number: phone_number.into(),
             verified: ::std::default::Default::default(),
             primary: ::std::default::Default::default(),
             reserved_for_second_factor: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
+    /// Sets [`primary`](field@Self::primary).
+    #[inline]
+    pub fn primary(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.primary = value.into();
+        self
+    }
+    /// Sets [`reserved_for_second_factor`](field@Self::reserved_for_second_factor).
+    #[inline]
+    pub fn reserved_for_second_factor(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.reserved_for_second_factor = value.into();
+        self
     }
 }
 #[cfg(feature = "redirect_urls")]
@@ -11623,8 +12917,9 @@ pub struct CreateRedirectUrlRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "redirect_urls")))]
 impl CreateRedirectUrlRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(url: ::std::string::String) -> Self {
-        Self { url }
+    #[inline]
+    pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { url: url.into() }
     }
 }
 #[cfg(feature = "role_sets")]
@@ -11652,21 +12947,46 @@ pub struct CreateRoleSetRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl CreateRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        name: ::std::string::String,
-        default_role_key: ::std::string::String,
-        creator_role_key: ::std::string::String,
+        name: impl ::std::convert::Into<::std::string::String>,
+        default_role_key: impl ::std::convert::Into<::std::string::String>,
+        creator_role_key: impl ::std::convert::Into<::std::string::String>,
         roles: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            name,
+            name: name.into(),
             key: ::std::default::Default::default(),
             description: ::std::default::Default::default(),
-            default_role_key,
-            creator_role_key,
+            default_role_key: default_role_key.into(),
+            creator_role_key: creator_role_key.into(),
             r#type: ::std::default::Default::default(),
             roles,
         }
+    }
+    /// Sets [`key`](field@Self::key).
+    #[inline]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`type`](field@Self::type).
+    #[inline]
+    pub fn r#type(mut self, value: CreateRoleSetRequestType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "role_sets")]
@@ -11771,12 +13091,13 @@ pub struct CreateSamlConnectionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        name: ::std::string::String,
+        name: impl ::std::convert::Into<::std::string::String>,
         provider: CreateSamlConnectionRequestProvider,
     ) -> Self {
         Self {
-            name,
+            name: name.into(),
             domain: ::std::default::Default::default(),
             domains: ::std::default::Default::default(),
             provider,
@@ -11790,6 +13111,104 @@ impl CreateSamlConnectionRequest {
             force_authn: ::std::default::Default::default(),
             login_hint: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`domain`](field@Self::domain).
+    #[deprecated]
+    #[inline]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`domains`](field@Self::domains).
+    #[inline]
+    pub fn domains(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
+    #[inline]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_entity_id = value.into();
+        self
+    }
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
+    #[inline]
+    pub fn idp_sso_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_sso_url = value.into();
+        self
+    }
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
+    #[inline]
+    pub fn idp_certificate(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_certificate = value.into();
+        self
+    }
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
+    #[inline]
+    pub fn idp_metadata_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata_url = value.into();
+        self
+    }
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
+    #[inline]
+    pub fn idp_metadata(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata = value.into();
+        self
+    }
+    /// Sets [`organization_id`](field@Self::organization_id).
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
+        >,
+    ) -> Self {
+        self.attribute_mapping = value.into();
+        self
+    }
+    /// Sets [`force_authn`](field@Self::force_authn).
+    #[inline]
+    pub fn force_authn(mut self, value: bool) -> Self {
+        self.force_authn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`login_hint`](field@Self::login_hint).
+    #[inline]
+    pub fn login_hint(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<CreateSamlConnectionRequestLoginHint>,
+        >,
+    ) -> Self {
+        self.login_hint = value.into();
+        self
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -11809,6 +13228,46 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
 }
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
+impl CreateSamlConnectionRequestAttributeMapping {
+    /// Sets [`user_id`](field@Self::user_id).
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`email_address`](field@Self::email_address).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// What is sent to the IdP as `login_hint` on sign-in.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -11823,11 +13282,21 @@ pub struct CreateSamlConnectionRequestLoginHint {
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl CreateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(mode: CreateSamlConnectionRequestLoginHintMode) -> Self {
         Self {
             mode,
             source: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`source`](field@Self::source).
+    #[inline]
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -11973,16 +13442,35 @@ pub struct CreateScimDirectoryRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        enterprise_connection_id: ::std::string::String,
-        provider: ::std::string::String,
+        enterprise_connection_id: impl ::std::convert::Into<::std::string::String>,
+        provider: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            enterprise_connection_id,
+            enterprise_connection_id: enterprise_connection_id.into(),
             name: ::std::default::Default::default(),
-            provider,
+            provider: provider.into(),
             group_role_mappings: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`group_role_mappings`](field@Self::group_role_mappings).
+    #[inline]
+    pub fn group_role_mappings(
+        mut self,
+        value: ::std::vec::Vec<CreateScimDirectoryRequestGroupRoleMappingsItem>,
+    ) -> Self {
+        self.group_role_mappings = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "scim_directories")]
@@ -12004,16 +13492,32 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        scim_group_id: ::std::string::String,
-        role_id: ::std::string::String,
+        scim_group_id: impl ::std::convert::Into<::std::string::String>,
+        role_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            scim_group_id,
+            scim_group_id: scim_group_id.into(),
             scim_group_display_name: ::std::default::Default::default(),
-            role_id,
+            role_id: role_id.into(),
             precedence: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`scim_group_display_name`](field@Self::scim_group_display_name).
+    #[inline]
+    pub fn scim_group_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_group_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`precedence`](field@Self::precedence).
+    #[inline]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "scim_directories")]
@@ -12033,15 +13537,22 @@ pub struct CreateScimGroupRoleMappingRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl CreateScimGroupRoleMappingRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        scim_group_id: ::std::string::String,
-        role_id: ::std::string::String,
+        scim_group_id: impl ::std::convert::Into<::std::string::String>,
+        role_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            scim_group_id,
-            role_id,
+            scim_group_id: scim_group_id.into(),
+            role_id: role_id.into(),
             precedence: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`precedence`](field@Self::precedence).
+    #[inline]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "sessions")]
@@ -12059,11 +13570,21 @@ pub struct CreateSessionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl CreateSessionRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(user_id: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            user_id,
+            user_id: user_id.into(),
             active_organization_id: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`active_organization_id`](field@Self::active_organization_id).
+    #[inline]
+    pub fn active_organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.active_organization_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "sessions")]
@@ -12074,6 +13595,19 @@ pub struct CreateSessionTokenFromTemplateRequest {
     /// Lifetime of this token in seconds, instead of the template's.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
+impl CreateSessionTokenFromTemplateRequest {
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
+    #[inline]
+    pub fn expires_in_seconds(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_seconds = value.into();
+        self
+    }
 }
 #[cfg(feature = "sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
@@ -12205,6 +13739,19 @@ pub struct CreateSessionTokenRequest {
     /// Lifetime of this token in seconds, instead of the instance default.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[cfg(feature = "sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
+impl CreateSessionTokenRequest {
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
+    #[inline]
+    pub fn expires_in_seconds(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_seconds = value.into();
+        self
+    }
 }
 #[cfg(feature = "sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
@@ -12341,12 +13888,31 @@ pub struct CreateSignInTokenRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "sign_in_tokens")))]
 impl CreateSignInTokenRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(user_id: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            user_id,
+            user_id: user_id.into(),
             org_id: ::std::default::Default::default(),
             expires_in_seconds: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`org_id`](field@Self::org_id).
+    #[inline]
+    pub fn org_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.org_id = value.into();
+        self
+    }
+    /// Sets [`expires_in_seconds`](field@Self::expires_in_seconds).
+    #[inline]
+    pub fn expires_in_seconds(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.expires_in_seconds = value.into();
+        self
     }
 }
 #[cfg(feature = "users")]
@@ -12451,6 +14017,274 @@ pub struct CreateUserRequest {
     /// Create the user already locked; needs user lockout enabled on the instance.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locked: crate::Nullable<bool>,
+}
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl CreateUserRequest {
+    /// Sets [`external_id`](field@Self::external_id).
+    #[inline]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.first_name = value.into();
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.last_name = value.into();
+        self
+    }
+    /// Sets [`locale`](field@Self::locale).
+    #[inline]
+    pub fn locale(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`email_address`](field@Self::email_address).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.email_address = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`email_address_identification_status`](field@Self::email_address_identification_status).
+    #[inline]
+    pub fn email_address_identification_status(
+        mut self,
+        value: ::std::vec::Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
+    ) -> Self {
+        self.email_address_identification_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`phone_number`](field@Self::phone_number).
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`phone_number_identification_status`](field@Self::phone_number_identification_status).
+    #[inline]
+    pub fn phone_number_identification_status(
+        mut self,
+        value: ::std::vec::Vec<CreateUserRequestPhoneNumberIdentificationStatusItem>,
+    ) -> Self {
+        self.phone_number_identification_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`web3_wallet`](field@Self::web3_wallet).
+    #[inline]
+    pub fn web3_wallet(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.web3_wallet = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`username`](field@Self::username).
+    #[inline]
+    pub fn username(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.username = value.into();
+        self
+    }
+    /// Sets [`password`](field@Self::password).
+    #[inline]
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.password = value.into();
+        self
+    }
+    /// Sets [`password_digest`](field@Self::password_digest).
+    #[inline]
+    pub fn password_digest(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.password_digest = value.into();
+        self
+    }
+    /// Sets [`password_hasher`](field@Self::password_hasher).
+    #[inline]
+    pub fn password_hasher(mut self, value: PasswordHasher) -> Self {
+        self.password_hasher = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`skip_password_checks`](field@Self::skip_password_checks).
+    #[inline]
+    pub fn skip_password_checks(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_password_checks = value.into();
+        self
+    }
+    /// Sets [`skip_password_requirement`](field@Self::skip_password_requirement).
+    #[inline]
+    pub fn skip_password_requirement(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_password_requirement = value.into();
+        self
+    }
+    /// Sets [`totp_secret`](field@Self::totp_secret).
+    #[inline]
+    pub fn totp_secret(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.totp_secret = value.into();
+        self
+    }
+    /// Sets [`backup_codes`](field@Self::backup_codes).
+    #[inline]
+    pub fn backup_codes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.backup_codes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
+    #[inline]
+    pub fn unsafe_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.unsafe_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`delete_self_enabled`](field@Self::delete_self_enabled).
+    #[inline]
+    pub fn delete_self_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.delete_self_enabled = value.into();
+        self
+    }
+    /// Sets [`legal_accepted_at`](field@Self::legal_accepted_at).
+    #[inline]
+    pub fn legal_accepted_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.legal_accepted_at = value.into();
+        self
+    }
+    /// Sets [`skip_legal_checks`](field@Self::skip_legal_checks).
+    #[inline]
+    pub fn skip_legal_checks(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_legal_checks = value.into();
+        self
+    }
+    /// Sets [`skip_user_requirement`](field@Self::skip_user_requirement).
+    #[inline]
+    pub fn skip_user_requirement(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_user_requirement = value.into();
+        self
+    }
+    /// Sets [`create_organization_enabled`](field@Self::create_organization_enabled).
+    #[inline]
+    pub fn create_organization_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.create_organization_enabled = value.into();
+        self
+    }
+    /// Sets [`create_organizations_limit`](field@Self::create_organizations_limit).
+    #[inline]
+    pub fn create_organizations_limit(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.create_organizations_limit = value.into();
+        self
+    }
+    /// Sets [`created_at`](field@Self::created_at).
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets [`bypass_client_trust`](field@Self::bypass_client_trust).
+    #[inline]
+    pub fn bypass_client_trust(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.bypass_client_trust = value.into();
+        self
+    }
+    /// Sets [`banned`](field@Self::banned).
+    #[inline]
+    pub fn banned(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.banned = value.into();
+        self
+    }
+    /// Sets [`locked`](field@Self::locked).
+    #[inline]
+    pub fn locked(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.locked = value.into();
+        self
+    }
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
@@ -12582,11 +14416,21 @@ pub struct CreateWaitlistEntryRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
 impl CreateWaitlistEntryRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(email_address: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(email_address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             notify: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`notify`](field@Self::notify).
+    #[inline]
+    pub fn notify(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify = value.into();
+        self
     }
 }
 #[cfg(feature = "api_keys")]
@@ -16863,8 +18707,11 @@ pub struct ExtendFreeTrialRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl ExtendFreeTrialRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(extend_to: ::std::string::String) -> Self {
-        Self { extend_to }
+    #[inline]
+    pub fn new(extend_to: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            extend_to: extend_to.into(),
+        }
     }
 }
 #[cfg(feature = "users")]
@@ -20018,6 +21865,19 @@ pub struct InviteWaitlistEntryRequest {
     /// Invite even when the address already has a pending invitation or another user claimed it.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_existing: crate::Nullable<bool>,
+}
+#[cfg(feature = "waitlist_entries")]
+#[cfg_attr(docsrs, doc(cfg(feature = "waitlist_entries")))]
+impl InviteWaitlistEntryRequest {
+    /// Sets [`ignore_existing`](field@Self::ignore_existing).
+    #[inline]
+    pub fn ignore_existing(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.ignore_existing = value.into();
+        self
+    }
 }
 #[cfg(feature = "jwks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwks")))]
@@ -23368,6 +25228,28 @@ pub struct MergeOrganizationMetadataRequest {
     pub private_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+#[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+impl MergeOrganizationMetadataRequest {
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
@@ -28821,6 +30703,46 @@ pub struct PreviewTemplateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
+impl PreviewTemplateRequest {
+    /// Sets [`subject`](field@Self::subject).
+    #[inline]
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.subject = value.into();
+        self
+    }
+    /// Sets [`body`](field@Self::body).
+    #[inline]
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`from_email_name`](field@Self::from_email_name).
+    #[inline]
+    pub fn from_email_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_email_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`reply_to_email_name`](field@Self::reply_to_email_name).
+    #[inline]
+    pub fn reply_to_email_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reply_to_email_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 /// Move of a subscription item from one price to another.
@@ -28836,11 +30758,15 @@ pub struct PriceTransitionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl PriceTransitionRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        from_price_id: ::std::string::String,
-        to_price_id: ::std::string::String,
+        from_price_id: impl ::std::convert::Into<::std::string::String>,
+        to_price_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { from_price_id, to_price_id }
+        Self {
+            from_price_id: from_price_id.into(),
+            to_price_id: to_price_id.into(),
+        }
     }
 }
 #[cfg(feature = "proxy_checks")]
@@ -29223,19 +31149,51 @@ pub struct RefreshSessionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "sessions")))]
 impl RefreshSessionRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        expired_token: ::std::string::String,
-        refresh_token: ::std::string::String,
-        request_origin: ::std::string::String,
+        expired_token: impl ::std::convert::Into<::std::string::String>,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+        request_origin: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            expired_token,
-            refresh_token,
-            request_origin,
+            expired_token: expired_token.into(),
+            refresh_token: refresh_token.into(),
+            request_origin: request_origin.into(),
             request_headers: ::std::default::Default::default(),
             format: ::std::default::Default::default(),
             request_originating_ip: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`request_headers`](field@Self::request_headers).
+    #[inline]
+    pub fn request_headers(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.request_headers = value.into();
+        self
+    }
+    /// Sets [`format`](field@Self::format).
+    #[inline]
+    pub fn format(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<RefreshSessionRequestFormat>>,
+    ) -> Self {
+        self.format = value.into();
+        self
+    }
+    /// Sets [`request_originating_ip`](field@Self::request_originating_ip).
+    #[inline]
+    pub fn request_originating_ip(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.request_originating_ip = value.into();
+        self
     }
 }
 #[cfg(feature = "sessions")]
@@ -29300,6 +31258,16 @@ pub struct RemoveUserPasswordRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_out_of_other_sessions: ::std::option::Option<bool>,
 }
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl RemoveUserPasswordRequest {
+    /// Sets [`sign_out_of_other_sessions`](field@Self::sign_out_of_other_sessions).
+    #[inline]
+    pub fn sign_out_of_other_sessions(mut self, value: bool) -> Self {
+        self.sign_out_of_other_sessions = ::std::option::Option::Some(value);
+        self
+    }
+}
 #[cfg(feature = "directories")]
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -29312,6 +31280,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
         mappings: ::std::vec::Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
     ) -> Self {
@@ -29336,12 +31305,31 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
 impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(role_id: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(role_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             directory_group_id: ::std::default::Default::default(),
             scim_group_id: ::std::default::Default::default(),
-            role_id,
+            role_id: role_id.into(),
         }
+    }
+    /// Sets [`directory_group_id`](field@Self::directory_group_id).
+    #[inline]
+    pub fn directory_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_group_id`](field@Self::scim_group_id).
+    #[inline]
+    pub fn scim_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_group_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "directories")]
@@ -29433,6 +31421,28 @@ pub struct ReplaceOrganizationMetadataRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+impl ReplaceOrganizationMetadataRequest {
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
+}
 #[cfg(feature = "role_sets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -29447,11 +31457,15 @@ pub struct ReplaceRoleInRoleSetRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleInRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        role_key: ::std::string::String,
-        to_role_key: ::std::string::String,
+        role_key: impl ::std::convert::Into<::std::string::String>,
+        to_role_key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { role_key, to_role_key }
+        Self {
+            role_key: role_key.into(),
+            to_role_key: to_role_key.into(),
+        }
     }
 }
 #[cfg(feature = "role_sets")]
@@ -29469,11 +31483,20 @@ pub struct ReplaceRoleSetRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
 impl ReplaceRoleSetRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(dest_role_set_key: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        dest_role_set_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            dest_role_set_key,
+            dest_role_set_key: dest_role_set_key.into(),
             reassignment_mappings: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`reassignment_mappings`](field@Self::reassignment_mappings).
+    #[inline]
+    pub fn reassignment_mappings(mut self, value: ReassignmentMappings) -> Self {
+        self.reassignment_mappings = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "scim_directories")]
@@ -29488,6 +31511,7 @@ pub struct ReplaceScimGroupRoleMappingsRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
         mappings: ::std::vec::Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
     ) -> Self {
@@ -29508,11 +31532,15 @@ pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
 impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        scim_group_id: ::std::string::String,
-        role_id: ::std::string::String,
+        scim_group_id: impl ::std::convert::Into<::std::string::String>,
+        role_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { scim_group_id, role_id }
+        Self {
+            scim_group_id: scim_group_id.into(),
+            role_id: role_id.into(),
+        }
     }
 }
 #[cfg(feature = "scim_directories")]
@@ -29608,12 +31636,31 @@ pub struct ReplaceUserEmailAddressRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 impl ReplaceUserEmailAddressRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(email_address: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(email_address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             identification_status: ::std::default::Default::default(),
             notify_primary_email_address_changed: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`identification_status`](field@Self::identification_status).
+    #[inline]
+    pub fn identification_status(
+        mut self,
+        value: ReplaceUserEmailAddressRequestIdentificationStatus,
+    ) -> Self {
+        self.identification_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
+    #[inline]
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify_primary_email_address_changed = value.into();
+        self
     }
 }
 #[cfg(feature = "email_addresses")]
@@ -29702,6 +31749,37 @@ pub struct ReplaceUserMetadataRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl ReplaceUserMetadataRequest {
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
+    #[inline]
+    pub fn unsafe_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.unsafe_metadata = ::std::option::Option::Some(value);
+        self
+    }
+}
 #[cfg(feature = "phone_numbers")]
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -29719,11 +31797,21 @@ pub struct ReplaceUserPhoneNumberRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 impl ReplaceUserPhoneNumberRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(phone_number: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(phone_number: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            phone_number,
+            phone_number: phone_number.into(),
             identification_status: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`identification_status`](field@Self::identification_status).
+    #[inline]
+    pub fn identification_status(
+        mut self,
+        value: ReplaceUserPhoneNumberRequestIdentificationStatus,
+    ) -> Self {
+        self.identification_status = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "phone_numbers")]
@@ -29853,6 +31941,19 @@ impl ::serde::Serialize for RevertTemplateTemplateType {
 pub struct RevokeAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "admin_portal_link_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
+impl RevokeAdminPortalLinkTokenRequest {
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
+    #[inline]
+    pub fn revocation_reason(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.revocation_reason = value.into();
+        self
+    }
 }
 #[cfg(feature = "admin_portal_link_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "admin_portal_link_tokens")))]
@@ -30087,6 +32188,19 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponseObject
 pub struct RevokeApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
+impl RevokeApiKeyRequest {
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
+    #[inline]
+    pub fn revocation_reason(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.revocation_reason = value.into();
+        self
+    }
 }
 #[cfg(feature = "api_keys")]
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
@@ -30601,6 +32715,19 @@ pub struct RevokeM2mTokenRequest {
 }
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
+impl RevokeM2mTokenRequest {
+    /// Sets [`revocation_reason`](field@Self::revocation_reason).
+    #[inline]
+    pub fn revocation_reason(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.revocation_reason = value.into();
+        self
+    }
+}
+#[cfg(feature = "m2m_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse {
@@ -30827,8 +32954,9 @@ pub struct RevokeOAuthApplicationTokenRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl RevokeOAuthApplicationTokenRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(token: ::std::string::String) -> Self {
-        Self { token }
+    #[inline]
+    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { token: token.into() }
     }
 }
 #[cfg(feature = "organization_invitations")]
@@ -30839,6 +32967,19 @@ pub struct RevokeOrganizationInvitationRequest {
     /// User recorded as revoking the invitation; must be an admin of the organization.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub requesting_user_id: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "organization_invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_invitations")))]
+impl RevokeOrganizationInvitationRequest {
+    /// Sets [`requesting_user_id`](field@Self::requesting_user_id).
+    #[inline]
+    pub fn requesting_user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.requesting_user_id = value.into();
+        self
+    }
 }
 #[cfg(
     any(
@@ -32046,6 +34187,7 @@ pub struct RotateMachineSecretKeyRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
 impl RotateMachineSecretKeyRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(previous_token_ttl: i64) -> Self {
         Self { previous_token_ttl }
     }
@@ -34431,10 +36573,33 @@ pub struct SetUserPasswordCompromisedRequest {
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl SetUserPasswordCompromisedRequest {
+    /// Sets [`revoke_all_sessions`](field@Self::revoke_all_sessions).
+    #[inline]
+    pub fn revoke_all_sessions(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.revoke_all_sessions = value.into();
+        self
+    }
+}
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetUserProfileImageRequest {
     pub file: ::std::option::Option<crate::FilePart>,
+}
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl SetUserProfileImageRequest {
+    /// Sets [`file`](field@Self::file).
+    #[inline]
+    pub fn file(mut self, value: crate::FilePart) -> Self {
+        self.file = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
@@ -35774,6 +37939,16 @@ pub struct ToggleTemplateDeliveryRequest {
 }
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
+impl ToggleTemplateDeliveryRequest {
+    /// Sets [`delivered_by_clerk`](field@Self::delivered_by_clerk).
+    #[inline]
+    pub fn delivered_by_clerk(mut self, value: bool) -> Self {
+        self.delivered_by_clerk = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
@@ -36497,6 +38672,52 @@ pub struct UpdateApiKeyRequest {
 }
 #[cfg(feature = "api_keys")]
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
+impl UpdateApiKeyRequest {
+    /// Sets [`claims`](field@Self::claims).
+    #[inline]
+    pub fn claims(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::serde_json::Value>>,
+    ) -> Self {
+        self.claims = value.into();
+        self
+    }
+    /// Sets [`scopes`](field@Self::scopes).
+    #[inline]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`subject`](field@Self::subject).
+    #[inline]
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`seconds_until_expiration`](field@Self::seconds_until_expiration).
+    #[inline]
+    pub fn seconds_until_expiration(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<f64>>,
+    ) -> Self {
+        self.seconds_until_expiration = value.into();
+        self
+    }
+}
+#[cfg(feature = "api_keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse {
@@ -36760,6 +38981,49 @@ pub struct UpdateDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
+#[cfg(feature = "directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directories")))]
+impl UpdateDirectoryRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`enabled`](field@Self::enabled).
+    #[inline]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`provider`](field@Self::provider).
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.attribute_mapping = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`group_role_mapping_enabled`](field@Self::group_role_mapping_enabled).
+    #[inline]
+    pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
+        self.group_role_mapping_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 #[cfg(feature = "domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
 /// Partial update of an instance domain.
@@ -36776,6 +39040,37 @@ pub struct UpdateDomainRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_secondary: crate::Nullable<bool>,
 }
+#[cfg(feature = "domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "domains")))]
+impl UpdateDomainRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`proxy_url`](field@Self::proxy_url).
+    #[inline]
+    pub fn proxy_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.proxy_url = value.into();
+        self
+    }
+    /// Sets [`is_secondary`](field@Self::is_secondary).
+    #[inline]
+    pub fn is_secondary(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.is_secondary = value.into();
+        self
+    }
+}
 #[cfg(feature = "email_addresses")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
 /// Partial update of an email address.
@@ -36791,6 +39086,37 @@ pub struct UpdateEmailAddressRequest {
     /// When this update changes the primary address, email the old primary about it. Off by default.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
+}
+#[cfg(feature = "email_addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_addresses")))]
+impl UpdateEmailAddressRequest {
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
+    /// Sets [`primary`](field@Self::primary).
+    #[inline]
+    pub fn primary(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.primary = value.into();
+        self
+    }
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
+    #[inline]
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify_primary_email_address_changed = value.into();
+        self
+    }
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
@@ -36832,6 +39158,110 @@ pub struct UpdateEnterpriseConnectionRequest {
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl UpdateEnterpriseConnectionRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`domains`](field@Self::domains).
+    #[inline]
+    pub fn domains(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.domains = value.into();
+        self
+    }
+    /// Sets [`active`](field@Self::active).
+    #[inline]
+    pub fn active(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.active = value.into();
+        self
+    }
+    /// Sets [`sync_user_attributes`](field@Self::sync_user_attributes).
+    #[inline]
+    pub fn sync_user_attributes(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.sync_user_attributes = value.into();
+        self
+    }
+    /// Sets [`disable_additional_identifications`](field@Self::disable_additional_identifications).
+    #[inline]
+    pub fn disable_additional_identifications(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.disable_additional_identifications = value.into();
+        self
+    }
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
+    #[inline]
+    pub fn allow_organization_account_linking(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_organization_account_linking = value.into();
+        self
+    }
+    /// Sets [`organization_id`](field@Self::organization_id).
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`saml`](field@Self::saml).
+    #[inline]
+    pub fn saml(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateEnterpriseConnectionRequestSaml>,
+        >,
+    ) -> Self {
+        self.saml = value.into();
+        self
+    }
+    /// Sets [`oidc`](field@Self::oidc).
+    #[inline]
+    pub fn oidc(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateEnterpriseConnectionRequestOidc>,
+        >,
+    ) -> Self {
+        self.oidc = value.into();
+        self
+    }
+    /// Sets [`custom_attributes`](field@Self::custom_attributes).
+    #[inline]
+    pub fn custom_attributes(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                ::std::vec::Vec<UpdateEnterpriseConnectionRequestCustomAttributesItem>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_attributes = value.into();
+        self
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
@@ -36856,15 +39286,52 @@ pub struct UpdateEnterpriseConnectionRequestCustomAttributesItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestCustomAttributesItem {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(name: ::std::string::String, key: ::std::string::String) -> Self {
+    #[inline]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            name,
-            key,
+            name: name.into(),
+            key: key.into(),
             sso_path: ::std::default::Default::default(),
             scim_path: ::std::default::Default::default(),
             directory_path: ::std::default::Default::default(),
             multi_valued: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`sso_path`](field@Self::sso_path).
+    #[inline]
+    pub fn sso_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sso_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`scim_path`](field@Self::scim_path).
+    #[inline]
+    pub fn scim_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scim_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`directory_path`](field@Self::directory_path).
+    #[inline]
+    pub fn directory_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_path = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`multi_valued`](field@Self::multi_valued).
+    #[inline]
+    pub fn multi_valued(mut self, value: bool) -> Self {
+        self.multi_valued = ::std::option::Option::Some(value);
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -36888,6 +39355,73 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
     /// Use PKCE; must be `true` for a public client without a secret.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub requires_pkce: crate::Nullable<bool>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl UpdateEnterpriseConnectionRequestOidc {
+    /// Sets [`client_id`](field@Self::client_id).
+    #[inline]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.client_id = value.into();
+        self
+    }
+    /// Sets [`client_secret`](field@Self::client_secret).
+    #[inline]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.client_secret = value.into();
+        self
+    }
+    /// Sets [`discovery_url`](field@Self::discovery_url).
+    #[inline]
+    pub fn discovery_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.discovery_url = value.into();
+        self
+    }
+    /// Sets [`auth_url`](field@Self::auth_url).
+    #[inline]
+    pub fn auth_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.auth_url = value.into();
+        self
+    }
+    /// Sets [`token_url`](field@Self::token_url).
+    #[inline]
+    pub fn token_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.token_url = value.into();
+        self
+    }
+    /// Sets [`user_info_url`](field@Self::user_info_url).
+    #[inline]
+    pub fn user_info_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_info_url = value.into();
+        self
+    }
+    /// Sets [`requires_pkce`](field@Self::requires_pkce).
+    #[inline]
+    pub fn requires_pkce(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.requires_pkce = value.into();
+        self
+    }
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
@@ -36927,6 +39461,113 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl UpdateEnterpriseConnectionRequestSaml {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
+    #[inline]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_entity_id = value.into();
+        self
+    }
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
+    #[inline]
+    pub fn idp_sso_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_sso_url = value.into();
+        self
+    }
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
+    #[inline]
+    pub fn idp_certificate(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_certificate = value.into();
+        self
+    }
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
+    #[inline]
+    pub fn idp_metadata_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata_url = value.into();
+        self
+    }
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
+    #[inline]
+    pub fn idp_metadata(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata = value.into();
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateEnterpriseConnectionRequestSamlAttributeMapping>,
+        >,
+    ) -> Self {
+        self.attribute_mapping = value.into();
+        self
+    }
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
+    #[inline]
+    pub fn allow_subdomains(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_subdomains = value.into();
+        self
+    }
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
+    #[inline]
+    pub fn allow_idp_initiated(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_idp_initiated = value.into();
+        self
+    }
+    /// Sets [`force_authn`](field@Self::force_authn).
+    #[inline]
+    pub fn force_authn(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.force_authn = value.into();
+        self
+    }
+    /// Sets [`login_hint`](field@Self::login_hint).
+    #[inline]
+    pub fn login_hint(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateEnterpriseConnectionRequestSamlLoginHint>,
+        >,
+    ) -> Self {
+        self.login_hint = value.into();
+        self
+    }
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 /// Which SAML attributes fill which user fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -36939,6 +39580,46 @@ pub struct UpdateEnterpriseConnectionRequestSamlAttributeMapping {
     pub first_name: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "enterprise_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
+impl UpdateEnterpriseConnectionRequestSamlAttributeMapping {
+    /// Sets [`user_id`](field@Self::user_id).
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets [`email_address`](field@Self::email_address).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.email_address = value.into();
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.first_name = value.into();
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.last_name = value.into();
+        self
+    }
 }
 #[cfg(feature = "enterprise_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
@@ -36956,11 +39637,21 @@ pub struct UpdateEnterpriseConnectionRequestSamlLoginHint {
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprise_connections")))]
 impl UpdateEnterpriseConnectionRequestSamlLoginHint {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(mode: UpdateEnterpriseConnectionRequestSamlLoginHintMode) -> Self {
         Self {
             mode,
             source: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`source`](field@Self::source).
+    #[inline]
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "enterprise_connections")]
@@ -37058,6 +39749,66 @@ pub struct UpdateInstanceAuthConfigRequest {
     #[deprecated]
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
+}
+#[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
+impl UpdateInstanceAuthConfigRequest {
+    /// Sets [`restricted_to_allowlist`](field@Self::restricted_to_allowlist).
+    #[inline]
+    pub fn restricted_to_allowlist(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.restricted_to_allowlist = value.into();
+        self
+    }
+    /// Sets [`from_email_address`](field@Self::from_email_address).
+    #[inline]
+    pub fn from_email_address(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.from_email_address = value.into();
+        self
+    }
+    /// Sets [`progressive_sign_up`](field@Self::progressive_sign_up).
+    #[inline]
+    pub fn progressive_sign_up(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.progressive_sign_up = value.into();
+        self
+    }
+    /// Sets [`test_mode`](field@Self::test_mode).
+    #[inline]
+    pub fn test_mode(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.test_mode = value.into();
+        self
+    }
+    /// Sets [`session_token_template`](field@Self::session_token_template).
+    #[deprecated]
+    #[inline]
+    pub fn session_token_template(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.session_token_template = value.into();
+        self
+    }
+    /// Sets [`enhanced_email_deliverability`](field@Self::enhanced_email_deliverability).
+    #[deprecated]
+    #[inline]
+    pub fn enhanced_email_deliverability(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.enhanced_email_deliverability = value.into();
+        self
+    }
 }
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
@@ -37218,6 +39969,21 @@ pub struct UpdateInstanceCommunicationRequest {
 }
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceCommunicationRequest {
+    /// Sets [`blocked_country_codes`](field@Self::blocked_country_codes).
+    #[inline]
+    pub fn blocked_country_codes(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.blocked_country_codes = value.into();
+        self
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
@@ -37243,6 +40009,68 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: crate::Nullable<
         bool,
     >,
+}
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceOAuthApplicationSettingsRequest {
+    /// Sets [`dynamic_oauth_client_registration`](field@Self::dynamic_oauth_client_registration).
+    #[inline]
+    pub fn dynamic_oauth_client_registration(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.dynamic_oauth_client_registration = value.into();
+        self
+    }
+    /// Sets [`default_scopes`](field@Self::default_scopes).
+    #[inline]
+    pub fn default_scopes(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.default_scopes = value.into();
+        self
+    }
+    /// Sets [`oauth_jwt_access_tokens`](field@Self::oauth_jwt_access_tokens).
+    #[inline]
+    pub fn oauth_jwt_access_tokens(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.oauth_jwt_access_tokens = value.into();
+        self
+    }
+    /// Sets [`client_id_metadata_documents_advertised`](field@Self::client_id_metadata_documents_advertised).
+    #[inline]
+    pub fn client_id_metadata_documents_advertised(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.client_id_metadata_documents_advertised = value.into();
+        self
+    }
+    /// Sets [`client_id_metadata_documents_only_allow_pre_registered_clients`](field@Self::client_id_metadata_documents_only_allow_pre_registered_clients).
+    #[inline]
+    pub fn client_id_metadata_documents_only_allow_pre_registered_clients(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.client_id_metadata_documents_only_allow_pre_registered_clients = value
+            .into();
+        self
+    }
+    /// Sets [`client_id_metadata_documents_block_implicitly_allowed_clients`](field@Self::client_id_metadata_documents_block_implicitly_allowed_clients).
+    #[inline]
+    pub fn client_id_metadata_documents_block_implicitly_allowed_clients(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.client_id_metadata_documents_block_implicitly_allowed_clients = value
+            .into();
+        self
+    }
 }
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
@@ -37279,6 +40107,82 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
 }
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceOrganizationSettingsRequest {
+    /// Sets [`enabled`](field@Self::enabled).
+    #[inline]
+    pub fn enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.enabled = value.into();
+        self
+    }
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
+    #[inline]
+    pub fn max_allowed_memberships(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.max_allowed_memberships = value.into();
+        self
+    }
+    /// Sets [`admin_delete_enabled`](field@Self::admin_delete_enabled).
+    #[inline]
+    pub fn admin_delete_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.admin_delete_enabled = value.into();
+        self
+    }
+    /// Sets [`domains_enabled`](field@Self::domains_enabled).
+    #[inline]
+    pub fn domains_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.domains_enabled = value.into();
+        self
+    }
+    /// Sets [`slug_disabled`](field@Self::slug_disabled).
+    #[inline]
+    pub fn slug_disabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.slug_disabled = value.into();
+        self
+    }
+    /// Sets [`domains_enrollment_modes`](field@Self::domains_enrollment_modes).
+    #[inline]
+    pub fn domains_enrollment_modes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.domains_enrollment_modes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`creator_role_id`](field@Self::creator_role_id).
+    #[inline]
+    pub fn creator_role_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.creator_role_id = value.into();
+        self
+    }
+    /// Sets [`domains_default_role_id`](field@Self::domains_default_role_id).
+    #[inline]
+    pub fn domains_default_role_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.domains_default_role_id = value.into();
+        self
+    }
+}
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectRequest {
@@ -37286,6 +40190,28 @@ pub struct UpdateInstanceProtectRequest {
     pub rules_enabled: crate::Nullable<bool>,
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub specter_enabled: crate::Nullable<bool>,
+}
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceProtectRequest {
+    /// Sets [`rules_enabled`](field@Self::rules_enabled).
+    #[inline]
+    pub fn rules_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.rules_enabled = value.into();
+        self
+    }
+    /// Sets [`specter_enabled`](field@Self::specter_enabled).
+    #[inline]
+    pub fn specter_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.specter_enabled = value.into();
+        self
+    }
 }
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
@@ -37327,6 +40253,106 @@ pub struct UpdateInstanceRequest {
     #[deprecated]
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
+}
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceRequest {
+    /// Sets [`test_mode`](field@Self::test_mode).
+    #[inline]
+    pub fn test_mode(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.test_mode = value.into();
+        self
+    }
+    /// Sets [`hibp`](field@Self::hibp).
+    #[inline]
+    pub fn hibp(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.hibp = value.into();
+        self
+    }
+    /// Sets [`support_email`](field@Self::support_email).
+    #[inline]
+    pub fn support_email(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.support_email = value.into();
+        self
+    }
+    /// Sets [`clerk_js_version`](field@Self::clerk_js_version).
+    #[inline]
+    pub fn clerk_js_version(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.clerk_js_version = value.into();
+        self
+    }
+    /// Sets [`development_origin`](field@Self::development_origin).
+    #[inline]
+    pub fn development_origin(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.development_origin = value.into();
+        self
+    }
+    /// Sets [`allowed_origins`](field@Self::allowed_origins).
+    #[inline]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`cookieless_dev`](field@Self::cookieless_dev).
+    #[deprecated]
+    #[inline]
+    pub fn cookieless_dev(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.cookieless_dev = value.into();
+        self
+    }
+    /// Sets [`url_based_session_syncing`](field@Self::url_based_session_syncing).
+    #[inline]
+    pub fn url_based_session_syncing(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.url_based_session_syncing = value.into();
+        self
+    }
+    /// Sets [`preferred_sign_in_strategy_when_password_required`](field@Self::preferred_sign_in_strategy_when_password_required).
+    #[inline]
+    pub fn preferred_sign_in_strategy_when_password_required(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<
+                UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
+            >,
+        >,
+    ) -> Self {
+        self.preferred_sign_in_strategy_when_password_required = value.into();
+        self
+    }
+    /// Sets [`enhanced_email_deliverability`](field@Self::enhanced_email_deliverability).
+    #[deprecated]
+    #[inline]
+    pub fn enhanced_email_deliverability(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.enhanced_email_deliverability = value.into();
+        self
+    }
 }
 #[cfg(feature = "instance_settings")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
@@ -37424,6 +40450,55 @@ pub struct UpdateInstanceRestrictionsRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
+#[cfg(feature = "instance_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance_settings")))]
+impl UpdateInstanceRestrictionsRequest {
+    /// Sets [`allowlist`](field@Self::allowlist).
+    #[inline]
+    pub fn allowlist(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allowlist = value.into();
+        self
+    }
+    /// Sets [`blocklist`](field@Self::blocklist).
+    #[inline]
+    pub fn blocklist(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.blocklist = value.into();
+        self
+    }
+    /// Sets [`allowlist_blocklist_disabled_on_sign_in`](field@Self::allowlist_blocklist_disabled_on_sign_in).
+    #[inline]
+    pub fn allowlist_blocklist_disabled_on_sign_in(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allowlist_blocklist_disabled_on_sign_in = value.into();
+        self
+    }
+    /// Sets [`block_email_subaddresses`](field@Self::block_email_subaddresses).
+    #[inline]
+    pub fn block_email_subaddresses(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.block_email_subaddresses = value.into();
+        self
+    }
+    /// Sets [`block_disposable_email_domains`](field@Self::block_disposable_email_domains).
+    #[inline]
+    pub fn block_disposable_email_domains(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.block_disposable_email_domains = value.into();
+        self
+    }
+}
 #[cfg(feature = "jwt_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 /// New definition of a JWT template.
@@ -37454,12 +40529,13 @@ pub struct UpdateJwtTemplateRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt_templates")))]
 impl UpdateJwtTemplateRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(
-        name: ::std::string::String,
+        name: impl ::std::convert::Into<::std::string::String>,
         claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self {
-            name,
+            name: name.into(),
             claims,
             lifetime: ::std::default::Default::default(),
             allowed_clock_skew: ::std::default::Default::default(),
@@ -37467,6 +40543,48 @@ impl UpdateJwtTemplateRequest {
             signing_algorithm: ::std::default::Default::default(),
             signing_key: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`lifetime`](field@Self::lifetime).
+    #[inline]
+    pub fn lifetime(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.lifetime = value.into();
+        self
+    }
+    /// Sets [`allowed_clock_skew`](field@Self::allowed_clock_skew).
+    #[inline]
+    pub fn allowed_clock_skew(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.allowed_clock_skew = value.into();
+        self
+    }
+    /// Sets [`custom_signing_key`](field@Self::custom_signing_key).
+    #[inline]
+    pub fn custom_signing_key(mut self, value: bool) -> Self {
+        self.custom_signing_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`signing_algorithm`](field@Self::signing_algorithm).
+    #[inline]
+    pub fn signing_algorithm(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.signing_algorithm = value.into();
+        self
+    }
+    /// Sets [`signing_key`](field@Self::signing_key).
+    #[inline]
+    pub fn signing_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.signing_key = value.into();
+        self
     }
 }
 #[cfg(feature = "machines")]
@@ -37479,6 +40597,25 @@ pub struct UpdateMachineRequest {
     /// Default lifetime in seconds of the tokens it creates (at least 1).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_token_ttl: ::std::option::Option<i64>,
+}
+#[cfg(feature = "machines")]
+#[cfg_attr(docsrs, doc(cfg(feature = "machines")))]
+impl UpdateMachineRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`default_token_ttl`](field@Self::default_token_ttl).
+    #[inline]
+    pub fn default_token_ttl(mut self, value: i64) -> Self {
+        self.default_token_ttl = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "oauth_applications")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
@@ -37509,6 +40646,76 @@ pub struct UpdateOAuthApplicationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub public: crate::Nullable<bool>,
 }
+#[cfg(feature = "oauth_applications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
+impl UpdateOAuthApplicationRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`redirect_uris`](field@Self::redirect_uris).
+    #[inline]
+    pub fn redirect_uris(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.redirect_uris = value.into();
+        self
+    }
+    /// Sets [`callback_url`](field@Self::callback_url).
+    #[deprecated]
+    #[inline]
+    pub fn callback_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.callback_url = value.into();
+        self
+    }
+    /// Sets [`scopes`](field@Self::scopes).
+    #[inline]
+    pub fn scopes(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.scopes = value.into();
+        self
+    }
+    /// Sets [`consent_screen_enabled`](field@Self::consent_screen_enabled).
+    #[inline]
+    pub fn consent_screen_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.consent_screen_enabled = value.into();
+        self
+    }
+    /// Sets [`pkce_required`](field@Self::pkce_required).
+    #[inline]
+    pub fn pkce_required(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.pkce_required = value.into();
+        self
+    }
+    /// Sets [`public`](field@Self::public).
+    #[inline]
+    pub fn public(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.public = value.into();
+        self
+    }
+}
 #[cfg(feature = "organization_domains")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
 /// Partial update of an organization domain.
@@ -37521,6 +40728,28 @@ pub struct UpdateOrganizationDomainRequest {
     /// New verification state.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+}
+#[cfg(feature = "organization_domains")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_domains")))]
+impl UpdateOrganizationDomainRequest {
+    /// Sets [`enrollment_mode`](field@Self::enrollment_mode).
+    #[inline]
+    pub fn enrollment_mode(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.enrollment_mode = value.into();
+        self
+    }
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
 }
 #[cfg(feature = "organization_memberships")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
@@ -37541,6 +40770,28 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
 }
 #[cfg(feature = "organization_memberships")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
+impl UpdateOrganizationMembershipMetadataRequest {
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[cfg(feature = "organization_memberships")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 /// New role of a membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -37552,8 +40803,9 @@ pub struct UpdateOrganizationMembershipRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_memberships")))]
 impl UpdateOrganizationMembershipRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(role: ::std::string::String) -> Self {
-        Self { role }
+    #[inline]
+    pub fn new(role: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { role: role.into() }
     }
 }
 #[cfg(feature = "organization_permissions")]
@@ -37568,6 +40820,37 @@ pub struct UpdateOrganizationPermissionRequest {
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "organization_permissions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_permissions")))]
+impl UpdateOrganizationPermissionRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`key`](field@Self::key).
+    #[inline]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "organizations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
@@ -37594,6 +40877,64 @@ pub struct UpdateOrganizationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub role_set_key: crate::Nullable<::std::string::String>,
 }
+#[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+impl UpdateOrganizationRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`slug`](field@Self::slug).
+    #[inline]
+    pub fn slug(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.slug = value.into();
+        self
+    }
+    /// Sets [`max_allowed_memberships`](field@Self::max_allowed_memberships).
+    #[inline]
+    pub fn max_allowed_memberships(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.max_allowed_memberships = value.into();
+        self
+    }
+    /// Sets [`admin_delete_enabled`](field@Self::admin_delete_enabled).
+    #[inline]
+    pub fn admin_delete_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.admin_delete_enabled = value.into();
+        self
+    }
+    /// Sets [`created_at`](field@Self::created_at).
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets [`role_set_key`](field@Self::role_set_key).
+    #[inline]
+    pub fn role_set_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.role_set_key = value.into();
+        self
+    }
+}
 #[cfg(feature = "organization_roles")]
 #[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -37609,6 +40950,48 @@ pub struct UpdateOrganizationRoleRequest {
     /// IDs of the permissions the role grants, replacing the current ones.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub permissions: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(feature = "organization_roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization_roles")))]
+impl UpdateOrganizationRoleRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`key`](field@Self::key).
+    #[inline]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.key = value.into();
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`permissions`](field@Self::permissions).
+    #[inline]
+    pub fn permissions(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.permissions = value.into();
+        self
+    }
 }
 #[cfg(feature = "phone_numbers")]
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
@@ -37626,6 +41009,37 @@ pub struct UpdatePhoneNumberRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
+#[cfg(feature = "phone_numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
+impl UpdatePhoneNumberRequest {
+    /// Sets [`verified`](field@Self::verified).
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.verified = value.into();
+        self
+    }
+    /// Sets [`primary`](field@Self::primary).
+    #[inline]
+    pub fn primary(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.primary = value.into();
+        self
+    }
+    /// Sets [`reserved_for_second_factor`](field@Self::reserved_for_second_factor).
+    #[inline]
+    pub fn reserved_for_second_factor(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.reserved_for_second_factor = value.into();
+        self
+    }
+}
 #[cfg(feature = "beta_features")]
 #[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -37637,6 +41051,25 @@ pub struct UpdateProductionInstanceDomainRequest {
     /// Whether the domain serves a secondary app.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_secondary: ::std::option::Option<bool>,
+}
+#[cfg(feature = "beta_features")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta_features")))]
+impl UpdateProductionInstanceDomainRequest {
+    /// Sets [`home_url`](field@Self::home_url).
+    #[inline]
+    pub fn home_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.home_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`is_secondary`](field@Self::is_secondary).
+    #[inline]
+    pub fn is_secondary(mut self, value: bool) -> Self {
+        self.is_secondary = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "role_sets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
@@ -37659,6 +41092,64 @@ pub struct UpdateRoleSetRequest {
     /// Role the creator of an organization receives; must be in the set.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub creator_role_key: crate::Nullable<::std::string::String>,
+}
+#[cfg(feature = "role_sets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
+impl UpdateRoleSetRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`key`](field@Self::key).
+    #[inline]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.key = value.into();
+        self
+    }
+    /// Sets [`description`](field@Self::description).
+    #[inline]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`type`](field@Self::type).
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<UpdateRoleSetRequestType>>,
+    ) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets [`default_role_key`](field@Self::default_role_key).
+    #[inline]
+    pub fn default_role_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.default_role_key = value.into();
+        self
+    }
+    /// Sets [`creator_role_key`](field@Self::creator_role_key).
+    #[inline]
+    pub fn creator_role_key(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.creator_role_key = value.into();
+        self
+    }
 }
 #[cfg(feature = "role_sets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "role_sets")))]
@@ -37776,6 +41267,185 @@ pub struct UpdateSamlConnectionRequest {
 }
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
+impl UpdateSamlConnectionRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`domain`](field@Self::domain).
+    #[deprecated]
+    #[inline]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.domain = value.into();
+        self
+    }
+    /// Sets [`domains`](field@Self::domains).
+    #[inline]
+    pub fn domains(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        >,
+    ) -> Self {
+        self.domains = value.into();
+        self
+    }
+    /// Sets [`idp_entity_id`](field@Self::idp_entity_id).
+    #[inline]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_entity_id = value.into();
+        self
+    }
+    /// Sets [`idp_sso_url`](field@Self::idp_sso_url).
+    #[inline]
+    pub fn idp_sso_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_sso_url = value.into();
+        self
+    }
+    /// Sets [`idp_certificate`](field@Self::idp_certificate).
+    #[inline]
+    pub fn idp_certificate(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_certificate = value.into();
+        self
+    }
+    /// Sets [`idp_metadata_url`](field@Self::idp_metadata_url).
+    #[inline]
+    pub fn idp_metadata_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata_url = value.into();
+        self
+    }
+    /// Sets [`idp_metadata`](field@Self::idp_metadata).
+    #[inline]
+    pub fn idp_metadata(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.idp_metadata = value.into();
+        self
+    }
+    /// Sets [`organization_id`](field@Self::organization_id).
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateSamlConnectionRequestAttributeMapping>,
+        >,
+    ) -> Self {
+        self.attribute_mapping = value.into();
+        self
+    }
+    /// Sets [`active`](field@Self::active).
+    #[inline]
+    pub fn active(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.active = value.into();
+        self
+    }
+    /// Sets [`sync_user_attributes`](field@Self::sync_user_attributes).
+    #[inline]
+    pub fn sync_user_attributes(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.sync_user_attributes = value.into();
+        self
+    }
+    /// Sets [`allow_subdomains`](field@Self::allow_subdomains).
+    #[inline]
+    pub fn allow_subdomains(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_subdomains = value.into();
+        self
+    }
+    /// Sets [`allow_idp_initiated`](field@Self::allow_idp_initiated).
+    #[inline]
+    pub fn allow_idp_initiated(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_idp_initiated = value.into();
+        self
+    }
+    /// Sets [`disable_additional_identifications`](field@Self::disable_additional_identifications).
+    #[inline]
+    pub fn disable_additional_identifications(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.disable_additional_identifications = value.into();
+        self
+    }
+    /// Sets [`allow_organization_account_linking`](field@Self::allow_organization_account_linking).
+    #[inline]
+    pub fn allow_organization_account_linking(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.allow_organization_account_linking = value.into();
+        self
+    }
+    /// Sets [`force_authn`](field@Self::force_authn).
+    #[inline]
+    pub fn force_authn(mut self, value: bool) -> Self {
+        self.force_authn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`login_hint`](field@Self::login_hint).
+    #[inline]
+    pub fn login_hint(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Nullable<UpdateSamlConnectionRequestLoginHint>,
+        >,
+    ) -> Self {
+        self.login_hint = value.into();
+        self
+    }
+    /// Sets [`consent_verified_domains_deletion`](field@Self::consent_verified_domains_deletion).
+    #[inline]
+    pub fn consent_verified_domains_deletion(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.consent_verified_domains_deletion = value.into();
+        self
+    }
+}
+#[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 /// Names of the IdP attributes to read user fields from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -37788,6 +41458,46 @@ pub struct UpdateSamlConnectionRequestAttributeMapping {
     pub first_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "saml_connections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
+impl UpdateSamlConnectionRequestAttributeMapping {
+    /// Sets [`user_id`](field@Self::user_id).
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`email_address`](field@Self::email_address).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "saml_connections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
@@ -37805,11 +41515,21 @@ pub struct UpdateSamlConnectionRequestLoginHint {
 #[cfg_attr(docsrs, doc(cfg(feature = "saml_connections")))]
 impl UpdateSamlConnectionRequestLoginHint {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(mode: UpdateSamlConnectionRequestLoginHintMode) -> Self {
         Self {
             mode,
             source: ::std::default::Default::default(),
         }
+    }
+    /// Sets [`source`](field@Self::source).
+    #[inline]
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "saml_connections")]
@@ -37894,6 +41614,49 @@ pub struct UpdateScimDirectoryRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_role_mapping_enabled: ::std::option::Option<bool>,
 }
+#[cfg(feature = "scim_directories")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scim_directories")))]
+impl UpdateScimDirectoryRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`enabled`](field@Self::enabled).
+    #[inline]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`provider`](field@Self::provider).
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`attribute_mapping`](field@Self::attribute_mapping).
+    #[inline]
+    pub fn attribute_mapping(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.attribute_mapping = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`group_role_mapping_enabled`](field@Self::group_role_mapping_enabled).
+    #[inline]
+    pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
+        self.group_role_mapping_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 #[cfg(feature = "sign_ups")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
 /// Partial update of a sign-up attempt.
@@ -37906,6 +41669,28 @@ pub struct UpdateSignUpRequest {
     /// Flag the sign-up as a custom action.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_action: crate::Nullable<bool>,
+}
+#[cfg(feature = "sign_ups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign_ups")))]
+impl UpdateSignUpRequest {
+    /// Sets [`external_id`](field@Self::external_id).
+    #[inline]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`custom_action`](field@Self::custom_action).
+    #[inline]
+    pub fn custom_action(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.custom_action = value.into();
+        self
+    }
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
@@ -37928,6 +41713,37 @@ pub struct UpdateUserMetadataRequest {
     pub unsafe_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl UpdateUserMetadataRequest {
+    /// Sets [`public_metadata`](field@Self::public_metadata).
+    #[inline]
+    pub fn public_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.public_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`private_metadata`](field@Self::private_metadata).
+    #[inline]
+    pub fn private_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.private_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`unsafe_metadata`](field@Self::unsafe_metadata).
+    #[inline]
+    pub fn unsafe_metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.unsafe_metadata = ::std::option::Option::Some(value);
+        self
+    }
 }
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
@@ -38007,6 +41823,223 @@ pub struct UpdateUserRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+impl UpdateUserRequest {
+    /// Sets [`external_id`](field@Self::external_id).
+    #[inline]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`first_name`](field@Self::first_name).
+    #[inline]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.first_name = value.into();
+        self
+    }
+    /// Sets [`last_name`](field@Self::last_name).
+    #[inline]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.last_name = value.into();
+        self
+    }
+    /// Sets [`locale`](field@Self::locale).
+    #[inline]
+    pub fn locale(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`primary_email_address_id`](field@Self::primary_email_address_id).
+    #[inline]
+    pub fn primary_email_address_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.primary_email_address_id = value.into();
+        self
+    }
+    /// Sets [`notify_primary_email_address_changed`](field@Self::notify_primary_email_address_changed).
+    #[inline]
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.notify_primary_email_address_changed = value.into();
+        self
+    }
+    /// Sets [`primary_phone_number_id`](field@Self::primary_phone_number_id).
+    #[inline]
+    pub fn primary_phone_number_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.primary_phone_number_id = value.into();
+        self
+    }
+    /// Sets [`primary_web3_wallet_id`](field@Self::primary_web3_wallet_id).
+    #[inline]
+    pub fn primary_web3_wallet_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.primary_web3_wallet_id = value.into();
+        self
+    }
+    /// Sets [`username`](field@Self::username).
+    #[inline]
+    pub fn username(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.username = value.into();
+        self
+    }
+    /// Sets [`profile_image_id`](field@Self::profile_image_id).
+    #[inline]
+    pub fn profile_image_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.profile_image_id = value.into();
+        self
+    }
+    /// Sets [`password`](field@Self::password).
+    #[inline]
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.password = value.into();
+        self
+    }
+    /// Sets [`password_digest`](field@Self::password_digest).
+    #[inline]
+    pub fn password_digest(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password_digest = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`password_hasher`](field@Self::password_hasher).
+    #[inline]
+    pub fn password_hasher(mut self, value: PasswordHasher) -> Self {
+        self.password_hasher = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`skip_password_checks`](field@Self::skip_password_checks).
+    #[inline]
+    pub fn skip_password_checks(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_password_checks = value.into();
+        self
+    }
+    /// Sets [`sign_out_of_other_sessions`](field@Self::sign_out_of_other_sessions).
+    #[inline]
+    pub fn sign_out_of_other_sessions(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.sign_out_of_other_sessions = value.into();
+        self
+    }
+    /// Sets [`totp_secret`](field@Self::totp_secret).
+    #[inline]
+    pub fn totp_secret(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.totp_secret = value.into();
+        self
+    }
+    /// Sets [`backup_codes`](field@Self::backup_codes).
+    #[inline]
+    pub fn backup_codes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.backup_codes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets [`delete_self_enabled`](field@Self::delete_self_enabled).
+    #[inline]
+    pub fn delete_self_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.delete_self_enabled = value.into();
+        self
+    }
+    /// Sets [`create_organization_enabled`](field@Self::create_organization_enabled).
+    #[inline]
+    pub fn create_organization_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.create_organization_enabled = value.into();
+        self
+    }
+    /// Sets [`legal_accepted_at`](field@Self::legal_accepted_at).
+    #[inline]
+    pub fn legal_accepted_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.legal_accepted_at = value.into();
+        self
+    }
+    /// Sets [`skip_legal_checks`](field@Self::skip_legal_checks).
+    #[inline]
+    pub fn skip_legal_checks(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.skip_legal_checks = value.into();
+        self
+    }
+    /// Sets [`create_organizations_limit`](field@Self::create_organizations_limit).
+    #[inline]
+    pub fn create_organizations_limit(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<i64>>,
+    ) -> Self {
+        self.create_organizations_limit = value.into();
+        self
+    }
+    /// Sets [`created_at`](field@Self::created_at).
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets [`bypass_client_trust`](field@Self::bypass_client_trust).
+    #[inline]
+    pub fn bypass_client_trust(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.bypass_client_trust = value.into();
+        self
+    }
+}
 #[cfg(feature = "oauth_applications")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 #[derive(Debug, Clone, PartialEq)]
@@ -38020,11 +42053,21 @@ pub struct UploadOAuthApplicationLogoRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_applications")))]
 impl UploadOAuthApplicationLogoRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             uploader_user_id: ::std::default::Default::default(),
             file,
         }
+    }
+    /// Sets [`uploader_user_id`](field@Self::uploader_user_id).
+    #[inline]
+    pub fn uploader_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uploader_user_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "oauth_applications")]
@@ -38061,11 +42104,21 @@ pub struct UploadOrganizationLogoRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 impl UploadOrganizationLogoRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             uploader_user_id: ::std::default::Default::default(),
             file,
         }
+    }
+    /// Sets [`uploader_user_id`](field@Self::uploader_user_id).
+    #[inline]
+    pub fn uploader_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uploader_user_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 #[cfg(feature = "organizations")]
@@ -38113,6 +42166,73 @@ pub struct UpsertTemplateRequest {
     /// Local part (before `@`) of the reply-to address (email templates only).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_email_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "email_sms_templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
+impl UpsertTemplateRequest {
+    /// Sets [`name`](field@Self::name).
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`subject`](field@Self::subject).
+    #[inline]
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.subject = value.into();
+        self
+    }
+    /// Sets [`markup`](field@Self::markup).
+    #[inline]
+    pub fn markup(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.markup = value.into();
+        self
+    }
+    /// Sets [`body`](field@Self::body).
+    #[inline]
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`delivered_by_clerk`](field@Self::delivered_by_clerk).
+    #[inline]
+    pub fn delivered_by_clerk(
+        mut self,
+        value: impl ::std::convert::Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.delivered_by_clerk = value.into();
+        self
+    }
+    /// Sets [`from_email_name`](field@Self::from_email_name).
+    #[inline]
+    pub fn from_email_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_email_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`reply_to_email_name`](field@Self::reply_to_email_name).
+    #[inline]
+    pub fn reply_to_email_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reply_to_email_name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "email_sms_templates")]
 #[cfg_attr(docsrs, doc(cfg(feature = "email_sms_templates")))]
@@ -38685,6 +42805,7 @@ pub struct UsersBanRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersBanRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { user_ids }
     }
@@ -38768,6 +42889,7 @@ pub struct UsersUnbanRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl UsersUnbanRequest {
     /// A value with the required fields set and every optional field unset.
+    #[inline]
     pub fn new(user_ids: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { user_ids }
     }
@@ -42369,8 +46491,9 @@ pub struct VerifyApiKeyRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "api_keys")))]
 impl VerifyApiKeyRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(secret: ::std::string::String) -> Self {
-        Self { secret }
+    #[inline]
+    pub fn new(secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { secret: secret.into() }
     }
 }
 #[cfg(feature = "api_keys")]
@@ -42629,8 +46752,9 @@ pub struct VerifyClientRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 impl VerifyClientRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(token: ::std::string::String) -> Self {
-        Self { token }
+    #[inline]
+    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { token: token.into() }
     }
 }
 #[cfg(feature = "proxy_checks")]
@@ -42645,6 +46769,28 @@ pub struct VerifyDomainProxyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "proxy_checks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy_checks")))]
+impl VerifyDomainProxyRequest {
+    /// Sets [`domain_id`](field@Self::domain_id).
+    #[inline]
+    pub fn domain_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`proxy_url`](field@Self::proxy_url).
+    #[inline]
+    pub fn proxy_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.proxy_url = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "m2m_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -42656,8 +46802,9 @@ pub struct VerifyM2mTokenRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "m2m_tokens")))]
 impl VerifyM2mTokenRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(token: ::std::string::String) -> Self {
-        Self { token }
+    #[inline]
+    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { token: token.into() }
     }
 }
 #[cfg(feature = "m2m_tokens")]
@@ -42888,6 +47035,29 @@ pub struct VerifyOAuthAccessTokenRequest {
     #[deprecated]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "oauth_access_tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
+impl VerifyOAuthAccessTokenRequest {
+    /// Sets [`access_token`](field@Self::access_token).
+    #[inline]
+    pub fn access_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`secret`](field@Self::secret).
+    #[deprecated]
+    #[inline]
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "oauth_access_tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_access_tokens")))]
@@ -43189,8 +47359,9 @@ pub struct VerifyPasswordRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyPasswordRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(password: ::std::string::String) -> Self {
-        Self { password }
+    #[inline]
+    pub fn new(password: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { password: password.into() }
     }
 }
 #[cfg(feature = "users")]
@@ -43255,8 +47426,9 @@ pub struct VerifyTotpRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 impl VerifyTotpRequest {
     /// A value with the required fields set and every optional field unset.
-    pub fn new(code: ::std::string::String) -> Self {
-        Self { code }
+    #[inline]
+    pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { code: code.into() }
     }
 }
 #[cfg(feature = "users")]

@@ -8,17 +8,75 @@ impl crate::Client {
     /// Checks an OAuth access token issued by the instance and returns what it grants.
     ///
     /// `POST /oauth_applications/access_tokens/verify` (operation `verifyOAuthAccessToken`)
+    ///
+    /// Returns a [`VerifyOAuthAccessToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "verifyOAuthAccessToken")]
-    pub fn verify_oauth_access_token(
-        &self,
-        _: &VerifyOAuthAccessTokenParams,
-        body: &super::models::VerifyOAuthAccessTokenRequest,
-    ) -> crate::runtime::Call<'_, super::models::VerifyOAuthAccessTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            verify_oauth_access_token_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn verify_oauth_access_token<'a>(
+        &'a self,
+        body: &'a super::models::VerifyOAuthAccessTokenRequest,
+    ) -> VerifyOAuthAccessToken<'a> {
+        VerifyOAuthAccessToken {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+}
+/// A request to [`Client::verify_oauth_access_token`](crate::Client::verify_oauth_access_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyOAuthAccessToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::VerifyOAuthAccessTokenRequest,
+}
+impl<'a> VerifyOAuthAccessToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyOAuthAccessToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::VerifyOAuthAccessTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::VerifyOAuthAccessTokenResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_oauth_access_token_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn verify_oauth_access_token_request(
@@ -33,7 +91,3 @@ fn verify_oauth_access_token_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::verify_oauth_access_token`](crate::Client::verify_oauth_access_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenParams {}

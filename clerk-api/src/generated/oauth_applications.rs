@@ -8,27 +8,229 @@ impl crate::Client {
     /// Returns one page of the instance's OAuth applications, newest first unless `order_by` says otherwise.
     ///
     /// `GET /oauth_applications` (operation `ListOAuthApplications`)
-    #[doc(alias = "ListOAuthApplications")]
-    pub fn list_oauth_applications(
-        &self,
-        params: &ListOAuthApplicationsParams,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplications> {
-        crate::runtime::Call::new(
-            self,
-            list_oauth_applications_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_oauth_applications_stream(
-        &self,
-        params: &ListOAuthApplicationsParams,
-    ) -> crate::Paginated<super::models::OAuthApplication> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListOAuthApplications`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOAuthApplications")]
+    #[inline]
+    pub fn list_oauth_applications(&self) -> ListOAuthApplications<'_> {
+        ListOAuthApplications {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create OAuth application
+    ///
+    /// Registers an application that signs users in with this instance as its OAuth provider. Redirect URIs may use any scheme, such as `https://` or `myapp://`.
+    ///
+    /// `POST /oauth_applications` (operation `CreateOAuthApplication`)
+    ///
+    /// Returns a [`CreateOAuthApplication`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOAuthApplication")]
+    #[inline]
+    pub fn create_oauth_application(&self) -> CreateOAuthApplication<'_> {
+        CreateOAuthApplication {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get OAuth application
+    ///
+    /// Returns one OAuth application.
+    ///
+    /// `GET /oauth_applications/{oauth_application_id}` (operation `GetOAuthApplication`)
+    ///
+    /// Returns a [`GetOAuthApplication`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOAuthApplication")]
+    #[inline]
+    pub fn get_oauth_application<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+    ) -> GetOAuthApplication<'a> {
+        GetOAuthApplication {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+        }
+    }
+    /// Delete OAuth application
+    ///
+    /// Deletes an OAuth application for good.
+    ///
+    /// `DELETE /oauth_applications/{oauth_application_id}` (operation `DeleteOAuthApplication`)
+    ///
+    /// Returns a [`DeleteOAuthApplication`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOAuthApplication")]
+    #[inline]
+    pub fn delete_oauth_application<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+    ) -> DeleteOAuthApplication<'a> {
+        DeleteOAuthApplication {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+        }
+    }
+    /// Patch an OAuth application
+    ///
+    /// Changes the name, redirect URIs, scopes or client options of an OAuth application.
+    ///
+    /// `PATCH /oauth_applications/{oauth_application_id}` (operation `UpdateOAuthApplication`)
+    ///
+    /// Returns a [`UpdateOAuthApplication`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOAuthApplication")]
+    #[inline]
+    pub fn update_oauth_application<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+        body: &'a super::models::UpdateOAuthApplicationRequest,
+    ) -> UpdateOAuthApplication<'a> {
+        UpdateOAuthApplication {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+            body,
+        }
+    }
+    /// Upload OAuth application logo
+    ///
+    /// Sets or replaces the application's logo from an image sent as a multipart `file` part (10 MB at most).
+    ///
+    /// `PUT /oauth_applications/{oauth_application_id}/logo` (operation `UploadOAuthApplicationLogo`)
+    ///
+    /// Returns a [`UploadOAuthApplicationLogo`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UploadOAuthApplicationLogo")]
+    #[inline]
+    pub fn upload_oauth_application_logo<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+    ) -> UploadOAuthApplicationLogo<'a> {
+        UploadOAuthApplicationLogo {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Rotate OAuth application secret
+    ///
+    /// Replaces the application's client secret; clients must switch to the new one.
+    ///
+    /// `POST /oauth_applications/{oauth_application_id}/rotate_secret` (operation `RotateOAuthApplicationSecret`)
+    ///
+    /// Returns a [`RotateOAuthApplicationSecret`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RotateOAuthApplicationSecret")]
+    #[inline]
+    pub fn rotate_oauth_application_secret<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+    ) -> RotateOAuthApplicationSecret<'a> {
+        RotateOAuthApplicationSecret {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+        }
+    }
+    /// Revoke OAuth application token
+    ///
+    /// Revokes the access and refresh tokens of one grant of the application, given either of them. JWT access tokens cannot be revoked.
+    ///
+    /// `POST /oauth_applications/{oauth_application_id}/revoke_token` (operation `RevokeOAuthApplicationToken`)
+    ///
+    /// Returns a [`RevokeOAuthApplicationToken`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevokeOAuthApplicationToken")]
+    #[inline]
+    pub fn revoke_oauth_application_token<'a>(
+        &'a self,
+        oauth_application_id: &'a str,
+        body: &'a super::models::RevokeOAuthApplicationTokenRequest,
+    ) -> RevokeOAuthApplicationToken<'a> {
+        RevokeOAuthApplicationToken {
+            base: crate::runtime::RequestBase::new(self),
+            oauth_application_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_oauth_applications`](crate::Client::list_oauth_applications), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOAuthApplications<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListOAuthApplicationsParams,
+}
+impl<'a> ListOAuthApplications<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sort key `created_at` or `name`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring match on names; an exact `client_id` also matches, which resolves a client ID to its application.
+    #[inline]
+    pub fn name_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.name_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOAuthApplicationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OAuthApplication> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,127 +252,412 @@ impl crate::Client {
             },
         )
     }
-    /// Create OAuth application
-    ///
-    /// Registers an application that signs users in with this instance as its OAuth provider. Redirect URIs may use any scheme, such as `https://` or `myapp://`.
-    ///
-    /// `POST /oauth_applications` (operation `CreateOAuthApplication`)
-    #[doc(alias = "CreateOAuthApplication")]
-    pub fn create_oauth_application(
-        &self,
-        _: &CreateOAuthApplicationParams,
-        body: ::std::option::Option<&super::models::CreateOAuthApplicationRequest>,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
-        crate::runtime::Call::new(
-            self,
-            create_oauth_application_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOAuthApplications<'a> {
+    type Output = ::std::result::Result<super::models::OAuthApplications, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplications>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_oauth_applications_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get OAuth application
-    ///
-    /// Returns one OAuth application.
-    ///
-    /// `GET /oauth_applications/{oauth_application_id}` (operation `GetOAuthApplication`)
-    #[doc(alias = "GetOAuthApplication")]
-    pub fn get_oauth_application(
-        &self,
-        oauth_application_id: &str,
-        _: &GetOAuthApplicationParams,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
-        crate::runtime::Call::new(
-            self,
-            get_oauth_application_request(oauth_application_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_oauth_application`](crate::Client::create_oauth_application), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOAuthApplication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateOAuthApplicationRequest>,
+}
+impl<'a> CreateOAuthApplication<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateOAuthApplicationRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete OAuth application
-    ///
-    /// Deletes an OAuth application for good.
-    ///
-    /// `DELETE /oauth_applications/{oauth_application_id}` (operation `DeleteOAuthApplication`)
-    #[doc(alias = "DeleteOAuthApplication")]
-    pub fn delete_oauth_application(
-        &self,
-        oauth_application_id: &str,
-        _: &DeleteOAuthApplicationParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_oauth_application_request(oauth_application_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Patch an OAuth application
-    ///
-    /// Changes the name, redirect URIs, scopes or client options of an OAuth application.
-    ///
-    /// `PATCH /oauth_applications/{oauth_application_id}` (operation `UpdateOAuthApplication`)
-    #[doc(alias = "UpdateOAuthApplication")]
-    pub fn update_oauth_application(
-        &self,
-        oauth_application_id: &str,
-        _: &UpdateOAuthApplicationParams,
-        body: &super::models::UpdateOAuthApplicationRequest,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
-        crate::runtime::Call::new(
-            self,
-            update_oauth_application_request(oauth_application_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Upload OAuth application logo
-    ///
-    /// Sets or replaces the application's logo from an image sent as a multipart `file` part (10 MB at most).
-    ///
-    /// `PUT /oauth_applications/{oauth_application_id}/logo` (operation `UploadOAuthApplicationLogo`)
-    #[doc(alias = "UploadOAuthApplicationLogo")]
-    pub fn upload_oauth_application_logo(
-        &self,
-        oauth_application_id: &str,
-        _: &UploadOAuthApplicationLogoParams,
-        body: ::std::option::Option<&super::models::UploadOAuthApplicationLogoRequest>,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplication> {
-        crate::runtime::Call::new(
-            self,
-            upload_oauth_application_logo_request(oauth_application_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Rotate OAuth application secret
-    ///
-    /// Replaces the application's client secret; clients must switch to the new one.
-    ///
-    /// `POST /oauth_applications/{oauth_application_id}/rotate_secret` (operation `RotateOAuthApplicationSecret`)
-    #[doc(alias = "RotateOAuthApplicationSecret")]
-    pub fn rotate_oauth_application_secret(
-        &self,
-        oauth_application_id: &str,
-        _: &RotateOAuthApplicationSecretParams,
-    ) -> crate::runtime::Call<'_, super::models::OAuthApplicationWithSecret> {
-        crate::runtime::Call::new(
-            self,
-            rotate_oauth_application_secret_request(oauth_application_id),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Revoke OAuth application token
-    ///
-    /// Revokes the access and refresh tokens of one grant of the application, given either of them. JWT access tokens cannot be revoked.
-    ///
-    /// `POST /oauth_applications/{oauth_application_id}/revoke_token` (operation `RevokeOAuthApplicationToken`)
-    #[doc(alias = "RevokeOAuthApplicationToken")]
-    pub fn revoke_oauth_application_token(
-        &self,
-        oauth_application_id: &str,
-        _: &RevokeOAuthApplicationTokenParams,
-        body: &super::models::RevokeOAuthApplicationTokenRequest,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            revoke_oauth_application_token_request(oauth_application_id, body),
-            crate::runtime::Response::empty,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOAuthApplication<'a> {
+    type Output = ::std::result::Result<
+        super::models::OAuthApplicationWithSecret,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::OAuthApplicationWithSecret,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_oauth_application_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_oauth_application`](crate::Client::get_oauth_application), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOAuthApplication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+}
+impl<'a> GetOAuthApplication<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOAuthApplication<'a> {
+    type Output = ::std::result::Result<super::models::OAuthApplication, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplication>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_oauth_application_request(self.oauth_application_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_oauth_application`](crate::Client::delete_oauth_application), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOAuthApplication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+}
+impl<'a> DeleteOAuthApplication<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOAuthApplication<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_oauth_application_request(self.oauth_application_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_oauth_application`](crate::Client::update_oauth_application), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOAuthApplication<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+    body: &'a super::models::UpdateOAuthApplicationRequest,
+}
+impl<'a> UpdateOAuthApplication<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOAuthApplication<'a> {
+    type Output = ::std::result::Result<super::models::OAuthApplication, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplication>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_oauth_application_request(
+            self.oauth_application_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::upload_oauth_application_logo`](crate::Client::upload_oauth_application_logo), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UploadOAuthApplicationLogo<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UploadOAuthApplicationLogoRequest>,
+}
+impl<'a> UploadOAuthApplicationLogo<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::UploadOAuthApplicationLogoRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UploadOAuthApplicationLogo<'a> {
+    type Output = ::std::result::Result<super::models::OAuthApplication, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplication>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = upload_oauth_application_logo_request(
+            self.oauth_application_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::rotate_oauth_application_secret`](crate::Client::rotate_oauth_application_secret), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RotateOAuthApplicationSecret<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+}
+impl<'a> RotateOAuthApplicationSecret<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RotateOAuthApplicationSecret<'a> {
+    type Output = ::std::result::Result<
+        super::models::OAuthApplicationWithSecret,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::OAuthApplicationWithSecret,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = rotate_oauth_application_secret_request(self.oauth_application_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_oauth_application_token`](crate::Client::revoke_oauth_application_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeOAuthApplicationToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    oauth_application_id: &'a str,
+    body: &'a super::models::RevokeOAuthApplicationTokenRequest,
+}
+impl<'a> RevokeOAuthApplicationToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeOAuthApplicationToken<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_oauth_application_token_request(
+            self.oauth_application_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::empty)
     }
 }
 fn list_oauth_applications_request(
@@ -293,7 +780,7 @@ fn revoke_oauth_application_token_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications).
+/// The optional parameters of [`Client::list_oauth_applications`](crate::Client::list_oauth_applications), for [`ListOAuthApplications::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOAuthApplicationsParams {
@@ -306,31 +793,3 @@ pub struct ListOAuthApplicationsParams {
     /// Case-insensitive substring match on names; an exact `client_id` also matches, which resolves a client ID to its application.
     pub name_query: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_oauth_application`](crate::Client::create_oauth_application).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOAuthApplicationParams {}
-/// Optional parameters of [`Client::get_oauth_application`](crate::Client::get_oauth_application).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOAuthApplicationParams {}
-/// Optional parameters of [`Client::delete_oauth_application`](crate::Client::delete_oauth_application).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOAuthApplicationParams {}
-/// Optional parameters of [`Client::update_oauth_application`](crate::Client::update_oauth_application).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOAuthApplicationParams {}
-/// Optional parameters of [`Client::upload_oauth_application_logo`](crate::Client::upload_oauth_application_logo).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UploadOAuthApplicationLogoParams {}
-/// Optional parameters of [`Client::rotate_oauth_application_secret`](crate::Client::rotate_oauth_application_secret).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RotateOAuthApplicationSecretParams {}
-/// Optional parameters of [`Client::revoke_oauth_application_token`](crate::Client::revoke_oauth_application_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeOAuthApplicationTokenParams {}

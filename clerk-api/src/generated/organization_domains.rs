@@ -8,30 +8,204 @@ impl crate::Client {
     /// Returns one page of the domains attached to a single organization.
     ///
     /// `GET /organizations/{organization_id}/domains` (operation `ListOrganizationDomains`)
-    #[doc(alias = "ListOrganizationDomains")]
-    pub fn list_organization_domains(
-        &self,
-        organization_id: &str,
-        params: &ListOrganizationDomainsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationDomains> {
-        crate::runtime::Call::new(
-            self,
-            list_organization_domains_request(organization_id, params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_organization_domains`](crate::Client::list_organization_domains), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organization_domains_stream(
-        &self,
-        organization_id: &str,
-        params: &ListOrganizationDomainsParams,
-    ) -> crate::Paginated<super::models::OrganizationDomain> {
-        let client = self.clone();
-        let params = params.clone();
-        let organization_id = organization_id.to_owned();
+    /// Returns a [`ListOrganizationDomains`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizationDomains")]
+    #[inline]
+    pub fn list_organization_domains<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> ListOrganizationDomains<'a> {
+        ListOrganizationDomains {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Add organization domain
+    ///
+    /// Attaches a new domain to the organization. Unless `verified` is set to `false`, the domain starts out verified.
+    ///
+    /// `POST /organizations/{organization_id}/domains` (operation `CreateOrganizationDomain`)
+    ///
+    /// Returns a [`CreateOrganizationDomain`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationDomain")]
+    #[inline]
+    pub fn create_organization_domain<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::CreateOrganizationDomainRequest,
+    ) -> CreateOrganizationDomain<'a> {
+        CreateOrganizationDomain {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Remove organization domain
+    ///
+    /// Detaches a domain from the organization.
+    ///
+    /// `DELETE /organizations/{organization_id}/domains/{domain_id}` (operation `DeleteOrganizationDomain`)
+    ///
+    /// Returns a [`DeleteOrganizationDomain`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganizationDomain")]
+    #[inline]
+    pub fn delete_organization_domain<'a>(
+        &'a self,
+        organization_id: &'a str,
+        domain_id: &'a str,
+    ) -> DeleteOrganizationDomain<'a> {
+        DeleteOrganizationDomain {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            domain_id,
+        }
+    }
+    /// Update organization domain
+    ///
+    /// Changes the enrollment mode or verification state of a domain attached to the organization.
+    ///
+    /// `PATCH /organizations/{organization_id}/domains/{domain_id}` (operation `UpdateOrganizationDomain`)
+    ///
+    /// Returns a [`UpdateOrganizationDomain`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganizationDomain")]
+    #[inline]
+    pub fn update_organization_domain<'a>(
+        &'a self,
+        organization_id: &'a str,
+        domain_id: &'a str,
+        body: &'a super::models::UpdateOrganizationDomainRequest,
+    ) -> UpdateOrganizationDomain<'a> {
+        UpdateOrganizationDomain {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            domain_id,
+            body,
+        }
+    }
+    /// Mark organization domain ownership verified
+    ///
+    /// Records the domain's ownership as verified by manual override, skipping the DNS TXT challenge. Calling it again on a verified domain changes nothing.
+    ///
+    /// `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` (operation `VerifyOrganizationDomainOwnership`)
+    ///
+    /// Returns a [`VerifyOrganizationDomainOwnership`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "VerifyOrganizationDomainOwnership")]
+    #[inline]
+    pub fn verify_organization_domain_ownership<'a>(
+        &'a self,
+        organization_id: &'a str,
+        domain_id: &'a str,
+    ) -> VerifyOrganizationDomainOwnership<'a> {
+        VerifyOrganizationDomainOwnership {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            domain_id,
+        }
+    }
+    /// List organization domains across the instance
+    ///
+    /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
+    ///
+    /// `GET /organization_domains` (operation `ListAllOrganizationDomains`)
+    ///
+    /// Returns a [`ListAllOrganizationDomains`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListAllOrganizationDomains")]
+    #[inline]
+    pub fn list_all_organization_domains(&self) -> ListAllOrganizationDomains<'_> {
+        ListAllOrganizationDomains {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+}
+/// A request to [`Client::list_organization_domains`](crate::Client::list_organization_domains), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizationDomains<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    params: ListOrganizationDomainsParams,
+}
+impl<'a> ListOrganizationDomains<'a> {
+    /// Filter on verification state; pass the string `true` or `false`.
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.verified = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Filter on enrollment mode (`automatic_invitation`, `automatic_suggestion`, `manual_invitation`, `enterprise_sso`); a leading `-` excludes the mode instead.
+    #[inline]
+    pub fn enrollment_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.enrollment_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationDomainsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationDomain> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let organization_id = self.organization_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -53,105 +227,370 @@ impl crate::Client {
             },
         )
     }
-    /// Add organization domain
-    ///
-    /// Attaches a new domain to the organization. Unless `verified` is set to `false`, the domain starts out verified.
-    ///
-    /// `POST /organizations/{organization_id}/domains` (operation `CreateOrganizationDomain`)
-    #[doc(alias = "CreateOrganizationDomain")]
-    pub fn create_organization_domain(
-        &self,
-        organization_id: &str,
-        _: &CreateOrganizationDomainParams,
-        body: &super::models::CreateOrganizationDomainRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_domain_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizationDomains<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationDomains,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomains>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organization_domains_request(
+            self.organization_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Remove organization domain
-    ///
-    /// Detaches a domain from the organization.
-    ///
-    /// `DELETE /organizations/{organization_id}/domains/{domain_id}` (operation `DeleteOrganizationDomain`)
-    #[doc(alias = "DeleteOrganizationDomain")]
-    pub fn delete_organization_domain(
-        &self,
-        organization_id: &str,
-        domain_id: &str,
-        _: &DeleteOrganizationDomainParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_domain_request(organization_id, domain_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization_domain`](crate::Client::create_organization_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::CreateOrganizationDomainRequest,
+}
+impl<'a> CreateOrganizationDomain<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update organization domain
-    ///
-    /// Changes the enrollment mode or verification state of a domain attached to the organization.
-    ///
-    /// `PATCH /organizations/{organization_id}/domains/{domain_id}` (operation `UpdateOrganizationDomain`)
-    #[doc(alias = "UpdateOrganizationDomain")]
-    pub fn update_organization_domain(
-        &self,
-        organization_id: &str,
-        domain_id: &str,
-        _: &UpdateOrganizationDomainParams,
-        body: &super::models::UpdateOrganizationDomainRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_domain_request(organization_id, domain_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Mark organization domain ownership verified
-    ///
-    /// Records the domain's ownership as verified by manual override, skipping the DNS TXT challenge. Calling it again on a verified domain changes nothing.
-    ///
-    /// `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` (operation `VerifyOrganizationDomainOwnership`)
-    #[doc(alias = "VerifyOrganizationDomainOwnership")]
-    pub fn verify_organization_domain_ownership(
-        &self,
-        organization_id: &str,
-        domain_id: &str,
-        _: &VerifyOrganizationDomainOwnershipParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationDomain> {
-        crate::runtime::Call::new(
-            self,
-            verify_organization_domain_ownership_request(organization_id, domain_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// List organization domains across the instance
-    ///
-    /// Returns one page of organization domains from every organization in the instance. The results can be narrowed by organization, verification state, enrollment mode, exact domain names or a free-text search, and sorted with `order_by`.
-    ///
-    /// `GET /organization_domains` (operation `ListAllOrganizationDomains`)
-    #[doc(alias = "ListAllOrganizationDomains")]
-    pub fn list_all_organization_domains(
-        &self,
-        params: &ListAllOrganizationDomainsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationDomains> {
-        crate::runtime::Call::new(
-            self,
-            list_all_organization_domains_request(params),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Every item of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), fetched page by page as the stream is polled.
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationDomain<'a> {
+    type Output = ::std::result::Result<super::models::OrganizationDomain, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomain>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_domain_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization_domain`](crate::Client::delete_organization_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganizationDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    domain_id: &'a str,
+}
+impl<'a> DeleteOrganizationDomain<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganizationDomain<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_domain_request(
+            self.organization_id,
+            self.domain_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization_domain`](crate::Client::update_organization_domain), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganizationDomain<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    domain_id: &'a str,
+    body: &'a super::models::UpdateOrganizationDomainRequest,
+}
+impl<'a> UpdateOrganizationDomain<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganizationDomain<'a> {
+    type Output = ::std::result::Result<super::models::OrganizationDomain, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomain>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_domain_request(
+            self.organization_id,
+            self.domain_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::verify_organization_domain_ownership`](crate::Client::verify_organization_domain_ownership), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyOrganizationDomainOwnership<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    domain_id: &'a str,
+}
+impl<'a> VerifyOrganizationDomainOwnership<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyOrganizationDomainOwnership<'a> {
+    type Output = ::std::result::Result<super::models::OrganizationDomain, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomain>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_organization_domain_ownership_request(
+            self.organization_id,
+            self.domain_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListAllOrganizationDomains<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListAllOrganizationDomainsParams,
+}
+impl<'a> ListAllOrganizationDomains<'a> {
+    /// Keep only the domains of this organization.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.organization_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Filter on verification state.
+    #[inline]
+    pub fn verified(
+        mut self,
+        value: super::models::ListAllOrganizationDomainsVerified,
+    ) -> Self {
+        self.params.verified = ::std::option::Option::Some(value);
+        self
+    }
+    /// Filter on one or more enrollment modes, sent comma-separated. A value with a leading `-` excludes that mode; includes and excludes are combined with AND.
+    #[inline]
+    pub fn enrollment_mode(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = super::models::ListAllOrganizationDomainsEnrollmentModeItem,
+        >,
+    ) -> Self {
+        self.params.enrollment_mode = value.into_iter().collect();
+        self
+    }
+    /// Search term. A value beginning with `org_` is matched exactly against the organization ID; otherwise the term is matched, ignoring case, against any part of the domain name. Blank values are rejected.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Keep only domains whose name equals one of these values; repeat the parameter for each name.
+    #[inline]
+    pub fn domains(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.domains = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Sort key: `name` or `created_at`, optionally prefixed with `+` (ascending) or `-` (descending). Without a prefix the order is ascending.
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListAllOrganizationDomainsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_all_organization_domains_stream(
-        &self,
-        params: &ListAllOrganizationDomainsParams,
-    ) -> crate::Paginated<super::models::OrganizationDomain> {
-        let client = self.clone();
-        let params = params.clone();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationDomain> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -172,6 +611,17 @@ impl crate::Client {
                 )
             },
         )
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListAllOrganizationDomains<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationDomains,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomains>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_all_organization_domains_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_organization_domains_request(
@@ -299,7 +749,7 @@ fn list_all_organization_domains_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_organization_domains`](crate::Client::list_organization_domains).
+/// The optional parameters of [`Client::list_organization_domains`](crate::Client::list_organization_domains), for [`ListOrganizationDomains::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationDomainsParams {
@@ -312,23 +762,7 @@ pub struct ListOrganizationDomainsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization_domain`](crate::Client::create_organization_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationDomainParams {}
-/// Optional parameters of [`Client::delete_organization_domain`](crate::Client::delete_organization_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationDomainParams {}
-/// Optional parameters of [`Client::update_organization_domain`](crate::Client::update_organization_domain).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationDomainParams {}
-/// Optional parameters of [`Client::verify_organization_domain_ownership`](crate::Client::verify_organization_domain_ownership).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOrganizationDomainOwnershipParams {}
-/// Optional parameters of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains).
+/// The optional parameters of [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), for [`ListAllOrganizationDomains::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAllOrganizationDomainsParams {

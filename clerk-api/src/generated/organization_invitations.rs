@@ -8,32 +8,237 @@ impl crate::Client {
     /// Returns one page of the organization invitations across all organizations of the instance, newest first unless `order_by` says otherwise.
     ///
     /// `GET /organization_invitations` (operation `ListInstanceOrganizationInvitations`)
+    ///
+    /// Returns a [`ListInstanceOrganizationInvitations`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListInstanceOrganizationInvitations")]
+    #[inline]
     pub fn list_instance_organization_invitations(
         &self,
-        params: &ListInstanceOrganizationInvitationsParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::OrganizationInvitationsWithPublicOrganizationData,
-    > {
-        crate::runtime::Call::new(
-            self,
-            list_instance_organization_invitations_request(params),
-            crate::runtime::Response::json,
-        )
+    ) -> ListInstanceOrganizationInvitations<'_> {
+        ListInstanceOrganizationInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
     }
-    /// Every item of [`Client::list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations), fetched page by page as the stream is polled.
+    /// List organization invitations
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_instance_organization_invitations_stream(
-        &self,
-        params: &ListInstanceOrganizationInvitationsParams,
+    /// Returns one page of an organization's invitations, optionally filtered by status or email address.
+    ///
+    /// `GET /organizations/{organization_id}/invitations` (operation `ListOrganizationInvitations`)
+    ///
+    /// Returns a [`ListOrganizationInvitations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizationInvitations")]
+    #[inline]
+    pub fn list_organization_invitations<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> ListOrganizationInvitations<'a> {
+        ListOrganizationInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Invite to organization
+    ///
+    /// Creates a pending invitation to join the organization and emails the invitee a link to accept it. The invitation carries a role and optional metadata, which move to the membership once it is accepted.
+    ///
+    /// `POST /organizations/{organization_id}/invitations` (operation `CreateOrganizationInvitation`)
+    ///
+    /// Returns a [`CreateOrganizationInvitation`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationInvitation")]
+    #[inline]
+    pub fn create_organization_invitation<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> CreateOrganizationInvitation<'a> {
+        CreateOrganizationInvitation {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Invite several people to an organization
+    ///
+    /// Creates up to 10 organization invitations in one call, each with its own role, inviter, redirect URL and metadata, and emails every invitee.
+    ///
+    /// `POST /organizations/{organization_id}/invitations/bulk` (operation `CreateOrganizationInvitationBulk`)
+    ///
+    /// Returns a [`CreateOrganizationInvitationBulk`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationInvitationBulk")]
+    #[inline]
+    pub fn create_organization_invitation_bulk<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a ::std::vec::Vec<
+            super::models::CreateOrganizationInvitationBulkRequestItem,
+        >,
+    ) -> CreateOrganizationInvitationBulk<'a> {
+        CreateOrganizationInvitationBulk {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// List pending organization invitations
+    ///
+    /// Returns one page of the organization's invitations that are still pending. Deprecated; list invitations with `status=pending` instead.
+    ///
+    /// `GET /organizations/{organization_id}/invitations/pending` (operation `ListPendingOrganizationInvitations`)
+    ///
+    /// Returns a [`ListPendingOrganizationInvitations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListPendingOrganizationInvitations")]
+    #[deprecated]
+    #[inline]
+    pub fn list_pending_organization_invitations<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> ListPendingOrganizationInvitations<'a> {
+        ListPendingOrganizationInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Get organization invitation
+    ///
+    /// Returns one invitation of an organization.
+    ///
+    /// `GET /organizations/{organization_id}/invitations/{invitation_id}` (operation `GetOrganizationInvitation`)
+    ///
+    /// Returns a [`GetOrganizationInvitation`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganizationInvitation")]
+    #[inline]
+    pub fn get_organization_invitation<'a>(
+        &'a self,
+        organization_id: &'a str,
+        invitation_id: &'a str,
+    ) -> GetOrganizationInvitation<'a> {
+        GetOrganizationInvitation {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            invitation_id,
+        }
+    }
+    /// Revoke organization invitation
+    ///
+    /// Withdraws a pending organization invitation so its link no longer works.
+    ///
+    /// `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke` (operation `RevokeOrganizationInvitation`)
+    ///
+    /// Returns a [`RevokeOrganizationInvitation`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevokeOrganizationInvitation")]
+    #[inline]
+    pub fn revoke_organization_invitation<'a>(
+        &'a self,
+        organization_id: &'a str,
+        invitation_id: &'a str,
+    ) -> RevokeOrganizationInvitation<'a> {
+        RevokeOrganizationInvitation {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            invitation_id,
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListInstanceOrganizationInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListInstanceOrganizationInvitationsParams,
+}
+impl<'a> ListInstanceOrganizationInvitations<'a> {
+    /// Sort key `created_at` or `email_address`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only invitations in this state.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: super::models::ListInstanceOrganizationInvitationsStatus,
+    ) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only invitations whose email address matches this text.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListInstanceOrganizationInvitationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(
+        self,
     ) -> crate::Paginated<
         super::models::OrganizationInvitationWithPublicOrganizationData,
     > {
-        let client = self.clone();
-        let params = params.clone();
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -56,35 +261,116 @@ impl crate::Client {
             },
         )
     }
-    /// List organization invitations
-    ///
-    /// Returns one page of an organization's invitations, optionally filtered by status or email address.
-    ///
-    /// `GET /organizations/{organization_id}/invitations` (operation `ListOrganizationInvitations`)
-    #[doc(alias = "ListOrganizationInvitations")]
-    pub fn list_organization_invitations(
-        &self,
-        organization_id: &str,
-        params: &ListOrganizationInvitationsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitations> {
-        crate::runtime::Call::new(
-            self,
-            list_organization_invitations_request(organization_id, params),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListInstanceOrganizationInvitations<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitationsWithPublicOrganizationData,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::OrganizationInvitationsWithPublicOrganizationData,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_instance_organization_invitations_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Every item of [`Client::list_organization_invitations`](crate::Client::list_organization_invitations), fetched page by page as the stream is polled.
+}
+/// A request to [`Client::list_organization_invitations`](crate::Client::list_organization_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizationInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    params: ListOrganizationInvitationsParams,
+}
+impl<'a> ListOrganizationInvitations<'a> {
+    /// Only invitations in this state.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: super::models::ListOrganizationInvitationsStatus,
+    ) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only invitations sent to this email address.
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.email_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `created_at` or `email_address`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationInvitationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organization_invitations_stream(
-        &self,
-        organization_id: &str,
-        params: &ListOrganizationInvitationsParams,
-    ) -> crate::Paginated<super::models::OrganizationInvitation> {
-        let client = self.clone();
-        let params = params.clone();
-        let organization_id = organization_id.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationInvitation> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let organization_id = self.organization_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -106,75 +392,216 @@ impl crate::Client {
             },
         )
     }
-    /// Invite to organization
-    ///
-    /// Creates a pending invitation to join the organization and emails the invitee a link to accept it. The invitation carries a role and optional metadata, which move to the membership once it is accepted.
-    ///
-    /// `POST /organizations/{organization_id}/invitations` (operation `CreateOrganizationInvitation`)
-    #[doc(alias = "CreateOrganizationInvitation")]
-    pub fn create_organization_invitation(
-        &self,
-        organization_id: &str,
-        _: &CreateOrganizationInvitationParams,
-        body: ::std::option::Option<&super::models::CreateOrganizationInvitationRequest>,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_invitation_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizationInvitations<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitations,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitations>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organization_invitations_request(
+            self.organization_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Invite several people to an organization
-    ///
-    /// Creates up to 10 organization invitations in one call, each with its own role, inviter, redirect URL and metadata, and emails every invitee.
-    ///
-    /// `POST /organizations/{organization_id}/invitations/bulk` (operation `CreateOrganizationInvitationBulk`)
-    #[doc(alias = "CreateOrganizationInvitationBulk")]
-    pub fn create_organization_invitation_bulk(
-        &self,
-        organization_id: &str,
-        _: &CreateOrganizationInvitationBulkParams,
-        body: &::std::vec::Vec<
-            super::models::CreateOrganizationInvitationBulkRequestItem,
-        >,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitations> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_invitation_bulk_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization_invitation`](crate::Client::create_organization_invitation), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationInvitation<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: ::std::option::Option<&'a super::models::CreateOrganizationInvitationRequest>,
+}
+impl<'a> CreateOrganizationInvitation<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateOrganizationInvitationRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// List pending organization invitations
-    ///
-    /// Returns one page of the organization's invitations that are still pending. Deprecated; list invitations with `status=pending` instead.
-    ///
-    /// `GET /organizations/{organization_id}/invitations/pending` (operation `ListPendingOrganizationInvitations`)
-    #[doc(alias = "ListPendingOrganizationInvitations")]
-    #[deprecated]
-    pub fn list_pending_organization_invitations(
-        &self,
-        organization_id: &str,
-        params: &ListPendingOrganizationInvitationsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitations> {
-        crate::runtime::Call::new(
-            self,
-            list_pending_organization_invitations_request(organization_id, params),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Every item of [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations), fetched page by page as the stream is polled.
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationInvitation<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitation,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitation>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_invitation_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_organization_invitation_bulk`](crate::Client::create_organization_invitation_bulk), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationInvitationBulk<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a ::std::vec::Vec<
+        super::models::CreateOrganizationInvitationBulkRequestItem,
+    >,
+}
+impl<'a> CreateOrganizationInvitationBulk<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationInvitationBulk<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitations,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitations>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_invitation_bulk_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListPendingOrganizationInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    params: ListPendingOrganizationInvitationsParams,
+}
+impl<'a> ListPendingOrganizationInvitations<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListPendingOrganizationInvitationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    #[deprecated]
-    pub fn list_pending_organization_invitations_stream(
-        &self,
-        organization_id: &str,
-        params: &ListPendingOrganizationInvitationsParams,
-    ) -> crate::Paginated<super::models::OrganizationInvitation> {
-        let client = self.clone();
-        let params = params.clone();
-        let organization_id = organization_id.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationInvitation> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let organization_id = self.organization_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -199,42 +626,146 @@ impl crate::Client {
             },
         )
     }
-    /// Get organization invitation
-    ///
-    /// Returns one invitation of an organization.
-    ///
-    /// `GET /organizations/{organization_id}/invitations/{invitation_id}` (operation `GetOrganizationInvitation`)
-    #[doc(alias = "GetOrganizationInvitation")]
-    pub fn get_organization_invitation(
-        &self,
-        organization_id: &str,
-        invitation_id: &str,
-        _: &GetOrganizationInvitationParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_invitation_request(organization_id, invitation_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListPendingOrganizationInvitations<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitations,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitations>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_pending_organization_invitations_request(
+            self.organization_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Revoke organization invitation
-    ///
-    /// Withdraws a pending organization invitation so its link no longer works.
-    ///
-    /// `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke` (operation `RevokeOrganizationInvitation`)
-    #[doc(alias = "RevokeOrganizationInvitation")]
-    pub fn revoke_organization_invitation(
-        &self,
-        organization_id: &str,
-        invitation_id: &str,
-        _: &RevokeOrganizationInvitationParams,
-        body: ::std::option::Option<&super::models::RevokeOrganizationInvitationRequest>,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationInvitation> {
-        crate::runtime::Call::new(
-            self,
-            revoke_organization_invitation_request(organization_id, invitation_id, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_organization_invitation`](crate::Client::get_organization_invitation), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganizationInvitation<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    invitation_id: &'a str,
+}
+impl<'a> GetOrganizationInvitation<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganizationInvitation<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitation,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitation>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_invitation_request(
+            self.organization_id,
+            self.invitation_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_organization_invitation`](crate::Client::revoke_organization_invitation), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeOrganizationInvitation<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    invitation_id: &'a str,
+    body: ::std::option::Option<&'a super::models::RevokeOrganizationInvitationRequest>,
+}
+impl<'a> RevokeOrganizationInvitation<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::RevokeOrganizationInvitationRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeOrganizationInvitation<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitation,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationInvitation>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_organization_invitation_request(
+            self.organization_id,
+            self.invitation_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_instance_organization_invitations_request(
@@ -379,7 +910,7 @@ fn revoke_organization_invitation_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations).
+/// The optional parameters of [`Client::list_instance_organization_invitations`](crate::Client::list_instance_organization_invitations), for [`ListInstanceOrganizationInvitations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceOrganizationInvitationsParams {
@@ -396,7 +927,7 @@ pub struct ListInstanceOrganizationInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::list_organization_invitations`](crate::Client::list_organization_invitations).
+/// The optional parameters of [`Client::list_organization_invitations`](crate::Client::list_organization_invitations), for [`ListOrganizationInvitations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationInvitationsParams {
@@ -411,15 +942,7 @@ pub struct ListOrganizationInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization_invitation`](crate::Client::create_organization_invitation).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationInvitationParams {}
-/// Optional parameters of [`Client::create_organization_invitation_bulk`](crate::Client::create_organization_invitation_bulk).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationInvitationBulkParams {}
-/// Optional parameters of [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations).
+/// The optional parameters of [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations), for [`ListPendingOrganizationInvitations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPendingOrganizationInvitationsParams {
@@ -428,11 +951,3 @@ pub struct ListPendingOrganizationInvitationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::get_organization_invitation`](crate::Client::get_organization_invitation).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOrganizationInvitationParams {}
-/// Optional parameters of [`Client::revoke_organization_invitation`](crate::Client::revoke_organization_invitation).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeOrganizationInvitationParams {}

@@ -8,30 +8,349 @@ impl crate::Client {
     /// Returns one page of the memberships of an organization. The user-oriented filters narrow the list down to matching members.
     ///
     /// `GET /organizations/{organization_id}/memberships` (operation `ListOrganizationMemberships`)
-    #[doc(alias = "ListOrganizationMemberships")]
-    pub fn list_organization_memberships(
-        &self,
-        organization_id: &str,
-        params: &ListOrganizationMembershipsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
-        crate::runtime::Call::new(
-            self,
-            list_organization_memberships_request(organization_id, params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organization_memberships_stream(
+    /// Returns a [`ListOrganizationMemberships`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizationMemberships")]
+    #[inline]
+    pub fn list_organization_memberships<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> ListOrganizationMemberships<'a> {
+        ListOrganizationMemberships {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Add organization member
+    ///
+    /// Makes an existing user of the instance a member of the organization with the given role.
+    ///
+    /// `POST /organizations/{organization_id}/memberships` (operation `CreateOrganizationMembership`)
+    ///
+    /// Returns a [`CreateOrganizationMembership`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationMembership")]
+    #[inline]
+    pub fn create_organization_membership<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::CreateOrganizationMembershipRequest,
+    ) -> CreateOrganizationMembership<'a> {
+        CreateOrganizationMembership {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Remove organization member
+    ///
+    /// Ends the membership of a user in the organization and returns the removed membership.
+    ///
+    /// `DELETE /organizations/{organization_id}/memberships/{user_id}` (operation `DeleteOrganizationMembership`)
+    ///
+    /// Returns a [`DeleteOrganizationMembership`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganizationMembership")]
+    #[inline]
+    pub fn delete_organization_membership<'a>(
+        &'a self,
+        organization_id: &'a str,
+        user_id: &'a str,
+    ) -> DeleteOrganizationMembership<'a> {
+        DeleteOrganizationMembership {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            user_id,
+        }
+    }
+    /// Change a member role
+    ///
+    /// Assigns a different role to an existing member of the organization.
+    ///
+    /// `PATCH /organizations/{organization_id}/memberships/{user_id}` (operation `UpdateOrganizationMembership`)
+    ///
+    /// Returns a [`UpdateOrganizationMembership`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganizationMembership")]
+    #[inline]
+    pub fn update_organization_membership<'a>(
+        &'a self,
+        organization_id: &'a str,
+        user_id: &'a str,
+        body: &'a super::models::UpdateOrganizationMembershipRequest,
+    ) -> UpdateOrganizationMembership<'a> {
+        UpdateOrganizationMembership {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            user_id,
+            body,
+        }
+    }
+    /// Merge organization membership metadata
+    ///
+    /// Deep-merges the supplied public and/or private metadata into the membership. A key set to `null` is removed.
+    ///
+    /// `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` (operation `UpdateOrganizationMembershipMetadata`)
+    ///
+    /// Returns a [`UpdateOrganizationMembershipMetadata`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganizationMembershipMetadata")]
+    #[inline]
+    pub fn update_organization_membership_metadata<'a>(
+        &'a self,
+        organization_id: &'a str,
+        user_id: &'a str,
+        body: &'a super::models::UpdateOrganizationMembershipMetadataRequest,
+    ) -> UpdateOrganizationMembershipMetadata<'a> {
+        UpdateOrganizationMembershipMetadata {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            user_id,
+            body,
+        }
+    }
+    /// List memberships across the instance
+    ///
+    /// Returns one page of organization memberships from every organization in the instance.
+    ///
+    /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
+    ///
+    /// Returns a [`InstanceGetOrganizationMemberships`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "InstanceGetOrganizationMemberships")]
+    #[inline]
+    pub fn instance_get_organization_memberships(
         &self,
-        organization_id: &str,
-        params: &ListOrganizationMembershipsParams,
-    ) -> crate::Paginated<super::models::OrganizationMembership> {
-        let client = self.clone();
-        let params = params.clone();
-        let organization_id = organization_id.to_owned();
+    ) -> InstanceGetOrganizationMemberships<'_> {
+        InstanceGetOrganizationMemberships {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+}
+/// A request to [`Client::list_organization_memberships`](crate::Client::list_organization_memberships), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizationMemberships<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    params: ListOrganizationMembershipsParams,
+}
+impl<'a> ListOrganizationMemberships<'a> {
+    /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Keep only members with these user IDs (at most 100). Prefix an ID with `+` to include or `-` to exclude it; unknown IDs are skipped.
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only members owning one of these email addresses (at most 100).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.email_address = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only members owning one of these phone numbers (at most 100).
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.phone_number = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only members with one of these usernames (at most 100).
+    #[inline]
+    pub fn username(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.username = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only members owning one of these web3 wallet addresses (at most 100).
+    #[inline]
+    pub fn web3_wallet(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.web3_wallet = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only members holding one of these roles (at most 100).
+    #[inline]
+    pub fn role(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.role = value.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+    /// Free-text filter matched partially against the member user ID, first or last name, username, emails, phone numbers and web3 wallets.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the members' email addresses.
+    #[inline]
+    pub fn email_address_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.email_address_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the members' phone numbers.
+    #[inline]
+    pub fn phone_number_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.phone_number_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the members' usernames.
+    #[inline]
+    pub fn username_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.username_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the members' first and last names.
+    #[inline]
+    pub fn name_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.name_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Keep only members whose latest session activity is older than this Unix time in milliseconds.
+    #[inline]
+    pub fn last_active_at_before(mut self, value: i64) -> Self {
+        self.params.last_active_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Keep only members whose latest session activity is newer than this Unix time in milliseconds.
+    #[inline]
+    pub fn last_active_at_after(mut self, value: i64) -> Self {
+        self.params.last_active_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Keep only members whose user account was created before this Unix time in milliseconds.
+    #[inline]
+    pub fn created_at_before(mut self, value: i64) -> Self {
+        self.params.created_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Keep only members whose user account was created after this Unix time in milliseconds.
+    #[inline]
+    pub fn created_at_after(mut self, value: i64) -> Self {
+        self.params.created_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationMembershipsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let organization_id = self.organization_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -53,110 +372,332 @@ impl crate::Client {
             },
         )
     }
-    /// Add organization member
-    ///
-    /// Makes an existing user of the instance a member of the organization with the given role.
-    ///
-    /// `POST /organizations/{organization_id}/memberships` (operation `CreateOrganizationMembership`)
-    #[doc(alias = "CreateOrganizationMembership")]
-    pub fn create_organization_membership(
-        &self,
-        organization_id: &str,
-        _: &CreateOrganizationMembershipParams,
-        body: &super::models::CreateOrganizationMembershipRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_membership_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizationMemberships<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMemberships,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMemberships>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organization_memberships_request(
+            self.organization_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Remove organization member
-    ///
-    /// Ends the membership of a user in the organization and returns the removed membership.
-    ///
-    /// `DELETE /organizations/{organization_id}/memberships/{user_id}` (operation `DeleteOrganizationMembership`)
-    #[doc(alias = "DeleteOrganizationMembership")]
-    pub fn delete_organization_membership(
-        &self,
-        organization_id: &str,
-        user_id: &str,
-        _: &DeleteOrganizationMembershipParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_membership_request(organization_id, user_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization_membership`](crate::Client::create_organization_membership), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationMembership<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::CreateOrganizationMembershipRequest,
+}
+impl<'a> CreateOrganizationMembership<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Change a member role
-    ///
-    /// Assigns a different role to an existing member of the organization.
-    ///
-    /// `PATCH /organizations/{organization_id}/memberships/{user_id}` (operation `UpdateOrganizationMembership`)
-    #[doc(alias = "UpdateOrganizationMembership")]
-    pub fn update_organization_membership(
-        &self,
-        organization_id: &str,
-        user_id: &str,
-        _: &UpdateOrganizationMembershipParams,
-        body: &super::models::UpdateOrganizationMembershipRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_membership_request(organization_id, user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Merge organization membership metadata
-    ///
-    /// Deep-merges the supplied public and/or private metadata into the membership. A key set to `null` is removed.
-    ///
-    /// `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` (operation `UpdateOrganizationMembershipMetadata`)
-    #[doc(alias = "UpdateOrganizationMembershipMetadata")]
-    pub fn update_organization_membership_metadata(
-        &self,
-        organization_id: &str,
-        user_id: &str,
-        _: &UpdateOrganizationMembershipMetadataParams,
-        body: &super::models::UpdateOrganizationMembershipMetadataRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMembership> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_membership_metadata_request(
-                organization_id,
-                user_id,
-                body,
-            ),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// List memberships across the instance
-    ///
-    /// Returns one page of organization memberships from every organization in the instance.
-    ///
-    /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
-    #[doc(alias = "InstanceGetOrganizationMemberships")]
-    pub fn instance_get_organization_memberships(
-        &self,
-        params: &InstanceGetOrganizationMembershipsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
-        crate::runtime::Call::new(
-            self,
-            instance_get_organization_memberships_request(params),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Every item of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), fetched page by page as the stream is polled.
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationMembership<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMembership,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMembership>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_membership_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization_membership`](crate::Client::delete_organization_membership), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganizationMembership<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    user_id: &'a str,
+}
+impl<'a> DeleteOrganizationMembership<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganizationMembership<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMembership,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMembership>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_membership_request(
+            self.organization_id,
+            self.user_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization_membership`](crate::Client::update_organization_membership), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganizationMembership<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    user_id: &'a str,
+    body: &'a super::models::UpdateOrganizationMembershipRequest,
+}
+impl<'a> UpdateOrganizationMembership<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganizationMembership<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMembership,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMembership>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_membership_request(
+            self.organization_id,
+            self.user_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization_membership_metadata`](crate::Client::update_organization_membership_metadata), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganizationMembershipMetadata<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    user_id: &'a str,
+    body: &'a super::models::UpdateOrganizationMembershipMetadataRequest,
+}
+impl<'a> UpdateOrganizationMembershipMetadata<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganizationMembershipMetadata<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMembership,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMembership>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_membership_metadata_request(
+            self.organization_id,
+            self.user_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct InstanceGetOrganizationMemberships<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: InstanceGetOrganizationMembershipsParams,
+}
+impl<'a> InstanceGetOrganizationMemberships<'a> {
+    /// Sort key: `created_at`, `email_address`, `first_name`, `last_name`, `phone_number` or `username`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: InstanceGetOrganizationMembershipsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn instance_get_organization_memberships_stream(
-        &self,
-        params: &InstanceGetOrganizationMembershipsParams,
-    ) -> crate::Paginated<super::models::OrganizationMembership> {
-        let client = self.clone();
-        let params = params.clone();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -177,6 +718,17 @@ impl crate::Client {
                 )
             },
         )
+    }
+}
+impl<'a> ::std::future::IntoFuture for InstanceGetOrganizationMemberships<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMemberships,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMemberships>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = instance_get_organization_memberships_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_organization_memberships_request(
@@ -336,7 +888,7 @@ fn instance_get_organization_memberships_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships).
+/// The optional parameters of [`Client::list_organization_memberships`](crate::Client::list_organization_memberships), for [`ListOrganizationMemberships::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationMembershipsParams {
@@ -377,23 +929,7 @@ pub struct ListOrganizationMembershipsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization_membership`](crate::Client::create_organization_membership).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationMembershipParams {}
-/// Optional parameters of [`Client::delete_organization_membership`](crate::Client::delete_organization_membership).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationMembershipParams {}
-/// Optional parameters of [`Client::update_organization_membership`](crate::Client::update_organization_membership).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationMembershipParams {}
-/// Optional parameters of [`Client::update_organization_membership_metadata`](crate::Client::update_organization_membership_metadata).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationMembershipMetadataParams {}
-/// Optional parameters of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships).
+/// The optional parameters of [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), for [`InstanceGetOrganizationMemberships::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceGetOrganizationMembershipsParams {

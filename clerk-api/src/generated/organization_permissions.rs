@@ -8,27 +8,175 @@ impl crate::Client {
     /// Returns one page of the instance's organization permissions.
     ///
     /// `GET /organization_permissions` (operation `ListOrganizationPermissions`)
-    #[doc(alias = "ListOrganizationPermissions")]
-    pub fn list_organization_permissions(
-        &self,
-        params: &ListOrganizationPermissionsParams,
-    ) -> crate::runtime::Call<'_, super::models::Permissions> {
-        crate::runtime::Call::new(
-            self,
-            list_organization_permissions_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_organization_permissions`](crate::Client::list_organization_permissions), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organization_permissions_stream(
-        &self,
-        params: &ListOrganizationPermissionsParams,
-    ) -> crate::Paginated<super::models::Permission> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListOrganizationPermissions`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizationPermissions")]
+    #[inline]
+    pub fn list_organization_permissions(&self) -> ListOrganizationPermissions<'_> {
+        ListOrganizationPermissions {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create organization permission
+    ///
+    /// Creates a custom permission that roles can grant.
+    ///
+    /// `POST /organization_permissions` (operation `CreateOrganizationPermission`)
+    ///
+    /// Returns a [`CreateOrganizationPermission`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationPermission")]
+    #[inline]
+    pub fn create_organization_permission<'a>(
+        &'a self,
+        body: &'a super::models::CreateOrganizationPermissionRequest,
+    ) -> CreateOrganizationPermission<'a> {
+        CreateOrganizationPermission {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Get organization permission
+    ///
+    /// Returns one organization permission.
+    ///
+    /// `GET /organization_permissions/{permission_id}` (operation `GetOrganizationPermission`)
+    ///
+    /// Returns a [`GetOrganizationPermission`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganizationPermission")]
+    #[inline]
+    pub fn get_organization_permission<'a>(
+        &'a self,
+        permission_id: &'a str,
+    ) -> GetOrganizationPermission<'a> {
+        GetOrganizationPermission {
+            base: crate::runtime::RequestBase::new(self),
+            permission_id,
+        }
+    }
+    /// Delete organization permission
+    ///
+    /// Deletes a custom permission; system permissions cannot be deleted.
+    ///
+    /// `DELETE /organization_permissions/{permission_id}` (operation `DeleteOrganizationPermission`)
+    ///
+    /// Returns a [`DeleteOrganizationPermission`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganizationPermission")]
+    #[inline]
+    pub fn delete_organization_permission<'a>(
+        &'a self,
+        permission_id: &'a str,
+    ) -> DeleteOrganizationPermission<'a> {
+        DeleteOrganizationPermission {
+            base: crate::runtime::RequestBase::new(self),
+            permission_id,
+        }
+    }
+    /// Update organization permission
+    ///
+    /// Changes a custom permission; system permissions cannot be changed.
+    ///
+    /// `PATCH /organization_permissions/{permission_id}` (operation `UpdateOrganizationPermission`)
+    ///
+    /// Returns a [`UpdateOrganizationPermission`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganizationPermission")]
+    #[inline]
+    pub fn update_organization_permission<'a>(
+        &'a self,
+        permission_id: &'a str,
+        body: &'a super::models::UpdateOrganizationPermissionRequest,
+    ) -> UpdateOrganizationPermission<'a> {
+        UpdateOrganizationPermission {
+            base: crate::runtime::RequestBase::new(self),
+            permission_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_organization_permissions`](crate::Client::list_organization_permissions), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizationPermissions<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListOrganizationPermissionsParams,
+}
+impl<'a> ListOrganizationPermissions<'a> {
+    /// Matches an exact permission ID, or part of a name or key.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `created_at`, `name` or `key`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationPermissionsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Permission> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,74 +198,221 @@ impl crate::Client {
             },
         )
     }
-    /// Create organization permission
-    ///
-    /// Creates a custom permission that roles can grant.
-    ///
-    /// `POST /organization_permissions` (operation `CreateOrganizationPermission`)
-    #[doc(alias = "CreateOrganizationPermission")]
-    pub fn create_organization_permission(
-        &self,
-        _: &CreateOrganizationPermissionParams,
-        body: &super::models::CreateOrganizationPermissionRequest,
-    ) -> crate::runtime::Call<'_, super::models::Permission> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_permission_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizationPermissions<'a> {
+    type Output = ::std::result::Result<super::models::Permissions, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Permissions>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organization_permissions_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get organization permission
-    ///
-    /// Returns one organization permission.
-    ///
-    /// `GET /organization_permissions/{permission_id}` (operation `GetOrganizationPermission`)
-    #[doc(alias = "GetOrganizationPermission")]
-    pub fn get_organization_permission(
-        &self,
-        permission_id: &str,
-        _: &GetOrganizationPermissionParams,
-    ) -> crate::runtime::Call<'_, super::models::Permission> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_permission_request(permission_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization_permission`](crate::Client::create_organization_permission), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationPermission<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateOrganizationPermissionRequest,
+}
+impl<'a> CreateOrganizationPermission<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Delete organization permission
-    ///
-    /// Deletes a custom permission; system permissions cannot be deleted.
-    ///
-    /// `DELETE /organization_permissions/{permission_id}` (operation `DeleteOrganizationPermission`)
-    #[doc(alias = "DeleteOrganizationPermission")]
-    pub fn delete_organization_permission(
-        &self,
-        permission_id: &str,
-        _: &DeleteOrganizationPermissionParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_permission_request(permission_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Update organization permission
-    ///
-    /// Changes a custom permission; system permissions cannot be changed.
-    ///
-    /// `PATCH /organization_permissions/{permission_id}` (operation `UpdateOrganizationPermission`)
-    #[doc(alias = "UpdateOrganizationPermission")]
-    pub fn update_organization_permission(
-        &self,
-        permission_id: &str,
-        _: &UpdateOrganizationPermissionParams,
-        body: &super::models::UpdateOrganizationPermissionRequest,
-    ) -> crate::runtime::Call<'_, super::models::Permission> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_permission_request(permission_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationPermission<'a> {
+    type Output = ::std::result::Result<super::models::Permission, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Permission>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_permission_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_organization_permission`](crate::Client::get_organization_permission), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganizationPermission<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    permission_id: &'a str,
+}
+impl<'a> GetOrganizationPermission<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganizationPermission<'a> {
+    type Output = ::std::result::Result<super::models::Permission, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Permission>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_permission_request(self.permission_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization_permission`](crate::Client::delete_organization_permission), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganizationPermission<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    permission_id: &'a str,
+}
+impl<'a> DeleteOrganizationPermission<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganizationPermission<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_permission_request(self.permission_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization_permission`](crate::Client::update_organization_permission), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganizationPermission<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    permission_id: &'a str,
+    body: &'a super::models::UpdateOrganizationPermissionRequest,
+}
+impl<'a> UpdateOrganizationPermission<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganizationPermission<'a> {
+    type Output = ::std::result::Result<super::models::Permission, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Permission>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_permission_request(
+            self.permission_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_organization_permissions_request(
@@ -193,7 +488,7 @@ fn update_organization_permission_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_organization_permissions`](crate::Client::list_organization_permissions).
+/// The optional parameters of [`Client::list_organization_permissions`](crate::Client::list_organization_permissions), for [`ListOrganizationPermissions::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationPermissionsParams {
@@ -206,19 +501,3 @@ pub struct ListOrganizationPermissionsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization_permission`](crate::Client::create_organization_permission).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationPermissionParams {}
-/// Optional parameters of [`Client::get_organization_permission`](crate::Client::get_organization_permission).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOrganizationPermissionParams {}
-/// Optional parameters of [`Client::delete_organization_permission`](crate::Client::delete_organization_permission).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationPermissionParams {}
-/// Optional parameters of [`Client::update_organization_permission`](crate::Client::update_organization_permission).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationPermissionParams {}

@@ -8,27 +8,215 @@ impl crate::Client {
     /// Returns one page of the instance's organization roles, newest first unless `order_by` says otherwise.
     ///
     /// `GET /organization_roles` (operation `ListOrganizationRoles`)
-    #[doc(alias = "ListOrganizationRoles")]
-    pub fn list_organization_roles(
-        &self,
-        params: &ListOrganizationRolesParams,
-    ) -> crate::runtime::Call<'_, super::models::Roles> {
-        crate::runtime::Call::new(
-            self,
-            list_organization_roles_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_organization_roles`](crate::Client::list_organization_roles), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organization_roles_stream(
-        &self,
-        params: &ListOrganizationRolesParams,
-    ) -> crate::Paginated<super::models::Role> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListOrganizationRoles`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizationRoles")]
+    #[inline]
+    pub fn list_organization_roles(&self) -> ListOrganizationRoles<'_> {
+        ListOrganizationRoles {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create organization role
+    ///
+    /// Creates an organization role with a name, a key and permissions, optionally part of the initial role set.
+    ///
+    /// `POST /organization_roles` (operation `CreateOrganizationRole`)
+    ///
+    /// Returns a [`CreateOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganizationRole")]
+    #[inline]
+    pub fn create_organization_role<'a>(
+        &'a self,
+        body: &'a super::models::CreateOrganizationRoleRequest,
+    ) -> CreateOrganizationRole<'a> {
+        CreateOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Get organization role
+    ///
+    /// Returns one organization role with its permissions.
+    ///
+    /// `GET /organization_roles/{organization_role_id}` (operation `GetOrganizationRole`)
+    ///
+    /// Returns a [`GetOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganizationRole")]
+    #[inline]
+    pub fn get_organization_role<'a>(
+        &'a self,
+        organization_role_id: &'a str,
+    ) -> GetOrganizationRole<'a> {
+        GetOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            organization_role_id,
+        }
+    }
+    /// Delete organization role
+    ///
+    /// Deletes a role that no member, invitation or organization setting uses.
+    ///
+    /// `DELETE /organization_roles/{organization_role_id}` (operation `DeleteOrganizationRole`)
+    ///
+    /// Returns a [`DeleteOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganizationRole")]
+    #[inline]
+    pub fn delete_organization_role<'a>(
+        &'a self,
+        organization_role_id: &'a str,
+    ) -> DeleteOrganizationRole<'a> {
+        DeleteOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            organization_role_id,
+        }
+    }
+    /// Update organization role
+    ///
+    /// Changes the name, key, description or permissions of a role; fields left out keep their values. A new key is carried over to organization settings that use the role.
+    ///
+    /// `PATCH /organization_roles/{organization_role_id}` (operation `UpdateOrganizationRole`)
+    ///
+    /// Returns a [`UpdateOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganizationRole")]
+    #[inline]
+    pub fn update_organization_role<'a>(
+        &'a self,
+        organization_role_id: &'a str,
+        body: &'a super::models::UpdateOrganizationRoleRequest,
+    ) -> UpdateOrganizationRole<'a> {
+        UpdateOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            organization_role_id,
+            body,
+        }
+    }
+    /// Add permission to role
+    ///
+    /// Grants one more permission through an organization role.
+    ///
+    /// `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` (operation `AssignPermissionToOrganizationRole`)
+    ///
+    /// Returns a [`AssignPermissionToOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "AssignPermissionToOrganizationRole")]
+    #[inline]
+    pub fn assign_permission_to_organization_role<'a>(
+        &'a self,
+        organization_role_id: &'a str,
+        permission_id: &'a str,
+    ) -> AssignPermissionToOrganizationRole<'a> {
+        AssignPermissionToOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            organization_role_id,
+            permission_id,
+        }
+    }
+    /// Remove permission from role
+    ///
+    /// Takes one permission away from an organization role.
+    ///
+    /// `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` (operation `RemovePermissionFromOrganizationRole`)
+    ///
+    /// Returns a [`RemovePermissionFromOrganizationRole`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RemovePermissionFromOrganizationRole")]
+    #[inline]
+    pub fn remove_permission_from_organization_role<'a>(
+        &'a self,
+        organization_role_id: &'a str,
+        permission_id: &'a str,
+    ) -> RemovePermissionFromOrganizationRole<'a> {
+        RemovePermissionFromOrganizationRole {
+            base: crate::runtime::RequestBase::new(self),
+            organization_role_id,
+            permission_id,
+        }
+    }
+}
+/// A request to [`Client::list_organization_roles`](crate::Client::list_organization_roles), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizationRoles<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListOrganizationRolesParams,
+}
+impl<'a> ListOrganizationRoles<'a> {
+    /// Matches an exact role ID, or part of a name or key.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `created_at`, `name` or `key`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationRolesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Role> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,116 +238,331 @@ impl crate::Client {
             },
         )
     }
-    /// Create organization role
-    ///
-    /// Creates an organization role with a name, a key and permissions, optionally part of the initial role set.
-    ///
-    /// `POST /organization_roles` (operation `CreateOrganizationRole`)
-    #[doc(alias = "CreateOrganizationRole")]
-    pub fn create_organization_role(
-        &self,
-        _: &CreateOrganizationRoleParams,
-        body: &super::models::CreateOrganizationRoleRequest,
-    ) -> crate::runtime::Call<'_, super::models::Role> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_role_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizationRoles<'a> {
+    type Output = ::std::result::Result<super::models::Roles, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Roles>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organization_roles_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get organization role
-    ///
-    /// Returns one organization role with its permissions.
-    ///
-    /// `GET /organization_roles/{organization_role_id}` (operation `GetOrganizationRole`)
-    #[doc(alias = "GetOrganizationRole")]
-    pub fn get_organization_role(
-        &self,
-        organization_role_id: &str,
-        _: &GetOrganizationRoleParams,
-    ) -> crate::runtime::Call<'_, super::models::Role> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_role_request(organization_role_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization_role`](crate::Client::create_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateOrganizationRoleRequest,
+}
+impl<'a> CreateOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Delete organization role
-    ///
-    /// Deletes a role that no member, invitation or organization setting uses.
-    ///
-    /// `DELETE /organization_roles/{organization_role_id}` (operation `DeleteOrganizationRole`)
-    #[doc(alias = "DeleteOrganizationRole")]
-    pub fn delete_organization_role(
-        &self,
-        organization_role_id: &str,
-        _: &DeleteOrganizationRoleParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_role_request(organization_role_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Update organization role
-    ///
-    /// Changes the name, key, description or permissions of a role; fields left out keep their values. A new key is carried over to organization settings that use the role.
-    ///
-    /// `PATCH /organization_roles/{organization_role_id}` (operation `UpdateOrganizationRole`)
-    #[doc(alias = "UpdateOrganizationRole")]
-    pub fn update_organization_role(
-        &self,
-        organization_role_id: &str,
-        _: &UpdateOrganizationRoleParams,
-        body: &super::models::UpdateOrganizationRoleRequest,
-    ) -> crate::runtime::Call<'_, super::models::Role> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_role_request(organization_role_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Add permission to role
-    ///
-    /// Grants one more permission through an organization role.
-    ///
-    /// `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` (operation `AssignPermissionToOrganizationRole`)
-    #[doc(alias = "AssignPermissionToOrganizationRole")]
-    pub fn assign_permission_to_organization_role(
-        &self,
-        organization_role_id: &str,
-        permission_id: &str,
-        _: &AssignPermissionToOrganizationRoleParams,
-    ) -> crate::runtime::Call<'_, super::models::Role> {
-        crate::runtime::Call::new(
-            self,
-            assign_permission_to_organization_role_request(
-                organization_role_id,
-                permission_id,
-            ),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Remove permission from role
-    ///
-    /// Takes one permission away from an organization role.
-    ///
-    /// `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` (operation `RemovePermissionFromOrganizationRole`)
-    #[doc(alias = "RemovePermissionFromOrganizationRole")]
-    pub fn remove_permission_from_organization_role(
-        &self,
-        organization_role_id: &str,
-        permission_id: &str,
-        _: &RemovePermissionFromOrganizationRoleParams,
-    ) -> crate::runtime::Call<'_, super::models::Role> {
-        crate::runtime::Call::new(
-            self,
-            remove_permission_from_organization_role_request(
-                organization_role_id,
-                permission_id,
-            ),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::Role, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_role_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_organization_role`](crate::Client::get_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_role_id: &'a str,
+}
+impl<'a> GetOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::Role, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_role_request(self.organization_role_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization_role`](crate::Client::delete_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_role_id: &'a str,
+}
+impl<'a> DeleteOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_role_request(self.organization_role_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization_role`](crate::Client::update_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_role_id: &'a str,
+    body: &'a super::models::UpdateOrganizationRoleRequest,
+}
+impl<'a> UpdateOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::Role, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_role_request(
+            self.organization_role_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::assign_permission_to_organization_role`](crate::Client::assign_permission_to_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AssignPermissionToOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_role_id: &'a str,
+    permission_id: &'a str,
+}
+impl<'a> AssignPermissionToOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AssignPermissionToOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::Role, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = assign_permission_to_organization_role_request(
+            self.organization_role_id,
+            self.permission_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::remove_permission_from_organization_role`](crate::Client::remove_permission_from_organization_role), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RemovePermissionFromOrganizationRole<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_role_id: &'a str,
+    permission_id: &'a str,
+}
+impl<'a> RemovePermissionFromOrganizationRole<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RemovePermissionFromOrganizationRole<'a> {
+    type Output = ::std::result::Result<super::models::Role, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = remove_permission_from_organization_role_request(
+            self.organization_role_id,
+            self.permission_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_organization_roles_request(
@@ -265,7 +668,7 @@ fn remove_permission_from_organization_role_request(
     request.path_param("permission_id", permission_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_organization_roles`](crate::Client::list_organization_roles).
+/// The optional parameters of [`Client::list_organization_roles`](crate::Client::list_organization_roles), for [`ListOrganizationRoles::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationRolesParams {
@@ -278,27 +681,3 @@ pub struct ListOrganizationRolesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization_role`](crate::Client::create_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationRoleParams {}
-/// Optional parameters of [`Client::get_organization_role`](crate::Client::get_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOrganizationRoleParams {}
-/// Optional parameters of [`Client::delete_organization_role`](crate::Client::delete_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationRoleParams {}
-/// Optional parameters of [`Client::update_organization_role`](crate::Client::update_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationRoleParams {}
-/// Optional parameters of [`Client::assign_permission_to_organization_role`](crate::Client::assign_permission_to_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AssignPermissionToOrganizationRoleParams {}
-/// Optional parameters of [`Client::remove_permission_from_organization_role`](crate::Client::remove_permission_from_organization_role).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RemovePermissionFromOrganizationRoleParams {}

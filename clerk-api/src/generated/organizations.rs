@@ -8,27 +8,355 @@ impl crate::Client {
     /// Returns one page of the organizations in the instance. Results come back newest first unless `order_by` is given; page through them with `limit` and `offset`.
     ///
     /// `GET /organizations` (operation `ListOrganizations`)
-    #[doc(alias = "ListOrganizations")]
-    pub fn list_organizations(
-        &self,
-        params: &ListOrganizationsParams,
-    ) -> crate::runtime::Call<'_, super::models::Organizations> {
-        crate::runtime::Call::new(
-            self,
-            list_organizations_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_organizations`](crate::Client::list_organizations), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_organizations_stream(
-        &self,
-        params: &ListOrganizationsParams,
-    ) -> crate::Paginated<super::models::Organization> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListOrganizations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListOrganizations")]
+    #[inline]
+    pub fn list_organizations(&self) -> ListOrganizations<'_> {
+        ListOrganizations {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create organization
+    ///
+    /// Creates an organization in the instance. `name` is mandatory; a slug, metadata, a membership cap and the creating user may also be supplied. The creating user becomes an admin member.
+    ///
+    /// `POST /organizations` (operation `CreateOrganization`)
+    ///
+    /// Returns a [`CreateOrganization`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateOrganization")]
+    #[inline]
+    pub fn create_organization<'a>(
+        &'a self,
+        body: &'a super::models::CreateOrganizationRequest,
+    ) -> CreateOrganization<'a> {
+        CreateOrganization {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Get organization
+    ///
+    /// Looks up a single organization, addressed either by its ID or by its slug.
+    ///
+    /// `GET /organizations/{organization_id}` (operation `GetOrganization`)
+    ///
+    /// Returns a [`GetOrganization`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganization")]
+    #[inline]
+    pub fn get_organization<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> GetOrganization<'a> {
+        GetOrganization {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Delete organization
+    ///
+    /// Permanently removes an organization together with its memberships and pending invitations. Sessions that had it as the active organization lose that selection.
+    ///
+    /// `DELETE /organizations/{organization_id}` (operation `DeleteOrganization`)
+    ///
+    /// Returns a [`DeleteOrganization`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganization")]
+    #[inline]
+    pub fn delete_organization<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> DeleteOrganization<'a> {
+        DeleteOrganization {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+        }
+    }
+    /// Update organization
+    ///
+    /// Changes the attributes of an organization; fields left out of the body keep their current values. Since 2026-05-12 metadata is no longer accepted here: use the metadata endpoints (PATCH merges, PUT replaces).
+    ///
+    /// `PATCH /organizations/{organization_id}` (operation `UpdateOrganization`)
+    ///
+    /// Returns a [`UpdateOrganization`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateOrganization")]
+    #[inline]
+    pub fn update_organization<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::UpdateOrganizationRequest,
+    ) -> UpdateOrganization<'a> {
+        UpdateOrganization {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Replace organization metadata
+    ///
+    /// Overwrites each metadata field present in the body with the given object; fields left out keep their contents. Use the PATCH variant to merge instead.
+    ///
+    /// `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`)
+    ///
+    /// Returns a [`ReplaceOrganizationMetadata`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceOrganizationMetadata")]
+    #[inline]
+    pub fn replace_organization_metadata<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::ReplaceOrganizationMetadataRequest,
+    ) -> ReplaceOrganizationMetadata<'a> {
+        ReplaceOrganizationMetadata {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Merge organization metadata
+    ///
+    /// Deep-merges the supplied public and/or private metadata into what is already stored on the organization. A key set to `null` is removed.
+    ///
+    /// `PATCH /organizations/{organization_id}/metadata` (operation `MergeOrganizationMetadata`)
+    ///
+    /// Returns a [`MergeOrganizationMetadata`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "MergeOrganizationMetadata")]
+    #[inline]
+    pub fn merge_organization_metadata<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::MergeOrganizationMetadataRequest,
+    ) -> MergeOrganizationMetadata<'a> {
+        MergeOrganizationMetadata {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Upload organization logo
+    ///
+    /// Sets or replaces the organization image. Send the image as a `multipart/form-data` part named `file` (JPEG, PNG, GIF or WebP, up to 10 MB).
+    ///
+    /// `PUT /organizations/{organization_id}/logo` (operation `UploadOrganizationLogo`)
+    ///
+    /// Returns a [`UploadOrganizationLogo`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UploadOrganizationLogo")]
+    #[inline]
+    pub fn upload_organization_logo<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::UploadOrganizationLogoRequest,
+    ) -> UploadOrganizationLogo<'a> {
+        UploadOrganizationLogo {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+    /// Delete organization logo
+    ///
+    /// Removes the image currently attached to the organization.
+    ///
+    /// `DELETE /organizations/{organization_id}/logo` (operation `DeleteOrganizationLogo`)
+    ///
+    /// Returns a [`DeleteOrganizationLogo`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteOrganizationLogo")]
+    #[inline]
+    pub fn delete_organization_logo<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> DeleteOrganizationLogo<'a> {
+        DeleteOrganizationLogo {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+        }
+    }
+    /// Get organization billing subscription
+    ///
+    /// Returns the billing subscription of an organization, with its subscription items (plans), payment status and next scheduled payment.
+    ///
+    /// `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`)
+    ///
+    /// Returns a [`GetOrganizationBillingSubscription`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganizationBillingSubscription")]
+    #[inline]
+    pub fn get_organization_billing_subscription<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> GetOrganizationBillingSubscription<'a> {
+        GetOrganizationBillingSubscription {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+        }
+    }
+    /// Get organization credit balance
+    ///
+    /// Returns how many billing credits the organization currently holds.
+    ///
+    /// `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`)
+    ///
+    /// Returns a [`GetOrganizationBillingCreditBalance`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOrganizationBillingCreditBalance")]
+    #[inline]
+    pub fn get_organization_billing_credit_balance<'a>(
+        &'a self,
+        organization_id: &'a str,
+    ) -> GetOrganizationBillingCreditBalance<'a> {
+        GetOrganizationBillingCreditBalance {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+        }
+    }
+    /// Adjust organization credit balance
+    ///
+    /// Adds credits to, or removes credits from, the organization balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
+    ///
+    /// `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`)
+    ///
+    /// Returns a [`AdjustOrganizationBillingCreditBalance`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
+    #[inline]
+    pub fn adjust_organization_billing_credit_balance<'a>(
+        &'a self,
+        organization_id: &'a str,
+        body: &'a super::models::AdjustCreditBalanceRequest,
+    ) -> AdjustOrganizationBillingCreditBalance<'a> {
+        AdjustOrganizationBillingCreditBalance {
+            base: crate::runtime::RequestBase::new(self),
+            organization_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_organizations`](crate::Client::list_organizations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListOrganizations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListOrganizationsParams,
+}
+impl<'a> ListOrganizations<'a> {
+    /// When true, each returned organization carries its `members_count`.
+    #[inline]
+    pub fn include_members_count(mut self, value: bool) -> Self {
+        self.params.include_members_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// When true, the response reports whether a member with elevated permissions (an admin) is missing from the organization.
+    #[inline]
+    pub fn include_missing_member_with_elevated_permissions(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.params.include_missing_member_with_elevated_permissions = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Free-text filter: an exact organization ID, or a partial, case-insensitive match on name or slug.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Keep only organizations that have one of these users as a member. Prefix an ID with `+` to include or `-` to exclude it; unknown IDs are skipped.
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Keep only these organizations (at most 100 IDs). Prefix an ID with `+` to include or `-` to exclude it; unknown IDs are skipped.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.organization_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Sort key: `name`, `created_at` or `members_count`, optionally prefixed with `+` (ascending) or `-` (descending); a bare key sorts ascending. When omitted, `-created_at` is used.
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListOrganizationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Organization> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,197 +378,634 @@ impl crate::Client {
             },
         )
     }
-    /// Create organization
-    ///
-    /// Creates an organization in the instance. `name` is mandatory; a slug, metadata, a membership cap and the creating user may also be supplied. The creating user becomes an admin member.
-    ///
-    /// `POST /organizations` (operation `CreateOrganization`)
-    #[doc(alias = "CreateOrganization")]
-    pub fn create_organization(
-        &self,
-        _: &CreateOrganizationParams,
-        body: &super::models::CreateOrganizationRequest,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            create_organization_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListOrganizations<'a> {
+    type Output = ::std::result::Result<super::models::Organizations, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organizations>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_organizations_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get organization
-    ///
-    /// Looks up a single organization, addressed either by its ID or by its slug.
-    ///
-    /// `GET /organizations/{organization_id}` (operation `GetOrganization`)
-    #[doc(alias = "GetOrganization")]
-    pub fn get_organization(
-        &self,
-        organization_id: &str,
-        params: &GetOrganizationParams,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_request(organization_id, params),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_organization`](crate::Client::create_organization), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateOrganization<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateOrganizationRequest,
+}
+impl<'a> CreateOrganization<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Delete organization
-    ///
-    /// Permanently removes an organization together with its memberships and pending invitations. Sessions that had it as the active organization lose that selection.
-    ///
-    /// `DELETE /organizations/{organization_id}` (operation `DeleteOrganization`)
-    #[doc(alias = "DeleteOrganization")]
-    pub fn delete_organization(
-        &self,
-        organization_id: &str,
-        _: &DeleteOrganizationParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_request(organization_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Update organization
-    ///
-    /// Changes the attributes of an organization; fields left out of the body keep their current values. Since 2026-05-12 metadata is no longer accepted here: use the metadata endpoints (PATCH merges, PUT replaces).
-    ///
-    /// `PATCH /organizations/{organization_id}` (operation `UpdateOrganization`)
-    #[doc(alias = "UpdateOrganization")]
-    pub fn update_organization(
-        &self,
-        organization_id: &str,
-        _: &UpdateOrganizationParams,
-        body: &super::models::UpdateOrganizationRequest,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            update_organization_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Replace organization metadata
-    ///
-    /// Overwrites each metadata field present in the body with the given object; fields left out keep their contents. Use the PATCH variant to merge instead.
-    ///
-    /// `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`)
-    #[doc(alias = "ReplaceOrganizationMetadata")]
-    pub fn replace_organization_metadata(
-        &self,
-        organization_id: &str,
-        _: &ReplaceOrganizationMetadataParams,
-        body: &super::models::ReplaceOrganizationMetadataRequest,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            replace_organization_metadata_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Merge organization metadata
-    ///
-    /// Deep-merges the supplied public and/or private metadata into what is already stored on the organization. A key set to `null` is removed.
-    ///
-    /// `PATCH /organizations/{organization_id}/metadata` (operation `MergeOrganizationMetadata`)
-    #[doc(alias = "MergeOrganizationMetadata")]
-    pub fn merge_organization_metadata(
-        &self,
-        organization_id: &str,
-        _: &MergeOrganizationMetadataParams,
-        body: &super::models::MergeOrganizationMetadataRequest,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            merge_organization_metadata_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
     }
-    /// Upload organization logo
-    ///
-    /// Sets or replaces the organization image. Send the image as a `multipart/form-data` part named `file` (JPEG, PNG, GIF or WebP, up to 10 MB).
-    ///
-    /// `PUT /organizations/{organization_id}/logo` (operation `UploadOrganizationLogo`)
-    #[doc(alias = "UploadOrganizationLogo")]
-    pub fn upload_organization_logo(
-        &self,
-        organization_id: &str,
-        _: &UploadOrganizationLogoParams,
-        body: &super::models::UploadOrganizationLogoRequest,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationWithLogo> {
-        crate::runtime::Call::new(
-            self,
-            upload_organization_logo_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for CreateOrganization<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_organization_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Delete organization logo
-    ///
-    /// Removes the image currently attached to the organization.
-    ///
-    /// `DELETE /organizations/{organization_id}/logo` (operation `DeleteOrganizationLogo`)
-    #[doc(alias = "DeleteOrganizationLogo")]
-    pub fn delete_organization_logo(
-        &self,
-        organization_id: &str,
-        _: &DeleteOrganizationLogoParams,
-    ) -> crate::runtime::Call<'_, super::models::Organization> {
-        crate::runtime::Call::new(
-            self,
-            delete_organization_logo_request(organization_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_organization`](crate::Client::get_organization), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganization<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    params: GetOrganizationParams,
+}
+impl<'a> GetOrganization<'a> {
+    /// When true, each returned organization carries its `members_count`.
+    #[inline]
+    pub fn include_members_count(mut self, value: bool) -> Self {
+        self.params.include_members_count = ::std::option::Option::Some(value);
+        self
     }
-    /// Get organization billing subscription
-    ///
-    /// Returns the billing subscription of an organization, with its subscription items (plans), payment status and next scheduled payment.
-    ///
-    /// `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`)
-    #[doc(alias = "GetOrganizationBillingSubscription")]
-    pub fn get_organization_billing_subscription(
-        &self,
-        organization_id: &str,
-        _: &GetOrganizationBillingSubscriptionParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_billing_subscription_request(organization_id),
-            crate::runtime::Response::json,
-        )
+    /// When true, the response reports whether a member with elevated permissions (an admin) is missing from the organization.
+    #[inline]
+    pub fn include_missing_member_with_elevated_permissions(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.params.include_missing_member_with_elevated_permissions = ::std::option::Option::Some(
+            value,
+        );
+        self
     }
-    /// Get organization credit balance
-    ///
-    /// Returns how many billing credits the organization currently holds.
-    ///
-    /// `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`)
-    #[doc(alias = "GetOrganizationBillingCreditBalance")]
-    pub fn get_organization_billing_credit_balance(
-        &self,
-        organization_id: &str,
-        _: &GetOrganizationBillingCreditBalanceParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_organization_billing_credit_balance_request(organization_id),
-            crate::runtime::Response::json,
-        )
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetOrganizationParams) -> Self {
+        self.params = params;
+        self
     }
-    /// Adjust organization credit balance
-    ///
-    /// Adds credits to, or removes credits from, the organization balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
-    ///
-    /// `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`)
-    #[doc(alias = "AdjustOrganizationBillingCreditBalance")]
-    pub fn adjust_organization_billing_credit_balance(
-        &self,
-        organization_id: &str,
-        _: &AdjustOrganizationBillingCreditBalanceParams,
-        body: &super::models::AdjustCreditBalanceRequest,
-    ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
-        crate::runtime::Call::new(
-            self,
-            adjust_organization_billing_credit_balance_request(organization_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganization<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_request(self.organization_id, &self.params);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization`](crate::Client::delete_organization), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganization<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+}
+impl<'a> DeleteOrganization<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganization<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_request(self.organization_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_organization`](crate::Client::update_organization), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateOrganization<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::UpdateOrganizationRequest,
+}
+impl<'a> UpdateOrganization<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateOrganization<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_organization_request(self.organization_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_organization_metadata`](crate::Client::replace_organization_metadata), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceOrganizationMetadata<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::ReplaceOrganizationMetadataRequest,
+}
+impl<'a> ReplaceOrganizationMetadata<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceOrganizationMetadata<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_organization_metadata_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::merge_organization_metadata`](crate::Client::merge_organization_metadata), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct MergeOrganizationMetadata<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::MergeOrganizationMetadataRequest,
+}
+impl<'a> MergeOrganizationMetadata<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for MergeOrganizationMetadata<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = merge_organization_metadata_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::upload_organization_logo`](crate::Client::upload_organization_logo), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UploadOrganizationLogo<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::UploadOrganizationLogoRequest,
+}
+impl<'a> UploadOrganizationLogo<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UploadOrganizationLogo<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationWithLogo,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationWithLogo>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = upload_organization_logo_request(self.organization_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_organization_logo`](crate::Client::delete_organization_logo), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteOrganizationLogo<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+}
+impl<'a> DeleteOrganizationLogo<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteOrganizationLogo<'a> {
+    type Output = ::std::result::Result<super::models::Organization, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_organization_logo_request(self.organization_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_organization_billing_subscription`](crate::Client::get_organization_billing_subscription), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganizationBillingSubscription<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+}
+impl<'a> GetOrganizationBillingSubscription<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganizationBillingSubscription<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceSubscription,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CommerceSubscription>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_billing_subscription_request(
+            self.organization_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_organization_billing_credit_balance`](crate::Client::get_organization_billing_credit_balance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOrganizationBillingCreditBalance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+}
+impl<'a> GetOrganizationBillingCreditBalance<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetOrganizationBillingCreditBalance<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceCreditBalanceResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceCreditBalanceResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_organization_billing_credit_balance_request(
+            self.organization_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::adjust_organization_billing_credit_balance`](crate::Client::adjust_organization_billing_credit_balance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AdjustOrganizationBillingCreditBalance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    organization_id: &'a str,
+    body: &'a super::models::AdjustCreditBalanceRequest,
+}
+impl<'a> AdjustOrganizationBillingCreditBalance<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AdjustOrganizationBillingCreditBalance<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceCreditLedgerResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceCreditLedgerResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = adjust_organization_billing_credit_balance_request(
+            self.organization_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_organizations_request(
@@ -439,7 +1204,7 @@ fn adjust_organization_billing_credit_balance_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_organizations`](crate::Client::list_organizations).
+/// The optional parameters of [`Client::list_organizations`](crate::Client::list_organizations), for [`ListOrganizations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationsParams {
@@ -460,11 +1225,7 @@ pub struct ListOrganizationsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_organization`](crate::Client::create_organization).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateOrganizationParams {}
-/// Optional parameters of [`Client::get_organization`](crate::Client::get_organization).
+/// The optional parameters of [`Client::get_organization`](crate::Client::get_organization), for [`GetOrganization::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrganizationParams {
@@ -473,39 +1234,3 @@ pub struct GetOrganizationParams {
     /// When true, the response reports whether a member with elevated permissions (an admin) is missing from the organization.
     pub include_missing_member_with_elevated_permissions: ::std::option::Option<bool>,
 }
-/// Optional parameters of [`Client::delete_organization`](crate::Client::delete_organization).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationParams {}
-/// Optional parameters of [`Client::update_organization`](crate::Client::update_organization).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateOrganizationParams {}
-/// Optional parameters of [`Client::replace_organization_metadata`](crate::Client::replace_organization_metadata).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceOrganizationMetadataParams {}
-/// Optional parameters of [`Client::merge_organization_metadata`](crate::Client::merge_organization_metadata).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct MergeOrganizationMetadataParams {}
-/// Optional parameters of [`Client::upload_organization_logo`](crate::Client::upload_organization_logo).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UploadOrganizationLogoParams {}
-/// Optional parameters of [`Client::delete_organization_logo`](crate::Client::delete_organization_logo).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteOrganizationLogoParams {}
-/// Optional parameters of [`Client::get_organization_billing_subscription`](crate::Client::get_organization_billing_subscription).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOrganizationBillingSubscriptionParams {}
-/// Optional parameters of [`Client::get_organization_billing_credit_balance`](crate::Client::get_organization_billing_credit_balance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetOrganizationBillingCreditBalanceParams {}
-/// Optional parameters of [`Client::adjust_organization_billing_credit_balance`](crate::Client::adjust_organization_billing_credit_balance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AdjustOrganizationBillingCreditBalanceParams {}

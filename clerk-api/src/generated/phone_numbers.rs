@@ -8,128 +8,515 @@ impl crate::Client {
     /// Adds a phone number to a user, optionally verified, primary or reserved for second-factor use.
     ///
     /// `POST /phone_numbers` (operation `CreatePhoneNumber`)
+    ///
+    /// Returns a [`CreatePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreatePhoneNumber")]
-    pub fn create_phone_number(
-        &self,
-        _: &CreatePhoneNumberParams,
-        body: ::std::option::Option<&super::models::CreatePhoneNumberRequest>,
-    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
-        crate::runtime::Call::new(
-            self,
-            create_phone_number_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_phone_number(&self) -> CreatePhoneNumber<'_> {
+        CreatePhoneNumber {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Get phone number
     ///
     /// Returns one phone number with its verification state.
     ///
     /// `GET /phone_numbers/{phone_number_id}` (operation `GetPhoneNumber`)
+    ///
+    /// Returns a [`GetPhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetPhoneNumber")]
-    pub fn get_phone_number(
-        &self,
-        phone_number_id: &str,
-        _: &GetPhoneNumberParams,
-    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
-        crate::runtime::Call::new(
-            self,
-            get_phone_number_request(phone_number_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_phone_number<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> GetPhoneNumber<'a> {
+        GetPhoneNumber {
+            base: crate::runtime::RequestBase::new(self),
+            phone_number_id,
+        }
     }
     /// Delete phone number
     ///
     /// Removes a phone number from its user.
     ///
     /// `DELETE /phone_numbers/{phone_number_id}` (operation `DeletePhoneNumber`)
+    ///
+    /// Returns a [`DeletePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeletePhoneNumber")]
-    pub fn delete_phone_number(
-        &self,
-        phone_number_id: &str,
-        _: &DeletePhoneNumberParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_phone_number_request(phone_number_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn delete_phone_number<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> DeletePhoneNumber<'a> {
+        DeletePhoneNumber {
+            base: crate::runtime::RequestBase::new(self),
+            phone_number_id,
+        }
     }
     /// Update phone number
     ///
     /// Marks a phone number as verified, makes it the primary number of its user, or reserves it for second-factor use.
     ///
     /// `PATCH /phone_numbers/{phone_number_id}` (operation `UpdatePhoneNumber`)
+    ///
+    /// Returns a [`UpdatePhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdatePhoneNumber")]
-    pub fn update_phone_number(
-        &self,
-        phone_number_id: &str,
-        _: &UpdatePhoneNumberParams,
-        body: ::std::option::Option<&super::models::UpdatePhoneNumberRequest>,
-    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
-        crate::runtime::Call::new(
-            self,
-            update_phone_number_request(phone_number_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_phone_number<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> UpdatePhoneNumber<'a> {
+        UpdatePhoneNumber {
+            base: crate::runtime::RequestBase::new(self),
+            phone_number_id,
+            body: ::std::option::Option::None,
+        }
     }
     /// Send phone verification code
     ///
     /// Texts a one-time code to the number so a backend-driven flow can prove the user controls it; check the code with the attempt operation.
     ///
     /// `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`)
+    ///
+    /// Returns a [`PreparePhoneNumberVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "PreparePhoneNumberVerification")]
-    pub fn prepare_phone_number_verification(
-        &self,
-        phone_number_id: &str,
-        _: &PreparePhoneNumberVerificationParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::PreparePhoneNumberVerificationResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            prepare_phone_number_verification_request(phone_number_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn prepare_phone_number_verification<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> PreparePhoneNumberVerification<'a> {
+        PreparePhoneNumberVerification {
+            base: crate::runtime::RequestBase::new(self),
+            phone_number_id,
+        }
     }
     /// Check phone verification code
     ///
     /// Checks a code against a verification and returns it with its new status and attempt count; a wrong or expired code shows in the status rather than as an error. A correct code also marks the number verified.
     ///
     /// `POST /phone_numbers/{phone_number_id}/attempt_verification` (operation `AttemptPhoneNumberVerification`)
+    ///
+    /// Returns a [`AttemptPhoneNumberVerification`] request: set its optional parts, then `.await` it.
     #[doc(alias = "AttemptPhoneNumberVerification")]
-    pub fn attempt_phone_number_verification(
-        &self,
-        phone_number_id: &str,
-        _: &AttemptPhoneNumberVerificationParams,
-        body: &super::models::AttemptPhoneNumberVerificationRequest,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::AttemptPhoneNumberVerificationResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            attempt_phone_number_verification_request(phone_number_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn attempt_phone_number_verification<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+        body: &'a super::models::AttemptPhoneNumberVerificationRequest,
+    ) -> AttemptPhoneNumberVerification<'a> {
+        AttemptPhoneNumberVerification {
+            base: crate::runtime::RequestBase::new(self),
+            phone_number_id,
+            body,
+        }
     }
     /// Replace user phone numbers
     ///
     /// Deletes every phone number of the user and sets one new primary number, verified by default and never reserved for second factor. Replacing a second-factor number turns MFA off; an `unverified` replacement can leave the user unable to sign in.
     ///
     /// `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`)
+    ///
+    /// Returns a [`ReplaceUserPhoneNumber`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ReplaceUserPhoneNumber")]
-    pub fn replace_user_phone_number(
-        &self,
-        user_id: &str,
-        _: &ReplaceUserPhoneNumberParams,
-        body: &super::models::ReplaceUserPhoneNumberRequest,
-    ) -> crate::runtime::Call<'_, super::models::PhoneNumber> {
-        crate::runtime::Call::new(
-            self,
-            replace_user_phone_number_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn replace_user_phone_number<'a>(
+        &'a self,
+        user_id: &'a str,
+        body: &'a super::models::ReplaceUserPhoneNumberRequest,
+    ) -> ReplaceUserPhoneNumber<'a> {
+        ReplaceUserPhoneNumber {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::create_phone_number`](crate::Client::create_phone_number), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreatePhoneNumber<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreatePhoneNumberRequest>,
+}
+impl<'a> CreatePhoneNumber<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreatePhoneNumberRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreatePhoneNumber<'a> {
+    type Output = ::std::result::Result<super::models::PhoneNumber, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_phone_number_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_phone_number`](crate::Client::get_phone_number), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetPhoneNumber<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    phone_number_id: &'a str,
+}
+impl<'a> GetPhoneNumber<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetPhoneNumber<'a> {
+    type Output = ::std::result::Result<super::models::PhoneNumber, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_phone_number_request(self.phone_number_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_phone_number`](crate::Client::delete_phone_number), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeletePhoneNumber<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    phone_number_id: &'a str,
+}
+impl<'a> DeletePhoneNumber<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeletePhoneNumber<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_phone_number_request(self.phone_number_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_phone_number`](crate::Client::update_phone_number), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdatePhoneNumber<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    phone_number_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdatePhoneNumberRequest>,
+}
+impl<'a> UpdatePhoneNumber<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdatePhoneNumberRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdatePhoneNumber<'a> {
+    type Output = ::std::result::Result<super::models::PhoneNumber, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_phone_number_request(self.phone_number_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::prepare_phone_number_verification`](crate::Client::prepare_phone_number_verification), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct PreparePhoneNumberVerification<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    phone_number_id: &'a str,
+}
+impl<'a> PreparePhoneNumberVerification<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for PreparePhoneNumberVerification<'a> {
+    type Output = ::std::result::Result<
+        super::models::PreparePhoneNumberVerificationResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::PreparePhoneNumberVerificationResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = prepare_phone_number_verification_request(self.phone_number_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::attempt_phone_number_verification`](crate::Client::attempt_phone_number_verification), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AttemptPhoneNumberVerification<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    phone_number_id: &'a str,
+    body: &'a super::models::AttemptPhoneNumberVerificationRequest,
+}
+impl<'a> AttemptPhoneNumberVerification<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AttemptPhoneNumberVerification<'a> {
+    type Output = ::std::result::Result<
+        super::models::AttemptPhoneNumberVerificationResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::AttemptPhoneNumberVerificationResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = attempt_phone_number_verification_request(
+            self.phone_number_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_user_phone_number`](crate::Client::replace_user_phone_number), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceUserPhoneNumber<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: &'a super::models::ReplaceUserPhoneNumberRequest,
+}
+impl<'a> ReplaceUserPhoneNumber<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceUserPhoneNumber<'a> {
+    type Output = ::std::result::Result<super::models::PhoneNumber, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_user_phone_number_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_phone_number_request(
@@ -229,31 +616,3 @@ fn replace_user_phone_number_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_phone_number`](crate::Client::create_phone_number).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreatePhoneNumberParams {}
-/// Optional parameters of [`Client::get_phone_number`](crate::Client::get_phone_number).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetPhoneNumberParams {}
-/// Optional parameters of [`Client::delete_phone_number`](crate::Client::delete_phone_number).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeletePhoneNumberParams {}
-/// Optional parameters of [`Client::update_phone_number`](crate::Client::update_phone_number).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdatePhoneNumberParams {}
-/// Optional parameters of [`Client::prepare_phone_number_verification`](crate::Client::prepare_phone_number_verification).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PreparePhoneNumberVerificationParams {}
-/// Optional parameters of [`Client::attempt_phone_number_verification`](crate::Client::attempt_phone_number_verification).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AttemptPhoneNumberVerificationParams {}
-/// Optional parameters of [`Client::replace_user_phone_number`](crate::Client::replace_user_phone_number).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceUserPhoneNumberParams {}

@@ -8,17 +8,72 @@ impl crate::Client {
     /// Tests whether a proxy URL really forwards to the Frontend API, before or after it is set on a domain.
     ///
     /// `POST /proxy_checks` (operation `VerifyDomainProxy`)
+    ///
+    /// Returns a [`VerifyDomainProxy`] request: set its optional parts, then `.await` it.
     #[doc(alias = "VerifyDomainProxy")]
-    pub fn verify_domain_proxy(
-        &self,
-        _: &VerifyDomainProxyParams,
-        body: ::std::option::Option<&super::models::VerifyDomainProxyRequest>,
-    ) -> crate::runtime::Call<'_, super::models::ProxyCheck> {
-        crate::runtime::Call::new(
-            self,
-            verify_domain_proxy_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn verify_domain_proxy(&self) -> VerifyDomainProxy<'_> {
+        VerifyDomainProxy {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::verify_domain_proxy`](crate::Client::verify_domain_proxy), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyDomainProxy<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::VerifyDomainProxyRequest>,
+}
+impl<'a> VerifyDomainProxy<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::VerifyDomainProxyRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyDomainProxy<'a> {
+    type Output = ::std::result::Result<super::models::ProxyCheck, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ProxyCheck>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_domain_proxy_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn verify_domain_proxy_request(
@@ -35,7 +90,3 @@ fn verify_domain_proxy_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::verify_domain_proxy`](crate::Client::verify_domain_proxy).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyDomainProxyParams {}

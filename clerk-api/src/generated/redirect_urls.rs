@@ -8,27 +8,133 @@ impl crate::Client {
     /// Returns the redirect URLs the instance accepts.
     ///
     /// `GET /redirect_urls` (operation `ListRedirectURLs`)
-    #[doc(alias = "ListRedirectURLs")]
-    pub fn list_redirect_urls(
-        &self,
-        params: &ListRedirectUrlsParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::RedirectUrl>> {
-        crate::runtime::Call::new(
-            self,
-            list_redirect_urls_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_redirect_urls`](crate::Client::list_redirect_urls), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_redirect_urls_stream(
-        &self,
-        params: &ListRedirectUrlsParams,
-    ) -> crate::Paginated<super::models::RedirectUrl> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListRedirectUrls`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListRedirectURLs")]
+    #[inline]
+    pub fn list_redirect_urls(&self) -> ListRedirectUrls<'_> {
+        ListRedirectUrls {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create redirect URL
+    ///
+    /// Adds a URL to the list the instance may redirect to.
+    ///
+    /// `POST /redirect_urls` (operation `CreateRedirectURL`)
+    ///
+    /// Returns a [`CreateRedirectUrl`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateRedirectURL")]
+    #[inline]
+    pub fn create_redirect_url(&self) -> CreateRedirectUrl<'_> {
+        CreateRedirectUrl {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get redirect URL
+    ///
+    /// Returns one accepted redirect URL.
+    ///
+    /// `GET /redirect_urls/{id}` (operation `GetRedirectURL`)
+    ///
+    /// Returns a [`GetRedirectUrl`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetRedirectURL")]
+    #[inline]
+    pub fn get_redirect_url<'a>(&'a self, id: &'a str) -> GetRedirectUrl<'a> {
+        GetRedirectUrl {
+            base: crate::runtime::RequestBase::new(self),
+            id,
+        }
+    }
+    /// Delete redirect URL
+    ///
+    /// Removes a URL from the list the instance may redirect to.
+    ///
+    /// `DELETE /redirect_urls/{id}` (operation `DeleteRedirectURL`)
+    ///
+    /// Returns a [`DeleteRedirectUrl`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteRedirectURL")]
+    #[inline]
+    pub fn delete_redirect_url<'a>(&'a self, id: &'a str) -> DeleteRedirectUrl<'a> {
+        DeleteRedirectUrl {
+            base: crate::runtime::RequestBase::new(self),
+            id,
+        }
+    }
+}
+/// A request to [`Client::list_redirect_urls`](crate::Client::list_redirect_urls), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListRedirectUrls<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListRedirectUrlsParams,
+}
+impl<'a> ListRedirectUrls<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListRedirectUrlsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::RedirectUrl> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,56 +157,178 @@ impl crate::Client {
             },
         )
     }
-    /// Create redirect URL
-    ///
-    /// Adds a URL to the list the instance may redirect to.
-    ///
-    /// `POST /redirect_urls` (operation `CreateRedirectURL`)
-    #[doc(alias = "CreateRedirectURL")]
-    pub fn create_redirect_url(
-        &self,
-        _: &CreateRedirectUrlParams,
-        body: ::std::option::Option<&super::models::CreateRedirectUrlRequest>,
-    ) -> crate::runtime::Call<'_, super::models::RedirectUrl> {
-        crate::runtime::Call::new(
-            self,
-            create_redirect_url_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListRedirectUrls<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::RedirectUrl>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::RedirectUrl>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_redirect_urls_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get redirect URL
-    ///
-    /// Returns one accepted redirect URL.
-    ///
-    /// `GET /redirect_urls/{id}` (operation `GetRedirectURL`)
-    #[doc(alias = "GetRedirectURL")]
-    pub fn get_redirect_url(
-        &self,
-        id: &str,
-        _: &GetRedirectUrlParams,
-    ) -> crate::runtime::Call<'_, super::models::RedirectUrl> {
-        crate::runtime::Call::new(
-            self,
-            get_redirect_url_request(id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_redirect_url`](crate::Client::create_redirect_url), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateRedirectUrl<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateRedirectUrlRequest>,
+}
+impl<'a> CreateRedirectUrl<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateRedirectUrlRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete redirect URL
-    ///
-    /// Removes a URL from the list the instance may redirect to.
-    ///
-    /// `DELETE /redirect_urls/{id}` (operation `DeleteRedirectURL`)
-    #[doc(alias = "DeleteRedirectURL")]
-    pub fn delete_redirect_url(
-        &self,
-        id: &str,
-        _: &DeleteRedirectUrlParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_redirect_url_request(id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateRedirectUrl<'a> {
+    type Output = ::std::result::Result<super::models::RedirectUrl, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RedirectUrl>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_redirect_url_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_redirect_url`](crate::Client::get_redirect_url), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetRedirectUrl<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    id: &'a str,
+}
+impl<'a> GetRedirectUrl<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetRedirectUrl<'a> {
+    type Output = ::std::result::Result<super::models::RedirectUrl, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RedirectUrl>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_redirect_url_request(self.id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_redirect_url`](crate::Client::delete_redirect_url), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteRedirectUrl<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    id: &'a str,
+}
+impl<'a> DeleteRedirectUrl<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteRedirectUrl<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_redirect_url_request(self.id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_redirect_urls_request(
@@ -161,7 +389,7 @@ fn delete_redirect_url_request(
     request.path_param("id", id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_redirect_urls`](crate::Client::list_redirect_urls).
+/// The optional parameters of [`Client::list_redirect_urls`](crate::Client::list_redirect_urls), for [`ListRedirectUrls::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRedirectUrlsParams {
@@ -171,15 +399,3 @@ pub struct ListRedirectUrlsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_redirect_url`](crate::Client::create_redirect_url).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateRedirectUrlParams {}
-/// Optional parameters of [`Client::get_redirect_url`](crate::Client::get_redirect_url).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetRedirectUrlParams {}
-/// Optional parameters of [`Client::delete_redirect_url`](crate::Client::delete_redirect_url).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteRedirectUrlParams {}

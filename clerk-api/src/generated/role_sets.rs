@@ -8,27 +8,214 @@ impl crate::Client {
     /// Returns one page of the instance's role sets, newest first unless `order_by` says otherwise.
     ///
     /// `GET /role_sets` (operation `ListRoleSets`)
-    #[doc(alias = "ListRoleSets")]
-    pub fn list_role_sets(
-        &self,
-        params: &ListRoleSetsParams,
-    ) -> crate::runtime::Call<'_, super::models::RoleSets> {
-        crate::runtime::Call::new(
-            self,
-            list_role_sets_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_role_sets`](crate::Client::list_role_sets), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_role_sets_stream(
-        &self,
-        params: &ListRoleSetsParams,
-    ) -> crate::Paginated<super::models::RoleSet> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListRoleSets`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListRoleSets")]
+    #[inline]
+    pub fn list_role_sets(&self) -> ListRoleSets<'_> {
+        ListRoleSets {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create role set
+    ///
+    /// Creates a named group of roles that organizations use, with the role new members get and the role creators get.
+    ///
+    /// `POST /role_sets` (operation `CreateRoleSet`)
+    ///
+    /// Returns a [`CreateRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateRoleSet")]
+    #[inline]
+    pub fn create_role_set<'a>(
+        &'a self,
+        body: &'a super::models::CreateRoleSetRequest,
+    ) -> CreateRoleSet<'a> {
+        CreateRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Get role set
+    ///
+    /// Returns one role set, addressed by key or ID.
+    ///
+    /// `GET /role_sets/{role_set_key_or_id}` (operation `GetRoleSet`)
+    ///
+    /// Returns a [`GetRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetRoleSet")]
+    #[inline]
+    pub fn get_role_set<'a>(&'a self, role_set_key_or_id: &'a str) -> GetRoleSet<'a> {
+        GetRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            role_set_key_or_id,
+        }
+    }
+    /// Update role set
+    ///
+    /// Changes the name, key, description, type, default role or creator role of a role set; fields left out keep their values.
+    ///
+    /// `PATCH /role_sets/{role_set_key_or_id}` (operation `UpdateRoleSet`)
+    ///
+    /// Returns a [`UpdateRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateRoleSet")]
+    #[inline]
+    pub fn update_role_set<'a>(
+        &'a self,
+        role_set_key_or_id: &'a str,
+        body: &'a super::models::UpdateRoleSetRequest,
+    ) -> UpdateRoleSet<'a> {
+        UpdateRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            role_set_key_or_id,
+            body,
+        }
+    }
+    /// Replace role set
+    ///
+    /// Removes a role set and moves the organizations using it to another set in one step, remapping member roles as told.
+    ///
+    /// `POST /role_sets/{role_set_key_or_id}/replace` (operation `ReplaceRoleSet`)
+    ///
+    /// Returns a [`ReplaceRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceRoleSet")]
+    #[inline]
+    pub fn replace_role_set<'a>(
+        &'a self,
+        role_set_key_or_id: &'a str,
+        body: &'a super::models::ReplaceRoleSetRequest,
+    ) -> ReplaceRoleSet<'a> {
+        ReplaceRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            role_set_key_or_id,
+            body,
+        }
+    }
+    /// Add roles to role set
+    ///
+    /// Adds roles to a role set, optionally making one of them the default or creator role.
+    ///
+    /// `POST /role_sets/{role_set_key_or_id}/roles` (operation `AddRolesToRoleSet`)
+    ///
+    /// Returns a [`AddRolesToRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "AddRolesToRoleSet")]
+    #[inline]
+    pub fn add_roles_to_role_set<'a>(
+        &'a self,
+        role_set_key_or_id: &'a str,
+        body: &'a super::models::AddRolesToRoleSetRequest,
+    ) -> AddRolesToRoleSet<'a> {
+        AddRolesToRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            role_set_key_or_id,
+            body,
+        }
+    }
+    /// Replace role in role set
+    ///
+    /// Removes one role from a role set and gives its members another role of the set, in one step.
+    ///
+    /// `POST /role_sets/{role_set_key_or_id}/roles/replace` (operation `ReplaceRoleInRoleSet`)
+    ///
+    /// Returns a [`ReplaceRoleInRoleSet`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceRoleInRoleSet")]
+    #[inline]
+    pub fn replace_role_in_role_set<'a>(
+        &'a self,
+        role_set_key_or_id: &'a str,
+        body: &'a super::models::ReplaceRoleInRoleSetRequest,
+    ) -> ReplaceRoleInRoleSet<'a> {
+        ReplaceRoleInRoleSet {
+            base: crate::runtime::RequestBase::new(self),
+            role_set_key_or_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_role_sets`](crate::Client::list_role_sets), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListRoleSets<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListRoleSetsParams,
+}
+impl<'a> ListRoleSets<'a> {
+    /// Matches an exact role set ID, or part of a name or key.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key `created_at`, `name` or `key`, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListRoleSetsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::RoleSet> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,111 +237,326 @@ impl crate::Client {
             },
         )
     }
-    /// Create role set
-    ///
-    /// Creates a named group of roles that organizations use, with the role new members get and the role creators get.
-    ///
-    /// `POST /role_sets` (operation `CreateRoleSet`)
-    #[doc(alias = "CreateRoleSet")]
-    pub fn create_role_set(
-        &self,
-        _: &CreateRoleSetParams,
-        body: &super::models::CreateRoleSetRequest,
-    ) -> crate::runtime::Call<'_, super::models::RoleSet> {
-        crate::runtime::Call::new(
-            self,
-            create_role_set_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListRoleSets<'a> {
+    type Output = ::std::result::Result<super::models::RoleSets, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSets>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_role_sets_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get role set
-    ///
-    /// Returns one role set, addressed by key or ID.
-    ///
-    /// `GET /role_sets/{role_set_key_or_id}` (operation `GetRoleSet`)
-    #[doc(alias = "GetRoleSet")]
-    pub fn get_role_set(
-        &self,
-        role_set_key_or_id: &str,
-        _: &GetRoleSetParams,
-    ) -> crate::runtime::Call<'_, super::models::RoleSet> {
-        crate::runtime::Call::new(
-            self,
-            get_role_set_request(role_set_key_or_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_role_set`](crate::Client::create_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateRoleSetRequest,
+}
+impl<'a> CreateRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update role set
-    ///
-    /// Changes the name, key, description, type, default role or creator role of a role set; fields left out keep their values.
-    ///
-    /// `PATCH /role_sets/{role_set_key_or_id}` (operation `UpdateRoleSet`)
-    #[doc(alias = "UpdateRoleSet")]
-    pub fn update_role_set(
-        &self,
-        role_set_key_or_id: &str,
-        _: &UpdateRoleSetParams,
-        body: &super::models::UpdateRoleSetRequest,
-    ) -> crate::runtime::Call<'_, super::models::RoleSet> {
-        crate::runtime::Call::new(
-            self,
-            update_role_set_request(role_set_key_or_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Replace role set
-    ///
-    /// Removes a role set and moves the organizations using it to another set in one step, remapping member roles as told.
-    ///
-    /// `POST /role_sets/{role_set_key_or_id}/replace` (operation `ReplaceRoleSet`)
-    #[doc(alias = "ReplaceRoleSet")]
-    pub fn replace_role_set(
-        &self,
-        role_set_key_or_id: &str,
-        _: &ReplaceRoleSetParams,
-        body: &super::models::ReplaceRoleSetRequest,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            replace_role_set_request(role_set_key_or_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Add roles to role set
-    ///
-    /// Adds roles to a role set, optionally making one of them the default or creator role.
-    ///
-    /// `POST /role_sets/{role_set_key_or_id}/roles` (operation `AddRolesToRoleSet`)
-    #[doc(alias = "AddRolesToRoleSet")]
-    pub fn add_roles_to_role_set(
-        &self,
-        role_set_key_or_id: &str,
-        _: &AddRolesToRoleSetParams,
-        body: &super::models::AddRolesToRoleSetRequest,
-    ) -> crate::runtime::Call<'_, super::models::RoleSet> {
-        crate::runtime::Call::new(
-            self,
-            add_roles_to_role_set_request(role_set_key_or_id, body),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Replace role in role set
-    ///
-    /// Removes one role from a role set and gives its members another role of the set, in one step.
-    ///
-    /// `POST /role_sets/{role_set_key_or_id}/roles/replace` (operation `ReplaceRoleInRoleSet`)
-    #[doc(alias = "ReplaceRoleInRoleSet")]
-    pub fn replace_role_in_role_set(
-        &self,
-        role_set_key_or_id: &str,
-        _: &ReplaceRoleInRoleSetParams,
-        body: &super::models::ReplaceRoleInRoleSetRequest,
-    ) -> crate::runtime::Call<'_, super::models::RoleSet> {
-        crate::runtime::Call::new(
-            self,
-            replace_role_in_role_set_request(role_set_key_or_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::RoleSet, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_role_set_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_role_set`](crate::Client::get_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    role_set_key_or_id: &'a str,
+}
+impl<'a> GetRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::RoleSet, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_role_set_request(self.role_set_key_or_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_role_set`](crate::Client::update_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    role_set_key_or_id: &'a str,
+    body: &'a super::models::UpdateRoleSetRequest,
+}
+impl<'a> UpdateRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::RoleSet, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_role_set_request(self.role_set_key_or_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_role_set`](crate::Client::replace_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    role_set_key_or_id: &'a str,
+    body: &'a super::models::ReplaceRoleSetRequest,
+}
+impl<'a> ReplaceRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_role_set_request(self.role_set_key_or_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::add_roles_to_role_set`](crate::Client::add_roles_to_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AddRolesToRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    role_set_key_or_id: &'a str,
+    body: &'a super::models::AddRolesToRoleSetRequest,
+}
+impl<'a> AddRolesToRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AddRolesToRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::RoleSet, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = add_roles_to_role_set_request(self.role_set_key_or_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_role_in_role_set`](crate::Client::replace_role_in_role_set), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceRoleInRoleSet<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    role_set_key_or_id: &'a str,
+    body: &'a super::models::ReplaceRoleInRoleSetRequest,
+}
+impl<'a> ReplaceRoleInRoleSet<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceRoleInRoleSet<'a> {
+    type Output = ::std::result::Result<super::models::RoleSet, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_role_in_role_set_request(
+            self.role_set_key_or_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_role_sets_request(
@@ -263,7 +665,7 @@ fn replace_role_in_role_set_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_role_sets`](crate::Client::list_role_sets).
+/// The optional parameters of [`Client::list_role_sets`](crate::Client::list_role_sets), for [`ListRoleSets::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRoleSetsParams {
@@ -276,27 +678,3 @@ pub struct ListRoleSetsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_role_set`](crate::Client::create_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateRoleSetParams {}
-/// Optional parameters of [`Client::get_role_set`](crate::Client::get_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetRoleSetParams {}
-/// Optional parameters of [`Client::update_role_set`](crate::Client::update_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateRoleSetParams {}
-/// Optional parameters of [`Client::replace_role_set`](crate::Client::replace_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceRoleSetParams {}
-/// Optional parameters of [`Client::add_roles_to_role_set`](crate::Client::add_roles_to_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AddRolesToRoleSetParams {}
-/// Optional parameters of [`Client::replace_role_in_role_set`](crate::Client::replace_role_in_role_set).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceRoleInRoleSetParams {}

@@ -8,29 +8,191 @@ impl crate::Client {
     /// Returns one page of SAML connections, newest first. Deprecated in favour of enterprise connections.
     ///
     /// `GET /saml_connections` (operation `ListSAMLConnections`)
+    ///
+    /// Returns a [`ListSamlConnections`] request: set its optional parts, then `.await` it.
     #[doc(alias = "ListSAMLConnections")]
     #[deprecated]
-    pub fn list_saml_connections(
-        &self,
-        params: &ListSamlConnectionsParams,
-    ) -> crate::runtime::Call<'_, super::models::SamlConnections> {
-        crate::runtime::Call::new(
-            self,
-            list_saml_connections_request(params),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn list_saml_connections(&self) -> ListSamlConnections<'_> {
+        ListSamlConnections {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
     }
-    /// Every item of [`Client::list_saml_connections`](crate::Client::list_saml_connections), fetched page by page as the stream is polled.
+    /// Create SAML connection (deprecated)
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
+    /// Creates a SAML connection to an identity provider. Deprecated in favour of enterprise connections.
+    ///
+    /// `POST /saml_connections` (operation `CreateSAMLConnection`)
+    ///
+    /// Returns a [`CreateSamlConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateSAMLConnection")]
     #[deprecated]
-    pub fn list_saml_connections_stream(
-        &self,
-        params: &ListSamlConnectionsParams,
-    ) -> crate::Paginated<super::models::SamlConnection> {
-        let client = self.clone();
-        let params = params.clone();
+    #[inline]
+    pub fn create_saml_connection(&self) -> CreateSamlConnection<'_> {
+        CreateSamlConnection {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get SAML connection (deprecated)
+    ///
+    /// Returns one SAML connection. Deprecated in favour of enterprise connections.
+    ///
+    /// `GET /saml_connections/{saml_connection_id}` (operation `GetSAMLConnection`)
+    ///
+    /// Returns a [`GetSamlConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetSAMLConnection")]
+    #[deprecated]
+    #[inline]
+    pub fn get_saml_connection<'a>(
+        &'a self,
+        saml_connection_id: &'a str,
+    ) -> GetSamlConnection<'a> {
+        GetSamlConnection {
+            base: crate::runtime::RequestBase::new(self),
+            saml_connection_id,
+        }
+    }
+    /// Delete SAML connection (deprecated)
+    ///
+    /// Deletes a SAML connection. Deprecated in favour of enterprise connections.
+    ///
+    /// `DELETE /saml_connections/{saml_connection_id}` (operation `DeleteSAMLConnection`)
+    ///
+    /// Returns a [`DeleteSamlConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteSAMLConnection")]
+    #[deprecated]
+    #[inline]
+    pub fn delete_saml_connection<'a>(
+        &'a self,
+        saml_connection_id: &'a str,
+    ) -> DeleteSamlConnection<'a> {
+        DeleteSamlConnection {
+            base: crate::runtime::RequestBase::new(self),
+            saml_connection_id,
+        }
+    }
+    /// Update SAML connection
+    ///
+    /// Changes the identity provider settings, attribute mapping or behaviour flags of a SAML connection. Deprecated in favour of the Enterprise Connections endpoints.
+    ///
+    /// `PATCH /saml_connections/{saml_connection_id}` (operation `UpdateSAMLConnection`)
+    ///
+    /// Returns a [`UpdateSamlConnection`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateSAMLConnection")]
+    #[deprecated]
+    #[inline]
+    pub fn update_saml_connection<'a>(
+        &'a self,
+        saml_connection_id: &'a str,
+        body: &'a super::models::UpdateSamlConnectionRequest,
+    ) -> UpdateSamlConnection<'a> {
+        UpdateSamlConnection {
+            base: crate::runtime::RequestBase::new(self),
+            saml_connection_id,
+            body,
+        }
+    }
+}
+/// A request to [`Client::list_saml_connections`](crate::Client::list_saml_connections), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListSamlConnections<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListSamlConnectionsParams,
+}
+impl<'a> ListSamlConnections<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Case-insensitive substring match on connection names.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key, optionally prefixed with `+` (ascending) or `-` (descending).
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only connections of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.organization_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListSamlConnectionsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::SamlConnection> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -52,78 +214,224 @@ impl crate::Client {
             },
         )
     }
-    /// Create SAML connection (deprecated)
-    ///
-    /// Creates a SAML connection to an identity provider. Deprecated in favour of enterprise connections.
-    ///
-    /// `POST /saml_connections` (operation `CreateSAMLConnection`)
-    #[doc(alias = "CreateSAMLConnection")]
-    #[deprecated]
-    pub fn create_saml_connection(
-        &self,
-        _: &CreateSamlConnectionParams,
-        body: ::std::option::Option<&super::models::CreateSamlConnectionRequest>,
-    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
-        crate::runtime::Call::new(
-            self,
-            create_saml_connection_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListSamlConnections<'a> {
+    type Output = ::std::result::Result<super::models::SamlConnections, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnections>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_saml_connections_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get SAML connection (deprecated)
-    ///
-    /// Returns one SAML connection. Deprecated in favour of enterprise connections.
-    ///
-    /// `GET /saml_connections/{saml_connection_id}` (operation `GetSAMLConnection`)
-    #[doc(alias = "GetSAMLConnection")]
-    #[deprecated]
-    pub fn get_saml_connection(
-        &self,
-        saml_connection_id: &str,
-        _: &GetSamlConnectionParams,
-    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
-        crate::runtime::Call::new(
-            self,
-            get_saml_connection_request(saml_connection_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_saml_connection`](crate::Client::create_saml_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSamlConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateSamlConnectionRequest>,
+}
+impl<'a> CreateSamlConnection<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateSamlConnectionRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete SAML connection (deprecated)
-    ///
-    /// Deletes a SAML connection. Deprecated in favour of enterprise connections.
-    ///
-    /// `DELETE /saml_connections/{saml_connection_id}` (operation `DeleteSAMLConnection`)
-    #[doc(alias = "DeleteSAMLConnection")]
-    #[deprecated]
-    pub fn delete_saml_connection(
-        &self,
-        saml_connection_id: &str,
-        _: &DeleteSamlConnectionParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_saml_connection_request(saml_connection_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update SAML connection
-    ///
-    /// Changes the identity provider settings, attribute mapping or behaviour flags of a SAML connection. Deprecated in favour of the Enterprise Connections endpoints.
-    ///
-    /// `PATCH /saml_connections/{saml_connection_id}` (operation `UpdateSAMLConnection`)
-    #[doc(alias = "UpdateSAMLConnection")]
-    #[deprecated]
-    pub fn update_saml_connection(
-        &self,
-        saml_connection_id: &str,
-        _: &UpdateSamlConnectionParams,
-        body: &super::models::UpdateSamlConnectionRequest,
-    ) -> crate::runtime::Call<'_, super::models::SamlConnection> {
-        crate::runtime::Call::new(
-            self,
-            update_saml_connection_request(saml_connection_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSamlConnection<'a> {
+    type Output = ::std::result::Result<super::models::SamlConnection, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_saml_connection_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_saml_connection`](crate::Client::get_saml_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetSamlConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    saml_connection_id: &'a str,
+}
+impl<'a> GetSamlConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetSamlConnection<'a> {
+    type Output = ::std::result::Result<super::models::SamlConnection, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_saml_connection_request(self.saml_connection_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_saml_connection`](crate::Client::delete_saml_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteSamlConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    saml_connection_id: &'a str,
+}
+impl<'a> DeleteSamlConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteSamlConnection<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_saml_connection_request(self.saml_connection_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_saml_connection`](crate::Client::update_saml_connection), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateSamlConnection<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    saml_connection_id: &'a str,
+    body: &'a super::models::UpdateSamlConnectionRequest,
+}
+impl<'a> UpdateSamlConnection<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateSamlConnection<'a> {
+    type Output = ::std::result::Result<super::models::SamlConnection, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_saml_connection_request(self.saml_connection_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_saml_connections_request(
@@ -207,7 +515,7 @@ fn update_saml_connection_request(
     request.json(body)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_saml_connections`](crate::Client::list_saml_connections).
+/// The optional parameters of [`Client::list_saml_connections`](crate::Client::list_saml_connections), for [`ListSamlConnections::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSamlConnectionsParams {
@@ -222,19 +530,3 @@ pub struct ListSamlConnectionsParams {
     /// Only connections of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
     pub organization_id: ::std::vec::Vec<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_saml_connection`](crate::Client::create_saml_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSamlConnectionParams {}
-/// Optional parameters of [`Client::get_saml_connection`](crate::Client::get_saml_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetSamlConnectionParams {}
-/// Optional parameters of [`Client::delete_saml_connection`](crate::Client::delete_saml_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteSamlConnectionParams {}
-/// Optional parameters of [`Client::update_saml_connection`](crate::Client::update_saml_connection).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateSamlConnectionParams {}

@@ -8,27 +8,249 @@ impl crate::Client {
     /// Returns the instance's directories that provision users over SCIM. Older name of the directories operations.
     ///
     /// `GET /scim_directories` (operation `ListSCIMDirectories`)
-    #[doc(alias = "ListSCIMDirectories")]
-    pub fn list_scim_directories(
-        &self,
-        params: &ListScimDirectoriesParams,
-    ) -> crate::runtime::Call<'_, super::models::ListScimDirectoriesResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_scim_directories_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_scim_directories`](crate::Client::list_scim_directories), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_scim_directories_stream(
-        &self,
-        params: &ListScimDirectoriesParams,
-    ) -> crate::Paginated<super::models::ScimDirectory> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListScimDirectories`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListSCIMDirectories")]
+    #[inline]
+    pub fn list_scim_directories(&self) -> ListScimDirectories<'_> {
+        ListScimDirectories {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create SCIM directory
+    ///
+    /// Creates a provisioning directory tied to an enterprise connection, optionally with initial group-to-role mappings.
+    ///
+    /// `POST /scim_directories` (operation `CreateSCIMDirectory`)
+    ///
+    /// Returns a [`CreateScimDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateSCIMDirectory")]
+    #[inline]
+    pub fn create_scim_directory(&self) -> CreateScimDirectory<'_> {
+        CreateScimDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get SCIM directory
+    ///
+    /// Returns one provisioning directory.
+    ///
+    /// `GET /scim_directories/{scim_directory_id}` (operation `GetSCIMDirectory`)
+    ///
+    /// Returns a [`GetScimDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetSCIMDirectory")]
+    #[inline]
+    pub fn get_scim_directory<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+    ) -> GetScimDirectory<'a> {
+        GetScimDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+        }
+    }
+    /// Delete SCIM directory
+    ///
+    /// Deletes a directory and ends its provisioning; its API key stops working.
+    ///
+    /// `DELETE /scim_directories/{scim_directory_id}` (operation `DeleteSCIMDirectory`)
+    ///
+    /// Returns a [`DeleteScimDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteSCIMDirectory")]
+    #[inline]
+    pub fn delete_scim_directory<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+    ) -> DeleteScimDirectory<'a> {
+        DeleteScimDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+        }
+    }
+    /// Update SCIM directory
+    ///
+    /// Changes a provisioning directory; fields left out keep their values.
+    ///
+    /// `PATCH /scim_directories/{scim_directory_id}` (operation `UpdateSCIMDirectory`)
+    ///
+    /// Returns a [`UpdateScimDirectory`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateSCIMDirectory")]
+    #[inline]
+    pub fn update_scim_directory<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+    ) -> UpdateScimDirectory<'a> {
+        UpdateScimDirectory {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Rotate SCIM directory API key
+    ///
+    /// Issues a new API key for the directory, returned once in `api_key`; the old key keeps working for a short grace period. Update the identity provider with it.
+    ///
+    /// `POST /scim_directories/{scim_directory_id}/rotate_api_key` (operation `RotateSCIMDirectoryAPIKey`)
+    ///
+    /// Returns a [`RotateScimDirectoryApiKey`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RotateSCIMDirectoryAPIKey")]
+    #[inline]
+    pub fn rotate_scim_directory_api_key<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+    ) -> RotateScimDirectoryApiKey<'a> {
+        RotateScimDirectoryApiKey {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+        }
+    }
+    /// List SCIM group role mappings
+    ///
+    /// Returns the group-to-role mappings of a directory in precedence order.
+    ///
+    /// `GET /scim_directories/{scim_directory_id}/group_role_mappings` (operation `ListSCIMGroupRoleMappings`)
+    ///
+    /// Returns a [`ListScimGroupRoleMappings`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListSCIMGroupRoleMappings")]
+    #[inline]
+    pub fn list_scim_group_role_mappings<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+    ) -> ListScimGroupRoleMappings<'a> {
+        ListScimGroupRoleMappings {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+        }
+    }
+    /// Replace SCIM group role mappings
+    ///
+    /// Sets the complete list of group-to-role mappings of a directory; the array order is the precedence and an empty array removes all. Group role mapping must be on.
+    ///
+    /// `PUT /scim_directories/{scim_directory_id}/group_role_mappings` (operation `ReplaceSCIMGroupRoleMappings`)
+    ///
+    /// Returns a [`ReplaceScimGroupRoleMappings`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceSCIMGroupRoleMappings")]
+    #[inline]
+    pub fn replace_scim_group_role_mappings<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+        body: &'a super::models::ReplaceScimGroupRoleMappingsRequest,
+    ) -> ReplaceScimGroupRoleMappings<'a> {
+        ReplaceScimGroupRoleMappings {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+            body,
+        }
+    }
+    /// Create SCIM group role mapping
+    ///
+    /// Maps one more directory group to an organization role; group role mapping must be on for the directory.
+    ///
+    /// `POST /scim_directories/{scim_directory_id}/group_role_mappings` (operation `CreateSCIMGroupRoleMapping`)
+    ///
+    /// Returns a [`CreateScimGroupRoleMapping`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateSCIMGroupRoleMapping")]
+    #[inline]
+    pub fn create_scim_group_role_mapping<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+        body: &'a super::models::CreateScimGroupRoleMappingRequest,
+    ) -> CreateScimGroupRoleMapping<'a> {
+        CreateScimGroupRoleMapping {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+            body,
+        }
+    }
+    /// Delete SCIM group role mapping
+    ///
+    /// Removes one group-to-role mapping from a directory; group role mapping must be on.
+    ///
+    /// `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` (operation `DeleteSCIMGroupRoleMapping`)
+    ///
+    /// Returns a [`DeleteScimGroupRoleMapping`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteSCIMGroupRoleMapping")]
+    #[inline]
+    pub fn delete_scim_group_role_mapping<'a>(
+        &'a self,
+        scim_directory_id: &'a str,
+        mapping_id: &'a str,
+    ) -> DeleteScimGroupRoleMapping<'a> {
+        DeleteScimGroupRoleMapping {
+            base: crate::runtime::RequestBase::new(self),
+            scim_directory_id,
+            mapping_id,
+        }
+    }
+}
+/// A request to [`Client::list_scim_directories`](crate::Client::list_scim_directories), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListScimDirectories<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListScimDirectoriesParams,
+}
+impl<'a> ListScimDirectories<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListScimDirectoriesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::ScimDirectory> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,162 +273,524 @@ impl crate::Client {
             },
         )
     }
-    /// Create SCIM directory
-    ///
-    /// Creates a provisioning directory tied to an enterprise connection, optionally with initial group-to-role mappings.
-    ///
-    /// `POST /scim_directories` (operation `CreateSCIMDirectory`)
-    #[doc(alias = "CreateSCIMDirectory")]
-    pub fn create_scim_directory(
-        &self,
-        _: &CreateScimDirectoryParams,
-        body: ::std::option::Option<&super::models::CreateScimDirectoryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
-        crate::runtime::Call::new(
-            self,
-            create_scim_directory_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListScimDirectories<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListScimDirectoriesResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ListScimDirectoriesResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_scim_directories_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get SCIM directory
-    ///
-    /// Returns one provisioning directory.
-    ///
-    /// `GET /scim_directories/{scim_directory_id}` (operation `GetSCIMDirectory`)
-    #[doc(alias = "GetSCIMDirectory")]
-    pub fn get_scim_directory(
-        &self,
-        scim_directory_id: &str,
-        _: &GetScimDirectoryParams,
-    ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
-        crate::runtime::Call::new(
-            self,
-            get_scim_directory_request(scim_directory_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_scim_directory`](crate::Client::create_scim_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateScimDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateScimDirectoryRequest>,
+}
+impl<'a> CreateScimDirectory<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateScimDirectoryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete SCIM directory
-    ///
-    /// Deletes a directory and ends its provisioning; its API key stops working.
-    ///
-    /// `DELETE /scim_directories/{scim_directory_id}` (operation `DeleteSCIMDirectory`)
-    #[doc(alias = "DeleteSCIMDirectory")]
-    pub fn delete_scim_directory(
-        &self,
-        scim_directory_id: &str,
-        _: &DeleteScimDirectoryParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_scim_directory_request(scim_directory_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Update SCIM directory
-    ///
-    /// Changes a provisioning directory; fields left out keep their values.
-    ///
-    /// `PATCH /scim_directories/{scim_directory_id}` (operation `UpdateSCIMDirectory`)
-    #[doc(alias = "UpdateSCIMDirectory")]
-    pub fn update_scim_directory(
-        &self,
-        scim_directory_id: &str,
-        _: &UpdateScimDirectoryParams,
-        body: ::std::option::Option<&super::models::UpdateScimDirectoryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
-        crate::runtime::Call::new(
-            self,
-            update_scim_directory_request(scim_directory_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Rotate SCIM directory API key
-    ///
-    /// Issues a new API key for the directory, returned once in `api_key`; the old key keeps working for a short grace period. Update the identity provider with it.
-    ///
-    /// `POST /scim_directories/{scim_directory_id}/rotate_api_key` (operation `RotateSCIMDirectoryAPIKey`)
-    #[doc(alias = "RotateSCIMDirectoryAPIKey")]
-    pub fn rotate_scim_directory_api_key(
-        &self,
-        scim_directory_id: &str,
-        _: &RotateScimDirectoryApiKeyParams,
-    ) -> crate::runtime::Call<'_, super::models::ScimDirectory> {
-        crate::runtime::Call::new(
-            self,
-            rotate_scim_directory_api_key_request(scim_directory_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// List SCIM group role mappings
-    ///
-    /// Returns the group-to-role mappings of a directory in precedence order.
-    ///
-    /// `GET /scim_directories/{scim_directory_id}/group_role_mappings` (operation `ListSCIMGroupRoleMappings`)
-    #[doc(alias = "ListSCIMGroupRoleMappings")]
-    pub fn list_scim_group_role_mappings(
-        &self,
-        scim_directory_id: &str,
-        _: &ListScimGroupRoleMappingsParams,
-    ) -> crate::runtime::Call<'_, super::models::ListScimGroupRoleMappingsResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_scim_group_role_mappings_request(scim_directory_id),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Replace SCIM group role mappings
-    ///
-    /// Sets the complete list of group-to-role mappings of a directory; the array order is the precedence and an empty array removes all. Group role mapping must be on.
-    ///
-    /// `PUT /scim_directories/{scim_directory_id}/group_role_mappings` (operation `ReplaceSCIMGroupRoleMappings`)
-    #[doc(alias = "ReplaceSCIMGroupRoleMappings")]
-    pub fn replace_scim_group_role_mappings(
-        &self,
-        scim_directory_id: &str,
-        _: &ReplaceScimGroupRoleMappingsParams,
-        body: &super::models::ReplaceScimGroupRoleMappingsRequest,
-    ) -> crate::runtime::Call<'_, super::models::ReplaceScimGroupRoleMappingsResponse> {
-        crate::runtime::Call::new(
-            self,
-            replace_scim_group_role_mappings_request(scim_directory_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
     }
-    /// Create SCIM group role mapping
-    ///
-    /// Maps one more directory group to an organization role; group role mapping must be on for the directory.
-    ///
-    /// `POST /scim_directories/{scim_directory_id}/group_role_mappings` (operation `CreateSCIMGroupRoleMapping`)
-    #[doc(alias = "CreateSCIMGroupRoleMapping")]
-    pub fn create_scim_group_role_mapping(
-        &self,
-        scim_directory_id: &str,
-        _: &CreateScimGroupRoleMappingParams,
-        body: &super::models::CreateScimGroupRoleMappingRequest,
-    ) -> crate::runtime::Call<'_, super::models::ScimGroupRoleMapping> {
-        crate::runtime::Call::new(
-            self,
-            create_scim_group_role_mapping_request(scim_directory_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for CreateScimDirectory<'a> {
+    type Output = ::std::result::Result<super::models::ScimDirectory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_scim_directory_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Delete SCIM group role mapping
-    ///
-    /// Removes one group-to-role mapping from a directory; group role mapping must be on.
-    ///
-    /// `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` (operation `DeleteSCIMGroupRoleMapping`)
-    #[doc(alias = "DeleteSCIMGroupRoleMapping")]
-    pub fn delete_scim_group_role_mapping(
-        &self,
-        scim_directory_id: &str,
-        mapping_id: &str,
-        _: &DeleteScimGroupRoleMappingParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteScimGroupRoleMappingResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_scim_group_role_mapping_request(scim_directory_id, mapping_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_scim_directory`](crate::Client::get_scim_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetScimDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+}
+impl<'a> GetScimDirectory<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetScimDirectory<'a> {
+    type Output = ::std::result::Result<super::models::ScimDirectory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_scim_directory_request(self.scim_directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_scim_directory`](crate::Client::delete_scim_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteScimDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+}
+impl<'a> DeleteScimDirectory<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteScimDirectory<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_scim_directory_request(self.scim_directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_scim_directory`](crate::Client::update_scim_directory), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateScimDirectory<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateScimDirectoryRequest>,
+}
+impl<'a> UpdateScimDirectory<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateScimDirectoryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateScimDirectory<'a> {
+    type Output = ::std::result::Result<super::models::ScimDirectory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_scim_directory_request(self.scim_directory_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::rotate_scim_directory_api_key`](crate::Client::rotate_scim_directory_api_key), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RotateScimDirectoryApiKey<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+}
+impl<'a> RotateScimDirectoryApiKey<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RotateScimDirectoryApiKey<'a> {
+    type Output = ::std::result::Result<super::models::ScimDirectory, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = rotate_scim_directory_api_key_request(self.scim_directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_scim_group_role_mappings`](crate::Client::list_scim_group_role_mappings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListScimGroupRoleMappings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+}
+impl<'a> ListScimGroupRoleMappings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListScimGroupRoleMappings<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListScimGroupRoleMappingsResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ListScimGroupRoleMappingsResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_scim_group_role_mappings_request(self.scim_directory_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_scim_group_role_mappings`](crate::Client::replace_scim_group_role_mappings), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceScimGroupRoleMappings<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+    body: &'a super::models::ReplaceScimGroupRoleMappingsRequest,
+}
+impl<'a> ReplaceScimGroupRoleMappings<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceScimGroupRoleMappings<'a> {
+    type Output = ::std::result::Result<
+        super::models::ReplaceScimGroupRoleMappingsResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ReplaceScimGroupRoleMappingsResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_scim_group_role_mappings_request(
+            self.scim_directory_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_scim_group_role_mapping`](crate::Client::create_scim_group_role_mapping), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateScimGroupRoleMapping<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+    body: &'a super::models::CreateScimGroupRoleMappingRequest,
+}
+impl<'a> CreateScimGroupRoleMapping<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateScimGroupRoleMapping<'a> {
+    type Output = ::std::result::Result<
+        super::models::ScimGroupRoleMapping,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::ScimGroupRoleMapping>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_scim_group_role_mapping_request(
+            self.scim_directory_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_scim_group_role_mapping`](crate::Client::delete_scim_group_role_mapping), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteScimGroupRoleMapping<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    scim_directory_id: &'a str,
+    mapping_id: &'a str,
+}
+impl<'a> DeleteScimGroupRoleMapping<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteScimGroupRoleMapping<'a> {
+    type Output = ::std::result::Result<
+        super::models::DeleteScimGroupRoleMappingResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::DeleteScimGroupRoleMappingResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_scim_group_role_mapping_request(
+            self.scim_directory_id,
+            self.mapping_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_scim_directories_request(
@@ -351,7 +935,7 @@ fn delete_scim_group_role_mapping_request(
     request.path_param("mapping_id", mapping_id)?;
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_scim_directories`](crate::Client::list_scim_directories).
+/// The optional parameters of [`Client::list_scim_directories`](crate::Client::list_scim_directories), for [`ListScimDirectories::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListScimDirectoriesParams {
@@ -360,39 +944,3 @@ pub struct ListScimDirectoriesParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_scim_directory`](crate::Client::create_scim_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateScimDirectoryParams {}
-/// Optional parameters of [`Client::get_scim_directory`](crate::Client::get_scim_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetScimDirectoryParams {}
-/// Optional parameters of [`Client::delete_scim_directory`](crate::Client::delete_scim_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteScimDirectoryParams {}
-/// Optional parameters of [`Client::update_scim_directory`](crate::Client::update_scim_directory).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateScimDirectoryParams {}
-/// Optional parameters of [`Client::rotate_scim_directory_api_key`](crate::Client::rotate_scim_directory_api_key).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RotateScimDirectoryApiKeyParams {}
-/// Optional parameters of [`Client::list_scim_group_role_mappings`](crate::Client::list_scim_group_role_mappings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListScimGroupRoleMappingsParams {}
-/// Optional parameters of [`Client::replace_scim_group_role_mappings`](crate::Client::replace_scim_group_role_mappings).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceScimGroupRoleMappingsParams {}
-/// Optional parameters of [`Client::create_scim_group_role_mapping`](crate::Client::create_scim_group_role_mapping).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateScimGroupRoleMappingParams {}
-/// Optional parameters of [`Client::delete_scim_group_role_mapping`](crate::Client::delete_scim_group_role_mapping).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteScimGroupRoleMappingParams {}

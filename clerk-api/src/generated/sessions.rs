@@ -8,27 +8,213 @@ impl crate::Client {
     /// Returns one page of sessions, newest first, for a client or a user (give at least one of the two). Old inactive sessions are cleaned up and no longer listed.
     ///
     /// `GET /sessions` (operation `GetSessionList`)
-    #[doc(alias = "GetSessionList")]
-    pub fn get_session_list(
-        &self,
-        params: &GetSessionListParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::Session>> {
-        crate::runtime::Call::new(
-            self,
-            get_session_list_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::get_session_list`](crate::Client::get_session_list), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_session_list_stream(
-        &self,
-        params: &GetSessionListParams,
-    ) -> crate::Paginated<super::models::Session> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`GetSessionList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetSessionList")]
+    #[inline]
+    pub fn get_session_list(&self) -> GetSessionList<'_> {
+        GetSessionList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create session (testing only)
+    ///
+    /// Starts an active session for a user. Only for tests, and refused on production instances; sign-in tokens are the way to sign a user in from a backend.
+    ///
+    /// `POST /sessions` (operation `createSession`)
+    ///
+    /// Returns a [`CreateSession`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "createSession")]
+    #[inline]
+    pub fn create_session(&self) -> CreateSession<'_> {
+        CreateSession {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get session
+    ///
+    /// Returns one session with its status, user, client and activity.
+    ///
+    /// `GET /sessions/{session_id}` (operation `GetSession`)
+    ///
+    /// Returns a [`GetSession`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetSession")]
+    #[inline]
+    pub fn get_session<'a>(&'a self, session_id: &'a str) -> GetSession<'a> {
+        GetSession {
+            base: crate::runtime::RequestBase::new(self),
+            session_id,
+        }
+    }
+    /// Refresh session
+    ///
+    /// Issues a new session token for a session from its expired token and refresh token. Validation problems come back as 401, telling SDKs to fall back to the handshake flow.
+    ///
+    /// `POST /sessions/{session_id}/refresh` (operation `RefreshSession`)
+    ///
+    /// Returns a [`RefreshSession`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RefreshSession")]
+    #[inline]
+    pub fn refresh_session<'a>(&'a self, session_id: &'a str) -> RefreshSession<'a> {
+        RefreshSession {
+            base: crate::runtime::RequestBase::new(self),
+            session_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Revoke session
+    ///
+    /// Revokes a session, signing it out; with several sessions per client it is still listed, but the user has to sign in again.
+    ///
+    /// `POST /sessions/{session_id}/revoke` (operation `RevokeSession`)
+    ///
+    /// Returns a [`RevokeSession`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevokeSession")]
+    #[inline]
+    pub fn revoke_session<'a>(&'a self, session_id: &'a str) -> RevokeSession<'a> {
+        RevokeSession {
+            base: crate::runtime::RequestBase::new(self),
+            session_id,
+        }
+    }
+    /// Create session token
+    ///
+    /// Mints a session JWT for a session.
+    ///
+    /// `POST /sessions/{session_id}/tokens` (operation `CreateSessionToken`)
+    ///
+    /// Returns a [`CreateSessionToken`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateSessionToken")]
+    #[inline]
+    pub fn create_session_token<'a>(
+        &'a self,
+        session_id: &'a str,
+    ) -> CreateSessionToken<'a> {
+        CreateSessionToken {
+            base: crate::runtime::RequestBase::new(self),
+            session_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Create session token from JWT template
+    ///
+    /// Mints a JWT for a session, shaped by one of the instance's JWT templates.
+    ///
+    /// `POST /sessions/{session_id}/tokens/{template_name}` (operation `CreateSessionTokenFromTemplate`)
+    ///
+    /// Returns a [`CreateSessionTokenFromTemplate`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateSessionTokenFromTemplate")]
+    #[inline]
+    pub fn create_session_token_from_template<'a>(
+        &'a self,
+        session_id: &'a str,
+        template_name: &'a str,
+    ) -> CreateSessionTokenFromTemplate<'a> {
+        CreateSessionTokenFromTemplate {
+            base: crate::runtime::RequestBase::new(self),
+            session_id,
+            template_name,
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::get_session_list`](crate::Client::get_session_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetSessionList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetSessionListParams,
+}
+impl<'a> GetSessionList<'a> {
+    /// Only sessions of this client.
+    #[inline]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.client_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only sessions of this user.
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only sessions in this state.
+    #[inline]
+    pub fn status(mut self, value: super::models::GetSessionListStatus) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetSessionListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::Session> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,116 +236,371 @@ impl crate::Client {
             },
         )
     }
-    /// Create session (testing only)
-    ///
-    /// Starts an active session for a user. Only for tests, and refused on production instances; sign-in tokens are the way to sign a user in from a backend.
-    ///
-    /// `POST /sessions` (operation `createSession`)
-    #[doc(alias = "createSession")]
-    pub fn create_session(
-        &self,
-        _: &CreateSessionParams,
-        body: ::std::option::Option<&super::models::CreateSessionRequest>,
-    ) -> crate::runtime::Call<'_, super::models::Session> {
-        crate::runtime::Call::new(
-            self,
-            create_session_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetSessionList<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::Session>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::Session>>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_session_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Get session
-    ///
-    /// Returns one session with its status, user, client and activity.
-    ///
-    /// `GET /sessions/{session_id}` (operation `GetSession`)
-    #[doc(alias = "GetSession")]
-    pub fn get_session(
-        &self,
-        session_id: &str,
-        _: &GetSessionParams,
-    ) -> crate::runtime::Call<'_, super::models::Session> {
-        crate::runtime::Call::new(
-            self,
-            get_session_request(session_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_session`](crate::Client::create_session), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSession<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateSessionRequest>,
+}
+impl<'a> CreateSession<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateSessionRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Refresh session
-    ///
-    /// Issues a new session token for a session from its expired token and refresh token. Validation problems come back as 401, telling SDKs to fall back to the handshake flow.
-    ///
-    /// `POST /sessions/{session_id}/refresh` (operation `RefreshSession`)
-    #[doc(alias = "RefreshSession")]
-    pub fn refresh_session(
-        &self,
-        session_id: &str,
-        _: &RefreshSessionParams,
-        body: ::std::option::Option<&super::models::RefreshSessionRequest>,
-    ) -> crate::runtime::Call<'_, super::models::SessionRefresh> {
-        crate::runtime::Call::new(
-            self,
-            refresh_session_request(session_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Revoke session
-    ///
-    /// Revokes a session, signing it out; with several sessions per client it is still listed, but the user has to sign in again.
-    ///
-    /// `POST /sessions/{session_id}/revoke` (operation `RevokeSession`)
-    #[doc(alias = "RevokeSession")]
-    pub fn revoke_session(
-        &self,
-        session_id: &str,
-        _: &RevokeSessionParams,
-    ) -> crate::runtime::Call<'_, super::models::Session> {
-        crate::runtime::Call::new(
-            self,
-            revoke_session_request(session_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Create session token
-    ///
-    /// Mints a session JWT for a session.
-    ///
-    /// `POST /sessions/{session_id}/tokens` (operation `CreateSessionToken`)
-    #[doc(alias = "CreateSessionToken")]
-    pub fn create_session_token(
-        &self,
-        session_id: &str,
-        _: &CreateSessionTokenParams,
-        body: ::std::option::Option<&super::models::CreateSessionTokenRequest>,
-    ) -> crate::runtime::Call<'_, super::models::CreateSessionTokenResponse> {
-        crate::runtime::Call::new(
-            self,
-            create_session_token_request(session_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Create session token from JWT template
-    ///
-    /// Mints a JWT for a session, shaped by one of the instance's JWT templates.
-    ///
-    /// `POST /sessions/{session_id}/tokens/{template_name}` (operation `CreateSessionTokenFromTemplate`)
-    #[doc(alias = "CreateSessionTokenFromTemplate")]
-    pub fn create_session_token_from_template(
-        &self,
-        session_id: &str,
-        template_name: &str,
-        _: &CreateSessionTokenFromTemplateParams,
-        body: ::std::option::Option<
-            &super::models::CreateSessionTokenFromTemplateRequest,
-        >,
-    ) -> crate::runtime::Call<
-        '_,
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSession<'a> {
+    type Output = ::std::result::Result<super::models::Session, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_session_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_session`](crate::Client::get_session), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetSession<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    session_id: &'a str,
+}
+impl<'a> GetSession<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetSession<'a> {
+    type Output = ::std::result::Result<super::models::Session, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_session_request(self.session_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::refresh_session`](crate::Client::refresh_session), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RefreshSession<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    session_id: &'a str,
+    body: ::std::option::Option<&'a super::models::RefreshSessionRequest>,
+}
+impl<'a> RefreshSession<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::RefreshSessionRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RefreshSession<'a> {
+    type Output = ::std::result::Result<super::models::SessionRefresh, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SessionRefresh>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = refresh_session_request(self.session_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_session`](crate::Client::revoke_session), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeSession<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    session_id: &'a str,
+}
+impl<'a> RevokeSession<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeSession<'a> {
+    type Output = ::std::result::Result<super::models::Session, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_session_request(self.session_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_session_token`](crate::Client::create_session_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSessionToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    session_id: &'a str,
+    body: ::std::option::Option<&'a super::models::CreateSessionTokenRequest>,
+}
+impl<'a> CreateSessionToken<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateSessionTokenRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSessionToken<'a> {
+    type Output = ::std::result::Result<
+        super::models::CreateSessionTokenResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CreateSessionTokenResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_session_token_request(self.session_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_session_token_from_template`](crate::Client::create_session_token_from_template), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSessionTokenFromTemplate<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    session_id: &'a str,
+    template_name: &'a str,
+    body: ::std::option::Option<
+        &'a super::models::CreateSessionTokenFromTemplateRequest,
+    >,
+}
+impl<'a> CreateSessionTokenFromTemplate<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::CreateSessionTokenFromTemplateRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSessionTokenFromTemplate<'a> {
+    type Output = ::std::result::Result<
         super::models::CreateSessionTokenFromTemplateResponse,
-    > {
-        crate::runtime::Call::new(
-            self,
-            create_session_token_from_template_request(session_id, template_name, body),
-            crate::runtime::Response::json,
-        )
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CreateSessionTokenFromTemplateResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_session_token_from_template_request(
+            self.session_id,
+            self.template_name,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_session_list_request(
@@ -283,7 +724,7 @@ fn create_session_token_from_template_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_session_list`](crate::Client::get_session_list).
+/// The optional parameters of [`Client::get_session_list`](crate::Client::get_session_list), for [`GetSessionList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSessionListParams {
@@ -299,27 +740,3 @@ pub struct GetSessionListParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::create_session`](crate::Client::create_session).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSessionParams {}
-/// Optional parameters of [`Client::get_session`](crate::Client::get_session).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetSessionParams {}
-/// Optional parameters of [`Client::refresh_session`](crate::Client::refresh_session).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RefreshSessionParams {}
-/// Optional parameters of [`Client::revoke_session`](crate::Client::revoke_session).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeSessionParams {}
-/// Optional parameters of [`Client::create_session_token`](crate::Client::create_session_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSessionTokenParams {}
-/// Optional parameters of [`Client::create_session_token_from_template`](crate::Client::create_session_token_from_template).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSessionTokenFromTemplateParams {}

@@ -8,34 +8,141 @@ impl crate::Client {
     /// Creates a token that signs a user in without credentials, valid for 30 days unless `expires_in_seconds` says otherwise.
     ///
     /// `POST /sign_in_tokens` (operation `CreateSignInToken`)
+    ///
+    /// Returns a [`CreateSignInToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSignInToken")]
-    pub fn create_sign_in_token(
-        &self,
-        _: &CreateSignInTokenParams,
-        body: ::std::option::Option<&super::models::CreateSignInTokenRequest>,
-    ) -> crate::runtime::Call<'_, super::models::SignInToken> {
-        crate::runtime::Call::new(
-            self,
-            create_sign_in_token_request(body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_sign_in_token(&self) -> CreateSignInToken<'_> {
+        CreateSignInToken {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
     }
     /// Revoke sign-in token
     ///
     /// Revokes a sign-in token that has not been used yet.
     ///
     /// `POST /sign_in_tokens/{sign_in_token_id}/revoke` (operation `RevokeSignInToken`)
+    ///
+    /// Returns a [`RevokeSignInToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "RevokeSignInToken")]
-    pub fn revoke_sign_in_token(
-        &self,
-        sign_in_token_id: &str,
-        _: &RevokeSignInTokenParams,
-    ) -> crate::runtime::Call<'_, super::models::SignInToken> {
-        crate::runtime::Call::new(
-            self,
-            revoke_sign_in_token_request(sign_in_token_id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn revoke_sign_in_token<'a>(
+        &'a self,
+        sign_in_token_id: &'a str,
+    ) -> RevokeSignInToken<'a> {
+        RevokeSignInToken {
+            base: crate::runtime::RequestBase::new(self),
+            sign_in_token_id,
+        }
+    }
+}
+/// A request to [`Client::create_sign_in_token`](crate::Client::create_sign_in_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSignInToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateSignInTokenRequest>,
+}
+impl<'a> CreateSignInToken<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateSignInTokenRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSignInToken<'a> {
+    type Output = ::std::result::Result<super::models::SignInToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SignInToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_sign_in_token_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_sign_in_token`](crate::Client::revoke_sign_in_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeSignInToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    sign_in_token_id: &'a str,
+}
+impl<'a> RevokeSignInToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeSignInToken<'a> {
+    type Output = ::std::result::Result<super::models::SignInToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SignInToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_sign_in_token_request(self.sign_in_token_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_sign_in_token_request(
@@ -65,11 +172,3 @@ fn revoke_sign_in_token_request(
     request.push_path("/revoke");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_sign_in_token`](crate::Client::create_sign_in_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSignInTokenParams {}
-/// Optional parameters of [`Client::revoke_sign_in_token`](crate::Client::revoke_sign_in_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeSignInTokenParams {}

@@ -8,35 +8,140 @@ impl crate::Client {
     /// Returns one sign-up attempt with its status, fields and verifications.
     ///
     /// `GET /sign_ups/{id}` (operation `GetSignUp`)
+    ///
+    /// Returns a [`GetSignUp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GetSignUp")]
-    pub fn get_sign_up(
-        &self,
-        id: &str,
-        _: &GetSignUpParams,
-    ) -> crate::runtime::Call<'_, super::models::SignUp> {
-        crate::runtime::Call::new(
-            self,
-            get_sign_up_request(id),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn get_sign_up<'a>(&'a self, id: &'a str) -> GetSignUp<'a> {
+        GetSignUp {
+            base: crate::runtime::RequestBase::new(self),
+            id,
+        }
     }
     /// Update sign-up
     ///
     /// Sets the external ID or the custom-action flag on an in-progress sign-up.
     ///
     /// `PATCH /sign_ups/{id}` (operation `UpdateSignUp`)
+    ///
+    /// Returns a [`UpdateSignUp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "UpdateSignUp")]
-    pub fn update_sign_up(
-        &self,
-        id: &str,
-        _: &UpdateSignUpParams,
-        body: ::std::option::Option<&super::models::UpdateSignUpRequest>,
-    ) -> crate::runtime::Call<'_, super::models::SignUp> {
-        crate::runtime::Call::new(
-            self,
-            update_sign_up_request(id, body),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn update_sign_up<'a>(&'a self, id: &'a str) -> UpdateSignUp<'a> {
+        UpdateSignUp {
+            base: crate::runtime::RequestBase::new(self),
+            id,
+            body: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to [`Client::get_sign_up`](crate::Client::get_sign_up), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetSignUp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    id: &'a str,
+}
+impl<'a> GetSignUp<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetSignUp<'a> {
+    type Output = ::std::result::Result<super::models::SignUp, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SignUp>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_sign_up_request(self.id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_sign_up`](crate::Client::update_sign_up), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateSignUp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateSignUpRequest>,
+}
+impl<'a> UpdateSignUp<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateSignUpRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateSignUp<'a> {
+    type Output = ::std::result::Result<super::models::SignUp, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SignUp>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_sign_up_request(self.id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_sign_up_request(
@@ -67,11 +172,3 @@ fn update_sign_up_request(
     }
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_sign_up`](crate::Client::get_sign_up).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetSignUpParams {}
-/// Optional parameters of [`Client::update_sign_up`](crate::Client::update_sign_up).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateSignUpParams {}

@@ -8,16 +8,64 @@ impl crate::Client {
     /// Returns a token that lets automated tests pass bot protection on development instances.
     ///
     /// `POST /testing_tokens` (operation `CreateTestingToken`)
+    ///
+    /// Returns a [`CreateTestingToken`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateTestingToken")]
-    pub fn create_testing_token(
-        &self,
-        _: &CreateTestingTokenParams,
-    ) -> crate::runtime::Call<'_, super::models::TestingToken> {
-        crate::runtime::Call::new(
-            self,
-            create_testing_token_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_testing_token(&self) -> CreateTestingToken<'_> {
+        CreateTestingToken {
+            base: crate::runtime::RequestBase::new(self),
+        }
+    }
+}
+/// A request to [`Client::create_testing_token`](crate::Client::create_testing_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateTestingToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> CreateTestingToken<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateTestingToken<'a> {
+    type Output = ::std::result::Result<super::models::TestingToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::TestingToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_testing_token_request();
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_testing_token_request() -> ::std::result::Result<
@@ -32,7 +80,3 @@ fn create_testing_token_request() -> ::std::result::Result<
     request.push_path("/testing_tokens");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_testing_token`](crate::Client::create_testing_token).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateTestingTokenParams {}

@@ -8,27 +8,917 @@ impl crate::Client {
     /// Returns one page of the instance's users, newest first by default. For deep listings prefer the `starting_after` cursor over a large `offset`, which gets slower the further it reaches.
     ///
     /// `GET /users` (operation `GetUserList`)
-    #[doc(alias = "GetUserList")]
-    pub fn get_user_list(
-        &self,
-        params: &GetUserListParams,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
-        crate::runtime::Call::new(
-            self,
-            get_user_list_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::get_user_list`](crate::Client::get_user_list), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_user_list_stream(
-        &self,
-        params: &GetUserListParams,
-    ) -> crate::Paginated<super::models::User> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`GetUserList`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetUserList")]
+    #[inline]
+    pub fn get_user_list(&self) -> GetUserList<'_> {
+        GetUserList {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create user
+    ///
+    /// Creates a user from identifiers, a password or password digest, names and metadata, following the instance's user model settings. Emails and phone numbers are stored as verified unless marked `reserved`.
+    ///
+    /// `POST /users` (operation `CreateUser`)
+    ///
+    /// Returns a [`CreateUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateUser")]
+    #[inline]
+    pub fn create_user<'a>(
+        &'a self,
+        body: &'a super::models::CreateUserRequest,
+    ) -> CreateUser<'a> {
+        CreateUser {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Count users
+    ///
+    /// Returns how many users match the filters; takes the same filters as listing users.
+    ///
+    /// `GET /users/count` (operation `GetUsersCount`)
+    ///
+    /// Returns a [`GetUsersCount`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetUsersCount")]
+    #[inline]
+    pub fn get_users_count(&self) -> GetUsersCount<'_> {
+        GetUsersCount {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Get user
+    ///
+    /// Returns a single user with identifiers, linked accounts and metadata.
+    ///
+    /// `GET /users/{user_id}` (operation `GetUser`)
+    ///
+    /// Returns a [`GetUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetUser")]
+    #[inline]
+    pub fn get_user<'a>(&'a self, user_id: &'a str) -> GetUser<'a> {
+        GetUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Delete user
+    ///
+    /// Permanently deletes a user together with their sessions and identifiers.
+    ///
+    /// `DELETE /users/{user_id}` (operation `DeleteUser`)
+    ///
+    /// Returns a [`DeleteUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteUser")]
+    #[inline]
+    pub fn delete_user<'a>(&'a self, user_id: &'a str) -> DeleteUser<'a> {
+        DeleteUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Update user
+    ///
+    /// Changes attributes of a user: names, username, primary identifiers, password, profile image, MFA secrets and account flags. Primary email/phone IDs must point to verified identifiers owned by the user, and a username can be removed with `null` or an empty string. Metadata is no longer accepted here since 2026-05-12; use the metadata endpoints.
+    ///
+    /// `PATCH /users/{user_id}` (operation `UpdateUser`)
+    ///
+    /// Returns a [`UpdateUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateUser")]
+    #[inline]
+    pub fn update_user<'a>(
+        &'a self,
+        user_id: &'a str,
+        body: &'a super::models::UpdateUserRequest,
+    ) -> UpdateUser<'a> {
+        UpdateUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body,
+        }
+    }
+    /// Ban user
+    ///
+    /// Bans a user, which revokes every session and blocks further sign-ins until unbanned.
+    ///
+    /// `POST /users/{user_id}/ban` (operation `BanUser`)
+    ///
+    /// Returns a [`BanUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "BanUser")]
+    #[inline]
+    pub fn ban_user<'a>(&'a self, user_id: &'a str) -> BanUser<'a> {
+        BanUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Unban user
+    ///
+    /// Lifts the ban from a user so they can sign in again.
+    ///
+    /// `POST /users/{user_id}/unban` (operation `UnbanUser`)
+    ///
+    /// Returns a [`UnbanUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UnbanUser")]
+    #[inline]
+    pub fn unban_user<'a>(&'a self, user_id: &'a str) -> UnbanUser<'a> {
+        UnbanUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Ban users
+    ///
+    /// Bans several users in one call, revoking their sessions and blocking further sign-ins.
+    ///
+    /// `POST /users/ban` (operation `UsersBan`)
+    ///
+    /// Returns a [`UsersBan`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UsersBan")]
+    #[inline]
+    pub fn users_ban<'a>(
+        &'a self,
+        body: &'a super::models::UsersBanRequest,
+    ) -> UsersBan<'a> {
+        UsersBan {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Unban users
+    ///
+    /// Lifts the ban from several users in one call.
+    ///
+    /// `POST /users/unban` (operation `UsersUnban`)
+    ///
+    /// Returns a [`UsersUnban`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UsersUnban")]
+    #[inline]
+    pub fn users_unban<'a>(
+        &'a self,
+        body: &'a super::models::UsersUnbanRequest,
+    ) -> UsersUnban<'a> {
+        UsersUnban {
+            base: crate::runtime::RequestBase::new(self),
+            body,
+        }
+    }
+    /// Lock user
+    ///
+    /// Locks a user out of signing in until the lock expires; the lock duration comes from the instance restrictions.
+    ///
+    /// `POST /users/{user_id}/lock` (operation `LockUser`)
+    ///
+    /// Returns a [`LockUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "LockUser")]
+    #[inline]
+    pub fn lock_user<'a>(&'a self, user_id: &'a str) -> LockUser<'a> {
+        LockUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Unlock user
+    ///
+    /// Removes the lock from a user before it expires.
+    ///
+    /// `POST /users/{user_id}/unlock` (operation `UnlockUser`)
+    ///
+    /// Returns a [`UnlockUser`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UnlockUser")]
+    #[inline]
+    pub fn unlock_user<'a>(&'a self, user_id: &'a str) -> UnlockUser<'a> {
+        UnlockUser {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Set user profile image
+    ///
+    /// Uploads a new profile image for the user as a multipart `file` part.
+    ///
+    /// `POST /users/{user_id}/profile_image` (operation `SetUserProfileImage`)
+    ///
+    /// Returns a [`SetUserProfileImage`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "SetUserProfileImage")]
+    #[inline]
+    pub fn set_user_profile_image<'a>(
+        &'a self,
+        user_id: &'a str,
+        body: &'a super::models::SetUserProfileImageRequest,
+    ) -> SetUserProfileImage<'a> {
+        SetUserProfileImage {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body,
+        }
+    }
+    /// Delete user profile image
+    ///
+    /// Removes the profile image the user uploaded.
+    ///
+    /// `DELETE /users/{user_id}/profile_image` (operation `DeleteUserProfileImage`)
+    ///
+    /// Returns a [`DeleteUserProfileImage`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteUserProfileImage")]
+    #[inline]
+    pub fn delete_user_profile_image<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> DeleteUserProfileImage<'a> {
+        DeleteUserProfileImage {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Replace user metadata
+    ///
+    /// Overwrites each metadata field present in the body with the given object; fields that are left out keep their contents. Use the PATCH variant to merge instead.
+    ///
+    /// `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`)
+    ///
+    /// Returns a [`ReplaceUserMetadata`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ReplaceUserMetadata")]
+    #[inline]
+    pub fn replace_user_metadata<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> ReplaceUserMetadata<'a> {
+        ReplaceUserMetadata {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Merge user metadata
+    ///
+    /// Deep-merges the supplied public, private and/or unsafe metadata into the user, instead of replacing it as the plain update does. A key set to `null` is removed.
+    ///
+    /// `PATCH /users/{user_id}/metadata` (operation `UpdateUserMetadata`)
+    ///
+    /// Returns a [`UpdateUserMetadata`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UpdateUserMetadata")]
+    #[inline]
+    pub fn update_user_metadata<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> UpdateUserMetadata<'a> {
+        UpdateUserMetadata {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Get user billing subscription
+    ///
+    /// Returns the billing subscription of a user, with its subscription items (plans), payment status and next scheduled payment.
+    ///
+    /// `GET /users/{user_id}/billing/subscription` (operation `GetUserBillingSubscription`)
+    ///
+    /// Returns a [`GetUserBillingSubscription`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetUserBillingSubscription")]
+    #[inline]
+    pub fn get_user_billing_subscription<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> GetUserBillingSubscription<'a> {
+        GetUserBillingSubscription {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Get user credit balance
+    ///
+    /// Returns how many billing credits the user currently holds; credits lower checkout and recurring charges.
+    ///
+    /// `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`)
+    ///
+    /// Returns a [`GetUserBillingCreditBalance`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetUserBillingCreditBalance")]
+    #[inline]
+    pub fn get_user_billing_credit_balance<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> GetUserBillingCreditBalance<'a> {
+        GetUserBillingCreditBalance {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Adjust user credit balance
+    ///
+    /// Adds credits to, or removes credits from, the user's balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
+    ///
+    /// `POST /users/{user_id}/billing/credits` (operation `AdjustUserBillingCreditBalance`)
+    ///
+    /// Returns a [`AdjustUserBillingCreditBalance`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "AdjustUserBillingCreditBalance")]
+    #[inline]
+    pub fn adjust_user_billing_credit_balance<'a>(
+        &'a self,
+        user_id: &'a str,
+        body: &'a super::models::AdjustCreditBalanceRequest,
+    ) -> AdjustUserBillingCreditBalance<'a> {
+        AdjustUserBillingCreditBalance {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body,
+        }
+    }
+    /// Get user OAuth access token
+    ///
+    /// Returns the access token Clerk holds for the user at an OAuth provider; an expired OAuth 2.0 token is refreshed first when a refresh token exists.
+    ///
+    /// `GET /users/{user_id}/oauth_access_tokens/{provider}` (operation `GetOAuthAccessToken`)
+    ///
+    /// Returns a [`GetOAuthAccessToken`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "GetOAuthAccessToken")]
+    #[inline]
+    pub fn get_oauth_access_token<'a>(
+        &'a self,
+        user_id: &'a str,
+        provider: &'a str,
+    ) -> GetOAuthAccessToken<'a> {
+        GetOAuthAccessToken {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            provider,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// List user organization memberships
+    ///
+    /// Returns one page of the organization memberships of a user.
+    ///
+    /// `GET /users/{user_id}/organization_memberships` (operation `UsersGetOrganizationMemberships`)
+    ///
+    /// Returns a [`UsersGetOrganizationMemberships`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UsersGetOrganizationMemberships")]
+    #[inline]
+    pub fn users_get_organization_memberships<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> UsersGetOrganizationMemberships<'a> {
+        UsersGetOrganizationMemberships {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// List user organization invitations
+    ///
+    /// Returns one page of the organization invitations addressed to a user.
+    ///
+    /// `GET /users/{user_id}/organization_invitations` (operation `UsersGetOrganizationInvitations`)
+    ///
+    /// Returns a [`UsersGetOrganizationInvitations`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UsersGetOrganizationInvitations")]
+    #[inline]
+    pub fn users_get_organization_invitations<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> UsersGetOrganizationInvitations<'a> {
+        UsersGetOrganizationInvitations {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Remove user password
+    ///
+    /// Deletes the user's password without asking for the current one, even when no other sign-in method is left. Sessions stay active unless `sign_out_of_other_sessions` is set.
+    ///
+    /// `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`)
+    ///
+    /// Returns a [`RemoveUserPassword`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RemoveUserPassword")]
+    #[inline]
+    pub fn remove_user_password<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> RemoveUserPassword<'a> {
+        RemoveUserPassword {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Verify user password
+    ///
+    /// Checks a password against the one stored for the user, for custom sign-in or re-authentication flows.
+    ///
+    /// `POST /users/{user_id}/verify_password` (operation `VerifyPassword`)
+    ///
+    /// Returns a [`VerifyPassword`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "VerifyPassword")]
+    #[inline]
+    pub fn verify_password<'a>(&'a self, user_id: &'a str) -> VerifyPassword<'a> {
+        VerifyPassword {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Verify user TOTP or backup code
+    ///
+    /// Checks a one-time code from the user's authenticator app, or a backup code; a backup code that matches is used up.
+    ///
+    /// `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`)
+    ///
+    /// Returns a [`VerifyTotp`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "VerifyTOTP")]
+    #[inline]
+    pub fn verify_totp<'a>(&'a self, user_id: &'a str) -> VerifyTotp<'a> {
+        VerifyTotp {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Disable user MFA
+    ///
+    /// Turns off every second factor of the user (SMS codes, authenticator apps) in one call.
+    ///
+    /// `DELETE /users/{user_id}/mfa` (operation `DisableMFA`)
+    ///
+    /// Returns a [`DisableMfa`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DisableMFA")]
+    #[inline]
+    pub fn disable_mfa<'a>(&'a self, user_id: &'a str) -> DisableMfa<'a> {
+        DisableMfa {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Delete user backup codes
+    ///
+    /// Invalidates all backup codes of the user.
+    ///
+    /// `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`)
+    ///
+    /// Returns a [`DeleteBackupCode`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteBackupCode")]
+    #[inline]
+    pub fn delete_backup_code<'a>(&'a self, user_id: &'a str) -> DeleteBackupCode<'a> {
+        DeleteBackupCode {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Delete user passkey
+    ///
+    /// Removes one passkey from the user and tells them about it by email.
+    ///
+    /// `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`)
+    ///
+    /// Returns a [`UserPasskeyDelete`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UserPasskeyDelete")]
+    #[inline]
+    pub fn user_passkey_delete<'a>(
+        &'a self,
+        user_id: &'a str,
+        passkey_identification_id: &'a str,
+    ) -> UserPasskeyDelete<'a> {
+        UserPasskeyDelete {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            passkey_identification_id,
+        }
+    }
+    /// List user trusted devices
+    ///
+    /// Returns the devices the user has marked as trusted that are still active.
+    ///
+    /// `GET /users/{user_id}/trusted_devices` (operation `ListUserTrustedDevices`)
+    ///
+    /// Returns a [`ListUserTrustedDevices`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListUserTrustedDevices")]
+    #[inline]
+    pub fn list_user_trusted_devices<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> ListUserTrustedDevices<'a> {
+        ListUserTrustedDevices {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Revoke user trusted device
+    ///
+    /// Withdraws trust from one of the user's devices.
+    ///
+    /// `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`)
+    ///
+    /// Returns a [`RevokeUserTrustedDevice`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RevokeUserTrustedDevice")]
+    #[inline]
+    pub fn revoke_user_trusted_device<'a>(
+        &'a self,
+        user_id: &'a str,
+        trusted_device_id: &'a str,
+    ) -> RevokeUserTrustedDevice<'a> {
+        RevokeUserTrustedDevice {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            trusted_device_id,
+        }
+    }
+    /// Delete user web3 wallet
+    ///
+    /// Removes one web3 wallet identifier from the user.
+    ///
+    /// `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`)
+    ///
+    /// Returns a [`UserWeb3WalletDelete`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UserWeb3WalletDelete")]
+    #[inline]
+    pub fn user_web3_wallet_delete<'a>(
+        &'a self,
+        user_id: &'a str,
+        web3_wallet_identification_id: &'a str,
+    ) -> UserWeb3WalletDelete<'a> {
+        UserWeb3WalletDelete {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            web3_wallet_identification_id,
+        }
+    }
+    /// Delete user TOTPs
+    ///
+    /// Removes every authenticator-app (TOTP) enrollment of the user.
+    ///
+    /// `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`)
+    ///
+    /// Returns a [`DeleteTotp`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteTOTP")]
+    #[inline]
+    pub fn delete_totp<'a>(&'a self, user_id: &'a str) -> DeleteTotp<'a> {
+        DeleteTotp {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+    /// Delete user external account
+    ///
+    /// Unlinks one external (OAuth) account from the user.
+    ///
+    /// `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`)
+    ///
+    /// Returns a [`DeleteExternalAccount`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteExternalAccount")]
+    #[inline]
+    pub fn delete_external_account<'a>(
+        &'a self,
+        user_id: &'a str,
+        external_account_id: &'a str,
+    ) -> DeleteExternalAccount<'a> {
+        DeleteExternalAccount {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            external_account_id,
+        }
+    }
+    /// Mark user password compromised
+    ///
+    /// Flags the user's password as compromised, so the next sign-in asks for a new one.
+    ///
+    /// `POST /users/{user_id}/password/set_compromised` (operation `SetUserPasswordCompromised`)
+    ///
+    /// Returns a [`SetUserPasswordCompromised`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "SetUserPasswordCompromised")]
+    #[inline]
+    pub fn set_user_password_compromised<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> SetUserPasswordCompromised<'a> {
+        SetUserPasswordCompromised {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Clear compromised password flag
+    ///
+    /// Removes the compromised flag from the user's password. A reserved-email password quarantine stays in place until the password is reset, changed or removed.
+    ///
+    /// `POST /users/{user_id}/password/unset_compromised` (operation `UnsetUserPasswordCompromised`)
+    ///
+    /// Returns a [`UnsetUserPasswordCompromised`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "UnsetUserPasswordCompromised")]
+    #[inline]
+    pub fn unset_user_password_compromised<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> UnsetUserPasswordCompromised<'a> {
+        UnsetUserPasswordCompromised {
+            base: crate::runtime::RequestBase::new(self),
+            user_id,
+        }
+    }
+}
+/// A request to [`Client::get_user_list`](crate::Client::get_user_list), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetUserList<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetUserListParams,
+}
+impl<'a> GetUserList<'a> {
+    /// Only users with one of these email addresses (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.email_address = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only users with one of these phone numbers (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.phone_number = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only users with one of these external IDs (up to 100). Prefix a value with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.external_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only users with one of these usernames (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn username(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.username = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only users owning one of these web3 wallet addresses (up to 100).
+    #[inline]
+    pub fn web3_wallet(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.web3_wallet = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only these users (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Only members of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.organization_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Free-text search over email addresses, phone numbers, usernames, web3 wallets, user IDs and names; partial values match too.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring match on email addresses.
+    #[inline]
+    pub fn email_address_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.email_address_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring match on phone numbers.
+    #[inline]
+    pub fn phone_number_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.phone_number_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring match on usernames.
+    #[inline]
+    pub fn username_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.username_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Case-insensitive substring match on first and last names.
+    #[inline]
+    pub fn name_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.name_query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// `true` keeps only banned users, `false` only users who are not banned.
+    #[inline]
+    pub fn banned(mut self, value: bool) -> Self {
+        self.params.banned = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest session activity is earlier than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_active_at_before(mut self, value: i64) -> Self {
+        self.params.last_active_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest session activity is later than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_active_at_after(mut self, value: i64) -> Self {
+        self.params.last_active_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Older name of `last_active_at_after`; prefer that one.
+    #[deprecated]
+    #[inline]
+    pub fn last_active_at_since(mut self, value: i64) -> Self {
+        self.params.last_active_at_since = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users created before this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn created_at_before(mut self, value: i64) -> Self {
+        self.params.created_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users created after this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn created_at_after(mut self, value: i64) -> Self {
+        self.params.created_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest sign-in is earlier than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_sign_in_at_before(mut self, value: i64) -> Self {
+        self.params.last_sign_in_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest sign-in is later than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_sign_in_at_after(mut self, value: i64) -> Self {
+        self.params.last_sign_in_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// OAuth provider (such as `oauth_google`) whose accounts `provider_user_id` names; send both together.
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.provider = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
+    #[inline]
+    pub fn provider_user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.provider_user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Cursor for the next page, the `id` of the last user already received. Works only with the default `created_at` ordering and with `offset` 0; keep the other parameters unchanged between pages.
+    #[inline]
+    pub fn starting_after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.starting_after = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sort key, optionally prefixed with `+` (ascending, the default) or `-` (descending): `created_at`, `email_address`, `first_name`, `last_active_at`, `last_name`, `last_sign_in_at`, `phone_number`, `updated_at`, `username` or `web3wallet`. Only the first value counts.
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetUserListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::User> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -50,348 +940,1273 @@ impl crate::Client {
             },
         )
     }
-    /// Create user
-    ///
-    /// Creates a user from identifiers, a password or password digest, names and metadata, following the instance's user model settings. Emails and phone numbers are stored as verified unless marked `reserved`.
-    ///
-    /// `POST /users` (operation `CreateUser`)
-    #[doc(alias = "CreateUser")]
-    pub fn create_user(
-        &self,
-        _: &CreateUserParams,
-        body: &super::models::CreateUserRequest,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            create_user_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetUserList<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::User>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_user_list_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Count users
-    ///
-    /// Returns how many users match the filters; takes the same filters as listing users.
-    ///
-    /// `GET /users/count` (operation `GetUsersCount`)
-    #[doc(alias = "GetUsersCount")]
-    pub fn get_users_count(
-        &self,
-        params: &GetUsersCountParams,
-    ) -> crate::runtime::Call<'_, super::models::TotalCount> {
-        crate::runtime::Call::new(
-            self,
-            get_users_count_request(params),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_user`](crate::Client::create_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::CreateUserRequest,
+}
+impl<'a> CreateUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Get user
-    ///
-    /// Returns a single user with identifiers, linked accounts and metadata.
-    ///
-    /// `GET /users/{user_id}` (operation `GetUser`)
-    #[doc(alias = "GetUser")]
-    pub fn get_user(
-        &self,
-        user_id: &str,
-        _: &GetUserParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            get_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Delete user
-    ///
-    /// Permanently deletes a user together with their sessions and identifiers.
-    ///
-    /// `DELETE /users/{user_id}` (operation `DeleteUser`)
-    #[doc(alias = "DeleteUser")]
-    pub fn delete_user(
-        &self,
-        user_id: &str,
-        _: &DeleteUserParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Update user
-    ///
-    /// Changes attributes of a user: names, username, primary identifiers, password, profile image, MFA secrets and account flags. Primary email/phone IDs must point to verified identifiers owned by the user, and a username can be removed with `null` or an empty string. Metadata is no longer accepted here since 2026-05-12; use the metadata endpoints.
-    ///
-    /// `PATCH /users/{user_id}` (operation `UpdateUser`)
-    #[doc(alias = "UpdateUser")]
-    pub fn update_user(
-        &self,
-        user_id: &str,
-        _: &UpdateUserParams,
-        body: &super::models::UpdateUserRequest,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            update_user_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// Ban user
-    ///
-    /// Bans a user, which revokes every session and blocks further sign-ins until unbanned.
-    ///
-    /// `POST /users/{user_id}/ban` (operation `BanUser`)
-    #[doc(alias = "BanUser")]
-    pub fn ban_user(
-        &self,
-        user_id: &str,
-        _: &BanUserParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            ban_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
     }
-    /// Unban user
-    ///
-    /// Lifts the ban from a user so they can sign in again.
-    ///
-    /// `POST /users/{user_id}/unban` (operation `UnbanUser`)
-    #[doc(alias = "UnbanUser")]
-    pub fn unban_user(
-        &self,
-        user_id: &str,
-        _: &UnbanUserParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            unban_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for CreateUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_user_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Ban users
-    ///
-    /// Bans several users in one call, revoking their sessions and blocking further sign-ins.
-    ///
-    /// `POST /users/ban` (operation `UsersBan`)
-    #[doc(alias = "UsersBan")]
-    pub fn users_ban(
-        &self,
-        _: &UsersBanParams,
-        body: &super::models::UsersBanRequest,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
-        crate::runtime::Call::new(
-            self,
-            users_ban_request(body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::get_users_count`](crate::Client::get_users_count), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetUsersCount<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: GetUsersCountParams,
+}
+impl<'a> GetUsersCount<'a> {
+    /// Only users with one of these email addresses (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn email_address(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.email_address = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Unban users
-    ///
-    /// Lifts the ban from several users in one call.
-    ///
-    /// `POST /users/unban` (operation `UsersUnban`)
-    #[doc(alias = "UsersUnban")]
-    pub fn users_unban(
-        &self,
-        _: &UsersUnbanParams,
-        body: &super::models::UsersUnbanRequest,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::User>> {
-        crate::runtime::Call::new(
-            self,
-            users_unban_request(body),
-            crate::runtime::Response::json,
-        )
+    /// Only users with one of these phone numbers (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.phone_number = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Lock user
-    ///
-    /// Locks a user out of signing in until the lock expires; the lock duration comes from the instance restrictions.
-    ///
-    /// `POST /users/{user_id}/lock` (operation `LockUser`)
-    #[doc(alias = "LockUser")]
-    pub fn lock_user(
-        &self,
-        user_id: &str,
-        _: &LockUserParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            lock_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Only users with one of these external IDs (up to 100). Prefix a value with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn external_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.external_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Unlock user
-    ///
-    /// Removes the lock from a user before it expires.
-    ///
-    /// `POST /users/{user_id}/unlock` (operation `UnlockUser`)
-    #[doc(alias = "UnlockUser")]
-    pub fn unlock_user(
-        &self,
-        user_id: &str,
-        _: &UnlockUserParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            unlock_user_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Only users with one of these usernames (up to 100; unknown values are ignored).
+    #[inline]
+    pub fn username(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.username = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Set user profile image
-    ///
-    /// Uploads a new profile image for the user as a multipart `file` part.
-    ///
-    /// `POST /users/{user_id}/profile_image` (operation `SetUserProfileImage`)
-    #[doc(alias = "SetUserProfileImage")]
-    pub fn set_user_profile_image(
-        &self,
-        user_id: &str,
-        _: &SetUserProfileImageParams,
-        body: &super::models::SetUserProfileImageRequest,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            set_user_profile_image_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Only users owning one of these web3 wallet addresses (up to 100).
+    #[inline]
+    pub fn web3_wallet(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.web3_wallet = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Delete user profile image
-    ///
-    /// Removes the profile image the user uploaded.
-    ///
-    /// `DELETE /users/{user_id}/profile_image` (operation `DeleteUserProfileImage`)
-    #[doc(alias = "DeleteUserProfileImage")]
-    pub fn delete_user_profile_image(
-        &self,
-        user_id: &str,
-        _: &DeleteUserProfileImageParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            delete_user_profile_image_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Only these users (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Replace user metadata
-    ///
-    /// Overwrites each metadata field present in the body with the given object; fields that are left out keep their contents. Use the PATCH variant to merge instead.
-    ///
-    /// `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`)
-    #[doc(alias = "ReplaceUserMetadata")]
-    pub fn replace_user_metadata(
-        &self,
-        user_id: &str,
-        _: &ReplaceUserMetadataParams,
-        body: ::std::option::Option<&super::models::ReplaceUserMetadataRequest>,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            replace_user_metadata_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Only members of these organizations (up to 100 IDs). Prefix an ID with `+` to include or `-` to exclude it.
+    #[inline]
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.organization_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
     }
-    /// Merge user metadata
-    ///
-    /// Deep-merges the supplied public, private and/or unsafe metadata into the user, instead of replacing it as the plain update does. A key set to `null` is removed.
-    ///
-    /// `PATCH /users/{user_id}/metadata` (operation `UpdateUserMetadata`)
-    #[doc(alias = "UpdateUserMetadata")]
-    pub fn update_user_metadata(
-        &self,
-        user_id: &str,
-        _: &UpdateUserMetadataParams,
-        body: ::std::option::Option<&super::models::UpdateUserMetadataRequest>,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            update_user_metadata_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Free-text search over email addresses, phone numbers, usernames, web3 wallets, user IDs and names; partial values match too.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
     }
-    /// Get user billing subscription
-    ///
-    /// Returns the billing subscription of a user, with its subscription items (plans), payment status and next scheduled payment.
-    ///
-    /// `GET /users/{user_id}/billing/subscription` (operation `GetUserBillingSubscription`)
-    #[doc(alias = "GetUserBillingSubscription")]
-    pub fn get_user_billing_subscription(
-        &self,
-        user_id: &str,
-        _: &GetUserBillingSubscriptionParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceSubscription> {
-        crate::runtime::Call::new(
-            self,
-            get_user_billing_subscription_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Case-insensitive substring match on email addresses.
+    #[inline]
+    pub fn email_address_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.email_address_query = ::std::option::Option::Some(value.into());
+        self
     }
-    /// Get user credit balance
-    ///
-    /// Returns how many billing credits the user currently holds; credits lower checkout and recurring charges.
-    ///
-    /// `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`)
-    #[doc(alias = "GetUserBillingCreditBalance")]
-    pub fn get_user_billing_credit_balance(
-        &self,
-        user_id: &str,
-        _: &GetUserBillingCreditBalanceParams,
-    ) -> crate::runtime::Call<'_, super::models::CommerceCreditBalanceResponse> {
-        crate::runtime::Call::new(
-            self,
-            get_user_billing_credit_balance_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Case-insensitive substring match on phone numbers.
+    #[inline]
+    pub fn phone_number_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.phone_number_query = ::std::option::Option::Some(value.into());
+        self
     }
-    /// Adjust user credit balance
-    ///
-    /// Adds credits to, or removes credits from, the user's balance. Every call writes a ledger entry; re-sending the same `idempotency_key` does not apply the change twice.
-    ///
-    /// `POST /users/{user_id}/billing/credits` (operation `AdjustUserBillingCreditBalance`)
-    #[doc(alias = "AdjustUserBillingCreditBalance")]
-    pub fn adjust_user_billing_credit_balance(
-        &self,
-        user_id: &str,
-        _: &AdjustUserBillingCreditBalanceParams,
-        body: &super::models::AdjustCreditBalanceRequest,
-    ) -> crate::runtime::Call<'_, super::models::CommerceCreditLedgerResponse> {
-        crate::runtime::Call::new(
-            self,
-            adjust_user_billing_credit_balance_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Case-insensitive substring match on usernames.
+    #[inline]
+    pub fn username_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.username_query = ::std::option::Option::Some(value.into());
+        self
     }
-    /// Get user OAuth access token
-    ///
-    /// Returns the access token Clerk holds for the user at an OAuth provider; an expired OAuth 2.0 token is refreshed first when a refresh token exists.
-    ///
-    /// `GET /users/{user_id}/oauth_access_tokens/{provider}` (operation `GetOAuthAccessToken`)
-    #[doc(alias = "GetOAuthAccessToken")]
-    pub fn get_oauth_access_token(
-        &self,
-        user_id: &str,
-        provider: &str,
-        params: &GetOAuthAccessTokenParams,
-    ) -> crate::runtime::Call<'_, super::models::OAuthAccessToken> {
-        crate::runtime::Call::new(
-            self,
-            get_oauth_access_token_request(user_id, provider, params),
-            crate::runtime::Response::json,
-        )
+    /// Case-insensitive substring match on first and last names.
+    #[inline]
+    pub fn name_query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.name_query = ::std::option::Option::Some(value.into());
+        self
     }
-    /// Every item of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token), fetched page by page as the stream is polled.
+    /// `true` keeps only banned users, `false` only users who are not banned.
+    #[inline]
+    pub fn banned(mut self, value: bool) -> Self {
+        self.params.banned = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest session activity is earlier than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_active_at_before(mut self, value: i64) -> Self {
+        self.params.last_active_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest session activity is later than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_active_at_after(mut self, value: i64) -> Self {
+        self.params.last_active_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Older name of `last_active_at_after`; prefer that one.
+    #[deprecated]
+    #[inline]
+    pub fn last_active_at_since(mut self, value: i64) -> Self {
+        self.params.last_active_at_since = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users created before this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn created_at_before(mut self, value: i64) -> Self {
+        self.params.created_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users created after this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn created_at_after(mut self, value: i64) -> Self {
+        self.params.created_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest sign-in is earlier than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_sign_in_at_before(mut self, value: i64) -> Self {
+        self.params.last_sign_in_at_before = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only users whose latest sign-in is later than this time (Unix epoch, milliseconds).
+    #[inline]
+    pub fn last_sign_in_at_after(mut self, value: i64) -> Self {
+        self.params.last_sign_in_at_after = ::std::option::Option::Some(value);
+        self
+    }
+    /// OAuth provider (such as `oauth_google`) whose accounts `provider_user_id` names; send both together.
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.provider = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
+    #[inline]
+    pub fn provider_user_id(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.params.provider_user_id = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetUsersCountParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetUsersCount<'a> {
+    type Output = ::std::result::Result<super::models::TotalCount, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::TotalCount>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_users_count_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_user`](crate::Client::get_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> GetUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_user`](crate::Client::delete_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> DeleteUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteUser<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_user`](crate::Client::update_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: &'a super::models::UpdateUserRequest,
+}
+impl<'a> UpdateUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_user_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::ban_user`](crate::Client::ban_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct BanUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> BanUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for BanUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = ban_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::unban_user`](crate::Client::unban_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UnbanUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> UnbanUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UnbanUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = unban_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::users_ban`](crate::Client::users_ban), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UsersBan<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::UsersBanRequest,
+}
+impl<'a> UsersBan<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UsersBan<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::User>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = users_ban_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::users_unban`](crate::Client::users_unban), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UsersUnban<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: &'a super::models::UsersUnbanRequest,
+}
+impl<'a> UsersUnban<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UsersUnban<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::User>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = users_unban_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::lock_user`](crate::Client::lock_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct LockUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> LockUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for LockUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = lock_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::unlock_user`](crate::Client::unlock_user), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UnlockUser<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> UnlockUser<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UnlockUser<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = unlock_user_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::set_user_profile_image`](crate::Client::set_user_profile_image), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct SetUserProfileImage<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: &'a super::models::SetUserProfileImageRequest,
+}
+impl<'a> SetUserProfileImage<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for SetUserProfileImage<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = set_user_profile_image_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_user_profile_image`](crate::Client::delete_user_profile_image), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteUserProfileImage<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> DeleteUserProfileImage<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteUserProfileImage<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_user_profile_image_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::replace_user_metadata`](crate::Client::replace_user_metadata), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ReplaceUserMetadata<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::ReplaceUserMetadataRequest>,
+}
+impl<'a> ReplaceUserMetadata<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::ReplaceUserMetadataRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ReplaceUserMetadata<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = replace_user_metadata_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::update_user_metadata`](crate::Client::update_user_metadata), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UpdateUserMetadata<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::UpdateUserMetadataRequest>,
+}
+impl<'a> UpdateUserMetadata<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::UpdateUserMetadataRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UpdateUserMetadata<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = update_user_metadata_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_user_billing_subscription`](crate::Client::get_user_billing_subscription), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetUserBillingSubscription<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> GetUserBillingSubscription<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetUserBillingSubscription<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceSubscription,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::CommerceSubscription>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_user_billing_subscription_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_user_billing_credit_balance`](crate::Client::get_user_billing_credit_balance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetUserBillingCreditBalance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> GetUserBillingCreditBalance<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetUserBillingCreditBalance<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceCreditBalanceResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceCreditBalanceResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_user_billing_credit_balance_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::adjust_user_billing_credit_balance`](crate::Client::adjust_user_billing_credit_balance), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct AdjustUserBillingCreditBalance<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: &'a super::models::AdjustCreditBalanceRequest,
+}
+impl<'a> AdjustUserBillingCreditBalance<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for AdjustUserBillingCreditBalance<'a> {
+    type Output = ::std::result::Result<
+        super::models::CommerceCreditLedgerResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::CommerceCreditLedgerResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = adjust_user_billing_credit_balance_request(
+            self.user_id,
+            self.body,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GetOAuthAccessToken<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    provider: &'a str,
+    params: GetOAuthAccessTokenParams,
+}
+impl<'a> GetOAuthAccessToken<'a> {
+    #[inline]
+    pub fn paginated(mut self, value: bool) -> Self {
+        self.params.paginated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: GetOAuthAccessTokenParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn get_oauth_access_token_stream(
-        &self,
-        user_id: &str,
-        provider: &str,
-        params: &GetOAuthAccessTokenParams,
-    ) -> crate::Paginated<super::models::OAuthAccessTokenItem> {
-        let client = self.clone();
-        let params = params.clone();
-        let user_id = user_id.to_owned();
-        let provider = provider.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OAuthAccessTokenItem> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let user_id = self.user_id.to_owned();
+        let provider = self.provider.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -413,35 +2228,87 @@ impl crate::Client {
             },
         )
     }
-    /// List user organization memberships
-    ///
-    /// Returns one page of the organization memberships of a user.
-    ///
-    /// `GET /users/{user_id}/organization_memberships` (operation `UsersGetOrganizationMemberships`)
-    #[doc(alias = "UsersGetOrganizationMemberships")]
-    pub fn users_get_organization_memberships(
-        &self,
-        user_id: &str,
-        params: &UsersGetOrganizationMembershipsParams,
-    ) -> crate::runtime::Call<'_, super::models::OrganizationMemberships> {
-        crate::runtime::Call::new(
-            self,
-            users_get_organization_memberships_request(user_id, params),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for GetOAuthAccessToken<'a> {
+    type Output = ::std::result::Result<super::models::OAuthAccessToken, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OAuthAccessToken>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = get_oauth_access_token_request(
+            self.user_id,
+            self.provider,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Every item of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships), fetched page by page as the stream is polled.
+}
+/// A request to [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UsersGetOrganizationMemberships<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    params: UsersGetOrganizationMembershipsParams,
+}
+impl<'a> UsersGetOrganizationMemberships<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: UsersGetOrganizationMembershipsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn users_get_organization_memberships_stream(
-        &self,
-        user_id: &str,
-        params: &UsersGetOrganizationMembershipsParams,
-    ) -> crate::Paginated<super::models::OrganizationMembership> {
-        let client = self.clone();
-        let params = params.clone();
-        let user_id = user_id.to_owned();
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::OrganizationMembership> {
+        let client = self.base.into_client();
+        let params = self.params;
+        let user_id = self.user_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -463,40 +2330,102 @@ impl crate::Client {
             },
         )
     }
-    /// List user organization invitations
-    ///
-    /// Returns one page of the organization invitations addressed to a user.
-    ///
-    /// `GET /users/{user_id}/organization_invitations` (operation `UsersGetOrganizationInvitations`)
-    #[doc(alias = "UsersGetOrganizationInvitations")]
-    pub fn users_get_organization_invitations(
-        &self,
-        user_id: &str,
-        params: &UsersGetOrganizationInvitationsParams,
-    ) -> crate::runtime::Call<
-        '_,
-        super::models::OrganizationInvitationsWithPublicOrganizationData,
-    > {
-        crate::runtime::Call::new(
-            self,
-            users_get_organization_invitations_request(user_id, params),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for UsersGetOrganizationMemberships<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationMemberships,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMemberships>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = users_get_organization_memberships_request(
+            self.user_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Every item of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations), fetched page by page as the stream is polled.
+}
+/// A request to [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UsersGetOrganizationInvitations<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    params: UsersGetOrganizationInvitationsParams,
+}
+impl<'a> UsersGetOrganizationInvitations<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Only invitations in this state.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: super::models::UsersGetOrganizationInvitationsStatus,
+    ) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: UsersGetOrganizationInvitationsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn users_get_organization_invitations_stream(
-        &self,
-        user_id: &str,
-        params: &UsersGetOrganizationInvitationsParams,
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(
+        self,
     ) -> crate::Paginated<
         super::models::OrganizationInvitationWithPublicOrganizationData,
     > {
-        let client = self.clone();
-        let params = params.clone();
-        let user_id = user_id.to_owned();
+        let client = self.base.into_client();
+        let params = self.params;
+        let user_id = self.user_id.to_owned();
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -519,234 +2448,744 @@ impl crate::Client {
             },
         )
     }
-    /// Remove user password
-    ///
-    /// Deletes the user's password without asking for the current one, even when no other sign-in method is left. Sessions stay active unless `sign_out_of_other_sessions` is set.
-    ///
-    /// `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`)
-    #[doc(alias = "RemoveUserPassword")]
-    pub fn remove_user_password(
-        &self,
-        user_id: &str,
-        _: &RemoveUserPasswordParams,
-        body: ::std::option::Option<&super::models::RemoveUserPasswordRequest>,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            remove_user_password_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for UsersGetOrganizationInvitations<'a> {
+    type Output = ::std::result::Result<
+        super::models::OrganizationInvitationsWithPublicOrganizationData,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::OrganizationInvitationsWithPublicOrganizationData,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = users_get_organization_invitations_request(
+            self.user_id,
+            &self.params,
+        );
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Verify user password
-    ///
-    /// Checks a password against the one stored for the user, for custom sign-in or re-authentication flows.
-    ///
-    /// `POST /users/{user_id}/verify_password` (operation `VerifyPassword`)
-    #[doc(alias = "VerifyPassword")]
-    pub fn verify_password(
-        &self,
-        user_id: &str,
-        _: &VerifyPasswordParams,
-        body: ::std::option::Option<&super::models::VerifyPasswordRequest>,
-    ) -> crate::runtime::Call<'_, super::models::VerifyPasswordResponse> {
-        crate::runtime::Call::new(
-            self,
-            verify_password_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::remove_user_password`](crate::Client::remove_user_password), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RemoveUserPassword<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::RemoveUserPasswordRequest>,
+}
+impl<'a> RemoveUserPassword<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::RemoveUserPasswordRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Verify user TOTP or backup code
-    ///
-    /// Checks a one-time code from the user's authenticator app, or a backup code; a backup code that matches is used up.
-    ///
-    /// `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`)
-    #[doc(alias = "VerifyTOTP")]
-    pub fn verify_totp(
-        &self,
-        user_id: &str,
-        _: &VerifyTotpParams,
-        body: ::std::option::Option<&super::models::VerifyTotpRequest>,
-    ) -> crate::runtime::Call<'_, super::models::VerifyTotpResponse> {
-        crate::runtime::Call::new(
-            self,
-            verify_totp_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Disable user MFA
-    ///
-    /// Turns off every second factor of the user (SMS codes, authenticator apps) in one call.
-    ///
-    /// `DELETE /users/{user_id}/mfa` (operation `DisableMFA`)
-    #[doc(alias = "DisableMFA")]
-    pub fn disable_mfa(
-        &self,
-        user_id: &str,
-        _: &DisableMfaParams,
-    ) -> crate::runtime::Call<'_, super::models::DisableMfaResponse> {
-        crate::runtime::Call::new(
-            self,
-            disable_mfa_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Delete user backup codes
-    ///
-    /// Invalidates all backup codes of the user.
-    ///
-    /// `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`)
-    #[doc(alias = "DeleteBackupCode")]
-    pub fn delete_backup_code(
-        &self,
-        user_id: &str,
-        _: &DeleteBackupCodeParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteBackupCodeResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_backup_code_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Delete user passkey
-    ///
-    /// Removes one passkey from the user and tells them about it by email.
-    ///
-    /// `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`)
-    #[doc(alias = "UserPasskeyDelete")]
-    pub fn user_passkey_delete(
-        &self,
-        user_id: &str,
-        passkey_identification_id: &str,
-        _: &UserPasskeyDeleteParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            user_passkey_delete_request(user_id, passkey_identification_id),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
     }
-    /// List user trusted devices
-    ///
-    /// Returns the devices the user has marked as trusted that are still active.
-    ///
-    /// `GET /users/{user_id}/trusted_devices` (operation `ListUserTrustedDevices`)
-    #[doc(alias = "ListUserTrustedDevices")]
-    pub fn list_user_trusted_devices(
-        &self,
-        user_id: &str,
-        _: &ListUserTrustedDevicesParams,
-    ) -> crate::runtime::Call<'_, super::models::ListUserTrustedDevicesResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_user_trusted_devices_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
     }
-    /// Revoke user trusted device
-    ///
-    /// Withdraws trust from one of the user's devices.
-    ///
-    /// `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`)
-    #[doc(alias = "RevokeUserTrustedDevice")]
-    pub fn revoke_user_trusted_device(
-        &self,
-        user_id: &str,
-        trusted_device_id: &str,
-        _: &RevokeUserTrustedDeviceParams,
-    ) -> crate::runtime::Call<'_, super::models::TrustedDevice> {
-        crate::runtime::Call::new(
-            self,
-            revoke_user_trusted_device_request(user_id, trusted_device_id),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for RemoveUserPassword<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = remove_user_password_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Delete user web3 wallet
-    ///
-    /// Removes one web3 wallet identifier from the user.
-    ///
-    /// `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`)
-    #[doc(alias = "UserWeb3WalletDelete")]
-    pub fn user_web3_wallet_delete(
-        &self,
-        user_id: &str,
-        web3_wallet_identification_id: &str,
-        _: &UserWeb3WalletDeleteParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            user_web3_wallet_delete_request(user_id, web3_wallet_identification_id),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::verify_password`](crate::Client::verify_password), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyPassword<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::VerifyPasswordRequest>,
+}
+impl<'a> VerifyPassword<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::VerifyPasswordRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete user TOTPs
-    ///
-    /// Removes every authenticator-app (TOTP) enrollment of the user.
-    ///
-    /// `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`)
-    #[doc(alias = "DeleteTOTP")]
-    pub fn delete_totp(
-        &self,
-        user_id: &str,
-        _: &DeleteTotpParams,
-    ) -> crate::runtime::Call<'_, super::models::DeleteTotpResponse> {
-        crate::runtime::Call::new(
-            self,
-            delete_totp_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Delete user external account
-    ///
-    /// Unlinks one external (OAuth) account from the user.
-    ///
-    /// `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`)
-    #[doc(alias = "DeleteExternalAccount")]
-    pub fn delete_external_account(
-        &self,
-        user_id: &str,
-        external_account_id: &str,
-        _: &DeleteExternalAccountParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_external_account_request(user_id, external_account_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Mark user password compromised
-    ///
-    /// Flags the user's password as compromised, so the next sign-in asks for a new one.
-    ///
-    /// `POST /users/{user_id}/password/set_compromised` (operation `SetUserPasswordCompromised`)
-    #[doc(alias = "SetUserPasswordCompromised")]
-    pub fn set_user_password_compromised(
-        &self,
-        user_id: &str,
-        _: &SetUserPasswordCompromisedParams,
-        body: ::std::option::Option<&super::models::SetUserPasswordCompromisedRequest>,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            set_user_password_compromised_request(user_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
     }
-    /// Clear compromised password flag
-    ///
-    /// Removes the compromised flag from the user's password. A reserved-email password quarantine stays in place until the password is reset, changed or removed.
-    ///
-    /// `POST /users/{user_id}/password/unset_compromised` (operation `UnsetUserPasswordCompromised`)
-    #[doc(alias = "UnsetUserPasswordCompromised")]
-    pub fn unset_user_password_compromised(
-        &self,
-        user_id: &str,
-        _: &UnsetUserPasswordCompromisedParams,
-    ) -> crate::runtime::Call<'_, super::models::User> {
-        crate::runtime::Call::new(
-            self,
-            unset_user_password_compromised_request(user_id),
-            crate::runtime::Response::json,
-        )
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyPassword<'a> {
+    type Output = ::std::result::Result<
+        super::models::VerifyPasswordResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::VerifyPasswordResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_password_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::verify_totp`](crate::Client::verify_totp), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct VerifyTotp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::VerifyTotpRequest>,
+}
+impl<'a> VerifyTotp<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::VerifyTotpRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for VerifyTotp<'a> {
+    type Output = ::std::result::Result<super::models::VerifyTotpResponse, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::VerifyTotpResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = verify_totp_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::disable_mfa`](crate::Client::disable_mfa), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DisableMfa<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> DisableMfa<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DisableMfa<'a> {
+    type Output = ::std::result::Result<super::models::DisableMfaResponse, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DisableMfaResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = disable_mfa_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_backup_code`](crate::Client::delete_backup_code), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteBackupCode<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> DeleteBackupCode<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteBackupCode<'a> {
+    type Output = ::std::result::Result<
+        super::models::DeleteBackupCodeResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeleteBackupCodeResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_backup_code_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::user_passkey_delete`](crate::Client::user_passkey_delete), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UserPasskeyDelete<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    passkey_identification_id: &'a str,
+}
+impl<'a> UserPasskeyDelete<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UserPasskeyDelete<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = user_passkey_delete_request(
+            self.user_id,
+            self.passkey_identification_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::list_user_trusted_devices`](crate::Client::list_user_trusted_devices), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListUserTrustedDevices<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> ListUserTrustedDevices<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListUserTrustedDevices<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListUserTrustedDevicesResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ListUserTrustedDevicesResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_user_trusted_devices_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::revoke_user_trusted_device`](crate::Client::revoke_user_trusted_device), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RevokeUserTrustedDevice<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    trusted_device_id: &'a str,
+}
+impl<'a> RevokeUserTrustedDevice<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RevokeUserTrustedDevice<'a> {
+    type Output = ::std::result::Result<super::models::TrustedDevice, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::TrustedDevice>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = revoke_user_trusted_device_request(
+            self.user_id,
+            self.trusted_device_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::user_web3_wallet_delete`](crate::Client::user_web3_wallet_delete), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UserWeb3WalletDelete<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    web3_wallet_identification_id: &'a str,
+}
+impl<'a> UserWeb3WalletDelete<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UserWeb3WalletDelete<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = user_web3_wallet_delete_request(
+            self.user_id,
+            self.web3_wallet_identification_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_totp`](crate::Client::delete_totp), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteTotp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> DeleteTotp<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteTotp<'a> {
+    type Output = ::std::result::Result<super::models::DeleteTotpResponse, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeleteTotpResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_totp_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_external_account`](crate::Client::delete_external_account), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteExternalAccount<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    external_account_id: &'a str,
+}
+impl<'a> DeleteExternalAccount<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteExternalAccount<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_external_account_request(
+            self.user_id,
+            self.external_account_id,
+        );
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::set_user_password_compromised`](crate::Client::set_user_password_compromised), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct SetUserPasswordCompromised<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+    body: ::std::option::Option<&'a super::models::SetUserPasswordCompromisedRequest>,
+}
+impl<'a> SetUserPasswordCompromised<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a super::models::SetUserPasswordCompromisedRequest,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for SetUserPasswordCompromised<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = set_user_password_compromised_request(self.user_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::unset_user_password_compromised`](crate::Client::unset_user_password_compromised), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct UnsetUserPasswordCompromised<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    user_id: &'a str,
+}
+impl<'a> UnsetUserPasswordCompromised<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for UnsetUserPasswordCompromised<'a> {
+    type Output = ::std::result::Result<super::models::User, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::User>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = unset_user_password_compromised_request(self.user_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn get_user_list_request(
@@ -1435,7 +3874,7 @@ fn unset_user_password_compromised_request(
     request.push_path("/password/unset_compromised");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::get_user_list`](crate::Client::get_user_list).
+/// The optional parameters of [`Client::get_user_list`](crate::Client::get_user_list), for [`GetUserList::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserListParams {
@@ -1493,11 +3932,7 @@ pub struct GetUserListParams {
     /// Sort key, optionally prefixed with `+` (ascending, the default) or `-` (descending): `created_at`, `email_address`, `first_name`, `last_active_at`, `last_name`, `last_sign_in_at`, `phone_number`, `updated_at`, `username` or `web3wallet`. Only the first value counts.
     pub order_by: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_user`](crate::Client::create_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateUserParams {}
-/// Optional parameters of [`Client::get_users_count`](crate::Client::get_users_count).
+/// The optional parameters of [`Client::get_users_count`](crate::Client::get_users_count), for [`GetUsersCount::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsersCountParams {
@@ -1547,71 +3982,7 @@ pub struct GetUsersCountParams {
     /// User IDs at the OAuth provider given in `provider` (up to 100); send both together.
     pub provider_user_id: ::std::vec::Vec<::std::string::String>,
 }
-/// Optional parameters of [`Client::get_user`](crate::Client::get_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserParams {}
-/// Optional parameters of [`Client::delete_user`](crate::Client::delete_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteUserParams {}
-/// Optional parameters of [`Client::update_user`](crate::Client::update_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateUserParams {}
-/// Optional parameters of [`Client::ban_user`](crate::Client::ban_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct BanUserParams {}
-/// Optional parameters of [`Client::unban_user`](crate::Client::unban_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UnbanUserParams {}
-/// Optional parameters of [`Client::users_ban`](crate::Client::users_ban).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UsersBanParams {}
-/// Optional parameters of [`Client::users_unban`](crate::Client::users_unban).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UsersUnbanParams {}
-/// Optional parameters of [`Client::lock_user`](crate::Client::lock_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LockUserParams {}
-/// Optional parameters of [`Client::unlock_user`](crate::Client::unlock_user).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UnlockUserParams {}
-/// Optional parameters of [`Client::set_user_profile_image`](crate::Client::set_user_profile_image).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SetUserProfileImageParams {}
-/// Optional parameters of [`Client::delete_user_profile_image`](crate::Client::delete_user_profile_image).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteUserProfileImageParams {}
-/// Optional parameters of [`Client::replace_user_metadata`](crate::Client::replace_user_metadata).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceUserMetadataParams {}
-/// Optional parameters of [`Client::update_user_metadata`](crate::Client::update_user_metadata).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateUserMetadataParams {}
-/// Optional parameters of [`Client::get_user_billing_subscription`](crate::Client::get_user_billing_subscription).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserBillingSubscriptionParams {}
-/// Optional parameters of [`Client::get_user_billing_credit_balance`](crate::Client::get_user_billing_credit_balance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserBillingCreditBalanceParams {}
-/// Optional parameters of [`Client::adjust_user_billing_credit_balance`](crate::Client::adjust_user_billing_credit_balance).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AdjustUserBillingCreditBalanceParams {}
-/// Optional parameters of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token).
+/// The optional parameters of [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token), for [`GetOAuthAccessToken::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOAuthAccessTokenParams {
@@ -1621,7 +3992,7 @@ pub struct GetOAuthAccessTokenParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships).
+/// The optional parameters of [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships), for [`UsersGetOrganizationMemberships::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersGetOrganizationMembershipsParams {
@@ -1630,7 +4001,7 @@ pub struct UsersGetOrganizationMembershipsParams {
     /// Number of records to skip before the page starts; combine with `limit`.
     pub offset: ::std::option::Option<i64>,
 }
-/// Optional parameters of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations).
+/// The optional parameters of [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations), for [`UsersGetOrganizationInvitations::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersGetOrganizationInvitationsParams {
@@ -1643,55 +4014,3 @@ pub struct UsersGetOrganizationInvitationsParams {
         super::models::UsersGetOrganizationInvitationsStatus,
     >,
 }
-/// Optional parameters of [`Client::remove_user_password`](crate::Client::remove_user_password).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RemoveUserPasswordParams {}
-/// Optional parameters of [`Client::verify_password`](crate::Client::verify_password).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyPasswordParams {}
-/// Optional parameters of [`Client::verify_totp`](crate::Client::verify_totp).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyTotpParams {}
-/// Optional parameters of [`Client::disable_mfa`](crate::Client::disable_mfa).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DisableMfaParams {}
-/// Optional parameters of [`Client::delete_backup_code`](crate::Client::delete_backup_code).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBackupCodeParams {}
-/// Optional parameters of [`Client::user_passkey_delete`](crate::Client::user_passkey_delete).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UserPasskeyDeleteParams {}
-/// Optional parameters of [`Client::list_user_trusted_devices`](crate::Client::list_user_trusted_devices).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct ListUserTrustedDevicesParams {}
-/// Optional parameters of [`Client::revoke_user_trusted_device`](crate::Client::revoke_user_trusted_device).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeUserTrustedDeviceParams {}
-/// Optional parameters of [`Client::user_web3_wallet_delete`](crate::Client::user_web3_wallet_delete).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UserWeb3WalletDeleteParams {}
-/// Optional parameters of [`Client::delete_totp`](crate::Client::delete_totp).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteTotpParams {}
-/// Optional parameters of [`Client::delete_external_account`](crate::Client::delete_external_account).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteExternalAccountParams {}
-/// Optional parameters of [`Client::set_user_password_compromised`](crate::Client::set_user_password_compromised).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SetUserPasswordCompromisedParams {}
-/// Optional parameters of [`Client::unset_user_password_compromised`](crate::Client::unset_user_password_compromised).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct UnsetUserPasswordCompromisedParams {}

@@ -8,27 +8,192 @@ impl crate::Client {
     /// Returns one page of the waitlist, newest first by default, optionally filtered by text or status.
     ///
     /// `GET /waitlist_entries` (operation `ListWaitlistEntries`)
-    #[doc(alias = "ListWaitlistEntries")]
-    pub fn list_waitlist_entries(
-        &self,
-        params: &ListWaitlistEntriesParams,
-    ) -> crate::runtime::Call<'_, super::models::ListWaitlistEntriesResponse> {
-        crate::runtime::Call::new(
-            self,
-            list_waitlist_entries_request(params),
-            crate::runtime::Response::json,
-        )
-    }
-    /// Every item of [`Client::list_waitlist_entries`](crate::Client::list_waitlist_entries), fetched page by page as the stream is polled.
     ///
-    /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-    /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-    pub fn list_waitlist_entries_stream(
-        &self,
-        params: &ListWaitlistEntriesParams,
-    ) -> crate::Paginated<super::models::WaitlistEntry> {
-        let client = self.clone();
-        let params = params.clone();
+    /// Returns a [`ListWaitlistEntries`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "ListWaitlistEntries")]
+    #[inline]
+    pub fn list_waitlist_entries(&self) -> ListWaitlistEntries<'_> {
+        ListWaitlistEntries {
+            base: crate::runtime::RequestBase::new(self),
+            params: ::std::default::Default::default(),
+        }
+    }
+    /// Create waitlist entry
+    ///
+    /// Puts an email address on the waitlist; an address already there returns its existing entry.
+    ///
+    /// `POST /waitlist_entries` (operation `CreateWaitlistEntry`)
+    ///
+    /// Returns a [`CreateWaitlistEntry`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateWaitlistEntry")]
+    #[inline]
+    pub fn create_waitlist_entry(&self) -> CreateWaitlistEntry<'_> {
+        CreateWaitlistEntry {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Create waitlist entries
+    ///
+    /// Puts several email addresses on the waitlist in one call, each with its own confirmation choice.
+    ///
+    /// `POST /waitlist_entries/bulk` (operation `CreateBulkWaitlistEntries`)
+    ///
+    /// Returns a [`CreateBulkWaitlistEntries`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "CreateBulkWaitlistEntries")]
+    #[inline]
+    pub fn create_bulk_waitlist_entries(&self) -> CreateBulkWaitlistEntries<'_> {
+        CreateBulkWaitlistEntries {
+            base: crate::runtime::RequestBase::new(self),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Delete waitlist entry
+    ///
+    /// Deletes a waitlist entry that is still pending.
+    ///
+    /// `DELETE /waitlist_entries/{waitlist_entry_id}` (operation `DeleteWaitlistEntry`)
+    ///
+    /// Returns a [`DeleteWaitlistEntry`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "DeleteWaitlistEntry")]
+    #[inline]
+    pub fn delete_waitlist_entry<'a>(
+        &'a self,
+        waitlist_entry_id: &'a str,
+    ) -> DeleteWaitlistEntry<'a> {
+        DeleteWaitlistEntry {
+            base: crate::runtime::RequestBase::new(self),
+            waitlist_entry_id,
+        }
+    }
+    /// Invite waitlist entry
+    ///
+    /// Sends an invitation to the email address of a waitlist entry.
+    ///
+    /// `POST /waitlist_entries/{waitlist_entry_id}/invite` (operation `InviteWaitlistEntry`)
+    ///
+    /// Returns a [`InviteWaitlistEntry`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "InviteWaitlistEntry")]
+    #[inline]
+    pub fn invite_waitlist_entry<'a>(
+        &'a self,
+        waitlist_entry_id: &'a str,
+    ) -> InviteWaitlistEntry<'a> {
+        InviteWaitlistEntry {
+            base: crate::runtime::RequestBase::new(self),
+            waitlist_entry_id,
+            body: ::std::option::Option::None,
+        }
+    }
+    /// Reject waitlist entry
+    ///
+    /// Marks a waitlist entry as rejected.
+    ///
+    /// `POST /waitlist_entries/{waitlist_entry_id}/reject` (operation `RejectWaitlistEntry`)
+    ///
+    /// Returns a [`RejectWaitlistEntry`] request: set its optional parts, then `.await` it.
+    #[doc(alias = "RejectWaitlistEntry")]
+    #[inline]
+    pub fn reject_waitlist_entry<'a>(
+        &'a self,
+        waitlist_entry_id: &'a str,
+    ) -> RejectWaitlistEntry<'a> {
+        RejectWaitlistEntry {
+            base: crate::runtime::RequestBase::new(self),
+            waitlist_entry_id,
+        }
+    }
+}
+/// A request to [`Client::list_waitlist_entries`](crate::Client::list_waitlist_entries), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct ListWaitlistEntries<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    params: ListWaitlistEntriesParams,
+}
+impl<'a> ListWaitlistEntries<'a> {
+    /// Page size: the maximum number of records to return (1 to 500).
+    #[inline]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Number of records to skip before the page starts; combine with `limit`.
+    #[inline]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.params.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Matches email addresses and entry IDs.
+    #[inline]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.query = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only entries in this state.
+    #[inline]
+    pub fn status(mut self, value: super::models::ListWaitlistEntriesStatus) -> Self {
+        self.params.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sort key `created_at`, `email_address` or `invited_at`, prefixed with `+` (ascending) or `-` (descending); default `-created_at`.
+    #[inline]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.params.order_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets every optional parameter at once, replacing those set before.
+    #[inline]
+    pub fn params(mut self, params: ListWaitlistEntriesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+    /// Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default 100, at most 500), and `offset` where the stream starts.
+    ///
+    /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+    pub fn stream(self) -> crate::Paginated<super::models::WaitlistEntry> {
+        let client = self.base.into_client();
+        let params = self.params;
         crate::Paginated::new(
             params.limit,
             params.offset,
@@ -51,93 +216,304 @@ impl crate::Client {
             },
         )
     }
-    /// Create waitlist entry
-    ///
-    /// Puts an email address on the waitlist; an address already there returns its existing entry.
-    ///
-    /// `POST /waitlist_entries` (operation `CreateWaitlistEntry`)
-    #[doc(alias = "CreateWaitlistEntry")]
-    pub fn create_waitlist_entry(
-        &self,
-        _: &CreateWaitlistEntryParams,
-        body: ::std::option::Option<&super::models::CreateWaitlistEntryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
-        crate::runtime::Call::new(
-            self,
-            create_waitlist_entry_request(body),
-            crate::runtime::Response::json,
-        )
+}
+impl<'a> ::std::future::IntoFuture for ListWaitlistEntries<'a> {
+    type Output = ::std::result::Result<
+        super::models::ListWaitlistEntriesResponse,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        super::models::ListWaitlistEntriesResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = list_waitlist_entries_request(&self.params);
+        self.base.call(request, crate::runtime::Response::json)
     }
-    /// Create waitlist entries
-    ///
-    /// Puts several email addresses on the waitlist in one call, each with its own confirmation choice.
-    ///
-    /// `POST /waitlist_entries/bulk` (operation `CreateBulkWaitlistEntries`)
-    #[doc(alias = "CreateBulkWaitlistEntries")]
-    pub fn create_bulk_waitlist_entries(
-        &self,
-        _: &CreateBulkWaitlistEntriesParams,
-        body: ::std::option::Option<
-            &::std::vec::Vec<super::models::CreateBulkWaitlistEntriesRequestItem>,
-        >,
-    ) -> crate::runtime::Call<'_, ::std::vec::Vec<super::models::WaitlistEntry>> {
-        crate::runtime::Call::new(
-            self,
-            create_bulk_waitlist_entries_request(body),
-            crate::runtime::Response::json,
-        )
+}
+/// A request to [`Client::create_waitlist_entry`](crate::Client::create_waitlist_entry), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateWaitlistEntry<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<&'a super::models::CreateWaitlistEntryRequest>,
+}
+impl<'a> CreateWaitlistEntry<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::CreateWaitlistEntryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
     }
-    /// Delete waitlist entry
-    ///
-    /// Deletes a waitlist entry that is still pending.
-    ///
-    /// `DELETE /waitlist_entries/{waitlist_entry_id}` (operation `DeleteWaitlistEntry`)
-    #[doc(alias = "DeleteWaitlistEntry")]
-    pub fn delete_waitlist_entry(
-        &self,
-        waitlist_entry_id: &str,
-        _: &DeleteWaitlistEntryParams,
-    ) -> crate::runtime::Call<'_, super::models::DeletedObject> {
-        crate::runtime::Call::new(
-            self,
-            delete_waitlist_entry_request(waitlist_entry_id),
-            crate::runtime::Response::json,
-        )
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
     }
-    /// Invite waitlist entry
-    ///
-    /// Sends an invitation to the email address of a waitlist entry.
-    ///
-    /// `POST /waitlist_entries/{waitlist_entry_id}/invite` (operation `InviteWaitlistEntry`)
-    #[doc(alias = "InviteWaitlistEntry")]
-    pub fn invite_waitlist_entry(
-        &self,
-        waitlist_entry_id: &str,
-        _: &InviteWaitlistEntryParams,
-        body: ::std::option::Option<&super::models::InviteWaitlistEntryRequest>,
-    ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
-        crate::runtime::Call::new(
-            self,
-            invite_waitlist_entry_request(waitlist_entry_id, body),
-            crate::runtime::Response::json,
-        )
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
     }
-    /// Reject waitlist entry
-    ///
-    /// Marks a waitlist entry as rejected.
-    ///
-    /// `POST /waitlist_entries/{waitlist_entry_id}/reject` (operation `RejectWaitlistEntry`)
-    #[doc(alias = "RejectWaitlistEntry")]
-    pub fn reject_waitlist_entry(
-        &self,
-        waitlist_entry_id: &str,
-        _: &RejectWaitlistEntryParams,
-    ) -> crate::runtime::Call<'_, super::models::WaitlistEntry> {
-        crate::runtime::Call::new(
-            self,
-            reject_waitlist_entry_request(waitlist_entry_id),
-            crate::runtime::Response::json,
-        )
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateWaitlistEntry<'a> {
+    type Output = ::std::result::Result<super::models::WaitlistEntry, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_waitlist_entry_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::create_bulk_waitlist_entries`](crate::Client::create_bulk_waitlist_entries), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateBulkWaitlistEntries<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    body: ::std::option::Option<
+        &'a ::std::vec::Vec<super::models::CreateBulkWaitlistEntriesRequestItem>,
+    >,
+}
+impl<'a> CreateBulkWaitlistEntries<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(
+        mut self,
+        body: &'a ::std::vec::Vec<super::models::CreateBulkWaitlistEntriesRequestItem>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateBulkWaitlistEntries<'a> {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<super::models::WaitlistEntry>,
+        crate::Error,
+    >;
+    type IntoFuture = crate::runtime::Call<
+        'a,
+        ::std::vec::Vec<super::models::WaitlistEntry>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_bulk_waitlist_entries_request(self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_waitlist_entry`](crate::Client::delete_waitlist_entry), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteWaitlistEntry<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    waitlist_entry_id: &'a str,
+}
+impl<'a> DeleteWaitlistEntry<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteWaitlistEntry<'a> {
+    type Output = ::std::result::Result<super::models::DeletedObject, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_waitlist_entry_request(self.waitlist_entry_id);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::invite_waitlist_entry`](crate::Client::invite_waitlist_entry), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct InviteWaitlistEntry<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    waitlist_entry_id: &'a str,
+    body: ::std::option::Option<&'a super::models::InviteWaitlistEntryRequest>,
+}
+impl<'a> InviteWaitlistEntry<'a> {
+    /// The request body (optional for this operation).
+    #[inline]
+    pub fn body(mut self, body: &'a super::models::InviteWaitlistEntryRequest) -> Self {
+        self.body = ::std::option::Option::Some(body);
+        self
+    }
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for InviteWaitlistEntry<'a> {
+    type Output = ::std::result::Result<super::models::WaitlistEntry, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = invite_waitlist_entry_request(self.waitlist_entry_id, self.body);
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::reject_waitlist_entry`](crate::Client::reject_waitlist_entry), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct RejectWaitlistEntry<'a> {
+    base: crate::runtime::RequestBase<'a>,
+    waitlist_entry_id: &'a str,
+}
+impl<'a> RejectWaitlistEntry<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for RejectWaitlistEntry<'a> {
+    type Output = ::std::result::Result<super::models::WaitlistEntry, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = reject_waitlist_entry_request(self.waitlist_entry_id);
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn list_waitlist_entries_request(
@@ -238,7 +614,7 @@ fn reject_waitlist_entry_request(
     request.push_path("/reject");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::list_waitlist_entries`](crate::Client::list_waitlist_entries).
+/// The optional parameters of [`Client::list_waitlist_entries`](crate::Client::list_waitlist_entries), for [`ListWaitlistEntries::params`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesParams {
@@ -253,23 +629,3 @@ pub struct ListWaitlistEntriesParams {
     /// Sort key `created_at`, `email_address` or `invited_at`, prefixed with `+` (ascending) or `-` (descending); default `-created_at`.
     pub order_by: ::std::option::Option<::std::string::String>,
 }
-/// Optional parameters of [`Client::create_waitlist_entry`](crate::Client::create_waitlist_entry).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateWaitlistEntryParams {}
-/// Optional parameters of [`Client::create_bulk_waitlist_entries`](crate::Client::create_bulk_waitlist_entries).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateBulkWaitlistEntriesParams {}
-/// Optional parameters of [`Client::delete_waitlist_entry`](crate::Client::delete_waitlist_entry).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteWaitlistEntryParams {}
-/// Optional parameters of [`Client::invite_waitlist_entry`](crate::Client::invite_waitlist_entry).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct InviteWaitlistEntryParams {}
-/// Optional parameters of [`Client::reject_waitlist_entry`](crate::Client::reject_waitlist_entry).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct RejectWaitlistEntryParams {}

@@ -8,48 +8,192 @@ impl crate::Client {
     /// Creates the Svix application that delivers the instance's webhooks and links it to the instance.
     ///
     /// `POST /webhooks/svix` (operation `CreateSvixApp`)
+    ///
+    /// Returns a [`CreateSvixApp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "CreateSvixApp")]
-    pub fn create_svix_app(
-        &self,
-        _: &CreateSvixAppParams,
-    ) -> crate::runtime::Call<'_, super::models::SvixUrl> {
-        crate::runtime::Call::new(
-            self,
-            create_svix_app_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn create_svix_app(&self) -> CreateSvixApp<'_> {
+        CreateSvixApp {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Delete Svix app
     ///
     /// Deletes the instance's Svix application and unlinks it.
     ///
     /// `DELETE /webhooks/svix` (operation `DeleteSvixApp`)
+    ///
+    /// Returns a [`DeleteSvixApp`] request: set its optional parts, then `.await` it.
     #[doc(alias = "DeleteSvixApp")]
-    pub fn delete_svix_app(
-        &self,
-        _: &DeleteSvixAppParams,
-    ) -> crate::runtime::Call<'_, ()> {
-        crate::runtime::Call::new(
-            self,
-            delete_svix_app_request(),
-            crate::runtime::Response::empty,
-        )
+    #[inline]
+    pub fn delete_svix_app(&self) -> DeleteSvixApp<'_> {
+        DeleteSvixApp {
+            base: crate::runtime::RequestBase::new(self),
+        }
     }
     /// Create Svix dashboard URL
     ///
     /// Returns a fresh URL that opens the Svix management dashboard of the instance's webhooks.
     ///
     /// `POST /webhooks/svix_url` (operation `GenerateSvixAuthURL`)
+    ///
+    /// Returns a [`GenerateSvixAuthUrl`] request: set its optional parts, then `.await` it.
     #[doc(alias = "GenerateSvixAuthURL")]
-    pub fn generate_svix_auth_url(
-        &self,
-        _: &GenerateSvixAuthUrlParams,
-    ) -> crate::runtime::Call<'_, super::models::SvixUrl> {
-        crate::runtime::Call::new(
-            self,
-            generate_svix_auth_url_request(),
-            crate::runtime::Response::json,
-        )
+    #[inline]
+    pub fn generate_svix_auth_url(&self) -> GenerateSvixAuthUrl<'_> {
+        GenerateSvixAuthUrl {
+            base: crate::runtime::RequestBase::new(self),
+        }
+    }
+}
+/// A request to [`Client::create_svix_app`](crate::Client::create_svix_app), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct CreateSvixApp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> CreateSvixApp<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateSvixApp<'a> {
+    type Output = ::std::result::Result<super::models::SvixUrl, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SvixUrl>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = create_svix_app_request();
+        self.base.call(request, crate::runtime::Response::json)
+    }
+}
+/// A request to [`Client::delete_svix_app`](crate::Client::delete_svix_app), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct DeleteSvixApp<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> DeleteSvixApp<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for DeleteSvixApp<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = delete_svix_app_request();
+        self.base.call(request, crate::runtime::Response::empty)
+    }
+}
+/// A request to [`Client::generate_svix_auth_url`](crate::Client::generate_svix_auth_url), sent when awaited.
+///
+/// Set optional parts with its methods, then `.await` it (it implements
+/// `IntoFuture`).
+#[must_use = "a request does nothing unless it is awaited"]
+#[derive(Debug)]
+pub struct GenerateSvixAuthUrl<'a> {
+    base: crate::runtime::RequestBase<'a>,
+}
+impl<'a> GenerateSvixAuthUrl<'a> {
+    /// Retries this call as `policy` says, instead of as the client does.
+    #[inline]
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.base.retry(policy);
+        self
+    }
+    /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+    #[inline]
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.base.timeout(timeout);
+        self
+    }
+    /// Bounds this call in all, retries and waits included (see
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+    #[inline]
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.base.deadline(deadline);
+        self
+    }
+    /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+    #[inline]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.base.header(name, value);
+        self
+    }
+    /// Every per-call option at once, replacing those set before.
+    #[inline]
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.base.options(options);
+        self
+    }
+}
+impl<'a> ::std::future::IntoFuture for GenerateSvixAuthUrl<'a> {
+    type Output = ::std::result::Result<super::models::SvixUrl, crate::Error>;
+    type IntoFuture = crate::runtime::Call<'a, super::models::SvixUrl>;
+    fn into_future(self) -> Self::IntoFuture {
+        let request = generate_svix_auth_url_request();
+        self.base.call(request, crate::runtime::Response::json)
     }
 }
 fn create_svix_app_request() -> ::std::result::Result<
@@ -88,15 +232,3 @@ fn generate_svix_auth_url_request() -> ::std::result::Result<
     request.push_path("/webhooks/svix_url");
     ::std::result::Result::Ok(request)
 }
-/// Optional parameters of [`Client::create_svix_app`](crate::Client::create_svix_app).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSvixAppParams {}
-/// Optional parameters of [`Client::delete_svix_app`](crate::Client::delete_svix_app).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteSvixAppParams {}
-/// Optional parameters of [`Client::generate_svix_auth_url`](crate::Client::generate_svix_auth_url).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GenerateSvixAuthUrlParams {}

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-type Sending<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+pub(super) type Sending<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
 
 /// How a call's answer becomes its result (`Response::json`, `Response::text`, ...).
 pub type Decode<T> = fn(Response) -> Result<T, Error>;
@@ -42,7 +42,7 @@ impl<'a, T> Call<'a, T> {
         Call::from_sending(borrowing(client, request), decode)
     }
 
-    fn from_sending(sending: Result<Sending<'a>, Error>, decode: Decode<T>) -> Self {
+    pub(super) fn from_sending(sending: Result<Sending<'a>, Error>, decode: Decode<T>) -> Self {
         let state = match sending {
             Ok(sending) => State::Sending { sending, decode },
             Err(error) => State::Refused(Some(error)),
@@ -61,11 +61,17 @@ impl<T> Call<'static, T> {
 }
 
 /// The sending future of a call: non-generic, so compiled once for every operation.
-fn borrowing(client: &Client, request: Result<Request, Error>) -> Result<Sending<'_>, Error> {
+pub(super) fn borrowing(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<Sending<'_>, Error> {
     Ok(Box::pin(client.send(request?)))
 }
 
-fn owning(client: Client, request: Result<Request, Error>) -> Result<Sending<'static>, Error> {
+pub(super) fn owning(
+    client: Client,
+    request: Result<Request, Error>,
+) -> Result<Sending<'static>, Error> {
     let request = request?;
     Ok(Box::pin(async move { client.send(request).await }))
 }

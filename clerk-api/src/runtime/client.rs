@@ -1,7 +1,8 @@
 //! The client: configuration, authentication, and the one `send` every operation uses.
 
+use super::deadline::{AttemptTimeout, CallClock};
 use super::error::{ApiError, Error};
-use super::rate_limit::{RateLimit, RateLimiter};
+use super::rate_limit::{RateLimit, RateLimiter, Sent};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RetryPolicy};
@@ -9,11 +10,11 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
     USER_AGENT,
 };
-use reqwest::Url;
+use reqwest::{StatusCode, Url};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
-use tracing::Instrument;
+use std::time::{Duration, SystemTime};
+use tracing::{Instrument, Span};
 
 /// The `User-Agent` every request carries.
 pub const DEFAULT_USER_AGENT: &str = concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -25,6 +26,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The connect timeout unless configured otherwise: opening the TCP connection and the
 /// TLS handshake.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The API version header every request carries, parsed once.
+static CLERK_API_VERSION: HeaderName = HeaderName::from_static("clerk-api-version");
+
+/// The `Accept` every request carries unless it names its own: every operation of
+/// Clerk's API answers JSON, errors too.
+static JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// The header a [`crate::testing::MockServer`] client names each call's operation in, so
 /// canned answers can be keyed by operation id. Never sent by other clients.
@@ -292,7 +300,7 @@ impl ClientBuilder {
     /// policy: `max_attempts` attempts of at most [`ClientBuilder::timeout`] each, and no
     /// retry starting after `max_elapsed`). When it runs out, the call ends with
     /// [`TimeoutKind::Deadline`](crate::TimeoutKind::Deadline); a wait that could not
-    /// finish in time is not started. For a stream, it applies to each page.
+    /// finish in time is not started. For a stream, it applies to each fetch of a page.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -397,27 +405,6 @@ impl ClientBuilder {
             send_operation_id: self.send_operation_id,
             #[cfg(feature = "auth")]
             jwks_cache: Default::default(),
-        }
-    }
-}
-
-/// What one attempt ended with.
-enum Attempt {
-    Done(Response),
-    Status(Box<ApiError>),
-    Transport(reqwest::Error),
-}
-
-impl Attempt {
-    /// The error a failed attempt is reported as.
-    fn into_error(self, operation_id: &'static str, deadline_bound: bool) -> Error {
-        match self {
-            Attempt::Status(error) => Error::Api(error),
-            Attempt::Transport(error) if error.is_builder() => {
-                Error::invalid_request(operation_id, error.to_string())
-            }
-            Attempt::Transport(error) => Error::transport(operation_id, error, deadline_bound),
-            Attempt::Done(_) => unreachable!("a success is no error"),
         }
     }
 }
@@ -544,10 +531,25 @@ impl Client {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        let clock = CallClock::start(self.deadline());
+        let result = self
+            .send_with_retries(&request, &clock, &span)
+            .instrument(span.clone())
+            .await;
+        if !span.is_disabled() {
+            span.record("duration_ms", clock.elapsed().as_millis() as u64);
+            let _entered = span.enter();
+            match &result {
+                Ok(_) => tracing::debug!("succeeded"),
+                Err(error) => tracing::debug!(error = %error, "failed"),
+            }
+        }
+        result
     }
 
-    async fn send_with_retries(&self, request: Request) -> Result<Response, Error> {
+    /// The HTTP client to send with, unless a setting of this client or handle is
+    /// unusable.
+    fn ready(&self, operation_id: &'static str) -> Result<&reqwest::Client, Error> {
         let (Some(http), None) = (&self.inner.http, &self.inner.config_error) else {
             let problem = self.inner.config_error.clone().unwrap_or_default();
             return Err(Error::Config(problem));
@@ -555,27 +557,27 @@ impl Client {
         if !self.options.problems.is_empty() {
             let problems = self.options.problems.join("; ");
             return Err(Error::invalid_request(
-                request.operation_id,
+                operation_id,
                 format!("request options: {problems}"),
             ));
         }
-        let auth = &self.inner.auth;
-        let url = self.url(&request)?;
+        Ok(http)
+    }
+
+    /// Attempts until one succeeds, or the retry policy or the deadline says stop.
+    /// Whether a failure is retried, and after how long, is
+    /// [`RetryPolicy::next_wait`]'s decision alone.
+    async fn send_with_retries(
+        &self,
+        request: &Request,
+        clock: &CallClock,
+        span: &Span,
+    ) -> Result<Response, Error> {
+        let operation_id = request.operation_id;
+        let http = self.ready(operation_id)?;
+        let url = self.url(request)?;
         let policy = self.retry_policy();
         let timeout = self.timeout();
-        let started = Instant::now();
-        let deadline = self.deadline().map(|d| started.checked_add(d));
-        // A deadline too far away to represent is no deadline.
-        let deadline = deadline.flatten();
-        let span = tracing::Span::current();
-        let finish = |result: Result<Response, Error>| {
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            match &result {
-                Ok(_) => tracing::debug!("succeeded"),
-                Err(error) => tracing::debug!(error = %error, "failed"),
-            }
-            result
-        };
         let mut attempt = 0;
         // How the previous attempt failed, for a deadline that ends the call before the
         // next one.
@@ -583,73 +585,46 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            if let Some(limiter) = &self.inner.limiter {
-                let until = deadline.map(tokio::time::Instant::from_std);
-                if limiter.acquire(until).await.is_err() {
-                    return finish(Err(Error::deadline(request.operation_id, last_error)));
+            let sent = match &self.inner.limiter {
+                None => None,
+                Some(limiter) => match limiter.try_acquire() {
+                    Some(sent) => Some(sent),
+                    // The rare, larger future is boxed: calls that never wait for the
+                    // limiter do not carry it.
+                    None => match Box::pin(limiter.acquire(clock.deadline())).await {
+                        Ok(sent) => Some(sent),
+                        Err(_) => return Err(Error::deadline(operation_id, last_error)),
+                    },
+                },
+            };
+            let Some(limit) = clock.attempt(timeout) else {
+                return Err(Error::deadline(operation_id, last_error));
+            };
+            let error = match self
+                .attempt(http, request, &url, limit, attempt, sent)
+                .await
+            {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
+                if let Some(limiter) = &self.inner.limiter {
+                    // The budget is the server's, not this call's: everyone waits.
+                    limiter.pause(policy.wait_after(&error, attempt));
                 }
             }
-            // The attempt may use what is left of the deadline, if that is shorter.
-            let (attempt_timeout, deadline_bound) = match deadline {
-                Some(at) => {
-                    let left = at.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return finish(Err(Error::deadline(request.operation_id, last_error)));
-                    }
-                    (left.min(timeout), left < timeout)
-                }
-                None => (timeout, false),
+            let Some(wait) = policy.next_wait(&request.method, &error, attempt, clock.elapsed())
+            else {
+                return Err(error);
             };
-            let outcome = self
-                .attempt(http, &request, &url, auth, attempt_timeout, attempt)
-                .await;
-            let wait = match &outcome {
-                Attempt::Done(response) => {
-                    span.record("status", response.status.as_u16());
-                    return finish(match outcome {
-                        Attempt::Done(response) => Ok(response),
-                        _ => unreachable!("matched Done above"),
-                    });
-                }
-                Attempt::Status(error) => {
-                    span.record("status", error.status.as_u16());
-                    let wait = error.retry_after.unwrap_or_else(|| policy.backoff(attempt));
-                    if error.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-                        if let Some(limiter) = &self.inner.limiter {
-                            // The budget is the server's, not this call's: everyone waits.
-                            limiter.pause(wait);
-                        }
-                    }
-                    policy
-                        .retries_status(&request.method, error.status)
-                        .then_some(wait)
-                }
-                Attempt::Transport(error) if error.is_builder() => None,
-                // The deadline is spent: nothing is left to retry in.
-                Attempt::Transport(error)
-                    if deadline_bound && error.is_timeout() && !error.is_connect() =>
-                {
-                    None
-                }
-                Attempt::Transport(error) => {
-                    // A connection that never opened carried no request: safe to repeat.
-                    (error.is_connect() || policy.is_idempotent(&request.method))
-                        .then(|| policy.backoff(attempt))
-                }
-            };
-            let error = outcome.into_error(request.operation_id, deadline_bound);
-            // `checked_add`: a server may send an absurd `Retry-After`.
-            let within_budget = wait
-                .and_then(|w| started.elapsed().checked_add(w))
-                .is_some_and(|end| end <= policy.max_elapsed);
-            let Some(wait) = wait.filter(|_| attempt < policy.max_attempts && within_budget) else {
-                return finish(Err(error));
-            };
-            // A wait that would end past the deadline is not started.
-            if deadline
-                .is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end >= at))
-            {
-                return finish(Err(Error::deadline(request.operation_id, Some(error))));
+            if clock.overruns(wait) {
+                return Err(Error::deadline(operation_id, Some(error)));
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
             last_error = Some(error);
@@ -657,25 +632,86 @@ impl Client {
         }
     }
 
+    /// One attempt: the request on the wire and the whole answer read into memory (so a
+    /// connection dropped mid-body fails this attempt, and is retried like one, rather
+    /// than failing a decode later). `sent` is the rate limiter's count of this request,
+    /// released once the answer's head is back: the server has counted it by then.
     async fn attempt(
         &self,
         http: &reqwest::Client,
         request: &Request,
         url: &Url,
-        auth: &HeaderValue,
-        timeout: Duration,
+        limit: AttemptTimeout,
         attempt: u32,
-    ) -> Attempt {
+        sent: Option<Sent<'_>>,
+    ) -> Result<Response, Error> {
+        let operation_id = request.operation_id;
+        let failed = |error: reqwest::Error| {
+            if error.is_builder() {
+                Error::invalid_request(operation_id, error.to_string())
+            } else {
+                Error::transport(operation_id, error, limit.deadline_bound)
+            }
+        };
+        let builder = self
+            .request_builder(http, request, url, limit.timeout)
+            .map_err(failed)?;
+        let response = builder.send().await;
+        drop(sent);
+        let mut response = response.map_err(failed)?;
+        let status = response.status();
+        // Moved, not cloned: the body is read without them.
+        let headers = std::mem::take(response.headers_mut());
+        if let Some(observe) = &self.inner.observer {
+            observe(&ResponseMeta {
+                operation_id,
+                method: &request.method,
+                status,
+                headers: &headers,
+                attempt,
+            });
+        }
+        let body = response.bytes().await.map_err(failed)?;
+        if status.is_success() {
+            return Ok(Response {
+                operation_id,
+                status,
+                headers,
+                body,
+            });
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        Err(Error::Api(Box::new(ApiError::new(
+            operation_id,
+            status,
+            headers,
+            body,
+            retry_after,
+        ))))
+    }
+
+    /// The request of one attempt: method, URL, the client's headers, the request's own,
+    /// the handle's extra ones, the body.
+    fn request_builder(
+        &self,
+        http: &reqwest::Client,
+        request: &Request,
+        url: &Url,
+        timeout: Duration,
+    ) -> Result<reqwest::RequestBuilder, reqwest::Error> {
         let mut builder = http
             .request(request.method.clone(), url.clone())
-            .header(AUTHORIZATION, auth.clone())
-            .header("Clerk-API-Version", self.inner.api_version.clone())
+            .header(AUTHORIZATION, self.inner.auth.clone())
+            .header(CLERK_API_VERSION.clone(), self.inner.api_version.clone())
             .header(USER_AGENT, self.inner.user_agent.clone())
             .timeout(timeout);
-        // Every operation of Clerk's API answers JSON (errors too); a request that names
-        // its own `Accept` (a header parameter, or a per-call header) keeps it.
+        // A request that names its own `Accept` (a header parameter, or a per-call
+        // header) keeps it.
         if !request.has_header("accept") {
-            builder = builder.header(ACCEPT, HeaderValue::from_static("application/json"));
+            builder = builder.header(ACCEPT, JSON.clone());
         }
         #[cfg(feature = "test-util")]
         if self.inner.send_operation_id {
@@ -689,7 +725,7 @@ impl Client {
             let extra: HeaderMap = self.options.headers.iter().cloned().collect();
             builder = builder.headers(extra);
         }
-        builder = match &request.body {
+        Ok(match &request.body {
             Body::Empty => builder,
             Body::Bytes {
                 content_type,
@@ -697,50 +733,7 @@ impl Client {
             } => builder
                 .header(CONTENT_TYPE, *content_type)
                 .body(bytes.clone()),
-            Body::Multipart(form) => match form.to_form() {
-                Ok(form) => builder.multipart(form),
-                Err(e) => return Attempt::Transport(e),
-            },
-        };
-        let response = match builder.send().await {
-            Ok(response) => response,
-            Err(e) => return Attempt::Transport(e),
-        };
-        let status = response.status();
-        let headers = response.headers().clone();
-        if let Some(observe) = &self.inner.observer {
-            observe(&ResponseMeta {
-                operation_id: request.operation_id,
-                method: &request.method,
-                status,
-                headers: &headers,
-                attempt,
-            });
-        }
-        // The whole body is read here, so a connection dropped mid-body is a transport
-        // failure of this attempt (and retried like one), not a decode error later.
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(e) => return Attempt::Transport(e),
-        };
-        if status.is_success() {
-            return Attempt::Done(Response {
-                operation_id: request.operation_id,
-                status,
-                headers,
-                body,
-            });
-        }
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        Attempt::Status(Box::new(ApiError::new(
-            request.operation_id,
-            status,
-            headers,
-            body,
-            retry_after,
-        )))
+            Body::Multipart(form) => builder.multipart(form.to_form()?),
+        })
     }
 }

@@ -319,8 +319,7 @@ impl Error {
     /// ```no_run
     /// # async fn run(client: clerk_api::Client) {
     /// use clerk_api::TimeoutKind;
-    /// # let params = Default::default();
-    /// match client.get_organization("org_123", &params).await {
+    /// match client.get_organization("org_123").await {
     ///     Err(e) if e.timeout_kind() == Some(TimeoutKind::Connect) => eprintln!("Clerk unreachable: {e}"),
     ///     Err(e) if e.timeout_kind() == Some(TimeoutKind::Deadline) => eprintln!("gave up in time: {e}"),
     ///     other => { let _ = other; }

@@ -3,8 +3,10 @@
 //! Nothing here knows a Clerk endpoint; the generated modules describe each operation
 //! as a [`Request`] and this runtime sends it.
 
+mod builder;
 mod call;
 mod client;
+mod deadline;
 mod error;
 mod json_path;
 mod multipart;
@@ -18,6 +20,7 @@ mod retry;
 mod serde_support;
 mod tls;
 
+pub use builder::RequestBase;
 pub use call::{Call, Decode};
 #[cfg(feature = "test-util")]
 pub(crate) use client::OPERATION_ID_HEADER;

@@ -50,6 +50,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// So a string field's setter takes a literal: `.name("Acme")`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

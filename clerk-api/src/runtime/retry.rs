@@ -1,5 +1,6 @@
 //! When to retry a call and how long to wait.
 
+use super::error::{Error, TimeoutKind};
 use reqwest::{Method, StatusCode};
 use std::time::{Duration, SystemTime};
 
@@ -83,6 +84,58 @@ impl RetryPolicy {
     pub(crate) fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
         status == StatusCode::TOO_MANY_REQUESTS
             || (matches!(status.as_u16(), 500 | 502 | 503 | 504) && self.is_idempotent(method))
+    }
+
+    /// Whether a failed attempt is worth another: the one place that classifies
+    /// failures, for calls and for the pages of a stream alike.
+    pub(crate) fn retries(&self, method: &Method, error: &Error) -> bool {
+        match error {
+            Error::Api(error) => self.retries_status(method, error.status),
+            Error::Transport(error) => match error.timeout {
+                // The call's deadline is spent: nothing is left to retry in.
+                Some(TimeoutKind::Deadline) => false,
+                // A connection that never opened carried no request: safe to repeat.
+                _ if error
+                    .source
+                    .as_ref()
+                    .is_some_and(reqwest::Error::is_connect) =>
+                {
+                    true
+                }
+                _ => self.is_idempotent(method),
+            },
+            Error::Decode(_) | Error::InvalidRequest { .. } | Error::Config(_) => false,
+        }
+    }
+
+    /// How long to wait before attempt `attempt + 1` after `error`: the server's
+    /// `Retry-After` when it sent one, else the backoff.
+    pub(crate) fn wait_after(&self, error: &Error, attempt: u32) -> Duration {
+        error
+            .api()
+            .and_then(|e| e.retry_after())
+            .unwrap_or_else(|| self.backoff(attempt))
+    }
+
+    /// The wait before another attempt, if `error` (of attempt `attempt`, `elapsed`
+    /// into the call) gets one: it is retried, attempts are left, and the wait ends
+    /// within `max_elapsed`.
+    pub(crate) fn next_wait(
+        &self,
+        method: &Method,
+        error: &Error,
+        attempt: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !self.retries(method, error) {
+            return None;
+        }
+        let wait = self.wait_after(error, attempt);
+        // `checked_add`: a server may send an absurd `Retry-After`.
+        elapsed
+            .checked_add(wait)
+            .is_some_and(|end| end <= self.max_elapsed)
+            .then_some(wait)
     }
 
     /// Exponential backoff with jitter before attempt `attempt + 1` (`attempt` >= 1):

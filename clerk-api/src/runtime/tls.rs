@@ -32,7 +32,7 @@ pub(crate) fn http_client(
         .map_err(|e| format!("TLS configuration: {e}"));
     let client = config.and_then(|config| {
         builder
-            .use_preconfigured_tls(config)
+            .tls_backend_preconfigured(config)
             .build()
             .map_err(|e| format!("HTTP client: {e}"))
     });

@@ -1,5 +1,6 @@
 //! Testing code that calls [`Client`](crate::Client), without Clerk (feature
-//! `test-util`).
+//! `test-util`), two ways: [`MockServer`] answers what the test scripts, and
+//! [`FakeClerk`] answers from the state it keeps (see [below](#a-stateful-fake)).
 //!
 //! [`MockServer`] is a real HTTP server on 127.0.0.1 with canned answers keyed by method
 //! and path (or by operation id), and [`MockServer::client`] is an ordinary `Client`
@@ -28,10 +29,10 @@
 //!     .respond(MockResponse::clerk_error(404, "resource_not_found", "not found"));
 //!
 //! let client = server.client();
-//! let org = client.get_organization("org_1", &GetOrganizationParams::default()).await.unwrap();
+//! let org = client.get_organization("org_1").await.unwrap();
 //! assert_eq!(org.name, "Acme");
 //! let err = client
-//!     .delete_organization("org_1", &Default::default())
+//!     .delete_organization("org_1")
 //!     .await
 //!     .unwrap_err();
 //! assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
@@ -56,12 +57,32 @@
 //! ([`MockBuilder::respond_in_sequence`]), limited rules ([`MockBuilder::times`]) and
 //! per-rule call counts ([`Mock::calls`]). Unlike both, the answers travel over real
 //! HTTP, so timeouts ([`MockResponse::delay`]) and retries behave as in production.
+//!
+//! # A stateful fake
+//!
+//! [`FakeClerk`] is an in-memory Clerk instance on the same server: what one call
+//! creates, the next one finds, in whatever order the code under test asks, and the
+//! test asserts on the state it left ([`FakeClerk::user`], [`FakeClerk::membership`],
+//! ...). It models users, organizations, memberships, organization domains,
+//! invitations, organization invitations and `GET /jwks`
+//! ([`FakeClerk::modelled_operations`]), with Clerk's id prefixes, millisecond times,
+//! list filters, orderings and `total_count`, and Clerk's errors for the cases Clerk
+//! documents (an unknown id, a taken slug or address, a missing field, a second
+//! membership, a full organization). Its answers are checked against the spec's
+//! response schemas by the crate's tests. State is seeded with the bodies of the
+//! create calls ([`FakeClerk::seed_user`], ...). `MockServer`'s rules work on it too
+//! and answer first: a passing `429` or `5xx`, a slow answer
+//! ([`MockBuilder::pass_through_after`]), or an operation it does not model, which
+//! otherwise answers `501` ([`NOT_MODELLED_ERROR_CODE`]). With the `auth` feature,
+//! `FakeClerk::session_token` mints session tokens its `/jwks` verifies.
 
+mod fake;
 mod recorded;
 mod response;
 mod rule;
 mod server;
 
+pub use fake::{FakeAnswer, FakeClerk, FakeClerkBuilder, NOT_MODELLED_ERROR_CODE};
 pub use recorded::RecordedRequest;
 pub use response::MockResponse;
 pub use rule::{Mock, MockBuilder};

@@ -7,9 +7,17 @@ use percent_encoding::percent_decode_str;
 use reqwest::Method;
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 type Matcher = Box<dyn Fn(&RecordedRequest) -> bool + Send + Sync>;
-type Responder = Box<dyn Fn(&RecordedRequest) -> MockResponse + Send + Sync>;
+type Responder = Box<dyn Fn(&RecordedRequest) -> Answer + Send + Sync>;
+
+/// What a matched rule does with a request.
+pub(crate) enum Answer {
+    Respond(MockResponse),
+    /// Leaves the request to the server's own answer, after this delay.
+    PassAfter(Duration),
+}
 
 /// One registered rule: what it matches, how it answers, what it has answered.
 pub(crate) struct Rule {
@@ -27,7 +35,7 @@ impl Rule {
     /// This rule's answer to `request`, if it matches and is not used up; the request
     /// is then recorded as answered here. One lock covers check and record, so a rule
     /// limited by `times` answers no more than that under concurrent requests.
-    pub(crate) fn try_answer(&self, request: &RecordedRequest) -> Option<MockResponse> {
+    pub(crate) fn try_answer(&self, request: &RecordedRequest) -> Option<Answer> {
         let mut answered = self.answered.lock().unwrap_or_else(|e| e.into_inner());
         let accepts = self.times.is_none_or(|times| answered.len() < times)
             && self.method.as_ref().is_none_or(|m| *m == request.method)
@@ -128,13 +136,24 @@ impl<'a> MockBuilder<'a> {
         self,
         respond: impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
     ) -> Mock {
+        self.register(Box::new(move |request| Answer::Respond(respond(request))))
+    }
+
+    /// Lets each matched request through to the server's own answer after `delay`: a
+    /// slow [`FakeClerk`](super::FakeClerk) that still answers from its state (on a
+    /// [`MockServer`], the own answer is the `404` of a request no mock matches).
+    pub fn pass_through_after(self, delay: Duration) -> Mock {
+        self.register(Box::new(move |_| Answer::PassAfter(delay)))
+    }
+
+    fn register(self, respond: Responder) -> Mock {
         let rule = Arc::new(Rule {
             method: self.method,
             path: self.path,
             operation_id: self.operation_id,
             matchers: self.matchers,
             times: self.times,
-            respond: Box::new(respond),
+            respond,
             answered: Mutex::new(Vec::new()),
         });
         self.server.add_rule(rule.clone());
@@ -181,12 +200,12 @@ impl Mock {
 
 /// A path with `{name}` segments that match any one non-empty segment.
 #[derive(Debug, Clone)]
-struct PathTemplate {
+pub(crate) struct PathTemplate {
     segments: Vec<Option<String>>,
 }
 
 impl PathTemplate {
-    fn parse(template: &str) -> Self {
+    pub(crate) fn parse(template: &str) -> Self {
         PathTemplate {
             segments: template
                 .split('/')
@@ -198,18 +217,27 @@ impl PathTemplate {
     /// Literal segments are compared with the request's segments percent-decoded, so
     /// `/users/a b` matches `/users/a%20b`.
     fn matches(&self, path: &str) -> bool {
+        self.captures(path).is_some()
+    }
+
+    /// The values of the `{name}` segments in `path` (percent-decoded, in order), when
+    /// `path` matches.
+    pub(crate) fn captures(&self, path: &str) -> Option<Vec<String>> {
         let segments: Vec<&str> = path.split('/').collect();
-        segments.len() == self.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(segments)
-                .all(|(want, got)| match want {
-                    None => !got.is_empty(),
-                    Some(literal) => {
-                        percent_decode_str(got).decode_utf8_lossy() == literal.as_str()
-                    }
-                })
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut captured = Vec::new();
+        for (want, got) in self.segments.iter().zip(segments) {
+            let decoded = percent_decode_str(got).decode_utf8_lossy();
+            match want {
+                None if got.is_empty() => return None,
+                None => captured.push(decoded.into_owned()),
+                Some(literal) if decoded != literal.as_str() => return None,
+                Some(_) => {}
+            }
+        }
+        Some(captured)
     }
 }
 
@@ -228,5 +256,15 @@ mod tests {
         let literal = PathTemplate::parse("/users/a b");
         assert!(literal.matches("/users/a%20b"));
         assert!(!literal.matches("/users/a_b"));
+    }
+
+    #[test]
+    fn captures_are_the_decoded_placeholder_segments() {
+        let t = PathTemplate::parse("/organizations/{organization_id}/memberships/{user_id}");
+        assert_eq!(
+            t.captures("/organizations/org_1/memberships/a%2Fb"),
+            Some(vec!["org_1".to_owned(), "a/b".to_owned()])
+        );
+        assert_eq!(t.captures("/organizations/org_1/memberships"), None);
     }
 }

@@ -1,8 +1,9 @@
-//! The loopback HTTP/1.1 server behind [`MockServer`].
+//! The loopback HTTP/1.1 server behind [`MockServer`] and
+//! [`FakeClerk`](super::FakeClerk): rules first, then the server's [`Backend`].
 
 use super::recorded::RecordedRequest;
 use super::response::MockResponse;
-use super::rule::{MockBuilder, Rule};
+use super::rule::{Answer, MockBuilder, Rule};
 use crate::runtime::OPERATION_ID_HEADER;
 use crate::{Client, ClientBuilder, RetryPolicy};
 use bytes::Bytes;
@@ -36,10 +37,32 @@ pub struct MockServer {
     task: JoinHandle<()>,
 }
 
-#[derive(Default)]
 struct State {
     rules: Mutex<Vec<Arc<Rule>>>,
     requests: Mutex<Vec<RecordedRequest>>,
+    backend: Arc<dyn Backend>,
+    /// Stripped from request paths before they are recorded and matched (`/v1` for the
+    /// fake, whose URL ends in it as Clerk's does); optional in requests.
+    path_prefix: &'static str,
+}
+
+/// What answers the requests no rule answered.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// The operation a request is for, when its client did not name it.
+    fn operation_of(&self, _method: &Method, _path: &str) -> Option<&'static str> {
+        None
+    }
+
+    fn answer(&self, request: &RecordedRequest) -> MockResponse;
+}
+
+/// [`MockServer`]'s backend: every request without a rule is a loud `404`.
+struct NoMock;
+
+impl Backend for NoMock {
+    fn answer(&self, request: &RecordedRequest) -> MockResponse {
+        no_mock(request)
+    }
 }
 
 impl fmt::Debug for MockServer {
@@ -64,15 +87,28 @@ impl MockServer {
     ///
     /// When no loopback port can be bound, or outside a tokio runtime.
     pub async fn start() -> MockServer {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+        Self::start_with(0, Arc::new(NoMock), "")
             .await
-            .expect("the mock server binds a port on 127.0.0.1");
-        let addr = listener
-            .local_addr()
-            .expect("a bound listener has an address");
-        let state = Arc::new(State::default());
+            .expect("the mock server binds a port on 127.0.0.1")
+    }
+
+    /// A server on `port` of 127.0.0.1 (0: any free one) whose unmatched requests go to
+    /// `backend`.
+    pub(crate) async fn start_with(
+        port: u16,
+        backend: Arc<dyn Backend>,
+        path_prefix: &'static str,
+    ) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            rules: Mutex::default(),
+            requests: Mutex::default(),
+            backend,
+            path_prefix,
+        });
         let task = tokio::spawn(serve(listener, state.clone()));
-        MockServer { addr, state, task }
+        Ok(MockServer { addr, state, task })
     }
 
     /// The server's base URL (`http://127.0.0.1:PORT`), to which the spec's paths are
@@ -176,9 +212,16 @@ async fn handle(state: &State, request: hyper::Request<Incoming>) -> hyper::Resp
         Err(_) => Bytes::new(),
     };
     let mut headers = parts.headers;
+    let path = strip_prefix(parts.uri.path(), state.path_prefix).to_owned();
     let operation_id = headers
         .remove(OPERATION_ID_HEADER)
-        .and_then(|v| v.to_str().ok().map(str::to_owned));
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        .or_else(|| {
+            state
+                .backend
+                .operation_of(&parts.method, &path)
+                .map(str::to_owned)
+        });
     let query = parts
         .uri
         .query()
@@ -190,7 +233,7 @@ async fn handle(state: &State, request: hyper::Request<Incoming>) -> hyper::Resp
         .unwrap_or_default();
     let recorded = RecordedRequest {
         method: parts.method,
-        path: parts.uri.path().to_owned(),
+        path,
         query,
         headers,
         body,
@@ -199,10 +242,14 @@ async fn handle(state: &State, request: hyper::Request<Incoming>) -> hyper::Resp
     };
     lock(&state.requests).push(recorded.clone());
     let rules: Vec<Arc<Rule>> = lock(&state.rules).clone();
-    let response = rules
-        .iter()
-        .find_map(|rule| rule.try_answer(&recorded))
-        .unwrap_or_else(|| no_mock(&recorded));
+    let response = match rules.iter().find_map(|rule| rule.try_answer(&recorded)) {
+        Some(Answer::Respond(response)) => response,
+        Some(Answer::PassAfter(delay)) => {
+            tokio::time::sleep(delay).await;
+            state.backend.answer(&recorded)
+        }
+        None => state.backend.answer(&recorded),
+    };
     if !response.delay.is_zero() {
         tokio::time::sleep(response.delay).await;
     }
@@ -212,6 +259,20 @@ async fn handle(state: &State, request: hyper::Request<Incoming>) -> hyper::Resp
         answer.headers_mut().append(name, value);
     }
     answer
+}
+
+/// `path` without `prefix` when it starts with that segment (`/v1/users` -> `/users`).
+fn strip_prefix<'a>(path: &'a str, prefix: &str) -> &'a str {
+    match path.strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            if rest.is_empty() {
+                "/"
+            } else {
+                rest
+            }
+        }
+        _ => path,
+    }
 }
 
 fn no_mock(request: &RecordedRequest) -> MockResponse {

@@ -16,7 +16,9 @@ use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
 pub const SECRET: &str = "sk_test_secret";
 
 /// A builder for a client that talks to `server` with [`SECRET`].
+pub mod arrival_server;
 pub mod fault_server;
+pub mod python;
 pub mod raw_http;
 pub mod svix;
 
@@ -209,7 +211,9 @@ pub fn example_binary(name: &str) -> PathBuf {
         return built;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = root.join("target/scratch/example");
+    // A target directory of its own (the test's may be locked by the build running it),
+    // inside cargo's, wherever that is.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("example-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&root)
@@ -227,4 +231,67 @@ pub fn example_binary(name: &str) -> PathBuf {
         .unwrap();
     assert!(status.success());
     target.join("debug/examples").join(name)
+}
+
+/// A `User` as Clerk returns it; users with an odd number have no primary email or name.
+pub fn user_json(i: usize) -> Value {
+    let named = i.is_multiple_of(2);
+    json!({
+        "object": "user",
+        "id": format!("user_{i:03}"),
+        "primary_email_address_id": if named { json!(format!("idn_{i:03}")) } else { Value::Null },
+        "first_name": if named { json!("Ada") } else { Value::Null },
+        "last_name": if named { json!(format!("Lovelace {i}")) } else { Value::Null },
+        "has_image": false,
+        "public_metadata": {},
+        "email_addresses": if named {
+            json!([
+                {"object": "email_address", "id": "idn_other", "email_address": "other@example.com",
+                 "reserved": false, "linked_to": [], "created_at": 1, "updated_at": 1},
+                {"object": "email_address", "id": format!("idn_{i:03}"),
+                 "email_address": format!("ada{i}@example.com"), "reserved": false,
+                 "linked_to": [], "created_at": 1, "updated_at": 1},
+            ])
+        } else {
+            json!([])
+        },
+        "phone_numbers": [],
+        "web3_wallets": [],
+        "passkeys": [],
+        "password_enabled": true,
+        "two_factor_enabled": false,
+        "totp_enabled": false,
+        "backup_code_enabled": false,
+        "external_accounts": [],
+        "saml_accounts": [],
+        "enterprise_accounts": [],
+        "banned": false,
+        "locked": false,
+        "delete_self_enabled": true,
+        "create_organization_enabled": true,
+        "updated_at": 1_700_000_000_000_i64,
+        "created_at": 1_700_000_000_000_i64
+    })
+}
+
+/// An `OrganizationMembership` as Clerk returns it, in organization `org_1`.
+pub fn membership_json(user_id: &str, email: &str, role: &str) -> Value {
+    json!({
+        "object": "organization_membership",
+        "id": format!("orgmem_{user_id}"),
+        "role": role,
+        "permissions": [],
+        "public_metadata": {},
+        "organization": {
+            "object": "organization", "id": "org_1", "name": "Acme", "slug": "acme",
+            "has_image": false, "max_allowed_memberships": 5, "admin_delete_enabled": true,
+            "public_metadata": {}, "created_at": 1, "updated_at": 1
+        },
+        "public_user_data": {
+            "user_id": user_id, "identifier": email, "image_url": "https://img.example/x",
+            "has_image": false
+        },
+        "created_at": 1,
+        "updated_at": 1
+    })
 }

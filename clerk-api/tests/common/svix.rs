@@ -4,9 +4,6 @@
 
 use clerk_api::reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 /// The three `svix-*` headers of a signed delivery.
 pub fn headers(id: &str, timestamp: u64, signature: &str) -> HeaderMap {
@@ -17,55 +14,10 @@ pub fn headers(id: &str, timestamp: u64, signature: &str) -> HeaderMap {
     headers
 }
 
-/// Whether a missing tool fails the test (`cargo xtask test`, CI) rather than skipping.
-fn required() -> bool {
-    std::env::var_os("CLERK_REQUIRE_TEST_TOOLS").is_some()
-}
-
 /// Runs one request through svix. `None` (with a printed note) when Python or svix is
 /// not installed and not required.
 pub fn run(request: &Value) -> Option<Value> {
-    let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
-    // Where `cargo xtask test` installs the tools, so a plain `cargo test` finds them too.
-    let cache = tests.join("../../.cache/python");
-    let python_path = match std::env::var_os("PYTHONPATH") {
-        Some(existing) if !existing.is_empty() => {
-            let mut joined = cache.into_os_string();
-            joined.push(":");
-            joined.push(existing);
-            joined
-        }
-        _ => cache.into_os_string(),
-    };
-    let child = Command::new("python3")
-        .arg(tests.join("svix_tool.py"))
-        .env("PYTHONPATH", python_path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) if !required() => {
-            eprintln!("skipped: python3 is not available: {e}");
-            return None;
-        }
-        Err(e) => panic!("python3: {e}"),
-    };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if stderr.contains("No module named") && !required() {
-        eprintln!("skipped: the svix package is not installed (run `cargo xtask test`)");
-        return None;
-    }
-    assert!(output.status.success(), "svix_tool.py failed:\n{stderr}");
-    Some(serde_json::from_slice(&output.stdout).expect("svix_tool.py answers JSON"))
+    super::python::run_tool("svix_tool.py", request)
 }
 
 /// svix's `v1,<signature>` for each (secret, id, timestamp, body).

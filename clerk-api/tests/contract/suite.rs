@@ -13,14 +13,12 @@ async fn create_actor_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_actor_token(
-                &api::actor_tokens::CreateActorTokenParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateActorTokenRequest::new(
+            .create_actor_token()
+            .body(
+                &api::models::CreateActorTokenRequest::new(
+                    ::std::string::String::from("example"),
+                    api::models::CreateActorTokenRequestActor::new(
                         ::std::string::String::from("example"),
-                        api::models::CreateActorTokenRequestActor::new(
-                            ::std::string::String::from("example"),
-                        ),
                     ),
                 ),
             )
@@ -36,12 +34,7 @@ async fn create_actor_token_succeeds() {
 async fn revoke_actor_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_actor_token(
-                "example",
-                &api::actor_tokens::RevokeActorTokenParams::default(),
-            )
-            .await;
+        let result = client.revoke_actor_token("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeActorToken", result);
             break;
@@ -55,12 +48,7 @@ async fn revoke_actor_token_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .revoke_actor_token(
-            "example",
-            &api::actor_tokens::RevokeActorTokenParams::default(),
-        )
-        .await;
+    let result = client.revoke_actor_token("example").await;
     suite.fails_with("RevokeActorToken", 404u16, result);
 }
 #[cfg(feature = "admin_portal_link_tokens")]
@@ -70,7 +58,6 @@ async fn create_admin_portal_link_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_admin_portal_link_token(
-                &api::admin_portal_link_tokens::CreateAdminPortalLinkTokenParams::default(),
                 &<api::models::CreateAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -92,7 +79,6 @@ async fn create_admin_portal_link_token_fails_with_401() {
         );
     let result = client
         .create_admin_portal_link_token(
-            &api::admin_portal_link_tokens::CreateAdminPortalLinkTokenParams::default(),
             &<api::models::CreateAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
         )
         .await;
@@ -106,7 +92,6 @@ async fn revoke_admin_portal_link_token_succeeds() {
         let result = client
             .revoke_admin_portal_link_token(
                 "aplt_00000000000000000000000000000000",
-                &api::admin_portal_link_tokens::RevokeAdminPortalLinkTokenParams::default(),
                 &<api::models::RevokeAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -126,7 +111,6 @@ async fn revoke_admin_portal_link_token_fails_with_404() {
     let result = client
         .revoke_admin_portal_link_token(
             "aplt_00000000000000000000000000000000",
-            &api::admin_portal_link_tokens::RevokeAdminPortalLinkTokenParams::default(),
             &<api::models::RevokeAdminPortalLinkTokenRequest as ::std::default::Default>::default(),
         )
         .await;
@@ -138,16 +122,14 @@ async fn create_agent_task_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_agent_task(
-                &api::agent_tasks::CreateAgentTaskParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateAgentTaskRequest::new(
-                        <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
-                        api::models::CreateAgentTaskRequestPermissions::from("*"),
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("https://example.com"),
-                    ),
+            .create_agent_task()
+            .body(
+                &api::models::CreateAgentTaskRequest::new(
+                    <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
+                    api::models::CreateAgentTaskRequestPermissions::from("*"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("https://example.com"),
                 ),
             )
             .await;
@@ -165,16 +147,14 @@ async fn create_agent_task_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_agent_task(
-            &api::agent_tasks::CreateAgentTaskParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateAgentTaskRequest::new(
-                    <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
-                    api::models::CreateAgentTaskRequestPermissions::from("*"),
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("https://example.com"),
-                ),
+        .create_agent_task()
+        .body(
+            &api::models::CreateAgentTaskRequest::new(
+                <api::models::CreateAgentTaskRequestOnBehalfOf as ::std::default::Default>::default(),
+                api::models::CreateAgentTaskRequestPermissions::from("*"),
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
+                ::std::string::String::from("https://example.com"),
             ),
         )
         .await;
@@ -185,12 +165,7 @@ async fn create_agent_task_fails_with_404() {
 async fn revoke_agent_task_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_agent_task(
-                "example",
-                &api::agent_tasks::RevokeAgentTaskParams::default(),
-            )
-            .await;
+        let result = client.revoke_agent_task("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeAgentTask", result);
             break;
@@ -202,11 +177,7 @@ async fn revoke_agent_task_succeeds() {
 async fn list_allowlist_identifiers_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_allowlist_identifiers(
-                &api::allow_list_block_list::ListAllowlistIdentifiersParams::default(),
-            )
-            .await;
+        let result = client.list_allowlist_identifiers().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListAllowlistIdentifiers", result);
             break;
@@ -223,11 +194,7 @@ async fn list_allowlist_identifiers_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_allowlist_identifiers(
-            &api::allow_list_block_list::ListAllowlistIdentifiersParams::default(),
-        )
-        .await;
+    let result = client.list_allowlist_identifiers().await;
     suite.fails_with("ListAllowlistIdentifiers", 401u16, result);
 }
 #[cfg(feature = "allow_list_block_list")]
@@ -236,12 +203,10 @@ async fn create_allowlist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_allowlist_identifier(
-                &api::allow_list_block_list::CreateAllowlistIdentifierParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateAllowlistIdentifierRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_allowlist_identifier()
+            .body(
+                &api::models::CreateAllowlistIdentifierRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -256,12 +221,7 @@ async fn create_allowlist_identifier_succeeds() {
 async fn delete_allowlist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_allowlist_identifier(
-                "example",
-                &api::allow_list_block_list::DeleteAllowlistIdentifierParams::default(),
-            )
-            .await;
+        let result = client.delete_allowlist_identifier("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteAllowlistIdentifier", result);
             break;
@@ -275,12 +235,7 @@ async fn delete_allowlist_identifier_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .delete_allowlist_identifier(
-            "example",
-            &api::allow_list_block_list::DeleteAllowlistIdentifierParams::default(),
-        )
-        .await;
+    let result = client.delete_allowlist_identifier("example").await;
     suite.fails_with("DeleteAllowlistIdentifier", 404u16, result);
 }
 #[cfg(feature = "allow_list_block_list")]
@@ -288,11 +243,7 @@ async fn delete_allowlist_identifier_fails_with_404() {
 async fn list_blocklist_identifiers_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_blocklist_identifiers(
-                &api::allow_list_block_list::ListBlocklistIdentifiersParams::default(),
-            )
-            .await;
+        let result = client.list_blocklist_identifiers().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListBlocklistIdentifiers", result);
             break;
@@ -305,12 +256,10 @@ async fn create_blocklist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_blocklist_identifier(
-                &api::allow_list_block_list::CreateBlocklistIdentifierParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateBlocklistIdentifierRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_blocklist_identifier()
+            .body(
+                &api::models::CreateBlocklistIdentifierRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -325,12 +274,7 @@ async fn create_blocklist_identifier_succeeds() {
 async fn delete_blocklist_identifier_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_blocklist_identifier(
-                "example",
-                &api::allow_list_block_list::DeleteBlocklistIdentifierParams::default(),
-            )
-            .await;
+        let result = client.delete_blocklist_identifier("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteBlocklistIdentifier", result);
             break;
@@ -342,12 +286,7 @@ async fn delete_blocklist_identifier_succeeds() {
 async fn get_api_keys_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_api_keys(
-                "user_000000000000000000000000000",
-                &api::api_keys::GetApiKeysParams::default(),
-            )
-            .await;
+        let result = client.get_api_keys("user_000000000000000000000000000").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getApiKeys", result);
             break;
@@ -361,12 +300,7 @@ async fn get_api_keys_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_api_keys(
-            "user_000000000000000000000000000",
-            &api::api_keys::GetApiKeysParams::default(),
-        )
-        .await;
+    let result = client.get_api_keys("user_000000000000000000000000000").await;
     suite.fails_with("getApiKeys", 404u16, result);
 }
 #[cfg(feature = "api_keys")]
@@ -376,7 +310,6 @@ async fn create_api_key_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_api_key(
-                &api::api_keys::CreateApiKeyParams::default(),
                 &api::models::CreateApiKeyRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("user_000000000000000000000000000"),
@@ -394,12 +327,7 @@ async fn create_api_key_succeeds() {
 async fn get_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_api_key(
-                "ak_00000000000000000000000000000000",
-                &api::api_keys::GetApiKeyParams::default(),
-            )
-            .await;
+        let result = client.get_api_key("ak_00000000000000000000000000000000").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getApiKey", result);
             break;
@@ -411,12 +339,7 @@ async fn get_api_key_succeeds() {
 async fn delete_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_api_key(
-                "ak_00000000000000000000000000000000",
-                &api::api_keys::DeleteApiKeyParams::default(),
-            )
-            .await;
+        let result = client.delete_api_key("ak_00000000000000000000000000000000").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("deleteApiKey", result);
             break;
@@ -431,7 +354,6 @@ async fn update_api_key_succeeds() {
         let result = client
             .update_api_key(
                 "ak_00000000000000000000000000000000",
-                &api::api_keys::UpdateApiKeyParams::default(),
                 &<api::models::UpdateApiKeyRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -447,10 +369,7 @@ async fn get_api_key_secret_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .get_api_key_secret(
-                "ak_00000000000000000000000000000000",
-                &api::api_keys::GetApiKeySecretParams::default(),
-            )
+            .get_api_key_secret("ak_00000000000000000000000000000000")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getApiKeySecret", result);
@@ -466,7 +385,6 @@ async fn revoke_api_key_succeeds() {
         let result = client
             .revoke_api_key(
                 "ak_00000000000000000000000000000000",
-                &api::api_keys::RevokeApiKeyParams::default(),
                 &<api::models::RevokeApiKeyRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -483,7 +401,6 @@ async fn verify_api_key_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_api_key(
-                &api::api_keys::VerifyApiKeyParams::default(),
                 &api::models::VerifyApiKeyRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -501,11 +418,9 @@ async fn update_instance_auth_config_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_auth_config(
-                &api::beta_features::UpdateInstanceAuthConfigParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceAuthConfigRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_auth_config()
+            .body(
+                &<api::models::UpdateInstanceAuthConfigRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -520,11 +435,9 @@ async fn update_production_instance_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_production_instance_domain(
-                &api::beta_features::UpdateProductionInstanceDomainParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateProductionInstanceDomainRequest as ::std::default::Default>::default(),
-                ),
+            .update_production_instance_domain()
+            .body(
+                &<api::models::UpdateProductionInstanceDomainRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -539,11 +452,9 @@ async fn change_production_instance_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .change_production_instance_domain(
-                &api::beta_features::ChangeProductionInstanceDomainParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::ChangeProductionInstanceDomainRequest as ::std::default::Default>::default(),
-                ),
+            .change_production_instance_domain()
+            .body(
+                &<api::models::ChangeProductionInstanceDomainRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -557,9 +468,7 @@ async fn change_production_instance_domain_succeeds() {
 async fn get_commerce_plan_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_commerce_plan_list(&api::billing::GetCommercePlanListParams::default())
-            .await;
+        let result = client.get_commerce_plan_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetCommercePlanList", result);
             break;
@@ -576,9 +485,7 @@ async fn get_commerce_plan_list_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .get_commerce_plan_list(&api::billing::GetCommercePlanListParams::default())
-        .await;
+    let result = client.get_commerce_plan_list().await;
     suite.fails_with("GetCommercePlanList", 401u16, result);
 }
 #[cfg(feature = "billing")]
@@ -586,9 +493,7 @@ async fn get_commerce_plan_list_fails_with_401() {
 async fn get_billing_price_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_billing_price_list(&api::billing::GetBillingPriceListParams::default())
-            .await;
+        let result = client.get_billing_price_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetBillingPriceList", result);
             break;
@@ -602,9 +507,7 @@ async fn get_billing_price_list_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_billing_price_list(&api::billing::GetBillingPriceListParams::default())
-        .await;
+    let result = client.get_billing_price_list().await;
     suite.fails_with("GetBillingPriceList", 404u16, result);
 }
 #[cfg(feature = "billing")]
@@ -614,7 +517,6 @@ async fn create_billing_price_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_billing_price(
-                &api::billing::CreateBillingPriceParams::default(),
                 &api::models::CreateBillingPriceRequest::new(
                     ::std::string::String::from("example"),
                     ::std::option::Option::Some(1),
@@ -632,11 +534,7 @@ async fn create_billing_price_succeeds() {
 async fn get_commerce_subscription_item_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_commerce_subscription_item_list(
-                &api::billing::GetCommerceSubscriptionItemListParams::default(),
-            )
-            .await;
+        let result = client.get_commerce_subscription_item_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetCommerceSubscriptionItemList", result);
             break;
@@ -648,12 +546,7 @@ async fn get_commerce_subscription_item_list_succeeds() {
 async fn cancel_commerce_subscription_item_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .cancel_commerce_subscription_item(
-                "example",
-                &api::billing::CancelCommerceSubscriptionItemParams::default(),
-            )
-            .await;
+        let result = client.cancel_commerce_subscription_item("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CancelCommerceSubscriptionItem", result);
             break;
@@ -668,7 +561,6 @@ async fn extend_billing_subscription_item_free_trial_succeeds() {
         let result = client
             .extend_billing_subscription_item_free_trial(
                 "example",
-                &api::billing::ExtendBillingSubscriptionItemFreeTrialParams::default(),
                 &api::models::ExtendFreeTrialRequest::new(
                     ::std::string::String::from("2024-01-01T00:00:00Z"),
                 ),
@@ -688,7 +580,6 @@ async fn create_billing_price_transition_succeeds() {
         let result = client
             .create_billing_price_transition(
                 "example",
-                &api::billing::CreateBillingPriceTransitionParams::default(),
                 &api::models::PriceTransitionRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -709,7 +600,6 @@ async fn apply_billing_subscription_item_discount_succeeds() {
         let result = client
             .apply_billing_subscription_item_discount(
                 "example",
-                &api::billing::ApplyBillingSubscriptionItemDiscountParams::default(),
                 &api::models::ApplyCommerceDiscountRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -727,11 +617,7 @@ async fn remove_billing_subscription_item_discount_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .remove_billing_subscription_item_discount(
-                "example",
-                "example",
-                &api::billing::RemoveBillingSubscriptionItemDiscountParams::default(),
-            )
+            .remove_billing_subscription_item_discount("example", "example")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RemoveBillingSubscriptionItemDiscount", result);
@@ -744,11 +630,7 @@ async fn remove_billing_subscription_item_discount_succeeds() {
 async fn get_billing_statement_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_billing_statement_list(
-                &api::billing::GetBillingStatementListParams::default(),
-            )
-            .await;
+        let result = client.get_billing_statement_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetBillingStatementList", result);
             break;
@@ -760,12 +642,7 @@ async fn get_billing_statement_list_succeeds() {
 async fn get_billing_statement_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_billing_statement(
-                "example",
-                &api::billing::GetBillingStatementParams::default(),
-            )
-            .await;
+        let result = client.get_billing_statement("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetBillingStatement", result);
             break;
@@ -777,12 +654,7 @@ async fn get_billing_statement_succeeds() {
 async fn get_billing_statement_payment_attempts_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_billing_statement_payment_attempts(
-                "example",
-                &api::billing::GetBillingStatementPaymentAttemptsParams::default(),
-            )
-            .await;
+        let result = client.get_billing_statement_payment_attempts("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetBillingStatementPaymentAttempts", result);
             break;
@@ -794,9 +666,7 @@ async fn get_billing_statement_payment_attempts_succeeds() {
 async fn get_client_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_client_list(&api::clients::GetClientListParams::default())
-            .await;
+        let result = client.get_client_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetClientList", result);
             break;
@@ -813,9 +683,7 @@ async fn get_client_list_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .get_client_list(&api::clients::GetClientListParams::default())
-        .await;
+    let result = client.get_client_list().await;
     suite.fails_with("GetClientList", 401u16, result);
 }
 #[cfg(feature = "clients")]
@@ -824,12 +692,10 @@ async fn verify_client_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_client(
-                &api::clients::VerifyClientParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::VerifyClientRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .verify_client()
+            .body(
+                &api::models::VerifyClientRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -847,12 +713,10 @@ async fn verify_client_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .verify_client(
-            &api::clients::VerifyClientParams::default(),
-            ::std::option::Option::Some(
-                &api::models::VerifyClientRequest::new(
-                    ::std::string::String::from("example"),
-                ),
+        .verify_client()
+        .body(
+            &api::models::VerifyClientRequest::new(
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -863,9 +727,7 @@ async fn verify_client_fails_with_404() {
 async fn get_client_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_client("example", &api::clients::GetClientParams::default())
-            .await;
+        let result = client.get_client("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetClient", result);
             break;
@@ -877,9 +739,7 @@ async fn get_client_succeeds() {
 async fn list_directories_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_directories(&api::directories::ListDirectoriesParams::default())
-            .await;
+        let result = client.list_directories().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListDirectories", result);
             break;
@@ -896,9 +756,7 @@ async fn list_directories_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_directories(&api::directories::ListDirectoriesParams::default())
-        .await;
+    let result = client.list_directories().await;
     suite.fails_with("ListDirectories", 401u16, result);
 }
 #[cfg(feature = "directories")]
@@ -907,13 +765,11 @@ async fn create_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_directory(
-                &api::directories::CreateDirectoryParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateDirectoryRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .create_directory()
+            .body(
+                &api::models::CreateDirectoryRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -928,9 +784,7 @@ async fn create_directory_succeeds() {
 async fn get_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_directory("example", &api::directories::GetDirectoryParams::default())
-            .await;
+        let result = client.get_directory("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetDirectory", result);
             break;
@@ -944,9 +798,7 @@ async fn get_directory_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_directory("example", &api::directories::GetDirectoryParams::default())
-        .await;
+    let result = client.get_directory("example").await;
     suite.fails_with("GetDirectory", 404u16, result);
 }
 #[cfg(feature = "directories")]
@@ -954,12 +806,7 @@ async fn get_directory_fails_with_404() {
 async fn delete_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_directory(
-                "example",
-                &api::directories::DeleteDirectoryParams::default(),
-            )
-            .await;
+        let result = client.delete_directory("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDirectory", result);
             break;
@@ -972,12 +819,9 @@ async fn update_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_directory(
-                "example",
-                &api::directories::UpdateDirectoryParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateDirectoryRequest as ::std::default::Default>::default(),
-                ),
+            .update_directory("example")
+            .body(
+                &<api::models::UpdateDirectoryRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -991,12 +835,7 @@ async fn update_directory_succeeds() {
 async fn rotate_directory_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .rotate_directory_api_key(
-                "example",
-                &api::directories::RotateDirectoryApiKeyParams::default(),
-            )
-            .await;
+        let result = client.rotate_directory_api_key("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateDirectoryAPIKey", result);
             break;
@@ -1008,12 +847,7 @@ async fn rotate_directory_api_key_succeeds() {
 async fn list_directory_group_role_mappings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_directory_group_role_mappings(
-                "example",
-                &api::directories::ListDirectoryGroupRoleMappingsParams::default(),
-            )
-            .await;
+        let result = client.list_directory_group_role_mappings("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListDirectoryGroupRoleMappings", result);
             break;
@@ -1028,7 +862,6 @@ async fn replace_directory_group_role_mappings_succeeds() {
         let result = client
             .replace_directory_group_role_mappings(
                 "example",
-                &api::directories::ReplaceDirectoryGroupRoleMappingsParams::default(),
                 &api::models::ReplaceDirectoryGroupRoleMappingsRequest::new(
                     ::std::vec![
                         api::models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem::new(::std::string::String::from("example"))
@@ -1050,7 +883,6 @@ async fn create_directory_group_role_mapping_succeeds() {
         let result = client
             .create_directory_group_role_mapping(
                 "example",
-                &api::directories::CreateDirectoryGroupRoleMappingParams::default(),
                 &api::models::CreateDirectoryGroupRoleMappingRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -1068,11 +900,7 @@ async fn delete_directory_group_role_mapping_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .delete_directory_group_role_mapping(
-                "example",
-                "example",
-                &api::directories::DeleteDirectoryGroupRoleMappingParams::default(),
-            )
+            .delete_directory_group_role_mapping("example", "example")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDirectoryGroupRoleMapping", result);
@@ -1085,9 +913,7 @@ async fn delete_directory_group_role_mapping_succeeds() {
 async fn list_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_domains(&api::domains::ListDomainsParams::default())
-            .await;
+        let result = client.list_domains().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListDomains", result);
             break;
@@ -1100,13 +926,11 @@ async fn add_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .add_domain(
-                &api::domains::AddDomainParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::AddDomainRequest::new(
-                        ::std::string::String::from("example"),
-                        true,
-                    ),
+            .add_domain()
+            .body(
+                &api::models::AddDomainRequest::new(
+                    ::std::string::String::from("example"),
+                    true,
                 ),
             )
             .await;
@@ -1121,9 +945,7 @@ async fn add_domain_succeeds() {
 async fn delete_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_domain("example", &api::domains::DeleteDomainParams::default())
-            .await;
+        let result = client.delete_domain("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteDomain", result);
             break;
@@ -1137,9 +959,7 @@ async fn delete_domain_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .delete_domain("example", &api::domains::DeleteDomainParams::default())
-        .await;
+    let result = client.delete_domain("example").await;
     suite.fails_with("DeleteDomain", 404u16, result);
 }
 #[cfg(feature = "domains")]
@@ -1150,7 +970,6 @@ async fn update_domain_succeeds() {
         let result = client
             .update_domain(
                 "example",
-                &api::domains::UpdateDomainParams::default(),
                 &<api::models::UpdateDomainRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -1166,13 +985,11 @@ async fn create_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_email_address(
-                &api::email_addresses::CreateEmailAddressParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateEmailAddressRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .create_email_address()
+            .body(
+                &api::models::CreateEmailAddressRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -1190,13 +1007,11 @@ async fn create_email_address_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_email_address(
-            &api::email_addresses::CreateEmailAddressParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateEmailAddressRequest::new(
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("example"),
-                ),
+        .create_email_address()
+        .body(
+            &api::models::CreateEmailAddressRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -1213,13 +1028,11 @@ async fn create_email_address_fails_with_401() {
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
     let result = client
-        .create_email_address(
-            &api::email_addresses::CreateEmailAddressParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateEmailAddressRequest::new(
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("example"),
-                ),
+        .create_email_address()
+        .body(
+            &api::models::CreateEmailAddressRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -1230,12 +1043,7 @@ async fn create_email_address_fails_with_401() {
 async fn get_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_email_address(
-                "example",
-                &api::email_addresses::GetEmailAddressParams::default(),
-            )
-            .await;
+        let result = client.get_email_address("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetEmailAddress", result);
             break;
@@ -1247,12 +1055,7 @@ async fn get_email_address_succeeds() {
 async fn delete_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_email_address(
-                "example",
-                &api::email_addresses::DeleteEmailAddressParams::default(),
-            )
-            .await;
+        let result = client.delete_email_address("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteEmailAddress", result);
             break;
@@ -1265,12 +1068,9 @@ async fn update_email_address_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_email_address(
-                "example",
-                &api::email_addresses::UpdateEmailAddressParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateEmailAddressRequest as ::std::default::Default>::default(),
-                ),
+            .update_email_address("example")
+            .body(
+                &<api::models::UpdateEmailAddressRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1284,12 +1084,7 @@ async fn update_email_address_succeeds() {
 async fn prepare_email_address_verification_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .prepare_email_address_verification(
-                "example",
-                &api::email_addresses::PrepareEmailAddressVerificationParams::default(),
-            )
-            .await;
+        let result = client.prepare_email_address_verification("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("PrepareEmailAddressVerification", result);
             break;
@@ -1304,7 +1099,6 @@ async fn attempt_email_address_verification_succeeds() {
         let result = client
             .attempt_email_address_verification(
                 "example",
-                &api::email_addresses::AttemptEmailAddressVerificationParams::default(),
                 &api::models::AttemptEmailAddressVerificationRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -1325,7 +1119,6 @@ async fn replace_user_email_address_succeeds() {
         let result = client
             .replace_user_email_address(
                 "example",
-                &api::email_addresses::ReplaceUserEmailAddressParams::default(),
                 &api::models::ReplaceUserEmailAddressRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -1343,10 +1136,7 @@ async fn get_template_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .get_template_list(
-                &api::models::GetTemplateListTemplateType::from("email"),
-                &api::email_sms_templates::GetTemplateListParams::default(),
-            )
+            .get_template_list(&api::models::GetTemplateListTemplateType::from("email"))
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetTemplateList", result);
@@ -1365,10 +1155,7 @@ async fn get_template_list_fails_with_401() {
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
     let result = client
-        .get_template_list(
-            &api::models::GetTemplateListTemplateType::from("email"),
-            &api::email_sms_templates::GetTemplateListParams::default(),
-        )
+        .get_template_list(&api::models::GetTemplateListTemplateType::from("email"))
         .await;
     suite.fails_with("GetTemplateList", 401u16, result);
 }
@@ -1381,7 +1168,6 @@ async fn get_template_succeeds() {
             .get_template(
                 &api::models::GetTemplateTemplateType::from("email"),
                 "example",
-                &api::email_sms_templates::GetTemplateParams::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1398,11 +1184,7 @@ async fn get_template_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .get_template(
-            &api::models::GetTemplateTemplateType::from("email"),
-            "example",
-            &api::email_sms_templates::GetTemplateParams::default(),
-        )
+        .get_template(&api::models::GetTemplateTemplateType::from("email"), "example")
         .await;
     suite.fails_with("GetTemplate", 404u16, result);
 }
@@ -1415,10 +1197,9 @@ async fn upsert_template_succeeds() {
             .upsert_template(
                 &api::models::UpsertTemplateTemplateType::from("email"),
                 "example",
-                &api::email_sms_templates::UpsertTemplateParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpsertTemplateRequest as ::std::default::Default>::default(),
-                ),
+            )
+            .body(
+                &<api::models::UpsertTemplateRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1436,7 +1217,6 @@ async fn revert_template_succeeds() {
             .revert_template(
                 &api::models::RevertTemplateTemplateType::from("email"),
                 "example",
-                &api::email_sms_templates::RevertTemplateParams::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1451,13 +1231,9 @@ async fn preview_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .preview_template(
-                "example",
-                "example",
-                &api::email_sms_templates::PreviewTemplateParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::PreviewTemplateRequest as ::std::default::Default>::default(),
-                ),
+            .preview_template("example", "example")
+            .body(
+                &<api::models::PreviewTemplateRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1475,10 +1251,9 @@ async fn toggle_template_delivery_succeeds() {
             .toggle_template_delivery(
                 &api::models::ToggleTemplateDeliveryTemplateType::from("email"),
                 "example",
-                &api::email_sms_templates::ToggleTemplateDeliveryParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::ToggleTemplateDeliveryRequest as ::std::default::Default>::default(),
-                ),
+            )
+            .body(
+                &<api::models::ToggleTemplateDeliveryRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1492,11 +1267,7 @@ async fn toggle_template_delivery_succeeds() {
 async fn list_enterprise_connections_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_enterprise_connections(
-                &api::enterprise_connections::ListEnterpriseConnectionsParams::default(),
-            )
-            .await;
+        let result = client.list_enterprise_connections().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListEnterpriseConnections", result);
             break;
@@ -1509,16 +1280,14 @@ async fn create_enterprise_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_enterprise_connection(
-                &api::enterprise_connections::CreateEnterpriseConnectionParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateEnterpriseConnectionRequest::new(
-                        ::std::string::String::from("example"),
-                        api::models::CreateEnterpriseConnectionRequestProvider::from(
-                            "saml_custom",
-                        ),
-                        ::std::vec![::std::string::String::from("example")],
+            .create_enterprise_connection()
+            .body(
+                &api::models::CreateEnterpriseConnectionRequest::new(
+                    ::std::string::String::from("example"),
+                    api::models::CreateEnterpriseConnectionRequestProvider::from(
+                        "saml_custom",
                     ),
+                    ::std::vec![::std::string::String::from("example")],
                 ),
             )
             .await;
@@ -1536,16 +1305,14 @@ async fn create_enterprise_connection_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_enterprise_connection(
-            &api::enterprise_connections::CreateEnterpriseConnectionParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateEnterpriseConnectionRequest::new(
-                    ::std::string::String::from("example"),
-                    api::models::CreateEnterpriseConnectionRequestProvider::from(
-                        "saml_custom",
-                    ),
-                    ::std::vec![::std::string::String::from("example")],
+        .create_enterprise_connection()
+        .body(
+            &api::models::CreateEnterpriseConnectionRequest::new(
+                ::std::string::String::from("example"),
+                api::models::CreateEnterpriseConnectionRequestProvider::from(
+                    "saml_custom",
                 ),
+                ::std::vec![::std::string::String::from("example")],
             ),
         )
         .await;
@@ -1556,12 +1323,7 @@ async fn create_enterprise_connection_fails_with_404() {
 async fn get_enterprise_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_enterprise_connection(
-                "example",
-                &api::enterprise_connections::GetEnterpriseConnectionParams::default(),
-            )
-            .await;
+        let result = client.get_enterprise_connection("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetEnterpriseConnection", result);
             break;
@@ -1573,12 +1335,7 @@ async fn get_enterprise_connection_succeeds() {
 async fn delete_enterprise_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_enterprise_connection(
-                "example",
-                &api::enterprise_connections::DeleteEnterpriseConnectionParams::default(),
-            )
-            .await;
+        let result = client.delete_enterprise_connection("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteEnterpriseConnection", result);
             break;
@@ -1593,7 +1350,6 @@ async fn update_enterprise_connection_succeeds() {
         let result = client
             .update_enterprise_connection(
                 "example",
-                &api::enterprise_connections::UpdateEnterpriseConnectionParams::default(),
                 &<api::models::UpdateEnterpriseConnectionRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -1608,12 +1364,7 @@ async fn update_enterprise_connection_succeeds() {
 async fn list_enterprise_connection_test_runs_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_enterprise_connection_test_runs(
-                "example",
-                &api::enterprise_connections::ListEnterpriseConnectionTestRunsParams::default(),
-            )
-            .await;
+        let result = client.list_enterprise_connection_test_runs("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListEnterpriseConnectionTestRuns", result);
             break;
@@ -1625,12 +1376,7 @@ async fn list_enterprise_connection_test_runs_succeeds() {
 async fn create_enterprise_connection_test_run_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .create_enterprise_connection_test_run(
-                "example",
-                &api::enterprise_connections::CreateEnterpriseConnectionTestRunParams::default(),
-            )
-            .await;
+        let result = client.create_enterprise_connection_test_run("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateEnterpriseConnectionTestRun", result);
             break;
@@ -1642,9 +1388,7 @@ async fn create_enterprise_connection_test_run_succeeds() {
 async fn get_instance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_instance(&api::instance_settings::GetInstanceParams::default())
-            .await;
+        let result = client.get_instance().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstance", result);
             break;
@@ -1657,11 +1401,9 @@ async fn update_instance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance(
-                &api::instance_settings::UpdateInstanceParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance()
+            .body(
+                &<api::models::UpdateInstanceRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1676,11 +1418,9 @@ async fn update_instance_restrictions_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_restrictions(
-                &api::instance_settings::UpdateInstanceRestrictionsParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceRestrictionsRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_restrictions()
+            .body(
+                &<api::models::UpdateInstanceRestrictionsRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1694,11 +1434,7 @@ async fn update_instance_restrictions_succeeds() {
 async fn get_instance_protect_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_instance_protect(
-                &api::instance_settings::GetInstanceProtectParams::default(),
-            )
-            .await;
+        let result = client.get_instance_protect().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceProtect", result);
             break;
@@ -1711,11 +1447,9 @@ async fn update_instance_protect_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_protect(
-                &api::instance_settings::UpdateInstanceProtectParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceProtectRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_protect()
+            .body(
+                &<api::models::UpdateInstanceProtectRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1729,11 +1463,7 @@ async fn update_instance_protect_succeeds() {
 async fn get_instance_communication_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_instance_communication(
-                &api::instance_settings::GetInstanceCommunicationParams::default(),
-            )
-            .await;
+        let result = client.get_instance_communication().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceCommunication", result);
             break;
@@ -1746,11 +1476,9 @@ async fn update_instance_communication_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_communication(
-                &api::instance_settings::UpdateInstanceCommunicationParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceCommunicationRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_communication()
+            .body(
+                &<api::models::UpdateInstanceCommunicationRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1764,11 +1492,7 @@ async fn update_instance_communication_succeeds() {
 async fn get_instance_oauth_application_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_instance_oauth_application_settings(
-                &api::instance_settings::GetInstanceOAuthApplicationSettingsParams::default(),
-            )
-            .await;
+        let result = client.get_instance_oauth_application_settings().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceOAuthApplicationSettings", result);
             break;
@@ -1781,11 +1505,9 @@ async fn update_instance_oauth_application_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_oauth_application_settings(
-                &api::instance_settings::UpdateInstanceOAuthApplicationSettingsParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceOAuthApplicationSettingsRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_oauth_application_settings()
+            .body(
+                &<api::models::UpdateInstanceOAuthApplicationSettingsRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1799,11 +1521,7 @@ async fn update_instance_oauth_application_settings_succeeds() {
 async fn get_instance_organization_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_instance_organization_settings(
-                &api::instance_settings::GetInstanceOrganizationSettingsParams::default(),
-            )
-            .await;
+        let result = client.get_instance_organization_settings().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetInstanceOrganizationSettings", result);
             break;
@@ -1817,11 +1535,7 @@ async fn get_instance_organization_settings_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_instance_organization_settings(
-            &api::instance_settings::GetInstanceOrganizationSettingsParams::default(),
-        )
-        .await;
+    let result = client.get_instance_organization_settings().await;
     suite.fails_with("GetInstanceOrganizationSettings", 404u16, result);
 }
 #[cfg(feature = "instance_settings")]
@@ -1830,11 +1544,9 @@ async fn update_instance_organization_settings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_instance_organization_settings(
-                &api::instance_settings::UpdateInstanceOrganizationSettingsParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateInstanceOrganizationSettingsRequest as ::std::default::Default>::default(),
-                ),
+            .update_instance_organization_settings()
+            .body(
+                &<api::models::UpdateInstanceOrganizationSettingsRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1848,9 +1560,7 @@ async fn update_instance_organization_settings_succeeds() {
 async fn list_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_invitations(&api::invitations::ListInvitationsParams::default())
-            .await;
+        let result = client.list_invitations().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListInvitations", result);
             break;
@@ -1863,12 +1573,10 @@ async fn create_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_invitation(
-                &api::invitations::CreateInvitationParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateInvitationRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_invitation()
+            .body(
+                &api::models::CreateInvitationRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -1884,13 +1592,11 @@ async fn create_bulk_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_bulk_invitations(
-                &api::invitations::CreateBulkInvitationsParams::default(),
-                ::std::option::Option::Some(
-                    &::std::vec![
-                        api::models::CreateBulkInvitationsRequestItem::new(::std::string::String::from("example"))
-                    ],
-                ),
+            .create_bulk_invitations()
+            .body(
+                &::std::vec![
+                    api::models::CreateBulkInvitationsRequestItem::new(::std::string::String::from("example"))
+                ],
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -1904,12 +1610,7 @@ async fn create_bulk_invitations_succeeds() {
 async fn revoke_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_invitation(
-                "example",
-                &api::invitations::RevokeInvitationParams::default(),
-            )
-            .await;
+        let result = client.revoke_invitation("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeInvitation", result);
             break;
@@ -1923,12 +1624,7 @@ async fn revoke_invitation_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .revoke_invitation(
-            "example",
-            &api::invitations::RevokeInvitationParams::default(),
-        )
-        .await;
+    let result = client.revoke_invitation("example").await;
     suite.fails_with("RevokeInvitation", 404u16, result);
 }
 #[cfg(feature = "jwks")]
@@ -1936,7 +1632,7 @@ async fn revoke_invitation_fails_with_404() {
 async fn get_jwks_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client.get_jwks(&api::jwks::GetJwksParams::default()).await;
+        let result = client.get_jwks().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetJWKS", result);
             break;
@@ -1948,9 +1644,7 @@ async fn get_jwks_succeeds() {
 async fn list_jwt_templates_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_jwt_templates(&api::jwt_templates::ListJwtTemplatesParams::default())
-            .await;
+        let result = client.list_jwt_templates().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListJWTTemplates", result);
             break;
@@ -1963,13 +1657,11 @@ async fn create_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_jwt_template(
-                &api::jwt_templates::CreateJwtTemplateParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateJwtTemplateRequest::new(
-                        ::std::string::String::from("example"),
-                        ::serde_json::Map::new(),
-                    ),
+            .create_jwt_template()
+            .body(
+                &api::models::CreateJwtTemplateRequest::new(
+                    ::std::string::String::from("example"),
+                    ::serde_json::Map::new(),
                 ),
             )
             .await;
@@ -1984,12 +1676,7 @@ async fn create_jwt_template_succeeds() {
 async fn get_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_jwt_template(
-                "example",
-                &api::jwt_templates::GetJwtTemplateParams::default(),
-            )
-            .await;
+        let result = client.get_jwt_template("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetJWTTemplate", result);
             break;
@@ -2003,12 +1690,7 @@ async fn get_jwt_template_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_jwt_template(
-            "example",
-            &api::jwt_templates::GetJwtTemplateParams::default(),
-        )
-        .await;
+    let result = client.get_jwt_template("example").await;
     suite.fails_with("GetJWTTemplate", 404u16, result);
 }
 #[cfg(feature = "jwt_templates")]
@@ -2016,12 +1698,7 @@ async fn get_jwt_template_fails_with_404() {
 async fn delete_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_jwt_template(
-                "example",
-                &api::jwt_templates::DeleteJwtTemplateParams::default(),
-            )
-            .await;
+        let result = client.delete_jwt_template("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteJWTTemplate", result);
             break;
@@ -2034,14 +1711,11 @@ async fn update_jwt_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_jwt_template(
-                "example",
-                &api::jwt_templates::UpdateJwtTemplateParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::UpdateJwtTemplateRequest::new(
-                        ::std::string::String::from("example"),
-                        ::serde_json::Map::new(),
-                    ),
+            .update_jwt_template("example")
+            .body(
+                &api::models::UpdateJwtTemplateRequest::new(
+                    ::std::string::String::from("example"),
+                    ::serde_json::Map::new(),
                 ),
             )
             .await;
@@ -2056,12 +1730,7 @@ async fn update_jwt_template_succeeds() {
 async fn get_m2_mtokens_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_m2_mtokens(
-                "mch_000000000000000000000000000",
-                &api::m2m_tokens::GetM2mTokensParams::default(),
-            )
-            .await;
+        let result = client.get_m2_mtokens("mch_000000000000000000000000000").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("getM2MTokens", result);
             break;
@@ -2075,12 +1744,7 @@ async fn get_m2_mtokens_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_m2_mtokens(
-            "mch_000000000000000000000000000",
-            &api::m2m_tokens::GetM2mTokensParams::default(),
-        )
-        .await;
+    let result = client.get_m2_mtokens("mch_000000000000000000000000000").await;
     suite.fails_with("getM2MTokens", 404u16, result);
 }
 #[cfg(feature = "m2m_tokens")]
@@ -2090,7 +1754,6 @@ async fn create_m2_mtoken_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_m2_mtoken(
-                &api::m2m_tokens::CreateM2mTokenParams::default(),
                 &<api::models::CreateM2mTokenRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2108,7 +1771,6 @@ async fn revoke_m2_mtoken_succeeds() {
         let result = client
             .revoke_m2_mtoken(
                 "mt_00000000000000000000000000000000",
-                &api::m2m_tokens::RevokeM2mTokenParams::default(),
                 &<api::models::RevokeM2mTokenRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2125,7 +1787,6 @@ async fn verify_m2_mtoken_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_m2_mtoken(
-                &api::m2m_tokens::VerifyM2mTokenParams::default(),
                 &api::models::VerifyM2mTokenRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -2142,9 +1803,7 @@ async fn verify_m2_mtoken_succeeds() {
 async fn list_machines_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_machines(&api::machines::ListMachinesParams::default())
-            .await;
+        let result = client.list_machines().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListMachines", result);
             break;
@@ -2161,9 +1820,7 @@ async fn list_machines_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_machines(&api::machines::ListMachinesParams::default())
-        .await;
+    let result = client.list_machines().await;
     suite.fails_with("ListMachines", 401u16, result);
 }
 #[cfg(feature = "machines")]
@@ -2172,12 +1829,10 @@ async fn create_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_machine(
-                &api::machines::CreateMachineParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateMachineRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_machine()
+            .body(
+                &api::models::CreateMachineRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -2192,9 +1847,7 @@ async fn create_machine_succeeds() {
 async fn get_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_machine("example", &api::machines::GetMachineParams::default())
-            .await;
+        let result = client.get_machine("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetMachine", result);
             break;
@@ -2208,9 +1861,7 @@ async fn get_machine_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_machine("example", &api::machines::GetMachineParams::default())
-        .await;
+    let result = client.get_machine("example").await;
     suite.fails_with("GetMachine", 404u16, result);
 }
 #[cfg(feature = "machines")]
@@ -2218,9 +1869,7 @@ async fn get_machine_fails_with_404() {
 async fn delete_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_machine("example", &api::machines::DeleteMachineParams::default())
-            .await;
+        let result = client.delete_machine("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteMachine", result);
             break;
@@ -2233,12 +1882,9 @@ async fn update_machine_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_machine(
-                "example",
-                &api::machines::UpdateMachineParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateMachineRequest as ::std::default::Default>::default(),
-                ),
+            .update_machine("example")
+            .body(
+                &<api::models::UpdateMachineRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2252,12 +1898,7 @@ async fn update_machine_succeeds() {
 async fn get_machine_secret_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_machine_secret_key(
-                "example",
-                &api::machines::GetMachineSecretKeyParams::default(),
-            )
-            .await;
+        let result = client.get_machine_secret_key("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetMachineSecretKey", result);
             break;
@@ -2272,7 +1913,6 @@ async fn rotate_machine_secret_key_succeeds() {
         let result = client
             .rotate_machine_secret_key(
                 "example",
-                &api::machines::RotateMachineSecretKeyParams::default(),
                 &api::models::RotateMachineSecretKeyRequest::new(1),
             )
             .await;
@@ -2288,13 +1928,10 @@ async fn create_machine_scope_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_machine_scope(
-                "example",
-                &api::machines::CreateMachineScopeParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateMachineScopeRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_machine_scope("example")
+            .body(
+                &api::models::CreateMachineScopeRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -2309,13 +1946,7 @@ async fn create_machine_scope_succeeds() {
 async fn delete_machine_scope_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_machine_scope(
-                "example",
-                "example",
-                &api::machines::DeleteMachineScopeParams::default(),
-            )
-            .await;
+        let result = client.delete_machine_scope("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteMachineScope", result);
             break;
@@ -2327,11 +1958,7 @@ async fn delete_machine_scope_succeeds() {
 async fn get_public_interstitial_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_public_interstitial(
-                &api::miscellaneous::GetPublicInterstitialParams::default(),
-            )
-            .await;
+        let result = client.get_public_interstitial().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetPublicInterstitial", result);
             break;
@@ -2345,7 +1972,6 @@ async fn verify_oauth_access_token_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .verify_oauth_access_token(
-                &api::oauth_access_tokens::VerifyOAuthAccessTokenParams::default(),
                 &<api::models::VerifyOAuthAccessTokenRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2364,7 +1990,6 @@ async fn verify_oauth_access_token_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .verify_oauth_access_token(
-            &api::oauth_access_tokens::VerifyOAuthAccessTokenParams::default(),
             &<api::models::VerifyOAuthAccessTokenRequest as ::std::default::Default>::default(),
         )
         .await;
@@ -2375,11 +2000,7 @@ async fn verify_oauth_access_token_fails_with_404() {
 async fn list_oauth_applications_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_oauth_applications(
-                &api::oauth_applications::ListOAuthApplicationsParams::default(),
-            )
-            .await;
+        let result = client.list_oauth_applications().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOAuthApplications", result);
             break;
@@ -2392,12 +2013,10 @@ async fn create_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_oauth_application(
-                &api::oauth_applications::CreateOAuthApplicationParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateOAuthApplicationRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_oauth_application()
+            .body(
+                &api::models::CreateOAuthApplicationRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -2412,12 +2031,7 @@ async fn create_oauth_application_succeeds() {
 async fn get_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_oauth_application(
-                "example",
-                &api::oauth_applications::GetOAuthApplicationParams::default(),
-            )
-            .await;
+        let result = client.get_oauth_application("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOAuthApplication", result);
             break;
@@ -2431,12 +2045,7 @@ async fn get_oauth_application_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_oauth_application(
-            "example",
-            &api::oauth_applications::GetOAuthApplicationParams::default(),
-        )
-        .await;
+    let result = client.get_oauth_application("example").await;
     suite.fails_with("GetOAuthApplication", 404u16, result);
 }
 #[cfg(feature = "oauth_applications")]
@@ -2444,12 +2053,7 @@ async fn get_oauth_application_fails_with_404() {
 async fn delete_oauth_application_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_oauth_application(
-                "example",
-                &api::oauth_applications::DeleteOAuthApplicationParams::default(),
-            )
-            .await;
+        let result = client.delete_oauth_application("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOAuthApplication", result);
             break;
@@ -2464,7 +2068,6 @@ async fn update_oauth_application_succeeds() {
         let result = client
             .update_oauth_application(
                 "example",
-                &api::oauth_applications::UpdateOAuthApplicationParams::default(),
                 &<api::models::UpdateOAuthApplicationRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2480,15 +2083,12 @@ async fn upload_oauth_application_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .upload_oauth_application_logo(
-                "example",
-                &api::oauth_applications::UploadOAuthApplicationLogoParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::UploadOAuthApplicationLogoRequest::new(
-                        api::FilePart::new(b"contract".to_vec())
-                            .file_name("contract.png")
-                            .content_type("image/png"),
-                    ),
+            .upload_oauth_application_logo("example")
+            .body(
+                &api::models::UploadOAuthApplicationLogoRequest::new(
+                    api::FilePart::new(b"contract".to_vec())
+                        .file_name("contract.png")
+                        .content_type("image/png"),
                 ),
             )
             .await;
@@ -2503,12 +2103,7 @@ async fn upload_oauth_application_logo_succeeds() {
 async fn rotate_oauth_application_secret_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .rotate_oauth_application_secret(
-                "example",
-                &api::oauth_applications::RotateOAuthApplicationSecretParams::default(),
-            )
-            .await;
+        let result = client.rotate_oauth_application_secret("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateOAuthApplicationSecret", result);
             break;
@@ -2523,7 +2118,6 @@ async fn revoke_oauth_application_token_succeeds() {
         let result = client
             .revoke_oauth_application_token(
                 "example",
-                &api::oauth_applications::RevokeOAuthApplicationTokenParams::default(),
                 &api::models::RevokeOAuthApplicationTokenRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -2540,12 +2134,7 @@ async fn revoke_oauth_application_token_succeeds() {
 async fn list_organization_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organization_domains(
-                "example",
-                &api::organization_domains::ListOrganizationDomainsParams::default(),
-            )
-            .await;
+        let result = client.list_organization_domains("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationDomains", result);
             break;
@@ -2562,12 +2151,7 @@ async fn list_organization_domains_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_organization_domains(
-            "example",
-            &api::organization_domains::ListOrganizationDomainsParams::default(),
-        )
-        .await;
+    let result = client.list_organization_domains("example").await;
     suite.fails_with("ListOrganizationDomains", 401u16, result);
 }
 #[cfg(feature = "organization_domains")]
@@ -2578,7 +2162,6 @@ async fn create_organization_domain_succeeds() {
         let result = client
             .create_organization_domain(
                 "example",
-                &api::organization_domains::CreateOrganizationDomainParams::default(),
                 &<api::models::CreateOrganizationDomainRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2598,7 +2181,6 @@ async fn create_organization_domain_fails_with_404() {
     let result = client
         .create_organization_domain(
             "example",
-            &api::organization_domains::CreateOrganizationDomainParams::default(),
             &<api::models::CreateOrganizationDomainRequest as ::std::default::Default>::default(),
         )
         .await;
@@ -2609,13 +2191,7 @@ async fn create_organization_domain_fails_with_404() {
 async fn delete_organization_domain_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization_domain(
-                "example",
-                "example",
-                &api::organization_domains::DeleteOrganizationDomainParams::default(),
-            )
-            .await;
+        let result = client.delete_organization_domain("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationDomain", result);
             break;
@@ -2631,7 +2207,6 @@ async fn update_organization_domain_succeeds() {
             .update_organization_domain(
                 "example",
                 "example",
-                &api::organization_domains::UpdateOrganizationDomainParams::default(),
                 &<api::models::UpdateOrganizationDomainRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2647,11 +2222,7 @@ async fn verify_organization_domain_ownership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_organization_domain_ownership(
-                "example",
-                "example",
-                &api::organization_domains::VerifyOrganizationDomainOwnershipParams::default(),
-            )
+            .verify_organization_domain_ownership("example", "example")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("VerifyOrganizationDomainOwnership", result);
@@ -2664,11 +2235,7 @@ async fn verify_organization_domain_ownership_succeeds() {
 async fn list_all_organization_domains_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_all_organization_domains(
-                &api::organization_domains::ListAllOrganizationDomainsParams::default(),
-            )
-            .await;
+        let result = client.list_all_organization_domains().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListAllOrganizationDomains", result);
             break;
@@ -2680,11 +2247,7 @@ async fn list_all_organization_domains_succeeds() {
 async fn list_instance_organization_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_instance_organization_invitations(
-                &api::organization_invitations::ListInstanceOrganizationInvitationsParams::default(),
-            )
-            .await;
+        let result = client.list_instance_organization_invitations().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListInstanceOrganizationInvitations", result);
             break;
@@ -2698,11 +2261,7 @@ async fn list_instance_organization_invitations_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .list_instance_organization_invitations(
-            &api::organization_invitations::ListInstanceOrganizationInvitationsParams::default(),
-        )
-        .await;
+    let result = client.list_instance_organization_invitations().await;
     suite.fails_with("ListInstanceOrganizationInvitations", 404u16, result);
 }
 #[cfg(feature = "organization_invitations")]
@@ -2710,12 +2269,7 @@ async fn list_instance_organization_invitations_fails_with_404() {
 async fn list_organization_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organization_invitations(
-                "example",
-                &api::organization_invitations::ListOrganizationInvitationsParams::default(),
-            )
-            .await;
+        let result = client.list_organization_invitations("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationInvitations", result);
             break;
@@ -2728,14 +2282,11 @@ async fn create_organization_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_organization_invitation(
-                "example",
-                &api::organization_invitations::CreateOrganizationInvitationParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateOrganizationInvitationRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .create_organization_invitation("example")
+            .body(
+                &api::models::CreateOrganizationInvitationRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -2753,7 +2304,6 @@ async fn create_organization_invitation_bulk_succeeds() {
         let result = client
             .create_organization_invitation_bulk(
                 "example",
-                &api::organization_invitations::CreateOrganizationInvitationBulkParams::default(),
                 &::std::vec![
                     api::models::CreateOrganizationInvitationBulkRequestItem::new(::std::string::String::from("example"),
                     ::std::string::String::from("example"))
@@ -2771,12 +2321,7 @@ async fn create_organization_invitation_bulk_succeeds() {
 async fn list_pending_organization_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_pending_organization_invitations(
-                "example",
-                &api::organization_invitations::ListPendingOrganizationInvitationsParams::default(),
-            )
-            .await;
+        let result = client.list_pending_organization_invitations("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListPendingOrganizationInvitations", result);
             break;
@@ -2788,13 +2333,7 @@ async fn list_pending_organization_invitations_succeeds() {
 async fn get_organization_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization_invitation(
-                "example",
-                "example",
-                &api::organization_invitations::GetOrganizationInvitationParams::default(),
-            )
-            .await;
+        let result = client.get_organization_invitation("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationInvitation", result);
             break;
@@ -2807,13 +2346,9 @@ async fn revoke_organization_invitation_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .revoke_organization_invitation(
-                "example",
-                "example",
-                &api::organization_invitations::RevokeOrganizationInvitationParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::RevokeOrganizationInvitationRequest as ::std::default::Default>::default(),
-                ),
+            .revoke_organization_invitation("example", "example")
+            .body(
+                &<api::models::RevokeOrganizationInvitationRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -2827,12 +2362,7 @@ async fn revoke_organization_invitation_succeeds() {
 async fn list_organization_memberships_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organization_memberships(
-                "example",
-                &api::organization_memberships::ListOrganizationMembershipsParams::default(),
-            )
-            .await;
+        let result = client.list_organization_memberships("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationMemberships", result);
             break;
@@ -2849,12 +2379,7 @@ async fn list_organization_memberships_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_organization_memberships(
-            "example",
-            &api::organization_memberships::ListOrganizationMembershipsParams::default(),
-        )
-        .await;
+    let result = client.list_organization_memberships("example").await;
     suite.fails_with("ListOrganizationMemberships", 401u16, result);
 }
 #[cfg(feature = "organization_memberships")]
@@ -2865,7 +2390,6 @@ async fn create_organization_membership_succeeds() {
         let result = client
             .create_organization_membership(
                 "example",
-                &api::organization_memberships::CreateOrganizationMembershipParams::default(),
                 &api::models::CreateOrganizationMembershipRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -2888,7 +2412,6 @@ async fn create_organization_membership_fails_with_404() {
     let result = client
         .create_organization_membership(
             "example",
-            &api::organization_memberships::CreateOrganizationMembershipParams::default(),
             &api::models::CreateOrganizationMembershipRequest::new(
                 ::std::string::String::from("example"),
                 ::std::string::String::from("example"),
@@ -2902,13 +2425,7 @@ async fn create_organization_membership_fails_with_404() {
 async fn delete_organization_membership_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization_membership(
-                "example",
-                "example",
-                &api::organization_memberships::DeleteOrganizationMembershipParams::default(),
-            )
-            .await;
+        let result = client.delete_organization_membership("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationMembership", result);
             break;
@@ -2924,7 +2441,6 @@ async fn update_organization_membership_succeeds() {
             .update_organization_membership(
                 "example",
                 "example",
-                &api::organization_memberships::UpdateOrganizationMembershipParams::default(),
                 &api::models::UpdateOrganizationMembershipRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -2945,7 +2461,6 @@ async fn update_organization_membership_metadata_succeeds() {
             .update_organization_membership_metadata(
                 "example",
                 "example",
-                &api::organization_memberships::UpdateOrganizationMembershipMetadataParams::default(),
                 &<api::models::UpdateOrganizationMembershipMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -2960,11 +2475,7 @@ async fn update_organization_membership_metadata_succeeds() {
 async fn instance_get_organization_memberships_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .instance_get_organization_memberships(
-                &api::organization_memberships::InstanceGetOrganizationMembershipsParams::default(),
-            )
-            .await;
+        let result = client.instance_get_organization_memberships().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("InstanceGetOrganizationMemberships", result);
             break;
@@ -2976,11 +2487,7 @@ async fn instance_get_organization_memberships_succeeds() {
 async fn list_organization_permissions_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organization_permissions(
-                &api::organization_permissions::ListOrganizationPermissionsParams::default(),
-            )
-            .await;
+        let result = client.list_organization_permissions().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationPermissions", result);
             break;
@@ -2997,11 +2504,7 @@ async fn list_organization_permissions_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_organization_permissions(
-            &api::organization_permissions::ListOrganizationPermissionsParams::default(),
-        )
-        .await;
+    let result = client.list_organization_permissions().await;
     suite.fails_with("ListOrganizationPermissions", 401u16, result);
 }
 #[cfg(feature = "organization_permissions")]
@@ -3011,7 +2514,6 @@ async fn create_organization_permission_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_permission(
-                &api::organization_permissions::CreateOrganizationPermissionParams::default(),
                 &api::models::CreateOrganizationPermissionRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -3033,7 +2535,6 @@ async fn create_organization_permission_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_organization_permission(
-            &api::organization_permissions::CreateOrganizationPermissionParams::default(),
             &api::models::CreateOrganizationPermissionRequest::new(
                 ::std::string::String::from("example"),
                 ::std::string::String::from("example"),
@@ -3047,12 +2548,7 @@ async fn create_organization_permission_fails_with_404() {
 async fn get_organization_permission_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization_permission(
-                "example",
-                &api::organization_permissions::GetOrganizationPermissionParams::default(),
-            )
-            .await;
+        let result = client.get_organization_permission("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationPermission", result);
             break;
@@ -3064,12 +2560,7 @@ async fn get_organization_permission_succeeds() {
 async fn delete_organization_permission_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization_permission(
-                "example",
-                &api::organization_permissions::DeleteOrganizationPermissionParams::default(),
-            )
-            .await;
+        let result = client.delete_organization_permission("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationPermission", result);
             break;
@@ -3084,7 +2575,6 @@ async fn update_organization_permission_succeeds() {
         let result = client
             .update_organization_permission(
                 "example",
-                &api::organization_permissions::UpdateOrganizationPermissionParams::default(),
                 &<api::models::UpdateOrganizationPermissionRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3099,11 +2589,7 @@ async fn update_organization_permission_succeeds() {
 async fn list_organization_roles_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organization_roles(
-                &api::organization_roles::ListOrganizationRolesParams::default(),
-            )
-            .await;
+        let result = client.list_organization_roles().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizationRoles", result);
             break;
@@ -3120,11 +2606,7 @@ async fn list_organization_roles_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_organization_roles(
-            &api::organization_roles::ListOrganizationRolesParams::default(),
-        )
-        .await;
+    let result = client.list_organization_roles().await;
     suite.fails_with("ListOrganizationRoles", 401u16, result);
 }
 #[cfg(feature = "organization_roles")]
@@ -3134,7 +2616,6 @@ async fn create_organization_role_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization_role(
-                &api::organization_roles::CreateOrganizationRoleParams::default(),
                 &api::models::CreateOrganizationRoleRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -3156,7 +2637,6 @@ async fn create_organization_role_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_organization_role(
-            &api::organization_roles::CreateOrganizationRoleParams::default(),
             &api::models::CreateOrganizationRoleRequest::new(
                 ::std::string::String::from("example"),
                 ::std::string::String::from("example"),
@@ -3170,12 +2650,7 @@ async fn create_organization_role_fails_with_404() {
 async fn get_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization_role(
-                "example",
-                &api::organization_roles::GetOrganizationRoleParams::default(),
-            )
-            .await;
+        let result = client.get_organization_role("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationRole", result);
             break;
@@ -3187,12 +2662,7 @@ async fn get_organization_role_succeeds() {
 async fn delete_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization_role(
-                "example",
-                &api::organization_roles::DeleteOrganizationRoleParams::default(),
-            )
-            .await;
+        let result = client.delete_organization_role("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationRole", result);
             break;
@@ -3207,7 +2677,6 @@ async fn update_organization_role_succeeds() {
         let result = client
             .update_organization_role(
                 "example",
-                &api::organization_roles::UpdateOrganizationRoleParams::default(),
                 &<api::models::UpdateOrganizationRoleRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3223,11 +2692,7 @@ async fn assign_permission_to_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .assign_permission_to_organization_role(
-                "example",
-                "example",
-                &api::organization_roles::AssignPermissionToOrganizationRoleParams::default(),
-            )
+            .assign_permission_to_organization_role("example", "example")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("AssignPermissionToOrganizationRole", result);
@@ -3241,11 +2706,7 @@ async fn remove_permission_from_organization_role_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .remove_permission_from_organization_role(
-                "example",
-                "example",
-                &api::organization_roles::RemovePermissionFromOrganizationRoleParams::default(),
-            )
+            .remove_permission_from_organization_role("example", "example")
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RemovePermissionFromOrganizationRole", result);
@@ -3258,9 +2719,7 @@ async fn remove_permission_from_organization_role_succeeds() {
 async fn list_organizations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_organizations(&api::organizations::ListOrganizationsParams::default())
-            .await;
+        let result = client.list_organizations().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListOrganizations", result);
             break;
@@ -3274,7 +2733,6 @@ async fn create_organization_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_organization(
-                &api::organizations::CreateOrganizationParams::default(),
                 &api::models::CreateOrganizationRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -3291,12 +2749,7 @@ async fn create_organization_succeeds() {
 async fn get_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization(
-                "example",
-                &api::organizations::GetOrganizationParams::default(),
-            )
-            .await;
+        let result = client.get_organization("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganization", result);
             break;
@@ -3310,12 +2763,7 @@ async fn get_organization_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_organization(
-            "example",
-            &api::organizations::GetOrganizationParams::default(),
-        )
-        .await;
+    let result = client.get_organization("example").await;
     suite.fails_with("GetOrganization", 404u16, result);
 }
 #[cfg(feature = "organizations")]
@@ -3323,12 +2771,7 @@ async fn get_organization_fails_with_404() {
 async fn delete_organization_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization(
-                "example",
-                &api::organizations::DeleteOrganizationParams::default(),
-            )
-            .await;
+        let result = client.delete_organization("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganization", result);
             break;
@@ -3343,7 +2786,6 @@ async fn update_organization_succeeds() {
         let result = client
             .update_organization(
                 "example",
-                &api::organizations::UpdateOrganizationParams::default(),
                 &<api::models::UpdateOrganizationRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3361,7 +2803,6 @@ async fn replace_organization_metadata_succeeds() {
         let result = client
             .replace_organization_metadata(
                 "example",
-                &api::organizations::ReplaceOrganizationMetadataParams::default(),
                 &<api::models::ReplaceOrganizationMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3384,7 +2825,6 @@ async fn replace_organization_metadata_fails_with_401() {
     let result = client
         .replace_organization_metadata(
             "example",
-            &api::organizations::ReplaceOrganizationMetadataParams::default(),
             &<api::models::ReplaceOrganizationMetadataRequest as ::std::default::Default>::default(),
         )
         .await;
@@ -3398,7 +2838,6 @@ async fn merge_organization_metadata_succeeds() {
         let result = client
             .merge_organization_metadata(
                 "example",
-                &api::organizations::MergeOrganizationMetadataParams::default(),
                 &<api::models::MergeOrganizationMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3416,7 +2855,6 @@ async fn upload_organization_logo_succeeds() {
         let result = client
             .upload_organization_logo(
                 "example",
-                &api::organizations::UploadOrganizationLogoParams::default(),
                 &api::models::UploadOrganizationLogoRequest::new(
                     api::FilePart::new(b"contract".to_vec())
                         .file_name("contract.png")
@@ -3435,12 +2873,7 @@ async fn upload_organization_logo_succeeds() {
 async fn delete_organization_logo_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_organization_logo(
-                "example",
-                &api::organizations::DeleteOrganizationLogoParams::default(),
-            )
-            .await;
+        let result = client.delete_organization_logo("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteOrganizationLogo", result);
             break;
@@ -3452,12 +2885,7 @@ async fn delete_organization_logo_succeeds() {
 async fn get_organization_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization_billing_subscription(
-                "example",
-                &api::organizations::GetOrganizationBillingSubscriptionParams::default(),
-            )
-            .await;
+        let result = client.get_organization_billing_subscription("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingSubscription", result);
             break;
@@ -3469,12 +2897,7 @@ async fn get_organization_billing_subscription_succeeds() {
 async fn get_organization_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_organization_billing_credit_balance(
-                "example",
-                &api::organizations::GetOrganizationBillingCreditBalanceParams::default(),
-            )
-            .await;
+        let result = client.get_organization_billing_credit_balance("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOrganizationBillingCreditBalance", result);
             break;
@@ -3489,7 +2912,6 @@ async fn adjust_organization_billing_credit_balance_succeeds() {
         let result = client
             .adjust_organization_billing_credit_balance(
                 "example",
-                &api::organizations::AdjustOrganizationBillingCreditBalanceParams::default(),
                 &api::models::AdjustCreditBalanceRequest::new(
                     1,
                     api::models::AdjustCreditBalanceRequestAction::from("increase"),
@@ -3509,13 +2931,11 @@ async fn create_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_phone_number(
-                &api::phone_numbers::CreatePhoneNumberParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreatePhoneNumberRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .create_phone_number()
+            .body(
+                &api::models::CreatePhoneNumberRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -3533,13 +2953,11 @@ async fn create_phone_number_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_phone_number(
-            &api::phone_numbers::CreatePhoneNumberParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreatePhoneNumberRequest::new(
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("example"),
-                ),
+        .create_phone_number()
+        .body(
+            &api::models::CreatePhoneNumberRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -3556,13 +2974,11 @@ async fn create_phone_number_fails_with_401() {
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
     let result = client
-        .create_phone_number(
-            &api::phone_numbers::CreatePhoneNumberParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreatePhoneNumberRequest::new(
-                    ::std::string::String::from("example"),
-                    ::std::string::String::from("example"),
-                ),
+        .create_phone_number()
+        .body(
+            &api::models::CreatePhoneNumberRequest::new(
+                ::std::string::String::from("example"),
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -3573,12 +2989,7 @@ async fn create_phone_number_fails_with_401() {
 async fn get_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_phone_number(
-                "example",
-                &api::phone_numbers::GetPhoneNumberParams::default(),
-            )
-            .await;
+        let result = client.get_phone_number("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetPhoneNumber", result);
             break;
@@ -3590,12 +3001,7 @@ async fn get_phone_number_succeeds() {
 async fn delete_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_phone_number(
-                "example",
-                &api::phone_numbers::DeletePhoneNumberParams::default(),
-            )
-            .await;
+        let result = client.delete_phone_number("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeletePhoneNumber", result);
             break;
@@ -3608,12 +3014,9 @@ async fn update_phone_number_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_phone_number(
-                "example",
-                &api::phone_numbers::UpdatePhoneNumberParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdatePhoneNumberRequest as ::std::default::Default>::default(),
-                ),
+            .update_phone_number("example")
+            .body(
+                &<api::models::UpdatePhoneNumberRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3627,12 +3030,7 @@ async fn update_phone_number_succeeds() {
 async fn prepare_phone_number_verification_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .prepare_phone_number_verification(
-                "example",
-                &api::phone_numbers::PreparePhoneNumberVerificationParams::default(),
-            )
-            .await;
+        let result = client.prepare_phone_number_verification("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("PreparePhoneNumberVerification", result);
             break;
@@ -3647,7 +3045,6 @@ async fn attempt_phone_number_verification_succeeds() {
         let result = client
             .attempt_phone_number_verification(
                 "example",
-                &api::phone_numbers::AttemptPhoneNumberVerificationParams::default(),
                 &api::models::AttemptPhoneNumberVerificationRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -3668,7 +3065,6 @@ async fn replace_user_phone_number_succeeds() {
         let result = client
             .replace_user_phone_number(
                 "example",
-                &api::phone_numbers::ReplaceUserPhoneNumberParams::default(),
                 &api::models::ReplaceUserPhoneNumberRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -3686,11 +3082,9 @@ async fn verify_domain_proxy_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_domain_proxy(
-                &api::proxy_checks::VerifyDomainProxyParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::VerifyDomainProxyRequest as ::std::default::Default>::default(),
-                ),
+            .verify_domain_proxy()
+            .body(
+                &<api::models::VerifyDomainProxyRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -3704,9 +3098,7 @@ async fn verify_domain_proxy_succeeds() {
 async fn list_redirect_urls_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_redirect_urls(&api::redirect_urls::ListRedirectUrlsParams::default())
-            .await;
+        let result = client.list_redirect_urls().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListRedirectURLs", result);
             break;
@@ -3719,12 +3111,10 @@ async fn create_redirect_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_redirect_url(
-                &api::redirect_urls::CreateRedirectUrlParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateRedirectUrlRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_redirect_url()
+            .body(
+                &api::models::CreateRedirectUrlRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -3739,12 +3129,7 @@ async fn create_redirect_url_succeeds() {
 async fn get_redirect_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_redirect_url(
-                "example",
-                &api::redirect_urls::GetRedirectUrlParams::default(),
-            )
-            .await;
+        let result = client.get_redirect_url("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetRedirectURL", result);
             break;
@@ -3758,12 +3143,7 @@ async fn get_redirect_url_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_redirect_url(
-            "example",
-            &api::redirect_urls::GetRedirectUrlParams::default(),
-        )
-        .await;
+    let result = client.get_redirect_url("example").await;
     suite.fails_with("GetRedirectURL", 404u16, result);
 }
 #[cfg(feature = "redirect_urls")]
@@ -3771,12 +3151,7 @@ async fn get_redirect_url_fails_with_404() {
 async fn delete_redirect_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_redirect_url(
-                "example",
-                &api::redirect_urls::DeleteRedirectUrlParams::default(),
-            )
-            .await;
+        let result = client.delete_redirect_url("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteRedirectURL", result);
             break;
@@ -3788,9 +3163,7 @@ async fn delete_redirect_url_succeeds() {
 async fn list_role_sets_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_role_sets(&api::role_sets::ListRoleSetsParams::default())
-            .await;
+        let result = client.list_role_sets().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListRoleSets", result);
             break;
@@ -3807,9 +3180,7 @@ async fn list_role_sets_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_role_sets(&api::role_sets::ListRoleSetsParams::default())
-        .await;
+    let result = client.list_role_sets().await;
     suite.fails_with("ListRoleSets", 401u16, result);
 }
 #[cfg(feature = "role_sets")]
@@ -3819,7 +3190,6 @@ async fn create_role_set_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_role_set(
-                &api::role_sets::CreateRoleSetParams::default(),
                 &api::models::CreateRoleSetRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -3843,7 +3213,6 @@ async fn create_role_set_fails_with_404() {
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
         .create_role_set(
-            &api::role_sets::CreateRoleSetParams::default(),
             &api::models::CreateRoleSetRequest::new(
                 ::std::string::String::from("example"),
                 ::std::string::String::from("example"),
@@ -3859,9 +3228,7 @@ async fn create_role_set_fails_with_404() {
 async fn get_role_set_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_role_set("example", &api::role_sets::GetRoleSetParams::default())
-            .await;
+        let result = client.get_role_set("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetRoleSet", result);
             break;
@@ -3876,7 +3243,6 @@ async fn update_role_set_succeeds() {
         let result = client
             .update_role_set(
                 "example",
-                &api::role_sets::UpdateRoleSetParams::default(),
                 &<api::models::UpdateRoleSetRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -3894,7 +3260,6 @@ async fn replace_role_set_succeeds() {
         let result = client
             .replace_role_set(
                 "example",
-                &api::role_sets::ReplaceRoleSetParams::default(),
                 &api::models::ReplaceRoleSetRequest::new(
                     ::std::string::String::from("example"),
                 ),
@@ -3914,7 +3279,6 @@ async fn add_roles_to_role_set_succeeds() {
         let result = client
             .add_roles_to_role_set(
                 "example",
-                &api::role_sets::AddRolesToRoleSetParams::default(),
                 &api::models::AddRolesToRoleSetRequest::new(
                     ::std::vec![::std::string::String::from("example")],
                 ),
@@ -3934,7 +3298,6 @@ async fn replace_role_in_role_set_succeeds() {
         let result = client
             .replace_role_in_role_set(
                 "example",
-                &api::role_sets::ReplaceRoleInRoleSetParams::default(),
                 &api::models::ReplaceRoleInRoleSetRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -3952,11 +3315,7 @@ async fn replace_role_in_role_set_succeeds() {
 async fn list_saml_connections_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_saml_connections(
-                &api::saml_connections::ListSamlConnectionsParams::default(),
-            )
-            .await;
+        let result = client.list_saml_connections().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("ListSAMLConnections", result);
             break;
@@ -3969,22 +3328,20 @@ async fn create_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_saml_connection(
-                &api::saml_connections::CreateSamlConnectionParams::default(),
-                ::std::option::Option::Some(
-                    &{
-                        let mut value = api::models::CreateSamlConnectionRequest::new(
-                            ::std::string::String::from("example"),
-                            api::models::CreateSamlConnectionRequestProvider::from(
-                                "saml_custom",
-                            ),
-                        );
-                        value.domain = ::std::option::Option::Some(
-                            ::std::string::String::from("example"),
-                        );
-                        value
-                    },
-                ),
+            .create_saml_connection()
+            .body(
+                &{
+                    let mut value = api::models::CreateSamlConnectionRequest::new(
+                        ::std::string::String::from("example"),
+                        api::models::CreateSamlConnectionRequestProvider::from(
+                            "saml_custom",
+                        ),
+                    );
+                    value.domain = ::std::option::Option::Some(
+                        ::std::string::String::from("example"),
+                    );
+                    value
+                },
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4001,22 +3358,18 @@ async fn create_saml_connection_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_saml_connection(
-            &api::saml_connections::CreateSamlConnectionParams::default(),
-            ::std::option::Option::Some(
-                &{
-                    let mut value = api::models::CreateSamlConnectionRequest::new(
-                        ::std::string::String::from("example"),
-                        api::models::CreateSamlConnectionRequestProvider::from(
-                            "saml_custom",
-                        ),
-                    );
-                    value.domain = ::std::option::Option::Some(
-                        ::std::string::String::from("example"),
-                    );
-                    value
-                },
-            ),
+        .create_saml_connection()
+        .body(
+            &{
+                let mut value = api::models::CreateSamlConnectionRequest::new(
+                    ::std::string::String::from("example"),
+                    api::models::CreateSamlConnectionRequestProvider::from("saml_custom"),
+                );
+                value.domain = ::std::option::Option::Some(
+                    ::std::string::String::from("example"),
+                );
+                value
+            },
         )
         .await;
     suite.fails_with("CreateSAMLConnection", 404u16, result);
@@ -4026,12 +3379,7 @@ async fn create_saml_connection_fails_with_404() {
 async fn get_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_saml_connection(
-                "example",
-                &api::saml_connections::GetSamlConnectionParams::default(),
-            )
-            .await;
+        let result = client.get_saml_connection("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("GetSAMLConnection", result);
             break;
@@ -4043,12 +3391,7 @@ async fn get_saml_connection_succeeds() {
 async fn delete_saml_connection_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_saml_connection(
-                "example",
-                &api::saml_connections::DeleteSamlConnectionParams::default(),
-            )
-            .await;
+        let result = client.delete_saml_connection("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSAMLConnection", result);
             break;
@@ -4063,7 +3406,6 @@ async fn update_saml_connection_succeeds() {
         let result = client
             .update_saml_connection(
                 "example",
-                &api::saml_connections::UpdateSamlConnectionParams::default(),
                 &<api::models::UpdateSamlConnectionRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -4078,11 +3420,7 @@ async fn update_saml_connection_succeeds() {
 async fn list_scim_directories_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_scim_directories(
-                &api::scim_directories::ListScimDirectoriesParams::default(),
-            )
-            .await;
+        let result = client.list_scim_directories().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListSCIMDirectories", result);
             break;
@@ -4099,11 +3437,7 @@ async fn list_scim_directories_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .list_scim_directories(
-            &api::scim_directories::ListScimDirectoriesParams::default(),
-        )
-        .await;
+    let result = client.list_scim_directories().await;
     suite.fails_with("ListSCIMDirectories", 401u16, result);
 }
 #[cfg(feature = "scim_directories")]
@@ -4112,13 +3446,11 @@ async fn create_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_scim_directory(
-                &api::scim_directories::CreateScimDirectoryParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateScimDirectoryRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .create_scim_directory()
+            .body(
+                &api::models::CreateScimDirectoryRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -4133,12 +3465,7 @@ async fn create_scim_directory_succeeds() {
 async fn get_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_scim_directory(
-                "example",
-                &api::scim_directories::GetScimDirectoryParams::default(),
-            )
-            .await;
+        let result = client.get_scim_directory("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSCIMDirectory", result);
             break;
@@ -4152,12 +3479,7 @@ async fn get_scim_directory_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .get_scim_directory(
-            "example",
-            &api::scim_directories::GetScimDirectoryParams::default(),
-        )
-        .await;
+    let result = client.get_scim_directory("example").await;
     suite.fails_with("GetSCIMDirectory", 404u16, result);
 }
 #[cfg(feature = "scim_directories")]
@@ -4165,12 +3487,7 @@ async fn get_scim_directory_fails_with_404() {
 async fn delete_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_scim_directory(
-                "example",
-                &api::scim_directories::DeleteScimDirectoryParams::default(),
-            )
-            .await;
+        let result = client.delete_scim_directory("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSCIMDirectory", result);
             break;
@@ -4183,12 +3500,9 @@ async fn update_scim_directory_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_scim_directory(
-                "example",
-                &api::scim_directories::UpdateScimDirectoryParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateScimDirectoryRequest as ::std::default::Default>::default(),
-                ),
+            .update_scim_directory("example")
+            .body(
+                &<api::models::UpdateScimDirectoryRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4202,12 +3516,7 @@ async fn update_scim_directory_succeeds() {
 async fn rotate_scim_directory_api_key_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .rotate_scim_directory_api_key(
-                "example",
-                &api::scim_directories::RotateScimDirectoryApiKeyParams::default(),
-            )
-            .await;
+        let result = client.rotate_scim_directory_api_key("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RotateSCIMDirectoryAPIKey", result);
             break;
@@ -4219,12 +3528,7 @@ async fn rotate_scim_directory_api_key_succeeds() {
 async fn list_scim_group_role_mappings_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_scim_group_role_mappings(
-                "example",
-                &api::scim_directories::ListScimGroupRoleMappingsParams::default(),
-            )
-            .await;
+        let result = client.list_scim_group_role_mappings("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListSCIMGroupRoleMappings", result);
             break;
@@ -4239,7 +3543,6 @@ async fn replace_scim_group_role_mappings_succeeds() {
         let result = client
             .replace_scim_group_role_mappings(
                 "example",
-                &api::scim_directories::ReplaceScimGroupRoleMappingsParams::default(),
                 &api::models::ReplaceScimGroupRoleMappingsRequest::new(
                     ::std::vec![
                         api::models::ReplaceScimGroupRoleMappingsRequestMappingsItem::new(::std::string::String::from("example"),
@@ -4262,7 +3565,6 @@ async fn create_scim_group_role_mapping_succeeds() {
         let result = client
             .create_scim_group_role_mapping(
                 "example",
-                &api::scim_directories::CreateScimGroupRoleMappingParams::default(),
                 &api::models::CreateScimGroupRoleMappingRequest::new(
                     ::std::string::String::from("example"),
                     ::std::string::String::from("example"),
@@ -4280,13 +3582,7 @@ async fn create_scim_group_role_mapping_succeeds() {
 async fn delete_scim_group_role_mapping_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_scim_group_role_mapping(
-                "example",
-                "example",
-                &api::scim_directories::DeleteScimGroupRoleMappingParams::default(),
-            )
-            .await;
+        let result = client.delete_scim_group_role_mapping("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSCIMGroupRoleMapping", result);
             break;
@@ -4298,9 +3594,7 @@ async fn delete_scim_group_role_mapping_succeeds() {
 async fn get_session_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_session_list(&api::sessions::GetSessionListParams::default())
-            .await;
+        let result = client.get_session_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSessionList", result);
             break;
@@ -4317,9 +3611,7 @@ async fn get_session_list_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client
-        .get_session_list(&api::sessions::GetSessionListParams::default())
-        .await;
+    let result = client.get_session_list().await;
     suite.fails_with("GetSessionList", 401u16, result);
 }
 #[cfg(feature = "sessions")]
@@ -4328,12 +3620,10 @@ async fn create_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_session(
-                &api::sessions::CreateSessionParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateSessionRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_session()
+            .body(
+                &api::models::CreateSessionRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -4351,12 +3641,10 @@ async fn create_session_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_session(
-            &api::sessions::CreateSessionParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateSessionRequest::new(
-                    ::std::string::String::from("example"),
-                ),
+        .create_session()
+        .body(
+            &api::models::CreateSessionRequest::new(
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -4367,9 +3655,7 @@ async fn create_session_fails_with_404() {
 async fn get_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_session("example", &api::sessions::GetSessionParams::default())
-            .await;
+        let result = client.get_session("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSession", result);
             break;
@@ -4382,15 +3668,12 @@ async fn refresh_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .refresh_session(
-                "example",
-                &api::sessions::RefreshSessionParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::RefreshSessionRequest::new(
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                        ::std::string::String::from("example"),
-                    ),
+            .refresh_session("example")
+            .body(
+                &api::models::RefreshSessionRequest::new(
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -4405,9 +3688,7 @@ async fn refresh_session_succeeds() {
 async fn revoke_session_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_session("example", &api::sessions::RevokeSessionParams::default())
-            .await;
+        let result = client.revoke_session("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeSession", result);
             break;
@@ -4420,12 +3701,9 @@ async fn create_session_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_session_token(
-                "example",
-                &api::sessions::CreateSessionTokenParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::CreateSessionTokenRequest as ::std::default::Default>::default(),
-                ),
+            .create_session_token("example")
+            .body(
+                &<api::models::CreateSessionTokenRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4440,13 +3718,9 @@ async fn create_session_token_from_template_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_session_token_from_template(
-                "example",
-                "example",
-                &api::sessions::CreateSessionTokenFromTemplateParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::CreateSessionTokenFromTemplateRequest as ::std::default::Default>::default(),
-                ),
+            .create_session_token_from_template("example", "example")
+            .body(
+                &<api::models::CreateSessionTokenFromTemplateRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4461,12 +3735,10 @@ async fn create_sign_in_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_sign_in_token(
-                &api::sign_in_tokens::CreateSignInTokenParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateSignInTokenRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_sign_in_token()
+            .body(
+                &api::models::CreateSignInTokenRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -4484,12 +3756,10 @@ async fn create_sign_in_token_fails_with_404() {
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
     let result = client
-        .create_sign_in_token(
-            &api::sign_in_tokens::CreateSignInTokenParams::default(),
-            ::std::option::Option::Some(
-                &api::models::CreateSignInTokenRequest::new(
-                    ::std::string::String::from("example"),
-                ),
+        .create_sign_in_token()
+        .body(
+            &api::models::CreateSignInTokenRequest::new(
+                ::std::string::String::from("example"),
             ),
         )
         .await;
@@ -4500,12 +3770,7 @@ async fn create_sign_in_token_fails_with_404() {
 async fn revoke_sign_in_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_sign_in_token(
-                "example",
-                &api::sign_in_tokens::RevokeSignInTokenParams::default(),
-            )
-            .await;
+        let result = client.revoke_sign_in_token("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeSignInToken", result);
             break;
@@ -4517,9 +3782,7 @@ async fn revoke_sign_in_token_succeeds() {
 async fn get_sign_up_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_sign_up("example", &api::sign_ups::GetSignUpParams::default())
-            .await;
+        let result = client.get_sign_up("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetSignUp", result);
             break;
@@ -4532,12 +3795,9 @@ async fn update_sign_up_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_sign_up(
-                "example",
-                &api::sign_ups::UpdateSignUpParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateSignUpRequest as ::std::default::Default>::default(),
-                ),
+            .update_sign_up("example")
+            .body(
+                &<api::models::UpdateSignUpRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -4551,11 +3811,7 @@ async fn update_sign_up_succeeds() {
 async fn create_testing_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .create_testing_token(
-                &api::testing_tokens::CreateTestingTokenParams::default(),
-            )
-            .await;
+        let result = client.create_testing_token().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateTestingToken", result);
             break;
@@ -4567,9 +3823,7 @@ async fn create_testing_token_succeeds() {
 async fn get_user_list_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_user_list(&api::users::GetUserListParams::default())
-            .await;
+        let result = client.get_user_list().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("GetUserList", result);
             break;
@@ -4586,7 +3840,7 @@ async fn get_user_list_fails_with_401() {
             api::RequestOptions::new()
                 .header("Authorization", "Basic not-a-bearer-token"),
         );
-    let result = client.get_user_list(&api::users::GetUserListParams::default()).await;
+    let result = client.get_user_list().await;
     suite.fails_with("GetUserList", 401u16, result);
 }
 #[cfg(feature = "users")]
@@ -4596,7 +3850,6 @@ async fn create_user_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .create_user(
-                &api::users::CreateUserParams::default(),
                 &<api::models::CreateUserRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -4611,9 +3864,7 @@ async fn create_user_succeeds() {
 async fn get_users_count_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_users_count(&api::users::GetUsersCountParams::default())
-            .await;
+        let result = client.get_users_count().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetUsersCount", result);
             break;
@@ -4625,9 +3876,7 @@ async fn get_users_count_succeeds() {
 async fn get_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_user("example", &api::users::GetUserParams::default())
-            .await;
+        let result = client.get_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("GetUser", result);
             break;
@@ -4641,7 +3890,7 @@ async fn get_user_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client.get_user("example", &api::users::GetUserParams::default()).await;
+    let result = client.get_user("example").await;
     suite.fails_with("GetUser", 404u16, result);
 }
 #[cfg(feature = "users")]
@@ -4649,9 +3898,7 @@ async fn get_user_fails_with_404() {
 async fn delete_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_user("example", &api::users::DeleteUserParams::default())
-            .await;
+        let result = client.delete_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteUser", result);
             break;
@@ -4666,7 +3913,6 @@ async fn update_user_succeeds() {
         let result = client
             .update_user(
                 "example",
-                &api::users::UpdateUserParams::default(),
                 &<api::models::UpdateUserRequest as ::std::default::Default>::default(),
             )
             .await;
@@ -4681,9 +3927,7 @@ async fn update_user_succeeds() {
 async fn ban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .ban_user("example", &api::users::BanUserParams::default())
-            .await;
+        let result = client.ban_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("BanUser", result);
             break;
@@ -4695,9 +3939,7 @@ async fn ban_user_succeeds() {
 async fn unban_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .unban_user("example", &api::users::UnbanUserParams::default())
-            .await;
+        let result = client.unban_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnbanUser", result);
             break;
@@ -4711,7 +3953,6 @@ async fn users_ban_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .users_ban(
-                &api::users::UsersBanParams::default(),
                 &api::models::UsersBanRequest::new(
                     ::std::vec![::std::string::String::from("example")],
                 ),
@@ -4730,7 +3971,6 @@ async fn users_unban_succeeds() {
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
             .users_unban(
-                &api::users::UsersUnbanParams::default(),
                 &api::models::UsersUnbanRequest::new(
                     ::std::vec![::std::string::String::from("example")],
                 ),
@@ -4747,9 +3987,7 @@ async fn users_unban_succeeds() {
 async fn lock_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .lock_user("example", &api::users::LockUserParams::default())
-            .await;
+        let result = client.lock_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("LockUser", result);
             break;
@@ -4761,9 +3999,7 @@ async fn lock_user_succeeds() {
 async fn unlock_user_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .unlock_user("example", &api::users::UnlockUserParams::default())
-            .await;
+        let result = client.unlock_user("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnlockUser", result);
             break;
@@ -4778,7 +4014,6 @@ async fn set_user_profile_image_succeeds() {
         let result = client
             .set_user_profile_image(
                 "example",
-                &api::users::SetUserProfileImageParams::default(),
                 &{
                     let mut value = <api::models::SetUserProfileImageRequest as ::std::default::Default>::default();
                     value.file = ::std::option::Option::Some(
@@ -4801,12 +4036,7 @@ async fn set_user_profile_image_succeeds() {
 async fn delete_user_profile_image_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_user_profile_image(
-                "example",
-                &api::users::DeleteUserProfileImageParams::default(),
-            )
-            .await;
+        let result = client.delete_user_profile_image("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("DeleteUserProfileImage", result);
             break;
@@ -4819,12 +4049,9 @@ async fn replace_user_metadata_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .replace_user_metadata(
-                "example",
-                &api::users::ReplaceUserMetadataParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::ReplaceUserMetadataRequest as ::std::default::Default>::default(),
-                ),
+            .replace_user_metadata("example")
+            .body(
+                &<api::models::ReplaceUserMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4839,12 +4066,9 @@ async fn update_user_metadata_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .update_user_metadata(
-                "example",
-                &api::users::UpdateUserMetadataParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::UpdateUserMetadataRequest as ::std::default::Default>::default(),
-                ),
+            .update_user_metadata("example")
+            .body(
+                &<api::models::UpdateUserMetadataRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4858,12 +4082,7 @@ async fn update_user_metadata_succeeds() {
 async fn get_user_billing_subscription_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_user_billing_subscription(
-                "example",
-                &api::users::GetUserBillingSubscriptionParams::default(),
-            )
-            .await;
+        let result = client.get_user_billing_subscription("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetUserBillingSubscription", result);
             break;
@@ -4875,12 +4094,7 @@ async fn get_user_billing_subscription_succeeds() {
 async fn get_user_billing_credit_balance_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_user_billing_credit_balance(
-                "example",
-                &api::users::GetUserBillingCreditBalanceParams::default(),
-            )
-            .await;
+        let result = client.get_user_billing_credit_balance("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetUserBillingCreditBalance", result);
             break;
@@ -4895,7 +4109,6 @@ async fn adjust_user_billing_credit_balance_succeeds() {
         let result = client
             .adjust_user_billing_credit_balance(
                 "example",
-                &api::users::AdjustUserBillingCreditBalanceParams::default(),
                 &api::models::AdjustCreditBalanceRequest::new(
                     1,
                     api::models::AdjustCreditBalanceRequestAction::from("increase"),
@@ -4914,13 +4127,7 @@ async fn adjust_user_billing_credit_balance_succeeds() {
 async fn get_oauth_access_token_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .get_oauth_access_token(
-                "example",
-                "example",
-                &api::users::GetOAuthAccessTokenParams::default(),
-            )
-            .await;
+        let result = client.get_oauth_access_token("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GetOAuthAccessToken", result);
             break;
@@ -4932,12 +4139,7 @@ async fn get_oauth_access_token_succeeds() {
 async fn users_get_organization_memberships_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .users_get_organization_memberships(
-                "example",
-                &api::users::UsersGetOrganizationMembershipsParams::default(),
-            )
-            .await;
+        let result = client.users_get_organization_memberships("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UsersGetOrganizationMemberships", result);
             break;
@@ -4949,12 +4151,7 @@ async fn users_get_organization_memberships_succeeds() {
 async fn users_get_organization_invitations_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .users_get_organization_invitations(
-                "example",
-                &api::users::UsersGetOrganizationInvitationsParams::default(),
-            )
-            .await;
+        let result = client.users_get_organization_invitations("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UsersGetOrganizationInvitations", result);
             break;
@@ -4967,12 +4164,9 @@ async fn remove_user_password_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .remove_user_password(
-                "example",
-                &api::users::RemoveUserPasswordParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::RemoveUserPasswordRequest as ::std::default::Default>::default(),
-                ),
+            .remove_user_password("example")
+            .body(
+                &<api::models::RemoveUserPasswordRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -4987,13 +4181,10 @@ async fn verify_password_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_password(
-                "example",
-                &api::users::VerifyPasswordParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::VerifyPasswordRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .verify_password("example")
+            .body(
+                &api::models::VerifyPasswordRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -5009,13 +4200,10 @@ async fn verify_totp_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .verify_totp(
-                "example",
-                &api::users::VerifyTotpParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::VerifyTotpRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .verify_totp("example")
+            .body(
+                &api::models::VerifyTotpRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -5030,9 +4218,7 @@ async fn verify_totp_succeeds() {
 async fn disable_mfa_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .disable_mfa("example", &api::users::DisableMfaParams::default())
-            .await;
+        let result = client.disable_mfa("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DisableMFA", result);
             break;
@@ -5044,12 +4230,7 @@ async fn disable_mfa_succeeds() {
 async fn delete_backup_code_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_backup_code(
-                "example",
-                &api::users::DeleteBackupCodeParams::default(),
-            )
-            .await;
+        let result = client.delete_backup_code("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteBackupCode", result);
             break;
@@ -5061,13 +4242,7 @@ async fn delete_backup_code_succeeds() {
 async fn user_passkey_delete_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .user_passkey_delete(
-                "example",
-                "example",
-                &api::users::UserPasskeyDeleteParams::default(),
-            )
-            .await;
+        let result = client.user_passkey_delete("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UserPasskeyDelete", result);
             break;
@@ -5079,12 +4254,7 @@ async fn user_passkey_delete_succeeds() {
 async fn list_user_trusted_devices_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_user_trusted_devices(
-                "example",
-                &api::users::ListUserTrustedDevicesParams::default(),
-            )
-            .await;
+        let result = client.list_user_trusted_devices("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListUserTrustedDevices", result);
             break;
@@ -5096,13 +4266,7 @@ async fn list_user_trusted_devices_succeeds() {
 async fn revoke_user_trusted_device_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .revoke_user_trusted_device(
-                "example",
-                "example",
-                &api::users::RevokeUserTrustedDeviceParams::default(),
-            )
-            .await;
+        let result = client.revoke_user_trusted_device("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RevokeUserTrustedDevice", result);
             break;
@@ -5114,13 +4278,7 @@ async fn revoke_user_trusted_device_succeeds() {
 async fn user_web3_wallet_delete_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .user_web3_wallet_delete(
-                "example",
-                "example",
-                &api::users::UserWeb3WalletDeleteParams::default(),
-            )
-            .await;
+        let result = client.user_web3_wallet_delete("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("UserWeb3WalletDelete", result);
             break;
@@ -5132,9 +4290,7 @@ async fn user_web3_wallet_delete_succeeds() {
 async fn delete_totp_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_totp("example", &api::users::DeleteTotpParams::default())
-            .await;
+        let result = client.delete_totp("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteTOTP", result);
             break;
@@ -5146,13 +4302,7 @@ async fn delete_totp_succeeds() {
 async fn delete_external_account_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_external_account(
-                "example",
-                "example",
-                &api::users::DeleteExternalAccountParams::default(),
-            )
-            .await;
+        let result = client.delete_external_account("example", "example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteExternalAccount", result);
             break;
@@ -5165,12 +4315,9 @@ async fn set_user_password_compromised_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .set_user_password_compromised(
-                "example",
-                &api::users::SetUserPasswordCompromisedParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::SetUserPasswordCompromisedRequest as ::std::default::Default>::default(),
-                ),
+            .set_user_password_compromised("example")
+            .body(
+                &<api::models::SetUserPasswordCompromisedRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
@@ -5184,12 +4331,7 @@ async fn set_user_password_compromised_succeeds() {
 async fn unset_user_password_compromised_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .unset_user_password_compromised(
-                "example",
-                &api::users::UnsetUserPasswordCompromisedParams::default(),
-            )
-            .await;
+        let result = client.unset_user_password_compromised("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, true) {
             suite.passes("UnsetUserPasswordCompromised", result);
             break;
@@ -5201,11 +4343,7 @@ async fn unset_user_password_compromised_succeeds() {
 async fn list_waitlist_entries_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .list_waitlist_entries(
-                &api::waitlist_entries::ListWaitlistEntriesParams::default(),
-            )
-            .await;
+        let result = client.list_waitlist_entries().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("ListWaitlistEntries", result);
             break;
@@ -5218,12 +4356,10 @@ async fn create_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_waitlist_entry(
-                &api::waitlist_entries::CreateWaitlistEntryParams::default(),
-                ::std::option::Option::Some(
-                    &api::models::CreateWaitlistEntryRequest::new(
-                        ::std::string::String::from("example"),
-                    ),
+            .create_waitlist_entry()
+            .body(
+                &api::models::CreateWaitlistEntryRequest::new(
+                    ::std::string::String::from("example"),
                 ),
             )
             .await;
@@ -5239,13 +4375,11 @@ async fn create_bulk_waitlist_entries_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .create_bulk_waitlist_entries(
-                &api::waitlist_entries::CreateBulkWaitlistEntriesParams::default(),
-                ::std::option::Option::Some(
-                    &::std::vec![
-                        api::models::CreateBulkWaitlistEntriesRequestItem::new(::std::string::String::from("user@example.com"))
-                    ],
-                ),
+            .create_bulk_waitlist_entries()
+            .body(
+                &::std::vec![
+                    api::models::CreateBulkWaitlistEntriesRequestItem::new(::std::string::String::from("user@example.com"))
+                ],
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -5259,12 +4393,7 @@ async fn create_bulk_waitlist_entries_succeeds() {
 async fn delete_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_waitlist_entry(
-                "example",
-                &api::waitlist_entries::DeleteWaitlistEntryParams::default(),
-            )
-            .await;
+        let result = client.delete_waitlist_entry("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteWaitlistEntry", result);
             break;
@@ -5278,12 +4407,7 @@ async fn delete_waitlist_entry_fails_with_404() {
     let client = &suite
         .client
         .with_options(api::RequestOptions::new().header("Prefer", "code=404"));
-    let result = client
-        .delete_waitlist_entry(
-            "example",
-            &api::waitlist_entries::DeleteWaitlistEntryParams::default(),
-        )
-        .await;
+    let result = client.delete_waitlist_entry("example").await;
     suite.fails_with("DeleteWaitlistEntry", 404u16, result);
 }
 #[cfg(feature = "waitlist_entries")]
@@ -5292,12 +4416,9 @@ async fn invite_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
         let result = client
-            .invite_waitlist_entry(
-                "example",
-                &api::waitlist_entries::InviteWaitlistEntryParams::default(),
-                ::std::option::Option::Some(
-                    &<api::models::InviteWaitlistEntryRequest as ::std::default::Default>::default(),
-                ),
+            .invite_waitlist_entry("example")
+            .body(
+                &<api::models::InviteWaitlistEntryRequest as ::std::default::Default>::default(),
             )
             .await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
@@ -5311,12 +4432,7 @@ async fn invite_waitlist_entry_succeeds() {
 async fn reject_waitlist_entry_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .reject_waitlist_entry(
-                "example",
-                &api::waitlist_entries::RejectWaitlistEntryParams::default(),
-            )
-            .await;
+        let result = client.reject_waitlist_entry("example").await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("RejectWaitlistEntry", result);
             break;
@@ -5328,9 +4444,7 @@ async fn reject_waitlist_entry_succeeds() {
 async fn create_svix_app_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .create_svix_app(&api::webhooks::CreateSvixAppParams::default())
-            .await;
+        let result = client.create_svix_app().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("CreateSvixApp", result);
             break;
@@ -5342,9 +4456,7 @@ async fn create_svix_app_succeeds() {
 async fn delete_svix_app_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .delete_svix_app(&api::webhooks::DeleteSvixAppParams::default())
-            .await;
+        let result = client.delete_svix_app().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("DeleteSvixApp", result);
             break;
@@ -5356,9 +4468,7 @@ async fn delete_svix_app_succeeds() {
 async fn generate_svix_auth_url_succeeds() {
     let Some(suite) = Suite::from_env() else { return };
     for (retry, client) in [&suite.client, &suite.dynamic].into_iter().enumerate() {
-        let result = client
-            .generate_svix_auth_url(&api::webhooks::GenerateSvixAuthUrlParams::default())
-            .await;
+        let result = client.generate_svix_auth_url().await;
         if retry == 1 || !suite.ask_for_a_generated_example(&result, false) {
             suite.passes("GenerateSvixAuthURL", result);
             break;

@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::Client;
 use common::*;
 use flate2::write::GzEncoder;
@@ -52,7 +51,7 @@ async fn a_gzip_encoded_answer_is_decoded_into_the_model() {
     let client = builder_for(&server).build().unwrap();
 
     let org = client
-        .get_organization("org_1", &GetOrganizationParams::default())
+        .get_organization("org_1")
         .await
         .expect("the gzip answer decodes");
 
@@ -93,7 +92,7 @@ async fn compression_can_be_turned_off() {
     let client = builder_for(&server).compression(false).build().unwrap();
 
     let org = client
-        .get_organization("org_1", &GetOrganizationParams::default())
+        .get_organization("org_1")
         .await
         .expect("the plain answer decodes");
 
@@ -116,10 +115,7 @@ async fn a_per_call_accept_header_replaces_the_default() {
     let client: Client = client
         .with_options(clerk_api::RequestOptions::new().header("Accept", "application/json; v=2"));
 
-    client
-        .get_organization("org_1", &GetOrganizationParams::default())
-        .await
-        .unwrap();
+    client.get_organization("org_1").await.unwrap();
 
     let request = only_request(&server).await;
     let accepts: Vec<_> = request.headers.get_all("accept").iter().collect();

@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::fault_server::{Action, FaultServer};
-use common::{example_binary, header, organization_json, query_pairs, received};
+use common::{example_binary, header, organization_json, query_pairs, received, user_json};
 use serde_json::{json, Value};
 use std::process::{Command, Output};
 use wiremock::matchers::{method, path};
@@ -124,47 +124,6 @@ fn stderr(output: &Output) -> String {
 fn assert_clerk_headers(request: &Request) {
     assert_eq!(header(request, "authorization"), format!("Bearer {KEY}"));
     assert_eq!(header(request, "clerk-api-version"), "2026-05-12");
-}
-
-/// A `User` as Clerk returns it; users with an odd number have no primary email or name.
-fn user_json(i: usize) -> Value {
-    let named = i.is_multiple_of(2);
-    json!({
-        "object": "user",
-        "id": format!("user_{i:03}"),
-        "primary_email_address_id": if named { json!(format!("idn_{i:03}")) } else { Value::Null },
-        "first_name": if named { json!("Ada") } else { Value::Null },
-        "last_name": if named { json!(format!("Lovelace {i}")) } else { Value::Null },
-        "has_image": false,
-        "public_metadata": {},
-        "email_addresses": if named {
-            json!([
-                {"object": "email_address", "id": "idn_other", "email_address": "other@example.com",
-                 "reserved": false, "linked_to": [], "created_at": 1, "updated_at": 1},
-                {"object": "email_address", "id": format!("idn_{i:03}"),
-                 "email_address": format!("ada{i}@example.com"), "reserved": false,
-                 "linked_to": [], "created_at": 1, "updated_at": 1},
-            ])
-        } else {
-            json!([])
-        },
-        "phone_numbers": [],
-        "web3_wallets": [],
-        "passkeys": [],
-        "password_enabled": true,
-        "two_factor_enabled": false,
-        "totp_enabled": false,
-        "backup_code_enabled": false,
-        "external_accounts": [],
-        "saml_accounts": [],
-        "enterprise_accounts": [],
-        "banned": false,
-        "locked": false,
-        "delete_self_enabled": true,
-        "create_organization_enabled": true,
-        "updated_at": 1_700_000_000_000_i64,
-        "created_at": 1_700_000_000_000_i64
-    })
 }
 
 const USERS: usize = 150;

@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::{Client, Error, RetryPolicy};
 use common::fault_server::{Action, FaultServer};
 use common::{fast_retry, organization_json};
@@ -13,9 +12,7 @@ fn ok_org(_: &str) -> Action {
 }
 
 async fn get(client: &Client) -> Result<clerk_api::models::Organization, Error> {
-    client
-        .get_organization("org_1", &GetOrganizationParams::default())
-        .await
+    client.get_organization("org_1").await
 }
 
 fn client(server: &FaultServer, retry: RetryPolicy) -> Client {

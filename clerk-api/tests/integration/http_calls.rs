@@ -11,8 +11,6 @@ use clerk_api::models::{
     UploadOrganizationLogoRequest,
 };
 use clerk_api::organization_domains::ListAllOrganizationDomainsParams;
-use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
-use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
 use clerk_api::{Client, Error, FilePart, Nullable};
 use common::*;
 use serde_json::{json, Value};
@@ -40,14 +38,11 @@ async fn list_organizations_sends_get_with_query_and_standard_headers() {
     .await;
 
     client
-        .list_organizations(&{
-            let mut value = ListOrganizationsParams::default();
-            value.limit = Some(20);
-            value.offset = Some(40);
-            value.user_id = vec!["a".to_owned(), "b".to_owned()];
-            value.include_members_count = Some(true);
-            value
-        })
+        .list_organizations()
+        .limit(20)
+        .offset(40)
+        .user_id(["a", "b"])
+        .include_members_count(true)
         .await
         .expect("list succeeds");
 
@@ -93,7 +88,7 @@ async fn list_organizations_decodes_page_ignoring_unknown_fields_and_enum_values
     .await;
 
     let page = client
-        .list_organizations(&ListOrganizationsParams::default())
+        .list_organizations()
         .await
         .expect("unknown fields and enum values decode");
 
@@ -133,12 +128,9 @@ async fn query_values_with_reserved_characters_arrive_unchanged() {
     let user_ids = ["+user_1", "-user_2", "a&b=c", "x y%z"];
 
     client
-        .list_organizations(&{
-            let mut value = ListOrganizationsParams::default();
-            value.user_id = user_ids.iter().map(|s| s.to_string()).collect();
-            value.query = Some("Acme & Co #1".to_owned());
-            value
-        })
+        .list_organizations()
+        .user_id(user_ids)
+        .query("Acme & Co #1")
         .await
         .expect("list succeeds");
 
@@ -157,10 +149,7 @@ async fn list_organizations_without_params_sends_no_query() {
     )
     .await;
 
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .expect("list succeeds");
+    client.list_organizations().await.expect("list succeeds");
 
     let request = only_request(&server).await;
     assert_eq!(
@@ -180,7 +169,9 @@ async fn unexploded_query_array_is_comma_joined_and_exploded_one_repeated() {
     .await;
 
     client
-        .list_all_organization_domains(&{
+        .list_all_organization_domains()
+        .params({
+            // A whole params struct, as callers who build parameters in advance pass it.
             let mut value = ListAllOrganizationDomainsParams::default();
             value.verified = Some(ListAllOrganizationDomainsVerified::True);
             // `style: form, explode: false` in the spec.
@@ -189,10 +180,10 @@ async fn unexploded_query_array_is_comma_joined_and_exploded_one_repeated() {
                 EnrollmentMode::MinusManualInvitation,
                 EnrollmentMode::Unknown("future_mode".to_owned()),
             ];
-            // `style: form, explode: true` in the spec.
-            value.domains = vec!["a.example".to_owned(), "b.example".to_owned()];
             value
         })
+        // `style: form, explode: true` in the spec; a setter after `.params(..)` adds to it.
+        .domains(["a.example", "b.example"])
         .await
         .expect("list succeeds");
 
@@ -220,13 +211,10 @@ async fn list_organization_memberships_repeats_array_params() {
     .await;
 
     let page = client
-        .list_organization_memberships("org_1", &{
-            let mut value = ListOrganizationMembershipsParams::default();
-            value.role = vec!["org:admin".to_owned(), "org:member".to_owned()];
-            value.user_id = vec!["user_1".to_owned(), "user_2".to_owned()];
-            value.limit = Some(10);
-            value
-        })
+        .list_organization_memberships("org_1")
+        .role(["org:admin", "org:member"])
+        .user_id(vec!["user_1".to_owned(), "user_2".to_owned()])
+        .limit(10)
         .await
         .expect("list succeeds");
 
@@ -250,12 +238,12 @@ async fn update_organization_sends_value_and_null_and_omits_absent_fields() {
         .await;
 
     let org = client
-        .update_organization("org_1", &Default::default(), &{
-            let mut value = UpdateOrganizationRequest::default();
-            value.name = Nullable::Value("New".to_owned());
-            value.slug = Nullable::Null;
-            value
-        })
+        .update_organization(
+            "org_1",
+            &UpdateOrganizationRequest::default()
+                .name("New")
+                .slug(Nullable::Null),
+        )
         .await
         .expect("update succeeds");
 
@@ -279,7 +267,7 @@ async fn path_param_with_reserved_characters_stays_in_one_segment() {
     .await;
 
     let org = client
-        .get_organization("org/..?x#y z", &GetOrganizationParams::default())
+        .get_organization("org/..?x#y z")
         .await
         .expect("get succeeds");
 
@@ -297,7 +285,7 @@ async fn path_params_empty_dot_and_dot_dot_are_refused_before_sending() {
 
     for id in ["", ".", ".."] {
         let err = client
-            .get_organization(id, &GetOrganizationParams::default())
+            .get_organization(id)
             .await
             .expect_err("must be refused");
         match &err {
@@ -313,7 +301,7 @@ async fn path_params_empty_dot_and_dot_dot_are_refused_before_sending() {
     }
     // A second path parameter is checked as well.
     let err = client
-        .delete_organization_domain("org_1", "..", &Default::default())
+        .delete_organization_domain("org_1", "..")
         .await
         .expect_err("must be refused");
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
@@ -338,7 +326,7 @@ async fn create_organization_domain_posts_json_and_decodes_domain() {
         .await;
 
     let domain = client
-        .create_organization_domain("org_1", &Default::default(), &{
+        .create_organization_domain("org_1", &{
             let mut value = CreateOrganizationDomainRequest::default();
             value.name = Some("example.com".to_owned());
             value.enrollment_mode = Some("automatic_invitation".to_owned());
@@ -383,7 +371,7 @@ async fn delete_organization_domain_sends_delete_and_decodes_deleted_object() {
         .await;
 
     let deleted = client
-        .delete_organization_domain("org_1", "dmn_1", &Default::default())
+        .delete_organization_domain("org_1", "dmn_1")
         .await
         .expect("delete succeeds");
 
@@ -422,7 +410,7 @@ async fn upload_organization_logo_sends_multipart_file_part() {
     body.uploader_user_id = Some("user_9".to_owned());
 
     let org = client
-        .upload_organization_logo("org_1", &Default::default(), &body)
+        .upload_organization_logo("org_1", &body)
         .await
         .expect("upload succeeds");
 
@@ -456,7 +444,7 @@ async fn unusable_file_content_type_is_refused_before_sending() {
     );
 
     let err = client
-        .upload_organization_logo("org_1", &Default::default(), &body)
+        .upload_organization_logo("org_1", &body)
         .await
         .expect_err("content type does not parse");
 
@@ -476,14 +464,11 @@ async fn update_instance_answered_204_returns_unit() {
         .await;
 
     let result = client
-        .update_instance(
-            &Default::default(),
-            Some(&{
-                let mut value = UpdateInstanceRequest::default();
-                value.test_mode = Nullable::Value(true);
-                value.support_email = Nullable::Null;
-                value
-            }),
+        .update_instance()
+        .body(
+            &UpdateInstanceRequest::default()
+                .test_mode(true)
+                .support_email(Nullable::Null),
         )
         .await;
 
@@ -499,10 +484,7 @@ async fn update_instance_without_body_sends_no_body() {
     let (server, client) = server_and_client().await;
     respond_to_any(&server, ResponseTemplate::new(204)).await;
 
-    client
-        .update_instance(&Default::default(), None)
-        .await
-        .expect("update succeeds");
+    client.update_instance().await.expect("update succeeds");
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PATCH");
@@ -523,10 +505,7 @@ async fn base_url_path_prefix_is_kept_and_trailing_slash_ignored() {
         .build()
         .expect("client builds");
 
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .expect("list succeeds");
+    client.list_organizations().await.expect("list succeeds");
 
     assert_eq!(only_request(&server).await.url.path(), "/v1/organizations");
 }
@@ -545,10 +524,7 @@ async fn api_version_and_user_agent_can_be_overridden() {
         .build()
         .expect("client builds");
 
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .expect("list succeeds");
+    client.list_organizations().await.expect("list succeeds");
 
     let request = only_request(&server).await;
     assert_eq!(header(&request, "clerk-api-version"), "2099-01-01");

@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
 use clerk_api::{Client, Error, RetryPolicy};
 use common::*;
 use serde_json::json;
@@ -11,7 +10,7 @@ use wiremock::ResponseTemplate;
 
 async fn get_org(client: &Client) -> Error {
     client
-        .get_organization("org_missing", &GetOrganizationParams::default())
+        .get_organization("org_missing")
         .await
         .expect_err("the server answers with an error")
 }
@@ -158,7 +157,7 @@ async fn wrong_type_in_nested_field_is_decode_error_naming_json_path() {
     respond_to_any(&server, ResponseTemplate::new(200).set_body_json(&body)).await;
 
     let err = client
-        .list_organizations(&ListOrganizationsParams::default())
+        .list_organizations()
         .await
         .expect_err("body does not match the model");
 
@@ -187,7 +186,7 @@ async fn missing_required_field_is_decode_error() {
     .await;
 
     let err = client
-        .list_organizations(&ListOrganizationsParams::default())
+        .list_organizations()
         .await
         .expect_err("total_count is required");
 
@@ -208,7 +207,7 @@ async fn unreachable_server_is_transport_error() {
         .expect("client builds");
 
     let err = client
-        .list_organizations(&ListOrganizationsParams::default())
+        .list_organizations()
         .await
         .expect_err("nothing listens");
 

@@ -4,7 +4,6 @@
 use crate::common;
 
 use clerk_api::models::{CreateOrganizationRequest, UploadOrganizationLogoRequest};
-use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, Error, FilePart, RequestOptions, RetryPolicy};
 use common::*;
 use serde_json::json;
@@ -21,17 +20,12 @@ fn created_org() -> ResponseTemplate {
 }
 
 async fn list(client: &Client) -> Result<clerk_api::models::Organizations, Error> {
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
+    client.list_organizations().await
 }
 
 async fn create(client: &Client) -> Result<clerk_api::models::Organization, Error> {
     client
-        .create_organization(
-            &Default::default(),
-            &CreateOrganizationRequest::new("Acme".to_owned()),
-        )
+        .create_organization(&CreateOrganizationRequest::new("Acme".to_owned()))
         .await
 }
 
@@ -319,7 +313,7 @@ async fn multipart_upload_is_sent_again_in_full_on_retry() {
     );
 
     client
-        .upload_organization_logo("org_1", &Default::default(), &body)
+        .upload_organization_logo("org_1", &body)
         .await
         .expect("retried to success");
 

@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::{GetOrganizationParams, ListOrganizationsParams};
 use clerk_api::{Client, Error, RequestOptions, RetryPolicy};
 use common::*;
 use std::time::Duration;
@@ -49,10 +48,7 @@ async fn api_error_display_and_debug_do_not_contain_the_secret() {
     )
     .await;
 
-    let err = client
-        .get_organization("org_1", &GetOrganizationParams::default())
-        .await
-        .expect_err("401");
+    let err = client.get_organization("org_1").await.expect_err("401");
 
     assert_eq!(expect_api_error(&err).status().as_u16(), 401);
     let shown = err.to_string();
@@ -85,7 +81,7 @@ async fn redirect_to_another_origin_does_not_carry_the_secret() {
     .await;
 
     let org = client
-        .get_organization("org_1", &GetOrganizationParams::default())
+        .get_organization("org_1")
         .await
         .expect("the redirect is followed");
 
@@ -114,10 +110,7 @@ async fn transport_error_display_and_debug_do_not_contain_the_secret() {
             .timeout(Duration::from_millis(50)),
     );
 
-    let err = client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .expect_err("times out");
+    let err = client.list_organizations().await.expect_err("times out");
 
     assert!(err.is_timeout(), "{err:?}");
     assert!(!err.to_string().contains(SECRET), "{err}");
@@ -145,10 +138,7 @@ async fn client_new_with_empty_key_fails_every_call_without_sending() {
 
     // `Client::new` cannot fail, so the problem is reported by each call.
     let client = Client::new("");
-    let err = client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
-        .expect_err("no key");
+    let err = client.list_organizations().await.expect_err("no key");
 
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(received(&server).await.is_empty());

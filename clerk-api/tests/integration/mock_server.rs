@@ -7,8 +7,8 @@
 //! is on a list, and it must cope with Clerk answering 429.
 #![cfg(feature = "test-util")]
 
+use crate::common::membership_json;
 use clerk_api::models::UpdateOrganizationMembershipRequest;
-use clerk_api::organization_memberships::ListOrganizationMembershipsParams;
 use clerk_api::reqwest::Method;
 use clerk_api::testing::{MockResponse, MockServer, NO_MOCK_ERROR_CODE, TEST_SECRET_KEY};
 use clerk_api::{Client, Error};
@@ -25,11 +25,9 @@ async fn promote_members(
     emails: &[&str],
 ) -> Result<Vec<String>, Error> {
     let mut members = client
-        .list_organization_memberships_stream(
-            organization_id,
-            &ListOrganizationMembershipsParams::default(),
-        )
-        .page_size(2);
+        .list_organization_memberships(organization_id)
+        .limit(2)
+        .stream();
     let mut promoted = Vec::new();
     while let Some(member) = members.try_next().await? {
         let Some(user) = &member.public_user_data else {
@@ -45,8 +43,7 @@ async fn promote_members(
                 .update_organization_membership(
                     organization_id,
                     &user.user_id,
-                    &Default::default(),
-                    &UpdateOrganizationMembershipRequest::new("org:admin".to_owned()),
+                    &UpdateOrganizationMembershipRequest::new("org:admin"),
                 )
                 .await?;
             promoted.push(user.user_id.clone());
@@ -56,27 +53,6 @@ async fn promote_members(
 }
 
 // ---- fixtures: canned Clerk answers built with `json!` ----
-
-fn membership(user_id: &str, email: &str, role: &str) -> Value {
-    json!({
-        "object": "organization_membership",
-        "id": format!("orgmem_{user_id}"),
-        "role": role,
-        "permissions": [],
-        "public_metadata": {},
-        "organization": {
-            "object": "organization", "id": "org_1", "name": "Acme", "slug": "acme",
-            "has_image": false, "max_allowed_memberships": 5, "admin_delete_enabled": true,
-            "public_metadata": {}, "created_at": 1, "updated_at": 1
-        },
-        "public_user_data": {
-            "user_id": user_id, "identifier": email, "image_url": "https://img.example/x",
-            "has_image": false
-        },
-        "created_at": 1,
-        "updated_at": 1
-    })
-}
 
 fn page(items: Vec<Value>, total: usize) -> MockResponse {
     MockResponse::ok(&json!({ "data": items, "total_count": total }))
@@ -92,12 +68,15 @@ async fn promotes_listed_members_across_pages() {
         .respond_with(|request| match request.query_value("offset") {
             Some("0") => page(
                 vec![
-                    membership("user_a", "a@example.com", "org:member"),
-                    membership("user_b", "b@example.com", "org:member"),
+                    membership_json("user_a", "a@example.com", "org:member"),
+                    membership_json("user_b", "b@example.com", "org:member"),
                 ],
                 3,
             ),
-            _ => page(vec![membership("user_c", "c@example.com", "org:admin")], 3),
+            _ => page(
+                vec![membership_json("user_c", "c@example.com", "org:admin")],
+                3,
+            ),
         });
     let update = server
         .on_operation("UpdateOrganizationMembership")
@@ -108,7 +87,7 @@ async fn promotes_listed_members_across_pages() {
                 .next()
                 .unwrap_or_default()
                 .to_owned();
-            MockResponse::ok(&membership(&user_id, "x@example.com", "org:admin"))
+            MockResponse::ok(&membership_json(&user_id, "x@example.com", "org:admin"))
         });
 
     let promoted = promote_members(
@@ -155,11 +134,14 @@ async fn rides_out_a_429_from_clerk() {
         .on_operation("ListOrganizationMemberships")
         .respond_in_sequence([
             MockResponse::too_many_requests(0),
-            page(vec![membership("user_a", "a@example.com", "org:member")], 1),
+            page(
+                vec![membership_json("user_a", "a@example.com", "org:member")],
+                1,
+            ),
         ]);
     server
         .on_operation("UpdateOrganizationMembership")
-        .respond(MockResponse::ok(&membership(
+        .respond(MockResponse::ok(&membership_json(
             "user_a",
             "a@example.com",
             "org:admin",

@@ -1,4 +1,6 @@
-//! `*_stream` methods against a real server: lazy pages, stop rules, errors as items.
+//! `.stream()` of paginated operations against a real server: lazy pages, stop rules,
+//! errors as items, pages fetched again after a failure. (Long streams under seeded
+//! faults: `stream_faults.rs`.)
 
 use crate::common;
 
@@ -45,7 +47,9 @@ async fn an_empty_list_is_one_request_and_no_items() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &[], 0).await;
     let all = client
-        .list_organizations_stream(&params(10))
+        .list_organizations()
+        .params(params(10))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -59,7 +63,9 @@ async fn an_exact_multiple_of_the_page_size_stops_at_the_total() {
     page(&server, 0, &["a", "b"], 4).await;
     page(&server, 2, &["c", "d"], 4).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -75,7 +81,7 @@ async fn pages_are_fetched_lazily() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &["a", "b"], 4).await;
     page(&server, 2, &["c", "d"], 4).await;
-    let mut stream = client.list_organizations_stream(&params(2));
+    let mut stream = client.list_organizations().params(params(2)).stream();
     assert_eq!(
         received(&server).await.len(),
         0,
@@ -99,7 +105,9 @@ async fn a_total_that_shrinks_mid_stream_ends_it() {
     page(&server, 2, &["c", "d"], 4).await;
     page(&server, 4, &["e", "f"], 6).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -112,7 +120,9 @@ async fn a_total_that_grows_mid_stream_is_followed() {
     let (server, client) = server_and_client().await;
     page(&server, 0, &["a", "b"], 2).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -123,7 +133,9 @@ async fn a_total_that_grows_mid_stream_is_followed() {
     page(&server, 2, &["c", "d"], 5).await;
     page(&server, 4, &["e"], 5).await;
     let all = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -137,7 +149,9 @@ async fn a_server_that_caps_the_page_below_the_limit_is_still_read_to_the_total(
     page(&server, 2, &["c", "d"], 5).await;
     page(&server, 4, &["e"], 5).await;
     let all = client
-        .list_organizations_stream(&params(500))
+        .list_organizations()
+        .params(params(500))
+        .stream()
         .collect_all()
         .await
         .unwrap();
@@ -155,7 +169,9 @@ async fn offset_and_page_size_come_from_params_and_are_clamped() {
         value
     };
     let all = client
-        .list_organizations_stream(&start)
+        .list_organizations()
+        .params(start)
+        .stream()
         .page_size(10_000)
         .collect_all()
         .await
@@ -180,18 +196,86 @@ async fn a_failed_page_is_an_error_item_that_ends_the_stream() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let items: Vec<Result<_, Error>> = client.list_organizations_stream(&params(2)).collect().await;
+    let items: Vec<Result<_, Error>> = client
+        .list_organizations()
+        .params(params(2))
+        .stream()
+        .page_retry(clerk_api::RetryPolicy::disabled())
+        .collect()
+        .await;
     assert_eq!(items.len(), 3);
     assert_eq!(items[1].as_ref().unwrap().id, "b");
     let err = items[2].as_ref().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.operation_id(), Some("ListOrganizations"));
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "the failed page was asked for once"
+    );
 
     let collected = client
-        .list_organizations_stream(&params(2))
+        .list_organizations()
+        .params(params(2))
+        .stream()
+        .page_retry(clerk_api::RetryPolicy::disabled())
         .try_collect::<Vec<_>>()
         .await;
     assert!(collected.is_err());
+}
+
+#[tokio::test]
+async fn a_page_that_fails_the_calls_retries_is_fetched_again_at_the_same_offset() {
+    let (server, client) = server_and_client_with_retry(clerk_api::RetryPolicy::disabled()).await;
+    page(&server, 0, &["a", "b"], 4).await;
+    // The second page fails twice (each time the whole call, the client retrying
+    // nothing), then arrives.
+    Mock::given(method("GET"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    page(&server, 2, &["c", "d"], 4).await;
+    let all = client
+        .list_organizations()
+        .params(params(2))
+        .stream()
+        .page_retry(common::fast_retry())
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["a", "b", "c", "d"]);
+    let offsets: Vec<_> = received(&server)
+        .await
+        .iter()
+        .map(|r| query_values(r, "offset"))
+        .collect();
+    assert_eq!(offsets, [["0"], ["2"], ["2"], ["2"]]);
+}
+
+#[tokio::test]
+async fn a_page_that_fails_for_good_is_not_fetched_again() {
+    let (server, client) = server_and_client().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let mut stream = client
+        .list_organizations()
+        .params(params(2))
+        .stream()
+        .page_retry(common::fast_retry());
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(stream.next().await.is_none());
+    assert_eq!(received(&server).await.len(), 1);
+    // Resuming is the caller's call: it asks once more.
+    stream.resume();
+    assert!(stream.next().await.unwrap().is_err());
+    assert_eq!(stream.next_offset(), 0);
+    assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
@@ -214,7 +298,9 @@ async fn streams_with_a_path_parameter_send_it_on_every_page() {
         value
     };
     let all = client
-        .list_organization_domains_stream("org/1", &params)
+        .list_organization_domains("org/1")
+        .params(params)
+        .stream()
         .collect_all()
         .await
         .unwrap();

@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::ListOrganizationsParams;
 use clerk_api::{Client, Error, RateLimit, RequestOptions, RetryPolicy, TimeoutKind};
 use common::*;
 use serde_json::json;
@@ -12,9 +11,7 @@ use std::time::{Duration, Instant};
 use wiremock::ResponseTemplate;
 
 async fn list(client: &Client) -> Result<clerk_api::models::Organizations, Error> {
-    client
-        .list_organizations(&ListOrganizationsParams::default())
-        .await
+    client.list_organizations().await
 }
 
 fn empty_page() -> ResponseTemplate {
@@ -82,7 +79,7 @@ async fn a_connect_timeout_is_retried_even_for_post() {
 
     let body = clerk_api::models::CreateOrganizationRequest::new("Acme".to_owned());
     let err = client
-        .create_organization(&Default::default(), &body)
+        .create_organization(&body)
         .await
         .expect_err("cannot connect");
 

@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::GetOrganizationParams;
 use clerk_api::{Client, Error, RetryPolicy};
 use common::organization_json;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -62,9 +61,7 @@ async fn https_server() -> String {
 }
 
 async fn get(client: &Client) -> Result<clerk_api::models::Organization, Error> {
-    client
-        .get_organization("org_tls", &GetOrganizationParams::default())
-        .await
+    client.get_organization("org_tls").await
 }
 
 #[tokio::test]

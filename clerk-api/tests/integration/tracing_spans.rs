@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use clerk_api::organizations::GetOrganizationParams;
 use common::{fast_retry, organization_json};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -65,10 +64,7 @@ async fn a_request_span_names_operation_method_path_status_and_attempt() {
         .build()
         .unwrap();
     let output = capture(async {
-        client
-            .get_organization("org_1", &GetOrganizationParams::default())
-            .await
-            .unwrap();
+        client.get_organization("org_1").await.unwrap();
     })
     .await;
     let close = output
@@ -117,10 +113,7 @@ async fn failures_are_traced_without_the_secret() {
         .build()
         .unwrap();
     let output = capture(async {
-        let err = client
-            .get_organization("org_1", &GetOrganizationParams::default())
-            .await
-            .unwrap_err();
+        let err = client.get_organization("org_1").await.unwrap_err();
         tracing::error!(error = %err, debug = ?err, "call failed");
     })
     .await;

@@ -10,7 +10,9 @@
 //! `default`, `format`, `pattern`, bounds).
 
 use super::passed_by_reference;
-use crate::ir::{Api, BodyMedia, Location, Model, ModelKind, Operation, Param, Type, Wrapper};
+use crate::ir::{
+    Api, BodyMedia, CallArg, Location, Model, ModelKind, Operation, Param, Type, Wrapper,
+};
 use crate::naming::RustIdent;
 use crate::runtime_api::RootItem;
 use proc_macro2::{Literal, TokenStream};
@@ -41,7 +43,7 @@ pub fn suite(api: &Api) -> TokenStream {
         for op in &module.operations {
             // No call when no finite valid request exists (a required field contains
             // itself).
-            let Some(call) = call(op, &module.name, &ctx) else {
+            let Some(call) = call(op, &ctx) else {
                 continue;
             };
             tests.push(success_test(op, module, &call, &ctx));
@@ -173,33 +175,35 @@ fn reaches_required_any_of(ty: &Type, ctx: &Ctx) -> bool {
     false
 }
 
-/// `client.<op>(args...).await`, with every required argument built from samples;
-/// `None` when an argument has no finite valid value (a required recursive field).
-fn call(op: &Operation, module: &RustIdent, ctx: &Ctx) -> Option<TokenStream> {
+/// `client.<op>(args...)[.body(..)].await`, with every required argument built from
+/// samples; `None` when an argument has no finite valid value (a required recursive
+/// field).
+fn call(op: &Operation, ctx: &Ctx) -> Option<TokenStream> {
     let fn_name = &op.fn_name;
-    let mut args: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| arg(p, ctx))
-        .collect::<Option<_>>()?;
-    let params = &op.params_struct;
-    args.push(quote!(&api::#module::#params::default()));
-    if let Some(body) = &op.body {
-        let value = match body.media {
+    let body = match &op.body {
+        Some(body) => Some(match body.media {
             BodyMedia::Bytes => quote!(::bytes::Bytes::from_static(b"contract")),
             media => {
                 let value = value(&body.ty, None, ctx, 0, media == BodyMedia::Multipart)?;
                 quote!(&#value)
             }
-        };
-        args.push(if body.required {
-            value
-        } else {
-            quote!(::std::option::Option::Some(#value))
-        });
-    }
-    Some(quote!(client.#fn_name(#(#args),*).await))
+        }),
+        None => None,
+    };
+    let args = op
+        .call
+        .args
+        .iter()
+        .map(|a| match a {
+            CallArg::Param(i) => arg(&op.params[*i], ctx),
+            CallArg::Body => body.clone(),
+        })
+        .collect::<Option<Vec<TokenStream>>>()?;
+    let body_setter = op
+        .has_body_setter()
+        .then(|| body.map(|body| quote!(.body(#body))))
+        .flatten();
+    Some(quote!(client.#fn_name(#(#args),*)#body_setter.await))
 }
 
 /// A required parameter as the argument type the method takes.

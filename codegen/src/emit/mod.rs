@@ -10,7 +10,7 @@ pub use contract::SUITE_FILE;
 pub use docs::rustdoc;
 pub use webhooks::events_module;
 
-use crate::ir::{self, BodyMedia, ModelKind, Type};
+use crate::ir::{self, BodyMedia, ModelKind, Models as _, Type};
 use crate::naming::RustIdent;
 use crate::runtime_api::RootItem;
 use proc_macro2::TokenStream;
@@ -30,7 +30,7 @@ pub enum Scope {
 
 /// The one rule for how a required parameter is taken: strings as `&str`, arrays as
 /// slices, models and maps by reference; other scalars by value.
-fn passed_by_reference(ty: &Type) -> bool {
+pub(crate) fn passed_by_reference(ty: &Type) -> bool {
     matches!(
         ty,
         Type::String | Type::Vec(_) | Type::Named(_) | Type::Map(_) | Type::JsonObject
@@ -122,8 +122,9 @@ impl<'a> Emitter<'a> {
         let multipart = multipart_models(api);
         let param_types = operations()
             .flat_map(|op| &op.params)
-            .filter_map(|p| p.ty.named())
-            .flat_map(|name| dealiased(name, &kinds))
+            .flat_map(|p| kinds.named_through_aliases(&p.ty))
+            // The index's own keys, which live as long as the API.
+            .filter_map(|name| kinds.get_key_value(name).map(|(name, _)| *name))
             .collect();
         Emitter {
             api,
@@ -220,10 +221,15 @@ fn root(api: &ir::Api) -> TokenStream {
             m.tag
         );
         let gate = cfg_with_badge(quote!(feature = #feature));
+        let operations = operation_table(m)
+            .into_iter()
+            .map(|line| quote!(#[doc = #line]));
         quote! {
             #docs
             #[doc = ""]
             #[doc = #feature_doc]
+            #[doc = ""]
+            #(#operations)*
             #gate
             pub mod #name;
         }
@@ -243,6 +249,31 @@ fn root(api: &ir::Api) -> TokenStream {
     }
 }
 
+/// A tag module's operations as a rustdoc table: the `Client` method, its HTTP request
+/// and the first line of its summary.
+fn operation_table(module: &ir::Module) -> Vec<String> {
+    let mut lines = vec![
+        " | method | request | summary |".to_owned(),
+        " | --- | --- | --- |".to_owned(),
+    ];
+    for op in &module.operations {
+        let summary = op
+            .summary
+            .as_deref()
+            .and_then(|s| docs::rustdoc(s).into_iter().next())
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+        lines.push(format!(
+            " | [`{0}`](crate::Client::{0}){deprecated} | `{1} {2}` | {summary} |",
+            op.fn_name,
+            op.method.as_str(),
+            op.path
+        ));
+    }
+    lines
+}
+
 /// The models that are `multipart/form-data` bodies (written part by part, with files).
 pub(crate) fn multipart_models(api: &ir::Api) -> BTreeSet<&RustIdent> {
     api.modules
@@ -252,21 +283,6 @@ pub(crate) fn multipart_models(api: &ir::Api) -> BTreeSet<&RustIdent> {
         .filter(|b| b.media == BodyMedia::Multipart)
         .filter_map(|b| b.ty.named())
         .collect()
-}
-
-/// A model name and the names its alias chain passes through.
-fn dealiased<'a>(
-    name: &'a RustIdent,
-    kinds: &BTreeMap<&RustIdent, &'a ModelKind>,
-) -> Vec<&'a RustIdent> {
-    let mut names = vec![name];
-    while let Some(ModelKind::Alias(ty)) = kinds.get(names[names.len() - 1]) {
-        match ty.named() {
-            Some(next) if names.len() <= kinds.len() => names.push(next),
-            _ => break,
-        }
-    }
-    names
 }
 
 /// Whether an item the given tag features use is behind them: not when every feature

@@ -5,8 +5,8 @@ use super::{type_tokens, Scope};
 use crate::ir::{
     Field, Model, ModelKind, Presence, StringEnum, Struct, Type, Union, Usage, Wrapper,
 };
-use crate::naming::RustIdent;
-use crate::runtime_api::{RootItem, RuntimeItem};
+use crate::naming::{reserve_setter_names, setter_clashes, RustIdent, UniqueNames};
+use crate::runtime_api::{RootItem, RuntimeItem, MODEL_METHODS};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -290,7 +290,7 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
         }
     });
     let deserialize = usage.deserialize.then(|| deserialize_struct(model, s));
-    let constructor = (usage.serialize && !all_optional).then(|| constructor(model, s, multipart));
+    let constructor = usage.serialize.then(|| constructor(model, s, multipart));
     let multipart_impl = multipart.then(|| multipart_parts(model, s, is_enum));
     let structure = quote! {
         #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
@@ -306,7 +306,15 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
         .collect()
 }
 
-/// `new(required fields...)` for request types, every optional field left unset.
+/// Whether a constructor argument or setter takes `impl Into<String>` for the field: a
+/// plain string, so literals need no `.to_owned()`.
+fn takes_into_string(field: &Field) -> bool {
+    field.ty == Type::String && !field.boxed
+}
+
+/// `new(required fields...)` for request types, every optional field left unset, and a
+/// chainable setter per optional field that is sent. Both are generic or `#[inline]`,
+/// so they cost code only where a program calls them.
 fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
     let name = &model.name;
     let required: Vec<&Field> = s
@@ -316,15 +324,19 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
         .collect();
     let args = required.iter().map(|f| {
         let fname = &f.name;
-        let ty = field_type(f, model.usage, multipart);
-        quote!(#fname: #ty)
+        if takes_into_string(f) && f.presence == Presence::Required {
+            quote!(#fname: impl ::std::convert::Into<::std::string::String>)
+        } else {
+            let ty = field_type(f, model.usage, multipart);
+            quote!(#fname: #ty)
+        }
     });
     let inits = s.fields.iter().map(|f| {
         let fname = &f.name;
-        if f.presence.is_required() {
-            quote!(#fname)
-        } else {
-            quote!(#fname: ::std::default::Default::default())
+        match f.presence {
+            Presence::Required if takes_into_string(f) => quote!(#fname: #fname.into()),
+            _ if f.presence.is_required() => quote!(#fname),
+            _ => quote!(#fname: ::std::default::Default::default()),
         }
     });
     let additional = s.additional.as_ref().map(|_| {
@@ -332,14 +344,83 @@ fn constructor(model: &Model, s: &Struct, multipart: bool) -> TokenStream {
         quote!(#additional_name: ::std::default::Default::default(),)
     });
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        impl #name {
+    let new = (!required.is_empty()).then(|| {
+        quote! {
             /// A value with the required fields set and every optional field unset.
             #many
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* #additional }
             }
         }
+    });
+    let setters = setters(model, s, multipart);
+    quote! {
+        impl #name {
+            #new
+            #(#setters)*
+        }
+    }
+}
+
+/// One chainable setter per optional field a request sends, named as the field unless
+/// a method of the type has the name or clippy takes it for an operator's
+/// ([`setter_clashes`]). A nullable field's setter takes a value or
+/// `Nullable::Null` (which sends `null`, clearing the field).
+fn setters(model: &Model, s: &Struct, multipart: bool) -> Vec<TokenStream> {
+    let mut names = UniqueNames::new();
+    reserve_setter_names(&mut names, MODEL_METHODS);
+    for f in &s.fields {
+        names.reserve(f.name.bare());
+    }
+    let nullable = RootItem::Nullable;
+    s.fields
+        .iter()
+        .filter(|f| !f.presence.is_required() && !f.read_only)
+        .map(|f| {
+            let fname = &f.name;
+            let method = if setter_clashes(f.name.bare(), MODEL_METHODS) {
+                names.claim(f.name.suffixed("_field"))
+            } else {
+                f.name.clone()
+            };
+            let mut inner = type_tokens(&f.ty, scope_of(multipart));
+            if f.boxed {
+                inner = quote!(::std::boxed::Box<#inner>);
+            }
+            let (arg, store) = match f.presence.wrapper(model.usage.serialize && !multipart) {
+                Wrapper::Nullable => (
+                    quote!(impl ::std::convert::Into<#nullable<#inner>>),
+                    quote!(value.into()),
+                ),
+                _ if takes_into_string(f) => (
+                    quote!(impl ::std::convert::Into<::std::string::String>),
+                    quote!(::std::option::Option::Some(value.into())),
+                ),
+                _ => (inner, quote!(::std::option::Option::Some(value))),
+            };
+            // `field@`: a plain `Self::x` link goes to the method of the same name
+            // (the setter itself, or `new`/`clone` for a renamed one), not the field.
+            let doc = format!(" Sets [`{0}`](field@Self::{0}).", f.name);
+            let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                #[inline]
+                pub fn #method(mut self, value: #arg) -> Self {
+                    self.#fname = #store;
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+fn scope_of(multipart: bool) -> Scope {
+    if multipart {
+        Scope::Multipart
+    } else {
+        Scope::Models
     }
 }
 

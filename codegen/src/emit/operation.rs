@@ -1,31 +1,30 @@
-//! Operations -> async methods on `Client` (one `impl` per tag module) and the structs
-//! carrying their optional parameters.
+//! Operations -> methods on `Client` (one `impl` per tag module) returning one request
+//! builder per operation, and the structs carrying their optional parameters.
 //!
-//! Every method is a thin typed wrapper: it fills a `runtime::Request` (path, query,
-//! headers, body) and hands it to the one non-generic `Client::send`; only the final
-//! deserialization is generic. That keeps the generated code small and fast to compile.
+//! A builder holds the required arguments, the optional parameters its setters fill and
+//! the per-call options; awaiting it (`IntoFuture`) fills a `runtime::Request` (path,
+//! query, headers, body) and hands it to the one non-generic sending future, `Call`;
+//! only the final deserialization is generic. Setters and option methods are
+//! `#[inline]`, so those a program does not call cost it no code.
 //! Everything the code names outside itself is fully qualified, so no spec name can
 //! shadow it.
 
 use super::docs::doc_attrs;
 use super::{passed_by_reference, type_tokens, Scope};
 use crate::ir::{
-    BodyMedia, Location, Method, Module, Operation, Pagination, Param, ParamShape, ParamStyle,
-    PathSegment, Response, Type,
+    BodyMedia, CallArg, Location, Method, Module, Operation, Pagination, Param, ParamShape,
+    ParamStyle, PathSegment, Response, Setter, Type, Wrapper,
 };
 use crate::naming::RustIdent;
-use crate::runtime_api::{RootItem, RuntimeItem};
+use crate::runtime_api::{RootItem, RuntimeItem, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn module(module: &Module) -> TokenStream {
-    let methods = module.operations.iter().map(|op| {
-        let call = method(op);
-        let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
-        quote!(#call #stream)
-    });
+    let methods = module.operations.iter().map(method);
+    let builders = module.operations.iter().map(builder);
     let requests = module.operations.iter().map(request_fn);
-    let params = module.operations.iter().map(params_struct);
+    let params = module.operations.iter().filter_map(params_struct);
     let client = RootItem::Client;
     quote! {
         // Generated code may use the spec's deprecated items; callers still get the
@@ -35,6 +34,8 @@ pub fn module(module: &Module) -> TokenStream {
         impl #client {
             #(#methods)*
         }
+
+        #(#builders)*
 
         #(#requests)*
 
@@ -61,17 +62,18 @@ fn http_method(method: Method) -> TokenStream {
     }
 }
 
-/// The argument type of a required parameter, following [`passed_by_reference`].
-fn arg_type(ty: &Type) -> TokenStream {
+/// The argument type of a required parameter, following [`passed_by_reference`]; its
+/// references carry `lifetime` when given.
+fn arg_type(ty: &Type, lifetime: Option<&TokenStream>) -> TokenStream {
     match ty {
-        Type::String => quote!(&str),
+        Type::String => quote!(&#lifetime str),
         Type::Vec(inner) => {
             let inner = type_tokens(inner, Scope::Operations);
-            quote!(&[#inner])
+            quote!(&#lifetime [#inner])
         }
         other if passed_by_reference(other) => {
             let ty = type_tokens(other, Scope::Operations);
-            quote!(&#ty)
+            quote!(&#lifetime #ty)
         }
         other => type_tokens(other, Scope::Operations),
     }
@@ -133,51 +135,62 @@ fn write_param(op: &Operation, param: &Param, value: TokenStream) -> TokenStream
     }
 }
 
-/// An argument of an operation's method.
+/// An argument of an operation's `Client` method (or of its request function).
 pub(crate) struct Arg<'o> {
     pub(crate) name: &'o RustIdent,
+    /// The type as the request function takes it (references without a lifetime).
     pub(crate) ty: TokenStream,
-    /// Whether the request function needs it (an empty params struct it does not).
-    used: bool,
+    /// The type as the method takes it and the builder holds it (`&'a str`).
+    pub(crate) held: TokenStream,
 }
 
-/// The arguments of an operation's method: required parameters, then the optional
-/// ones' struct, then the body.
+/// The required body's argument type as a request function takes it.
+fn body_type(op: &Operation, lifetime: Option<&TokenStream>) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    Some(match body.media {
+        BodyMedia::Bytes => quote!(::bytes::Bytes),
+        _ => {
+            let ty = type_tokens(&body.ty, Scope::Operations);
+            quote!(&#lifetime #ty)
+        }
+    })
+}
+
+/// The arguments of an operation's `Client` method, in [`ir::CallShape::args`] order.
 pub(crate) fn args(op: &Operation) -> Vec<Arg<'_>> {
-    let mut args: Vec<Arg> = op
-        .params
+    let lifetime = quote!('a);
+    op.call
+        .args
         .iter()
-        .filter(|p| p.required)
-        .map(|p| Arg {
-            name: &p.name,
-            ty: arg_type(&p.ty),
-            used: true,
-        })
-        .collect();
-    let params_ty = &op.params_struct;
-    args.push(Arg {
-        name: &op.locals.params,
-        ty: quote!(&#params_ty),
-        used: op.params.iter().any(|p| !p.required),
-    });
-    if let Some(body) = &op.body {
-        let ty = match body.media {
-            BodyMedia::Bytes => quote!(::bytes::Bytes),
-            _ => {
-                let ty = type_tokens(&body.ty, Scope::Operations);
-                quote!(&#ty)
+        .map(|arg| match arg {
+            CallArg::Param(i) => {
+                let p = &op.params[*i];
+                Arg {
+                    name: &p.name,
+                    ty: arg_type(&p.ty, None),
+                    held: arg_type(&p.ty, Some(&lifetime)),
+                }
             }
-        };
-        let ty = if body.required {
-            ty
-        } else {
-            quote!(::std::option::Option<#ty>)
-        };
-        args.push(Arg {
-            name: &op.locals.body,
-            ty,
-            used: true,
-        });
+            CallArg::Body => Arg {
+                name: &op.locals.body,
+                ty: body_type(op, None).expect("a body argument has a body"),
+                held: body_type(op, Some(&lifetime)).expect("a body argument has a body"),
+            },
+        })
+        .collect()
+}
+
+/// The request function's arguments: the method's, then the params struct, then an
+/// optional body.
+fn request_args(op: &Operation) -> Vec<(&RustIdent, TokenStream)> {
+    let mut args: Vec<(&RustIdent, TokenStream)> =
+        args(op).into_iter().map(|a| (a.name, a.ty)).collect();
+    if let Some(params) = &op.call.params_struct {
+        args.push((&op.locals.params, quote!(&#params)));
+    }
+    if op.has_body_setter() {
+        let ty = body_type(op, None).expect("a body setter has a body");
+        args.push((&op.locals.body, quote!(::std::option::Option<#ty>)));
     }
     args
 }
@@ -215,11 +228,13 @@ fn param_statements(op: &Operation) -> Vec<TokenStream> {
         .filter(|p| p.location != Location::Path)
         .map(|p| {
             let name = &p.name;
-            match (p.required, p.shape) {
+            match (p.required, p.field_wrapper()) {
                 (true, _) => write_param(op, p, arg_ref(p)),
                 // An empty list is not sent: arrays are not wrapped in `Option`.
-                (false, ParamShape::Array) => write_param(op, p, quote!(&#params.#name)),
-                (false, _) => {
+                (false, Wrapper::Plain | Wrapper::Nullable) => {
+                    write_param(op, p, quote!(&#params.#name))
+                }
+                (false, Wrapper::Option) => {
                     let write = write_param(op, p, quote!(#value));
                     quote! {
                         if let ::std::option::Option::Some(#value) = &#params.#name {
@@ -250,8 +265,9 @@ pub(crate) fn result(op: &Operation) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The method on `Client`: it builds the request and returns the call, which sends it
-/// when awaited.
+/// The method on `Client`: it takes the required arguments and returns the builder.
+/// It only moves its arguments into the builder, so it is `#[inline]`: no code in the
+/// crate's own build.
 fn method(op: &Operation) -> TokenStream {
     let fn_name = &op.fn_name;
     let id = &op.id;
@@ -263,41 +279,246 @@ fn method(op: &Operation) -> TokenStream {
     );
     let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref()]);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    let builder_doc = format!(
+        " Returns a [`{}`] request: set its optional parts, then `.await` it.",
+        op.call.builder
+    );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // rustdoc rejects an alias equal to the item's own name (`verify` for `verify`).
     let alias = (op.fn_name != id.as_str()).then(|| quote!(#[doc(alias = #id)]));
     let args = args(op);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    // An argument the request does not need (an empty params struct) is `_`.
-    let decls = args.iter().map(|Arg { name, ty, used }| {
-        if *used {
-            quote!(#name: #ty)
-        } else {
-            quote!(_: #ty)
-        }
+    let decls = args
+        .iter()
+        .map(|Arg { name, held, .. }| quote!(#name: #held));
+    let builder = &op.call.builder;
+    let base = &op.locals.base;
+    let request_base = RuntimeItem::RequestBase;
+    let fields = args.iter().map(|a| a.name);
+    let params = op.call.params_struct.as_ref().map(|_| {
+        let name = &op.locals.params;
+        quote!(#name: ::std::default::Default::default(),)
     });
-    let names = args.iter().filter(|a| a.used).map(|a| a.name);
-    let request_fn = request_fn_name(op);
-    let (ret, decode) = result(op);
-    let call = RuntimeItem::Call;
+    let body = op.has_body_setter().then(|| {
+        let name = &op.locals.body;
+        quote!(#name: ::std::option::Option::None,)
+    });
+    // Only a method with borrowed arguments names its lifetime.
+    let (generics, receiver, ret) = if args.is_empty() {
+        (quote!(), quote!(&self), quote!(#builder<'_>))
+    } else {
+        (quote!(<'a>), quote!(&'a self), quote!(#builder<'a>))
+    };
     quote! {
         #docs
         #separator
         #[doc = #location_doc]
+        #[doc = ""]
+        #[doc = #builder_doc]
         #alias
         #deprecated
         #many_args
-        pub fn #fn_name(&self, #(#decls),*) -> #call<'_, #ret> {
-            #call::new(self, #request_fn(#(#names),*), #decode)
+        #[inline]
+        pub fn #fn_name #generics(#receiver, #(#decls),*) -> #ret {
+            #builder {
+                #base: #request_base::new(self),
+                #(#fields,)*
+                #params
+                #body
+            }
+        }
+    }
+}
+
+/// The request builder of an operation: its struct, setters, per-call options, stream,
+/// and `IntoFuture` into the shared `Call`.
+fn builder(op: &Operation) -> TokenStream {
+    let builder = &op.call.builder;
+    let fn_name = &op.fn_name;
+    let doc = format!(
+        " A request to [`Client::{fn_name}`](crate::Client::{fn_name}), sent when awaited."
+    );
+    let base = &op.locals.base;
+    let request_base = RuntimeItem::RequestBase;
+    let held = args(op)
+        .into_iter()
+        .map(|Arg { name, held, .. }| quote!(#name: #held,));
+    let params_field = op.call.params_struct.as_ref().map(|params_ty| {
+        let params = &op.locals.params;
+        quote!(#params: #params_ty,)
+    });
+    let body_field = op.has_body_setter().then(|| {
+        let body = &op.locals.body;
+        let ty = body_type(op, Some(&quote!('a))).expect("a body setter has a body");
+        quote!(#body: ::std::option::Option<#ty>,)
+    });
+    let setters = op.call.setters.iter().map(|s| setter(op, s));
+    let params_setter = op.call.params_struct.as_ref().map(|params_ty| {
+        let params = &op.locals.params;
+        quote! {
+            /// Sets every optional parameter at once, replacing those set before.
+            #[inline]
+            pub fn params(mut self, #params: #params_ty) -> Self {
+                self.#params = #params;
+                self
+            }
+        }
+    });
+    let body_setter = op.has_body_setter().then(|| {
+        let body = &op.locals.body;
+        let ty = body_type(op, Some(&quote!('a))).expect("a body setter has a body");
+        // The method is always `body`; only the field and argument take the local's
+        // name, which a parameter named `body` pushes to `body_2`.
+        quote! {
+            /// The request body (optional for this operation).
+            #[inline]
+            pub fn body(mut self, #body: #ty) -> Self {
+                self.#body = ::std::option::Option::Some(#body);
+                self
+            }
+        }
+    });
+    let options = call_options(base);
+    let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+    let (ret, decode) = result(op);
+    let (call, error) = (RuntimeItem::Call, RootItem::Error);
+    let request = &op.locals.request;
+    let request_fn = request_fn_name(op);
+    // The builder holds every argument as the request function takes it (borrowed
+    // ones already borrowed), except the params struct, which is lent.
+    let request_args = request_args(op).into_iter().map(|(name, _)| {
+        if name == &op.locals.params {
+            quote!(&self.#name)
+        } else {
+            quote!(self.#name)
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Set optional parts with its methods, then `.await` it (it implements
+        /// `IntoFuture`).
+        #[must_use = "a request does nothing unless it is awaited"]
+        #[derive(Debug)]
+        pub struct #builder<'a> {
+            #base: #request_base<'a>,
+            #(#held)*
+            #params_field
+            #body_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #params_setter
+            #body_setter
+            #options
+            #stream
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = ::std::result::Result<#ret, #error>;
+            type IntoFuture = #call<'a, #ret>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                let #request = #request_fn(#(#request_args),*);
+                self.#base.call(#request, #decode)
+            }
+        }
+    }
+}
+
+/// The setter of one optional parameter: strings take anything `Into<String>`, arrays
+/// any iterable of their items (of strings: of anything `Into<String>`), others their
+/// type. Setters are `#[inline]`: one a program does not call costs no code.
+fn setter(op: &Operation, setter: &Setter) -> TokenStream {
+    let p = &op.params[setter.param];
+    let method = &setter.method;
+    let field = &p.name;
+    let params = &op.locals.params;
+    let value = &op.locals.value;
+    let docs = doc_attrs([p.doc.as_deref()]);
+    let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+    let (arg, store) = match (&p.ty, p.shape) {
+        (Type::Vec(inner), ParamShape::Array) => match &**inner {
+            Type::String => (
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                ),
+                quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+            ),
+            inner => {
+                let inner = type_tokens(inner, Scope::Operations);
+                (
+                    quote!(impl ::std::iter::IntoIterator<Item = #inner>),
+                    quote!(#value.into_iter().collect()),
+                )
+            }
+        },
+        (Type::String, _) => (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(::std::option::Option::Some(#value.into())),
+        ),
+        (ty, _) => (
+            type_tokens(ty, Scope::Operations),
+            quote!(::std::option::Option::Some(#value)),
+        ),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #[inline]
+        pub fn #method(mut self, #value: #arg) -> Self {
+            self.#params.#field = #store;
+            self
+        }
+    }
+}
+
+/// The per-call options every builder has, forwarded to its `RequestBase`.
+fn call_options(base: &RustIdent) -> TokenStream {
+    let (retry, options) = (RootItem::RetryPolicy, RootItem::RequestOptions);
+    quote! {
+        /// Retries this call as `policy` says, instead of as the client does.
+        #[inline]
+        pub fn retry(mut self, policy: #retry) -> Self {
+            self.#base.retry(policy);
+            self
+        }
+        /// Bounds each attempt of this call (see [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+        #[inline]
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.#base.timeout(timeout);
+            self
+        }
+        /// Bounds this call in all, retries and waits included (see
+        /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)).
+        #[inline]
+        pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+            self.#base.deadline(deadline);
+            self
+        }
+        /// An extra header on this call (see [`RequestOptions::header`](crate::RequestOptions::header)).
+        #[inline]
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.#base.header(name, value);
+            self
+        }
+        /// Every per-call option at once, replacing those set before.
+        #[inline]
+        pub fn options(mut self, options: #options) -> Self {
+            self.#base.options(options);
+            self
         }
     }
 }
 
 /// The function that fills an operation's request from its arguments.
 fn request_fn(op: &Operation) -> TokenStream {
-    let args: Vec<Arg> = args(op).into_iter().filter(|a| a.used).collect();
+    let args = request_args(op);
     let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let decls = args.iter().map(|Arg { name, ty, .. }| quote!(#name: #ty));
+    let decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
     let name = request_fn_name(op);
     let id = &op.id;
     let path = &op.path;
@@ -322,36 +543,38 @@ fn request_fn(op: &Operation) -> TokenStream {
     }
 }
 
-/// `<op>_stream`: every item of a paginated operation, as a lazily paged `Stream`. Each
+/// `.stream()`: every item of a paginated operation, as a lazily paged `Stream`. Each
 /// page is a call that owns a clone of the client, built by the operation's request
 /// function from arguments the stream owns.
 fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let stream_fn = &pagination.stream_fn;
     let item = type_tokens(&pagination.item, Scope::Operations);
-    let params_ty = &pagination.params;
     let page_ty = type_tokens(&pagination.page, Scope::Operations);
     let locals = &op.locals;
-    let (client, params, page, page_size, page_offset) = (
+    let (client, params, page, page_size, page_offset, base) = (
         &locals.client,
         &locals.params,
         &locals.page,
         &locals.page_size,
         &locals.page_offset,
+        &locals.base,
     );
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let name = &p.name;
-        let ty = arg_type(&p.ty);
-        quote!(#name: #ty)
-    });
+    let required: Vec<&Param> = op
+        .call
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            CallArg::Param(i) => Some(&op.params[*i]),
+            CallArg::Body => None,
+        })
+        .collect();
     // Required arguments are owned by the stream, then lent to each page's request.
     let owned = required.iter().map(|p| {
         let name = &p.name;
         match &p.ty {
-            Type::String => quote!(let #name = #name.to_owned();),
-            Type::Vec(_) => quote!(let #name = #name.to_vec();),
-            ty if passed_by_reference(ty) => quote!(let #name = #name.clone();),
-            _ => quote!(),
+            Type::String => quote!(let #name = self.#name.to_owned();),
+            Type::Vec(_) => quote!(let #name = self.#name.to_vec();),
+            ty if passed_by_reference(ty) => quote!(let #name = self.#name.clone();),
+            _ => quote!(let #name = self.#name;),
         }
     });
     let call_args = required.iter().map(|p| {
@@ -369,11 +592,6 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let set_limit = from_i64(limit_ty, quote!(#page_size));
     let set_offset = from_i64(offset_ty, quote!(#page_offset));
     let (items, total) = page_contents(pagination, page);
-    let call = &op.fn_name;
-    let doc = format!(
-        " Every item of [`Client::{call}`](crate::Client::{call}), fetched page by page as the stream is polled."
-    );
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let request_fn = request_fn_name(op);
     let (paginated, page_struct, call_ty, response) = (
         RootItem::Paginated,
@@ -381,15 +599,16 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
         RuntimeItem::Call,
         RuntimeItem::Response,
     );
+    let doc = format!(
+        " Every item, fetched page by page as the stream is polled: the page size is the `limit` set (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}), and `offset` where the stream starts."
+    );
     quote! {
         #[doc = #doc]
         ///
-        /// `params.limit` is the page size (default 100, at most 500) and `params.offset`
-        /// where to start. A failed page is yielded as an `Err` item and ends the stream.
-        #deprecated
-        pub fn #stream_fn(&self, #(#args,)* #params: &#params_ty) -> #paginated<#item> {
-            let #client = self.clone();
-            let #params = #params.clone();
+        /// A failed page is yielded as an `Err` item (see [`Paginated`](crate::Paginated)).
+        pub fn stream(self) -> #paginated<#item> {
+            let #client = self.#base.into_client();
+            let #params = self.#params;
             #(#owned)*
             #paginated::new(#start_limit, #start_offset, move |#page_size, #page_offset| {
                 let mut #params = #params.clone();
@@ -444,38 +663,42 @@ fn page_contents(
     (quote!(#page.#data), total)
 }
 
-/// The struct of an operation's optional parameters. It is `#[non_exhaustive]` (and
-/// exists even when empty) so Clerk can add optional parameters without breaking
-/// callers: build it with `Default` and set fields.
-fn params_struct(op: &Operation) -> TokenStream {
-    let name = &op.params_struct;
+/// The struct of an operation's optional parameters, when it has any: what the builder's
+/// setters fill, and what `.params(..)` takes whole. It is `#[non_exhaustive]` so Clerk
+/// can add optional parameters without breaking callers: build it with `Default` and set
+/// fields.
+fn params_struct(op: &Operation) -> Option<TokenStream> {
+    let name = op.call.params_struct.as_ref()?;
     let doc = format!(
-        " Optional parameters of [`Client::{0}`](crate::Client::{0}).",
-        op.fn_name
+        " The optional parameters of [`Client::{0}`](crate::Client::{0}), for [`{1}::params`].",
+        op.fn_name, op.call.builder
     );
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let docs = doc_attrs([p.doc.as_deref()]);
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
         let fname = &p.name;
-        let ty = type_tokens(&p.ty, Scope::Operations);
-        let ty = if p.shape == ParamShape::Array {
-            // An empty list is not sent.
-            ty
-        } else {
-            quote!(::std::option::Option<#ty>)
-        };
+        let ty = param_field_type(p);
         quote! {
             #docs
             #deprecated
             pub #fname: #ty,
         }
     });
-    quote! {
+    Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+    })
+}
+
+/// The type of an optional parameter's field, by [`Param::field_wrapper`].
+fn param_field_type(p: &Param) -> TokenStream {
+    let ty = type_tokens(&p.ty, Scope::Operations);
+    match p.field_wrapper() {
+        Wrapper::Option => quote!(::std::option::Option<#ty>),
+        Wrapper::Plain | Wrapper::Nullable => ty,
     }
 }

@@ -5,8 +5,8 @@
 use super::docs::doc_attrs;
 use super::model::{field_type, model, serialize_attrs, Context};
 use super::{type_tokens, Scope};
+use crate::ir::webhooks::{WebhookApi, WebhookEvent, ENVELOPE, EVENT_ENUM};
 use crate::ir::{ModelKind, Usage};
-use crate::lower::webhooks::{WebhookApi, WebhookEvent, ENVELOPE, EVENT_ENUM};
 use crate::naming::RustIdent;
 use crate::runtime_api::RuntimeItem;
 use proc_macro2::TokenStream;

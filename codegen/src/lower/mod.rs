@@ -1,12 +1,24 @@
 //! Stage 2: `openapiv3::OpenAPI` -> [`ir::Api`]. Resolves every `$ref`, names every
 //! type, and decides every Rust shape; the emitter only prints what this decided.
+//!
+//! After the schemas and operations are lowered, whole-API passes decide what needs the
+//! whole picture, one concern per module: `recursion` (alias cycles, recursive aliases,
+//! boxed fields), `union_order`, `direction` (serde directions), `read_only`, `features`
+//! and `pagination`. A pass that needs an earlier one's result takes that pass's output
+//! type (`AliasesSettled`, `UnionsOrdered`, `Directions`, `FieldsSettled`), so the order
+//! is in the signatures, not only in [`lower`].
 
+mod direction;
+mod features;
 mod operation;
+mod pagination;
 mod params;
+mod read_only;
+mod recursion;
 mod refs;
 mod sample;
 mod schema;
-mod usage;
+mod union_order;
 pub mod webhooks;
 
 use crate::error::{Error, Result, Warning};
@@ -52,12 +64,15 @@ impl Hint {
     }
 }
 
+/// The models by name, while lowering builds them.
+pub(crate) type ModelMap = BTreeMap<RustIdent, Model>;
+
 pub(crate) struct Lowerer<'a> {
     doc: &'a Document,
-    models: BTreeMap<RustIdent, Model>,
+    models: ModelMap,
     type_names: UniqueNames,
     component_names: HashMap<String, RustIdent>,
-    /// Method names on `Client` (operations and their stream variants).
+    /// Method names on `Client`: one per operation.
     fn_names: UniqueNames,
     warnings: Vec<Warning>,
     /// How many schemas enclose the one being lowered.
@@ -70,6 +85,18 @@ impl Lowerer<'_> {
             pointer: at.to_string(),
             message: message.into(),
         });
+    }
+
+    /// The passes over every model once everything is lowered (the models of `modules`'
+    /// operations included): union order, serde directions, read-only fields, features,
+    /// boxes. A webhook spec, which has no operations, runs them with none.
+    fn settle_models(&mut self, modules: &[Module]) -> read_only::FieldsSettled {
+        let unions = union_order::order(&mut self.models);
+        let directions = direction::propagate(&mut self.models, modules);
+        let fields = read_only::apply(&mut self.models, &directions, unions);
+        features::assign(&mut self.models, modules);
+        recursion::box_recursive_fields(&mut self.models, &fields);
+        fields
     }
 
     /// Runs `lower` one schema level deeper, refusing specs that nest beyond
@@ -114,21 +141,12 @@ pub fn lower(doc: &Document) -> Result<(ir::Api, Vec<Warning>)> {
         lowerer.fn_names.reserve(reserved);
     }
     lowerer.lower_component_schemas()?;
-    usage::check_alias_cycles(&lowerer.models)?;
-    usage::newtype_recursive_aliases(&mut lowerer.models);
-    let operations = lowerer.lower_operations()?;
-    usage::order_untagged_unions(&mut lowerer.models);
+    let aliases = recursion::settle_aliases(&mut lowerer.models)?;
+    let operations = lowerer.lower_operations(&aliases)?;
     let mut modules = group_by_tag(doc, operations);
-    usage::propagate(&mut lowerer.models, &modules);
-    usage::apply_read_only(&mut lowerer.models);
-    usage::assign_features(&mut lowerer.models, &modules);
-    usage::box_recursive_fields(&mut lowerer.models);
+    let fields = lowerer.settle_models(&modules);
     for op in modules.iter_mut().flat_map(|m| &mut m.operations) {
-        let candidate = op.fn_name.suffixed("_stream");
-        if let Some(mut pagination) = usage::pagination(&lowerer.models, op, candidate) {
-            pagination.stream_fn = lowerer.fn_names.claim(pagination.stream_fn);
-            op.pagination = Some(pagination);
-        }
+        op.pagination = pagination::detect(&lowerer.models, op, &fields);
     }
     let api = ir::Api {
         title: doc.api.info.title.clone(),

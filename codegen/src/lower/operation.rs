@@ -1,14 +1,18 @@
 //! Paths and operations -> IR operations, grouped by their first tag.
 
+use super::recursion::AliasesSettled;
 use super::refs;
 use super::{Hint, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Body, BodyMedia, Locals, Location, Method, ModelKind, Operation, Param, PathSegment, Response,
-    Type,
+    Body, BodyMedia, CallArg, CallShape, Locals, Location, Method, ModelKind, Models as _,
+    Operation, Param, PathSegment, Response, Setter, Type,
 };
-use crate::naming::{snake_ident, type_name, RustIdent, UniqueNames};
+use crate::naming::{
+    reserve_setter_names, setter_clashes, snake_ident, type_name, RustIdent, UniqueNames,
+};
 use crate::pointer::Pointer;
+use crate::runtime_api::BUILDER_METHODS;
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ReferenceOr, RequestBody, StatusCode};
 
@@ -17,7 +21,12 @@ const UNTAGGED: &str = "untagged";
 
 impl<'a> Lowerer<'a> {
     /// Every operation in spec order, with the tag whose module it belongs in.
-    pub(super) fn lower_operations(&mut self) -> Result<Vec<(String, Operation)>> {
+    /// Every operation, with its tag. Follows alias chains (body and parameter shapes),
+    /// so they must be settled.
+    pub(super) fn lower_operations(
+        &mut self,
+        _: &AliasesSettled,
+    ) -> Result<Vec<(String, Operation)>> {
         let doc = self.doc;
         let mut seen_ids: IndexMap<String, Pointer> = IndexMap::new();
         let mut out = Vec::new();
@@ -97,11 +106,11 @@ impl<'a> Lowerer<'a> {
         let params = self.params(id, op, shared, at, &mut arg_names)?;
         let locals = Locals::claim(&mut arg_names);
         let segments = segments(place.path, &params, at)?;
-        let params_struct = self.type_names.claim(type_name(&format!("{id}_params")));
         let body = match &op.request_body {
             Some(body) => self.body(id, body, &at.join("requestBody"))?,
             None => None,
         };
+        let call = self.call_shape(id, &params, &segments, body.as_ref());
         let responses_at = at.join("responses");
         let response = self.response(id, &op.responses, &responses_at)?;
         let error_statuses = self.error_statuses(&op.responses, &responses_at)?;
@@ -115,13 +124,64 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             segments,
             params,
-            params_struct,
+            call,
             body,
             response,
             pagination: None,
             error_statuses,
             locals,
         })
+    }
+
+    /// How the operation is called: its arguments, its setters (named clear of the
+    /// builder's own methods and of operator names, [`setter_clashes`]) and the names of
+    /// its builder and params struct.
+    fn call_shape(
+        &mut self,
+        id: &str,
+        params: &[Param],
+        segments: &[PathSegment],
+        body: Option<&Body>,
+    ) -> CallShape {
+        let mut args: Vec<CallArg> = Vec::new();
+        let path_params = segments.iter().filter_map(|s| match s {
+            PathSegment::Param(i) => Some(CallArg::Param(*i)),
+            PathSegment::Literal(_) => None,
+        });
+        let others = (params.iter().enumerate())
+            .filter(|(_, p)| p.required && p.location != Location::Path)
+            .map(|(i, _)| CallArg::Param(i));
+        let body = body.filter(|b| b.required).map(|_| CallArg::Body);
+        for arg in path_params.chain(others).chain(body) {
+            // A path parameter used twice in the template is still one argument.
+            if !args.contains(&arg) {
+                args.push(arg);
+            }
+        }
+        let mut methods = UniqueNames::new();
+        reserve_setter_names(&mut methods, BUILDER_METHODS);
+        let setters: Vec<Setter> = (params.iter().enumerate())
+            .filter(|(_, p)| !p.required)
+            .map(|(param, p)| {
+                let name = if setter_clashes(p.name.bare(), BUILDER_METHODS) {
+                    p.name.suffixed("_param")
+                } else {
+                    p.name.clone()
+                };
+                Setter {
+                    param,
+                    method: methods.claim(name),
+                }
+            })
+            .collect();
+        let params_struct = (!setters.is_empty())
+            .then(|| self.type_names.claim(type_name(&format!("{id}_params"))));
+        CallShape {
+            builder: self.type_names.claim(type_name(id)),
+            args,
+            setters,
+            params_struct,
+        }
     }
 
     fn body(
@@ -177,19 +237,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether `ty` is a struct model, through aliases.
     fn is_struct(&self, ty: &Type) -> bool {
-        let mut ty = ty;
-        // Alias cycles were refused; the bound only keeps this loop finite regardless.
-        for _ in 0..=self.models.len() {
-            let Type::Named(n) = ty else {
-                return false;
-            };
-            match self.models.get(n).map(|m| &m.kind) {
-                Some(ModelKind::Struct(_)) => return true,
-                Some(ModelKind::Alias(inner)) => ty = inner,
-                _ => return false,
-            }
-        }
-        false
+        matches!(self.models.dealiased_kind(ty), Some(ModelKind::Struct(_)))
     }
 
     /// 4xx statuses whose response is JSON with an `errors` array property.
@@ -317,6 +365,7 @@ impl Locals {
             page: claim("page"),
             page_size: claim("page_size"),
             page_offset: claim("page_offset"),
+            base: claim("base"),
         }
     }
 }

@@ -2,14 +2,13 @@
 //! their serialization style.
 
 use super::refs;
-use super::{Hint, Lowerer};
+use super::{Hint, Lowerer, ModelMap};
 use crate::error::{Error, Result};
-use crate::ir::{Location, Model, ModelKind, Param, ParamShape as Shape, ParamStyle, Type};
-use crate::naming::{snake_ident, RustIdent, UniqueNames};
+use crate::ir::{Location, ModelKind, Models as _, Param, ParamShape as Shape, ParamStyle, Type};
+use crate::naming::{snake_ident, UniqueNames};
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
-use std::collections::BTreeMap;
 
 /// Parameters by (name, location), each with where it is defined.
 type Merged = IndexMap<(String, &'static str), (Parameter, Pointer)>;
@@ -122,7 +121,7 @@ impl Lowerer<'_> {
             Type::Option(inner) => *inner,
             other => other,
         };
-        let shape = shape(&ty, &self.models, 0).ok_or_else(|| {
+        let shape = shape(&ty, &self.models).ok_or_else(|| {
             Error::new(
                 at.to_string(),
                 "parameters must be scalars, enums, arrays of those, or (in the query) objects",
@@ -162,27 +161,19 @@ impl Lowerer<'_> {
 
 /// How a parameter type is written: a scalar (or string enum), an array of scalars, or
 /// an object (a struct or a map of scalars); `None` for anything else.
-fn shape(ty: &Type, models: &BTreeMap<RustIdent, Model>, depth: usize) -> Option<Shape> {
-    // Aliases may chain; lowering refused cycles, this bounds the walk regardless.
-    if depth > models.len() {
-        return None;
-    }
-    match ty {
+fn shape(ty: &Type, models: &ModelMap) -> Option<Shape> {
+    match models.dealias(ty) {
         Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
             Some(Shape::Scalar)
         }
-        Type::Named(n) => match &models.get(n)?.kind {
+        Type::Named(n) => match models.kind(n)? {
             ModelKind::Enum(_) => Some(Shape::Scalar),
             ModelKind::Struct(_) => Some(Shape::Object),
-            ModelKind::Alias(inner) => shape(inner, models, depth + 1),
-            ModelKind::Union(_) | ModelKind::Newtype(_) => None,
+            // An alias here is the end of a cycle, which lowering refused.
+            ModelKind::Alias(_) | ModelKind::Union(_) | ModelKind::Newtype(_) => None,
         },
-        Type::Vec(inner) => {
-            (shape(inner, models, depth + 1)? == Shape::Scalar).then_some(Shape::Array)
-        }
-        Type::Map(inner) => {
-            (shape(inner, models, depth + 1)? == Shape::Scalar).then_some(Shape::Object)
-        }
+        Type::Vec(inner) => (shape(inner, models)? == Shape::Scalar).then_some(Shape::Array),
+        Type::Map(inner) => (shape(inner, models)? == Shape::Scalar).then_some(Shape::Object),
         Type::JsonObject => Some(Shape::Object),
         Type::Bytes | Type::Json | Type::Option(_) => None,
     }

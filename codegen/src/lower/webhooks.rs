@@ -6,68 +6,16 @@
 //! schema is lowered like any other schema, by the same `Lowerer` the Backend API uses,
 //! and the event becomes one variant of an enum tagged by `type`.
 
-use super::{usage, Hint, Lowerer};
+use super::{recursion, Hint, Lowerer, ModelMap};
 use crate::error::{Error, Result, Warning};
-use crate::ir::{Field, Model, ModelKind, Presence, Type};
-use crate::naming::{variant_name, RustIdent, UniqueNames};
+use crate::ir::webhooks::{DataId, Envelope, WebhookApi, WebhookEvent, ENVELOPE, EVENT_ENUM};
+use crate::ir::{Model, ModelKind, Models as _, Presence, Type};
+use crate::naming::{variant_name, UniqueNames};
 use crate::parse::Document;
 use crate::pointer::Pointer;
 use openapiv3::{ReferenceOr, Schema};
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashMap};
-
-/// Type names the events module claims before any component schema, so that a
-/// component called `Event` cannot take the enum's name.
-pub const EVENT_ENUM: &str = "Event";
-pub const ENVELOPE: &str = "Envelope";
-
-/// The events of a webhook spec, ready to emit.
-#[derive(Debug, Clone)]
-pub struct WebhookApi {
-    pub title: String,
-    pub version: String,
-    pub description: Option<String>,
-    /// The payload models, sorted by name (the envelope component is not among them:
-    /// [`Envelope`] replaces it).
-    pub models: Vec<Model>,
-    pub envelope: Envelope,
-    /// In spec order.
-    pub events: Vec<WebhookEvent>,
-}
-
-/// The fields every event carries besides its `type` (the enum's tag) and `data`.
-#[derive(Debug, Clone)]
-pub struct Envelope {
-    pub doc: Option<String>,
-    /// Where it comes from (the envelope component schema).
-    pub source: Pointer,
-    pub fields: Vec<Field>,
-}
-
-/// One event type.
-#[derive(Debug, Clone)]
-pub struct WebhookEvent {
-    /// The value of `type` on the wire (`user.created`).
-    pub event_type: String,
-    /// The enum variant (`UserCreated`).
-    pub variant: RustIdent,
-    pub doc: Option<String>,
-    pub deprecated: bool,
-    /// The type of `data`.
-    pub data: Type,
-    /// `data` may be `null` (`Envelope<Option<T>>`).
-    pub data_nullable: bool,
-    /// The `id` field of `data`, when `data` is a struct with a string `id`.
-    pub data_id: Option<DataId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataId {
-    /// The Rust field name.
-    pub field: RustIdent,
-    /// `Option<String>` rather than `String`.
-    pub optional: bool,
-}
 
 /// Where the event schema of one webhook sits, split into its two parts.
 struct EventParts {
@@ -91,8 +39,7 @@ pub fn lower_webhooks(doc: &Document) -> Result<(WebhookApi, Vec<Warning>)> {
     lowerer.type_names.reserve(EVENT_ENUM);
     lowerer.type_names.reserve(ENVELOPE);
     lowerer.lower_component_schemas()?;
-    usage::check_alias_cycles(&lowerer.models)?;
-    usage::newtype_recursive_aliases(&mut lowerer.models);
+    recursion::settle_aliases(&mut lowerer.models)?;
 
     let hooks_at = Pointer::root().join("x-webhooks");
     let hooks = doc
@@ -162,10 +109,7 @@ pub fn lower_webhooks(doc: &Document) -> Result<(WebhookApi, Vec<Warning>)> {
     let envelope = lowerer.take_envelope(&key)?;
 
     // The passes the Backend API runs, with no operations: every model is received.
-    usage::order_untagged_unions(&mut lowerer.models);
-    usage::propagate(&mut lowerer.models, &[]);
-    usage::assign_features(&mut lowerer.models, &[]);
-    usage::box_recursive_fields(&mut lowerer.models);
+    lowerer.settle_models(&[]);
     for event in &mut events {
         event.data_id = data_id(&lowerer.models, &event.data);
     }
@@ -261,7 +205,7 @@ impl Lowerer<'_> {
             .models
             .values()
             .filter(|m| m.name != name)
-            .any(|m| mentions(&m.kind, &name));
+            .any(|m| m.kind.named().any(|n| *n == name));
         let model = if used_elsewhere {
             self.models.get(&name).cloned()
         } else {
@@ -298,39 +242,17 @@ impl Lowerer<'_> {
     }
 }
 
-fn mentions(kind: &ModelKind, name: &RustIdent) -> bool {
-    let named = |t: &Type| t.named() == Some(name);
-    match kind {
-        ModelKind::Struct(s) => {
-            s.fields.iter().any(|f| named(&f.ty)) || s.additional.as_ref().is_some_and(named)
-        }
-        ModelKind::Union(u) => u.variants.iter().any(|v| named(&v.ty)),
-        ModelKind::Alias(ty) | ModelKind::Newtype(ty) => named(ty),
-        ModelKind::Enum(_) => false,
-    }
-}
-
 /// The string `id` of a data struct, followed through aliases.
-fn data_id(models: &BTreeMap<RustIdent, Model>, ty: &Type) -> Option<DataId> {
-    let mut ty = ty;
-    for _ in 0..=models.len() {
-        let Type::Named(name) = ty else {
-            return None;
-        };
-        match &models.get(name)?.kind {
-            ModelKind::Alias(inner) => ty = inner,
-            ModelKind::Struct(s) => {
-                let id = s
-                    .fields
-                    .iter()
-                    .find(|f| f.wire == "id" && f.ty == Type::String)?;
-                return Some(DataId {
-                    field: id.name.clone(),
-                    optional: id.presence != Presence::Required,
-                });
-            }
-            _ => return None,
-        }
-    }
-    None
+fn data_id(models: &ModelMap, ty: &Type) -> Option<DataId> {
+    let ModelKind::Struct(s) = models.dealiased_kind(ty)? else {
+        return None;
+    };
+    let id = s
+        .fields
+        .iter()
+        .find(|f| f.wire == "id" && f.ty == Type::String)?;
+    Some(DataId {
+        field: id.name.clone(),
+        optional: id.presence != Presence::Required,
+    })
 }

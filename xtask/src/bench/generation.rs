@@ -106,7 +106,7 @@ impl Bench {
         for i in 0..=runs {
             let started = Instant::now();
             if let Err(e) = gen::generate(&self.root, spec) {
-                return Row::not_measured("generator in-process", "", e);
+                return Row::not_measured("generator in-process", "", e.to_string());
             }
             if i > 0 {
                 timings.push(started.elapsed());

@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--spec PATH] [--quick] [--only SECTION]`: every performance figure
 //! of the project (or of one section), each printed beside its target in one table (also
-//! written to `target/bench/results.md`).
+//! written to `bench/results.md` in cargo's target directory, [`BENCH_DIR`]).
 //!
 //! - `generation`: `cargo xtask gen` as a developer runs it, the release binary, and the
 //!   generator in-process.
@@ -11,7 +11,8 @@
 //!   rounds; every "alone" build checks from cargo's own output that it recompiled that
 //!   crate and nothing else.
 //! - `runtime`: the criterion benches of `clerk-api` (decoding, one request, a compressed
-//!   page, session tokens), read back from criterion's medians.
+//!   page, the client under load beside bare reqwest, the rate limiter binding and not,
+//!   session tokens), read back from criterion's medians and the lines the benches print.
 //!
 //! Nothing here is a test: machine speed decides the figures, not `cargo test`. Times
 //! are user+sys CPU seconds of the child processes (`getrusage(RUSAGE_CHILDREN)`) with
@@ -24,7 +25,8 @@ mod peer;
 mod peer_spec;
 mod runtime;
 
-use crate::gen;
+use crate::cli::{self, Long, Parser, Stop, ValueExt as _};
+use crate::{gen, Error, Result};
 use measure::today;
 use std::fmt::Write as _;
 use std::fs;
@@ -35,44 +37,91 @@ use std::process::{Command, Stdio};
 /// generated from.
 pub const BENCH_SPEC: &str = crate::DEFAULT_SPEC;
 
-/// Where everything this task builds lives, relative to the workspace root.
-pub const BENCH_DIR: &str = "target/bench";
-
-pub const USAGE: &str = "usage: cargo xtask bench [--spec PATH] [--quick] [--only SECTION]
-  --spec PATH     the spec to generate and build (default: spec/clerk-backend-api.yaml)
-  --quick         a fast smoke run: short criterion runs, one build round (figures are rough)
-  --only SECTION  measure one section: generation, builds (incl. the progenitor peer) or runtime";
+/// Where everything this task builds lives, relative to cargo's target directory
+/// (`target/bench` by default).
+pub const BENCH_DIR: &str = "bench";
 
 /// The sections of the table, as `--only` names them.
 const SECTIONS: &[&str] = &["generation", "builds", "runtime"];
 
-struct Args {
+/// `cargo xtask bench`'s arguments.
+pub struct Args {
     spec: PathBuf,
     quick: bool,
     only: Option<String>,
 }
 
-fn parse_args(root: &Path, args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        spec: root.join(BENCH_SPEC),
-        quick: false,
-        only: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--quick" => parsed.quick = true,
-            "--spec" => parsed.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
-            "--only" => match it.next() {
-                Some(section) if SECTIONS.contains(&section.as_str()) => {
-                    parsed.only = Some(section.clone());
+/// Runs `bench` with `args` (what follows `bench`); returns the exit status (0 when every
+/// figure was measured, whether or not it meets its target).
+pub fn run(root: &Path, args: &[String]) -> u8 {
+    cli::run::<Args>(root, args)
+}
+
+impl cli::Command for Args {
+    const USAGE: &'static str = "usage: cargo xtask bench [--spec PATH] [--quick] [--only SECTION]
+  --spec PATH     the spec to generate and build (default: spec/clerk-backend-api.yaml)
+  --quick         a fast smoke run: short criterion runs, one build round (figures are rough)
+  --only SECTION  measure one section: generation, builds (incl. the progenitor peer) or runtime";
+
+    fn parse(root: &Path, parser: &mut Parser) -> Result<Args, Stop> {
+        let mut parsed = Args {
+            spec: root.join(BENCH_SPEC),
+            quick: false,
+            only: None,
+        };
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Long("quick") => parsed.quick = true,
+                Long("spec") => parsed.spec = parser.value()?.into(),
+                Long("only") => {
+                    let section = parser.value()?.string()?;
+                    if !SECTIONS.contains(&section.as_str()) {
+                        return Err(lexopt::Error::from(format!(
+                            "--only needs one of {SECTIONS:?}, not {section:?}"
+                        ))
+                        .into());
+                    }
+                    parsed.only = Some(section);
                 }
-                _ => return Err(format!("--only needs one of {SECTIONS:?}\n\n{USAGE}")),
-            },
-            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+                arg => return Err(cli::other(arg)),
+            }
         }
+        Ok(parsed)
     }
-    Ok(parsed)
+
+    fn run(self, root: &Path) -> Result<bool> {
+        let args = self;
+        let bench = Bench::new(root, &crate::target_dir(root)?, args.quick);
+        fs::create_dir_all(&bench.dir).map_err(Error::io(&bench.dir))?;
+        step(&format!("generating from {}", args.spec.display()));
+        let output = gen::generate(root, &args.spec)?;
+        let wanted = |section: &str| args.only.as_deref().is_none_or(|only| only == section);
+        let mut rows = Vec::new();
+        if wanted("generation") {
+            rows.extend(bench.generation(&args.spec));
+        }
+        if wanted("builds") {
+            rows.extend(bench.builds(&args.spec, output));
+        }
+        if wanted("runtime") {
+            rows.extend(bench.runtime());
+        }
+
+        let table = render(&rows);
+        println!();
+        println!("{}", bench.heading(&args.spec, args.only.as_deref()));
+        println!();
+        print!("{table}");
+        if let Err(e) = fs::write(bench.dir.join("results.md"), &table) {
+            eprintln!("warning: cannot write results.md: {e}");
+        }
+        eprintln!(
+            "\n(table also in {}; build and bench logs in {})",
+            bench.dir.join("results.md").display(),
+            bench.dir.display()
+        );
+        Ok(!rows.iter().any(|r| r.verdict == Verdict::NotMeasured))
+    }
 }
 
 /// Whether a figure meets its target.
@@ -131,57 +180,6 @@ impl Row {
     }
 }
 
-/// Runs `bench`; returns the process exit code (0 when every figure was measured,
-/// whether or not it meets its target).
-pub fn run(root: &Path, args: &[String]) -> i32 {
-    let args = match parse_args(root, args) {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
-    let bench = Bench::new(root, args.quick);
-    if let Err(e) = fs::create_dir_all(&bench.dir) {
-        eprintln!("error: cannot create {}: {e}", bench.dir.display());
-        return 1;
-    }
-    step(&format!("generating from {}", args.spec.display()));
-    let output = match gen::generate(root, &args.spec) {
-        Ok(output) => output,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    let wanted = |section: &str| args.only.as_deref().is_none_or(|only| only == section);
-    let mut rows = Vec::new();
-    if wanted("generation") {
-        rows.extend(bench.generation(&args.spec));
-    }
-    if wanted("builds") {
-        rows.extend(bench.builds(&args.spec, output));
-    }
-    if wanted("runtime") {
-        rows.extend(bench.runtime());
-    }
-
-    let table = render(&rows);
-    println!();
-    println!("{}", bench.heading(&args.spec, args.only.as_deref()));
-    println!();
-    print!("{table}");
-    if let Err(e) = fs::write(bench.dir.join("results.md"), &table) {
-        eprintln!("warning: cannot write results.md: {e}");
-    }
-    eprintln!(
-        "\n(table also in {}; build and bench logs in {})",
-        bench.dir.join("results.md").display(),
-        bench.dir.display()
-    );
-    i32::from(rows.iter().any(|r| r.verdict == Verdict::NotMeasured))
-}
-
 fn step(what: &str) {
     eprintln!("==> {what}");
 }
@@ -194,10 +192,10 @@ struct Bench {
 }
 
 impl Bench {
-    fn new(root: &Path, quick: bool) -> Bench {
+    fn new(root: &Path, target_dir: &Path, quick: bool) -> Bench {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Bench {
-            dir: root.join(BENCH_DIR),
+            dir: target_dir.join(BENCH_DIR),
             root,
             cargo: crate::cargo(),
             quick,
@@ -288,16 +286,20 @@ mod tests {
     fn only_takes_one_section_of_the_table() {
         let args = |list: &[&str]| {
             let list: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
-            parse_args(Path::new("/r"), &list)
+            <Args as cli::Command>::parse(Path::new("/r"), &mut Parser::from_args(list))
         };
         let parsed = args(&["--only", "builds", "--quick"]).unwrap();
         assert_eq!(parsed.only.as_deref(), Some("builds"));
         assert!(parsed.quick);
         assert_eq!(parsed.spec, Path::new("/r").join(BENCH_SPEC));
         assert_eq!(args(&[]).unwrap().only, None);
-        for wrong in [&["--only", "peer"][..], &["--only"]] {
-            let err = args(wrong).err().unwrap();
-            assert!(err.starts_with("--only needs one of"), "{err}");
-        }
+        let Err(Stop::Error(err)) = args(&["--only", "peer"]) else {
+            panic!("--only peer is not a section");
+        };
+        assert!(err.to_string().starts_with("--only needs one of"), "{err}");
+        let Err(Stop::Error(err)) = args(&["--only"]) else {
+            panic!("--only needs a value");
+        };
+        assert_eq!(err.to_string(), "missing argument for option '--only'");
     }
 }

@@ -47,7 +47,7 @@ impl Bench {
             PROGENITOR_VERSION,
             "a few minutes",
         )
-        .map_err(failed("install"))?;
+        .map_err(|e| failed("install")(e.to_string()))?;
         let edited = self.dir.join("progenitor-spec.json");
         self.edit_spec(spec, &edited)
             .map_err(failed("edit the spec"))?;

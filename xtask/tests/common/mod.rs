@@ -1,9 +1,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A fresh directory under `target/tmp` for one test.
+/// A fresh directory under cargo's `tmp` directory for tests, for one test.
 pub fn scratch_dir(name: &str) -> PathBuf {
-    let dir = xtask::workspace_root().join("target/tmp").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     if dir.exists() {
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -2,14 +2,18 @@
 //! [`Surface`]s, each change marked breaking or compatible by Rust's semver rules applied
 //! to the generated code and its policy (README, "Stability of the generated API"):
 //! structs and enums are `#[non_exhaustive]`, request structs are built with
-//! `new(required...)` or `Default`, optional parameters are fields of a params struct.
+//! `new(required...)` or `Default`, optional parameters are setters of the request
+//! builder (and fields of its params struct).
 //!
 //! So adding is compatible (an operation, a feature, a model, an optional parameter or
 //! field, an enum value, a union variant, a trait), and removing, renaming or retyping
 //! anything a user can name is breaking, as is whatever changes a signature: a new
 //! required argument, a constructor that takes another field, a body that appears.
 
-use crate::surface::{ModelSurface, OperationSurface, Shape, Surface, WEBHOOK_EVENTS_PATH};
+use crate::api_changes::surface::{
+    BodyPassing, BodySurface, FieldSurface, ModelSurface, OperationSurface, Shape, Surface,
+    WEBHOOK_EVENTS_PATH,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -27,11 +31,11 @@ pub enum Subject {
     Operation,
     /// A required parameter: an argument of the method.
     Argument,
-    /// An optional parameter: a field of the params struct.
+    /// An optional parameter: a setter of the request builder.
     Parameter,
     Body,
     Response,
-    /// The `*_stream` method of a paginated operation.
+    /// The `.stream()` of a paginated operation's builder.
     Stream,
     Model,
     Field,
@@ -52,7 +56,7 @@ impl Subject {
             Subject::Parameter => ("optional parameter", "optional parameters"),
             Subject::Body => ("request body", "request bodies"),
             Subject::Response => ("response type", "response types"),
-            Subject::Stream => ("stream method", "stream methods"),
+            Subject::Stream => ("stream", "streams"),
             Subject::Model => ("model", "models"),
             Subject::Field => ("field", "fields"),
             Subject::Constructor => ("constructor", "constructors"),
@@ -289,15 +293,27 @@ impl fmt::Display for Report {
     }
 }
 
-/// `text` as inline code.
-/// An operation's endpoint, and its stream method when it has one.
+/// The method's arguments without a required body, which is always the last one
+/// ([`crate::ir::CallShape::args`]) and which [`Diff::body`] reports, so a body that
+/// appears or becomes required is one change, not two.
+fn param_args(op: &OperationSurface) -> &[[String; 2]] {
+    match &op.body {
+        Some(body) if body.passed == BodyPassing::Argument => {
+            &op.args[..op.args.len().saturating_sub(1)]
+        }
+        _ => &op.args,
+    }
+}
+
+/// An operation's endpoint, and its stream when it has one.
 fn endpoint(op: &OperationSurface) -> String {
     match &op.stream {
-        Some([stream, _]) => format!("`{}`, with `Client::{stream}`", op.http),
+        Some(item) => format!("`{}`, with `.stream()` of `{item}`", op.http),
         None => format!("`{}`", op.http),
     }
 }
 
+/// `text` as inline code.
 fn code(text: &str) -> String {
     format!("`{text}`")
 }
@@ -307,23 +323,19 @@ fn arrow(old: &str, new: &str) -> String {
     format!("{} -> {}", code(old), code(new))
 }
 
-/// How a type became another, when it is only wrapped or unwrapped in `Option`
-/// (a field that became optional or required), else the plain arrow.
-fn retyped(old: &str, new: &str) -> String {
-    let optional = |ty: &str| {
-        ["Option<", "Nullable<"]
-            .iter()
-            .find_map(|w| ty.strip_prefix(w).and_then(|t| t.strip_suffix('>')))
-            .map(str::to_owned)
+/// How a field's type became another, saying so when only its wrapper changed: a
+/// field that became optional or required (decided on the typed [`Wrap`], never on
+/// the spelling).
+///
+/// [`Wrap`]: crate::api_changes::surface::Wrap
+fn retyped(old: &FieldSurface, new: &FieldSurface) -> String {
+    use crate::api_changes::surface::Wrap;
+    let note = match (old.ty == new.ty, old.wrap, new.wrap) {
+        (true, Wrap::Plain, Wrap::Option | Wrap::Nullable) => " (now optional)",
+        (true, Wrap::Option | Wrap::Nullable, Wrap::Plain) => " (now required)",
+        _ => "",
     };
-    let note = if optional(new).as_deref() == Some(old) {
-        " (now optional)"
-    } else if optional(old).as_deref() == Some(new) {
-        " (now required)"
-    } else {
-        ""
-    };
-    format!("{}{note}", arrow(old, new))
+    format!("{}{note}", arrow(&old.spelled(), &new.spelled()))
 }
 
 #[derive(Default)]
@@ -460,31 +472,50 @@ impl Diff {
                 ),
             );
         }
-        if old.params != new.params {
-            if !renamed && old.feature == new.feature {
-                self.push(
-                    Severity::Breaking,
-                    Subject::Operation,
-                    Action::Changed,
-                    path,
-                    format!("takes {}", retyped(&old.params, &new.params)),
-                );
-            }
-            self.moved_params
-                .insert(old.params.clone(), new.params.clone());
+        if old.builder != new.builder && !renamed && old.feature == new.feature {
+            self.push(
+                Severity::Breaking,
+                Subject::Operation,
+                Action::Changed,
+                path,
+                format!("returns {}", arrow(&old.builder, &new.builder)),
+            );
         }
-        self.arguments(path, &old.args, &new.args);
-        self.body(path, &old.body, &new.body);
+        match (&old.params, &new.params) {
+            (Some(a), Some(b)) if a != b => {
+                if !renamed && old.feature == new.feature {
+                    self.push(
+                        Severity::Breaking,
+                        Subject::Operation,
+                        Action::Changed,
+                        path,
+                        format!("`.params(..)` takes {}", arrow(a, b)),
+                    );
+                }
+                self.moved_params.insert(a.clone(), b.clone());
+            }
+            (Some(a), None) => self.push(
+                Severity::Breaking,
+                Subject::Operation,
+                Action::Changed,
+                path,
+                format!("no optional parameters any more: `{a}` and `.params(..)` gone"),
+            ),
+            _ => {}
+        }
+        self.arguments(path, param_args(old), param_args(new));
+        self.setters(&new.builder, old, new);
+        self.body(path, &new.builder, &old.body, &new.body);
         if old.result != new.result {
             self.push(
                 Severity::Breaking,
                 Subject::Response,
                 Action::Changed,
                 path,
-                retyped(&old.result, &new.result),
+                arrow(&old.result, &new.result),
             );
         }
-        self.stream(&old.stream, &new.stream, renamed);
+        self.stream(&new.builder, &old.stream, &new.stream);
         if old.deprecated != new.deprecated {
             let (action, detail) = if new.deprecated {
                 (Action::Deprecated, "now `#[deprecated]`")
@@ -501,84 +532,147 @@ impl Diff {
         }
     }
 
-    /// The body argument of an operation: any change to it changes the signature.
-    fn body(&mut self, path: &str, old: &Option<String>, new: &Option<String>) {
+    /// The builder's setters of optional parameters: a new one is compatible (the
+    /// builder is built by the method, never by the caller); one gone or retyped breaks
+    /// code that calls it.
+    fn setters(&mut self, builder: &str, old: &OperationSurface, new: &OperationSurface) {
+        for (name, ty) in &old.setters {
+            let setter = format!("{builder}::{name}");
+            match new.setters.get(name) {
+                None => self.push(
+                    Severity::Breaking,
+                    Subject::Parameter,
+                    Action::Removed,
+                    setter,
+                    format!("took `{ty}`"),
+                ),
+                Some(now) if now != ty => self.push(
+                    Severity::Breaking,
+                    Subject::Parameter,
+                    Action::Changed,
+                    setter,
+                    arrow(ty, now),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (name, ty) in new
+            .setters
+            .iter()
+            .filter(|(n, _)| !old.setters.contains_key(*n))
+        {
+            self.push(
+                Severity::Compatible,
+                Subject::Parameter,
+                Action::Added,
+                format!("{builder}::{name}"),
+                format!("new setter taking `{ty}`"),
+            );
+        }
+    }
+
+    /// The request body: a new optional one is a new `.body(..)` (compatible); a new
+    /// required one is a new argument, and any other change changes a signature.
+    fn body(
+        &mut self,
+        path: &str,
+        builder: &str,
+        old: &Option<BodySurface>,
+        new: &Option<BodySurface>,
+    ) {
+        use crate::api_changes::surface::BodyPassing::{Argument, Setter};
+        let setter = format!("{builder}::body");
         match (old, new) {
-            (None, Some(body)) => self.push(
+            (None, Some(b)) if b.passed == Setter => self.push(
+                Severity::Compatible,
+                Subject::Body,
+                Action::Added,
+                setter,
+                format!("optional body `{}`", b.ty),
+            ),
+            (None, Some(b)) => self.push(
                 Severity::Breaking,
                 Subject::Body,
                 Action::Added,
                 path,
-                format!("new argument `{body}`"),
+                format!("new argument `{}`", b.ty),
             ),
-            (Some(body), None) => self.push(
+            (Some(b), None) => self.push(
                 Severity::Breaking,
                 Subject::Body,
                 Action::Removed,
                 path,
-                format!("no `{body}` argument any more"),
+                format!("no `{}` body any more", b.ty),
             ),
-            (Some(a), Some(b)) if a != b => self.push(
+            (Some(a), Some(b)) if a.passed != b.passed => {
+                let detail = if b.passed == Argument {
+                    format!("now required: an argument `{}`, no `.body(..)`", b.ty)
+                } else {
+                    format!("now optional: set with `.body(..)`, no argument `{}`", a.ty)
+                };
+                self.push(
+                    Severity::Breaking,
+                    Subject::Body,
+                    Action::Changed,
+                    path,
+                    detail,
+                );
+            }
+            (Some(a), Some(b)) if a.ty != b.ty => self.push(
                 Severity::Breaking,
                 Subject::Body,
                 Action::Changed,
                 path,
-                retyped(a, b),
+                arrow(&a.ty, &b.ty),
             ),
             _ => {}
         }
     }
 
-    /// The `*_stream` method of a paginated operation (`renamed`: the operation's rename
-    /// already covers the stream's).
-    fn stream(&mut self, old: &Option<[String; 2]>, new: &Option<[String; 2]>, renamed: bool) {
+    /// `.stream()` of a paginated operation's builder.
+    fn stream(&mut self, builder: &str, old: &Option<String>, new: &Option<String>) {
+        let stream = format!("{builder}::stream");
         match (old, new) {
-            (None, Some([name, item])) => self.push(
+            (None, Some(item)) => self.push(
                 Severity::Compatible,
                 Subject::Stream,
                 Action::Added,
-                format!("Client::{name}"),
+                stream,
                 format!("a `Paginated<{item}>`"),
             ),
-            (Some([name, _]), None) => self.push(
+            (Some(_), None) => self.push(
                 Severity::Breaking,
                 Subject::Stream,
                 Action::Removed,
-                format!("Client::{name}"),
+                stream,
                 "the operation is no longer paginated",
             ),
-            (Some([a, old_item]), Some([b, new_item])) => {
-                if a != b && !renamed {
-                    self.push(
-                        Severity::Breaking,
-                        Subject::Stream,
-                        Action::Renamed,
-                        format!("Client::{b}"),
-                        format!("was `Client::{a}`"),
-                    );
-                }
-                if old_item != new_item {
-                    self.push(
-                        Severity::Breaking,
-                        Subject::Stream,
-                        Action::Changed,
-                        format!("Client::{b}"),
-                        format!("items {}", retyped(old_item, new_item)),
-                    );
-                }
-            }
-            (None, None) => {}
+            (Some(a), Some(b)) if a != b => self.push(
+                Severity::Breaking,
+                Subject::Stream,
+                Action::Changed,
+                stream,
+                format!("items {}", arrow(a, b)),
+            ),
+            _ => {}
         }
     }
 
-    /// Required parameters are positional: their types in order are the signature;
-    /// their names are not (renaming one is compatible).
+    /// Required arguments are positional: their types in order are the signature. A
+    /// new name at a position is a compatible rename, unless the name was the
+    /// argument's at another position: arguments that swapped places (of one type,
+    /// callers keep compiling and send each value as the other) are breaking.
     fn arguments(&mut self, path: &str, old: &[[String; 2]], new: &[[String; 2]]) {
         if old == new {
             return;
         }
         let types = |args: &[[String; 2]]| args.iter().map(|[_, t]| t.clone()).collect::<Vec<_>>();
-        if types(old) == types(new) {
+        let moved = new.iter().enumerate().any(|(i, [name, _])| {
+            old.iter()
+                .position(|[n, _]| n == name)
+                .is_some_and(|j| j != i)
+        });
+        if types(old) == types(new) && !moved {
             for ([a, _], [b, _]) in old.iter().zip(new) {
                 if a != b {
                     self.push(
@@ -737,15 +831,10 @@ impl Diff {
                 self.constructor(path, new_a.as_deref(), new_b.as_deref());
             }
             (
-                Shape::Params {
-                    fields: a,
-                    deprecated_fields: dep_a,
-                },
-                Shape::Params {
-                    fields: b,
-                    deprecated_fields: dep_b,
-                },
-            ) => self.fields(path, Subject::Parameter, a, b, dep_a, dep_b),
+                Shape::Params { .. },
+                Shape::Params { .. },
+                // Each field has a setter of the same type, which the operation reports.
+            ) => {}
             (Shape::Enum { values: a }, Shape::Enum { values: b }) => {
                 self.members(path, Subject::EnumValue, a, b, |wire| format!("`{wire:?}`"))
             }
@@ -808,8 +897,8 @@ impl Diff {
         &mut self,
         path: &str,
         subject: Subject,
-        old: &BTreeMap<String, String>,
-        new: &BTreeMap<String, String>,
+        old: &BTreeMap<String, FieldSurface>,
+        new: &BTreeMap<String, FieldSurface>,
         old_deprecated: &[String],
         new_deprecated: &[String],
     ) {
@@ -821,7 +910,7 @@ impl Diff {
                     subject,
                     Action::Removed,
                     field,
-                    format!("was `{ty}`"),
+                    format!("was `{}`", ty.spelled()),
                 ),
                 Some(now) if now != ty => self.push(
                     Severity::Breaking,
@@ -847,7 +936,7 @@ impl Diff {
                 subject,
                 Action::Added,
                 format!("{path}::{name}"),
-                code(ty),
+                code(&ty.spelled()),
             );
         }
     }

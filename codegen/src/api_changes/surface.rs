@@ -1,20 +1,20 @@
 //! The public API of one generation as a user of the crate sees it: every `Client`
-//! method with its Rust signature, every model with its fields, values or variants and
-//! the traits users rely on, every tag feature and webhook event. It is built from the IR
-//! with the emitter's own type spelling, so it names exactly the types the code has.
+//! method with its arguments and its request builder's setters, every model with its
+//! fields, values or variants and the traits users rely on, every tag feature and
+//! webhook event. It is built from the typed IR ([`ir::CallShape`], [`ir::Wrapper`]):
+//! types are spelled from [`ir::Type`] by [`spell`], and what a verdict depends on (a
+//! field's wrapper, how a body is passed) is a typed value, not read back from text.
 //!
 //! `cargo xtask gen` commits it beside the generated code ([`SURFACE_FILE`]) and diffs
-//! the next generation against it ([`crate::report`]). A committed snapshot, rather than
+//! the next generation against it ([`crate::api_changes::report`]). A committed snapshot, rather than
 //! the previous spec regenerated from git history, is what the users of the committed
 //! crate compiled against: it needs no history (shallow clones, tarballs), and it also
 //! sees API changes that come from the generator itself (a naming rule, a new wrapper
 //! type), which regenerating the old spec with the new generator would hide.
 
-use crate::emit::{self, model::field_type, operation, type_tokens, Scope};
-use crate::ir::{self, ModelKind, Usage};
-use crate::lower::webhooks::{WebhookApi, ENVELOPE, EVENT_ENUM};
-use proc_macro2::TokenStream;
-use quote::quote;
+use crate::emit::{self, passed_by_reference, Scope};
+use crate::ir::webhooks::{WebhookApi, ENVELOPE, EVENT_ENUM};
+use crate::ir::{self, CallArg, ModelKind, Response, Type, Usage, Wrapper};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const SURFACE_FILE: &str = "api-surface.json";
 
 /// Bumped when the file's shape changes; a file of another format is not compared.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Where the webhook events module is, from the crate root.
 pub const WEBHOOK_EVENTS_PATH: &str = "webhook::events";
@@ -41,27 +41,95 @@ pub struct Surface {
     pub models: BTreeMap<String, ModelSurface>,
 }
 
-/// One `Client` method. Types are spelled as in the code, models by their bare name.
+/// One `Client` method and its request builder. Types are spelled by [`spell`], models
+/// by their bare name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperationSurface {
     /// `GET /users/{user_id}`.
     pub http: String,
     /// The tag module, which is also the cargo feature.
     pub feature: String,
-    /// The required parameters, in argument order: `[name, type]`.
+    /// The request builder's path from the crate root (`users::GetUser`).
+    pub builder: String,
+    /// The method's arguments, in order: `[name, type]` (a required body among them).
     pub args: Vec<[String; 2]>,
-    /// The params struct's path from the crate root (its fields are a model).
-    pub params: String,
-    /// The body argument's type (`&CreateUserRequest`, `Option<&X>`), if any.
+    /// The builder's setters of optional parameters: method name -> value type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setters: BTreeMap<String, String>,
+    /// The params struct `.params(..)` takes, by path from the crate root (its fields
+    /// are a model).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// What awaiting the call gives (`Call<'_, T>`'s `T`).
+    pub params: Option<String>,
+    /// The request body, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodySurface>,
+    /// What awaiting the builder gives.
     pub result: String,
-    /// The `*_stream` method: `[name, item type]`.
+    /// The item type of `.stream()`, on paginated operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream: Option<[String; 2]>,
+    pub stream: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
+}
+
+/// A request body: its type, and how a caller passes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodySurface {
+    pub ty: String,
+    pub passed: BodyPassing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyPassing {
+    /// The last argument of the method (a required body).
+    Argument,
+    /// `.body(..)` on the builder (an optional body).
+    Setter,
+}
+
+/// A field of a struct or params struct: its value type and how it is wrapped. A
+/// verdict on optionality compares the wrapper, never the spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSurface {
+    pub ty: String,
+    #[serde(default, skip_serializing_if = "is_plain")]
+    pub wrap: Wrap,
+}
+
+/// [`ir::Wrapper`] as the surface file writes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wrap {
+    #[default]
+    Plain,
+    Option,
+    Nullable,
+}
+
+impl From<Wrapper> for Wrap {
+    fn from(wrapper: Wrapper) -> Wrap {
+        match wrapper {
+            Wrapper::Plain => Wrap::Plain,
+            Wrapper::Option => Wrap::Option,
+            Wrapper::Nullable => Wrap::Nullable,
+        }
+    }
+}
+
+fn is_plain(wrap: &Wrap) -> bool {
+    *wrap == Wrap::Plain
+}
+
+impl FieldSurface {
+    /// The field's Rust type as a reader writes it (`Option<String>`).
+    pub fn spelled(&self) -> String {
+        match self.wrap {
+            Wrap::Plain => self.ty.clone(),
+            Wrap::Option => format!("Option<{}>", self.ty),
+            Wrap::Nullable => format!("Nullable<{}>", self.ty),
+        }
+    }
 }
 
 /// One generated type.
@@ -86,7 +154,7 @@ pub enum Shape {
     /// A `#[non_exhaustive]` struct: fields by name (with their Rust type), and
     /// `new(..)`'s arguments when it has a constructor.
     Struct {
-        fields: BTreeMap<String, String>,
+        fields: BTreeMap<String, FieldSurface>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         new: Option<Vec<[String; 2]>>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -95,7 +163,7 @@ pub enum Shape {
     /// An operation's `#[non_exhaustive]`, `Default` params struct: one field per
     /// optional parameter.
     Params {
-        fields: BTreeMap<String, String>,
+        fields: BTreeMap<String, FieldSurface>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         deprecated_fields: Vec<String>,
     },
@@ -145,8 +213,11 @@ impl Surface {
         let mut operations = BTreeMap::new();
         for module in &api.modules {
             for op in &module.operations {
-                let params = format!("{}::{}", module.name, op.params_struct);
-                models.insert(params.clone(), params_surface(op));
+                let params = op.call.params_struct.as_ref().map(|name| {
+                    let path = format!("{}::{name}", module.name);
+                    models.insert(path.clone(), params_surface(op));
+                    path
+                });
                 operations.insert(
                     op.fn_name.to_string(),
                     operation_surface(module, op, params),
@@ -174,14 +245,11 @@ impl Surface {
             .events
             .iter()
             .map(|e| {
-                let mut data = type_tokens(&e.data, Scope::Models);
+                let mut data = spell(&e.data, Scope::Models);
                 if e.data_nullable {
-                    data = quote!(::std::option::Option<#data>);
+                    data = format!("Option<{data}>");
                 }
-                (
-                    e.variant.to_string(),
-                    spell(&quote!(::std::boxed::Box<Envelope<#data>>)),
-                )
+                (e.variant.to_string(), format!("Box<Envelope<{data}>>"))
             })
             .collect();
         variants.insert("Unknown".to_owned(), "serde_json::Value".to_owned());
@@ -194,16 +262,19 @@ impl Surface {
                 deprecated: false,
             },
         );
-        let mut fields: BTreeMap<String, String> = hooks
+        let mut fields: BTreeMap<String, FieldSurface> = hooks
             .envelope
             .fields
             .iter()
-            .map(|f| {
-                let ty = field_type(f, Usage::RESPONSE, false);
-                (f.name.to_string(), spell(&ty))
-            })
+            .map(|f| (f.name.to_string(), field_surface(f, Usage::RESPONSE, false)))
             .collect();
-        fields.insert("data".to_owned(), "T".to_owned());
+        fields.insert(
+            "data".to_owned(),
+            FieldSurface {
+                ty: "T".to_owned(),
+                wrap: Wrap::Plain,
+            },
+        );
         models.insert(
             path(ENVELOPE),
             ModelSurface {
@@ -279,24 +350,86 @@ fn compact<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("surface values are plain data")
 }
 
-fn operation_surface(module: &ir::Module, op: &ir::Operation, params: String) -> OperationSurface {
-    let required = op.params.iter().filter(|p| p.required).count();
-    let args = operation::args(op);
-    let named = |arg: &operation::Arg| [arg.name.to_string(), spell(&arg.ty)];
-    let (result, _) = operation::result(op);
+fn operation_surface(
+    module: &ir::Module,
+    op: &ir::Operation,
+    params: Option<String>,
+) -> OperationSurface {
+    let body = op.body.as_ref().map(|body| BodySurface {
+        ty: body_spelling(body),
+        passed: if body.required {
+            BodyPassing::Argument
+        } else {
+            BodyPassing::Setter
+        },
+    });
+    let args = op
+        .call
+        .args
+        .iter()
+        .map(|arg| match arg {
+            CallArg::Param(i) => {
+                let p = &op.params[*i];
+                [p.name.to_string(), arg_spelling(&p.ty)]
+            }
+            CallArg::Body => [
+                op.locals.body.to_string(),
+                body.as_ref().map(|b| b.ty.clone()).unwrap_or_default(),
+            ],
+        })
+        .collect();
+    let setters = op
+        .call
+        .setters
+        .iter()
+        .map(|s| {
+            let p = &op.params[s.param];
+            (s.method.to_string(), spell(&p.ty, Scope::Operations))
+        })
+        .collect();
     OperationSurface {
         http: format!("{} {}", op.method.as_str(), op.path),
         feature: module.name.to_string(),
-        args: args[..required].iter().map(named).collect(),
+        builder: format!("{}::{}", module.name, op.call.builder),
+        args,
+        setters,
         params,
-        // The arguments are the required parameters, the params struct, then the body.
-        body: args.get(required + 1).map(|arg| spell(&arg.ty)),
-        result: spell(&result),
-        stream: op.pagination.as_ref().map(|p| {
-            let item = type_tokens(&p.item, Scope::Operations);
-            [p.stream_fn.to_string(), spell(&item)]
-        }),
+        body,
+        result: result_spelling(&op.response),
+        stream: op
+            .pagination
+            .as_ref()
+            .map(|p| spell(&p.item, Scope::Operations)),
         deprecated: op.deprecated,
+    }
+}
+
+/// A required argument's type, following the emitter's [`passed_by_reference`].
+fn arg_spelling(ty: &Type) -> String {
+    match ty {
+        Type::String => "&str".to_owned(),
+        Type::Vec(inner) => format!("&[{}]", spell(inner, Scope::Operations)),
+        ty if passed_by_reference(ty) => format!("&{}", spell(ty, Scope::Operations)),
+        ty => spell(ty, Scope::Operations),
+    }
+}
+
+/// A body's type as the method or `.body(..)` takes it.
+fn body_spelling(body: &ir::Body) -> String {
+    match body.media {
+        ir::BodyMedia::Bytes => spell(&Type::Bytes, Scope::Operations),
+        _ => format!("&{}", spell(&body.ty, Scope::Operations)),
+    }
+}
+
+/// What awaiting a call gives.
+fn result_spelling(response: &Response) -> String {
+    match response {
+        Response::Json(ty) => spell(ty, Scope::Operations),
+        Response::JsonOrEmpty(ty) => format!("Option<{}>", spell(ty, Scope::Operations)),
+        Response::Empty => "()".to_owned(),
+        Response::Text => "String".to_owned(),
+        Response::Bytes => spell(&Type::Bytes, Scope::Operations),
     }
 }
 
@@ -305,14 +438,11 @@ fn params_surface(op: &ir::Operation) -> ModelSurface {
     let fields = optional
         .clone()
         .map(|p| {
-            let ty = type_tokens(&p.ty, Scope::Operations);
-            // Arrays are not wrapped: an empty list is not sent.
-            let ty = if p.shape == ir::ParamShape::Array {
-                ty
-            } else {
-                quote!(::std::option::Option<#ty>)
+            let field = FieldSurface {
+                ty: spell(&p.ty, Scope::Operations),
+                wrap: Wrap::from(p.field_wrapper()),
             };
-            (p.name.to_string(), spell(&ty))
+            (p.name.to_string(), field)
         })
         .collect();
     ModelSurface {
@@ -326,6 +456,23 @@ fn params_surface(op: &ir::Operation) -> ModelSurface {
         gate: Vec::new(),
         traits: vec!["Default".to_owned()],
         deprecated: false,
+    }
+}
+
+/// A model field as [`emit::model::field_type`] writes it.
+fn field_surface(field: &ir::Field, usage: Usage, multipart: bool) -> FieldSurface {
+    let scope = if multipart {
+        Scope::Multipart
+    } else {
+        Scope::Models
+    };
+    let mut ty = spell(&field.ty, scope);
+    if field.boxed {
+        ty = format!("Box<{ty}>");
+    }
+    FieldSurface {
+        ty,
+        wrap: Wrap::from(field.presence.wrapper(usage.serialize && !multipart)),
     }
 }
 
@@ -347,15 +494,18 @@ fn model_surface(model: &ir::Model, multipart: bool, gate: Vec<String>) -> Model
     }
     let shape = match &model.kind {
         ModelKind::Struct(s) => {
-            let mut fields: BTreeMap<String, String> = s
+            let mut fields: BTreeMap<String, FieldSurface> = s
                 .fields
                 .iter()
-                .map(|f| (f.name.to_string(), spell(&field_type(f, usage, multipart))))
+                .map(|f| (f.name.to_string(), field_surface(f, usage, multipart)))
                 .collect();
             if let Some(ty) = &s.additional {
-                let ty = type_tokens(ty, Scope::Models);
-                let map = quote!(::std::collections::BTreeMap<::std::string::String, #ty>);
-                fields.insert(s.additional_name.to_string(), spell(&map));
+                let map = Type::Map(Box::new(ty.clone()));
+                let field = FieldSurface {
+                    ty: spell(&map, Scope::Models),
+                    wrap: Wrap::Plain,
+                };
+                fields.insert(s.additional_name.to_string(), field);
             }
             let required: Vec<&ir::Field> = s
                 .fields
@@ -372,7 +522,10 @@ fn model_surface(model: &ir::Model, multipart: bool, gate: Vec<String>) -> Model
             let new = (usage.serialize && !required.is_empty()).then(|| {
                 required
                     .iter()
-                    .map(|f| [f.name.to_string(), spell(&field_type(f, usage, multipart))])
+                    .map(|f| {
+                        let field = field_surface(f, usage, multipart);
+                        [f.name.to_string(), constructor_spelling(f, &field)]
+                    })
                     .collect()
             });
             Shape::Struct {
@@ -396,12 +549,7 @@ fn model_surface(model: &ir::Model, multipart: bool, gate: Vec<String>) -> Model
             let mut variants: BTreeMap<String, String> = u
                 .variants
                 .iter()
-                .map(|v| {
-                    (
-                        v.name.to_string(),
-                        spell(&type_tokens(&v.ty, Scope::Models)),
-                    )
-                })
+                .map(|v| (v.name.to_string(), spell(&v.ty, Scope::Models)))
                 .collect();
             // Only unions that are read keep unknown shapes.
             if usage.deserialize {
@@ -413,13 +561,13 @@ fn model_surface(model: &ir::Model, multipart: bool, gate: Vec<String>) -> Model
             // A type alias has the traits of its target, which is reported on its own.
             traits.clear();
             Shape::Alias {
-                target: spell(&type_tokens(ty, Scope::Models)),
+                target: spell(ty, Scope::Models),
             }
         }
         ModelKind::Newtype(ty) => {
             traits.insert("Serialize");
             Shape::Newtype {
-                inner: spell(&type_tokens(ty, Scope::Models)),
+                inner: spell(ty, Scope::Models),
             }
         }
     };
@@ -431,96 +579,67 @@ fn model_surface(model: &ir::Model, multipart: bool, gate: Vec<String>) -> Model
     }
 }
 
-/// Module paths that say nothing to a reader of the report: std's, the crate's own,
-/// and the models module (models are named bare).
-const ELIDED: &[&str] = &[
-    "std::option::",
-    "std::string::",
-    "std::vec::",
-    "std::collections::",
-    "std::boxed::",
-    "super::models::",
-    "crate::runtime::",
-    "crate::",
-];
-
-/// A type's tokens as a reader writes them: `Option<Vec<User>>`, `&str`,
-/// `BTreeMap<String, serde_json::Value>`.
-pub fn spell(tokens: &TokenStream) -> String {
-    let compact: String = tokens
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    // Leading `::` of absolute paths goes, the `::` inside a path stays.
-    let mut out = String::with_capacity(compact.len());
-    let mut chars = compact.chars().peekable();
-    while let Some(c) = chars.next() {
-        let in_path = out
-            .chars()
-            .last()
-            .is_some_and(|p| p.is_alphanumeric() || p == '_');
-        if c == ':' && chars.peek() == Some(&':') && !in_path {
-            chars.next();
-            continue;
-        }
-        out.push(c);
-        if c == ',' {
-            out.push(' ');
-        }
+/// A constructor argument's type: strings are taken as `impl Into<String>`.
+fn constructor_spelling(field: &ir::Field, surface: &FieldSurface) -> String {
+    match (&field.ty, surface.wrap) {
+        (Type::String, Wrap::Plain) if !field.boxed => "impl Into<String>".to_owned(),
+        _ => surface.spelled(),
     }
-    let mut spelled = out;
-    for prefix in ELIDED {
-        spelled = elide(&spelled, prefix);
-    }
-    spelled
 }
 
-/// Removes `prefix` where it starts a path (not inside a longer one).
-fn elide(text: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(prefix) {
-        let starts_path = out
-            .chars()
-            .chain(rest[..at].chars())
-            .last()
-            .is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == ':'));
-        out.push_str(&rest[..at]);
-        if !starts_path {
-            out.push_str(prefix);
-        }
-        rest = &rest[at + prefix.len()..];
+/// A type as a reader writes it, in the scope it is written in: `Vec<User>`,
+/// `BTreeMap<String, serde_json::Value>`, `bytes::Bytes`. The one spelling of
+/// [`ir::Type`] as text (the emitter's token form is [`emit::type_tokens`]).
+pub fn spell(ty: &Type, scope: Scope) -> String {
+    match ty {
+        Type::Bool => "bool".to_owned(),
+        Type::I32 => "i32".to_owned(),
+        Type::I64 => "i64".to_owned(),
+        Type::F32 => "f32".to_owned(),
+        Type::F64 => "f64".to_owned(),
+        Type::String => "String".to_owned(),
+        Type::Bytes => match scope {
+            Scope::Multipart => "FilePart".to_owned(),
+            Scope::Operations => "bytes::Bytes".to_owned(),
+            Scope::Models => "String".to_owned(),
+        },
+        Type::Json => "serde_json::Value".to_owned(),
+        Type::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        Type::Named(name) => name.to_string(),
+        Type::Vec(inner) => format!("Vec<{}>", spell(inner, scope)),
+        Type::Option(inner) => format!("Option<{}>", spell(inner, scope)),
+        Type::Map(inner) => format!("BTreeMap<String, {}>", spell(inner, scope)),
     }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::spell;
-    use quote::quote;
+    use crate::emit::Scope;
+    use crate::ir::Type;
+    use crate::naming::RustIdent;
 
     #[test]
     fn types_are_spelled_as_a_reader_writes_them() {
+        let user = || Box::new(Type::Named(RustIdent::new("User")));
         let cases = [
             (
-                quote!(::std::option::Option<::std::vec::Vec<super::models::User>>),
+                Type::Option(Box::new(Type::Vec(user()))),
+                Scope::Models,
                 "Option<Vec<User>>",
             ),
-            (quote!(&str), "&str"),
-            (quote!(&[super::models::Role]), "&[Role]"),
             (
-                quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>),
+                Type::Map(Box::new(Type::Json)),
+                Scope::Models,
                 "BTreeMap<String, serde_json::Value>",
             ),
-            (quote!(crate::Nullable<i64>), "Nullable<i64>"),
-            (quote!(::bytes::Bytes), "bytes::Bytes"),
-            // Only whole path prefixes go.
-            (quote!(mystd::option::X), "mystd::option::X"),
+            (Type::Bytes, Scope::Operations, "bytes::Bytes"),
+            (Type::Bytes, Scope::Multipart, "FilePart"),
+            (Type::Bytes, Scope::Models, "String"),
+            (Type::Named(RustIdent::new("type")), Scope::Models, "type"),
         ];
-        for (tokens, spelled) in cases {
-            assert_eq!(spell(&tokens), spelled);
+        for (ty, scope, spelled) in cases {
+            assert_eq!(spell(&ty, scope), spelled);
         }
     }
 }
