@@ -10,7 +10,13 @@
 //! - `jsonwebtoken`: `jsonwebtoken::decode` of the same token (RustCrypto backend, the
 //!   pure-Rust one) with exp/nbf checks, into a JSON map;
 //! - `bare_rsa_rustcrypto`: the RSA check alone with RustCrypto's `rsa` crate, the
-//!   alternative to graviola.
+//!   alternative to graviola;
+//! - `clerk_api_cached_opaque`: `Verifier::verify_caller` of an opaque API key already
+//!   in the verifier's cache of verified machine tokens (the steady state for a key
+//!   that calls often);
+//! - `clerk_api_opaque_loopback`: the same with the cache off: one `POST
+//!   /api_keys/verify` through the client to a server on 127.0.0.1 (wiremock) per
+//!   verification, the floor of what a real call to Clerk costs.
 //!
 //! Run by `cargo xtask bench`, or `cargo bench -p clerk-api --bench verify_token`. The JWKS
 //! is served once from 127.0.0.1 by `clerk_api::auth::testing::JwksServer`.
@@ -18,7 +24,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use clerk_api::auth::testing::{JwksServer, TestKey};
-use clerk_api::auth::{JwtKey, Verifier};
+use clerk_api::auth::{Accepts, JwtKey, Verifier};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 use std::future::Future;
@@ -122,7 +128,47 @@ fn bench(c: &mut Criterion) {
             .unwrap();
     }
 
+    // An API key, verified once through a loopback Backend API, then from the cache.
+    const API_KEY: &str = "ak_0123456789abcdef0123456789abcdef";
+    let api = runtime.block_on(wiremock::MockServer::start());
+    runtime.block_on(
+        wiremock::Mock::given(wiremock::matchers::path("/api_keys/verify"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({
+                "object": "api_key", "id": "ak_1", "type": "api_key", "subject": "user_1",
+                "name": "bench", "claims": null, "scopes": ["read"], "revoked": false,
+                "revocation_reason": null, "expired": false, "expiration": null,
+                "created_by": null, "last_used_at": null, "created_at": 1, "updated_at": 1,
+            })))
+            .mount(&api),
+    );
+    let api_client = clerk_api::Client::builder("sk_test_bench")
+        .base_url(api.uri())
+        .build()
+        .unwrap();
+    // A cache that outlives the measurement, so every timed verification is a hit.
+    let opaque_cached = Verifier::with_jwks(api_client.clone())
+        .accepts(Accepts::any())
+        .machine_token_cache_ttl(std::time::Duration::from_secs(3600))
+        .build();
+    runtime
+        .block_on(opaque_cached.verify_caller(API_KEY))
+        .expect("the first verification asks the API");
+    let opaque_uncached = Verifier::with_jwks(api_client)
+        .accepts(Accepts::any())
+        .machine_token_cache_ttl(std::time::Duration::ZERO)
+        .build();
+
     let mut group = c.benchmark_group(GROUP);
+    group.bench_function("clerk_api_cached_opaque", |b| {
+        b.iter(|| ready(opaque_cached.verify_caller(black_box(API_KEY))).unwrap())
+    });
+    group.bench_function("clerk_api_opaque_loopback", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(opaque_uncached.verify_caller(black_box(API_KEY)))
+                .unwrap()
+        })
+    });
     group.bench_function("clerk_api_cached_jwks", |b| {
         b.iter(|| ready(cached.verify(black_box(&token))).unwrap())
     });

@@ -96,7 +96,8 @@ pub const ROOT_MODULES: &[&str] = &[
 pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
 
 /// Cargo features the crate's manifest declares by hand; no tag feature may take one.
-pub const HAND_WRITTEN_FEATURES: &[&str] = &["default", "auth", "webhook", "axum", "test-util"];
+pub const HAND_WRITTEN_FEATURES: &[&str] =
+    &["default", "auth", "webhook", "axum", "actix", "test-util"];
 
 /// The page size of a stream when none is set, and the largest Clerk accepts
 /// (`runtime::DEFAULT_PAGE_SIZE` and `runtime::MAX_PAGE_SIZE`, which the generated docs

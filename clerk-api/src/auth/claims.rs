@@ -10,9 +10,12 @@ use std::fmt;
 /// The organization claims of both token versions end up in [`Claims::organization`]:
 /// version 1's `org_id`, `org_slug`, `org_role` and `org_permissions`, and version 2's
 /// compact `o` object, whose permissions are expanded from `o.per`, `o.fpm` and the
-/// organization features of `fea` into the same `org:<feature>:<permission>` form.
-/// Claims this type does not name (custom claims of a JWT template, `act`, `fva`,
-/// `pla`, ...) are in [`Claims::other`].
+/// organization features of `fea` into the same `org:<feature>:<permission>` form (masks
+/// of any width). The impersonation actor (`act`), the factor verification ages (`fva`),
+/// features (`fea`) and plans (`pla`) are typed too; the authorization checks
+/// ([`Claims::has_role`], [`Claims::has_permission`], [`Claims::has_feature`],
+/// [`Claims::has_plan`], [`Claims::has_reverification`]) read them. Claims this type
+/// does not name (custom claims of a JWT template, ...) are in [`Claims::other`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Claims {
@@ -38,6 +41,15 @@ pub struct Claims {
     pub organization: Option<OrganizationClaims>,
     /// The enabled features (`fea`), each as `scope:name` (`o:dashboard`, `u:export`).
     pub features: Vec<String>,
+    /// The subscribed plans (`pla`), each as `scope:name` (`o:pro`, `u:free`).
+    pub plans: Vec<String>,
+    /// Who is acting on the user's behalf (`act`), when the session is an
+    /// impersonation.
+    pub actor: Option<Actor>,
+    /// How long ago the session's factors were last verified (`fva`), where the
+    /// instance includes it; `None` also when the claim is not two integers (it then
+    /// stays in [`Claims::other`], and every reverification check fails).
+    pub factor_verification_age: Option<FactorVerificationAge>,
     /// Every other claim.
     pub other: Map<String, Value>,
 }
@@ -54,6 +66,47 @@ pub struct OrganizationClaims {
     pub permissions: Vec<String>,
 }
 
+/// The impersonator of an actor-token session (`act`): who is signed in as the user.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Actor {
+    /// The acting user (`user_...`) or client.
+    pub sub: String,
+    #[serde(default)]
+    pub iss: Option<String>,
+    #[serde(default)]
+    pub sid: Option<String>,
+    /// The actor's other members.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// Minutes since each factor group was last verified in this session (`fva`);
+/// `None` when the group is not enabled for the user (`-1` in the claim).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FactorVerificationAge {
+    pub first_factor_minutes: Option<u32>,
+    pub second_factor_minutes: Option<u32>,
+}
+
+impl FactorVerificationAge {
+    /// Reads `[first, second]`: two integers, each `-1` or at least `0`.
+    fn from_claim(value: &Value) -> Option<FactorVerificationAge> {
+        let [first, second] = value.as_array()?.as_slice() else {
+            return None;
+        };
+        let age = |v: &Value| match v.as_i64()? {
+            -1 => Some(None),
+            minutes => u32::try_from(minutes).ok().map(Some),
+        };
+        Some(FactorVerificationAge {
+            first_factor_minutes: age(first)?,
+            second_factor_minutes: age(second)?,
+        })
+    }
+}
+
 /// The status of the session the token belongs to (`sts`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionStatus {
@@ -62,15 +115,6 @@ pub enum SessionStatus {
     Pending,
     /// A status this version of the crate does not know.
     Other(String),
-}
-
-impl Claims {
-    /// Whether the active organization grants `permission` (`org:<feature>:<name>`).
-    pub fn has_permission(&self, permission: &str) -> bool {
-        self.organization
-            .as_ref()
-            .is_some_and(|org| org.permissions.iter().any(|p| p == permission))
-    }
 }
 
 /// Version 2's `o` claim.
@@ -119,6 +163,9 @@ enum Name<'de> {
     Sts,
     V,
     Fea,
+    Pla,
+    Act,
+    Fva,
     O,
     V1(usize),
     Other(std::borrow::Cow<'de, str>),
@@ -156,6 +203,9 @@ impl Name<'_> {
             "sts" => Name::Sts,
             "v" => Name::V,
             "fea" => Name::Fea,
+            "pla" => Name::Pla,
+            "act" => Name::Act,
+            "fva" => Name::Fva,
             "o" => Name::O,
             _ => Name::V1(V1_NAMES.iter().position(|n| *n == name)?),
         })
@@ -180,7 +230,8 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
         let (mut sub, mut sid, mut azp, mut iss) = (None, None, None, None);
         let (mut exp, mut iat, mut nbf) = (None, None, None);
-        let (mut sts, mut version, mut fea) = (None, None, None);
+        let (mut sts, mut version, mut fea, mut pla) = (None, None, None, None);
+        let (mut act, mut fva) = (None, None);
         let mut organization = OrganizationFields::default();
         let mut other = Map::new();
         while let Some(name) = map.next_key::<Name<'de>>()? {
@@ -195,6 +246,11 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
                 Name::Sts => once(&mut sts, map.next_value::<Option<String>>()?, "sts")?,
                 Name::V => once(&mut version, map.next_value::<u32>()?, "v")?,
                 Name::Fea => once(&mut fea, map.next_value::<Option<String>>()?, "fea")?,
+                Name::Pla => once(&mut pla, map.next_value::<Option<String>>()?, "pla")?,
+                // An impersonation the crate cannot read refuses the token: dropping it
+                // would make the actor's requests look like the user's own.
+                Name::Act => once(&mut act, map.next_value::<Option<Actor>>()?, "act")?,
+                Name::Fva => once(&mut fva, map.next_value::<Value>()?, "fva")?,
                 Name::O => once(&mut organization.v2, map.next_value::<Value>()?, "o")?,
                 Name::V1(i) => once(&mut organization.v1[i], map.next_value()?, V1_NAMES[i])?,
                 Name::Other(name) => {
@@ -206,10 +262,20 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
             }
         }
         let version = version.unwrap_or(1);
-        let features: Vec<String> = fea
-            .flatten()
-            .map(|fea| split_list(&fea).map(str::to_owned).collect())
-            .unwrap_or_default();
+        let scoped_list = |list: Option<Option<String>>| -> Vec<String> {
+            list.flatten()
+                .map(|list| split_list(&list).map(str::to_owned).collect())
+                .unwrap_or_default()
+        };
+        let features = scoped_list(fea);
+        let plans = scoped_list(pla);
+        let factor_verification_age = fva.and_then(|value| {
+            let ages = FactorVerificationAge::from_claim(&value);
+            if ages.is_none() && !value.is_null() {
+                other.insert("fva".to_owned(), value);
+            }
+            ages
+        });
         let organization = organization
             .interpret(version, &features, &mut other)
             .map_err(de::Error::custom)?;
@@ -229,6 +295,9 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
             version,
             organization,
             features,
+            plans,
+            actor: act.flatten(),
+            factor_verification_age,
             other,
         })
     }
@@ -281,27 +350,27 @@ impl OrganizationFields {
     }
 }
 
-/// Version 2's permissions: `o.fpm` holds one integer per organization feature of
-/// `fea` (in order); bit `i` of it (least significant first) grants the `i`th
-/// permission name of `o.per`.
+/// Version 2's permissions: `o.fpm` holds one decimal integer per organization feature
+/// of `fea` (in order); bit `i` of it (least significant first) grants the `i`th
+/// permission name of `o.per`. Masks may be wider than any machine integer.
 fn expand_compact(o: CompactOrganization, features: &[String]) -> OrganizationClaims {
+    // Neither list drops empty items: positions pair masks with features and bits
+    // with names.
     let names: Vec<&str> = o
         .per
         .as_deref()
-        .map(|p| split_list(p).collect())
+        .map(|p| p.split(',').map(str::trim).collect())
         .unwrap_or_default();
     let organization_features = features.iter().filter_map(|entry| {
         let (scope, name) = entry.split_once(':')?;
-        scope.contains('o').then_some(name)
+        super::authorization::is_organization_scope(scope).then_some(name)
     });
-    let masks = o.fpm.as_deref().map(split_list).into_iter().flatten();
+    let masks = o.fpm.as_deref().map(|m| m.split(',')).into_iter().flatten();
     let mut permissions = Vec::new();
     for (feature, mask) in organization_features.zip(masks) {
-        let mask: u64 = mask.parse().unwrap_or(0);
-        for (bit, name) in names.iter().enumerate().take(64) {
-            if mask >> bit & 1 == 1 {
-                permissions.push(format!("org:{feature}:{name}"));
-            }
+        let bits = decimal_bits(mask.trim());
+        for (name, _) in names.iter().zip(bits).filter(|(_, bit)| *bit) {
+            permissions.push(format!("org:{feature}:{name}"));
         }
     }
     OrganizationClaims {
@@ -310,6 +379,26 @@ fn expand_compact(o: CompactOrganization, features: &[String]) -> OrganizationCl
         role: o.rol.map(|role| format!("org:{role}")),
         permissions,
     }
+}
+
+/// The bits of a non-negative decimal integer of any length, least significant first
+/// (long division by two); no bits for text that is not one.
+fn decimal_bits(decimal: &str) -> Vec<bool> {
+    if decimal.is_empty() || !decimal.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut digits: Vec<u8> = decimal.bytes().map(|b| b - b'0').collect();
+    let mut bits = Vec::new();
+    while digits.iter().any(|&d| d != 0) {
+        let mut remainder = 0;
+        for digit in &mut digits {
+            let value = remainder * 10 + *digit;
+            *digit = value / 2;
+            remainder = value % 2;
+        }
+        bits.push(remainder == 1);
+    }
+    bits
 }
 
 fn split_list(list: &str) -> impl Iterator<Item = &str> {
@@ -386,6 +475,63 @@ mod tests {
             claims.organization.unwrap().permissions,
             ["org:invoices:write", "org:reports:read"]
         );
+    }
+
+    #[test]
+    fn masks_wider_than_64_bits_grant_every_bit() {
+        let names: Vec<String> = (0..70).map(|i| format!("p{i}")).collect();
+        // 2^69 + 1: the first and the seventieth permission.
+        let claims = claims(json!({
+            "sub": "u", "exp": 1, "v": 2, "fea": "o:wide",
+            "o": {"id": "org_1", "per": names.join(","), "fpm": "590295810358705651713"}
+        }));
+        assert_eq!(
+            claims.organization.unwrap().permissions,
+            ["org:wide:p0", "org:wide:p69"]
+        );
+        assert_eq!(decimal_bits("18446744073709551616").len(), 65);
+        assert_eq!(decimal_bits("6"), [false, true, true]);
+        assert!(decimal_bits("0").is_empty());
+        assert!(decimal_bits("-1").is_empty() && decimal_bits("0x3").is_empty());
+    }
+
+    #[test]
+    fn empty_list_items_keep_masks_and_names_aligned() {
+        let claims = claims(json!({
+            "sub": "u", "exp": 1, "v": 2, "fea": "o:a,o:b",
+            "o": {"id": "org_1", "per": "x,,z", "fpm": ",5"}
+        }));
+        assert_eq!(
+            claims.organization.unwrap().permissions,
+            ["org:b:x", "org:b:z"]
+        );
+    }
+
+    #[test]
+    fn actor_plans_and_factor_ages_are_typed() {
+        let claims = claims(json!({
+            "sub": "u", "exp": 1, "v": 2, "pla": "u:free,o:pro", "fva": [3, -1],
+            "act": {"sub": "user_admin", "iss": "https://dashboard.clerk.com", "sid": "sess_a", "x": 1},
+        }));
+        let actor = claims.actor.unwrap();
+        assert_eq!(actor.sub, "user_admin");
+        assert_eq!(actor.sid.as_deref(), Some("sess_a"));
+        assert_eq!(actor.other["x"], 1);
+        assert_eq!(claims.plans, ["u:free", "o:pro"]);
+        let ages = claims.factor_verification_age.unwrap();
+        assert_eq!(ages.first_factor_minutes, Some(3));
+        assert_eq!(ages.second_factor_minutes, None);
+        assert!(claims.other.is_empty(), "{:?}", claims.other);
+        // An unreadable fva is kept raw and gives no ages; an unreadable act refuses.
+        let odd = claims_result(json!({"sub": "u", "exp": 1, "fva": [1, 2, 3]})).unwrap();
+        assert_eq!(odd.factor_verification_age, None);
+        assert_eq!(odd.other["fva"], json!([1, 2, 3]));
+        assert!(claims_result(json!({"sub": "u", "exp": 1, "act": "user_admin"})).is_err());
+        assert!(claims_result(json!({"sub": "u", "exp": 1, "act": {"iss": "x"}})).is_err());
+    }
+
+    fn claims_result(value: Value) -> Result<Claims, serde_json::Error> {
+        serde_json::from_value(value)
     }
 
     #[test]

@@ -34,9 +34,42 @@ pub(super) struct Header<'a> {
     pub alg: Text<'a>,
     #[serde(borrow, default)]
     pub kid: Option<Text<'a>>,
+    /// The media type: `JWT` (or absent) for session and M2M tokens, `at+jwt` for OAuth
+    /// access tokens.
+    #[serde(borrow, default)]
+    pub typ: Option<Text<'a>>,
+    /// Clerk's token class tag (see `token_kind::category`).
+    #[serde(borrow, default)]
+    pub cat: Option<Text<'a>>,
     /// Extensions the signer says must be understood: none are, so any is a refusal.
     #[serde(default)]
     pub crit: Option<IgnoredAny>,
+}
+
+impl Header<'_> {
+    pub fn typ(&self) -> Option<&str> {
+        self.typ.as_ref().map(|t| &*t.0)
+    }
+
+    pub fn cat(&self) -> Option<&str> {
+        self.cat.as_ref().map(|t| &*t.0)
+    }
+}
+
+/// The one claim read before the signature is checked: the subject, which tells an M2M
+/// JWT (`mch_...`) from a session token. Other claims are skipped unread.
+#[derive(Debug, Deserialize)]
+pub(super) struct Subject<'a> {
+    #[serde(borrow, default)]
+    pub sub: Option<Text<'a>>,
+}
+
+/// The subject of decoded claims, `None` when there is none (the claims' own parse
+/// then says what is wrong).
+pub(super) fn peek_subject(payload: &[u8]) -> Result<Option<Text<'_>>, VerifyError> {
+    serde_json::from_slice::<Subject<'_>>(payload)
+        .map(|s| s.sub)
+        .map_err(|_| VerifyError::Malformed("the payload is not a JSON object with a string `sub`"))
 }
 
 /// A JSON string borrowed from the decoded header unless it has escapes (serde's own

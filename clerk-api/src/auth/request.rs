@@ -1,29 +1,36 @@
-//! Authenticating an HTTP request: find its session token, verify it, say who it is.
+//! Authenticating an HTTP request: find its token, verify it, say who is calling.
+//!
+//! The token is the `Authorization: Bearer` header's when there is one (any kind the
+//! verifier accepts), else the session cookie's: `__session_<suffix>` when a
+//! publishable key is configured, then `__session`. A cookie only ever holds a session
+//! token, so machine tokens are read from the header alone, and a verifier that accepts
+//! no session tokens does not read cookies.
 
+use super::caller::Caller;
 use super::claims::Claims;
+use super::cookie::SESSION_COOKIE;
 use super::error::VerifyError;
+use super::token_kind::{Accepts, TokenKind};
 use super::verifier::Verifier;
 use http::header::{AUTHORIZATION, COOKIE};
 use http::HeaderMap;
 use std::fmt;
 
-/// The cookie Clerk's frontend SDKs keep the session token in.
-pub const SESSION_COOKIE: &str = "__session";
-
 /// Who sent a request.
 #[derive(Debug, Clone)]
-// Boxing the claims would cost every signed-in request an allocation; the outcome is
+// Boxing the caller would cost every signed-in request an allocation; the outcome is
 // short-lived and moved rarely.
 #[allow(clippy::large_enum_variant)]
 pub enum AuthOutcome {
-    SignedIn(Claims),
+    SignedIn(Caller),
     SignedOut(SignedOutReason),
 }
 
 /// Why a request is signed out.
 #[derive(Debug, Clone)]
 pub enum SignedOutReason {
-    /// Neither an `Authorization: Bearer` header nor a `__session` cookie.
+    /// Neither an `Authorization: Bearer` header nor a session cookie (nor, when no
+    /// session tokens are accepted, the header).
     NoToken,
     /// A token was sent and refused.
     Rejected(VerifyError),
@@ -58,53 +65,78 @@ impl std::error::Error for SignedOutReason {
 }
 
 impl AuthOutcome {
-    pub fn claims(&self) -> Option<&Claims> {
+    pub fn caller(&self) -> Option<&Caller> {
         match self {
-            AuthOutcome::SignedIn(claims) => Some(claims),
+            AuthOutcome::SignedIn(caller) => Some(caller),
             AuthOutcome::SignedOut(_) => None,
         }
     }
 
-    pub fn into_result(self) -> Result<Claims, SignedOutReason> {
+    /// The session's claims, when a session token signed the request in.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.caller().and_then(Caller::session)
+    }
+
+    pub fn into_result(self) -> Result<Caller, SignedOutReason> {
         match self {
-            AuthOutcome::SignedIn(claims) => Ok(claims),
+            AuthOutcome::SignedIn(caller) => Ok(caller),
             AuthOutcome::SignedOut(reason) => Err(reason),
         }
     }
 }
 
-/// The session token of a request: the `Authorization: Bearer` header when there is
-/// one, else the `__session` cookie.
-pub fn session_token(headers: &HeaderMap) -> Option<&str> {
-    let bearer = headers
+/// The `Authorization: Bearer` token of a request.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| {
             let (scheme, token) = value.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         })
-        .filter(|token| !token.is_empty());
-    bearer.or_else(|| {
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .find_map(|cookie| {
-                let (name, value) = cookie.split_once('=')?;
-                (name.trim() == SESSION_COOKIE).then(|| value.trim().trim_matches('"'))
-            })
-            .filter(|token| !token.is_empty())
-    })
+        .filter(|token| !token.is_empty())
+}
+
+/// The non-empty value of cookie `name`.
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|cookie| {
+            let (key, value) = cookie.split_once('=')?;
+            (key.trim() == name).then(|| value.trim().trim_matches('"'))
+        })
+        .filter(|token| !token.is_empty())
+}
+
+/// The session token of a request: the `Authorization: Bearer` header when there is
+/// one, else the `__session` cookie. (A [`Verifier`] with a publishable key reads the
+/// instance's suffixed cookie first.)
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    bearer_token(headers).or_else(|| cookie(headers, SESSION_COOKIE))
 }
 
 impl Verifier {
-    /// Authenticates a request from its headers.
+    /// Authenticates a request from its headers: any kind of token the verifier
+    /// accepts from the `Authorization` header, a session token from its cookie.
     pub async fn authenticate_headers(&self, headers: &HeaderMap) -> AuthOutcome {
-        match session_token(headers) {
+        let accepts = self.accepts();
+        let reads_cookies = accepts.contains(TokenKind::SessionToken);
+        let found = match bearer_token(headers) {
+            Some(token) => Some((token, accepts)),
+            None if reads_cookies => self
+                .suffixed_cookie()
+                .and_then(|name| cookie(headers, name))
+                .or_else(|| cookie(headers, SESSION_COOKIE))
+                .map(|token| (token, Accepts::session_token())),
+            None => None,
+        };
+        match found {
             None => AuthOutcome::SignedOut(SignedOutReason::NoToken),
-            Some(token) => match self.verify(token).await {
-                Ok(claims) => AuthOutcome::SignedIn(claims),
+            Some((token, accepts)) => match self.verify_as(token, accepts).await {
+                Ok(caller) => AuthOutcome::SignedIn(caller),
                 Err(e) => AuthOutcome::SignedOut(SignedOutReason::Rejected(e)),
             },
         }

@@ -1,23 +1,34 @@
-//! The axum extractor: a handler argument that is a verified event.
+//! The framework extractors' event type, and the axum extractor: a handler argument
+//! that is a verified event (the actix-web one is in `actix.rs`).
 
-use super::{Event, Verifier, WebhookError};
+use super::Event;
+#[cfg(feature = "axum")]
+use super::{Verifier, WebhookError};
+#[cfg(feature = "axum")]
 use axum::body::Bytes;
+#[cfg(feature = "axum")]
 use axum::extract::rejection::BytesRejection;
+#[cfg(feature = "axum")]
 use axum::extract::{FromRef, FromRequest, Request};
+#[cfg(feature = "axum")]
 use axum::http::StatusCode;
+#[cfg(feature = "axum")]
 use axum::response::{IntoResponse, Response};
+#[cfg(feature = "axum")]
 use std::fmt;
 
-/// An axum extractor for a verified webhook event, using the [`Verifier`] in the
-/// router's state (`Verifier: FromRef<S>`, so the state may be the verifier itself or a
-/// struct holding one).
+/// A handler argument that is a verified webhook event.
 ///
-/// A refused request never reaches the handler: it is answered `400 Bad Request` with
-/// the refusal as text. Take `Result<VerifiedEvent, WebhookRejection>` to see
-/// refusals in the handler instead.
+/// With axum, the [`Verifier`](super::Verifier) comes from the router's state
+/// (`Verifier: FromRef<S>`, so the state may be the verifier itself or a struct holding
+/// one); take `Result<VerifiedEvent, WebhookRejection>` to see refusals in the handler.
+/// With actix-web, it comes from the app data (`App::app_data(verifier)` or
+/// `web::Data<Verifier>`). Either way a refused request never reaches the handler: it
+/// is answered `400 Bad Request` with the refusal as text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedEvent(pub Event);
 
+#[cfg(feature = "axum")]
 impl<S> FromRequest<S> for VerifiedEvent
 where
     Verifier: FromRef<S>,
@@ -38,7 +49,9 @@ where
     }
 }
 
-/// Why [`VerifiedEvent`] did not extract.
+/// Why [`VerifiedEvent`] did not extract (axum).
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {
@@ -49,6 +62,7 @@ pub enum WebhookRejection {
     Body(BytesRejection),
 }
 
+#[cfg(feature = "axum")]
 impl WebhookRejection {
     /// One stable lowercase word: the [`WebhookError::reason`] of a refusal, or `body`.
     pub fn reason(&self) -> &'static str {
@@ -59,6 +73,7 @@ impl WebhookRejection {
     }
 }
 
+#[cfg(feature = "axum")]
 impl fmt::Display for WebhookRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -68,6 +83,7 @@ impl fmt::Display for WebhookRejection {
     }
 }
 
+#[cfg(feature = "axum")]
 impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -77,6 +93,7 @@ impl std::error::Error for WebhookRejection {
     }
 }
 
+#[cfg(feature = "axum")]
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         match self {

@@ -28,15 +28,18 @@
 //! # }
 //! ```
 //!
-//! With the `axum` feature, [`VerifiedEvent`] does the same as a handler argument. With
+//! With the `axum` or `actix` feature, [`VerifiedEvent`] does the same as a handler
+//! argument. With
 //! `test-util`, [`testing`] signs requests for your own tests.
 //!
 //! Events are generated from `spec/clerk-webhooks.yaml` into [`events`]: one variant
 //! of [`Event`] per event type, each holding an [`Envelope`] with the typed `data`, and
 //! [`Event::Unknown`] (the raw JSON) for event types newer than this crate.
 
+#[cfg(feature = "actix")]
+mod actix;
 mod error;
-#[cfg(all(feature = "axum", feature = "webhook"))]
+#[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
 mod headers;
 mod signature;
@@ -53,9 +56,12 @@ pub mod events;
 
 pub use error::WebhookError;
 pub use events::{Envelope, Event};
-#[cfg(all(feature = "axum", feature = "webhook"))]
-#[cfg_attr(docsrs, doc(cfg(all(feature = "axum", feature = "webhook"))))]
-pub use extract::{VerifiedEvent, WebhookRejection};
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use extract::VerifiedEvent;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use extract::WebhookRejection;
 pub use headers::WebhookHeaders;
 pub use signature::SECRET_PREFIX;
 pub use verify::{Verifier, SECRET_ENV};

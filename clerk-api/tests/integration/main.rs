@@ -12,8 +12,10 @@ mod common;
 #[cfg(all(feature = "auth", feature = "test-util"))]
 mod auth_common;
 
+mod auth_actix;
 mod auth_axum;
 mod auth_jwks;
+mod auth_machine;
 mod auth_testing;
 mod auth_tokens;
 mod compression;

@@ -71,6 +71,13 @@ pub enum Mint {
         kid: Option<&'static str>,
         claims: Value,
     },
+    /// RS256 with these header fields beside `alg` (`kid`, `typ`, `cat`, ...; a `null`
+    /// field is left out, `typ` included).
+    Rs256Header {
+        key: &'static str,
+        header: Value,
+        claims: Value,
+    },
     /// RS256 over arbitrary payload bytes.
     Rs256Payload {
         key: &'static str,
@@ -80,6 +87,19 @@ pub enum Mint {
     Hs256WithPublicKey { key: &'static str, claims: Value },
     /// `alg: none`, no signature.
     Unsigned { claims: Value },
+}
+
+/// RS256 with key A, `kid_a` and the extra header fields of `header`.
+pub fn rs256_header(header: Value, claims: Value) -> Mint {
+    let mut fields = json!({"kid": "kid_a", "typ": "JWT"});
+    for (name, value) in header.as_object().unwrap() {
+        fields[name] = value.clone();
+    }
+    Mint::Rs256Header {
+        key: KEY_A,
+        header: fields,
+        claims,
+    }
 }
 
 pub fn rs256(claims: Value) -> Mint {
@@ -111,6 +131,29 @@ fn mint_with_jsonwebtoken(request: &Mint) -> String {
             let mut header = Header::new(Algorithm::RS256);
             header.kid = kid.map(str::to_owned);
             jsonwebtoken::encode(&header, claims, &rsa(key)).unwrap()
+        }
+        Mint::Rs256Header {
+            key,
+            header,
+            claims,
+        } => {
+            // jsonwebtoken's `Header` has no room for `cat`: the header is written here
+            // and the signature is jsonwebtoken's.
+            let mut fields = serde_json::Map::new();
+            fields.insert("alg".into(), "RS256".into());
+            for (name, value) in header.as_object().unwrap() {
+                if !value.is_null() {
+                    fields.insert(name.clone(), value.clone());
+                }
+            }
+            let input = format!(
+                "{}.{}",
+                URL_SAFE_NO_PAD.encode(Value::Object(fields).to_string()),
+                URL_SAFE_NO_PAD.encode(claims.to_string())
+            );
+            let signature =
+                jsonwebtoken::crypto::sign(input.as_bytes(), &rsa(key), Algorithm::RS256).unwrap();
+            format!("{input}.{signature}")
         }
         Mint::Rs256Payload { key, payload } => {
             let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"kid_a"}"#);
@@ -168,6 +211,9 @@ for r in request["tokens"]:
     if kind == "rs256":
         headers = {"kid": r["kid"]} if r["kid"] else None
         tokens.append(jwt.encode(r["claims"], private(r["private"]), algorithm="RS256", headers=headers))
+    elif kind == "rs256_header":
+        # PyJWT writes the header: `typ` None drops it, other fields are kept.
+        tokens.append(jwt.encode(r["claims"], private(r["private"]), algorithm="RS256", headers=r["header"]))
     elif kind == "rs256_payload":
         payload = r["payload"].encode()
         tokens.append(jwt.PyJWS().encode(payload, private(r["private"]), algorithm="RS256", headers={"kid": "kid_a"}))
@@ -212,6 +258,14 @@ impl Minter for PyJwt {
                 Mint::Rs256 { key, kid, claims } => {
                     json!({"kind": "rs256", "private": private_pem(key), "kid": kid, "claims": claims})
                 }
+                Mint::Rs256Header {
+                    key,
+                    header,
+                    claims,
+                } => json!({
+                    "kind": "rs256_header", "private": private_pem(key),
+                    "header": header, "claims": claims,
+                }),
                 Mint::Rs256Payload { key, payload } => json!({
                     "kind": "rs256_payload", "private": private_pem(key),
                     "payload": std::str::from_utf8(payload).unwrap(),
