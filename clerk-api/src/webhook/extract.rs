@@ -29,6 +29,7 @@ use std::fmt;
 pub struct VerifiedEvent(pub Event);
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl<S> FromRequest<S> for VerifiedEvent
 where
     Verifier: FromRef<S>,
@@ -63,6 +64,7 @@ pub enum WebhookRejection {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl WebhookRejection {
     /// One stable lowercase word: the [`WebhookError::reason`] of a refusal, or `body`.
     pub fn reason(&self) -> &'static str {
@@ -74,6 +76,7 @@ impl WebhookRejection {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl fmt::Display for WebhookRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -84,6 +87,7 @@ impl fmt::Display for WebhookRejection {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -94,6 +98,7 @@ impl std::error::Error for WebhookRejection {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         match self {
