@@ -266,7 +266,7 @@ impl WorkspaceCopy {
     /// Cargo in the copy, as a user runs it there: none of the variables the cargo
     /// running this task set, and the shared target directory. Without incremental
     /// caches: each spec's crate is a build of its own (other features), whose caches
-    /// would only fill the disk (about 3 GB for every spec at hand).
+    /// would only fill the disk.
     fn cargo(&self, target_dir: &Path) -> Process {
         let mut command = Process::new(crate::cargo());
         command
