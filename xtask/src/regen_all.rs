@@ -264,12 +264,15 @@ impl WorkspaceCopy {
     }
 
     /// Cargo in the copy, as a user runs it there: none of the variables the cargo
-    /// running this task set, and the shared target directory.
+    /// running this task set, and the shared target directory. Without incremental
+    /// caches: each spec's crate is a build of its own (other features), whose caches
+    /// would only fill the disk.
     fn cargo(&self, target_dir: &Path) -> Process {
         let mut command = Process::new(crate::cargo());
         command
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_INCREMENTAL", "0")
             .env_remove("CARGO_MANIFEST_DIR")
             .env_remove("CARGO_PRIMARY_PACKAGE")
             .env_remove("RUSTC_WORKSPACE_WRAPPER");
