@@ -118,9 +118,16 @@ pub enum RuntimeItem {
     Page,
     ReadText,
     FromJsonValue,
-    Key,
-    Missing,
     RequestBase,
+    FromJson,
+    JsonReader,
+    JsonFields,
+    JsonField,
+    JsonError,
+    JsonMissing,
+    JsonFromText,
+    JsonTagOf,
+    DeserializeWithFromJson,
 }
 
 impl RuntimeItem {
@@ -135,9 +142,16 @@ impl RuntimeItem {
         RuntimeItem::Page,
         RuntimeItem::ReadText,
         RuntimeItem::FromJsonValue,
-        RuntimeItem::Key,
-        RuntimeItem::Missing,
         RuntimeItem::RequestBase,
+        RuntimeItem::FromJson,
+        RuntimeItem::JsonReader,
+        RuntimeItem::JsonFields,
+        RuntimeItem::JsonField,
+        RuntimeItem::JsonError,
+        RuntimeItem::JsonMissing,
+        RuntimeItem::JsonFromText,
+        RuntimeItem::JsonTagOf,
+        RuntimeItem::DeserializeWithFromJson,
     ];
 
     pub fn name(self) -> &'static str {
@@ -152,9 +166,16 @@ impl RuntimeItem {
             RuntimeItem::Page => "Page",
             RuntimeItem::ReadText => "read_text",
             RuntimeItem::FromJsonValue => "from_json_value",
-            RuntimeItem::Key => "Key",
-            RuntimeItem::Missing => "missing",
             RuntimeItem::RequestBase => "RequestBase",
+            RuntimeItem::FromJson => "FromJson",
+            RuntimeItem::JsonReader => "JsonReader",
+            RuntimeItem::JsonFields => "JsonFields",
+            RuntimeItem::JsonField => "JsonField",
+            RuntimeItem::JsonError => "JsonError",
+            RuntimeItem::JsonMissing => "json_missing",
+            RuntimeItem::JsonFromText => "json_from_text",
+            RuntimeItem::JsonTagOf => "json_tag_of",
+            RuntimeItem::DeserializeWithFromJson => "deserialize_with_from_json",
         }
     }
 }

@@ -91,7 +91,7 @@ impl<'a> ::std::future::IntoFuture for CreateActorToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ActorToken>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_actor_token_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_actor_token`](crate::Client::revoke_actor_token), sent when awaited.
@@ -142,7 +142,7 @@ impl<'a> ::std::future::IntoFuture for RevokeActorToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ActorToken>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_actor_token_request(self.actor_token_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_actor_token_request(

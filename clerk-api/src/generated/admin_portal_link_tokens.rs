@@ -96,7 +96,7 @@ impl<'a> ::std::future::IntoFuture for CreateAdminPortalLinkToken<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_admin_portal_link_token_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_admin_portal_link_token`](crate::Client::revoke_admin_portal_link_token), sent when awaited.
@@ -157,7 +157,7 @@ impl<'a> ::std::future::IntoFuture for RevokeAdminPortalLinkToken<'a> {
             self.admin_portal_link_token_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_admin_portal_link_token_request(

@@ -91,7 +91,7 @@ impl<'a> ::std::future::IntoFuture for CreateAgentTask<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::AgentTask>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_agent_task_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_agent_task`](crate::Client::revoke_agent_task), sent when awaited.
@@ -142,7 +142,7 @@ impl<'a> ::std::future::IntoFuture for RevokeAgentTask<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::AgentTask>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_agent_task_request(self.agent_task_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_agent_task_request(

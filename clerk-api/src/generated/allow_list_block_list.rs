@@ -182,7 +182,7 @@ impl<'a> ListAllowlistIdentifiers<'a> {
                     list_allowlist_identifiers_request(&params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::AllowlistIdentifier> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -204,7 +204,7 @@ impl<'a> ::std::future::IntoFuture for ListAllowlistIdentifiers<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_allowlist_identifiers_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_allowlist_identifier`](crate::Client::create_allowlist_identifier), sent when awaited.
@@ -267,7 +267,7 @@ impl<'a> ::std::future::IntoFuture for CreateAllowlistIdentifier<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::AllowlistIdentifier>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_allowlist_identifier_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_allowlist_identifier`](crate::Client::delete_allowlist_identifier), sent when awaited.
@@ -318,7 +318,7 @@ impl<'a> ::std::future::IntoFuture for DeleteAllowlistIdentifier<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_allowlist_identifier_request(self.identifier_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_blocklist_identifiers`](crate::Client::list_blocklist_identifiers), sent when awaited.
@@ -371,7 +371,7 @@ impl<'a> ::std::future::IntoFuture for ListBlocklistIdentifiers<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::BlocklistIdentifiers>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_blocklist_identifiers_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_blocklist_identifier`](crate::Client::create_blocklist_identifier), sent when awaited.
@@ -434,7 +434,7 @@ impl<'a> ::std::future::IntoFuture for CreateBlocklistIdentifier<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::BlocklistIdentifier>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_blocklist_identifier_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_blocklist_identifier`](crate::Client::delete_blocklist_identifier), sent when awaited.
@@ -485,7 +485,7 @@ impl<'a> ::std::future::IntoFuture for DeleteBlocklistIdentifier<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_blocklist_identifier_request(self.identifier_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_allowlist_identifiers_request(

@@ -232,7 +232,7 @@ impl<'a> ::std::future::IntoFuture for GetApiKeys<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeysResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_api_keys_request(self.subject, &self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_api_key`](crate::Client::create_api_key), sent when awaited.
@@ -286,7 +286,7 @@ impl<'a> ::std::future::IntoFuture for CreateApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::CreateApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_api_key_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_api_key`](crate::Client::get_api_key), sent when awaited.
@@ -337,7 +337,7 @@ impl<'a> ::std::future::IntoFuture for GetApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_api_key_request(self.api_key_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_api_key`](crate::Client::delete_api_key), sent when awaited.
@@ -391,7 +391,7 @@ impl<'a> ::std::future::IntoFuture for DeleteApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeleteApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_api_key_request(self.api_key_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_api_key`](crate::Client::update_api_key), sent when awaited.
@@ -446,7 +446,7 @@ impl<'a> ::std::future::IntoFuture for UpdateApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::UpdateApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_api_key_request(self.api_key_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_api_key_secret`](crate::Client::get_api_key_secret), sent when awaited.
@@ -500,7 +500,7 @@ impl<'a> ::std::future::IntoFuture for GetApiKeySecret<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::GetApiKeySecretResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_api_key_secret_request(self.api_key_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_api_key`](crate::Client::revoke_api_key), sent when awaited.
@@ -555,7 +555,7 @@ impl<'a> ::std::future::IntoFuture for RevokeApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RevokeApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_api_key_request(self.api_key_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_api_key`](crate::Client::verify_api_key), sent when awaited.
@@ -609,7 +609,7 @@ impl<'a> ::std::future::IntoFuture for VerifyApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::VerifyApiKeyResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_api_key_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_api_keys_request(

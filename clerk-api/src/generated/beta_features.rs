@@ -117,7 +117,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceAuthConfig<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_auth_config_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_production_instance_domain`](crate::Client::update_production_instance_domain), sent when awaited.

@@ -312,7 +312,7 @@ impl<'a> GetCommercePlanList<'a> {
                     get_commerce_plan_list_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::PaginatedCommercePlanResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -334,7 +334,7 @@ impl<'a> ::std::future::IntoFuture for GetCommercePlanList<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_commerce_plan_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_billing_price_list`](crate::Client::get_billing_price_list), sent when awaited.
@@ -429,7 +429,7 @@ impl<'a> GetBillingPriceList<'a> {
                     get_billing_price_list_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::PaginatedBillingPriceResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -451,7 +451,7 @@ impl<'a> ::std::future::IntoFuture for GetBillingPriceList<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_billing_price_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_billing_price`](crate::Client::create_billing_price), sent when awaited.
@@ -505,7 +505,7 @@ impl<'a> ::std::future::IntoFuture for CreateBillingPrice<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::BillingPriceResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_billing_price_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_commerce_subscription_item_list`](crate::Client::get_commerce_subscription_item_list), sent when awaited.
@@ -633,7 +633,7 @@ impl<'a> GetCommerceSubscriptionItemList<'a> {
                     get_commerce_subscription_item_list_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::PaginatedCommerceSubscriptionItemResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -655,7 +655,7 @@ impl<'a> ::std::future::IntoFuture for GetCommerceSubscriptionItemList<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_commerce_subscription_item_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::cancel_commerce_subscription_item`](crate::Client::cancel_commerce_subscription_item), sent when awaited.
@@ -725,7 +725,7 @@ impl<'a> ::std::future::IntoFuture for CancelCommerceSubscriptionItem<'a> {
             self.subscription_item_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::extend_billing_subscription_item_free_trial`](crate::Client::extend_billing_subscription_item_free_trial), sent when awaited.
@@ -783,7 +783,7 @@ impl<'a> ::std::future::IntoFuture for ExtendBillingSubscriptionItemFreeTrial<'a
             self.subscription_item_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_billing_price_transition`](crate::Client::create_billing_price_transition), sent when awaited.
@@ -844,7 +844,7 @@ impl<'a> ::std::future::IntoFuture for CreateBillingPriceTransition<'a> {
             self.subscription_item_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::apply_billing_subscription_item_discount`](crate::Client::apply_billing_subscription_item_discount), sent when awaited.
@@ -905,7 +905,7 @@ impl<'a> ::std::future::IntoFuture for ApplyBillingSubscriptionItemDiscount<'a> 
             self.subscription_item_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::remove_billing_subscription_item_discount`](crate::Client::remove_billing_subscription_item_discount), sent when awaited.
@@ -966,7 +966,7 @@ impl<'a> ::std::future::IntoFuture for RemoveBillingSubscriptionItemDiscount<'a>
             self.subscription_item_id,
             self.discount_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_billing_statement_list`](crate::Client::get_billing_statement_list), sent when awaited.
@@ -1052,7 +1052,7 @@ impl<'a> GetBillingStatementList<'a> {
                     get_billing_statement_list_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::PaginatedBillingStatementResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -1074,7 +1074,7 @@ impl<'a> ::std::future::IntoFuture for GetBillingStatementList<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_billing_statement_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_billing_statement`](crate::Client::get_billing_statement), sent when awaited.
@@ -1125,7 +1125,7 @@ impl<'a> ::std::future::IntoFuture for GetBillingStatement<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::BillingStatement>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_billing_statement_request(self.statement_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_billing_statement_payment_attempts`](crate::Client::get_billing_statement_payment_attempts), sent when awaited.
@@ -1216,7 +1216,7 @@ impl<'a> GetBillingStatementPaymentAttempts<'a> {
                     ),
                     |page: crate::runtime::Response| {
                         let page: super::models::PaginatedBillingPaymentAttemptResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -1241,7 +1241,7 @@ impl<'a> ::std::future::IntoFuture for GetBillingStatementPaymentAttempts<'a> {
             self.statement_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_commerce_plan_list_request(

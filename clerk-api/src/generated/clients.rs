@@ -133,7 +133,7 @@ impl<'a> GetClientList<'a> {
                     get_client_list_request(&params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::ClientModel> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -155,7 +155,7 @@ impl<'a> ::std::future::IntoFuture for GetClientList<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_client_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_client`](crate::Client::verify_client), sent when awaited.
@@ -212,7 +212,7 @@ impl<'a> ::std::future::IntoFuture for VerifyClient<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ClientModel>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_client_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_client`](crate::Client::get_client), sent when awaited.
@@ -263,7 +263,7 @@ impl<'a> ::std::future::IntoFuture for GetClient<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ClientModel>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_client_request(self.client_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_client_list_request(

@@ -253,7 +253,7 @@ impl<'a> ListDirectories<'a> {
                     client.clone(),
                     list_directories_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::ListDirectoriesResponse = page.json()?;
+                        let page: super::models::ListDirectoriesResponse = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -272,7 +272,7 @@ impl<'a> ::std::future::IntoFuture for ListDirectories<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ListDirectoriesResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_directories_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_directory`](crate::Client::create_directory), sent when awaited.
@@ -329,7 +329,7 @@ impl<'a> ::std::future::IntoFuture for CreateDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_directory_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_directory`](crate::Client::get_directory), sent when awaited.
@@ -380,7 +380,7 @@ impl<'a> ::std::future::IntoFuture for GetDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_directory_request(self.directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_directory`](crate::Client::delete_directory), sent when awaited.
@@ -431,7 +431,7 @@ impl<'a> ::std::future::IntoFuture for DeleteDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_directory_request(self.directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_directory`](crate::Client::update_directory), sent when awaited.
@@ -489,7 +489,7 @@ impl<'a> ::std::future::IntoFuture for UpdateDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_directory_request(self.directory_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::rotate_directory_api_key`](crate::Client::rotate_directory_api_key), sent when awaited.
@@ -540,7 +540,7 @@ impl<'a> ::std::future::IntoFuture for RotateDirectoryApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Directory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = rotate_directory_api_key_request(self.directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_directory_group_role_mappings`](crate::Client::list_directory_group_role_mappings), sent when awaited.
@@ -597,7 +597,7 @@ impl<'a> ::std::future::IntoFuture for ListDirectoryGroupRoleMappings<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_directory_group_role_mappings_request(self.directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_directory_group_role_mappings`](crate::Client::replace_directory_group_role_mappings), sent when awaited.
@@ -658,7 +658,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceDirectoryGroupRoleMappings<'a> {
             self.directory_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_directory_group_role_mapping`](crate::Client::create_directory_group_role_mapping), sent when awaited.
@@ -716,7 +716,7 @@ impl<'a> ::std::future::IntoFuture for CreateDirectoryGroupRoleMapping<'a> {
             self.directory_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_directory_group_role_mapping`](crate::Client::delete_directory_group_role_mapping), sent when awaited.
@@ -777,7 +777,7 @@ impl<'a> ::std::future::IntoFuture for DeleteDirectoryGroupRoleMapping<'a> {
             self.directory_id,
             self.mapping_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_directories_request(

@@ -115,7 +115,7 @@ impl<'a> ::std::future::IntoFuture for ListDomains<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Domains>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_domains_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::add_domain`](crate::Client::add_domain), sent when awaited.
@@ -172,7 +172,7 @@ impl<'a> ::std::future::IntoFuture for AddDomain<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Domain>;
     fn into_future(self) -> Self::IntoFuture {
         let request = add_domain_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_domain`](crate::Client::delete_domain), sent when awaited.
@@ -223,7 +223,7 @@ impl<'a> ::std::future::IntoFuture for DeleteDomain<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_domain_request(self.domain_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_domain`](crate::Client::update_domain), sent when awaited.
@@ -275,7 +275,7 @@ impl<'a> ::std::future::IntoFuture for UpdateDomain<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Domain>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_domain_request(self.domain_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_domains_request() -> ::std::result::Result<

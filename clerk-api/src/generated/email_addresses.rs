@@ -186,7 +186,7 @@ impl<'a> ::std::future::IntoFuture for CreateEmailAddress<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_email_address_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_email_address`](crate::Client::get_email_address), sent when awaited.
@@ -237,7 +237,7 @@ impl<'a> ::std::future::IntoFuture for GetEmailAddress<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_email_address_request(self.email_address_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_email_address`](crate::Client::delete_email_address), sent when awaited.
@@ -288,7 +288,7 @@ impl<'a> ::std::future::IntoFuture for DeleteEmailAddress<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_email_address_request(self.email_address_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_email_address`](crate::Client::update_email_address), sent when awaited.
@@ -346,7 +346,7 @@ impl<'a> ::std::future::IntoFuture for UpdateEmailAddress<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_email_address_request(self.email_address_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::prepare_email_address_verification`](crate::Client::prepare_email_address_verification), sent when awaited.
@@ -403,7 +403,7 @@ impl<'a> ::std::future::IntoFuture for PrepareEmailAddressVerification<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = prepare_email_address_verification_request(self.email_address_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::attempt_email_address_verification`](crate::Client::attempt_email_address_verification), sent when awaited.
@@ -464,7 +464,7 @@ impl<'a> ::std::future::IntoFuture for AttemptEmailAddressVerification<'a> {
             self.email_address_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_user_email_address`](crate::Client::replace_user_email_address), sent when awaited.
@@ -516,7 +516,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceUserEmailAddress<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EmailAddress>;
     fn into_future(self) -> Self::IntoFuture {
         let request = replace_user_email_address_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_email_address_request(

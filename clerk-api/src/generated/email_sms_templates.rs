@@ -217,7 +217,7 @@ impl<'a> GetTemplateList<'a> {
                     get_template_list_request(&template_type, &params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::Template> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -236,7 +236,7 @@ impl<'a> ::std::future::IntoFuture for GetTemplateList<'a> {
     type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::Template>>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_template_list_request(self.template_type, &self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_template`](crate::Client::get_template), sent when awaited.
@@ -288,7 +288,7 @@ impl<'a> ::std::future::IntoFuture for GetTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_template_request(self.template_type, self.slug);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::upsert_template`](crate::Client::upsert_template), sent when awaited.
@@ -347,7 +347,7 @@ impl<'a> ::std::future::IntoFuture for UpsertTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
     fn into_future(self) -> Self::IntoFuture {
         let request = upsert_template_request(self.template_type, self.slug, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revert_template`](crate::Client::revert_template), sent when awaited.
@@ -399,7 +399,7 @@ impl<'a> ::std::future::IntoFuture for RevertTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Template>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revert_template_request(self.template_type, self.slug);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::preview_template`](crate::Client::preview_template), sent when awaited.
@@ -464,7 +464,7 @@ impl<'a> ::std::future::IntoFuture for PreviewTemplate<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = preview_template_request(self.template_type, self.slug, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::toggle_template_delivery`](crate::Client::toggle_template_delivery), sent when awaited.
@@ -530,7 +530,7 @@ impl<'a> ::std::future::IntoFuture for ToggleTemplateDelivery<'a> {
             self.slug,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_template_list_request(

@@ -219,7 +219,7 @@ impl<'a> ListEnterpriseConnections<'a> {
                     client.clone(),
                     list_enterprise_connections_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::EnterpriseConnections = page.json()?;
+                        let page: super::models::EnterpriseConnections = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -238,7 +238,7 @@ impl<'a> ::std::future::IntoFuture for ListEnterpriseConnections<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnections>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_enterprise_connections_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_enterprise_connection`](crate::Client::create_enterprise_connection), sent when awaited.
@@ -301,7 +301,7 @@ impl<'a> ::std::future::IntoFuture for CreateEnterpriseConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnection>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_enterprise_connection_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_enterprise_connection`](crate::Client::get_enterprise_connection), sent when awaited.
@@ -355,7 +355,7 @@ impl<'a> ::std::future::IntoFuture for GetEnterpriseConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::EnterpriseConnection>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_enterprise_connection_request(self.enterprise_connection_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_enterprise_connection`](crate::Client::delete_enterprise_connection), sent when awaited.
@@ -408,7 +408,7 @@ impl<'a> ::std::future::IntoFuture for DeleteEnterpriseConnection<'a> {
         let request = delete_enterprise_connection_request(
             self.enterprise_connection_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_enterprise_connection`](crate::Client::update_enterprise_connection), sent when awaited.
@@ -466,7 +466,7 @@ impl<'a> ::std::future::IntoFuture for UpdateEnterpriseConnection<'a> {
             self.enterprise_connection_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_enterprise_connection_test_runs`](crate::Client::list_enterprise_connection_test_runs), sent when awaited.
@@ -563,7 +563,7 @@ impl<'a> ListEnterpriseConnectionTestRuns<'a> {
                     ),
                     |page: crate::runtime::Response| {
                         let page: super::models::EnterpriseConnectionTestRuns = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -588,7 +588,7 @@ impl<'a> ::std::future::IntoFuture for ListEnterpriseConnectionTestRuns<'a> {
             self.enterprise_connection_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_enterprise_connection_test_run`](crate::Client::create_enterprise_connection_test_run), sent when awaited.
@@ -647,7 +647,7 @@ impl<'a> ::std::future::IntoFuture for CreateEnterpriseConnectionTestRun<'a> {
         let request = create_enterprise_connection_test_run_request(
             self.enterprise_connection_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_enterprise_connections_request(

@@ -219,7 +219,7 @@ impl<'a> ::std::future::IntoFuture for GetInstance<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Instance>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_instance_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_instance`](crate::Client::update_instance), sent when awaited.
@@ -339,7 +339,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceRestrictions<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::InstanceRestrictions>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_restrictions_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_instance_protect`](crate::Client::get_instance_protect), sent when awaited.
@@ -389,7 +389,7 @@ impl<'a> ::std::future::IntoFuture for GetInstanceProtect<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::InstanceProtect>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_instance_protect_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_instance_protect`](crate::Client::update_instance_protect), sent when awaited.
@@ -449,7 +449,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceProtect<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::InstanceProtect>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_protect_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_instance_communication`](crate::Client::get_instance_communication), sent when awaited.
@@ -502,7 +502,7 @@ impl<'a> ::std::future::IntoFuture for GetInstanceCommunication<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::InstanceCommunication>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_instance_communication_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_instance_communication`](crate::Client::update_instance_communication), sent when awaited.
@@ -565,7 +565,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceCommunication<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::InstanceCommunication>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_communication_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_instance_oauth_application_settings`](crate::Client::get_instance_oauth_application_settings), sent when awaited.
@@ -618,7 +618,7 @@ impl<'a> ::std::future::IntoFuture for GetInstanceOAuthApplicationSettings<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplicationSettings>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_instance_oauth_application_settings_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_instance_oauth_application_settings`](crate::Client::update_instance_oauth_application_settings), sent when awaited.
@@ -683,7 +683,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceOAuthApplicationSettings<'a
     type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplicationSettings>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_oauth_application_settings_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_instance_organization_settings`](crate::Client::get_instance_organization_settings), sent when awaited.
@@ -736,7 +736,7 @@ impl<'a> ::std::future::IntoFuture for GetInstanceOrganizationSettings<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationSettings>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_instance_organization_settings_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_instance_organization_settings`](crate::Client::update_instance_organization_settings), sent when awaited.
@@ -801,7 +801,7 @@ impl<'a> ::std::future::IntoFuture for UpdateInstanceOrganizationSettings<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationSettings>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_instance_organization_settings_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_instance_request() -> ::std::result::Result<

@@ -174,7 +174,7 @@ impl<'a> ListInvitations<'a> {
                     list_invitations_request(&params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::Invitation> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -196,7 +196,7 @@ impl<'a> ::std::future::IntoFuture for ListInvitations<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_invitations_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_invitation`](crate::Client::create_invitation), sent when awaited.
@@ -253,7 +253,7 @@ impl<'a> ::std::future::IntoFuture for CreateInvitation<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Invitation>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_invitation_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_bulk_invitations`](crate::Client::create_bulk_invitations), sent when awaited.
@@ -321,7 +321,7 @@ impl<'a> ::std::future::IntoFuture for CreateBulkInvitations<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_bulk_invitations_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_invitation`](crate::Client::revoke_invitation), sent when awaited.
@@ -375,7 +375,7 @@ impl<'a> ::std::future::IntoFuture for RevokeInvitation<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RevokeInvitationResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_invitation_request(self.invitation_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_invitations_request(

@@ -65,7 +65,7 @@ impl<'a> ::std::future::IntoFuture for GetJwks<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Jwks>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_jwks_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_jwks_request() -> ::std::result::Result<crate::runtime::Request, crate::Error> {

@@ -169,7 +169,7 @@ impl<'a> ListJwtTemplates<'a> {
                     list_jwt_templates_request(&params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::JwtTemplate> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -191,7 +191,7 @@ impl<'a> ::std::future::IntoFuture for ListJwtTemplates<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_jwt_templates_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_jwt_template`](crate::Client::create_jwt_template), sent when awaited.
@@ -248,7 +248,7 @@ impl<'a> ::std::future::IntoFuture for CreateJwtTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_jwt_template_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_jwt_template`](crate::Client::get_jwt_template), sent when awaited.
@@ -299,7 +299,7 @@ impl<'a> ::std::future::IntoFuture for GetJwtTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_jwt_template_request(self.template_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_jwt_template`](crate::Client::delete_jwt_template), sent when awaited.
@@ -350,7 +350,7 @@ impl<'a> ::std::future::IntoFuture for DeleteJwtTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_jwt_template_request(self.template_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_jwt_template`](crate::Client::update_jwt_template), sent when awaited.
@@ -408,7 +408,7 @@ impl<'a> ::std::future::IntoFuture for UpdateJwtTemplate<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::JwtTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_jwt_template_request(self.template_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_jwt_templates_request(

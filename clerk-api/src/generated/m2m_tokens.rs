@@ -156,7 +156,7 @@ impl<'a> ::std::future::IntoFuture for GetM2mTokens<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::GetM2mTokensResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_m2_mtokens_request(self.subject, &self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_m2_mtoken`](crate::Client::create_m2_mtoken), sent when awaited.
@@ -210,7 +210,7 @@ impl<'a> ::std::future::IntoFuture for CreateM2mToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::CreateM2mTokenResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_m2_mtoken_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_m2_mtoken`](crate::Client::revoke_m2_mtoken), sent when awaited.
@@ -265,7 +265,7 @@ impl<'a> ::std::future::IntoFuture for RevokeM2mToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RevokeM2mTokenResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_m2_mtoken_request(self.m2m_token_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_m2_mtoken`](crate::Client::verify_m2_mtoken), sent when awaited.
@@ -319,7 +319,7 @@ impl<'a> ::std::future::IntoFuture for VerifyM2mToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::VerifyM2mTokenResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_m2_mtoken_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_m2_mtokens_request(

@@ -252,7 +252,7 @@ impl<'a> ListMachines<'a> {
                     client.clone(),
                     list_machines_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::ListMachinesResponse = page.json()?;
+                        let page: super::models::ListMachinesResponse = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -271,7 +271,7 @@ impl<'a> ::std::future::IntoFuture for ListMachines<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ListMachinesResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_machines_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_machine`](crate::Client::create_machine), sent when awaited.
@@ -331,7 +331,7 @@ impl<'a> ::std::future::IntoFuture for CreateMachine<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::CreateMachineResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_machine_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_machine`](crate::Client::get_machine), sent when awaited.
@@ -382,7 +382,7 @@ impl<'a> ::std::future::IntoFuture for GetMachine<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Machine>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_machine_request(self.machine_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_machine`](crate::Client::delete_machine), sent when awaited.
@@ -436,7 +436,7 @@ impl<'a> ::std::future::IntoFuture for DeleteMachine<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeleteMachineResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_machine_request(self.machine_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_machine`](crate::Client::update_machine), sent when awaited.
@@ -494,7 +494,7 @@ impl<'a> ::std::future::IntoFuture for UpdateMachine<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Machine>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_machine_request(self.machine_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_machine_secret_key`](crate::Client::get_machine_secret_key), sent when awaited.
@@ -551,7 +551,7 @@ impl<'a> ::std::future::IntoFuture for GetMachineSecretKey<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_machine_secret_key_request(self.machine_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::rotate_machine_secret_key`](crate::Client::rotate_machine_secret_key), sent when awaited.
@@ -609,7 +609,7 @@ impl<'a> ::std::future::IntoFuture for RotateMachineSecretKey<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = rotate_machine_secret_key_request(self.machine_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_machine_scope`](crate::Client::create_machine_scope), sent when awaited.
@@ -667,7 +667,7 @@ impl<'a> ::std::future::IntoFuture for CreateMachineScope<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::MachineScope>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_machine_scope_request(self.machine_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_machine_scope`](crate::Client::delete_machine_scope), sent when awaited.
@@ -728,7 +728,7 @@ impl<'a> ::std::future::IntoFuture for DeleteMachineScope<'a> {
             self.machine_id,
             self.other_machine_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_machines_request(

@@ -76,7 +76,7 @@ impl<'a> ::std::future::IntoFuture for VerifyOAuthAccessToken<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_oauth_access_token_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn verify_oauth_access_token_request(

@@ -242,7 +242,7 @@ impl<'a> ListOAuthApplications<'a> {
                     client.clone(),
                     list_oauth_applications_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OAuthApplications = page.json()?;
+                        let page: super::models::OAuthApplications = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -258,7 +258,7 @@ impl<'a> ::std::future::IntoFuture for ListOAuthApplications<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplications>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_oauth_applications_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_oauth_application`](crate::Client::create_oauth_application), sent when awaited.
@@ -324,7 +324,7 @@ impl<'a> ::std::future::IntoFuture for CreateOAuthApplication<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_oauth_application_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_oauth_application`](crate::Client::get_oauth_application), sent when awaited.
@@ -375,7 +375,7 @@ impl<'a> ::std::future::IntoFuture for GetOAuthApplication<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OAuthApplication>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_oauth_application_request(self.oauth_application_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_oauth_application`](crate::Client::delete_oauth_application), sent when awaited.
@@ -426,7 +426,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOAuthApplication<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_oauth_application_request(self.oauth_application_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_oauth_application`](crate::Client::update_oauth_application), sent when awaited.
@@ -481,7 +481,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOAuthApplication<'a> {
             self.oauth_application_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::upload_oauth_application_logo`](crate::Client::upload_oauth_application_logo), sent when awaited.
@@ -545,7 +545,7 @@ impl<'a> ::std::future::IntoFuture for UploadOAuthApplicationLogo<'a> {
             self.oauth_application_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::rotate_oauth_application_secret`](crate::Client::rotate_oauth_application_secret), sent when awaited.
@@ -602,7 +602,7 @@ impl<'a> ::std::future::IntoFuture for RotateOAuthApplicationSecret<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = rotate_oauth_application_secret_request(self.oauth_application_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_oauth_application_token`](crate::Client::revoke_oauth_application_token), sent when awaited.

@@ -217,7 +217,7 @@ impl<'a> ListOrganizationDomains<'a> {
                     client.clone(),
                     list_organization_domains_request(&organization_id, &params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationDomains = page.json()?;
+                        let page: super::models::OrganizationDomains = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -239,7 +239,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizationDomains<'a> {
             self.organization_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_domain`](crate::Client::create_organization_domain), sent when awaited.
@@ -294,7 +294,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationDomain<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization_domain`](crate::Client::delete_organization_domain), sent when awaited.
@@ -349,7 +349,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganizationDomain<'a> {
             self.organization_id,
             self.domain_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization_domain`](crate::Client::update_organization_domain), sent when awaited.
@@ -406,7 +406,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganizationDomain<'a> {
             self.domain_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_organization_domain_ownership`](crate::Client::verify_organization_domain_ownership), sent when awaited.
@@ -461,7 +461,7 @@ impl<'a> ::std::future::IntoFuture for VerifyOrganizationDomainOwnership<'a> {
             self.organization_id,
             self.domain_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_all_organization_domains`](crate::Client::list_all_organization_domains), sent when awaited.
@@ -602,7 +602,7 @@ impl<'a> ListAllOrganizationDomains<'a> {
                     client.clone(),
                     list_all_organization_domains_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationDomains = page.json()?;
+                        let page: super::models::OrganizationDomains = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -621,7 +621,7 @@ impl<'a> ::std::future::IntoFuture for ListAllOrganizationDomains<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationDomains>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_all_organization_domains_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_organization_domains_request(

@@ -251,7 +251,7 @@ impl<'a> ListInstanceOrganizationInvitations<'a> {
                     list_instance_organization_invitations_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::OrganizationInvitationsWithPublicOrganizationData = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -273,7 +273,7 @@ impl<'a> ::std::future::IntoFuture for ListInstanceOrganizationInvitations<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_instance_organization_invitations_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_organization_invitations`](crate::Client::list_organization_invitations), sent when awaited.
@@ -382,7 +382,7 @@ impl<'a> ListOrganizationInvitations<'a> {
                     client.clone(),
                     list_organization_invitations_request(&organization_id, &params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationInvitations = page.json()?;
+                        let page: super::models::OrganizationInvitations = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -404,7 +404,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizationInvitations<'a> {
             self.organization_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_invitation`](crate::Client::create_organization_invitation), sent when awaited.
@@ -471,7 +471,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationInvitation<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_invitation_bulk`](crate::Client::create_organization_invitation_bulk), sent when awaited.
@@ -531,7 +531,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationInvitationBulk<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_pending_organization_invitations`](crate::Client::list_pending_organization_invitations), sent when awaited.
@@ -616,7 +616,7 @@ impl<'a> ListPendingOrganizationInvitations<'a> {
                         &params,
                     ),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationInvitations = page.json()?;
+                        let page: super::models::OrganizationInvitations = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -638,7 +638,7 @@ impl<'a> ::std::future::IntoFuture for ListPendingOrganizationInvitations<'a> {
             self.organization_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization_invitation`](crate::Client::get_organization_invitation), sent when awaited.
@@ -696,7 +696,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganizationInvitation<'a> {
             self.organization_id,
             self.invitation_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_organization_invitation`](crate::Client::revoke_organization_invitation), sent when awaited.
@@ -765,7 +765,7 @@ impl<'a> ::std::future::IntoFuture for RevokeOrganizationInvitation<'a> {
             self.invitation_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_instance_organization_invitations_request(

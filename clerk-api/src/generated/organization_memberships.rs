@@ -362,7 +362,7 @@ impl<'a> ListOrganizationMemberships<'a> {
                     client.clone(),
                     list_organization_memberships_request(&organization_id, &params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationMemberships = page.json()?;
+                        let page: super::models::OrganizationMemberships = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -384,7 +384,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizationMemberships<'a> {
             self.organization_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_membership`](crate::Client::create_organization_membership), sent when awaited.
@@ -442,7 +442,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationMembership<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization_membership`](crate::Client::delete_organization_membership), sent when awaited.
@@ -500,7 +500,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganizationMembership<'a> {
             self.organization_id,
             self.user_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization_membership`](crate::Client::update_organization_membership), sent when awaited.
@@ -560,7 +560,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganizationMembership<'a> {
             self.user_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization_membership_metadata`](crate::Client::update_organization_membership_metadata), sent when awaited.
@@ -620,7 +620,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganizationMembershipMetadata<'a> 
             self.user_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::instance_get_organization_memberships`](crate::Client::instance_get_organization_memberships), sent when awaited.
@@ -709,7 +709,7 @@ impl<'a> InstanceGetOrganizationMemberships<'a> {
                     client.clone(),
                     instance_get_organization_memberships_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationMemberships = page.json()?;
+                        let page: super::models::OrganizationMemberships = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -728,7 +728,7 @@ impl<'a> ::std::future::IntoFuture for InstanceGetOrganizationMemberships<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationMemberships>;
     fn into_future(self) -> Self::IntoFuture {
         let request = instance_get_organization_memberships_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_organization_memberships_request(

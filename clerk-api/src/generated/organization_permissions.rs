@@ -188,7 +188,7 @@ impl<'a> ListOrganizationPermissions<'a> {
                     client.clone(),
                     list_organization_permissions_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::Permissions = page.json()?;
+                        let page: super::models::Permissions = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -204,7 +204,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizationPermissions<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Permissions>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_organization_permissions_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_permission`](crate::Client::create_organization_permission), sent when awaited.
@@ -255,7 +255,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationPermission<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Permission>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_organization_permission_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization_permission`](crate::Client::get_organization_permission), sent when awaited.
@@ -306,7 +306,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganizationPermission<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Permission>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_organization_permission_request(self.permission_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization_permission`](crate::Client::delete_organization_permission), sent when awaited.
@@ -357,7 +357,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganizationPermission<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_organization_permission_request(self.permission_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization_permission`](crate::Client::update_organization_permission), sent when awaited.
@@ -412,7 +412,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganizationPermission<'a> {
             self.permission_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_organization_permissions_request(

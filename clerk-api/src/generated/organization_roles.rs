@@ -228,7 +228,7 @@ impl<'a> ListOrganizationRoles<'a> {
                     client.clone(),
                     list_organization_roles_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::Roles = page.json()?;
+                        let page: super::models::Roles = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -244,7 +244,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizationRoles<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Roles>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_organization_roles_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization_role`](crate::Client::create_organization_role), sent when awaited.
@@ -295,7 +295,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganizationRole<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_organization_role_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization_role`](crate::Client::get_organization_role), sent when awaited.
@@ -346,7 +346,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganizationRole<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Role>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_organization_role_request(self.organization_role_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization_role`](crate::Client::delete_organization_role), sent when awaited.
@@ -397,7 +397,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganizationRole<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_organization_role_request(self.organization_role_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization_role`](crate::Client::update_organization_role), sent when awaited.
@@ -452,7 +452,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganizationRole<'a> {
             self.organization_role_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::assign_permission_to_organization_role`](crate::Client::assign_permission_to_organization_role), sent when awaited.
@@ -507,7 +507,7 @@ impl<'a> ::std::future::IntoFuture for AssignPermissionToOrganizationRole<'a> {
             self.organization_role_id,
             self.permission_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::remove_permission_from_organization_role`](crate::Client::remove_permission_from_organization_role), sent when awaited.
@@ -562,7 +562,7 @@ impl<'a> ::std::future::IntoFuture for RemovePermissionFromOrganizationRole<'a> 
             self.organization_role_id,
             self.permission_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_organization_roles_request(

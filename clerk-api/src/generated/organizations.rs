@@ -368,7 +368,7 @@ impl<'a> ListOrganizations<'a> {
                     client.clone(),
                     list_organizations_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::Organizations = page.json()?;
+                        let page: super::models::Organizations = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -384,7 +384,7 @@ impl<'a> ::std::future::IntoFuture for ListOrganizations<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Organizations>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_organizations_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_organization`](crate::Client::create_organization), sent when awaited.
@@ -435,7 +435,7 @@ impl<'a> ::std::future::IntoFuture for CreateOrganization<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_organization_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization`](crate::Client::get_organization), sent when awaited.
@@ -510,7 +510,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganization<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_organization_request(self.organization_id, &self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization`](crate::Client::delete_organization), sent when awaited.
@@ -561,7 +561,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganization<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_organization_request(self.organization_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_organization`](crate::Client::update_organization), sent when awaited.
@@ -613,7 +613,7 @@ impl<'a> ::std::future::IntoFuture for UpdateOrganization<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_organization_request(self.organization_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_organization_metadata`](crate::Client::replace_organization_metadata), sent when awaited.
@@ -668,7 +668,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceOrganizationMetadata<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::merge_organization_metadata`](crate::Client::merge_organization_metadata), sent when awaited.
@@ -723,7 +723,7 @@ impl<'a> ::std::future::IntoFuture for MergeOrganizationMetadata<'a> {
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::upload_organization_logo`](crate::Client::upload_organization_logo), sent when awaited.
@@ -778,7 +778,7 @@ impl<'a> ::std::future::IntoFuture for UploadOrganizationLogo<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::OrganizationWithLogo>;
     fn into_future(self) -> Self::IntoFuture {
         let request = upload_organization_logo_request(self.organization_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_organization_logo`](crate::Client::delete_organization_logo), sent when awaited.
@@ -829,7 +829,7 @@ impl<'a> ::std::future::IntoFuture for DeleteOrganizationLogo<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Organization>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_organization_logo_request(self.organization_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization_billing_subscription`](crate::Client::get_organization_billing_subscription), sent when awaited.
@@ -885,7 +885,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganizationBillingSubscription<'a> {
         let request = get_organization_billing_subscription_request(
             self.organization_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_organization_billing_credit_balance`](crate::Client::get_organization_billing_credit_balance), sent when awaited.
@@ -944,7 +944,7 @@ impl<'a> ::std::future::IntoFuture for GetOrganizationBillingCreditBalance<'a> {
         let request = get_organization_billing_credit_balance_request(
             self.organization_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::adjust_organization_billing_credit_balance`](crate::Client::adjust_organization_billing_credit_balance), sent when awaited.
@@ -1005,7 +1005,7 @@ impl<'a> ::std::future::IntoFuture for AdjustOrganizationBillingCreditBalance<'a
             self.organization_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_organizations_request(

@@ -186,7 +186,7 @@ impl<'a> ::std::future::IntoFuture for CreatePhoneNumber<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_phone_number_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_phone_number`](crate::Client::get_phone_number), sent when awaited.
@@ -237,7 +237,7 @@ impl<'a> ::std::future::IntoFuture for GetPhoneNumber<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_phone_number_request(self.phone_number_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_phone_number`](crate::Client::delete_phone_number), sent when awaited.
@@ -288,7 +288,7 @@ impl<'a> ::std::future::IntoFuture for DeletePhoneNumber<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_phone_number_request(self.phone_number_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_phone_number`](crate::Client::update_phone_number), sent when awaited.
@@ -346,7 +346,7 @@ impl<'a> ::std::future::IntoFuture for UpdatePhoneNumber<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_phone_number_request(self.phone_number_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::prepare_phone_number_verification`](crate::Client::prepare_phone_number_verification), sent when awaited.
@@ -403,7 +403,7 @@ impl<'a> ::std::future::IntoFuture for PreparePhoneNumberVerification<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = prepare_phone_number_verification_request(self.phone_number_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::attempt_phone_number_verification`](crate::Client::attempt_phone_number_verification), sent when awaited.
@@ -464,7 +464,7 @@ impl<'a> ::std::future::IntoFuture for AttemptPhoneNumberVerification<'a> {
             self.phone_number_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_user_phone_number`](crate::Client::replace_user_phone_number), sent when awaited.
@@ -516,7 +516,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceUserPhoneNumber<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
         let request = replace_user_phone_number_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_phone_number_request(

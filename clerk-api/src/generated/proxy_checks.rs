@@ -73,7 +73,7 @@ impl<'a> ::std::future::IntoFuture for VerifyDomainProxy<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ProxyCheck>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_domain_proxy_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn verify_domain_proxy_request(

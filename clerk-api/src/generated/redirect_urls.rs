@@ -147,7 +147,7 @@ impl<'a> ListRedirectUrls<'a> {
                     list_redirect_urls_request(&params),
                     |page: crate::runtime::Response| {
                         let page: ::std::vec::Vec<super::models::RedirectUrl> = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -169,7 +169,7 @@ impl<'a> ::std::future::IntoFuture for ListRedirectUrls<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_redirect_urls_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_redirect_url`](crate::Client::create_redirect_url), sent when awaited.
@@ -226,7 +226,7 @@ impl<'a> ::std::future::IntoFuture for CreateRedirectUrl<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RedirectUrl>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_redirect_url_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_redirect_url`](crate::Client::get_redirect_url), sent when awaited.
@@ -277,7 +277,7 @@ impl<'a> ::std::future::IntoFuture for GetRedirectUrl<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RedirectUrl>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_redirect_url_request(self.id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_redirect_url`](crate::Client::delete_redirect_url), sent when awaited.
@@ -328,7 +328,7 @@ impl<'a> ::std::future::IntoFuture for DeleteRedirectUrl<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_redirect_url_request(self.id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_redirect_urls_request(

@@ -227,7 +227,7 @@ impl<'a> ListRoleSets<'a> {
                     client.clone(),
                     list_role_sets_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::RoleSets = page.json()?;
+                        let page: super::models::RoleSets = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -243,7 +243,7 @@ impl<'a> ::std::future::IntoFuture for ListRoleSets<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RoleSets>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_role_sets_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_role_set`](crate::Client::create_role_set), sent when awaited.
@@ -294,7 +294,7 @@ impl<'a> ::std::future::IntoFuture for CreateRoleSet<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_role_set_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_role_set`](crate::Client::get_role_set), sent when awaited.
@@ -345,7 +345,7 @@ impl<'a> ::std::future::IntoFuture for GetRoleSet<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_role_set_request(self.role_set_key_or_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_role_set`](crate::Client::update_role_set), sent when awaited.
@@ -397,7 +397,7 @@ impl<'a> ::std::future::IntoFuture for UpdateRoleSet<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_role_set_request(self.role_set_key_or_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_role_set`](crate::Client::replace_role_set), sent when awaited.
@@ -449,7 +449,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceRoleSet<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = replace_role_set_request(self.role_set_key_or_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::add_roles_to_role_set`](crate::Client::add_roles_to_role_set), sent when awaited.
@@ -501,7 +501,7 @@ impl<'a> ::std::future::IntoFuture for AddRolesToRoleSet<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::RoleSet>;
     fn into_future(self) -> Self::IntoFuture {
         let request = add_roles_to_role_set_request(self.role_set_key_or_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_role_in_role_set`](crate::Client::replace_role_in_role_set), sent when awaited.
@@ -556,7 +556,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceRoleInRoleSet<'a> {
             self.role_set_key_or_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_role_sets_request(

@@ -204,7 +204,7 @@ impl<'a> ListSamlConnections<'a> {
                     client.clone(),
                     list_saml_connections_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::SamlConnections = page.json()?;
+                        let page: super::models::SamlConnections = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -220,7 +220,7 @@ impl<'a> ::std::future::IntoFuture for ListSamlConnections<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnections>;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_saml_connections_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_saml_connection`](crate::Client::create_saml_connection), sent when awaited.
@@ -277,7 +277,7 @@ impl<'a> ::std::future::IntoFuture for CreateSamlConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_saml_connection_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_saml_connection`](crate::Client::get_saml_connection), sent when awaited.
@@ -328,7 +328,7 @@ impl<'a> ::std::future::IntoFuture for GetSamlConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_saml_connection_request(self.saml_connection_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_saml_connection`](crate::Client::delete_saml_connection), sent when awaited.
@@ -379,7 +379,7 @@ impl<'a> ::std::future::IntoFuture for DeleteSamlConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_saml_connection_request(self.saml_connection_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_saml_connection`](crate::Client::update_saml_connection), sent when awaited.
@@ -431,7 +431,7 @@ impl<'a> ::std::future::IntoFuture for UpdateSamlConnection<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SamlConnection>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_saml_connection_request(self.saml_connection_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_saml_connections_request(

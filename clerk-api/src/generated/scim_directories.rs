@@ -263,7 +263,7 @@ impl<'a> ListScimDirectories<'a> {
                     list_scim_directories_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::ListScimDirectoriesResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -285,7 +285,7 @@ impl<'a> ::std::future::IntoFuture for ListScimDirectories<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_scim_directories_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_scim_directory`](crate::Client::create_scim_directory), sent when awaited.
@@ -342,7 +342,7 @@ impl<'a> ::std::future::IntoFuture for CreateScimDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_scim_directory_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_scim_directory`](crate::Client::get_scim_directory), sent when awaited.
@@ -393,7 +393,7 @@ impl<'a> ::std::future::IntoFuture for GetScimDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_scim_directory_request(self.scim_directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_scim_directory`](crate::Client::delete_scim_directory), sent when awaited.
@@ -444,7 +444,7 @@ impl<'a> ::std::future::IntoFuture for DeleteScimDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_scim_directory_request(self.scim_directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_scim_directory`](crate::Client::update_scim_directory), sent when awaited.
@@ -502,7 +502,7 @@ impl<'a> ::std::future::IntoFuture for UpdateScimDirectory<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_scim_directory_request(self.scim_directory_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::rotate_scim_directory_api_key`](crate::Client::rotate_scim_directory_api_key), sent when awaited.
@@ -553,7 +553,7 @@ impl<'a> ::std::future::IntoFuture for RotateScimDirectoryApiKey<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::ScimDirectory>;
     fn into_future(self) -> Self::IntoFuture {
         let request = rotate_scim_directory_api_key_request(self.scim_directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_scim_group_role_mappings`](crate::Client::list_scim_group_role_mappings), sent when awaited.
@@ -610,7 +610,7 @@ impl<'a> ::std::future::IntoFuture for ListScimGroupRoleMappings<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_scim_group_role_mappings_request(self.scim_directory_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_scim_group_role_mappings`](crate::Client::replace_scim_group_role_mappings), sent when awaited.
@@ -671,7 +671,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceScimGroupRoleMappings<'a> {
             self.scim_directory_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_scim_group_role_mapping`](crate::Client::create_scim_group_role_mapping), sent when awaited.
@@ -729,7 +729,7 @@ impl<'a> ::std::future::IntoFuture for CreateScimGroupRoleMapping<'a> {
             self.scim_directory_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_scim_group_role_mapping`](crate::Client::delete_scim_group_role_mapping), sent when awaited.
@@ -790,7 +790,7 @@ impl<'a> ::std::future::IntoFuture for DeleteScimGroupRoleMapping<'a> {
             self.scim_directory_id,
             self.mapping_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_scim_directories_request(

@@ -226,7 +226,8 @@ impl<'a> GetSessionList<'a> {
                     client.clone(),
                     get_session_list_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: ::std::vec::Vec<super::models::Session> = page.json()?;
+                        let page: ::std::vec::Vec<super::models::Session> = page
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -245,7 +246,7 @@ impl<'a> ::std::future::IntoFuture for GetSessionList<'a> {
     type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::Session>>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_session_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_session`](crate::Client::create_session), sent when awaited.
@@ -302,7 +303,7 @@ impl<'a> ::std::future::IntoFuture for CreateSession<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_session_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_session`](crate::Client::get_session), sent when awaited.
@@ -353,7 +354,7 @@ impl<'a> ::std::future::IntoFuture for GetSession<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_session_request(self.session_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::refresh_session`](crate::Client::refresh_session), sent when awaited.
@@ -411,7 +412,7 @@ impl<'a> ::std::future::IntoFuture for RefreshSession<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SessionRefresh>;
     fn into_future(self) -> Self::IntoFuture {
         let request = refresh_session_request(self.session_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_session`](crate::Client::revoke_session), sent when awaited.
@@ -462,7 +463,7 @@ impl<'a> ::std::future::IntoFuture for RevokeSession<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::Session>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_session_request(self.session_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_session_token`](crate::Client::create_session_token), sent when awaited.
@@ -526,7 +527,7 @@ impl<'a> ::std::future::IntoFuture for CreateSessionToken<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_session_token_request(self.session_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_session_token_from_template`](crate::Client::create_session_token_from_template), sent when awaited.
@@ -600,7 +601,7 @@ impl<'a> ::std::future::IntoFuture for CreateSessionTokenFromTemplate<'a> {
             self.template_name,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_session_list_request(

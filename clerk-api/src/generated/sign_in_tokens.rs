@@ -91,7 +91,7 @@ impl<'a> ::std::future::IntoFuture for CreateSignInToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SignInToken>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_sign_in_token_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_sign_in_token`](crate::Client::revoke_sign_in_token), sent when awaited.
@@ -142,7 +142,7 @@ impl<'a> ::std::future::IntoFuture for RevokeSignInToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SignInToken>;
     fn into_future(self) -> Self::IntoFuture {
         let request = revoke_sign_in_token_request(self.sign_in_token_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_sign_in_token_request(

@@ -83,7 +83,7 @@ impl<'a> ::std::future::IntoFuture for GetSignUp<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SignUp>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_sign_up_request(self.id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_sign_up`](crate::Client::update_sign_up), sent when awaited.
@@ -141,7 +141,7 @@ impl<'a> ::std::future::IntoFuture for UpdateSignUp<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SignUp>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_sign_up_request(self.id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_sign_up_request(

@@ -65,7 +65,7 @@ impl<'a> ::std::future::IntoFuture for CreateTestingToken<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::TestingToken>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_testing_token_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_testing_token_request() -> ::std::result::Result<

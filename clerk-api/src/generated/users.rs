@@ -930,7 +930,7 @@ impl<'a> GetUserList<'a> {
                     client.clone(),
                     get_user_list_request(&params),
                     |page: crate::runtime::Response| {
-                        let page: ::std::vec::Vec<super::models::User> = page.json()?;
+                        let page: ::std::vec::Vec<super::models::User> = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -949,7 +949,7 @@ impl<'a> ::std::future::IntoFuture for GetUserList<'a> {
     type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_user_list_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_user`](crate::Client::create_user), sent when awaited.
@@ -1000,7 +1000,7 @@ impl<'a> ::std::future::IntoFuture for CreateUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_user_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_users_count`](crate::Client::get_users_count), sent when awaited.
@@ -1272,7 +1272,7 @@ impl<'a> ::std::future::IntoFuture for GetUsersCount<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::TotalCount>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_users_count_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_user`](crate::Client::get_user), sent when awaited.
@@ -1323,7 +1323,7 @@ impl<'a> ::std::future::IntoFuture for GetUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_user`](crate::Client::delete_user), sent when awaited.
@@ -1374,7 +1374,7 @@ impl<'a> ::std::future::IntoFuture for DeleteUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_user`](crate::Client::update_user), sent when awaited.
@@ -1426,7 +1426,7 @@ impl<'a> ::std::future::IntoFuture for UpdateUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_user_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::ban_user`](crate::Client::ban_user), sent when awaited.
@@ -1477,7 +1477,7 @@ impl<'a> ::std::future::IntoFuture for BanUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = ban_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::unban_user`](crate::Client::unban_user), sent when awaited.
@@ -1528,7 +1528,7 @@ impl<'a> ::std::future::IntoFuture for UnbanUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = unban_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::users_ban`](crate::Client::users_ban), sent when awaited.
@@ -1582,7 +1582,7 @@ impl<'a> ::std::future::IntoFuture for UsersBan<'a> {
     type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
     fn into_future(self) -> Self::IntoFuture {
         let request = users_ban_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::users_unban`](crate::Client::users_unban), sent when awaited.
@@ -1636,7 +1636,7 @@ impl<'a> ::std::future::IntoFuture for UsersUnban<'a> {
     type IntoFuture = crate::runtime::Call<'a, ::std::vec::Vec<super::models::User>>;
     fn into_future(self) -> Self::IntoFuture {
         let request = users_unban_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::lock_user`](crate::Client::lock_user), sent when awaited.
@@ -1687,7 +1687,7 @@ impl<'a> ::std::future::IntoFuture for LockUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = lock_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::unlock_user`](crate::Client::unlock_user), sent when awaited.
@@ -1738,7 +1738,7 @@ impl<'a> ::std::future::IntoFuture for UnlockUser<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = unlock_user_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::set_user_profile_image`](crate::Client::set_user_profile_image), sent when awaited.
@@ -1790,7 +1790,7 @@ impl<'a> ::std::future::IntoFuture for SetUserProfileImage<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = set_user_profile_image_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_user_profile_image`](crate::Client::delete_user_profile_image), sent when awaited.
@@ -1841,7 +1841,7 @@ impl<'a> ::std::future::IntoFuture for DeleteUserProfileImage<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_user_profile_image_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::replace_user_metadata`](crate::Client::replace_user_metadata), sent when awaited.
@@ -1899,7 +1899,7 @@ impl<'a> ::std::future::IntoFuture for ReplaceUserMetadata<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = replace_user_metadata_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::update_user_metadata`](crate::Client::update_user_metadata), sent when awaited.
@@ -1957,7 +1957,7 @@ impl<'a> ::std::future::IntoFuture for UpdateUserMetadata<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = update_user_metadata_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_user_billing_subscription`](crate::Client::get_user_billing_subscription), sent when awaited.
@@ -2011,7 +2011,7 @@ impl<'a> ::std::future::IntoFuture for GetUserBillingSubscription<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::CommerceSubscription>;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_user_billing_subscription_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_user_billing_credit_balance`](crate::Client::get_user_billing_credit_balance), sent when awaited.
@@ -2068,7 +2068,7 @@ impl<'a> ::std::future::IntoFuture for GetUserBillingCreditBalance<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = get_user_billing_credit_balance_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::adjust_user_billing_credit_balance`](crate::Client::adjust_user_billing_credit_balance), sent when awaited.
@@ -2129,7 +2129,7 @@ impl<'a> ::std::future::IntoFuture for AdjustUserBillingCreditBalance<'a> {
             self.user_id,
             self.body,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::get_oauth_access_token`](crate::Client::get_oauth_access_token), sent when awaited.
@@ -2218,7 +2218,7 @@ impl<'a> GetOAuthAccessToken<'a> {
                     client.clone(),
                     get_oauth_access_token_request(&user_id, &provider, &params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OAuthAccessToken = page.json()?;
+                        let page: super::models::OAuthAccessToken = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page,
                             total_count: ::std::option::Option::None,
@@ -2238,7 +2238,7 @@ impl<'a> ::std::future::IntoFuture for GetOAuthAccessToken<'a> {
             self.provider,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::users_get_organization_memberships`](crate::Client::users_get_organization_memberships), sent when awaited.
@@ -2320,7 +2320,7 @@ impl<'a> UsersGetOrganizationMemberships<'a> {
                     client.clone(),
                     users_get_organization_memberships_request(&user_id, &params),
                     |page: crate::runtime::Response| {
-                        let page: super::models::OrganizationMemberships = page.json()?;
+                        let page: super::models::OrganizationMemberships = page.model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -2342,7 +2342,7 @@ impl<'a> ::std::future::IntoFuture for UsersGetOrganizationMemberships<'a> {
             self.user_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::users_get_organization_invitations`](crate::Client::users_get_organization_invitations), sent when awaited.
@@ -2438,7 +2438,7 @@ impl<'a> UsersGetOrganizationInvitations<'a> {
                     users_get_organization_invitations_request(&user_id, &params),
                     |page: crate::runtime::Response| {
                         let page: super::models::OrganizationInvitationsWithPublicOrganizationData = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -2463,7 +2463,7 @@ impl<'a> ::std::future::IntoFuture for UsersGetOrganizationInvitations<'a> {
             self.user_id,
             &self.params,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::remove_user_password`](crate::Client::remove_user_password), sent when awaited.
@@ -2521,7 +2521,7 @@ impl<'a> ::std::future::IntoFuture for RemoveUserPassword<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = remove_user_password_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_password`](crate::Client::verify_password), sent when awaited.
@@ -2582,7 +2582,7 @@ impl<'a> ::std::future::IntoFuture for VerifyPassword<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::VerifyPasswordResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_password_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::verify_totp`](crate::Client::verify_totp), sent when awaited.
@@ -2640,7 +2640,7 @@ impl<'a> ::std::future::IntoFuture for VerifyTotp<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::VerifyTotpResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = verify_totp_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::disable_mfa`](crate::Client::disable_mfa), sent when awaited.
@@ -2691,7 +2691,7 @@ impl<'a> ::std::future::IntoFuture for DisableMfa<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DisableMfaResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = disable_mfa_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_backup_code`](crate::Client::delete_backup_code), sent when awaited.
@@ -2745,7 +2745,7 @@ impl<'a> ::std::future::IntoFuture for DeleteBackupCode<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeleteBackupCodeResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_backup_code_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::user_passkey_delete`](crate::Client::user_passkey_delete), sent when awaited.
@@ -2800,7 +2800,7 @@ impl<'a> ::std::future::IntoFuture for UserPasskeyDelete<'a> {
             self.user_id,
             self.passkey_identification_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::list_user_trusted_devices`](crate::Client::list_user_trusted_devices), sent when awaited.
@@ -2857,7 +2857,7 @@ impl<'a> ::std::future::IntoFuture for ListUserTrustedDevices<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_user_trusted_devices_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::revoke_user_trusted_device`](crate::Client::revoke_user_trusted_device), sent when awaited.
@@ -2912,7 +2912,7 @@ impl<'a> ::std::future::IntoFuture for RevokeUserTrustedDevice<'a> {
             self.user_id,
             self.trusted_device_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::user_web3_wallet_delete`](crate::Client::user_web3_wallet_delete), sent when awaited.
@@ -2967,7 +2967,7 @@ impl<'a> ::std::future::IntoFuture for UserWeb3WalletDelete<'a> {
             self.user_id,
             self.web3_wallet_identification_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_totp`](crate::Client::delete_totp), sent when awaited.
@@ -3018,7 +3018,7 @@ impl<'a> ::std::future::IntoFuture for DeleteTotp<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeleteTotpResponse>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_totp_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_external_account`](crate::Client::delete_external_account), sent when awaited.
@@ -3073,7 +3073,7 @@ impl<'a> ::std::future::IntoFuture for DeleteExternalAccount<'a> {
             self.user_id,
             self.external_account_id,
         );
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::set_user_password_compromised`](crate::Client::set_user_password_compromised), sent when awaited.
@@ -3134,7 +3134,7 @@ impl<'a> ::std::future::IntoFuture for SetUserPasswordCompromised<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = set_user_password_compromised_request(self.user_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::unset_user_password_compromised`](crate::Client::unset_user_password_compromised), sent when awaited.
@@ -3185,7 +3185,7 @@ impl<'a> ::std::future::IntoFuture for UnsetUserPasswordCompromised<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::User>;
     fn into_future(self) -> Self::IntoFuture {
         let request = unset_user_password_compromised_request(self.user_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn get_user_list_request(

@@ -206,7 +206,7 @@ impl<'a> ListWaitlistEntries<'a> {
                     list_waitlist_entries_request(&params),
                     |page: crate::runtime::Response| {
                         let page: super::models::ListWaitlistEntriesResponse = page
-                            .json()?;
+                            .model()?;
                         ::std::result::Result::Ok(crate::runtime::Page {
                             items: page.data,
                             total_count: ::std::option::Option::Some(page.total_count),
@@ -228,7 +228,7 @@ impl<'a> ::std::future::IntoFuture for ListWaitlistEntries<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = list_waitlist_entries_request(&self.params);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_waitlist_entry`](crate::Client::create_waitlist_entry), sent when awaited.
@@ -285,7 +285,7 @@ impl<'a> ::std::future::IntoFuture for CreateWaitlistEntry<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_waitlist_entry_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::create_bulk_waitlist_entries`](crate::Client::create_bulk_waitlist_entries), sent when awaited.
@@ -353,7 +353,7 @@ impl<'a> ::std::future::IntoFuture for CreateBulkWaitlistEntries<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_bulk_waitlist_entries_request(self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_waitlist_entry`](crate::Client::delete_waitlist_entry), sent when awaited.
@@ -404,7 +404,7 @@ impl<'a> ::std::future::IntoFuture for DeleteWaitlistEntry<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::DeletedObject>;
     fn into_future(self) -> Self::IntoFuture {
         let request = delete_waitlist_entry_request(self.waitlist_entry_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::invite_waitlist_entry`](crate::Client::invite_waitlist_entry), sent when awaited.
@@ -462,7 +462,7 @@ impl<'a> ::std::future::IntoFuture for InviteWaitlistEntry<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
     fn into_future(self) -> Self::IntoFuture {
         let request = invite_waitlist_entry_request(self.waitlist_entry_id, self.body);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::reject_waitlist_entry`](crate::Client::reject_waitlist_entry), sent when awaited.
@@ -513,7 +513,7 @@ impl<'a> ::std::future::IntoFuture for RejectWaitlistEntry<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::WaitlistEntry>;
     fn into_future(self) -> Self::IntoFuture {
         let request = reject_waitlist_entry_request(self.waitlist_entry_id);
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn list_waitlist_entries_request(

@@ -754,82 +754,80 @@ pub struct BillingAmount {
     /// Symbol of the currency, such as `$`.
     pub currency_symbol: ::std::string::String,
 }
+impl crate::runtime::FromJson for BillingAmount {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("amount", 0),
+                ("amount_formatted", 1),
+                ("currency", 2),
+                ("currency_symbol", 3),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "amount"),
+                        (__fields.1.is_some(), "amount_formatted"),
+                        (__fields.2.is_some(), "currency"),
+                        (__fields.3.is_some(), "currency_symbol"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingAmount {
+            amount: field0,
+            amount_formatted: field1,
+            currency: field2,
+            currency_symbol: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingAmount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingAmount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingAmount")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingAmount, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "amount_formatted" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "currency" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "currency_symbol" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "amount"),
-                                (__fields.1.is_some(), "amount_formatted"),
-                                (__fields.2.is_some(), "currency"),
-                                (__fields.3.is_some(), "currency_symbol"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingAmount {
-                    amount: field0,
-                    amount_formatted: field1,
-                    currency: field2,
-                    currency_symbol: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -844,82 +842,80 @@ pub struct BillingPayee {
     /// The payee's status at the payment gateway.
     pub gateway_status: ::std::string::String,
 }
+impl crate::runtime::FromJson for BillingPayee {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("gateway_type", 1),
+                ("gateway_external_id", 2),
+                ("gateway_status", 3),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "gateway_type"),
+                        (__fields.2.is_some(), "gateway_external_id"),
+                        (__fields.3.is_some(), "gateway_status"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingPayee {
+            id: field0,
+            gateway_type: field1,
+            gateway_external_id: field2,
+            gateway_status: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingPayee {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingPayee;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingPayee")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingPayee, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_type" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_external_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_status" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "gateway_type"),
-                                (__fields.2.is_some(), "gateway_external_id"),
-                                (__fields.3.is_some(), "gateway_status"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingPayee {
-                    id: field0,
-                    gateway_type: field1,
-                    gateway_external_id: field2,
-                    gateway_status: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -956,114 +952,135 @@ pub struct BillingPayerEventPayload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for BillingPayerEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("user_id", 2),
+                ("first_name", 3),
+                ("last_name", 4),
+                ("email", 5),
+                ("organization_id", 6),
+                ("organization_name", 7),
+                ("image_url", 8),
+                ("created_at", 9),
+                ("updated_at", 10),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingPayerEventPayloadObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            field2,
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            ::std::option::Option::Some(field8),
+            field9,
+            field10,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "id"),
+                        (__fields.5.is_some(), "email"),
+                        (__fields.8.is_some(), "image_url"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingPayerEventPayload {
+            object: field0,
+            id: field1,
+            user_id: field2,
+            first_name: field3,
+            last_name: field4,
+            email: field5,
+            organization_id: field6,
+            organization_name: field7,
+            image_url: field8,
+            created_at: field9,
+            updated_at: field10,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingPayerEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingPayerEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingPayerEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingPayerEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingPayerEventPayloadObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "user_id" => __fields.2 = map.next_value()?,
-                        "first_name" => __fields.3 = map.next_value()?,
-                        "last_name" => __fields.4 = map.next_value()?,
-                        "email" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => __fields.6 = map.next_value()?,
-                        "organization_name" => __fields.7 = map.next_value()?,
-                        "image_url" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => __fields.9 = map.next_value()?,
-                        "updated_at" => __fields.10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    ::std::option::Option::Some(field8),
-                    field9,
-                    field10,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "id"),
-                                (__fields.5.is_some(), "email"),
-                                (__fields.8.is_some(), "image_url"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingPayerEventPayload {
-                    object: field0,
-                    id: field1,
-                    user_id: field2,
-                    first_name: field3,
-                    last_name: field4,
-                    email: field5,
-                    organization_id: field6,
-                    organization_name: field7,
-                    image_url: field8,
-                    created_at: field9,
-                    updated_at: field10,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is.
@@ -1112,6 +1129,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingPayerEventPayloadObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingPayerEventPayloadObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPaymentFailedReason {
@@ -1120,63 +1144,54 @@ pub struct BillingPaymentFailedReason {
     /// Detailed decline code reported by the payment processor.
     pub decline_code: ::std::string::String,
 }
+impl crate::runtime::FromJson for BillingPaymentFailedReason {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("code", 0), ("decline_code", 1)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (::std::option::Option::None, ::std::option::Option::None);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (::std::option::Option::Some(field0), ::std::option::Option::Some(field1)) = __fields
+        else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "code"),
+                        (__fields.1.is_some(), "decline_code"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingPaymentFailedReason {
+            code: field0,
+            decline_code: field1,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentFailedReason {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingPaymentFailedReason;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingPaymentFailedReason")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingPaymentFailedReason, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (::std::option::Option::None, ::std::option::Option::None);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "code" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "decline_code" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "code"),
-                                (__fields.1.is_some(), "decline_code"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingPaymentFailedReason {
-                    code: field0,
-                    decline_code: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1199,105 +1214,113 @@ pub struct BillingPaymentSource {
     /// Final four digits of the card when the method is `card`; null otherwise.
     pub last4: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for BillingPaymentSource {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("gateway", 1),
+                ("gateway_external_id", 2),
+                ("gateway_external_account_id", 3),
+                ("payment_method", 4),
+                ("status", 5),
+                ("card_type", 6),
+                ("last4", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingPaymentSourcePaymentMethod>,
+            ::std::option::Option<BillingPaymentSourceStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "gateway"),
+                        (__fields.2.is_some(), "gateway_external_id"),
+                        (__fields.4.is_some(), "payment_method"),
+                        (__fields.5.is_some(), "status"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingPaymentSource {
+            id: field0,
+            gateway: field1,
+            gateway_external_id: field2,
+            gateway_external_account_id: field3,
+            payment_method: field4,
+            status: field5,
+            card_type: field6,
+            last4: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingPaymentSource {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingPaymentSource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingPaymentSource")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingPaymentSource, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingPaymentSourcePaymentMethod>,
-                    ::std::option::Option<BillingPaymentSourceStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_external_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_external_account_id" => __fields.3 = map.next_value()?,
-                        "payment_method" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "card_type" => __fields.6 = map.next_value()?,
-                        "last4" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "gateway"),
-                                (__fields.2.is_some(), "gateway_external_id"),
-                                (__fields.4.is_some(), "payment_method"),
-                                (__fields.5.is_some(), "status"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingPaymentSource {
-                    id: field0,
-                    gateway: field1,
-                    gateway_external_id: field2,
-                    gateway_external_account_id: field3,
-                    payment_method: field4,
-                    status: field5,
-                    card_type: field6,
-                    last4: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of payment method, such as `card`.
@@ -1350,6 +1373,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentSourcePaymentMethod {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingPaymentSourcePaymentMethod {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Whether the source can still be charged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1400,6 +1430,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingPaymentSourceStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingPaymentSourceStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPlan {
@@ -1416,98 +1453,98 @@ pub struct BillingPlan {
     /// ISO 4217 code of the currency the plan is priced in.
     pub currency: ::std::string::String,
 }
+impl crate::runtime::FromJson for BillingPlan {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("slug", 1),
+                ("name", 2),
+                ("is_recurring", 3),
+                ("amount", 4),
+                ("currency", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "slug"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "is_recurring"),
+                        (__fields.4.is_some(), "amount"),
+                        (__fields.5.is_some(), "currency"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingPlan {
+            id: field0,
+            slug: field1,
+            name: field2,
+            is_recurring: field3,
+            amount: field4,
+            currency: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingPlan {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingPlan")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingPlan, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "is_recurring" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "amount" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "currency" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "slug"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "is_recurring"),
-                                (__fields.4.is_some(), "amount"),
-                                (__fields.5.is_some(), "currency"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingPlan {
-                    id: field0,
-                    slug: field1,
-                    name: field2,
-                    is_recurring: field3,
-                    amount: field4,
-                    currency: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1516,42 +1553,37 @@ pub struct BillingSeats {
     /// Seats included; null means no limit.
     pub quantity: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for BillingSeats {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("quantity", 0)],
+            false,
+        );
+        let mut __fields: (::std::option::Option<i64>,) = (
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0,) = __fields;
+        ::std::result::Result::Ok(BillingSeats { quantity: field0 })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSeats {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSeats;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSeats")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSeats, __A::Error> {
-                let mut __fields: (::std::option::Option<i64>,) = (
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "quantity" => __fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0,) = __fields;
-                ::std::result::Result::Ok(BillingSeats { quantity: field0 })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Credit from proration only; superseded by `BillingSubscriptionCredits`.
@@ -1567,82 +1599,80 @@ pub struct BillingSubscriptionCredit {
     /// Share of the billing cycle still to run, from 0.0 to 1.0.
     pub cycle_remaining_percent: f64,
 }
+impl crate::runtime::FromJson for BillingSubscriptionCredit {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("amount", 0),
+                ("cycle_days_remaining", 1),
+                ("cycle_days_total", 2),
+                ("cycle_remaining_percent", 3),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingAmount>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<f64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "amount"),
+                        (__fields.1.is_some(), "cycle_days_remaining"),
+                        (__fields.2.is_some(), "cycle_days_total"),
+                        (__fields.3.is_some(), "cycle_remaining_percent"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionCredit {
+            amount: field0,
+            cycle_days_remaining: field1,
+            cycle_days_total: field2,
+            cycle_remaining_percent: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionCredit {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionCredit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionCredit")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionCredit, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingAmount>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<f64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "cycle_days_remaining" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "cycle_days_total" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "cycle_remaining_percent" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "amount"),
-                                (__fields.1.is_some(), "cycle_days_remaining"),
-                                (__fields.2.is_some(), "cycle_days_total"),
-                                (__fields.3.is_some(), "cycle_remaining_percent"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionCredit {
-                    amount: field0,
-                    cycle_days_remaining: field1,
-                    cycle_days_total: field2,
-                    cycle_remaining_percent: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// All credits applied: proration and account credit together.
@@ -1657,61 +1687,57 @@ pub struct BillingSubscriptionCredits {
     pub payer: ::std::option::Option<BillingSubscriptionPayerCredit>,
     pub total: BillingAmount,
 }
+impl crate::runtime::FromJson for BillingSubscriptionCredits {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("proration", 0), ("payer", 1), ("total", 2)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingSubscriptionCredit>,
+            ::std::option::Option<BillingSubscriptionPayerCredit>,
+            ::std::option::Option<BillingAmount>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0, field1, ::std::option::Option::Some(field2)) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(&[(__fields.2.is_some(), "total")]),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionCredits {
+            proration: field0,
+            payer: field1,
+            total: field2,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionCredits {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionCredits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionCredits")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionCredits, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingSubscriptionCredit>,
-                    ::std::option::Option<BillingSubscriptionPayerCredit>,
-                    ::std::option::Option<BillingAmount>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "proration" => __fields.0 = map.next_value()?,
-                        "payer" => __fields.1 = map.next_value()?,
-                        "total" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0, field1, ::std::option::Option::Some(field2)) = __fields
-                else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(&[(__fields.2.is_some(), "total")]),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionCredits {
-                    proration: field0,
-                    payer: field1,
-                    total: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1754,132 +1780,160 @@ pub struct BillingSubscriptionItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits: ::std::option::Option<BillingSubscriptionCredits>,
 }
+impl crate::runtime::FromJson for BillingSubscriptionItem {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("status", 2),
+                ("created_at", 3),
+                ("updated_at", 4),
+                ("period_start", 5),
+                ("period_end", 6),
+                ("interval", 7),
+                ("plan_id", 8),
+                ("plan", 9),
+                ("payer", 10),
+                ("subscription_id", 11),
+                ("credit", 12),
+                ("credits", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingSubscriptionItemObject>,
+            ::std::option::Option<BillingSubscriptionItemStatus>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<BillingSubscriptionItemInterval>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingPlan>,
+            ::std::option::Option<BillingPayerEventPayload>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingSubscriptionCredit>,
+            ::std::option::Option<BillingSubscriptionCredits>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            field1,
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            field7,
+            field8,
+            field9,
+            field10,
+            field11,
+            field12,
+            field13,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.2.is_some(), "status"),
+                        (__fields.5.is_some(), "period_start"),
+                        (__fields.6.is_some(), "period_end"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionItem {
+            id: field0,
+            object: field1,
+            status: field2,
+            created_at: field3,
+            updated_at: field4,
+            period_start: field5,
+            period_end: field6,
+            interval: field7,
+            plan_id: field8,
+            plan: field9,
+            payer: field10,
+            subscription_id: field11,
+            credit: field12,
+            credits: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionItem")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionItem, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingSubscriptionItemObject>,
-                    ::std::option::Option<BillingSubscriptionItemStatus>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<BillingSubscriptionItemInterval>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingPlan>,
-                    ::std::option::Option<BillingPayerEventPayload>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingSubscriptionCredit>,
-                    ::std::option::Option<BillingSubscriptionCredits>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => __fields.1 = map.next_value()?,
-                        "status" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => __fields.3 = map.next_value()?,
-                        "updated_at" => __fields.4 = map.next_value()?,
-                        "period_start" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "period_end" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "interval" => __fields.7 = map.next_value()?,
-                        "plan_id" => __fields.8 = map.next_value()?,
-                        "plan" => __fields.9 = map.next_value()?,
-                        "payer" => __fields.10 = map.next_value()?,
-                        "subscription_id" => __fields.11 = map.next_value()?,
-                        "credit" => __fields.12 = map.next_value()?,
-                        "credits" => __fields.13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    field1,
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                    field12,
-                    field13,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.2.is_some(), "status"),
-                                (__fields.5.is_some(), "period_start"),
-                                (__fields.6.is_some(), "period_end"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionItem {
-                    id: field0,
-                    object: field1,
-                    status: field2,
-                    created_at: field3,
-                    updated_at: field4,
-                    period_start: field5,
-                    period_end: field6,
-                    interval: field7,
-                    plan_id: field8,
-                    plan: field9,
-                    payer: field10,
-                    subscription_id: field11,
-                    credit: field12,
-                    credits: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1922,144 +1976,164 @@ pub struct BillingSubscriptionItemEventPayload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<BillingSeats>,
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("status", 2),
+                ("is_free_trial", 3),
+                ("created_at", 4),
+                ("updated_at", 5),
+                ("period_start", 6),
+                ("period_end", 7),
+                ("interval", 8),
+                ("plan_id", 9),
+                ("plan", 10),
+                ("payer", 11),
+                ("subscription_id", 12),
+                ("seats", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingSubscriptionItemEventPayloadObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingSubscriptionItemEventPayloadStatus>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingSubscriptionItemEventPlan>,
+            ::std::option::Option<BillingPayerEventPayload>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingSeats>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            field7,
+            ::std::option::Option::Some(field8),
+            field9,
+            field10,
+            field11,
+            field12,
+            field13,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "status"),
+                        (__fields.3.is_some(), "is_free_trial"),
+                        (__fields.4.is_some(), "created_at"),
+                        (__fields.5.is_some(), "updated_at"),
+                        (__fields.6.is_some(), "period_start"),
+                        (__fields.8.is_some(), "interval"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionItemEventPayload {
+            object: field0,
+            id: field1,
+            status: field2,
+            is_free_trial: field3,
+            created_at: field4,
+            updated_at: field5,
+            period_start: field6,
+            period_end: field7,
+            interval: field8,
+            plan_id: field9,
+            plan: field10,
+            payer: field11,
+            subscription_id: field12,
+            seats: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionItemEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionItemEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionItemEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingSubscriptionItemEventPayloadObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingSubscriptionItemEventPayloadStatus>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingSubscriptionItemEventPlan>,
-                    ::std::option::Option<BillingPayerEventPayload>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingSeats>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "is_free_trial" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "period_start" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "period_end" => __fields.7 = map.next_value()?,
-                        "interval" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "plan_id" => __fields.9 = map.next_value()?,
-                        "plan" => __fields.10 = map.next_value()?,
-                        "payer" => __fields.11 = map.next_value()?,
-                        "subscription_id" => __fields.12 = map.next_value()?,
-                        "seats" => __fields.13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    field7,
-                    ::std::option::Option::Some(field8),
-                    field9,
-                    field10,
-                    field11,
-                    field12,
-                    field13,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "status"),
-                                (__fields.3.is_some(), "is_free_trial"),
-                                (__fields.4.is_some(), "created_at"),
-                                (__fields.5.is_some(), "updated_at"),
-                                (__fields.6.is_some(), "period_start"),
-                                (__fields.8.is_some(), "interval"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionItemEventPayload {
-                    object: field0,
-                    id: field1,
-                    status: field2,
-                    is_free_trial: field3,
-                    created_at: field4,
-                    updated_at: field5,
-                    period_start: field6,
-                    period_end: field7,
-                    interval: field8,
-                    plan_id: field9,
-                    plan: field10,
-                    payer: field11,
-                    subscription_id: field12,
-                    seats: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is, as sent in webhook events.
@@ -2110,6 +2184,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPayloadObjec
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPayloadObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 /// State of the subscription item:
@@ -2190,6 +2271,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPayloadStatu
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPayloadStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
@@ -2211,105 +2299,108 @@ pub struct BillingSubscriptionItemEventPlan {
         ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPrice>,
     >,
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPlan {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("slug", 1),
+                ("name", 2),
+                ("is_recurring", 3),
+                ("amount", 4),
+                ("currency", 5),
+                ("unit_prices", 6),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPrice>,
+            >,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            field6,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "slug"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "is_recurring"),
+                        (__fields.4.is_some(), "amount"),
+                        (__fields.5.is_some(), "currency"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionItemEventPlan {
+            id: field0,
+            slug: field1,
+            name: field2,
+            is_recurring: field3,
+            amount: field4,
+            currency: field5,
+            unit_prices: field6,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionItemEventPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionItemEventPlan")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionItemEventPlan, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPrice>,
-                    >,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "is_recurring" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "amount" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "currency" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "unit_prices" => __fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    field6,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "slug"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "is_recurring"),
-                                (__fields.4.is_some(), "amount"),
-                                (__fields.5.is_some(), "currency"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionItemEventPlan {
-                    id: field0,
-                    slug: field1,
-                    name: field2,
-                    is_recurring: field3,
-                    amount: field4,
-                    currency: field5,
-                    unit_prices: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2322,79 +2413,69 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
     /// Price tiers, ordered by `starts_at_block`.
     pub tiers: ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPlanUnitPrice {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("name", 0), ("block_size", 1), ("tiers", 2)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<
+                ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
+            >,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "name"),
+                        (__fields.1.is_some(), "block_size"),
+                        (__fields.2.is_some(), "tiers"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPrice {
+            name: field0,
+            block_size: field1,
+            tiers: field2,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionItemEventPlanUnitPrice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionItemEventPlanUnitPrice")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                BillingSubscriptionItemEventPlanUnitPrice,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<
-                        ::std::vec::Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
-                    >,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "block_size" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "tiers" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "name"),
-                                (__fields.1.is_some(), "block_size"),
-                                (__fields.2.is_some(), "tiers"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPrice {
-                    name: field0,
-                    block_size: field1,
-                    tiers: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2409,82 +2490,79 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     /// ISO 4217 code of the currency for this tier, such as `USD`.
     pub currency: ::std::string::String,
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemEventPlanUnitPriceTier {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("starts_at_block", 0),
+                ("ends_after_block", 1),
+                ("amount_per_block", 2),
+                ("currency", 3),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            field1,
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "starts_at_block"),
+                        (__fields.2.is_some(), "amount_per_block"),
+                        (__fields.3.is_some(), "currency"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
+            starts_at_block: field0,
+            ends_after_block: field1,
+            amount_per_block: field2,
+            currency: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceTier {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionItemEventPlanUnitPriceTier;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionItemEventPlanUnitPriceTier")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                BillingSubscriptionItemEventPlanUnitPriceTier,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "starts_at_block" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "ends_after_block" => __fields.1 = map.next_value()?,
-                        "amount_per_block" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "currency" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    field1,
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "starts_at_block"),
-                                (__fields.2.is_some(), "amount_per_block"),
-                                (__fields.3.is_some(), "currency"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
-                    starts_at_block: field0,
-                    ends_after_block: field1,
-                    amount_per_block: field2,
-                    currency: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// How often the payer is charged while the item is active.
@@ -2537,6 +2615,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemInterval {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemInterval {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Kind of object this is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2585,6 +2670,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for BillingSubscriptionItemObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 /// State of the subscription item.
@@ -2661,6 +2753,13 @@ impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionItemStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for BillingSubscriptionItemStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Account credit spent on a charge for a subscription item.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2668,63 +2767,54 @@ pub struct BillingSubscriptionPayerCredit {
     pub applied_amount: BillingAmount,
     pub remaining_balance: BillingAmount,
 }
+impl crate::runtime::FromJson for BillingSubscriptionPayerCredit {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("applied_amount", 0), ("remaining_balance", 1)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingAmount>,
+            ::std::option::Option<BillingAmount>,
+        ) = (::std::option::Option::None, ::std::option::Option::None);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (::std::option::Option::Some(field0), ::std::option::Option::Some(field1)) = __fields
+        else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "applied_amount"),
+                        (__fields.1.is_some(), "remaining_balance"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingSubscriptionPayerCredit {
+            applied_amount: field0,
+            remaining_balance: field1,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingSubscriptionPayerCredit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingSubscriptionPayerCredit")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingSubscriptionPayerCredit, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingAmount>,
-                    ::std::option::Option<BillingAmount>,
-                ) = (::std::option::Option::None, ::std::option::Option::None);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "applied_amount" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "remaining_balance" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "applied_amount"),
-                                (__fields.1.is_some(), "remaining_balance"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingSubscriptionPayerCredit {
-                    applied_amount: field0,
-                    remaining_balance: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2737,79 +2827,79 @@ pub struct BillingTotals {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_unit_totals: ::std::option::Option<::std::vec::Vec<BillingUnitTotal>>,
 }
+impl crate::runtime::FromJson for BillingTotals {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("subtotal", 0),
+                ("tax_total", 1),
+                ("grand_total", 2),
+                ("per_unit_totals", 3),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<BillingAmount>,
+            ::std::option::Option<BillingAmount>,
+            ::std::option::Option<BillingAmount>,
+            ::std::option::Option<::std::vec::Vec<BillingUnitTotal>>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "subtotal"),
+                        (__fields.1.is_some(), "tax_total"),
+                        (__fields.2.is_some(), "grand_total"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(BillingTotals {
+            subtotal: field0,
+            tax_total: field1,
+            grand_total: field2,
+            per_unit_totals: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingTotals {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingTotals;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingTotals")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingTotals, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<BillingAmount>,
-                    ::std::option::Option<BillingAmount>,
-                    ::std::option::Option<BillingAmount>,
-                    ::std::option::Option<::std::vec::Vec<BillingUnitTotal>>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "subtotal" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "tax_total" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "grand_total" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "per_unit_totals" => __fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "subtotal"),
-                                (__fields.1.is_some(), "tax_total"),
-                                (__fields.2.is_some(), "grand_total"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(BillingTotals {
-                    subtotal: field0,
-                    tax_total: field1,
-                    grand_total: field2,
-                    per_unit_totals: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -2830,62 +2920,71 @@ pub struct BillingUnitTotal {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for BillingUnitTotal {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("name", 0),
+                ("amount", 1),
+                ("quantity", 2),
+                ("total", 3),
+                ("currency", 4),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0, field1, field2, field3, field4) = __fields;
+        ::std::result::Result::Ok(BillingUnitTotal {
+            name: field0,
+            amount: field1,
+            quantity: field2,
+            total: field3,
+            currency: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingUnitTotal {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BillingUnitTotal;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillingUnitTotal")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BillingUnitTotal, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => __fields.0 = map.next_value()?,
-                        "amount" => __fields.1 = map.next_value()?,
-                        "quantity" => __fields.2 = map.next_value()?,
-                        "total" => __fields.3 = map.next_value()?,
-                        "currency" => __fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0, field1, field2, field3, field4) = __fields;
-                ::std::result::Result::Ok(BillingUnitTotal {
-                    name: field0,
-                    amount: field1,
-                    quantity: field2,
-                    total: field3,
-                    currency: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2899,81 +2998,76 @@ pub struct ClerkError {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl crate::runtime::FromJson for ClerkError {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("message", 0), ("long_message", 1), ("code", 2), ("meta", 3)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "message"),
+                        (__fields.1.is_some(), "long_message"),
+                        (__fields.2.is_some(), "code"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(ClerkError {
+            message: field0,
+            long_message: field1,
+            code: field2,
+            meta: field3,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClerkError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ClerkError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ClerkError")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ClerkError, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "message" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "long_message" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "code" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "meta" => __fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "message"),
-                                (__fields.1.is_some(), "long_message"),
-                                (__fields.2.is_some(), "code"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(ClerkError {
-                    message: field0,
-                    long_message: field1,
-                    code: field2,
-                    meta: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2988,81 +3082,80 @@ pub struct DeletedObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for DeletedObject {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("object", 0), ("id", 1), ("slug", 2), ("deleted", 3), ("external_id", 4)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            field1,
+            field2,
+            ::std::option::Option::Some(field3),
+            field4,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.3.is_some(), "deleted"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(DeletedObject {
+            object: field0,
+            id: field1,
+            slug: field2,
+            deleted: field3,
+            external_id: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeletedObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeletedObject;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeletedObject")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<DeletedObject, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => __fields.1 = map.next_value()?,
-                        "slug" => __fields.2 = map.next_value()?,
-                        "deleted" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "external_id" => __fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    field1,
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    field4,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.3.is_some(), "deleted"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(DeletedObject {
-                    object: field0,
-                    id: field1,
-                    slug: field2,
-                    deleted: field3,
-                    external_id: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3084,113 +3177,122 @@ pub struct EmailAddress {
     /// Creation time, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for EmailAddress {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("email_address", 2),
+                ("reserved", 3),
+                ("verification", 4),
+                ("linked_to", 5),
+                ("matches_sso_connection", 6),
+                ("created_at", 7),
+                ("updated_at", 8),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<EmailAddressObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<EmailAddressVerification>,
+            ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            ::std::option::Option::Some(field7),
+            ::std::option::Option::Some(field8),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "reserved"),
+                        (__fields.5.is_some(), "linked_to"),
+                        (__fields.7.is_some(), "created_at"),
+                        (__fields.8.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(EmailAddress {
+            id: field0,
+            object: field1,
+            email_address: field2,
+            reserved: field3,
+            verification: field4,
+            linked_to: field5,
+            matches_sso_connection: field6,
+            created_at: field7,
+            updated_at: field8,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmailAddress")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<EmailAddress, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<EmailAddressObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<EmailAddressVerification>,
-                    ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __fields.0 = map.next_value()?,
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "reserved" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "verification" => __fields.4 = map.next_value()?,
-                        "linked_to" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "matches_sso_connection" => __fields.6 = map.next_value()?,
-                        "created_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    ::std::option::Option::Some(field8),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "reserved"),
-                                (__fields.5.is_some(), "linked_to"),
-                                (__fields.7.is_some(), "created_at"),
-                                (__fields.8.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(EmailAddress {
-                    id: field0,
-                    object: field1,
-                    email_address: field2,
-                    reserved: field3,
-                    verification: field4,
-                    linked_to: field5,
-                    matches_sso_connection: field6,
-                    created_at: field7,
-                    updated_at: field8,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -3239,6 +3341,13 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddressObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for EmailAddressObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EmailAddressVerification {
@@ -3285,44 +3394,62 @@ impl ::serde::Serialize for EmailAddressVerification {
         }
     }
 }
+impl crate::runtime::FromJson for EmailAddressVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_otp") => {
+                    EmailAddressVerification::VerificationOtp(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_admin") => {
+                    EmailAddressVerification::VerificationAdmin(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_from_oauth") => {
+                    EmailAddressVerification::VerificationFromOauth(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_ticket") => {
+                    EmailAddressVerification::VerificationTicket(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_saml") => {
+                    EmailAddressVerification::VerificationSaml(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_email_link") => {
+                    EmailAddressVerification::VerificationEmailLink(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_scim") => {
+                    EmailAddressVerification::VerificationScim(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    EmailAddressVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_otp") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationOtp)
-            }
-            ::std::option::Option::Some("verification_admin") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationAdmin)
-            }
-            ::std::option::Option::Some("verification_from_oauth") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationFromOauth)
-            }
-            ::std::option::Option::Some("verification_ticket") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationTicket)
-            }
-            ::std::option::Option::Some("verification_saml") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationSaml)
-            }
-            ::std::option::Option::Some("verification_email_link") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationEmailLink)
-            }
-            ::std::option::Option::Some("verification_scim") => {
-                crate::runtime::from_json_value(value)
-                    .map(EmailAddressVerification::VerificationScim)
-            }
-            _ => ::std::result::Result::Ok(EmailAddressVerification::Unknown(value)),
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3363,137 +3490,163 @@ pub struct EmailEventPayload {
     /// True when Clerk sent the email itself; false when your application must send it.
     pub delivered_by_clerk: bool,
 }
+impl crate::runtime::FromJson for EmailEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("slug", 2),
+                ("from_email_name", 3),
+                ("reply_to_email_name", 4),
+                ("to_email_address", 5),
+                ("email_address_id", 6),
+                ("user_id", 7),
+                ("subject", 8),
+                ("body", 9),
+                ("body_plain", 10),
+                ("status", 11),
+                ("data", 12),
+                ("delivered_by_clerk", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<bool>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            ::std::option::Option::Some(field3),
+            field4,
+            field5,
+            field6,
+            field7,
+            field8,
+            field9,
+            field10,
+            field11,
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "object"),
+                        (__fields.3.is_some(), "from_email_name"),
+                        (__fields.12.is_some(), "data"),
+                        (__fields.13.is_some(), "delivered_by_clerk"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(EmailEventPayload {
+            id: field0,
+            object: field1,
+            slug: field2,
+            from_email_name: field3,
+            reply_to_email_name: field4,
+            to_email_address: field5,
+            email_address_id: field6,
+            user_id: field7,
+            subject: field8,
+            body: field9,
+            body_plain: field10,
+            status: field11,
+            data: field12,
+            delivered_by_clerk: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EmailEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmailEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<EmailEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<bool>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => __fields.2 = map.next_value()?,
-                        "from_email_name" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "reply_to_email_name" => __fields.4 = map.next_value()?,
-                        "to_email_address" => __fields.5 = map.next_value()?,
-                        "email_address_id" => __fields.6 = map.next_value()?,
-                        "user_id" => __fields.7 = map.next_value()?,
-                        "subject" => __fields.8 = map.next_value()?,
-                        "body" => __fields.9 = map.next_value()?,
-                        "body_plain" => __fields.10 = map.next_value()?,
-                        "status" => __fields.11 = map.next_value()?,
-                        "data" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "delivered_by_clerk" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "object"),
-                                (__fields.3.is_some(), "from_email_name"),
-                                (__fields.12.is_some(), "data"),
-                                (__fields.13.is_some(), "delivered_by_clerk"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(EmailEventPayload {
-                    id: field0,
-                    object: field1,
-                    slug: field2,
-                    from_email_name: field3,
-                    reply_to_email_name: field4,
-                    to_email_address: field5,
-                    email_address_id: field6,
-                    user_id: field7,
-                    subject: field8,
-                    body: field9,
-                    body_plain: field10,
-                    status: field11,
-                    data: field12,
-                    delivered_by_clerk: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3528,137 +3681,163 @@ pub struct EnterpriseAccount {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_authenticated_at: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for EnterpriseAccount {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("protocol", 2),
+                ("provider", 3),
+                ("active", 4),
+                ("email_address", 5),
+                ("first_name", 6),
+                ("last_name", 7),
+                ("provider_user_id", 8),
+                ("enterprise_connection_id", 9),
+                ("public_metadata", 10),
+                ("verification", 11),
+                ("enterprise_connection", 12),
+                ("last_authenticated_at", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<EnterpriseAccountObject>,
+            ::std::option::Option<EnterpriseAccountProtocol>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<EnterpriseAccountVerification>,
+            ::std::option::Option<EnterpriseAccountConnection>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            field8,
+            field9,
+            field10,
+            field11,
+            field12,
+            field13,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "object"),
+                        (__fields.3.is_some(), "provider"),
+                        (__fields.4.is_some(), "active"),
+                        (__fields.5.is_some(), "email_address"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(EnterpriseAccount {
+            id: field0,
+            object: field1,
+            protocol: field2,
+            provider: field3,
+            active: field4,
+            email_address: field5,
+            first_name: field6,
+            last_name: field7,
+            provider_user_id: field8,
+            enterprise_connection_id: field9,
+            public_metadata: field10,
+            verification: field11,
+            enterprise_connection: field12,
+            last_authenticated_at: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EnterpriseAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EnterpriseAccount")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<EnterpriseAccount, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<EnterpriseAccountObject>,
-                    ::std::option::Option<EnterpriseAccountProtocol>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<EnterpriseAccountVerification>,
-                    ::std::option::Option<EnterpriseAccountConnection>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "protocol" => __fields.2 = map.next_value()?,
-                        "provider" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "active" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "first_name" => __fields.6 = map.next_value()?,
-                        "last_name" => __fields.7 = map.next_value()?,
-                        "provider_user_id" => __fields.8 = map.next_value()?,
-                        "enterprise_connection_id" => __fields.9 = map.next_value()?,
-                        "public_metadata" => __fields.10 = map.next_value()?,
-                        "verification" => __fields.11 = map.next_value()?,
-                        "enterprise_connection" => __fields.12 = map.next_value()?,
-                        "last_authenticated_at" => __fields.13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                    field12,
-                    field13,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "object"),
-                                (__fields.3.is_some(), "provider"),
-                                (__fields.4.is_some(), "active"),
-                                (__fields.5.is_some(), "email_address"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(EnterpriseAccount {
-                    id: field0,
-                    object: field1,
-                    protocol: field2,
-                    provider: field3,
-                    active: field4,
-                    email_address: field5,
-                    first_name: field6,
-                    last_name: field7,
-                    provider_user_id: field8,
-                    enterprise_connection_id: field9,
-                    public_metadata: field10,
-                    verification: field11,
-                    enterprise_connection: field12,
-                    last_authenticated_at: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// At least one of these must be set: `domain`; or `domains`.
@@ -3685,156 +3864,167 @@ pub struct EnterpriseAccountConnection {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for EnterpriseAccountConnection {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("protocol", 1),
+                ("provider", 2),
+                ("name", 3),
+                ("logo_public_url", 4),
+                ("domain", 5),
+                ("domains", 6),
+                ("active", 7),
+                ("sync_user_attributes", 8),
+                ("allow_subdomains", 9),
+                ("allow_idp_initiated", 10),
+                ("disable_additional_identifications", 11),
+                ("created_at", 12),
+                ("updated_at", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            field5,
+            field6,
+            ::std::option::Option::Some(field7),
+            ::std::option::Option::Some(field8),
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "protocol"),
+                        (__fields.2.is_some(), "provider"),
+                        (__fields.3.is_some(), "name"),
+                        (__fields.7.is_some(), "active"),
+                        (__fields.8.is_some(), "sync_user_attributes"),
+                        (__fields.9.is_some(), "allow_subdomains"),
+                        (__fields.10.is_some(), "allow_idp_initiated"),
+                        (__fields.11.is_some(), "disable_additional_identifications"),
+                        (__fields.12.is_some(), "created_at"),
+                        (__fields.13.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(EnterpriseAccountConnection {
+            id: field0,
+            protocol: field1,
+            provider: field2,
+            name: field3,
+            logo_public_url: field4,
+            domain: field5,
+            domains: field6,
+            active: field7,
+            sync_user_attributes: field8,
+            allow_subdomains: field9,
+            allow_idp_initiated: field10,
+            disable_additional_identifications: field11,
+            created_at: field12,
+            updated_at: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EnterpriseAccountConnection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EnterpriseAccountConnection")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<EnterpriseAccountConnection, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "protocol" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "provider" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "logo_public_url" => __fields.4 = map.next_value()?,
-                        "domain" => __fields.5 = map.next_value()?,
-                        "domains" => __fields.6 = map.next_value()?,
-                        "active" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "sync_user_attributes" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "allow_subdomains" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "allow_idp_initiated" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "disable_additional_identifications" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    field5,
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    ::std::option::Option::Some(field8),
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "protocol"),
-                                (__fields.2.is_some(), "provider"),
-                                (__fields.3.is_some(), "name"),
-                                (__fields.7.is_some(), "active"),
-                                (__fields.8.is_some(), "sync_user_attributes"),
-                                (__fields.9.is_some(), "allow_subdomains"),
-                                (__fields.10.is_some(), "allow_idp_initiated"),
-                                (
-                                    __fields.11.is_some(),
-                                    "disable_additional_identifications",
-                                ),
-                                (__fields.12.is_some(), "created_at"),
-                                (__fields.13.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(EnterpriseAccountConnection {
-                    id: field0,
-                    protocol: field1,
-                    provider: field2,
-                    name: field3,
-                    logo_public_url: field4,
-                    domain: field5,
-                    domains: field6,
-                    active: field7,
-                    sync_user_attributes: field8,
-                    allow_subdomains: field9,
-                    allow_idp_initiated: field10,
-                    disable_additional_identifications: field11,
-                    created_at: field12,
-                    updated_at: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -3881,6 +4071,13 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for EnterpriseAccountObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 /// Protocol the user signed in with.
@@ -3933,6 +4130,13 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountProtocol {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for EnterpriseAccountProtocol {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EnterpriseAccountVerification {
@@ -3963,28 +4167,42 @@ impl ::serde::Serialize for EnterpriseAccountVerification {
         }
     }
 }
+impl crate::runtime::FromJson for EnterpriseAccountVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_ticket") => {
+                    EnterpriseAccountVerification::VerificationTicket(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_saml") => {
+                    EnterpriseAccountVerification::VerificationSaml(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_oauth") => {
+                    EnterpriseAccountVerification::VerificationOauth(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    EnterpriseAccountVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_ticket") => {
-                crate::runtime::from_json_value(value)
-                    .map(EnterpriseAccountVerification::VerificationTicket)
-            }
-            ::std::option::Option::Some("verification_saml") => {
-                crate::runtime::from_json_value(value)
-                    .map(EnterpriseAccountVerification::VerificationSaml)
-            }
-            ::std::option::Option::Some("verification_oauth") => {
-                crate::runtime::from_json_value(value)
-                    .map(EnterpriseAccountVerification::VerificationOauth)
-            }
-            _ => ::std::result::Result::Ok(EnterpriseAccountVerification::Unknown(value)),
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4023,183 +4241,210 @@ pub struct ExternalAccountWithVerification {
     pub updated_at: i64,
     pub verification: ::std::option::Option<ExternalAccountWithVerificationVerification>,
 }
+impl crate::runtime::FromJson for ExternalAccountWithVerification {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("provider", 2),
+                ("identification_id", 3),
+                ("provider_user_id", 4),
+                ("approved_scopes", 5),
+                ("email_address", 6),
+                ("email_address_verified", 7),
+                ("first_name", 8),
+                ("last_name", 9),
+                ("avatar_url", 10),
+                ("image_url", 11),
+                ("username", 12),
+                ("phone_number", 13),
+                ("public_metadata", 14),
+                ("label", 15),
+                ("created_at", 16),
+                ("updated_at", 17),
+                ("verification", 18),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<ExternalAccountWithVerificationObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<ExternalAccountWithVerificationVerification>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.15)
+                    }
+                    crate::runtime::JsonField::Known(16) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.16)
+                    }
+                    crate::runtime::JsonField::Known(17) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.17)
+                    }
+                    crate::runtime::JsonField::Known(18) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.18)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            field7,
+            ::std::option::Option::Some(field8),
+            ::std::option::Option::Some(field9),
+            field10,
+            field11,
+            field12,
+            field13,
+            ::std::option::Option::Some(field14),
+            field15,
+            ::std::option::Option::Some(field16),
+            ::std::option::Option::Some(field17),
+            field18,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "provider"),
+                        (__fields.3.is_some(), "identification_id"),
+                        (__fields.4.is_some(), "provider_user_id"),
+                        (__fields.5.is_some(), "approved_scopes"),
+                        (__fields.6.is_some(), "email_address"),
+                        (__fields.8.is_some(), "first_name"),
+                        (__fields.9.is_some(), "last_name"),
+                        (__fields.14.is_some(), "public_metadata"),
+                        (__fields.16.is_some(), "created_at"),
+                        (__fields.17.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(ExternalAccountWithVerification {
+            object: field0,
+            id: field1,
+            provider: field2,
+            identification_id: field3,
+            provider_user_id: field4,
+            approved_scopes: field5,
+            email_address: field6,
+            email_address_verified: field7,
+            first_name: field8,
+            last_name: field9,
+            avatar_url: field10,
+            image_url: field11,
+            username: field12,
+            phone_number: field13,
+            public_metadata: field14,
+            label: field15,
+            created_at: field16,
+            updated_at: field17,
+            verification: field18,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ExternalAccountWithVerification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ExternalAccountWithVerification")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ExternalAccountWithVerification, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<ExternalAccountWithVerificationObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<ExternalAccountWithVerificationVerification>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "provider" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "identification_id" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "provider_user_id" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "approved_scopes" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address_verified" => __fields.7 = map.next_value()?,
-                        "first_name" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "last_name" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "avatar_url" => __fields.10 = map.next_value()?,
-                        "image_url" => __fields.11 = map.next_value()?,
-                        "username" => __fields.12 = map.next_value()?,
-                        "phone_number" => __fields.13 = map.next_value()?,
-                        "public_metadata" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "label" => __fields.15 = map.next_value()?,
-                        "created_at" => {
-                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "verification" => __fields.18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    field7,
-                    ::std::option::Option::Some(field8),
-                    ::std::option::Option::Some(field9),
-                    field10,
-                    field11,
-                    field12,
-                    field13,
-                    ::std::option::Option::Some(field14),
-                    field15,
-                    ::std::option::Option::Some(field16),
-                    ::std::option::Option::Some(field17),
-                    field18,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "provider"),
-                                (__fields.3.is_some(), "identification_id"),
-                                (__fields.4.is_some(), "provider_user_id"),
-                                (__fields.5.is_some(), "approved_scopes"),
-                                (__fields.6.is_some(), "email_address"),
-                                (__fields.8.is_some(), "first_name"),
-                                (__fields.9.is_some(), "last_name"),
-                                (__fields.14.is_some(), "public_metadata"),
-                                (__fields.16.is_some(), "created_at"),
-                                (__fields.17.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(ExternalAccountWithVerification {
-                    object: field0,
-                    id: field1,
-                    provider: field2,
-                    identification_id: field3,
-                    provider_user_id: field4,
-                    approved_scopes: field5,
-                    email_address: field6,
-                    email_address_verified: field7,
-                    first_name: field8,
-                    last_name: field9,
-                    avatar_url: field10,
-                    image_url: field11,
-                    username: field12,
-                    phone_number: field13,
-                    public_metadata: field14,
-                    label: field15,
-                    created_at: field16,
-                    updated_at: field17,
-                    verification: field18,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -4256,6 +4501,13 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for ExternalAccountWithVerificationObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
@@ -4282,30 +4534,37 @@ impl ::serde::Serialize for ExternalAccountWithVerificationVerification {
         }
     }
 }
+impl crate::runtime::FromJson for ExternalAccountWithVerificationVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_oauth") => {
+                    ExternalAccountWithVerificationVerification::VerificationOauth(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_google_one_tap") => {
+                    ExternalAccountWithVerificationVerification::VerificationGoogleOneTap(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    ExternalAccountWithVerificationVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_oauth") => {
-                crate::runtime::from_json_value(value)
-                    .map(ExternalAccountWithVerificationVerification::VerificationOauth)
-            }
-            ::std::option::Option::Some("verification_google_one_tap") => {
-                crate::runtime::from_json_value(value)
-                    .map(
-                        ExternalAccountWithVerificationVerification::VerificationGoogleOneTap,
-                    )
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    ExternalAccountWithVerificationVerification::Unknown(value),
-                )
-            }
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4314,63 +4573,51 @@ pub struct IdentificationLink {
     pub r#type: ::std::string::String,
     pub id: ::std::string::String,
 }
+impl crate::runtime::FromJson for IdentificationLink {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("type", 0), ("id", 1)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (::std::option::Option::None, ::std::option::Option::None);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (::std::option::Option::Some(field0), ::std::option::Option::Some(field1)) = __fields
+        else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[(__fields.0.is_some(), "type"), (__fields.1.is_some(), "id")],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(IdentificationLink {
+            r#type: field0,
+            id: field1,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IdentificationLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IdentificationLink")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<IdentificationLink, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (::std::option::Option::None, ::std::option::Option::None);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "type" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "type"),
-                                (__fields.1.is_some(), "id"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(IdentificationLink {
-                    r#type: field0,
-                    id: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4396,120 +4643,132 @@ pub struct Invitation {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for Invitation {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("public_metadata", 3),
+                ("revoked", 4),
+                ("status", 5),
+                ("url", 6),
+                ("expires_at", 7),
+                ("created_at", 8),
+                ("updated_at", 9),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<InvitationObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<bool>,
+            ::std::option::Option<InvitationStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            ::std::option::Option::Some(field8),
+            ::std::option::Option::Some(field9),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.5.is_some(), "status"),
+                        (__fields.8.is_some(), "created_at"),
+                        (__fields.9.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Invitation {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            public_metadata: field3,
+            revoked: field4,
+            status: field5,
+            url: field6,
+            expires_at: field7,
+            created_at: field8,
+            updated_at: field9,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Invitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Invitation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Invitation")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Invitation, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<InvitationObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<InvitationStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_metadata" => __fields.3 = map.next_value()?,
-                        "revoked" => __fields.4 = map.next_value()?,
-                        "status" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "url" => __fields.6 = map.next_value()?,
-                        "expires_at" => __fields.7 = map.next_value()?,
-                        "created_at" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    ::std::option::Option::Some(field8),
-                    ::std::option::Option::Some(field9),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.5.is_some(), "status"),
-                                (__fields.8.is_some(), "created_at"),
-                                (__fields.9.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Invitation {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    public_metadata: field3,
-                    revoked: field4,
-                    status: field5,
-                    url: field6,
-                    expires_at: field7,
-                    created_at: field8,
-                    updated_at: field9,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4555,6 +4814,13 @@ impl<'de> ::serde::Deserialize<'de> for InvitationObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for InvitationObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4614,6 +4880,13 @@ impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for InvitationStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Organization {
@@ -4650,176 +4923,202 @@ pub struct Organization {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_set_key: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for Organization {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("name", 2),
+                ("slug", 3),
+                ("image_url", 4),
+                ("has_image", 5),
+                ("members_count", 6),
+                ("missing_member_with_elevated_permissions", 7),
+                ("pending_invitations_count", 8),
+                ("max_allowed_memberships", 9),
+                ("admin_delete_enabled", 10),
+                ("public_metadata", 11),
+                ("private_metadata", 12),
+                ("created_by", 13),
+                ("created_at", 14),
+                ("updated_at", 15),
+                ("last_active_at", 16),
+                ("role_set_key", 17),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.15)
+                    }
+                    crate::runtime::JsonField::Known(16) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.16)
+                    }
+                    crate::runtime::JsonField::Known(17) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.17)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+            field12,
+            field13,
+            ::std::option::Option::Some(field14),
+            ::std::option::Option::Some(field15),
+            field16,
+            field17,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "slug"),
+                        (__fields.5.is_some(), "has_image"),
+                        (__fields.9.is_some(), "max_allowed_memberships"),
+                        (__fields.10.is_some(), "admin_delete_enabled"),
+                        (__fields.11.is_some(), "public_metadata"),
+                        (__fields.14.is_some(), "created_at"),
+                        (__fields.15.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Organization {
+            object: field0,
+            id: field1,
+            name: field2,
+            slug: field3,
+            image_url: field4,
+            has_image: field5,
+            members_count: field6,
+            missing_member_with_elevated_permissions: field7,
+            pending_invitations_count: field8,
+            max_allowed_memberships: field9,
+            admin_delete_enabled: field10,
+            public_metadata: field11,
+            private_metadata: field12,
+            created_by: field13,
+            created_at: field14,
+            updated_at: field15,
+            last_active_at: field16,
+            role_set_key: field17,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Organization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Organization")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Organization, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "image_url" => __fields.4 = map.next_value()?,
-                        "has_image" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "members_count" => __fields.6 = map.next_value()?,
-                        "missing_member_with_elevated_permissions" => {
-                            __fields.7 = map.next_value()?;
-                        }
-                        "pending_invitations_count" => __fields.8 = map.next_value()?,
-                        "max_allowed_memberships" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "admin_delete_enabled" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_metadata" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.12 = map.next_value()?,
-                        "created_by" => __fields.13 = map.next_value()?,
-                        "created_at" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "last_active_at" => __fields.16 = map.next_value()?,
-                        "role_set_key" => __fields.17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                    field12,
-                    field13,
-                    ::std::option::Option::Some(field14),
-                    ::std::option::Option::Some(field15),
-                    field16,
-                    field17,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "slug"),
-                                (__fields.5.is_some(), "has_image"),
-                                (__fields.9.is_some(), "max_allowed_memberships"),
-                                (__fields.10.is_some(), "admin_delete_enabled"),
-                                (__fields.11.is_some(), "public_metadata"),
-                                (__fields.14.is_some(), "created_at"),
-                                (__fields.15.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Organization {
-                    object: field0,
-                    id: field1,
-                    name: field2,
-                    slug: field3,
-                    image_url: field4,
-                    has_image: field5,
-                    members_count: field6,
-                    missing_member_with_elevated_permissions: field7,
-                    pending_invitations_count: field8,
-                    max_allowed_memberships: field9,
-                    admin_delete_enabled: field10,
-                    public_metadata: field11,
-                    private_metadata: field12,
-                    created_by: field13,
-                    created_at: field14,
-                    updated_at: field15,
-                    last_active_at: field16,
-                    role_set_key: field17,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// An email domain attached to an organization.
@@ -4859,147 +5158,165 @@ pub struct OrganizationDomain {
     /// When the domain record last changed, in Unix time.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for OrganizationDomain {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("organization_id", 2),
+                ("name", 3),
+                ("enrollment_mode", 4),
+                ("affiliation_email_address", 5),
+                ("affiliation_verification", 6),
+                ("ownership_verification", 7),
+                ("verification", 8),
+                ("total_pending_invitations", 9),
+                ("total_pending_suggestions", 10),
+                ("public_organization_data", 11),
+                ("created_at", 12),
+                ("updated_at", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationDomainObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationDomainEnrollmentMode>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationDomainVerification>,
+            ::std::option::Option<OrganizationDomainVerification>,
+            ::std::option::Option<OrganizationDomainVerification>,
+            ::std::option::Option<i32>,
+            ::std::option::Option<i32>,
+            ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            field11,
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "organization_id"),
+                        (__fields.3.is_some(), "name"),
+                        (__fields.4.is_some(), "enrollment_mode"),
+                        (__fields.9.is_some(), "total_pending_invitations"),
+                        (__fields.10.is_some(), "total_pending_suggestions"),
+                        (__fields.12.is_some(), "created_at"),
+                        (__fields.13.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationDomain {
+            object: field0,
+            id: field1,
+            organization_id: field2,
+            name: field3,
+            enrollment_mode: field4,
+            affiliation_email_address: field5,
+            affiliation_verification: field6,
+            ownership_verification: field7,
+            verification: field8,
+            total_pending_invitations: field9,
+            total_pending_suggestions: field10,
+            public_organization_data: field11,
+            created_at: field12,
+            updated_at: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationDomain;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationDomain")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationDomain, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationDomainObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationDomainEnrollmentMode>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationDomainVerification>,
-                    ::std::option::Option<OrganizationDomainVerification>,
-                    ::std::option::Option<OrganizationDomainVerification>,
-                    ::std::option::Option<i32>,
-                    ::std::option::Option<i32>,
-                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "enrollment_mode" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "affiliation_email_address" => __fields.5 = map.next_value()?,
-                        "affiliation_verification" => __fields.6 = map.next_value()?,
-                        "ownership_verification" => __fields.7 = map.next_value()?,
-                        "verification" => __fields.8 = map.next_value()?,
-                        "total_pending_invitations" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "total_pending_suggestions" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_organization_data" => __fields.11 = map.next_value()?,
-                        "created_at" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    field11,
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "organization_id"),
-                                (__fields.3.is_some(), "name"),
-                                (__fields.4.is_some(), "enrollment_mode"),
-                                (__fields.9.is_some(), "total_pending_invitations"),
-                                (__fields.10.is_some(), "total_pending_suggestions"),
-                                (__fields.12.is_some(), "created_at"),
-                                (__fields.13.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationDomain {
-                    object: field0,
-                    id: field1,
-                    organization_id: field2,
-                    name: field3,
-                    enrollment_mode: field4,
-                    affiliation_email_address: field5,
-                    affiliation_verification: field6,
-                    ownership_verification: field7,
-                    verification: field8,
-                    total_pending_invitations: field9,
-                    total_pending_suggestions: field10,
-                    public_organization_data: field11,
-                    created_at: field12,
-                    updated_at: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// How users with an address on this domain join the organization.
@@ -5068,6 +5385,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationDomainEnrollmentMode {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Kind of object this is; always `organization_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5114,6 +5438,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDomainObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationDomainObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Progress of one verification of an organization domain.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5129,81 +5460,86 @@ pub struct OrganizationDomainVerification {
     /// When ownership was proven, in Unix time; set only for `ownership_verification` and null for `affiliation_verification`.
     pub verified_at: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for OrganizationDomainVerification {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("status", 0),
+                ("strategy", 1),
+                ("attempts", 2),
+                ("expire_at", 3),
+                ("verified_at", 4),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            field3,
+            field4,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "status"),
+                        (__fields.1.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationDomainVerification {
+            status: field0,
+            strategy: field1,
+            attempts: field2,
+            expire_at: field3,
+            verified_at: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationDomainVerification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationDomainVerification")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationDomainVerification, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "status" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.2 = map.next_value()?,
-                        "expire_at" => __fields.3 = map.next_value()?,
-                        "verified_at" => __fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    field3,
-                    field4,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "status"),
-                                (__fields.1.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationDomainVerification {
-                    status: field0,
-                    strategy: field1,
-                    attempts: field2,
-                    expire_at: field3,
-                    verified_at: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// An invitation for an email address to join an organization.
@@ -5235,153 +5571,176 @@ pub struct OrganizationInvitation {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for OrganizationInvitation {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("role", 3),
+                ("role_name", 4),
+                ("organization_id", 5),
+                ("inviter_id", 6),
+                ("public_inviter_data", 7),
+                ("status", 8),
+                ("public_metadata", 9),
+                ("private_metadata", 10),
+                ("url", 11),
+                ("expires_at", 12),
+                ("created_at", 13),
+                ("updated_at", 14),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationInvitationPublicUserData>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            field10,
+            field11,
+            field12,
+            ::std::option::Option::Some(field13),
+            ::std::option::Option::Some(field14),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "role"),
+                        (__fields.4.is_some(), "role_name"),
+                        (__fields.9.is_some(), "public_metadata"),
+                        (__fields.13.is_some(), "created_at"),
+                        (__fields.14.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitation {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            role: field3,
+            role_name: field4,
+            organization_id: field5,
+            inviter_id: field6,
+            public_inviter_data: field7,
+            status: field8,
+            public_metadata: field9,
+            private_metadata: field10,
+            url: field11,
+            expires_at: field12,
+            created_at: field13,
+            updated_at: field14,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitation")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationInvitation, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationInvitationPublicUserData>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role_name" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => __fields.5 = map.next_value()?,
-                        "inviter_id" => __fields.6 = map.next_value()?,
-                        "public_inviter_data" => __fields.7 = map.next_value()?,
-                        "status" => __fields.8 = map.next_value()?,
-                        "public_metadata" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.10 = map.next_value()?,
-                        "url" => __fields.11 = map.next_value()?,
-                        "expires_at" => __fields.12 = map.next_value()?,
-                        "created_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    field10,
-                    field11,
-                    field12,
-                    ::std::option::Option::Some(field13),
-                    ::std::option::Option::Some(field14),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "role"),
-                                (__fields.4.is_some(), "role_name"),
-                                (__fields.9.is_some(), "public_metadata"),
-                                (__fields.13.is_some(), "created_at"),
-                                (__fields.14.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitation {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    role: field3,
-                    role_name: field4,
-                    organization_id: field5,
-                    inviter_id: field6,
-                    public_inviter_data: field7,
-                    status: field8,
-                    public_metadata: field9,
-                    private_metadata: field10,
-                    url: field11,
-                    expires_at: field12,
-                    created_at: field13,
-                    updated_at: field14,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -5416,169 +5775,193 @@ pub struct OrganizationInvitationAcceptedPayload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<OrganizationInvitationAcceptedPayloadData>,
 }
+impl crate::runtime::FromJson for OrganizationInvitationAcceptedPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("role", 3),
+                ("role_name", 4),
+                ("organization_id", 5),
+                ("inviter_id", 6),
+                ("public_inviter_data", 7),
+                ("status", 8),
+                ("public_metadata", 9),
+                ("private_metadata", 10),
+                ("url", 11),
+                ("expires_at", 12),
+                ("created_at", 13),
+                ("updated_at", 14),
+                ("user_id", 15),
+                ("data", 16),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationAcceptedPayloadObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationInvitationPublicUserData>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationInvitationAcceptedPayloadData>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.15)
+                    }
+                    crate::runtime::JsonField::Known(16) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.16)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            field10,
+            field11,
+            field12,
+            ::std::option::Option::Some(field13),
+            ::std::option::Option::Some(field14),
+            ::std::option::Option::Some(field15),
+            field16,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "role"),
+                        (__fields.4.is_some(), "role_name"),
+                        (__fields.9.is_some(), "public_metadata"),
+                        (__fields.13.is_some(), "created_at"),
+                        (__fields.14.is_some(), "updated_at"),
+                        (__fields.15.is_some(), "user_id"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitationAcceptedPayload {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            role: field3,
+            role_name: field4,
+            organization_id: field5,
+            inviter_id: field6,
+            public_inviter_data: field7,
+            status: field8,
+            public_metadata: field9,
+            private_metadata: field10,
+            url: field11,
+            expires_at: field12,
+            created_at: field13,
+            updated_at: field14,
+            user_id: field15,
+            data: field16,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationAcceptedPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationAcceptedPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationAcceptedPayload,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationAcceptedPayloadObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationInvitationPublicUserData>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationInvitationAcceptedPayloadData>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role_name" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => __fields.5 = map.next_value()?,
-                        "inviter_id" => __fields.6 = map.next_value()?,
-                        "public_inviter_data" => __fields.7 = map.next_value()?,
-                        "status" => __fields.8 = map.next_value()?,
-                        "public_metadata" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.10 = map.next_value()?,
-                        "url" => __fields.11 = map.next_value()?,
-                        "expires_at" => __fields.12 = map.next_value()?,
-                        "created_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "data" => __fields.16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    field10,
-                    field11,
-                    field12,
-                    ::std::option::Option::Some(field13),
-                    ::std::option::Option::Some(field14),
-                    ::std::option::Option::Some(field15),
-                    field16,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "role"),
-                                (__fields.4.is_some(), "role_name"),
-                                (__fields.9.is_some(), "public_metadata"),
-                                (__fields.13.is_some(), "created_at"),
-                                (__fields.14.is_some(), "updated_at"),
-                                (__fields.15.is_some(), "user_id"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitationAcceptedPayload {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    role: field3,
-                    role_name: field4,
-                    organization_id: field5,
-                    inviter_id: field6,
-                    public_inviter_data: field7,
-                    status: field8,
-                    public_metadata: field9,
-                    private_metadata: field10,
-                    url: field11,
-                    expires_at: field12,
-                    created_at: field13,
-                    updated_at: field14,
-                    user_id: field15,
-                    data: field16,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5589,47 +5972,39 @@ pub struct OrganizationInvitationAcceptedPayloadData {
         OrganizationInvitationPublicOrganizationData,
     >,
 }
+impl crate::runtime::FromJson for OrganizationInvitationAcceptedPayloadData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("public_organization_data", 0)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+        ) = (::std::default::Default::default(),);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0,) = __fields;
+        ::std::result::Result::Ok(OrganizationInvitationAcceptedPayloadData {
+            public_organization_data: field0,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationAcceptedPayloadData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationAcceptedPayloadData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationAcceptedPayloadData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
-                ) = (::std::default::Default::default(),);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "public_organization_data" => __fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0,) = __fields;
-                ::std::result::Result::Ok(OrganizationInvitationAcceptedPayloadData {
-                    public_organization_data: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -5684,6 +6059,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadObj
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationInvitationAcceptedPayloadObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedData {
@@ -5714,158 +6096,184 @@ pub struct OrganizationInvitationCreatedData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<OrganizationInvitationCreatedDataData>,
 }
+impl crate::runtime::FromJson for OrganizationInvitationCreatedData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("role", 3),
+                ("role_name", 4),
+                ("organization_id", 5),
+                ("inviter_id", 6),
+                ("public_inviter_data", 7),
+                ("status", 8),
+                ("public_metadata", 9),
+                ("private_metadata", 10),
+                ("url", 11),
+                ("expires_at", 12),
+                ("created_at", 13),
+                ("updated_at", 14),
+                ("data", 15),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationCreatedDataObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationInvitationPublicUserData>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<OrganizationInvitationCreatedDataData>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.15)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            field10,
+            field11,
+            field12,
+            ::std::option::Option::Some(field13),
+            ::std::option::Option::Some(field14),
+            field15,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "role"),
+                        (__fields.4.is_some(), "role_name"),
+                        (__fields.9.is_some(), "public_metadata"),
+                        (__fields.13.is_some(), "created_at"),
+                        (__fields.14.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitationCreatedData {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            role: field3,
+            role_name: field4,
+            organization_id: field5,
+            inviter_id: field6,
+            public_inviter_data: field7,
+            status: field8,
+            public_metadata: field9,
+            private_metadata: field10,
+            url: field11,
+            expires_at: field12,
+            created_at: field13,
+            updated_at: field14,
+            data: field15,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationCreatedData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationCreatedData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationInvitationCreatedData, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationCreatedDataObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationInvitationPublicUserData>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<OrganizationInvitationCreatedDataData>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role_name" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => __fields.5 = map.next_value()?,
-                        "inviter_id" => __fields.6 = map.next_value()?,
-                        "public_inviter_data" => __fields.7 = map.next_value()?,
-                        "status" => __fields.8 = map.next_value()?,
-                        "public_metadata" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.10 = map.next_value()?,
-                        "url" => __fields.11 = map.next_value()?,
-                        "expires_at" => __fields.12 = map.next_value()?,
-                        "created_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "data" => __fields.15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    field10,
-                    field11,
-                    field12,
-                    ::std::option::Option::Some(field13),
-                    ::std::option::Option::Some(field14),
-                    field15,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "role"),
-                                (__fields.4.is_some(), "role_name"),
-                                (__fields.9.is_some(), "public_metadata"),
-                                (__fields.13.is_some(), "created_at"),
-                                (__fields.14.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitationCreatedData {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    role: field3,
-                    role_name: field4,
-                    organization_id: field5,
-                    inviter_id: field6,
-                    public_inviter_data: field7,
-                    status: field8,
-                    public_metadata: field9,
-                    private_metadata: field10,
-                    url: field11,
-                    expires_at: field12,
-                    created_at: field13,
-                    updated_at: field14,
-                    data: field15,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5876,47 +6284,39 @@ pub struct OrganizationInvitationCreatedDataData {
         OrganizationInvitationPublicOrganizationData,
     >,
 }
+impl crate::runtime::FromJson for OrganizationInvitationCreatedDataData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("public_organization_data", 0)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+        ) = (::std::default::Default::default(),);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0,) = __fields;
+        ::std::result::Result::Ok(OrganizationInvitationCreatedDataData {
+            public_organization_data: field0,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedDataData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationCreatedDataData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationCreatedDataData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationCreatedDataData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
-                ) = (::std::default::Default::default(),);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "public_organization_data" => __fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0,) = __fields;
-                ::std::result::Result::Ok(OrganizationInvitationCreatedDataData {
-                    public_organization_data: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -5969,6 +6369,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationCreatedDataObject 
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationInvitationCreatedDataObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Kind of object this is; every object of one kind carries the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6019,6 +6426,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationInvitationObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
@@ -6029,90 +6443,82 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub image_url: ::std::option::Option<::std::string::String>,
     pub has_image: bool,
 }
+impl crate::runtime::FromJson for OrganizationInvitationPublicOrganizationData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("id", 0), ("name", 1), ("slug", 2), ("image_url", 3), ("has_image", 4)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            ::std::option::Option::Some(field4),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "name"),
+                        (__fields.2.is_some(), "slug"),
+                        (__fields.4.is_some(), "has_image"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitationPublicOrganizationData {
+            id: field0,
+            name: field1,
+            slug: field2,
+            image_url: field3,
+            has_image: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationPublicOrganizationData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationPublicOrganizationData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationPublicOrganizationData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "image_url" => __fields.3 = map.next_value()?,
-                        "has_image" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    ::std::option::Option::Some(field4),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "name"),
-                                (__fields.2.is_some(), "slug"),
-                                (__fields.4.is_some(), "has_image"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitationPublicOrganizationData {
-                    id: field0,
-                    name: field1,
-                    slug: field2,
-                    image_url: field3,
-                    has_image: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Public profile of the user who sent an organization invitation.
@@ -6126,95 +6532,96 @@ pub struct OrganizationInvitationPublicUserData {
     pub has_image: bool,
     pub identifier: ::std::string::String,
 }
+impl crate::runtime::FromJson for OrganizationInvitationPublicUserData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("user_id", 0),
+                ("first_name", 1),
+                ("last_name", 2),
+                ("image_url", 3),
+                ("has_image", 4),
+                ("identifier", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            field1,
+            field2,
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "user_id"),
+                        (__fields.3.is_some(), "image_url"),
+                        (__fields.4.is_some(), "has_image"),
+                        (__fields.5.is_some(), "identifier"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitationPublicUserData {
+            user_id: field0,
+            first_name: field1,
+            last_name: field2,
+            image_url: field3,
+            has_image: field4,
+            identifier: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationPublicUserData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationPublicUserData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationPublicUserData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "user_id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "first_name" => __fields.1 = map.next_value()?,
-                        "last_name" => __fields.2 = map.next_value()?,
-                        "image_url" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "has_image" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "identifier" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    field1,
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "user_id"),
-                                (__fields.3.is_some(), "image_url"),
-                                (__fields.4.is_some(), "has_image"),
-                                (__fields.5.is_some(), "identifier"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitationPublicUserData {
-                    user_id: field0,
-                    first_name: field1,
-                    last_name: field2,
-                    image_url: field3,
-                    has_image: field4,
-                    identifier: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -6247,158 +6654,184 @@ pub struct OrganizationInvitationRevokedData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<OrganizationInvitationRevokedDataData>,
 }
+impl crate::runtime::FromJson for OrganizationInvitationRevokedData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("role", 3),
+                ("role_name", 4),
+                ("organization_id", 5),
+                ("inviter_id", 6),
+                ("public_inviter_data", 7),
+                ("status", 8),
+                ("public_metadata", 9),
+                ("private_metadata", 10),
+                ("url", 11),
+                ("expires_at", 12),
+                ("created_at", 13),
+                ("updated_at", 14),
+                ("data", 15),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationRevokedDataObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationInvitationPublicUserData>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<OrganizationInvitationRevokedDataData>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.15)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            ::std::option::Option::Some(field9),
+            field10,
+            field11,
+            field12,
+            ::std::option::Option::Some(field13),
+            ::std::option::Option::Some(field14),
+            field15,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "role"),
+                        (__fields.4.is_some(), "role_name"),
+                        (__fields.9.is_some(), "public_metadata"),
+                        (__fields.13.is_some(), "created_at"),
+                        (__fields.14.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationInvitationRevokedData {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            role: field3,
+            role_name: field4,
+            organization_id: field5,
+            inviter_id: field6,
+            public_inviter_data: field7,
+            status: field8,
+            public_metadata: field9,
+            private_metadata: field10,
+            url: field11,
+            expires_at: field12,
+            created_at: field13,
+            updated_at: field14,
+            data: field15,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationRevokedData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationRevokedData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationInvitationRevokedData, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationRevokedDataObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationInvitationPublicUserData>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<OrganizationInvitationRevokedDataData>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role_name" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_id" => __fields.5 = map.next_value()?,
-                        "inviter_id" => __fields.6 = map.next_value()?,
-                        "public_inviter_data" => __fields.7 = map.next_value()?,
-                        "status" => __fields.8 = map.next_value()?,
-                        "public_metadata" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.10 = map.next_value()?,
-                        "url" => __fields.11 = map.next_value()?,
-                        "expires_at" => __fields.12 = map.next_value()?,
-                        "created_at" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "data" => __fields.15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    field10,
-                    field11,
-                    field12,
-                    ::std::option::Option::Some(field13),
-                    ::std::option::Option::Some(field14),
-                    field15,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "role"),
-                                (__fields.4.is_some(), "role_name"),
-                                (__fields.9.is_some(), "public_metadata"),
-                                (__fields.13.is_some(), "created_at"),
-                                (__fields.14.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationInvitationRevokedData {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    role: field3,
-                    role_name: field4,
-                    organization_id: field5,
-                    inviter_id: field6,
-                    public_inviter_data: field7,
-                    status: field8,
-                    public_metadata: field9,
-                    private_metadata: field10,
-                    url: field11,
-                    expires_at: field12,
-                    created_at: field13,
-                    updated_at: field14,
-                    data: field15,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -6409,47 +6842,39 @@ pub struct OrganizationInvitationRevokedDataData {
         OrganizationInvitationPublicOrganizationData,
     >,
 }
+impl crate::runtime::FromJson for OrganizationInvitationRevokedDataData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("public_organization_data", 0)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
+        ) = (::std::default::Default::default(),);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0,) = __fields;
+        ::std::result::Result::Ok(OrganizationInvitationRevokedDataData {
+            public_organization_data: field0,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedDataData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationInvitationRevokedDataData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationInvitationRevokedDataData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationInvitationRevokedDataData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<OrganizationInvitationPublicOrganizationData>,
-                ) = (::std::default::Default::default(),);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "public_organization_data" => __fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0,) = __fields;
-                ::std::result::Result::Ok(OrganizationInvitationRevokedDataData {
-                    public_organization_data: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -6502,6 +6927,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationRevokedDataObject 
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationInvitationRevokedDataObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// A user's membership of an organization, with their role.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6528,133 +6960,144 @@ pub struct OrganizationMembership {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for OrganizationMembership {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("role", 2),
+                ("role_name", 3),
+                ("permissions", 4),
+                ("public_metadata", 5),
+                ("private_metadata", 6),
+                ("organization", 7),
+                ("public_user_data", 8),
+                ("created_at", 9),
+                ("updated_at", 10),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<OrganizationMembershipObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<Organization>,
+            ::std::option::Option<OrganizationMembershipPublicUserData>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            field6,
+            ::std::option::Option::Some(field7),
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "role"),
+                        (__fields.4.is_some(), "permissions"),
+                        (__fields.5.is_some(), "public_metadata"),
+                        (__fields.7.is_some(), "organization"),
+                        (__fields.9.is_some(), "created_at"),
+                        (__fields.10.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationMembership {
+            id: field0,
+            object: field1,
+            role: field2,
+            role_name: field3,
+            permissions: field4,
+            public_metadata: field5,
+            private_metadata: field6,
+            organization: field7,
+            public_user_data: field8,
+            created_at: field9,
+            updated_at: field10,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationMembership;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationMembership")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<OrganizationMembership, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<OrganizationMembershipObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<Organization>,
-                    ::std::option::Option<OrganizationMembershipPublicUserData>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "role_name" => __fields.3 = map.next_value()?,
-                        "permissions" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_metadata" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.6 = map.next_value()?,
-                        "organization" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_user_data" => __fields.8 = map.next_value()?,
-                        "created_at" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "role"),
-                                (__fields.4.is_some(), "permissions"),
-                                (__fields.5.is_some(), "public_metadata"),
-                                (__fields.7.is_some(), "organization"),
-                                (__fields.9.is_some(), "created_at"),
-                                (__fields.10.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationMembership {
-                    id: field0,
-                    object: field1,
-                    role: field2,
-                    role_name: field3,
-                    permissions: field4,
-                    public_metadata: field5,
-                    private_metadata: field6,
-                    organization: field7,
-                    public_user_data: field8,
-                    created_at: field9,
-                    updated_at: field10,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -6707,6 +7150,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationMembershipObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Public profile of the member of an organization membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -6727,112 +7177,127 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deprovisioned: ::std::option::Option<bool>,
 }
+impl crate::runtime::FromJson for OrganizationMembershipPublicUserData {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("user_id", 0),
+                ("first_name", 1),
+                ("last_name", 2),
+                ("profile_image_url", 3),
+                ("image_url", 4),
+                ("has_image", 5),
+                ("identifier", 6),
+                ("username", 7),
+                ("banned", 8),
+                ("deprovisioned", 9),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            field1,
+            field2,
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            field8,
+            field9,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "user_id"),
+                        (__fields.4.is_some(), "image_url"),
+                        (__fields.5.is_some(), "has_image"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(OrganizationMembershipPublicUserData {
+            user_id: field0,
+            first_name: field1,
+            last_name: field2,
+            profile_image_url: field3,
+            image_url: field4,
+            has_image: field5,
+            identifier: field6,
+            username: field7,
+            banned: field8,
+            deprovisioned: field9,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationMembershipPublicUserData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationMembershipPublicUserData")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                OrganizationMembershipPublicUserData,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "user_id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "first_name" => __fields.1 = map.next_value()?,
-                        "last_name" => __fields.2 = map.next_value()?,
-                        "profile_image_url" => __fields.3 = map.next_value()?,
-                        "image_url" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "has_image" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "identifier" => __fields.6 = map.next_value()?,
-                        "username" => __fields.7 = map.next_value()?,
-                        "banned" => __fields.8 = map.next_value()?,
-                        "deprovisioned" => __fields.9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    field1,
-                    field2,
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "user_id"),
-                                (__fields.4.is_some(), "image_url"),
-                                (__fields.5.is_some(), "has_image"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(OrganizationMembershipPublicUserData {
-                    user_id: field0,
-                    first_name: field1,
-                    last_name: field2,
-                    profile_image_url: field3,
-                    image_url: field4,
-                    has_image: field5,
-                    identifier: field6,
-                    username: field7,
-                    banned: field8,
-                    deprovisioned: field9,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6880,6 +7345,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for OrganizationObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Passkey {
@@ -6892,84 +7364,87 @@ pub struct Passkey {
     pub last_used_at: i64,
     pub verification: ::std::option::Option<VerificationPasskey>,
 }
+impl crate::runtime::FromJson for Passkey {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("name", 2),
+                ("last_used_at", 3),
+                ("verification", 4),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<PasskeyObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<VerificationPasskey>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "last_used_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Passkey {
+            id: field0,
+            object: field1,
+            name: field2,
+            last_used_at: field3,
+            verification: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Passkey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Passkey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Passkey")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Passkey, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<PasskeyObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<VerificationPasskey>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __fields.0 = map.next_value()?,
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "last_used_at" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "verification" => __fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "last_used_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Passkey {
-                    id: field0,
-                    object: field1,
-                    name: field2,
-                    last_used_at: field3,
-                    verification: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -7018,6 +7493,13 @@ impl<'de> ::serde::Deserialize<'de> for PasskeyObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for PasskeyObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
@@ -7058,190 +7540,211 @@ pub struct PaymentAttemptEventPayload {
     /// Subscription items the attempt pays for.
     pub subscription_items: ::std::vec::Vec<BillingSubscriptionItem>,
 }
+impl crate::runtime::FromJson for PaymentAttemptEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("instance_id", 1),
+                ("payment_id", 2),
+                ("invoice_id", 3),
+                ("statement_id", 4),
+                ("gateway_external_id", 5),
+                ("status", 6),
+                ("created_at", 7),
+                ("updated_at", 8),
+                ("paid_at", 9),
+                ("failed_at", 10),
+                ("failed_reason", 11),
+                ("billing_date", 12),
+                ("charge_type", 13),
+                ("payee", 14),
+                ("payer", 15),
+                ("totals", 16),
+                ("payment_source", 17),
+                ("subscription_items", 18),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<PaymentAttemptEventPayloadStatus>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<BillingPaymentFailedReason>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<PaymentAttemptEventPayloadChargeType>,
+            ::std::option::Option<BillingPayee>,
+            ::std::option::Option<BillingPayerEventPayload>,
+            ::std::option::Option<BillingTotals>,
+            ::std::option::Option<BillingPaymentSource>,
+            ::std::option::Option<::std::vec::Vec<BillingSubscriptionItem>>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.15)
+                    }
+                    crate::runtime::JsonField::Known(16) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.16)
+                    }
+                    crate::runtime::JsonField::Known(17) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.17)
+                    }
+                    crate::runtime::JsonField::Known(18) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.18)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            ::std::option::Option::Some(field7),
+            ::std::option::Option::Some(field8),
+            field9,
+            field10,
+            field11,
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+            ::std::option::Option::Some(field14),
+            ::std::option::Option::Some(field15),
+            ::std::option::Option::Some(field16),
+            ::std::option::Option::Some(field17),
+            ::std::option::Option::Some(field18),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "instance_id"),
+                        (__fields.2.is_some(), "payment_id"),
+                        (__fields.4.is_some(), "statement_id"),
+                        (__fields.5.is_some(), "gateway_external_id"),
+                        (__fields.6.is_some(), "status"),
+                        (__fields.7.is_some(), "created_at"),
+                        (__fields.8.is_some(), "updated_at"),
+                        (__fields.12.is_some(), "billing_date"),
+                        (__fields.13.is_some(), "charge_type"),
+                        (__fields.14.is_some(), "payee"),
+                        (__fields.15.is_some(), "payer"),
+                        (__fields.16.is_some(), "totals"),
+                        (__fields.17.is_some(), "payment_source"),
+                        (__fields.18.is_some(), "subscription_items"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(PaymentAttemptEventPayload {
+            id: field0,
+            instance_id: field1,
+            payment_id: field2,
+            invoice_id: field3,
+            statement_id: field4,
+            gateway_external_id: field5,
+            status: field6,
+            created_at: field7,
+            updated_at: field8,
+            paid_at: field9,
+            failed_at: field10,
+            failed_reason: field11,
+            billing_date: field12,
+            charge_type: field13,
+            payee: field14,
+            payer: field15,
+            totals: field16,
+            payment_source: field17,
+            subscription_items: field18,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PaymentAttemptEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PaymentAttemptEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PaymentAttemptEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<PaymentAttemptEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<PaymentAttemptEventPayloadStatus>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<BillingPaymentFailedReason>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<PaymentAttemptEventPayloadChargeType>,
-                    ::std::option::Option<BillingPayee>,
-                    ::std::option::Option<BillingPayerEventPayload>,
-                    ::std::option::Option<BillingTotals>,
-                    ::std::option::Option<BillingPaymentSource>,
-                    ::std::option::Option<::std::vec::Vec<BillingSubscriptionItem>>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "instance_id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payment_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "invoice_id" => __fields.3 = map.next_value()?,
-                        "statement_id" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "gateway_external_id" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "paid_at" => __fields.9 = map.next_value()?,
-                        "failed_at" => __fields.10 = map.next_value()?,
-                        "failed_reason" => __fields.11 = map.next_value()?,
-                        "billing_date" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "charge_type" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payee" => {
-                            __fields.14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payer" => {
-                            __fields.15 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "totals" => {
-                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payment_source" => {
-                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "subscription_items" => {
-                            __fields.18 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    ::std::option::Option::Some(field7),
-                    ::std::option::Option::Some(field8),
-                    field9,
-                    field10,
-                    field11,
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                    ::std::option::Option::Some(field14),
-                    ::std::option::Option::Some(field15),
-                    ::std::option::Option::Some(field16),
-                    ::std::option::Option::Some(field17),
-                    ::std::option::Option::Some(field18),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "instance_id"),
-                                (__fields.2.is_some(), "payment_id"),
-                                (__fields.4.is_some(), "statement_id"),
-                                (__fields.5.is_some(), "gateway_external_id"),
-                                (__fields.6.is_some(), "status"),
-                                (__fields.7.is_some(), "created_at"),
-                                (__fields.8.is_some(), "updated_at"),
-                                (__fields.12.is_some(), "billing_date"),
-                                (__fields.13.is_some(), "charge_type"),
-                                (__fields.14.is_some(), "payee"),
-                                (__fields.15.is_some(), "payer"),
-                                (__fields.16.is_some(), "totals"),
-                                (__fields.17.is_some(), "payment_source"),
-                                (__fields.18.is_some(), "subscription_items"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(PaymentAttemptEventPayload {
-                    id: field0,
-                    instance_id: field1,
-                    payment_id: field2,
-                    invoice_id: field3,
-                    statement_id: field4,
-                    gateway_external_id: field5,
-                    status: field6,
-                    created_at: field7,
-                    updated_at: field8,
-                    paid_at: field9,
-                    failed_at: field10,
-                    failed_reason: field11,
-                    billing_date: field12,
-                    charge_type: field13,
-                    payee: field14,
-                    payer: field15,
-                    totals: field16,
-                    payment_source: field17,
-                    subscription_items: field18,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of charge.
@@ -7292,6 +7795,13 @@ impl<'de> ::serde::Deserialize<'de> for PaymentAttemptEventPayloadChargeType {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for PaymentAttemptEventPayloadChargeType {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 /// State of the attempt, such as `pending`, `paid` or `failed`.
@@ -7348,6 +7858,13 @@ impl<'de> ::serde::Deserialize<'de> for PaymentAttemptEventPayloadStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for PaymentAttemptEventPayloadStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Permission {
@@ -7362,114 +7879,116 @@ pub struct Permission {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for Permission {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("name", 2),
+                ("key", 3),
+                ("description", 4),
+                ("type", 5),
+                ("created_at", 6),
+                ("updated_at", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<PermissionObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            ::std::option::Option::Some(field7),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "key"),
+                        (__fields.4.is_some(), "description"),
+                        (__fields.5.is_some(), "type"),
+                        (__fields.6.is_some(), "created_at"),
+                        (__fields.7.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Permission {
+            object: field0,
+            id: field1,
+            name: field2,
+            key: field3,
+            description: field4,
+            r#type: field5,
+            created_at: field6,
+            updated_at: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Permission {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Permission;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Permission")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Permission, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<PermissionObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "key" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "description" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "type" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    ::std::option::Option::Some(field7),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "key"),
-                                (__fields.4.is_some(), "description"),
-                                (__fields.5.is_some(), "type"),
-                                (__fields.6.is_some(), "created_at"),
-                                (__fields.7.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Permission {
-                    object: field0,
-                    id: field1,
-                    name: field2,
-                    key: field3,
-                    description: field4,
-                    r#type: field5,
-                    created_at: field6,
-                    updated_at: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7517,6 +8036,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for PermissionObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
@@ -7539,123 +8065,138 @@ pub struct PhoneNumber {
     /// Creation time, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for PhoneNumber {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("phone_number", 2),
+                ("reserved_for_second_factor", 3),
+                ("default_second_factor", 4),
+                ("reserved", 5),
+                ("verification", 6),
+                ("linked_to", 7),
+                ("backup_codes", 8),
+                ("created_at", 9),
+                ("updated_at", 10),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<PhoneNumberObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<PhoneNumberVerification>,
+            ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            ::std::option::Option::Some(field7),
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "phone_number"),
+                        (__fields.5.is_some(), "reserved"),
+                        (__fields.7.is_some(), "linked_to"),
+                        (__fields.9.is_some(), "created_at"),
+                        (__fields.10.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(PhoneNumber {
+            id: field0,
+            object: field1,
+            phone_number: field2,
+            reserved_for_second_factor: field3,
+            default_second_factor: field4,
+            reserved: field5,
+            verification: field6,
+            linked_to: field7,
+            backup_codes: field8,
+            created_at: field9,
+            updated_at: field10,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PhoneNumber;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PhoneNumber")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<PhoneNumber, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<PhoneNumberObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<PhoneNumberVerification>,
-                    ::std::option::Option<::std::vec::Vec<IdentificationLink>>,
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __fields.0 = map.next_value()?,
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "phone_number" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "reserved_for_second_factor" => __fields.3 = map.next_value()?,
-                        "default_second_factor" => __fields.4 = map.next_value()?,
-                        "reserved" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "verification" => __fields.6 = map.next_value()?,
-                        "linked_to" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "backup_codes" => __fields.8 = map.next_value()?,
-                        "created_at" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "phone_number"),
-                                (__fields.5.is_some(), "reserved"),
-                                (__fields.7.is_some(), "linked_to"),
-                                (__fields.9.is_some(), "created_at"),
-                                (__fields.10.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(PhoneNumber {
-                    id: field0,
-                    object: field1,
-                    phone_number: field2,
-                    reserved_for_second_factor: field3,
-                    default_second_factor: field4,
-                    reserved: field5,
-                    verification: field6,
-                    linked_to: field7,
-                    backup_codes: field8,
-                    created_at: field9,
-                    updated_at: field10,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -7704,6 +8245,13 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for PhoneNumberObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PhoneNumberVerification {
@@ -7730,24 +8278,37 @@ impl ::serde::Serialize for PhoneNumberVerification {
         }
     }
 }
+impl crate::runtime::FromJson for PhoneNumberVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_otp") => {
+                    PhoneNumberVerification::VerificationOtp(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_admin") => {
+                    PhoneNumberVerification::VerificationAdmin(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    PhoneNumberVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_otp") => {
-                crate::runtime::from_json_value(value)
-                    .map(PhoneNumberVerification::VerificationOtp)
-            }
-            ::std::option::Option::Some("verification_admin") => {
-                crate::runtime::from_json_value(value)
-                    .map(PhoneNumberVerification::VerificationAdmin)
-            }
-            _ => ::std::result::Result::Ok(PhoneNumberVerification::Unknown(value)),
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -7767,116 +8328,123 @@ pub struct Role {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for Role {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("name", 2),
+                ("key", 3),
+                ("description", 4),
+                ("is_creator_eligible", 5),
+                ("permissions", 6),
+                ("created_at", 7),
+                ("updated_at", 8),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<RoleObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::vec::Vec<Permission>>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            field5,
+            ::std::option::Option::Some(field6),
+            ::std::option::Option::Some(field7),
+            ::std::option::Option::Some(field8),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "name"),
+                        (__fields.3.is_some(), "key"),
+                        (__fields.6.is_some(), "permissions"),
+                        (__fields.7.is_some(), "created_at"),
+                        (__fields.8.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Role {
+            object: field0,
+            id: field1,
+            name: field2,
+            key: field3,
+            description: field4,
+            is_creator_eligible: field5,
+            permissions: field6,
+            created_at: field7,
+            updated_at: field8,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Role;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Role")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Role, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<RoleObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::vec::Vec<Permission>>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "key" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "description" => __fields.4 = map.next_value()?,
-                        "is_creator_eligible" => __fields.5 = map.next_value()?,
-                        "permissions" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    field5,
-                    ::std::option::Option::Some(field6),
-                    ::std::option::Option::Some(field7),
-                    ::std::option::Option::Some(field8),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "name"),
-                                (__fields.3.is_some(), "key"),
-                                (__fields.6.is_some(), "permissions"),
-                                (__fields.7.is_some(), "created_at"),
-                                (__fields.8.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Role {
-                    object: field0,
-                    id: field1,
-                    name: field2,
-                    key: field3,
-                    description: field4,
-                    is_creator_eligible: field5,
-                    permissions: field6,
-                    created_at: field7,
-                    updated_at: field8,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7924,6 +8492,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for RoleObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
@@ -7950,127 +8525,147 @@ pub struct SamlAccount {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saml_connection: ::std::option::Option<SamlAccountConnection>,
 }
+impl crate::runtime::FromJson for SamlAccount {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("provider", 2),
+                ("active", 3),
+                ("email_address", 4),
+                ("first_name", 5),
+                ("last_name", 6),
+                ("provider_user_id", 7),
+                ("last_authenticated_at", 8),
+                ("public_metadata", 9),
+                ("verification", 10),
+                ("saml_connection", 11),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<SamlAccountObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<SamlAccountVerification>,
+            ::std::option::Option<SamlAccountConnection>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            field7,
+            field8,
+            field9,
+            field10,
+            field11,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "provider"),
+                        (__fields.3.is_some(), "active"),
+                        (__fields.4.is_some(), "email_address"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SamlAccount {
+            id: field0,
+            object: field1,
+            provider: field2,
+            active: field3,
+            email_address: field4,
+            first_name: field5,
+            last_name: field6,
+            provider_user_id: field7,
+            last_authenticated_at: field8,
+            public_metadata: field9,
+            verification: field10,
+            saml_connection: field11,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SamlAccount {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SamlAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SamlAccount")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SamlAccount, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<SamlAccountObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<SamlAccountVerification>,
-                    ::std::option::Option<SamlAccountConnection>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "provider" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "active" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "first_name" => __fields.5 = map.next_value()?,
-                        "last_name" => __fields.6 = map.next_value()?,
-                        "provider_user_id" => __fields.7 = map.next_value()?,
-                        "last_authenticated_at" => __fields.8 = map.next_value()?,
-                        "public_metadata" => __fields.9 = map.next_value()?,
-                        "verification" => __fields.10 = map.next_value()?,
-                        "saml_connection" => __fields.11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "provider"),
-                                (__fields.3.is_some(), "active"),
-                                (__fields.4.is_some(), "email_address"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SamlAccount {
-                    id: field0,
-                    object: field1,
-                    provider: field2,
-                    active: field3,
-                    email_address: field4,
-                    first_name: field5,
-                    last_name: field6,
-                    provider_user_id: field7,
-                    last_authenticated_at: field8,
-                    public_metadata: field9,
-                    verification: field10,
-                    saml_connection: field11,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// At least one of these must be set: `domain`; or `domains`.
@@ -8098,133 +8693,147 @@ pub struct SamlAccountConnection {
     /// Time of the most recent change, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for SamlAccountConnection {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("name", 1),
+                ("domain", 2),
+                ("domains", 3),
+                ("active", 4),
+                ("provider", 5),
+                ("sync_user_attributes", 6),
+                ("allow_subdomains", 7),
+                ("allow_idp_initiated", 8),
+                ("disable_additional_identifications", 9),
+                ("created_at", 10),
+                ("updated_at", 11),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            field7,
+            field8,
+            field9,
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "name"),
+                        (__fields.4.is_some(), "active"),
+                        (__fields.5.is_some(), "provider"),
+                        (__fields.6.is_some(), "sync_user_attributes"),
+                        (__fields.10.is_some(), "created_at"),
+                        (__fields.11.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SamlAccountConnection {
+            id: field0,
+            name: field1,
+            domain: field2,
+            domains: field3,
+            active: field4,
+            provider: field5,
+            sync_user_attributes: field6,
+            allow_subdomains: field7,
+            allow_idp_initiated: field8,
+            disable_additional_identifications: field9,
+            created_at: field10,
+            updated_at: field11,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SamlAccountConnection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SamlAccountConnection")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SamlAccountConnection, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "name" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "domain" => __fields.2 = map.next_value()?,
-                        "domains" => __fields.3 = map.next_value()?,
-                        "active" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "provider" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "sync_user_attributes" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "allow_subdomains" => __fields.7 = map.next_value()?,
-                        "allow_idp_initiated" => __fields.8 = map.next_value()?,
-                        "disable_additional_identifications" => {
-                            __fields.9 = map.next_value()?;
-                        }
-                        "created_at" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    field7,
-                    field8,
-                    field9,
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "name"),
-                                (__fields.4.is_some(), "active"),
-                                (__fields.5.is_some(), "provider"),
-                                (__fields.6.is_some(), "sync_user_attributes"),
-                                (__fields.10.is_some(), "created_at"),
-                                (__fields.11.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SamlAccountConnection {
-                    id: field0,
-                    name: field1,
-                    domain: field2,
-                    domains: field3,
-                    active: field4,
-                    provider: field5,
-                    sync_user_attributes: field6,
-                    allow_subdomains: field7,
-                    allow_idp_initiated: field8,
-                    disable_additional_identifications: field9,
-                    created_at: field10,
-                    updated_at: field11,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -8273,6 +8882,13 @@ impl<'de> ::serde::Deserialize<'de> for SamlAccountObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for SamlAccountObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SamlAccountVerification {
@@ -8299,24 +8915,37 @@ impl ::serde::Serialize for SamlAccountVerification {
         }
     }
 }
+impl crate::runtime::FromJson for SamlAccountVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_saml") => {
+                    SamlAccountVerification::VerificationSaml(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_ticket") => {
+                    SamlAccountVerification::VerificationTicket(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    SamlAccountVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_saml") => {
-                crate::runtime::from_json_value(value)
-                    .map(SamlAccountVerification::VerificationSaml)
-            }
-            ::std::option::Option::Some("verification_ticket") => {
-                crate::runtime::from_json_value(value)
-                    .map(SamlAccountVerification::VerificationTicket)
-            }
-            _ => ::std::result::Result::Ok(SamlAccountVerification::Unknown(value)),
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// How a user is linked to a provisioning directory (SCIM). Sent only in `user.created` and `user.updated` events and only for users the directory provisioned; a missing value does not prove that no directory manages the user.
@@ -8331,63 +8960,57 @@ pub struct ScimUserMetadata {
     /// The user's ID in the directory, if it reports one.
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for ScimUserMetadata {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("directory_id", 0), ("directory_enabled", 1), ("external_id", 2)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (::std::option::Option::Some(field0), field1, field2) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(&[(__fields.0.is_some(), "directory_id")]),
+            );
+        };
+        ::std::result::Result::Ok(ScimUserMetadata {
+            directory_id: field0,
+            directory_enabled: field1,
+            external_id: field2,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ScimUserMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ScimUserMetadata")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ScimUserMetadata, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "directory_id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "directory_enabled" => __fields.1 = map.next_value()?,
-                        "external_id" => __fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (::std::option::Option::Some(field0), field1, field2) = __fields
-                else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[(__fields.0.is_some(), "directory_id")],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(ScimUserMetadata {
-                    directory_id: field0,
-                    directory_enabled: field1,
-                    external_id: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -8417,147 +9040,160 @@ pub struct Session {
     /// Creation time, in Unix seconds.
     pub created_at: i64,
 }
+impl crate::runtime::FromJson for Session {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("user_id", 2),
+                ("client_id", 3),
+                ("actor", 4),
+                ("status", 5),
+                ("last_active_organization_id", 6),
+                ("last_active_at", 7),
+                ("latest_activity", 8),
+                ("expire_at", 9),
+                ("abandon_at", 10),
+                ("updated_at", 11),
+                ("created_at", 12),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<SessionObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<SessionStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<SessionActivityResponse>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            ::std::option::Option::Some(field7),
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+            ::std::option::Option::Some(field12),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "user_id"),
+                        (__fields.3.is_some(), "client_id"),
+                        (__fields.5.is_some(), "status"),
+                        (__fields.7.is_some(), "last_active_at"),
+                        (__fields.9.is_some(), "expire_at"),
+                        (__fields.10.is_some(), "abandon_at"),
+                        (__fields.11.is_some(), "updated_at"),
+                        (__fields.12.is_some(), "created_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Session {
+            object: field0,
+            id: field1,
+            user_id: field2,
+            client_id: field3,
+            actor: field4,
+            status: field5,
+            last_active_organization_id: field6,
+            last_active_at: field7,
+            latest_activity: field8,
+            expire_at: field9,
+            abandon_at: field10,
+            updated_at: field11,
+            created_at: field12,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Session;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Session")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Session, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<SessionObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<SessionStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<SessionActivityResponse>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "client_id" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "actor" => __fields.4 = map.next_value()?,
-                        "status" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "last_active_organization_id" => __fields.6 = map.next_value()?,
-                        "last_active_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "latest_activity" => __fields.8 = map.next_value()?,
-                        "expire_at" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "abandon_at" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                    ::std::option::Option::Some(field12),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "user_id"),
-                                (__fields.3.is_some(), "client_id"),
-                                (__fields.5.is_some(), "status"),
-                                (__fields.7.is_some(), "last_active_at"),
-                                (__fields.9.is_some(), "expire_at"),
-                                (__fields.10.is_some(), "abandon_at"),
-                                (__fields.11.is_some(), "updated_at"),
-                                (__fields.12.is_some(), "created_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Session {
-                    object: field0,
-                    id: field1,
-                    user_id: field2,
-                    client_id: field3,
-                    actor: field4,
-                    status: field5,
-                    last_active_organization_id: field6,
-                    last_active_at: field7,
-                    latest_activity: field8,
-                    expire_at: field9,
-                    abandon_at: field10,
-                    updated_at: field11,
-                    created_at: field12,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -8579,104 +9215,119 @@ pub struct SessionActivityResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for SessionActivityResponse {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("device_type", 2),
+                ("is_mobile", 3),
+                ("browser_name", 4),
+                ("browser_version", 5),
+                ("ip_address", 6),
+                ("city", 7),
+                ("country", 8),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            ::std::option::Option::Some(field3),
+            field4,
+            field5,
+            field6,
+            field7,
+            field8,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.3.is_some(), "is_mobile"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SessionActivityResponse {
+            object: field0,
+            id: field1,
+            device_type: field2,
+            is_mobile: field3,
+            browser_name: field4,
+            browser_version: field5,
+            ip_address: field6,
+            city: field7,
+            country: field8,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SessionActivityResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SessionActivityResponse")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SessionActivityResponse, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "device_type" => __fields.2 = map.next_value()?,
-                        "is_mobile" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "browser_name" => __fields.4 = map.next_value()?,
-                        "browser_version" => __fields.5 = map.next_value()?,
-                        "ip_address" => __fields.6 = map.next_value()?,
-                        "city" => __fields.7 = map.next_value()?,
-                        "country" => __fields.8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.3.is_some(), "is_mobile"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SessionActivityResponse {
-                    object: field0,
-                    id: field1,
-                    device_type: field2,
-                    is_mobile: field3,
-                    browser_name: field4,
-                    browser_version: field5,
-                    ip_address: field6,
-                    city: field7,
-                    country: field8,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -8707,155 +9358,169 @@ pub struct SessionEventPayload {
     pub created_at: i64,
     pub user: User,
 }
+impl crate::runtime::FromJson for SessionEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("user_id", 2),
+                ("client_id", 3),
+                ("actor", 4),
+                ("status", 5),
+                ("last_active_organization_id", 6),
+                ("last_active_at", 7),
+                ("latest_activity", 8),
+                ("expire_at", 9),
+                ("abandon_at", 10),
+                ("updated_at", 11),
+                ("created_at", 12),
+                ("user", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<SessionEventPayloadObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<SessionEventPayloadStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<SessionActivityResponse>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<User>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            ::std::option::Option::Some(field7),
+            field8,
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "user_id"),
+                        (__fields.3.is_some(), "client_id"),
+                        (__fields.5.is_some(), "status"),
+                        (__fields.7.is_some(), "last_active_at"),
+                        (__fields.9.is_some(), "expire_at"),
+                        (__fields.10.is_some(), "abandon_at"),
+                        (__fields.11.is_some(), "updated_at"),
+                        (__fields.12.is_some(), "created_at"),
+                        (__fields.13.is_some(), "user"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SessionEventPayload {
+            object: field0,
+            id: field1,
+            user_id: field2,
+            client_id: field3,
+            actor: field4,
+            status: field5,
+            last_active_organization_id: field6,
+            last_active_at: field7,
+            latest_activity: field8,
+            expire_at: field9,
+            abandon_at: field10,
+            updated_at: field11,
+            created_at: field12,
+            user: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SessionEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SessionEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SessionEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SessionEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<SessionEventPayloadObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<SessionEventPayloadStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<SessionActivityResponse>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<User>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "client_id" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "actor" => __fields.4 = map.next_value()?,
-                        "status" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "last_active_organization_id" => __fields.6 = map.next_value()?,
-                        "last_active_at" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "latest_activity" => __fields.8 = map.next_value()?,
-                        "expire_at" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "abandon_at" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "user" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    field8,
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "user_id"),
-                                (__fields.3.is_some(), "client_id"),
-                                (__fields.5.is_some(), "status"),
-                                (__fields.7.is_some(), "last_active_at"),
-                                (__fields.9.is_some(), "expire_at"),
-                                (__fields.10.is_some(), "abandon_at"),
-                                (__fields.11.is_some(), "updated_at"),
-                                (__fields.12.is_some(), "created_at"),
-                                (__fields.13.is_some(), "user"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SessionEventPayload {
-                    object: field0,
-                    id: field1,
-                    user_id: field2,
-                    client_id: field3,
-                    actor: field4,
-                    status: field5,
-                    last_active_organization_id: field6,
-                    last_active_at: field7,
-                    latest_activity: field8,
-                    expire_at: field9,
-                    abandon_at: field10,
-                    updated_at: field11,
-                    created_at: field12,
-                    user: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -8902,6 +9567,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionEventPayloadObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for SessionEventPayloadObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8973,6 +9645,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionEventPayloadStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for SessionEventPayloadStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 /// Kind of object this is; every object of one kind carries the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9017,6 +9696,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for SessionObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9088,6 +9774,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for SessionStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsEventPayload {
@@ -9120,136 +9813,150 @@ pub struct SmsEventPayload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_ms: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for SmsEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("slug", 2),
+                ("from_phone_number", 3),
+                ("to_phone_number", 4),
+                ("phone_number_id", 5),
+                ("user_id", 6),
+                ("message", 7),
+                ("status", 8),
+                ("data", 9),
+                ("delivered_by_clerk", 10),
+                ("created_at_ms", 11),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            ::std::option::Option::Some(field3),
+            ::std::option::Option::Some(field4),
+            field5,
+            field6,
+            ::std::option::Option::Some(field7),
+            ::std::option::Option::Some(field8),
+            ::std::option::Option::Some(field9),
+            ::std::option::Option::Some(field10),
+            field11,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.3.is_some(), "from_phone_number"),
+                        (__fields.4.is_some(), "to_phone_number"),
+                        (__fields.7.is_some(), "message"),
+                        (__fields.8.is_some(), "status"),
+                        (__fields.9.is_some(), "data"),
+                        (__fields.10.is_some(), "delivered_by_clerk"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SmsEventPayload {
+            object: field0,
+            id: field1,
+            slug: field2,
+            from_phone_number: field3,
+            to_phone_number: field4,
+            phone_number_id: field5,
+            user_id: field6,
+            message: field7,
+            status: field8,
+            data: field9,
+            delivered_by_clerk: field10,
+            created_at_ms: field11,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SmsEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SmsEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SmsEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SmsEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "slug" => __fields.2 = map.next_value()?,
-                        "from_phone_number" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "to_phone_number" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "phone_number_id" => __fields.5 = map.next_value()?,
-                        "user_id" => __fields.6 = map.next_value()?,
-                        "message" => {
-                            __fields.7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "data" => {
-                            __fields.9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "delivered_by_clerk" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at_ms" => __fields.11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    ::std::option::Option::Some(field3),
-                    ::std::option::Option::Some(field4),
-                    field5,
-                    field6,
-                    ::std::option::Option::Some(field7),
-                    ::std::option::Option::Some(field8),
-                    ::std::option::Option::Some(field9),
-                    ::std::option::Option::Some(field10),
-                    field11,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.3.is_some(), "from_phone_number"),
-                                (__fields.4.is_some(), "to_phone_number"),
-                                (__fields.7.is_some(), "message"),
-                                (__fields.8.is_some(), "status"),
-                                (__fields.9.is_some(), "data"),
-                                (__fields.10.is_some(), "delivered_by_clerk"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SmsEventPayload {
-                    object: field0,
-                    id: field1,
-                    slug: field2,
-                    from_phone_number: field3,
-                    to_phone_number: field4,
-                    phone_number_id: field5,
-                    user_id: field6,
-                    message: field7,
-                    status: field8,
-                    data: field9,
-                    delivered_by_clerk: field10,
-                    created_at_ms: field11,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -9283,146 +9990,164 @@ pub struct SubscriptionEventPayload {
     /// The items of the subscription; each covers a stretch of time the subscription spent in one state.
     pub items: ::std::vec::Vec<BillingSubscriptionItemEventPayload>,
 }
+impl crate::runtime::FromJson for SubscriptionEventPayload {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("status", 2),
+                ("active_at", 3),
+                ("canceled_at", 4),
+                ("created_at", 5),
+                ("ended_at", 6),
+                ("past_due_at", 7),
+                ("updated_at", 8),
+                ("latest_payment_id", 9),
+                ("payer_id", 10),
+                ("payer", 11),
+                ("payment_source_id", 12),
+                ("items", 13),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<SubscriptionEventPayloadObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<SubscriptionEventPayloadStatus>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<BillingPayerEventPayload>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<BillingSubscriptionItemEventPayload>>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+            ::std::option::Option::Some(field8),
+            field9,
+            ::std::option::Option::Some(field10),
+            ::std::option::Option::Some(field11),
+            field12,
+            ::std::option::Option::Some(field13),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "status"),
+                        (__fields.5.is_some(), "created_at"),
+                        (__fields.8.is_some(), "updated_at"),
+                        (__fields.10.is_some(), "payer_id"),
+                        (__fields.11.is_some(), "payer"),
+                        (__fields.13.is_some(), "items"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(SubscriptionEventPayload {
+            object: field0,
+            id: field1,
+            status: field2,
+            active_at: field3,
+            canceled_at: field4,
+            created_at: field5,
+            ended_at: field6,
+            past_due_at: field7,
+            updated_at: field8,
+            latest_payment_id: field9,
+            payer_id: field10,
+            payer: field11,
+            payment_source_id: field12,
+            items: field13,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SubscriptionEventPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionEventPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SubscriptionEventPayload")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SubscriptionEventPayload, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<SubscriptionEventPayloadObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<SubscriptionEventPayloadStatus>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<BillingPayerEventPayload>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<
-                        ::std::vec::Vec<BillingSubscriptionItemEventPayload>,
-                    >,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "active_at" => __fields.3 = map.next_value()?,
-                        "canceled_at" => __fields.4 = map.next_value()?,
-                        "created_at" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "ended_at" => __fields.6 = map.next_value()?,
-                        "past_due_at" => __fields.7 = map.next_value()?,
-                        "updated_at" => {
-                            __fields.8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "latest_payment_id" => __fields.9 = map.next_value()?,
-                        "payer_id" => {
-                            __fields.10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payer" => {
-                            __fields.11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "payment_source_id" => __fields.12 = map.next_value()?,
-                        "items" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                    ::std::option::Option::Some(field8),
-                    field9,
-                    ::std::option::Option::Some(field10),
-                    ::std::option::Option::Some(field11),
-                    field12,
-                    ::std::option::Option::Some(field13),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "status"),
-                                (__fields.5.is_some(), "created_at"),
-                                (__fields.8.is_some(), "updated_at"),
-                                (__fields.10.is_some(), "payer_id"),
-                                (__fields.11.is_some(), "payer"),
-                                (__fields.13.is_some(), "items"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(SubscriptionEventPayload {
-                    object: field0,
-                    id: field1,
-                    status: field2,
-                    active_at: field3,
-                    canceled_at: field4,
-                    created_at: field5,
-                    ended_at: field6,
-                    past_due_at: field7,
-                    updated_at: field8,
-                    latest_payment_id: field9,
-                    payer_id: field10,
-                    payer: field11,
-                    payment_source_id: field12,
-                    items: field13,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is.
@@ -9473,6 +10198,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionEventPayloadObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for SubscriptionEventPayloadObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 /// State of the subscription.
@@ -9539,6 +10271,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionEventPayloadStatus {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for SubscriptionEventPayloadStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -9627,353 +10366,439 @@ pub struct User {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scim: ::std::option::Option<ScimUserMetadata>,
 }
+impl crate::runtime::FromJson for User {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("external_id", 2),
+                ("primary_email_address_id", 3),
+                ("primary_phone_number_id", 4),
+                ("primary_web3_wallet_id", 5),
+                ("username", 6),
+                ("first_name", 7),
+                ("last_name", 8),
+                ("locale", 9),
+                ("profile_image_url", 10),
+                ("image_url", 11),
+                ("has_image", 12),
+                ("public_metadata", 13),
+                ("private_metadata", 14),
+                ("unsafe_metadata", 15),
+                ("email_addresses", 16),
+                ("phone_numbers", 17),
+                ("web3_wallets", 18),
+                ("passkeys", 19),
+                ("password_enabled", 20),
+                ("two_factor_enabled", 21),
+                ("totp_enabled", 22),
+                ("backup_code_enabled", 23),
+                ("mfa_enabled_at", 24),
+                ("mfa_disabled_at", 25),
+                ("password_last_updated_at", 26),
+                ("external_accounts", 27),
+                ("saml_accounts", 28),
+                ("enterprise_accounts", 29),
+                ("organization_memberships", 30),
+                ("last_sign_in_at", 31),
+                ("banned", 32),
+                ("locked", 33),
+                ("deprovisioned", 34),
+                ("lockout_expires_in_seconds", 35),
+                ("verification_attempts_remaining", 36),
+                ("updated_at", 37),
+                ("created_at", 38),
+                ("delete_self_enabled", 39),
+                ("create_organization_enabled", 40),
+                ("create_organizations_limit", 41),
+                ("last_active_at", 42),
+                ("legal_accepted_at", 43),
+                ("bypass_client_trust", 44),
+                ("scim", 45),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<UserObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::vec::Vec<EmailAddress>>,
+            ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
+            ::std::option::Option<::std::vec::Vec<Web3Wallet>>,
+            ::std::option::Option<::std::vec::Vec<Passkey>>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::vec::Vec<ExternalAccountWithVerification>>,
+            ::std::option::Option<::std::vec::Vec<SamlAccount>>,
+            ::std::option::Option<::std::vec::Vec<EnterpriseAccount>>,
+            ::std::option::Option<::std::vec::Vec<OrganizationMembership>>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<ScimUserMetadata>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    crate::runtime::JsonField::Known(8) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.8)
+                    }
+                    crate::runtime::JsonField::Known(9) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.9)
+                    }
+                    crate::runtime::JsonField::Known(10) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.10)
+                    }
+                    crate::runtime::JsonField::Known(11) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.11)
+                    }
+                    crate::runtime::JsonField::Known(12) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.12)
+                    }
+                    crate::runtime::JsonField::Known(13) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.13)
+                    }
+                    crate::runtime::JsonField::Known(14) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.14)
+                    }
+                    crate::runtime::JsonField::Known(15) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.15)
+                    }
+                    crate::runtime::JsonField::Known(16) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.16)
+                    }
+                    crate::runtime::JsonField::Known(17) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.17)
+                    }
+                    crate::runtime::JsonField::Known(18) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.18)
+                    }
+                    crate::runtime::JsonField::Known(19) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.19)
+                    }
+                    crate::runtime::JsonField::Known(20) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.20)
+                    }
+                    crate::runtime::JsonField::Known(21) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.21)
+                    }
+                    crate::runtime::JsonField::Known(22) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.22)
+                    }
+                    crate::runtime::JsonField::Known(23) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.23)
+                    }
+                    crate::runtime::JsonField::Known(24) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.24)
+                    }
+                    crate::runtime::JsonField::Known(25) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.25)
+                    }
+                    crate::runtime::JsonField::Known(26) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.26)
+                    }
+                    crate::runtime::JsonField::Known(27) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.27)
+                    }
+                    crate::runtime::JsonField::Known(28) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.28)
+                    }
+                    crate::runtime::JsonField::Known(29) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.29)
+                    }
+                    crate::runtime::JsonField::Known(30) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.30)
+                    }
+                    crate::runtime::JsonField::Known(31) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.31)
+                    }
+                    crate::runtime::JsonField::Known(32) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.32)
+                    }
+                    crate::runtime::JsonField::Known(33) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.33)
+                    }
+                    crate::runtime::JsonField::Known(34) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.34)
+                    }
+                    crate::runtime::JsonField::Known(35) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.35)
+                    }
+                    crate::runtime::JsonField::Known(36) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.36)
+                    }
+                    crate::runtime::JsonField::Known(37) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.37)
+                    }
+                    crate::runtime::JsonField::Known(38) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.38)
+                    }
+                    crate::runtime::JsonField::Known(39) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.39)
+                    }
+                    crate::runtime::JsonField::Known(40) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.40)
+                    }
+                    crate::runtime::JsonField::Known(41) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.41)
+                    }
+                    crate::runtime::JsonField::Known(42) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.42)
+                    }
+                    crate::runtime::JsonField::Known(43) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.43)
+                    }
+                    crate::runtime::JsonField::Known(44) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.44)
+                    }
+                    crate::runtime::JsonField::Known(45) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.45)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            field2,
+            field3,
+            field4,
+            field5,
+            field6,
+            field7,
+            field8,
+            field9,
+            field10,
+            field11,
+            ::std::option::Option::Some(field12),
+            ::std::option::Option::Some(field13),
+            field14,
+            field15,
+            ::std::option::Option::Some(field16),
+            ::std::option::Option::Some(field17),
+            ::std::option::Option::Some(field18),
+            ::std::option::Option::Some(field19),
+            ::std::option::Option::Some(field20),
+            ::std::option::Option::Some(field21),
+            ::std::option::Option::Some(field22),
+            ::std::option::Option::Some(field23),
+            field24,
+            field25,
+            field26,
+            ::std::option::Option::Some(field27),
+            ::std::option::Option::Some(field28),
+            ::std::option::Option::Some(field29),
+            field30,
+            field31,
+            ::std::option::Option::Some(field32),
+            ::std::option::Option::Some(field33),
+            field34,
+            field35,
+            field36,
+            ::std::option::Option::Some(field37),
+            ::std::option::Option::Some(field38),
+            ::std::option::Option::Some(field39),
+            ::std::option::Option::Some(field40),
+            field41,
+            field42,
+            field43,
+            field44,
+            field45,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "id"),
+                        (__fields.1.is_some(), "object"),
+                        (__fields.12.is_some(), "has_image"),
+                        (__fields.13.is_some(), "public_metadata"),
+                        (__fields.16.is_some(), "email_addresses"),
+                        (__fields.17.is_some(), "phone_numbers"),
+                        (__fields.18.is_some(), "web3_wallets"),
+                        (__fields.19.is_some(), "passkeys"),
+                        (__fields.20.is_some(), "password_enabled"),
+                        (__fields.21.is_some(), "two_factor_enabled"),
+                        (__fields.22.is_some(), "totp_enabled"),
+                        (__fields.23.is_some(), "backup_code_enabled"),
+                        (__fields.27.is_some(), "external_accounts"),
+                        (__fields.28.is_some(), "saml_accounts"),
+                        (__fields.29.is_some(), "enterprise_accounts"),
+                        (__fields.32.is_some(), "banned"),
+                        (__fields.33.is_some(), "locked"),
+                        (__fields.37.is_some(), "updated_at"),
+                        (__fields.38.is_some(), "created_at"),
+                        (__fields.39.is_some(), "delete_self_enabled"),
+                        (__fields.40.is_some(), "create_organization_enabled"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(User {
+            id: field0,
+            object: field1,
+            external_id: field2,
+            primary_email_address_id: field3,
+            primary_phone_number_id: field4,
+            primary_web3_wallet_id: field5,
+            username: field6,
+            first_name: field7,
+            last_name: field8,
+            locale: field9,
+            profile_image_url: field10,
+            image_url: field11,
+            has_image: field12,
+            public_metadata: field13,
+            private_metadata: field14,
+            unsafe_metadata: field15,
+            email_addresses: field16,
+            phone_numbers: field17,
+            web3_wallets: field18,
+            passkeys: field19,
+            password_enabled: field20,
+            two_factor_enabled: field21,
+            totp_enabled: field22,
+            backup_code_enabled: field23,
+            mfa_enabled_at: field24,
+            mfa_disabled_at: field25,
+            password_last_updated_at: field26,
+            external_accounts: field27,
+            saml_accounts: field28,
+            enterprise_accounts: field29,
+            organization_memberships: field30,
+            last_sign_in_at: field31,
+            banned: field32,
+            locked: field33,
+            deprovisioned: field34,
+            lockout_expires_in_seconds: field35,
+            verification_attempts_remaining: field36,
+            updated_at: field37,
+            created_at: field38,
+            delete_self_enabled: field39,
+            create_organization_enabled: field40,
+            create_organizations_limit: field41,
+            last_active_at: field42,
+            legal_accepted_at: field43,
+            bypass_client_trust: field44,
+            scim: field45,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = User;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct User")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<User, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<UserObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    ::std::option::Option<::std::vec::Vec<EmailAddress>>,
-                    ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
-                    ::std::option::Option<::std::vec::Vec<Web3Wallet>>,
-                    ::std::option::Option<::std::vec::Vec<Passkey>>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<
-                        ::std::vec::Vec<ExternalAccountWithVerification>,
-                    >,
-                    ::std::option::Option<::std::vec::Vec<SamlAccount>>,
-                    ::std::option::Option<::std::vec::Vec<EnterpriseAccount>>,
-                    ::std::option::Option<::std::vec::Vec<OrganizationMembership>>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<ScimUserMetadata>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "external_id" => __fields.2 = map.next_value()?,
-                        "primary_email_address_id" => __fields.3 = map.next_value()?,
-                        "primary_phone_number_id" => __fields.4 = map.next_value()?,
-                        "primary_web3_wallet_id" => __fields.5 = map.next_value()?,
-                        "username" => __fields.6 = map.next_value()?,
-                        "first_name" => __fields.7 = map.next_value()?,
-                        "last_name" => __fields.8 = map.next_value()?,
-                        "locale" => __fields.9 = map.next_value()?,
-                        "profile_image_url" => __fields.10 = map.next_value()?,
-                        "image_url" => __fields.11 = map.next_value()?,
-                        "has_image" => {
-                            __fields.12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "public_metadata" => {
-                            __fields.13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "private_metadata" => __fields.14 = map.next_value()?,
-                        "unsafe_metadata" => __fields.15 = map.next_value()?,
-                        "email_addresses" => {
-                            __fields.16 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "phone_numbers" => {
-                            __fields.17 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "web3_wallets" => {
-                            __fields.18 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "passkeys" => {
-                            __fields.19 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "password_enabled" => {
-                            __fields.20 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "two_factor_enabled" => {
-                            __fields.21 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "totp_enabled" => {
-                            __fields.22 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "backup_code_enabled" => {
-                            __fields.23 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "mfa_enabled_at" => __fields.24 = map.next_value()?,
-                        "mfa_disabled_at" => __fields.25 = map.next_value()?,
-                        "password_last_updated_at" => __fields.26 = map.next_value()?,
-                        "external_accounts" => {
-                            __fields.27 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "saml_accounts" => {
-                            __fields.28 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "enterprise_accounts" => {
-                            __fields.29 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "organization_memberships" => __fields.30 = map.next_value()?,
-                        "last_sign_in_at" => __fields.31 = map.next_value()?,
-                        "banned" => {
-                            __fields.32 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "locked" => {
-                            __fields.33 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "deprovisioned" => __fields.34 = map.next_value()?,
-                        "lockout_expires_in_seconds" => __fields.35 = map.next_value()?,
-                        "verification_attempts_remaining" => {
-                            __fields.36 = map.next_value()?;
-                        }
-                        "updated_at" => {
-                            __fields.37 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            __fields.38 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "delete_self_enabled" => {
-                            __fields.39 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "create_organization_enabled" => {
-                            __fields.40 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "create_organizations_limit" => __fields.41 = map.next_value()?,
-                        "last_active_at" => __fields.42 = map.next_value()?,
-                        "legal_accepted_at" => __fields.43 = map.next_value()?,
-                        "bypass_client_trust" => __fields.44 = map.next_value()?,
-                        "scim" => __fields.45 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    field2,
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                    ::std::option::Option::Some(field12),
-                    ::std::option::Option::Some(field13),
-                    field14,
-                    field15,
-                    ::std::option::Option::Some(field16),
-                    ::std::option::Option::Some(field17),
-                    ::std::option::Option::Some(field18),
-                    ::std::option::Option::Some(field19),
-                    ::std::option::Option::Some(field20),
-                    ::std::option::Option::Some(field21),
-                    ::std::option::Option::Some(field22),
-                    ::std::option::Option::Some(field23),
-                    field24,
-                    field25,
-                    field26,
-                    ::std::option::Option::Some(field27),
-                    ::std::option::Option::Some(field28),
-                    ::std::option::Option::Some(field29),
-                    field30,
-                    field31,
-                    ::std::option::Option::Some(field32),
-                    ::std::option::Option::Some(field33),
-                    field34,
-                    field35,
-                    field36,
-                    ::std::option::Option::Some(field37),
-                    ::std::option::Option::Some(field38),
-                    ::std::option::Option::Some(field39),
-                    ::std::option::Option::Some(field40),
-                    field41,
-                    field42,
-                    field43,
-                    field44,
-                    field45,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "id"),
-                                (__fields.1.is_some(), "object"),
-                                (__fields.12.is_some(), "has_image"),
-                                (__fields.13.is_some(), "public_metadata"),
-                                (__fields.16.is_some(), "email_addresses"),
-                                (__fields.17.is_some(), "phone_numbers"),
-                                (__fields.18.is_some(), "web3_wallets"),
-                                (__fields.19.is_some(), "passkeys"),
-                                (__fields.20.is_some(), "password_enabled"),
-                                (__fields.21.is_some(), "two_factor_enabled"),
-                                (__fields.22.is_some(), "totp_enabled"),
-                                (__fields.23.is_some(), "backup_code_enabled"),
-                                (__fields.27.is_some(), "external_accounts"),
-                                (__fields.28.is_some(), "saml_accounts"),
-                                (__fields.29.is_some(), "enterprise_accounts"),
-                                (__fields.32.is_some(), "banned"),
-                                (__fields.33.is_some(), "locked"),
-                                (__fields.37.is_some(), "updated_at"),
-                                (__fields.38.is_some(), "created_at"),
-                                (__fields.39.is_some(), "delete_self_enabled"),
-                                (__fields.40.is_some(), "create_organization_enabled"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(User {
-                    id: field0,
-                    object: field1,
-                    external_id: field2,
-                    primary_email_address_id: field3,
-                    primary_phone_number_id: field4,
-                    primary_web3_wallet_id: field5,
-                    username: field6,
-                    first_name: field7,
-                    last_name: field8,
-                    locale: field9,
-                    profile_image_url: field10,
-                    image_url: field11,
-                    has_image: field12,
-                    public_metadata: field13,
-                    private_metadata: field14,
-                    unsafe_metadata: field15,
-                    email_addresses: field16,
-                    phone_numbers: field17,
-                    web3_wallets: field18,
-                    passkeys: field19,
-                    password_enabled: field20,
-                    two_factor_enabled: field21,
-                    totp_enabled: field22,
-                    backup_code_enabled: field23,
-                    mfa_enabled_at: field24,
-                    mfa_disabled_at: field25,
-                    password_last_updated_at: field26,
-                    external_accounts: field27,
-                    saml_accounts: field28,
-                    enterprise_accounts: field29,
-                    organization_memberships: field30,
-                    last_sign_in_at: field31,
-                    banned: field32,
-                    locked: field33,
-                    deprovisioned: field34,
-                    lockout_expires_in_seconds: field35,
-                    verification_attempts_remaining: field36,
-                    updated_at: field37,
-                    created_at: field38,
-                    delete_self_enabled: field39,
-                    create_organization_enabled: field40,
-                    create_organizations_limit: field41,
-                    last_active_at: field42,
-                    legal_accepted_at: field43,
-                    bypass_client_trust: field44,
-                    scim: field45,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -10022,6 +10847,13 @@ impl<'de> ::serde::Deserialize<'de> for UserObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for UserObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
@@ -10034,86 +10866,94 @@ pub struct VerificationAdmin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationAdmin {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("attempts", 3),
+                ("expire_at", 4),
+                ("verified_at_client", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationAdminObject>,
+            ::std::option::Option<VerificationAdminStatus>,
+            ::std::option::Option<VerificationAdminStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationAdmin {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            attempts: field3,
+            expire_at: field4,
+            verified_at_client: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationAdmin;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationAdmin")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationAdmin, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationAdminObject>,
-                    ::std::option::Option<VerificationAdminStatus>,
-                    ::std::option::Option<VerificationAdminStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        "verified_at_client" => __fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationAdmin {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    attempts: field3,
-                    expire_at: field4,
-                    verified_at_client: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10161,6 +11001,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationAdminObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationAdminStatus {
@@ -10204,6 +11051,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStatus {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationAdminStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10251,6 +11105,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAdminStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationAdminStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
@@ -10263,86 +11124,94 @@ pub struct VerificationEmailLink {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationEmailLink {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("attempts", 3),
+                ("expire_at", 4),
+                ("verified_at_client", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationEmailLinkObject>,
+            ::std::option::Option<VerificationEmailLinkStatus>,
+            ::std::option::Option<VerificationEmailLinkStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationEmailLink {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            attempts: field3,
+            expire_at: field4,
+            verified_at_client: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationEmailLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationEmailLink")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationEmailLink, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationEmailLinkObject>,
-                    ::std::option::Option<VerificationEmailLinkStatus>,
-                    ::std::option::Option<VerificationEmailLinkStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        "verified_at_client" => __fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationEmailLink {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    attempts: field3,
-                    expire_at: field4,
-                    verified_at_client: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10392,6 +11261,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationEmailLinkObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10451,6 +11327,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationEmailLinkStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
@@ -10496,6 +11379,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationEmailLinkStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationEmailLinkStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
@@ -10510,91 +11400,102 @@ pub struct VerificationFromOauth {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationFromOauth {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("error", 3),
+                ("expire_at", 4),
+                ("attempts", 5),
+                ("verified_at_client", 6),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationFromOauthObject>,
+            ::std::option::Option<VerificationFromOauthStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<ClerkError>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationFromOauth {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            error: field3,
+            expire_at: field4,
+            attempts: field5,
+            verified_at_client: field6,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationFromOauth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationFromOauth")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationFromOauth, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationFromOauthObject>,
-                    ::std::option::Option<VerificationFromOauthStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<ClerkError>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "error" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        "attempts" => __fields.5 = map.next_value()?,
-                        "verified_at_client" => __fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationFromOauth {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    error: field3,
-                    expire_at: field4,
-                    attempts: field5,
-                    verified_at_client: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10646,6 +11547,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationFromOauthObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationFromOauthStatus {
@@ -10695,6 +11603,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationFromOauthStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationFromOauthStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
@@ -10709,91 +11624,102 @@ pub struct VerificationGoogleOneTap {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ClerkError>,
 }
+impl crate::runtime::FromJson for VerificationGoogleOneTap {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("expire_at", 3),
+                ("attempts", 4),
+                ("verified_at_client", 5),
+                ("error", 6),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationGoogleOneTapObject>,
+            ::std::option::Option<VerificationGoogleOneTapStatus>,
+            ::std::option::Option<VerificationGoogleOneTapStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<ClerkError>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationGoogleOneTap {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            expire_at: field3,
+            attempts: field4,
+            verified_at_client: field5,
+            error: field6,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationGoogleOneTap;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationGoogleOneTap")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationGoogleOneTap, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationGoogleOneTapObject>,
-                    ::std::option::Option<VerificationGoogleOneTapStatus>,
-                    ::std::option::Option<VerificationGoogleOneTapStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<ClerkError>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "expire_at" => __fields.3 = map.next_value()?,
-                        "attempts" => __fields.4 = map.next_value()?,
-                        "verified_at_client" => __fields.5 = map.next_value()?,
-                        "error" => __fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationGoogleOneTap {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    expire_at: field3,
-                    attempts: field4,
-                    verified_at_client: field5,
-                    error: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10845,6 +11771,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationGoogleOneTapObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
@@ -10894,6 +11827,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationGoogleOneTapStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
@@ -10939,6 +11879,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationGoogleOneTapStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationGoogleOneTapStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationOauth {
@@ -10955,101 +11902,111 @@ pub struct VerificationOauth {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationOauth {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("external_verification_redirect_url", 3),
+                ("error", 4),
+                ("expire_at", 5),
+                ("attempts", 6),
+                ("verified_at_client", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationOauthObject>,
+            ::std::option::Option<VerificationOauthStatus>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<ClerkError>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            ::std::option::Option::Some(field5),
+            field6,
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                        (__fields.5.is_some(), "expire_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationOauth {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            external_verification_redirect_url: field3,
+            error: field4,
+            expire_at: field5,
+            attempts: field6,
+            verified_at_client: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationOauth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationOauth")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationOauth, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationOauthObject>,
-                    ::std::option::Option<VerificationOauthStatus>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<ClerkError>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "external_verification_redirect_url" => {
-                            __fields.3 = map.next_value()?;
-                        }
-                        "error" => __fields.4 = map.next_value()?,
-                        "expire_at" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.6 = map.next_value()?,
-                        "verified_at_client" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    field6,
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                                (__fields.5.is_some(), "expire_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationOauth {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    external_verification_redirect_url: field3,
-                    error: field4,
-                    expire_at: field5,
-                    attempts: field6,
-                    verified_at_client: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11095,6 +12052,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationOauthObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11158,6 +12122,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOauthStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationOauthStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
@@ -11173,91 +12144,102 @@ pub struct VerificationOtp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationOtp {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("attempts", 3),
+                ("expire_at", 4),
+                ("channel", 5),
+                ("verified_at_client", 6),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationOtpObject>,
+            ::std::option::Option<VerificationOtpStatus>,
+            ::std::option::Option<VerificationOtpStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationOtp {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            attempts: field3,
+            expire_at: field4,
+            channel: field5,
+            verified_at_client: field6,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationOtp;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationOtp")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationOtp, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationOtpObject>,
-                    ::std::option::Option<VerificationOtpStatus>,
-                    ::std::option::Option<VerificationOtpStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        "channel" => __fields.5 = map.next_value()?,
-                        "verified_at_client" => __fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationOtp {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    attempts: field3,
-                    expire_at: field4,
-                    channel: field5,
-                    verified_at_client: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11303,6 +12285,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationOtpObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11362,6 +12351,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationOtpStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationOtpStrategy {
@@ -11419,6 +12415,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationOtpStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationOtpStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
@@ -11435,96 +12438,110 @@ pub struct VerificationPasskey {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationPasskey {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("nonce", 3),
+                ("message", 4),
+                ("attempts", 5),
+                ("expire_at", 6),
+                ("verified_at_client", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationPasskeyObject>,
+            ::std::option::Option<VerificationPasskeyStatus>,
+            ::std::option::Option<VerificationPasskeyStrategy>,
+            ::std::option::Option<VerificationPasskeyNonce>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationPasskey {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            nonce: field3,
+            message: field4,
+            attempts: field5,
+            expire_at: field6,
+            verified_at_client: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationPasskey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationPasskey")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationPasskey, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationPasskeyObject>,
-                    ::std::option::Option<VerificationPasskeyStatus>,
-                    ::std::option::Option<VerificationPasskeyStrategy>,
-                    ::std::option::Option<VerificationPasskeyNonce>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "nonce" => __fields.3 = map.next_value()?,
-                        "message" => __fields.4 = map.next_value()?,
-                        "attempts" => __fields.5 = map.next_value()?,
-                        "expire_at" => __fields.6 = map.next_value()?,
-                        "verified_at_client" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationPasskey {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    nonce: field3,
-                    message: field4,
-                    attempts: field5,
-                    expire_at: field6,
-                    verified_at_client: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11572,6 +12589,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyNonce {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationPasskeyNonce {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationPasskeyObject {
@@ -11615,6 +12639,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationPasskeyObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11662,6 +12693,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationPasskeyStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
@@ -11707,6 +12745,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationPasskeyStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationPasskeyStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSaml {
@@ -11724,98 +12769,110 @@ pub struct VerificationSaml {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationSaml {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("external_verification_redirect_url", 3),
+                ("error", 4),
+                ("expire_at", 5),
+                ("attempts", 6),
+                ("verified_at_client", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationSamlObject>,
+            ::std::option::Option<VerificationSamlStatus>,
+            ::std::option::Option<VerificationSamlStrategy>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<ClerkError>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationSaml {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            external_verification_redirect_url: field3,
+            error: field4,
+            expire_at: field5,
+            attempts: field6,
+            verified_at_client: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationSaml;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationSaml")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationSaml, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationSamlObject>,
-                    ::std::option::Option<VerificationSamlStatus>,
-                    ::std::option::Option<VerificationSamlStrategy>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<ClerkError>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "external_verification_redirect_url" => {
-                            __fields.3 = map.next_value()?;
-                        }
-                        "error" => __fields.4 = map.next_value()?,
-                        "expire_at" => __fields.5 = map.next_value()?,
-                        "attempts" => __fields.6 = map.next_value()?,
-                        "verified_at_client" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationSaml {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    external_verification_redirect_url: field3,
-                    error: field4,
-                    expire_at: field5,
-                    attempts: field6,
-                    verified_at_client: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11861,6 +12918,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationSamlObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11924,6 +12988,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationSamlStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSamlStrategy {
@@ -11969,6 +13040,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSamlStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationSamlStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationScim {
@@ -11979,81 +13057,86 @@ pub struct VerificationScim {
     pub attempts: ::std::option::Option<i64>,
     pub expire_at: ::std::option::Option<i64>,
 }
+impl crate::runtime::FromJson for VerificationScim {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("attempts", 3),
+                ("expire_at", 4),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationScimObject>,
+            ::std::option::Option<VerificationScimStatus>,
+            ::std::option::Option<VerificationScimStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationScim {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            attempts: field3,
+            expire_at: field4,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationScim {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationScim;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationScim")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationScim, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationScimObject>,
-                    ::std::option::Option<VerificationScimStatus>,
-                    ::std::option::Option<VerificationScimStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationScim {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    attempts: field3,
-                    expire_at: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12101,6 +13184,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationScimObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationScimStatus {
@@ -12144,6 +13234,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStatus {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationScimStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12191,6 +13288,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationScimStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationScimStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationTicket {
@@ -12203,86 +13307,94 @@ pub struct VerificationTicket {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationTicket {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("attempts", 3),
+                ("expire_at", 4),
+                ("verified_at_client", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationTicketObject>,
+            ::std::option::Option<VerificationTicketStatus>,
+            ::std::option::Option<VerificationTicketStrategy>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationTicket {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            attempts: field3,
+            expire_at: field4,
+            verified_at_client: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationTicket;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationTicket")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationTicket, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationTicketObject>,
-                    ::std::option::Option<VerificationTicketStatus>,
-                    ::std::option::Option<VerificationTicketStrategy>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "attempts" => __fields.3 = map.next_value()?,
-                        "expire_at" => __fields.4 = map.next_value()?,
-                        "verified_at_client" => __fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationTicket {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    attempts: field3,
-                    expire_at: field4,
-                    verified_at_client: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12328,6 +13440,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationTicketObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12383,6 +13502,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationTicketStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationTicketStrategy {
@@ -12428,6 +13554,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationTicketStrategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationTicketStrategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
@@ -12444,96 +13577,110 @@ pub struct VerificationWeb3 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at_client: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for VerificationWeb3 {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("status", 1),
+                ("strategy", 2),
+                ("nonce", 3),
+                ("message", 4),
+                ("attempts", 5),
+                ("expire_at", 6),
+                ("verified_at_client", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<VerificationWeb3Object>,
+            ::std::option::Option<VerificationWeb3Status>,
+            ::std::option::Option<VerificationWeb3Strategy>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            field4,
+            field5,
+            field6,
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "status"),
+                        (__fields.2.is_some(), "strategy"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(VerificationWeb3 {
+            object: field0,
+            status: field1,
+            strategy: field2,
+            nonce: field3,
+            message: field4,
+            attempts: field5,
+            expire_at: field6,
+            verified_at_client: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VerificationWeb3;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationWeb3")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<VerificationWeb3, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<VerificationWeb3Object>,
-                    ::std::option::Option<VerificationWeb3Status>,
-                    ::std::option::Option<VerificationWeb3Strategy>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => __fields.0 = map.next_value()?,
-                        "status" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "strategy" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "nonce" => __fields.3 = map.next_value()?,
-                        "message" => __fields.4 = map.next_value()?,
-                        "attempts" => __fields.5 = map.next_value()?,
-                        "expire_at" => __fields.6 = map.next_value()?,
-                        "verified_at_client" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "status"),
-                                (__fields.2.is_some(), "strategy"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(VerificationWeb3 {
-                    object: field0,
-                    status: field1,
-                    strategy: field2,
-                    nonce: field3,
-                    message: field4,
-                    attempts: field5,
-                    expire_at: field6,
-                    verified_at_client: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12579,6 +13726,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Object {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationWeb3Object {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12636,6 +13790,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Status {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for VerificationWeb3Status {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12707,6 +13868,13 @@ impl<'de> ::serde::Deserialize<'de> for VerificationWeb3Strategy {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for VerificationWeb3Strategy {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
@@ -12724,108 +13892,114 @@ pub struct WaitlistEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invitation: ::std::option::Option<Invitation>,
 }
+impl crate::runtime::FromJson for WaitlistEntry {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("object", 0),
+                ("id", 1),
+                ("email_address", 2),
+                ("status", 3),
+                ("is_locked", 4),
+                ("created_at", 5),
+                ("updated_at", 6),
+                ("invitation", 7),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<WaitlistEntryObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<WaitlistEntryStatus>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<Invitation>,
+        ) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    crate::runtime::JsonField::Known(6) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.6)
+                    }
+                    crate::runtime::JsonField::Known(7) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.7)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            ::std::option::Option::Some(field0),
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            ::std::option::Option::Some(field3),
+            field4,
+            ::std::option::Option::Some(field5),
+            ::std::option::Option::Some(field6),
+            field7,
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.0.is_some(), "object"),
+                        (__fields.1.is_some(), "id"),
+                        (__fields.2.is_some(), "email_address"),
+                        (__fields.3.is_some(), "status"),
+                        (__fields.5.is_some(), "created_at"),
+                        (__fields.6.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(WaitlistEntry {
+            object: field0,
+            id: field1,
+            email_address: field2,
+            status: field3,
+            is_locked: field4,
+            created_at: field5,
+            updated_at: field6,
+            invitation: field7,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WaitlistEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WaitlistEntry")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<WaitlistEntry, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<WaitlistEntryObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<WaitlistEntryStatus>,
-                    ::std::option::Option<bool>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<Invitation>,
-                ) = (
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object" => {
-                            __fields.0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "id" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "email_address" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "status" => {
-                            __fields.3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "is_locked" => __fields.4 = map.next_value()?,
-                        "created_at" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "invitation" => __fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    ::std::option::Option::Some(field0),
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    ::std::option::Option::Some(field3),
-                    field4,
-                    ::std::option::Option::Some(field5),
-                    ::std::option::Option::Some(field6),
-                    field7,
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.0.is_some(), "object"),
-                                (__fields.1.is_some(), "id"),
-                                (__fields.2.is_some(), "email_address"),
-                                (__fields.3.is_some(), "status"),
-                                (__fields.5.is_some(), "created_at"),
-                                (__fields.6.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(WaitlistEntry {
-                    object: field0,
-                    id: field1,
-                    email_address: field2,
-                    status: field3,
-                    is_locked: field4,
-                    created_at: field5,
-                    updated_at: field6,
-                    invitation: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12871,6 +14045,13 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryObject {
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
+    }
+}
+impl crate::runtime::FromJson for WaitlistEntryObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12930,6 +14111,13 @@ impl<'de> ::serde::Deserialize<'de> for WaitlistEntryStatus {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for WaitlistEntryStatus {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -12944,92 +14132,96 @@ pub struct Web3Wallet {
     /// Creation time, in Unix seconds.
     pub updated_at: i64,
 }
+impl crate::runtime::FromJson for Web3Wallet {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[
+                ("id", 0),
+                ("object", 1),
+                ("web3_wallet", 2),
+                ("verification", 3),
+                ("created_at", 4),
+                ("updated_at", 5),
+            ],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<Web3WalletObject>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<Web3WalletVerification>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+        ) = (
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::default::Default::default(),
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.1)
+                    }
+                    crate::runtime::JsonField::Known(2) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.2)
+                    }
+                    crate::runtime::JsonField::Known(3) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.3)
+                    }
+                    crate::runtime::JsonField::Known(4) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.4)
+                    }
+                    crate::runtime::JsonField::Known(5) => {
+                        crate::runtime::FromJson::read_required(reader, &mut __fields.5)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (
+            field0,
+            ::std::option::Option::Some(field1),
+            ::std::option::Option::Some(field2),
+            field3,
+            ::std::option::Option::Some(field4),
+            ::std::option::Option::Some(field5),
+        ) = __fields else {
+            return ::std::result::Result::Err(
+                crate::runtime::json_missing(
+                    &[
+                        (__fields.1.is_some(), "object"),
+                        (__fields.2.is_some(), "web3_wallet"),
+                        (__fields.4.is_some(), "created_at"),
+                        (__fields.5.is_some(), "updated_at"),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Web3Wallet {
+            id: field0,
+            object: field1,
+            web3_wallet: field2,
+            verification: field3,
+            created_at: field4,
+            updated_at: field5,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Web3Wallet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Web3Wallet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Web3Wallet")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Web3Wallet, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<Web3WalletObject>,
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<Web3WalletVerification>,
-                    ::std::option::Option<i64>,
-                    ::std::option::Option<i64>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::default::Default::default(),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __fields.0 = map.next_value()?,
-                        "object" => {
-                            __fields.1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "web3_wallet" => {
-                            __fields.2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "verification" => __fields.3 = map.next_value()?,
-                        "created_at" => {
-                            __fields.4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "updated_at" => {
-                            __fields.5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field0,
-                    ::std::option::Option::Some(field1),
-                    ::std::option::Option::Some(field2),
-                    field3,
-                    ::std::option::Option::Some(field4),
-                    ::std::option::Option::Some(field5),
-                ) = __fields else {
-                    return ::std::result::Result::Err(
-                        crate::runtime::missing(
-                            &[
-                                (__fields.1.is_some(), "object"),
-                                (__fields.2.is_some(), "web3_wallet"),
-                                (__fields.4.is_some(), "created_at"),
-                                (__fields.5.is_some(), "updated_at"),
-                            ],
-                        ),
-                    );
-                };
-                ::std::result::Result::Ok(Web3Wallet {
-                    id: field0,
-                    object: field1,
-                    web3_wallet: field2,
-                    verification: field3,
-                    created_at: field4,
-                    updated_at: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Kind of object this is; every object of one kind carries the same value.
@@ -13078,6 +14270,13 @@ impl<'de> ::serde::Deserialize<'de> for Web3WalletObject {
         ::std::result::Result::Ok(Self::from(&*crate::runtime::read_text(deserializer)?))
     }
 }
+impl crate::runtime::FromJson for Web3WalletObject {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        ::std::result::Result::Ok(Self::from(&*reader.string()?))
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Web3WalletVerification {
@@ -13104,24 +14303,37 @@ impl ::serde::Serialize for Web3WalletVerification {
         }
     }
 }
+impl crate::runtime::FromJson for Web3WalletVerification {
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        let text = reader.value_text()?;
+        ::std::result::Result::Ok(
+            match crate::runtime::json_tag_of(reader, text, "object")?.as_deref() {
+                ::std::option::Option::Some("verification_web3") => {
+                    Web3WalletVerification::VerificationWeb3(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                ::std::option::Option::Some("verification_admin") => {
+                    Web3WalletVerification::VerificationAdmin(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+                _ => {
+                    Web3WalletVerification::Unknown(
+                        crate::runtime::json_from_text(reader, text)?,
+                    )
+                }
+            },
+        )
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("object").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("verification_web3") => {
-                crate::runtime::from_json_value(value)
-                    .map(Web3WalletVerification::VerificationWeb3)
-            }
-            ::std::option::Option::Some("verification_admin") => {
-                crate::runtime::from_json_value(value)
-                    .map(Web3WalletVerification::VerificationAdmin)
-            }
-            _ => ::std::result::Result::Ok(Web3WalletVerification::Unknown(value)),
-        }
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// Context of the action that caused the event.
@@ -13134,44 +14346,39 @@ pub struct WebhookEventPayloadEventAttributes {
         WebhookEventPayloadEventAttributesHttpRequest,
     >,
 }
+impl crate::runtime::FromJson for WebhookEventPayloadEventAttributes {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("http_request", 0)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<WebhookEventPayloadEventAttributesHttpRequest>,
+        ) = (::std::default::Default::default(),);
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0,) = __fields;
+        ::std::result::Result::Ok(WebhookEventPayloadEventAttributes {
+            http_request: field0,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEventPayloadEventAttributes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebhookEventPayloadEventAttributes")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<WebhookEventPayloadEventAttributes, __A::Error> {
-                let mut __fields: (
-                    ::std::option::Option<WebhookEventPayloadEventAttributesHttpRequest>,
-                ) = (::std::default::Default::default(),);
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "http_request" => __fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0,) = __fields;
-                ::std::result::Result::Ok(WebhookEventPayloadEventAttributes {
-                    http_request: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }
 /// The HTTP request that caused the event, when there was one.
@@ -13185,52 +14392,43 @@ pub struct WebhookEventPayloadEventAttributesHttpRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
+impl crate::runtime::FromJson for WebhookEventPayloadEventAttributesHttpRequest {
+    #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+    fn from_json(
+        reader: &mut crate::runtime::JsonReader<'_>,
+    ) -> ::std::result::Result<Self, crate::runtime::JsonError> {
+        static FIELDS: crate::runtime::JsonFields = crate::runtime::JsonFields::new(
+            &[("client_ip", 0), ("user_agent", 1)],
+            false,
+        );
+        let mut __fields: (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        ) = (::std::default::Default::default(), ::std::default::Default::default());
+        reader
+            .object(
+                &FIELDS,
+                &mut |reader, field| match field {
+                    crate::runtime::JsonField::Known(0) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.0)
+                    }
+                    crate::runtime::JsonField::Known(1) => {
+                        crate::runtime::FromJson::read_into(reader, &mut __fields.1)
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                },
+            )?;
+        let (field0, field1) = __fields;
+        ::std::result::Result::Ok(WebhookEventPayloadEventAttributesHttpRequest {
+            client_ip: field0,
+            user_agent: field1,
+        })
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEventPayloadEventAttributesHttpRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebhookEventPayloadEventAttributesHttpRequest")
-            }
-            #[allow(clippy::type_complexity)]
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                WebhookEventPayloadEventAttributesHttpRequest,
-                __A::Error,
-            > {
-                let mut __fields: (
-                    ::std::option::Option<::std::string::String>,
-                    ::std::option::Option<::std::string::String>,
-                ) = (
-                    ::std::default::Default::default(),
-                    ::std::default::Default::default(),
-                );
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "client_ip" => __fields.0 = map.next_value()?,
-                        "user_agent" => __fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field0, field1) = __fields;
-                ::std::result::Result::Ok(WebhookEventPayloadEventAttributesHttpRequest {
-                    client_ip: field0,
-                    user_agent: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::deserialize_with_from_json(deserializer)
     }
 }

@@ -93,7 +93,7 @@ impl<'a> ::std::future::IntoFuture for CreateSvixApp<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SvixUrl>;
     fn into_future(self) -> Self::IntoFuture {
         let request = create_svix_app_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 /// A request to [`Client::delete_svix_app`](crate::Client::delete_svix_app), sent when awaited.
@@ -193,7 +193,7 @@ impl<'a> ::std::future::IntoFuture for GenerateSvixAuthUrl<'a> {
     type IntoFuture = crate::runtime::Call<'a, super::models::SvixUrl>;
     fn into_future(self) -> Self::IntoFuture {
         let request = generate_svix_auth_url_request();
-        self.base.call(request, crate::runtime::Response::json)
+        self.base.call(request, crate::runtime::Response::model)
     }
 }
 fn create_svix_app_request() -> ::std::result::Result<

@@ -23,16 +23,40 @@ pub type Decode<T> = fn(Response) -> Result<T, Error>;
 /// future it does nothing until awaited (or polled).
 #[must_use = "a call does nothing unless it is awaited"]
 pub struct Call<'a, T> {
-    state: State<'a, T>,
+    // Only the decode step depends on `T`: the rest is compiled once.
+    state: State<'a>,
+    decode: Decode<T>,
 }
 
-enum State<'a, T> {
-    Sending {
-        sending: Sending<'a>,
-        decode: Decode<T>,
-    },
+enum State<'a> {
+    Sending(Sending<'a>),
     /// The request could not be built; the error is returned when polled.
     Refused(Option<Error>),
+}
+
+impl<'a> State<'a> {
+    fn new(sending: Result<Sending<'a>, Error>) -> Self {
+        match sending {
+            Ok(sending) => State::Sending(sending),
+            Err(error) => State::Refused(Some(error)),
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response, Error>> {
+        match self {
+            State::Sending(sending) => sending.as_mut().poll(cx),
+            State::Refused(error) => Poll::Ready(Err(error
+                .take()
+                .expect("a refused call is polled once, like any finished future"))),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            State::Sending(_) => "sending",
+            State::Refused(_) => "refused",
+        }
+    }
 }
 
 impl<'a, T> Call<'a, T> {
@@ -43,11 +67,10 @@ impl<'a, T> Call<'a, T> {
     }
 
     pub(super) fn from_sending(sending: Result<Sending<'a>, Error>, decode: Decode<T>) -> Self {
-        let state = match sending {
-            Ok(sending) => State::Sending { sending, decode },
-            Err(error) => State::Refused(Some(error)),
-        };
-        Call { state }
+        Call {
+            state: State::new(sending),
+            decode,
+        }
     }
 }
 
@@ -83,24 +106,18 @@ impl<T> Future for Call<'_, T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &mut self.state {
-            State::Sending { sending, decode } => match sending.as_mut().poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(result) => Poll::Ready(result.and_then(*decode)),
-            },
-            State::Refused(error) => Poll::Ready(Err(error
-                .take()
-                .expect("a refused call is polled once, like any finished future"))),
+        match self.state.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(response)) => Poll::Ready((self.decode)(response)),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
         }
     }
 }
 
 impl<T> fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.state {
-            State::Sending { .. } => "sending",
-            State::Refused(_) => "refused",
-        };
-        f.debug_struct("Call").field("state", &state).finish()
+        f.debug_struct("Call")
+            .field("state", &self.state.name())
+            .finish()
     }
 }

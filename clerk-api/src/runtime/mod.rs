@@ -8,6 +8,7 @@ mod call;
 mod client;
 mod deadline;
 mod error;
+pub mod json;
 mod json_path;
 mod multipart;
 mod nullable;
@@ -31,6 +32,10 @@ pub use client::{
 pub use error::{
     ApiError, ApiErrorBody, ApiErrorDetail, DecodeError, Error, TimeoutKind, TransportError,
 };
+pub use json::{
+    deserialize_with_from_json, from_text as json_from_text, missing as json_missing,
+    tag_of as json_tag_of, FromJson, JsonError, JsonField, JsonFields, JsonReader,
+};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Page, Paginated, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -39,4 +44,4 @@ pub use raw::{RawRequest, RAW_OPERATION_ID};
 pub use request::{ArrayStyle, ObjectStyle, ParamValue, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use serde_support::{from_json_value, missing, read_text, Key};
+pub use serde_support::{from_json_value, read_text};

@@ -1,6 +1,7 @@
 //! A complete success answer, read into memory, decoded by the generated method.
 
 use super::error::Error;
+use super::json::{self, FromJson, JsonError};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -44,9 +45,41 @@ impl Response {
         )
     }
 
+    /// Decodes the JSON body into a generated model with the crate's own decoder (see
+    /// [`crate::runtime::json`]): what every generated operation does.
+    pub fn model<T: FromJson>(self) -> Result<T, Error> {
+        match json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(self.model_error(e)),
+        }
+    }
+
+    /// The non-generic half of [`Response::model`].
+    fn model_error(self, e: JsonError) -> Error {
+        Error::decode(
+            self.operation_id,
+            self.status,
+            e.path(),
+            e.message().to_owned(),
+            self.body,
+        )
+    }
+
+    /// Like [`Response::model`], but an empty body (a 204, say) is `None`.
+    pub fn model_or_empty<T: FromJson>(self) -> Result<Option<T>, Error> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        self.model().map(Some)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
     /// Like [`Response::json`], but an empty body (a 204, say) is `None`.
     pub fn json_or_empty<T: DeserializeOwned>(self) -> Result<Option<T>, Error> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        if self.is_empty() {
             return Ok(None);
         }
         self.json().map(Some)

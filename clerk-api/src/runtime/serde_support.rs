@@ -19,29 +19,6 @@ pub fn from_json_value<T: DeserializeOwned, E: de::Error>(
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// An object key as generated `Deserialize` impls read it: borrowed from the input when
-/// it can be, so matching a key against the field names allocates nothing.
-#[derive(Debug)]
-pub struct Key<'de>(std::borrow::Cow<'de, str>);
-
-impl Key<'_> {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_identifier(CowVisitor("a field name"))
-            .map(Key)
-    }
-}
-
 /// Reads text, borrowed from the input when it can be; the argument says what was
 /// expected.
 struct CowVisitor(&'static str);
@@ -60,15 +37,4 @@ impl<'de> Visitor<'de> for CowVisitor {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         Ok(std::borrow::Cow::Owned(v))
     }
-}
-
-/// The error for the first required field that is absent, given each required field's
-/// wire name and whether it was read: the one serde's derive gives
-/// (`Response::json` relies on its wording to locate the object that lacks it).
-/// Generated decoders call it once, after the whole object is read, so no required
-/// field adds an early return (and its drop code) of its own.
-#[cold]
-pub fn missing<E: de::Error>(fields: &[(bool, &'static str)]) -> E {
-    let absent = fields.iter().find(|(present, _)| !present);
-    E::missing_field(absent.map_or("", |(_, name)| name))
 }

@@ -60,11 +60,19 @@ pub fn model(model: &Model, context: &Context) -> Vec<TokenStream> {
             let name = &model.name;
             let ty = type_tokens(ty, Scope::Models);
             let derives = serde_derives(model.usage);
-            vec![quote! {
+            let newtype = quote! {
                 #[derive(Debug, Clone, PartialEq, #derives)]
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
-            }]
+            };
+            let trait_ = RuntimeItem::FromJson;
+            let from_json = model.usage.deserialize.then(|| {
+                from_json_impl(
+                    name,
+                    quote!(::std::result::Result::Ok(#name(#trait_::from_json(reader)?))),
+                )
+            });
+            [Some(newtype), from_json].into_iter().flatten().collect()
         }
     };
     // The type itself is the first item: it carries the docs.
@@ -138,19 +146,24 @@ pub(super) fn serialize_attrs(field: &Field, usage: Usage) -> TokenStream {
     quote!(#[serde(#rename #skip)])
 }
 
-/// `Deserialize` for a struct, emitted rather than derived (its generic parameters and
-/// local types start with `__`, which no generated type name does): one pass over the object's
-/// keys matched against the wire names (borrowed, so nothing is allocated for them),
-/// unknown keys skipped or collected into the additional-properties map. It is about
-/// half the code serde's derive expands to (no field-identifier type, no sequence
-/// form), which is most of what a crate of hundreds of models spends compiling.
-fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
+/// `FromJson` for a struct: its wire names as a static table the runtime's one object
+/// walker finds keys in, and one non-generic function that assigns the field it is
+/// handed (see `runtime::json`). Unknown keys are skipped by the walker, or collected
+/// into the additional-properties map. Its locals start with `__` or are the
+/// generator's own names (`reader`, `field`, `key`, `additional`), never a field's.
+fn from_json_struct(model: &Model, s: &Struct) -> TokenStream {
     let name = &model.name;
-    let expecting = format!("struct {name}");
-    let (key, missing) = (RuntimeItem::Key, RuntimeItem::Missing);
     let usage = model.usage;
+    let (trait_, reader_ty, error, fields_ty, field_enum, missing) = (
+        RuntimeItem::FromJson,
+        RuntimeItem::JsonReader,
+        RuntimeItem::JsonError,
+        RuntimeItem::JsonFields,
+        RuntimeItem::JsonField,
+        RuntimeItem::JsonMissing,
+    );
     // The fields are read into one tuple, so an early return (a `?`) drops one local
-    // rather than one per field: a large share of the decoder's code otherwise.
+    // rather than one per field.
     let plain = |f: &Field| f.presence.wrapper(usage.serialize) == Wrapper::Plain;
     let types = s.fields.iter().map(|f| {
         let ty = field_type(f, usage, false);
@@ -168,13 +181,27 @@ fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
             quote!(::std::default::Default::default())
         }
     });
+    // The runtime places the names in a hash table on first use: declaration order.
+    let table: Vec<(&str, usize)> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.wire.as_str(), i))
+        .collect();
+    let index = |i: usize| proc_macro2::Literal::usize_unsuffixed(i);
+    let table = table.iter().map(|(wire, i)| {
+        let i = index(*i);
+        quote!((#wire, #i))
+    });
+    // Each arm is one call: the read, the `?` and the replaced value's drop are in the
+    // runtime, once per field type.
     let arms = s.fields.iter().enumerate().map(|(i, f)| {
-        let wire = &f.wire;
         let slot = syn::Index::from(i);
+        let i = index(i);
         if plain(f) {
-            quote!(#wire => __fields.#slot = ::std::option::Option::Some(map.next_value()?),)
+            quote!(#field_enum::Known(#i) => #trait_::read_required(reader, &mut __fields.#slot),)
         } else {
-            quote!(#wire => __fields.#slot = map.next_value()?,)
+            quote!(#field_enum::Known(#i) => #trait_::read_into(reader, &mut __fields.#slot),)
         }
     });
     let locals: Vec<_> = (0..s.fields.len())
@@ -206,49 +233,79 @@ fn deserialize_struct(model: &Model, s: &Struct) -> TokenStream {
         let fname = &f.name;
         quote!(#fname: #local,)
     });
-    let (additional_local, unknown, additional_init) = match &s.additional {
+    let others = s.additional.is_some();
+    let (additional_local, other_arm, additional_init) = match &s.additional {
         Some(_) => {
             let field = &s.additional_name;
             (
                 Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
-                quote!(_ => { additional.insert(key.into_string(), map.next_value()?); }),
+                Some(quote!(#field_enum::Other(key) => {
+                    additional.insert(key.into_owned(), #trait_::from_json(reader)?);
+                    ::std::result::Result::Ok(())
+                })),
                 Some(quote!(#field: additional,)),
             )
         }
-        None => (
-            None,
-            quote!(_ => { map.next_value::<::serde::de::IgnoredAny>()?; }),
-            None,
-        ),
+        None => (None, None, None),
     };
+    let each = if s.fields.is_empty() && !others {
+        quote!(&mut |_, _| ::std::result::Result::Ok(()))
+    } else {
+        quote!(&mut |reader, field| match field {
+            #(#arms)*
+            #other_arm
+            // Indexes outside the table and keys the model does not keep are never
+            // handed over.
+            _ => ::std::result::Result::Ok(()),
+        })
+    };
+    let fields_local =
+        (!s.fields.is_empty()).then(|| quote!(let mut __fields: (#(#types,)*) = (#(#starts,)*);));
+    let assemble =
+        (!s.fields.is_empty()).then(|| quote!(let (#(#patterns,)*) = __fields #otherwise;));
+    quote! {
+        impl #trait_ for #name {
+            // The tuple of fields is as complex as the struct is wide.
+            #[allow(clippy::type_complexity, clippy::single_match, clippy::match_single_binding)]
+            fn from_json(reader: &mut #reader_ty<'_>) -> ::std::result::Result<Self, #error> {
+                static FIELDS: #fields_ty = #fields_ty::new(&[#(#table),*], #others);
+                #fields_local
+                #additional_local
+                reader.object(&FIELDS, #each)?;
+                #assemble
+                ::std::result::Result::Ok(#name {
+                    #(#inits)*
+                    #additional_init
+                })
+            }
+        }
+    }
+}
+
+/// `serde::Deserialize` for a model decoded by `FromJson`: through a JSON value (see
+/// `runtime::deserialize_with_from_json`), compiled only where a program uses it.
+fn deserialize_with_from_json(name: &RustIdent) -> TokenStream {
+    let with = RuntimeItem::DeserializeWithFromJson;
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    // The tuple of fields is as complex as the struct is wide.
-                    #[allow(clippy::type_complexity)]
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#name, __A::Error> {
-                        let mut __fields: (#(#types,)*) = (#(#starts,)*);
-                        #additional_local
-                        while let ::std::option::Option::Some(key) = map.next_key::<#key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #unknown
-                            }
-                        }
-                        let (#(#patterns,)*) = __fields #otherwise;
-                        ::std::result::Result::Ok(#name {
-                            #(#inits)*
-                            #additional_init
-                        })
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
+                #with(deserializer)
+            }
+        }
+    }
+}
+
+/// `FromJson` for a type whose decoding is one expression of `reader`.
+fn from_json_impl(name: &RustIdent, body: TokenStream) -> TokenStream {
+    let (trait_, reader_ty, error) = (
+        RuntimeItem::FromJson,
+        RuntimeItem::JsonReader,
+        RuntimeItem::JsonError,
+    );
+    quote! {
+        impl #trait_ for #name {
+            fn from_json(reader: &mut #reader_ty<'_>) -> ::std::result::Result<Self, #error> {
+                #body
             }
         }
     }
@@ -289,7 +346,8 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
             pub #additional_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let deserialize = usage.deserialize.then(|| deserialize_struct(model, s));
+    let from_json = usage.deserialize.then(|| from_json_struct(model, s));
+    let deserialize = usage.deserialize.then(|| deserialize_with_from_json(name));
     let constructor = usage.serialize.then(|| constructor(model, s, multipart));
     let multipart_impl = multipart.then(|| multipart_parts(model, s, is_enum));
     let structure = quote! {
@@ -300,10 +358,16 @@ fn structure(model: &Model, s: &Struct, multipart: bool, is_enum: IsEnum) -> Vec
             #additional
         }
     };
-    [Some(structure), deserialize, constructor, multipart_impl]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        Some(structure),
+        from_json,
+        deserialize,
+        constructor,
+        multipart_impl,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Whether a constructor argument or setter takes `impl Into<String>` for the field: a
@@ -499,6 +563,12 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
             }
         }
     });
+    let from_json = model.usage.deserialize.then(|| {
+        from_json_impl(
+            name,
+            quote!(::std::result::Result::Ok(Self::from(&*reader.string()?))),
+        )
+    });
     let de = model.usage.deserialize.then(|| {
         let read = RuntimeItem::ReadText;
         quote! {
@@ -564,6 +634,7 @@ fn string_enum(model: &Model, e: &StringEnum, parameter: bool) -> Vec<TokenStrea
         param,
         ser,
         de,
+        from_json,
     ]
     .into_iter()
     .flatten()
@@ -586,67 +657,87 @@ fn union(model: &Model, u: &Union) -> Vec<TokenStream> {
             Unknown(::serde_json::Value),
         }
     });
-    match &u.tag {
+    let from_text = RuntimeItem::JsonFromText;
+    // The value is read once; each shape is tried on its text.
+    let from_json = usage.deserialize.then(|| {
+        let body = match &u.tag {
+            None => {
+                let tries = u.variants.iter().map(|v| {
+                    let vname = &v.name;
+                    quote! {
+                        if let ::std::result::Result::Ok(value) = #from_text(reader, text) {
+                            return ::std::result::Result::Ok(#name::#vname(value));
+                        }
+                    }
+                });
+                quote! {
+                    let text = reader.value_text()?;
+                    #(#tries)*
+                    ::std::result::Result::Ok(#name::Unknown(#from_text(reader, text)?))
+                }
+            }
+            Some(tag) => {
+                let tag_of = RuntimeItem::JsonTagOf;
+                let arms = u.variants.iter().map(|v| {
+                    let vname = &v.name;
+                    let tags = &v.tags;
+                    quote! {
+                        ::std::option::Option::Some(#(#tags)|*) => #name::#vname(#from_text(reader, text)?),
+                    }
+                });
+                quote! {
+                    let text = reader.value_text()?;
+                    ::std::result::Result::Ok(match #tag_of(reader, text, #tag)?.as_deref() {
+                        #(#arms)*
+                        _ => #name::Unknown(#from_text(reader, text)?),
+                    })
+                }
+            }
+        };
+        from_json_impl(name, body)
+    });
+    let deserialize = usage.deserialize.then(|| deserialize_with_from_json(name));
+    let enumeration = match &u.tag {
         None => {
-            let derives = serde_derives(usage);
-            vec![quote! {
-                #[derive(Debug, Clone, PartialEq, #derives)]
+            let ser = quote!(::serde::Serialize);
+            quote! {
+                #[derive(Debug, Clone, PartialEq, #ser)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     #unknown
                 }
-            }]
+            }
         }
-        Some(tag) => {
-            let ser_arms = u.variants.iter().map(|v| {
-                let vname = &v.name;
-                quote!(#name::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
-            });
-            let unknown_ser = catch_all.then(|| quote!(#name::Unknown(value) => ::serde::Serialize::serialize(value, serializer),));
-            let ser = Some({
-                quote! {
-                    impl ::serde::Serialize for #name {
-                        fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                            match self {
-                                #(#ser_arms)*
-                                #unknown_ser
-                            }
-                        }
+        Some(_) => quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                #unknown
+            }
+        },
+    };
+    let ser = u.tag.is_some().then(|| {
+        let ser_arms = u.variants.iter().map(|v| {
+            let vname = &v.name;
+            quote!(#name::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
+        });
+        let unknown_ser = catch_all.then(|| quote!(#name::Unknown(value) => ::serde::Serialize::serialize(value, serializer),));
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        #unknown_ser
                     }
                 }
-            });
-            let from_json_value = RuntimeItem::FromJsonValue;
-            let de_arms = u.variants.iter().map(|v| {
-                let vname = &v.name;
-                let tags = &v.tags;
-                quote! {
-                    ::std::option::Option::Some(#(#tags)|*) => #from_json_value(value).map(#name::#vname),
-                }
-            });
-            let de = usage.deserialize.then(|| {
-                quote! {
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                            match value.get(#tag).and_then(::serde_json::Value::as_str) {
-                                #(#de_arms)*
-                                _ => ::std::result::Result::Ok(#name::Unknown(value)),
-                            }
-                        }
-                    }
-                }
-            });
-            let enumeration = quote! {
-                #[derive(Debug, Clone, PartialEq)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variants)*
-                    #unknown
-                }
-            };
-            [Some(enumeration), ser, de].into_iter().flatten().collect()
+            }
         }
-    }
+    });
+    [Some(enumeration), ser, from_json, deserialize]
+        .into_iter()
+        .flatten()
+        .collect()
 }

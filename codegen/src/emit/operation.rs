@@ -255,10 +255,10 @@ pub(crate) fn result(op: &Operation) -> (TokenStream, TokenStream) {
             let ty = type_tokens(ty, Scope::Operations);
             (
                 quote!(::std::option::Option<#ty>),
-                quote!(#response::json_or_empty),
+                quote!(#response::model_or_empty),
             )
         }
-        Response::Json(ty) => (type_tokens(ty, Scope::Operations), quote!(#response::json)),
+        Response::Json(ty) => (type_tokens(ty, Scope::Operations), quote!(#response::model)),
         Response::Empty => (quote!(()), quote!(#response::empty)),
         Response::Text => (quote!(::std::string::String), quote!(#response::text)),
         Response::Bytes => (quote!(::bytes::Bytes), quote!(#response::bytes)),
@@ -618,7 +618,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
                     #client.clone(),
                     #request_fn(#(#call_args,)* &#params),
                     |#page: #response| {
-                        let #page: #page_ty = #page.json()?;
+                        let #page: #page_ty = #page.model()?;
                         ::std::result::Result::Ok(#page_struct { items: #items, total_count: #total })
                     },
                 )
