@@ -79,7 +79,7 @@ fn bench(c: &mut Criterion) {
     let body = page();
     // Both decoders must accept the page and see the same items.
     let generated: clerk_api::models::OrganizationMemberships =
-        clerk_api::runtime::json::from_slice(&body).expect("the generated models decode the page");
+        clerk_api::json::from_slice(&body).expect("the generated models decode the page");
     let plain: plain::OrganizationMemberships =
         serde_json::from_slice(&body).expect("the plain structs decode the page");
     assert_eq!(generated.data.len(), ITEMS);
@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
         &body,
         |b, body| {
             b.iter(|| {
-                clerk_api::runtime::json::from_slice::<clerk_api::models::OrganizationMemberships>(
+                clerk_api::json::from_slice::<clerk_api::models::OrganizationMemberships>(
                     black_box(body),
                 )
                 .unwrap()

@@ -34,6 +34,32 @@
 #[doc(hidden)]
 pub mod runtime;
 
+/// Decoding the models from JSON bytes as the client does, with the crate's own reader
+/// (compiled once for every model, not once per model and format). The models also
+/// implement `serde::Deserialize`, which goes through a `serde_json::Value` and so is
+/// slower; use [`json::from_slice`] for bodies you hold yourself (a cached response, a
+/// fixture, a message from a queue).
+///
+/// ```
+/// use clerk_api::models::OrganizationMembershipPublicUserData;
+///
+/// let data: OrganizationMembershipPublicUserData = clerk_api::json::from_slice(
+///     br#"{"user_id": "user_1", "has_image": false, "image_url": "", "identifier": "a@b.c"}"#,
+/// )?;
+/// assert_eq!(data.user_id, "user_1");
+///
+/// // A failure names the JSON path of the value it is about.
+/// let error = clerk_api::json::from_slice::<OrganizationMembershipPublicUserData>(
+///     br#"{"user_id": 5}"#,
+/// )
+/// .unwrap_err();
+/// assert_eq!(error.path(), "user_id");
+/// # Ok::<(), clerk_api::json::JsonError>(())
+/// ```
+pub mod json {
+    pub use crate::runtime::json::{from_slice, from_value, FromJson, JsonError, JsonReader};
+}
+
 #[cfg(feature = "auth")]
 #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
