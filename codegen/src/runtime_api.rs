@@ -89,6 +89,7 @@ pub const ROOT_MODULES: &[&str] = &[
     "webhook",
     "testing",
     "reqwest",
+    "json",
 ];
 
 /// The generated webhook events module: a file beside the tag modules in the generated
