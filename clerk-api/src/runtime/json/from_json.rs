@@ -27,35 +27,18 @@ pub trait FromJson: Sized {
     }
 }
 
-impl FromJson for bool {
-    fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        reader.bool()
-    }
+/// The scalars, each read by the reader method of its name.
+macro_rules! scalars {
+    ($($ty:ident),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
+                reader.$ty()
+            }
+        }
+    )*};
 }
 
-impl FromJson for i32 {
-    fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        reader.i32()
-    }
-}
-
-impl FromJson for i64 {
-    fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        reader.i64()
-    }
-}
-
-impl FromJson for f32 {
-    fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        reader.f32()
-    }
-}
-
-impl FromJson for f64 {
-    fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        reader.f64()
-    }
-}
+scalars!(bool, i32, i64, f32, f64);
 
 impl FromJson for String {
     fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
@@ -72,12 +55,7 @@ impl FromJson for serde_json::Value {
 
 impl FromJson for serde_json::Map<String, serde_json::Value> {
     fn from_json(reader: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        let mut map = serde_json::Map::new();
-        reader.members(&mut |reader, key| {
-            map.insert(key.into_owned(), reader.value()?);
-            Ok(())
-        })?;
-        Ok(map)
+        reader.value_map()
     }
 }
 

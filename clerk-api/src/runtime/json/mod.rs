@@ -21,43 +21,36 @@ pub use reader::{JsonField, JsonFields, JsonReader};
 
 /// Decodes a whole JSON body into `T` (nothing but whitespace may follow the value).
 pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
-    let mut value = None;
-    read_body(bytes, &mut |reader| T::read_required(reader, &mut value))?;
-    value.ok_or_else(no_value)
-}
-
-/// The part of [`from_slice`] that does not depend on the type: compiled once.
-fn read_body(
-    bytes: &[u8],
-    read: &mut dyn FnMut(&mut JsonReader<'_>) -> Result<(), JsonError>,
-) -> Result<(), JsonError> {
-    read_all(&mut JsonReader::new(bytes)?, read)
-}
-
-/// A reader that returned without reading a value (no `FromJson` impl does).
-#[cold]
-fn no_value() -> JsonError {
-    JsonError::new("the decoder read no value".to_owned())
+    read_whole(&mut JsonReader::new(bytes)?)
 }
 
 /// Decodes `text` (a value [`JsonReader::value_text`] returned) into `T`: how unions try
 /// each of their shapes on a value read once.
 pub fn from_text<'a, T: FromJson>(outer: &JsonReader<'a>, text: &'a str) -> Result<T, JsonError> {
+    read_whole(&mut outer.nested(text))
+}
+
+/// The one value of `reader`'s text as `T`, nothing but whitespace after it.
+fn read_whole<T: FromJson>(reader: &mut JsonReader<'_>) -> Result<T, JsonError> {
     let mut value = None;
-    let mut reader = outer.nested(text);
-    read_all(&mut reader, &mut |reader| {
-        T::read_required(reader, &mut value)
-    })?;
+    read_all(reader, &mut |reader| T::read_required(reader, &mut value))?;
     value.ok_or_else(no_value)
 }
 
-/// Reads one value with `read`, then nothing but whitespace: compiled once.
+/// Reads one value with `read`, then nothing but whitespace: the part of
+/// [`read_whole`] that does not depend on the type, compiled once.
 fn read_all(
     reader: &mut JsonReader<'_>,
     read: &mut dyn FnMut(&mut JsonReader<'_>) -> Result<(), JsonError>,
 ) -> Result<(), JsonError> {
     read(reader)?;
     reader.finish()
+}
+
+/// A reader that returned without reading a value (no `FromJson` impl does).
+#[cold]
+fn no_value() -> JsonError {
+    JsonError::new("the decoder read no value".to_owned())
 }
 
 /// The string value of the top-level key `tag` in `text`, when `text` is an object that

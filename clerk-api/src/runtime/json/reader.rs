@@ -457,14 +457,7 @@ impl<'a> JsonReader<'a> {
     /// the member's value. An error inside a member is given the member's key as the
     /// next step of its path.
     pub fn members(&mut self, each: &mut ReadMember<'_, 'a>) -> Result<(), JsonError> {
-        if self.peek() != Some(b'{') {
-            return Err(self.unexpected("a map"));
-        }
-        self.pos += 1;
-        self.enter()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
+        if !self.open(b'{', b'}', "a map")? {
             return Ok(());
         }
         loop {
@@ -482,14 +475,8 @@ impl<'a> JsonReader<'a> {
                 e.push_key(&key);
                 return Err(e);
             }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                _ => return Err(self.syntax("expected `,` or `}`")),
+            if !self.more(b'}', "expected `,` or `}`")? {
+                return Ok(());
             }
         }
     }
@@ -512,14 +499,7 @@ impl<'a> JsonReader<'a> {
     /// The items of an array, each read by `each`; an error inside an item is given its
     /// index as the next step of its path.
     pub fn array(&mut self, each: &mut ReadItem<'_, 'a>) -> Result<(), JsonError> {
-        if self.peek() != Some(b'[') {
-            return Err(self.unexpected("a sequence"));
-        }
-        self.pos += 1;
-        self.enter()?;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
+        if !self.open(b'[', b']', "a sequence")? {
             return Ok(());
         }
         let mut index = 0;
@@ -529,16 +509,48 @@ impl<'a> JsonReader<'a> {
                 return Err(e);
             }
             index += 1;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                _ => return Err(self.syntax("expected `,` or `]`")),
+            if !self.more(b']', "expected `,` or `]`")? {
+                return Ok(());
             }
         }
+    }
+
+    /// Reads the `open` bracket of an object or array (`expected` names it for the error
+    /// when something else is there) and enters one level; `false` when `close` follows
+    /// at once (the container is empty, and read).
+    fn open(&mut self, open: u8, close: u8, expected: &str) -> Result<bool, JsonError> {
+        if self.peek() != Some(open) {
+            return Err(self.unexpected(expected));
+        }
+        self.pos += 1;
+        self.enter()?;
+        if self.peek() == Some(close) {
+            self.leave();
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After a member or item: `true` past a `,` (another one follows), `false` past the
+    /// `close` bracket (the container is read), else the syntax error `expected`.
+    fn more(&mut self, close: u8, expected: &str) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.leave();
+                Ok(false)
+            }
+            _ => Err(self.syntax(expected)),
+        }
+    }
+
+    /// Past the closing bracket at the cursor, out of its level.
+    fn leave(&mut self) {
+        self.pos += 1;
+        self.depth -= 1;
     }
 
     /// Reads past one value of any type, checking its syntax.
@@ -546,7 +558,8 @@ impl<'a> JsonReader<'a> {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                self.skip_string()
+                // Borrowed, so free, unless it holds escapes.
+                self.string_rest().map(drop)
             }
             Some(b'{') => self.members(&mut |reader, _| reader.skip()),
             Some(b'[') => self.array(&mut |reader| reader.skip()),
@@ -556,37 +569,6 @@ impl<'a> JsonReader<'a> {
             Some(b'-' | b'0'..=b'9') => self.number().map(drop),
             Some(_) => Err(self.syntax("expected value")),
             None => Err(self.syntax("EOF while parsing a value")),
-        }
-    }
-
-    /// Past the rest of a string whose opening quote was read, without copying it.
-    fn skip_string(&mut self) -> Result<(), JsonError> {
-        let bytes = self.bytes();
-        let mut i = self.pos;
-        loop {
-            match bytes.get(i) {
-                None => {
-                    self.pos = i;
-                    return Err(self.syntax("EOF while parsing a string"));
-                }
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(());
-                }
-                Some(b'\\') => {
-                    self.pos = i + 1;
-                    // Checked as when read, into a scratch string (escapes are rare).
-                    self.escape(&mut String::new())?;
-                    i = self.pos;
-                }
-                Some(0..=0x1f) => {
-                    self.pos = i;
-                    return Err(self.syntax(
-                        "control character (\\u0000-\\u001F) found while parsing a string",
-                    ));
-                }
-                Some(_) => i += 1,
-            }
         }
     }
 
@@ -606,14 +588,7 @@ impl<'a> JsonReader<'a> {
         use serde_json::Value;
         Ok(match self.peek() {
             Some(b'"') => Value::String(self.string()?.into_owned()),
-            Some(b'{') => {
-                let mut map = serde_json::Map::new();
-                self.members(&mut |reader, key| {
-                    map.insert(key.into_owned(), reader.value()?);
-                    Ok(())
-                })?;
-                Value::Object(map)
-            }
+            Some(b'{') => Value::Object(self.value_map()?),
             Some(b'[') => {
                 let mut items = Vec::new();
                 self.array(&mut |reader| {
@@ -631,6 +606,16 @@ impl<'a> JsonReader<'a> {
             Some(_) => return Err(self.syntax("expected value")),
             None => return Err(self.syntax("EOF while parsing a value")),
         })
+    }
+
+    /// An object of any values, as serde_json holds it.
+    pub fn value_map(&mut self) -> Result<serde_json::Map<String, serde_json::Value>, JsonError> {
+        let mut map = serde_json::Map::new();
+        self.members(&mut |reader, key| {
+            map.insert(key.into_owned(), reader.value()?);
+            Ok(())
+        })?;
+        Ok(map)
     }
 
     fn json_number(&mut self) -> Result<serde_json::Number, JsonError> {
